@@ -1,0 +1,23 @@
+import type { Theme } from './theme.ts';
+
+export type ConsultationStatus = 'draft' | 'open' | 'closed' | 'analysed' | 'published';
+
+export interface Consultation {
+  /** URL-safe identifier, unique: "demo", "cnr-sante-lot-2022" */
+  slug: string;
+  title: string;
+  /** INSEE code of the territory consulted */
+  territory: string;
+  /** ISO dates (YYYY-MM-DD) */
+  periodStart?: string;
+  periodEnd?: string;
+  status: ConsultationStatus;
+  themes: Theme[];
+  description?: string;
+}
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+export function isValidSlug(slug: string): boolean {
+  return SLUG.test(slug);
+}

@@ -1,0 +1,57 @@
+export type MeetingKind = 'atelier' | 'reunion_departementale' | 'pleniere' | 'visio' | 'consultation_en_ligne';
+
+export const COLLEGES = ['elus', 'institutionnels', 'professionnels', 'associations', 'usagers', 'autres'] as const;
+export type College = (typeof COLLEGES)[number];
+
+export const COLLEGE_LABELS: Record<College, string> = {
+  elus: 'Élus',
+  institutionnels: 'Institutionnels',
+  professionnels: 'Professionnels de santé et médico-social',
+  associations: 'Représentants d’associations',
+  usagers: 'Usagers du système de santé',
+  autres: 'Autres',
+};
+
+/**
+ * Participants by college as reported. `null` means "not communicated" (NC or blank),
+ * which is not the same as 0. `total` is the total as printed; it may disagree with the sum.
+ */
+export type Participants = Record<College, number | null> & { total: number | null };
+
+export function emptyParticipants(): Participants {
+  return { elus: null, institutionnels: null, professionnels: null, associations: null, usagers: null, autres: null, total: null };
+}
+
+/** Sum of the communicated colleges, or null when none was communicated. */
+export function participantsSum(p: Participants): number | null {
+  let sum = 0;
+  let any = false;
+  for (const c of COLLEGES) {
+    const v = p[c];
+    if (v !== null) { sum += v; any = true; }
+  }
+  return any ? sum : null;
+}
+
+export interface Meeting {
+  id: string;
+  consultation: string;
+  kind: MeetingKind;
+  /** section number as printed in the source, e.g. "2.1.2" */
+  ref?: string;
+  title: string;
+  place?: string;
+  /** département code of the meeting */
+  territory?: string;
+  /** ISO date when the year is known */
+  date?: string;
+  /** the date as printed, kept when it cannot be made ISO (no year) */
+  dateText?: string;
+  /** as printed: "19H-22H" */
+  time?: string;
+  participants: Participants;
+  situation?: string;
+  deroulement?: string;
+  perspectives?: string;
+  source?: import('./source.ts').SourceRef;
+}
