@@ -1,0 +1,171 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Versioned migrations, applied in name order at start-up. Never edit a released migration:
+ * add a new one. Where the two databases differ (full-text search), the migration branches.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_initial': {
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('territories')
+          .addColumn('code', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('parent', 'text')
+          .execute();
+
+        await db.schema.createTable('consultations')
+          .addColumn('slug', 'text', (c) => c.primaryKey())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('territory', 'text', (c) => c.notNull())
+          .addColumn('period_start', 'text')
+          .addColumn('period_end', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('description', 'text')
+          .addColumn('themes_json', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema.createTable('source_documents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('file_name', 'text', (c) => c.notNull())
+          .addColumn('media_type', 'text', (c) => c.notNull())
+          .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+          .addColumn('imported_at', 'text', (c) => c.notNull())
+          .addColumn('parser', 'text', (c) => c.notNull())
+          .addColumn('parser_version', 'text', (c) => c.notNull())
+          .addColumn('warnings_json', 'text', (c) => c.notNull())
+          .addColumn('syntheses_json', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema.createTable('meetings')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('document_id', 'text', (c) => c.references('source_documents.id').onDelete('cascade'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('ref', 'text')
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('place', 'text')
+          .addColumn('territory', 'text')
+          .addColumn('date', 'text')
+          .addColumn('date_text', 'text')
+          .addColumn('time', 'text')
+          .addColumn('p_elus', 'integer')
+          .addColumn('p_institutionnels', 'integer')
+          .addColumn('p_professionnels', 'integer')
+          .addColumn('p_associations', 'integer')
+          .addColumn('p_usagers', 'integer')
+          .addColumn('p_autres', 'integer')
+          .addColumn('p_total', 'integer')
+          .addColumn('situation', 'text')
+          .addColumn('deroulement', 'text')
+          .addColumn('perspectives', 'text')
+          .addColumn('source_json', 'text')
+          .execute();
+        await db.schema.createIndex('meetings_consultation').on('meetings').column('consultation').execute();
+
+        // `seq` orders contributions by arrival; in SQLite it is the rowid, which FTS5 indexes by.
+        const contributions = dialect === 'postgres'
+          ? db.schema.createTable('contributions')
+            .addColumn('id', 'text', (c) => c.primaryKey())
+            .addColumn('seq', 'bigserial', (c) => c.notNull().unique())
+          : db.schema.createTable('contributions')
+            .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+            .addColumn('id', 'text', (c) => c.notNull().unique());
+        await contributions
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('document_id', 'text', (c) => c.references('source_documents.id').onDelete('cascade'))
+          .addColumn('meeting', 'text', (c) => c.references('meetings.id').onDelete('set null'))
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('author_college', 'text')
+          .addColumn('author_pseudonym', 'text')
+          .addColumn('territory', 'text')
+          .addColumn('date', 'text')
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('raw_text', 'text')
+          .addColumn('kind', 'text')
+          .addColumn('kind_provenance_json', 'text')
+          .addColumn('category', 'text')
+          .addColumn('moderation_status', 'text', (c) => c.notNull())
+          .addColumn('moderation_reason', 'text')
+          .addColumn('moderation_by', 'text')
+          .addColumn('moderation_at', 'text')
+          .addColumn('source_json', 'text', (c) => c.notNull())
+          .addColumn('search_terms', 'text')
+          .execute();
+        await db.schema.createIndex('contributions_consultation_seq').on('contributions').columns(['consultation', 'seq']).execute();
+        await db.schema.createIndex('contributions_document').on('contributions').column('document_id').execute();
+
+        await db.schema.createTable('contribution_themes')
+          .addColumn('contribution_id', 'text', (c) => c.notNull().references('contributions.id').onDelete('cascade'))
+          .addColumn('theme', 'text', (c) => c.notNull())
+          .addColumn('assigned_by', 'text', (c) => c.notNull())
+          .addColumn('provenance_json', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('contribution_themes_pk', ['contribution_id', 'theme'])
+          .execute();
+
+        await db.schema.createTable('idea_groups')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('parent', 'text', (c) => c.references('idea_groups.id').onDelete('cascade'))
+          .addColumn('theme', 'text')
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('label_by_human', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('quotes_json', 'text', (c) => c.notNull())
+          .addColumn('lineage_json', 'text', (c) => c.notNull())
+          .addColumn('stated_count', 'integer')
+          .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex('idea_groups_consultation').on('idea_groups').column('consultation').execute();
+
+        await db.schema.createTable('idea_members')
+          .addColumn('group_id', 'text', (c) => c.notNull().references('idea_groups.id').onDelete('cascade'))
+          .addColumn('contribution_id', 'text', (c) => c.notNull().references('contributions.id').onDelete('cascade'))
+          .addColumn('provenance_json', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('idea_members_pk', ['group_id', 'contribution_id'])
+          .execute();
+
+        await db.schema.createTable('syntheses')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('territory', 'text', (c) => c.notNull())
+          .addColumn('generated_at', 'text', (c) => c.notNull())
+          .addColumn('model_json', 'text', (c) => c.notNull())
+          .addColumn('editorial_json', 'text', (c) => c.notNull())
+          .execute();
+
+        // French full-text search over contributions.
+        if (dialect === 'sqlite') {
+          // External-content FTS5 table over the stemmed column, kept in sync by triggers.
+          await sql`CREATE VIRTUAL TABLE contributions_fts USING fts5(search_terms, content='contributions', content_rowid='seq', tokenize='unicode61 remove_diacritics 2')`.execute(db);
+          await sql`CREATE TRIGGER contributions_fts_ai AFTER INSERT ON contributions BEGIN
+            INSERT INTO contributions_fts(rowid, search_terms) VALUES (new.seq, new.search_terms); END`.execute(db);
+          await sql`CREATE TRIGGER contributions_fts_ad AFTER DELETE ON contributions BEGIN
+            INSERT INTO contributions_fts(contributions_fts, rowid, search_terms) VALUES ('delete', old.seq, old.search_terms); END`.execute(db);
+          await sql`CREATE TRIGGER contributions_fts_au AFTER UPDATE OF search_terms ON contributions BEGIN
+            INSERT INTO contributions_fts(contributions_fts, rowid, search_terms) VALUES ('delete', old.seq, old.search_terms);
+            INSERT INTO contributions_fts(rowid, search_terms) VALUES (new.seq, new.search_terms); END`.execute(db);
+        } else {
+          await sql`CREATE EXTENSION IF NOT EXISTS unaccent`.execute(db);
+          await sql`DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'fabrique_fr' AND cfgnamespace = current_schema()::regnamespace) THEN
+              CREATE TEXT SEARCH CONFIGURATION fabrique_fr (COPY = french);
+              ALTER TEXT SEARCH CONFIGURATION fabrique_fr ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
+            END IF; END $$`.execute(db);
+          await sql`ALTER TABLE contributions ADD COLUMN search_vector tsvector
+            GENERATED ALWAYS AS (to_tsvector('fabrique_fr'::regconfig, text)) STORED`.execute(db);
+          await sql`CREATE INDEX contributions_search ON contributions USING gin (search_vector)`.execute(db);
+        }
+      },
+    },
+  };
+}
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) };
+}

@@ -1,0 +1,133 @@
+import type { Generated } from 'kysely';
+
+/** Row types of the relational schema. JSON columns hold text in both SQLite and PostgreSQL. */
+export interface ConsultationRow {
+  slug: string;
+  title: string;
+  territory: string;
+  period_start: string | null;
+  period_end: string | null;
+  status: string;
+  description: string | null;
+  themes_json: string;
+  created_at: string;
+}
+
+export interface TerritoryRow {
+  code: string;
+  name: string;
+  level: string;
+  parent: string | null;
+}
+
+export interface SourceDocumentRow {
+  id: string;
+  consultation: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  imported_at: string;
+  parser: string;
+  parser_version: string;
+  warnings_json: string;
+  syntheses_json: string;
+}
+
+export interface MeetingRow {
+  id: string;
+  consultation: string;
+  document_id: string | null;
+  kind: string;
+  ref: string | null;
+  title: string;
+  place: string | null;
+  territory: string | null;
+  date: string | null;
+  date_text: string | null;
+  time: string | null;
+  p_elus: number | null;
+  p_institutionnels: number | null;
+  p_professionnels: number | null;
+  p_associations: number | null;
+  p_usagers: number | null;
+  p_autres: number | null;
+  p_total: number | null;
+  situation: string | null;
+  deroulement: string | null;
+  perspectives: string | null;
+  source_json: string | null;
+}
+
+export interface ContributionRow {
+  id: string;
+  consultation: string;
+  document_id: string | null;
+  seq: Generated<number>;
+  meeting: string | null;
+  channel: string;
+  author_college: string | null;
+  author_pseudonym: string | null;
+  territory: string | null;
+  date: string | null;
+  text: string;
+  raw_text: string | null;
+  kind: string | null;
+  kind_provenance_json: string | null;
+  category: string | null;
+  moderation_status: string;
+  moderation_reason: string | null;
+  moderation_by: string | null;
+  moderation_at: string | null;
+  source_json: string;
+  /** SQLite only: unaccented snowball stems feeding the FTS5 index */
+  search_terms: string | null;
+}
+
+export interface ContributionThemeRow {
+  contribution_id: string;
+  theme: string;
+  /** 'source' | 'model' | 'human': lets queries prefer human decisions without parsing JSON */
+  assigned_by: string;
+  provenance_json: string;
+}
+
+export interface IdeaGroupRow {
+  id: string;
+  consultation: string;
+  parent: string | null;
+  theme: string | null;
+  label: string;
+  label_by_human: number;
+  quotes_json: string;
+  lineage_json: string;
+  stated_count: number | null;
+  position: number;
+}
+
+export interface IdeaMemberRow {
+  group_id: string;
+  contribution_id: string;
+  provenance_json: string;
+}
+
+export interface SynthesisRow {
+  id: string;
+  consultation: string;
+  level: string;
+  territory: string;
+  generated_at: string;
+  model_json: string;
+  editorial_json: string;
+}
+
+export interface Database {
+  consultations: ConsultationRow;
+  territories: TerritoryRow;
+  source_documents: SourceDocumentRow;
+  meetings: MeetingRow;
+  contributions: ContributionRow;
+  contribution_themes: ContributionThemeRow;
+  idea_groups: IdeaGroupRow;
+  idea_members: IdeaMemberRow;
+  syntheses: SynthesisRow;
+}

@@ -1,0 +1,561 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Selectable, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Consultation } from '../domain/consultation.ts';
+import type { Contribution, ThemeAssignment, Provenance } from '../domain/contribution.ts';
+import type { Meeting } from '../domain/meeting.ts';
+import type { ImportWarning, SourceDocument } from '../domain/source.ts';
+import type { HumanSynthesisItem } from '../domain/synthesis.ts';
+import type { Territory } from '../domain/territory.ts';
+import type { ParsedDocument } from '../ingest/types.ts';
+import { migrationProvider, type Dialect } from './migrations.ts';
+import type { ContributionRow as ContributionTable, Database, MeetingRow } from './schema.ts';
+
+type ContributionRow = Selectable<ContributionTable>;
+import { searchTerms } from './search-terms.ts';
+import { StoreError } from './errors.ts';
+
+export interface StoreConfig {
+  /** postgres://… to use PostgreSQL; otherwise the SQLite file `sqlitePath` */
+  databaseUrl?: string;
+  /** SQLite file, or ":memory:" */
+  sqlitePath?: string;
+  /** PostgreSQL only: a schema to work in (created if missing), used to isolate test runs */
+  pgSchema?: string;
+}
+
+export const DEFAULT_SQLITE_PATH = 'data/fabrique.sqlite';
+
+/** Configuration from the environment: DATABASE_URL (PostgreSQL) or FABRIQUE_DB (SQLite file). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StoreConfig {
+  const url = env.DATABASE_URL?.trim();
+  if (url) return { databaseUrl: url };
+  return { sqlitePath: env.FABRIQUE_DB?.trim() || DEFAULT_SQLITE_PATH };
+}
+
+export type ImportOutcome = 'imported' | 'replaced' | 'unchanged';
+
+export interface ImportResult {
+  outcome: ImportOutcome;
+  documentId: string;
+  fileName: string;
+  parser: string;
+  meetings: number;
+  contributions: number;
+  syntheses: number;
+  warnings: ImportWarning[];
+}
+
+export interface ContributionFilter {
+  theme?: string;
+  kind?: string;
+  meeting?: string;
+  college?: string;
+  channel?: string;
+  moderation?: string;
+  documentId?: string;
+}
+
+export interface ConsultationStats {
+  consultation: string;
+  contributions: number;
+  documents: number;
+  meetings: number;
+  byTheme: Record<string, number>;
+  byKind: Record<string, number>;
+  byMeeting: Record<string, number>;
+  byCollege: Record<string, number>;
+  byChannel: Record<string, number>;
+  /** contributions with no theme assignment */
+  withoutTheme: number;
+}
+
+const INSERT_BATCH = 200;
+
+/** The persistence layer: one API over SQLite (embedded default) and PostgreSQL. */
+export class Store {
+  private constructor(readonly db: Kysely<Database>, readonly dialect: Dialect, readonly location: string) {}
+
+  static async open(config: StoreConfig = configFromEnv()): Promise<Store> {
+    let store: Store;
+    if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+      const schema = config.pgSchema;
+      if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new StoreError(`Nom de schéma invalide : ${schema}`);
+      const pool = new pg.Pool({
+        connectionString: config.databaseUrl,
+        max: 4,
+        ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+      });
+      // bigint columns (sizes, counts) come back as strings by default.
+      pg.types.setTypeParser(20, (v) => Number(v));
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      if (schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
+      store = new Store(db, 'postgres', config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@'));
+    } else if (config.databaseUrl) {
+      throw new StoreError(`DATABASE_URL doit commencer par postgres:// (reçu : ${config.databaseUrl.split(':')[0]}:…)`);
+    } else {
+      const path = config.sqlitePath ?? DEFAULT_SQLITE_PATH;
+      if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+      const database = new SQLite(path);
+      database.pragma('journal_mode = WAL');
+      database.pragma('foreign_keys = ON');
+      database.pragma('busy_timeout = 5000');
+      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+      store = new Store(db, 'sqlite', path === ':memory:' ? path : resolve(path));
+    }
+    await store.migrate();
+    return store;
+  }
+
+  async migrate(): Promise<string[]> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw new StoreError(`Échec de la migration de la base : ${(error as Error).message ?? error}`);
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  // ---- territories and consultations ----
+
+  async upsertTerritory(t: Territory): Promise<void> {
+    await this.db.insertInto('territories')
+      .values({ code: t.code, name: t.name, level: t.level, parent: t.parent ?? null })
+      .onConflict((oc) => oc.column('code').doUpdateSet({ name: t.name, level: t.level, parent: t.parent ?? null }))
+      .execute();
+  }
+
+  async getTerritory(code: string): Promise<Territory | undefined> {
+    const r = await this.db.selectFrom('territories').selectAll().where('code', '=', code).executeTakeFirst();
+    return r ? { code: r.code, name: r.name, level: r.level as Territory['level'], ...(r.parent ? { parent: r.parent } : {}) } : undefined;
+  }
+
+  /** Creates the consultation or updates its descriptive fields; returns whether it was created. */
+  async upsertConsultation(c: Consultation): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('consultations').select('slug').where('slug', '=', c.slug).executeTakeFirst();
+      const row = {
+        title: c.title,
+        territory: c.territory,
+        period_start: c.periodStart ?? null,
+        period_end: c.periodEnd ?? null,
+        status: c.status,
+        description: c.description ?? null,
+        themes_json: JSON.stringify(c.themes),
+      };
+      if (existing) {
+        await trx.updateTable('consultations').set(row).where('slug', '=', c.slug).execute();
+        return false;
+      }
+      await trx.insertInto('consultations').values({ slug: c.slug, ...row, created_at: new Date().toISOString() }).execute();
+      return true;
+    });
+  }
+
+  async getConsultation(slug: string): Promise<Consultation | undefined> {
+    const r = await this.db.selectFrom('consultations').selectAll().where('slug', '=', slug).executeTakeFirst();
+    return r ? consultationFromRow(r) : undefined;
+  }
+
+  /** Like getConsultation, but a missing consultation is a user error with a helpful message. */
+  async requireConsultation(slug: string): Promise<Consultation> {
+    const c = await this.getConsultation(slug);
+    if (!c) {
+      const known = (await this.listConsultations()).map((x) => x.slug);
+      throw new StoreError(`Consultation inconnue : « ${slug} »` +
+        (known.length ? ` (consultations existantes : ${known.join(', ')})` : ' (aucune consultation : lancez « fabrique demo » ou créez-en une)'));
+    }
+    return c;
+  }
+
+  async listConsultations(): Promise<Consultation[]> {
+    const rows = await this.db.selectFrom('consultations').selectAll().orderBy('created_at').orderBy('slug').execute();
+    return rows.map(consultationFromRow);
+  }
+
+  // ---- meetings ----
+
+  /** Meetings declared outside any document (e.g. a consultation file); replaced by id. */
+  async upsertMeetings(meetings: Meeting[]): Promise<void> {
+    if (meetings.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const m of meetings) {
+        const row = meetingToRow(m, null);
+        const { id: _id, ...rest } = row;
+        await trx.insertInto('meetings').values(row)
+          .onConflict((oc) => oc.column('id').doUpdateSet(rest))
+          .execute();
+      }
+    });
+  }
+
+  async listMeetings(consultation: string): Promise<Meeting[]> {
+    const rows = await this.db.selectFrom('meetings').selectAll().where('consultation', '=', consultation)
+      .orderBy('ref').orderBy('date').orderBy('id').execute();
+    return rows.map(meetingFromRow);
+  }
+
+  // ---- documents and imports ----
+
+  async getDocument(id: string): Promise<(SourceDocument & { consultation: string }) | undefined> {
+    const r = await this.db.selectFrom('source_documents').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? documentFromRow(r) : undefined;
+  }
+
+  async listDocuments(consultation: string): Promise<(SourceDocument & { consultation: string })[]> {
+    const rows = await this.db.selectFrom('source_documents').selectAll().where('consultation', '=', consultation)
+      .orderBy('imported_at').execute();
+    return rows.map(documentFromRow);
+  }
+
+  async documentSyntheses(id: string): Promise<HumanSynthesisItem[]> {
+    const r = await this.db.selectFrom('source_documents').select('syntheses_json').where('id', '=', id).executeTakeFirst();
+    return r ? JSON.parse(r.syntheses_json) as HumanSynthesisItem[] : [];
+  }
+
+  /**
+   * Stores a parsed document and everything in it, atomically. The same bytes imported again are a
+   * no-op; the same bytes read by a newer parser version replace that document's items. Human
+   * decisions on replaced contributions (themes, moderation) are carried over when ids are stable.
+   */
+  async importParsed(consultation: string, parsed: ParsedDocument): Promise<ImportResult> {
+    const base = {
+      documentId: parsed.documentId, fileName: parsed.fileName, parser: parsed.parser,
+      meetings: parsed.meetings.length, contributions: parsed.contributions.length,
+      syntheses: parsed.syntheses.length, warnings: parsed.warnings,
+    };
+    return this.db.transaction().execute(async (trx) => {
+      const consultationRow = await trx.selectFrom('consultations').selectAll().where('slug', '=', consultation).executeTakeFirst();
+      if (!consultationRow) throw new StoreError(`Consultation inconnue : « ${consultation} »`);
+      const existing = await trx.selectFrom('source_documents').selectAll().where('id', '=', parsed.documentId).executeTakeFirst();
+      if (existing && existing.consultation !== consultation) {
+        throw new StoreError(`Le fichier « ${parsed.fileName} » est déjà importé dans la consultation « ${existing.consultation} ».`);
+      }
+      if (existing && existing.parser === parsed.parser && existing.parser_version === parsed.parserVersion) {
+        return { ...base, outcome: 'unchanged' as const, warnings: JSON.parse(existing.warnings_json) as ImportWarning[] };
+      }
+
+      let humanThemes: { contribution_id: string; theme: string; assigned_by: string; provenance_json: string }[] = [];
+      if (existing) {
+        humanThemes = await trx.selectFrom('contribution_themes')
+          .innerJoin('contributions', 'contributions.id', 'contribution_themes.contribution_id')
+          .select(['contribution_themes.contribution_id', 'contribution_themes.theme', 'contribution_themes.assigned_by', 'contribution_themes.provenance_json'])
+          .where('contributions.document_id', '=', parsed.documentId)
+          .where('contribution_themes.assigned_by', '=', 'human')
+          .execute();
+        // Cascades remove the document's meetings, contributions and their theme assignments.
+        await trx.deleteFrom('contributions').where('document_id', '=', parsed.documentId).execute();
+        await trx.deleteFrom('meetings').where('document_id', '=', parsed.documentId).execute();
+        await trx.deleteFrom('source_documents').where('id', '=', parsed.documentId).execute();
+      }
+
+      await trx.insertInto('source_documents').values({
+        id: parsed.documentId,
+        consultation,
+        file_name: parsed.fileName,
+        media_type: parsed.mediaType,
+        size_bytes: parsed.sizeBytes,
+        imported_at: new Date().toISOString(),
+        parser: parsed.parser,
+        parser_version: parsed.parserVersion,
+        warnings_json: JSON.stringify(parsed.warnings),
+        syntheses_json: JSON.stringify(parsed.syntheses),
+      }).execute();
+
+      if (parsed.themes.length > 0) await addLocalThemes(trx, consultation, consultationRow.themes_json, parsed.themes);
+
+      for (const m of parsed.meetings) {
+        if (m.consultation !== consultation) m.consultation = consultation;
+      }
+      await insertBatches(parsed.meetings.map((m) => meetingToRow(m, parsed.documentId)), (rows) => trx.insertInto('meetings').values(rows).execute());
+      await this.insertContributions(trx, consultation, parsed.contributions, parsed.documentId);
+
+      const surviving = new Set(parsed.contributions.map((c) => c.id));
+      const carried = humanThemes.filter((h) => surviving.has(h.contribution_id));
+      for (const h of carried) {
+        await trx.insertInto('contribution_themes').values(h)
+          .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: h.assigned_by, provenance_json: h.provenance_json }))
+          .execute();
+      }
+      return { ...base, outcome: existing ? 'replaced' as const : 'imported' as const };
+    });
+  }
+
+  private async insertContributions(trx: Transaction<Database>, consultation: string, items: Contribution[], documentId: string | null): Promise<void> {
+    const ids = new Set<string>();
+    for (const c of items) {
+      if (ids.has(c.id)) throw new StoreError(`Identifiant de contribution en double dans le document : ${c.id}`);
+      ids.add(c.id);
+    }
+    const withSearch = this.dialect === 'sqlite';
+    await insertBatches(items.map((c) => contributionToRow(c, consultation, documentId, withSearch)),
+      (rows) => trx.insertInto('contributions').values(rows).execute());
+    const themeRows = items.flatMap((c) => dedupeThemes(c.themes).map((t) => ({
+      contribution_id: c.id, theme: t.theme, assigned_by: t.provenance.by, provenance_json: JSON.stringify(t.provenance),
+    })));
+    await insertBatches(themeRows, (rows) => trx.insertInto('contribution_themes').values(rows).execute());
+  }
+
+  /** Adds contributions that do not come from a document (e.g. the public form). */
+  async addContributions(consultation: string, items: Contribution[]): Promise<void> {
+    await this.db.transaction().execute((trx) => this.insertContributions(trx, consultation, items, null));
+  }
+
+  // ---- contributions ----
+
+  async countContributions(consultation: string, filter: ContributionFilter = {}): Promise<number> {
+    const r = await this.filtered(consultation, filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** Contributions in arrival order, streamed page by page so exports of any size stay in bounded memory. */
+  async *iterateContributions(consultation: string, filter: ContributionFilter = {}, pageSize = 1000): AsyncGenerator<Contribution> {
+    let after = -1;
+    for (;;) {
+      const rows = await this.filtered(consultation, filter).selectAll('contributions')
+        .where('contributions.seq', '>', after).orderBy('contributions.seq').limit(pageSize).execute();
+      if (rows.length === 0) return;
+      const themes = await this.themesOf(rows.map((r) => r.id));
+      for (const r of rows) yield contributionFromRow(r, themes.get(r.id) ?? []);
+      after = Number(rows[rows.length - 1]!.seq);
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  async listContributions(consultation: string, filter: ContributionFilter = {}): Promise<Contribution[]> {
+    const out: Contribution[] = [];
+    for await (const c of this.iterateContributions(consultation, filter)) out.push(c);
+    return out;
+  }
+
+  async getContribution(id: string): Promise<Contribution | undefined> {
+    const r = await this.db.selectFrom('contributions').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) return undefined;
+    return contributionFromRow(r, (await this.themesOf([id])).get(id) ?? []);
+  }
+
+  /**
+   * French full-text search: "installer" finds "installation", "medecin" finds "médecins", on
+   * both databases. Results are ranked by relevance.
+   */
+  async searchContributions(consultation: string, query: string, limit = 50): Promise<Contribution[]> {
+    const terms = [...new Set(searchTerms(query))];
+    if (terms.length === 0) return [];
+    let rows: ContributionRow[];
+    if (this.dialect === 'sqlite') {
+      const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+      rows = await this.db.selectFrom('contributions')
+        .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, rank FROM contributions_fts WHERE contributions_fts MATCH ${match})`.as('f'), 'f.rowid', 'contributions.seq')
+        .selectAll('contributions')
+        .where('contributions.consultation', '=', consultation)
+        .orderBy('f.rank').orderBy('contributions.seq').limit(limit).execute();
+    } else {
+      // Each term is already unaccented and stemmed; plainto_tsquery would stem again, so build the
+      // query from lexemes directly (with prefix-free exact matching, as FTS5 does above).
+      const tsquery = terms.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean).map((t) => `'${t}'`).join(' & ');
+      if (!tsquery) return [];
+      rows = await this.db.selectFrom('contributions')
+        .selectAll('contributions')
+        .where('consultation', '=', consultation)
+        .where(sql<boolean>`search_vector @@ to_tsquery('simple', ${tsquery})`)
+        .orderBy(sql`ts_rank(search_vector, to_tsquery('simple', ${tsquery}))`, 'desc')
+        .orderBy('seq').limit(limit).execute();
+    }
+    const themes = await this.themesOf(rows.map((r) => r.id));
+    return rows.map((r) => contributionFromRow(r, themes.get(r.id) ?? []));
+  }
+
+  /** Records theme assignments. A human assignment is never overwritten by a model's. */
+  async assignThemes(contributionId: string, assignments: ThemeAssignment[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('contribution_themes').selectAll().where('contribution_id', '=', contributionId).execute();
+      const humanThemes = new Set(existing.filter((e) => e.assigned_by === 'human').map((e) => e.theme));
+      for (const a of dedupeThemes(assignments)) {
+        if (humanThemes.has(a.theme) && a.provenance.by !== 'human') continue;
+        const row = { contribution_id: contributionId, theme: a.theme, assigned_by: a.provenance.by, provenance_json: JSON.stringify(a.provenance) };
+        await trx.insertInto('contribution_themes').values(row)
+          .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: row.assigned_by, provenance_json: row.provenance_json }))
+          .execute();
+      }
+    });
+  }
+
+  async stats(consultation: string): Promise<ConsultationStats> {
+    const countBy = async (column: 'kind' | 'meeting' | 'author_college' | 'channel') => {
+      const rows = await this.db.selectFrom('contributions')
+        .select([column, (eb) => eb.fn.countAll<number>().as('n')])
+        .where('consultation', '=', consultation).groupBy(column).execute();
+      const out: Record<string, number> = {};
+      for (const r of rows) out[(r as Record<string, unknown>)[column] as string ?? '(non renseigné)'] = Number(r.n);
+      return out;
+    };
+    const themeRows = await this.db.selectFrom('contribution_themes')
+      .innerJoin('contributions', 'contributions.id', 'contribution_themes.contribution_id')
+      .select(['contribution_themes.theme', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('contributions.consultation', '=', consultation)
+      .groupBy('contribution_themes.theme').execute();
+    const byTheme: Record<string, number> = {};
+    for (const r of themeRows) byTheme[r.theme] = Number(r.n);
+    const withoutTheme = await this.db.selectFrom('contributions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('consultation', '=', consultation)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('contribution_themes').select('theme').whereRef('contribution_themes.contribution_id', '=', 'contributions.id'))))
+      .executeTakeFirstOrThrow();
+    const count = async (table: 'source_documents' | 'meetings') => Number((await this.db.selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n')).where('consultation', '=', consultation).executeTakeFirstOrThrow()).n);
+    return {
+      consultation,
+      contributions: await this.countContributions(consultation),
+      documents: await count('source_documents'),
+      meetings: await count('meetings'),
+      byTheme,
+      byKind: await countBy('kind'),
+      byMeeting: await countBy('meeting'),
+      byCollege: await countBy('author_college'),
+      byChannel: await countBy('channel'),
+      withoutTheme: Number(withoutTheme.n),
+    };
+  }
+
+  /** Row counts of every table: lets tests prove that a failed operation changed nothing. */
+  async tableCounts(): Promise<Record<string, number>> {
+    const tables = ['consultations', 'territories', 'source_documents', 'meetings', 'contributions', 'contribution_themes', 'idea_groups', 'idea_members', 'syntheses'] as const;
+    const out: Record<string, number> = {};
+    for (const t of tables) {
+      out[t] = Number((await this.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    }
+    return out;
+  }
+
+  private filtered(consultation: string, f: ContributionFilter) {
+    let q = this.db.selectFrom('contributions').where('contributions.consultation', '=', consultation);
+    if (f.kind) q = q.where('contributions.kind', '=', f.kind);
+    if (f.meeting) q = q.where('contributions.meeting', '=', f.meeting);
+    if (f.college) q = q.where('contributions.author_college', '=', f.college);
+    if (f.channel) q = q.where('contributions.channel', '=', f.channel);
+    if (f.moderation) q = q.where('contributions.moderation_status', '=', f.moderation);
+    if (f.documentId) q = q.where('contributions.document_id', '=', f.documentId);
+    if (f.theme) {
+      const theme = f.theme;
+      q = q.where((eb) => eb.exists(eb.selectFrom('contribution_themes').select('theme')
+        .whereRef('contribution_themes.contribution_id', '=', 'contributions.id').where('contribution_themes.theme', '=', theme)));
+    }
+    return q;
+  }
+
+  private async themesOf(ids: string[]): Promise<Map<string, ThemeAssignment[]>> {
+    const out = new Map<string, ThemeAssignment[]>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      if (chunk.length === 0) continue;
+      const rows = await this.db.selectFrom('contribution_themes').selectAll().where('contribution_id', 'in', chunk)
+        .orderBy('contribution_id').orderBy('theme').execute();
+      for (const r of rows) {
+        const list = out.get(r.contribution_id) ?? [];
+        list.push({ theme: r.theme, provenance: JSON.parse(r.provenance_json) as Provenance });
+        out.set(r.contribution_id, list);
+      }
+    }
+    return out;
+  }
+}
+
+async function insertBatches<T>(rows: T[], insert: (rows: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) await insert(rows.slice(i, i + INSERT_BATCH));
+}
+
+async function addLocalThemes(trx: Transaction<Database>, consultation: string, themesJson: string, found: { code: string }[]): Promise<void> {
+  const themes = JSON.parse(themesJson) as Consultation['themes'];
+  const known = new Set(themes.map((t) => t.code));
+  let changed = false;
+  for (const t of found as Consultation['themes']) {
+    if (!known.has(t.code)) { themes.push(t); known.add(t.code); changed = true; }
+  }
+  if (changed) await trx.updateTable('consultations').set({ themes_json: JSON.stringify(themes) }).where('slug', '=', consultation).execute();
+}
+
+function dedupeThemes(list: ThemeAssignment[]): ThemeAssignment[] {
+  const byTheme = new Map<string, ThemeAssignment>();
+  for (const a of list) byTheme.set(a.theme, a);
+  return [...byTheme.values()];
+}
+
+function consultationFromRow(r: Database['consultations']): Consultation {
+  const c: Consultation = { slug: r.slug, title: r.title, territory: r.territory, status: r.status as Consultation['status'], themes: JSON.parse(r.themes_json) };
+  if (r.period_start) c.periodStart = r.period_start;
+  if (r.period_end) c.periodEnd = r.period_end;
+  if (r.description) c.description = r.description;
+  return c;
+}
+
+function documentFromRow(r: Database['source_documents']): SourceDocument & { consultation: string } {
+  return {
+    id: r.id, consultation: r.consultation, fileName: r.file_name, mediaType: r.media_type, sizeBytes: Number(r.size_bytes),
+    importedAt: r.imported_at, parser: r.parser, parserVersion: r.parser_version, warnings: JSON.parse(r.warnings_json),
+  };
+}
+
+function meetingToRow(m: Meeting, documentId: string | null): MeetingRow {
+  const p = m.participants;
+  return {
+    id: m.id, consultation: m.consultation, document_id: documentId, kind: m.kind, ref: m.ref ?? null, title: m.title,
+    place: m.place ?? null, territory: m.territory ?? null, date: m.date ?? null, date_text: m.dateText ?? null, time: m.time ?? null,
+    p_elus: p.elus, p_institutionnels: p.institutionnels, p_professionnels: p.professionnels, p_associations: p.associations,
+    p_usagers: p.usagers, p_autres: p.autres, p_total: p.total,
+    situation: m.situation ?? null, deroulement: m.deroulement ?? null, perspectives: m.perspectives ?? null,
+    source_json: m.source ? JSON.stringify(m.source) : null,
+  };
+}
+
+function meetingFromRow(r: MeetingRow): Meeting {
+  const m: Meeting = {
+    id: r.id, consultation: r.consultation, kind: r.kind as Meeting['kind'], title: r.title,
+    participants: {
+      elus: r.p_elus, institutionnels: r.p_institutionnels, professionnels: r.p_professionnels,
+      associations: r.p_associations, usagers: r.p_usagers, autres: r.p_autres, total: r.p_total,
+    },
+  };
+  const opt = { ref: r.ref, place: r.place, territory: r.territory, date: r.date, dateText: r.date_text, time: r.time, situation: r.situation, deroulement: r.deroulement, perspectives: r.perspectives };
+  for (const [k, v] of Object.entries(opt)) if (v !== null) (m as unknown as Record<string, unknown>)[k] = v;
+  if (r.source_json) m.source = JSON.parse(r.source_json);
+  return m;
+}
+
+function contributionToRow(c: Contribution, consultation: string, documentId: string | null, withSearch: boolean): Omit<ContributionRow, 'seq'> {
+  return {
+    id: c.id, consultation, document_id: documentId, meeting: c.meeting ?? null, channel: c.channel,
+    author_college: c.authorCollege ?? null, author_pseudonym: c.authorPseudonym ?? null, territory: c.territory ?? null,
+    date: c.date ?? null, text: c.text, raw_text: c.rawText !== undefined && c.rawText !== c.text ? c.rawText : null,
+    kind: c.kind ?? null, kind_provenance_json: c.kindProvenance ? JSON.stringify(c.kindProvenance) : null,
+    category: c.category ?? null,
+    moderation_status: c.moderation.status, moderation_reason: c.moderation.reason ?? null,
+    moderation_by: c.moderation.by ?? null, moderation_at: c.moderation.at ?? null,
+    source_json: JSON.stringify(c.source),
+    search_terms: withSearch ? searchTerms(c.text).join(' ') : null,
+  };
+}
+
+function contributionFromRow(r: ContributionRow, themes: ThemeAssignment[]): Contribution {
+  const c: Contribution = {
+    id: r.id, consultation: r.consultation, channel: r.channel as Contribution['channel'], text: r.text, themes,
+    moderation: { status: r.moderation_status as Contribution['moderation']['status'] },
+    source: JSON.parse(r.source_json),
+  };
+  if (r.meeting) c.meeting = r.meeting;
+  if (r.author_college) c.authorCollege = r.author_college as Contribution['authorCollege'];
+  if (r.author_pseudonym) c.authorPseudonym = r.author_pseudonym;
+  if (r.territory) c.territory = r.territory;
+  if (r.date) c.date = r.date;
+  if (r.raw_text !== null) c.rawText = r.raw_text;
+  if (r.kind) c.kind = r.kind as Contribution['kind'];
+  if (r.kind_provenance_json) c.kindProvenance = JSON.parse(r.kind_provenance_json);
+  if (r.category) c.category = r.category;
+  if (r.moderation_reason) c.moderation.reason = r.moderation_reason;
+  if (r.moderation_by) c.moderation.by = r.moderation_by;
+  if (r.moderation_at) c.moderation.at = r.moderation_at;
+  return c;
+}
