@@ -151,7 +151,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
             INSERT INTO contributions_fts(contributions_fts, rowid, search_terms) VALUES ('delete', old.seq, old.search_terms);
             INSERT INTO contributions_fts(rowid, search_terms) VALUES (new.seq, new.search_terms); END`.execute(db);
         } else {
-          await sql`CREATE EXTENSION IF NOT EXISTS unaccent`.execute(db);
+          await sql`CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public`.execute(db);
           await sql`DO $$ BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'fabrique_fr' AND cfgnamespace = current_schema()::regnamespace) THEN
               CREATE TEXT SEARCH CONFIGURATION fabrique_fr (COPY = french);
