@@ -7,3 +7,4 @@ export * from './contribution.ts';
 export * from './ideas.ts';
 export * from './synthesis.ts';
 export * from './plan.ts';
+export * from './geography.ts';

@@ -9,7 +9,7 @@ export interface Territory {
   parent?: string;
 }
 
-const DEPARTEMENT_CODE = /^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$/;
+const DEPARTEMENT_CODE = /^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-46])$/;
 
 export function isDepartementCode(code: string): boolean {
   return DEPARTEMENT_CODE.test(code);
