@@ -99,3 +99,23 @@ storeTest('model assignments never overwrite human ones', async (store) => {
   const c = await store.getContribution(id);
   assert.equal(c!.themes.find((t) => t.theme === '2')!.provenance.by, 'human');
 });
+
+storeTest('idea groups round-trip with members, quotes and lineage', async (store) => {
+  await store.upsertConsultation(testConsultation());
+  await store.importParsed('essai', testDocument(TEXTS));
+  const ids = (await store.listContributions('essai')).map((c) => c.id);
+  const by = { by: 'model' as const, model: 'grouping', version: '1', at: '2026-01-01T00:00:00Z' };
+  await store.saveIdeaGroups('essai', [
+    { id: 'g1', consultation: 'essai', parent: null, theme: '1', label: 'Installer des médecins', labelByHuman: false,
+      members: [{ contribution: ids[1]!, provenance: by }, { contribution: ids[4]!, provenance: by }], quotes: [ids[4]!],
+      lineage: [{ op: 'create', at: '2026-01-01T00:00:00Z', by: 'grouping' }] },
+    { id: 'g1a', consultation: 'essai', parent: 'g1', theme: '1', label: 'Maisons de santé', labelByHuman: true,
+      members: [{ contribution: ids[4]!, provenance: by }], quotes: [], lineage: [] },
+  ]);
+  const groups = await store.listIdeaGroups('essai');
+  assert.deepEqual(groups.map((g) => [g.id, g.parent, g.members.length, g.labelByHuman]), [['g1', null, 2, false], ['g1a', 'g1', 1, true]]);
+  assert.deepEqual(groups[0]!.quotes, [ids[4]]);
+  await store.saveIdeaGroups('essai', [], '1');
+  assert.equal((await store.listIdeaGroups('essai')).length, 0);
+  assert.equal((await store.tableCounts()).idea_members, 0);
+});
