@@ -79,6 +79,7 @@ export function isLetterSpaced(s: string): boolean {
  * `maxCount` guards against years and the like.
  */
 export function splitTrailingCount(s: string, maxCount = 9999): { text: string; count?: number } {
+  if (s.length > 4000) return { text: s.trimEnd() }; // keeps the regex linear on pathological lines
   const m = /^(.*?)(?:^|\s)(\d{1,3}(?: \d{3})?)\s*$/u.exec(s);
   if (!m) return { text: s.trimEnd() };
   const n = Number((m[2] ?? '').replace(/ /g, ''));
