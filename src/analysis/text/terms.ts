@@ -1,0 +1,98 @@
+import { normalizeText } from './normalize.ts';
+import { stemKey } from './stem.ts';
+import { FRENCH_STOPWORDS } from './stopwords.ts';
+import { foldAccents } from './normalize.ts';
+import { isAcronym, tokenSpans } from './tokenize.ts';
+
+export interface AnalyzerOptions {
+  /** add word bigrams of adjacent content terms, joined by a space: "medecin trait" */
+  bigrams?: boolean;
+  /** add character n-grams of each stem (padded with spaces at both ends), prefixed with "~": "~ med" */
+  charNgrams?: { min: number; max: number } | null;
+  /** keep stopwords (default false) */
+  keepStopwords?: boolean;
+}
+
+/** Term prefix used for character n-grams, so they never collide with word terms. */
+export const CHAR_NGRAM_PREFIX = '~';
+
+export interface Analysis {
+  /** terms in text order (unigrams, then bigrams, then char n-grams) */
+  terms: string[];
+  /** for each term, the surface words it comes from, as written in the normalised text */
+  surfaces: string[];
+}
+
+const DIGITS = /^\d/;
+
+/**
+ * Content terms of a text, with the surface words they come from. A unigram term is the accent-folded
+ * Snowball stem of a non-stopword token (acronyms such as "SAS", "PDSA" are lowercased but not stemmed;
+ * numbers are kept as written; hyphenated words are split into their parts; one-letter tokens are dropped).
+ */
+export function analyze(s: string, opts: AnalyzerOptions = {}): Analysis {
+  const text = normalizeText(s);
+  const uni: string[] = [];
+  const uniSurf: string[] = [];
+  for (const t of tokenSpans(text, true)) {
+    if (DIGITS.test(t.token)) {
+      uni.push(t.token);
+      uniSurf.push(t.surface);
+      continue;
+    }
+    const parts = t.token.includes('-') ? t.surface.split('-') : [t.surface];
+    for (const part of parts) {
+      if (part.length === 0) continue;
+      const lower = part.toLowerCase();
+      const folded = foldAccents(lower);
+      if (folded.length < 2 && !/\d/.test(folded)) continue;
+      if (!opts.keepStopwords && FRENCH_STOPWORDS.has(folded)) continue;
+      uni.push(isAcronym(part) && part.length <= 5 ? folded : stemKey(lower));
+      uniSurf.push(part);
+    }
+  }
+  const terms = uni.slice();
+  const surfaces = uniSurf.slice();
+  if (opts.bigrams) {
+    for (let i = 0; i + 1 < uni.length; i++) {
+      terms.push(`${uni[i]} ${uni[i + 1]}`);
+      surfaces.push(`${uniSurf[i]} ${uniSurf[i + 1]}`);
+    }
+  }
+  const cg = opts.charNgrams;
+  if (cg) {
+    for (let i = 0; i < uni.length; i++) {
+      const u = uni[i] as string;
+      const surf = uniSurf[i] as string;
+      for (const g of charNgrams(u, cg.min, cg.max)) {
+        terms.push(CHAR_NGRAM_PREFIX + g);
+        surfaces.push(surf);
+      }
+    }
+  }
+  return { terms, surfaces };
+}
+
+/** Content terms of a text (see `analyze`). Default: stemmed unigrams without stopwords. */
+export function terms(s: string, opts: AnalyzerOptions = {}): string[] {
+  return analyze(s, opts).terms;
+}
+
+/**
+ * Character n-grams of a word padded with one space on each side (`" word "`), for n in [min, max].
+ * Words shorter than `min` once padded yield the padded word itself.
+ */
+export function charNgrams(word: string, min = 3, max = 5): string[] {
+  const w = ` ${word} `;
+  const chars = Array.from(w); // code points: never splits an emoji
+  const out: string[] = [];
+  if (chars.length <= min) {
+    out.push(w);
+    return out;
+  }
+  for (let n = min; n <= max; n++) {
+    if (n > chars.length) break;
+    for (let i = 0; i + n <= chars.length; i++) out.push(chars.slice(i, i + n).join(''));
+  }
+  return out;
+}
