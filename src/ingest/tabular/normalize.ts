@@ -42,9 +42,10 @@ export function stripHtml(html: string): string {
     .replace(/<\s*(script|style)\b[^>]*>[\s\S]*?<\s*\/\s*\1\s*>/gi, '')
     .replace(/<\s*br\s*\/?\s*>/gi, '\n')
     .replace(/<\s*li\b[^>]*>/gi, '\n- ')
-    .replace(/<\s*\/\s*(p|div|li|ul|ol|h[1-6]|blockquote|tr)\s*>/gi, '\n')
+    .replace(/<\s*\/\s*(p|div|ul|ol|h[1-6]|blockquote|tr)\s*>/gi, '\n')
     .replace(/<[^>]*>/g, '');
-  return decodeEntities(text);
+  // list items follow their paragraph without a blank line
+  return decodeEntities(text.replace(/\n[ \t]*\n(?=- )/g, '\n'));
 }
 
 /** Clean a cell's text for display: unified newlines, spaces collapsed, lines trimmed, blank runs shortened. */

@@ -60,7 +60,7 @@ function readCsv(bytes: Uint8Array, fileName: string): Table {
 
   let parsed: Papa.ParseResult<string[]>;
   try {
-    parsed = Papa.parse<string[]>(text, { delimitersToGuess: [';', ',', '\t', '|'], skipEmptyLines: false });
+    parsed = Papa.parse<string[]>(text, { delimiter: guessDelimiter(text), skipEmptyLines: false });
   } catch (e) {
     throw new ImportError(`Lecture du CSV « ${fileName} » impossible : ${(e as Error).message}`, 'import.invalid_csv');
   }
@@ -84,16 +84,40 @@ function readCsv(bytes: Uint8Array, fileName: string): Table {
   return { format: 'csv', mediaType: MEDIA_CSV, encoding, delimiter: parsed.meta.delimiter, rows, warnings };
 }
 
+/**
+ * The separator of a CSV: the candidate (`;` `,` tab `|`) found most often outside quotes in the
+ * first non-blank line (the header), `,` when there is none.
+ */
+export function guessDelimiter(text: string): string {
+  const counts = new Map<string, number>([[';', 0], [',', 0], ['\t', 0], ['|', 0]]);
+  let inQuotes = false;
+  let started = false;
+  for (let i = 0; i < text.length && i < 64 * 1024; i++) {
+    const ch = text[i]!;
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (ch === '\n' || ch === '\r')) { if (started) break; }
+    else if (!inQuotes && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+    if (ch.trim() !== '') started = true;
+  }
+  let best = ',';
+  let max = 0;
+  for (const [d, n] of counts) if (n > max) { best = d; max = n; }
+  return best;
+}
+
 async function readXlsx(bytes: Uint8Array, fileName: string, sheetName?: string): Promise<Table> {
+  const invalid = () => new ImportError(
+    `Le fichier « ${fileName} » est une archive ZIP mais pas un classeur XLSX valide (fichier ODS, DOCX ou endommagé ?).`,
+    'import.invalid_xlsx',
+  );
+  // entry names are stored in clear in a zip: a workbook always has xl/workbook.xml
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf('xl/workbook.xml', 0, 'latin1') < 0) throw invalid();
   const wb = new ExcelJS.Workbook();
   try {
     // exceljs's typings want its own Buffer type; a Node Buffer is what it reads.
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
   } catch {
-    throw new ImportError(
-      `Le fichier « ${fileName} » est une archive ZIP mais pas un classeur XLSX valide (fichier ODS, DOCX ou endommagé ?).`,
-      'import.invalid_xlsx',
-    );
+    throw invalid();
   }
   const sheets = wb.worksheets;
   if (sheets.length === 0) {
