@@ -6,7 +6,7 @@ export interface PdfText { x: number; y: number; text: string; size?: number }
 export interface MiniPdfOptions {
   /** add an /Encrypt dictionary (standard handler, unknown password) to the trailer */
   encrypt?: boolean;
-  /** pages with no text at all (as a scanned PDF would be, minus the images) */
+  /** page size in PDF units (A4 by default); pass an empty page to mimic a scanned page */
   width?: number;
   height?: number;
 }
