@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""scikit-learn baseline for bench/quality/classify.ts.
+
+Reads <dir>/folds.json (list of fold names) and, per fold, <dir>/<fold>.train.jsonl and <dir>/<fold>.test.jsonl
+(rows {"id","text","label"}). Model: TF-IDF word 1-2-grams + char_wb 3-5-grams (sublinear tf), LinearSVC with
+class_weight='balanced'. Writes predictions as JSON {fold: {id: label}} to stdout.
+Run with the system interpreter: /usr/bin/python3 bench/quality/baseline.py DIR
+"""
+import json
+import sys
+from pathlib import Path
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import make_pipeline, make_union
+from sklearn.svm import LinearSVC
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def main():
+    d = Path(sys.argv[1])
+    folds = json.loads((d / "folds.json").read_text(encoding="utf-8"))
+    out = {}
+    for fold in folds:
+        train = read(d / f"{fold}.train.jsonl")
+        test = read(d / f"{fold}.test.jsonl")
+        model = make_pipeline(
+            make_union(
+                TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=1),
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1),
+            ),
+            LinearSVC(class_weight="balanced", random_state=0),
+        )
+        model.fit([r["text"] for r in train], [r["label"] for r in train])
+        pred = model.predict([r["text"] for r in test])
+        out[fold] = {r["id"]: str(p) for r, p in zip(test, pred)}
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

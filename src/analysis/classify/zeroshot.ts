@@ -1,0 +1,130 @@
+import type { Theme } from '../../domain/theme.ts';
+import { analyze, cosine, TfidfVectorizer, type AnalyzerOptions, type SparseVector, type TfidfJSON } from '../text/index.ts';
+import type { ExplanationTerm, Prediction } from './classifier.ts';
+
+export interface ZeroShotOptions {
+  /** softmax temperature turning similarity scores into probabilities (default 0.1) */
+  temperature?: number;
+  /** score added per theme keyword found whole in the text (default 0.15) */
+  keywordBonus?: number;
+}
+
+export interface ZeroShotJSON {
+  type: 'fabrique.zeroshot';
+  version: 1;
+  themes: Theme[];
+  options: Required<ZeroShotOptions>;
+  vectorizer: TfidfJSON | null;
+}
+
+const ANALYZER: AnalyzerOptions = { bigrams: true };
+
+/**
+ * Zero-shot theme scoring, for when there are no labelled examples: each theme is described by its label,
+ * description and keywords (keywords count twice). score = TF-IDF cosine(text, theme description) + a bonus per
+ * keyword (stemmed, multi-word keywords matched as a whole) present in the text. The IDF is fitted on the theme
+ * descriptions plus the texts being classified (unsupervised). Probabilities are a softmax of the scores with a
+ * fixed temperature: they rank themes but are NOT calibrated.
+ */
+export class ZeroShotClassifier {
+  private readonly themeTerms: string[][];
+  private readonly keywordTerms: string[][][];
+  private readonly temperature: number;
+  private readonly keywordBonus: number;
+
+  constructor(readonly themes: readonly Theme[], opts: ZeroShotOptions = {}) {
+    if (themes.length === 0) throw new Error('ZeroShotClassifier: no theme');
+    this.temperature = opts.temperature ?? 0.1;
+    this.keywordBonus = opts.keywordBonus ?? 0.15;
+    this.themeTerms = themes.map((t) => {
+      const kw = t.keywords.join(' . ');
+      return analyze(`${t.label} . ${t.description ?? ''} . ${kw} . ${kw}`, ANALYZER).terms;
+    });
+    this.keywordTerms = themes.map((t) => t.keywords.map((k) => analyze(k).terms).filter((ts) => ts.length > 0));
+  }
+
+  private fitted: { vec: TfidfVectorizer; themeVecs: SparseVector[] } | null = null;
+
+  /**
+   * Fixes the IDF on the theme descriptions plus these texts (e.g. a training or reference corpus).
+   * Without it, `predictMany` fits the IDF on the batch it is given.
+   */
+  fit(texts: Iterable<string>): this {
+    const docs = [...this.themeTerms];
+    for (const t of texts) docs.push(analyze(t, ANALYZER).terms);
+    this.fitted = this.fitTerms(docs);
+    return this;
+  }
+
+  private fitTerms(docs: string[][]): { vec: TfidfVectorizer; themeVecs: SparseVector[] } {
+    const vec = new TfidfVectorizer({ minDf: 1 }).fitTerms(docs);
+    return { vec, themeVecs: this.themeTerms.map((t) => vec.transformTerms(t)) };
+  }
+
+  /** Similarity of a text to each theme, in `themes` order (≥ 0, not probabilities). Requires `fit`. */
+  rawScores(text: string): Float64Array {
+    if (!this.fitted) this.fitted = this.fitTerms([...this.themeTerms]);
+    return Float64Array.from(this.scoreAnalysed(analyze(text, ANALYZER).terms, this.fitted));
+  }
+
+  private scoreAnalysed(terms: string[], f: { vec: TfidfVectorizer; themeVecs: SparseVector[] }): number[] {
+    const x = f.vec.transformTerms(terms);
+    const present = new Set(terms);
+    return this.themes.map((_, k) => {
+      let s = cosine(x, f.themeVecs[k]!);
+      for (const kw of this.keywordTerms[k]!) if (kw.every((t) => present.has(t))) s += this.keywordBonus;
+      return s;
+    });
+  }
+
+  toJSON(): ZeroShotJSON {
+    return {
+      type: 'fabrique.zeroshot', version: 1, themes: this.themes.map((t) => ({ ...t, keywords: [...t.keywords] })),
+      options: { temperature: this.temperature, keywordBonus: this.keywordBonus },
+      vectorizer: this.fitted ? this.fitted.vec.toJSON() : null,
+    };
+  }
+
+  static fromJSON(j: ZeroShotJSON): ZeroShotClassifier {
+    if (j?.type !== 'fabrique.zeroshot') throw new Error('ZeroShotClassifier.fromJSON: not a fabrique.zeroshot object');
+    const z = new ZeroShotClassifier(j.themes, j.options);
+    if (j.vectorizer) {
+      const vec = TfidfVectorizer.fromJSON(j.vectorizer);
+      z.fitted = { vec, themeVecs: z.themeTerms.map((t) => vec.transformTerms(t)) };
+    }
+    return z;
+  }
+
+  predict(text: string, opts: { explain?: number } = {}): Prediction {
+    return this.predictMany([text], opts)[0] as Prediction;
+  }
+
+  predictMany(texts: readonly string[], opts: { explain?: number } = {}): Prediction[] {
+    const analysed = texts.map((t) => analyze(t, ANALYZER));
+    const f = this.fitted ?? this.fitTerms([...this.themeTerms, ...analysed.map((a) => a.terms)]);
+    const vec = f.vec;
+    const themeSets = this.themeTerms.map((t) => new Set(t));
+    return analysed.map((a) => {
+      const raw = this.scoreAnalysed(a.terms, f);
+      const max = Math.max(...raw);
+      const exps = raw.map((s) => Math.exp((s - max) / this.temperature));
+      const z = exps.reduce((p, c) => p + c, 0);
+      const labels = this.themes.map((t, k) => ({ label: t.code, p: exps[k]! / z }));
+      labels.sort((p, q) => q.p - p.p || (p.label < q.label ? -1 : 1));
+      const top = labels[0]!.label;
+      const k = this.themes.findIndex((t) => t.code === top);
+      const explanation: ExplanationTerm[] = [];
+      const seen = new Set<string>();
+      if (max > 0) {
+        a.terms.forEach((t, i) => {
+          const word = a.surfaces[i] ?? '';
+          if (themeSets[k]!.has(t) && !seen.has(word) && explanation.length < (opts.explain ?? 5)) {
+            seen.add(word);
+            explanation.push({ label: top, word, weight: Number(((vec.idf[vec.vocabulary.get(t)!] ?? 0)).toPrecision(4)) });
+          }
+        });
+      }
+      return { labels, explanation };
+    });
+  }
+}
