@@ -1,0 +1,578 @@
+/**
+ * Builds a synthesis document from stored data: the département restitution (Lot template) or the
+ * regional roll-up (Nouvelle-Aquitaine template). Every figure is computed by a rule over the data
+ * and keeps the ids of what it counts; every quote is the verbatim text of a contribution.
+ * Editorial parts (texts, headings, chosen quotes, order) come from the store and are applied on top.
+ */
+import type { Contribution, ContributionKind } from '../domain/contribution.ts';
+import { DEPARTEMENTS, REGIONS, territoryName } from '../domain/geography.ts';
+import type { IdeaGroup } from '../domain/ideas.ts';
+import { COLLEGES, COLLEGE_LABELS, participantsSum, type Meeting, type MeetingKind } from '../domain/meeting.ts';
+import type { SynthesisLevel } from '../domain/synthesis.ts';
+import type { Theme } from '../domain/theme.ts';
+import type { Store } from '../store/store.ts';
+import { evaluateRule, loadSynthesisData, queryContributions, queryMeetings, type SynthesisData } from './data.ts';
+import {
+  SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, emptyEditorial, synthesisId,
+  type Block, type ContributionQuery, type FigureRule, type IdeaItem, type Inline, type Section, type SynthesisDocument,
+  type SynthesisEditorial, type TableRow, type VerifiedFigure, type VerifiedQuote,
+} from './model.ts';
+import { loadEditorial } from './persist.ts';
+
+export interface BuildOptions {
+  consultation: string;
+  level: SynthesisLevel;
+  /** département code (restitution) or région code (roll-up); defaults from the consultation */
+  territory?: string;
+  /** editorial parts to apply; by default those stored for this synthesis */
+  editorial?: SynthesisEditorial;
+  /** example quotes per idea (default: 3 for a region, 50 for a département, where all items are given back) */
+  quotesPerIdea?: number;
+  /** for reproducible output (tests): the generation date */
+  now?: Date;
+}
+
+export const MEETING_KIND_LABELS: Record<MeetingKind, string> = {
+  atelier: 'Atelier',
+  reunion_departementale: 'Réunion départementale',
+  pleniere: 'Plénière',
+  visio: 'Visioconférence',
+  consultation_en_ligne: 'Consultation en ligne',
+};
+
+const QUOTE_MAX = 400;
+
+export function formatNumber(n: number): string {
+  return n.toLocaleString('fr-FR');
+}
+
+/** "5 décembre 2022" from an ISO date; the printed text otherwise. */
+export function formatMeetingDate(m: Meeting): string {
+  if (m.date && /^\d{4}-\d{2}-\d{2}/.test(m.date)) {
+    const d = new Date(`${m.date.slice(0, 10)}T00:00:00Z`);
+    if (!Number.isNaN(d.getTime())) return d.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  }
+  return m.dateText ?? 'date non communiquée';
+}
+
+function slug(s: string): string {
+  const base = s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  // a short hash keeps keys distinct when two labels share their first 40 characters
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); }
+  return `${base || 'x'}-${(h >>> 0).toString(36).slice(0, 5)}`;
+}
+
+/** A verbatim part of a contribution's text, cut at a sentence or word end when it is long. */
+export function quoteText(text: string, max = QUOTE_MAX): { text: string; excerpt: boolean } {
+  const t = text.trim();
+  if (t.length <= max) return { text: t, excerpt: t !== text };
+  const head = t.slice(0, max);
+  const sentence = Math.max(head.lastIndexOf('. '), head.lastIndexOf(' ; '), head.lastIndexOf('! '), head.lastIndexOf('? '));
+  const cut = sentence > max / 2 ? sentence + 1 : head.lastIndexOf(' ') > max / 2 ? head.lastIndexOf(' ') : max;
+  return { text: t.slice(0, cut).trimEnd(), excerpt: true };
+}
+
+interface KindSection {
+  key: string;
+  title: string;
+  kinds: ContributionKind[];
+}
+
+class Builder {
+  readonly figures: VerifiedFigure[] = [];
+  readonly byKey = new Map<string, VerifiedFigure>();
+  readonly quotes: VerifiedQuote[] = [];
+  readonly notices: string[] = [];
+  private quoteSeq = 0;
+
+  constructor(readonly data: SynthesisData, readonly editorial: SynthesisEditorial, readonly level: SynthesisLevel,
+    readonly scope: ContributionQuery, readonly quotesPerIdea: number) {}
+
+  /** Evaluates and records a figure; returns its key, or undefined when the value does not exist (not communicated). */
+  async fig(key: string, label: string, unit: VerifiedFigure['unit'], rule: FigureRule): Promise<string | undefined> {
+    if (this.byKey.has(key)) return key;
+    const e = await evaluateRule(this.data, rule, (k) => this.byKey.get(k)?.value);
+    if (e.value === null) return undefined;
+    const f: VerifiedFigure = { key, value: e.value, label, unit, rule, contributions: e.contributions };
+    if (e.meetings) f.meetings = e.meetings;
+    this.figures.push(f);
+    this.byKey.set(key, f);
+    return key;
+  }
+
+  async count(key: string, label: string, where: ContributionQuery): Promise<string> {
+    return (await this.fig(key, label, 'contributions', { op: 'contributions', where: { ...this.scope, ...where } }))!;
+  }
+
+  value(key: string): number {
+    return this.byKey.get(key)?.value ?? 0;
+  }
+
+  quote(c: Contribution, chosen: boolean, text?: string): string | undefined {
+    const q = text !== undefined ? { text, excerpt: text.trim() !== c.text.trim() } : quoteText(c.text);
+    if (!q.text || !c.text.includes(q.text)) return undefined;
+    const id = `q${++this.quoteSeq}`;
+    this.quotes.push({ id, contribution: c.id, text: q.text, excerpt: q.excerpt, source: c.source, chosen });
+    return id;
+  }
+
+  heading(key: string, generated: string): string {
+    const h = this.editorial.headings[key];
+    return h !== undefined && h.trim() !== '' ? h.trim() : generated;
+  }
+
+  section(key: string, level: 1 | 2 | 3, generated: string, blocks: Block[] = [], sections: Section[] = []): Section {
+    return { key, level, title: this.heading(key, generated), generatedTitle: generated, blocks, sections };
+  }
+
+  text(key: string, placeholder: string): Block {
+    return { type: 'editorial', key, text: this.editorial.texts[key] ?? '', placeholder };
+  }
+
+  ordered<T extends { key: string }>(containerKey: string, items: T[]): T[] {
+    const order = this.editorial.order[containerKey];
+    if (!order || order.length === 0) return items;
+    const rank = new Map(order.map((k, i) => [k, i]));
+    return items.map((it, i) => ({ it, i })).sort((a, b) => {
+      const ra = rank.get(a.it.key) ?? Number.MAX_SAFE_INTEGER;
+      const rb = rank.get(b.it.key) ?? Number.MAX_SAFE_INTEGER;
+      return ra - rb || a.i - b.i;
+    }).map((x) => x.it);
+  }
+
+  /** Chosen quotes (editorial) for an item, else generated examples from `pool`. */
+  quotesFor(itemKey: string, pool: Contribution[], preferred: string[] = []): string[] {
+    const chosen = this.editorial.quotes[itemKey];
+    if (chosen && chosen.length > 0) {
+      const out: string[] = [];
+      for (const q of chosen) {
+        const c = this.data.byId.get(q.contribution);
+        const id = c && c.moderation.status !== 'rejected' ? this.quote(c, true, q.text) : undefined;
+        if (id) out.push(id);
+        else this.notices.push(`Citation choisie introuvable ou modifiée (contribution ${q.contribution}, rubrique ${itemKey}) : elle n’est plus reprise.`);
+      }
+      return out;
+    }
+    const inPool = new Set(pool.map((c) => c.id));
+    const picks: Contribution[] = [];
+    for (const id of preferred) {
+      const c = this.data.byId.get(id);
+      if (c && inPool.has(id) && !picks.includes(c)) picks.push(c);
+    }
+    for (const c of pool) {
+      if (picks.length >= this.quotesPerIdea) break;
+      if (!picks.includes(c)) picks.push(c);
+    }
+    return picks.slice(0, Math.max(this.quotesPerIdea, 0)).flatMap((c) => this.quote(c, false) ?? []);
+  }
+
+  // ---- ideas: idea groups when there are, categories otherwise ----
+
+  groupKind(g: IdeaGroup): ContributionKind | undefined {
+    const counts = new Map<ContributionKind, number>();
+    for (const id of this.data.groupMembers(g.id)) {
+      const k = this.data.byId.get(id)?.kind;
+      if (k) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  }
+
+  async groupItem(g: IdeaGroup, theme: string, depth: number): Promise<IdeaItem | undefined> {
+    const key = `g:${g.id}`;
+    const where: ContributionQuery = { theme, group: g.id };
+    const figure = await this.count(`idea.${key}`, g.label, where);
+    if (this.value(figure) === 0) return undefined;
+    const children: IdeaItem[] = [];
+    if (depth < 3) {
+      for (const child of this.data.childrenOf.get(g.id) ?? []) {
+        const it = await this.groupItem(child, theme, depth + 1);
+        if (it) children.push(it);
+      }
+    }
+    const pool = queryContributions(this.data, { ...this.scope, ...where });
+    const preferred = g.quotes;
+    const item: IdeaItem = {
+      key, label: this.heading(key, g.label), generatedLabel: g.label, figure,
+      quotes: children.length > 0 && preferred.length === 0 && !this.editorial.quotes[key] ? [] : this.quotesFor(key, pool, preferred),
+      children: this.ordered(key, sortItems(children, this)),
+    };
+    if (this.level === 'region' && g.statedCount !== undefined) {
+      const stated = await this.fig(`stated.${key}`, `${g.label} (nombre annoncé par la source)`, 'contributions', { op: 'groupStated', group: g.id });
+      if (stated) {
+        item.stated = stated;
+        item.difference = await this.fig(`diff.${key}`, `${g.label} : écart importé − annoncé`, 'ecart', { op: 'difference', minuend: figure, subtrahend: stated });
+      }
+    }
+    return item;
+  }
+
+  async ideas(blockKey: string, theme: string, kinds: ContributionKind[]): Promise<IdeaItem[]> {
+    const tops = (this.data.childrenOf.get(null) ?? []).filter((g) => this.data.groupTheme.get(g.id) === theme && kinds.includes(this.groupKind(g) ?? 'autre'));
+    const items: IdeaItem[] = [];
+    const kindKey = kinds.join('+');
+    if (tops.length > 0) {
+      for (const g of tops) {
+        const it = await this.groupItem(g, theme, 1);
+        if (it) items.push(it);
+      }
+      const residualKey = `r:${theme}:${kindKey}`;
+      const where: ContributionQuery = { theme, kinds, ungrouped: true };
+      const figure = await this.count(`idea.${residualKey}`, `Thème ${theme} : contributions non regroupées`, where);
+      if (this.value(figure) > 0) {
+        const pool = queryContributions(this.data, { ...this.scope, ...where });
+        items.push({ key: residualKey, label: this.heading(residualKey, 'Contributions non regroupées'), generatedLabel: 'Contributions non regroupées',
+          figure, quotes: this.quotesFor(residualKey, pool), children: [], residual: true });
+      }
+      return this.ordered(blockKey, sortItems(items, this));
+    }
+    // by category "Catégorie › sous-catégorie"
+    const pool = queryContributions(this.data, { ...this.scope, theme, kinds });
+    const tree = new Map<string, Set<string>>();
+    let uncategorised = 0;
+    for (const c of pool) {
+      if (c.category === undefined) { uncategorised++; continue; }
+      const [top = c.category] = c.category.split(' › ');
+      const subs = tree.get(top) ?? new Set<string>();
+      if (c.category !== top) subs.add(c.category);
+      tree.set(top, subs);
+    }
+    for (const [top, subs] of tree) {
+      const key = `c:${theme}:${kindKey}:${slug(top)}`;
+      const figure = await this.count(`idea.${key}`, `Thème ${theme} : ${top}`, { theme, kinds, categoryPrefix: top });
+      const children: IdeaItem[] = [];
+      for (const sub of subs) {
+        const subLabel = sub.slice(top.length + 3);
+        const subKey = `c:${theme}:${kindKey}:${slug(sub)}`;
+        const subWhere: ContributionQuery = { theme, kinds, category: sub };
+        const subFigure = await this.count(`idea.${subKey}`, `Thème ${theme} : ${sub}`, subWhere);
+        children.push({ key: subKey, label: this.heading(subKey, subLabel), generatedLabel: subLabel, figure: subFigure,
+          quotes: this.quotesFor(subKey, queryContributions(this.data, { ...this.scope, ...subWhere })), children: [] });
+      }
+      // items filed directly under the top category
+      const direct = queryContributions(this.data, { ...this.scope, theme, kinds, category: top });
+      if (children.length > 0 && direct.length > 0) {
+        const dKey = `c:${theme}:${kindKey}:${slug(top)}:direct`;
+        const dFigure = await this.count(`idea.${dKey}`, `Thème ${theme} : ${top} (sans sous-rubrique)`, { theme, kinds, category: top });
+        children.push({ key: dKey, label: this.heading(dKey, 'Sans sous-rubrique'), generatedLabel: 'Sans sous-rubrique', figure: dFigure,
+          quotes: this.quotesFor(dKey, direct), children: [], residual: true });
+      }
+      items.push({ key, label: this.heading(key, top), generatedLabel: top, figure,
+        quotes: children.length > 0 ? [] : this.quotesFor(key, direct), children: this.ordered(key, sortItems(children, this)) });
+    }
+    if (uncategorised > 0) {
+      const key = `c:${theme}:${kindKey}:_sans`;
+      const generated = tree.size > 0 ? 'Autres contributions' : 'Contributions';
+      const where: ContributionQuery = { theme, kinds, category: null };
+      const figure = await this.count(`idea.${key}`, `Thème ${theme} : sans rubrique`, where);
+      items.push({ key, label: this.heading(key, generated), generatedLabel: generated, figure,
+        quotes: this.quotesFor(key, queryContributions(this.data, { ...this.scope, ...where })), children: [], residual: true });
+    }
+    return this.ordered(blockKey, sortItems(items, this));
+  }
+}
+
+function sortItems(items: IdeaItem[], b: Builder): IdeaItem[] {
+  return [...items].sort((x, y) => Number(!!x.residual) - Number(!!y.residual) || b.value(y.figure) - b.value(x.figure) || x.generatedLabel.localeCompare(y.generatedLabel, 'fr'));
+}
+
+function resolveTerritory(level: SynthesisLevel, consultationTerritory: string, consultationDept: string | undefined, requested?: string): string {
+  if (requested) {
+    if (level === 'departement' && !DEPARTEMENTS[requested]) throw new Error(`Code de département inconnu : « ${requested} »`);
+    if (level === 'region' && !REGIONS[requested]) throw new Error(`Code de région inconnu : « ${requested} »`);
+    return requested;
+  }
+  if (level === 'departement') {
+    if (consultationDept) return consultationDept;
+    throw new Error(`La consultation porte sur « ${REGIONS[consultationTerritory] ?? territoryName(consultationTerritory)} » : indiquez le département de la synthèse.`);
+  }
+  const region = consultationDept ? DEPARTEMENTS[consultationDept]?.[1] : REGIONS[consultationTerritory] ? consultationTerritory : DEPARTEMENTS[consultationTerritory]?.[1];
+  if (region) return region;
+  throw new Error(`Impossible de déterminer la région de la consultation (territoire « ${consultationTerritory} »).`);
+}
+
+const KIND_SECTIONS = (level: SynthesisLevel): KindSection[] => [
+  { key: 'constats', title: level === 'region' ? 'Problématiques' : 'Constats', kinds: ['constat'] },
+  { key: 'propositions', title: 'Solutions et propositions', kinds: ['proposition'] },
+  { key: 'leviers', title: 'Leviers à activer et freins à lever', kinds: ['levier_frein'] },
+  { key: 'autres', title: 'Autres contributions', kinds: ['temoignage', 'autre'] },
+];
+
+async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, depth: 1 | 2): Promise<Section> {
+  const base = `theme.${theme.code}`;
+  const sub = (depth + 1) as 2 | 3;
+  const total = await b.count(`${base}.total`, `Thème ${theme.code} : contributions`, { theme: theme.code });
+  const blocks: Block[] = [{ type: 'paragraph', content: [{ figure: total }, ' contribution(s) portent sur ce thème.'] }];
+  const sections: Section[] = [];
+  if (level === 'region') {
+    sections.push(b.section(`${base}.enseignements`, sub, 'Principaux enseignements', [
+      b.text(`${base}.enseignements`, 'Texte à rédiger : principaux enseignements des ateliers sur ce thème.')]));
+  }
+  for (const ks of KIND_SECTIONS(level)) {
+    const key = `${base}.${ks.key}`;
+    const n = await b.count(`${key}.total`, `Thème ${theme.code} : ${ks.title.toLowerCase()}`, { theme: theme.code, kinds: ks.kinds });
+    if (b.value(n) === 0 && ks.key !== 'constats' && ks.key !== 'propositions') continue;
+    const items = b.value(n) > 0 ? await b.ideas(key, theme.code, ks.kinds) : [];
+    const secBlocks: Block[] = [];
+    if (ks.key === 'constats' && level === 'departement') secBlocks.push(b.text(key, 'Texte à rédiger (facultatif) : synthèse des constats.'));
+    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ' contribution(s), regroupées ainsi (le nombre indique les contributions de chaque rubrique) :'], items });
+    if (b.value(n) === 0) secBlocks.splice(secBlocks.length - 1, 1, { type: 'note', level: 'info', content: ['Aucune contribution de ce type sur ce thème.'] });
+    sections.push(b.section(key, sub, ks.title, secBlocks));
+  }
+  // actions already under way: each one is quoted
+  const aKey = `${base}.actions`;
+  const aWhere: ContributionQuery = { theme: theme.code, kinds: ['action_en_cours'] };
+  const aFig = await b.count(`${aKey}.total`, `Thème ${theme.code} : actions en cours`, aWhere);
+  if (b.value(aFig) > 0 || level === 'departement') {
+    const pool = queryContributions(b.data, { ...b.scope, ...aWhere });
+    const aBlocks: Block[] = pool.length > 0
+      ? [{ type: 'quotes', key: aKey, intro: [{ figure: aFig }, ' action(s) citée(s) :'], quotes: b.quotesFor(aKey, pool.slice(0, 200)) }]
+      : [{ type: 'note', level: 'info', content: ['Aucune action en cours n’a été signalée sur ce thème.'] }];
+    sections.push(b.section(aKey, sub, 'Actions emblématiques déjà en cours', aBlocks));
+  }
+  // items tagged as relevant to the national level
+  const nKey = `${base}.national`;
+  const nWhere: ContributionQuery = { theme: theme.code, national: true };
+  const nFig = await b.count(`${nKey}.total`, `Thème ${theme.code} : relève du niveau national`, nWhere);
+  const nPool = queryContributions(b.data, { ...b.scope, ...nWhere });
+  sections.push(b.section(nKey, sub, 'Propositions relevant du niveau national', nPool.length > 0
+    ? [{ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' contribution(s) relèvent d’évolutions nationales :'], quotes: b.quotesFor(nKey, nPool.slice(0, 200)) }]
+    : [{ type: 'slot', key: nKey, text: 'Aucune contribution de ce thème n’est marquée comme relevant du niveau national (rubrique « Relève du niveau national »).' }]));
+  const title = theme.local ? `${theme.label} (thème ajouté par le territoire)` : theme.label;
+  return b.section(base, depth, level === 'region' ? `Thématique ${theme.code} : ${title}` : title, blocks, sections);
+}
+
+function collegeTable(meetings: Meeting[]): { cols: string[] } {
+  return { cols: ['Réunion', ...COLLEGES.map((c) => COLLEGE_LABELS[c]), 'Total indiqué', 'Somme des collèges'] };
+}
+
+async function meetingBlocks(b: Builder, meetings: Meeting[], keyBase: string): Promise<Block[]> {
+  const blocks: Block[] = [];
+  if (meetings.length === 0) {
+    blocks.push({ type: 'note', level: 'info', content: ['Aucune réunion n’est enregistrée pour ce territoire.'] });
+    return blocks;
+  }
+  const rows: TableRow[] = [];
+  for (const m of meetings) {
+    const n = await b.count(`meeting.${m.id}.contributions`, `${m.title} : contributions`, { meeting: m.id });
+    rows.push({ header: m.title, cells: [{ text: m.place ?? 'non communiqué' }, { text: formatMeetingDate(m) + (m.time ? ` (${m.time})` : '') },
+      { text: MEETING_KIND_LABELS[m.kind] ?? m.kind }, { figure: n }] });
+  }
+  blocks.push({ type: 'table', key: `${keyBase}.reunions`, caption: 'Réunions de co-construction', columns: ['Réunion', 'Lieu', 'Date', 'Type', 'Contributions'], rows });
+  const pRows: TableRow[] = [];
+  const notes: Block[] = [];
+  for (const m of meetings) {
+    const cells: TableRow['cells'] = [];
+    for (const c of COLLEGES) {
+      const k = await b.fig(`meeting.${m.id}.p.${c}`, `${m.title} : ${COLLEGE_LABELS[c]}`, 'participants', { op: 'participants', meetings: [m.id], field: c });
+      cells.push(k ? { figure: k } : { nc: true });
+    }
+    const tot = await b.fig(`meeting.${m.id}.p.total`, `${m.title} : total indiqué`, 'participants', { op: 'participants', meetings: [m.id], field: 'total' });
+    const sum = await b.fig(`meeting.${m.id}.p.sum`, `${m.title} : somme des collèges`, 'participants', { op: 'participants', meetings: [m.id], field: 'sum' });
+    cells.push(tot ? { figure: tot } : { nc: true }, sum ? { figure: sum } : { nc: true });
+    pRows.push({ header: m.title, cells });
+    const printed = m.participants.total;
+    const computed = participantsSum(m.participants);
+    if (printed !== null && computed !== null && printed !== computed && tot && sum) {
+      notes.push({ type: 'note', level: 'warning', content: [`${m.title} : le total indiqué (`, { figure: tot }, ') diffère de la somme des collèges communiqués (', { figure: sum }, '). Les deux sont reproduits sans correction.'] });
+    }
+  }
+  blocks.push({ type: 'table', key: `${keyBase}.participants`, caption: 'Participants par collège (« non communiqué » : absent ou NC dans le compte-rendu)', columns: collegeTable(meetings).cols, rows: pRows });
+  blocks.push(...notes);
+  return blocks;
+}
+
+async function charts(b: Builder, themes: Theme[], meetings: Meeting[], keyBase: string, byDept: { code: string; figure: string }[] | null): Promise<Block[]> {
+  const out: Block[] = [];
+  const themeBars = themes.map((t) => ({ label: `Thème ${t.code}${t.local ? ' (local)' : ''} — ${t.label}`, figure: `theme.${t.code}.total` })).filter((x) => b.byKey.has(x.figure));
+  if (themeBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.themes`, title: 'Contributions par thème', description: 'Nombre de contributions rattachées à chaque thème (une contribution peut relever de plusieurs thèmes).', bars: themeBars });
+  // by college: the authors' college when contributions carry it, else the participants of the meetings
+  const withCollege = queryContributions(b.data, b.scope).some((c) => c.authorCollege !== undefined);
+  const collegeBars: { label: string; figure: string }[] = [];
+  for (const c of COLLEGES) {
+    const k = withCollege
+      ? await b.count(`college.${c}`, `Contributions : ${COLLEGE_LABELS[c]}`, { college: c })
+      : await b.fig(`participants.${c}`, `Participants : ${COLLEGE_LABELS[c]}`, 'participants', { op: 'participants', meetings: meetings.map((m) => m.id), field: c });
+    if (k) collegeBars.push({ label: COLLEGE_LABELS[c], figure: k });
+  }
+  if (collegeBars.length > 0) {
+    out.push(withCollege
+      ? { type: 'chart', key: `${keyBase}.chart.colleges`, title: 'Contributions par collège', description: 'Nombre de contributions selon le collège de leur auteur, quand il est connu.', bars: collegeBars }
+      : { type: 'chart', key: `${keyBase}.chart.colleges`, title: 'Participants par collège', description: 'Participants des réunions par collège ; les collèges non communiqués ne sont pas comptés. Les contributions d’atelier n’ont pas d’auteur individuel.', bars: collegeBars });
+  }
+  if (byDept) {
+    if (byDept.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.departements`, title: 'Contributions par département', description: 'Nombre de contributions issues de chaque département.', bars: byDept.map((d) => ({ label: `${d.code} – ${territoryName(d.code)}`, figure: d.figure })) });
+  } else {
+    const meetingBars = meetings.map((m) => ({ label: m.title, figure: `meeting.${m.id}.contributions` })).filter((x) => b.byKey.has(x.figure));
+    if (meetingBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.reunions`, title: 'Contributions par réunion', description: 'Nombre de contributions recueillies dans chaque réunion.', bars: meetingBars });
+  }
+  return out;
+}
+
+/** Stated totals found in the documents' own syntheses, and import warnings about totals. */
+async function statedComparisons(b: Builder, store: Store, themes: Theme[], deptFigures: Map<string, string>, totalKey: string, meetingsKey: string):
+  Promise<{ notes: Block[]; statedByDept: Map<string, { stated: string; diff: string | undefined }>; statedByTheme: Map<string, { stated: string; diff: string | undefined }> }> {
+  const notes: Block[] = [];
+  const statedByDept = new Map<string, { stated: string; diff: string | undefined }>();
+  const statedByTheme = new Map<string, { stated: string; diff: string | undefined }>();
+  const docs = await store.listDocuments(b.data.consultation.slug);
+  for (const doc of docs) {
+    const roots = await b.data.humanSyntheses(doc.id);
+    const visit = async (list: typeof roots, path: number[]) => {
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i]!;
+        const p = [...path, i];
+        const label = item.label.normalize('NFC');
+        const tag = `${doc.id.slice(0, 12)}.${p.join('.')}`;
+        if (/ateliers?\s+organis[ée]s\s+par\s+d[ée]partement/iu.test(label)) {
+          if (item.statedCount !== undefined) {
+            const s = await b.fig(`stated.${tag}`, `Réunions annoncées par « ${doc.fileName} »`, 'reunions', { op: 'stated', document: doc.id, path: p });
+            const d = s ? await b.fig(`diff.${tag}`, 'Écart réunions importées − annoncées', 'ecart', { op: 'difference', minuend: meetingsKey, subtrahend: s }) : undefined;
+            if (s && d) notes.push({ type: 'note', level: b.value(d) === 0 ? 'info' : 'warning', content: [`« ${doc.fileName} » annonce `, { figure: s }, ' ateliers ; ', { figure: meetingsKey }, ' réunions sont importées (écart : ', { figure: d }, ').'] });
+          }
+          for (let j = 0; j < item.children.length; j++) {
+            const child = item.children[j]!;
+            const code = /^\s*(\d{2,3}|2[AB])\b/u.exec(child.label)?.[1];
+            if (!code || child.statedCount === undefined) continue;
+            const s = await b.fig(`stated.${tag}.${j}`, `Ateliers annoncés : ${child.label}`, 'reunions', { op: 'stated', document: doc.id, path: [...p, j] });
+            let mk = deptFigures.get(code);
+            if (!mk) mk = await b.fig(`meetings.${code}`, `Réunions importées : ${territoryName(code)}`, 'reunions', { op: 'meetings', territory: code });
+            if (mk) deptFigures.set(code, mk);
+            if (s && mk) statedByDept.set(code, { stated: s, diff: await b.fig(`diff.${tag}.${j}`, `Écart réunions : ${territoryName(code)}`, 'ecart', { op: 'difference', minuend: mk, subtrahend: s }) });
+          }
+          continue;
+        }
+        if (/contributions\s+par\s+th[ée]matique/iu.test(label)) {
+          if (item.statedCount !== undefined) {
+            const s = await b.fig(`stated.${tag}`, `Contributions annoncées par « ${doc.fileName} »`, 'contributions', { op: 'stated', document: doc.id, path: p });
+            const d = s ? await b.fig(`diff.${tag}`, 'Écart contributions importées − annoncées', 'ecart', { op: 'difference', minuend: totalKey, subtrahend: s }) : undefined;
+            if (s && d) notes.push({ type: 'note', level: b.value(d) === 0 ? 'info' : 'warning', content: [`« ${doc.fileName} » annonce `, { figure: s }, ' contributions ; ', { figure: totalKey }, ' contributions sont importées (écart : ', { figure: d }, '). Les chiffres annoncés portent sur le découpage propre à ce document ; ils ne sont pas repris tels quels.'] });
+          }
+          for (let j = 0; j < item.children.length; j++) {
+            const child = item.children[j]!;
+            const code = /Th[ée]matique\s+(\d{1,2})/iu.exec(child.label)?.[1];
+            if (!code || child.statedCount === undefined || !themes.some((t) => t.code === code)) continue;
+            const s = await b.fig(`stated.${tag}.${j}`, `Contributions annoncées : thème ${code}`, 'contributions', { op: 'stated', document: doc.id, path: [...p, j] });
+            if (s) statedByTheme.set(code, { stated: s, diff: await b.fig(`diff.${tag}.${j}`, `Écart contributions : thème ${code}`, 'ecart', { op: 'difference', minuend: `theme.${code}.total`, subtrahend: s }) });
+          }
+          continue;
+        }
+        if (item.children.length > 0 && p.length < 2) await visit(item.children, p);
+      }
+    };
+    await visit(roots, []);
+    for (const w of doc.warnings) {
+      if (/^(totals|workshops)\./.test(w.code)) notes.push({ type: 'note', level: w.level === 'info' ? 'info' : 'warning', content: [`Signalé à l’import de « ${doc.fileName} » : ${w.message}`] });
+    }
+  }
+  return { notes, statedByDept, statedByTheme };
+}
+
+export async function buildSynthesis(store: Store, options: BuildOptions): Promise<SynthesisDocument> {
+  const data = await loadSynthesisData(store, options.consultation);
+  const c = data.consultation;
+  const level = options.level;
+  const territory = resolveTerritory(level, c.territory, data.consultationDept, options.territory);
+  const id = synthesisId(c.slug, level, territory);
+  const editorial = options.editorial ?? await loadEditorial(store, id);
+  const scope: ContributionQuery = level === 'departement' ? { territory } : { region: territory };
+  const b = new Builder(data, editorial, level, scope, options.quotesPerIdea ?? (level === 'region' ? 3 : 50));
+  const name = level === 'region' ? REGIONS[territory] ?? territoryName(territory) : DEPARTEMENTS[territory]?.[0] ?? territoryName(territory);
+  const themes = c.themes;
+  const sections: Section[] = [];
+
+  const totalKey = await b.count('total', 'Contributions (toutes)', {});
+  const themedKey = await b.count('total.themed', 'Contributions rattachées à au moins un thème', { themed: true });
+  for (const t of themes) await b.count(`theme.${t.code}.total`, `Thème ${t.code} : contributions`, { theme: t.code });
+
+  if (level === 'departement') {
+    const meetings = queryMeetings(data, { territory });
+    const meetingsKey = (await b.fig('meetings', 'Réunions', 'reunions', { op: 'meetings', territory }))!;
+    const situation = b.section('contexte.situation', 2, 'La situation du territoire', [
+      b.text('contexte.situation', `Texte à rédiger : situation du territoire (${name}) — démographie, offre de soins, dispositifs existants.`),
+      { type: 'slot', key: 'contexte.indicateurs', text: 'Indicateurs du territoire : aucun indicateur n’est encore importé pour ce territoire.' },
+    ]);
+    const reunions = b.section('contexte.reunions', 2, 'Les réunions de co-construction', [
+      { type: 'paragraph', content: [{ figure: meetingsKey }, ' réunion(s) enregistrée(s) ; ', { figure: totalKey }, ' contribution(s) recueillie(s).'] },
+      b.text('contexte.reunions', 'Texte à rédiger : organisation et déroulement des réunions, partenaires associés.'),
+      ...(await meetingBlocks(b, meetings, 'contexte')),
+      ...(await charts(b, themes, meetings, 'contexte', null)),
+    ]);
+    sections.push(b.section('contexte', 1, 'I – Éléments de contexte', [], [situation, reunions]));
+    const themeSections: Section[] = [];
+    for (const t of themes) themeSections.push(await themeSection(b, t, level, 2));
+    const body: Block[] = [];
+    if (b.value(totalKey) !== b.value(themedKey)) {
+      const none = await b.count('total.unthemed', 'Contributions sans thème', { themed: false });
+      body.push({ type: 'note', level: 'warning', content: [{ figure: none }, ' contribution(s) ne sont rattachées à aucun thème et ne figurent pas dans les rubriques ci-dessous.'] });
+    }
+    sections.push(b.section('themes', 1, 'II – Solutions et propositions', body, b.ordered('themes', themeSections)));
+    sections.push(b.section('perspectives', 1, 'III – Perspectives', [
+      b.text('perspectives', 'Texte à rédiger : suites données (restitution au CTS, priorisation, plans d’action, points de vigilance).')]));
+  } else {
+    const meetingsKey = (await b.fig('meetings', 'Réunions', 'reunions', { op: 'meetings', region: territory }))!;
+    const depts = [...new Set([...data.meetings.map((m) => m.territory), ...data.all.map((x) => data.deptOf(x))].filter((d): d is string => !!d && DEPARTEMENTS[d]?.[1] === territory))].sort();
+    const deptFigures = new Map<string, string>();
+    for (const d of depts) {
+      const k = await b.fig(`meetings.${d}`, `Réunions : ${territoryName(d)}`, 'reunions', { op: 'meetings', territory: d });
+      if (k) deptFigures.set(d, k);
+    }
+    const { notes, statedByDept, statedByTheme } = await statedComparisons(b, store, themes, deptFigures, totalKey, meetingsKey);
+    const hasStatedDept = statedByDept.size > 0;
+    const deptCodes = [...new Set([...depts, ...statedByDept.keys()])].sort();
+    const deptRows: TableRow[] = [];
+    const deptContrib: { code: string; figure: string }[] = [];
+    for (const d of deptCodes) {
+      const mk = deptFigures.get(d) ?? (await b.fig(`meetings.${d}`, `Réunions : ${territoryName(d)}`, 'reunions', { op: 'meetings', territory: d }))!;
+      const ck = await b.count(`dept.${d}.contributions`, `Contributions : ${territoryName(d)}`, { territory: d });
+      deptContrib.push({ code: d, figure: ck });
+      const st = statedByDept.get(d);
+      deptRows.push({ header: `${d} – ${territoryName(d)}`, cells: [{ figure: mk }, { figure: ck }, ...(hasStatedDept ? [st ? { figure: st.stated } : { text: '—' }, st?.diff ? { figure: st.diff } : { text: '—' }] : [])] });
+    }
+    deptRows.push({ header: 'Total', total: true, cells: [{ figure: meetingsKey }, { figure: totalKey }, ...(hasStatedDept ? [{ text: '' }, { text: '' }] : [])] });
+    const themeRows: TableRow[] = [];
+    const hasStatedTheme = statedByTheme.size > 0;
+    for (const t of themes) {
+      const k = `theme.${t.code}.total`;
+      const share = (await b.fig(`theme.${t.code}.share`, `Thème ${t.code} : part des contributions`, 'pourcent', { op: 'share', numerator: k, denominator: totalKey }))!;
+      const st = statedByTheme.get(t.code);
+      themeRows.push({ header: `Thématique ${t.code} : ${t.label}${t.local ? ' (thème local)' : ''}`, cells: [{ figure: k }, { figure: share },
+        ...(hasStatedTheme ? [st ? { figure: st.stated } : { text: '—' }, st?.diff ? { figure: st.diff } : { text: '—' }] : [])] });
+    }
+    if (b.value(totalKey) !== b.value(themedKey)) {
+      const none = await b.count('total.unthemed', 'Contributions sans thème', { themed: false });
+      const share = (await b.fig('total.unthemed.share', 'Part des contributions sans thème', 'pourcent', { op: 'share', numerator: none, denominator: totalKey }))!;
+      themeRows.push({ header: 'Sans thème', cells: [{ figure: none }, { figure: share }, ...(hasStatedTheme ? [{ text: '—' }, { text: '—' }] : [])] });
+    }
+    themeRows.push({ header: 'Total (contributions distinctes)', total: true, cells: [{ figure: totalKey }, { text: '100 %' }, ...(hasStatedTheme ? [{ text: '' }, { text: '' }] : [])] });
+    const intro: Block[] = [
+      { type: 'paragraph', content: [{ figure: meetingsKey }, ` réunion(s) dans ${deptCodes.length} département(s) ; `, { figure: totalKey }, ' contribution(s) importée(s).'] },
+      b.text('intro', 'Texte à rédiger : présentation de la démarche et des ateliers.'),
+      { type: 'table', key: 'intro.departements', caption: 'Réunions et contributions par département', columns: ['Département', 'Réunions importées', 'Contributions', ...(hasStatedDept ? ['Ateliers annoncés par la source', 'Écart'] : [])], rows: deptRows },
+      { type: 'table', key: 'intro.themes', caption: 'Contributions par thème', columns: ['Thème', 'Contributions', 'Part (%)', ...(hasStatedTheme ? ['Annoncées par la source', 'Écart'] : [])], rows: themeRows },
+      { type: 'note', level: 'info', content: ['Une contribution peut relever de plusieurs thèmes : la somme des lignes peut dépasser le total.'] },
+    ];
+    if (notes.length > 0) intro.push({ type: 'paragraph', content: ['Écarts avec les chiffres annoncés par les documents sources (ils sont signalés, non corrigés) :'] }, ...notes);
+    intro.push(...(await charts(b, themes, queryMeetings(data, { region: territory }), 'intro', deptContrib)));
+    sections.push(b.section('intro', 1, 'Introduction', intro));
+    const themeSections: Section[] = [];
+    for (const t of themes) themeSections.push(await themeSection(b, t, level, 1));
+    sections.push(...b.ordered('themes', themeSections));
+    sections.push(b.section('perspectives', 1, 'Perspectives', [b.text('perspectives', 'Texte à rédiger : suites données à la consultation.')]));
+  }
+
+  const contributionSources: Record<string, SynthesisDocument['contributionSources'][string]> = {};
+  for (const f of b.figures) for (const cid of f.contributions) {
+    const src = data.byId.get(cid)?.source;
+    if (src && !contributionSources[cid]) contributionSources[cid] = src;
+  }
+  for (const q of b.quotes) contributionSources[q.contribution] ??= q.source;
+  const title = level === 'departement' ? 'Synthèse de restitution' : 'Synthèse régionale';
+  return {
+    format: SYNTHESIS_FORMAT, version: SYNTHESIS_FORMAT_VERSION, id, consultation: c.slug, consultationTitle: c.title,
+    level, territory, territoryName: name, generatedAt: (options.now ?? new Date()).toISOString(),
+    title: b.heading('title', title), subtitle: `${c.title} — ${name} (${territory})`,
+    sections, figures: b.figures, quotes: b.quotes, contributionSources, editorial, notices: b.notices,
+  };
+}
+

@@ -1,0 +1,245 @@
+/**
+ * The stored data a synthesis is computed from, and the evaluation of figure rules over it. The
+ * builder and the verifier share this code path on purpose: the verifier re-reads the store and
+ * recomputes every figure from its rule, then compares with what the document says.
+ */
+import type { Consultation } from '../domain/consultation.ts';
+import type { Contribution } from '../domain/contribution.ts';
+import { DEPARTEMENTS } from '../domain/geography.ts';
+import type { IdeaGroup } from '../domain/ideas.ts';
+import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
+import type { HumanSynthesisItem } from '../domain/synthesis.ts';
+import { isDepartementCode } from '../domain/territory.ts';
+import type { Store } from '../store/store.ts';
+import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule } from './model.ts';
+
+export interface SynthesisData {
+  consultation: Consultation;
+  /** the consultation's département when it is about one département (see consultationDepartement) */
+  consultationDept: string | undefined;
+  /** every contribution of the consultation, rejected ones included, in arrival order */
+  all: Contribution[];
+  byId: Map<string, Contribution>;
+  meetings: Meeting[];
+  meetingById: Map<string, Meeting>;
+  groups: IdeaGroup[];
+  groupById: Map<string, IdeaGroup>;
+  childrenOf: Map<string | null, IdeaGroup[]>;
+  /** effective theme of each group: its own, its parent's, else the most frequent theme of its members */
+  groupTheme: Map<string, string | undefined>;
+  /** members of a group and of its sub-groups */
+  groupMembers(id: string): Set<string>;
+  /** département of a contribution: its own territory, else its meeting's, else the consultation's when it is a département */
+  deptOf(c: Contribution): string | undefined;
+  humanSyntheses(documentId: string): Promise<HumanSynthesisItem[]>;
+}
+
+/**
+ * The département a consultation is about, when it is about one: then items with no territory
+ * belong to it. Codes such as "75" name both a région and a département; the territories table
+ * decides when it knows the code, else items located in other départements mean a wider consultation.
+ */
+async function consultationDepartement(store: Store, c: Consultation, meetings: Meeting[], all: Contribution[]): Promise<string | undefined> {
+  const code = c.territory;
+  if (!isDepartementCode(code)) return undefined;
+  const t = await store.getTerritory(code);
+  if (t) return t.level === 'departement' ? code : undefined;
+  const elsewhere = meetings.some((m) => m.territory !== undefined && m.territory !== code) || all.some((x) => x.territory !== undefined && x.territory !== code);
+  return elsewhere ? undefined : code;
+}
+
+export async function loadSynthesisData(store: Store, consultationSlug: string): Promise<SynthesisData> {
+  const consultation = await store.requireConsultation(consultationSlug);
+  const all = await store.listContributions(consultationSlug);
+  const meetings = await store.listMeetings(consultationSlug);
+  const groups = await store.listIdeaGroups(consultationSlug);
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const meetingById = new Map(meetings.map((m) => [m.id, m]));
+  const groupById = new Map(groups.map((g) => [g.id, g]));
+  const childrenOf = new Map<string | null, IdeaGroup[]>();
+  for (const g of groups) {
+    const p = g.parent !== null && groupById.has(g.parent) ? g.parent : null;
+    const list = childrenOf.get(p) ?? [];
+    list.push(g);
+    childrenOf.set(p, list);
+  }
+  const memo = new Map<string, Set<string>>();
+  const groupMembers = (id: string, seen = new Set<string>()): Set<string> => {
+    const cached = memo.get(id);
+    if (cached) return cached;
+    const out = new Set<string>();
+    if (seen.has(id)) return out;
+    seen.add(id);
+    for (const m of groupById.get(id)?.members ?? []) out.add(m.contribution);
+    for (const child of childrenOf.get(id) ?? []) for (const m of groupMembers(child.id, seen)) out.add(m);
+    memo.set(id, out);
+    return out;
+  };
+  const groupTheme = new Map<string, string | undefined>();
+  const themeOf = (g: IdeaGroup, depth = 0): string | undefined => {
+    if (groupTheme.has(g.id)) return groupTheme.get(g.id);
+    let t = g.theme;
+    if (t === undefined && g.parent && depth < 20) {
+      const parent = groupById.get(g.parent);
+      if (parent) t = themeOf(parent, depth + 1);
+    }
+    if (t === undefined) {
+      const counts = new Map<string, number>();
+      for (const id of groupMembers(g.id)) {
+        const th = byId.get(id)?.themes[0]?.theme;
+        if (th !== undefined) counts.set(th, (counts.get(th) ?? 0) + 1);
+      }
+      t = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+    }
+    groupTheme.set(g.id, t);
+    return t;
+  };
+  for (const g of groups) themeOf(g);
+  const consultationDept = await consultationDepartement(store, consultation, meetings, all);
+  const deptOf = (c: Contribution) =>
+    c.territory ?? (c.meeting ? meetingById.get(c.meeting)?.territory : undefined) ?? consultationDept;
+  const synthCache = new Map<string, Promise<HumanSynthesisItem[]>>();
+  return {
+    consultation, consultationDept, all, byId, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
+    groupMembers: (id) => groupMembers(id), deptOf,
+    humanSyntheses: (documentId) => {
+      let p = synthCache.get(documentId);
+      if (!p) { p = store.documentSyntheses(documentId); synthCache.set(documentId, p); }
+      return p;
+    },
+  };
+}
+
+export function isNational(c: Contribution): boolean {
+  return c.category !== undefined && NATIONAL_CATEGORY.test(c.category);
+}
+
+function regionOf(dept: string | undefined): string | undefined {
+  return dept === undefined ? undefined : DEPARTEMENTS[dept]?.[1];
+}
+
+/** Contributions matching a query, in arrival order. Rejected contributions never match. */
+export function queryContributions(data: SynthesisData, q: ContributionQuery): Contribution[] {
+  const members = q.group !== undefined ? data.groupMembers(q.group) : undefined;
+  let grouped: Set<string> | undefined;
+  if (q.ungrouped) {
+    grouped = new Set();
+    for (const g of data.groups) {
+      if (g.parent !== null && data.groupById.has(g.parent)) continue;
+      if (q.theme !== undefined && data.groupTheme.get(g.id) !== q.theme) continue;
+      for (const id of data.groupMembers(g.id)) grouped.add(id);
+    }
+  }
+  const kinds = q.kinds ? new Set<string>(q.kinds) : undefined;
+  return data.all.filter((c) => {
+    if (c.moderation.status === 'rejected') return false;
+    if (q.territory !== undefined && data.deptOf(c) !== q.territory) return false;
+    if (q.region !== undefined) {
+      const r = regionOf(data.deptOf(c));
+      if (r !== undefined && r !== q.region) return false;
+    }
+    if (q.theme !== undefined && !c.themes.some((t) => t.theme === q.theme)) return false;
+    if (q.themed !== undefined && (c.themes.length > 0) !== q.themed) return false;
+    if (kinds && !(c.kind !== undefined && kinds.has(c.kind))) return false;
+    if (q.category !== undefined && (c.category ?? null) !== q.category) return false;
+    if (q.categoryPrefix !== undefined && !(c.category === q.categoryPrefix || c.category?.startsWith(`${q.categoryPrefix} › `))) return false;
+    if (q.national !== undefined && isNational(c) !== q.national) return false;
+    if (members && !members.has(c.id)) return false;
+    if (grouped && grouped.has(c.id)) return false;
+    if (q.meeting !== undefined && c.meeting !== q.meeting) return false;
+    if (q.college !== undefined && (c.authorCollege ?? null) !== q.college) return false;
+    return true;
+  });
+}
+
+/** Meetings of a territory: a meeting with no territory belongs to the consultation's département, if it is one. */
+export function queryMeetings(data: SynthesisData, rule: { territory?: string; region?: string; kinds?: string[] }): Meeting[] {
+  const kinds = rule.kinds ? new Set(rule.kinds) : undefined;
+  const fallback = data.consultationDept;
+  return data.meetings.filter((m) => {
+    const dept = m.territory ?? fallback;
+    if (rule.territory !== undefined && dept !== rule.territory) return false;
+    if (rule.region !== undefined && dept !== undefined && regionOf(dept) !== rule.region) return false;
+    if (kinds && !kinds.has(m.kind)) return false;
+    return true;
+  });
+}
+
+export interface Evaluation {
+  value: number | null;
+  contributions: string[];
+  meetings?: string[];
+  /** why the rule could not be evaluated */
+  error?: string;
+}
+
+/** Finds a HumanSynthesisItem by its index path in a document's syntheses. */
+export function itemAtPath(roots: HumanSynthesisItem[], path: number[]): HumanSynthesisItem | undefined {
+  let list = roots;
+  let item: HumanSynthesisItem | undefined;
+  for (const i of path) {
+    item = list[i];
+    if (!item) return undefined;
+    list = item.children;
+  }
+  return item;
+}
+
+export function shareOf(numerator: number, denominator: number): number {
+  return denominator === 0 ? 0 : Math.round((numerator * 1000) / denominator) / 10;
+}
+
+/**
+ * Evaluates a rule on the data. `valueOf` gives the value of another figure (for shares and
+ * differences); the verifier passes recomputed values so a chain of figures is checked end to end.
+ */
+export async function evaluateRule(data: SynthesisData, rule: FigureRule, valueOf: (key: string) => number | undefined): Promise<Evaluation> {
+  switch (rule.op) {
+    case 'contributions': {
+      const list = queryContributions(data, rule.where);
+      return { value: list.length, contributions: list.map((c) => c.id) };
+    }
+    case 'meetings': {
+      const list = queryMeetings(data, rule);
+      return { value: list.length, contributions: [], meetings: list.map((m) => m.id) };
+    }
+    case 'participants': {
+      let sum = 0;
+      let any = false;
+      for (const id of rule.meetings) {
+        const m = data.meetingById.get(id);
+        if (!m) return { value: null, contributions: [], meetings: rule.meetings, error: `réunion introuvable : ${id}` };
+        const v = rule.field === 'sum' ? participantsSum(m.participants) : m.participants[rule.field];
+        if (v !== null) { sum += v; any = true; }
+      }
+      return { value: any ? sum : null, contributions: [], meetings: rule.meetings };
+    }
+    case 'share': {
+      const n = valueOf(rule.numerator);
+      const d = valueOf(rule.denominator);
+      if (n === undefined || d === undefined) return { value: null, contributions: [], error: `chiffre de référence absent (${n === undefined ? rule.numerator : rule.denominator})` };
+      return { value: shareOf(n, d), contributions: [] };
+    }
+    case 'difference': {
+      const a = valueOf(rule.minuend);
+      const b = valueOf(rule.subtrahend);
+      if (a === undefined || b === undefined) return { value: null, contributions: [], error: `chiffre de référence absent (${a === undefined ? rule.minuend : rule.subtrahend})` };
+      return { value: a - b, contributions: [] };
+    }
+    case 'groupStated': {
+      const g = data.groupById.get(rule.group);
+      if (!g) return { value: null, contributions: [], error: `idée commune introuvable : ${rule.group}` };
+      if (g.statedCount === undefined) return { value: null, contributions: [], error: `l’idée commune « ${g.label.slice(0, 60)} » n’a pas de nombre annoncé` };
+      return { value: g.statedCount, contributions: [] };
+    }
+    case 'stated': {
+      const roots = await data.humanSyntheses(rule.document);
+      const item = itemAtPath(roots, rule.path);
+      if (!item) return { value: null, contributions: [], error: `élément de synthèse introuvable dans le document ${rule.document.slice(0, 12)} (chemin ${rule.path.join('.')})` };
+      if (item.statedCount === undefined) return { value: null, contributions: [], error: `« ${item.label.slice(0, 60)} » n’annonce pas de nombre` };
+      return { value: item.statedCount, contributions: [] };
+    }
+  }
+}
+
+export const COLLEGE_FIELDS = COLLEGES;

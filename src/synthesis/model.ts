@@ -1,0 +1,226 @@
+/**
+ * The synthesis document model: a JSON-serialisable tree of sections and blocks, plus flat tables of
+ * figures and quotes that the blocks refer to by key. Every figure carries the rule that computes it
+ * and the ids of what it counts; every quote carries its contribution id, verbatim text and source.
+ * See docs/format-synthesis.md.
+ */
+import type { ContributionKind } from '../domain/contribution.ts';
+import type { College, MeetingKind } from '../domain/meeting.ts';
+import type { SourceRef } from '../domain/source.ts';
+import type { Synthesis, SynthesisFigure, SynthesisLevel, SynthesisQuote } from '../domain/synthesis.ts';
+
+export const SYNTHESIS_FORMAT = 'fabrique.synthesis';
+export const SYNTHESIS_FORMAT_VERSION = 1;
+
+/** Which contributions a count covers. Rejected contributions (moderation) are never counted. */
+export interface ContributionQuery {
+  /** département code: the contribution's territory, else its meeting's territory */
+  territory?: string;
+  /** region code: contributions whose département (as above) lies in the region, or with no known département */
+  region?: string;
+  theme?: string;
+  /** true: at least one theme; false: no theme at all */
+  themed?: boolean;
+  kinds?: ContributionKind[];
+  /** exact category; null = contributions without a category */
+  category?: string | null;
+  /** the category or any sub-category written "category › sub" */
+  categoryPrefix?: string;
+  /** contributions tagged "relève du niveau national" through their category (see NATIONAL_CATEGORY) */
+  national?: boolean;
+  /** members of this idea group or of its sub-groups */
+  group?: string;
+  /** contributions of these kinds that belong to no idea group of the query's theme */
+  ungrouped?: boolean;
+  meeting?: string;
+  college?: College | null;
+}
+
+export type FigureRule =
+  /** number of contributions matching the query; `contributions` lists them */
+  | { op: 'contributions'; where: ContributionQuery }
+  /** number of meetings in a territory (all when absent); `meetings` lists them */
+  | { op: 'meetings'; territory?: string; region?: string; kinds?: MeetingKind[] }
+  /** participants of the listed meetings, summed over those that communicated the field */
+  | { op: 'participants'; meetings: string[]; field: College | 'total' | 'sum' }
+  /** numerator / denominator × 100, rounded to one decimal */
+  | { op: 'share'; numerator: string; denominator: string }
+  /** a count as stated by a source document's own synthesis (HumanSynthesisItem at `path`) */
+  | { op: 'stated'; document: string; path: number[] }
+  /** the count an idea group carries from the human synthesis it was imported from (IdeaGroup.statedCount) */
+  | { op: 'groupStated'; group: string }
+  /** minuend − subtrahend (e.g. imported − stated) */
+  | { op: 'difference'; minuend: string; subtrahend: string };
+
+export interface VerifiedFigure extends SynthesisFigure {
+  key: string;
+  value: number;
+  /** French label, for the list of sources */
+  label: string;
+  unit: 'contributions' | 'reunions' | 'participants' | 'pourcent' | 'ecart';
+  rule: FigureRule;
+  /** ids of the contributions counted (empty for figures that do not count contributions) */
+  contributions: string[];
+  /** ids of the meetings counted or summed */
+  meetings?: string[];
+}
+
+export interface VerifiedQuote extends SynthesisQuote {
+  id: string;
+  contribution: string;
+  /** verbatim: a substring of the contribution's text */
+  text: string;
+  /** true when `text` is a part of the contribution's text (rendered with […]) */
+  excerpt: boolean;
+  source: SourceRef;
+  /** true when chosen by an editor rather than by the generator */
+  chosen: boolean;
+}
+
+/** Inline content: text, or a figure shown as its value with a link to its sources. */
+export type Inline = string | { figure: string };
+
+export type TableCell =
+  | { text: string }
+  | { figure: string }
+  /** "non communiqué" (NC or blank in the source) */
+  | { nc: true };
+
+export interface TableRow {
+  /** the row header */
+  header: string;
+  cells: TableCell[];
+  /** a total row */
+  total?: boolean;
+}
+
+export interface IdeaItem {
+  /** stable key: editorial headings, chosen quotes and order refer to it */
+  key: string;
+  label: string;
+  /** label as generated, before any editorial renaming */
+  generatedLabel: string;
+  figure: string;
+  /** when the source document stated its own count for this idea */
+  stated?: string;
+  difference?: string;
+  quotes: string[];
+  children: IdeaItem[];
+  /** "non regroupées": contributions outside any group */
+  residual?: boolean;
+}
+
+export type Block =
+  | { type: 'paragraph'; content: Inline[] }
+  /** editable text: `text` is the editor's, or empty with `placeholder` shown as a gap to fill */
+  | { type: 'editorial'; key: string; text: string; placeholder: string }
+  | { type: 'note'; level: 'info' | 'warning'; content: Inline[] }
+  | { type: 'table'; key: string; caption: string; columns: string[]; rows: TableRow[] }
+  | { type: 'ideas'; key: string; intro?: Inline[]; items: IdeaItem[] }
+  | { type: 'quotes'; key: string; quotes: string[]; intro?: Inline[] }
+  | { type: 'chart'; key: string; title: string; description: string; bars: { label: string; figure: string }[] }
+  /** a slot kept in the template for data that does not exist yet (e.g. indicators) */
+  | { type: 'slot'; key: string; text: string };
+
+export interface Section {
+  key: string;
+  /** 1..3 */
+  level: 1 | 2 | 3;
+  title: string;
+  generatedTitle: string;
+  blocks: Block[];
+  sections: Section[];
+}
+
+/** Human-written parts: they are stored apart from the model and survive regeneration. */
+export interface SynthesisEditorial {
+  /** key of an `editorial` block → text */
+  texts: Record<string, string>;
+  /** key of a section or idea item → renamed heading */
+  headings: Record<string, string>;
+  /** key of an idea item → chosen quotes (they replace the generated examples) */
+  quotes: Record<string, { contribution: string; text?: string }[]>;
+  /** key of an `ideas` block, or of an idea item → wanted order of its items' keys (unknown keys ignored, missing ones follow) */
+  order: Record<string, string[]>;
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+export function emptyEditorial(): SynthesisEditorial {
+  return { texts: {}, headings: {}, quotes: {}, order: {} };
+}
+
+export interface SynthesisDocument {
+  format: typeof SYNTHESIS_FORMAT;
+  version: typeof SYNTHESIS_FORMAT_VERSION;
+  /** `${consultation}:${level}:${territory}`, also the id in the store's syntheses table */
+  id: string;
+  consultation: string;
+  consultationTitle: string;
+  level: SynthesisLevel;
+  territory: string;
+  territoryName: string;
+  generatedAt: string;
+  title: string;
+  subtitle: string;
+  sections: Section[];
+  figures: VerifiedFigure[];
+  quotes: VerifiedQuote[];
+  /** source of every contribution counted or quoted, by contribution id (the renderers list them) */
+  contributionSources: Record<string, SourceRef>;
+  /** the editorial parts applied to this rendering (a copy of what is stored) */
+  editorial: SynthesisEditorial;
+  /** anomalies met while building (stated totals that differ, chosen quotes no longer found…) */
+  notices: string[];
+}
+
+export function synthesisId(consultation: string, level: SynthesisLevel, territory: string): string {
+  return `${consultation}:${level}:${territory}`;
+}
+
+/** The domain view of a synthesis document (flat figures, quotes and editorial texts). */
+export function toDomainSynthesis(doc: SynthesisDocument): Synthesis {
+  return {
+    id: doc.id, consultation: doc.consultation, level: doc.level, territory: doc.territory, generatedAt: doc.generatedAt,
+    editorial: { ...doc.editorial.texts },
+    figures: doc.figures.map((f) => ({ key: f.key, value: f.value, contributions: f.contributions })),
+    quotes: doc.quotes.map((q) => ({ contribution: q.contribution, text: q.text, source: q.source })),
+  };
+}
+
+/** Walks every section, depth first. */
+export function* walkSections(sections: Section[]): Generator<Section> {
+  for (const s of sections) {
+    yield s;
+    yield* walkSections(s.sections);
+  }
+}
+
+export function* walkIdeas(items: IdeaItem[]): Generator<IdeaItem> {
+  for (const i of items) {
+    yield i;
+    yield* walkIdeas(i.children);
+  }
+}
+
+/** Figure keys a block refers to. */
+export function figuresOfBlock(b: Block): string[] {
+  const fromInline = (xs: Inline[] | undefined) => (xs ?? []).flatMap((x) => (typeof x === 'string' ? [] : [x.figure]));
+  switch (b.type) {
+    case 'paragraph': case 'note': return fromInline(b.content);
+    case 'table': return b.rows.flatMap((r) => r.cells.flatMap((c) => ('figure' in c ? [c.figure] : [])));
+    case 'ideas': return [...fromInline(b.intro), ...[...walkIdeas(b.items)].flatMap((i) => [i.figure, ...(i.stated ? [i.stated] : []), ...(i.difference ? [i.difference] : [])])];
+    case 'quotes': return fromInline(b.intro);
+    case 'chart': return b.bars.map((x) => x.figure);
+    default: return [];
+  }
+}
+
+export function quotesOfBlock(b: Block): string[] {
+  if (b.type === 'quotes') return b.quotes;
+  if (b.type === 'ideas') return [...walkIdeas(b.items)].flatMap((i) => i.quotes);
+  return [];
+}
+
+/** Category marking a contribution as relevant to the national level rather than the territory. */
+export const NATIONAL_CATEGORY = /(rel[eè]ve?\s+(?:du|de l[’'])\s*(?:niveau|échelon)\s+national|^\s*\[?national\]?\s*$|niveau national)/iu;

@@ -1,0 +1,96 @@
+/** Markdown rendering (CommonMark + pipe tables); anchors are HTML `<a id>` so links to sources work. */
+import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
+import { DocIndex, contributionsByFile, describeRule, describeSource, formatValue, generatedLine } from './common.ts';
+
+function md(s: string): string {
+  return s.replace(/([\\`*_[\]<>#|])/g, '\\$1').replace(/\n/g, ' ');
+}
+
+export function renderMarkdown(doc: SynthesisDocument): string {
+  const idx = new DocIndex(doc);
+  const out: string[] = [];
+  const fig = (key: string) => {
+    const { f, anchor } = idx.figure(key);
+    return `[**${formatValue(f)}**](#${anchor})`;
+  };
+  const inline = (xs: Inline[]) => xs.map((x) => (typeof x === 'string' ? md(x) : fig(x.figure))).join('');
+  const quote = (id: string, indent: string) => {
+    const { q, anchor } = idx.quote(id);
+    return `${indent}- *« ${md(q.text)}${q.excerpt ? ' […]' : ''} »* ([réf. ${q.id}](#${anchor}))`;
+  };
+  const idea = (it: IdeaItem, depth: number) => {
+    const pad = '  '.repeat(depth);
+    const stated = it.stated ? ` (annoncé par la source : ${fig(it.stated)}${it.difference ? ` ; écart : ${fig(it.difference)}` : ''})` : '';
+    out.push(`${pad}- ${depth === 0 ? `**${md(it.label)}**` : md(it.label)} — ${fig(it.figure)}${stated}`);
+    for (const q of it.quotes) out.push(quote(q, `${pad}  `));
+    for (const c of it.children) idea(c, depth + 1);
+  };
+  const block = (b: Block) => {
+    switch (b.type) {
+      case 'paragraph': out.push(inline(b.content), ''); break;
+      case 'editorial':
+        if (b.text.trim()) out.push(...b.text.split(/\n\s*\n/).flatMap((p) => [p.trim(), '']));
+        else out.push(`> *${md(b.placeholder)}*`, '');
+        break;
+      case 'note': out.push(`> **${b.level === 'warning' ? 'Attention' : 'À noter'} :** ${inline(b.content)}`, ''); break;
+      case 'slot': out.push(`*${md(b.text)}*`, ''); break;
+      case 'table':
+        out.push(`*${md(b.caption)}*`, '', `| ${b.columns.map(md).join(' | ')} |`, `|${b.columns.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+        for (const r of b.rows) {
+          const h = r.total ? `**${md(r.header)}**` : md(r.header);
+          out.push(`| ${[h, ...r.cells.map((c) => ('figure' in c ? fig(c.figure) : 'nc' in c ? '*non communiqué*' : md(c.text)))].join(' | ')} |`);
+        }
+        out.push('');
+        break;
+      case 'ideas':
+        if (b.intro) out.push(inline(b.intro), '');
+        for (const it of b.items) idea(it, 0);
+        out.push('');
+        break;
+      case 'quotes':
+        if (b.intro) out.push(inline(b.intro), '');
+        for (const q of b.quotes) out.push(quote(q, ''));
+        out.push('');
+        break;
+      case 'chart':
+        out.push(`**${md(b.title)}** — ${md(b.description)}`, '');
+        for (const bar of b.bars) out.push(`- ${md(bar.label)} : ${fig(bar.figure)}`);
+        out.push('');
+        break;
+    }
+  };
+  const section = (s: Section) => {
+    out.push(`<a id="${idx.sections.get(s)}"></a>`, '', `${'#'.repeat(s.level + 1)} ${md(s.title)}`, '');
+    for (const b of s.blocks) block(b);
+    for (const c of s.sections) section(c);
+  };
+  const toc = (sections: Section[], depth: number) => {
+    for (const s of sections) {
+      out.push(`${'  '.repeat(depth)}- [${md(s.title)}](#${idx.sections.get(s)})`);
+      toc(s.sections, depth + 1);
+    }
+  };
+  out.push(`# ${md(doc.title)}`, '', `**${md(doc.subtitle)}**`, '', `*${md(generatedLine(doc))}*`, '');
+  for (const n of doc.notices) out.push(`> **Avertissement :** ${md(n)}`, '');
+  out.push('## Table des matières', '');
+  toc(doc.sections, 0);
+  out.push('- [Annexe : sources des chiffres et des citations](#annexe)', '');
+  for (const s of doc.sections) section(s);
+  out.push('<a id="annexe"></a>', '', '## Annexe : sources des chiffres et des citations', '', '### Chiffres', '');
+  for (const f of doc.figures) {
+    const { anchor } = idx.figure(f.key);
+    out.push(`<a id="${anchor}"></a>**${md(f.label)} : ${formatValue(f)}** — ${md(describeRule(f.rule, idx))}`);
+    for (const g of contributionsByFile(f, idx)) out.push(`${md(g.file)} : ${g.items.map((i) => `[${md(i.label)}](#${i.anchor})`).join(', ')}`);
+    out.push('');
+  }
+  out.push('### Citations', '');
+  for (const q of doc.quotes) {
+    const { anchor } = idx.quote(q.id);
+    const c = idx.contributions.get(q.contribution);
+    out.push(`- <a id="${anchor}"></a>${q.id}${q.chosen ? ' (choisie par la rédaction)' : ''} : contribution [${md(q.contribution)}](#${c?.anchor ?? ''}) — ${md(describeSource(q.source))}`);
+  }
+  out.push('', '### Contributions comptées ou citées', '');
+  for (const [id, c] of idx.contributions) out.push(`- <a id="${c.anchor}"></a>${md(id)} — ${md(describeSource(c.source))}`);
+  out.push('');
+  return out.join('\n');
+}

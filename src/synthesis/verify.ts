@@ -1,0 +1,212 @@
+/**
+ * Verification of a synthesis document against the store: every figure is recomputed from its rule
+ * and compared (value and the ids it counts), every quote must be verbatim in its contribution and
+ * in the contribution's source span, every reference from the text must resolve. Rendering and
+ * publishing refuse a document that fails, naming each failure.
+ */
+import type { Contribution } from '../domain/contribution.ts';
+import type { SourceRef } from '../domain/source.ts';
+import type { Store } from '../store/store.ts';
+import { evaluateRule, loadSynthesisData, type Evaluation, type SynthesisData } from './data.ts';
+import {
+  SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, figuresOfBlock, quotesOfBlock,
+  type Section, type SynthesisDocument, type VerifiedFigure,
+} from './model.ts';
+
+export interface VerificationFailure {
+  /** where in the document: "figures[3] theme.1.total", "quotes[0] q1", "sections[1].sections[0].blocks[2]" */
+  path: string;
+  /** French message for users */
+  message: string;
+}
+
+export interface VerificationResult {
+  ok: boolean;
+  failures: VerificationFailure[];
+  checked: { figures: number; quotes: number };
+}
+
+export interface VerifyOptions {
+  /**
+   * Text of a source document as extracted at import (e.g. re-read from the original file), to
+   * check quotes against the exact source span. Without it the span is checked through the raw
+   * text kept with the contribution when there is one.
+   */
+  documentText?: (documentId: string) => string | undefined | Promise<string | undefined>;
+}
+
+export class SynthesisVerificationError extends Error {
+  constructor(readonly failures: VerificationFailure[]) {
+    super(`La synthèse ne peut pas être publiée : ${failures.length} vérification(s) en échec.\n` +
+      failures.slice(0, 50).map((f) => `  – ${f.path} : ${f.message}`).join('\n') +
+      (failures.length > 50 ? `\n  … et ${failures.length - 50} autre(s).` : ''));
+    this.name = 'SynthesisVerificationError';
+  }
+}
+
+/** Comparison that ignores layout: spaces, line breaks, split words, apostrophe and quote styles. */
+export function looseText(s: string): string {
+  return s.normalize('NFC').replace(/[’‘`´]/g, "'").replace(/[«»“”„]/g, '"').replace(/[\u00AD\uE000-\uF8FF]/g, '').replace(/\s+/g, '');
+}
+
+function canonical(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+}
+
+function sameSource(a: SourceRef, b: SourceRef): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function diffIds(stored: string[], computed: string[]): string | undefined {
+  const s = new Set(stored);
+  const c = new Set(computed);
+  const missing = computed.filter((x) => !s.has(x));
+  const extra = stored.filter((x) => !c.has(x));
+  if (missing.length === 0 && extra.length === 0 && s.size === stored.length) return undefined;
+  const parts: string[] = [];
+  if (missing.length) parts.push(`${missing.length} contribution(s) comptée(s) par les données mais absente(s) du document (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`);
+  if (extra.length) parts.push(`${extra.length} contribution(s) listée(s) par le document mais qui ne correspondent plus (${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', …' : ''})`);
+  if (s.size !== stored.length) parts.push('identifiants en double');
+  return parts.join(' ; ');
+}
+
+function fmt(n: number | null | undefined): string {
+  return n === null || n === undefined ? 'aucune valeur' : n.toLocaleString('fr-FR');
+}
+
+export async function verifySynthesis(store: Store, doc: SynthesisDocument, options: VerifyOptions = {}): Promise<VerificationResult> {
+  const failures: VerificationFailure[] = [];
+  const fail = (path: string, message: string) => failures.push({ path, message });
+  if (!doc || typeof doc !== 'object' || doc.format !== SYNTHESIS_FORMAT) {
+    fail('format', `ce n’est pas un document de synthèse Fabrique (format attendu : ${SYNTHESIS_FORMAT})`);
+    return { ok: false, failures, checked: { figures: 0, quotes: 0 } };
+  }
+  if (doc.version !== SYNTHESIS_FORMAT_VERSION) fail('version', `version ${String(doc.version)} inconnue (attendue : ${SYNTHESIS_FORMAT_VERSION})`);
+  const figures = Array.isArray(doc.figures) ? doc.figures : [];
+  const quotes = Array.isArray(doc.quotes) ? doc.quotes : [];
+  let data: SynthesisData;
+  try {
+    data = await loadSynthesisData(store, doc.consultation);
+  } catch (e) {
+    fail('consultation', (e as Error).message);
+    return { ok: false, failures, checked: { figures: 0, quotes: 0 } };
+  }
+
+  // ---- figures ----
+  const byKey = new Map<string, { f: VerifiedFigure; i: number }>();
+  figures.forEach((f, i) => {
+    if (byKey.has(f.key)) fail(`figures[${i}] ${f.key}`, 'clé de chiffre en double');
+    else byKey.set(f.key, { f, i });
+  });
+  const recomputed = new Map<string, Evaluation>();
+  const inProgress = new Set<string>();
+  const recompute = async (key: string): Promise<Evaluation | undefined> => {
+    const done = recomputed.get(key);
+    if (done) return done;
+    const entry = byKey.get(key);
+    if (!entry || inProgress.has(key)) return undefined;
+    inProgress.add(key);
+    // dependencies first (shares and differences refer to other figures)
+    const r = entry.f.rule;
+    if (r && (r.op === 'share' || r.op === 'difference')) {
+      for (const dep of r.op === 'share' ? [r.numerator, r.denominator] : [r.minuend, r.subtrahend]) await recompute(dep);
+    }
+    let e: Evaluation;
+    try {
+      e = r ? await evaluateRule(data, r, (k) => recomputed.get(k)?.value ?? undefined) : { value: null, contributions: [], error: 'règle de calcul absente' };
+    } catch (err) {
+      e = { value: null, contributions: [], error: (err as Error).message };
+    }
+    recomputed.set(key, e);
+    inProgress.delete(key);
+    return e;
+  };
+  for (const [key, { f, i }] of byKey) {
+    const path = `figures[${i}] ${key}`;
+    const label = f.label ? ` « ${f.label} »` : '';
+    const e = await recompute(key);
+    if (!e || e.value === null) { fail(path, `${label.trim() || 'chiffre'} : impossible de le recalculer (${e?.error ?? 'dépendance circulaire'})`); continue; }
+    if (typeof f.value !== 'number' || f.value !== e.value) {
+      fail(path, `${label.trim() || 'chiffre'} : le document indique ${fmt(f.value)}, les données donnent ${fmt(e.value)}`);
+    }
+    if (f.rule.op === 'contributions') {
+      const stored = Array.isArray(f.contributions) ? f.contributions : [];
+      if (stored.length !== f.value) fail(path, `${label.trim()} : ${fmt(f.value)} annoncé(s) mais ${stored.length} contribution(s) listée(s)`);
+      const d = diffIds(stored, e.contributions);
+      if (d) fail(path, `${label.trim()} : ${d}`);
+    } else if (e.meetings) {
+      const stored = f.meetings ?? [];
+      const a = [...stored].sort().join('\n');
+      const b = [...e.meetings].sort().join('\n');
+      if (a !== b) fail(path, `${label.trim()} : la liste des réunions ne correspond plus aux données`);
+    }
+  }
+
+  // ---- references from the text ----
+  const quoteIds = new Set<string>();
+  const walk = (sections: Section[], prefix: string) => {
+    sections.forEach((s, si) => {
+      const sp = `${prefix}[${si}]`;
+      s.blocks.forEach((b, bi) => {
+        for (const k of figuresOfBlock(b)) if (!byKey.has(k)) fail(`${sp}.blocks[${bi}]`, `la rubrique « ${s.title} » cite un chiffre inconnu : ${k}`);
+        for (const q of quotesOfBlock(b)) if (!quotes.some((x) => x.id === q)) fail(`${sp}.blocks[${bi}]`, `la rubrique « ${s.title} » cite une citation inconnue : ${q}`);
+      });
+      walk(s.sections, `${sp}.sections`);
+    });
+  };
+  walk(Array.isArray(doc.sections) ? doc.sections : [], 'sections');
+
+  // ---- quotes ----
+  const textCache = new Map<string, string | undefined>();
+  for (let i = 0; i < quotes.length; i++) {
+    const q = quotes[i]!;
+    const path = `quotes[${i}] ${q.id}`;
+    if (quoteIds.has(q.id)) fail(path, 'identifiant de citation en double');
+    quoteIds.add(q.id);
+    const c: Contribution | undefined = data.byId.get(q.contribution);
+    if (!c) { fail(path, `la contribution ${q.contribution} n’existe plus`); continue; }
+    if (c.moderation.status === 'rejected') fail(path, `la contribution ${q.contribution} a été rejetée par la modération`);
+    if (typeof q.text !== 'string' || q.text.trim() === '') { fail(path, 'citation vide'); continue; }
+    if (!c.text.includes(q.text)) {
+      fail(path, `la citation « ${q.text.slice(0, 60)}${q.text.length > 60 ? '…' : ''} » ne figure pas mot pour mot dans la contribution ${c.id}`);
+      continue;
+    }
+    if (!q.source || !sameSource(q.source, c.source)) {
+      fail(path, `la référence de source de la citation ne correspond pas à celle de la contribution ${c.id}`);
+      continue;
+    }
+    const loose = looseText(q.text);
+    if (c.rawText !== undefined && !looseText(c.rawText).includes(loose)) {
+      fail(path, `la citation ne se retrouve pas dans le texte source de la contribution ${c.id} (${c.source.file}${c.source.lineStart ? `, l. ${c.source.lineStart}` : ''})`);
+      continue;
+    }
+    if (options.documentText && c.source.charStart !== undefined && c.source.charEnd !== undefined) {
+      if (!textCache.has(c.source.documentId)) textCache.set(c.source.documentId, await options.documentText(c.source.documentId));
+      const full = textCache.get(c.source.documentId);
+      if (full !== undefined) {
+        const span = full.slice(c.source.charStart, c.source.charEnd);
+        if (!looseText(span).includes(loose)) fail(path, `la citation ne se retrouve pas dans l’extrait ${c.source.charStart}–${c.source.charEnd} de « ${c.source.file} »`);
+      }
+    }
+  }
+  // ---- sources listed for the contributions ----
+  for (const [id, src] of Object.entries(doc.contributionSources ?? {})) {
+    const c = data.byId.get(id);
+    if (!c) fail(`contributionSources.${id}`, `la contribution ${id} n’existe plus`);
+    else if (!sameSource(src, c.source)) fail(`contributionSources.${id}`, `la source indiquée pour la contribution ${id} ne correspond plus aux données`);
+  }
+  for (const f of figures) for (const id of f.contributions ?? []) {
+    if (!(doc.contributionSources ?? {})[id]) { fail(`figures ${f.key}`, `la source de la contribution ${id} n’est pas indiquée`); break; }
+  }
+  return { ok: failures.length === 0, failures, checked: { figures: byKey.size, quotes: quotes.length } };
+}
+
+/** Throws a SynthesisVerificationError naming every failure when the document does not verify. */
+export async function assertVerified(store: Store, doc: SynthesisDocument, options: VerifyOptions = {}): Promise<VerificationResult> {
+  const r = await verifySynthesis(store, doc, options);
+  if (!r.ok) throw new SynthesisVerificationError(r.failures);
+  return r;
+}
