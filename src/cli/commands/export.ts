@@ -1,0 +1,50 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { Store, configFromEnv } from '../../store/index.ts';
+import { csvHeader, toCsvRecord, toExported } from '../../store/export.ts';
+import { parseCommandArgs, UsageError, type Command } from '../args.ts';
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'exporte les contributions en JSON Lines ou CSV (toutes les consultations, ou une seule)',
+  usage: 'fabrique export contributions [--format jsonl|csv] [--consultation <slug>] [--theme N] [--out fichier]',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      format: { type: 'string', default: 'jsonl' },
+      consultation: { type: 'string', short: 'c' },
+      theme: { type: 'string' },
+      kind: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+    });
+    if (positionals[0] !== 'contributions' || positionals.length > 1) {
+      throw new UsageError('que voulez-vous exporter ? seul « contributions » est disponible');
+    }
+    const format = values.format;
+    if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`format inconnu : ${format} (jsonl ou csv)`);
+    const store = await Store.open(configFromEnv());
+    try {
+      const slugs = values.consultation
+        ? [(await store.requireConsultation(values.consultation)).slug]
+        : (await store.listConsultations()).map((c) => c.slug);
+      const out: Writable = values.out ? createWriteStream(values.out) : process.stdout;
+      const write = async (s: string) => { if (!out.write(s)) await once(out, 'drain'); };
+      if (format === 'csv') await write('\ufeff' + csvHeader() + '\r\n');
+      let n = 0;
+      for (const slug of slugs) {
+        const filter = { ...(values.theme ? { theme: values.theme } : {}), ...(values.kind ? { kind: values.kind } : {}) };
+        for await (const c of store.iterateContributions(slug, filter)) {
+          await write(format === 'jsonl' ? JSON.stringify(toExported(c)) + '\n' : toCsvRecord(c) + '\r\n');
+          n++;
+        }
+      }
+      if (values.out) {
+        out.end();
+        await once(out, 'finish');
+        console.error(`${n} contributions exportées dans ${values.out}`);
+      }
+    } finally {
+      await store.close();
+    }
+  },
+};

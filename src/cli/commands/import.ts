@@ -1,0 +1,59 @@
+import type { ParsedDocument } from '../../ingest/types.ts';
+import { parseFile } from '../../ingest/import-file.ts';
+import { Store, configFromEnv, type ImportResult } from '../../store/index.ts';
+import { parseCommandArgs, parseMapOption, requireOption, UsageError, type Command } from '../args.ts';
+import { printWarnings } from '../output.ts';
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation',
+  usage: 'fabrique import <fichier…> --consultation <slug> [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--json]',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      consultation: { type: 'string', short: 'c' },
+      map: { type: 'string' },
+      sheet: { type: 'string' },
+      parser: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const slug = requireOption(values.consultation, 'consultation');
+    if (positionals.length === 0) throw new UsageError('aucun fichier à importer');
+    const store = await Store.open(configFromEnv());
+    try {
+      const results = await importFiles(store, slug, positionals, {
+        ...(values.map ? { map: parseMapOption(values.map)! } : {}),
+        ...(values.sheet ? { sheet: values.sheet } : {}),
+        ...(values.parser ? { parser: values.parser } : {}),
+      });
+      if (values.json) console.log(JSON.stringify(results, null, 2));
+      else for (const r of results) printImportResult(r);
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+/**
+ * Parses every file first, then stores them: a file that cannot be read or parsed stops the
+ * command before anything is written. Each document is stored in its own transaction.
+ */
+export async function importFiles(store: Store, slug: string, paths: string[],
+  opts: { map?: Record<string, string>; sheet?: string; parser?: string } = {}): Promise<ImportResult[]> {
+  const consultation = await store.requireConsultation(slug);
+  const parsed: ParsedDocument[] = [];
+  for (const path of paths) {
+    parsed.push(await parseFile(path, { consultation: slug, themes: consultation.themes, ...opts }));
+  }
+  const results: ImportResult[] = [];
+  for (const doc of parsed) results.push(await store.importParsed(slug, doc));
+  return results;
+}
+
+export function printImportResult(r: ImportResult): void {
+  const what = r.outcome === 'unchanged'
+    ? 'déjà importé, rien de nouveau'
+    : `${r.outcome === 'replaced' ? 'réimporté (nouvelle version du lecteur)' : 'importé'} : ${r.contributions} contributions` +
+      (r.meetings ? `, ${r.meetings} réunions` : '') + (r.syntheses ? `, ${r.syntheses} éléments de synthèse` : '');
+  console.log(`• ${r.fileName} [${r.parser}] — ${what}`);
+  if (r.outcome !== 'unchanged') printWarnings(r.warnings);
+}

@@ -1,0 +1,54 @@
+import { COLLEGE_LABELS, KIND_LABELS, territoryName, type College, type ContributionKind } from '../../domain/index.ts';
+import { Store, configFromEnv, type ConsultationStats } from '../../store/index.ts';
+import { parseCommandArgs, requireOption, type Command } from '../args.ts';
+import { table } from '../output.ts';
+
+export const statsCommand: Command = {
+  name: 'stats',
+  summary: 'compte les contributions d’une consultation par thème, nature, réunion, collège et canal',
+  usage: 'fabrique stats --consultation <slug> [--json]',
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { consultation: { type: 'string', short: 'c' }, json: { type: 'boolean' } }, false);
+    const slug = requireOption(values.consultation, 'consultation');
+    const store = await Store.open(configFromEnv());
+    try {
+      await store.requireConsultation(slug);
+      const stats = await store.stats(slug);
+      if (values.json) console.log(JSON.stringify(stats, null, 2));
+      else console.log(await formatStats(store, stats));
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+const CHANNEL_LABELS: Record<string, string> = {
+  atelier: 'Atelier', en_ligne: 'En ligne', formulaire: 'Formulaire du site', courrier: 'Courrier',
+  import_tableur: 'Import de tableur', autre: 'Autre',
+};
+
+/** The stats as French tables, with labels instead of codes and shares in percent. */
+export async function formatStats(store: Store, s: ConsultationStats): Promise<string> {
+  const c = await store.requireConsultation(s.consultation);
+  const meetings = new Map((await store.listMeetings(s.consultation)).map((m) => [m.id, m.title]));
+  const themeLabels = new Map(c.themes.map((t) => [t.code, t.label]));
+  const pct = (n: number) => (s.contributions ? `${((100 * n) / s.contributions).toFixed(0)} %` : '');
+  const block = (title: string, counts: Record<string, number>, label: (k: string) => string) => {
+    const rows = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => [label(k), n, pct(n)]);
+    return `\n${title}\n${table(rows)}`;
+  };
+  const lines = [
+    `Consultation « ${c.title} » (${c.slug}) — ${territoryName(c.territory)}`,
+    `${s.contributions} contributions, ${s.meetings} réunions, ${s.documents} documents importés`,
+    block('Par thème', { ...s.byTheme, ...(s.withoutTheme ? { '(sans thème)': s.withoutTheme } : {}) },
+      (k) => (themeLabels.has(k) ? `${k}. ${themeLabels.get(k)}` : k)),
+    block('Par nature', s.byKind, (k) => KIND_LABELS[k as ContributionKind] ?? k),
+    block('Par réunion', s.byMeeting, (k) => meetings.get(k) ?? k),
+    block('Par collège', s.byCollege, (k) => COLLEGE_LABELS[k as College] ?? k),
+    block('Par canal', s.byChannel, (k) => CHANNEL_LABELS[k] ?? k),
+  ];
+  if (s.contributions > 0 && Object.values(s.byTheme).reduce((a, b) => a + b, 0) > s.contributions) {
+    lines.push('\n(une contribution peut relever de plusieurs thèmes : la somme par thème dépasse le total)');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,60 @@
+import { ImportError } from '../ingest/types.ts';
+import { StoreError } from '../store/errors.ts';
+import { UsageError, type Command } from './args.ts';
+import { demoCommand } from './commands/demo.ts';
+import { exportCommand } from './commands/export.ts';
+import { importCommand } from './commands/import.ts';
+import { initCommand } from './commands/init.ts';
+import { parseCommand } from './commands/parse.ts';
+import { statsCommand } from './commands/stats.ts';
+
+const COMMANDS: Command[] = [initCommand, demoCommand, importCommand, parseCommand, exportCommand, statsCommand];
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Fabrique — démocratie sanitaire territoriale : consulter, analyser, restituer, planifier.',
+    '',
+    'Usage : fabrique <commande> [options]   (depuis le dépôt : npm run -s fabrique -- <commande>)',
+    '',
+    'Commandes :',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Configuration : DATABASE_URL=postgres://… (PostgreSQL) ou FABRIQUE_DB=chemin.sqlite (défaut : data/fabrique.sqlite).',
+    '« fabrique <commande> --help » détaille chaque commande.',
+  ].join('\n');
+}
+
+/** Runs the CLI and returns the exit code; errors become one French line on stderr. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(mainHelp());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    console.error(`fabrique : commande inconnue « ${name} » (voir fabrique --help)`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    return (await command.run(rest)) ?? 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`fabrique ${name} : ${e.message} (usage : ${command.usage})`);
+      return 2;
+    }
+    if (e instanceof ImportError || e instanceof StoreError) {
+      console.error(`fabrique ${name} : ${e.message}`);
+      return 1;
+    }
+    const err = e as Error;
+    console.error(`fabrique ${name} : erreur inattendue : ${(err.message ?? String(e)).split('\n')[0]}`);
+    if (process.env.FABRIQUE_DEBUG) console.error(err.stack);
+    return 1;
+  }
+}

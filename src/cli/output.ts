@@ -1,0 +1,27 @@
+import type { ImportWarning } from '../domain/source.ts';
+
+/** Prints an import's anomaly report compactly: the first few of each code, then a count. */
+export function printWarnings(warnings: ImportWarning[], perCode = 3): void {
+  if (warnings.length === 0) return;
+  const byCode = new Map<string, ImportWarning[]>();
+  for (const w of warnings) byCode.set(w.code, [...(byCode.get(w.code) ?? []), w]);
+  console.log(`  ${warnings.length} anomalie(s) signalée(s) :`);
+  for (const [code, list] of byCode) {
+    for (const w of list.slice(0, perCode)) {
+      const where = w.source?.row ? ` (ligne ${w.source.row})` : w.source?.lineStart ? ` (l. ${w.source.lineStart})` : '';
+      console.log(`    - [${w.level}] ${w.message}${where}`);
+    }
+    if (list.length > perCode) console.log(`    … et ${list.length - perCode} autre(s) « ${code} »`);
+  }
+}
+
+/** Left-aligned text table for the terminal. */
+export function table(rows: (string | number)[][], header?: string[]): string {
+  const all = header ? [header, ...rows] : rows;
+  const widths = all[0]?.map((_, i) => Math.max(...all.map((r) => String(r[i] ?? '').length))) ?? [];
+  const line = (r: (string | number)[]) => r.map((v, i) => typeof v === 'number'
+    ? String(v).padStart(widths[i]!) : String(v).padEnd(widths[i]!)).join('  ').trimEnd();
+  const out = all.map(line);
+  if (header) out.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
+  return out.join('\n');
+}

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync, truncateSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { Store } from '../src/store/index.ts';
+
+const run = promisify(execFile);
+const ROOT = new URL('..', import.meta.url).pathname;
+
+interface Outcome { code: number; stdout: string; stderr: string }
+
+async function fabrique(db: string, ...args: string[]): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/fabrique.ts'), ...args], {
+      cwd: ROOT, env: { ...process.env, FABRIQUE_DB: db, DATABASE_URL: '' }, maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+async function counts(db: string): Promise<Record<string, number>> {
+  const store = await Store.open({ sqlitePath: db });
+  try { return await store.tableCounts(); } finally { await store.close(); }
+}
+
+describe('fabrique CLI on the demo consultation', () => {
+  let dir: string;
+  let db: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'fabrique-cli-')); db = join(dir, 'f.sqlite'); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('demo creates the database, imports, and a second run imports nothing twice', async () => {
+    const first = await fabrique(db, 'demo');
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /importé : \d+ contributions/);
+    const after1 = await counts(db);
+    assert.ok(after1.contributions! >= 300, `contributions: ${after1.contributions}`);
+    const second = await fabrique(db, 'demo');
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /déjà importé/);
+    assert.doesNotMatch(second.stdout, /— importé :/);
+    assert.deepEqual(await counts(db), after1);
+  });
+
+  test('export jsonl prints one object per contribution with its source reference', async () => {
+    const out = await fabrique(db, 'export', 'contributions', '--format', 'jsonl');
+    assert.equal(out.code, 0, out.stderr);
+    const lines = out.stdout.trim().split('\n');
+    assert.equal(lines.length, (await counts(db)).contributions);
+    for (const line of lines) {
+      const o = JSON.parse(line);
+      assert.equal(typeof o.id, 'string');
+      assert.equal(o.consultation, 'demo');
+      assert.equal(typeof o.text, 'string');
+      assert.match(o.source.documentId, /^[0-9a-f]{64}$/);
+      assert.ok(o.source.row >= 2 && typeof o.source.file === 'string');
+    }
+  });
+
+  test('export csv has a header and one record per contribution', async () => {
+    const out = await fabrique(db, 'export', 'contributions', '--format', 'csv', '--consultation', 'demo');
+    assert.equal(out.code, 0, out.stderr);
+    assert.ok(out.stdout.startsWith('\ufeffid;consultation;meeting;'));
+  });
+
+  test('stats shows counts by theme, kind, meeting, college and channel', async () => {
+    const out = await fabrique(db, 'stats', '--consultation', 'demo', '--json');
+    assert.equal(out.code, 0, out.stderr);
+    const s = JSON.parse(out.stdout);
+    assert.equal(s.contributions, (await counts(db)).contributions);
+    for (const k of ['byTheme', 'byKind', 'byMeeting', 'byCollege', 'byChannel']) assert.equal(typeof s[k], 'object');
+    const text = await fabrique(db, 'stats', '--consultation', 'demo');
+    assert.match(text.stdout, /Par thème/);
+    assert.match(text.stdout, /Par collège/);
+  });
+
+  const badInputs: [string, () => string, RegExp][] = [
+    ['an empty file', () => { const p = join(dir, 'vide.csv'); writeFileSync(p, ''); return p; }, /vide/],
+    ['a binary file renamed .csv', () => {
+      const p = join(dir, 'image.csv');
+      writeFileSync(p, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 1, 2, 3]));
+      return p;
+    }, /binaire|pas un fichier/],
+    ['a CSV without a text column', () => {
+      const p = join(dir, 'sans-texte.csv');
+      writeFileSync(p, 'Date;Pseudonyme;Code postal\n2022-11-02;Anon_1;12000\n');
+      return p;
+    }, /colonne/],
+    ['a 100 MB file', () => { const p = join(dir, 'enorme.csv'); writeFileSync(p, 'texte\n'); truncateSync(p, 100 * 1024 * 1024); return p; }, /limite/],
+    ['a missing file', () => join(dir, 'absent.csv'), /introuvable/],
+  ];
+  for (const [what, make, message] of badInputs) {
+    test(`${what}: one-line error, non-zero exit, database unchanged`, async () => {
+      const before = await counts(db);
+      const out = await fabrique(db, 'import', make(), '--consultation', 'demo');
+      assert.notEqual(out.code, 0);
+      assert.match(out.stderr, message);
+      assert.equal(out.stderr.trim().split('\n').length, 1, out.stderr);
+      assert.deepEqual(await counts(db), before);
+    });
+  }
+
+  test('a good file followed by a bad one writes nothing', async () => {
+    const good = join(dir, 'bon.csv');
+    writeFileSync(good, 'Contribution;Thème\nOuvrir une maison de santé à Espalion;1\n');
+    const bad = join(dir, 'vide2.csv');
+    writeFileSync(bad, '');
+    const before = await counts(db);
+    const out = await fabrique(db, 'import', good, bad, '--consultation', 'demo');
+    assert.notEqual(out.code, 0);
+    assert.deepEqual(await counts(db), before);
+  });
+
+  test('an unknown consultation is refused with the list of known ones', async () => {
+    const good = join(dir, 'bon2.csv');
+    writeFileSync(good, 'Contribution\nPlus de médecins le samedi\n');
+    const before = await counts(db);
+    const out = await fabrique(db, 'import', good, '--consultation', 'inconnue');
+    assert.equal(out.code, 1);
+    assert.match(out.stderr, /Consultation inconnue : « inconnue ».*demo/);
+    assert.deepEqual(await counts(db), before);
+    const stats = await fabrique(db, 'stats', '--consultation', 'inconnue');
+    assert.equal(stats.code, 1);
+  });
+
+  test('usage errors exit with 2 and --help works everywhere', async () => {
+    assert.equal((await fabrique(db, 'import', 'x.csv')).code, 2);
+    assert.equal((await fabrique(db, 'nimporte')).code, 2);
+    assert.equal((await fabrique(db, 'export', 'contributions', '--format', 'xml')).code, 2);
+    for (const c of ['init', 'import', 'export', 'stats', 'demo']) {
+      const h = await fabrique(db, c, '--help');
+      assert.equal(h.code, 0);
+      assert.match(h.stdout, new RegExp(`fabrique ${c}`));
+    }
+    const main = await fabrique(db, '--help');
+    assert.match(main.stdout, /Commandes/);
+  });
+});
