@@ -34,8 +34,10 @@ if (!existsSync(CORPUS)) {
   console.log(`corpus absent (${CORPUS}) : rien à mesurer`);
   process.exit(0);
 }
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 3);
+const runsAt = process.argv.indexOf('--runs');
+const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 3;
 console.log(`bench/ingest — ${runs} passes par document, Node ${process.version}\n`);
+console.log('(« première » inclut le chargement des modules : lecteurs PDF/DOCX compris)\n');
 console.log('document'.padEnd(48) + 'première'.padStart(10) + 'médiane'.padStart(10) + 'RSS max'.padStart(10) + '  résultat');
 for (const f of readdirSync(CORPUS).filter((f) => f !== 'README.md').sort()) {
   const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', join(CORPUS, f), String(runs)], { encoding: 'utf8' });
