@@ -1,7 +1,4 @@
-import snowball from 'snowball-stemmers';
-
-const stemmer = snowball.newStemmer('french');
-const cache = new Map<string, string>();
+import { stem } from '../analysis/text/stem.ts';
 
 /** Lowercase and strip diacritics, as PostgreSQL's unaccent does before the french stemmer. */
 export function unaccent(s: string): string {
@@ -9,20 +6,13 @@ export function unaccent(s: string): string {
     .replace(/œ/g, 'oe').replace(/æ/g, 'ae');
 }
 
-function stemWord(word: string): string {
-  let s = cache.get(word);
-  if (s === undefined) {
-    s = stemmer.stem(word);
-    if (cache.size < 200_000) cache.set(word, s);
-  }
-  return s;
-}
-
 /**
  * Search terms of a text: the same pipeline as the PostgreSQL configuration `fabrique_fr`
- * (unaccent, then snowball french), so one query behaves alike on both databases.
+ * (unaccent, then snowball french), so one query behaves alike on both databases. The order
+ * differs from the analysis core's `stemKey` (stem, then fold) on purpose: search must match
+ * what PostgreSQL indexes.
  */
 export function searchTerms(text: string): string[] {
   const words = unaccent(text).match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.map(stemWord);
+  return words.map(stem);
 }

@@ -1,10 +1,10 @@
-// The package ships no type declarations.
+// The package ships no type declarations (CommonJS).
 declare module 'snowball-stemmers' {
   export interface Stemmer {
     stem(word: string): string;
   }
-  export function newStemmer(language: string): Stemmer;
-  export function algorithms(): string[];
-  const snowball: { newStemmer: typeof newStemmer; algorithms: typeof algorithms };
-  export default snowball;
+  export interface SnowballFactory {
+    newStemmer(algorithm: string): Stemmer;
+    algorithms(): string[];
+  }
 }
