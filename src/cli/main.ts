@@ -1,6 +1,8 @@
+import { JsonlError } from '../analysis/classify/jsonl.ts';
 import { ImportError } from '../ingest/types.ts';
 import { StoreError } from '../store/errors.ts';
 import { UsageError, type Command } from './args.ts';
+import { classifyCommand } from './commands/classify.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
@@ -8,7 +10,7 @@ import { initCommand } from './commands/init.ts';
 import { parseCommand } from './commands/parse.ts';
 import { statsCommand } from './commands/stats.ts';
 
-const COMMANDS: Command[] = [initCommand, demoCommand, importCommand, parseCommand, exportCommand, statsCommand];
+const COMMANDS: Command[] = [initCommand, demoCommand, importCommand, parseCommand, exportCommand, statsCommand, classifyCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -48,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`fabrique ${name} : ${e.message} (usage : ${command.usage})`);
       return 2;
     }
-    if (e instanceof ImportError || e instanceof StoreError) {
+    if (e instanceof ImportError || e instanceof StoreError || e instanceof JsonlError) {
       console.error(`fabrique ${name} : ${e.message}`);
       return 1;
     }
