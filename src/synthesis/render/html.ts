@@ -127,7 +127,7 @@ class HtmlWriter {
 
   section(s: Section): void {
     const h = `h${s.level + 1}`;
-    this.out.push(`<section aria-labelledby="${this.idx.sections.get(s)}"><${h} id="${this.idx.sections.get(s)}">${esc(s.title)}</${h}>`);
+    this.out.push(`<section><${h} id="${this.idx.sections.get(s)}">${esc(s.title)}</${h}>`);
     for (const b of s.blocks) this.block(b);
     for (const c of s.sections) this.section(c);
     this.out.push('</section>');
@@ -140,9 +140,9 @@ class HtmlWriter {
 
   appendix(doc: SynthesisDocument): void {
     const idx = this.idx;
-    this.out.push('<section class="appendix" aria-labelledby="annexe"><h2 id="annexe">Annexe : sources des chiffres et des citations</h2>');
+    this.out.push('<section class="appendix"><h2 id="annexe">Annexe : sources des chiffres et des citations</h2>');
     this.out.push('<p>Chaque chiffre du document est recalculé à partir des contributions enregistrées ; chaque citation est vérifiée mot pour mot dans sa contribution et dans le document source.</p>');
-    this.out.push('<section aria-labelledby="annexe-chiffres"><h3 id="annexe-chiffres">Chiffres</h3><dl>');
+    this.out.push('<section><h3 id="annexe-chiffres">Chiffres</h3><dl>');
     for (const f of doc.figures) {
       const { anchor } = idx.figure(f.key);
       this.out.push(`<dt id="${anchor}">${esc(f.label)} : ${esc(formatValue(f))}</dt><dd>${esc(describeRule(f.rule, idx))}`);
@@ -154,14 +154,14 @@ class HtmlWriter {
       this.out.push('</dd>');
     }
     this.out.push('</dl></section>');
-    this.out.push('<section aria-labelledby="annexe-citations"><h3 id="annexe-citations">Citations</h3><dl>');
+    this.out.push('<section><h3 id="annexe-citations">Citations</h3><dl>');
     for (const q of doc.quotes) {
       const { anchor } = idx.quote(q.id);
       const c = idx.contributions.get(q.contribution);
       this.out.push(`<dt id="${anchor}">${esc(q.id)}${q.chosen ? ' (choisie par la rédaction)' : ''}</dt><dd>Contribution <a href="#${c?.anchor ?? ''}">${esc(q.contribution)}</a> — ${esc(describeSource(q.source))}</dd>`);
     }
     this.out.push('</dl></section>');
-    this.out.push('<section aria-labelledby="annexe-contributions"><h3 id="annexe-contributions">Contributions comptées ou citées</h3><dl>');
+    this.out.push('<section><h3 id="annexe-contributions">Contributions comptées ou citées</h3><dl>');
     for (const [id, c] of idx.contributions) this.out.push(`<dt id="${c.anchor}">${esc(id)}</dt><dd>${esc(describeSource(c.source))}</dd>`);
     this.out.push('</dl></section></section>');
   }
