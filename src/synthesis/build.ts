@@ -460,9 +460,12 @@ async function statedComparisons(b: Builder, store: Store, themes: Theme[], dept
         if (item.children.length > 0 && p.length < 2) await visit(item.children, p);
       }
     };
+    const before = b.figures.length;
     await visit(roots, []);
+    // import warnings about totals, unless the stated figures above already show the same differences
+    const compared = b.figures.slice(before).some((f) => f.rule.op === 'stated');
     for (const w of doc.warnings) {
-      if (/^(totals|workshops)\./.test(w.code)) notes.push({ type: 'note', level: w.level === 'info' ? 'info' : 'warning', content: [`Signalé à l’import de « ${doc.fileName} » : ${w.message}`] });
+      if (!compared && /^(totals|workshops)\./.test(w.code)) notes.push({ type: 'note', level: w.level === 'info' ? 'info' : 'warning', content: [`Signalé à l’import de « ${doc.fileName} » : ${w.message}`] });
     }
   }
   return { notes, statedByDept, statedByTheme };
