@@ -99,17 +99,24 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
   }
 }
 
-/** Contributions of a figure grouped by source file, for the list of sources. */
-export function contributionsByFile(f: VerifiedFigure, idx: DocIndex): { file: string; items: { id: string; anchor: string; label: string }[] }[] {
-  const groups = new Map<string, { id: string; anchor: string; label: string }[]>();
+/**
+ * Contributions of a figure grouped by source file, for the list of sources: `text` is
+ * "fichier, l. 12, 15, 40" (line where each contribution starts), or ids when lines are unknown.
+ */
+export function contributionsByFile(f: VerifiedFigure, idx: DocIndex): { file: string; text: string; items: { id: string; label: string }[] }[] {
+  const groups = new Map<string, { id: string; label: string; line: number | undefined }[]>();
   for (const id of f.contributions) {
-    const c = idx.contributions.get(id);
-    const file = c?.source?.file ?? id.split(':')[0] ?? 'source';
+    const src = idx.contributions.get(id)?.source;
+    const file = src?.file ?? id.split(':')[0] ?? 'source';
     const list = groups.get(file) ?? [];
-    list.push({ id, anchor: c?.anchor ?? '', label: shortRef(id, c?.source) });
+    list.push({ id, label: shortRef(id, src), line: src?.lineStart });
     groups.set(file, list);
   }
-  return [...groups.entries()].map(([file, items]) => ({ file, items }));
+  return [...groups.entries()].map(([file, items]) => {
+    const allLines = items.every((i) => i.line !== undefined);
+    const text = allLines ? `${file}, l. ${items.map((i) => i.line).join(', ')}` : `${file} : ${items.map((i) => i.label).join(', ')}`;
+    return { file, text, items: items.map(({ id, label }) => ({ id, label })) };
+  });
 }
 
 export function generatedLine(doc: SynthesisDocument): string {

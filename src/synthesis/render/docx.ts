@@ -121,25 +121,14 @@ export async function renderDocx(doc: SynthesisDocument, options: DocxOptions = 
     const { anchor } = idx.figure(f.key);
     body.push(new Paragraph({ keepNext: f.contributions.length > 0, children: [new Bookmark({ id: bm(anchor), children: [run(`${f.label} : ${formatValue(f)}`, { bold: true })] }), run(` — ${describeRule(f.rule, idx)}`)] }));
     for (const g of contributionsByFile(f, idx)) {
-      const children: ParagraphChild[] = [run(`${g.file} : `)];
-      g.items.forEach((i, k) => {
-        if (k > 0) children.push(run(', '));
-        children.push(new InternalHyperlink({ anchor: bm(i.anchor), children: [new TextRun({ text: i.label, style: 'Hyperlink', size: 16, language: lang })] }));
-      });
-      body.push(new Paragraph({ indent: { left: 360 }, children }));
+      body.push(new Paragraph({ indent: { left: 360 }, children: [run(g.text)] }));
     }
   }
   body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Citations')] }));
   for (const q of doc.quotes) {
     const { anchor } = idx.quote(q.id);
-    const c = idx.contributions.get(q.contribution);
     body.push(new Paragraph({ children: [new Bookmark({ id: bm(anchor), children: [run(`${q.id}${q.chosen ? ' (choisie par la rédaction)' : ''}`, { bold: true })] }),
-      run(' : contribution '), new InternalHyperlink({ anchor: bm(c?.anchor ?? ''), children: [new TextRun({ text: q.contribution, style: 'Hyperlink', language: lang })] }),
-      run(` — ${describeSource(q.source)}`)] }));
-  }
-  body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Contributions comptées ou citées')] }));
-  for (const [id, c] of idx.contributions) {
-    body.push(new Paragraph({ children: [new Bookmark({ id: bm(c.anchor), children: [run(id, { bold: true })] }), run(` — ${describeSource(c.source)}`)] }));
+      run(` : contribution ${q.contribution} — ${describeSource(q.source)}`)] }));
   }
 
   const document = new Document({

@@ -148,7 +148,7 @@ class HtmlWriter {
       this.out.push(`<dt id="${anchor}">${esc(f.label)} : ${esc(formatValue(f))}</dt><dd>${esc(describeRule(f.rule, idx))}`);
       if (f.contributions.length > 0) {
         for (const g of contributionsByFile(f, idx)) {
-          this.out.push(`<div class="ids">${esc(g.file)} : ${g.items.map((i) => `<a href="#${i.anchor}">${esc(i.label)}</a>`).join(' ')}</div>`);
+          this.out.push(`<div class="ids">${esc(g.text)}</div>`);
         }
       }
       this.out.push('</dd>');
@@ -157,12 +157,8 @@ class HtmlWriter {
     this.out.push('<section><h3 id="annexe-citations">Citations</h3><dl>');
     for (const q of doc.quotes) {
       const { anchor } = idx.quote(q.id);
-      const c = idx.contributions.get(q.contribution);
-      this.out.push(`<dt id="${anchor}">${esc(q.id)}${q.chosen ? ' (choisie par la rédaction)' : ''}</dt><dd>Contribution <a href="#${c?.anchor ?? ''}">${esc(q.contribution)}</a> — ${esc(describeSource(q.source))}</dd>`);
+      this.out.push(`<dt id="${anchor}">${esc(q.id)}${q.chosen ? ' (choisie par la rédaction)' : ''}</dt><dd>Contribution ${esc(q.contribution)} — ${esc(describeSource(q.source))}</dd>`);
     }
-    this.out.push('</dl></section>');
-    this.out.push('<section><h3 id="annexe-contributions">Contributions comptées ou citées</h3><dl>');
-    for (const [id, c] of idx.contributions) this.out.push(`<dt id="${c.anchor}">${esc(id)}</dt><dd>${esc(describeSource(c.source))}</dd>`);
     this.out.push('</dl></section></section>');
   }
 }

@@ -80,17 +80,14 @@ export function renderMarkdown(doc: SynthesisDocument): string {
   for (const f of doc.figures) {
     const { anchor } = idx.figure(f.key);
     out.push(`<a id="${anchor}"></a>**${md(f.label)} : ${formatValue(f)}** — ${md(describeRule(f.rule, idx))}`);
-    for (const g of contributionsByFile(f, idx)) out.push(`${md(g.file)} : ${g.items.map((i) => `[${md(i.label)}](#${i.anchor})`).join(', ')}`);
+    for (const g of contributionsByFile(f, idx)) out.push(md(g.text));
     out.push('');
   }
   out.push('### Citations', '');
   for (const q of doc.quotes) {
     const { anchor } = idx.quote(q.id);
-    const c = idx.contributions.get(q.contribution);
-    out.push(`- <a id="${anchor}"></a>${q.id}${q.chosen ? ' (choisie par la rédaction)' : ''} : contribution [${md(q.contribution)}](#${c?.anchor ?? ''}) — ${md(describeSource(q.source))}`);
+    out.push(`- <a id="${anchor}"></a>${q.id}${q.chosen ? ' (choisie par la rédaction)' : ''} : contribution ${md(q.contribution)} — ${md(describeSource(q.source))}`);
   }
-  out.push('', '### Contributions comptées ou citées', '');
-  for (const [id, c] of idx.contributions) out.push(`- <a id="${c.anchor}"></a>${md(id)} — ${md(describeSource(c.source))}`);
   out.push('');
   return out.join('\n');
 }
