@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
-  SynthesisVerificationError, buildSynthesis, chromiumAvailable, launchBrowser, loadSynthesis, publishSynthesis, renderHtml,
+  CHROMIUM_PATH, SynthesisVerificationError, buildSynthesis, chromiumAvailable, launchBrowser, loadSynthesis, publishSynthesis, renderHtml,
   renderSynthesis, renderUnverified, saveEditorial, saveSynthesis, verifySynthesis, walkIdeas, walkSections,
   type IdeaItem, type SynthesisDocument,
 } from '../src/synthesis/index.ts';
@@ -18,7 +18,7 @@ const hasChromium = chromiumAvailable();
 const which = (cmd: string) => { try { execFileSync('which', [cmd], { stdio: 'ignore' }); return true; } catch { return false; } };
 const hasPdftotext = which('pdftotext');
 const hasSoffice = which('soffice');
-const NO_CHROMIUM = 'chromium absent (/usr/bin/chromium) : test navigateur ignoré';
+const NO_CHROMIUM = `chromium absent (${CHROMIUM_PATH}) : test navigateur ignoré`;
 if (!hasChromium) console.log(`# NOTICE: ${NO_CHROMIUM}`);
 if (!hasPdftotext) console.log('# NOTICE: pdftotext absent (poppler-utils) : contrôle des titres du PDF ignoré');
 if (!hasSoffice) console.log('# NOTICE: LibreOffice absent : conversion du DOCX ignorée');
