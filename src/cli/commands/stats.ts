@@ -23,7 +23,7 @@ export const statsCommand: Command = {
 };
 
 const CHANNEL_LABELS: Record<string, string> = {
-  atelier: 'Atelier', en_ligne: 'En ligne', formulaire: 'Formulaire du site', courrier: 'Courrier',
+  atelier: 'Atelier', en_ligne: 'En ligne', formulaire: 'Formulaire', courrier: 'Courrier',
   import_tableur: 'Import de tableur', autre: 'Autre',
 };
 
