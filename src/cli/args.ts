@@ -46,3 +46,11 @@ export function requireOption(value: string | undefined, name: string): string {
   if (!value) throw new UsageError(`l’option --${name} est obligatoire`);
   return value;
 }
+
+/** A failure the user can act on, reported as one French line (exit code 1). */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

@@ -1,7 +1,7 @@
 import { JsonlError } from '../analysis/classify/jsonl.ts';
 import { ImportError } from '../ingest/types.ts';
 import { StoreError } from '../store/errors.ts';
-import { UsageError, type Command } from './args.ts';
+import { CliError, UsageError, type Command } from './args.ts';
 import { classifyCommand } from './commands/classify.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportCommand } from './commands/export.ts';
@@ -9,8 +9,9 @@ import { importCommand } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
 import { parseCommand } from './commands/parse.ts';
 import { statsCommand } from './commands/stats.ts';
+import { synthesizeCommand, verifyCommand } from './commands/synthesize.ts';
 
-const COMMANDS: Command[] = [initCommand, demoCommand, importCommand, parseCommand, exportCommand, statsCommand, classifyCommand];
+const COMMANDS: Command[] = [initCommand, demoCommand, importCommand, parseCommand, exportCommand, statsCommand, classifyCommand, synthesizeCommand, verifyCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -50,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`fabrique ${name} : ${e.message} (usage : ${command.usage})`);
       return 2;
     }
-    if (e instanceof ImportError || e instanceof StoreError || e instanceof JsonlError) {
+    if (e instanceof ImportError || e instanceof StoreError || e instanceof JsonlError || e instanceof CliError) {
       console.error(`fabrique ${name} : ${e.message}`);
       return 1;
     }
