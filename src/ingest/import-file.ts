@@ -32,7 +32,7 @@ export async function parseFile(path: string, opts: ParseFileOptions): Promise<P
   }
   if (ext === '.xls') throw new ImportError(`Le format .xls (Excel 97-2003) n’est pas pris en charge : enregistrez « ${fileName} » en .xlsx ou .csv.`, 'import.format');
   const { parseDocument } = await import('./parsers/index.ts');
-  return parseDocument(bytes, fileName, { consultation: opts.consultation, ...(opts.parser ? { parser: opts.parser } : {}) });
+  return parseDocument(bytes, fileName, { consultation: opts.consultation, themes: opts.themes, ...(opts.parser ? { parser: opts.parser } : {}) });
 }
 
 /** Reads a whole file, refusing before reading anything when it is over the import limit. */

@@ -20,6 +20,7 @@ import {
   stripStrayQuote, startsWithBulletGlyph, type Vocabulary,
 } from '../clean.ts';
 import type { ReadDocument, TextLine } from '../readers/types.ts';
+import { matchTheme } from '../tabular/values.ts';
 import { ImportError, type ParsedDocument } from '../types.ts';
 import type { DocumentParser, ParseContext } from './types.ts';
 
@@ -280,6 +281,7 @@ class Parser {
     let lastL1: Item | null = null;
     let sawBlank = false;
     let skipProjets = false;
+    let headingWrap = false;
 
     const flushBlock = () => {
       if (theme !== null && block !== null && blockItems.length === 0) {
@@ -298,9 +300,19 @@ class Parser {
 
     for (let i = s.start + 1; i < s.end; i++) {
       const t = this.text(i);
-      const trimmed = t.trim();
+      let trimmed = t.trim();
+      const line = this.lines[i];
       if (trimmed === '') { sawBlank = true; continue; }
       if (this.isHeader(i)) continue;
+      // every line of a DOCX is a paragraph of its own: as if an empty line preceded it
+      if (this.doc.paragraphLines) sawBlank = true;
+      // the wrapped end of a theme or block heading ("… ambitionnent de" / "traiter")
+      const wrapOf = headingWrap;
+      headingWrap = false;
+      if (wrapOf && !sawBlank && line?.heading === undefined && line?.listLevel === undefined && /^\p{Ll}/u.test(trimmed)) {
+        if (/[.:;!?]$/.test(trimmed) === false) headingWrap = true;
+        continue;
+      }
       if (skipProjets) {
         skipProjets = false;
         if (/^projets?\.?$/iu.test(trimmed)) continue;
@@ -308,7 +320,8 @@ class Parser {
       const th = THEME_HEADING.exec(t);
       if (th && t.length < 300) {
         flushTheme();
-        theme = th[1] ?? null; themeLine = i; phase = 'theme'; sawBlank = false;
+        theme = this.themeCode(th[1] ?? '', th[2] ?? '', i, ref, title); themeLine = i; phase = 'theme'; sawBlank = false;
+        headingWrap = !/[.:;!?]$/.test(trimmed);
         continue;
       }
       const bk = blockOf(trimmed);
@@ -316,6 +329,7 @@ class Parser {
         flushBlock();
         block = bk; blockLine = i; subheading = undefined; sawBlank = false;
         if (bk === 'levier') skipProjets = true;
+        headingWrap = !/[.:;!?]$/.test(trimmed);
         if (theme === null) phase = 'theme';
         continue;
       }
@@ -327,6 +341,12 @@ class Parser {
       }
 
       if (phase === 'presentation' || phase === 'participants') {
+        // a Markdown table row "| Elus | 11 |" reads like a DOCX row "Elus<TAB>11"; "|---|" is a rule
+        if (/^\|.*\|$/.test(trimmed)) {
+          if (/^\|[\s|:-]*\|$/.test(trimmed)) continue;
+          trimmed = trimmed.slice(1, -1).split('|').map((c) => c.trim()).join('\t');
+          if (norm(trimmed) === 'participants nombre') { phase = 'participants'; continue; }
+        }
         const field = /^(Lieu|Jour|Date|Horaires?|Heures?)\s*:\s*(.*)$/iu.exec(trimmed);
         if (field) {
           const key = (field[1] ?? '').toLowerCase();
@@ -366,11 +386,24 @@ class Parser {
         subheading = cleanLine(trimmed, this.vocab); cur = null; lastL1 = null; sawBlank = false;
         continue;
       }
-      const lead = t.length - t.trimStart().length;
-      const dash = /^\s{0,3}[-–]\s/.test(t);
-      const glyph = startsWithBulletGlyph(t);
+      // a heading of the reader (Markdown #, DOCX Heading n) is a sub-heading
+      if (line?.heading !== undefined) {
+        subheading = cleanLine(trimmed, this.vocab); cur = null; lastL1 = null; sawBlank = false;
+        continue;
+      }
+      // a list item of the reader (Markdown/DOCX lists): level 1, or a second-level "- " item
+      const listed = line?.listLevel;
+      const lead = listed === 1 ? 1 : t.length - t.trimStart().length;
+      const dash = (listed !== undefined && listed >= 2) || /^\s{0,3}[-–]\s/.test(t);
+      const glyph = listed !== undefined || startsWithBulletGlyph(t);
+      const prevLine = cur ? this.lines[cur.lines[cur.lines.length - 1] ?? -1] : undefined;
       const prev = cur ? this.text(cur.lines[cur.lines.length - 1] ?? -1).trimEnd() : '';
-      const prevWrapped = prev.length >= 75 && !/[.;!?:]$/.test(prev);
+      // a whole paragraph (DOCX line, Markdown list item) is never a wrapped line; in a PDF, a line
+      // that starts left of the item's first line (a heading at the margin) does not continue it
+      const firstLine = cur ? this.lines[cur.lines[0] ?? -1] : undefined;
+      const leftOfItem = line?.x !== undefined && firstLine?.x !== undefined && line.x < firstLine.x - 2;
+      const prevWrapped = prev.length >= 75 && !/[.;!?:]$/.test(prev) && !this.doc.paragraphLines
+        && prevLine?.listLevel === undefined && !leftOfItem;
       const prevCol0 = cur !== null && cur.lines.length > 1 && !/^\s/.test(this.text(cur.lines[cur.lines.length - 1] ?? -1));
       const startsLower = /^[\p{Ll}(]/u.test(trimmed);
       const inBlock = block ?? 'autre';
@@ -381,7 +414,7 @@ class Parser {
         if (parent) parent.children.push(item);
         blockItems.push(item); cur = item;
       } else if (lead === 0 && !glyph) {
-        if (cur && (!sawBlank || prevWrapped || startsLower)) {
+        if (cur && !leftOfItem && (!sawBlank || prevWrapped || (startsLower && (!this.doc.paragraphLines || !/[.;!?:]$/.test(prev))))) {
           cur.lines.push(i);
         } else if (trimmed.length < 100 && /^[\p{Lu}\d«"]/u.test(trimmed) && !/[.;,]$/.test(trimmed)) {
           subheading = cleanLine(trimmed, this.vocab); cur = null; lastL1 = null;
@@ -441,6 +474,21 @@ class Parser {
     if (d) d.meetings++;
   }
 
+  /**
+   * Code of the theme of a "Thématique N : label" heading: N, unless the consultation's themes are
+   * known and none has code N: then the local theme whose label (or keywords) the heading names
+   * ("Thématique 5 : santé mentale des jeunes" → "sante-mentale-jeunes"); N with a warning if none.
+   */
+  themeCode(n: string, label: string, line: number, ref: string, title: string): string {
+    const themes = this.ctx.themes;
+    if (!themes || themes.length === 0 || themes.some((t) => t.code === n)) return n;
+    const cleaned = cleanLine(label, this.vocab);
+    const code = cleaned ? matchTheme(cleaned, themes.filter((t) => t.local)) : undefined;
+    if (code) return code;
+    this.warn('warning', 'theme.unknown', `Thématique ${n} (« ${cleaned.slice(0, 80)} ») de « ${title} » (${ref}) ne correspond à aucun thème de la consultation : gardée sous le code « ${n} ».`, line);
+    return n;
+  }
+
   lastNonBlank(a: number, b: number): number {
     for (let i = b - 1; i > a; i--) if (!this.isBlank(i) && !this.isHeader(i)) return i;
     return a;
@@ -452,7 +500,8 @@ class Parser {
     let prevIdx = -2;
     for (const i of lines) {
       const t = this.text(i);
-      const newPara = prevIdx !== i - 1 ? !(/^\p{Ll}/u.test(t)) : /^\s/.test(t);
+      const newPara = this.doc.paragraphLines || this.lines[i]?.listLevel !== undefined
+        || (prevIdx !== i - 1 ? !(/^\p{Ll}/u.test(t)) : /^\s/.test(t));
       if (newPara || paras.length === 0) paras.push([t]);
       else paras[paras.length - 1]?.push(t);
       prevIdx = i;
@@ -737,7 +786,8 @@ class Parser {
     for (const th of root.children) if (th.children.length > 0) this.extend(th, lastLineOf(th));
     this.prune(root);
     this.checkSums(root, 'synthèse régionale');
-    this.syntheses.push(root);
+    // a document made only of meeting reports has a title, not a regional synthesis
+    if (root.children.length > 0) this.syntheses.push(root);
   }
 
   /** Removes group nodes that ended up with neither count nor children (intro sentences of prose). */

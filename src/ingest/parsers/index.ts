@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readDocument } from '../readers/index.ts';
+import type { Theme } from '../../domain/theme.ts';
 import { ImportError, type ParsedDocument } from '../types.ts';
 import { cnrAteliersParser } from './cnr-ateliers.ts';
 import { restitutionParser } from './restitution.ts';
@@ -22,7 +23,7 @@ export function listParsers(): DocumentParser[] {
  * the one named in `opts.parser`, else the registered parser with the best `detect` score above
  * DETECT_THRESHOLD. Tabular files go through `fabrique import` (tabular importer) instead.
  */
-export async function parseDocument(bytes: Uint8Array, fileName: string, opts: { consultation: string; parser?: string }): Promise<ParsedDocument> {
+export async function parseDocument(bytes: Uint8Array, fileName: string, opts: { consultation: string; parser?: string; themes?: readonly Theme[] }): Promise<ParsedDocument> {
   if (/\.(csv|tsv|xlsx|xls|ods)$/i.test(fileName)) {
     throw new ImportError(`« ${fileName} » est un fichier tabulaire : utilisez « fabrique import » pour les tableurs (.csv, .xlsx).`, 'import.tabular');
   }
@@ -48,5 +49,6 @@ export async function parseDocument(bytes: Uint8Array, fileName: string, opts: {
         'import.unrecognised');
     }
   }
-  return parser.parse(doc, { documentId, fileName, mediaType: doc.mediaType, sizeBytes: bytes.length, consultation: opts.consultation });
+  return parser.parse(doc, { documentId, fileName, mediaType: doc.mediaType, sizeBytes: bytes.length, consultation: opts.consultation,
+    ...(opts.themes ? { themes: opts.themes } : {}) });
 }

@@ -1,3 +1,4 @@
+import type { Theme } from '../../domain/theme.ts';
 import type { ReadDocument } from '../readers/types.ts';
 import type { ParsedDocument } from '../types.ts';
 
@@ -10,6 +11,8 @@ export interface ParseContext {
   sizeBytes: number;
   /** slug of the consultation the contributions belong to */
   consultation: string;
+  /** the consultation's themes, when known: lets a parser map a local theme heading to its code */
+  themes?: readonly Theme[];
 }
 
 /** A document-shape parser: `detect` says how sure it is (0..1) that it knows the shape. */

@@ -38,7 +38,9 @@ export async function readDocx(bytes: Uint8Array, fileName: string): Promise<Rea
     const detail = e instanceof Error ? ` (${e.message})` : '';
     throw new ImportError(`Le document Word « ${fileName} » est illisible${detail}.`, 'import.docx_invalid');
   }
-  return linesToDocument(htmlToLines(html).map((l) => ({ ...l, page: 1 })), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', warnings);
+  const read = linesToDocument(htmlToLines(html).map((l) => ({ ...l, page: 1 })), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', warnings);
+  read.paragraphLines = true;
+  return read;
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: '\'', nbsp: '\u00a0', '#39': '\'' };

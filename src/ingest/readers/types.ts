@@ -30,6 +30,11 @@ export interface ReadDocument {
   pageCount: number;
   mediaType: string;
   warnings: ImportWarning[];
+  /**
+   * true when every line is a whole paragraph (DOCX): lines never wrap and no empty line separates
+   * paragraphs, so parsers must not join a line to the previous one on layout grounds.
+   */
+  paragraphLines?: boolean;
 }
 
 /** Build a ReadDocument from already-separated lines (each line with its page), computing offsets. */
