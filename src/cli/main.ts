@@ -2,6 +2,7 @@ import { JsonlError } from '../analysis/classify/jsonl.ts';
 import { ImportError } from '../ingest/types.ts';
 import { StoreError } from '../store/errors.ts';
 import { CliError, UsageError, type Command } from './args.ts';
+import { analyzeCommand } from './commands/analyze.ts';
 import { classifyCommand } from './commands/classify.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportCommand } from './commands/export.ts';
@@ -11,7 +12,7 @@ import { parseCommand } from './commands/parse.ts';
 import { statsCommand } from './commands/stats.ts';
 import { synthesizeCommand, verifyCommand } from './commands/synthesize.ts';
 
-const COMMANDS: Command[] = [initCommand, demoCommand, importCommand, parseCommand, exportCommand, statsCommand, classifyCommand, synthesizeCommand, verifyCommand];
+const COMMANDS: Command[] = [initCommand, demoCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, synthesizeCommand, verifyCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -385,6 +385,54 @@ export class Store {
     });
   }
 
+  /**
+   * Records automatic results in one transaction: theme assignments (a human one is never
+   * overwritten) and kinds (only where the kind is unset or was itself set by a model).
+   * `replaceModelThemes` first drops the earlier model assignments of those contributions, so a
+   * rerun does not accumulate stale predictions.
+   */
+  async applyModelResults(results: {
+    themes?: { contribution: string; assignments: ThemeAssignment[] }[];
+    kinds?: { contribution: string; kind: Contribution['kind'] & string; provenance: Provenance }[];
+    replaceModelThemes?: boolean;
+  }): Promise<{ themes: number; kinds: number }> {
+    let themes = 0;
+    let kinds = 0;
+    await this.db.transaction().execute(async (trx) => {
+      const targets = (results.themes ?? []).map((t) => t.contribution);
+      if (results.replaceModelThemes) {
+        for (let i = 0; i < targets.length; i += 500) {
+          await trx.deleteFrom('contribution_themes').where('assigned_by', '=', 'model')
+            .where('contribution_id', 'in', targets.slice(i, i + 500)).execute();
+        }
+      }
+      const protectedPairs = new Set<string>();
+      for (let i = 0; i < targets.length; i += 500) {
+        const rows = await trx.selectFrom('contribution_themes').select(['contribution_id', 'theme'])
+          .where('assigned_by', 'in', ['human', 'source']).where('contribution_id', 'in', targets.slice(i, i + 500)).execute();
+        for (const r of rows) protectedPairs.add(`${r.contribution_id}\u0000${r.theme}`);
+      }
+      const rows = (results.themes ?? []).flatMap((t) => dedupeThemes(t.assignments)
+        .filter((a) => !protectedPairs.has(`${t.contribution}\u0000${a.theme}`))
+        .map((a) => ({ contribution_id: t.contribution, theme: a.theme, assigned_by: a.provenance.by, provenance_json: JSON.stringify(a.provenance) })));
+      for (const row of rows) {
+        await trx.insertInto('contribution_themes').values(row)
+          .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: row.assigned_by, provenance_json: row.provenance_json }))
+          .execute();
+        themes++;
+      }
+      for (const k of results.kinds ?? []) {
+        const r = await trx.updateTable('contributions')
+          .set({ kind: k.kind, kind_provenance_json: JSON.stringify(k.provenance) })
+          .where('id', '=', k.contribution)
+          .where((eb) => eb.or([eb('kind', 'is', null), eb('kind_provenance_json', 'like', '{"by":"model"%')]))
+          .executeTakeFirst();
+        kinds += Number(r.numUpdatedRows);
+      }
+    });
+    return { themes, kinds };
+  }
+
   async stats(consultation: string): Promise<ConsultationStats> {
     const countBy = async (column: 'kind' | 'meeting' | 'author_college' | 'channel') => {
       const rows = await this.db.selectFrom('contributions')

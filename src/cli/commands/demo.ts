@@ -10,10 +10,20 @@ import { formatStats } from './stats.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
 
-/** Files of the demo consultation that `fabrique demo` imports, in a stable order. */
+/**
+ * Files of the demo consultation that `fabrique demo` imports, in a stable order: the online and
+ * paper contributions (CSV, XLSX), then one rendering of each workshop report of `ateliers/` — the
+ * PDF, as reports usually arrive; its .md source and .docx rendering hold the same content and are
+ * not imported (they would count every contribution twice more).
+ */
 export async function demoFiles(dir = DEMO_DIR): Promise<string[]> {
   const entries = await readdir(dir);
-  return entries.filter((f) => /\.(csv|xlsx)$/i.test(f)).sort().map((f) => join(dir, f));
+  const tables = entries.filter((f) => /\.(csv|xlsx)$/i.test(f)).sort().map((f) => join(dir, f));
+  const reportsDir = join(dir, 'ateliers');
+  const reports = entries.includes('ateliers')
+    ? (await readdir(reportsDir)).filter((f) => /\.pdf$/i.test(f)).sort().map((f) => join(reportsDir, f))
+    : [];
+  return [...tables, ...reports];
 }
 
 export const demoCommand: Command = {

@@ -1,0 +1,29 @@
+import { classifyConsultation } from '../../analysis/pipeline.ts';
+import { Store, configFromEnv } from '../../store/index.ts';
+import { parseCommandArgs, requireOption, type Command } from '../args.ts';
+
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  summary: 'analyse une consultation enregistrée : thèmes et natures suggérés, idées communes, doublons',
+  usage: 'fabrique analyze --consultation <slug> [--seed N] [--json]',
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { consultation: { type: 'string', short: 'c' }, seed: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const slug = requireOption(values.consultation, 'consultation');
+    const seed = values.seed === undefined ? undefined : Number(values.seed);
+    const store = await Store.open(configFromEnv());
+    try {
+      const summary = await classifyConsultation(store, slug, seed !== undefined && Number.isFinite(seed) ? { seed } : {});
+      if (values.json) { console.log(JSON.stringify(summary, null, 2)); return; }
+      printAnalysis(summary);
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+export function printAnalysis(s: Awaited<ReturnType<typeof classifyConsultation>>): void {
+  const how = { trained: 'modèle appris sur', 'zero-shot': 'sans exemple (d’après les thèmes) ; exemples disponibles :', none: 'rien à faire ; exemples :' } as const;
+  console.log(`Analyse de « ${s.consultation} » : ${s.contributions} contributions`);
+  console.log(`  thèmes : ${s.themes.predicted} à classer, ${how[s.themes.mode]} ${s.themes.trainingExamples} exemples, ${s.themes.assigned} suggestions enregistrées`);
+  console.log(`  natures : ${s.kinds.predicted} à classer, ${s.kinds.mode === 'trained' ? `modèle appris sur ${s.kinds.trainingExamples} exemples` : `pas assez d’exemples étiquetés (${s.kinds.trainingExamples})`}, ${s.kinds.assigned} suggestions enregistrées`);
+}

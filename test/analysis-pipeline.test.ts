@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { classifyConsultation } from '../src/analysis/pipeline.ts';
+import { Store } from '../src/store/index.ts';
+import { testConsultation, testDocument } from './helpers/fixtures.ts';
+
+// Made-up texts, one list per national theme.
+const BY_THEME: Record<string, string[]> = {
+  '1': ['Trouver un médecin traitant est devenu impossible', 'Mon médecin traitant part à la retraite sans successeur',
+    'Créer une maison de santé pour suivre les patients', 'Les patients sans médecin traitant renoncent aux soins',
+    'Développer les assistants médicaux pour libérer du temps médical', 'Favoriser l’exercice coordonné entre infirmiers et médecins'],
+  '2': ['Les urgences ferment la nuit faute de personnel', 'Attendre six heures aux urgences pour une entorse',
+    'Organiser une permanence des soins le week-end', 'Le SAS doit orienter les appels non urgents',
+    'Le centre 15 met trop longtemps à répondre', 'Ouvrir des consultations de soins non programmés le samedi'],
+  '3': ['Loger les internes pendant leur stage', 'Attirer les jeunes professionnels avec un emploi pour le conjoint',
+    'Former plus de maîtres de stage dans le département', 'Les étudiants en santé ne connaissent pas notre territoire',
+    'Aider l’installation des kinésithérapeutes en zone rurale', 'Valoriser la qualité de vie pour recruter des soignants'],
+  '4': ['Développer le dépistage des cancers dans les villages', 'Des ateliers de prévention nutrition dans les écoles',
+    'Promouvoir l’activité physique des seniors', 'Campagne de vaccination avec les pharmacies',
+    'Prévenir les addictions chez les adolescents', 'Éducation à la santé dès la maternelle'],
+};
+
+test('analysis suggests themes for unlabelled contributions, records them as model output, keeps human decisions', async () => {
+  const store = await Store.open({ sqlitePath: ':memory:' });
+  try {
+    await store.upsertConsultation(testConsultation());
+    const labelled = Object.entries(BY_THEME).flatMap(([theme, texts]) => texts.map((text) => ({ theme, text })));
+    const doc = testDocument([...labelled.map((l) => l.text), 'Personne ne répond aux urgences le dimanche soir', 'Un médecin traitant pour chaque enfant', 'Des stages pour les internes en zone rurale']);
+    doc.contributions.forEach((c, i) => {
+      c.themes = i < labelled.length ? [{ theme: labelled[i]!.theme, provenance: { by: 'source', documentId: doc.documentId } }] : [];
+    });
+    await store.importParsed('essai', doc);
+    const [urg, mt, stage] = doc.contributions.slice(labelled.length).map((c) => c.id);
+    await store.assignThemes(mt!, [{ theme: '4', provenance: { by: 'human', reviewer: 'analyste', at: '2026-01-01T00:00:00Z' } }]);
+
+    const summary = await classifyConsultation(store, 'essai', { seed: 7 });
+    assert.equal(summary.themes.mode, 'trained');
+    assert.equal(summary.themes.trainingExamples, 25);
+    assert.equal(summary.themes.predicted, 2);
+    const urgC = await store.getContribution(urg!);
+    assert.equal(urgC!.themes[0]!.theme, '2');
+    assert.equal(urgC!.themes[0]!.provenance.by, 'model');
+    const p = urgC!.themes[0]!.provenance;
+    assert.ok(p.by === 'model' && p.probability! > 0 && p.model === 'fabrique-themes-linear');
+    assert.equal((await store.getContribution(stage!))!.themes[0]!.theme, '3');
+    // the human decision stands and is not doubled by a model guess
+    assert.deepEqual((await store.getContribution(mt!))!.themes.map((t) => [t.theme, t.provenance.by]), [['4', 'human']]);
+
+    const before = await store.tableCounts();
+    await classifyConsultation(store, 'essai', { seed: 7 });
+    assert.deepEqual(await store.tableCounts(), before, 'a rerun replaces model assignments instead of adding');
+  } finally {
+    await store.close();
+  }
+});
+
+test('analysis learns kinds when enough contributions carry one', async () => {
+  const store = await Store.open({ sqlitePath: ':memory:' });
+  try {
+    await store.upsertConsultation(testConsultation());
+    const constats = ['Il manque des médecins', 'Les délais sont trop longs', 'Manque de transports vers l’hôpital', 'Les urgences sont saturées',
+      'Il y a trop peu de pédiatres', 'Les jeunes manquent de suivi', 'Le cabinet est fermé le samedi', 'Pas de dentiste à moins de 30 km',
+      'Les infirmiers sont épuisés', 'La population vieillit vite', 'Il manque de places en EHPAD', 'Trop de patients sans suivi'];
+    const propositions = ['Créer une maison de santé', 'Développer la téléconsultation', 'Financer un bus santé', 'Ouvrir un centre de soins non programmés',
+      'Favoriser les stages en zone rurale', 'Mettre en place un guichet unique', 'Recruter des médecins salariés', 'Développer le transport solidaire',
+      'Organiser des dépistages itinérants', 'Former des infirmiers en pratique avancée', 'Créer une permanence le samedi', 'Mutualiser les secrétariats'];
+    const doc = testDocument([...constats, ...propositions, 'Il manque des kinés', 'Créer un centre de santé']);
+    doc.contributions.forEach((c, i) => {
+      if (i < constats.length) c.kind = 'constat';
+      else if (i < constats.length + propositions.length) c.kind = 'proposition';
+      else delete c.kind;
+    });
+    await store.importParsed('essai', doc);
+    const summary = await classifyConsultation(store, 'essai', { seed: 1 });
+    assert.equal(summary.kinds.mode, 'trained');
+    assert.equal(summary.kinds.assigned, 2);
+    const [a, b] = doc.contributions.slice(-2).map((c) => c.id);
+    const ca = await store.getContribution(a!);
+    assert.equal(ca!.kind, 'constat');
+    assert.equal(ca!.kindProvenance!.by, 'model');
+    assert.equal((await store.getContribution(b!))!.kind, 'proposition');
+    // source kinds are never touched
+    assert.equal((await store.getContribution(doc.contributions[0]!.id))!.kindProvenance, undefined);
+  } finally {
+    await store.close();
+  }
+});
