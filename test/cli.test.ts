@@ -59,8 +59,12 @@ describe('fabrique CLI on the demo consultation', () => {
       assert.equal(o.consultation, 'demo');
       assert.equal(typeof o.text, 'string');
       assert.match(o.source.documentId, /^[0-9a-f]{64}$/);
-      assert.ok(o.source.row >= 2 && typeof o.source.file === 'string');
+      assert.equal(typeof o.source.file, 'string');
+      // a row of the CSV/XLSX files, or lines of a workshop report (demo/ateliers/*.pdf)
+      if (o.channel === 'atelier') assert.ok(o.source.lineStart >= 1 && o.source.page >= 1 && /\.pdf$/.test(o.source.file), line);
+      else assert.ok(o.source.row >= 2, line);
     }
+    assert.equal(lines.filter((l) => JSON.parse(l).channel === 'atelier').length, 25 + 23 + 22);
   });
 
   test('export csv has a header and one record per contribution', async () => {
