@@ -4,6 +4,7 @@ import { StoreError } from '../store/errors.ts';
 import { CliError, UsageError, type Command } from './args.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { classifyCommand } from './commands/classify.ts';
+import { consultationCommand } from './commands/consultation.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
@@ -12,7 +13,7 @@ import { parseCommand } from './commands/parse.ts';
 import { statsCommand } from './commands/stats.ts';
 import { synthesizeCommand, verifyCommand } from './commands/synthesize.ts';
 
-const COMMANDS: Command[] = [initCommand, demoCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, synthesizeCommand, verifyCommand];
+const COMMANDS: Command[] = [initCommand, demoCommand, consultationCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, synthesizeCommand, verifyCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -8,6 +8,8 @@ export interface Consultation {
   title: string;
   /** INSEE code of the territory consulted */
   territory: string;
+  /** région and département codes overlap ("75" is Paris and Nouvelle-Aquitaine): this says which */
+  territoryLevel?: 'departement' | 'region';
   /** ISO dates (YYYY-MM-DD) */
   periodStart?: string;
   periodEnd?: string;

@@ -36,7 +36,11 @@ export const DEPARTEMENTS: Readonly<Record<string, readonly [string, string]>> =
   '974': ['La Réunion', '04'], '976': ['Mayotte', '06'],
 };
 
-/** Human name of a département or région code, or the code itself when unknown. */
-export function territoryName(code: string): string {
-  return DEPARTEMENTS[code]?.[0] ?? REGIONS[code] ?? code;
+/**
+ * Human name of a département or région code, or the code itself when unknown. Codes overlap
+ * ("75" is Paris and Nouvelle-Aquitaine): without a level, the département is meant.
+ */
+export function territoryName(code: string, level?: 'departement' | 'region'): string {
+  if (level === 'region') return REGIONS[code] ?? code;
+  return DEPARTEMENTS[code]?.[0] ?? (level === 'departement' ? code : REGIONS[code] ?? code);
 }

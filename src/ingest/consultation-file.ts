@@ -47,6 +47,7 @@ export const consultationFileSchema = z.strictObject({
     slug: z.string().refine(isValidSlug, { message: 'slug attendu : minuscules, chiffres et tirets (ex. « demo »)' }),
     title: z.string().trim().min(1),
     territory: z.string().regex(/^[0-9AB]{2,9}$/, { message: 'code INSEE attendu (ex. « 12 » ou « 76 »)' }),
+    territoryLevel: z.enum(['departement', 'region']).optional(),
     periodStart: isoDate.optional(),
     periodEnd: isoDate.optional(),
     status: z.enum(['draft', 'open', 'closed', 'analysed', 'published']).default('draft'),
@@ -92,6 +93,7 @@ export function parseConsultationFile(data: unknown, label = 'consultation.json'
   (c.localThemes ?? []).forEach((t, i) => add(t, true, `consultation.localThemes[${i}].code`));
 
   const consultation: Consultation = { slug: c.slug, title: c.title, territory: c.territory, status: c.status, themes };
+  if (c.territoryLevel) consultation.territoryLevel = c.territoryLevel;
   if (c.periodStart) consultation.periodStart = c.periodStart;
   if (c.periodEnd) consultation.periodEnd = c.periodEnd;
   if (c.description) consultation.description = c.description;

@@ -10,17 +10,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_initial': {
       async up(db: Kysely<any>) {
+        // Keyed by level too: INSEE région and département codes overlap ("75", "76"…).
         await db.schema.createTable('territories')
-          .addColumn('code', 'text', (c) => c.primaryKey())
-          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('code', 'text', (c) => c.notNull())
           .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('parent', 'text')
+          .addPrimaryKeyConstraint('territories_pk', ['level', 'code'])
           .execute();
 
         await db.schema.createTable('consultations')
           .addColumn('slug', 'text', (c) => c.primaryKey())
           .addColumn('title', 'text', (c) => c.notNull())
           .addColumn('territory', 'text', (c) => c.notNull())
+          .addColumn('territory_level', 'text')
           .addColumn('period_start', 'text')
           .addColumn('period_end', 'text')
           .addColumn('status', 'text', (c) => c.notNull())
@@ -161,6 +164,59 @@ function migrations(dialect: Dialect): Record<string, Migration> {
             GENERATED ALWAYS AS (to_tsvector('fabrique_fr'::regconfig, text)) STORED`.execute(db);
           await sql`CREATE INDEX contributions_search ON contributions USING gin (search_vector)`.execute(db);
         }
+      },
+    },
+    '0002_accounts': {
+      // Web application: accounts, sessions, audit log, originals of pseudonymised texts, published restitutions.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+
+        await db.schema.createTable('sessions')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+        const audit = dialect === 'postgres'
+          ? db.schema.createTable('audit_log').addColumn('id', 'bigserial', (c) => c.primaryKey())
+          : db.schema.createTable('audit_log').addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+        await audit
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('consultation', 'text')
+          .addColumn('target_type', 'text', (c) => c.notNull())
+          .addColumn('target_id', 'text', (c) => c.notNull())
+          .addColumn('before_json', 'text')
+          .addColumn('after_json', 'text')
+          .addColumn('undone_at', 'text')
+          .execute();
+        await db.schema.createIndex('audit_log_actor').on('audit_log').columns(['actor', 'id']).execute();
+
+        await db.schema.createTable('contribution_private')
+          .addColumn('contribution_id', 'text', (c) => c.primaryKey().references('contributions.id').onDelete('cascade'))
+          .addColumn('original_text', 'text', (c) => c.notNull())
+          .addColumn('masked_json', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema.createTable('published_syntheses')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('territory', 'text', (c) => c.notNull())
+          .addColumn('html', 'text', (c) => c.notNull())
+          .addColumn('published_at', 'text', (c) => c.notNull())
+          .addColumn('published_by', 'text', (c) => c.notNull())
+          .execute();
       },
     },
   };

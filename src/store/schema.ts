@@ -5,6 +5,7 @@ export interface ConsultationRow {
   slug: string;
   title: string;
   territory: string;
+  territory_level: string | null;
   period_start: string | null;
   period_end: string | null;
   status: string;

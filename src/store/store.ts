@@ -126,12 +126,15 @@ export class Store {
   async upsertTerritory(t: Territory): Promise<void> {
     await this.db.insertInto('territories')
       .values({ code: t.code, name: t.name, level: t.level, parent: t.parent ?? null })
-      .onConflict((oc) => oc.column('code').doUpdateSet({ name: t.name, level: t.level, parent: t.parent ?? null }))
+      .onConflict((oc) => oc.columns(['level', 'code']).doUpdateSet({ name: t.name, parent: t.parent ?? null }))
       .execute();
   }
 
-  async getTerritory(code: string): Promise<Territory | undefined> {
-    const r = await this.db.selectFrom('territories').selectAll().where('code', '=', code).executeTakeFirst();
+  /** The territory with that code; give the level when the code may be a région or a département. */
+  async getTerritory(code: string, level?: Territory['level']): Promise<Territory | undefined> {
+    let q = this.db.selectFrom('territories').selectAll().where('code', '=', code);
+    if (level) q = q.where('level', '=', level);
+    const r = await q.orderBy('level').executeTakeFirst();
     return r ? { code: r.code, name: r.name, level: r.level as Territory['level'], ...(r.parent ? { parent: r.parent } : {}) } : undefined;
   }
 
@@ -142,6 +145,7 @@ export class Store {
       const row = {
         title: c.title,
         territory: c.territory,
+        territory_level: c.territoryLevel ?? null,
         period_start: c.periodStart ?? null,
         period_end: c.periodEnd ?? null,
         status: c.status,
@@ -583,6 +587,7 @@ function dedupeThemes(list: ThemeAssignment[]): ThemeAssignment[] {
 
 function consultationFromRow(r: Database['consultations']): Consultation {
   const c: Consultation = { slug: r.slug, title: r.title, territory: r.territory, status: r.status as Consultation['status'], themes: JSON.parse(r.themes_json) };
+  if (r.territory_level === 'departement' || r.territory_level === 'region') c.territoryLevel = r.territory_level;
   if (r.period_start) c.periodStart = r.period_start;
   if (r.period_end) c.periodEnd = r.period_end;
   if (r.description) c.description = r.description;

@@ -41,6 +41,7 @@ export interface SynthesisData {
  */
 async function consultationDepartement(store: Store, c: Consultation, meetings: Meeting[], all: Contribution[]): Promise<string | undefined> {
   const code = c.territory;
+  if (c.territoryLevel) return c.territoryLevel === 'departement' ? code : undefined;
   if (!isDepartementCode(code)) return undefined;
   const t = await store.getTerritory(code);
   if (t) return t.level === 'departement' ? code : undefined;

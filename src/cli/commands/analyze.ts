@@ -22,8 +22,11 @@ export const analyzeCommand: Command = {
 };
 
 export function printAnalysis(s: Awaited<ReturnType<typeof classifyConsultation>>): void {
-  const how = { trained: 'modèle appris sur', 'zero-shot': 'sans exemple (d’après les thèmes) ; exemples disponibles :', none: 'rien à faire ; exemples :' } as const;
+  const how = { trained: 'modèle appris sur', 'zero-shot': 'sans exemple (d’après les thèmes) ; exemples disponibles :', none: 'rien à classer ; exemples :' } as const;
   console.log(`Analyse de « ${s.consultation} » : ${s.contributions} contributions`);
   console.log(`  thèmes : ${s.themes.predicted} à classer, ${how[s.themes.mode]} ${s.themes.trainingExamples} exemples, ${s.themes.assigned} suggestions enregistrées`);
-  console.log(`  natures : ${s.kinds.predicted} à classer, ${s.kinds.mode === 'trained' ? `modèle appris sur ${s.kinds.trainingExamples} exemples` : `pas assez d’exemples étiquetés (${s.kinds.trainingExamples})`}, ${s.kinds.assigned} suggestions enregistrées`);
+  const kinds = s.kinds.predicted === 0 ? 'toutes ont une nature donnée par leur source ou un humain'
+    : s.kinds.mode === 'trained' ? `modèle appris sur ${s.kinds.trainingExamples} exemples, ${s.kinds.assigned} suggestions enregistrées`
+      : `pas assez d’exemples étiquetés pour apprendre (${s.kinds.trainingExamples}, il en faut 20 de 2 natures au moins)`;
+  console.log(`  natures : ${s.kinds.predicted} à classer ; ${kinds}`);
 }

@@ -38,7 +38,7 @@ export async function formatStats(store: Store, s: ConsultationStats): Promise<s
     return `\n${title}\n${table(rows)}`;
   };
   const lines = [
-    `Consultation « ${c.title} » (${c.slug}) — ${territoryName(c.territory)}`,
+    `Consultation « ${c.title} » (${c.slug}) — ${territoryName(c.territory, c.territoryLevel)}`,
     `${s.contributions} contributions, ${s.meetings} réunions, ${s.documents} documents importés`,
     block('Par thème', { ...s.byTheme, ...(s.withoutTheme ? { '(sans thème)': s.withoutTheme } : {}) },
       (k) => (themeLabels.has(k) ? `${k}. ${themeLabels.get(k)}` : k)),

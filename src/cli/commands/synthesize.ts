@@ -88,7 +88,8 @@ export async function writeSynthesis(store: Store, o: { consultation: string; le
   Promise<{ files: string[]; notices: string[]; doc: SynthesisDocument }> {
   const consultation = await store.requireConsultation(o.consultation);
   // Région and département codes overlap ("75", "76"…): the territories table says which one is meant.
-  const level = o.level ?? ((await store.getTerritory(consultation.territory))?.level === 'region' ? 'region' : 'departement');
+  const scope = consultation.territoryLevel ?? (await store.getTerritory(consultation.territory))?.level;
+  const level: SynthesisLevel = o.level ?? (scope === 'region' ? 'region' : 'departement');
   let doc: SynthesisDocument;
   try {
     doc = await buildSynthesis(store, { consultation: o.consultation, level, ...(o.territory ? { territory: o.territory } : {}) });

@@ -70,7 +70,7 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
       const w = rule.where;
       const parts: string[] = [];
       if (w.territory) parts.push(`département ${w.territory} – ${territoryName(w.territory)}`);
-      if (w.region) parts.push(`région ${territoryName(w.region)}`);
+      if (w.region) parts.push(`région ${territoryName(w.region, 'region')}`);
       if (w.theme) parts.push(`thème ${w.theme}`);
       if (w.themed === true) parts.push('rattachées à au moins un thème');
       if (w.themed === false) parts.push('sans thème');
@@ -85,7 +85,7 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
       return `Nombre de contributions (hors rejetées par la modération)${parts.length ? ' : ' + parts.join(', ') : ''}.`;
     }
     case 'meetings':
-      return `Nombre de réunions enregistrées${rule.territory ? ` dans le département ${rule.territory} – ${territoryName(rule.territory)}` : ''}${rule.region ? ` dans la région ${territoryName(rule.region)}` : ''}.`;
+      return `Nombre de réunions enregistrées${rule.territory ? ` dans le département ${rule.territory} – ${territoryName(rule.territory)}` : ''}${rule.region ? ` dans la région ${territoryName(rule.region, 'region')}` : ''}.`;
     case 'participants':
       return `${rule.field === 'sum' ? 'Somme des collèges communiqués' : rule.field === 'total' ? 'Total de participants indiqué' : `Participants du collège ${COLLEGE_LABELS[rule.field]}`} ; réunion(s) : ${rule.meetings.length} (les valeurs non communiquées ne sont pas comptées).`;
     case 'share':
