@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, truncateSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, truncateSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -144,5 +144,34 @@ describe('fabrique CLI on the demo consultation', () => {
     }
     const main = await fabrique(db, '--help');
     assert.match(main.stdout, /Commandes/);
+  });
+
+  test('synthesize writes a verified restitution; verify fails and names an altered figure or text', async () => {
+    const out = join(dir, 'synthese.json');
+    const made = await fabrique(db, 'synthesize', '--consultation', 'demo', '--format', 'json,md', '--out', out);
+    assert.equal(made.code, 0, made.stderr);
+    assert.ok(existsSync(out) && existsSync(join(dir, 'synthese.md')));
+    const ok = await fabrique(db, 'verify', out);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /aucun écart/);
+
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const figure = doc.figures.find((f: { value: number }) => f.value > 0);
+    figure.value += 1;
+    const altered = join(dir, 'synthese-modifiee.json');
+    writeFileSync(altered, JSON.stringify(doc));
+    const bad = await fabrique(db, 'verify', altered);
+    assert.equal(bad.code, 1);
+    assert.ok(bad.stderr.includes(figure.key), `the failure names ${figure.key}: ${bad.stderr}`);
+
+    // Change a counted contribution's text in the database: the figures still hold, but verification
+    // of quotes or counts must notice when the contribution is gone.
+    const store = await Store.open({ sqlitePath: db });
+    const counted: string = figure.contributions[0];
+    await store.db.deleteFrom('contributions').where('id', '=', counted).execute();
+    await store.close();
+    const gone = await fabrique(db, 'verify', out);
+    assert.equal(gone.code, 1);
+    assert.ok(gone.stderr.includes(counted), gone.stderr);
   });
 });
