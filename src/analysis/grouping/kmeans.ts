@@ -304,8 +304,14 @@ export interface ClusterOptions {
   kMax?: number;
   /** k-means runs combined by consensus (default 12) */
   runs?: number;
-  /** rows used for consensus and the choice of k (default 1500) */
+  /** rows used for consensus and the choice of k (default 2000) */
   sample?: number;
+  /**
+   * one key per row: when given, the sample is the rows with the smallest keys (ties by row) instead of a seeded
+   * draw — with keys hashed from contribution ids, the sample (hence the grouping) does not depend on the seed
+   * and mostly survives the addition of new contributions
+   */
+  sampleKeys?: Uint32Array;
   /**
    * 'agglomerative' (default): average linkage on the cosine distances of the sample — no randomness but the
    * sample itself, hence stable across seeds; 'consensus': co-association of `runs` k-means++ runs cut by average
@@ -362,8 +368,12 @@ export function clusterRows(x: LocalMatrix, o: ClusterOptions): ClusterResult {
   const n = x.n;
   const runs = o.runs ?? 12;
   if (n === 0) return { k: 0, labels: new Int32Array(0), centroids: new Float32Array(0), silhouette: null };
-  const rnd = prng(deriveSeed(o.seed, 'sample'));
-  const sIdx = sampleRows(n, o.sample ?? 1500, rnd);
+  const size = o.sample ?? 2000;
+  let sIdx: Uint32Array;
+  if (o.sampleKeys && n > size) {
+    const keys = o.sampleKeys;
+    sIdx = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => (keys[a] as number) - (keys[b] as number) || a - b).slice(0, size).sort();
+  } else sIdx = sampleRows(n, size, prng(deriveSeed(o.seed, 'sample')));
   const s = subLocal(x, sIdx);
   let k: number;
   let sampleLabels: Int32Array;
@@ -378,9 +388,16 @@ export function clusterRows(x: LocalMatrix, o: ClusterOptions): ClusterResult {
       k = 1; sampleLabels = new Int32Array(s.n);
     } else {
       const sim = similarityMatrix(s);
+      // agglomerative: one dendrogram for every k
+      let merges: { a: number; b: number; h: number }[] | null = null;
+      if ((o.method ?? 'agglomerative') === 'agglomerative') {
+        const dist = new Float64Array(s.n * s.n);
+        for (let i = 0; i < dist.length; i++) dist[i] = 1 - (sim[i] as number);
+        merges = averageLinkage(dist, s.n);
+      }
       k = kMin; sampleLabels = new Int32Array(s.n); let best = -Infinity;
       for (let kk = kMin; kk <= kMax; kk++) {
-        const lab = consensus(s, kk, runs, o.seed, o.method ?? 'agglomerative', sim);
+        const lab = merges ? cutBig(merges, s.n, kk, Math.max(2, Math.floor(s.n * 0.01))) : consensus(s, kk, runs, o.seed, 'consensus', sim);
         const v = silhouette(sim, s.n, lab, kk);
         if (v > best + 1e-9) { best = v; k = kk; sampleLabels = lab; }
       }

@@ -70,6 +70,11 @@ export interface GroupOptions {
   /** no sub-ideas in groups smaller than this (default 6) */
   minSubgroupSize?: number;
   subKMax?: number;
+  /**
+   * sample of large scopes: 'id-hash' (default) = the rows with the smallest hash of their id (seed-independent),
+   * 'seeded' = a draw from the seed
+   */
+  sampling?: 'id-hash' | 'seeded';
   /** clustering method (default 'agglomerative', see clusterRows) and consensus runs (default 12) */
   method?: 'agglomerative' | 'consensus';
   runs?: number;
@@ -216,10 +221,18 @@ const fromJSONVec = (v: GroupNode['centroid']): SparseVector => ({ indices: Uint
 interface Cluster { rows: number[]; centroid: SparseVector }
 
 /** Clusters rows (non-empty vectors) into k (or auto) clusters, sorted by size desc, ties by first row. */
-function clusterSubset(ctx: Ctx, rows: readonly number[], o: { seed: number; k?: number; kMax: number; runs: number; method?: 'agglomerative' | 'consensus' | undefined }): Cluster[] {
+function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) { h ^= id.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13;
+  return h >>> 0;
+}
+
+function clusterSubset(ctx: Ctx, rows: readonly number[], o: { seed: number; k?: number; kMax: number; runs: number; method?: 'agglomerative' | 'consensus' | undefined; sampling?: 'id-hash' | 'seeded' | undefined }): Cluster[] {
   if (rows.length === 0) return [];
   const x = localMatrix(ctx.matrix, rows);
-  const res = clusterRows(x, { seed: o.seed, kMax: o.kMax, runs: o.runs, ...(o.method ? { method: o.method } : {}), ...(o.k !== undefined ? { k: o.k } : {}) });
+  const sampleKeys = o.sampling === 'seeded' || rows.length <= 2000 ? undefined : Uint32Array.from(rows, (r) => idHash(ctx.items[r]?.id ?? ''));
+  const res = clusterRows(x, { seed: o.seed, kMax: o.kMax, runs: o.runs, ...(o.method ? { method: o.method } : {}), ...(o.k !== undefined ? { k: o.k } : {}), ...(sampleKeys ? { sampleKeys } : {}) });
   const by: number[][] = Array.from({ length: res.k }, () => []);
   res.labels.forEach((l, i) => (by[l] as number[]).push(rows[i] as number));
   return by.map((r, l) => ({ rows: r, centroid: centroidSparse(x, res.centroids, l) }))
@@ -274,6 +287,7 @@ function buildModel(ctx: Ctx, byTheme: boolean, o: GroupOptions, previous: Group
   const quotes = o.quotes ?? 3;
   const runs = o.runs ?? 12;
   const method = o.method;
+  const sampling = o.sampling;
   const minSub = o.minSubgroupSize ?? 6;
   const at = nowIso(o), by = o.by ?? 'fabrique';
   const groups: GroupNode[] = [];
@@ -294,7 +308,7 @@ function buildModel(ctx: Ctx, byTheme: boolean, o: GroupOptions, previous: Group
     const empty = rows.filter((r) => rowNnz(ctx.matrix, r) === 0 && pinnedRow(r) === undefined);
     const prevTops = (previous?.groups ?? []).filter((g) => g.parent === null && !g.others && (g.theme ?? '') === scope);
     const k = prevTops.length > 0 ? Math.min(prevTops.length, live.length) : o.k;
-    const tops = clusterSubset(ctx, live, { seed: deriveSeed(seed, 'top', scope), ...(k !== undefined ? { k } : {}), kMax: o.kMax ?? 10, runs, method });
+    const tops = clusterSubset(ctx, live, { seed: deriveSeed(seed, 'top', scope), ...(k !== undefined ? { k } : {}), kMax: o.kMax ?? 10, runs, method, sampling });
     // ids: inherited from the previous groups by maximum overlap, else fresh
     const ids = inheritIds(tops.map((c) => c.rows), prevTops.map((g) => g.id), (r) => prevTop(previous?.membership[ctx.items[r]?.id as string]), p, 'g', previous);
     // pinned rows go to their pinned top group
@@ -314,9 +328,9 @@ function buildModel(ctx: Ctx, byTheme: boolean, o: GroupOptions, previous: Group
       const prevSubs = (previous?.groups ?? []).filter((g) => g.parent === gid);
       const gLive = gRows.filter((r) => rowNnz(ctx.matrix, r) > 0);
       let subClusters: Cluster[] = [];
-      if (prevSubs.length > 1) subClusters = clusterSubset(ctx, gLive, { seed: deriveSeed(seed, 'sub', gid), k: Math.min(prevSubs.length, gLive.length), kMax: 8, runs, method });
+      if (prevSubs.length > 1) subClusters = clusterSubset(ctx, gLive, { seed: deriveSeed(seed, 'sub', gid), k: Math.min(prevSubs.length, gLive.length), kMax: 8, runs, method, sampling });
       else if (prevSubs.length === 0 && gLive.length >= minSub && !previous?.groups.some((g) => g.id === gid)) {
-        subClusters = clusterSubset(ctx, gLive, { seed: deriveSeed(seed, 'sub', gid), kMax: o.subKMax ?? 6, runs, method });
+        subClusters = clusterSubset(ctx, gLive, { seed: deriveSeed(seed, 'sub', gid), kMax: o.subKMax ?? 6, runs, method, sampling });
       }
       if (subClusters.length <= 1) { for (const r of gRows) membership[ctx.items[r]?.id as string] = gid; continue; }
       const subIds = inheritIds(subClusters.map((c) => c.rows), prevSubs.map((g) => g.id), (r) => previous?.membership[ctx.items[r]?.id as string], `${gid}.`, '', previous);
