@@ -1,0 +1,102 @@
+/** Client of the Fabrique API (`/api`): JSON, CSRF header on every non-GET request, typed errors. */
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+let csrfToken: string | undefined;
+
+async function csrf(refresh = false): Promise<string> {
+  if (csrfToken && !refresh) return csrfToken;
+  const res = await fetch('/api/csrf', { credentials: 'same-origin' });
+  const body = (await res.json()) as { token: string };
+  csrfToken = body.token;
+  return csrfToken;
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let code = `http_${res.status}`;
+  let message = `Erreur ${res.status}`;
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    if (body.error?.code) code = body.error.code;
+    if (body.error?.message) message = body.error.message;
+  } catch {
+    /* not JSON */
+  }
+  if (res.status === 401 && message.startsWith('Erreur')) message = 'Connexion requise.';
+  if (res.status === 403 && message.startsWith('Erreur')) message = 'Action non autorisée pour votre rôle.';
+  return new ApiError(res.status, code, message);
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
+  if (method !== 'GET') {
+    headers['x-csrf-token'] = await csrf();
+    if (body instanceof FormData) init.body = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+  }
+  const res = await fetch(`/api${path}`, init);
+  if (!res.ok) {
+    const err = await toError(res);
+    if (!retried && method !== 'GET' && res.status === 403 && /csrf/i.test(err.code)) {
+      await csrf(true);
+      return request<T>(method, path, body, true);
+    }
+    throw err;
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json')) return (await res.json()) as T;
+  return (await res.text()) as T;
+}
+
+export const get = <T>(path: string) => request<T>('GET', path);
+export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {});
+export const put = <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {});
+
+/** Uploads a file with progress (XMLHttpRequest: fetch has no upload progress). */
+export async function upload<T>(path: string, file: File, onProgress: (fraction: number) => void, fields: Record<string, string> = {}): Promise<T> {
+  const token = await csrf();
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api${path}`);
+    xhr.setRequestHeader('x-csrf-token', token);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = xhr.responseText;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(1);
+        resolve(body as T);
+      } else {
+        const e = (body as { error?: { code?: string; message?: string } })?.error;
+        reject(new ApiError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? `Erreur ${xhr.status}`));
+      }
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'Le serveur ne répond pas.'));
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) if (v) form.append(k, v);
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

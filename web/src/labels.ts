@@ -1,0 +1,63 @@
+import { COLLEGES, COLLEGE_LABELS } from '../../src/domain/meeting.ts';
+import { CONTRIBUTION_KINDS, KIND_LABELS } from '../../src/domain/contribution.ts';
+import type { ConsultationStatus, MeetingKind, Role } from './types.ts';
+
+export { COLLEGES, COLLEGE_LABELS, CONTRIBUTION_KINDS, KIND_LABELS };
+
+export const STATUS_LABELS: Record<ConsultationStatus, string> = {
+  draft: 'Brouillon',
+  open: 'Ouverte aux contributions',
+  closed: 'Close',
+  analysed: 'Analysée',
+  published: 'Restitution publiée',
+};
+
+export const MEETING_KIND_LABELS: Record<MeetingKind, string> = {
+  atelier: 'Atelier',
+  reunion_departementale: 'Réunion départementale',
+  pleniere: 'Plénière',
+  visio: 'Visioconférence',
+  consultation_en_ligne: 'Consultation en ligne',
+};
+
+export const CHANNEL_LABELS: Record<string, string> = {
+  atelier: 'Atelier',
+  en_ligne: 'En ligne',
+  formulaire: 'Formulaire',
+  courrier: 'Courrier',
+  import_tableur: 'Tableur importé',
+  autre: 'Autre',
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Administrateur',
+  analyst: 'Analyste',
+  facilitator: 'Animateur',
+};
+
+export function collegeLabel(c: string | null | undefined): string {
+  if (!c) return 'Non renseigné';
+  return (COLLEGE_LABELS as Record<string, string>)[c] ?? c;
+}
+
+export function kindLabel(k: string | null | undefined): string {
+  if (!k) return 'Non renseignée';
+  return (KIND_LABELS as Record<string, string>)[k] ?? k;
+}
+
+const dateFmt = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d);
+}
+
+export function formatPeriod(start: string | null, end: string | null): string {
+  if (start && end) return `du ${formatDate(start)} au ${formatDate(end)}`;
+  if (start) return `à partir du ${formatDate(start)}`;
+  if (end) return `jusqu’au ${formatDate(end)}`;
+  return 'période non communiquée';
+}
+
+export const nf = new Intl.NumberFormat('fr-FR');

@@ -1,0 +1,50 @@
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { useApi } from '../../hooks.ts';
+import { useAuth, can } from '../../auth.tsx';
+import { Link } from '../../router.tsx';
+import { ROLE_LABELS, STATUS_LABELS, nf } from '../../labels.ts';
+import type { ConsultationSummary } from '../../types.ts';
+
+export function AdminHome() {
+  const { user } = useAuth();
+  const list = useApi<{ items: ConsultationSummary[] }>('/consultations');
+  const analyst = can(user, 'analyst');
+  return (
+    <Page title="Back-office" crumbs={[]} lead={user ? `Connecté en tant que ${user.email} — rôle : ${ROLE_LABELS[user.role]}.` : undefined}>
+      {analyst ? (
+        <p>
+          <Button linkProps={{ href: '/admin/consultations/nouvelle' }} iconId="fr-icon-add-line">Nouvelle consultation</Button>
+        </p>
+      ) : null}
+      {list.loading ? <Loading /> : null}
+      <ErrorAlert message={list.error} />
+      {list.data ? (
+        <DataTable
+          caption="Consultations"
+          headers={['Consultation', 'Territoire', 'État', 'Réunions', 'Contributions publiées', 'Actions']}
+          rows={list.data.items.map((c) => [
+            <Link href={`/admin/consultations/${c.slug}`}>{c.title}</Link>,
+            `${c.territory.name} (${c.territory.code})`,
+            STATUS_LABELS[c.status],
+            nf.format(c.counts.meetings),
+            nf.format(c.counts.contributions),
+            <ul className="inline-links">
+              <li><Link href={`/admin/consultations/${c.slug}`} aria-label={`Réunions et comptes-rendus : ${c.title}`}>Réunions</Link></li>
+              {analyst ? (
+                <>
+                  <li><Link href={`/admin/consultations/${c.slug}/import`} aria-label={`Import : ${c.title}`}>Import</Link></li>
+                  <li><Link href={`/admin/consultations/${c.slug}/moderation`} aria-label={`Modération : ${c.title}`}>Modération</Link></li>
+                  <li><Link href={`/admin/consultations/${c.slug}/analyse`} aria-label={`Analyse : ${c.title}`}>Analyse</Link></li>
+                  <li><Link href={`/admin/consultations/${c.slug}/synthese`} aria-label={`Synthèse : ${c.title}`}>Synthèse</Link></li>
+                </>
+              ) : null}
+            </ul>,
+          ])}
+        />
+      ) : null}
+      <p className="fr-text--sm">Les consultations à l’état de brouillon ne figurent pas dans cette liste : ouvrez-les par leur adresse.</p>
+    </Page>
+  );
+}

@@ -1,0 +1,120 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Input } from '@codegouvfr/react-dsfr/Input';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { Page, ErrorAlert } from '../../components/Page.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { AdminNav, adminCrumbs } from './AdminNav.tsx';
+import { useApi } from '../../hooks.ts';
+import { errorMessage, upload } from '../../api.ts';
+import { nf } from '../../labels.ts';
+import type { ConsultationDetail, ImportResult, ImportWarning } from '../../types.ts';
+
+const OUTCOME: Record<ImportResult['outcome'], string> = {
+  imported: 'Fichier importé',
+  replaced: 'Fichier réimporté (version précédente remplacée)',
+  unchanged: 'Fichier déjà importé : rien n’a changé',
+};
+
+function where(w: ImportWarning): string {
+  const s = w.source;
+  if (!s) return '—';
+  const parts: string[] = [];
+  if (s.sheet) parts.push(`feuille ${s.sheet}`);
+  if (s.row) parts.push(`ligne ${s.row}`);
+  if (s.page) parts.push(`page ${s.page}`);
+  if (s.lineStart && !s.row) parts.push(`ligne ${s.lineStart}`);
+  return parts.join(', ') || '—';
+}
+
+export function ImportPage({ slug }: { slug: string }) {
+  const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [map, setMap] = useState('');
+  const [sheet, setSheet] = useState('');
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string>();
+  const [result, setResult] = useState<ImportResult | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const file = fileRef.current?.files?.[0];
+    setError(undefined);
+    setResult(null);
+    if (!file) {
+      setError('Choisissez un fichier.');
+      fileRef.current?.focus();
+      return;
+    }
+    setProgress(0);
+    try {
+      const r = await upload<ImportResult>(`/admin/consultations/${encodeURIComponent(slug)}/imports`, file, setProgress, { map: map.trim(), sheet: sheet.trim() });
+      setResult(r);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setProgress(null);
+    }
+  }
+
+  const pct = progress === null ? 0 : Math.round(progress * 100);
+  return (
+    <Page title={`Import : ${cons.data?.title ?? slug}`} crumbs={adminCrumbs(slug, cons.data?.title)}>
+      <AdminNav slug={slug} current="/import" />
+      <p>
+        Tableurs (CSV, TSV, XLSX, exports Decidim et Polis) et documents (comptes-rendus d’ateliers en PDF, DOCX, Markdown
+        ou texte). Le fichier est lu et vérifié en entier avant tout enregistrement : en cas d’erreur, rien n’est importé.
+      </p>
+      <form onSubmit={submit} className="panel fr-p-3w fr-mb-4w">
+        <div className="fr-upload-group fr-mb-3w">
+          <label className="fr-label" htmlFor="import-fichier">
+            Fichier à importer *
+            <span className="fr-hint-text">Taille maximale : 50 Mo. Formats : csv, tsv, xlsx, txt, md, pdf, docx.</span>
+          </label>
+          <input ref={fileRef} className="fr-upload" type="file" id="import-fichier" name="file" accept=".csv,.tsv,.xlsx,.txt,.md,.pdf,.docx" />
+        </div>
+        <div className="fr-grid-row fr-grid-row--gutters">
+          <div className="fr-col-12 fr-col-md-8">
+            <Input label="Correspondance des colonnes (facultatif)" hintText="Ex. texte=Votre avis,theme=Thème" nativeInputProps={{ name: 'map', value: map, onChange: (e) => setMap(e.target.value) }} />
+          </div>
+          <div className="fr-col-12 fr-col-md-4">
+            <Input label="Feuille (XLSX, facultatif)" nativeInputProps={{ name: 'sheet', value: sheet, onChange: (e) => setSheet(e.target.value) }} />
+          </div>
+        </div>
+        <Button type="submit" disabled={progress !== null} iconId="fr-icon-upload-line">Importer</Button>
+        {progress !== null ? (
+          <div className="fr-mt-3w">
+            <label htmlFor="import-progression" className="fr-label">Envoi du fichier : {pct} %{pct === 100 ? ' — lecture et vérification par le serveur…' : ''}</label>
+            <progress id="import-progression" className="upload-progress" max={100} value={pct}>{pct} %</progress>
+          </div>
+        ) : null}
+      </form>
+      <div aria-live="polite">
+        <ErrorAlert message={error} title="Import refusé" />
+        {result ? (
+          <section aria-labelledby="resultat-titre">
+            <h2 id="resultat-titre">Résultat de l’import</h2>
+            <Alert severity={result.outcome === 'unchanged' ? 'info' : 'success'} title={OUTCOME[result.outcome]}
+              description={`${result.fileName} (lecteur ${result.parser}) : ${nf.format(result.contributions)} contributions, ${nf.format(result.meetings)} réunions, ${nf.format(result.syntheses)} synthèses, ${nf.format(result.warnings.length)} anomalie${result.warnings.length > 1 ? 's' : ''}.`} />
+            <h3 className="fr-mt-4w">Rapport d’anomalies</h3>
+            {result.warnings.length === 0 ? (
+              <p>Aucune anomalie relevée.</p>
+            ) : (
+              <DataTable
+                caption={`Anomalies relevées dans ${result.fileName}`}
+                headers={['Emplacement', 'Niveau', 'Anomalie', 'Code']}
+                rows={result.warnings.map((w) => [
+                  where(w),
+                  <Badge small noIcon severity={w.level === 'error' ? 'error' : w.level === 'warning' ? 'warning' : 'info'}>{w.level === 'warning' ? 'avertissement' : w.level === 'error' ? 'erreur' : 'information'}</Badge>,
+                  w.message,
+                  <code>{w.code}</code>,
+                ])}
+              />
+            )}
+          </section>
+        ) : null}
+      </div>
+    </Page>
+  );
+}

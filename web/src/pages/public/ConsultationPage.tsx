@@ -1,0 +1,93 @@
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { useApi } from '../../hooks.ts';
+import { Link } from '../../router.tsx';
+import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS, STATUS_LABELS, formatDate, formatPeriod, nf } from '../../labels.ts';
+import type { ConsultationDetail, Meeting } from '../../types.ts';
+
+const NC = 'non communiqué';
+
+function count(v: number | null): string {
+  return v === null ? NC : nf.format(v);
+}
+
+export function meetingDate(m: Meeting): string {
+  const d = m.date ? formatDate(m.date) : m.dateText ?? 'date non communiquée';
+  return m.time ? `${d}, ${m.time}` : d;
+}
+
+/** Sub-navigation shared by the public pages of a consultation. */
+export function ConsultationNav({ slug, current, open }: { slug: string; current: string; open: boolean }) {
+  const links: [string, string][] = [
+    ['', 'Présentation'],
+    ...(open ? ([['/contribuer', 'Contribuer']] as [string, string][]) : []),
+    ['/contributions', 'Contributions publiées'],
+    ['/chiffres', 'En chiffres'],
+    ['/restitution', 'Restitution'],
+  ];
+  return (
+    <nav className="fr-mb-4w" aria-label="Pages de la consultation">
+      <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
+        {links.map(([suffix, label]) => (
+          <li key={suffix}>
+            <Link
+              href={`/consultations/${slug}${suffix}`}
+              className={`fr-btn ${suffix === current ? '' : 'fr-btn--secondary'}`}
+              aria-current={suffix === current ? 'page' : undefined}
+            >
+              {label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function ConsultationPage({ slug }: { slug: string }) {
+  const { data: c, error, loading } = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
+  if (loading && !c) return <Page title="Consultation"><Loading /></Page>;
+  if (error || !c) return <Page title="Consultation introuvable"><ErrorAlert message={error ?? 'Consultation introuvable.'} /></Page>;
+  return (
+    <Page title={c.title} crumbs={[{ label: 'Consultations', href: '/' }]}>
+      <p>
+        <Badge severity={c.status === 'open' ? 'success' : 'info'} noIcon small>{STATUS_LABELS[c.status]}</Badge>{' '}
+        <span className="fr-ml-1w">{c.territory.name} ({c.territory.code}) — {formatPeriod(c.periodStart, c.periodEnd)}</span>
+      </p>
+      {c.description ? <p>{c.description}</p> : null}
+      <ConsultationNav slug={slug} current="" open={c.status === 'open'} />
+
+      <h2>Thèmes</h2>
+      <ol className="theme-list">
+        {c.themes.map((t) => (
+          <li key={t.code} className="fr-mb-2w">
+            <strong>{t.label}</strong>
+            {t.local ? <> <Badge small noIcon severity="new">Thème local</Badge></> : null}
+            {t.description ? <p className="fr-text--sm fr-mb-0">{t.description}</p> : null}
+          </li>
+        ))}
+      </ol>
+
+      <h2>Réunions et participants</h2>
+      {c.meetings.length === 0 ? (
+        <p>Aucune réunion déclarée.</p>
+      ) : (
+        <>
+          <DataTable
+            caption="Réunions : lieu, date et participants par collège"
+            headers={['Réunion', 'Lieu', 'Date', ...COLLEGES.map((k) => COLLEGE_LABELS[k]), 'Total']}
+            rows={c.meetings.map((m) => [
+              <>{m.title}<br /><span className="fr-text--xs">{MEETING_KIND_LABELS[m.kind] ?? m.kind}</span></>,
+              m.place ?? NC,
+              meetingDate(m),
+              ...COLLEGES.map((k) => <span className={m.participants[k] === null ? 'nc' : undefined}>{count(m.participants[k])}</span>),
+              <span className={m.participants.total === null ? 'nc' : undefined}>{count(m.participants.total)}</span>,
+            ])}
+          />
+          <p className="fr-text--sm">« non communiqué » : le compte-rendu ne donne pas ce nombre (ce n’est pas zéro).</p>
+        </>
+      )}
+    </Page>
+  );
+}

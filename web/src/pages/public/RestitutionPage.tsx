@@ -1,0 +1,48 @@
+import { useEffect, useRef, useState } from 'react';
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Page, Loading } from '../../components/Page.tsx';
+import { ConsultationNav } from './ConsultationPage.tsx';
+import { useApi } from '../../hooks.ts';
+import type { ConsultationDetail } from '../../types.ts';
+
+export function RestitutionPage({ slug }: { slug: string }) {
+  const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
+  const url = `/api/consultations/${encodeURIComponent(slug)}/restitution`;
+  const [state, setState] = useState<'loading' | 'ok' | 'none' | 'error'>('loading');
+  const frame = useRef<HTMLIFrameElement>(null);
+  useEffect(() => {
+    let live = true;
+    fetch(url, { method: 'GET', headers: { accept: 'text/html' } })
+      .then((r) => live && setState(r.ok ? 'ok' : r.status === 404 ? 'none' : 'error'))
+      .catch(() => live && setState('error'));
+    return () => {
+      live = false;
+    };
+  }, [url]);
+  function fit() {
+    const doc = frame.current?.contentDocument;
+    if (doc && frame.current) frame.current.style.height = `${Math.max(600, doc.documentElement.scrollHeight + 24)}px`;
+  }
+  const c = cons.data;
+  return (
+    <Page title={c ? `Restitution : ${c.title}` : 'Restitution'} crumbs={[{ label: 'Consultations', href: '/' }, { label: c?.title ?? slug, href: `/consultations/${slug}` }]}>
+      <ConsultationNav slug={slug} current="/restitution" open={c?.status === 'open'} />
+      {state === 'loading' ? <Loading what="Chargement de la restitution" /> : null}
+      {state === 'none' ? (
+        <Alert severity="info" title="Pas encore de restitution" description="La synthèse de cette consultation n’a pas encore été publiée. Elle le sera après l’analyse des contributions et sa vérification." />
+      ) : null}
+      {state === 'error' ? <Alert severity="error" title="Restitution indisponible" description="Le document n’a pas pu être chargé. Réessayez plus tard." /> : null}
+      {state === 'ok' ? (
+        <>
+          <p>
+            La synthèse publiée est affichée ci-dessous. Chaque chiffre et chaque citation renvoie à sa source.{' '}
+            <a href={url} target="_blank" rel="noopener" title="Ouvrir la restitution dans un nouvel onglet">
+              Ouvrir la restitution seule (nouvel onglet)
+            </a>
+          </p>
+          <iframe ref={frame} src={url} title="Synthèse de restitution publiée" className="restitution-frame" onLoad={fit} />
+        </>
+      ) : null}
+    </Page>
+  );
+}

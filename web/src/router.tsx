@@ -1,0 +1,77 @@
+import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
+
+/** A tiny client-side router on the History API. */
+
+type Listener = () => void;
+const listeners = new Set<Listener>();
+
+function notify(): void {
+  for (const l of listeners) l();
+}
+
+if (typeof window !== 'undefined') window.addEventListener('popstate', notify);
+
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  if (opts.replace) history.replaceState(null, '', to);
+  else history.pushState(null, '', to);
+  notify();
+}
+
+function subscribe(l: Listener): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+function snapshot(): string {
+  return location.pathname + location.search;
+}
+
+/** The current path and query string; re-renders on navigation. */
+export function useLocation(): { path: string; query: URLSearchParams; href: string } {
+  const href = useSyncExternalStore(subscribe, snapshot, snapshot);
+  const i = href.indexOf('?');
+  const path = i < 0 ? href : href.slice(0, i);
+  const query = new URLSearchParams(i < 0 ? '' : href.slice(i + 1));
+  return { path, query, href };
+}
+
+/** Matches `/consultations/:slug` against a path; returns the decoded params or null. */
+export function match(pattern: string, path: string): Record<string, string> | null {
+  const p = pattern.split('/').filter(Boolean);
+  const s = path.replace(/\/+$/, '').split('/').filter(Boolean);
+  if (p.length !== s.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < p.length; i++) {
+    const seg = p[i]!;
+    const val = s[i]!;
+    if (seg.startsWith(':')) params[seg.slice(1)] = decodeURIComponent(val);
+    else if (seg !== val) return null;
+  }
+  return params;
+}
+
+type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; children?: ReactNode };
+
+/** An <a> that navigates without reloading for same-origin application paths. */
+export function Link({ href, onClick, target, children, ...rest }: LinkProps) {
+  const internal = href.startsWith('/') && !href.startsWith('/api/') && !target && !rest.download;
+  function handle(e: MouseEvent<HTMLAnchorElement>): void {
+    onClick?.(e);
+    if (e.defaultPrevented || !internal) return;
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(href);
+  }
+  return (
+    <a href={href} target={target} onClick={handle} {...rest}>
+      {children}
+    </a>
+  );
+}
+
+/** Sets the document title and moves focus to the main heading after a route change. */
+export function usePageTitle(title: string): void {
+  useEffect(() => {
+    document.title = `${title} – Fabrique`;
+  }, [title]);
+}

@@ -1,0 +1,104 @@
+/** Shapes of the API responses (docs/api.md). */
+import type { College, Participants } from '../../src/domain/meeting.ts';
+import type { Theme } from '../../src/domain/theme.ts';
+
+export type { College, Participants, Theme };
+export type Role = 'admin' | 'analyst' | 'facilitator';
+export interface User { id: string; email: string; role: Role }
+export type ConsultationStatus = 'draft' | 'open' | 'closed' | 'analysed' | 'published';
+
+export interface ConsultationSummary {
+  slug: string;
+  title: string;
+  status: ConsultationStatus;
+  territory: { code: string; name: string };
+  periodStart: string | null;
+  periodEnd: string | null;
+  counts: { contributions: number; meetings: number; themes: number };
+}
+
+export type MeetingKind = 'atelier' | 'reunion_departementale' | 'pleniere' | 'visio' | 'consultation_en_ligne';
+
+export interface Meeting {
+  id: string;
+  title: string;
+  kind: MeetingKind;
+  place: string | null;
+  territory: string | null;
+  date: string | null;
+  dateText: string | null;
+  time: string | null;
+  participants: Participants;
+}
+
+export interface ConsultationDetail extends ConsultationSummary {
+  description: string | null;
+  themes: Theme[];
+  meetings: Meeting[];
+}
+
+export interface PublicContribution {
+  id: string;
+  text: string;
+  themes: string[];
+  kind: string | null;
+  meeting: string | null;
+  college: College | null;
+  channel: string;
+  date: string | null;
+  territory: string | null;
+}
+
+export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
+
+export interface Masked { kind: 'email' | 'phone' | 'nir' | 'address' | 'name'; start: number; end: number; original?: string }
+
+export interface ModerationItem extends PublicContribution {
+  status: 'pending' | 'published' | 'rejected';
+  reason: string | null;
+  themeAssignments: { theme: string; by: 'source' | 'model' | 'human'; probability?: number }[];
+  masked: Masked[];
+  original?: string;
+}
+
+export interface IdeaGroupView {
+  id: string;
+  parent: string | null;
+  theme: string | null;
+  label: string;
+  labelByHuman: boolean;
+  size: number;
+  members: string[];
+  quotes: string[];
+  lineage: object[];
+}
+
+export interface Territory { code: string; name: string; region: { code: string; name: string }; consultations: number }
+
+export interface Stats {
+  consultation: string;
+  contributions: number;
+  documents: number;
+  meetings: number;
+  byTheme: Record<string, number>;
+  byKind: Record<string, number>;
+  byMeeting: Record<string, number>;
+  byCollege: Record<string, number>;
+  byChannel: Record<string, number>;
+  withoutTheme: number;
+}
+
+export interface ImportWarning { level: string; code: string; message: string; source?: { file?: string; page?: number; lineStart?: number; sheet?: string; row?: number } }
+
+export interface ImportResult {
+  outcome: 'imported' | 'replaced' | 'unchanged';
+  documentId: string;
+  fileName: string;
+  parser: string;
+  meetings: number;
+  contributions: number;
+  syntheses: number;
+  warnings: ImportWarning[];
+}
+
+export interface Verification { ok: boolean; failures: { path: string; message: string }[]; checked: number }
