@@ -85,3 +85,43 @@ test('analysis learns kinds when enough contributions carry one', async () => {
     await store.close();
   }
 });
+
+test('grouping through the store: quotes are real members, and a human move survives a rerun', async () => {
+  const { analyzeConsultation } = await import('../src/analysis/pipeline.ts');
+  const { moveContribution } = await import('../src/analysis/grouping/index.ts');
+  const { fromIdeaGroups, toIdeaGroups } = await import('../src/analysis/ideas.ts');
+  const store = await Store.open({ sqlitePath: ':memory:' });
+  try {
+    await store.upsertConsultation(testConsultation());
+    const texts = Object.values(BY_THEME).flat();
+    const doc = testDocument([...texts, ...texts.map((t) => `${t} dans notre canton`)]);
+    await store.importParsed('essai', doc);
+    const first = await analyzeConsultation(store, 'essai', { seed: 3 });
+    assert.ok(first.grouping.groups >= 4, `groups: ${first.grouping.groups}`);
+    const groups = await store.listIdeaGroups('essai');
+    const all = new Set(groups.flatMap((g) => g.members.map((m) => m.contribution)));
+    assert.equal(all.size, doc.contributions.length, 'every contribution sits in exactly one group');
+    for (const g of groups) {
+      const own = new Set(groups.filter((x) => x.id === g.id || x.parent === g.id).flatMap((x) => x.members.map((m) => m.contribution)));
+      for (const q of g.quotes) assert.ok(own.has(q), `quote ${q} of ${g.id} is one of its members`);
+    }
+
+    // A human moves one contribution to another top group (same theme scope), as the review screen does.
+    const model = fromIdeaGroups(groups, 3)!;
+    const moved = doc.contributions[0]!.id;
+    const from = groups.find((g) => g.members.some((m) => m.contribution === moved))!;
+    const target = groups.find((g) => g.parent === null && g.theme === from.theme && g.id !== from.id && g.id !== from.parent)
+      ?? groups.find((g) => g.parent === null && g.id !== from.id && g.id !== from.parent)!;
+    const after = moveContribution(model, moved, target.id, { by: 'analyste', at: '2026-01-01T00:00:00Z' });
+    await store.saveIdeaGroups('essai', toIdeaGroups(after, 'essai', '2026-01-01T00:00:00Z'));
+
+    const second = await analyzeConsultation(store, 'essai', { seed: 3 });
+    assert.ok(second.grouping.keptHumanDecisions >= 1);
+    const rerun = await store.listIdeaGroups('essai');
+    const holder = rerun.find((g) => g.members.some((m) => m.contribution === moved))!;
+    assert.equal(holder.id, target.id);
+    assert.equal(holder.members.find((m) => m.contribution === moved)!.provenance.by, 'human');
+  } finally {
+    await store.close();
+  }
+});

@@ -3,6 +3,7 @@ import type { Store } from '../store/store.ts';
 import { CLASSIFIER_VERSION, TextClassifier, type LabelledText } from './classify/classifier.ts';
 import { predictKind, trainKindClassifier } from './classify/kind.ts';
 import { ZeroShotClassifier } from './classify/zeroshot.ts';
+import { groupConsultation, type GroupingSummary } from './ideas.ts';
 
 /** Fewer labelled examples than this (or a single label) and a trained model is not worth it. */
 const MIN_TRAINING = 20;
@@ -81,4 +82,15 @@ export async function classifyConsultation(store: Store, slug: string, opts: { s
   themeSummary.assigned = applied.themes;
   kindSummary.assigned = applied.kinds;
   return { consultation: slug, contributions: all.length, themes: themeSummary, kinds: kindSummary };
+}
+
+export interface FullAnalysisSummary extends AnalysisSummary {
+  grouping: GroupingSummary;
+}
+
+/** Every analysis step on a stored consultation: themes and kinds, then common ideas and duplicates. */
+export async function analyzeConsultation(store: Store, slug: string, opts: { seed?: number; now?: Date } = {}): Promise<FullAnalysisSummary> {
+  const classified = await classifyConsultation(store, slug, opts);
+  const grouping = await groupConsultation(store, slug, opts);
+  return { ...classified, grouping };
 }

@@ -1,4 +1,4 @@
-import { classifyConsultation } from '../../analysis/pipeline.ts';
+import { analyzeConsultation, type FullAnalysisSummary } from '../../analysis/pipeline.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { parseCommandArgs, requireOption, type Command } from '../args.ts';
 
@@ -12,7 +12,7 @@ export const analyzeCommand: Command = {
     const seed = values.seed === undefined ? undefined : Number(values.seed);
     const store = await Store.open(configFromEnv());
     try {
-      const summary = await classifyConsultation(store, slug, seed !== undefined && Number.isFinite(seed) ? { seed } : {});
+      const summary = await analyzeConsultation(store, slug, seed !== undefined && Number.isFinite(seed) ? { seed } : {});
       if (values.json) { console.log(JSON.stringify(summary, null, 2)); return; }
       printAnalysis(summary);
     } finally {
@@ -21,7 +21,7 @@ export const analyzeCommand: Command = {
   },
 };
 
-export function printAnalysis(s: Awaited<ReturnType<typeof classifyConsultation>>): void {
+export function printAnalysis(s: FullAnalysisSummary): void {
   const how = { trained: 'modèle appris sur', 'zero-shot': 'sans exemple (d’après les thèmes) ; exemples disponibles :', none: 'rien à classer ; exemples :' } as const;
   console.log(`Analyse de « ${s.consultation} » : ${s.contributions} contributions`);
   console.log(`  thèmes : ${s.themes.predicted} à classer, ${how[s.themes.mode]} ${s.themes.trainingExamples} exemples, ${s.themes.assigned} suggestions enregistrées`);
@@ -29,4 +29,9 @@ export function printAnalysis(s: Awaited<ReturnType<typeof classifyConsultation>
     : s.kinds.mode === 'trained' ? `modèle appris sur ${s.kinds.trainingExamples} exemples, ${s.kinds.assigned} suggestions enregistrées`
       : `pas assez d’exemples étiquetés pour apprendre (${s.kinds.trainingExamples}, il en faut 20 de 2 natures au moins)`;
   console.log(`  natures : ${s.kinds.predicted} à classer ; ${kinds}`);
+  const g = s.grouping;
+  console.log(`  idées communes : ${g.groups} groupes et ${g.subIdeas} sous-idées pour ${g.grouped} contributions` +
+    (g.keptHumanDecisions ? ` (${g.keptHumanDecisions} décisions humaines conservées)` : ''));
+  console.log(`  doublons : ${g.duplicates} ensemble(s) de textes identiques ou presque` +
+    (g.campaigns.length ? ` ; ${g.campaigns.length} campagne(s) de copier-coller (${g.campaigns.map((c) => `${c.size} textes`).join(', ')}), regroupées avec leur texte type` : ''));
 }

@@ -1,12 +1,16 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
-import { DEPARTEMENTS, REGIONS } from '../../domain/geography.ts';
+import { analyzeConsultation } from '../../analysis/pipeline.ts';
+import { chromiumAvailable, type SynthesisFormat } from '../../synthesis/index.ts';
 import { loadConsultationFile } from '../../ingest/consultation-file.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { parseCommandArgs, type Command } from '../args.ts';
 import { importFiles, printImportResult } from './import.ts';
+import { printAnalysis } from './analyze.ts';
+import { registerTerritory } from './consultation.ts';
 import { formatStats } from './stats.ts';
+import { writeSynthesis } from './synthesize.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
 
@@ -26,31 +30,49 @@ export async function demoFiles(dir = DEMO_DIR): Promise<string[]> {
   return [...tables, ...reports];
 }
 
+export const DEMO_OUT_DIR = 'out/demo';
+
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'charge la consultation de démonstration (slug « demo ») et affiche son bilan',
-  usage: 'fabrique demo',
+  summary: 'charge la consultation de démonstration (slug « demo »), l’analyse et écrit sa synthèse de restitution',
+  usage: 'fabrique demo [--out dossier]',
   async run(argv) {
-    parseCommandArgs(argv, {}, false);
+    const { values } = parseCommandArgs(argv, { out: { type: 'string' } }, false);
+    const outDir = values.out ?? DEMO_OUT_DIR;
     const store = await Store.open(configFromEnv());
     try {
       console.log(`Base ${store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} : ${store.location}`);
       const { consultation, meetings } = await loadConsultationFile(join(DEMO_DIR, 'consultation.json'));
-      const dep = DEPARTEMENTS[consultation.territory];
-      if (dep) {
-        await store.upsertTerritory({ code: dep[1], name: REGIONS[dep[1]] ?? dep[1], level: 'region' });
-        await store.upsertTerritory({ code: consultation.territory, name: dep[0], level: 'departement', parent: dep[1] });
-      }
+      await registerTerritory(store, consultation.territory, consultation.territoryLevel ?? 'departement');
       const created = await store.upsertConsultation(consultation);
       await store.upsertMeetings(meetings);
       console.log(`Consultation « ${consultation.title} » ${created ? 'créée' : 'déjà présente'} (${meetings.length} réunions déclarées).`);
+
       const files = await demoFiles();
       console.log(`\nImport des ${files.length} fichiers de démonstration :`);
-      for (const r of await importFiles(store, consultation.slug, files)) printImportResult(r);
+      // The online form's export belongs to the online consultation meeting; paper forms and reports do not.
+      const online = meetings.find((m) => m.kind === 'consultation_en_ligne');
+      const [csv, others] = [files.filter((f) => f.endsWith('.csv')), files.filter((f) => !f.endsWith('.csv'))];
+      const results = [
+        ...await importFiles(store, consultation.slug, csv, online ? { meeting: online.id } : {}),
+        ...await importFiles(store, consultation.slug, others),
+      ];
+      for (const r of results) printImportResult(r);
+
+      console.log('');
+      printAnalysis(await analyzeConsultation(store, consultation.slug, { seed: 1 }));
+
       console.log('\n' + await formatStats(store, await store.stats(consultation.slug)));
+
+      const formats: SynthesisFormat[] = chromiumAvailable() ? ['html', 'pdf'] : ['html'];
+      const written = await writeSynthesis(store, { consultation: consultation.slug, formats, out: join(outDir, 'restitution.html') });
+      console.log('\nSynthèse de restitution (chaque chiffre et chaque citation vérifiés) :');
+      for (const f of written.files) console.log(`  ${f}`);
+      if (!formats.includes('pdf')) console.log('  (PDF non produit : Chromium est absent ; « apt-get install chromium » pour l’obtenir)');
       console.log(`\nPour aller plus loin :
   npm run -s fabrique -- stats --consultation demo
   npm run -s fabrique -- export contributions --format jsonl --consultation demo > contributions.jsonl
+  npm run -s fabrique -- synthesize --consultation demo --format docx --out ${join(outDir, 'restitution.docx')}
   npm run -s fabrique -- --help
 Fichiers importés : ${relative(process.cwd(), DEMO_DIR) || '.'}/`);
     } finally {

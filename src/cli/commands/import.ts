@@ -1,19 +1,20 @@
 import type { ParsedDocument } from '../../ingest/types.ts';
 import { parseFile } from '../../ingest/import-file.ts';
 import { Store, configFromEnv, type ImportResult } from '../../store/index.ts';
-import { parseCommandArgs, parseMapOption, requireOption, UsageError, type Command } from '../args.ts';
+import { CliError, parseCommandArgs, parseMapOption, requireOption, UsageError, type Command } from '../args.ts';
 import { printWarnings } from '../output.ts';
 
 export const importCommand: Command = {
   name: 'import',
   summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation',
-  usage: 'fabrique import <fichier…> --consultation <slug> [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--json]',
+  usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--json]',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       consultation: { type: 'string', short: 'c' },
       map: { type: 'string' },
       sheet: { type: 'string' },
       parser: { type: 'string' },
+      meeting: { type: 'string' },
       json: { type: 'boolean' },
     });
     const slug = requireOption(values.consultation, 'consultation');
@@ -24,6 +25,7 @@ export const importCommand: Command = {
         ...(values.map ? { map: parseMapOption(values.map)! } : {}),
         ...(values.sheet ? { sheet: values.sheet } : {}),
         ...(values.parser ? { parser: values.parser } : {}),
+        ...(values.meeting ? { meeting: values.meeting } : {}),
       });
       if (values.json) console.log(JSON.stringify(results, null, 2));
       else for (const r of results) printImportResult(r);
@@ -38,11 +40,18 @@ export const importCommand: Command = {
  * command before anything is written. Each document is stored in its own transaction.
  */
 export async function importFiles(store: Store, slug: string, paths: string[],
-  opts: { map?: Record<string, string>; sheet?: string; parser?: string } = {}): Promise<ImportResult[]> {
+  opts: { map?: Record<string, string>; sheet?: string; parser?: string; meeting?: string } = {}): Promise<ImportResult[]> {
   const consultation = await store.requireConsultation(slug);
+  const { meeting, ...parseOpts } = opts;
+  if (meeting && !(await store.listMeetings(slug)).some((m) => m.id === meeting)) {
+    throw new CliError(`Réunion inconnue dans « ${slug} » : ${meeting}`);
+  }
   const parsed: ParsedDocument[] = [];
   for (const path of paths) {
-    parsed.push(await parseFile(path, { consultation: slug, themes: consultation.themes, ...opts }));
+    const doc = await parseFile(path, { consultation: slug, themes: consultation.themes, ...parseOpts });
+    // Contributions that the file does not place in a meeting belong to the one named (e.g. the online consultation).
+    if (meeting) for (const c of doc.contributions) c.meeting ??= meeting;
+    parsed.push(doc);
   }
   const results: ImportResult[] = [];
   for (const doc of parsed) results.push(await store.importParsed(slug, doc));

@@ -1,0 +1,121 @@
+import type { Contribution, Provenance } from '../domain/contribution.ts';
+import type { IdeaGroup, LineageEvent } from '../domain/ideas.ts';
+import type { Store } from '../store/store.ts';
+import { findDuplicates, type Campaign } from './duplicates/index.ts';
+import { GROUPING_VERSION, OTHERS_LABEL, groupContributions, regroup, type GroupInput, type GroupingModel } from './grouping/index.ts';
+
+/**
+ * The bridge between the grouping model (clusters, pins, lineage) and the stored idea groups.
+ * Stored groups hold each contribution once, in its deepest group; memberships a human decided
+ * carry a human provenance and come back as pins, so reruns keep them.
+ */
+export function toIdeaGroups(model: GroupingModel, consultation: string, at: string): IdeaGroup[] {
+  const direct = new Map<string, string[]>();
+  for (const [c, g] of Object.entries(model.membership)) {
+    const list = direct.get(g) ?? [];
+    list.push(c);
+    direct.set(g, list);
+  }
+  const modelProvenance: Provenance = { by: 'model', model: 'fabrique-grouping', version: GROUPING_VERSION, at };
+  // Parents first: the store inserts in order and children reference their parent.
+  const ordered = [...model.groups.filter((g) => g.parent === null), ...model.groups.filter((g) => g.parent !== null)];
+  return ordered.map((g) => {
+    const members = (direct.get(g.id) ?? []).map((c) => ({
+      contribution: c,
+      provenance: model.pins[c] === g.id ? humanProvenance(g.lineage, c, at) : modelProvenance,
+    }));
+    const group: IdeaGroup = {
+      id: g.id, consultation, parent: g.parent, label: g.label, labelByHuman: g.labelByHuman,
+      members, quotes: g.quotes, lineage: g.lineage,
+    };
+    if (g.theme) group.theme = g.theme;
+    return group;
+  });
+}
+
+/** The grouping model a rerun needs (groups, memberships, pins), rebuilt from stored idea groups. */
+export function fromIdeaGroups(groups: IdeaGroup[], seed: number): GroupingModel | null {
+  const analysed = groups.filter((g) => g.statedCount === undefined);
+  if (analysed.length === 0) return null;
+  const membership: Record<string, string> = {};
+  const pins: Record<string, string> = {};
+  for (const g of analysed) {
+    for (const m of g.members) {
+      membership[m.contribution] = g.id;
+      if (m.provenance.by === 'human') pins[m.contribution] = g.id;
+    }
+  }
+  return {
+    type: 'fabrique.grouping', version: GROUPING_VERSION, seed,
+    byTheme: analysed.every((g) => g.theme !== undefined),
+    threshold: 0.1,
+    vectorizer: { vocabulary: [], idf: [], documentCount: 0 } as unknown as GroupingModel['vectorizer'],
+    groups: analysed.map((g) => ({
+      id: g.id, parent: g.parent, ...(g.theme ? { theme: g.theme } : {}), label: g.label, labelByHuman: g.labelByHuman,
+      others: g.label === OTHERS_LABEL, keyPhrases: [], quotes: g.quotes, spans: [], lineage: g.lineage, centroid: { indices: [], values: [] },
+    })),
+    membership, pins, retired: [],
+  };
+}
+
+function humanProvenance(lineage: LineageEvent[], contribution: string, at: string): Provenance {
+  const event = [...lineage].reverse().find((e) => e.op === 'move' ? e.contribution === contribution : e.op === 'merge' || e.op === 'split');
+  return { by: 'human', reviewer: event?.by ?? 'analyste', at: event?.at ?? at };
+}
+
+/** The theme a contribution is grouped under: a source or human decision first, else the model's best guess. */
+export function primaryTheme(c: Contribution): string | undefined {
+  const decided = c.themes.find((t) => t.provenance.by !== 'model');
+  if (decided) return decided.theme;
+  const guesses = c.themes.filter((t) => t.provenance.by === 'model');
+  guesses.sort((a, b) => ((b.provenance as { probability?: number }).probability ?? 0) - ((a.provenance as { probability?: number }).probability ?? 0));
+  return guesses[0]?.theme;
+}
+
+export interface GroupingSummary {
+  groups: number;
+  subIdeas: number;
+  grouped: number;
+  keptHumanDecisions: number;
+  duplicates: number;
+  campaigns: Campaign[];
+}
+
+/**
+ * Groups a consultation's contributions into common ideas per theme and stores them, keeping the
+ * human decisions of the previous run. A copy-paste campaign joins the grouping through one
+ * representative, then all its copies follow it, so it neither swamps nor splits a group.
+ */
+export async function groupConsultation(store: Store, slug: string, opts: { seed?: number; now?: Date } = {}): Promise<GroupingSummary> {
+  const seed = opts.seed ?? 1;
+  const at = (opts.now ?? new Date()).toISOString();
+  const contributions = (await store.listContributions(slug)).filter((c) => c.moderation.status !== 'rejected' && c.text.trim());
+  const dup = findDuplicates(contributions.map((c) => ({ id: c.id, text: c.text })), { seed });
+  const follower = new Map<string, string>();
+  for (const g of dup.duplicates) for (const id of g.ids) if (id !== g.representative) follower.set(id, g.representative);
+
+  const items: GroupInput[] = contributions.filter((c) => !follower.has(c.id)).map((c) => {
+    const theme = primaryTheme(c);
+    return { id: c.id, text: c.text, ...(theme ? { theme } : {}) };
+  });
+  // Without a theme, a contribution is grouped among the "sans thème" ones rather than dropped.
+  for (const it of items) if (!it.theme) it.theme = 'sans-theme';
+
+  const previous = fromIdeaGroups(await store.listIdeaGroups(slug), seed);
+  const model = previous ? regroup(previous, items, seed, { at, by: 'fabrique' }) : groupContributions(items, { seed, byTheme: true, at, by: 'fabrique' });
+  for (const [copy, rep] of follower) {
+    const g = model.membership[rep];
+    if (g && !model.pins[copy]) model.membership[copy] = g;
+    else if (model.pins[copy]) model.membership[copy] = model.pins[copy]!;
+  }
+  const groups = toIdeaGroups(model, slug, at);
+  await store.saveIdeaGroups(slug, [...(await store.listIdeaGroups(slug)).filter((g) => g.statedCount !== undefined), ...groups]);
+  return {
+    groups: groups.filter((g) => g.parent === null).length,
+    subIdeas: groups.filter((g) => g.parent !== null).length,
+    grouped: Object.keys(model.membership).length,
+    keptHumanDecisions: Object.keys(model.pins).length + groups.filter((g) => g.labelByHuman).length,
+    duplicates: dup.duplicates.length,
+    campaigns: dup.campaigns,
+  };
+}
