@@ -36,12 +36,14 @@ describe('fabrique CLI on the demo consultation', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('demo creates the database, imports, and a second run imports nothing twice', async () => {
-    const first = await fabrique(db, 'demo');
+    const first = await fabrique(db, 'demo', '--out', join(dir, 'demo-out'));
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /importé : \d+ contributions/);
+    assert.match(first.stdout, /idées communes : \d+ groupes/);
+    assert.ok(existsSync(join(dir, 'demo-out', 'restitution.html')), 'the demo writes its restitution');
     const after1 = await counts(db);
     assert.ok(after1.contributions! >= 300, `contributions: ${after1.contributions}`);
-    const second = await fabrique(db, 'demo');
+    const second = await fabrique(db, 'demo', '--out', join(dir, 'demo-out'));
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /déjà importé/);
     assert.doesNotMatch(second.stdout, /— importé :/);
