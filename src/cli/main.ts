@@ -3,7 +3,7 @@ import { ImportError } from '../ingest/types.ts';
 import { StoreError } from '../store/errors.ts';
 import { CliError, UsageError, type Command } from './args.ts';
 import { analyzeCommand } from './commands/analyze.ts';
-import { classifyCommand } from './commands/classify.ts';
+import { classifyCommand, duplicatesCommand, groupCommand } from './commands/classify.ts';
 import { consultationCommand } from './commands/consultation.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportCommand } from './commands/export.ts';
@@ -13,7 +13,7 @@ import { parseCommand } from './commands/parse.ts';
 import { statsCommand } from './commands/stats.ts';
 import { synthesizeCommand, verifyCommand } from './commands/synthesize.ts';
 
-const COMMANDS: Command[] = [initCommand, demoCommand, consultationCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, synthesizeCommand, verifyCommand];
+const COMMANDS: Command[] = [initCommand, demoCommand, consultationCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, groupCommand, duplicatesCommand, synthesizeCommand, verifyCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,5 +1,7 @@
 import { runClassify } from '../../analysis/classify/jsonl.ts';
-import { parseCommandArgs, requireOption, type Command } from '../args.ts';
+import { runDuplicates } from '../../analysis/duplicates/index.ts';
+import { runGroup } from '../../analysis/grouping/index.ts';
+import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 
 export const classifyCommand: Command = {
   name: 'classify',
@@ -13,16 +15,58 @@ export const classifyCommand: Command = {
       model: { type: 'string' },
       seed: { type: 'string' },
     }, false);
-    const seed = values.seed === undefined ? undefined : Number(values.seed);
+    const seed = parseSeed(values.seed);
     const summary = runClassify({
       trainPath: values.train,
       inPath: requireOption(values.in, 'in'),
       outPath: requireOption(values.out, 'out'),
       ...(values.model ? { modelOutPath: values.model } : {}),
-      ...(seed !== undefined && Number.isFinite(seed) ? { classifier: { seed } } : {}),
+      ...(seed !== undefined ? { classifier: { seed } } : {}),
     });
     console.error(summary.mode === 'trained'
       ? `${summary.inputRows} textes classés par un modèle appris sur ${summary.trainingRows} exemples (étiquettes : ${summary.labels.join(', ')})`
       : `${summary.inputRows} textes classés sans exemple, d’après les thèmes (${summary.labels.join(', ')})`);
   },
 };
+
+export const groupCommand: Command = {
+  name: 'group',
+  summary: 'regroupe des textes (JSON Lines) en idées communes à deux niveaux, avec libellés, comptes et citations',
+  usage: 'fabrique group --in textes.jsonl --out groupes.json [--seed N] [--model modele.json]',
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { in: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' } }, false);
+    const seed = parseSeed(values.seed);
+    const s = runGroup({
+      inPath: requireOption(values.in, 'in'), outPath: requireOption(values.out, 'out'),
+      ...(seed !== undefined ? { seed } : {}), ...(values.model ? { modelOutPath: values.model } : {}),
+    });
+    console.error(`${s.items} textes regroupés en ${s.groups} idées communes et ${s.subIdeas} sous-idées${s.byTheme ? ' (par thème)' : ''}, graine ${s.seed}`);
+  },
+};
+
+export const duplicatesCommand: Command = {
+  name: 'duplicates',
+  summary: 'repère les doublons et les campagnes de copier-coller dans des textes (JSON Lines)',
+  usage: 'fabrique duplicates --in textes.jsonl [--out doublons.json] [--threshold 0.6] [--campaign-min 5]',
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, {
+      in: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' }, 'campaign-min': { type: 'string' },
+    }, false);
+    const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+    if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) throw new UsageError('--threshold attend un nombre entre 0 et 1');
+    const campaignMin = values['campaign-min'] === undefined ? undefined : Number(values['campaign-min']);
+    if (campaignMin !== undefined && !(Number.isInteger(campaignMin) && campaignMin >= 2)) throw new UsageError('--campaign-min attend un entier ≥ 2');
+    const r = runDuplicates({
+      inPath: requireOption(values.in, 'in'), ...(values.out ? { outPath: values.out } : {}),
+      ...(threshold !== undefined ? { threshold } : {}), ...(campaignMin !== undefined ? { campaignMinSize: campaignMin } : {}),
+    });
+    console.error(`${r.stats.items} textes : ${r.duplicates.length} ensemble(s) de doublons, ${r.campaigns.length} campagne(s)`);
+  },
+};
+
+function parseSeed(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`--seed attend un entier (reçu « ${value} »)`);
+  return n;
+}
