@@ -305,9 +305,15 @@ export class Store {
     await insertBatches(themeRows, (rows) => trx.insertInto('contribution_themes').values(rows).execute());
   }
 
-  /** Adds contributions that do not come from a document (e.g. the public form). */
-  async addContributions(consultation: string, items: Contribution[]): Promise<void> {
-    await this.db.transaction().execute((trx) => this.insertContributions(trx, consultation, items, null));
+  /**
+   * Adds contributions that do not come from a document (e.g. the public form). `also` runs in the
+   * same transaction (e.g. to store the original of a pseudonymised text, or an audit entry).
+   */
+  async addContributions(consultation: string, items: Contribution[], also?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.insertContributions(trx, consultation, items, null);
+      if (also) await also(trx);
+    });
   }
 
   // ---- contributions ----

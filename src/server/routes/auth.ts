@@ -1,0 +1,53 @@
+/** Login, logout, current user. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findUserByEmail, normaliseEmail } from '../../store/accounts.ts';
+import type { AppContext } from '../app.ts';
+import { HttpError } from '../errors.ts';
+import { burnPasswordTime, verifyPassword } from '../password.ts';
+import { errors, Ok, User } from '../schemas.ts';
+import { closeSession, currentUser, openSession } from '../security.ts';
+
+const userView = (u: { id: string; email: string; role: 'admin' | 'analyst' | 'facilitator' }) => ({ id: u.id, email: u.email, role: u.role });
+
+export async function authRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = api.withTypeProvider<ZodTypeProvider>();
+  const tags = ['authentification'];
+
+  r.post('/auth/login', {
+    config: {
+      rateLimit: {
+        max: ctx.options.loginRateLimit, timeWindow: 60_000, groupId: 'connexion',
+        keyGenerator: (req) => `${req.ip}|${normaliseEmail(String((req.body as { email?: unknown } | undefined)?.email ?? ''))}`,
+      },
+    },
+    schema: {
+      tags, summary: 'Connexion (ouvre une session)',
+      body: z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1000) }),
+      response: { 200: z.object({ user: User }), ...errors(400, 401, 403, 429) },
+    },
+  }, async (req, reply) => {
+    const user = await findUserByEmail(ctx.store, req.body.email);
+    if (!user) {
+      await burnPasswordTime(req.body.password);
+      throw new HttpError(401, 'invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
+    }
+    if (!(await verifyPassword(req.body.password, user.passwordHash)) || user.disabled) {
+      throw new HttpError(401, 'invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
+    }
+    await openSession(ctx.store, req, reply, user, ctx.security);
+    return { user: userView(user) };
+  });
+
+  r.post('/auth/logout', {
+    schema: { tags, summary: 'Déconnexion', response: { 200: Ok, ...errors(403) } },
+  }, async (req, reply) => {
+    await closeSession(ctx.store, req, reply, ctx.security);
+    return { ok: true as const };
+  });
+
+  r.get('/auth/me', {
+    schema: { tags, summary: 'Utilisateur connecté', response: { 200: z.object({ user: User }), ...errors(401) } },
+  }, async (req) => ({ user: userView(currentUser(req)) }));
+}

@@ -1,0 +1,113 @@
+/** Upload of documents (CSV, XLSX, TXT, MD, PDF, DOCX): parsed first, stored in one transaction, nothing stored on failure. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { parseFile } from '../../ingest/import-file.ts';
+import { appDb } from '../../store/accounts.ts';
+import { recordAudit } from '../../store/audit.ts';
+import type { AppContext } from '../app.ts';
+import { badRequest, HttpError } from '../errors.ts';
+import { errors, SlugParams } from '../schemas.ts';
+import { currentUser } from '../security.ts';
+import { clearSuggestCache } from '../suggest.ts';
+import { ANALYST, requireConsultation } from './admin.ts';
+
+const ALLOWED = new Set(['.csv', '.tsv', '.xlsx', '.txt', '.md', '.markdown', '.pdf', '.docx']);
+
+function formatMb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+}
+
+/** The bytes must look like what the extension says (ZIP for XLSX/DOCX, %PDF for PDF, no NUL byte in text). */
+function contentMatches(ext: string, bytes: Buffer): boolean {
+  if (ext === '.xlsx' || ext === '.docx') return bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+  if (ext === '.pdf') return bytes.subarray(0, 1024).includes('%PDF');
+  return !bytes.subarray(0, 8192).includes(0);
+}
+
+function parseMap(value: string | undefined): Record<string, string> | undefined {
+  if (!value?.trim()) return undefined;
+  const out: Record<string, string> = {};
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw badRequest(`« map » attend rôle=colonne[,rôle=colonne…], reçu « ${part} »`, 'map');
+    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+const ImportResultSchema = z.object({
+  outcome: z.enum(['imported', 'replaced', 'unchanged']), documentId: z.string(), fileName: z.string(), parser: z.string(),
+  meetings: z.number(), contributions: z.number(), syntheses: z.number(),
+  warnings: z.array(z.object({ level: z.string(), code: z.string(), message: z.string(), source: z.record(z.string(), z.unknown()).optional() })),
+});
+
+export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = api.withTypeProvider<ZodTypeProvider>();
+  r.post('/admin/consultations/:slug/imports', {
+    config: { roles: ANALYST },
+    schema: {
+      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser)',
+      consumes: ['multipart/form-data'], params: SlugParams,
+      response: { 201: ImportResultSchema, ...errors(400, 401, 403, 404, 413, 415) },
+    },
+  }, async (req, reply) => {
+    const user = currentUser(req);
+    const c = await requireConsultation(ctx, req.params.slug);
+    if (!req.isMultipart()) throw new HttpError(415, 'unsupported_type', 'Envoyez le fichier en multipart/form-data (champ « file »).');
+    const limit = ctx.options.uploadLimitBytes;
+    let file: { name: string; bytes: Buffer } | undefined;
+    const fields: Record<string, string> = {};
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          if (file) throw badRequest('Un seul fichier par envoi.', 'file');
+          const name = basename(part.filename || 'fichier');
+          const ext = extname(name).toLowerCase();
+          if (!ALLOWED.has(ext)) {
+            part.file.resume();
+            throw new HttpError(415, 'unsupported_type', `Type de fichier non pris en charge : « ${name} ». Formats acceptés : CSV, TSV, XLSX, TXT, MD, PDF, DOCX.`);
+          }
+          const bytes = await part.toBuffer();
+          file = { name, bytes };
+        } else {
+          fields[part.fieldname] = String(part.value);
+        }
+      }
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') {
+        if (code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpError(413, 'too_large', `Fichier trop volumineux : la limite est de ${formatMb(limit)} par fichier. Rien n’a été importé.`);
+        throw badRequest('Un seul fichier par envoi.', 'file');
+      }
+      throw e;
+    }
+    if (!file) throw badRequest('Aucun fichier reçu : joignez-le dans le champ « file ».', 'file');
+    const ext = extname(file.name).toLowerCase();
+    if (!contentMatches(ext, file.bytes)) {
+      throw new HttpError(415, 'unsupported_type', `Le contenu de « ${file.name} » ne correspond pas à son extension ${ext}. Rien n’a été importé.`);
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'fabrique-import-'));
+    try {
+      const path = join(dir, file.name.replace(/[/\\\0]/g, '_'));
+      await writeFile(path, file.bytes);
+      const map = parseMap(fields.map);
+      const parsed = await parseFile(path, {
+        consultation: c.slug, themes: c.themes,
+        ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
+      });
+      const result = await ctx.store.importParsed(c.slug, parsed);
+      clearSuggestCache(c.slug);
+      await recordAudit(appDb(ctx.store), {
+        actor: user.email, action: 'document.import', consultation: c.slug, targetType: 'document', targetId: result.documentId,
+        after: { fileName: result.fileName, outcome: result.outcome, contributions: result.contributions, meetings: result.meetings },
+      });
+      return reply.code(201).send(result);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}

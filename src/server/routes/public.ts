@@ -1,0 +1,171 @@
+/** Public routes: consultations, published contributions, the contribution form, restitutions. */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Consultation } from '../../domain/consultation.ts';
+import type { Contribution } from '../../domain/contribution.ts';
+import { DEPARTEMENTS, REGIONS, territoryName } from '../../domain/geography.ts';
+import { departementOfPostcode, isDepartementCode } from '../../domain/territory.ts';
+import { pseudonymise } from '../../privacy/pseudonymise.ts';
+import { latestPublishedSynthesis } from '../../store/moderation.ts';
+import { pageContributions } from '../../store/moderation-page.ts';
+import type { AppContext } from '../app.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams } from '../schemas.ts';
+import { issueCsrf } from '../security.ts';
+import { suggestThemes } from '../suggest.ts';
+import { consultationDetail, consultationSummary, publicContribution } from '../views.ts';
+
+export const FORM_SOURCE = { documentId: 'formulaire', file: 'formulaire en ligne' } as const;
+
+/** A consultation visible to the public (drafts are not). */
+export async function visibleConsultation(ctx: AppContext, slug: string): Promise<Consultation> {
+  const c = await ctx.store.getConsultation(slug);
+  if (!c || c.status === 'draft') throw notFound(`Consultation inconnue : « ${slug} »`);
+  return c;
+}
+
+export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = api.withTypeProvider<ZodTypeProvider>();
+  const { store } = ctx;
+  const tags = ['public'];
+
+  r.get('/csrf', {
+    schema: { tags, summary: 'Jeton CSRF (pose aussi le cookie fabrique_csrf)', response: { 200: z.object({ token: z.string() }) } },
+  }, async (req, reply) => ({ token: issueCsrf(req, reply, ctx.security) }));
+
+  r.get('/consultations', {
+    schema: { tags, summary: 'Consultations publiques', response: { 200: z.object({ items: z.array(ConsultationSummary) }) } },
+  }, async () => {
+    const all = (await store.listConsultations()).filter((c) => c.status !== 'draft');
+    const published = await store.db.selectFrom('contributions').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('moderation_status', '=', 'published').groupBy('consultation').execute();
+    const meetings = await store.db.selectFrom('meetings').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation').execute();
+    const pub = new Map(published.map((x) => [x.consultation, Number(x.n)]));
+    const meet = new Map(meetings.map((x) => [x.consultation, Number(x.n)]));
+    return { items: all.map((c) => consultationSummary(c, { contributions: pub.get(c.slug) ?? 0, meetings: meet.get(c.slug) ?? 0 })) };
+  });
+
+  r.get('/consultations/:slug', {
+    schema: { tags, summary: 'Détail d’une consultation : thèmes, réunions', params: SlugParams, response: { 200: ConsultationDetail, ...errors(404) } },
+  }, async (req) => {
+    const c = await visibleConsultation(ctx, req.params.slug);
+    const meetings = await store.listMeetings(c.slug);
+    return consultationDetail(c, meetings, await store.countContributions(c.slug, { moderation: 'published' }));
+  });
+
+  r.get('/consultations/:slug/contributions', {
+    schema: {
+      tags, summary: 'Contributions publiées (texte pseudonymisé), recherche plein texte et filtres', params: SlugParams,
+      querystring: PageQuery.extend({
+        q: z.string().max(200).optional(), theme: z.string().max(64).optional(), kind: Kind.optional(),
+        meeting: z.string().max(300).optional(), college: College.optional(),
+      }),
+      response: { 200: Page(PublicContribution), ...errors(400, 404) },
+    },
+  }, async (req) => {
+    const c = await visibleConsultation(ctx, req.params.slug);
+    const { q, theme, kind, meeting, college, page, pageSize } = req.query;
+    const filter = { moderation: 'published', ...(theme ? { theme } : {}), ...(kind ? { kind } : {}), ...(meeting ? { meeting } : {}), ...(college ? { college } : {}) };
+    let ids: string[] | undefined;
+    if (q && q.trim()) ids = (await store.searchContributions(c.slug, q, 1000)).map((x) => x.id);
+    const res = await pageContributions(store, c.slug, { ...filter, ...(ids ? { ids } : {}) }, (page - 1) * pageSize, pageSize);
+    return { items: res.items.map(publicContribution), total: res.total, page, pageSize };
+  });
+
+  r.post('/consultations/:slug/contributions', {
+    config: {
+      rateLimit: { max: ctx.options.formRateLimit, timeWindow: 60_000, groupId: 'formulaire' },
+    },
+    schema: {
+      tags, summary: 'Dépose une contribution (modérée avant publication)', params: SlugParams,
+      body: z.object({
+        text: z.string().trim().min(3, 'au moins 3 caractères').max(5000, 'au plus 5 000 caractères'),
+        theme: z.string().max(64).optional(),
+        college: College.optional(),
+        postcode: z.string().regex(/^\d{5}$/, 'code postal à 5 chiffres').optional(),
+      }),
+      response: { 201: z.object({ id: z.string(), status: z.literal('pending') }), ...errors(400, 403, 404, 409, 429) },
+    },
+  }, async (req, reply) => {
+    const c = await visibleConsultation(ctx, req.params.slug);
+    if (c.status !== 'open') throw conflict('Cette consultation n’est pas ouverte aux contributions.');
+    const { text, theme, college, postcode } = req.body;
+    if (theme !== undefined && !c.themes.some((t) => t.code === theme)) throw badRequest(`Thème inconnu pour cette consultation : « ${theme} »`, 'body.theme');
+    const territory = postcode ? departementOfPostcode(postcode) : undefined;
+    const clean = text.replace(/\r\n?/g, '\n');
+    const p = pseudonymise(clean);
+    const id = `formulaire:${randomBytes(9).toString('base64url')}`;
+    const at = new Date().toISOString();
+    const contribution: Contribution = {
+      id, consultation: c.slug, channel: 'formulaire', text: p.text,
+      themes: theme ? [{ theme, provenance: { by: 'source', documentId: FORM_SOURCE.documentId, detail: 'choisi par la personne qui contribue' } }] : [],
+      moderation: { status: 'pending' }, source: { ...FORM_SOURCE }, date: at,
+      ...(college ? { authorCollege: college } : {}),
+      ...(territory && (isDepartementCode(territory) || DEPARTEMENTS[territory]) ? { territory } : {}),
+    };
+    await ctx.formQueue.add(c.slug, { contribution, ...(p.masked.length ? { original: clean, masked: p.masked } : {}) });
+    return reply.code(201).send({ id, status: 'pending' as const });
+  });
+
+  r.post('/consultations/:slug/suggest-theme', {
+    schema: {
+      tags, summary: 'Suggère des thèmes pour un texte', params: SlugParams,
+      body: z.object({ text: z.string().trim().min(1).max(5000) }),
+      response: { 200: z.object({ labels: z.array(z.object({ theme: z.string(), label: z.string(), p: z.number() })) }), ...errors(400, 404) },
+    },
+  }, async (req) => {
+    const c = await visibleConsultation(ctx, req.params.slug);
+    return { labels: await suggestThemes(store, c, req.body.text) };
+  });
+
+  r.get('/consultations/:slug/restitution', {
+    schema: { tags, summary: 'Dernière synthèse de restitution publiée (HTML)', params: SlugParams, produces: ['text/html'] },
+  }, async (req, reply) => {
+    const c = await visibleConsultation(ctx, req.params.slug);
+    const pub = await latestPublishedSynthesis(store, c.slug);
+    if (!pub) throw notFound('Aucune synthèse de restitution n’est encore publiée pour cette consultation.');
+    return reply.type('text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:")
+      .header('x-frame-options', 'SAMEORIGIN')
+      .send(pub.html);
+  });
+
+  r.get('/consultations/:slug/stats', {
+    schema: {
+      tags, summary: 'Comptes par thème, nature, réunion, collège et canal', params: SlugParams,
+      response: {
+        200: z.object({
+          consultation: z.string(), contributions: z.number(), documents: z.number(), meetings: z.number(),
+          byTheme: z.record(z.string(), z.number()), byKind: z.record(z.string(), z.number()), byMeeting: z.record(z.string(), z.number()),
+          byCollege: z.record(z.string(), z.number()), byChannel: z.record(z.string(), z.number()), withoutTheme: z.number(),
+        }),
+        ...errors(404),
+      },
+    },
+  }, async (req) => {
+    const c = await visibleConsultation(ctx, req.params.slug);
+    return store.stats(c.slug);
+  });
+
+  r.get('/territories', {
+    schema: {
+      tags, summary: 'Départements ayant des consultations (codes INSEE, pour la carte)',
+      response: { 200: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), region: z.object({ code: z.string(), name: z.string() }).nullable(), consultations: z.number() })) }) },
+    },
+  }, async () => {
+    const counts = new Map<string, number>();
+    for (const c of await store.listConsultations()) {
+      if (c.status === 'draft') continue;
+      const codes = DEPARTEMENTS[c.territory] ? [c.territory]
+        : Object.entries(DEPARTEMENTS).filter(([, [, region]]) => region === c.territory).map(([code]) => code);
+      for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
+    }
+    const items = [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([code, n]) => {
+      const region = DEPARTEMENTS[code]?.[1];
+      return { code, name: territoryName(code), region: region ? { code: region, name: REGIONS[region] ?? region } : null, consultations: n };
+    });
+    return { items };
+  });
+}

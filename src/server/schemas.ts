@@ -1,0 +1,88 @@
+/** Zod schemas of the API (they also produce the OpenAPI document). */
+import { z } from 'zod';
+
+// French messages for the validation errors the API returns
+z.config(z.locales.fr());
+import { COLLEGES } from '../domain/meeting.ts';
+import { CONTRIBUTION_KINDS } from '../domain/contribution.ts';
+
+export const SlugParams = z.object({ slug: z.string().min(1).max(64) });
+export const IdParams = z.object({ id: z.string().min(1).max(300) });
+
+export const College = z.enum(COLLEGES);
+export const Kind = z.enum(CONTRIBUTION_KINDS);
+export const ConsultationStatus = z.enum(['draft', 'open', 'closed', 'analysed', 'published']);
+export const MeetingKind = z.enum(['atelier', 'reunion_departementale', 'pleniere', 'visio', 'consultation_en_ligne']);
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+
+export const ErrorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });
+
+export const Theme = z.object({
+  code: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'code de thème : lettres, chiffres, - ou _'),
+  label: z.string().min(1).max(300),
+  description: z.string().max(2000).optional(),
+  keywords: z.array(z.string().max(100)).max(100).default([]),
+  local: z.boolean().default(false),
+});
+
+const count = z.number().int().min(0).max(1_000_000).nullable();
+export const Participants = z.object({
+  elus: count, institutionnels: count, professionnels: count, associations: count, usagers: count, autres: count, total: count,
+});
+
+export const Meeting = z.object({
+  id: z.string(), title: z.string(), kind: MeetingKind,
+  place: z.string().nullable(), territory: z.string().nullable(), date: z.string().nullable(), dateText: z.string().nullable(), time: z.string().nullable(),
+  participants: Participants,
+});
+
+export const ConsultationSummary = z.object({
+  slug: z.string(), title: z.string(), status: ConsultationStatus,
+  territory: z.object({ code: z.string(), name: z.string() }),
+  periodStart: z.string().nullable(), periodEnd: z.string().nullable(),
+  counts: z.object({ contributions: z.number(), meetings: z.number(), themes: z.number() }),
+});
+
+export const ConsultationDetail = ConsultationSummary.extend({
+  description: z.string().nullable(),
+  themes: z.array(Theme),
+  meetings: z.array(Meeting),
+});
+
+export const PublicContribution = z.object({
+  id: z.string(), text: z.string(), themes: z.array(z.string()), kind: z.string().nullable(), meeting: z.string().nullable(),
+  college: z.string().nullable(), channel: z.string(), date: z.string().nullable(), territory: z.string().nullable(),
+});
+
+export const Masked = z.object({ kind: z.string(), start: z.number(), end: z.number(), original: z.string().optional() });
+
+export const ModerationItem = PublicContribution.extend({
+  status: z.enum(['pending', 'published', 'rejected']),
+  reason: z.string().nullable(),
+  themeAssignments: z.array(z.object({ theme: z.string(), by: z.string(), probability: z.number().optional() })),
+  masked: z.array(Masked),
+  original: z.string().optional(),
+});
+
+export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number(), page: z.number(), pageSize: z.number() });
+
+export const PageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const User = z.object({ id: z.string(), email: z.string(), role: z.enum(['admin', 'analyst', 'facilitator']) });
+
+export const IdeaGroupView = z.object({
+  id: z.string(), parent: z.string().nullable(), theme: z.string().nullable(), label: z.string(), labelByHuman: z.boolean(),
+  size: z.number(), members: z.array(z.string()), quotes: z.array(z.string()), lineage: z.array(z.record(z.string(), z.unknown())),
+});
+
+export const ThemeAssignmentView = z.object({ theme: z.string(), provenance: z.record(z.string(), z.unknown()) });
+
+export const Ok = z.object({ ok: z.literal(true) });
+
+/** Common error responses for the OpenAPI document. */
+export function errors(...codes: number[]): Record<number, typeof ErrorResponse> {
+  return Object.fromEntries(codes.map((c) => [c, ErrorResponse]));
+}

@@ -1,0 +1,156 @@
+/**
+ * Accounts and sessions of the web application (migration 0002_accounts). Functions take a Store;
+ * passwords arrive already hashed (see src/server/password.ts), session ids already hashed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import type { Store } from './store.ts';
+import { StoreError } from './errors.ts';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  disabled: number;
+}
+
+export interface SessionRow {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuditRow {
+  id: import('kysely').Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  consultation: string | null;
+  target_type: string;
+  target_id: string;
+  before_json: string | null;
+  after_json: string | null;
+  undone_at: string | null;
+}
+
+export interface ContributionPrivateRow {
+  contribution_id: string;
+  original_text: string;
+  masked_json: string;
+}
+
+export interface PublishedSynthesisRow {
+  id: string;
+  consultation: string;
+  level: string;
+  territory: string;
+  html: string;
+  published_at: string;
+  published_by: string;
+}
+
+/** The schema with the tables of migration 0002. */
+export interface AppDatabase extends Database {
+  users: UserRow;
+  sessions: SessionRow;
+  audit_log: AuditRow;
+  contribution_private: ContributionPrivateRow;
+  published_syntheses: PublishedSynthesisRow;
+}
+
+export type AppDb = Kysely<AppDatabase> | Transaction<AppDatabase>;
+
+export function appDb(store: Store): Kysely<AppDatabase> {
+  return store.db as unknown as Kysely<AppDatabase>;
+}
+
+export function appTrx(trx: Transaction<Database>): Transaction<AppDatabase> {
+  return trx as unknown as Transaction<AppDatabase>;
+}
+
+export const ROLES = ['admin', 'analyst', 'facilitator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  disabled: boolean;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function userFromRow(r: UserRow): User {
+  return { id: r.id, email: r.email, role: r.role as Role, createdAt: r.created_at, disabled: r.disabled === 1 };
+}
+
+export async function createUser(store: Store, u: { email: string; role: Role; passwordHash: string }): Promise<User> {
+  const email = normaliseEmail(u.email);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new StoreError(`Adresse e-mail invalide : « ${u.email} »`);
+  if (!(ROLES as readonly string[]).includes(u.role)) throw new StoreError(`Rôle inconnu : « ${u.role} » (admin, analyst ou facilitator)`);
+  const db = appDb(store);
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+    if (existing) throw new StoreError(`Un compte existe déjà pour ${email}.`);
+    const row: UserRow = { id: randomUUID(), email, role: u.role, password_hash: u.passwordHash, created_at: new Date().toISOString(), disabled: 0 };
+    await trx.insertInto('users').values(row).execute();
+    return userFromRow(row);
+  });
+}
+
+/** Changes the password (and optionally the role) of an existing account; its sessions are closed. */
+export async function updateUser(store: Store, email: string, changes: { role?: Role; passwordHash?: string }): Promise<User> {
+  const db = appDb(store);
+  return db.transaction().execute(async (trx) => {
+    const r = await trx.selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
+    if (!r) throw new StoreError(`Aucun compte pour ${email}.`);
+    const set: Partial<UserRow> = {};
+    if (changes.role) set.role = changes.role;
+    if (changes.passwordHash) set.password_hash = changes.passwordHash;
+    if (Object.keys(set).length) await trx.updateTable('users').set(set).where('id', '=', r.id).execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', r.id).execute();
+    return userFromRow({ ...r, ...set });
+  });
+}
+
+export async function findUserByEmail(store: Store, email: string): Promise<(User & { passwordHash: string }) | undefined> {
+  const r = await appDb(store).selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
+  return r ? { ...userFromRow(r), passwordHash: r.password_hash } : undefined;
+}
+
+export async function listUsers(store: Store): Promise<User[]> {
+  const rows = await appDb(store).selectFrom('users').selectAll().orderBy('created_at').orderBy('email').execute();
+  return rows.map(userFromRow);
+}
+
+export async function createSession(store: Store, idHash: string, userId: string, expiresAt: Date): Promise<void> {
+  const now = new Date().toISOString();
+  const db = appDb(store);
+  await db.transaction().execute(async (trx) => {
+    // opportunistic clean-up of expired sessions
+    await trx.deleteFrom('sessions').where('expires_at', '<', now).execute();
+    await trx.insertInto('sessions').values({ id_hash: idHash, user_id: userId, created_at: now, expires_at: expiresAt.toISOString() }).execute();
+  });
+}
+
+/** The user of a live session, or undefined when the session is unknown, expired or the account disabled. */
+export async function sessionUser(store: Store, idHash: string, now = new Date()): Promise<User | undefined> {
+  const r = await appDb(store).selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.email', 'users.role', 'users.password_hash', 'users.created_at', 'users.disabled', 'sessions.expires_at'])
+    .where('sessions.id_hash', '=', idHash)
+    .executeTakeFirst();
+  if (!r || r.expires_at <= now.toISOString() || r.disabled === 1) return undefined;
+  return userFromRow(r);
+}
+
+export async function deleteSession(store: Store, idHash: string): Promise<void> {
+  await appDb(store).deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+}

@@ -1,0 +1,134 @@
+/**
+ * Changes made through the web application to contributions: originals of pseudonymised texts (kept
+ * apart from the public text), moderation decisions, human theme decisions, published restitutions.
+ * Each change is one transaction with its audit entry.
+ */
+import type { Contribution, ModerationStatus, ThemeAssignment } from '../domain/contribution.ts';
+import type { Store } from './store.ts';
+import { StoreError } from './errors.ts';
+import { searchTerms } from './search-terms.ts';
+import { appDb, appTrx, type AppDb } from './accounts.ts';
+import { recordAudit } from './audit.ts';
+
+export interface MaskedSpanJson { kind: string; start: number; end: number; original: string }
+
+export interface PrivateText { original: string; masked: MaskedSpanJson[] }
+
+export interface NewPrivateContribution {
+  contribution: Contribution;
+  /** the text as written, before pseudonymisation (kept only when it differs from the public text) */
+  original?: string;
+  masked?: MaskedSpanJson[];
+}
+
+/**
+ * Adds contributions (form, workshop report) in one transaction, with the originals of their
+ * pseudonymised texts and, when `audit` is given, one audit entry per contribution.
+ */
+export async function addContributionsWithOriginals(store: Store, consultation: string, items: NewPrivateContribution[],
+  audit?: { actor: string; action: string }, also?: (db: AppDb) => Promise<void>): Promise<void> {
+  await store.addContributions(consultation, items.map((i) => i.contribution), async (trx) => {
+    const db = appTrx(trx);
+    if (also) await also(db);
+    const rows = items.filter((i) => i.original !== undefined && i.original !== i.contribution.text)
+      .map((i) => ({ contribution_id: i.contribution.id, original_text: i.original!, masked_json: JSON.stringify(i.masked ?? []) }));
+    for (let k = 0; k < rows.length; k += 200) await db.insertInto('contribution_private').values(rows.slice(k, k + 200)).execute();
+    if (audit) {
+      for (const i of items) {
+        await recordAudit(db, { actor: audit.actor, action: audit.action, consultation, targetType: 'contribution', targetId: i.contribution.id, after: { text: i.contribution.text, kind: i.contribution.kind ?? null, themes: i.contribution.themes.map((t) => t.theme) } });
+      }
+    }
+  });
+}
+
+export async function privateTexts(store: Store, ids: string[]): Promise<Map<string, PrivateText>> {
+  const out = new Map<string, PrivateText>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    if (chunk.length === 0) continue;
+    const rows = await appDb(store).selectFrom('contribution_private').selectAll().where('contribution_id', 'in', chunk).execute();
+    for (const r of rows) out.set(r.contribution_id, { original: r.original_text, masked: JSON.parse(r.masked_json) as MaskedSpanJson[] });
+  }
+  return out;
+}
+
+async function setText(db: AppDb, dialect: Store['dialect'], id: string, text: string): Promise<void> {
+  await db.updateTable('contributions')
+    .set(dialect === 'sqlite' ? { text, search_terms: searchTerms(text).join(' ') } : { text })
+    .where('id', '=', id).execute();
+}
+
+/**
+ * Records a moderation decision (and optionally a new public text, e.g. a moderator's manual
+ * pseudonymisation, with what was masked) with its audit entry.
+ */
+export async function moderateContribution(store: Store, id: string, change: {
+  status: ModerationStatus; reason?: string | null; by: string; at?: string; text?: string; masked?: MaskedSpanJson[]; action: string;
+}): Promise<void> {
+  const at = change.at ?? new Date().toISOString();
+  await appDb(store).transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('contributions').select(['id', 'consultation', 'text', 'moderation_status', 'moderation_reason'])
+      .where('id', '=', id).executeTakeFirst();
+    if (!before) throw new StoreError(`Contribution inconnue : ${id}`);
+    if (change.text !== undefined && change.text !== before.text) {
+      const priv = await trx.selectFrom('contribution_private').select('contribution_id').where('contribution_id', '=', id).executeTakeFirst();
+      // keep the original as written the first time the public text changes
+      if (!priv) await trx.insertInto('contribution_private').values({ contribution_id: id, original_text: before.text, masked_json: JSON.stringify(change.masked ?? []) }).execute();
+      else if (change.masked) await trx.updateTable('contribution_private').set({ masked_json: JSON.stringify(change.masked) }).where('contribution_id', '=', id).execute();
+      await setText(trx, store.dialect, id, change.text);
+    }
+    await trx.updateTable('contributions').set({
+      moderation_status: change.status, moderation_reason: change.reason ?? null, moderation_by: change.by, moderation_at: at,
+    }).where('id', '=', id).execute();
+    await recordAudit(trx, {
+      actor: change.by, action: change.action, consultation: before.consultation, targetType: 'contribution', targetId: id, at,
+      before: { text: before.text, status: before.moderation_status, reason: before.moderation_reason },
+      after: { text: change.text ?? before.text, status: change.status, reason: change.reason ?? null },
+    });
+  });
+}
+
+export interface ThemeRowJson { theme: string; assigned_by: string; provenance_json: string }
+
+/** Replaces every theme assignment of a contribution (used by human decisions and their undo), audited. */
+export async function replaceContributionThemes(store: Store, id: string, assignments: ThemeAssignment[] | ThemeRowJson[],
+  audit: { actor: string; action: string } | null): Promise<{ before: ThemeRowJson[]; after: ThemeRowJson[] }> {
+  const after: ThemeRowJson[] = assignments.map((a) => ('provenance' in a
+    ? { theme: a.theme, assigned_by: a.provenance.by, provenance_json: JSON.stringify(a.provenance) } : a));
+  return appDb(store).transaction().execute(async (trx) => {
+    const c = await trx.selectFrom('contributions').select(['id', 'consultation']).where('id', '=', id).executeTakeFirst();
+    if (!c) throw new StoreError(`Contribution inconnue : ${id}`);
+    const before = await trx.selectFrom('contribution_themes').select(['theme', 'assigned_by', 'provenance_json'])
+      .where('contribution_id', '=', id).orderBy('theme').execute();
+    await trx.deleteFrom('contribution_themes').where('contribution_id', '=', id).execute();
+    const seen = new Set<string>();
+    for (const a of after) {
+      if (seen.has(a.theme)) continue;
+      seen.add(a.theme);
+      await trx.insertInto('contribution_themes').values({ contribution_id: id, ...a }).execute();
+    }
+    if (audit) {
+      await recordAudit(trx, { actor: audit.actor, action: audit.action, consultation: c.consultation, targetType: 'contribution', targetId: id, before, after });
+    }
+    return { before, after };
+  });
+}
+
+// ---- published restitutions ----
+
+export async function savePublishedSynthesis(store: Store, p: { id: string; consultation: string; level: string; territory: string; html: string; by: string },
+  audit: { before: unknown; after: unknown }): Promise<string> {
+  const at = new Date().toISOString();
+  await appDb(store).transaction().execute(async (trx) => {
+    await trx.insertInto('published_syntheses').values({ id: p.id, consultation: p.consultation, level: p.level, territory: p.territory, html: p.html, published_at: at, published_by: p.by })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ html: p.html, published_at: at, published_by: p.by })).execute();
+    await recordAudit(trx, { actor: p.by, action: 'synthesis.publish', consultation: p.consultation, targetType: 'synthesis', targetId: p.id, at, before: audit.before, after: audit.after });
+  });
+  return at;
+}
+
+export async function latestPublishedSynthesis(store: Store, consultation: string): Promise<{ id: string; html: string; publishedAt: string } | undefined> {
+  const r = await appDb(store).selectFrom('published_syntheses').select(['id', 'html', 'published_at'])
+    .where('consultation', '=', consultation).orderBy('published_at', 'desc').limit(1).executeTakeFirst();
+  return r ? { id: r.id, html: r.html, publishedAt: r.published_at } : undefined;
+}
