@@ -130,6 +130,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
+    // JSON never carries raw markup: <, > and & (only possible inside strings) are sent as \u escapes
+    if (typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith('application/json') && /[<>&]/.test(payload)) {
+      return payload.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+    }
     return payload;
   });
 
