@@ -105,7 +105,7 @@ export async function undoGroupChange(store: Store, entry: { id: number; consult
   return appDb(store).transaction().execute(async (trx) => {
     const current = await readGroups(trx, consultation);
     const byId = new Map(current.map((g) => [g.id, g]));
-    const norm = (g: IdeaGroup) => JSON.stringify({ ...g, members: [...g.members].sort((a, b) => a.contribution.localeCompare(b.contribution)) });
+    const norm = (g: IdeaGroup) => canonical({ ...g, members: [...g.members].sort((a, b) => a.contribution.localeCompare(b.contribution)) });
     for (const g of after.groups) {
       const now = byId.get(g.id);
       if (!now || norm(now) !== norm(g)) return 'conflict' as const;
@@ -123,4 +123,14 @@ export async function undoGroupChange(store: Store, entry: { id: number; consult
     await recordAudit(trx, { actor, action: 'undo', consultation, targetType: 'audit', targetId: String(entry.id), before: after, after: before });
     return 'undone' as const;
   });
+}
+
+/** JSON with sorted keys (and without undefined values), to compare objects built in different orders. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
 }
