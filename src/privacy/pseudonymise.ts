@@ -39,22 +39,29 @@ const PHONE = /(?<![\p{L}\p{N}+])(?:(?:\+|00)\s?33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-
 // handled by the 2+3 split), commune, order, key — optionally separated by spaces, dots or dashes.
 const NIR = /(?<![\p{L}\p{N}])([1-478])[\s.-]?(\d{2})[\s.-]?(\d{2})[\s.-]?(\d{2}|2[ABab])[\s.-]?(\d{3})[\s.-]?(\d{3})[\s.-]?(\d{2})(?![\p{L}\p{N}])/gu;
 
-const VOIES = [
-  'rue', 'ruelle', 'avenue', 'av\\.?', 'ave\\.?', 'boulevard', 'bd\\.?', 'bvd\\.?', 'chemin', 'ch\\.?', 'allée', 'allee', 'impasse', 'imp\\.?',
-  'place', 'pl\\.?', 'route', 'rte\\.?', 'quai', 'cours', 'square', 'passage', 'résidence', 'residence', 'hameau', 'lieu-dit', 'lieudit',
-  'chaussée', 'faubourg', 'fbg\\.?', 'rond-point', 'sentier', 'voie', 'cité', 'cite', 'lotissement', 'lot\\.?', 'esplanade', 'promenade',
-  'montée', 'traverse', 'venelle', 'mail', 'parvis', 'clos', 'domaine', 'villa', 'hlm', 'zac', 'za', 'zi',
+/** Voie types that only name streets: the street's name may be written in lower case ("12 rue des lilas"). */
+const STREET_VOIES = [
+  'rue', 'ruelle', 'avenue', 'boulevard', 'bd\\.?', 'bvd\\.?', 'chemin', 'allée', 'allee', 'impasse', 'route', 'rte\\.?', 'quai',
+  'lieu-dit', 'lieudit', 'chaussée', 'faubourg', 'fbg\\.?', 'rond-point', 'sentier', 'esplanade', 'promenade', 'montée', 'traverse', 'venelle',
+];
+/** Words that are voie types but also common words ("30 cours de sport"): the name must be capitalised. */
+const OTHER_VOIES = [
+  'av\\.?', 'ave\\.?', 'ch\\.?', 'imp\\.?', 'place', 'pl\\.?', 'cours', 'square', 'passage', 'résidence', 'residence', 'hameau', 'voie',
+  'cité', 'cite', 'lotissement', 'lot\\.?', 'mail', 'parvis', 'clos', 'domaine', 'villa', 'hlm', 'zac', 'za', 'zi',
 ];
 /** a particle inside a street or town name, with what follows it: "de ", "des ", "l’", "d'" */
 const PART = "(?:(?:de|du|des|la|le|les|aux|au|en|sur|sous|lès|les)\\s+|[ldLD]['’]\\s*)";
-const NAME_WORD = "(?:\\p{Lu}[\\p{L}'’.]*|\\d{1,4}(?:er)?)";
+const NAME_WORD = "(?:\\p{Lu}[\\p{L}'’.]*|\\d{1,4}(?:er)?(?!\\d))";
 const ANY_WORD = "[\\p{L}][\\p{L}'’]*";
 const TOWN_WORD = "\\p{Lu}[\\p{L}'’]*";
+/** "rue" → "rue|Rue|RUE": voie types in any usual case (the regexp itself is case-sensitive for names). */
+const cased = (list: string[]) => list.flatMap((w) => [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()]).join('|');
 // number (with bis/ter…), voie type, name: particles, one word of any case, then capitalised words
 // (possibly after particles or hyphens); then optionally ", 12000 Rodez" (postcode and town).
 const ADDRESS = new RegExp(
-  `(?<![\\p{L}\\p{N}])\\d{1,4}(?:\\s?(?:bis|ter|quater|[a-dA-D])(?![\\p{L}]))?,?\\s+(?:${VOIES.join('|')})(?![\\p{L}])` +
-  `\\s+(?:${PART})*(?:${ANY_WORD}|\\d{1,4})` +
+  `(?<![\\p{L}\\p{N}])\\d{1,4}(?:\\s?(?:bis|ter|quater|[a-dA-D])(?![\\p{L}]))?,?\\s+` +
+  `(?:(?:${cased(STREET_VOIES)})(?![\\p{L}])\\s+(?:${PART})*(?:${ANY_WORD}|\\d{1,4}(?!\\d))` +
+  `|(?:${cased([...STREET_VOIES, ...OTHER_VOIES])})(?![\\p{L}])\\s+(?:${PART})*${NAME_WORD})` +
   `(?:(?:\\s+|-)(?:${PART})*${NAME_WORD})*` +
   `(?:,?\\s+\\d{5}(?:\\s+${TOWN_WORD}(?:(?:\\s+|-)(?:${PART})*${TOWN_WORD})*)?)?`,
   'gu',
@@ -119,7 +126,7 @@ function nameMatches(text: string): MaskedSpan[] {
       if (ROLES.has(w.toLowerCase())) break;
       kept.push(w);
     }
-    while (kept.length > 0 && /^(?:de|du|des|d['’]|le|la|van|von|di|da)$/.test(kept[kept.length - 1]!)) kept.pop();
+    while (kept.length > 0 && /^(?:de|du|des|d['’]|le|la|van|von|di|da)$/i.test(kept[kept.length - 1]!)) kept.pop();
     if (kept.length === 0) continue;
     const start = m.index! + m[0].length - m[2]!.length;
     const end = findEnd(text, start, kept);
