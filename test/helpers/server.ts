@@ -49,12 +49,12 @@ export class Client {
     return this;
   }
 
-  async request(o: InjectOptions & { method: string; url: string }): Promise<LightMyRequestResponse> {
+  async request(o: Omit<InjectOptions, 'method'> & { method: string; url: string }): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { ...(o.headers as Record<string, string> | undefined) };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (o.method !== 'GET' && this.csrf && headers['x-csrf-token'] === undefined) headers['x-csrf-token'] = this.csrf;
     if (o.method !== 'GET' && headers.origin === undefined) headers.origin = 'http://localhost:80';
-    const res = await this.app.inject({ ...o, headers, remoteAddress: this.ip });
+    const res = await this.app.inject({ ...o, method: o.method as 'GET', headers, remoteAddress: this.ip });
     for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
       if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
