@@ -5,23 +5,13 @@ import { test } from 'node:test';
 import { listParsers } from '../src/ingest/parsers/index.ts';
 import { readText } from '../src/ingest/readers/text.ts';
 import { ImportError } from '../src/ingest/types.ts';
+import { mulberry32 as prng } from '../src/analysis/random.ts';
 
 const CORPUS = new URL('../../shared/corpus/', import.meta.url).pathname;
 const FILES = ['cnr-sante-nouvelle-aquitaine-ateliers.txt', 'cnr-sante-lot-synthese-restitution.txt',
   'cnr-sante-occitanie-synthese-restitution.txt', 'sts-lot-2023-2028.txt', 'sts-lozere-2023-2028.md'];
 const MUTANTS_PER_FILE = Number(process.env.FUZZ_MUTANTS ?? 600);
 
-/** mulberry32: small seeded PRNG so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GARBAGE = ['\u0000', '\uFFFD', '\uF0B7', '\uF0E0', 'Thématique 9 :', 'Total', 'NC', '2.9.9 ', 'Lieu :', 'Jour : 31/02/22',
   '"', '’', ' ', '\t', '\r', '99999999999999999999', '<script>', '😀', 'Participants', 'Synthèse départementale', '- '];

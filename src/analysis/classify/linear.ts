@@ -1,16 +1,7 @@
 import type { SparseVector } from '../text/index.ts';
 
-/** Small deterministic PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../random.ts';
+import { mulberry32 } from '../random.ts';
 
 export function shuffledIndices(n: number, rnd: () => number): Uint32Array {
   const a = new Uint32Array(n);

@@ -5,17 +5,9 @@
  */
 import type { CsrMatrix } from './matrix.ts';
 
-/** mulberry32: small, fast, seedable PRNG in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../random.ts';
+
+export { prng };
 
 /** A seed derived from a seed and labels (FNV-1a mix): independent streams per theme / group / run. */
 export function deriveSeed(seed: number, ...parts: (string | number)[]): number {
