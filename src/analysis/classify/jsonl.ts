@@ -17,7 +17,8 @@ export interface InputRow { id: string; text: string }
 export interface TrainingRow extends InputRow { labels: string[] }
 export interface OutputRow { id: string; labels: { label: string; p: number }[]; explanation: Prediction['explanation'] }
 
-function* jsonObjects(content: string, file: string): Generator<{ line: number; row: Record<string, unknown> }> {
+/** The JSON objects of a JSON Lines text, with their 1-based line numbers; blank lines skipped, BOM accepted. */
+export function* jsonObjects(content: string, file: string): Generator<{ line: number; row: Record<string, unknown> }> {
   const lines = content.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const raw = (lines[i] as string).replace(/^\uFEFF/, '');
@@ -29,7 +30,8 @@ function* jsonObjects(content: string, file: string): Generator<{ line: number; 
   }
 }
 
-function idAndText(row: Record<string, unknown>, file: string, line: number, seen: Set<string>): InputRow {
+/** Checks a row's `id` (unique, string or number) and `text`. */
+export function idAndText(row: Record<string, unknown>, file: string, line: number, seen: Set<string>): InputRow {
   const id = row.id;
   if (!(typeof id === 'string' && id.length > 0) && !(typeof id === 'number' && Number.isFinite(id))) {
     throw new JsonlError(file, line, '"id" must be a non-empty string (or a number)');

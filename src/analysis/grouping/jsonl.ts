@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { JsonlError } from '../classify/jsonl.ts';
+import { idAndText, jsonObjects, JsonlError } from '../classify/jsonl.ts';
 import { groupContributions, groupsOutput, type GroupInput, type GroupOptions, type GroupingModel, type GroupOutput } from './model.ts';
 
 /**
@@ -8,25 +8,12 @@ import { groupContributions, groupsOutput, type GroupInput, type GroupOptions, t
  * accepted; a bad row throws a JsonlError naming the file and the 1-based line number.
  */
 export function parseGroupInput(content: string, file = 'input'): GroupInput[] {
-  const lines = content.split(/\r?\n/);
   const seen = new Set<string>();
   const out: GroupInput[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const raw = (lines[i] as string).replace(/^\uFEFF/, '');
-    if (raw.trim() === '') continue;
-    let v: unknown;
-    try { v = JSON.parse(raw); } catch (e) { throw new JsonlError(file, i + 1, `invalid JSON (${(e as Error).message})`); }
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new JsonlError(file, i + 1, 'each line must be a JSON object');
-    const row = v as Record<string, unknown>;
-    const id = row.id;
-    if (!(typeof id === 'string' && id.length > 0) && !(typeof id === 'number' && Number.isFinite(id))) throw new JsonlError(file, i + 1, '"id" must be a non-empty string (or a number)');
-    const sid = String(id);
-    if (seen.has(sid)) throw new JsonlError(file, i + 1, `duplicate id "${sid}"`);
-    seen.add(sid);
-    if (typeof row.text !== 'string') throw new JsonlError(file, i + 1, '"text" must be a string');
-    const item: GroupInput = { id: sid, text: row.text };
+  for (const { line, row } of jsonObjects(content, file)) {
+    const item: GroupInput = idAndText(row, file, line, seen);
     if (row.theme !== undefined && row.theme !== null) {
-      if (typeof row.theme !== 'string' && typeof row.theme !== 'number') throw new JsonlError(file, i + 1, '"theme" must be a string or a number');
+      if (typeof row.theme !== 'string' && typeof row.theme !== 'number') throw new JsonlError(file, line, '"theme" must be a string or a number');
       item.theme = String(row.theme);
     }
     out.push(item);
