@@ -109,7 +109,6 @@ function Layout() {
         id="pied-de-page"
         accessibility="partially compliant"
         contentDescription="Fabrique est une plateforme libre qui outille la démocratie sanitaire territoriale : consultations, analyse des contributions et synthèses de restitution vérifiables."
-        bottomItems={[{ text: 'Code source (licence EUPL-1.2)', linkProps: { href: '/a-propos' } }]}
         accessibilityLinkProps={{ href: '/accessibilite' }}
         termsLinkProps={{ href: '/mentions-legales' }}
       />

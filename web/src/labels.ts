@@ -61,3 +61,13 @@ export function formatPeriod(start: string | null, end: string | null): string {
 }
 
 export const nf = new Intl.NumberFormat('fr-FR');
+
+/** Short college names for table headers (the full name is in the header's title). */
+export const COLLEGE_SHORT: Record<string, string> = {
+  elus: 'Élus',
+  institutionnels: 'Institution­nels',
+  professionnels: 'Profession­nels de santé',
+  associations: 'Associations',
+  usagers: 'Usagers',
+  autres: 'Autres',
+};

@@ -9,9 +9,23 @@ function notify(): void {
   for (const l of listeners) l();
 }
 
-if (typeof window !== 'undefined') window.addEventListener('popstate', notify);
+if (typeof window !== 'undefined') window.addEventListener('popstate', () => { focusPending = true; notify(); });
+
+let focusPending = false;
+
+/** True once after a client-side navigation: the new page then moves focus to its heading. */
+export function takeFocusRequest(): boolean {
+  const v = focusPending;
+  focusPending = false;
+  return v;
+}
 
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  const newPath = new URL(to, location.href).pathname;
+  if (newPath !== location.pathname) {
+    focusPending = !opts.replace;
+    window.scrollTo(0, 0);
+  }
   if (opts.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   notify();

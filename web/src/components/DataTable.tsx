@@ -11,7 +11,7 @@ export function DataTable({ caption, headers, rows, hideCaption = false, classNa
   return (
     <div className={`fr-table fr-table--bordered ${className}`}>
       <div className="fr-table__wrapper">
-        <div className="fr-table__container">
+        <div className="fr-table__container" tabIndex={0} role="region" aria-label={`${caption} (zone défilante)`}>
           <div className="fr-table__content">
             <table>
               <caption className={hideCaption ? 'fr-sr-only' : undefined}>{caption}</caption>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
-import { usePageTitle } from '../router.tsx';
+import { takeFocusRequest, usePageTitle } from '../router.tsx';
 
 export interface Crumb { label: string; href: string }
 
@@ -10,8 +10,7 @@ export function Page({ title, crumbs = [], children, lead }: { title: string; cr
   usePageTitle(title);
   const h1 = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    if (document.body.dataset.navigated === '1') h1.current?.focus();
-    document.body.dataset.navigated = '1';
+    if (takeFocusRequest()) h1.current?.focus();
   }, [title]);
   return (
     <div className="fr-container fr-pb-6w">

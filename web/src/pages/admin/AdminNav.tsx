@@ -12,7 +12,7 @@ const TABS: [string, string][] = [
 export function AdminNav({ slug, current }: { slug: string; current: string }) {
   return (
     <nav className="fr-mb-4w admin-nav" aria-label="Étapes de la consultation">
-      <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
+      <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-md fr-btns-group--sm">
         {TABS.map(([suffix, label]) => (
           <li key={suffix}>
             <Link

@@ -142,7 +142,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
             </Select>
           </div>
           <div className="fr-col-12 fr-col-md-6">
-            <ul className="fr-btns-group fr-btns-group--inline-sm">
+            <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm">
               <li>
                 <Button iconId="fr-icon-refresh-line" disabled={busy !== null}
                   onClick={() => void run('analyze', () => post<{ grouping: { groups: number; subIdeas: number; contributions: number } }>(`/admin/consultations/${encodeURIComponent(slug)}/analyze`, {}),
@@ -192,7 +192,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
               </Select>
             </div>
             <div className="fr-col-12 fr-col-md-4">
-              <ul className="fr-btns-group fr-btns-group--inline-sm">
+              <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm">
                 <li><Button onClick={() => { const to = targetsOfGrab[grab.target]; setGrab(null); if (to) void move(grab.contribution, grab.from, to.g.id); }}>Déplacer</Button></li>
                 <li><Button priority="tertiary" onClick={() => { setGrab(null); announce('Déplacement annulé.'); }}>Annuler</Button></li>
               </ul>
@@ -215,6 +215,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
             data-group={g.id}>
             <GroupCard
               g={g} depth={depth} texts={texts} themeLabel={themeLabel}
+              total={g.size + (depth ? 0 : items.filter((x) => x.parent === g.id).reduce((n, x) => n + x.size, 0))}
               selectedForMerge={mergeSel.includes(g.id)}
               toggleMerge={(on) => setMergeSel((s) => (on ? [...s, g.id] : s.filter((x) => x !== g.id)))}
               rename={(l) => run('rename', () => post(`/admin/groups/${encodeURIComponent(g.id)}/rename`, { label: l }), () => `Groupe renommé : ${l}.`)}
@@ -231,8 +232,8 @@ export function AnalysisPage({ slug }: { slug: string }) {
   );
 }
 
-function GroupCard({ g, depth, texts, themeLabel, selectedForMerge, toggleMerge, rename, split, grab, toggleGrab, grabKeys, setTheme, themes }: {
-  g: IdeaGroupView; depth: number; texts: Map<string, ModerationItem>; themeLabel: (c: string) => string;
+function GroupCard({ g, depth, total, texts, themeLabel, selectedForMerge, toggleMerge, rename, split, grab, toggleGrab, grabKeys, setTheme, themes }: {
+  g: IdeaGroupView; depth: number; total: number; texts: Map<string, ModerationItem>; themeLabel: (c: string) => string;
   selectedForMerge: boolean; toggleMerge: (on: boolean) => void;
   rename: (l: string) => Promise<void>; split: (members: string[]) => Promise<void>;
   grab: Grab | null; toggleGrab: (c: string, from: string) => void;
@@ -243,23 +244,25 @@ function GroupCard({ g, depth, texts, themeLabel, selectedForMerge, toggleMerge,
   const [renaming, setRenaming] = useState(false);
   const [newLabel, setNewLabel] = useState(g.label);
   const [splitSel, setSplitSel] = useState<string[]>([]);
-  const [open, setOpen] = useState(depth === 0 && g.members.length <= 8);
+  const [open, setOpen] = useState(g.members.length > 0 && g.members.length <= 8);
   const H = depth ? 'h3' : 'h2';
   const hid = `g-${g.id}-h`;
   return (
     <>
       <div className="group-card__head">
         <H id={hid} className="fr-h6 fr-mb-1w">
-          {depth ? 'Sous-idée : ' : ''}{g.label} <span className="fr-text--sm group-size">({g.size} contribution{g.size > 1 ? 's' : ''}{g.labelByHuman ? ', intitulé revu' : ''})</span>
+          {depth ? 'Sous-idée : ' : ''}{g.label} <span className="fr-text--sm group-size">({total} contribution{total > 1 ? 's' : ''}{total !== g.size ? ` dont ${g.size} hors sous-idées` : ''}{g.labelByHuman ? ', intitulé revu' : ''})</span>
         </H>
         <div className="fr-checkbox-group fr-checkbox-group--sm">
           <input type="checkbox" id={`merge-${g.id}`} checked={selectedForMerge} onChange={(e) => toggleMerge(e.target.checked)} />
           <label className="fr-label" htmlFor={`merge-${g.id}`}>Sélectionner pour la fusion<span className="fr-sr-only"> : {g.label}</span></label>
         </div>
       </div>
-      <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-mb-0">
+      <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm fr-btns-group--sm fr-mb-0">
         <li><Button size="small" priority="tertiary" iconId="fr-icon-edit-line" onClick={() => setRenaming(!renaming)} nativeButtonProps={{ 'aria-expanded': renaming, 'aria-describedby': hid }}>Renommer</Button></li>
-        <li><Button size="small" priority="tertiary" onClick={() => setOpen(!open)} nativeButtonProps={{ 'aria-expanded': open, 'aria-describedby': hid }}>{open ? 'Masquer les contributions' : `Afficher les ${g.members.length} contributions`}</Button></li>
+{g.members.length ? (
+        <li><Button size="small" priority="tertiary" onClick={() => setOpen(!open)} nativeButtonProps={{ 'aria-expanded': open, 'aria-describedby': hid }}>{open ? 'Masquer les contributions' : `Afficher ${g.members.length > 1 ? `les ${g.members.length} contributions` : 'la contribution'}`}</Button></li>
+        ) : null}
         {splitSel.length ? (
           <li><Button size="small" priority="secondary" iconId="fr-icon-scissors-line" onClick={() => void split(splitSel).then(() => setSplitSel([]))} nativeButtonProps={{ 'aria-describedby': hid }}>Scinder : nouveau groupe avec {splitSel.length} contribution{splitSel.length > 1 ? 's' : ''}</Button></li>
         ) : null}

@@ -144,7 +144,7 @@ export function ConsultationEditPage({ slug }: { slug?: string }) {
           </fieldset>
         ))}
         {analyst ? (
-          <ul className="fr-btns-group fr-btns-group--inline-sm">
+          <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm">
             <li>
               <Button type="button" priority="secondary" iconId="fr-icon-add-line"
                 onClick={() => set('themes', [...form.themes, { code: '', label: '', keywords: [], local: true }])}>
@@ -235,7 +235,7 @@ function Meetings({ slug, meetings, reload }: { slug: string; meetings: Meeting[
             <Input label="Horaires" hintText="Ex. 18h-20h30" nativeInputProps={{ name: 'meetingTime', value: form.time, onChange: (e) => set('time', e.target.value) }} />
           </div>
         </div>
-        <ul className="fr-btns-group fr-btns-group--inline-sm">
+        <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm">
           <li><Button type="submit">{editing ? 'Enregistrer la réunion' : 'Ajouter la réunion'}</Button></li>
           {editing ? <li><Button type="button" priority="secondary" onClick={() => { setEditing(null); setForm(EMPTY_MEETING); }}>Annuler</Button></li> : null}
         </ul>

@@ -111,7 +111,7 @@ function ModerationCard({ item, themeLabel, act }: {
         </div>
       </div>
       {item.reason ? <p className="fr-text--sm">Motif : {item.reason}</p> : null}
-      <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+      <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm fr-btns-group--sm">
         {item.status !== 'published' ? (
           <li><Button size="small" iconId="fr-icon-check-line" onClick={() => void act(item, 'publish')} nativeButtonProps={{ 'aria-describedby': `${hid}-h` }}>Publier</Button></li>
         ) : null}

@@ -169,7 +169,7 @@ export function SynthesisPage({ slug }: { slug: string }) {
         {doc ? (
           <>
             <p className="fr-text--sm">Dernière génération : {new Date(doc.generatedAt).toLocaleString('fr-FR')}.</p>
-            <ul className="fr-btns-group fr-btns-group--inline-sm">
+            <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm">
               {FORMATS.map(([f, l]) => (
                 <li key={f}>
                   <a className="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" href={`/api${base}?format=${f}&${params}`} download>

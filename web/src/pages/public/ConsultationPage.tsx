@@ -3,7 +3,7 @@ import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
-import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS, STATUS_LABELS, formatDate, formatPeriod, nf } from '../../labels.ts';
+import { COLLEGES, COLLEGE_SHORT, MEETING_KIND_LABELS, STATUS_LABELS, formatDate, formatPeriod, nf } from '../../labels.ts';
 import type { ConsultationDetail, Meeting } from '../../types.ts';
 
 const NC = 'non communiqué';
@@ -28,7 +28,7 @@ export function ConsultationNav({ slug, current, open }: { slug: string; current
   ];
   return (
     <nav className="fr-mb-4w" aria-label="Pages de la consultation">
-      <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
+      <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-md fr-btns-group--sm">
         {links.map(([suffix, label]) => (
           <li key={suffix}>
             <Link
@@ -76,10 +76,9 @@ export function ConsultationPage({ slug }: { slug: string }) {
         <>
           <DataTable
             caption="Réunions : lieu, date et participants par collège"
-            headers={['Réunion', 'Lieu', 'Date', ...COLLEGES.map((k) => COLLEGE_LABELS[k]), 'Total']}
+            headers={['Réunion et lieu', 'Date', ...COLLEGES.map((k) => COLLEGE_SHORT[k]), 'Total']}
             rows={c.meetings.map((m) => [
-              <>{m.title}<br /><span className="fr-text--xs">{MEETING_KIND_LABELS[m.kind] ?? m.kind}</span></>,
-              m.place ?? NC,
+              <>{m.title} <span className="fr-text--xs meeting-kind">({MEETING_KIND_LABELS[m.kind] ?? m.kind})</span><br /><span className="fr-text--sm meeting-place">{m.place ?? `lieu ${NC}`}</span></>,
               meetingDate(m),
               ...COLLEGES.map((k) => <span className={m.participants[k] === null ? 'nc' : undefined}>{count(m.participants[k])}</span>),
               <span className={m.participants.total === null ? 'nc' : undefined}>{count(m.participants.total)}</span>,

@@ -81,7 +81,7 @@ export function ContributionsPage({ slug }: { slug: string }) {
             </Select>
           </div>
         </div>
-        <ul className="fr-btns-group fr-btns-group--inline-sm fr-mt-2w">
+        <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm fr-mt-2w">
           <li><Button type="submit" iconId="fr-icon-search-line">Rechercher</Button></li>
           {filterKey ? (
             <li><Button type="button" priority="tertiary" onClick={() => navigate(path)}>Effacer les filtres</Button></li>
