@@ -100,6 +100,14 @@ describe('fabrique CLI on the demo consultation', () => {
     }, /colonne/],
     ['a 100 MB file', () => { const p = join(dir, 'enorme.csv'); writeFileSync(p, 'texte\n'); truncateSync(p, 100 * 1024 * 1024); return p; }, /limite/],
     ['a missing file', () => join(dir, 'absent.csv'), /introuvable/],
+    ['a truncated PDF', () => {
+      const p = join(dir, 'coupe.pdf');
+      writeFileSync(p, readFileSync(join(ROOT, 'demo/ateliers/atelier-espalion.pdf')).subarray(0, 1500));
+      return p;
+    }, /PDF/],
+    ['a .docx that is not a zip', () => { const p = join(dir, 'faux.docx'); writeFileSync(p, 'ceci n’est pas un document Word'); return p; }, /docx|DOCX|Word|zip/i],
+    ['a 200 MB PDF', () => { const p = join(dir, 'enorme.pdf'); writeFileSync(p, '%PDF-1.7\n'); truncateSync(p, 200 * 1024 * 1024); return p; }, /limite/],
+    ['a text of no known shape', () => { const p = join(dir, 'recette.txt'); writeFileSync(p, 'Recette de la fouace\nFarine, beurre, sucre.\n'); return p; }, /non reconnue/],
   ];
   for (const [what, make, message] of badInputs) {
     test(`${what}: one-line error, non-zero exit, database unchanged`, async () => {
