@@ -6,6 +6,9 @@
 import type { Store } from '../store/store.ts';
 import { addContributionsWithOriginals, type NewPrivateContribution } from '../store/moderation.ts';
 
+/** Submissions are recorded in the audit log like every other change (anonymous actor). */
+const AUDIT = { actor: 'visiteur', action: 'contribution.submit' };
+
 interface Pending { consultation: string; item: NewPrivateContribution; resolve: () => void; reject: (e: unknown) => void }
 
 export class FormQueue {
@@ -29,11 +32,11 @@ export class FormQueue {
         for (const p of batch) byConsultation.set(p.consultation, [...(byConsultation.get(p.consultation) ?? []), p]);
         for (const [consultation, list] of byConsultation) {
           try {
-            await addContributionsWithOriginals(this.store, consultation, list.map((p) => p.item));
+            await addContributionsWithOriginals(this.store, consultation, list.map((p) => p.item), AUDIT);
             for (const p of list) p.resolve();
           } catch {
             for (const p of list) {
-              try { await addContributionsWithOriginals(this.store, consultation, [p.item]); p.resolve(); } catch (e) { p.reject(e); }
+              try { await addContributionsWithOriginals(this.store, consultation, [p.item], AUDIT); p.resolve(); } catch (e) { p.reject(e); }
             }
           }
         }

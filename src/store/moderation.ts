@@ -34,9 +34,13 @@ export async function addContributionsWithOriginals(store: Store, consultation: 
       .map((i) => ({ contribution_id: i.contribution.id, original_text: i.original!, masked_json: JSON.stringify(i.masked ?? []) }));
     for (let k = 0; k < rows.length; k += 200) await db.insertInto('contribution_private').values(rows.slice(k, k + 200)).execute();
     if (audit) {
-      for (const i of items) {
-        await recordAudit(db, { actor: audit.actor, action: audit.action, consultation, targetType: 'contribution', targetId: i.contribution.id, after: { text: i.contribution.text, kind: i.contribution.kind ?? null, themes: i.contribution.themes.map((t) => t.theme) } });
-      }
+      const at = new Date().toISOString();
+      const entries = items.map((i) => ({
+        at, actor: audit.actor, action: audit.action, consultation, target_type: 'contribution', target_id: i.contribution.id, before_json: null,
+        after_json: JSON.stringify({ text: i.contribution.text, kind: i.contribution.kind ?? null, themes: i.contribution.themes.map((t) => t.theme) }),
+        undone_at: null,
+      }));
+      for (let k = 0; k < entries.length; k += 200) await db.insertInto('audit_log').values(entries.slice(k, k + 200)).execute();
     }
   });
 }
@@ -111,6 +115,26 @@ export async function replaceContributionThemes(store: Store, id: string, assign
       await recordAudit(trx, { actor: audit.actor, action: audit.action, consultation: c.consultation, targetType: 'contribution', targetId: id, before, after });
     }
     return { before, after };
+  });
+}
+
+/**
+ * Undoes a recorded theme decision: the contribution's assignments go back to what they were,
+ * provided they are still as the decision left them (otherwise `conflict`). One transaction.
+ */
+export async function undoThemeChange(store: Store, entry: { id: number; consultation: string | null; targetId: string; before: unknown; after: unknown }, actor: string):
+  Promise<'undone' | 'conflict'> {
+  const key = (rows: ThemeRowJson[]) => JSON.stringify([...rows].sort((x, y) => x.theme.localeCompare(y.theme)).map((x) => [x.theme, x.assigned_by, x.provenance_json]));
+  return appDb(store).transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('contribution_themes').select(['theme', 'assigned_by', 'provenance_json'])
+      .where('contribution_id', '=', entry.targetId).execute();
+    if (key(current) !== key(entry.after as ThemeRowJson[])) return 'conflict' as const;
+    await trx.deleteFrom('contribution_themes').where('contribution_id', '=', entry.targetId).execute();
+    for (const a of entry.before as ThemeRowJson[]) await trx.insertInto('contribution_themes').values({ contribution_id: entry.targetId, ...a }).execute();
+    const at = new Date().toISOString();
+    await trx.updateTable('audit_log').set({ undone_at: at }).where('id', '=', entry.id).execute();
+    await recordAudit(trx, { actor, action: 'undo', consultation: entry.consultation, targetType: 'audit', targetId: String(entry.id), at, before: entry.after, after: entry.before });
+    return 'undone' as const;
   });
 }
 

@@ -6,9 +6,9 @@ import { analyzeConsultation } from '../../analysis/pipeline.ts';
 import type { Provenance } from '../../domain/contribution.ts';
 import type { IdeaGroup } from '../../domain/ideas.ts';
 import { appDb } from '../../store/accounts.ts';
-import { lastUndoable, markUndone, recordAudit } from '../../store/audit.ts';
+import { lastUndoable, recordAudit } from '../../store/audit.ts';
 import { changeGroups, undoGroupChange } from '../../store/idea-groups.ts';
-import { replaceContributionThemes, type ThemeRowJson } from '../../store/moderation.ts';
+import { undoThemeChange } from '../../store/moderation.ts';
 import type { AppContext } from '../app.ts';
 import { badRequest, conflict, HttpError, notFound } from '../errors.ts';
 import { errors, IdeaGroupView, IdParams, SlugParams } from '../schemas.ts';
@@ -233,13 +233,8 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
       const outcome = await locked(entry.consultation ?? '', () => undoGroupChange(store, entry, user.email));
       if (outcome === 'conflict') throw conflict('Impossible d’annuler : les groupes concernés ont été modifiés depuis (par vous ou un autre utilisateur).');
     } else {
-      const current = await store.db.selectFrom('contribution_themes').select(['theme', 'assigned_by', 'provenance_json'])
-        .where('contribution_id', '=', entry.targetId).orderBy('theme').execute();
-      const key = (rows: ThemeRowJson[]) => JSON.stringify([...rows].sort((x, y) => x.theme.localeCompare(y.theme)).map((x) => [x.theme, x.assigned_by, x.provenance_json]));
-      if (key(current) !== key(entry.after as ThemeRowJson[])) throw conflict('Impossible d’annuler : les thèmes de cette contribution ont été modifiés depuis.');
-      await replaceContributionThemes(store, entry.targetId, entry.before as ThemeRowJson[], null);
-      await markUndone(appDb(store), entry.id);
-      await recordAudit(appDb(store), { actor: user.email, action: 'undo', consultation: entry.consultation, targetType: 'audit', targetId: String(entry.id), before: entry.after, after: entry.before });
+      const outcome = await undoThemeChange(store, entry, user.email);
+      if (outcome === 'conflict') throw conflict('Impossible d’annuler : les thèmes de cette contribution ont été modifiés depuis.');
     }
     return { undone: { id: entry.id, action: entry.action, target: entry.targetId } };
   });

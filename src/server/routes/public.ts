@@ -110,6 +110,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.post('/consultations/:slug/suggest-theme', {
+    config: { rateLimit: { max: Math.max(120, ctx.options.formRateLimit), timeWindow: 60_000, groupId: 'suggestion' } },
     schema: {
       tags, summary: 'Suggère des thèmes pour un texte', params: SlugParams,
       body: z.object({ text: z.string().trim().min(1).max(5000) }),
