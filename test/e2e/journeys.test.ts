@@ -177,10 +177,23 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       const source = page.locator('.group-card', { has: page.locator('.member') }).first();
       const member = source.locator('.member').first();
       const moved = await member.getAttribute('data-contribution');
-      const target = page.locator('.group-card').nth(1);
+      const sourceId = await source.getAttribute('data-group');
+      const target = page.locator(`.group-card:not([data-group="${sourceId}"])`).last();
       const targetId = await target.getAttribute('data-group');
-      await member.dragTo(target);
-      await page.locator('#analyse-annonce', { hasText: 'Contribution déplacée' }).waitFor();
+      const announced = page.locator('#analyse-annonce', { hasText: /Contribution déplacée|Échec/ });
+      await member.scrollIntoViewIfNeeded();
+      await member.dragTo(target.locator('h2, h3').first(), { sourcePosition: { x: 20, y: 4 } });
+      if (!(await announced.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
+        // playwright's native drag does not start an HTML drag with Debian's Chromium here: dispatch the
+        // same drag events (dragstart on the contribution, dragover and drop on the group) instead
+        console.log('# glisser-déposer natif non déclenché : événements dragstart/dragover/drop envoyés');
+        const dt = await page.evaluateHandle('new DataTransfer()');
+        await member.dispatchEvent('dragstart', { dataTransfer: dt });
+        await target.dispatchEvent('dragover', { dataTransfer: dt });
+        await target.dispatchEvent('drop', { dataTransfer: dt });
+        await announced.waitFor();
+      }
+      assert.match(await announced.innerText(), /Contribution déplacée/);
       const groups = await page.request.get(`${base}/api/admin/consultations/${SLUG}/groups?theme=1`);
       const body = (await groups.json()) as { items: { id: string; members: string[] }[] };
       assert.ok(body.items.find((g) => g.id === targetId)?.members.includes(moved!), 'la contribution est dans le groupe cible');
