@@ -101,4 +101,4 @@ export interface ImportResult {
   warnings: ImportWarning[];
 }
 
-export interface Verification { ok: boolean; failures: { path: string; message: string }[]; checked: number }
+export interface Verification { ok: boolean; failures: { path: string; message: string }[]; checked: { figures: number; quotes: number } }

@@ -107,7 +107,7 @@ function ModerationCard({ item, themeLabel, act }: {
         </div>
         <div className="fr-col-12 fr-col-md-6">
           <h3 className="fr-text--sm fr-mb-1w">Texte d’origine {item.masked.length ? `(${item.masked.length} passage${item.masked.length > 1 ? 's' : ''} masqué${item.masked.length > 1 ? 's' : ''})` : '(rien de masqué)'}</h3>
-          {item.original !== undefined ? <p className="contribution__text original">{withMarks(item.original, item.masked)}</p> : <p className="fr-text--sm">Non visible avec votre rôle.</p>}
+          {item.original !== undefined ? <p className="contribution__text original">{withMarks(item.original, item.masked)}</p> : <p className="fr-text--sm">{item.masked.length ? 'Non visible avec votre rôle.' : 'Identique au texte public.'}</p>}
         </div>
       </div>
       {item.reason ? <p className="fr-text--sm">Motif : {item.reason}</p> : null}

@@ -74,7 +74,7 @@ export function SynthesisPage({ slug }: { slug: string }) {
     try {
       const r = await post<{ id: string; verification: Verification; notices: string[] }>(base, scope);
       setResult(r);
-      announce(r.verification.ok ? `Synthèse générée et vérifiée : ${r.verification.checked} éléments contrôlés, aucune erreur.` : `Synthèse générée : ${r.verification.failures.length} erreurs de vérification.`);
+      announce(r.verification.ok ? `Synthèse générée et vérifiée : ${r.verification.checked.figures} chiffres et ${r.verification.checked.quotes} citations contrôlés, aucune erreur.` : `Synthèse générée : ${r.verification.failures.length} erreurs de vérification.`);
       await loadDoc();
     } catch (e) {
       setError(errorMessage(e));
@@ -139,7 +139,7 @@ export function SynthesisPage({ slug }: { slug: string }) {
       <ErrorAlert message={error} title="Action impossible" />
       {result ? (
         result.verification.ok ? (
-          <Alert severity="success" className="fr-mb-3w" title="Vérification réussie" description={`${nf.format(result.verification.checked)} éléments contrôlés (chiffres, citations, sources) : aucune erreur.`} />
+          <Alert severity="success" className="fr-mb-3w" title="Vérification réussie" description={`${nf.format(result.verification.checked.figures)} chiffres et ${nf.format(result.verification.checked.quotes)} citations recalculés et retrouvés dans leurs sources : aucune erreur.`} />
         ) : (
           <div className="fr-mb-4w">
             <Alert severity="error" title={`${result.verification.failures.length} erreur${result.verification.failures.length > 1 ? 's' : ''} de vérification`} description="Corrigez les données (import, modération, groupes) puis régénérez." />

@@ -16,7 +16,7 @@ export function StatsPage({ slug }: { slug: string }) {
   const stats = useApi<Stats>(`/consultations/${encodeURIComponent(slug)}/stats`);
   const c = cons.data;
   const s = stats.data;
-  const unknown = (k: string) => k === '' || k === 'null' || k === 'none' || k === 'undefined';
+  const unknown = (k: string) => k === '' || k.startsWith('(non') || k === 'null' || k === 'none' || k === 'undefined';
   const theme = (k: string) => (unknown(k) ? 'Sans thème' : c?.themes.find((t) => t.code === k)?.label ?? k);
   const meeting = (k: string) => (unknown(k) ? 'Hors réunion (en ligne, courrier…)' : c?.meetings.find((m) => m.id === k)?.title ?? k);
   return (
