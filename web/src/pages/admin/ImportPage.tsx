@@ -82,7 +82,7 @@ export function ImportPage({ slug }: { slug: string }) {
             <Input label="Feuille (XLSX, facultatif)" nativeInputProps={{ name: 'sheet', value: sheet, onChange: (e) => setSheet(e.target.value) }} />
           </div>
         </div>
-        <Button type="submit" disabled={progress !== null} iconId="fr-icon-upload-line">Importer</Button>
+        <Button type="submit" className="fr-mt-2w" disabled={progress !== null} iconId="fr-icon-upload-line">Importer</Button>
         {progress !== null ? (
           <div className="fr-mt-3w">
             <label htmlFor="import-progression" className="fr-label">Envoi du fichier : {pct} %{pct === 100 ? ' — lecture et vérification par le serveur…' : ''}</label>
