@@ -123,6 +123,9 @@ describe('parcours complets', () => {
     res = await a.post('/api/admin/consultations/essai/analyze', {});
     assert.equal(res.statusCode, 200, res.body);
     assert.ok(res.json().grouping.groups >= 2);
+    const withTexts = (await a.get('/api/admin/consultations/essai/groups')).json() as { items: { members: string[] }[]; contributions: Record<string, { text: string }> };
+    const first = withTexts.items[0]!.members[0]!;
+    assert.match(withTexts.contributions[first]!.text, /remarque/, 'les textes des membres accompagnent les groupes');
     let groups = (await a.get('/api/admin/consultations/essai/groups')).json().items as { id: string; label: string; size: number; members: string[]; parent: string | null; labelByHuman: boolean }[];
     const [g1, g2, g3] = groups.filter((g) => g.parent === null && g.size > 1);
     assert.ok(g1 && g2 && g3, 'au moins trois groupes');
@@ -224,8 +227,10 @@ describe('parcours complets', () => {
     res = await v.post('/api/consultations/lot-2026/suggest-theme', { text: 'Plus de places en EHPAD et du soutien aux aidants' });
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().labels[0].theme, 'vieillissement');
-    // a draft is not public
+    // a draft is not public, but the back office lists it
     await a.post('/api/admin/consultations', { slug: 'brouillon', title: 'Brouillon', territory: '12' });
+    assert.ok((await a.get('/api/admin/consultations')).json().items.some((c: { slug: string; status: string }) => c.slug === 'brouillon' && c.status === 'draft'));
+    assert.equal((await a.get('/api/admin/consultations/brouillon')).json().title, 'Brouillon');
     assert.equal((await v.get('/api/consultations/brouillon')).statusCode, 404);
     assert.ok(!(await v.get('/api/consultations')).json().items.some((c: { slug: string }) => c.slug === 'brouillon'));
     // a closed consultation refuses new contributions

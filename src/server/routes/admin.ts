@@ -17,12 +17,12 @@ import { pageContributions, type ContributionPageItem } from '../../store/modera
 import type { AppContext } from '../app.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import {
-  ConsultationDetail, ConsultationStatus, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, Page, PageQuery,
+  ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, Page, PageQuery,
   Participants, SlugParams, Theme, ThemeAssignmentView,
 } from '../schemas.ts';
 import { currentUser } from '../security.ts';
 import { clearSuggestCache } from '../suggest.ts';
-import { consultationDetail, meetingView, publicContribution } from '../views.ts';
+import { consultationDetail, consultationSummary, meetingView, publicContribution } from '../views.ts';
 
 export const ANALYST = ['analyst'] as const;
 export const FACILITATOR = ['analyst', 'facilitator'] as const;
@@ -94,6 +94,29 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   const { store } = ctx;
 
   // ---- consultations ----
+
+  r.get('/admin/consultations', {
+    config: { roles: FACILITATOR },
+    schema: {
+      tags, summary: 'Toutes les consultations, brouillons compris (comptes : toutes les contributions, publiées ou non)',
+      response: { 200: z.object({ items: z.array(ConsultationSummary) }), ...errors(401, 403) },
+    },
+  }, async () => {
+    const all = await store.listConsultations();
+    const contributions = await store.db.selectFrom('contributions').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation').execute();
+    const meetings = await store.db.selectFrom('meetings').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation').execute();
+    const cn = new Map(contributions.map((x) => [x.consultation, Number(x.n)]));
+    const mn = new Map(meetings.map((x) => [x.consultation, Number(x.n)]));
+    return { items: all.map((c) => consultationSummary(c, { contributions: cn.get(c.slug) ?? 0, meetings: mn.get(c.slug) ?? 0 })) };
+  });
+
+  r.get('/admin/consultations/:slug', {
+    config: { roles: FACILITATOR },
+    schema: { tags, summary: 'Détail d’une consultation, brouillon compris', params: SlugParams, response: { 200: ConsultationDetail, ...errors(401, 403, 404) } },
+  }, async (req) => {
+    const c = await requireConsultation(ctx, req.params.slug);
+    return consultationDetail(c, await store.listMeetings(c.slug), await store.countContributions(c.slug, { moderation: 'published' }));
+  });
 
   r.post('/admin/consultations', {
     config: { roles: ANALYST },

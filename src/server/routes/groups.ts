@@ -9,6 +9,7 @@ import { appDb } from '../../store/accounts.ts';
 import { lastUndoable, recordAudit } from '../../store/audit.ts';
 import { changeGroups, undoGroupChange } from '../../store/idea-groups.ts';
 import { undoThemeChange } from '../../store/moderation.ts';
+import { pageContributions } from '../../store/moderation-page.ts';
 import type { AppContext } from '../app.ts';
 import { badRequest, conflict, HttpError, notFound } from '../errors.ts';
 import { errors, IdeaGroupView, IdParams, SlugParams } from '../schemas.ts';
@@ -93,13 +94,34 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
   r.get('/admin/consultations/:slug/groups', {
     config: { roles: ANALYST },
     schema: {
-      tags, summary: 'Idées communes (groupes et sous-idées)', params: SlugParams, querystring: z.object({ theme: z.string().max(64).optional() }),
-      response: { 200: z.object({ items: z.array(IdeaGroupView) }), ...errors(401, 403, 404) },
+      tags, summary: 'Idées communes (groupes et sous-idées) et les contributions qu’ils contiennent', params: SlugParams,
+      querystring: z.object({ theme: z.string().max(64).optional() }),
+      response: {
+        200: z.object({
+          items: z.array(IdeaGroupView),
+          contributions: z.record(z.string(), z.object({
+            text: z.string(), kind: z.string().nullable(), status: z.string(), meeting: z.string().nullable(),
+            themes: z.array(z.object({ theme: z.string(), by: z.string(), probability: z.number().optional() })),
+          })),
+        }),
+        ...errors(401, 403, 404),
+      },
     },
   }, async (req) => {
     const c = await requireConsultation(ctx, req.params.slug);
     const groups = await store.listIdeaGroups(c.slug, req.query.theme);
-    return { items: groups.map(groupView) };
+    const ids = [...new Set(groups.flatMap((g) => g.members.map((m) => m.contribution)))];
+    const contributions: Record<string, { text: string; kind: string | null; status: string; meeting: string | null; themes: { theme: string; by: string; probability?: number }[] }> = {};
+    for (let i = 0; i < ids.length; i += 500) {
+      const page = await pageContributions(store, c.slug, { ids: ids.slice(i, i + 500) }, 0, 500);
+      for (const x of page.items) {
+        contributions[x.id] = {
+          text: x.text, kind: x.kind, status: x.status, meeting: x.meeting,
+          themes: x.themes.map((t) => ({ theme: t.theme, by: t.provenance.by, ...(t.provenance.by === 'model' && t.provenance.probability !== undefined ? { probability: t.provenance.probability } : {}) })),
+        };
+      }
+    }
+    return { items: groups.map(groupView), contributions };
   });
 
   r.post('/admin/groups/:id/rename', {
