@@ -7,7 +7,7 @@ export { COLLEGES, COLLEGE_LABELS, CONTRIBUTION_KINDS, KIND_LABELS };
 export const STATUS_LABELS: Record<ConsultationStatus, string> = {
   draft: 'Brouillon',
   open: 'Ouverte aux contributions',
-  closed: 'Close',
+  closed: 'Clôturée',
   analysed: 'Analysée',
   published: 'Restitution publiée',
 };

@@ -5,7 +5,13 @@ import { analyzeConsultation } from '../../analysis/pipeline.ts';
 import { chromiumAvailable, type SynthesisFormat } from '../../synthesis/index.ts';
 import { loadConsultationFile } from '../../ingest/consultation-file.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
-import { parseCommandArgs, type Command } from '../args.ts';
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../../server/password.ts';
+import { startServer } from '../../server/serve.ts';
+import { createUser, findUserByEmail, updateUser } from '../../store/accounts.ts';
+import { savePublishedSynthesis } from '../../store/moderation.ts';
+import { renderHtml } from '../../synthesis/index.ts';
+import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 import { importFiles, printImportResult } from './import.ts';
 import { printAnalysis } from './analyze.ts';
 import { registerTerritory } from './consultation.ts';
@@ -35,9 +41,11 @@ export const DEMO_OUT_DIR = 'out/demo';
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'charge la consultation de démonstration (slug « demo »), l’analyse et écrit sa synthèse de restitution',
-  usage: 'fabrique demo [--out dossier]',
+  usage: 'fabrique demo [--out dossier] [--serve [--port 3000]]',
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { out: { type: 'string' } }, false);
+    const { values } = parseCommandArgs(argv, { out: { type: 'string' }, serve: { type: 'boolean' }, port: { type: 'string' } }, false);
+    const port = values.port === undefined ? Number(process.env.PORT ?? 3000) : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port invalide : ${values.port}`);
     const outDir = values.out ?? DEMO_OUT_DIR;
     const store = await Store.open(configFromEnv());
     try {
@@ -69,6 +77,21 @@ export const demoCommand: Command = {
       console.log('\nSynthèse de restitution (chaque chiffre et chaque citation vérifiés) :');
       for (const f of written.files) console.log(`  ${f}`);
       if (!formats.includes('pdf')) console.log('  (PDF non produit : Chromium est absent ; « apt-get install chromium » pour l’obtenir)');
+      if (values.serve) {
+        await savePublishedSynthesis(store, { id: written.doc.id, consultation: consultation.slug, level: written.doc.level, territory: written.doc.territory,
+          html: renderHtml(written.doc), by: 'fabrique demo' }, { before: null, after: { generatedAt: written.doc.generatedAt } });
+        const account = await demoAccount(store);
+        const server = await startServer({ port, host: '127.0.0.1', store });
+        console.log(`\nDémo en ligne : ${server.url}  (API : ${server.url}api/docs)`);
+        console.log(`Espace ARS : ${server.url}connexion — ${account.email} / ${account.password} (mot de passe renouvelé à chaque lancement)`);
+        console.log('Ctrl+C pour arrêter.');
+        await new Promise<void>((resolve) => {
+          const stop = () => { void server.close().then(resolve); };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        return;
+      }
       console.log(`\nPour aller plus loin :
   npm run -s fabrique -- stats --consultation demo
   npm run -s fabrique -- export contributions --format jsonl --consultation demo > contributions.jsonl
@@ -80,3 +103,17 @@ Fichiers importés : ${relative(process.cwd(), DEMO_DIR) || '.'}/`);
     }
   },
 };
+
+export const DEMO_ACCOUNT_EMAIL = 'analyste@demo.fabrique.invalid';
+
+/**
+ * The demo's back-office account (administrator of the local demo). Its password is drawn anew at
+ * every start and printed, so no fixed password ever exists.
+ */
+async function demoAccount(store: Store): Promise<{ email: string; password: string }> {
+  const password = randomBytes(9).toString('base64url');
+  const passwordHash = await hashPassword(password);
+  if (await findUserByEmail(store, DEMO_ACCOUNT_EMAIL)) await updateUser(store, DEMO_ACCOUNT_EMAIL, { passwordHash, role: 'admin' });
+  else await createUser(store, { email: DEMO_ACCOUNT_EMAIL, role: 'admin', passwordHash });
+  return { email: DEMO_ACCOUNT_EMAIL, password };
+}
