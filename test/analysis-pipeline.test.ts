@@ -112,7 +112,7 @@ test('grouping through the store: quotes are real members, and a human move surv
     const from = groups.find((g) => g.members.some((m) => m.contribution === moved))!;
     const target = groups.find((g) => g.parent === null && g.theme === from.theme && g.id !== from.id && g.id !== from.parent)
       ?? groups.find((g) => g.parent === null && g.id !== from.id && g.id !== from.parent)!;
-    const after = moveContribution(model, moved, target.id, { by: 'analyste', at: '2026-01-01T00:00:00Z' });
+    const after = moveContribution(model, moved, target.id.replace(/^essai\//, ''), { by: 'analyste', at: '2026-01-01T00:00:00Z' });
     await store.saveIdeaGroups('essai', toIdeaGroups(after, 'essai', '2026-01-01T00:00:00Z'));
 
     const second = await analyzeConsultation(store, 'essai', { seed: 3 });
@@ -121,6 +121,26 @@ test('grouping through the store: quotes are real members, and a human move surv
     const holder = rerun.find((g) => g.members.some((m) => m.contribution === moved))!;
     assert.equal(holder.id, target.id);
     assert.equal(holder.members.find((m) => m.contribution === moved)!.provenance.by, 'human');
+  } finally {
+    await store.close();
+  }
+});
+
+test('two consultations can be analysed in the same database', async () => {
+  const { analyzeConsultation } = await import('../src/analysis/pipeline.ts');
+  const store = await Store.open({ sqlitePath: ':memory:' });
+  try {
+    for (const slug of ['essai', 'autre']) {
+      await store.upsertConsultation(testConsultation(slug));
+      await store.importParsed(slug, testDocument(Object.values(BY_THEME).flat(), { consultation: slug, documentId: (slug === 'essai' ? 'c' : 'd').repeat(64) }));
+      await analyzeConsultation(store, slug, { seed: 1 });
+    }
+    const a = await store.listIdeaGroups('essai');
+    const b = await store.listIdeaGroups('autre');
+    assert.ok(a.length > 0 && b.length > 0);
+    assert.ok(a.every((g) => g.id.startsWith('essai/')) && b.every((g) => g.id.startsWith('autre/')));
+    await analyzeConsultation(store, 'essai', { seed: 1 });
+    assert.deepEqual((await store.listIdeaGroups('essai')).map((g) => g.id), a.map((g) => g.id), 'a rerun keeps the ids');
   } finally {
     await store.close();
   }

@@ -25,7 +25,7 @@ export function toIdeaGroups(model: GroupingModel, consultation: string, at: str
       provenance: model.pins[c] === g.id ? humanProvenance(g.lineage, c, at) : modelProvenance,
     }));
     const group: IdeaGroup = {
-      id: g.id, consultation, parent: g.parent, label: g.label, labelByHuman: g.labelByHuman,
+      id: storedId(consultation, g.id), consultation, parent: g.parent === null ? null : storedId(consultation, g.parent), label: g.label, labelByHuman: g.labelByHuman,
       members, quotes: g.quotes, lineage: g.lineage,
     };
     if (g.theme) group.theme = g.theme;
@@ -37,12 +37,13 @@ export function toIdeaGroups(model: GroupingModel, consultation: string, at: str
 export function fromIdeaGroups(groups: IdeaGroup[], seed: number): GroupingModel | null {
   const analysed = groups.filter((g) => g.statedCount === undefined);
   if (analysed.length === 0) return null;
+  const local = (id: string) => modelId(analysed[0]!.consultation, id);
   const membership: Record<string, string> = {};
   const pins: Record<string, string> = {};
   for (const g of analysed) {
     for (const m of g.members) {
-      membership[m.contribution] = g.id;
-      if (m.provenance.by === 'human') pins[m.contribution] = g.id;
+      membership[m.contribution] = local(g.id);
+      if (m.provenance.by === 'human') pins[m.contribution] = local(g.id);
     }
   }
   return {
@@ -51,11 +52,20 @@ export function fromIdeaGroups(groups: IdeaGroup[], seed: number): GroupingModel
     threshold: 0.1,
     vectorizer: { vocabulary: [], idf: [], documentCount: 0 } as unknown as GroupingModel['vectorizer'],
     groups: analysed.map((g) => ({
-      id: g.id, parent: g.parent, ...(g.theme ? { theme: g.theme } : {}), label: g.label, labelByHuman: g.labelByHuman,
+      id: local(g.id), parent: g.parent === null ? null : local(g.parent), ...(g.theme ? { theme: g.theme } : {}), label: g.label, labelByHuman: g.labelByHuman,
       others: g.label === OTHERS_LABEL, keyPhrases: [], quotes: g.quotes, spans: [], lineage: g.lineage, centroid: { indices: [], values: [] },
     })),
     membership, pins, retired: [],
   };
+}
+
+/** Stored group ids carry the consultation: idea_groups ids are unique across consultations. */
+function storedId(consultation: string, id: string): string {
+  return `${consultation}/${id}`;
+}
+
+function modelId(consultation: string, id: string): string {
+  return id.startsWith(`${consultation}/`) ? id.slice(consultation.length + 1) : id;
 }
 
 function humanProvenance(lineage: LineageEvent[], contribution: string, at: string): Provenance {
