@@ -219,6 +219,26 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_indicators': {
+      // The territory's indicators ("data repère"): one row per indicator and year, with the région and
+      // France values to compare with. A null value is a figure missing in the source, never replaced.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('indicators')
+          .addColumn('territory', 'text', (c) => c.notNull())
+          .addColumn('territory_level', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('unit', 'text')
+          .addColumn('year', 'integer', (c) => c.notNull())
+          .addColumn('value', 'double precision')
+          .addColumn('region_value', 'double precision')
+          .addColumn('france_value', 'double precision')
+          .addColumn('source', 'text')
+          .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint('indicators_pk', ['territory_level', 'territory', 'id', 'year'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -1,0 +1,88 @@
+/**
+ * The territory's indicators ("data repère" of the schéma territorial de santé), migration
+ * 0003_indicators: per territory (code and level), one row per indicator and year, with the région
+ * and France values. A null value is a figure missing in the source; it is stored as null, never
+ * replaced by 0 or an estimate.
+ */
+import type { Kysely } from 'kysely';
+import type { Indicator } from '../domain/plan.ts';
+import type { TerritoryLevel } from '../domain/territory.ts';
+import type { Database } from './schema.ts';
+import type { Store } from './store.ts';
+import { StoreError } from './errors.ts';
+
+export interface IndicatorRow {
+  territory: string;
+  territory_level: string;
+  id: string;
+  label: string;
+  unit: string | null;
+  year: number;
+  value: number | null;
+  region_value: number | null;
+  france_value: number | null;
+  source: string | null;
+  position: number;
+}
+
+interface IndicatorDatabase extends Database {
+  indicators: IndicatorRow;
+}
+
+function indicatorDb(store: Store): Kysely<IndicatorDatabase> {
+  return store.db as unknown as Kysely<IndicatorDatabase>;
+}
+
+const finiteOrNull = (v: number | null | undefined, what: string): number | null => {
+  if (v === undefined || v === null) return null;
+  if (!Number.isFinite(v)) throw new StoreError(`Indicateur : ${what} n’est pas un nombre fini (${v}).`);
+  return v;
+};
+
+/**
+ * Replaces the indicators of a territory (code and level) with `indicators`, in one transaction;
+ * their order is kept. Each needs a year; an (id, year) pair appears once.
+ */
+export async function saveIndicators(store: Store, territory: string, level: TerritoryLevel, indicators: Indicator[]): Promise<void> {
+  const seen = new Set<string>();
+  const rows: IndicatorRow[] = indicators.map((ind, i) => {
+    const name = `« ${ind.id} »`;
+    if (!ind.id.trim()) throw new StoreError(`Indicateur n° ${i + 1} sans identifiant.`);
+    if (ind.territory !== territory) throw new StoreError(`Indicateur ${name} : territoire ${ind.territory}, attendu ${territory}.`);
+    if (ind.year === undefined || !Number.isInteger(ind.year)) throw new StoreError(`Indicateur ${name} : année manquante ou invalide.`);
+    const key = `${ind.id}\u0000${ind.year}`;
+    if (seen.has(key)) throw new StoreError(`Indicateur ${name} en double pour l’année ${ind.year}.`);
+    seen.add(key);
+    return {
+      territory, territory_level: level, id: ind.id, label: ind.label, unit: ind.unit ?? null, year: ind.year,
+      value: finiteOrNull(ind.value, `la valeur de ${name}`),
+      region_value: finiteOrNull(ind.regionValue, `la valeur régionale de ${name}`),
+      france_value: finiteOrNull(ind.franceValue, `la valeur nationale de ${name}`),
+      source: ind.source ?? null, position: i,
+    };
+  });
+  await indicatorDb(store).transaction().execute(async (trx) => {
+    await trx.deleteFrom('indicators').where('territory', '=', territory).where('territory_level', '=', level).execute();
+    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('indicators').values(rows.slice(i, i + 200)).execute();
+  });
+}
+
+/** The indicators of a territory (code and level), in the order they were saved. */
+export async function listIndicators(store: Store, territory: string, level: TerritoryLevel): Promise<Indicator[]> {
+  const rows = await indicatorDb(store).selectFrom('indicators').selectAll()
+    .where('territory', '=', territory).where('territory_level', '=', level)
+    .orderBy('position').orderBy('id').orderBy('year').execute();
+  return rows.map((r) => {
+    const ind: Indicator = {
+      id: r.id, label: r.label, territory: r.territory, value: num(r.value), regionValue: num(r.region_value), franceValue: num(r.france_value), year: Number(r.year),
+    };
+    if (r.unit !== null) ind.unit = r.unit;
+    if (r.source !== null) ind.source = r.source;
+    return ind;
+  });
+}
+
+/** PostgreSQL may return numeric columns as strings depending on the driver's parsers. */
+function num(v: number | string | null): number | null {
+  return v === null ? null : Number(v);
+}
