@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Store } from '../src/store/index.ts';
+import { listIndicators } from '../src/store/indicators.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -40,6 +41,7 @@ describe('fabrique CLI on the demo consultation', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /importé : \d+ contributions/);
     assert.match(first.stdout, /idées communes : \d+ groupes/);
+    assert.match(first.stdout, /8 indicateurs du territoire/);
     assert.ok(existsSync(join(dir, 'demo-out', 'restitution.html')), 'the demo writes its restitution');
     const after1 = await counts(db);
     assert.ok(after1.contributions! >= 300, `contributions: ${after1.contributions}`);
@@ -141,6 +143,23 @@ describe('fabrique CLI on the demo consultation', () => {
     assert.deepEqual(await counts(db), before);
     const stats = await fabrique(db, 'stats', '--consultation', 'inconnue');
     assert.equal(stats.code, 1);
+  });
+
+  test('consultation load replaces the territory’s indicators when the file lists them, keeps them otherwise', async () => {
+    const file = join(dir, 'c.json');
+    const consultation = { slug: 'chargee', title: 'Chargée', territory: '46', territoryLevel: 'departement', status: 'open', themes: 'cnr-sante' };
+    const indicator = { id: 'apl', label: 'APL', unit: 'consultations par an et par habitant', year: 2022, value: null, regionValue: 3.4, source: 'test' };
+    writeFileSync(file, JSON.stringify({ consultation, indicators: [indicator, { ...indicator, id: 'population', value: 174000 }] }));
+    let out = await fabrique(db, 'consultation', 'load', file);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /2 indicateurs du territoire/);
+    writeFileSync(file, JSON.stringify({ consultation }));
+    assert.equal((await fabrique(db, 'consultation', 'load', file)).code, 0);
+    const store = await Store.open({ sqlitePath: db });
+    try {
+      const list = await listIndicators(store, '46', 'departement');
+      assert.deepEqual(list.map((i) => [i.id, i.value]), [['apl', null], ['population', 174000]]);
+    } finally { await store.close(); }
   });
 
   test('usage errors exit with 2 and --help works everywhere', async () => {

@@ -78,3 +78,21 @@ test('file errors: missing file, bad JSON', async () => {
     await rm(dir, { recursive: true });
   }
 });
+
+test('indicators of the territory: optional, the demo’s are fictional with one missing value, errors name the path', async () => {
+  assert.equal(parseConsultationFile(base()).indicators, undefined, 'absents : rien à remplacer');
+  const { indicators } = await loadConsultationFile('demo/consultation.json');
+  assert.ok(indicators && indicators.length >= 6);
+  assert.ok(indicators.every((i) => i.territory === '12' && i.source === 'Valeurs fictives de démonstration' && i.year));
+  assert.equal(indicators.filter((i) => i.value === null).length, 1, 'une valeur manquante, laissée nulle');
+  assert.ok(indicators.every((i) => typeof i.regionValue === 'number' && typeof i.franceValue === 'number'));
+
+  const ok = { ...base(), indicators: [{ id: 'apl', label: 'APL', year: 2022, value: null, source: 'DREES' }] };
+  assert.deepEqual(parseConsultationFile(ok).indicators, [{ id: 'apl', label: 'APL', territory: '46', value: null, year: 2022, source: 'DREES' }]);
+  const item = (x: Record<string, unknown>) => ({ ...base(), indicators: [{ id: 'apl', label: 'APL', year: 2022, value: 3.1, source: 'DREES', ...x }] });
+  invalid(item({ value: 'NC' }), /indicators\[0\]\.value/);
+  invalid(item({ source: undefined }), /indicators\[0\]\.source/);
+  invalid(item({ valeur: 3 }), /indicators\[0\]/);
+  invalid(item({ year: 22.5 }), /indicators\[0\]\.year/);
+  invalid({ ...base(), indicators: [...item({}).indicators, ...item({ value: 2 }).indicators] }, /indicators\[1\]\.id — indicateur « apl » en double/);
+});

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Consultation } from '../domain/consultation.ts';
 import { isValidSlug } from '../domain/consultation.ts';
 import type { Meeting } from '../domain/meeting.ts';
+import type { Indicator } from '../domain/plan.ts';
 import { CNR_SANTE_THEMES, type Theme } from '../domain/theme.ts';
 import { ImportError } from './types.ts';
 
@@ -42,6 +43,20 @@ const meetingSchema = z.strictObject({
   perspectives: z.string().optional(),
 });
 
+const figure = z.number().nullable();
+
+/** An indicator of the territory ("data repère"); `value: null` = missing in the source. */
+const indicatorSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: 'identifiant attendu : minuscules, chiffres, tirets' }),
+  label: z.string().trim().min(1),
+  unit: z.string().trim().min(1).optional(),
+  year: z.number().int().min(1900).max(2100),
+  value: figure,
+  regionValue: figure.optional(),
+  franceValue: figure.optional(),
+  source: z.string().trim().min(1),
+});
+
 export const consultationFileSchema = z.strictObject({
   consultation: z.strictObject({
     slug: z.string().refine(isValidSlug, { message: 'slug attendu : minuscules, chiffres et tirets (ex. « demo »)' }),
@@ -56,6 +71,7 @@ export const consultationFileSchema = z.strictObject({
     localThemes: z.array(themeSchema).optional(),
   }),
   meetings: z.array(meetingSchema).default([]),
+  indicators: z.array(indicatorSchema).optional(),
 });
 
 export type ConsultationFile = z.input<typeof consultationFileSchema>;
@@ -68,7 +84,14 @@ export function formatJsonPath(path: readonly PropertyKey[]): string {
 }
 
 /** Validates already-parsed JSON; `label` names the file in messages. */
-export function parseConsultationFile(data: unknown, label = 'consultation.json'): { consultation: Consultation; meetings: Meeting[] } {
+export interface ConsultationFileContent {
+  consultation: Consultation;
+  meetings: Meeting[];
+  /** the territory's indicators; absent from the file = undefined (leave stored ones alone) */
+  indicators?: Indicator[];
+}
+
+export function parseConsultationFile(data: unknown, label = 'consultation.json'): ConsultationFileContent {
   const r = consultationFileSchema.safeParse(data, { error: z.locales.fr().localeError });
   if (!r.success) {
     const [first, ...rest] = r.error.issues;
@@ -109,11 +132,24 @@ export function parseConsultationFile(data: unknown, label = 'consultation.json'
     }
     return meeting;
   });
-  return { consultation, meetings };
+
+  if (r.data.indicators === undefined) return { consultation, meetings };
+  const keys = new Set<string>();
+  const indicators = r.data.indicators.map((x, i): Indicator => {
+    const key = `${x.id}\u0000${x.year}`;
+    if (keys.has(key)) fail(`indicators[${i}].id`, `indicateur « ${x.id} » en double pour l’année ${x.year}`);
+    keys.add(key);
+    const ind: Indicator = { id: x.id, label: x.label, territory: c.territory, value: x.value, year: x.year, source: x.source };
+    if (x.unit !== undefined) ind.unit = x.unit;
+    if (x.regionValue !== undefined) ind.regionValue = x.regionValue;
+    if (x.franceValue !== undefined) ind.franceValue = x.franceValue;
+    return ind;
+  });
+  return { consultation, meetings, indicators };
 }
 
 /** Reads and validates a consultation description file (see docs/format-tabular.md). */
-export async function loadConsultationFile(path: string): Promise<{ consultation: Consultation; meetings: Meeting[] }> {
+export async function loadConsultationFile(path: string): Promise<ConsultationFileContent> {
   const label = basename(path);
   let text: string;
   try {

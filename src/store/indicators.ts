@@ -5,6 +5,8 @@
  * replaced by 0 or an estimate.
  */
 import type { Kysely } from 'kysely';
+import type { Consultation } from '../domain/consultation.ts';
+import { DEPARTEMENTS } from '../domain/geography.ts';
 import type { Indicator } from '../domain/plan.ts';
 import type { TerritoryLevel } from '../domain/territory.ts';
 import type { Database } from './schema.ts';
@@ -31,6 +33,11 @@ interface IndicatorDatabase extends Database {
 
 function indicatorDb(store: Store): Kysely<IndicatorDatabase> {
   return store.db as unknown as Kysely<IndicatorDatabase>;
+}
+
+/** The level of a consultation's territory: the declared one, else département when the code is one. */
+export function consultationTerritoryLevel(c: Pick<Consultation, 'territory' | 'territoryLevel'>): 'departement' | 'region' {
+  return c.territoryLevel ?? (DEPARTEMENTS[c.territory] ? 'departement' : 'region');
 }
 
 const finiteOrNull = (v: number | null | undefined, what: string): number | null => {

@@ -1,6 +1,7 @@
 import { CNR_SANTE_THEMES, DEPARTEMENTS, REGIONS, isValidSlug, territoryName, type Consultation, type TerritoryLevel } from '../../domain/index.ts';
 import { loadConsultationFile } from '../../ingest/consultation-file.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
+import { consultationTerritoryLevel, saveIndicators } from '../../store/indicators.ts';
 import { table } from '../output.ts';
 import { CliError, parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 
@@ -52,11 +53,14 @@ async function create(store: Store, argv: string[]): Promise<void> {
 async function load(store: Store, argv: string[]): Promise<void> {
   const { positionals } = parseCommandArgs(argv, {});
   if (positionals.length !== 1) throw new UsageError('indiquez un fichier JSON de consultation');
-  const { consultation, meetings } = await loadConsultationFile(positionals[0]!);
-  await registerTerritory(store, consultation.territory, consultation.territoryLevel ?? (DEPARTEMENTS[consultation.territory] ? 'departement' : 'region'));
+  const { consultation, meetings, indicators } = await loadConsultationFile(positionals[0]!);
+  const level = consultationTerritoryLevel(consultation);
+  await registerTerritory(store, consultation.territory, level);
   const created = await store.upsertConsultation(consultation);
   await store.upsertMeetings(meetings);
-  console.log(`Consultation « ${consultation.title} » ${created ? 'créée' : 'mise à jour'} (${meetings.length} réunions).`);
+  if (indicators) await saveIndicators(store, consultation.territory, level, indicators);
+  console.log(`Consultation « ${consultation.title} » ${created ? 'créée' : 'mise à jour'} (${meetings.length} réunions` +
+    `${indicators ? `, ${indicators.length} indicateurs du territoire` : ''}).`);
 }
 
 async function list(store: Store, argv: string[]): Promise<void> {

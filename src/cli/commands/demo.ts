@@ -10,6 +10,7 @@ import { hashPassword } from '../../server/password.ts';
 import { startServer } from '../../server/serve.ts';
 import { createUser, findUserByEmail, updateUser } from '../../store/accounts.ts';
 import { savePublishedSynthesis } from '../../store/moderation.ts';
+import { saveIndicators } from '../../store/indicators.ts';
 import { renderHtml } from '../../synthesis/index.ts';
 import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 import { importFiles, printImportResult } from './import.ts';
@@ -50,11 +51,14 @@ export const demoCommand: Command = {
     const store = await Store.open(configFromEnv());
     try {
       console.log(`Base ${store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} : ${store.location}`);
-      const { consultation, meetings } = await loadConsultationFile(join(DEMO_DIR, 'consultation.json'));
-      await registerTerritory(store, consultation.territory, consultation.territoryLevel ?? 'departement');
+      const { consultation, meetings, indicators } = await loadConsultationFile(join(DEMO_DIR, 'consultation.json'));
+      const level = consultation.territoryLevel ?? 'departement';
+      await registerTerritory(store, consultation.territory, level);
       const created = await store.upsertConsultation(consultation);
       await store.upsertMeetings(meetings);
-      console.log(`Consultation « ${consultation.title} » ${created ? 'créée' : 'déjà présente'} (${meetings.length} réunions déclarées).`);
+      if (indicators) await saveIndicators(store, consultation.territory, level, indicators);
+      console.log(`Consultation « ${consultation.title} » ${created ? 'créée' : 'déjà présente'} (${meetings.length} réunions déclarées` +
+        `${indicators ? `, ${indicators.length} indicateurs du territoire` : ''}).`);
 
       const files = await demoFiles();
       console.log(`\nImport des ${files.length} fichiers de démonstration :`);
