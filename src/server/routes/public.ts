@@ -8,6 +8,7 @@ import type { Contribution } from '../../domain/contribution.ts';
 import { DEPARTEMENTS, REGIONS, territoryName } from '../../domain/geography.ts';
 import { departementOfPostcode, isDepartementCode } from '../../domain/territory.ts';
 import { pseudonymise } from '../../privacy/pseudonymise.ts';
+import { consultationTerritoryLevel, listIndicators } from '../../store/indicators.ts';
 import { latestPublishedSynthesis } from '../../store/moderation.ts';
 import { pageContributions } from '../../store/moderation-page.ts';
 import type { AppContext } from '../app.ts';
@@ -16,6 +17,19 @@ import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, P
 import { issueCsrf } from '../security.ts';
 import { suggestThemes } from '../suggest.ts';
 import { consultationDetail, consultationSummary, publicContribution } from '../views.ts';
+
+const IndicatorItem = z.object({
+  id: z.string(), label: z.string(), unit: z.string().nullable(), year: z.number().int(),
+  value: z.number().nullable().describe('valeur du territoire ; null = absente de la source'),
+  regionValue: z.number().nullable(), franceValue: z.number().nullable(), source: z.string().nullable(),
+});
+const TerritoryIndicators = z.object({
+  territory: z.object({
+    code: z.string(), name: z.string(), level: z.enum(['departement', 'region']),
+    region: z.object({ code: z.string(), name: z.string() }).nullable().describe('la région d’un département, pour nommer regionValue'),
+  }),
+  items: z.array(IndicatorItem),
+});
 
 export const FORM_SOURCE = { documentId: 'formulaire', file: 'formulaire en ligne' } as const;
 
@@ -148,6 +162,24 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   }, async (req) => {
     const c = await visibleConsultation(ctx, req.params.slug);
     return store.stats(c.slug);
+  });
+
+  r.get('/consultations/:slug/indicators', {
+    schema: {
+      tags, summary: 'Indicateurs du territoire de la consultation (« data repère ») comparés à la région et à la France', params: SlugParams,
+      response: { 200: TerritoryIndicators, ...errors(404) },
+    },
+  }, async (req) => {
+    const c = await visibleConsultation(ctx, req.params.slug);
+    const level = consultationTerritoryLevel(c);
+    const t = await store.getTerritory(c.territory, level);
+    const regionCode = level === 'departement' ? t?.parent ?? DEPARTEMENTS[c.territory]?.[1] : undefined;
+    const region = regionCode ? { code: regionCode, name: (await store.getTerritory(regionCode, 'region'))?.name ?? territoryName(regionCode, 'region') } : null;
+    const items = (await listIndicators(store, c.territory, level)).map((i) => ({
+      id: i.id, label: i.label, unit: i.unit ?? null, year: i.year ?? 0, value: i.value,
+      regionValue: i.regionValue ?? null, franceValue: i.franceValue ?? null, source: i.source ?? null,
+    }));
+    return { territory: { code: c.territory, name: t?.name ?? territoryName(c.territory, level), level, region }, items };
   });
 
   r.get('/territories', {
