@@ -3,63 +3,20 @@
  * the operation reads the groups, changes them, writes them back, and the audit entry keeps the
  * groups touched before and after (what `undo` restores).
  */
-import type { IdeaGroup, IdeaMember } from '../domain/ideas.ts';
-import type { Provenance } from '../domain/contribution.ts';
-import type { Store } from './store.ts';
+import type { Kysely } from 'kysely';
+import type { IdeaGroup } from '../domain/ideas.ts';
+import type { Database } from './schema.ts';
+import { readIdeaGroups, writeIdeaGroups, type Store } from './store.ts';
 import { appDb, type AppDb } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 
-export async function readGroups(db: AppDb, consultation: string): Promise<IdeaGroup[]> {
-  const rows = await db.selectFrom('idea_groups').selectAll().where('consultation', '=', consultation).orderBy('position').execute();
-  if (rows.length === 0) return [];
-  const members = new Map<string, IdeaMember[]>();
-  for (let i = 0; i < rows.length; i += 500) {
-    const ids = rows.slice(i, i + 500).map((r) => r.id);
-    const ms = await db.selectFrom('idea_members').selectAll().where('group_id', 'in', ids).orderBy('group_id').orderBy('contribution_id').execute();
-    for (const m of ms) {
-      const list = members.get(m.group_id) ?? [];
-      list.push({ contribution: m.contribution_id, provenance: JSON.parse(m.provenance_json) as Provenance });
-      members.set(m.group_id, list);
-    }
-  }
-  return rows.map((r) => {
-    const g: IdeaGroup = {
-      id: r.id, consultation: r.consultation, parent: r.parent, label: r.label, labelByHuman: r.label_by_human === 1,
-      members: members.get(r.id) ?? [], quotes: JSON.parse(r.quotes_json), lineage: JSON.parse(r.lineage_json),
-    };
-    if (r.theme !== null) g.theme = r.theme;
-    if (r.stated_count !== null) g.statedCount = r.stated_count;
-    return g;
-  });
+// The row-level reading and writing is the store's; here they run inside the operation's transaction.
+function readGroups(db: AppDb, consultation: string): Promise<IdeaGroup[]> {
+  return readIdeaGroups(db as unknown as Kysely<Database>, consultation);
 }
 
-/** Parents before their children, otherwise in the given order. */
-function parentsFirst(groups: IdeaGroup[]): IdeaGroup[] {
-  const ids = new Set(groups.map((g) => g.id));
-  const out: IdeaGroup[] = [];
-  const placed = new Set<string>();
-  let pending = groups;
-  while (pending.length) {
-    const next: IdeaGroup[] = [];
-    for (const g of pending) {
-      if (g.parent === null || !ids.has(g.parent) || placed.has(g.parent)) { out.push(g); placed.add(g.id); } else next.push(g);
-    }
-    if (next.length === pending.length) { out.push(...next); break; }
-    pending = next;
-  }
-  return out;
-}
-
-export async function writeGroups(db: AppDb, consultation: string, groups: IdeaGroup[]): Promise<void> {
-  await db.deleteFrom('idea_groups').where('consultation', '=', consultation).execute();
-  const ordered = parentsFirst(groups);
-  const rows = ordered.map((g, i) => ({
-    id: g.id, consultation, parent: g.parent, theme: g.theme ?? null, label: g.label, label_by_human: g.labelByHuman ? 1 : 0,
-    quotes_json: JSON.stringify(g.quotes), lineage_json: JSON.stringify(g.lineage), stated_count: g.statedCount ?? null, position: i,
-  }));
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto('idea_groups').values(rows.slice(i, i + 200)).execute();
-  const members = ordered.flatMap((g) => g.members.map((m) => ({ group_id: g.id, contribution_id: m.contribution, provenance_json: JSON.stringify(m.provenance) })));
-  for (let i = 0; i < members.length; i += 200) await db.insertInto('idea_members').values(members.slice(i, i + 200)).execute();
+function writeGroups(db: AppDb, consultation: string, groups: IdeaGroup[]): Promise<void> {
+  return writeIdeaGroups(db as unknown as Kysely<Database>, consultation, groups);
 }
 
 export interface GroupChange<T> {

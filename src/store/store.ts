@@ -482,50 +482,13 @@ export class Store {
 
   // ---- idea groups (common ideas) ----
 
-  /**
-   * Replaces the consultation's idea groups (for one theme, or all when theme is undefined) in one
-   * transaction. Parents must come before their children in `groups`.
-   */
+  /** Replaces the consultation's idea groups (for one theme, or all when theme is undefined) in one transaction. */
   async saveIdeaGroups(consultation: string, groups: IdeaGroup[], theme?: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      let del = trx.deleteFrom('idea_groups').where('consultation', '=', consultation);
-      if (theme !== undefined) del = del.where('theme', '=', theme);
-      await del.execute();
-      const rows = groups.map((g, i) => ({
-        id: g.id, consultation, parent: g.parent, theme: g.theme ?? null, label: g.label,
-        label_by_human: g.labelByHuman ? 1 : 0, quotes_json: JSON.stringify(g.quotes), lineage_json: JSON.stringify(g.lineage),
-        stated_count: g.statedCount ?? null, position: i,
-      }));
-      await insertBatches(rows, (r) => trx.insertInto('idea_groups').values(r).execute());
-      const members = groups.flatMap((g) => g.members.map((m) => ({ group_id: g.id, contribution_id: m.contribution, provenance_json: JSON.stringify(m.provenance) })));
-      await insertBatches(members, (r) => trx.insertInto('idea_members').values(r).execute());
-    });
+    await this.db.transaction().execute((trx) => writeIdeaGroups(trx, consultation, groups, theme));
   }
 
   async listIdeaGroups(consultation: string, theme?: string): Promise<IdeaGroup[]> {
-    let q = this.db.selectFrom('idea_groups').selectAll().where('consultation', '=', consultation);
-    if (theme !== undefined) q = q.where('theme', '=', theme);
-    const rows = await q.orderBy('position').execute();
-    if (rows.length === 0) return [];
-    const members = new Map<string, IdeaGroup['members']>();
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500).map((r) => r.id);
-      const ms = await this.db.selectFrom('idea_members').selectAll().where('group_id', 'in', chunk).orderBy('group_id').orderBy('contribution_id').execute();
-      for (const m of ms) {
-        const list = members.get(m.group_id) ?? [];
-        list.push({ contribution: m.contribution_id, provenance: JSON.parse(m.provenance_json) as Provenance });
-        members.set(m.group_id, list);
-      }
-    }
-    return rows.map((r) => {
-      const g: IdeaGroup = {
-        id: r.id, consultation: r.consultation, parent: r.parent, label: r.label, labelByHuman: r.label_by_human === 1,
-        members: members.get(r.id) ?? [], quotes: JSON.parse(r.quotes_json), lineage: JSON.parse(r.lineage_json),
-      };
-      if (r.theme !== null) g.theme = r.theme;
-      if (r.stated_count !== null) g.statedCount = r.stated_count;
-      return g;
-    });
+    return readIdeaGroups(this.db, consultation, theme);
   }
 
   /** Row counts of every table: lets tests prove that a failed operation changed nothing. */
@@ -569,6 +532,68 @@ export class Store {
     }
     return out;
   }
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The consultation's idea groups (one theme, or all), in their stored order, with their members. */
+export async function readIdeaGroups(db: Db, consultation: string, theme?: string): Promise<IdeaGroup[]> {
+  let q = db.selectFrom('idea_groups').selectAll().where('consultation', '=', consultation);
+  if (theme !== undefined) q = q.where('theme', '=', theme);
+  const rows = await q.orderBy('position').execute();
+  if (rows.length === 0) return [];
+  const members = new Map<string, IdeaGroup['members']>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500).map((r) => r.id);
+    const ms = await db.selectFrom('idea_members').selectAll().where('group_id', 'in', chunk).orderBy('group_id').orderBy('contribution_id').execute();
+    for (const m of ms) {
+      const list = members.get(m.group_id) ?? [];
+      list.push({ contribution: m.contribution_id, provenance: JSON.parse(m.provenance_json) as Provenance });
+      members.set(m.group_id, list);
+    }
+  }
+  return rows.map((r) => {
+    const g: IdeaGroup = {
+      id: r.id, consultation: r.consultation, parent: r.parent, label: r.label, labelByHuman: r.label_by_human === 1,
+      members: members.get(r.id) ?? [], quotes: JSON.parse(r.quotes_json), lineage: JSON.parse(r.lineage_json),
+    };
+    if (r.theme !== null) g.theme = r.theme;
+    if (r.stated_count !== null) g.statedCount = r.stated_count;
+    return g;
+  });
+}
+
+/** Replaces the consultation's idea groups (one theme, or all); call it inside a transaction. Parents are written first. */
+export async function writeIdeaGroups(db: Db, consultation: string, groups: IdeaGroup[], theme?: string): Promise<void> {
+  let del = db.deleteFrom('idea_groups').where('consultation', '=', consultation);
+  if (theme !== undefined) del = del.where('theme', '=', theme);
+  await del.execute();
+  const ordered = parentsFirst(groups);
+  const rows = ordered.map((g, i) => ({
+    id: g.id, consultation, parent: g.parent, theme: g.theme ?? null, label: g.label,
+    label_by_human: g.labelByHuman ? 1 : 0, quotes_json: JSON.stringify(g.quotes), lineage_json: JSON.stringify(g.lineage),
+    stated_count: g.statedCount ?? null, position: i,
+  }));
+  await insertBatches(rows, (r) => db.insertInto('idea_groups').values(r).execute());
+  const members = ordered.flatMap((g) => g.members.map((m) => ({ group_id: g.id, contribution_id: m.contribution, provenance_json: JSON.stringify(m.provenance) })));
+  await insertBatches(members, (r) => db.insertInto('idea_members').values(r).execute());
+}
+
+/** Parents before their children, otherwise in the given order. */
+function parentsFirst(groups: IdeaGroup[]): IdeaGroup[] {
+  const ids = new Set(groups.map((g) => g.id));
+  const out: IdeaGroup[] = [];
+  const placed = new Set<string>();
+  let pending = groups;
+  while (pending.length) {
+    const next: IdeaGroup[] = [];
+    for (const g of pending) {
+      if (g.parent === null || !ids.has(g.parent) || placed.has(g.parent)) { out.push(g); placed.add(g.id); } else next.push(g);
+    }
+    if (next.length === pending.length) { out.push(...next); break; }
+    pending = next;
+  }
+  return out;
 }
 
 async function insertBatches<T>(rows: T[], insert: (rows: T[]) => Promise<unknown>): Promise<void> {
