@@ -1,17 +1,9 @@
 /** Paginated listing of contributions (public list, moderation queue), with their theme assignments. */
 import type { Provenance } from '../domain/contribution.ts';
-import type { Store } from './store.ts';
+import type { ContributionFilter, Store } from './store.ts';
 
-export interface ContributionPageFilter {
-  theme?: string;
-  kind?: string;
-  meeting?: string;
-  college?: string;
-  channel?: string;
-  moderation?: string;
-  /** restrict to these ids, in this order (e.g. full-text search results ranked by relevance) */
-  ids?: string[];
-}
+/** `ids`, when given, also sets the order (e.g. full-text search results ranked by relevance). */
+export type ContributionPageFilter = ContributionFilter;
 
 export interface ContributionPageItem {
   id: string;
@@ -29,21 +21,7 @@ export interface ContributionPageItem {
 
 export async function pageContributions(store: Store, consultation: string, f: ContributionPageFilter, offset: number, limit: number):
   Promise<{ items: ContributionPageItem[]; total: number }> {
-  const base = () => {
-    let q = store.db.selectFrom('contributions').where('contributions.consultation', '=', consultation);
-    if (f.kind) q = q.where('contributions.kind', '=', f.kind);
-    if (f.meeting) q = q.where('contributions.meeting', '=', f.meeting);
-    if (f.college) q = q.where('contributions.author_college', '=', f.college);
-    if (f.channel) q = q.where('contributions.channel', '=', f.channel);
-    if (f.moderation) q = q.where('contributions.moderation_status', '=', f.moderation);
-    if (f.ids) q = q.where('contributions.id', 'in', f.ids.length ? f.ids : ['\u0000']);
-    if (f.theme) {
-      const theme = f.theme;
-      q = q.where((eb) => eb.exists(eb.selectFrom('contribution_themes').select('theme')
-        .whereRef('contribution_themes.contribution_id', '=', 'contributions.id').where('contribution_themes.theme', '=', theme)));
-    }
-    return q;
-  };
+  const base = () => store.filteredContributions(consultation, f);
   const cols = ['id', 'text', 'kind', 'meeting', 'author_college', 'channel', 'date', 'territory', 'moderation_status', 'moderation_reason', 'seq'] as const;
   let rows;
   let total: number;

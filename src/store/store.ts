@@ -57,6 +57,8 @@ export interface ContributionFilter {
   channel?: string;
   moderation?: string;
   documentId?: string;
+  /** restrict to these ids */
+  ids?: string[];
 }
 
 export interface ConsultationStats {
@@ -319,7 +321,7 @@ export class Store {
   // ---- contributions ----
 
   async countContributions(consultation: string, filter: ContributionFilter = {}): Promise<number> {
-    const r = await this.filtered(consultation, filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.filteredContributions(consultation, filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -327,7 +329,7 @@ export class Store {
   async *iterateContributions(consultation: string, filter: ContributionFilter = {}, pageSize = 1000): AsyncGenerator<Contribution> {
     let after = -1;
     for (;;) {
-      const rows = await this.filtered(consultation, filter).selectAll('contributions')
+      const rows = await this.filteredContributions(consultation, filter).selectAll('contributions')
         .where('contributions.seq', '>', after).orderBy('contributions.seq').limit(pageSize).execute();
       if (rows.length === 0) return;
       const themes = await this.themesOf(rows.map((r) => r.id));
@@ -501,8 +503,10 @@ export class Store {
     return out;
   }
 
-  private filtered(consultation: string, f: ContributionFilter) {
+  /** The consultation's contributions matching a filter, as a query to select from. */
+  filteredContributions(consultation: string, f: ContributionFilter) {
     let q = this.db.selectFrom('contributions').where('contributions.consultation', '=', consultation);
+    if (f.ids) q = q.where('contributions.id', 'in', f.ids.length ? f.ids : ['\u0000']);
     if (f.kind) q = q.where('contributions.kind', '=', f.kind);
     if (f.meeting) q = q.where('contributions.meeting', '=', f.meeting);
     if (f.college) q = q.where('contributions.author_college', '=', f.college);
