@@ -69,6 +69,13 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       await visit(page, `${base}/consultations/${SLUG}/chiffres`, '04-chiffres');
       assert.ok((await page.locator('figure.chart table').count()) >= 3, 'chaque graphique a son tableau');
       await page.locator('figure.chart svg').first().waitFor();
+      // the territory's indicators (data repère): a département value, and a missing one said as such
+      const indicators = page.getByRole('region', { name: 'Indicateurs du territoire' });
+      const population = indicators.getByRole('table', { name: /^Population \(2021\)/ });
+      assert.match(await population.getByRole('row', { name: /Aveyron/ }).innerText(), /279\s600/);
+      const apl = indicators.getByRole('table', { name: /Accessibilité potentielle localisée/ });
+      assert.match(await apl.getByRole('row', { name: /Aveyron/ }).innerText(), /donnée manquante/);
+      assert.match(await indicators.innerText(), /Source : Valeurs fictives de démonstration/);
     });
   });
 

@@ -102,3 +102,14 @@ export interface ImportResult {
 }
 
 export interface Verification { ok: boolean; failures: { path: string; message: string }[]; checked: { figures: number; quotes: number } }
+
+/** GET /consultations/:slug/indicators: the territory's indicators ("data repère"). */
+export interface TerritoryIndicators {
+  territory: { code: string; name: string; level: 'departement' | 'region'; region: { code: string; name: string } | null };
+  items: {
+    id: string; label: string; unit: string | null; year: number;
+    /** null = missing in the source */
+    value: number | null;
+    regionValue: number | null; franceValue: number | null; source: string | null;
+  }[];
+}

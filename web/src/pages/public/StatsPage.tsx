@@ -1,6 +1,7 @@
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { BarChart, type Bar } from '../../components/BarChart.tsx';
 import { ConsultationNav } from './ConsultationPage.tsx';
+import { TerritoryIndicators } from './TerritoryIndicators.tsx';
 import { useApi } from '../../hooks.ts';
 import { CHANNEL_LABELS, collegeLabel, kindLabel, nf } from '../../labels.ts';
 import type { ConsultationDetail, Stats } from '../../types.ts';
@@ -40,6 +41,7 @@ export function StatsPage({ slug }: { slug: string }) {
           <BarChart title="Contributions par canal" bars={bars(s.byChannel, (k) => CHANNEL_LABELS[k] ?? k)} />
         </>
       ) : null}
+      <TerritoryIndicators slug={slug} />
     </Page>
   );
 }

@@ -1,0 +1,59 @@
+import { BarChart, MISSING, type Bar } from '../../components/BarChart.tsx';
+import { Loading, ErrorAlert } from '../../components/Page.tsx';
+import { useApi } from '../../hooks.ts';
+import { nf } from '../../labels.ts';
+import type { TerritoryIndicators as Indicators } from '../../types.ts';
+
+const show = (v: number | null) => (v === null ? MISSING : nf.format(v));
+
+/**
+ * "Indicateurs du territoire": the consultation territory's indicators (data repère), one chart per
+ * indicator comparing the territory with its région and France, each followed by its table and source.
+ * A missing figure is written « donnée manquante », never drawn as 0.
+ */
+export function TerritoryIndicators({ slug }: { slug: string }) {
+  const res = useApi<Indicators>(`/consultations/${encodeURIComponent(slug)}/indicators`);
+  const d = res.data;
+  const region = d?.territory.level === 'departement' ? d.territory.region : null;
+  return (
+    <section className="fr-mt-6w" aria-labelledby="indicateurs-titre">
+      <h2 id="indicateurs-titre">Indicateurs du territoire</h2>
+      {res.loading ? <Loading what="Chargement des indicateurs" /> : null}
+      <ErrorAlert message={res.error} />
+      {d && d.items.length === 0 ? (
+        <p>Aucun indicateur n’est encore disponible pour ce territoire.</p>
+      ) : null}
+      {d && d.items.length > 0 ? (
+        <>
+          <p>
+            Données repères du diagnostic territorial : {d.territory.name}
+            {region ? `, comparé à la région ${region.name} et à la France` : ', comparé à la France'}.
+            Une valeur absente de la source est indiquée « {MISSING} ».
+          </p>
+          <div className="fr-grid-row fr-grid-row--gutters">
+            {d.items.map((i) => {
+              const bars: Bar[] = [
+                { label: d.territory.name, value: i.value },
+                ...(region ? [{ label: region.name, value: i.regionValue }] : []),
+                { label: 'France', value: i.franceValue },
+              ];
+              const unit = i.unit ? ` (${i.unit})` : '';
+              const summary = `${i.label}, ${i.year}${unit} : ${bars.map((b) => `${b.label} ${show(b.value)}`).join(' ; ')}. Détail dans le tableau qui suit.`;
+              return (
+                <div key={`${i.id}-${i.year}`} className="fr-col-12 fr-col-lg-6">
+                  <BarChart
+                    title={`${i.label} (${i.year})`}
+                    bars={bars}
+                    summary={summary}
+                    headers={['Territoire', `Valeur${unit}`]}
+                    note={<>Source : {i.source ?? 'non précisée'}{i.unit ? ` — unité : ${i.unit}` : ''}.</>}
+                  />
+                </div>
+              );
+            })}
+          </div>
+        </>
+      ) : null}
+    </section>
+  );
+}
