@@ -145,3 +145,31 @@ test('two consultations can be analysed in the same database', async () => {
     await store.close();
   }
 });
+
+test('new contributions join the existing groups without reshuffling them; --regroup recomputes', async () => {
+  const { analyzeConsultation } = await import('../src/analysis/pipeline.ts');
+  const store = await Store.open({ sqlitePath: ':memory:' });
+  try {
+    await store.upsertConsultation(testConsultation());
+    const texts = Object.values(BY_THEME).flat();
+    await store.importParsed('essai', testDocument(texts));
+    await analyzeConsultation(store, 'essai', { seed: 2 });
+    const groupOf = async () => new Map((await store.listIdeaGroups('essai')).flatMap((g) => g.members.map((m) => [m.contribution, g.id] as const)));
+    const before = await groupOf();
+
+    const later = testDocument(['Un médecin traitant pour les personnes âgées isolées', 'Les urgences de nuit sont trop loin',
+      'Loger les internes en stage près de l’hôpital', 'Dépistage gratuit dans les pharmacies'], { documentId: 'e'.repeat(64) });
+    await store.importParsed('essai', later);
+    await analyzeConsultation(store, 'essai', { seed: 2 });
+    const after = await groupOf();
+    for (const [c, g] of before) assert.equal(after.get(c), g, `${c} stays in ${g}`);
+    for (const c of later.contributions) assert.ok(after.has(c.id), `${c.id} joined a group`);
+    const known = new Set(before.values());
+    assert.ok(later.contributions.some((c) => known.has(after.get(c.id)!)), 'new contributions join existing groups');
+
+    const full = await analyzeConsultation(store, 'essai', { seed: 2, regroup: true });
+    assert.equal(full.grouping.grouped, texts.length + 4);
+  } finally {
+    await store.close();
+  }
+});

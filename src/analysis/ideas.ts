@@ -96,7 +96,7 @@ export interface GroupingSummary {
  * human decisions of the previous run. A copy-paste campaign joins the grouping through one
  * representative, then all its copies follow it, so it neither swamps nor splits a group.
  */
-export async function groupConsultation(store: Store, slug: string, opts: { seed?: number; now?: Date } = {}): Promise<GroupingSummary> {
+export async function groupConsultation(store: Store, slug: string, opts: { seed?: number; now?: Date; regroup?: boolean } = {}): Promise<GroupingSummary> {
   const seed = opts.seed ?? 1;
   const at = (opts.now ?? new Date()).toISOString();
   const contributions = (await store.listContributions(slug)).filter((c) => c.moderation.status !== 'rejected' && c.text.trim());
@@ -112,7 +112,18 @@ export async function groupConsultation(store: Store, slug: string, opts: { seed
   for (const it of items) if (!it.theme) it.theme = 'sans-theme';
 
   const previous = fromIdeaGroups(await store.listIdeaGroups(slug), seed);
-  const model = previous ? regroup(previous, items, seed, { at, by: 'fabrique' }) : groupContributions(items, { seed, byTheme: true, at, by: 'fabrique' });
+  let model: GroupingModel;
+  if (!previous) {
+    model = groupContributions(items, { seed, byTheme: true, at, by: 'fabrique' });
+  } else if (opts.regroup) {
+    // A full regrouping: clusters are recomputed, only human decisions are kept.
+    model = regroup(previous, items, seed, { at, by: 'fabrique' });
+  } else {
+    // Incremental: contributions already grouped stay where they are; new ones join the groups.
+    const humanPins = previous.pins;
+    model = regroup({ ...previous, pins: { ...previous.membership, ...humanPins } }, items, seed, { at, by: 'fabrique' });
+    model.pins = Object.fromEntries(Object.entries(humanPins).filter(([c]) => c in model.membership));
+  }
   for (const [copy, rep] of follower) {
     const g = model.membership[rep];
     if (g && !model.pins[copy]) model.membership[copy] = g;

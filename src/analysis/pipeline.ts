@@ -89,7 +89,7 @@ export interface FullAnalysisSummary extends AnalysisSummary {
 }
 
 /** Every analysis step on a stored consultation: themes and kinds, then common ideas and duplicates. */
-export async function analyzeConsultation(store: Store, slug: string, opts: { seed?: number; now?: Date } = {}): Promise<FullAnalysisSummary> {
+export async function analyzeConsultation(store: Store, slug: string, opts: { seed?: number; now?: Date; regroup?: boolean } = {}): Promise<FullAnalysisSummary> {
   const classified = await classifyConsultation(store, slug, opts);
   const grouping = await groupConsultation(store, slug, opts);
   return { ...classified, grouping };

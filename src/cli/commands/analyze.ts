@@ -5,14 +5,16 @@ import { parseCommandArgs, requireOption, type Command } from '../args.ts';
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'analyse une consultation enregistrée : thèmes et natures suggérés, idées communes, doublons',
-  usage: 'fabrique analyze --consultation <slug> [--seed N] [--json]',
+  usage: 'fabrique analyze --consultation <slug> [--seed N] [--regroup] [--json]',
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { consultation: { type: 'string', short: 'c' }, seed: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const { values } = parseCommandArgs(argv, { consultation: { type: 'string', short: 'c' }, seed: { type: 'string' }, regroup: { type: 'boolean' }, json: { type: 'boolean' } }, false);
     const slug = requireOption(values.consultation, 'consultation');
     const seed = values.seed === undefined ? undefined : Number(values.seed);
     const store = await Store.open(configFromEnv());
     try {
-      const summary = await analyzeConsultation(store, slug, seed !== undefined && Number.isFinite(seed) ? { seed } : {});
+      const summary = await analyzeConsultation(store, slug, {
+        ...(seed !== undefined && Number.isFinite(seed) ? { seed } : {}), ...(values.regroup ? { regroup: true } : {}),
+      });
       if (values.json) { console.log(JSON.stringify(summary, null, 2)); return; }
       printAnalysis(summary);
     } finally {
