@@ -46,6 +46,14 @@ test('analysis suggests themes for unlabelled contributions, records them as mod
     // the human decision stands and is not doubled by a model guess
     assert.deepEqual((await store.getContribution(mt!))!.themes.map((t) => [t.theme, t.provenance.by]), [['4', 'human']]);
 
+    // the trained model is kept with its metadata, and the assignments name its version
+    const models = await store.listAnalysisModels('essai');
+    assert.equal(models.length, 1);
+    const meta = models[0]!.metadata as { trainingSha256: string; trainingSize: number };
+    assert.equal(models[0]!.purpose, 'themes');
+    assert.equal(meta.trainingSize, 25);
+    assert.ok(p.by === 'model' && p.version === models[0]!.version && p.version.endsWith(meta.trainingSha256.slice(0, 12)));
+
     const before = await store.tableCounts();
     await classifyConsultation(store, 'essai', { seed: 7 });
     assert.deepEqual(await store.tableCounts(), before, 'a rerun replaces model assignments instead of adding');

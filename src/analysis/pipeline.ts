@@ -47,6 +47,7 @@ export async function classifyConsultation(store: Store, slug: string, opts: { s
       themeSummary.mode = 'trained';
       model = 'fabrique-themes-linear';
       version = `${CLASSIFIER_VERSION}+${classifier.metadata.trainingSha256.slice(0, 12)}`;
+      await store.saveAnalysisModel({ consultation: slug, purpose: 'themes', version, metadata: classifier.metadata, model: classifier.toJSON() });
     } else {
       const zs = new ZeroShotClassifier(consultation.themes);
       predict = (texts) => zs.predictMany(texts);
@@ -72,6 +73,7 @@ export async function classifyConsultation(store: Store, slug: string, opts: { s
     const classifier = trainKindClassifier(kindLabelled.map((c) => ({ id: c.id, text: c.text, labels: [c.kind!] })), opts.seed !== undefined ? { seed: opts.seed } : {});
     kindSummary.mode = 'trained';
     const version = `${CLASSIFIER_VERSION}+${classifier.metadata.trainingSha256.slice(0, 12)}`;
+    await store.saveAnalysisModel({ consultation: slug, purpose: 'kinds', version, metadata: classifier.metadata, model: classifier.toJSON() });
     for (const c of toKind) {
       const k = predictKind(classifier, c.text);
       if (k) kindResults.push({ contribution: c.id, kind: k.kind, provenance: { by: 'model', model: 'fabrique-kinds-linear', version, probability: Number(k.p.toFixed(4)), at } });

@@ -239,6 +239,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0004_analysis_models': {
+      // The models an analysis trained (theme and kind classifiers), with their metadata, so every
+      // model assignment can be traced to the model that made it.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('analysis_models')
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('metadata_json', 'text', (c) => c.notNull())
+          .addColumn('model_json', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('analysis_models_pk', ['consultation', 'purpose', 'version'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -121,6 +121,16 @@ export interface SynthesisRow {
   editorial_json: string;
 }
 
+export interface AnalysisModelRow {
+  consultation: string;
+  /** 'themes' | 'kinds' */
+  purpose: string;
+  version: string;
+  created_at: string;
+  metadata_json: string;
+  model_json: string;
+}
+
 export interface Database {
   consultations: ConsultationRow;
   territories: TerritoryRow;
@@ -131,4 +141,5 @@ export interface Database {
   idea_groups: IdeaGroupRow;
   idea_members: IdeaMemberRow;
   syntheses: SynthesisRow;
+  analysis_models: AnalysisModelRow;
 }

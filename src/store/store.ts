@@ -493,9 +493,25 @@ export class Store {
     return readIdeaGroups(this.db, consultation, theme);
   }
 
+  // ---- trained analysis models ----
+
+  /** Keeps a trained model with its metadata; the same version saved again is replaced. */
+  async saveAnalysisModel(m: { consultation: string; purpose: string; version: string; metadata: unknown; model: unknown }): Promise<void> {
+    const row = { created_at: new Date().toISOString(), metadata_json: JSON.stringify(m.metadata), model_json: JSON.stringify(m.model) };
+    await this.db.insertInto('analysis_models').values({ consultation: m.consultation, purpose: m.purpose, version: m.version, ...row })
+      .onConflict((oc) => oc.columns(['consultation', 'purpose', 'version']).doUpdateSet(row)).execute();
+  }
+
+  /** Models trained for a consultation (without their weights), newest first. */
+  async listAnalysisModels(consultation: string): Promise<{ purpose: string; version: string; createdAt: string; metadata: unknown }[]> {
+    const rows = await this.db.selectFrom('analysis_models').select(['purpose', 'version', 'created_at', 'metadata_json'])
+      .where('consultation', '=', consultation).orderBy('created_at', 'desc').execute();
+    return rows.map((r) => ({ purpose: r.purpose, version: r.version, createdAt: r.created_at, metadata: JSON.parse(r.metadata_json) }));
+  }
+
   /** Row counts of every table: lets tests prove that a failed operation changed nothing. */
   async tableCounts(): Promise<Record<string, number>> {
-    const tables = ['consultations', 'territories', 'source_documents', 'meetings', 'contributions', 'contribution_themes', 'idea_groups', 'idea_members', 'syntheses'] as const;
+    const tables = ['consultations', 'territories', 'source_documents', 'meetings', 'contributions', 'contribution_themes', 'idea_groups', 'idea_members', 'syntheses', 'analysis_models'] as const;
     const out: Record<string, number> = {};
     for (const t of tables) {
       out[t] = Number((await this.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
