@@ -23,3 +23,18 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 export function isValidSlug(slug: string): boolean {
   return SLUG.test(slug);
 }
+
+/** Counts of a consultation's contributions; each `by…` maps a code to a count (a contribution with several themes counts under each). */
+export interface ConsultationStats {
+  consultation: string;
+  contributions: number;
+  documents: number;
+  meetings: number;
+  byTheme: Record<string, number>;
+  byKind: Record<string, number>;
+  byMeeting: Record<string, number>;
+  byCollege: Record<string, number>;
+  byChannel: Record<string, number>;
+  /** contributions with no theme assignment */
+  withoutTheme: number;
+}

@@ -1,5 +1,13 @@
 export type MeetingKind = 'atelier' | 'reunion_departementale' | 'pleniere' | 'visio' | 'consultation_en_ligne';
 
+export const MEETING_KIND_LABELS: Record<MeetingKind, string> = {
+  atelier: 'Atelier',
+  reunion_departementale: 'Réunion départementale',
+  pleniere: 'Plénière',
+  visio: 'Visioconférence',
+  consultation_en_ligne: 'Consultation en ligne',
+};
+
 export const COLLEGES = ['elus', 'institutionnels', 'professionnels', 'associations', 'usagers', 'autres'] as const;
 export type College = (typeof COLLEGES)[number];
 

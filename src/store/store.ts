@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Selectable, type Transaction } from 'kysely';
 import pg from 'pg';
-import type { Consultation } from '../domain/consultation.ts';
+import type { Consultation, ConsultationStats } from '../domain/consultation.ts';
 import type { Contribution, ThemeAssignment, Provenance } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import type { Meeting } from '../domain/meeting.ts';
@@ -61,19 +61,7 @@ export interface ContributionFilter {
   ids?: string[];
 }
 
-export interface ConsultationStats {
-  consultation: string;
-  contributions: number;
-  documents: number;
-  meetings: number;
-  byTheme: Record<string, number>;
-  byKind: Record<string, number>;
-  byMeeting: Record<string, number>;
-  byCollege: Record<string, number>;
-  byChannel: Record<string, number>;
-  /** contributions with no theme assignment */
-  withoutTheme: number;
-}
+export type { ConsultationStats };
 
 const INSERT_BATCH = 200;
 

@@ -7,7 +7,7 @@
 import type { Contribution, ContributionKind } from '../domain/contribution.ts';
 import { DEPARTEMENTS, REGIONS, territoryName } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import { COLLEGES, COLLEGE_LABELS, participantsSum, type Meeting, type MeetingKind } from '../domain/meeting.ts';
+import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { SynthesisLevel } from '../domain/synthesis.ts';
 import type { Theme } from '../domain/theme.ts';
 import type { Store } from '../store/store.ts';
@@ -32,13 +32,7 @@ export interface BuildOptions {
   now?: Date;
 }
 
-export const MEETING_KIND_LABELS: Record<MeetingKind, string> = {
-  atelier: 'Atelier',
-  reunion_departementale: 'Réunion départementale',
-  pleniere: 'Plénière',
-  visio: 'Visioconférence',
-  consultation_en_ligne: 'Consultation en ligne',
-};
+export { MEETING_KIND_LABELS };
 
 const QUOTE_MAX = 400;
 

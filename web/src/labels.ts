@@ -1,8 +1,8 @@
-import { COLLEGES, COLLEGE_LABELS } from '../../src/domain/meeting.ts';
+import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS } from '../../src/domain/meeting.ts';
 import { CONTRIBUTION_KINDS, KIND_LABELS } from '../../src/domain/contribution.ts';
-import type { ConsultationStatus, MeetingKind, Role } from './types.ts';
+import type { ConsultationStatus, Role } from './types.ts';
 
-export { COLLEGES, COLLEGE_LABELS, CONTRIBUTION_KINDS, KIND_LABELS };
+export { COLLEGES, COLLEGE_LABELS, CONTRIBUTION_KINDS, KIND_LABELS, MEETING_KIND_LABELS };
 
 export const STATUS_LABELS: Record<ConsultationStatus, string> = {
   draft: 'Brouillon',
@@ -12,13 +12,6 @@ export const STATUS_LABELS: Record<ConsultationStatus, string> = {
   published: 'Restitution publiée',
 };
 
-export const MEETING_KIND_LABELS: Record<MeetingKind, string> = {
-  atelier: 'Atelier',
-  reunion_departementale: 'Réunion départementale',
-  pleniere: 'Plénière',
-  visio: 'Visioconférence',
-  consultation_en_ligne: 'Consultation en ligne',
-};
 
 export const CHANNEL_LABELS: Record<string, string> = {
   atelier: 'Atelier',

@@ -75,18 +75,7 @@ export interface IdeaGroupView {
 
 export interface Territory { code: string; name: string; region: { code: string; name: string }; consultations: number }
 
-export interface Stats {
-  consultation: string;
-  contributions: number;
-  documents: number;
-  meetings: number;
-  byTheme: Record<string, number>;
-  byKind: Record<string, number>;
-  byMeeting: Record<string, number>;
-  byCollege: Record<string, number>;
-  byChannel: Record<string, number>;
-  withoutTheme: number;
-}
+export type { ConsultationStats as Stats } from '../../src/domain/consultation.ts';
 
 export interface ImportWarning { level: string; code: string; message: string; source?: { file?: string; page?: number; lineStart?: number; sheet?: string; row?: number } }
 
