@@ -254,6 +254,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0008_source_files': {
+      // The original bytes of each imported document, so a consultation archive can carry its sources.
+      // Keyed by document id and cascading with it: no stored file outlives the document it came from.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('source_files')
+          .addColumn('document_id', 'text', (c) => c.primaryKey().references('source_documents.id').onDelete('cascade'))
+          .addColumn('content', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

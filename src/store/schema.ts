@@ -131,6 +131,12 @@ export interface AnalysisModelRow {
   model_json: string;
 }
 
+/** Migration 0008_source_files: the original bytes of an imported document (its id is their sha256). */
+export interface SourceFileRow {
+  document_id: string;
+  content: Uint8Array;
+}
+
 export interface Database {
   consultations: ConsultationRow;
   territories: TerritoryRow;
@@ -142,4 +148,5 @@ export interface Database {
   idea_members: IdeaMemberRow;
   syntheses: SynthesisRow;
   analysis_models: AnalysisModelRow;
+  source_files: SourceFileRow;
 }

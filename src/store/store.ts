@@ -17,6 +17,7 @@ import type { ContributionRow as ContributionTable, Database, MeetingRow } from 
 type ContributionRow = Selectable<ContributionTable>;
 import { searchTerms } from './search-terms.ts';
 import { StoreError } from './errors.ts';
+import { readSourceFile, saveSourceFile } from './source-files.ts';
 
 export interface StoreConfig {
   /** postgres://… to use PostgreSQL; otherwise the SQLite file `sqlitePath` */
@@ -67,7 +68,13 @@ const INSERT_BATCH = 200;
 
 /** The persistence layer: one API over SQLite (embedded default) and PostgreSQL. */
 export class Store {
-  private constructor(readonly db: Kysely<Database>, readonly dialect: Dialect, readonly location: string) {}
+  private constructor(readonly db: Kysely<Database>, readonly dialect: Dialect, readonly location: string,
+    private readonly sqliteHandle?: SQLite.Database) {}
+
+  /** The embedded SQLite connection (for its online backup API); undefined on PostgreSQL. */
+  get sqlite(): SQLite.Database | undefined {
+    return this.sqliteHandle;
+  }
 
   static async open(config: StoreConfig = configFromEnv()): Promise<Store> {
     let store: Store;
@@ -94,7 +101,7 @@ export class Store {
       database.pragma('foreign_keys = ON');
       database.pragma('busy_timeout = 5000');
       const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-      store = new Store(db, 'sqlite', path === ':memory:' ? path : resolve(path));
+      store = new Store(db, 'sqlite', path === ':memory:' ? path : resolve(path), database);
     }
     await store.migrate();
     return store;
@@ -216,8 +223,9 @@ export class Store {
    * Stores a parsed document and everything in it, atomically. The same bytes imported again are a
    * no-op; the same bytes read by a newer parser version replace that document's items. Human
    * decisions on replaced contributions (themes, moderation) are carried over when ids are stable.
+   * `bytes`, the file as read, are kept with the document (checked against its id, the sha256).
    */
-  async importParsed(consultation: string, parsed: ParsedDocument): Promise<ImportResult> {
+  async importParsed(consultation: string, parsed: ParsedDocument, bytes?: Uint8Array): Promise<ImportResult> {
     const base = {
       documentId: parsed.documentId, fileName: parsed.fileName, parser: parsed.parser,
       meetings: parsed.meetings.length, contributions: parsed.contributions.length,
@@ -231,10 +239,13 @@ export class Store {
         throw new StoreError(`Le fichier « ${parsed.fileName} » est déjà importé dans la consultation « ${existing.consultation} ».`);
       }
       if (existing && existing.parser === parsed.parser && existing.parser_version === parsed.parserVersion) {
+        if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
         return { ...base, outcome: 'unchanged' as const, warnings: JSON.parse(existing.warnings_json) as ImportWarning[] };
       }
 
       let humanThemes: { contribution_id: string; theme: string; assigned_by: string; provenance_json: string }[] = [];
+      // A re-read by a newer parser keeps the bytes stored earlier (the delete below cascades to them).
+      const keptBytes = bytes ?? (existing ? await readSourceFile(trx, parsed.documentId) : undefined);
       if (existing) {
         humanThemes = await trx.selectFrom('contribution_themes')
           .innerJoin('contributions', 'contributions.id', 'contribution_themes.contribution_id')
@@ -260,6 +271,7 @@ export class Store {
         warnings_json: JSON.stringify(parsed.warnings),
         syntheses_json: JSON.stringify(parsed.syntheses),
       }).execute();
+      if (keptBytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, keptBytes);
 
       if (parsed.themes.length > 0) await addLocalThemes(trx, consultation, consultationRow.themes_json, parsed.themes);
 
@@ -499,7 +511,7 @@ export class Store {
 
   /** Row counts of every table: lets tests prove that a failed operation changed nothing. */
   async tableCounts(): Promise<Record<string, number>> {
-    const tables = ['consultations', 'territories', 'source_documents', 'meetings', 'contributions', 'contribution_themes', 'idea_groups', 'idea_members', 'syntheses', 'analysis_models'] as const;
+    const tables = ['consultations', 'territories', 'source_documents', 'meetings', 'contributions', 'contribution_themes', 'idea_groups', 'idea_members', 'syntheses', 'analysis_models', 'source_files'] as const;
     const out: Record<string, number> = {};
     for (const t of tables) {
       out[t] = Number((await this.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);

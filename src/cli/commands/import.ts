@@ -1,13 +1,17 @@
+import { open, readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ParsedDocument } from '../../ingest/types.ts';
-import { parseFile } from '../../ingest/import-file.ts';
+import { importConsultationArchive, isConsultationArchive, readConsultationArchive } from '../../store/archive.ts';
+import { parseFile, readLimited } from '../../ingest/import-file.ts';
 import { Store, configFromEnv, type ImportResult } from '../../store/index.ts';
 import { CliError, parseCommandArgs, parseMapOption, requireOption, UsageError, type Command } from '../args.ts';
 import { printWarnings } from '../output.ts';
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation',
-  usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--json]',
+  summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation, ou restaure une archive de consultation',
+  usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--json]\n' +
+    '       fabrique import archive.zip [--force] [--json]   (archive de « fabrique export consultation », reconnue à son contenu)',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       consultation: { type: 'string', short: 'c' },
@@ -16,9 +20,16 @@ export const importCommand: Command = {
       parser: { type: 'string' },
       meeting: { type: 'string' },
       json: { type: 'boolean' },
+      force: { type: 'boolean' },
     });
-    const slug = requireOption(values.consultation, 'consultation');
     if (positionals.length === 0) throw new UsageError('aucun fichier à importer');
+    const archives = await readArchives(positionals);
+    if (archives.length > 0) {
+      if (archives.length !== positionals.length) throw new UsageError('une archive de consultation s’importe seule, sans autre fichier');
+      return importArchives(archives, { ...(values.consultation ? { consultation: values.consultation } : {}), force: values.force ?? false, json: values.json ?? false });
+    }
+    if (values.force) throw new UsageError('--force ne s’applique qu’à une archive de consultation');
+    const slug = requireOption(values.consultation, 'consultation');
     const store = await Store.open(configFromEnv());
     try {
       const results = await importFiles(store, slug, positionals, {
@@ -54,8 +65,47 @@ export async function importFiles(store: Store, slug: string, paths: string[],
     parsed.push(doc);
   }
   const results: ImportResult[] = [];
-  for (const doc of parsed) results.push(await store.importParsed(slug, doc));
+  // The bytes are read again to be kept with the document; importParsed checks they are the ones parsed.
+  for (const [i, doc] of parsed.entries()) results.push(await store.importParsed(slug, doc, await readLimited(paths[i]!)));
   return results;
+}
+
+/** The files among `paths` that are consultation archives (by content: a ZIP with a Fabrique manifest). */
+async function readArchives(paths: string[]): Promise<{ path: string; bytes: Uint8Array }[]> {
+  const out: { path: string; bytes: Uint8Array }[] = [];
+  for (const path of paths) {
+    let head: Buffer;
+    try {
+      const handle = await open(path, 'r');
+      try { head = Buffer.alloc(4); await handle.read(head, 0, 4, 0); } finally { await handle.close(); }
+    } catch {
+      continue; // unreadable: the ordinary import reports it in French
+    }
+    if (!head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) continue;
+    const bytes = await readFile(path);
+    if (isConsultationArchive(bytes)) out.push({ path, bytes });
+  }
+  return out;
+}
+
+async function importArchives(archives: { path: string; bytes: Uint8Array }[], opts: { consultation?: string; force: boolean; json: boolean }): Promise<void> {
+  const store = await Store.open(configFromEnv());
+  try {
+    for (const a of archives) {
+      const manifest = opts.consultation ? (await readConsultationArchive(a.bytes)).manifest : undefined;
+      if (manifest && opts.consultation !== manifest.consultation) {
+        throw new CliError(`L’archive ${basename(a.path)} contient la consultation « ${manifest.consultation} », pas « ${opts.consultation} ». Rien n’a été importé.`);
+      }
+      const r = await importConsultationArchive(store, a.bytes, { force: opts.force });
+      if (opts.json) { console.log(JSON.stringify({ file: a.path, consultation: r.consultation, replaced: r.replaced, counts: r.counts }, null, 2)); continue; }
+      const c = r.counts;
+      console.log(`• ${basename(a.path)} [archive de consultation, format ${r.manifest.formatVersion}, Fabrique ${r.manifest.appVersion}] — consultation « ${r.consultation} » ${r.replaced ? 'remplacée' : 'restaurée'} : ` +
+        `${c.contributions ?? 0} contributions, ${c.meetings ?? 0} réunions, ${c.source_documents ?? 0} documents (${c.source_files ?? 0} fichiers d’origine), ` +
+        `${c.idea_groups ?? 0} idées communes, ${c.syntheses ?? 0} synthèses, ${c.published_syntheses ?? 0} restitutions publiées, ${c.audit_log ?? 0} entrées du journal`);
+    }
+  } finally {
+    await store.close();
+  }
 }
 
 export function printImportResult(r: ImportResult): void {

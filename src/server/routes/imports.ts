@@ -99,7 +99,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
         consultation: c.slug, themes: c.themes,
         ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
       });
-      const result = await ctx.store.importParsed(c.slug, parsed);
+      const result = await ctx.store.importParsed(c.slug, parsed, file.bytes);
       clearSuggestCache(c.slug);
       await recordAudit(appDb(ctx.store), {
         actor: user.email, action: 'document.import', consultation: c.slug, targetType: 'document', targetId: result.documentId,
