@@ -1,26 +1,32 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { csvHeader, toCsvRecord, toExported } from '../../store/export.ts';
-import { parseCommandArgs, UsageError, type Command } from '../args.ts';
+import { exportConsultationArchive } from '../../store/archive.ts';
+import { CliError, parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'exporte les contributions en JSON Lines ou CSV (toutes les consultations, ou une seule)',
-  usage: 'fabrique export contributions [--format jsonl|csv] [--consultation <slug>] [--theme N] [--out fichier]',
+  summary: 'exporte les contributions en JSON Lines ou CSV, ou une consultation entière en archive ZIP réimportable',
+  usage: 'fabrique export contributions [--format jsonl|csv] [--consultation <slug>] [--theme N] [--out fichier]\n' +
+    '       fabrique export consultation --consultation <slug> --format archive --out archive.zip [--force]',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
-      format: { type: 'string', default: 'jsonl' },
+      format: { type: 'string' },
       consultation: { type: 'string', short: 'c' },
       theme: { type: 'string' },
       kind: { type: 'string' },
       out: { type: 'string', short: 'o' },
+      force: { type: 'boolean' },
     });
+    if (positionals[0] === 'consultation' && positionals.length === 1) return exportArchive(values);
     if (positionals[0] !== 'contributions' || positionals.length > 1) {
-      throw new UsageError('que voulez-vous exporter ? seul « contributions » est disponible');
+      throw new UsageError('que voulez-vous exporter ? « contributions » ou « consultation »');
     }
-    const format = values.format;
+    const format = values.format ?? 'jsonl';
     if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`format inconnu : ${format} (jsonl ou csv)`);
     const store = await Store.open(configFromEnv());
     try {
@@ -48,3 +54,33 @@ export const exportCommand: Command = {
     }
   },
 };
+
+/** `export consultation --format archive`: the ZIP is written beside its destination, then renamed into place. */
+async function exportArchive(values: { format?: string; consultation?: string; out?: string; force?: boolean; theme?: string; kind?: string }): Promise<void> {
+  const format = values.format ?? 'archive';
+  if (format !== 'archive') throw new UsageError(`format inconnu pour une consultation : ${format} (archive)`);
+  if (values.theme || values.kind) throw new UsageError('une archive contient toute la consultation : --theme et --kind ne s’appliquent pas');
+  const slug = requireOption(values.consultation, 'consultation');
+  const out = requireOption(values.out, 'out');
+  if (existsSync(out) && !values.force) throw new CliError(`Le fichier ${out} existe déjà : choisissez un autre nom ou ajoutez --force pour le remplacer.`);
+  const store = await Store.open(configFromEnv());
+  try {
+    await store.requireConsultation(slug);
+    const { zip, manifest } = await exportConsultationArchive(store, slug);
+    const tmp = join(dirname(resolve(out)), `.${basename(out)}.${process.pid}.tmp`);
+    try {
+      await writeFile(tmp, zip);
+      await rename(tmp, out);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw new CliError(`Écriture impossible de ${out} : ${(e as Error).message}`);
+    }
+    const c = manifest.counts;
+    console.log(`Archive de « ${slug} » écrite dans ${out} (${(zip.length / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 0 })} Kio, format ${manifest.formatVersion}) : ` +
+      `${c.contributions ?? 0} contributions, ${c.meetings ?? 0} réunions, ${c.source_documents ?? 0} documents (${c.files ?? 0} fichiers d’origine), ` +
+      `${c.idea_groups ?? 0} idées communes, ${c.syntheses ?? 0} synthèses, ${c.published_syntheses ?? 0} restitutions publiées, ${c.audit_log ?? 0} entrées du journal.`);
+    console.log('Attention : l’archive contient les textes d’origine non masqués et les fichiers sources (données de santé) : conservez-la et transmettez-la comme telles.');
+  } finally {
+    await store.close();
+  }
+}
