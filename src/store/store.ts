@@ -108,7 +108,11 @@ export class Store {
   }
 
   async migrate(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
+    // Kysely looks for its migration tables in every schema unless told which: name the one in use,
+    // or a fresh schema next to another Fabrique schema (tests, several instances) is never migrated.
+    const migrationTableSchema = this.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(this.db)).rows[0]?.schema : undefined;
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw new StoreError(`Échec de la migration de la base : ${(error as Error).message ?? error}`);
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
