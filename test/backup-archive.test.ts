@@ -280,13 +280,20 @@ test('imports keep the original bytes of the file (CLI and upload), checked agai
     const [r] = await importFiles(store, 'essai', [csv]);
     const stored = await store.db.selectFrom('source_files').selectAll().where('document_id', '=', r!.documentId).executeTakeFirstOrThrow();
     assert.deepEqual(Buffer.from(stored.content), readFileSync(csv));
+    // A re-read by a newer parser version keeps the bytes stored with the first import.
+    const doc = testDocument(['Texte fictif'], { documentId: sha256(Buffer.from('octets fictifs')) });
+    await store.importParsed('essai', doc, Buffer.from('octets fictifs'));
+    const reread = await store.importParsed('essai', { ...doc, parserVersion: '2.0.0' });
+    assert.equal(reread.outcome, 'replaced');
+    const kept = await store.db.selectFrom('source_files').selectAll().where('document_id', '=', doc.documentId).executeTakeFirstOrThrow();
+    assert.equal(Buffer.from(kept.content).toString('utf8'), 'octets fictifs');
     // Wrong bytes for a document are refused, and nothing is stored.
     const counts = await store.tableCounts();
     await assert.rejects(store.importParsed('essai', testDocument(['x'], { documentId: 'b'.repeat(64) }), Buffer.from('pas ces octets')), /ne correspond pas/);
     assert.deepEqual(await store.tableCounts(), counts);
     // The bytes go with their document.
     await store.db.deleteFrom('source_documents').where('id', '=', r!.documentId).execute();
-    assert.equal((await store.tableCounts()).source_files, 0);
+    assert.equal((await store.tableCounts()).source_files, 1);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -405,6 +412,24 @@ test('backup while a server writes (another connection and the same one): every 
     try {
       assert.equal(await reopened.countContributions('essai'), r2.counts.contributions);
     } finally { await reopened.close(); }
+
+    // A backup from an earlier version is migrated on restore.
+    const older = join(dir, 'ancienne.sqlite');
+    copyFileSync(other, older);
+    const o = new SQLite(older);
+    o.exec(`DROP TABLE source_files; DELETE FROM kysely_migration WHERE name = '0008_source_files'`);
+    o.close();
+    const r3 = await restoreSqlite(older, restoredPath, { force: true });
+    assert.deepEqual(r3.migrated, ['0008_source_files']);
+    assert.equal(r3.counts.source_files, 0);
+
+    // A backup from a newer version is refused.
+    const newer = join(dir, 'future.sqlite');
+    copyFileSync(other, newer);
+    const f = new SQLite(newer);
+    f.exec(`INSERT INTO kysely_migration (name, timestamp) VALUES ('9999_futur', '2030-01-01')`);
+    f.close();
+    await assert.rejects(restoreSqlite(newer, restoredPath, { force: true }), /version plus récente/);
 
     // Not a Fabrique database, or not SQLite at all: refused.
     const plain = join(dir, 'autre.sqlite');
