@@ -3,7 +3,9 @@
  * archive is refused and writes nothing (issue 9, point 10).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -439,6 +441,42 @@ test('backup while a server writes (another connection and the same one): every 
     await assert.rejects(restoreSqlite(join(dir, 'texte.sqlite'), join(dir, 'x.sqlite')), /pas une base de données SQLite/);
   } finally {
     await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('backup while another process writes: every contribution it acknowledged before the backup is in it', async () => {
+  const dir = tempDir();
+  const live = join(dir, 'fabrique.sqlite');
+  const setup = await Store.open({ sqlitePath: live });
+  await setup.upsertConsultation(testConsultation('essai'));
+  await setup.close();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'backup-writer.ts'), live], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const acked: string[] = [];
+  let buffered = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    buffered += d;
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    acked.push(...lines);
+  });
+  const exited = once(child, 'exit');
+  const cli = await Store.open({ sqlitePath: live });
+  try {
+    while (acked.length < 150) await new Promise((r) => setTimeout(r, 20));
+    const naive = join(dir, 'copie.sqlite');
+    const before = [...acked];
+    copyFileSync(live, naive);
+    const inNaive = new Set((allTables(naive).contributions ?? []).map((r) => String(r.id)));
+    const out = join(dir, 'sauvegarde.sqlite');
+    await backupSqlite(cli, out);
+    const inBackup = new Set((allTables(out).contributions ?? []).map((r) => String(r.id)));
+    assert.deepEqual(before.filter((id) => !inBackup.has(id)), [], 'every acknowledged contribution is in the backup');
+    assert.ok(before.some((id) => !inNaive.has(id)), 'whereas a copy of the file misses those still in the WAL');
+  } finally {
+    child.stdin.end();
+    await exited;
+    await cli.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
