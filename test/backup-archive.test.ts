@@ -233,6 +233,21 @@ storeTest('a tampered, unknown-version or clashing archive is refused and nothin
   const missing = rezip(zip, (f) => { delete f['tables/idea_groups.json']; });
   await assert.rejects(importConsultationArchive(target, missing), /incomplète/);
 
+  // A well-signed archive that reaches outside itself (a theme on a contribution it does not hold) is refused too.
+  const reaching = (() => {
+    const files = unzipSync(zip);
+    const t = JSON.parse(strFromU8(files['tables/contribution_themes.json']!));
+    t.rows.push({ contribution_id: 'autre:contribution', theme: '1', assigned_by: 'human', provenance_json: { by: 'human', reviewer: 'x', at: 'y' } });
+    files['tables/contribution_themes.json'] = strToU8(JSON.stringify(t));
+    const m = JSON.parse(strFromU8(files['manifest.json']!));
+    const e = m.entries.find((x: { name: string }) => x.name === 'tables/contribution_themes.json');
+    e.sha256 = sha256(files['tables/contribution_themes.json']!);
+    e.bytes = files['tables/contribution_themes.json']!.length;
+    files['manifest.json'] = strToU8(JSON.stringify(m));
+    return zipSync(files);
+  })();
+  await assert.rejects(importConsultationArchive(target, reaching), /incohérente : contribution_themes\.contribution_id/);
+
   const future = rezip(zip, (f) => {
     const m = JSON.parse(strFromU8(f['manifest.json']!));
     m.formatVersion = 2;

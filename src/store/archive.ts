@@ -307,7 +307,34 @@ export async function readConsultationArchive(bytes: Uint8Array): Promise<{ mani
       throw new StoreError(`L’archive mêle plusieurs consultations (table ${table}). Rien n’a été importé.`);
     }
   }
+  checkReferences(tables);
   return { manifest, tables, files };
+}
+
+/** Column → table whose archived ids it must name (or null): an archive never reaches rows outside itself. */
+const REFERENCES: { table: string; column: string; target: string; nullable?: boolean }[] = [
+  { table: 'source_files', column: 'document_id', target: 'source_documents' },
+  { table: 'meetings', column: 'document_id', target: 'source_documents', nullable: true },
+  { table: 'contributions', column: 'document_id', target: 'source_documents', nullable: true },
+  { table: 'contributions', column: 'meeting', target: 'meetings', nullable: true },
+  { table: 'contribution_themes', column: 'contribution_id', target: 'contributions' },
+  { table: 'contribution_private', column: 'contribution_id', target: 'contributions' },
+  { table: 'idea_groups', column: 'parent', target: 'idea_groups', nullable: true },
+  { table: 'idea_members', column: 'group_id', target: 'idea_groups' },
+  { table: 'idea_members', column: 'contribution_id', target: 'contributions' },
+];
+
+function checkReferences(tables: Map<string, Row[]>): void {
+  for (const ref of REFERENCES) {
+    const ids = new Set((tables.get(ref.target) ?? []).map((r) => r.id));
+    const bad = (tables.get(ref.table) ?? []).find((r) => {
+      const v = r[ref.column];
+      return (v === null || v === undefined) ? !ref.nullable : !ids.has(v);
+    });
+    if (bad) {
+      throw new StoreError(`L’archive est incohérente : ${ref.table}.${ref.column} = ${String(bad[ref.column])} ne désigne aucune ligne de ${ref.target} de l’archive. Rien n’a été importé.`);
+    }
+  }
 }
 
 /**
