@@ -1,9 +1,10 @@
 /**
- * Parsing of uploaded files off the event loop: each file is parsed in its own worker thread
+ * Parsing of uploaded files off the event loop: files are parsed in worker threads
  * (parse-worker.ts) under a memory ceiling (V8 resourceLimits) and a time limit, at most
- * `concurrency` at a time, the others waiting in a short queue. One fresh worker per file: a
- * crash, an exhausted heap or a timeout ends that worker only, its memory goes back to the system,
- * and the caller gets an ImportError with a French message — the server keeps serving.
+ * `concurrency` at a time, the others waiting in a short queue. A worker is kept for the next file
+ * (loading the parsers costs seconds) and ended after `idleMs` without work, which gives its memory
+ * back. A crash, an exhausted heap or a timeout ends that worker only: the caller gets an
+ * ImportError with a French message, the next file gets a fresh worker, the server keeps serving.
  */
 import { channel } from 'node:diagnostics_channel';
 import { Worker } from 'node:worker_threads';
@@ -21,9 +22,11 @@ export interface ParsePoolOptions {
   concurrency: number;
   /** files waiting for a worker beyond which an upload is refused (503) */
   maxQueued: number;
+  /** an idle worker is ended after this many milliseconds */
+  idleMs: number;
 }
 
-export const DEFAULT_PARSE_POOL: ParsePoolOptions = { memoryMb: 512, timeoutMs: 120_000, concurrency: 1, maxQueued: 8 };
+export const DEFAULT_PARSE_POOL: ParsePoolOptions = { memoryMb: 512, timeoutMs: 120_000, concurrency: 1, maxQueued: 8, idleMs: 60_000 };
 
 /** Published when a worker starts parsing a file ({ fileName, size }): observability and tests. */
 export const parseStartChannel = channel('fabrique:parse:start');
@@ -62,10 +65,22 @@ interface Job {
   reject: (e: Error) => void;
 }
 
+/** One worker thread and the file it is parsing, if any. */
+interface Slot {
+  worker: Worker;
+  /** settles the current job (success when error is undefined) */
+  finish?: (error: Error | undefined) => void;
+  onMessage?: (m: ParseReply) => void;
+  idleTimer?: NodeJS.Timeout;
+  dead: boolean;
+}
+
+let nextJobId = 1;
+
 export class ParsePool {
   readonly options: ParsePoolOptions;
   private readonly queue: Job[] = [];
-  private readonly running = new Set<Worker>();
+  private readonly slots = new Set<Slot>();
   private closed = false;
 
   constructor(options: Partial<ParsePoolOptions> = {}) {
@@ -74,8 +89,9 @@ export class ParsePool {
 
   /** Parses a file in a worker thread; the caller keeps its bytes (a copy is transferred). */
   parse(bytes: Uint8Array, fileName: string, options: ParseFileOptions): Promise<ParsedDocument> {
-    if (this.closed) return Promise.reject(new ImportError('Le serveur s’arrête : l’import n’a pas été analysé. Rien n’a été importé.', 'import.busy'));
-    if (this.running.size >= this.options.concurrency && this.queue.length >= this.options.maxQueued) {
+    if (this.closed) return Promise.reject(stopping());
+    const busy = [...this.slots].filter((s) => s.finish).length;
+    if (busy >= this.options.concurrency && this.queue.length >= this.options.maxQueued) {
       return Promise.reject(new ImportError('Trop de fichiers sont en cours d’analyse : réessayez dans quelques minutes. Rien n’a été importé.', 'import.busy'));
     }
     return new Promise((resolve, reject) => {
@@ -84,68 +100,109 @@ export class ParsePool {
     });
   }
 
-  /** Stops running workers and refuses queued files (server shutdown). */
+  /** Ends every worker and refuses queued files (server shutdown). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new ImportError('Le serveur s’arrête : l’import n’a pas été analysé. Rien n’a été importé.', 'import.busy'));
-    await Promise.all([...this.running].map((w) => w.terminate()));
+    for (const job of this.queue.splice(0)) job.reject(stopping());
+    const slots = [...this.slots];
+    for (const slot of slots) slot.finish?.(stopping());
+    await Promise.all(slots.map((slot) => this.end(slot)));
   }
 
   private next(): void {
-    while (this.running.size < this.options.concurrency && this.queue.length > 0) this.run(this.queue.shift()!);
+    while (this.queue.length > 0) {
+      const slot = [...this.slots].find((s) => !s.finish && !s.dead)
+        ?? (this.slots.size < this.options.concurrency ? this.spawn() : undefined);
+      if (!slot) return;
+      this.run(slot, this.queue.shift()!);
+    }
   }
 
-  private run(job: Job): void {
-    const { fileName } = job;
+  private spawn(): Slot {
     const worker = new Worker(BOOTSTRAP, {
       eval: true,
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
     });
-    this.running.add(worker);
-    let settled = false;
+    const slot: Slot = { worker, dead: false };
+    this.slots.add(slot);
+    const fail = (error: ImportError) => {
+      slot.dead = true;
+      this.slots.delete(slot);
+      if (slot.finish) slot.finish(error);
+      this.next();
+    };
+    worker.on('message', (m: ParseReply) => slot.onMessage?.(m));
+    worker.on('error', (e: Error & { code?: string }) => {
+      fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new ImportError('', 'import.parse_memory') : crashed('', e));
+    });
+    worker.on('messageerror', (e) => { fail(crashed('', e)); void this.end(slot); });
+    worker.on('exit', (code) => fail(crashed('', new Error(`parse worker exited with code ${code}`))));
+    return slot;
+  }
+
+  private run(slot: Slot, job: Job): void {
+    const { fileName } = job;
+    const id = nextJobId++;
+    clearTimeout(slot.idleTimer);
+    slot.worker.ref();
     let head: ParsedDocument | undefined;
     const contributions: Contribution[] = [];
-    const finish = (error: Error | undefined) => {
-      if (settled) return;
-      settled = true;
+    const timer = setTimeout(() => {
+      slot.dead = true; // before settling, so that the next file does not go to this worker
+      slot.finish?.(new ImportError(
+        `L’analyse de « ${fileName} » a dépassé la durée maximale de ${Math.round(this.options.timeoutMs / 1000)} s : le fichier est trop long à lire. `
+        + 'Rien n’a été importé ; découpez-le en plusieurs fichiers.', 'import.parse_timeout'));
+      void this.end(slot);
+    }, this.options.timeoutMs);
+    slot.finish = (error) => {
       clearTimeout(timer);
-      if (error) job.reject(error);
-      else job.resolve({ ...head!, contributions });
-      void worker.terminate().finally(() => {
-        this.running.delete(worker);
+      slot.finish = undefined;
+      slot.onMessage = undefined;
+      if (!error) job.resolve({ ...head!, contributions });
+      // the worker's own errors carry no file name: name the file here
+      else if (error instanceof ImportError && error.code === 'import.parse_memory') job.reject(outOfMemory(fileName, this.options.memoryMb));
+      else if (error instanceof ImportError && error.code === 'import.parse_crashed') job.reject(crashed(fileName, error.cause as Error));
+      else job.reject(error);
+      if (!slot.dead && !this.closed) {
+        // an idle worker neither keeps the process alive nor its memory for long
+        slot.worker.unref();
+        slot.idleTimer = setTimeout(() => void this.end(slot), this.options.idleMs);
+        slot.idleTimer.unref();
         this.next();
-      });
+      }
     };
-    const timer = setTimeout(() => finish(new ImportError(
-      `L’analyse de « ${fileName} » a dépassé la durée maximale de ${Math.round(this.options.timeoutMs / 1000)} s : le fichier est trop long à lire. `
-      + 'Rien n’a été importé ; découpez-le en plusieurs fichiers.', 'import.parse_timeout')), this.options.timeoutMs);
-
-    worker.on('message', (m: ParseReply) => {
+    slot.onMessage = (m) => {
+      if (m.id !== id) return;
       if (m.type === 'head') head = m.doc;
       else if (m.type === 'contributions') contributions.push(...m.items);
-      else if (m.type === 'done') finish(undefined);
-      else if (m.error.importError) finish(new ImportError(m.error.message, m.error.code));
-      else finish(new Error(m.error.message));
-    });
-    worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        finish(new ImportError(
-          `L’analyse de « ${fileName} » demande plus de mémoire que la limite de ${this.options.memoryMb} Mo : le fichier est trop volumineux ou trop complexe. `
-          + 'Rien n’a été importé ; découpez-le ou enregistrez-le en CSV.', 'import.parse_memory'));
-      } else {
-        finish(crashed(fileName, e));
-      }
-    });
-    worker.on('messageerror', (e) => finish(crashed(fileName, e)));
-    worker.on('exit', (code) => finish(crashed(fileName, new Error(`worker exited with code ${code}`))));
-    worker.on('online', () => parseStartChannel.publish({ fileName, size: job.bytes.length }));
-
+      else if (m.type === 'done') slot.finish?.(undefined);
+      else if (m.error.importError) slot.finish?.(new ImportError(m.error.message, m.error.code));
+      else slot.finish?.(new Error(m.error.message));
+    };
+    parseStartChannel.publish({ fileName, size: job.bytes.length });
     // a fresh copy is transferred: the caller's buffer may share its memory with other buffers
     const copy = new Uint8Array(job.bytes);
-    const request: ParseRequest = { bytes: copy, fileName, options: job.options };
-    worker.postMessage(request, [copy.buffer]);
+    const request: ParseRequest = { id, bytes: copy, fileName, options: job.options };
+    slot.worker.postMessage(request, [copy.buffer]);
   }
+
+  /** Ends a worker (idle, timed out, or at shutdown). */
+  private async end(slot: Slot): Promise<void> {
+    clearTimeout(slot.idleTimer);
+    slot.dead = true;
+    this.slots.delete(slot);
+    await slot.worker.terminate();
+    this.next();
+  }
+}
+
+const stopping = () => new ImportError('Le serveur s’arrête : le fichier n’a pas été analysé. Rien n’a été importé.', 'import.busy');
+
+function outOfMemory(fileName: string, memoryMb: number): ImportError {
+  return new ImportError(
+    `L’analyse de « ${fileName} » demande plus de mémoire que la limite de ${memoryMb} Mo : le fichier est trop volumineux ou trop complexe. `
+    + 'Rien n’a été importé ; découpez-le ou enregistrez-le en CSV.', 'import.parse_memory');
 }
 
 function crashed(fileName: string, cause: Error): ImportError {

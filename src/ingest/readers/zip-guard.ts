@@ -131,7 +131,7 @@ export function assertSafeZip(bytes: Uint8Array, fileName: string, entries: ZipE
   for (const e of entries) {
     declared += e.uncompressedSize;
     if (e.uncompressedSize > RATIO_MIN_SIZE && e.uncompressedSize / Math.max(1, e.compressedSize) > MAX_ZIP_RATIO) {
-      throw bomb(`taux de compression anormal pour « ${e.name} »`);
+      throw bomb(`taux de compression anormal pour « ${e.name} » (${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))} pour 1)`);
     }
   }
   if (declared > MAX_ZIP_UNCOMPRESSED) throw bomb(`taille décompressée déclarée ${mb(declared)}, au-delà de la limite de ${mb(MAX_ZIP_UNCOMPRESSED)}`);
