@@ -16,13 +16,18 @@ export interface ParseFileOptions {
 }
 
 /**
- * Reads a file within the size limit and parses it with the right importer: tabular files
- * (CSV, XLSX) with the column importer, documents (TXT, Markdown, PDF, DOCX) with the parser
- * registry. Nothing is written anywhere.
+ * Reads a file within the size limit and parses it (see parseBytes). Nothing is written anywhere.
  */
 export async function parseFile(path: string, opts: ParseFileOptions): Promise<ParsedDocument> {
-  const bytes = await readLimited(path);
-  const fileName = basename(path);
+  return parseBytes(await readLimited(path), basename(path), opts);
+}
+
+/**
+ * Parses the bytes of a file with the right importer, chosen by the file name's extension: tabular
+ * files (CSV, XLSX) with the column importer, documents (TXT, Markdown, PDF, DOCX) with the parser
+ * registry. Pure computation (no file, no database), so it can run in a worker thread.
+ */
+export async function parseBytes(bytes: Uint8Array, fileName: string, opts: ParseFileOptions): Promise<ParsedDocument> {
   const ext = extname(fileName).toLowerCase();
   if (ext === '.csv' || ext === '.tsv' || ext === '.xlsx') {
     return parseTabular(bytes, fileName, {

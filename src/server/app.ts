@@ -12,6 +12,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ParsePool, parsePoolOptionsFromEnv, type ParsePoolOptions } from '../ingest/parse-pool.ts';
 import { MAX_IMPORT_BYTES } from '../ingest/types.ts';
 import type { Store } from '../store/store.ts';
 import { DOCS_PAGE } from './docs-page.ts';
@@ -35,6 +36,8 @@ export interface AppOptions {
   loginRateLimit?: number;
   /** upload limit in bytes (FABRIQUE_UPLOAD_LIMIT_MB, default 50 Mo) */
   uploadLimitBytes?: number;
+  /** parsing of uploads in worker threads: memory ceiling, time limit (FABRIQUE_PARSE_*) */
+  parse?: Partial<ParsePoolOptions>;
   /** other allowed origins (FABRIQUE_ALLOWED_ORIGINS, comma-separated) */
   allowedOrigins?: string[];
   secureCookies?: boolean | 'auto';
@@ -47,9 +50,11 @@ export interface AppOptions {
 
 export interface AppContext {
   store: Store;
-  options: Required<Omit<AppOptions, 'store' | 'logger' | 'trustProxy'>>;
+  options: Required<Omit<AppOptions, 'store' | 'logger' | 'trustProxy' | 'parse'>>;
   security: SecurityOptions;
   formQueue: FormQueue;
+  /** parses uploaded files off the event loop */
+  parsePool: ParsePool;
 }
 
 function envNumber(name: string): number | undefined {
@@ -64,12 +69,14 @@ export function optionsFromEnv(): Omit<AppOptions, 'store'> {
   const mb = envNumber('FABRIQUE_UPLOAD_LIMIT_MB');
   const form = envNumber('FABRIQUE_FORM_RATE_LIMIT');
   const login = envNumber('FABRIQUE_LOGIN_RATE_LIMIT');
+  const parse = parsePoolOptionsFromEnv();
   const origins = process.env.FABRIQUE_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean);
   return {
     ...(form ? { formRateLimit: form } : {}),
     ...(login ? { loginRateLimit: login } : {}),
     ...(mb ? { uploadLimitBytes: Math.round(mb * 1024 * 1024) } : {}),
     ...(origins?.length ? { allowedOrigins: origins } : {}),
+    ...(Object.keys(parse).length ? { parse } : {}),
     ...(process.env.FABRIQUE_TRUST_PROXY === '1' ? { trustProxy: true } : {}),
   };
 }
@@ -97,7 +104,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     },
     security,
     formQueue: new FormQueue(o.store),
+    parsePool: new ParsePool(o.parse),
   };
+  app.addHook('onClose', async () => { await ctx.parsePool.close(); });
 
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {

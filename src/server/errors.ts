@@ -22,6 +22,16 @@ export function errorBody(code: string, message: string, field?: string): ErrorB
   return { error: { code, message, ...(field ? { field } : {}) } };
 }
 
+/** Import failures that are not a plain unreadable file (400): too big to expand or to parse, parser down. */
+const IMPORT_ERROR_STATUS: Record<string, [number, string]> = {
+  'import.too_large': [413, 'too_large'],
+  'import.zip_bomb': [413, 'too_large'],
+  'import.parse_memory': [413, 'too_large'],
+  'import.parse_timeout': [422, 'too_complex'],
+  'import.parse_crashed': [500, 'parse_failed'],
+  'import.busy': [503, 'busy'],
+};
+
 const CONTEXT_LABEL: Record<string, string> = { body: 'corps', querystring: 'paramètre', params: 'chemin', headers: 'en-tête' };
 
 /** Fastify error handler: every error becomes the JSON error shape with the right status. */
@@ -41,8 +51,9 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
   if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field));
   if (err instanceof SynthesisVerificationError) return reply.code(409).send({ ...errorBody('verification_failed', err.message), failures: err.failures });
   if (err instanceof ImportError) {
-    const status = err.code === 'import.too_large' ? 413 : 400;
-    return reply.code(status).send(errorBody(status === 413 ? 'too_large' : 'import_invalid', err.message));
+    const [status, code] = IMPORT_ERROR_STATUS[err.code] ?? [400, 'import_invalid'];
+    if (status >= 500 && err.cause) req.log.error({ err: err.cause }, 'analyse d’un fichier interrompue');
+    return reply.code(status).send(errorBody(code, err.message));
   }
   if (err instanceof StoreError) {
     const status = /inconnue?|introuvable|aucun/i.test(err.message) ? 404 : /existe déjà|déjà importé/i.test(err.message) ? 409 : 400;

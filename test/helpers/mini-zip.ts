@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 export interface ZipInput {
   name: string;
@@ -7,6 +7,29 @@ export interface ZipInput {
   method?: 0 | 8;
   /** size written in the headers instead of the real one (to make a lying archive) */
   declaredSize?: number;
+  /**
+   * content given as parts, each repeated `times` (deflate only; `data` is then ignored): a zip bomb
+   * of hundreds of Mo built in little time and memory
+   */
+  parts?: { data: string; times?: number }[];
+}
+
+/**
+ * Deflates a sequence of repeated parts without building the repetition: each part is compressed
+ * once with a full flush (byte-aligned, no back-reference across it), its copies are concatenated,
+ * and an empty final block closes the stream.
+ */
+function deflateParts(parts: { data: string; times?: number }[]): { body: Buffer; crc: number; size: number } {
+  const chunks: Buffer[] = [];
+  let crc = 0;
+  let size = 0;
+  for (const p of parts) {
+    const raw = Buffer.from(p.data, 'utf8');
+    const block = deflateRawSync(raw, { finishFlush: constants.Z_FULL_FLUSH });
+    for (let i = 0; i < (p.times ?? 1); i++) { chunks.push(block); crc = crc32(raw, crc); size += raw.length; }
+  }
+  chunks.push(deflateRawSync(Buffer.alloc(0)));
+  return { body: Buffer.concat(chunks), crc, size };
 }
 
 /** A minimal ZIP writer for tests (no ZIP64, no data descriptors). */
@@ -16,11 +39,12 @@ export function miniZip(files: ZipInput[]): Uint8Array {
   let offset = 0;
   for (const f of files) {
     const raw = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : Buffer.from(f.data);
-    const method = f.method ?? 8;
-    const body = method === 8 ? deflateRawSync(raw) : raw;
+    const parted = f.parts ? deflateParts(f.parts) : undefined;
+    const method = parted ? 8 : f.method ?? 8;
+    const body = parted?.body ?? (method === 8 ? deflateRawSync(raw) : raw);
     const name = Buffer.from(f.name, 'utf8');
-    const size = f.declaredSize ?? raw.length;
-    const crc = crc32(raw);
+    const size = f.declaredSize ?? parted?.size ?? raw.length;
+    const crc = parted?.crc ?? crc32(raw);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14); local.writeUInt32LE(body.length, 18); local.writeUInt32LE(size, 22);

@@ -2,7 +2,7 @@ import mammoth from 'mammoth';
 import type { ImportWarning } from '../../domain/source.ts';
 import { ImportError } from '../types.ts';
 import { linesToDocument, type ReadDocument } from './types.ts';
-import { assertSafeZip, isZip, zipEntries } from './zip-guard.ts';
+import { checkOfficeArchive, isZip } from './zip-guard.ts';
 
 type OutLine = { text: string; heading?: number; listLevel?: number };
 
@@ -16,11 +16,7 @@ export async function readDocx(bytes: Uint8Array, fileName: string): Promise<Rea
   if (!isZip(bytes)) {
     throw new ImportError(`Le fichier « ${fileName} » n’est pas un document Word (.docx) : ce n’est pas une archive ZIP.`, 'import.zip_invalid');
   }
-  const entries = zipEntries(bytes, fileName);
-  if (!entries.some((e) => e.name === 'word/document.xml')) {
-    throw new ImportError(`Le fichier « ${fileName} » n’est pas un document Word (.docx) : word/document.xml est absent.`, 'import.docx_invalid');
-  }
-  assertSafeZip(bytes, fileName, entries);
+  checkOfficeArchive(bytes, fileName, 'docx');
 
   let html: string;
   const warnings: ImportWarning[] = [];

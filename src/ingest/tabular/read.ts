@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { ImportWarning } from '../../domain/source.ts';
 import { decodeText, type TextEncoding } from '../readers/text.ts';
+import { checkOfficeArchive } from '../readers/zip-guard.ts';
 import { ImportError } from '../types.ts';
 
 /** One record of a table: its 1-based spreadsheet row number and its cells as plain strings. */
@@ -110,8 +111,8 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName?: string)
     `Le fichier « ${fileName} » est une archive ZIP mais pas un classeur XLSX valide (fichier ODS, DOCX ou endommagé ?).`,
     'import.invalid_xlsx',
   );
-  // entry names are stored in clear in a zip: a workbook always has xl/workbook.xml
-  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf('xl/workbook.xml', 0, 'latin1') < 0) throw invalid();
+  // the same zip-bomb limits as DOCX, before exceljs inflates the whole archive in memory
+  checkOfficeArchive(bytes, fileName, 'xlsx');
   const wb = new ExcelJS.Workbook();
   try {
     // exceljs's typings want its own Buffer type; a Node Buffer is what it reads.

@@ -1,11 +1,8 @@
 /** Upload of documents (CSV, XLSX, TXT, MD, PDF, DOCX): parsed first, stored in one transaction, nothing stored on failure. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { parseFile } from '../../ingest/import-file.ts';
 import { appDb } from '../../store/accounts.ts';
 import { recordAudit } from '../../store/audit.ts';
 import type { AppContext } from '../app.ts';
@@ -52,7 +49,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
     schema: {
       tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser)',
       consumes: ['multipart/form-data'], params: SlugParams,
-      response: { 201: ImportResultSchema, ...errors(400, 401, 403, 404, 413, 415) },
+      response: { 201: ImportResultSchema, ...errors(400, 401, 403, 404, 413, 415, 422, 500, 503) },
     },
   }, async (req, reply) => {
     const user = currentUser(req);
@@ -90,24 +87,18 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
     if (!contentMatches(ext, file.bytes)) {
       throw new HttpError(415, 'unsupported_type', `Le contenu de « ${file.name} » ne correspond pas à son extension ${ext}. Rien n’a été importé.`);
     }
-    const dir = await mkdtemp(join(tmpdir(), 'fabrique-import-'));
-    try {
-      const path = join(dir, file.name.replace(/[/\\\0]/g, '_'));
-      await writeFile(path, file.bytes);
-      const map = parseMap(fields.map);
-      const parsed = await parseFile(path, {
-        consultation: c.slug, themes: c.themes,
-        ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
-      });
-      const result = await ctx.store.importParsed(c.slug, parsed, file.bytes);
-      clearSuggestCache(c.slug);
-      await recordAudit(appDb(ctx.store), {
-        actor: user.email, action: 'document.import', consultation: c.slug, targetType: 'document', targetId: result.documentId,
-        after: { fileName: result.fileName, outcome: result.outcome, contributions: result.contributions, meetings: result.meetings },
-      });
-      return reply.code(201).send(result);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const map = parseMap(fields.map);
+    // parsed in a worker thread (memory ceiling, time limit): the event loop keeps serving meanwhile
+    const parsed = await ctx.parsePool.parse(file.bytes, file.name.replace(/[/\\\0]/g, '_'), {
+      consultation: c.slug, themes: c.themes,
+      ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
+    });
+    const result = await ctx.store.importParsed(c.slug, parsed, file.bytes);
+    clearSuggestCache(c.slug);
+    await recordAudit(appDb(ctx.store), {
+      actor: user.email, action: 'document.import', consultation: c.slug, targetType: 'document', targetId: result.documentId,
+      after: { fileName: result.fileName, outcome: result.outcome, contributions: result.contributions, meetings: result.meetings },
+    });
+    return reply.code(201).send(result);
   });
 }
