@@ -5,7 +5,7 @@
  */
 import { isSqliteBusy } from './sqlite-driver.ts';
 
-export type DatabaseFaultKind = 'unavailable' | 'busy' | 'full' | 'read_only' | 'cannot_open';
+export type DatabaseFaultKind = 'unavailable' | 'busy' | 'full' | 'write_failed' | 'read_only' | 'cannot_open';
 
 export interface DatabaseFault {
   kind: DatabaseFaultKind;
@@ -29,6 +29,10 @@ const FAULTS: Record<DatabaseFaultKind, Omit<DatabaseFault, 'kind'>> = {
   full: {
     code: 'storage_full', status: 507,
     message: 'Le disque de la base de données est plein : l’opération n’a pas été enregistrée. Libérez de l’espace disque puis réessayez.',
+  },
+  write_failed: {
+    code: 'storage_write_failed', status: 507,
+    message: 'L’écriture sur le disque de la base de données a échoué (disque plein, limite de taille de fichier ou support défaillant) : l’opération n’a pas été enregistrée. Vérifiez l’espace disque puis réessayez.',
   },
   read_only: {
     code: 'database_read_only', status: 503,
@@ -58,7 +62,9 @@ function kindOf(e: unknown, depth = 0): DatabaseFaultKind | undefined {
   const message = typeof err.message === 'string' ? err.message : '';
   if (code.startsWith('SQLITE_')) {
     if (isSqliteBusy(e)) return 'busy';
-    if (code === 'SQLITE_FULL' || (code === 'SQLITE_IOERR_WRITE' && /space/i.test(message))) return 'full';
+    if (code === 'SQLITE_FULL') return 'full';
+    // a write refused by the system (EFBIG, EIO, or ENOSPC met while syncing): SQLite does not say which
+    if (code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_SHORT_WRITE' || code === 'SQLITE_IOERR_FSYNC' || code === 'SQLITE_IOERR_TRUNCATE') return 'write_failed';
     if (code.startsWith('SQLITE_READONLY')) return 'read_only';
     if (code.startsWith('SQLITE_CANTOPEN')) return 'cannot_open';
   }
@@ -67,6 +73,7 @@ function kindOf(e: unknown, depth = 0): DatabaseFaultKind | undefined {
     if (k) return k;
   }
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'full';
+  if (code === 'EFBIG') return 'write_failed';
   if (code === 'EROFS') return 'read_only';
   if (NETWORK_ERRNO.has(code)) return 'unavailable';
   if (PG_CONNECTION_MESSAGE.test(message)) return 'unavailable';
