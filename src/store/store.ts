@@ -19,6 +19,7 @@ import { searchTerms } from './search-terms.ts';
 import { StoreError } from './errors.ts';
 import { DatabaseFaultError, databaseFault } from './faults.ts';
 import { SQLITE_LOCK_WAIT_MS, SQLITE_NATIVE_BUSY_MS, WaitingSqliteDialect } from './sqlite-driver.ts';
+import { importStaged, isStagingSlug, removeStagedImports, shouldStageImport, STAGING_PREFIX } from './staged-import.ts';
 
 export interface StoreConfig {
   /** postgres://… to use PostgreSQL; otherwise the SQLite file `sqlitePath` */
@@ -104,6 +105,8 @@ export class Store {
     }
     try {
       await store.migrate();
+      // what a killed import left (never visible); a running one keeps its heartbeat fresh
+      if (store.dialect === 'sqlite') await removeStagedImports(store);
     } catch (e) {
       await store.close().catch(() => {});
       throw e;
@@ -167,6 +170,7 @@ export class Store {
   }
 
   async getConsultation(slug: string): Promise<Consultation | undefined> {
+    if (isStagingSlug(slug)) return undefined;
     const r = await this.db.selectFrom('consultations').selectAll().where('slug', '=', slug).executeTakeFirst();
     return r ? consultationFromRow(r) : undefined;
   }
@@ -183,7 +187,8 @@ export class Store {
   }
 
   async listConsultations(): Promise<Consultation[]> {
-    const rows = await this.db.selectFrom('consultations').selectAll().orderBy('created_at').orderBy('slug').execute();
+    const rows = await this.db.selectFrom('consultations').selectAll()
+      .where('slug', 'not like', `${STAGING_PREFIX}%`).orderBy('created_at').orderBy('slug').execute();
     return rows.map(consultationFromRow);
   }
 
@@ -238,6 +243,12 @@ export class Store {
       meetings: parsed.meetings.length, contributions: parsed.contributions.length,
       syntheses: parsed.syntheses.length, warnings: parsed.warnings,
     };
+    // Large new documents on SQLite: short transactions, made visible at once (staged-import.ts).
+    if (shouldStageImport(this, parsed)) {
+      const staged = await importStaged(this, consultation, parsed, base,
+        (trx, slug, items) => this.insertContributions(trx, slug, items, parsed.documentId));
+      if (staged) return staged;
+    }
     return this.db.transaction().execute(async (trx) => {
       const consultationRow = await trx.selectFrom('consultations').selectAll().where('slug', '=', consultation).executeTakeFirst();
       if (!consultationRow) throw new StoreError(`Consultation inconnue : « ${consultation} »`);
@@ -666,11 +677,11 @@ function parentsFirst(groups: IdeaGroup[]): IdeaGroup[] {
   return out;
 }
 
-async function insertBatches<T>(rows: T[], insert: (rows: T[]) => Promise<unknown>): Promise<void> {
+export async function insertBatches<T>(rows: T[], insert: (rows: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_BATCH) await insert(rows.slice(i, i + INSERT_BATCH));
 }
 
-async function addLocalThemes(trx: Transaction<Database>, consultation: string, themesJson: string, found: { code: string }[]): Promise<void> {
+export async function addLocalThemes(trx: Transaction<Database>, consultation: string, themesJson: string, found: { code: string }[]): Promise<void> {
   const themes = JSON.parse(themesJson) as Consultation['themes'];
   const known = new Set(themes.map((t) => t.code));
   let changed = false;
@@ -702,7 +713,7 @@ function documentFromRow(r: Database['source_documents']): SourceDocument & { co
   };
 }
 
-function meetingToRow(m: Meeting, documentId: string | null): MeetingRow {
+export function meetingToRow(m: Meeting, documentId: string | null): MeetingRow {
   const p = m.participants;
   return {
     id: m.id, consultation: m.consultation, document_id: documentId, kind: m.kind, ref: m.ref ?? null, title: m.title,
