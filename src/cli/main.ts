@@ -1,6 +1,7 @@
 import { JsonlError } from '../analysis/classify/jsonl.ts';
 import { ImportError } from '../ingest/types.ts';
 import { StoreError } from '../store/errors.ts';
+import { databaseFault } from '../store/faults.ts';
 import { CliError, UsageError, type Command } from './args.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { backupCommand, restoreCommand } from './commands/backup.ts';
@@ -58,6 +59,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof ImportError || e instanceof StoreError || e instanceof JsonlError || e instanceof CliError) {
       console.error(`fabrique ${name} : ${e.message}`);
+      return 1;
+    }
+    const fault = databaseFault(e);
+    if (fault) {
+      console.error(`fabrique ${name} : ${fault.message}`);
       return 1;
     }
     const err = e as Error;

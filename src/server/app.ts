@@ -25,6 +25,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { importRoutes } from './routes/imports.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { synthesisRoutes } from './routes/synthesis.ts';
+import { healthRoutes } from './routes/health.ts';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -153,6 +154,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await importRoutes(api, ctx);
     await groupRoutes(api, ctx);
     await synthesisRoutes(api, ctx);
+    await healthRoutes(api, ctx);
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(DOCS_PAGE));
   }, { prefix: '/api' });

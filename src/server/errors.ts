@@ -4,6 +4,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { ImportError } from '../ingest/types.ts';
 import { StoreError } from '../store/errors.ts';
 import { SynthesisVerificationError } from '../synthesis/verify.ts';
+import { replyDatabaseFault } from './database-errors.ts';
 
 export class HttpError extends Error {
   constructor(readonly statusCode: number, readonly code: string, message: string, readonly field?: string) {
@@ -59,6 +60,8 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
     const status = /inconnue?|introuvable|aucun/i.test(err.message) ? 404 : /existe déjà|déjà importé/i.test(err.message) ? 409 : 400;
     return reply.code(status).send(errorBody(status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'invalid', err.message));
   }
+  const databaseFault = replyDatabaseFault(err, req, reply);
+  if (databaseFault) return databaseFault;
   const status = err.statusCode ?? 500;
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Selectable, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Selectable, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Consultation, ConsultationStats } from '../domain/consultation.ts';
 import type { Contribution, ThemeAssignment, Provenance } from '../domain/contribution.ts';
@@ -18,6 +18,9 @@ type ContributionRow = Selectable<ContributionTable>;
 import { searchTerms } from './search-terms.ts';
 import { StoreError } from './errors.ts';
 import { readSourceFile, saveSourceFile } from './source-files.ts';
+import { DatabaseFaultError, databaseFault } from './faults.ts';
+import { SQLITE_LOCK_WAIT_MS, SQLITE_NATIVE_BUSY_MS, WaitingSqliteDialect } from './sqlite-driver.ts';
+import { importStaged, isStagingSlug, removeStagedImports, shouldStageImport, STAGING_PREFIX } from './staged-import.ts';
 
 export interface StoreConfig {
   /** postgres://… to use PostgreSQL; otherwise the SQLite file `sqlitePath` */
@@ -26,6 +29,10 @@ export interface StoreConfig {
   sqlitePath?: string;
   /** PostgreSQL only: a schema to work in (created if missing), used to isolate test runs */
   pgSchema?: string;
+  /** SQLite only: how long a write waits (asynchronously) for another process's lock; default 30 s */
+  sqliteLockWaitMs?: number;
+  /** PostgreSQL only: called when an idle or busy connection is lost (default: one line on stderr) */
+  onConnectionError?: (err: Error) => void;
 }
 
 export const DEFAULT_SQLITE_PATH = 'data/fabrique.sqlite';
@@ -84,8 +91,12 @@ export class Store {
       const pool = new pg.Pool({
         connectionString: config.databaseUrl,
         max: 4,
+        // a database that does not answer fails the request (503) instead of hanging it
+        connectionTimeoutMillis: 5000,
+        keepAlive: true,
         ...(schema ? { options: `-c search_path=${schema},public` } : {}),
       });
+      watchConnections(pool, config.onConnectionError ?? logConnectionError);
       // bigint columns (sizes, counts) come back as strings by default.
       pg.types.setTypeParser(20, (v) => Number(v));
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -95,15 +106,18 @@ export class Store {
       throw new StoreError(`DATABASE_URL doit commencer par postgres:// (reçu : ${config.databaseUrl.split(':')[0]}:…)`);
     } else {
       const path = config.sqlitePath ?? DEFAULT_SQLITE_PATH;
-      if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-      const database = new SQLite(path);
-      database.pragma('journal_mode = WAL');
-      database.pragma('foreign_keys = ON');
-      database.pragma('busy_timeout = 5000');
-      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+      const database = openSqlite(path);
+      const db = new Kysely<Database>({ dialect: new WaitingSqliteDialect(database, config.sqliteLockWaitMs ?? SQLITE_LOCK_WAIT_MS) });
       store = new Store(db, 'sqlite', path === ':memory:' ? path : resolve(path), database);
     }
-    await store.migrate();
+    try {
+      await store.migrate();
+      // what a killed import left (never visible); a running one keeps its heartbeat fresh
+      if (store.dialect === 'sqlite') await removeStagedImports(store);
+    } catch (e) {
+      await store.close().catch(() => {});
+      throw e;
+    }
     return store;
   }
 
@@ -114,7 +128,11 @@ export class Store {
       ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(this.db)).rows[0]?.schema : undefined;
     const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
     const { error, results } = await migrator.migrateToLatest();
-    if (error) throw new StoreError(`Échec de la migration de la base : ${(error as Error).message ?? error}`);
+    if (error) {
+      const fault = databaseFault(error);
+      if (fault) throw new DatabaseFaultError(fault, { cause: error });
+      throw new StoreError(`Échec de la migration de la base : ${(error as Error).message ?? error}`);
+    }
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
 
@@ -163,6 +181,7 @@ export class Store {
   }
 
   async getConsultation(slug: string): Promise<Consultation | undefined> {
+    if (isStagingSlug(slug)) return undefined;
     const r = await this.db.selectFrom('consultations').selectAll().where('slug', '=', slug).executeTakeFirst();
     return r ? consultationFromRow(r) : undefined;
   }
@@ -179,7 +198,8 @@ export class Store {
   }
 
   async listConsultations(): Promise<Consultation[]> {
-    const rows = await this.db.selectFrom('consultations').selectAll().orderBy('created_at').orderBy('slug').execute();
+    const rows = await this.db.selectFrom('consultations').selectAll()
+      .where('slug', 'not like', `${STAGING_PREFIX}%`).orderBy('created_at').orderBy('slug').execute();
     return rows.map(consultationFromRow);
   }
 
@@ -235,6 +255,13 @@ export class Store {
       meetings: parsed.meetings.length, contributions: parsed.contributions.length,
       syntheses: parsed.syntheses.length, warnings: parsed.warnings,
     };
+    // Large new documents on SQLite: short transactions, made visible at once (staged-import.ts).
+    if (shouldStageImport(this, parsed)) {
+      const staged = await importStaged(this, consultation, parsed, base,
+        (trx, slug, items) => this.insertContributions(trx, slug, items, parsed.documentId),
+        bytes ? (trx) => saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes) : undefined);
+      if (staged) return staged;
+    }
     return this.db.transaction().execute(async (trx) => {
       const consultationRow = await trx.selectFrom('consultations').selectAll().where('slug', '=', consultation).executeTakeFirst();
       if (!consultationRow) throw new StoreError(`Consultation inconnue : « ${consultation} »`);
@@ -320,6 +347,16 @@ export class Store {
       await this.insertContributions(trx, consultation, items, null);
       if (also) await also(trx);
     });
+  }
+
+  /** Which of these contribution ids are stored (e.g. to settle a commit whose answer was lost with the connection). */
+  async existingContributionIds(ids: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('contributions').select('id').where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) out.add(r.id);
+    }
+    return out;
   }
 
   // ---- contributions ----
@@ -560,6 +597,43 @@ export class Store {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * pg emits 'error' on the pool (idle connection lost: pg_terminate_backend, server restart) and on
+ * a checked-out client; without a listener Node kills the process. The pool drops broken clients
+ * and opens new ones on the next request, so logging is all that is needed to recover by itself.
+ */
+function watchConnections(pool: pg.Pool, onError: (err: Error) => void): void {
+  pool.on('error', (err) => onError(err));
+  pool.on('connect', (client) => { client.on('error', (err) => onError(err)); });
+}
+
+function logConnectionError(err: Error): void {
+  const code = (err as { code?: string }).code;
+  console.error(`Fabrique : connexion à PostgreSQL perdue (${code ?? err.message}) ; une nouvelle connexion sera ouverte à la prochaine requête.`);
+}
+
+/** Opens the SQLite file in WAL mode; a missing directory is created. Faults get their French message. */
+function openSqlite(path: string): SQLite.Database {
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+    const database = new SQLite(path);
+    try {
+      database.pragma('journal_mode = WAL');
+      database.pragma('foreign_keys = ON');
+      // short: better-sqlite3 sleeps inside this call; longer waits are asynchronous (sqlite-driver.ts)
+      database.pragma(`busy_timeout = ${SQLITE_NATIVE_BUSY_MS}`);
+    } catch (e) {
+      database.close();
+      throw e;
+    }
+    return database;
+  } catch (e) {
+    const fault = databaseFault(e);
+    if (fault) throw new DatabaseFaultError(fault, { cause: e });
+    throw e;
+  }
+}
+
 /** The consultation's idea groups (one theme, or all), in their stored order, with their members. */
 export async function readIdeaGroups(db: Db, consultation: string, theme?: string): Promise<IdeaGroup[]> {
   let q = db.selectFrom('idea_groups').selectAll().where('consultation', '=', consultation);
@@ -620,11 +694,11 @@ function parentsFirst(groups: IdeaGroup[]): IdeaGroup[] {
   return out;
 }
 
-async function insertBatches<T>(rows: T[], insert: (rows: T[]) => Promise<unknown>): Promise<void> {
+export async function insertBatches<T>(rows: T[], insert: (rows: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_BATCH) await insert(rows.slice(i, i + INSERT_BATCH));
 }
 
-async function addLocalThemes(trx: Transaction<Database>, consultation: string, themesJson: string, found: { code: string }[]): Promise<void> {
+export async function addLocalThemes(trx: Transaction<Database>, consultation: string, themesJson: string, found: { code: string }[]): Promise<void> {
   const themes = JSON.parse(themesJson) as Consultation['themes'];
   const known = new Set(themes.map((t) => t.code));
   let changed = false;
@@ -656,7 +730,7 @@ function documentFromRow(r: Database['source_documents']): SourceDocument & { co
   };
 }
 
-function meetingToRow(m: Meeting, documentId: string | null): MeetingRow {
+export function meetingToRow(m: Meeting, documentId: string | null): MeetingRow {
   const p = m.participants;
   return {
     id: m.id, consultation: m.consultation, document_id: documentId, kind: m.kind, ref: m.ref ?? null, title: m.title,
