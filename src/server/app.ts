@@ -74,6 +74,20 @@ export function optionsFromEnv(): Omit<AppOptions, 'store'> {
   };
 }
 
+/**
+ * An unknown address that reads as an API one once decoded, case-folded and with slashes collapsed
+ * (`/API//admin`, `/%61pi/…`) answers a JSON 404 rather than the web app. Only the shape of the 404
+ * depends on this: access is decided by the matched route (src/server/security.ts).
+ */
+function looksLikeApi(url: string): boolean {
+  let path = url.split('?')[0]!;
+  for (let i = 0; i < 3 && path.includes('%'); i++) {
+    try { path = decodeURIComponent(path); } catch { break; }
+  }
+  path = path.toLowerCase().replace(/[\\/]+/g, '/');
+  return path === '/api' || path.startsWith('/api/') || path.startsWith('/api.');
+}
+
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: o.logger ?? false,
@@ -144,15 +158,15 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await importRoutes(api, ctx);
     await groupRoutes(api, ctx);
     await synthesisRoutes(api, ctx);
-    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    api.get('/docs', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(DOCS_PAGE));
+    api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+    api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(DOCS_PAGE));
   }, { prefix: '/api' });
 
   const dist = resolve(ctx.options.webDist);
   const hasWeb = existsSync(join(dist, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler(async (req, reply) => {
-    if (req.url.startsWith('/api/') || req.url === '/api') {
+    if (looksLikeApi(req.url)) {
       return reply.code(404).send(errorBody('not_found', `Adresse inconnue : ${req.method} ${req.url.split('?')[0]}`));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send(errorBody('not_found', 'Adresse inconnue.'));

@@ -131,6 +131,14 @@ export interface AnalysisModelRow {
   model_json: string;
 }
 
+/** A facilitator's access to one consultation (migration 0005_account_hygiene). */
+export interface ConsultationAssignmentRow {
+  user_id: string;
+  consultation: string;
+  assigned_at: string;
+  assigned_by: string;
+}
+
 export interface Database {
   consultations: ConsultationRow;
   territories: TerritoryRow;
@@ -142,4 +150,5 @@ export interface Database {
   idea_members: IdeaMemberRow;
   syntheses: SynthesisRow;
   analysis_models: AnalysisModelRow;
+  consultation_assignments: ConsultationAssignmentRow;
 }
