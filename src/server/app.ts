@@ -14,7 +14,7 @@ import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { MAX_IMPORT_BYTES } from '../ingest/types.ts';
 import type { Store } from '../store/store.ts';
-import { DOCS_PAGE } from './docs-page.ts';
+import { DOCS_CSP, DOCS_PAGE } from './docs-page.ts';
 import { errorBody, handleError } from './errors.ts';
 import { FormQueue } from './form-queue.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
@@ -73,6 +73,18 @@ export function optionsFromEnv(): Omit<AppOptions, 'store'> {
     ...(process.env.FABRIQUE_TRUST_PROXY === '1' ? { trustProxy: true } : {}),
   };
 }
+
+/**
+ * Content-Security-Policy of the web app: its own scripts only (no inline script), styles inline too
+ * (DSFR components and charts set style attributes), same-origin API calls, the restitution framed
+ * from the same origin, no plug-ins, not framed by other sites.
+ */
+export const WEB_APP_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self' data:",
+  "connect-src 'self'", "frame-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+/** Other responses (JSON, files) never run anything. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /**
  * An unknown address that reads as an API one once decoded, case-folded and with slashes collapsed
@@ -140,8 +152,14 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
 
   installSecurity(app, o.store, security);
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
+    // a route that serves other HTML (restitution, API docs) sets its own, stricter policy
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', String(reply.getHeader('content-type') ?? '').startsWith('text/html') ? WEB_APP_CSP : API_CSP);
+    }
+    // browsers ignore HSTS over http; sent over https only (behind a proxy: FABRIQUE_TRUST_PROXY)
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
     reply.header('referrer-policy', 'same-origin');
     if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
     // JSON never carries raw markup: <, > and & (only possible inside strings) are sent as \u escapes
@@ -159,7 +177,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await groupRoutes(api, ctx);
     await synthesisRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
-    api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(DOCS_PAGE));
+    api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });
 
   const dist = resolve(ctx.options.webDist);
