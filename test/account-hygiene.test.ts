@@ -13,9 +13,13 @@ import { emptyParticipants } from '../src/domain/meeting.ts';
 import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
 import { buildApp } from '../src/server/app.ts';
 import { passwordProblem } from '../src/server/password.ts';
-import { appDb, findUserByEmail } from '../src/store/accounts.ts';
+import {
+  appDb, assignConsultation, assignedConsultations, createSession, createUser, deleteUser, findUserByEmail, isAssigned, meetingConsultation, sessionUser,
+  setUserDisabled, unassignConsultation,
+} from '../src/store/accounts.ts';
 import { Store } from '../src/store/index.ts';
 import { Client, PASSWORD, testServer, USERS, type TestServer } from './helpers/server.ts';
+import { storeTest } from './helpers/stores.ts';
 
 const GOOD = 'agrafe-cheval-batterie-lune';
 
@@ -252,5 +256,38 @@ describe('en-têtes : Content-Security-Policy et HSTS', () => {
     assert.equal(http.headers['strict-transport-security'], undefined);
     const https = await t.app.inject({ method: 'GET', url: '/api/consultations', headers: { 'x-forwarded-proto': 'https' } });
     assert.match(String(https.headers['strict-transport-security']), /^max-age=\d{7,}/);
+  });
+});
+
+describe('stockage des comptes : affectations, désactivation, suppression (SQLite et PostgreSQL)', () => {
+  storeTest('affecter, désactiver, supprimer : sessions fermées, journal tenu, table 0005 en cascade', async (store) => {
+    await store.upsertTerritory({ code: '12', name: 'Aveyron', level: 'departement' });
+    await store.upsertConsultation({ slug: 'essai', title: 'Essai', territory: '12', status: 'draft', themes: [] });
+    await store.upsertMeetings([{ id: 'essai:reunion-1', consultation: 'essai', kind: 'atelier', title: 'Atelier', participants: emptyParticipants() }]);
+    const u = await createUser(store, { email: 'Animation@ars.test', role: 'facilitator', passwordHash: 'x' });
+    assert.equal(await assignConsultation(store, u.email, 'essai', 'test'), 'assigned');
+    assert.equal(await assignConsultation(store, u.email, 'essai', 'test'), 'already');
+    await assert.rejects(assignConsultation(store, u.email, 'inconnue', 'test'), /Consultation inconnue/);
+    assert.deepEqual(await assignedConsultations(store, u.id), ['essai']);
+    assert.equal(await isAssigned(store, u.id, 'essai'), true);
+    assert.equal(await meetingConsultation(store, 'essai:reunion-1'), 'essai');
+    assert.equal(await meetingConsultation(store, 'absente'), undefined);
+    await createSession(store, 'hash-1', u.id, new Date(Date.now() + 3600_000));
+    assert.ok(await sessionUser(store, 'hash-1'));
+    await setUserDisabled(store, u.email, true, 'test');
+    assert.equal(await sessionUser(store, 'hash-1'), undefined);
+    assert.equal((await appDb(store).selectFrom('sessions').selectAll().execute()).length, 0);
+    await setUserDisabled(store, u.email, false, 'test');
+    assert.equal(await unassignConsultation(store, u.email, 'essai', 'test'), 'unassigned');
+    assert.equal(await unassignConsultation(store, u.email, 'essai', 'test'), 'absent');
+    await assignConsultation(store, u.email, 'essai', 'test');
+    await createSession(store, 'hash-2', u.id, new Date(Date.now() + 3600_000));
+    await deleteUser(store, u.email, 'test');
+    assert.equal(await findUserByEmail(store, u.email), undefined);
+    assert.equal((await appDb(store).selectFrom('sessions').selectAll().execute()).length, 0);
+    assert.equal((await appDb(store).selectFrom('consultation_assignments').selectAll().execute()).length, 0);
+    const actions = await appDb(store).selectFrom('audit_log').select(['action', 'target_id']).orderBy('id').execute();
+    assert.deepEqual(actions.map((a) => a.action), ['user.assign', 'user.disable', 'user.enable', 'user.unassign', 'user.assign', 'user.delete']);
+    assert.ok(actions.every((a) => a.target_id === 'animation@ars.test'));
   });
 });
