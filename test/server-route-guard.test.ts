@@ -8,9 +8,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
+import Fastify, { type LightMyRequestResponse } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
 import { emptyParticipants } from '../src/domain/meeting.ts';
+import { installSecurity } from '../src/server/security.ts';
 import { appDb, type Role } from '../src/store/accounts.ts';
 import { Client, testServer, type TestServer } from './helpers/server.ts';
 
@@ -158,6 +160,7 @@ describe('garde d’accès décidée par la route, quelle que soit l’écriture
       for (const url of variants(canonical)) {
         const payload = bodyFor(r.method, r.path);
         await send('visiteur', anonymous, r.method, url, payload, [401, 404]);
+        if (r.method === 'GET') await send('visiteur', anonymous, 'HEAD', url, undefined, [401, 404]);
         for (const role of ['facilitator', 'analyst'] as const) {
           if (!allowed.includes(role)) await send(role, byRole[role], r.method, url, payload, [403, 404]);
         }
@@ -181,5 +184,40 @@ describe('garde d’accès décidée par la route, quelle que soit l’écriture
     const res = await anonymous.get('/api/%61dmin/consultations/autre/moderation');
     assert.equal(res.statusCode, 401);
     assert.doesNotMatch(res.body, /jamais publique/);
+  });
+});
+
+describe('refus par défaut au démarrage', () => {
+  test('une route /api ou une écriture sans déclaration d’accès empêche le démarrage', async () => {
+    const t = await testServer();
+    try {
+      const attempts: [string, (app: ReturnType<typeof Fastify>) => void][] = [
+        ['route /api sans déclaration', (app) => app.get('/api/oubliee', async () => ({ ok: true }))],
+        ['écriture hors /api sans déclaration', (app) => app.post('/ailleurs', async () => ({ ok: true }))],
+        ['animateurs sans périmètre', (app) => app.get('/api/admin/x/:slug', { config: { roles: ['facilitator'] } }, async () => ({ ok: true }))],
+        ['périmètre slug sans :slug', (app) => app.get('/api/admin/y', { config: { roles: ['facilitator'], scope: 'slug' } }, async () => ({ ok: true }))],
+      ];
+      for (const [name, add] of attempts) {
+        const app = Fastify();
+        await app.register(fastifyCookie);
+        installSecurity(app, t.store, { secureCookies: false, allowedOrigins: [] });
+        assert.throws(() => add(app), /déclaration d’accès|config\.scope/, name);
+        await app.close();
+      }
+      // declared routes are accepted
+      const app = Fastify();
+      await app.register(fastifyCookie);
+      installSecurity(app, t.store, { secureCookies: false, allowedOrigins: [] });
+      app.get('/api/publique', { config: { access: 'public' } }, async () => ({ ok: true }));
+      app.get('/api/admin/z/:slug', { config: { roles: ['facilitator'], scope: 'slug' } }, async () => ({ ok: true }));
+      app.get('/fichier.txt', async () => 'fichier du site');
+      await app.ready();
+      assert.deepEqual(app.accessTable.map((r) => `${r.method} ${r.url}`), ['GET /api/publique', 'HEAD /api/publique', 'GET /api/admin/z/:slug', 'HEAD /api/admin/z/:slug']);
+      assert.equal((await app.inject({ method: 'GET', url: '/api/admin/z/essai' })).statusCode, 401);
+      assert.equal((await app.inject({ method: 'HEAD', url: '/api/admin/z/essai' })).statusCode, 401);
+      await app.close();
+    } finally {
+      await t.close();
+    }
   });
 });
