@@ -46,10 +46,12 @@ describe('sécurité de l’API', () => {
     res = await analyst.request({ method: 'POST', url: '/api/admin/consultations', payload: body, headers: { 'x-csrf-token': 'A'.repeat(43) } });
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().error.code, 'csrf');
-    const noToken = new Client(t.app, '10.0.0.8');
-    noToken.cookies = new Map([...analyst.cookies].filter(([k]) => k !== 'fabrique_csrf'));
-    res = await noToken.post('/api/admin/consultations', body, { 'x-csrf-token': analyst.csrf });
-    assert.equal(res.statusCode, 403, 'en-tête sans cookie : refusé');
+    // signed in, the token is bound to the session: the double-submit cookie's token (from before login) is refused
+    const cookieToken = analyst.cookies.get('fabrique_csrf');
+    assert.ok(cookieToken && cookieToken !== analyst.csrf, 'le jeton change à la connexion');
+    res = await analyst.post('/api/admin/consultations', body, { 'x-csrf-token': cookieToken });
+    assert.equal(res.statusCode, 403, 'jeton d’avant la connexion : refusé');
+    assert.equal(res.json().error.code, 'csrf');
     // valid token but a foreign Origin (or Referer)
     res = await analyst.post('/api/admin/consultations', body, { origin: 'https://malveillant.example' });
     assert.equal(res.statusCode, 403);
@@ -138,6 +140,8 @@ describe('sécurité de l’API', () => {
     assert.equal((await c.get('/api/auth/me')).json().user.role, 'admin');
     const stored = await t.store.db.selectFrom('sessions' as never).selectAll().execute() as { id_hash: string }[];
     assert.ok(!stored.some((s) => s.id_hash === c.cookies.get('fabrique_session')), 'l’identifiant de session est stocké haché');
+    assert.equal((await c.post('/api/auth/logout')).statusCode, 403, 'jeton d’avant la connexion : refusé');
+    await c.refreshCsrf();
     assert.equal((await c.post('/api/auth/logout')).statusCode, 200);
     assert.equal((await c.get('/api/auth/me')).statusCode, 401);
     const https = await t.app.inject({ method: 'GET', url: '/api/csrf', headers: { 'x-forwarded-proto': 'https' } });

@@ -15,7 +15,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { ParsePool, parsePoolOptionsFromEnv, type ParsePoolOptions } from '../ingest/parse-pool.ts';
 import { MAX_IMPORT_BYTES } from '../ingest/types.ts';
 import type { Store } from '../store/store.ts';
-import { DOCS_PAGE } from './docs-page.ts';
+import { DOCS_CSP, DOCS_PAGE } from './docs-page.ts';
 import { errorBody, handleError } from './errors.ts';
 import { FormQueue } from './form-queue.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
@@ -82,6 +82,32 @@ export function optionsFromEnv(): Omit<AppOptions, 'store'> {
   };
 }
 
+/**
+ * Content-Security-Policy of the web app: its own scripts only (no inline script), styles inline too
+ * (DSFR components and charts set style attributes), same-origin API calls, the restitution framed
+ * from the same origin, no plug-ins, not framed by other sites.
+ */
+export const WEB_APP_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self' data:",
+  "connect-src 'self'", "frame-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+/** Other responses (JSON, files) never run anything. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * An unknown address that reads as an API one once decoded, case-folded and with slashes collapsed
+ * (`/API//admin`, `/%61pi/…`) answers a JSON 404 rather than the web app. Only the shape of the 404
+ * depends on this: access is decided by the matched route (src/server/security.ts).
+ */
+function looksLikeApi(url: string): boolean {
+  let path = url.split('?')[0]!;
+  for (let i = 0; i < 3 && path.includes('%'); i++) {
+    try { path = decodeURIComponent(path); } catch { break; }
+  }
+  path = path.toLowerCase().replace(/[\\/]+/g, '/');
+  return path === '/api' || path.startsWith('/api/') || path.startsWith('/api.');
+}
+
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: o.logger ?? false,
@@ -136,8 +162,14 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
 
   installSecurity(app, o.store, security);
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
+    // a route that serves other HTML (restitution, API docs) sets its own, stricter policy
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', String(reply.getHeader('content-type') ?? '').startsWith('text/html') ? WEB_APP_CSP : API_CSP);
+    }
+    // browsers ignore HSTS over http; sent over https only (behind a proxy: FABRIQUE_TRUST_PROXY)
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
     reply.header('referrer-policy', 'same-origin');
     if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
     // JSON never carries raw markup: <, > and & (only possible inside strings) are sent as \u escapes
@@ -155,15 +187,15 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await groupRoutes(api, ctx);
     await synthesisRoutes(api, ctx);
     await healthRoutes(api, ctx);
-    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    api.get('/docs', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(DOCS_PAGE));
+    api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+    api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });
 
   const dist = resolve(ctx.options.webDist);
   const hasWeb = existsSync(join(dist, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler(async (req, reply) => {
-    if (req.url.startsWith('/api/') || req.url === '/api') {
+    if (looksLikeApi(req.url)) {
       return reply.code(404).send(errorBody('not_found', `Adresse inconnue : ${req.method} ${req.url.split('?')[0]}`));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send(errorBody('not_found', 'Adresse inconnue.'));

@@ -1,4 +1,6 @@
 /** A small self-contained page listing the API from its OpenAPI document (no external resource). */
+import { createHash } from 'node:crypto';
+
 export const DOCS_PAGE = `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>API Fabrique</title>
@@ -41,3 +43,12 @@ fetch('/api/openapi.json').then(function (r) { return r.json(); }).then(function
   });
 }).catch(function (e) { document.getElementById('out').textContent = 'Document indisponible : ' + e; });
 </script></body></html>`;
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+const inline = (tag: string) => DOCS_PAGE.match(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`))![1]!;
+
+/** The page's own policy: only its one inline script and style (by hash) and same-origin fetches. */
+export const DOCS_CSP = [
+  "default-src 'none'", `script-src ${sha256(inline('script'))}`, `style-src ${sha256(inline('style'))}`,
+  "connect-src 'self'", "img-src 'self' data:", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+].join('; ');

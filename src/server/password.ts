@@ -1,5 +1,9 @@
-/** Password hashing with scrypt (memory-hard, per-user salt), compared in constant time. */
+/**
+ * Password hashing with scrypt (memory-hard, per-user salt), compared in constant time; and the
+ * password policy (length, list of common passwords) applied wherever a password is set.
+ */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const N = 2 ** 15;
 const R = 8;
@@ -35,3 +39,43 @@ export async function burnPasswordTime(password: string): Promise<void> {
 }
 
 export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 1000;
+
+let common: Set<string> | undefined;
+/** The list shipped in src/server/common-passwords.txt (lower case, no accents). */
+function commonPasswords(): Set<string> {
+  common ??= new Set(readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
+    .split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map(fold));
+  return common;
+}
+
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's', '!': 'i' };
+
+/**
+ * Why a password is refused (a French sentence for the person choosing it), or undefined when it is
+ * acceptable: at least 12 characters, not one of the common passwords, nor one of them with digits or
+ * symbols around it, separators inside or letters swapped for look-alike digits (p@ssw0rd), not made
+ * of a handful of characters, and not containing the account's e-mail name.
+ */
+export function passwordProblem(password: string, email?: string): string | undefined {
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) return `Mot de passe trop court : au moins ${MIN_PASSWORD_LENGTH} caractères (${length} donnés).`;
+  if (length > MAX_PASSWORD_LENGTH) return `Mot de passe trop long : au plus ${MAX_PASSWORD_LENGTH} caractères.`;
+  const f = fold(password);
+  const compact = (x: string) => x.replace(/[\s._-]+/g, '');
+  const core = f.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  const leet = [...core].map((ch) => LEET[ch] ?? ch).join('');
+  const list = commonPasswords();
+  const candidates = [f, compact(f), core, compact(core), leet, compact(leet)];
+  if (candidates.some((c) => c && list.has(c))) {
+    return 'Mot de passe refusé : c’est l’un des mots de passe les plus courants (ou une variante simple, avec des chiffres ou des symboles autour). Choisissez par exemple quatre mots sans lien entre eux.';
+  }
+  if (new Set(f).size < 5) return 'Mot de passe refusé : trop répétitif (moins de 5 caractères différents). Choisissez par exemple quatre mots sans lien entre eux.';
+  const local = compact(fold(email?.split('@')[0] ?? ''));
+  if (local.length >= 4 && compact(f).includes(local)) return 'Mot de passe refusé : il contient votre adresse e-mail. Choisissez par exemple quatre mots sans lien entre eux.';
+  return undefined;
+}

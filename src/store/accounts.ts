@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { recordAudit } from './audit.ts';
 import type { Database } from './schema.ts';
 import type { Store } from './store.ts';
 import { StoreError } from './errors.ts';
@@ -153,4 +154,84 @@ export async function sessionUser(store: Store, idHash: string, now = new Date()
 
 export async function deleteSession(store: Store, idHash: string): Promise<void> {
   await appDb(store).deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+}
+
+async function requireUserRow(db: AppDb, email: string): Promise<UserRow> {
+  const r = await db.selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
+  if (!r) throw new StoreError(`Aucun compte pour ${normaliseEmail(email)}.`);
+  return r;
+}
+
+/**
+ * Disables (or enables again) an account. Disabling closes its sessions at once; the audit entry
+ * names the account by e-mail, as text, so it outlives the account.
+ */
+export async function setUserDisabled(store: Store, email: string, disabled: boolean, actor: string): Promise<User> {
+  return appDb(store).transaction().execute(async (trx) => {
+    const r = await requireUserRow(trx, email);
+    await trx.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', r.id).execute();
+    if (disabled) await trx.deleteFrom('sessions').where('user_id', '=', r.id).execute();
+    await recordAudit(trx, {
+      actor, action: disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: r.email,
+      before: { disabled: r.disabled === 1 }, after: { disabled },
+    });
+    return userFromRow({ ...r, disabled: disabled ? 1 : 0 });
+  });
+}
+
+/** Deletes an account with its sessions and assignments; audit entries keep its e-mail as text. */
+export async function deleteUser(store: Store, email: string, actor: string): Promise<void> {
+  await appDb(store).transaction().execute(async (trx) => {
+    const r = await requireUserRow(trx, email);
+    const assigned = await trx.selectFrom('consultation_assignments').select('consultation').where('user_id', '=', r.id).execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', r.id).execute();
+    await trx.deleteFrom('consultation_assignments').where('user_id', '=', r.id).execute();
+    await trx.deleteFrom('users').where('id', '=', r.id).execute();
+    await recordAudit(trx, {
+      actor, action: 'user.delete', targetType: 'user', targetId: r.email,
+      before: { email: r.email, role: r.role, createdAt: r.created_at, disabled: r.disabled === 1, consultations: assigned.map((a) => a.consultation) },
+    });
+  });
+}
+
+/** Gives a facilitator access to one consultation (admins and analysts see every consultation anyway). */
+export async function assignConsultation(store: Store, email: string, consultation: string, actor: string): Promise<'assigned' | 'already'> {
+  return appDb(store).transaction().execute(async (trx) => {
+    const r = await requireUserRow(trx, email);
+    if (r.role !== 'facilitator') throw new StoreError(`${r.email} n’est pas animateur (rôle ${r.role}) : seuls les animateurs sont affectés à des consultations, les autres rôles les voient toutes.`);
+    const c = await trx.selectFrom('consultations').select('slug').where('slug', '=', consultation).executeTakeFirst();
+    if (!c) throw new StoreError(`Consultation inconnue : « ${consultation} »`);
+    const existing = await trx.selectFrom('consultation_assignments').select('user_id').where('user_id', '=', r.id).where('consultation', '=', consultation).executeTakeFirst();
+    if (existing) return 'already';
+    await trx.insertInto('consultation_assignments').values({ user_id: r.id, consultation, assigned_at: new Date().toISOString(), assigned_by: actor }).execute();
+    await recordAudit(trx, { actor, action: 'user.assign', consultation, targetType: 'user', targetId: r.email, after: { consultation } });
+    return 'assigned';
+  });
+}
+
+export async function unassignConsultation(store: Store, email: string, consultation: string, actor: string): Promise<'unassigned' | 'absent'> {
+  return appDb(store).transaction().execute(async (trx) => {
+    const r = await requireUserRow(trx, email);
+    const res = await trx.deleteFrom('consultation_assignments').where('user_id', '=', r.id).where('consultation', '=', consultation).executeTakeFirst();
+    if (Number(res.numDeletedRows) === 0) return 'absent';
+    await recordAudit(trx, { actor, action: 'user.unassign', consultation, targetType: 'user', targetId: r.email, before: { consultation } });
+    return 'unassigned';
+  });
+}
+
+/** Slugs of the consultations a user is assigned to. */
+export async function assignedConsultations(store: Store, userId: string): Promise<string[]> {
+  const rows = await appDb(store).selectFrom('consultation_assignments').select('consultation').where('user_id', '=', userId).orderBy('consultation').execute();
+  return rows.map((r) => r.consultation);
+}
+
+export async function isAssigned(store: Store, userId: string, consultation: string): Promise<boolean> {
+  const r = await appDb(store).selectFrom('consultation_assignments').select('user_id').where('user_id', '=', userId).where('consultation', '=', consultation).executeTakeFirst();
+  return r !== undefined;
+}
+
+/** The consultation a meeting belongs to, or undefined for an unknown meeting. */
+export async function meetingConsultation(store: Store, meetingId: string): Promise<string | undefined> {
+  const r = await appDb(store).selectFrom('meetings').select('consultation').where('id', '=', meetingId).executeTakeFirst();
+  return r?.consultation;
 }

@@ -264,6 +264,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0005_account_hygiene': {
+      // Facilitators work only on the consultations they are assigned to (admin and analyst are not scoped).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('consultation_assignments')
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('assigned_at', 'text', (c) => c.notNull())
+          .addColumn('assigned_by', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('consultation_assignments_pk', ['user_id', 'consultation'])
+          .execute();
+        await db.schema.createIndex('consultation_assignments_consultation').on('consultation_assignments').column('consultation').execute();
+      },
+    },
   };
 }
 

@@ -137,6 +137,14 @@ export interface SourceFileRow {
   content: Uint8Array;
 }
 
+/** A facilitator's access to one consultation (migration 0005_account_hygiene). */
+export interface ConsultationAssignmentRow {
+  user_id: string;
+  consultation: string;
+  assigned_at: string;
+  assigned_by: string;
+}
+
 export interface Database {
   consultations: ConsultationRow;
   territories: TerritoryRow;
@@ -149,4 +157,5 @@ export interface Database {
   syntheses: SynthesisRow;
   analysis_models: AnalysisModelRow;
   source_files: SourceFileRow;
+  consultation_assignments: ConsultationAssignmentRow;
 }

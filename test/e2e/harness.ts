@@ -72,7 +72,7 @@ export async function startFabrique(): Promise<Fabrique> {
   const db = join(dir, 'fabrique.sqlite');
   seededDb(db);
   const { Store } = await import('../../src/store/index.ts');
-  const { createUser } = await import('../../src/store/accounts.ts');
+  const { assignConsultation, createUser } = await import('../../src/store/accounts.ts');
   const { hashPassword } = await import('../../src/server/password.ts');
   const serve = await import('../../src/server/serve.ts');
   const store = await Store.open({ sqlitePath: db });
@@ -80,6 +80,8 @@ export async function startFabrique(): Promise<Fabrique> {
   for (const u of Object.values(USERS)) {
     await createUser(store, { email: u.email, role: u.role, passwordHash: await hashPassword(u.password) });
   }
+  // facilitators reach only the consultations they are assigned to
+  await assignConsultation(store, USERS.facilitator.email, 'demo', 'e2e');
   const server = await serve.startServer({ store, host: '127.0.0.1', port: 0, formRateLimit: 1000, loginRateLimit: 1000 });
   return {
     baseUrl: server.url.replace(/\/$/, ''),

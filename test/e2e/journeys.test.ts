@@ -40,6 +40,8 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
     const page = await ctx.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
+    // whatever the Content-Security-Policy blocks is reported on the console: none allowed
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(`CSP : ${m.text()}`); });
     try {
       if (who) await login(page, base, who);
       await fn(page, ctx);

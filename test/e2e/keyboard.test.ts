@@ -38,10 +38,10 @@ describe('au clavier seulement', { skip: SKIP, timeout: 300_000 }, () => {
     // setup (not part of the keyboard check): open the consultation through the API as an analyst
     const ctx = await newContext(browser);
     const r = ctx.request;
-    const { token } = (await (await r.get(`${app.baseUrl}/api/csrf`)).json()) as { token: string };
-    const headers = { 'x-csrf-token': token, origin: app.baseUrl };
-    assert.equal((await r.post(`${app.baseUrl}/api/auth/login`, { headers, data: { email: USERS.analyst.email, password: USERS.analyst.password } })).status(), 200);
-    assert.equal((await r.put(`${app.baseUrl}/api/admin/consultations/${SLUG}`, { headers, data: { status: 'open' } })).status(), 200);
+    const csrf = async () => ({ 'x-csrf-token': ((await (await r.get(`${app.baseUrl}/api/csrf`)).json()) as { token: string }).token, origin: app.baseUrl });
+    assert.equal((await r.post(`${app.baseUrl}/api/auth/login`, { headers: await csrf(), data: { email: USERS.analyst.email, password: USERS.analyst.password } })).status(), 200);
+    // the CSRF token is bound to the session: fetched again once signed in
+    assert.equal((await r.put(`${app.baseUrl}/api/admin/consultations/${SLUG}`, { headers: await csrf(), data: { status: 'open' } })).status(), 200);
     await ctx.close();
   });
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import { hashPassword } from '../../src/server/password.ts';
-import { createUser, type Role } from '../../src/store/accounts.ts';
+import { assignConsultation, createUser, type Role } from '../../src/store/accounts.ts';
 import { CNR_SANTE_THEMES } from '../../src/domain/theme.ts';
 import { Store } from '../../src/store/index.ts';
 
@@ -24,6 +24,8 @@ export async function testServer(options: Partial<Omit<AppOptions, 'store'>> = {
     slug: 'essai', title: 'Consultation d’essai', territory: '12', status: 'open', periodStart: '2026-01-01', periodEnd: '2026-03-31',
     themes: CNR_SANTE_THEMES.map((t) => ({ ...t, keywords: [...t.keywords] })),
   });
+  // facilitators only reach the consultations they are assigned to
+  await assignConsultation(s, USERS.facilitator, 'essai', 'test');
   const app = await buildApp({ store: s, ...options });
   await app.ready();
   return { app, store: s, close: async () => { await app.close(); await s.close(); } };
@@ -46,7 +48,14 @@ export class Client {
   async login(role: Role): Promise<this> {
     const res = await this.post('/api/auth/login', { email: USERS[role], password: PASSWORD });
     if (res.statusCode !== 200) throw new Error(`connexion ${role} : ${res.statusCode} ${res.body}`);
+    await this.refreshCsrf();
     return this;
+  }
+
+  /** The CSRF token is bound to the session: fetch it again after login or logout, as the web app does. */
+  async refreshCsrf(): Promise<string> {
+    this.csrf = ((await this.get('/api/csrf')).json() as { token: string }).token;
+    return this.csrf;
   }
 
   async request(o: Omit<InjectOptions, 'method'> & { method: string; url: string }): Promise<LightMyRequestResponse> {

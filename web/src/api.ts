@@ -8,6 +8,14 @@ export class ApiError extends Error {
 
 let csrfToken: string | undefined;
 
+/**
+ * Forgets the CSRF token: the server binds it to the session, so it changes at login and logout
+ * (the next change request fetches the new one).
+ */
+export function forgetCsrf(): void {
+  csrfToken = undefined;
+}
+
 async function csrf(refresh = false): Promise<string> {
   if (csrfToken && !refresh) return csrfToken;
   const res = await fetch('/api/csrf', { credentials: 'same-origin' });

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { ApiError, get, post } from './api.ts';
+import { ApiError, forgetCsrf, get, post } from './api.ts';
 import type { Role, User } from './types.ts';
 
 interface AuthState {
@@ -31,11 +31,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [refresh]);
   const login = useCallback(async (email: string, password: string) => {
     const r = await post<{ user: User }>('/auth/login', { email, password });
+    forgetCsrf(); // the token is bound to the new session
     setUser(r.user);
     return r.user;
   }, []);
   const logout = useCallback(async () => {
     await post('/auth/logout');
+    forgetCsrf();
     setUser(null);
   }, []);
   return <Ctx.Provider value={{ user, loading, refresh, login, logout }}>{children}</Ctx.Provider>;

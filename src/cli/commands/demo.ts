@@ -6,7 +6,7 @@ import { chromiumAvailable, type SynthesisFormat } from '../../synthesis/index.t
 import { loadConsultationFile } from '../../ingest/consultation-file.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { randomBytes } from 'node:crypto';
-import { hashPassword } from '../../server/password.ts';
+import { hashPassword, passwordProblem } from '../../server/password.ts';
 import { startServer } from '../../server/serve.ts';
 import { createUser, findUserByEmail, updateUser } from '../../store/accounts.ts';
 import { savePublishedSynthesis } from '../../store/moderation.ts';
@@ -115,7 +115,8 @@ export const DEMO_ACCOUNT_EMAIL = 'analyste@demo.fabrique.invalid';
  * every start and printed, so no fixed password ever exists.
  */
 async function demoAccount(store: Store): Promise<{ email: string; password: string }> {
-  const password = randomBytes(9).toString('base64url');
+  let password: string;
+  do password = randomBytes(9).toString('base64url'); while (passwordProblem(password)); // 12 random characters, held to the policy
   const passwordHash = await hashPassword(password);
   if (await findUserByEmail(store, DEMO_ACCOUNT_EMAIL)) await updateUser(store, DEMO_ACCOUNT_EMAIL, { passwordHash, role: 'admin' });
   else await createUser(store, { email: DEMO_ACCOUNT_EMAIL, role: 'admin', passwordHash });

@@ -1,7 +1,9 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../../server/password.ts';
-import { createUser, listUsers, ROLES, updateUser, type Role } from '../../store/accounts.ts';
+import { hashPassword, passwordProblem } from '../../server/password.ts';
+import {
+  assignConsultation, assignedConsultations, createUser, deleteUser, listUsers, normaliseEmail, ROLES, setUserDisabled, unassignConsultation, updateUser, type Role,
+} from '../../store/accounts.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { CliError, parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
@@ -26,42 +28,86 @@ async function readPassword(): Promise<string> {
   return data.split(/\r?\n/)[0] ?? '';
 }
 
-async function checkedHash(): Promise<string> {
+/** The hash of the new password, once the password policy accepts it (src/server/password.ts). */
+async function checkedHash(email: string): Promise<string> {
   const password = await readPassword();
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new CliError(`Mot de passe trop court : au moins ${MIN_PASSWORD_LENGTH} caractères (donné par FABRIQUE_PASSWORD ou sur l’entrée standard).`);
-  }
+  const problem = passwordProblem(password, email);
+  if (problem) throw new CliError(`${problem} (mot de passe donné par FABRIQUE_PASSWORD ou sur l’entrée standard)`);
   return hashPassword(password);
 }
 
+/** Who the audit log names for changes made from the command line. */
+export const CLI_ACTOR = 'ligne de commande';
+
+const ACTIONS = ['add', 'password', 'list', 'disable', 'enable', 'delete', 'assign', 'unassign'] as const;
+
 export const userCommand: Command = {
   name: 'user',
-  summary: 'gère les comptes de l’application web : ajout, changement de mot de passe, liste',
-  usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator [--admin] | fabrique user password --email <adresse> | fabrique user list  (mot de passe : FABRIQUE_PASSWORD ou entrée standard)',
+  summary: 'gère les comptes de l’application web : ajout, mot de passe, liste, désactivation, suppression, affectation des animateurs',
+  usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator [--admin] | user password --email <adresse> | user list'
+    + ' | user disable|enable|delete --email <adresse> | user assign|unassign --email <adresse> --consultation <slug>'
+    + '  (mot de passe : FABRIQUE_PASSWORD ou entrée standard ; au moins 12 caractères, pas un mot de passe courant)',
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { email: { type: 'string' }, role: { type: 'string' }, admin: { type: 'boolean' } });
-    const action = positionals[0];
-    if (!action || positionals.length > 1 || !['add', 'password', 'list'].includes(action)) throw new UsageError('action attendue : add, password ou list');
+    const { values, positionals } = parseCommandArgs(argv, { email: { type: 'string' }, role: { type: 'string' }, admin: { type: 'boolean' }, consultation: { type: 'string' } });
+    const action = positionals[0] as (typeof ACTIONS)[number] | undefined;
+    if (!action || positionals.length > 1 || !(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`action attendue : ${ACTIONS.join(', ')}`);
     const store = await Store.open(configFromEnv());
     try {
       if (action === 'list') {
         const users = await listUsers(store);
         if (users.length === 0) { console.log('Aucun compte. Créez-en un : fabrique user add --email … --role admin'); return; }
-        console.log(table(users.map((u) => [u.email, `${u.role} (${ROLE_LABELS[u.role]})`, u.createdAt.slice(0, 10), u.disabled ? 'désactivé' : '']), ['adresse', 'rôle', 'créé le', '']));
+        const rows = [];
+        for (const u of users) {
+          const scope = u.role === 'facilitator' ? (await assignedConsultations(store, u.id)).join(', ') || '(aucune)' : 'toutes';
+          rows.push([u.email, `${u.role} (${ROLE_LABELS[u.role]})`, u.createdAt.slice(0, 10), scope, u.disabled ? 'désactivé' : '']);
+        }
+        console.log(table(rows, ['adresse', 'rôle', 'créé le', 'consultations', '']));
         return;
       }
       const email = requireOption(values.email, 'email');
-      if (action === 'password') {
-        const u = await updateUser(store, email, { passwordHash: await checkedHash() });
-        console.log(`Mot de passe de ${u.email} changé ; ses sessions ouvertes sont fermées.`);
-        return;
+      switch (action) {
+        case 'password': {
+          const u = await updateUser(store, email, { passwordHash: await checkedHash(email) });
+          console.log(`Mot de passe de ${u.email} changé ; ses sessions ouvertes sont fermées.`);
+          return;
+        }
+        case 'disable': {
+          const u = await setUserDisabled(store, email, true, CLI_ACTOR);
+          console.log(`Compte ${u.email} désactivé : il ne peut plus se connecter et ses sessions sont fermées.`);
+          return;
+        }
+        case 'enable': {
+          const u = await setUserDisabled(store, email, false, CLI_ACTOR);
+          console.log(`Compte ${u.email} réactivé.`);
+          return;
+        }
+        case 'delete': {
+          await deleteUser(store, email, CLI_ACTOR);
+          console.log(`Compte ${normaliseEmail(email)} supprimé avec ses sessions ; le journal d’audit garde son adresse.`);
+          return;
+        }
+        case 'assign':
+        case 'unassign': {
+          const slug = requireOption(values.consultation, 'consultation');
+          if (action === 'assign') {
+            const outcome = await assignConsultation(store, email, slug, CLI_ACTOR);
+            console.log(outcome === 'assigned' ? `${normaliseEmail(email)} est affecté(e) à la consultation « ${slug} ».` : `${normaliseEmail(email)} était déjà affecté(e) à « ${slug} ».`);
+          } else {
+            const outcome = await unassignConsultation(store, email, slug, CLI_ACTOR);
+            console.log(outcome === 'unassigned' ? `${normaliseEmail(email)} n’est plus affecté(e) à « ${slug} ».` : `${normaliseEmail(email)} n’était pas affecté(e) à « ${slug} ».`);
+          }
+          return;
+        }
+        case 'add': {
+          const role = (values.admin ? 'admin' : values.role) as Role | undefined;
+          if (!role) throw new UsageError('indiquez --role admin|analyst|facilitator (ou --admin)');
+          if (values.admin && values.role && values.role !== 'admin') throw new UsageError('--admin et --role se contredisent');
+          if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`rôle inconnu : ${role} (admin, analyst ou facilitator)`);
+          const u = await createUser(store, { email, role, passwordHash: await checkedHash(email) });
+          console.log(`Compte créé : ${u.email} — ${ROLE_LABELS[u.role]}.${u.role === 'facilitator' ? ' Affectez-le à ses consultations : fabrique user assign --email … --consultation …' : ''}`);
+          return;
+        }
       }
-      const role = (values.admin ? 'admin' : values.role) as Role | undefined;
-      if (!role) throw new UsageError('indiquez --role admin|analyst|facilitator (ou --admin)');
-      if (values.admin && values.role && values.role !== 'admin') throw new UsageError('--admin et --role se contredisent');
-      if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`rôle inconnu : ${role} (admin, analyst ou facilitator)`);
-      const u = await createUser(store, { email, role, passwordHash: await checkedHash() });
-      console.log(`Compte créé : ${u.email} — ${ROLE_LABELS[u.role]}.`);
     } finally {
       await store.close();
     }

@@ -11,7 +11,7 @@ import { emptyParticipants, type Meeting } from '../../domain/meeting.ts';
 import { CNR_SANTE_THEMES } from '../../domain/theme.ts';
 import { pseudonymise } from '../../privacy/pseudonymise.ts';
 import { recordAudit } from '../../store/audit.ts';
-import { appDb } from '../../store/accounts.ts';
+import { appDb, assignedConsultations } from '../../store/accounts.ts';
 import { addContributionsWithOriginals, moderateContribution, privateTexts, replaceContributionThemes } from '../../store/moderation.ts';
 import { pageContributions, type ContributionPageItem } from '../../store/moderation-page.ts';
 import type { AppContext } from '../app.ts';
@@ -96,13 +96,16 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   // ---- consultations ----
 
   r.get('/admin/consultations', {
-    config: { roles: FACILITATOR },
+    config: { roles: FACILITATOR, scope: 'list' },
     schema: {
       tags, summary: 'Toutes les consultations, brouillons compris (comptes : toutes les contributions, publiées ou non)',
       response: { 200: z.object({ items: z.array(ConsultationSummary) }), ...errors(401, 403) },
     },
-  }, async () => {
-    const all = await store.listConsultations();
+  }, async (req) => {
+    const user = currentUser(req);
+    // a facilitator sees only the consultations assigned to them
+    const assigned = user.role === 'facilitator' ? new Set(await assignedConsultations(store, user.id)) : undefined;
+    const all = (await store.listConsultations()).filter((c) => !assigned || assigned.has(c.slug));
     const contributions = await store.db.selectFrom('contributions').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation').execute();
     const meetings = await store.db.selectFrom('meetings').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation').execute();
     const cn = new Map(contributions.map((x) => [x.consultation, Number(x.n)]));
@@ -111,7 +114,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   r.get('/admin/consultations/:slug', {
-    config: { roles: FACILITATOR },
+    config: { roles: FACILITATOR, scope: 'slug' },
     schema: { tags, summary: 'Détail d’une consultation, brouillon compris', params: SlugParams, response: { 200: ConsultationDetail, ...errors(401, 403, 404) } },
   }, async (req) => {
     const c = await requireConsultation(ctx, req.params.slug);
@@ -182,7 +185,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   r.post('/admin/consultations/:slug/meetings', {
-    config: { roles: FACILITATOR },
+    config: { roles: FACILITATOR, scope: 'slug' },
     schema: { tags, summary: 'Ajoute une réunion', params: SlugParams, body: MeetingInput, response: { 201: MeetingSchema, ...errors(400, 401, 403, 404) } },
   }, async (req, reply) => {
     const c = await requireConsultation(ctx, req.params.slug);
@@ -199,7 +202,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   r.put('/admin/meetings/:id', {
-    config: { roles: FACILITATOR },
+    config: { roles: FACILITATOR, scope: 'meeting' },
     schema: { tags, summary: 'Modifie une réunion', params: IdParams, body: MeetingInput.partial(), response: { 200: MeetingSchema, ...errors(400, 401, 403, 404) } },
   }, async (req) => {
     const before = await requireMeeting(ctx, req.params.id);
@@ -210,7 +213,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   r.post('/admin/meetings/:id/report', {
-    config: { roles: FACILITATOR },
+    config: { roles: FACILITATOR, scope: 'meeting' },
     schema: {
       tags, summary: 'Saisie du compte-rendu d’un atelier : participants, problématiques, solutions, leviers par thème', params: IdParams,
       body: z.object({

@@ -17,6 +17,7 @@ export async function authRoutes(api: FastifyInstance, ctx: AppContext): Promise
 
   r.post('/auth/login', {
     config: {
+      access: 'public',
       rateLimit: {
         max: ctx.options.loginRateLimit, timeWindow: 60_000, groupId: 'connexion',
         keyGenerator: (req) => `${req.ip}|${normaliseEmail(String((req.body as { email?: unknown } | undefined)?.email ?? ''))}`,
@@ -41,6 +42,7 @@ export async function authRoutes(api: FastifyInstance, ctx: AppContext): Promise
   });
 
   r.post('/auth/logout', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Déconnexion', response: { 200: Ok, ...errors(403) } },
   }, async (req, reply) => {
     await closeSession(ctx.store, req, reply, ctx.security);
@@ -48,6 +50,7 @@ export async function authRoutes(api: FastifyInstance, ctx: AppContext): Promise
   });
 
   r.get('/auth/me', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Utilisateur connecté', response: { 200: z.object({ user: User }), ...errors(401) } },
   }, async (req) => ({ user: userView(currentUser(req)) }));
 }

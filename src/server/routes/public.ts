@@ -46,10 +46,12 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   const tags = ['public'];
 
   r.get('/csrf', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Jeton CSRF (pose aussi le cookie fabrique_csrf)', response: { 200: z.object({ token: z.string() }) } },
   }, async (req, reply) => ({ token: issueCsrf(req, reply, ctx.security) }));
 
   r.get('/consultations', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Consultations publiques', response: { 200: z.object({ items: z.array(ConsultationSummary) }) } },
   }, async () => {
     const all = (await store.listConsultations()).filter((c) => c.status !== 'draft');
@@ -62,6 +64,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.get('/consultations/:slug', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Détail d’une consultation : thèmes, réunions', params: SlugParams, response: { 200: ConsultationDetail, ...errors(404) } },
   }, async (req) => {
     const c = await visibleConsultation(ctx, req.params.slug);
@@ -70,6 +73,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.get('/consultations/:slug/contributions', {
+    config: { access: 'public' },
     schema: {
       tags, summary: 'Contributions publiées (texte pseudonymisé), recherche plein texte et filtres', params: SlugParams,
       querystring: PageQuery.extend({
@@ -90,6 +94,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
 
   r.post('/consultations/:slug/contributions', {
     config: {
+      access: 'public',
       rateLimit: { max: ctx.options.formRateLimit, timeWindow: 60_000, groupId: 'formulaire' },
     },
     schema: {
@@ -124,7 +129,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.post('/consultations/:slug/suggest-theme', {
-    config: { rateLimit: { max: Math.max(120, ctx.options.formRateLimit), timeWindow: 60_000, groupId: 'suggestion' } },
+    config: { access: 'public', rateLimit: { max: Math.max(120, ctx.options.formRateLimit), timeWindow: 60_000, groupId: 'suggestion' } },
     schema: {
       tags, summary: 'Suggère des thèmes pour un texte', params: SlugParams,
       body: z.object({ text: z.string().trim().min(1).max(5000) }),
@@ -136,6 +141,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.get('/consultations/:slug/restitution', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Dernière synthèse de restitution publiée (HTML)', params: SlugParams, produces: ['text/html'] },
   }, async (req, reply) => {
     const c = await visibleConsultation(ctx, req.params.slug);
@@ -148,6 +154,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.get('/consultations/:slug/stats', {
+    config: { access: 'public' },
     schema: {
       tags, summary: 'Comptes par thème, nature, réunion, collège et canal', params: SlugParams,
       response: {
@@ -165,6 +172,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.get('/consultations/:slug/indicators', {
+    config: { access: 'public' },
     schema: {
       tags, summary: 'Indicateurs du territoire de la consultation (« data repère ») comparés à la région et à la France', params: SlugParams,
       response: { 200: TerritoryIndicators, ...errors(404) },
@@ -183,6 +191,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.get('/territories', {
+    config: { access: 'public' },
     schema: {
       tags, summary: 'Départements ayant des consultations (codes INSEE, pour la carte)',
       response: { 200: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), region: z.object({ code: z.string(), name: z.string() }).nullable(), consultations: z.number() })) }) },
