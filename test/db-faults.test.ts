@@ -274,3 +274,23 @@ describe('GET /api/health (point 11)', () => {
     }
   });
 });
+
+describe('fault recognition for causes a test cannot provoke here (point 11)', () => {
+  test('system and server codes map to the fault they name', async () => {
+    const { databaseFault } = await import('../src/store/faults.ts');
+    const cases: [Record<string, unknown>, string | undefined][] = [
+      [{ code: 'EROFS', message: 'read-only file system' }, 'read_only'],
+      [{ code: 'ENOSPC', message: 'no space left on device' }, 'full'],
+      [{ code: '57P01', message: 'terminating connection due to administrator command' }, 'unavailable'],
+      [{ code: '57P03', message: 'the database system is starting up' }, 'unavailable'],
+      [{ code: '08006', message: 'connection failure' }, 'unavailable'],
+      [{ message: 'Connection terminated unexpectedly' }, 'unavailable'],
+      [{ code: 'SQLITE_CANTOPEN', message: 'unable to open database file' }, 'cannot_open'],
+      [{ code: 'SQLITE_BUSY_SNAPSHOT', message: 'database is locked' }, 'busy'],
+      [{ message: 'wrapped', cause: { code: 'ECONNREFUSED' } }, 'unavailable'],
+      [{ code: '23505', message: 'duplicate key value' }, undefined],
+      [{ code: 'SQLITE_CONSTRAINT_UNIQUE', message: 'UNIQUE constraint failed' }, undefined],
+    ];
+    for (const [err, kind] of cases) assert.equal(databaseFault(Object.assign(new Error(String(err.message)), err))?.kind, kind, JSON.stringify(err));
+  });
+});

@@ -6,7 +6,7 @@
  * for with backoff instead of failing; only after that does the caller get the fault (503).
  */
 import type { Store } from '../store/store.ts';
-import { isTransientFault } from '../store/faults.ts';
+import { databaseFault, isTransientFault } from '../store/faults.ts';
 import { addContributionsWithOriginals, type NewPrivateContribution } from '../store/moderation.ts';
 
 /** Submissions are recorded in the audit log like every other change (anonymous actor). */
@@ -65,7 +65,8 @@ export class FormQueue {
         return;
       } catch (e) {
         const pause = this.retryPausesMs[attempt];
-        if (!isTransientFault(e) || pause === undefined) throw e;
+        // a SQLite lock was already waited for (asynchronously) by the driver: only a lost server is retried here
+        if (databaseFault(e)?.kind !== 'unavailable' || pause === undefined) throw e;
         await sleep(pause);
         // A connection lost during COMMIT may have committed: those items are stored, never twice.
         try {

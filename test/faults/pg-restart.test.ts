@@ -12,7 +12,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Store } from '../../src/store/index.ts';
 import { CNR_SANTE_THEMES } from '../../src/domain/theme.ts';
 
@@ -87,7 +87,7 @@ test('PostgreSQL restarted and stopped under a running `fabrique serve`: 503 whi
     let server: ChildProcess | undefined;
     let serverExit: { code: number | null; signal: string | null } | undefined;
     let serverErr = '';
-    after(() => {
+    ctx.after(() => {
       if (server && !serverExit) server.kill('SIGKILL');
       try { pgctl('-m', 'immediate', 'stop'); } catch { /* already stopped */ }
       rmSync(dir, { recursive: true, force: true });
