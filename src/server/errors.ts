@@ -29,8 +29,8 @@ const IMPORT_ERROR_STATUS: Record<string, [number, string]> = {
   'import.zip_bomb': [413, 'too_large'],
   'import.parse_memory': [413, 'too_large'],
   'import.parse_timeout': [422, 'too_complex'],
-  'import.parse_crashed': [500, 'parse_failed'],
-  'import.busy': [503, 'busy'],
+  'import.parse_crashed': [500, 'internal'],
+  'import.busy': [503, 'unavailable'],
 };
 
 const CONTEXT_LABEL: Record<string, string> = { body: 'corps', querystring: 'paramètre', params: 'chemin', headers: 'en-tête' };
