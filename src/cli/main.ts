@@ -3,6 +3,7 @@ import { ImportError } from '../ingest/types.ts';
 import { StoreError } from '../store/errors.ts';
 import { CliError, UsageError, type Command } from './args.ts';
 import { analyzeCommand } from './commands/analyze.ts';
+import { auditCommand } from './commands/audit.ts';
 import { classifyCommand, duplicatesCommand, groupCommand } from './commands/classify.ts';
 import { consultationCommand } from './commands/consultation.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -15,7 +16,7 @@ import { synthesizeCommand, verifyCommand } from './commands/synthesize.ts';
 import { serveCommand } from './commands/serve.ts';
 import { userCommand } from './commands/user.ts';
 
-const COMMANDS: Command[] = [initCommand, demoCommand, consultationCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, groupCommand, duplicatesCommand, synthesizeCommand, verifyCommand, serveCommand, userCommand];
+const COMMANDS: Command[] = [initCommand, demoCommand, consultationCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, groupCommand, duplicatesCommand, synthesizeCommand, verifyCommand, serveCommand, userCommand, auditCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
