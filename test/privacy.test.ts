@@ -26,7 +26,7 @@ describe('pseudonymisation', () => {
     }
   });
 
-  test('NIR avec contrôle de la clé', () => {
+  test('NIR, clé juste ou fausse', () => {
     assert.equal(nirKeyValid('1850578006084', '91'), true);
     assert.equal(nirKeyValid('1850578006084', '92'), false);
     assert.equal(nirKeyValid('269052A123456', '88'), true, 'Corse : 2A compte pour 19');
@@ -35,8 +35,9 @@ describe('pseudonymisation', () => {
       assert.equal(r.text, 'Mon numéro de sécu est [NIR].', nir);
       assert.equal(r.masked[0]!.kind, 'nir');
     }
-    assert.deepEqual(kinds('Numéro 1 85 05 78 006 084 92 (clé fausse)'), [], 'clé fausse : pas un NIR');
-    assert.deepEqual(kinds('Numéro 1 85 15 78 006 084 xx'), []);
+    assert.deepEqual(kinds('Numéro 1 85 05 78 006 084 92 (clé fausse)'), ['nir'], 'une clé fausse (faute de frappe) reste un NIR à masquer');
+    assert.deepEqual(kinds('Numéro 1850578006084, sans la clé'), ['nir']);
+    assert.deepEqual(kinds('Numéro 1 85 15 78 006 084 xx'), [], 'mois 15 : pas un NIR');
   });
 
   test('adresses postales', () => {
