@@ -10,7 +10,21 @@ export interface NameSpan { start: number; end: number }
 
 /** Lower case without accents, curly apostrophes made straight: the key of every word list here. */
 export function foldKey(s: string): string {
+  // fast path: most words are plain ASCII
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
   return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/’/g, "'");
+}
+
+/** Fold of the words seen lately: the same words come back in every text. Bounded, emptied when full. */
+const foldCache = new Map<string, string>();
+function cachedFold(w: string): string {
+  let k = foldCache.get(w);
+  if (k === undefined) {
+    if (foldCache.size > 50_000) foldCache.clear();
+    k = foldKey(w);
+    foldCache.set(w, k);
+  }
+  return k;
 }
 
 function readList(file: string): string[] {
@@ -34,6 +48,11 @@ const TITLES = set(`docteur docteure dr dre professeur professeure pr madame mon
 const PROFESSIONS = set(`infirmier infirmière infirmiere kiné kine kinésithérapeute sage-femme pharmacien pharmacienne aide-soignant aide-soignante
   auxiliaire ostéopathe orthophoniste psychologue dentiste chirurgien chirurgienne gynécologue pédiatre psychiatre cardiologue ergothérapeute
   podologue diététicienne diététicien éducatrice éducateur brancardier aide-ménagère ambulancier ambulancière`);
+/** Offices before a name ("le sénateur Barthe", "la conseillère départementale Viguié", "le maire, Francis,"). */
+const OFFICES = set(`député députée sénateur sénatrice maire adjoint adjointe conseiller conseillère président présidente directeur directrice
+  cadre élu élue vice-président vice-présidente secrétaire trésorier trésorière`);
+const OFFICE_ADJ = set(`municipal municipale départemental départementale régional régionale communautaire général générale délégué déléguée
+  adjoint adjointe honoraire`);
 /** Kinship and role nouns: after a possessive or an article, the next capitalised word is a person. */
 const KIN = set(`fils fille mari femme épouse époux mère père maman papa sœur soeur frère voisin voisine ami amie copain copine compagnon compagne
   conjoint conjointe fiancé fiancée neveu nièce oncle tante cousin cousine petit-fils petite-fille grand-mère grand-père belle-mère beau-père
@@ -127,7 +146,8 @@ function tokenize(text: string): Tok[] {
     const cap = first !== first.toLowerCase();
     const upper = core.length > 1 && core === core.toUpperCase() && cap;
     const sentStart = out.length === 0 ? /^[\s«»"“”'(\-–—*•]*$/u.test(gapBefore) : /[.!?…:\n]/u.test(gapBefore);
-    out.push({ start, end: start + word.length, coreStart, core, full: foldKey(word), key: foldKey(core), cap, upper, elided: el !== null, sentStart, gapBefore });
+    const full = cachedFold(word);
+    out.push({ start, end: start + word.length, coreStart, core, full, key: el ? cachedFold(core) : full, cap, upper, elided: el !== null, sentStart, gapBefore });
     prevEnd = start + word.length;
   }
   return out;
@@ -178,7 +198,9 @@ export function findNames(text: string): NameSpan[] {
     const next = toks[j + 1];
     if (!next || /[.!?…:;,]/u.test(next.gapBefore)) {
       // apposition: "Florence, ma voisine," / "Pierre, mon fils"
-      if (next && /^\s*,\s*$/u.test(next.gapBefore) && DETERMINERS_POSSESSIVE.has(next.full) && toks[j + 2] && KIN.has(toks[j + 2]!.key)) return true;
+      const role = toks[j + 2];
+      if (next && /^\s*,\s*$/u.test(next.gapBefore) && DETERMINERS_POSSESSIVE.has(next.full) && role && (KIN.has(role.key) || PROFESSIONS.has(role.key) || OFFICES.has(role.key))) return true;
+      if (next && /^\s*,\s*$/u.test(next.gapBefore) && next.elided && next.full.startsWith("l'") && (KIN.has(next.key) || PROFESSIONS.has(next.key) || OFFICES.has(next.key))) return true;
       return false;
     }
     return PERSON_VERBS.some((v) => v.every((w, k) => {
@@ -203,7 +225,7 @@ export function findNames(text: string): NameSpan[] {
     return false;
   };
   /** A strong context (title, kinship, "s'appelle") was read just before token j: read the name there. */
-  const nameAfterCue = (j: number, allowParticle: boolean): boolean => {
+  const nameAfterCue = (j: number, allowParticle: boolean, lowerAmbiguous = false): boolean => {
     const t = toks[j];
     // a title may end with its dot ("Pr. Ndiaye"); a kinship noun may have a comma after it ("ma voisine, Jeanne")
     if (!t || !(allowParticle ? /^\.?[\s\u00a0]+$/u : /^\s*,?[\s\u00a0]+$/u).test(t.gapBefore)) return false;
@@ -214,7 +236,7 @@ export function findNames(text: string): NameSpan[] {
       return true;
     }
     if (allowParticle && t.full.startsWith("d'") && /^\p{Lu}/u.test(t.core)) { accept(j, extendSurname(j)); return true; }
-    const listedLower = !t.cap && isNameListed(t.key) && !AMBIGUOUS.has(t.key) && t.key.length >= 3;
+    const listedLower = !t.cap && isNameListed(t.key) && (lowerAmbiguous || !AMBIGUOUS.has(t.key)) && t.key.length >= 3;
     if (!(surnameWordLoose(j) || listedLower)) return false;
     accept(first, extendSurname(first));
     return true;
@@ -231,6 +253,7 @@ export function findNames(text: string): NameSpan[] {
     if (i <= covered) continue;
     const t = toks[i]!;
     const next = toks[i + 1];
+    const determined = t.full.startsWith("l'") || (i > 0 && DETERMINERS_POSSESSIVE.has(toks[i - 1]!.full));
 
     // 1. Titles: "Dr Martin", "docteur Bernard", "Mme Fictif", "M. Le Goff", "Me Girard", "Pr. J. Moreau"
     const dotAfter = text[t.end] === '.';
@@ -248,18 +271,34 @@ export function findNames(text: string): NameSpan[] {
       accept(i + 1, extendSurname(i + 1));
       continue;
     }
+    if (OFFICES.has(t.key) && i > 0 && (determined || t.full.startsWith("l'")) && next) {
+      let j = i + 1;
+      if (OFFICE_ADJ.has(toks[j]!.key) && !toks[j]!.cap) j++;
+      const c = toks[j];
+      if (c && !c.sentStart && c.cap && /^\s*,?\s+$/u.test(c.gapBefore) && surnameWordLoose(j) && !PARTICLES.has(c.full)) {
+        accept(j, extendSurname(j));
+        continue;
+      }
+    }
     // 2. Kinship and role cues: "mon fils Lucas", "ma voisine, Jeanne", "sa fille aînée Rose"
-    const determined = t.full.startsWith("l'") || (i > 0 && DETERMINERS_POSSESSIVE.has(toks[i - 1]!.full));
     if (KIN.has(t.key) && determined && next) {
       let j = i + 1;
       if (KIN_ADJ.has(toks[j]!.key) && !toks[j]!.cap) j++;
-      if (toks[j] && nameAfterCue(j, false)) continue;
+      if (toks[j] && nameAfterCue(j, false, true)) continue;
     }
     // 3. "s'appelle Rose", "prénommée Claude"
     if (NAMING.has(t.full) && next && nameAfterCue(i + 1, false)) continue;
 
-    // 4. Given names from the list
-    if (!t.cap || (t.elided && !t.full.startsWith("d'"))) continue; // "l'Olive", "l'Aurore" are not people
+    // 4. Given names from the list. In lower case ("j'ai vu martine") only names that are no French word,
+    // of 4 letters or more, not after an article.
+    if (!t.cap) {
+      const prevTok = toks[i - 1];
+      if (t.elided || t.key.length < 4 || !isNameListed(t.key) || AMBIGUOUS.has(t.key) || STOP.has(t.key)) continue;
+      if (prevTok && (ARTICLES.has(prevTok.full) || PREPOSITIONS.has(prevTok.full) || INSTITUTIONS.has(prevTok.key))) continue;
+      accept(i, extendSurname(i));
+      continue;
+    }
+    if (t.elided && !t.full.startsWith("d'")) continue; // "l'Olive", "l'Aurore" are not people
     if (!isNameListed(t.key) || STOP.has(t.key)) continue;
     if (t.upper && t.core.length <= 5) continue; // an acronym ("ELISA", "MAIA"), not a given name
     const prev = toks[i - 1];
@@ -274,6 +313,7 @@ export function findNames(text: string): NameSpan[] {
       const surname = surnameWord(i + 1) && !(amb === 'place' && PLACE_FOLLOWERS.has(toks[i + 1]!.key));
       let ok: boolean;
       if (amb === 'place') ok = strongCue || (surname && !afterPreposition && !afterArticle);
+      else if (amb === 'brand') ok = strongCue || (surname && !afterArticle);
       else ok = strongCue || (!afterArticle && (surname || !t.sentStart));
       if (!ok) continue;
     }

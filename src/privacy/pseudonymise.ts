@@ -88,8 +88,10 @@ const ID_CUES = [
 // the cue, a few connecting words ("n° ", " : ", " est le "), then the identifier: letters and digits with
 // separators. At least 5 digits, or 4 after an explicit "n°"/"numéro"/":" — "le dossier de 2019" is a year.
 const ID_FILL = "(?:[\\s:=#]|[nN]°|[nN][oº]\\.|[nN]uméro|[nN]umero|[nN]um\\.|de\\s|du\\s|d['’]|est\\s|le\\s|patient\\s|patiente\\s)*?";
+// or any words up to "numéro", "n°" or "est" ("le dossier à la MDPH porte le numéro …", "le RPPS du docteur est …")
+const ID_FILL_LONG = "[^\\d\\n.!?;]{0,40}?(?:[nN]uméro|[nN]umero|[nN]°|\\best)\\s*:?\\s*(?:est\\s+|le\\s+)?";
 const ID = new RegExp(
-  `(?<![\\p{L}])(?:${ID_CUES.join('|')})(?![\\p{L}])(${ID_FILL})` +
+  `(?<![\\p{L}])(?:${ID_CUES.join('|')})(?![\\p{L}])(${ID_FILL}|${ID_FILL_LONG})` +
   `((?:[A-Z]{1,4}[-/ ]?)?\\d[\\dA-Z]*(?:[ ./-]\\d[\\dA-Z]*)*(?:[-/][A-Z]{1,3}\\d*)?)(?![\\p{L}\\p{N}])`,
   'gu',
 );
@@ -111,7 +113,7 @@ const YEAR = '(?:19|20)\\d{2}';
 const DATE = `(?:(?:1er|\\d{1,2})\\s+(?:${MONTHS})\\s+${YEAR}|\\d{1,2}[/.-]\\d{1,2}[/.-](?:${YEAR}|\\d{2})|(?:${MONTHS})\\s+${YEAR}|${YEAR})`;
 // "né le 3 mars 1957", "née en 1948", "née à Figeac le 12/04/1961", "date de naissance : 12/04/1961", "DDN 12.04.61".
 // A plural ("les enfants nés en 2020") is a statistic, not someone's date of birth.
-const BIRTH_FILL = "(?:\\s*:\\s*|\\s+(?:le|en|au|du)\\s+|\\s+à\\s+\\p{Lu}[\\p{L}'’-]*(?:[\\s-]+[\\p{L}'’-]+){0,3}?,?\\s+(?:le|en)\\s+|\\s+)";
+const BIRTH_FILL = "(?:\\s*(?:le|en|au|du)?\\s*:?\\s*|\\s+à\\s+\\p{Lu}[\\p{L}'’-]*(?:[\\s-]+[\\p{L}'’-]+){0,3}?,?\\s+(?:le|en)\\s+|\\s+)";
 const BIRTH = new RegExp(
   `(?<![\\p{L}])(?:[nN](?:é(?:e|\\(e\\))?s?|ee)|[nN]aissance|DDN|[dD]\\.\\s?[dD]\\.\\s?[nN]\\.)(?![\\p{L}])${BIRTH_FILL}(${DATE})(?![\\p{N}])`,
   'gu',
@@ -162,13 +164,16 @@ function simple(text: string, re: RegExp, kind: MaskKind): MaskedSpan[] {
 
 /** Finds personal data in `text` and replaces each piece with its placeholder. */
 export function pseudonymise(text: string): PseudonymisedText {
+  // the costly patterns only run on texts that have what they need: an @, a number of 4 digits or more, a digit
+  const hasDigit = /\d/.test(text);
+  const hasNumber = hasDigit && /\d(?:[ ./-]?\d){3}/.test(text);
   const found = [
-    ...simple(text, EMAIL, 'email'),
-    ...nirMatches(text),
-    ...simple(text, PHONE, 'phone'),
-    ...idMatches(text),
-    ...birthdateMatches(text),
-    ...simple(text, ADDRESS, 'address'),
+    ...(text.includes('@') ? simple(text, EMAIL, 'email') : []),
+    ...(hasNumber ? nirMatches(text) : []),
+    ...(hasNumber ? simple(text, PHONE, 'phone') : []),
+    ...(hasNumber ? idMatches(text) : []),
+    ...(hasNumber ? birthdateMatches(text) : []),
+    ...(hasDigit ? simple(text, ADDRESS, 'address') : []),
     ...findNames(text).map((m): MaskedSpan => ({ kind: 'name', ...m, original: text.slice(m.start, m.end) })),
   ];
   found.sort((a, b) => PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind) || a.start - b.start || b.end - a.end);
