@@ -80,7 +80,7 @@ const ROLES = set(`maire préfet préfète président présidente directeur dire
 /** Capitalised words that are never part of a person's name. */
 const STOP = set(`lundi mardi mercredi jeudi vendredi samedi dimanche janvier février fevrier mars avril mai juin juillet août aout septembre octobre
   novembre décembre et ou mais donc or ni car je tu il elle on nous vous ils elles ce cela ça qui que quoi dont où mon ma mes son sa ses notre votre leur
-  merci bonjour bonsoir oui non alors puis depuis pendant avec sans pour chez ars chu ch chr chs ehpad samu smur cpam caf mdph msa pmi cmp cmpp ssiad had
+  merci bonjour bonsoir oui non alors ddn puis depuis pendant avec sans pour chez ars chu ch chr chs ehpad samu smur cpam caf mdph msa pmi cmp cmpp ssiad had
   ime esat ccas clic maia dac cpts msp urps ald apa aah rsa cmu css ame irm orl sos vsl rdv tgv ter sncf edf covid ok sms pdf ssr usld mas fam
   hôpital hopital clinique centre santé france région departement département conseil urgences urgence ameli doctolib vitale internet facebook
   google asalée asalee ipa padhue ifsi ide as ash aide ehpa résidence maison pôle pole service services unité gériatrie pédiatrie maternité
@@ -236,6 +236,8 @@ export function findNames(text: string): NameSpan[] {
       return true;
     }
     if (allowParticle && t.full.startsWith("d'") && /^\p{Lu}/u.test(t.core)) { accept(j, extendSurname(j)); return true; }
+    // a title after the cue ("mon voisin M. Roques") is read by the title rule
+    if (TITLES.has(t.key) || (t.core.length <= 2 && t.cap && text[t.end] === '.') || t.core === 'Me') return false;
     const listedLower = !t.cap && isNameListed(t.key) && (lowerAmbiguous || !AMBIGUOUS.has(t.key)) && t.key.length >= 3;
     if (!(surnameWordLoose(j) || listedLower)) return false;
     accept(first, extendSurname(first));
