@@ -157,23 +157,31 @@ function tokenize(text: string): Tok[] {
 const tight = (t: Tok) => /^[ \t\u00a0]+$/u.test(t.gapBefore);
 const isNameListed = (key: string) => FIRST_NAMES.has(key) || (key.includes('-') && !/^(?:saint|sainte|st|ste)-/.test(key) && key.split('-').every((p) => FIRST_NAMES.has(p)));
 
-export function findNames(text: string): NameSpan[] {
-  const toks = tokenize(text);
-  const n = toks.length;
-  const out: NameSpan[] = [];
-  /** index of the last token already in a name (names are read left to right) */
-  let covered = -1;
-  /** token index where the last accepted name ended, to accept "Lucas et Rose" */
-  const nameEnds = new Set<number>();
+/** One text being read: its tokens and the names found so far (left to right). */
+class NameReader {
+  readonly toks: Tok[];
+  readonly n: number;
+  readonly out: NameSpan[] = [];
+  /** index of the last token already in a name */
+  covered = -1;
+  /** token indices where accepted names ended, to accept "Lucas et Rose" */
+  readonly nameEnds = new Set<number>();
 
-  const surnameWord = (j: number): boolean => {
+  constructor(readonly text: string) {
+    this.toks = tokenize(text);
+    this.n = this.toks.length;
+  }
+
+  surnameWord(j: number): boolean {
+    const { toks } = this;
     const t = toks[j];
     if (!t || !tight(t) || t.sentStart || !t.cap) return false;
     if (STOP.has(t.key) || TITLES.has(t.key) || INSTITUTIONS.has(t.key) || ROLES.has(t.key) || KIN.has(t.key)) return false;
     return !t.elided; // "d'Anne" is not a family name
-  };
+  }
   /** Family name after a given name: up to two words, with particles ("Le Goff", "de La Tour"). Returns the last token index. */
-  const extendSurname = (i: number): number => {
+  extendSurname(i: number): number {
+    const { toks, n } = this;
     let last = i;
     let words = 0;
     for (let j = i + 1; j < n && words < 2;) {
@@ -182,19 +190,21 @@ export function findNames(text: string): NameSpan[] {
       let k = j;
       while (k < n && k - j < 3 && PARTICLES.has(toks[k]!.full) && tight(toks[k]!) && !toks[k]!.sentStart
         && !((toks[k]!.key === 'le' || toks[k]!.key === 'la') && !toks[k]!.cap)) k++;
-      if (k > j && surnameWord(k)) { last = k; words++; j = k + 1; continue; }
+      if (k > j && this.surnameWord(k)) { last = k; words++; j = k + 1; continue; }
       if (t.elided && t.full.startsWith("d'") && t.cap && tight(t) && !t.sentStart) { last = j; words++; j++; continue; }
-      if (!surnameWord(j)) break;
+      if (!this.surnameWord(j)) break;
       last = j; words++; j++;
     }
     return last;
-  };
-  const accept = (from: number, to: number) => {
-    out.push({ start: toks[from]!.coreStart, end: toks[to]!.end });
-    covered = to;
-    nameEnds.add(to);
-  };
-  const followedByPersonVerb = (j: number): boolean => {
+  }
+  accept(from: number, to: number) {
+    const { toks } = this;
+    this.out.push({ start: toks[from]!.coreStart, end: toks[to]!.end });
+    this.covered = to;
+    this.nameEnds.add(to);
+  }
+  followedByPersonVerb(j: number): boolean {
+    const { toks } = this;
     const next = toks[j + 1];
     if (!next || /[.!?…:;,]/u.test(next.gapBefore)) {
       // apposition: "Florence, ma voisine," / "Pierre, mon fils"
@@ -207,14 +217,16 @@ export function findNames(text: string): NameSpan[] {
       const t = toks[j + 1 + k];
       return t !== undefined && t.full === w && (k === 0 || tight(t) || /^\s+$/u.test(t.gapBefore));
     }));
-  };
-  const coordinated = (i: number): boolean => {
+  }
+  coordinated(i: number): boolean {
+    const { toks } = this;
     const prev = toks[i - 1];
     if (!prev) return false;
-    if ((prev.key === 'et' || prev.key === 'ou') && nameEnds.has(i - 2)) return true;
-    return /^\s*,\s*$/u.test(toks[i]!.gapBefore) && nameEnds.has(i - 1);
-  };
-  const inInstitution = (i: number): boolean => {
+    if ((prev.key === 'et' || prev.key === 'ou') && this.nameEnds.has(i - 2)) return true;
+    return /^\s*,\s*$/u.test(toks[i]!.gapBefore) && this.nameEnds.has(i - 1);
+  }
+  inInstitution(i: number): boolean {
+    const { toks, n } = this;
     for (let j = i - 1, k = 0; j >= 0 && k < 6; j--, k++) {
       const p = toks[j]!;
       if (/[.!?…;,\n]/u.test(toks[j + 1]!.gapBefore)) return false;
@@ -223,103 +235,112 @@ export function findNames(text: string): NameSpan[] {
       if (!(p.cap || INSTITUTION_FILLERS.has(p.full) || INSTITUTION_FILLERS.has(p.key) || /^\d+$/.test(p.core))) return false;
     }
     return false;
-  };
+  }
   /** A strong context (title, kinship, "s'appelle") was read just before token j: read the name there. */
-  const nameAfterCue = (j: number, allowParticle: boolean, lowerAmbiguous = false): boolean => {
+  nameAfterCue(j: number, allowParticle: boolean, lowerAmbiguous = false): boolean {
+    const { toks, text } = this;
     const t = toks[j];
     // a title may end with its dot ("Pr. Ndiaye"); a kinship noun may have a comma after it ("ma voisine, Jeanne")
     if (!t || !(allowParticle ? /^\.?[\s\u00a0]+$/u : /^\s*,?[\s\u00a0]+$/u).test(t.gapBefore)) return false;
     let first = j;
-    if (allowParticle && PARTICLES.has(t.full) && surnameWordLoose(j + 1)) {
+    if (allowParticle && PARTICLES.has(t.full) && this.surnameWordLoose(j + 1)) {
       // "Monsieur de Villefranche", "Dr Le Goff"
-      accept(j, extendSurname(j + 1));
+      this.accept(j, this.extendSurname(j + 1));
       return true;
     }
-    if (allowParticle && t.full.startsWith("d'") && /^\p{Lu}/u.test(t.core)) { accept(j, extendSurname(j)); return true; }
+    if (allowParticle && t.full.startsWith("d'") && /^\p{Lu}/u.test(t.core)) { this.accept(j, this.extendSurname(j)); return true; }
     // a title after the cue ("mon voisin M. Roques") is read by the title rule
     if (TITLES.has(t.key) || (t.core.length <= 2 && t.cap && text[t.end] === '.') || t.core === 'Me') return false;
     const listedLower = !t.cap && isNameListed(t.key) && (lowerAmbiguous || !AMBIGUOUS.has(t.key)) && t.key.length >= 3;
-    if (!(surnameWordLoose(j) || listedLower)) return false;
-    accept(first, extendSurname(first));
+    if (!(this.surnameWordLoose(j) || listedLower)) return false;
+    this.accept(first, this.extendSurname(first));
     return true;
-  };
+  }
   /** A capitalised word (or an initial) right after a cue, whatever the list says. */
-  const surnameWordLoose = (j: number): boolean => {
+  surnameWordLoose(j: number): boolean {
+    const { toks } = this;
     const t = toks[j];
     if (!t || !t.cap) return false;
     if (STOP.has(t.key) || TITLES.has(t.key) || INSTITUTIONS.has(t.key) || ROLES.has(t.key)) return false;
     return !t.elided;
-  };
-
-  for (let i = 0; i < n; i++) {
-    if (i <= covered) continue;
-    const t = toks[i]!;
-    const next = toks[i + 1];
-    const determined = t.full.startsWith("l'") || (i > 0 && DETERMINERS_POSSESSIVE.has(toks[i - 1]!.full));
-
-    // 1. Titles: "Dr Martin", "docteur Bernard", "Mme Fictif", "M. Le Goff", "Me Girard", "Pr. J. Moreau"
-    const dotAfter = text[t.end] === '.';
-    const isTitle = (TITLES.has(t.key) && !t.elided && !(t.key === 'pr' && !t.cap))
-      || (t.core === 'M' && dotAfter) || (t.core === 'MM' && dotAfter) || t.core === 'Me' || t.core === 'Mr';
-    if (isTitle && next) {
-      // initials: "Pr J. Moreau"
-      if (next.core.length === 1 && next.cap && text[next.end] === '.' && toks[i + 2] && surnameWordLoose(i + 2)) {
-        accept(i + 1, extendSurname(i + 2));
-        continue;
-      }
-      if (nameAfterCue(i + 1, true)) continue;
-    }
-    if (PROFESSIONS.has(t.key) && next && !next.sentStart && next.cap && surnameWordLoose(i + 1)) {
-      accept(i + 1, extendSurname(i + 1));
-      continue;
-    }
-    if (OFFICES.has(t.key) && i > 0 && (determined || t.full.startsWith("l'")) && next) {
-      let j = i + 1;
-      if (OFFICE_ADJ.has(toks[j]!.key) && !toks[j]!.cap) j++;
-      const c = toks[j];
-      if (c && !c.sentStart && c.cap && /^\s*,?\s+$/u.test(c.gapBefore) && surnameWordLoose(j) && !PARTICLES.has(c.full)) {
-        accept(j, extendSurname(j));
-        continue;
-      }
-    }
-    // 2. Kinship and role cues: "mon fils Lucas", "ma voisine, Jeanne", "sa fille aînée Rose"
-    if (KIN.has(t.key) && determined && next) {
-      let j = i + 1;
-      if (KIN_ADJ.has(toks[j]!.key) && !toks[j]!.cap) j++;
-      if (toks[j] && nameAfterCue(j, false, true)) continue;
-    }
-    // 3. "s'appelle Rose", "prénommée Claude"
-    if (NAMING.has(t.full) && next && nameAfterCue(i + 1, false)) continue;
-
-    // 4. Given names from the list. In lower case ("j'ai vu martine") only names that are no French word,
-    // of 4 letters or more, not after an article.
-    if (!t.cap) {
-      const prevTok = toks[i - 1];
-      if (t.elided || t.key.length < 4 || !isNameListed(t.key) || AMBIGUOUS.has(t.key) || STOP.has(t.key)) continue;
-      if (prevTok && (ARTICLES.has(prevTok.full) || PREPOSITIONS.has(prevTok.full) || INSTITUTIONS.has(prevTok.key))) continue;
-      accept(i, extendSurname(i));
-      continue;
-    }
-    if (t.elided && !t.full.startsWith("d'")) continue; // "l'Olive", "l'Aurore" are not people
-    if (!isNameListed(t.key) || STOP.has(t.key)) continue;
-    if (t.upper && t.core.length <= 5) continue; // an acronym ("ELISA", "MAIA"), not a given name
-    const prev = toks[i - 1];
-    if (prev && /^(?:saint|sainte|st|ste)$/.test(prev.key) && /^[\s-]*$/u.test(t.gapBefore)) continue;
-    if (inInstitution(i)) continue;
-    const amb = AMBIGUOUS.get(t.key);
-    if (amb) {
-      const afterArticle = prev !== undefined && !/[.!?…;:,]/u.test(t.gapBefore) && (ARTICLES.has(prev.full) || (amb === 'brand' && POSSESSIVES.has(prev.full)));
-      const afterPreposition = (prev !== undefined && !/[.!?…;:,]/u.test(t.gapBefore) && PREPOSITIONS.has(prev.full)) || t.full.startsWith("d'");
-      const strongCue = followedByPersonVerb(i) || coordinated(i)
-        || (prev !== undefined && ['avec', 'chez'].includes(prev.key) && amb !== 'place');
-      const surname = surnameWord(i + 1) && !(amb === 'place' && PLACE_FOLLOWERS.has(toks[i + 1]!.key));
-      let ok: boolean;
-      if (amb === 'place') ok = strongCue || (surname && !afterPreposition && !afterArticle);
-      else if (amb === 'brand') ok = strongCue || (surname && !afterArticle);
-      else ok = strongCue || (!afterArticle && (surname || !t.sentStart));
-      if (!ok) continue;
-    }
-    accept(i, extendSurname(i));
   }
-  return out;
+
+  run(): NameSpan[] {
+    const { toks, n, text } = this;
+    for (let i = 0; i < n; i++) {
+      if (i <= this.covered) continue;
+      const t = toks[i]!;
+      const next = toks[i + 1];
+      const determined = t.full.startsWith("l'") || (i > 0 && DETERMINERS_POSSESSIVE.has(toks[i - 1]!.full));
+
+      // 1. Titles: "Dr Martin", "docteur Bernard", "Mme Fictif", "M. Le Goff", "Me Girard", "Pr. J. Moreau"
+      const dotAfter = text[t.end] === '.';
+      const isTitle = (TITLES.has(t.key) && !t.elided && !(t.key === 'pr' && !t.cap))
+        || (t.core === 'M' && dotAfter) || (t.core === 'MM' && dotAfter) || t.core === 'Me' || t.core === 'Mr';
+      if (isTitle && next) {
+        // initials: "Pr J. Moreau"
+        if (next.core.length === 1 && next.cap && text[next.end] === '.' && toks[i + 2] && this.surnameWordLoose(i + 2)) {
+          this.accept(i + 1, this.extendSurname(i + 2));
+          continue;
+        }
+        if (this.nameAfterCue(i + 1, true)) continue;
+      }
+      if (PROFESSIONS.has(t.key) && next && !next.sentStart && next.cap && this.surnameWordLoose(i + 1)) {
+        this.accept(i + 1, this.extendSurname(i + 1));
+        continue;
+      }
+      if (OFFICES.has(t.key) && i > 0 && (determined || t.full.startsWith("l'")) && next) {
+        let j = i + 1;
+        if (OFFICE_ADJ.has(toks[j]!.key) && !toks[j]!.cap) j++;
+        const c = toks[j];
+        if (c && !c.sentStart && c.cap && /^\s*,?\s+$/u.test(c.gapBefore) && this.surnameWordLoose(j) && !PARTICLES.has(c.full)) {
+          this.accept(j, this.extendSurname(j));
+          continue;
+        }
+      }
+      // 2. Kinship and role cues: "mon fils Lucas", "ma voisine, Jeanne", "sa fille aînée Rose"
+      if (KIN.has(t.key) && determined && next) {
+        let j = i + 1;
+        if (KIN_ADJ.has(toks[j]!.key) && !toks[j]!.cap) j++;
+        if (toks[j] && this.nameAfterCue(j, false, true)) continue;
+      }
+      // 3. "s'appelle Rose", "prénommée Claude"
+      if (NAMING.has(t.full) && next && this.nameAfterCue(i + 1, false)) continue;
+
+      // 4. Given names from the list. In lower case ("j'ai vu martine") only names that are no French word,
+      // of 4 letters or more, not after an article.
+      if (!t.cap) {
+        const prevTok = toks[i - 1];
+        if (t.elided || t.key.length < 4 || !isNameListed(t.key) || AMBIGUOUS.has(t.key) || STOP.has(t.key)) continue;
+        if (prevTok && (ARTICLES.has(prevTok.full) || PREPOSITIONS.has(prevTok.full) || INSTITUTIONS.has(prevTok.key))) continue;
+        this.accept(i, this.extendSurname(i));
+        continue;
+      }
+      if (t.elided && !t.full.startsWith("d'")) continue; // "l'Olive", "l'Aurore" are not people
+      if (!isNameListed(t.key) || STOP.has(t.key)) continue;
+      if (t.upper && t.core.length <= 5) continue; // an acronym ("ELISA", "MAIA"), not a given name
+      const prev = toks[i - 1];
+      if (prev && /^(?:saint|sainte|st|ste)$/.test(prev.key) && /^[\s-]*$/u.test(t.gapBefore)) continue;
+      if (this.inInstitution(i)) continue;
+      const amb = AMBIGUOUS.get(t.key);
+      if (amb) {
+        const afterArticle = prev !== undefined && !/[.!?…;:,]/u.test(t.gapBefore) && (ARTICLES.has(prev.full) || (amb === 'brand' && POSSESSIVES.has(prev.full)));
+        const afterPreposition = (prev !== undefined && !/[.!?…;:,]/u.test(t.gapBefore) && PREPOSITIONS.has(prev.full)) || t.full.startsWith("d'");
+        const strongCue = this.followedByPersonVerb(i) || this.coordinated(i)
+          || (prev !== undefined && ['avec', 'chez'].includes(prev.key) && amb !== 'place');
+        const surname = this.surnameWord(i + 1) && !(amb === 'place' && PLACE_FOLLOWERS.has(toks[i + 1]!.key));
+        let ok: boolean;
+        if (amb === 'place') ok = strongCue || (surname && !afterPreposition && !afterArticle);
+        else if (amb === 'brand') ok = strongCue || (surname && !afterArticle);
+        else ok = strongCue || (!afterArticle && (surname || !t.sentStart));
+        if (!ok) continue;
+      }
+      this.accept(i, this.extendSurname(i));
+    }
+    return this.out;
+  }
+}
+
+export function findNames(text: string): NameSpan[] {
+  return new NameReader(text).run();
 }
