@@ -92,6 +92,8 @@ const INSTITUTIONS = set(`rue ruelle avenue av boulevard bd place allée allee i
   institut fondation maison résidence residence pôle pole foyer groupe groupement stade salle espace cité cite quartier ssr usld mas fam ime esat
   cmp cmpp csapa pharmacie cabinet syndrome maladie gare aéroport aeroport médiathèque mediatheque bibliothèque parc pont île ile loi plan prix association amicale club
   cabinet caserne mairie église eglise chapelle cathédrale hospice saint sainte st ste établissement etablissement lotissement hameau village`);
+/** Nouns of natural places: "la vallée d'Aure" (only before a given name; "Mme Rivière" stays a name). */
+const GEOGRAPHY = set(`vallée val côte col pays plateau lac mont massif causse forêt bois rivière gorges étang plaine bassin canton commune ville`);
 /** Words that may stand between an institution noun and the name ("Centre hospitalier Jacques Cœur", "maison de santé Simone Veil"). */
 const INSTITUTION_FILLERS = set(`de du des la le l' d' santé hospitalier hospitalière universitaire régional régionale départemental départementale
   intercommunal intercommunale privé privée pluridisciplinaire pluriprofessionnelle médical médicale médico-social médico-sociale spécialisé
@@ -167,15 +169,19 @@ class NameReader {
   /** token indices where accepted names ended, to accept "Lucas et Rose" */
   readonly nameEnds = new Set<number>();
 
+  /** a text written in capitals: a capitalised word there says nothing about a family name */
+  readonly shouting: boolean;
+
   constructor(readonly text: string) {
     this.toks = tokenize(text);
     this.n = this.toks.length;
+    this.shouting = !/\p{Ll}/u.test(text);
   }
 
   surnameWord(j: number): boolean {
     const { toks } = this;
     const t = toks[j];
-    if (!t || !tight(t) || t.sentStart || !t.cap) return false;
+    if (!t || !tight(t) || t.sentStart || !t.cap || (t.upper && this.shouting)) return false;
     if (STOP.has(t.key) || TITLES.has(t.key) || INSTITUTIONS.has(t.key) || ROLES.has(t.key) || KIN.has(t.key)) return false;
     return !t.elided; // "d'Anne" is not a family name
   }
@@ -230,7 +236,7 @@ class NameReader {
     for (let j = i - 1, k = 0; j >= 0 && k < 6; j--, k++) {
       const p = toks[j]!;
       if (/[.!?…;,\n]/u.test(toks[j + 1]!.gapBefore)) return false;
-      if (INSTITUTIONS.has(p.key)) return !(k === 1 && POSSESSED.has(p.key) && DE.has(toks[i - 1]!.full));
+      if (INSTITUTIONS.has(p.key) || GEOGRAPHY.has(p.key)) return !(k === 1 && POSSESSED.has(p.key) && DE.has(toks[i - 1]!.full));
       if (k === 0 && toks[i]!.elided && toks[i]!.full.startsWith("d'") && POSSESSED.has(p.key)) return false;
       if (!(p.cap || INSTITUTION_FILLERS.has(p.full) || INSTITUTION_FILLERS.has(p.key) || /^\d+$/.test(p.core))) return false;
     }
@@ -242,7 +248,6 @@ class NameReader {
     const t = toks[j];
     // a title may end with its dot ("Pr. Ndiaye"); a kinship noun may have a comma after it ("ma voisine, Jeanne")
     if (!t || !(allowParticle ? /^\.?[\s\u00a0]+$/u : /^\s*,?[\s\u00a0]+$/u).test(t.gapBefore)) return false;
-    let first = j;
     if (allowParticle && PARTICLES.has(t.full) && this.surnameWordLoose(j + 1)) {
       // "Monsieur de Villefranche", "Dr Le Goff"
       this.accept(j, this.extendSurname(j + 1));
@@ -253,7 +258,7 @@ class NameReader {
     if (TITLES.has(t.key) || (t.core.length <= 2 && t.cap && text[t.end] === '.') || t.core === 'Me') return false;
     const listedLower = !t.cap && isNameListed(t.key) && (lowerAmbiguous || !AMBIGUOUS.has(t.key)) && t.key.length >= 3;
     if (!(this.surnameWordLoose(j) || listedLower)) return false;
-    this.accept(first, this.extendSurname(first));
+    this.accept(j, this.extendSurname(j));
     return true;
   }
   /** A capitalised word (or an initial) right after a cue, whatever the list says. */
