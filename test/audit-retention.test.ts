@@ -75,3 +75,42 @@ test('le serveur retire les textes expirés dès son démarrage', async () => {
     await store.close();
   }
 });
+
+test('fabrique audit purge [--days N] retire les textes expirés et le dit en français', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { Store } = await import('../src/store/index.ts');
+  const { main } = await import('../src/cli/main.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'fabrique-audit-'));
+  const path = join(dir, 'base.sqlite');
+  const saved = { db: process.env.FABRIQUE_DB, url: process.env.DATABASE_URL, log: console.log };
+  const printed: string[] = [];
+  try {
+    const store = await Store.open({ sqlitePath: path });
+    await store.upsertConsultation(testConsultation());
+    const old = new Date(Date.now() - 10 * DAY).toISOString();
+    await addContributionsWithOriginals(store, 'essai', [{ contribution: formContribution('formulaire:y', 'Appelez Gisèle au 06 33 21 45 89') }], { actor: 'visiteur', action: 'contribution.submit' });
+    await moderateContribution(store, 'formulaire:y', { status: 'rejected', by: 'analyste@ars.test', action: 'moderation.reject', at: old });
+    await appDb(store).updateTable('audit_log').set({ at: old }).execute();
+    await store.close();
+    process.env.FABRIQUE_DB = path;
+    delete process.env.DATABASE_URL;
+    console.log = (...a: unknown[]) => { printed.push(a.join(' ')); };
+    assert.equal(await main(['audit', 'purge', '--days', '30']), 0);
+    assert.equal(await main(['audit', 'purge', '--days', '7']), 0);
+    assert.equal(await main(['audit', 'purge', '--days', 'sept']), 2);
+    console.log = saved.log;
+    assert.match(printed[0]!, /^Rien à retirer/);
+    assert.match(printed[1]!, /^2 entrées du journal d’audit sans texte/);
+    const check = await Store.open({ sqlitePath: path });
+    try {
+      assert.equal(JSON.stringify(await listAudit(check, { consultation: 'essai' })).includes('Gisèle'), false);
+    } finally { await check.close(); }
+  } finally {
+    console.log = saved.log;
+    if (saved.db === undefined) delete process.env.FABRIQUE_DB; else process.env.FABRIQUE_DB = saved.db;
+    if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
