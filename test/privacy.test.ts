@@ -26,7 +26,7 @@ describe('pseudonymisation', () => {
     }
   });
 
-  test('NIR avec contrôle de la clé', () => {
+  test('NIR, clé juste ou fausse', () => {
     assert.equal(nirKeyValid('1850578006084', '91'), true);
     assert.equal(nirKeyValid('1850578006084', '92'), false);
     assert.equal(nirKeyValid('269052A123456', '88'), true, 'Corse : 2A compte pour 19');
@@ -35,8 +35,9 @@ describe('pseudonymisation', () => {
       assert.equal(r.text, 'Mon numéro de sécu est [NIR].', nir);
       assert.equal(r.masked[0]!.kind, 'nir');
     }
-    assert.deepEqual(kinds('Numéro 1 85 05 78 006 084 92 (clé fausse)'), [], 'clé fausse : pas un NIR');
-    assert.deepEqual(kinds('Numéro 1 85 15 78 006 084 xx'), []);
+    assert.deepEqual(kinds('Numéro 1 85 05 78 006 084 92 (clé fausse)'), ['nir'], 'une clé fausse (faute de frappe) reste un NIR à masquer');
+    assert.deepEqual(kinds('Numéro 1850578006084, sans la clé'), ['nir']);
+    assert.deepEqual(kinds('Numéro 1 85 15 78 006 084 xx'), [], 'mois 15 : pas un NIR');
   });
 
   test('adresses postales', () => {
@@ -73,6 +74,37 @@ describe('pseudonymisation', () => {
       assert.deepEqual(kinds(text), [], text);
     }
     assert.equal(pseudonymise('Le Dr Martin.').text, 'Le Dr [nom].');
+  });
+
+  test('prénoms sans titre : liste, indices de parenté, homonymes de mots et de lieux', () => {
+    const cases: [string, string[]][] = [
+      ["Jeanne m'a dit que le car ne passait plus", ['Jeanne']],
+      ['Mon fils Lucas et ma fille rose sont suivis au CMP', ['Lucas', 'rose']],
+      ['le docteur bernard et le docteur martin', ['bernard', 'martin']],
+      ['Ma voisine, Jeanne Fictif, vit seule', ['Jeanne Fictif']],
+      ['Mon voisin M. Roques conduit', ['Roques']],
+      ["Rose m'a appelée ; Pierre est venu avec Claire", ['Rose', 'Pierre', 'Claire']],
+      ['Florence Fictif, infirmière, et la conseillère départementale Viguié', ['Florence Fictif', 'Viguié']],
+      ['MON FILS LUCAS EST MALADE', ['LUCAS']],
+      ["la fille d'Anne attend", ['Anne']],
+    ];
+    for (const [text, names] of cases) assert.deepEqual(originals(text, 'name'), names, text);
+    for (const text of ['À Lourdes et à Florence, en France', 'La Marine nationale', 'Grâce à la PMI', 'Pierre après pierre',
+      "l'hôpital Georges Pompidou, la rue Victor Hugo, Saint-Martin", 'le syndrome de Gilles de la Tourette', "la vallée d'Aure",
+      'France Travail et France Alzheimer', 'une infirmière Asalée', 'un test ELISA', 'ma Renault Mégane']) {
+      assert.deepEqual(kinds(text), [], text);
+    }
+  });
+
+  test('dates de naissance et identifiants', () => {
+    assert.deepEqual(originals('né le 3 mars 1957, née en 1948, date de naissance : 12/04/1961, DDN 17/09/19', 'birthdate'),
+      ['3 mars 1957', '1948', '12/04/1961', '17/09/19']);
+    assert.deepEqual(originals('Née à Saint-Flour le 7 juin 1961.', 'birthdate'), ['7 juin 1961']);
+    assert.deepEqual(originals('IPP 004512378 ; dossier n° 2021/12345 ; numéro de patient : P-88213 ; RPPS 10003456789 ; ADELI 469001234', 'id'),
+      ['004512378', '2021/12345', 'P-88213', '10003456789', '469001234']);
+    for (const text of ['Il ne viendra pas avant 2025', 'le dossier de 2019', 'numéro FINESS 460780216', 'les enfants nés en 2020', 'elle a 87 ans']) {
+      assert.deepEqual(kinds(text), [], text);
+    }
   });
 
   test('plusieurs données dans un texte : positions dans l’original, remplacement exact', () => {

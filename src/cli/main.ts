@@ -4,6 +4,7 @@ import { StoreError } from '../store/errors.ts';
 import { databaseFault } from '../store/faults.ts';
 import { CliError, UsageError, type Command } from './args.ts';
 import { analyzeCommand } from './commands/analyze.ts';
+import { auditCommand } from './commands/audit.ts';
 import { backupCommand, restoreCommand } from './commands/backup.ts';
 import { classifyCommand, duplicatesCommand, groupCommand } from './commands/classify.ts';
 import { consultationCommand } from './commands/consultation.ts';
@@ -17,7 +18,7 @@ import { synthesizeCommand, verifyCommand } from './commands/synthesize.ts';
 import { serveCommand } from './commands/serve.ts';
 import { userCommand } from './commands/user.ts';
 
-const COMMANDS: Command[] = [initCommand, demoCommand, consultationCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, groupCommand, duplicatesCommand, synthesizeCommand, verifyCommand, serveCommand, userCommand, backupCommand, restoreCommand];
+const COMMANDS: Command[] = [initCommand, demoCommand, consultationCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, groupCommand, duplicatesCommand, synthesizeCommand, verifyCommand, serveCommand, userCommand, backupCommand, restoreCommand, auditCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

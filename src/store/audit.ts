@@ -67,3 +67,89 @@ export async function lastUndoable(db: AppDb, actor: string, actions: readonly s
 export async function markUndone(db: AppDb, id: number, at = new Date().toISOString()): Promise<void> {
   await db.updateTable('audit_log').set({ undone_at: at }).where('id', '=', id).execute();
 }
+
+/** Default number of days the audit log keeps the texts of rejected or deleted contributions. */
+export const DEFAULT_AUDIT_TEXT_RETENTION_DAYS = 90;
+
+/** Moderation statuses whose texts must not outlive the retention period in the audit log. */
+const DISCARDED_STATUSES = ['rejected', 'spam'];
+
+/** Keys of audit JSON that hold a contribution's words (the text, the original, each masked span's original). */
+const TEXT_KEYS = new Set(['text', 'original', 'original_text', 'originalText']);
+
+/** A copy of `value` without any text field, at any depth, and whether one was removed. */
+function withoutTexts(value: unknown): { value: unknown; changed: boolean } {
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((v) => { const r = withoutTexts(v); changed ||= r.changed; return r.value; });
+    return { value: out, changed };
+  }
+  if (value && typeof value === 'object') {
+    let changed = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (TEXT_KEYS.has(k)) { changed = true; continue; }
+      const r = withoutTexts(v);
+      changed ||= r.changed;
+      out[k] = r.value;
+    }
+    return { value: out, changed };
+  }
+  return { value, changed: false };
+}
+
+/** `FABRIQUE_AUDIT_TEXT_RETENTION_DAYS` (a whole number of days ≥ 0), else the default. */
+export function auditTextRetentionDays(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FABRIQUE_AUDIT_TEXT_RETENTION_DAYS?.trim();
+  if (!raw) return DEFAULT_AUDIT_TEXT_RETENTION_DAYS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`FABRIQUE_AUDIT_TEXT_RETENTION_DAYS doit être un nombre entier de jours (reçu « ${raw} »).`);
+  return n;
+}
+
+/**
+ * Strips the texts (`text`, `original`… at any depth of before/after) from audit entries about
+ * contributions that were rejected (or marked spam) or deleted, once both the entry and the decision
+ * are older than `days`. Who, when, which action, status and reason stay. Idempotent; each batch of
+ * entries is rewritten in one transaction. Returns how many entries were stripped.
+ */
+export async function purgeAuditTexts(store: Store, o: { days: number; now?: Date }): Promise<number> {
+  const cutoff = new Date((o.now ?? new Date()).getTime() - o.days * 86_400_000).toISOString();
+  const db = appDb(store);
+  let purged = 0;
+  let afterId = 0;
+  for (;;) {
+    // entries that still hold a text, about a contribution deleted or discarded before the cutoff
+    // (the LIKE keeps already-stripped rows out of later runs)
+    const rows = await db.selectFrom('audit_log as a').leftJoin('contributions as c', 'c.id', 'a.target_id')
+      .select(['a.id', 'a.before_json', 'a.after_json'])
+      .where('a.target_type', '=', 'contribution').where('a.at', '<', cutoff).where('a.id', '>', afterId)
+      .where((eb) => eb.or([
+        eb('c.id', 'is', null),
+        eb.and([eb('c.moderation_status', 'in', DISCARDED_STATUSES), eb('c.moderation_at', '<', cutoff)]),
+      ]))
+      .where((eb) => eb.or([eb('a.before_json', 'like', '%"text"%'), eb('a.after_json', 'like', '%"text"%'),
+        eb('a.before_json', 'like', '%"original%'), eb('a.after_json', 'like', '%"original%')]))
+      .orderBy('a.id').limit(500).execute();
+    if (rows.length === 0) break;
+    afterId = Number(rows[rows.length - 1]!.id);
+    const updates: { id: number; before_json: string | null; after_json: string | null }[] = [];
+    for (const r of rows) {
+      const strip = (json: string | null) => {
+        if (json === null) return { json, changed: false };
+        const { value, changed } = withoutTexts(JSON.parse(json));
+        return { json: changed ? JSON.stringify(value) : json, changed };
+      };
+      const b = strip(r.before_json);
+      const a = strip(r.after_json);
+      if (b.changed || a.changed) updates.push({ id: Number(r.id), before_json: b.json, after_json: a.json });
+    }
+    if (updates.length) {
+      await db.transaction().execute(async (trx) => {
+        for (const u of updates) await trx.updateTable('audit_log').set({ before_json: u.before_json, after_json: u.after_json }).where('id', '=', u.id).execute();
+      });
+      purged += updates.length;
+    }
+  }
+  return purged;
+}

@@ -51,7 +51,7 @@ export interface PublicContribution {
 
 export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
 
-export interface Masked { kind: 'email' | 'phone' | 'nir' | 'address' | 'name'; start: number; end: number; original?: string }
+export interface Masked { kind: 'email' | 'phone' | 'nir' | 'id' | 'birthdate' | 'address' | 'name'; start: number; end: number; original?: string }
 
 export interface ModerationItem extends PublicContribution {
   status: 'pending' | 'published' | 'rejected';

@@ -12,7 +12,7 @@ import { CHANNEL_LABELS, collegeLabel, kindLabel, nf } from '../../labels.ts';
 import type { ConsultationDetail, Masked, ModerationItem, Page as PageOf } from '../../types.ts';
 
 const STATUSES = [['pending', 'À modérer'], ['published', 'Publiées'], ['rejected', 'Rejetées']] as const;
-const MASK_LABELS: Record<Masked['kind'], string> = { email: 'courriel', phone: 'téléphone', nir: 'NIR', address: 'adresse', name: 'nom' };
+const MASK_LABELS: Record<Masked['kind'], string> = { email: 'courriel', phone: 'téléphone', nir: 'NIR', id: 'identifiant', birthdate: 'date de naissance', address: 'adresse', name: 'nom' };
 
 /** The original text with the masked spans highlighted. */
 function withMarks(text: string, masked: Masked[]): ReactNode[] {
