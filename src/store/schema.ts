@@ -131,6 +131,14 @@ export interface AnalysisModelRow {
   model_json: string;
 }
 
+/** Rate-limit counters and login lockouts (migration 0006_rate_limits). */
+export interface RateLimitRow {
+  key: string;
+  hits: number;
+  /** end of the window, in milliseconds since the epoch */
+  expires_at: number;
+}
+
 export interface Database {
   consultations: ConsultationRow;
   territories: TerritoryRow;
@@ -142,4 +150,5 @@ export interface Database {
   idea_members: IdeaMemberRow;
   syntheses: SynthesisRow;
   analysis_models: AnalysisModelRow;
+  rate_limits: RateLimitRow;
 }

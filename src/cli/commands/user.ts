@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../../server/password.ts';
-import { createUser, listUsers, ROLES, updateUser, type Role } from '../../store/accounts.ts';
+import { createUser, listUsers, normaliseEmail, ROLES, updateUser, type Role } from '../../store/accounts.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
+import { unlockAccount } from '../../store/rate-limits.ts';
 import { CliError, parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
 
@@ -36,12 +37,12 @@ async function checkedHash(): Promise<string> {
 
 export const userCommand: Command = {
   name: 'user',
-  summary: 'gère les comptes de l’application web : ajout, changement de mot de passe, liste',
-  usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator [--admin] | fabrique user password --email <adresse> | fabrique user list  (mot de passe : FABRIQUE_PASSWORD ou entrée standard)',
+  summary: 'gère les comptes de l’application web : ajout, changement de mot de passe, liste, déblocage',
+  usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator [--admin] | fabrique user password --email <adresse> | fabrique user list | fabrique user unlock --email <adresse>  (mot de passe : FABRIQUE_PASSWORD ou entrée standard)',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { email: { type: 'string' }, role: { type: 'string' }, admin: { type: 'boolean' } });
     const action = positionals[0];
-    if (!action || positionals.length > 1 || !['add', 'password', 'list'].includes(action)) throw new UsageError('action attendue : add, password ou list');
+    if (!action || positionals.length > 1 || !['add', 'password', 'list', 'unlock'].includes(action)) throw new UsageError('action attendue : add, password, list ou unlock');
     const store = await Store.open(configFromEnv());
     try {
       if (action === 'list') {
@@ -51,6 +52,11 @@ export const userCommand: Command = {
         return;
       }
       const email = requireOption(values.email, 'email');
+      if (action === 'unlock') {
+        const wasLocked = await unlockAccount(store, normaliseEmail(email), 'cli');
+        console.log(wasLocked ? `Connexion à ${normaliseEmail(email)} débloquée ; ses échecs de connexion sont oubliés.` : `La connexion à ${normaliseEmail(email)} n’était pas bloquée ; ses échecs de connexion sont oubliés.`);
+        return;
+      }
       if (action === 'password') {
         const u = await updateUser(store, email, { passwordHash: await checkedHash() });
         console.log(`Mot de passe de ${u.email} changé ; ses sessions ouvertes sont fermées.`);
