@@ -12,6 +12,7 @@ import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import type { Territory } from '../domain/territory.ts';
 import type { ParsedDocument } from '../ingest/types.ts';
 import { migrationProvider, type Dialect } from './migrations.ts';
+import { SanitizeTextPlugin } from './sanitize-plugin.ts';
 import type { ContributionRow as ContributionTable, Database, MeetingRow } from './schema.ts';
 
 type ContributionRow = Selectable<ContributionTable>;
@@ -81,7 +82,7 @@ export class Store {
       });
       // bigint columns (sizes, counts) come back as strings by default.
       pg.types.setTypeParser(20, (v) => Number(v));
-      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new SanitizeTextPlugin()] });
       if (schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
       store = new Store(db, 'postgres', config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@'));
     } else if (config.databaseUrl) {
@@ -93,7 +94,7 @@ export class Store {
       database.pragma('journal_mode = WAL');
       database.pragma('foreign_keys = ON');
       database.pragma('busy_timeout = 5000');
-      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new SanitizeTextPlugin()] });
       store = new Store(db, 'sqlite', path === ':memory:' ? path : resolve(path));
     }
     await store.migrate();
