@@ -80,7 +80,7 @@ export async function startFabrique(): Promise<Fabrique> {
   for (const u of Object.values(USERS)) {
     await createUser(store, { email: u.email, role: u.role, passwordHash: await hashPassword(u.password) });
   }
-  const server = await serve.startServer({ store, host: '127.0.0.1', port: 0, formRateLimit: 1000, loginRateLimit: 1000 });
+  const server = await serve.startServer({ store, host: '127.0.0.1', port: 0, formRateLimit: 1000, loginRateLimit: 1000, loginAccountRateLimit: 1000, readRateLimit: 0 });
   return {
     baseUrl: server.url.replace(/\/$/, ''),
     close: async () => {
