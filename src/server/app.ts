@@ -129,27 +129,25 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(handleError);
 
   const security: SecurityOptions = { secureCookies: o.secureCookies ?? 'auto', allowedOrigins: o.allowedOrigins ?? [] };
+  const options: AppContext['options'] = {
+    formRateLimit: o.formRateLimit ?? 10,
+    loginRateLimit: o.loginRateLimit ?? 10,
+    loginAccountRateLimit: o.loginAccountRateLimit ?? 5,
+    loginLockFailures: o.loginLockFailures ?? 10,
+    loginLockMinutes: o.loginLockMinutes ?? 15,
+    readRateLimit: o.readRateLimit ?? 600,
+    uploadLimitBytes: o.uploadLimitBytes ?? MAX_IMPORT_BYTES,
+    allowedOrigins: o.allowedOrigins ?? [],
+    secureCookies: o.secureCookies ?? 'auto',
+    webDist: o.webDist ?? DEFAULT_WEB_DIST,
+  };
+  const lockMs = options.loginLockMinutes * 60_000;
   const ctx: AppContext = {
     store: o.store,
-    options: {
-      formRateLimit: o.formRateLimit ?? 10,
-      loginRateLimit: o.loginRateLimit ?? 10,
-      loginAccountRateLimit: o.loginAccountRateLimit ?? 5,
-      loginLockFailures: o.loginLockFailures ?? 10,
-      loginLockMinutes: o.loginLockMinutes ?? 15,
-      readRateLimit: o.readRateLimit ?? 600,
-      uploadLimitBytes: o.uploadLimitBytes ?? MAX_IMPORT_BYTES,
-      allowedOrigins: o.allowedOrigins ?? [],
-      secureCookies: o.secureCookies ?? 'auto',
-      webDist: o.webDist ?? DEFAULT_WEB_DIST,
-    },
+    options,
     security,
     formQueue: new FormQueue(o.store),
-    login: {
-      perAddress: o.loginRateLimit ?? 10,
-      perAccount: o.loginAccountRateLimit ?? 5,
-      lockout: { failures: o.loginLockFailures ?? 10, windowMs: (o.loginLockMinutes ?? 15) * 60_000, lockMs: (o.loginLockMinutes ?? 15) * 60_000 },
-    },
+    login: { perAddress: options.loginRateLimit, perAccount: options.loginAccountRateLimit, lockout: { failures: options.loginLockFailures, windowMs: lockMs, lockMs } },
   };
 
   await app.register(fastifyCookie);
