@@ -232,6 +232,16 @@ describe('read limit on public GET routes', () => {
     } finally { await t.close(); }
   });
 
+  test('reads fail open when the counter cannot be written; the form does not', async () => {
+    const t = await testServer({ readRateLimit: 3 });
+    try {
+      const v = await Client.create(t.app, '192.0.2.110');
+      await t.store.db.schema.dropTable('rate_limits').execute();
+      for (let i = 0; i < 5; i++) assert.equal((await v.get('/api/consultations')).statusCode, 200);
+      assert.equal((await v.post(FORM, { text: 'Contribution sans compteur' })).statusCode, 500);
+    } finally { await t.close(); }
+  });
+
   test('FABRIQUE_READ_RATE_LIMIT sets it (0 turns it off)', () => {
     assert.equal(withEnv({ FABRIQUE_READ_RATE_LIMIT: '1200' }, () => optionsFromEnv()).readRateLimit, 1200);
     assert.equal(withEnv({ FABRIQUE_READ_RATE_LIMIT: '0' }, () => optionsFromEnv()).readRateLimit, 0);

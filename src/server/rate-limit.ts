@@ -23,6 +23,8 @@ export interface RateLimitRule {
   key?: (req: FastifyRequest) => string | undefined;
   /** the French message of the 429; `{s}` is replaced by the seconds to wait */
   message?: string;
+  /** when the counter cannot be written (database busy or away), let the request through */
+  failOpen?: boolean;
 }
 
 declare module 'fastify' {
@@ -56,7 +58,15 @@ async function apply(store: Store, req: FastifyRequest, rule: RateLimitRule, rep
   const subject = rule.key ? rule.key(req) : addressKey(req.ip);
   if (subject === undefined) return;
   const now = Date.now();
-  const { hits, expiresAt } = await hitRateLimit(store, `${rule.groupId}|${subject}`, rule.timeWindow, now);
+  let hit;
+  try {
+    hit = await hitRateLimit(store, `${rule.groupId}|${subject}`, rule.timeWindow, now);
+  } catch (e) {
+    if (!rule.failOpen) throw e;
+    req.log.warn({ err: e, group: rule.groupId }, 'compteur de débit indisponible : requête laissée passer');
+    return;
+  }
+  const { hits, expiresAt } = hit;
   if (hits <= rule.max) return;
   const seconds = Math.max(1, Math.ceil((expiresAt - now) / 1000));
   reply.header('retry-after', seconds);
@@ -65,7 +75,8 @@ async function apply(store: Store, req: FastifyRequest, rule: RateLimitRule, rep
 
 /** Installs the limiter: route limits from `config.rateLimit`, the read limit on other public GETs (and unknown API addresses). */
 export function installRateLimits(app: FastifyInstance, store: Store, settings: RateLimitSettings): void {
-  const read: RateLimitRule = { max: settings.readRateLimit, timeWindow: 60_000, groupId: 'lecture' };
+  // reads fail open: a busy or absent database must not turn every page into an error by itself
+  const read: RateLimitRule = { max: settings.readRateLimit, timeWindow: 60_000, groupId: 'lecture', failOpen: true };
   app.addHook('preHandler', async (req, reply) => {
     const declared = req.routeOptions.config?.rateLimit;
     if (declared === false) return;
