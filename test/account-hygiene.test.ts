@@ -225,7 +225,7 @@ describe('jeton CSRF lié à la session', () => {
 
 describe('en-têtes : Content-Security-Policy et HSTS', () => {
   let t: TestServer;
-  before(async () => { t = await testServer({ trustProxy: true }); });
+  before(async () => { t = await testServer({ trustProxy: 1 }); });
   after(async () => { await t.close(); });
 
   const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));

@@ -88,7 +88,7 @@ describe('sécurité de l’API', () => {
     assert.ok(!res.body.includes('<'), 'le JSON transporte les chevrons échappés (\\u003c)');
   });
 
-  test('limites de débit : connexion (5/min par IP et adresse) et formulaire (10/min par IP)', async () => {
+  test('limites de débit : connexion (5/min par compte, 10/min par adresse IP) et formulaire (10/min par IP)', async () => {
     const c = await Client.create(t.app, '10.0.2.1');
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) codes.push((await c.post('/api/auth/login', { email: USERS.analyst, password: 'mauvais' })).statusCode);
@@ -98,7 +98,7 @@ describe('sécurité de l’API', () => {
     assert.equal(res.json().error.code, 'rate_limited');
     assert.match(res.json().error.message, /Trop de tentatives/);
     assert.ok(res.headers['retry-after']);
-    // another address from the same IP is not blocked
+    // another account from the same IP is not blocked (the per-address limit is 10/min)
     assert.equal((await c.post('/api/auth/login', { email: USERS.admin, password: PASSWORD })).statusCode, 200);
 
     const v = await Client.create(t.app, '10.0.2.2');

@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Theme } from '../domain/theme.ts';
 import { parseTabular } from './tabular/index.ts';
+import { isUnicodeTextTable } from './tabular/read.ts';
 import { ImportError, MAX_IMPORT_BYTES, type ParsedDocument } from './types.ts';
 
 
@@ -29,7 +30,7 @@ export async function parseFile(path: string, opts: ParseFileOptions): Promise<P
  */
 export async function parseBytes(bytes: Uint8Array, fileName: string, opts: ParseFileOptions): Promise<ParsedDocument> {
   const ext = extname(fileName).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv' || ext === '.xlsx') {
+  if (ext === '.csv' || ext === '.tsv' || ext === '.xlsx' || (ext === '.txt' && isUnicodeTextTable(bytes))) {
     return parseTabular(bytes, fileName, {
       consultation: opts.consultation, themes: opts.themes,
       ...(opts.map ? { map: opts.map } : {}), ...(opts.sheet ? { sheet: opts.sheet } : {}),

@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -16,8 +15,10 @@ import { ParsePool, parsePoolOptionsFromEnv, type ParsePoolOptions } from '../in
 import { MAX_IMPORT_BYTES } from '../ingest/types.ts';
 import type { Store } from '../store/store.ts';
 import { DOCS_CSP, DOCS_PAGE } from './docs-page.ts';
-import { errorBody, handleError } from './errors.ts';
+import { errorBody, handleClientError, handleError, handleFrameworkError, RouteMethods } from './errors.ts';
 import { FormQueue } from './form-queue.ts';
+import type { LoginThrottleOptions } from './login-throttle.ts';
+import { installRateLimits } from './rate-limit.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
 import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -33,8 +34,16 @@ export interface AppOptions {
   store: Store;
   /** public form: submissions per minute and IP (FABRIQUE_FORM_RATE_LIMIT, default 10) */
   formRateLimit?: number;
-  /** login attempts per minute for one IP and e-mail (FABRIQUE_LOGIN_RATE_LIMIT, default 5) */
+  /** login attempts per minute from one address, all e-mails together (FABRIQUE_LOGIN_RATE_LIMIT, default 10) */
   loginRateLimit?: number;
+  /** login attempts per minute on one account, all addresses together (FABRIQUE_LOGIN_ACCOUNT_RATE_LIMIT, default 5) */
+  loginAccountRateLimit?: number;
+  /** failed logins that lock an account (FABRIQUE_LOGIN_LOCK_FAILURES, default 10)… */
+  loginLockFailures?: number;
+  /** …within this many minutes, and how long the lock lasts (FABRIQUE_LOGIN_LOCK_MINUTES, default 15) */
+  loginLockMinutes?: number;
+  /** GET requests per minute and address on the public API routes; 0 = none (FABRIQUE_READ_RATE_LIMIT, default 600) */
+  readRateLimit?: number;
   /** upload limit in bytes (FABRIQUE_UPLOAD_LIMIT_MB, default 50 Mo) */
   uploadLimitBytes?: number;
   /** parsing of uploads in worker threads: memory ceiling, time limit (FABRIQUE_PARSE_*) */
@@ -42,8 +51,11 @@ export interface AppOptions {
   /** other allowed origins (FABRIQUE_ALLOWED_ORIGINS, comma-separated) */
   allowedOrigins?: string[];
   secureCookies?: boolean | 'auto';
-  /** trust X-Forwarded-* headers (behind a reverse proxy; FABRIQUE_TRUST_PROXY=1) */
-  trustProxy?: boolean;
+  /**
+   * number of reverse proxies in front of the server whose X-Forwarded-* headers are trusted
+   * (FABRIQUE_TRUST_PROXY, default 0): the client address is the one that many hops from the socket
+   */
+  trustProxy?: number;
   /** built front end; default web/dist of the repository */
   webDist?: string;
   logger?: boolean;
@@ -56,6 +68,15 @@ export interface AppContext {
   formQueue: FormQueue;
   /** parses uploaded files off the event loop */
   parsePool: ParsePool;
+  login: LoginThrottleOptions;
+}
+
+/** A count from the environment (0 allowed); a clear error when it is not a whole number. */
+function envCount(name: string): number | undefined {
+  const v = process.env[name]?.trim();
+  if (!v) return undefined;
+  if (!/^\d+$/.test(v)) throw new Error(`${name} doit être un nombre entier positif ou nul (reçu : « ${v} »).`);
+  return Number(v);
 }
 
 function envNumber(name: string): number | undefined {
@@ -71,14 +92,23 @@ export function optionsFromEnv(): Omit<AppOptions, 'store'> {
   const form = envNumber('FABRIQUE_FORM_RATE_LIMIT');
   const login = envNumber('FABRIQUE_LOGIN_RATE_LIMIT');
   const parse = parsePoolOptionsFromEnv();
+  const loginAccount = envNumber('FABRIQUE_LOGIN_ACCOUNT_RATE_LIMIT');
+  const lockFailures = envNumber('FABRIQUE_LOGIN_LOCK_FAILURES');
+  const lockMinutes = envNumber('FABRIQUE_LOGIN_LOCK_MINUTES');
+  const read = envCount('FABRIQUE_READ_RATE_LIMIT');
+  const hops = envCount('FABRIQUE_TRUST_PROXY');
   const origins = process.env.FABRIQUE_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean);
   return {
     ...(form ? { formRateLimit: form } : {}),
     ...(login ? { loginRateLimit: login } : {}),
+    ...(loginAccount ? { loginAccountRateLimit: loginAccount } : {}),
+    ...(lockFailures ? { loginLockFailures: lockFailures } : {}),
+    ...(lockMinutes ? { loginLockMinutes: lockMinutes } : {}),
+    ...(read !== undefined ? { readRateLimit: read } : {}),
     ...(mb ? { uploadLimitBytes: Math.round(mb * 1024 * 1024) } : {}),
     ...(origins?.length ? { allowedOrigins: origins } : {}),
     ...(Object.keys(parse).length ? { parse } : {}),
-    ...(process.env.FABRIQUE_TRUST_PROXY === '1' ? { trustProxy: true } : {}),
+    ...(hops ? { trustProxy: hops } : {}),
   };
 }
 
@@ -108,43 +138,56 @@ function looksLikeApi(url: string): boolean {
   return path === '/api' || path.startsWith('/api/') || path.startsWith('/api.');
 }
 
+/** The trustProxy of Fastify for `hops` trusted reverse proxies (false when none). */
+export function trustedHops(hops: number | undefined): false | ((address: string, hop: number) => boolean) {
+  const n = hops && hops > 0 ? Math.floor(hops) : 0;
+  return n === 0 ? false : (_address, hop) => hop < n;
+}
+
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: o.logger ?? false,
-    trustProxy: o.trustProxy ?? false,
+    // a number of hops, never `true`: trusting every hop would let a client choose its address by
+    // writing X-Forwarded-For itself. Hop 0 is the socket's peer (as Fastify's own numeric form).
+    trustProxy: trustedHops(o.trustProxy),
     bodyLimit: 1024 * 1024,
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<ZodTypeProvider>();
+  // JSON routes only: a text/plain body is a 415, not a string handed to the JSON validators
+  app.removeContentTypeParser('text/plain');
+  const routeMethods = new RouteMethods();
+  app.addHook('onRoute', (route) => { if (route.url.startsWith('/api')) routeMethods.add(route.url, route.method); });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
 
   const security: SecurityOptions = { secureCookies: o.secureCookies ?? 'auto', allowedOrigins: o.allowedOrigins ?? [] };
+  const options: AppContext['options'] = {
+    formRateLimit: o.formRateLimit ?? 10,
+    loginRateLimit: o.loginRateLimit ?? 10,
+    loginAccountRateLimit: o.loginAccountRateLimit ?? 5,
+    loginLockFailures: o.loginLockFailures ?? 10,
+    loginLockMinutes: o.loginLockMinutes ?? 15,
+    readRateLimit: o.readRateLimit ?? 600,
+    uploadLimitBytes: o.uploadLimitBytes ?? MAX_IMPORT_BYTES,
+    allowedOrigins: o.allowedOrigins ?? [],
+    secureCookies: o.secureCookies ?? 'auto',
+    webDist: o.webDist ?? DEFAULT_WEB_DIST,
+  };
+  const lockMs = options.loginLockMinutes * 60_000;
   const ctx: AppContext = {
     store: o.store,
-    options: {
-      formRateLimit: o.formRateLimit ?? 10,
-      loginRateLimit: o.loginRateLimit ?? 5,
-      uploadLimitBytes: o.uploadLimitBytes ?? MAX_IMPORT_BYTES,
-      allowedOrigins: o.allowedOrigins ?? [],
-      secureCookies: o.secureCookies ?? 'auto',
-      webDist: o.webDist ?? DEFAULT_WEB_DIST,
-    },
+    options,
     security,
     formQueue: new FormQueue(o.store),
     parsePool: new ParsePool(o.parse),
+    login: { perAddress: options.loginRateLimit, perAccount: options.loginAccountRateLimit, lockout: { failures: options.loginLockFailures, windowMs: lockMs, lockMs } },
   };
   app.addHook('onClose', async () => { await ctx.parsePool.close(); });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, {
-    global: false,
-    hook: 'preHandler',
-    errorResponseBuilder: (_req, context) => ({
-      statusCode: 429,
-      code: 'rate_limited',
-      message: `Trop de tentatives : réessayez dans ${Math.ceil(context.ttl / 1000)} seconde(s).`,
-    }),
-  });
+  installRateLimits(app, o.store, { readRateLimit: ctx.options.readRateLimit });
   await app.register(fastifyMultipart, {
     limits: { fileSize: ctx.options.uploadLimitBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 },
   });
@@ -196,6 +239,11 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   if (hasWeb) await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler(async (req, reply) => {
     if (looksLikeApi(req.url)) {
+      const allowed = routeMethods.allowed(req.url.split('?')[0]!);
+      if (allowed.length) {
+        return reply.code(405).header('allow', allowed.join(', '))
+          .send(errorBody('method_not_allowed', `Méthode ${req.method} non prise en charge pour cette adresse (possible : ${allowed.join(', ')}).`));
+      }
       return reply.code(404).send(errorBody('not_found', `Adresse inconnue : ${req.method} ${req.url.split('?')[0]}`));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send(errorBody('not_found', 'Adresse inconnue.'));

@@ -77,7 +77,68 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
     default:
   }
   if (status === 429) return reply.code(429).send(errorBody('rate_limited', err.message));
-  if (status >= 400 && status < 500) return reply.code(status).send(errorBody(err.code?.toLowerCase() ?? 'invalid', err.message));
+  if (status >= 400 && status < 500) {
+    // Fastify's own errors carry English messages: the client gets a French one for the status
+    if (err.code?.startsWith('FST_')) return reply.code(status).send(errorBody(STATUS_CODE[status] ?? 'invalid', STATUS_MESSAGE[status] ?? STATUS_MESSAGE[400]!));
+    return reply.code(status).send(errorBody(err.code?.toLowerCase() ?? 'invalid', err.message));
+  }
   req.log.error({ err }, 'erreur inattendue');
   return reply.code(500).send(errorBody('internal', 'Erreur interne du serveur. L’incident est consigné dans le journal.'));
+}
+
+const STATUS_CODE: Record<number, string> = { 400: 'invalid', 404: 'not_found', 405: 'method_not_allowed', 413: 'too_large', 414: 'too_large', 415: 'unsupported_type', 431: 'too_large' };
+const STATUS_MESSAGE: Record<number, string> = {
+  400: 'Requête invalide : elle ne peut pas être lue.',
+  404: 'Adresse inconnue.',
+  405: 'Méthode non prise en charge pour cette adresse.',
+  413: 'Le corps de la requête dépasse la taille autorisée.',
+  414: 'L’adresse demandée est trop longue.',
+  415: 'Type de contenu non pris en charge pour cette adresse.',
+  431: 'Les en-têtes de la requête sont trop volumineux.',
+};
+
+/**
+ * Errors Fastify raises before routing (a malformed %-escape in the path…): same shape as the
+ * others, for the `frameworkErrors` option.
+ */
+export function handleFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  const message = err.code === 'FST_ERR_BAD_URL' ? 'Adresse invalide : elle contient un encodage (%…) incorrect.' : STATUS_MESSAGE[status] ?? STATUS_MESSAGE[400]!;
+  void reply.code(status).send(errorBody(status === 404 ? 'not_found' : 'invalid', message));
+}
+
+/** A malformed HTTP request (rejected by Node's parser): a 400 with the API's JSON shape, then the socket closes. */
+export function handleClientError(err: Error & { code?: string }, socket: { writable: boolean; end(data: string): void; destroy(): void }): void {
+  if (!socket.writable) return socket.destroy();
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify(errorBody(status === 431 ? 'too_large' : 'invalid', STATUS_MESSAGE[status]!));
+  socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n`
+    + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * The methods each route pattern answers, to tell a 405 (the address exists with another method)
+ * from a 404. Fed by an onRoute hook; patterns use Fastify's `:param` and `*` syntax.
+ */
+export class RouteMethods {
+  private readonly routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  private readonly byUrl = new Map<string, Set<string>>();
+
+  add(url: string, method: string | string[]): void {
+    let methods = this.byUrl.get(url);
+    if (!methods) {
+      methods = new Set();
+      this.byUrl.set(url, methods);
+      const source = url.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+      this.routes.push({ pattern: new RegExp(`^${source}/?$`), methods });
+    }
+    for (const m of Array.isArray(method) ? method : [method]) methods.add(m.toUpperCase());
+  }
+
+  /** The methods allowed on `path` (empty when no route matches it). */
+  allowed(path: string): string[] {
+    const out = new Set<string>();
+    for (const r of this.routes) if (r.pattern.test(path)) for (const m of r.methods) out.add(m);
+    return [...out].sort();
+  }
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 z.config(z.locales.fr());
 import { COLLEGES } from '../domain/meeting.ts';
 import { CONTRIBUTION_KINDS } from '../domain/contribution.ts';
+import { isInvisibleText, sanitizeText, visibleLength } from '../domain/text.ts';
 
 export const SlugParams = z.object({ slug: z.string().min(1).max(64) });
 export const IdParams = z.object({ id: z.string().min(1).max(300) });
@@ -16,6 +17,41 @@ export const MeetingKind = z.enum(['atelier', 'reunion_departementale', 'plenier
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
 
 export const ErrorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });
+
+/**
+ * Free text typed by a person: cleaned by `sanitizeText` (control characters, lone surrogates),
+ * trimmed, refused when nothing in it is visible, and measured in characters as people see them
+ * (grapheme clusters, the web form's counter), not UTF-16 units.
+ */
+export function UserText(o: { min?: number; max: number }) {
+  const min = o.min ?? 1;
+  return z.string().describe(`${min} à ${o.max.toLocaleString('fr-FR').replace(/\u202F/g, '\u00A0')} caractères visibles (graphèmes : un emoji, une lettre accentuée comptent pour un)`)
+    // a guard on raw size before counting: no grapheme takes more than a few units in practice
+    .max(o.max * 16, `au plus ${o.max.toLocaleString('fr-FR').replace(/\u202F/g, '\u00A0')} caractères`)
+    .transform((s) => sanitizeText(s).trim())
+    .superRefine((s, ctx) => {
+      if (isInvisibleText(s)) { ctx.addIssue({ code: 'custom', message: 'le texte ne contient aucun caractère visible' }); return; }
+      const n = visibleLength(s);
+      if (n < min) ctx.addIssue({ code: 'custom', message: `au moins ${min} caractère${min > 1 ? 's' : ''}` });
+      if (n > o.max) ctx.addIssue({ code: 'custom', message: `au plus ${o.max.toLocaleString('fr-FR').replace(/\u202F/g, '\u00A0')} caractères (${n.toLocaleString('fr-FR').replace(/\u202F/g, '\u00A0')} reçus)` });
+    });
+}
+
+/**
+ * One entry of a list typed in a form (e.g. a workshop report): like UserText, except that an empty
+ * entry (an unused row of the form) is allowed and left out by the route.
+ */
+export function UserTextEntry(o: { max: number }) {
+  return z.string().describe(`au plus ${o.max.toLocaleString('fr-FR').replace(/\u202F/g, '\u00A0')} caractères visibles ; vide : entrée ignorée`)
+    .max(o.max * 16, `au plus ${o.max.toLocaleString('fr-FR').replace(/\u202F/g, '\u00A0')} caractères`)
+    .transform((s) => sanitizeText(s).trim())
+    .superRefine((s, ctx) => {
+      if (s === '') return;
+      if (isInvisibleText(s)) { ctx.addIssue({ code: 'custom', message: 'l’entrée ne contient aucun caractère visible' }); return; }
+      const n = visibleLength(s);
+      if (n > o.max) ctx.addIssue({ code: 'custom', message: `au plus ${o.max.toLocaleString('fr-FR').replace(/\u202F/g, '\u00A0')} caractères (${n.toLocaleString('fr-FR').replace(/\u202F/g, '\u00A0')} reçus)` });
+    });
+}
 
 export const Theme = z.object({
   code: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'code de thème : lettres, chiffres, - ou _'),

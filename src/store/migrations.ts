@@ -277,6 +277,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('consultation_assignments_consultation').on('consultation_assignments').column('consultation').execute();
       },
     },
+    '0006_rate_limits': {
+      // Rate-limit counters and login lockouts, shared by every process serving the same database.
+      // One row per key (e.g. "form|ip:203.0.113.7"): hits in the current window and when it ends
+      // (milliseconds since the epoch); expired rows are deleted from time to time.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('rate_limits')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('hits', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('rate_limits_expires_at').on('rate_limits').column('expires_at').execute();
+      },
+    },
   };
 }
 

@@ -145,6 +145,14 @@ export interface ConsultationAssignmentRow {
   assigned_by: string;
 }
 
+/** Rate-limit counters and login lockouts (migration 0006_rate_limits). */
+export interface RateLimitRow {
+  key: string;
+  hits: number;
+  /** end of the window, in milliseconds since the epoch */
+  expires_at: number;
+}
+
 export interface Database {
   consultations: ConsultationRow;
   territories: TerritoryRow;
@@ -158,4 +166,5 @@ export interface Database {
   analysis_models: AnalysisModelRow;
   source_files: SourceFileRow;
   consultation_assignments: ConsultationAssignmentRow;
+  rate_limits: RateLimitRow;
 }

@@ -12,6 +12,7 @@ import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import type { Territory } from '../domain/territory.ts';
 import type { ParsedDocument } from '../ingest/types.ts';
 import { migrationProvider, type Dialect } from './migrations.ts';
+import { SanitizeTextPlugin } from './sanitize-plugin.ts';
 import type { ContributionRow as ContributionTable, Database, MeetingRow } from './schema.ts';
 
 type ContributionRow = Selectable<ContributionTable>;
@@ -99,7 +100,7 @@ export class Store {
       watchConnections(pool, config.onConnectionError ?? logConnectionError);
       // bigint columns (sizes, counts) come back as strings by default.
       pg.types.setTypeParser(20, (v) => Number(v));
-      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new SanitizeTextPlugin()] });
       if (schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
       store = new Store(db, 'postgres', config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@'));
     } else if (config.databaseUrl) {
@@ -107,7 +108,7 @@ export class Store {
     } else {
       const path = config.sqlitePath ?? DEFAULT_SQLITE_PATH;
       const database = openSqlite(path);
-      const db = new Kysely<Database>({ dialect: new WaitingSqliteDialect(database, config.sqliteLockWaitMs ?? SQLITE_LOCK_WAIT_MS) });
+      const db = new Kysely<Database>({ dialect: new WaitingSqliteDialect(database, config.sqliteLockWaitMs ?? SQLITE_LOCK_WAIT_MS), plugins: [new SanitizeTextPlugin()] });
       store = new Store(db, 'sqlite', path === ':memory:' ? path : resolve(path), database);
     }
     try {

@@ -82,7 +82,7 @@ export async function startFabrique(): Promise<Fabrique> {
   }
   // facilitators reach only the consultations they are assigned to
   await assignConsultation(store, USERS.facilitator.email, 'demo', 'e2e');
-  const server = await serve.startServer({ store, host: '127.0.0.1', port: 0, formRateLimit: 1000, loginRateLimit: 1000 });
+  const server = await serve.startServer({ store, host: '127.0.0.1', port: 0, formRateLimit: 1000, loginRateLimit: 1000, loginAccountRateLimit: 1000, readRateLimit: 0 });
   return {
     baseUrl: server.url.replace(/\/$/, ''),
     close: async () => {

@@ -5,6 +5,7 @@ import {
   assignConsultation, assignedConsultations, createUser, deleteUser, listUsers, normaliseEmail, ROLES, setUserDisabled, unassignConsultation, updateUser, type Role,
 } from '../../store/accounts.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
+import { unlockAccount } from '../../store/rate-limits.ts';
 import { CliError, parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
 
@@ -39,13 +40,13 @@ async function checkedHash(email: string): Promise<string> {
 /** Who the audit log names for changes made from the command line. */
 export const CLI_ACTOR = 'ligne de commande';
 
-const ACTIONS = ['add', 'password', 'list', 'disable', 'enable', 'delete', 'assign', 'unassign'] as const;
+const ACTIONS = ['add', 'password', 'list', 'disable', 'enable', 'delete', 'assign', 'unassign', 'unlock'] as const;
 
 export const userCommand: Command = {
   name: 'user',
-  summary: 'gère les comptes de l’application web : ajout, mot de passe, liste, désactivation, suppression, affectation des animateurs',
+  summary: 'gère les comptes de l’application web : ajout, mot de passe, liste, désactivation, suppression, affectation des animateurs, déblocage',
   usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator [--admin] | user password --email <adresse> | user list'
-    + ' | user disable|enable|delete --email <adresse> | user assign|unassign --email <adresse> --consultation <slug>'
+    + ' | user disable|enable|delete|unlock --email <adresse> | user assign|unassign --email <adresse> --consultation <slug>'
     + '  (mot de passe : FABRIQUE_PASSWORD ou entrée standard ; au moins 12 caractères, pas un mot de passe courant)',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { email: { type: 'string' }, role: { type: 'string' }, admin: { type: 'boolean' }, consultation: { type: 'string' } });
@@ -69,6 +70,11 @@ export const userCommand: Command = {
         case 'password': {
           const u = await updateUser(store, email, { passwordHash: await checkedHash(email) });
           console.log(`Mot de passe de ${u.email} changé ; ses sessions ouvertes sont fermées.`);
+          return;
+        }
+        case 'unlock': {
+          const wasLocked = await unlockAccount(store, normaliseEmail(email), CLI_ACTOR);
+          console.log(wasLocked ? `Connexion à ${normaliseEmail(email)} débloquée ; ses échecs de connexion sont oubliés.` : `La connexion à ${normaliseEmail(email)} n’était pas bloquée ; ses échecs de connexion sont oubliés.`);
           return;
         }
         case 'disable': {

@@ -2,13 +2,34 @@ import iconv from 'iconv-lite';
 import { ImportError } from '../types.ts';
 import { linesToDocument, type ReadDocument } from './types.ts';
 
-export type TextEncoding = 'utf-8' | 'windows-1252';
+export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 
 /**
- * Decode bytes as UTF-8 when they are valid UTF-8, else as Windows-1252 (a superset of Latin-1 for
- * printable characters, and what French office software writes). A BOM is dropped.
+ * UTF-16 text: a UTF-16 byte-order mark (Excel's « Texte Unicode » export writes UTF-16LE with one),
+ * or, without a mark, ASCII-range text whose every other byte is NUL.
+ */
+export function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  const n = Math.min(bytes.length, 512) & ~1;
+  if (n < 8) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) { if (bytes[i] === 0) evenNul++; if (bytes[i + 1] === 0) oddNul++; }
+  const pairs = n / 2;
+  if (oddNul > pairs * 0.9 && evenNul === 0) return 'utf-16le';
+  if (evenNul > pairs * 0.9 && oddNul === 0) return 'utf-16be';
+  return undefined;
+}
+
+/**
+ * Decode bytes as UTF-16 when they say so (see utf16Encoding), as UTF-8 when they are valid UTF-8,
+ * else as Windows-1252 (a superset of Latin-1 for printable characters, and what French office
+ * software writes). A BOM is dropped.
  */
 export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
+  const utf16 = utf16Encoding(bytes);
+  if (utf16) return { text: iconv.decode(Buffer.from(bytes), utf16).replace(/^\uFEFF/, ''), encoding: utf16 };
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
   const body = bytes.subarray(start);
@@ -23,7 +44,8 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEnc
 /** Rejects content that is not text: NUL bytes or a high share of control characters. */
 export function assertLooksLikeText(bytes: Uint8Array, fileName: string): void {
   if (bytes.length === 0) throw new ImportError(`Le fichier « ${fileName} » est vide.`, 'import.empty');
-  const sample = bytes.subarray(0, 64 * 1024);
+  // UTF-16 has NUL bytes by design: judge the decoded characters instead
+  const sample = utf16Encoding(bytes) ? Buffer.from(decodeText(bytes.subarray(0, 64 * 1024)).text, 'utf8') : bytes.subarray(0, 64 * 1024);
   let control = 0;
   for (const b of sample) {
     if (b === 0) throw new ImportError(`Le fichier « ${fileName} » n’est pas un fichier texte (contenu binaire).`, 'import.binary');

@@ -1,4 +1,5 @@
 /** Text normalisation shared by the tabular importer: accents, case and punctuation ignored. */
+import { isInvisibleText, sanitizeText } from '../../domain/text.ts';
 
 /** Lower-case, accents removed, every run of non-alphanumeric characters turned into one space. */
 export function normalizeKey(s: string): string {
@@ -50,7 +51,7 @@ export function stripHtml(html: string): string {
 
 /** Clean a cell's text for display: unified newlines, spaces collapsed, lines trimmed, blank runs shortened. */
 export function cleanText(s: string): string {
-  return s
+  const text = sanitizeText(s)
     .replace(/\r\n?/g, '\n')
     .replace(/[\t\u00a0 ]+/g, ' ')
     .split('\n')
@@ -58,4 +59,6 @@ export function cleanText(s: string): string {
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+  // a cell of zero-width or other invisible characters only is an empty cell
+  return isInvisibleText(text) ? '' : text;
 }

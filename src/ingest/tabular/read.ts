@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { ImportWarning } from '../../domain/source.ts';
-import { decodeText, type TextEncoding } from '../readers/text.ts';
+import { decodeText, utf16Encoding, type TextEncoding } from '../readers/text.ts';
 import { checkOfficeArchive } from '../readers/zip-guard.ts';
 import { ImportError } from '../types.ts';
 
@@ -28,6 +28,17 @@ export const MEDIA_XLSX = 'application/vnd.openxmlformats-officedocument.spreads
 const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && (b[2] === 0x03 || b[2] === 0x05) && (b[3] === 0x04 || b[3] === 0x06);
 const isOle2 = (b: Uint8Array) => b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0;
 
+/**
+ * Excel's « Texte Unicode » export (a .txt file): UTF-16 with a byte-order mark, tab-separated, the
+ * first lines holding the same number of tabs. Such a .txt is read as a table, not as a report.
+ */
+export function isUnicodeTextTable(bytes: Uint8Array): boolean {
+  if (!(bytes[0] === 0xff && bytes[1] === 0xfe) && !(bytes[0] === 0xfe && bytes[1] === 0xff)) return false;
+  const lines = decodeText(bytes.subarray(0, 16 * 1024)).text.split(/\r\n|\n|\r/).slice(0, 5).filter((l) => l.trim() !== '');
+  const tabs = lines.map((l) => l.split('\t').length - 1);
+  return lines.length >= 2 && tabs[0]! > 0 && tabs.slice(1, -1).every((n) => n === tabs[0]);
+}
+
 /** Reads a CSV or XLSX file into rows of strings, choosing the format from the content, not the name. */
 export async function readTable(bytes: Uint8Array, fileName: string, sheet?: string): Promise<Table> {
   if (bytes.length === 0) throw new ImportError(`Le fichier « ${fileName} » est vide.`, 'import.empty');
@@ -45,7 +56,8 @@ export async function readTable(bytes: Uint8Array, fileName: string, sheet?: str
 }
 
 function readCsv(bytes: Uint8Array, fileName: string): Table {
-  const sample = bytes.subarray(0, 64 * 1024);
+  // UTF-16 (Excel « Texte Unicode ») has NUL bytes by design: judge the decoded characters instead
+  const sample = utf16Encoding(bytes) ? Buffer.from(decodeText(bytes.subarray(0, 64 * 1024)).text, 'utf8') : bytes.subarray(0, 64 * 1024);
   let control = 0;
   for (const b of sample) {
     if (b === 0) {

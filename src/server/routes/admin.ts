@@ -18,7 +18,7 @@ import type { AppContext } from '../app.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import {
   ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, Page, PageQuery,
-  Participants, SlugParams, Theme, ThemeAssignmentView,
+  Participants, SlugParams, Theme, ThemeAssignmentView, UserText, UserTextEntry,
 } from '../schemas.ts';
 import { currentUser } from '../security.ts';
 import { clearSuggestCache } from '../suggest.ts';
@@ -220,9 +220,9 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
         participants: Participants,
         themes: z.array(z.object({
           theme: z.string().min(1).max(64),
-          problematiques: z.array(z.string().max(5000)).max(200).default([]),
-          solutions: z.array(z.string().max(5000)).max(200).default([]),
-          leviers: z.array(z.string().max(5000)).max(200).default([]),
+          problematiques: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
+          solutions: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
+          leviers: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
         })).max(50),
       }),
       response: { 201: z.object({ meeting: MeetingSchema, contributions: z.number(), ids: z.array(z.string()) }), ...errors(400, 401, 403, 404) },
@@ -288,7 +288,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
       tags, summary: 'Publie, rejette ou pseudonymise une contribution', params: IdParams,
       body: z.object({
         action: z.enum(['publish', 'reject', 'pseudonymise']), reason: z.string().max(1000).optional(),
-        text: z.string().trim().min(1).max(5000).optional(),
+        text: UserText({ max: 5000 }).optional(),
       }),
       response: { 200: ModerationItem, ...errors(400, 401, 403, 404) },
     },

@@ -2,9 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findUserByEmail, normaliseEmail } from '../../store/accounts.ts';
+import { findUserByEmail } from '../../store/accounts.ts';
 import type { AppContext } from '../app.ts';
 import { HttpError } from '../errors.ts';
+import { assertLoginAllowed, loginFailed, loginRateLimits, loginSucceeded } from '../login-throttle.ts';
 import { burnPasswordTime, verifyPassword } from '../password.ts';
 import { errors, Ok, User } from '../schemas.ts';
 import { closeSession, currentUser, openSession } from '../security.ts';
@@ -16,27 +17,24 @@ export async function authRoutes(api: FastifyInstance, ctx: AppContext): Promise
   const tags = ['authentification'];
 
   r.post('/auth/login', {
-    config: {
-      access: 'public',
-      rateLimit: {
-        max: ctx.options.loginRateLimit, timeWindow: 60_000, groupId: 'connexion',
-        keyGenerator: (req) => `${req.ip}|${normaliseEmail(String((req.body as { email?: unknown } | undefined)?.email ?? ''))}`,
-      },
-    },
+    config: { access: 'public', rateLimit: loginRateLimits(ctx.login) },
     schema: {
       tags, summary: 'Connexion (ouvre une session)',
       body: z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1000) }),
       response: { 200: z.object({ user: User }), ...errors(400, 401, 403, 429) },
     },
   }, async (req, reply) => {
+    await assertLoginAllowed(ctx.store, req.body.email);
+    const invalid = new HttpError(401, 'invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
     const user = await findUserByEmail(ctx.store, req.body.email);
     if (!user) {
       await burnPasswordTime(req.body.password);
-      throw new HttpError(401, 'invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
+      throw await loginFailed(ctx.store, req.body.email, ctx.login, invalid);
     }
     if (!(await verifyPassword(req.body.password, user.passwordHash)) || user.disabled) {
-      throw new HttpError(401, 'invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
+      throw await loginFailed(ctx.store, req.body.email, ctx.login, invalid);
     }
+    await loginSucceeded(ctx.store, user.email);
     await openSession(ctx.store, req, reply, user, ctx.security);
     return { user: userView(user) };
   });

@@ -3,6 +3,8 @@ import { basename, extname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { safeFileName } from '../../ingest/file-name.ts';
+import { utf16Encoding } from '../../ingest/readers/text.ts';
 import { appDb } from '../../store/accounts.ts';
 import { recordAudit } from '../../store/audit.ts';
 import type { AppContext } from '../app.ts';
@@ -22,7 +24,8 @@ function formatMb(bytes: number): string {
 function contentMatches(ext: string, bytes: Buffer): boolean {
   if (ext === '.xlsx' || ext === '.docx') return bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
   if (ext === '.pdf') return bytes.subarray(0, 1024).includes('%PDF');
-  return !bytes.subarray(0, 8192).includes(0);
+  // UTF-16 text (Excel « Texte Unicode ») has NUL bytes by design
+  return utf16Encoding(bytes) !== undefined || !bytes.subarray(0, 8192).includes(0);
 }
 
 function parseMap(value: string | undefined): Record<string, string> | undefined {
@@ -62,7 +65,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
       for await (const part of req.parts()) {
         if (part.type === 'file') {
           if (file) throw badRequest('Un seul fichier par envoi.', 'file');
-          const name = basename(part.filename || 'fichier');
+          const name = safeFileName(part.filename || 'fichier');
           const ext = extname(name).toLowerCase();
           if (!ALLOWED.has(ext)) {
             part.file.resume();

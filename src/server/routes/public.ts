@@ -13,7 +13,7 @@ import { latestPublishedSynthesis } from '../../store/moderation.ts';
 import { pageContributions } from '../../store/moderation-page.ts';
 import type { AppContext } from '../app.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
-import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams } from '../schemas.ts';
+import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams, UserText } from '../schemas.ts';
 import { issueCsrf } from '../security.ts';
 import { suggestThemes } from '../suggest.ts';
 import { consultationDetail, consultationSummary, publicContribution } from '../views.ts';
@@ -100,7 +100,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     schema: {
       tags, summary: 'Dépose une contribution (modérée avant publication)', params: SlugParams,
       body: z.object({
-        text: z.string().trim().min(3, 'au moins 3 caractères').max(5000, 'au plus 5 000 caractères'),
+        text: UserText({ min: 3, max: 5000 }),
         theme: z.string().max(64).optional(),
         college: College.optional(),
         postcode: z.string().regex(/^\d{5}$/, 'code postal à 5 chiffres').optional(),
@@ -132,7 +132,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     config: { access: 'public', rateLimit: { max: Math.max(120, ctx.options.formRateLimit), timeWindow: 60_000, groupId: 'suggestion' } },
     schema: {
       tags, summary: 'Suggère des thèmes pour un texte', params: SlugParams,
-      body: z.object({ text: z.string().trim().min(1).max(5000) }),
+      body: z.object({ text: UserText({ max: 5000 }) }),
       response: { 200: z.object({ labels: z.array(z.object({ theme: z.string(), label: z.string(), p: z.number() })) }), ...errors(400, 404) },
     },
   }, async (req) => {

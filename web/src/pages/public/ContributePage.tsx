@@ -10,6 +10,10 @@ import { ApiError, errorMessage, post } from '../../api.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { COLLEGES, COLLEGE_LABELS } from '../../labels.ts';
 import type { ConsultationDetail } from '../../types.ts';
+import { isInvisibleText, sanitizeText, visibleLength } from '../../../../src/domain/text.ts';
+
+/** The server's limit, counted the same way (characters as people see them: an emoji counts as one). */
+const MAX_TEXT = 5000;
 
 interface Suggestion { theme: string; label: string; p: number }
 
@@ -66,9 +70,10 @@ export function ContributePage({ slug }: { slug: string }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const errs: Record<string, string> = {};
-    const t = text.trim();
-    if (t.length < 3) errs.text = 'Écrivez votre contribution (au moins 3 caractères).';
-    if (t.length > 5000) errs.text = 'Votre contribution dépasse 5 000 caractères.';
+    const t = sanitizeText(text).trim();
+    const n = visibleLength(t);
+    if (isInvisibleText(t) || n < 3) errs.text = 'Écrivez votre contribution (au moins 3 caractères visibles).';
+    if (n > MAX_TEXT) errs.text = `Votre contribution dépasse 5 000 caractères (${n.toLocaleString('fr-FR')}).`;
     if (postcode && !/^\d{5}$/.test(postcode.trim())) errs.postcode = 'Le code postal comporte 5 chiffres, par exemple 12000.';
     setErrors(errs);
     setSubmitError(undefined);
@@ -104,7 +109,7 @@ export function ContributePage({ slug }: { slug: string }) {
         <p id="obligatoire" className="fr-text--sm">Les champs marqués d’un astérisque (*) sont obligatoires.</p>
         <Input
           label="Votre contribution *"
-          hintText="Un constat, une difficulté vécue, une proposition… (5 000 caractères au plus)"
+          hintText={`Un constat, une difficulté vécue, une proposition… (5 000 caractères au plus ; ${visibleLength(text.trim()).toLocaleString('fr-FR')} / 5 000)`}
           textArea
           state={errors.text ? 'error' : 'default'}
           stateRelatedMessage={errors.text}
@@ -113,7 +118,7 @@ export function ContributePage({ slug }: { slug: string }) {
             name: 'text',
             rows: 8,
             required: true,
-            maxLength: 5000,
+            // no maxLength: the browser counts UTF-16 units (an emoji counts twice); the hint counts as the server does
             value: text,
             onChange: (e) => setText(e.target.value),
           }}
