@@ -7,7 +7,7 @@ import { printWarnings } from '../output.ts';
 export const importCommand: Command = {
   name: 'import',
   summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation',
-  usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--json]',
+  usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--publish --by <nom>] [--json]',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       consultation: { type: 'string', short: 'c' },
@@ -16,9 +16,14 @@ export const importCommand: Command = {
       parser: { type: 'string' },
       meeting: { type: 'string' },
       json: { type: 'boolean' },
+      publish: { type: 'boolean' },
+      by: { type: 'string' },
     });
     const slug = requireOption(values.consultation, 'consultation');
     if (positionals.length === 0) throw new UsageError('aucun fichier à importer');
+    // Imported contributions await moderation; publishing a document as a whole is a named person's decision.
+    if (values.publish && !values.by?.trim()) throw new UsageError('--publish demande --by <nom> : la personne qui publie le document en bloc (enregistrée)');
+    if (values.by !== undefined && !values.publish) throw new UsageError('--by ne sert qu’avec --publish');
     const store = await Store.open(configFromEnv());
     try {
       const results = await importFiles(store, slug, positionals, {
@@ -26,6 +31,7 @@ export const importCommand: Command = {
         ...(values.sheet ? { sheet: values.sheet } : {}),
         ...(values.parser ? { parser: values.parser } : {}),
         ...(values.meeting ? { meeting: values.meeting } : {}),
+        ...(values.publish ? { publishBy: values.by!.trim() } : {}),
       });
       if (values.json) console.log(JSON.stringify(results, null, 2));
       else for (const r of results) printImportResult(r);
@@ -40,9 +46,9 @@ export const importCommand: Command = {
  * command before anything is written. Each document is stored in its own transaction.
  */
 export async function importFiles(store: Store, slug: string, paths: string[],
-  opts: { map?: Record<string, string>; sheet?: string; parser?: string; meeting?: string } = {}): Promise<ImportResult[]> {
+  opts: { map?: Record<string, string>; sheet?: string; parser?: string; meeting?: string; publishBy?: string } = {}): Promise<ImportResult[]> {
   const consultation = await store.requireConsultation(slug);
-  const { meeting, ...parseOpts } = opts;
+  const { meeting, publishBy, ...parseOpts } = opts;
   if (meeting && !(await store.listMeetings(slug)).some((m) => m.id === meeting)) {
     throw new CliError(`Réunion inconnue dans « ${slug} » : ${meeting}`);
   }
@@ -54,7 +60,7 @@ export async function importFiles(store: Store, slug: string, paths: string[],
     parsed.push(doc);
   }
   const results: ImportResult[] = [];
-  for (const doc of parsed) results.push(await store.importParsed(slug, doc));
+  for (const doc of parsed) results.push(await store.importParsed(slug, doc, publishBy ? { publishBy } : {}));
   return results;
 }
 
@@ -63,6 +69,7 @@ export function printImportResult(r: ImportResult): void {
     ? 'déjà importé, rien de nouveau'
     : `${r.outcome === 'replaced' ? 'réimporté (nouvelle version du lecteur)' : 'importé'} : ${r.contributions} contributions` +
       (r.meetings ? `, ${r.meetings} réunions` : '') + (r.syntheses ? `, ${r.syntheses} éléments de synthèse` : '');
-  console.log(`• ${r.fileName} [${r.parser}] — ${what}`);
+  const gate = r.publication ? `publié en bloc par ${r.publication.by}` : 'contributions en attente de modération';
+  console.log(`• ${r.fileName} [${r.parser}] — ${what} (${gate})`);
   if (r.outcome !== 'unchanged') printWarnings(r.warnings);
 }
