@@ -20,7 +20,7 @@ const store = await Store.open({ sqlitePath: ':memory:' });
 await store.upsertConsultation({ slug: 'bench', title: 'CNR Santé Nouvelle-Aquitaine', territory: '75', status: 'closed', themes: [...CNR_SANTE_THEMES] });
 let t = performance.now();
 const bytes = readFileSync(FILE);
-await store.importParsed('bench', await parseDocument(bytes, 'cnr-sante-nouvelle-aquitaine-ateliers.txt', { consultation: 'bench' }));
+await store.importParsed('bench', await parseDocument(bytes, 'cnr-sante-nouvelle-aquitaine-ateliers.txt', { consultation: 'bench' }), { publishBy: 'bench' });
 const importMs = performance.now() - t;
 const stats = await store.stats('bench');
 console.log(`bench/synthesis — synthèse régionale, ${stats.contributions} contributions, ${stats.meetings} réunions, ${runs} passes, Node ${process.version}`);

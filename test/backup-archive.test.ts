@@ -48,7 +48,7 @@ async function populate(store: Store, slug: string): Promise<void> {
   const bytes = Buffer.from(`Compte rendu fictif de l’atelier de ${slug}\nLigne deux\n`);
   const documentId = sha256(bytes);
   await store.importParsed(slug, testDocument(['Trop peu de médecins le soir', 'Ouvrir une maison de santé à Espalion', 'Les transports manquent pour aller à Rodez'],
-    { documentId, consultation: slug }), bytes);
+    { documentId, consultation: slug }), { bytes });
   const legacyId = sha256(Buffer.from(`ancien ${slug}`));
   await store.importParsed(slug, testDocument(['Un bus vers l’hôpital le mardi'], { documentId: legacyId, consultation: slug }));
 
@@ -265,7 +265,7 @@ storeTest('a tampered, unknown-version or clashing archive is refused and nothin
   // A document of the archive already belongs to another consultation here: refused inside the transaction.
   await target.upsertConsultation(testConsultation('autre'));
   const bytes = Buffer.from('Compte rendu fictif de l’atelier de essai\nLigne deux\n');
-  await target.importParsed('autre', testDocument(['Texte fictif'], { documentId: sha256(bytes), consultation: 'autre' }), bytes);
+  await target.importParsed('autre', testDocument(['Texte fictif'], { documentId: sha256(bytes), consultation: 'autre' }), { bytes });
   const withOther = await target.tableCounts();
   const auditsWithOther = await auditCount();
   await assert.rejects(importConsultationArchive(target, zip), /appartient déjà à la consultation « autre »/);
@@ -299,14 +299,14 @@ test('imports keep the original bytes of the file (CLI and upload), checked agai
     assert.deepEqual(Buffer.from(stored.content), readFileSync(csv));
     // A re-read by a newer parser version keeps the bytes stored with the first import.
     const doc = testDocument(['Texte fictif'], { documentId: sha256(Buffer.from('octets fictifs')) });
-    await store.importParsed('essai', doc, Buffer.from('octets fictifs'));
+    await store.importParsed('essai', doc, { bytes: Buffer.from('octets fictifs') });
     const reread = await store.importParsed('essai', { ...doc, parserVersion: '2.0.0' });
     assert.equal(reread.outcome, 'replaced');
     const kept = await store.db.selectFrom('source_files').selectAll().where('document_id', '=', doc.documentId).executeTakeFirstOrThrow();
     assert.equal(Buffer.from(kept.content).toString('utf8'), 'octets fictifs');
     // Wrong bytes for a document are refused, and nothing is stored.
     const counts = await store.tableCounts();
-    await assert.rejects(store.importParsed('essai', testDocument(['x'], { documentId: 'b'.repeat(64) }), Buffer.from('pas ces octets')), /ne correspond pas/);
+    await assert.rejects(store.importParsed('essai', testDocument(['x'], { documentId: 'b'.repeat(64) }), { bytes: Buffer.from('pas ces octets') }), /ne correspond pas/);
     assert.deepEqual(await store.tableCounts(), counts);
     // The bytes go with their document.
     await store.db.deleteFrom('source_documents').where('id', '=', r!.documentId).execute();

@@ -71,6 +71,20 @@ describe('fabrique CLI on the demo consultation', () => {
     assert.equal(lines.filter((l) => JSON.parse(l).channel === 'atelier').length, 25 + 23 + 22);
   });
 
+  test('the demo publishes its documents in its own name, recorded, and the export holds originals only when asked for', async () => {
+    const store = await Store.open({ sqlitePath: db });
+    try {
+      const docs = await store.listDocuments('demo');
+      assert.ok(docs.length > 0 && docs.every((d) => d.publication?.by === 'fabrique demo'), 'chaque document publié par la démo');
+    } finally { await store.close(); }
+    const plain = await fabrique(db, 'export', 'contributions', '--format', 'jsonl', '--consultation', 'demo');
+    assert.ok(plain.stdout.trim().split('\n').every((l) => !('originalText' in JSON.parse(l))));
+    const full = await fabrique(db, 'export', 'contributions', '--format', 'jsonl', '--consultation', 'demo', '--with-originals');
+    assert.equal(full.code, 0, full.stderr);
+    assert.match(full.stderr, /données personnelles/);
+    assert.ok(full.stdout.trim().split('\n').every((l) => 'originalText' in JSON.parse(l)));
+  });
+
   test('export csv has a header and one record per contribution', async () => {
     const out = await fabrique(db, 'export', 'contributions', '--format', 'csv', '--consultation', 'demo');
     assert.equal(out.code, 0, out.stderr);
@@ -164,6 +178,10 @@ describe('fabrique CLI on the demo consultation', () => {
 
   test('usage errors exit with 2 and --help works everywhere', async () => {
     assert.equal((await fabrique(db, 'import', 'x.csv')).code, 2);
+    // publishing a document as a whole names who does it
+    const anonymous = await fabrique(db, 'import', 'x.csv', '--consultation', 'demo', '--publish');
+    assert.equal(anonymous.code, 2);
+    assert.match(anonymous.stderr, /--by/);
     assert.equal((await fabrique(db, 'nimporte')).code, 2);
     assert.equal((await fabrique(db, 'export', 'contributions', '--format', 'xml')).code, 2);
     for (const c of ['init', 'import', 'export', 'stats', 'demo']) {

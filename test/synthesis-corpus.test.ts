@@ -44,7 +44,7 @@ describe('synthèses du rapport Nouvelle-Aquitaine', { skip }, () => {
     await store.upsertConsultation({ slug: SLUG, title: 'CNR Santé — ateliers de Nouvelle-Aquitaine', territory: '75', status: 'closed', themes: [...CNR_SANTE_THEMES] });
     const bytes = readFileSync(FILE);
     text = bytes.toString('utf8');
-    await store.importParsed(SLUG, await parseDocument(bytes, 'cnr-sante-nouvelle-aquitaine-ateliers.txt', { consultation: SLUG }));
+    await store.importParsed(SLUG, await parseDocument(bytes, 'cnr-sante-nouvelle-aquitaine-ateliers.txt', { consultation: SLUG }), { publishBy: 'analyste@test.invalid' });
     if (chromiumAvailable()) browser = await launchBrowser();
   });
   after(async () => {

@@ -223,7 +223,7 @@ describe('parties rédactionnelles', () => {
         { meeting: 'm1', theme: '1', kind: 'proposition', text: 'Mutualiser un secrétariat médical entre trois cabinets.', category: 'Coordonner › Organisation' },
         { meeting: 'm2', theme: '1', kind: 'constat', text: 'La pharmacie est le dernier lieu de soins ouvert le samedi.', category: 'Accès aux soins' },
       ]);
-      await store.importParsed(DEPT_SLUG, parsed);
+      await store.importParsed(DEPT_SLUG, parsed, { publishBy: 'analyste@test.invalid' });
       const second = await buildSynthesis(store, { consultation: DEPT_SLUG, level: 'departement', now: NOW });
       await saveSynthesis(store, second);
       const html = renderHtml(second);

@@ -35,6 +35,18 @@ export interface Moderation {
   at?: string;
 }
 
+/**
+ * The publication rule, the only one: a contribution is public (listed, searched, counted, quoted or
+ * used to name an idea anywhere the public can see) iff its moderation status is this one — set by a
+ * moderator, or by a named person publishing its source document as a whole. Pending and rejected
+ * contributions (and any status added later) are never public. Store queries filter on this constant.
+ */
+export const PUBLIC_MODERATION_STATUS = 'published' satisfies ModerationStatus;
+
+export function isPublic(c: { moderation: Pick<Moderation, 'status'> }): boolean {
+  return c.moderation.status === PUBLIC_MODERATION_STATUS;
+}
+
 export interface Contribution {
   id: string;
   consultation: string;

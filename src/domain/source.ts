@@ -38,4 +38,6 @@ export interface SourceDocument {
   parser: string;
   parserVersion: string;
   warnings: ImportWarning[];
+  /** set when a named person published the document as a whole (otherwise its contributions are moderated one by one) */
+  publication?: { by: string; at: string };
 }

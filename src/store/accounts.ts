@@ -52,6 +52,11 @@ export interface PublishedSynthesisRow {
   html: string;
   published_at: string;
   published_by: string;
+  /** migration 0009: ids of the contributions the restitution counts or quotes (null: unknown, before 0009) */
+  contributions_json: string | null;
+  /** migration 0009: set when one of them stopped being public or changed after publication */
+  stale_since: string | null;
+  stale_reason: string | null;
 }
 
 /** The schema with the tables of migration 0002. */

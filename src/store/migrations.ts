@@ -290,6 +290,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('rate_limits_expires_at').on('rate_limits').column('expires_at').execute();
       },
     },
+    '0009_publication': {
+      // Publication of a source document as a whole by a named person (otherwise its contributions are
+      // moderated one by one), and what a published restitution relies on, to flag it stale when one of
+      // those contributions stops being public.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('source_documents').addColumn('published_by', 'text').execute();
+        await db.schema.alterTable('source_documents').addColumn('published_at', 'text').execute();
+        await db.schema.alterTable('published_syntheses').addColumn('contributions_json', 'text').execute();
+        await db.schema.alterTable('published_syntheses').addColumn('stale_since', 'text').execute();
+        await db.schema.alterTable('published_syntheses').addColumn('stale_reason', 'text').execute();
+      },
+    },
   };
 }
 

@@ -3,8 +3,10 @@
  * apart from the public text), moderation decisions, human theme decisions, published restitutions.
  * Each change is one transaction with its audit entry.
  */
-import type { Contribution, ModerationStatus, ThemeAssignment } from '../domain/contribution.ts';
-import type { Store } from './store.ts';
+import { PUBLIC_MODERATION_STATUS, type Contribution, type ModerationStatus, type ThemeAssignment } from '../domain/contribution.ts';
+import { publishDocumentIn, type DocumentPublication, type Store } from './store.ts';
+import type { Database } from './schema.ts';
+import type { Transaction } from 'kysely';
 import { StoreError } from './errors.ts';
 import { searchTerms } from './search-terms.ts';
 import { appDb, appTrx, type AppDb } from './accounts.ts';
@@ -23,21 +25,19 @@ export interface NewPrivateContribution {
 
 /**
  * Adds contributions (form, workshop report) in one transaction, with the originals of their
- * pseudonymised texts and, when `audit` is given, one audit entry per contribution.
+ * pseudonymised texts (the store pseudonymises every text it writes and keeps the original apart)
+ * and, when `audit` is given, one audit entry per contribution, of its public text.
  */
 export async function addContributionsWithOriginals(store: Store, consultation: string, items: NewPrivateContribution[],
   audit?: { actor: string; action: string }, also?: (db: AppDb) => Promise<void>): Promise<void> {
-  await store.addContributions(consultation, items.map((i) => i.contribution), async (trx) => {
+  await store.addContributions(consultation, items, async (trx, stored) => {
     const db = appTrx(trx);
     if (also) await also(db);
-    const rows = items.filter((i) => i.original !== undefined && i.original !== i.contribution.text)
-      .map((i) => ({ contribution_id: i.contribution.id, original_text: i.original!, masked_json: JSON.stringify(i.masked ?? []) }));
-    for (let k = 0; k < rows.length; k += 200) await db.insertInto('contribution_private').values(rows.slice(k, k + 200)).execute();
     if (audit) {
       const at = new Date().toISOString();
-      const entries = items.map((i) => ({
-        at, actor: audit.actor, action: audit.action, consultation, target_type: 'contribution', target_id: i.contribution.id, before_json: null,
-        after_json: JSON.stringify({ text: i.contribution.text, kind: i.contribution.kind ?? null, themes: i.contribution.themes.map((t) => t.theme) }),
+      const entries = stored.map((c) => ({
+        at, actor: audit.actor, action: audit.action, consultation, target_type: 'contribution', target_id: c.id, before_json: null,
+        after_json: JSON.stringify({ text: c.text, kind: c.kind ?? null, themes: c.themes.map((t) => t.theme) }),
         undone_at: null,
       }));
       for (let k = 0; k < entries.length; k += 200) await db.insertInto('audit_log').values(entries.slice(k, k + 200)).execute();
@@ -84,6 +84,11 @@ export async function moderateContribution(store: Store, id: string, change: {
     await trx.updateTable('contributions').set({
       moderation_status: change.status, moderation_reason: change.reason ?? null, moderation_by: change.by, moderation_at: at,
     }).where('id', '=', id).execute();
+    const textChanged = change.text !== undefined && change.text !== before.text;
+    if (before.moderation_status === PUBLIC_MODERATION_STATUS && (change.status !== PUBLIC_MODERATION_STATUS || textChanged)) {
+      await flagStaleRestitutions(trx, before.consultation, id, at, change.by,
+        textChanged && change.status === PUBLIC_MODERATION_STATUS ? 'texte d’une contribution modifié après publication' : 'contribution retirée de la publication');
+    }
     await recordAudit(trx, {
       actor: change.by, action: change.action, consultation: before.consultation, targetType: 'contribution', targetId: id, at,
       before: { text: before.text, status: before.moderation_status, reason: before.moderation_reason },
@@ -138,21 +143,54 @@ export async function undoThemeChange(store: Store, entry: { id: number; consult
   });
 }
 
+/**
+ * A published restitution that counts or quotes a contribution which stops being public (or whose
+ * text changes) is flagged stale, in the same transaction, and no longer served until published again.
+ */
+async function flagStaleRestitutions(trx: AppDb, consultation: string, contributionId: string, at: string, actor: string, reason: string): Promise<void> {
+  const published = await trx.selectFrom('published_syntheses').select(['id', 'contributions_json'])
+    .where('consultation', '=', consultation).where('stale_since', 'is', null).execute();
+  for (const p of published) {
+    // before migration 0009 what a restitution relied on was not recorded: assume it relied on everything
+    const relied = p.contributions_json === null || (JSON.parse(p.contributions_json) as string[]).includes(contributionId);
+    if (!relied) continue;
+    await trx.updateTable('published_syntheses').set({ stale_since: at, stale_reason: reason }).where('id', '=', p.id).execute();
+    await recordAudit(trx, { actor, action: 'synthesis.stale', consultation, targetType: 'synthesis', targetId: p.id, at, before: null, after: { reason, contribution: contributionId } });
+  }
+}
+
+/**
+ * Publishes an imported document as a whole in the name of `by`: its pending contributions become
+ * public (those already decided stay as decided), recorded on the document and audited.
+ */
+export async function publishDocument(store: Store, documentId: string, by: string): Promise<DocumentPublication & { consultation: string }> {
+  const who = by.trim();
+  if (!who) throw new StoreError('Pour publier un document en bloc, indiquez qui le publie.');
+  return store.db.transaction().execute(async (trx: Transaction<Database>) => {
+    const doc = await trx.selectFrom('source_documents').select(['id', 'consultation']).where('id', '=', documentId).executeTakeFirst();
+    if (!doc) throw new StoreError(`Document inconnu : ${documentId}`);
+    return { ...(await publishDocumentIn(trx, doc.id, doc.consultation, who)), consultation: doc.consultation };
+  });
+}
+
 // ---- published restitutions ----
 
-export async function savePublishedSynthesis(store: Store, p: { id: string; consultation: string; level: string; territory: string; html: string; by: string },
+/** `contributions`: ids the restitution counts or quotes, so that withdrawing one of them flags it stale. */
+export async function savePublishedSynthesis(store: Store, p: { id: string; consultation: string; level: string; territory: string; html: string; by: string; contributions?: string[] },
   audit: { before: unknown; after: unknown }): Promise<string> {
   const at = new Date().toISOString();
+  const relied = { contributions_json: p.contributions ? JSON.stringify(p.contributions) : null, stale_since: null, stale_reason: null };
   await appDb(store).transaction().execute(async (trx) => {
-    await trx.insertInto('published_syntheses').values({ id: p.id, consultation: p.consultation, level: p.level, territory: p.territory, html: p.html, published_at: at, published_by: p.by })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ html: p.html, published_at: at, published_by: p.by })).execute();
+    await trx.insertInto('published_syntheses').values({ id: p.id, consultation: p.consultation, level: p.level, territory: p.territory, html: p.html, published_at: at, published_by: p.by, ...relied })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ html: p.html, published_at: at, published_by: p.by, ...relied })).execute();
     await recordAudit(trx, { actor: p.by, action: 'synthesis.publish', consultation: p.consultation, targetType: 'synthesis', targetId: p.id, at, before: audit.before, after: audit.after });
   });
   return at;
 }
 
+/** The latest published restitution still valid (a stale one is not served: see flagStaleRestitutions). */
 export async function latestPublishedSynthesis(store: Store, consultation: string): Promise<{ id: string; html: string; publishedAt: string } | undefined> {
   const r = await appDb(store).selectFrom('published_syntheses').select(['id', 'html', 'published_at'])
-    .where('consultation', '=', consultation).orderBy('published_at', 'desc').limit(1).executeTakeFirst();
+    .where('consultation', '=', consultation).where('stale_since', 'is', null).orderBy('published_at', 'desc').limit(1).executeTakeFirst();
   return r ? { id: r.id, html: r.html, publishedAt: r.published_at } : undefined;
 }

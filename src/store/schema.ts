@@ -32,6 +32,9 @@ export interface SourceDocumentRow {
   parser_version: string;
   warnings_json: string;
   syntheses_json: string;
+  /** migration 0009: who published the document as a whole, and when (null: moderated one by one) */
+  published_by: string | null;
+  published_at: string | null;
 }
 
 export interface MeetingRow {

@@ -45,8 +45,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * replaced or conflicting): that case stays with the single transaction of importParsed.
  */
 export async function importStaged(store: Store, consultation: string, parsed: ParsedDocument,
-  base: Omit<ImportResult, 'outcome'>, insert: InsertContributions,
-  finish?: (trx: Transaction<Database>) => Promise<void>): Promise<ImportResult | undefined> {
+  base: Omit<ImportResult, 'outcome' | 'publication'>, insert: InsertContributions,
+  finish?: (trx: Transaction<Database>) => Promise<void>): Promise<Omit<ImportResult, 'publication'> | undefined> {
   const db = store.db;
   const target = await db.selectFrom('consultations').select('slug').where('slug', '=', consultation).executeTakeFirst();
   if (!target || isStagingSlug(consultation)) throw new StoreError(`Consultation inconnue : « ${consultation} »`);

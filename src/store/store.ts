@@ -4,13 +4,16 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, type Selectable, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Consultation, ConsultationStats } from '../domain/consultation.ts';
-import type { Contribution, ThemeAssignment, Provenance } from '../domain/contribution.ts';
+import { PUBLIC_MODERATION_STATUS, type Contribution, type Moderation, type ThemeAssignment, type Provenance } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import type { Meeting } from '../domain/meeting.ts';
 import type { ImportWarning, SourceDocument } from '../domain/source.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import type { Territory } from '../domain/territory.ts';
 import type { ParsedDocument } from '../ingest/types.ts';
+import { pseudonymise } from '../privacy/pseudonymise.ts';
+import { appTrx } from './accounts.ts';
+import { recordAudit } from './audit.ts';
 import { migrationProvider, type Dialect } from './migrations.ts';
 import { SanitizeTextPlugin } from './sanitize-plugin.ts';
 import type { ContributionRow as ContributionTable, Database, MeetingRow } from './schema.ts';
@@ -49,6 +52,8 @@ export type ImportOutcome = 'imported' | 'replaced' | 'unchanged';
 
 export interface ImportResult {
   outcome: ImportOutcome;
+  /** who published the document as a whole, and when; null: its contributions await moderation */
+  publication: DocumentPublication | null;
   documentId: string;
   fileName: string;
   parser: string;
@@ -57,6 +62,31 @@ export interface ImportResult {
   syntheses: number;
   warnings: ImportWarning[];
 }
+
+/** A named person's decision to publish a source document as a whole (recorded and audited). */
+export interface DocumentPublication {
+  by: string;
+  at: string;
+}
+
+export interface ImportOptions {
+  /** publish the document as a whole in the name of this person (otherwise its contributions are pending) */
+  publishBy?: string;
+  /** the file as read, kept with the document (checked against its id, the sha256) */
+  bytes?: Uint8Array;
+}
+
+/** A contribution to store, with the text as written when the caller already pseudonymised it. */
+export interface ContributionInput {
+  contribution: Contribution;
+  original?: string;
+  masked?: MaskedSpanRecord[];
+}
+
+export interface MaskedSpanRecord { kind: string; start: number; end: number; original: string }
+
+/** The filter every public path uses: only contributions the publication rule makes public. */
+export const PUBLIC_FILTER = { moderation: PUBLIC_MODERATION_STATUS } as const satisfies ContributionFilter;
 
 export interface ContributionFilter {
   theme?: string;
@@ -249,19 +279,38 @@ export class Store {
    * no-op; the same bytes read by a newer parser version replace that document's items. Human
    * decisions on replaced contributions (themes, moderation) are carried over when ids are stable.
    * `bytes`, the file as read, are kept with the document (checked against its id, the sha256).
+   *
+   * Like every channel, texts are pseudonymised here (originals kept apart in contribution_private)
+   * and contributions enter moderation as pending whatever the parser says (a parser's rejection is
+   * kept), unless `publishBy` names the person publishing the whole document: recorded and audited.
    */
-  async importParsed(consultation: string, parsed: ParsedDocument, bytes?: Uint8Array): Promise<ImportResult> {
+  async importParsed(consultation: string, parsed: ParsedDocument, options: ImportOptions = {}): Promise<ImportResult> {
+    const publishBy = options.publishBy?.trim();
+    if (options.publishBy !== undefined && !publishBy) throw new StoreError('Pour publier un document en bloc, indiquez qui le publie.');
+    const bytes = options.bytes;
     const base = {
       documentId: parsed.documentId, fileName: parsed.fileName, parser: parsed.parser,
       meetings: parsed.meetings.length, contributions: parsed.contributions.length,
       syntheses: parsed.syntheses.length, warnings: parsed.warnings,
     };
     // Large new documents on SQLite: short transactions, made visible at once (staged-import.ts).
+    // Only new documents are staged: gated as pending, or published as a whole by `publishBy`.
     if (shouldStageImport(this, parsed)) {
+      const publication: DocumentPublication | null = publishBy ? { by: publishBy, at: new Date().toISOString() } : null;
       const staged = await importStaged(this, consultation, parsed, base,
-        (trx, slug, items) => this.insertContributions(trx, slug, items, parsed.documentId),
-        bytes ? (trx) => saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes) : undefined);
-      if (staged) return staged;
+        async (trx, slug, items) => {
+          await this.insertContributions(trx, slug,
+            items.map((c) => ({ contribution: { ...c, moderation: importedModeration(c.moderation, undefined, publication) } })), parsed.documentId);
+        },
+        async (trx) => {
+          if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
+          if (publication) {
+            await trx.updateTable('source_documents').set({ published_by: publication.by, published_at: publication.at }).where('id', '=', parsed.documentId).execute();
+            const published = parsed.contributions.filter((c) => importedModeration(c.moderation, undefined, publication).status === PUBLIC_MODERATION_STATUS).length;
+            await recordPublication(trx, consultation, parsed.documentId, publication, published);
+          }
+        });
+      if (staged) return { ...staged, publication };
     }
     return this.db.transaction().execute(async (trx) => {
       const consultationRow = await trx.selectFrom('consultations').selectAll().where('slug', '=', consultation).executeTakeFirst();
@@ -272,13 +321,25 @@ export class Store {
       }
       if (existing && existing.parser === parsed.parser && existing.parser_version === parsed.parserVersion) {
         if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
-        return { ...base, outcome: 'unchanged' as const, warnings: JSON.parse(existing.warnings_json) as ImportWarning[] };
+        let publication = existing.published_by && existing.published_at ? { by: existing.published_by, at: existing.published_at } : null;
+        if (publishBy && !publication) publication = await publishDocumentIn(trx, parsed.documentId, consultation, publishBy);
+        return { ...base, outcome: 'unchanged' as const, publication, warnings: JSON.parse(existing.warnings_json) as ImportWarning[] };
       }
+      const publication: DocumentPublication | null = publishBy ? { by: publishBy, at: new Date().toISOString() }
+        : existing?.published_by && existing.published_at ? { by: existing.published_by, at: existing.published_at } : null;
 
       let humanThemes: { contribution_id: string; theme: string; assigned_by: string; provenance_json: string }[] = [];
       // A re-read by a newer parser keeps the bytes stored earlier (the delete below cascades to them).
       const keptBytes = bytes ?? (existing ? await readSourceFile(trx, parsed.documentId) : undefined);
+      const decided = new Map<string, Moderation>();
       if (existing) {
+        // moderation decisions made in Fabrique (by a person, or by publishing the document) survive a re-read
+        const rows = await trx.selectFrom('contributions').select(['id', 'moderation_status', 'moderation_reason', 'moderation_by', 'moderation_at'])
+          .where('document_id', '=', parsed.documentId).where('moderation_at', 'is not', null).execute();
+        for (const r of rows) {
+          decided.set(r.id, { status: r.moderation_status as Moderation['status'], ...(r.moderation_reason ? { reason: r.moderation_reason } : {}),
+            ...(r.moderation_by ? { by: r.moderation_by } : {}), ...(r.moderation_at ? { at: r.moderation_at } : {}) });
+        }
         humanThemes = await trx.selectFrom('contribution_themes')
           .innerJoin('contributions', 'contributions.id', 'contribution_themes.contribution_id')
           .select(['contribution_themes.contribution_id', 'contribution_themes.theme', 'contribution_themes.assigned_by', 'contribution_themes.provenance_json'])
@@ -302,6 +363,8 @@ export class Store {
         parser_version: parsed.parserVersion,
         warnings_json: JSON.stringify(parsed.warnings),
         syntheses_json: JSON.stringify(parsed.syntheses),
+        published_by: publication?.by ?? null,
+        published_at: publication?.at ?? null,
       }).execute();
       if (keptBytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, keptBytes);
 
@@ -311,7 +374,11 @@ export class Store {
         if (m.consultation !== consultation) m.consultation = consultation;
       }
       await insertBatches(parsed.meetings.map((m) => meetingToRow(m, parsed.documentId)), (rows) => trx.insertInto('meetings').values(rows).execute());
-      await this.insertContributions(trx, consultation, parsed.contributions, parsed.documentId);
+      const gated = parsed.contributions.map((c) => ({ contribution: { ...c, moderation: importedModeration(c.moderation, decided.get(c.id), publication) } }));
+      await this.insertContributions(trx, consultation, gated, parsed.documentId);
+      if (publishBy && publication) {
+        await recordPublication(trx, consultation, parsed.documentId, publication, gated.filter((g) => g.contribution.moderation.status === PUBLIC_MODERATION_STATUS).length);
+      }
 
       const surviving = new Set(parsed.contributions.map((c) => c.id));
       const carried = humanThemes.filter((h) => surviving.has(h.contribution_id));
@@ -320,33 +387,50 @@ export class Store {
           .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: h.assigned_by, provenance_json: h.provenance_json }))
           .execute();
       }
-      return { ...base, outcome: existing ? 'replaced' as const : 'imported' as const };
+      return { ...base, publication, outcome: existing ? 'replaced' as const : 'imported' as const };
     });
   }
 
-  private async insertContributions(trx: Transaction<Database>, consultation: string, items: Contribution[], documentId: string | null): Promise<void> {
+  /**
+   * The one place contributions are written: every text is pseudonymised here, whatever the channel,
+   * and the text as written is kept apart (contribution_private). Returns what was stored.
+   */
+  private async insertContributions(trx: Transaction<Database>, consultation: string, items: ContributionInput[], documentId: string | null): Promise<Contribution[]> {
     const ids = new Set<string>();
-    for (const c of items) {
+    for (const { contribution: c } of items) {
       if (ids.has(c.id)) throw new StoreError(`Identifiant de contribution en double dans le document : ${c.id}`);
       ids.add(c.id);
     }
+    const stored: Contribution[] = [];
+    const originals: { contribution_id: string; original_text: string; masked_json: string }[] = [];
+    for (const item of items) {
+      const { stored: c, original, masked } = pseudonymised(item);
+      stored.push(c);
+      if (original !== undefined) originals.push({ contribution_id: c.id, original_text: original, masked_json: JSON.stringify(masked) });
+    }
     const withSearch = this.dialect === 'sqlite';
-    await insertBatches(items.map((c) => contributionToRow(c, consultation, documentId, withSearch)),
+    await insertBatches(stored.map((c) => contributionToRow(c, consultation, documentId, withSearch)),
       (rows) => trx.insertInto('contributions').values(rows).execute());
-    const themeRows = items.flatMap((c) => dedupeThemes(c.themes).map((t) => ({
+    await insertBatches(originals, (rows) => appTrx(trx).insertInto('contribution_private').values(rows).execute());
+    const themeRows = stored.flatMap((c) => dedupeThemes(c.themes).map((t) => ({
       contribution_id: c.id, theme: t.theme, assigned_by: t.provenance.by, provenance_json: JSON.stringify(t.provenance),
     })));
     await insertBatches(themeRows, (rows) => trx.insertInto('contribution_themes').values(rows).execute());
+    return stored;
   }
 
   /**
-   * Adds contributions that do not come from a document (e.g. the public form). `also` runs in the
-   * same transaction (e.g. to store the original of a pseudonymised text, or an audit entry).
+   * Adds contributions that do not come from a document (e.g. the public form, a workshop report typed
+   * in), pseudonymised like every channel. `also` runs in the same transaction with what was stored
+   * (e.g. for the audit entries).
    */
-  async addContributions(consultation: string, items: Contribution[], also?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await this.insertContributions(trx, consultation, items, null);
-      if (also) await also(trx);
+  async addContributions(consultation: string, items: (Contribution | ContributionInput)[],
+    also?: (trx: Transaction<Database>, stored: Contribution[]) => Promise<void>): Promise<Contribution[]> {
+    const inputs = items.map((i) => ('contribution' in i ? i : { contribution: i }));
+    return this.db.transaction().execute(async (trx) => {
+      const stored = await this.insertContributions(trx, consultation, inputs, null);
+      if (also) await also(trx, stored);
+      return stored;
     });
   }
 
@@ -487,11 +571,12 @@ export class Store {
     return { themes, kinds };
   }
 
-  async stats(consultation: string): Promise<ConsultationStats> {
+  /** Counts of the consultation; `filter` restricts the contributions counted (PUBLIC_FILTER on public routes). */
+  async stats(consultation: string, filter: ContributionFilter = {}): Promise<ConsultationStats> {
     const countBy = async (column: 'kind' | 'meeting' | 'author_college' | 'channel') => {
-      const rows = await this.db.selectFrom('contributions')
-        .select([column, (eb) => eb.fn.countAll<number>().as('n')])
-        .where('consultation', '=', consultation).groupBy(column).execute();
+      const rows = await this.filteredContributions(consultation, filter)
+        .select([`contributions.${column}` as const, (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy(`contributions.${column}`).execute();
       const out: Record<string, number> = {};
       for (const r of rows) out[(r as Record<string, unknown>)[column] as string ?? '(non renseigné)'] = Number(r.n);
       return out;
@@ -500,19 +585,19 @@ export class Store {
       .innerJoin('contributions', 'contributions.id', 'contribution_themes.contribution_id')
       .select(['contribution_themes.theme', (eb) => eb.fn.countAll<number>().as('n')])
       .where('contributions.consultation', '=', consultation)
+      .$if(filter.moderation !== undefined, (q) => q.where('contributions.moderation_status', '=', filter.moderation!))
       .groupBy('contribution_themes.theme').execute();
     const byTheme: Record<string, number> = {};
     for (const r of themeRows) byTheme[r.theme] = Number(r.n);
-    const withoutTheme = await this.db.selectFrom('contributions')
+    const withoutTheme = await this.filteredContributions(consultation, filter)
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('consultation', '=', consultation)
       .where((eb) => eb.not(eb.exists(eb.selectFrom('contribution_themes').select('theme').whereRef('contribution_themes.contribution_id', '=', 'contributions.id'))))
       .executeTakeFirstOrThrow();
     const count = async (table: 'source_documents' | 'meetings') => Number((await this.db.selectFrom(table)
       .select((eb) => eb.fn.countAll<number>().as('n')).where('consultation', '=', consultation).executeTakeFirstOrThrow()).n);
     return {
       consultation,
-      contributions: await this.countContributions(consultation),
+      contributions: await this.countContributions(consultation, filter),
       documents: await count('source_documents'),
       meetings: await count('meetings'),
       byTheme,
@@ -709,6 +794,56 @@ export async function addLocalThemes(trx: Transaction<Database>, consultation: s
   if (changed) await trx.updateTable('consultations').set({ themes_json: JSON.stringify(themes) }).where('slug', '=', consultation).execute();
 }
 
+/**
+ * The public text of a contribution to store: pseudonymised (idempotent on a text already masked by
+ * its caller), with the text as written to keep apart when they differ. The raw extracted text is
+ * masked too (the source document keeps it).
+ */
+function pseudonymised(item: ContributionInput): { stored: Contribution; original?: string; masked: MaskedSpanRecord[] } {
+  const c = item.contribution;
+  const p = pseudonymise(c.text);
+  const stored: Contribution = { ...c, text: p.text };
+  if (c.rawText !== undefined) {
+    const raw = pseudonymise(c.rawText).text;
+    if (raw !== p.text) stored.rawText = raw; else delete stored.rawText;
+  }
+  const original = item.original ?? c.text;
+  if (original === p.text) return { stored, masked: [] };
+  // offsets must refer to the original: the caller's masks when it masked it, else ours
+  const masked = item.original === undefined ? p.masked : p.masked.length === 0 && item.masked ? item.masked : pseudonymise(original).masked;
+  return { stored, original, masked };
+}
+
+/**
+ * Moderation of an imported contribution: a decision already made in Fabrique wins; else published
+ * when a named person publishes the document; else pending — except a rejection by the source
+ * (Polis, Decidim), which is kept. What a parser says is never enough to publish.
+ */
+function importedModeration(fromParser: Moderation, decided: Moderation | undefined, publication: DocumentPublication | null): Moderation {
+  if (decided) return decided;
+  if (fromParser.status === 'rejected') return fromParser;
+  if (publication) return { status: PUBLIC_MODERATION_STATUS, by: publication.by, at: publication.at, reason: 'document publié en bloc' };
+  return { status: 'pending', ...(fromParser.reason ? { reason: fromParser.reason } : {}) };
+}
+
+/** Publishes an already stored document as a whole: its pending contributions become public (decided ones stay). */
+export async function publishDocumentIn(trx: Transaction<Database>, documentId: string, consultation: string, by: string): Promise<DocumentPublication> {
+  const publication = { by, at: new Date().toISOString() };
+  await trx.updateTable('source_documents').set({ published_by: publication.by, published_at: publication.at }).where('id', '=', documentId).execute();
+  const r = await trx.updateTable('contributions')
+    .set({ moderation_status: PUBLIC_MODERATION_STATUS, moderation_by: by, moderation_at: publication.at, moderation_reason: 'document publié en bloc' })
+    .where('document_id', '=', documentId).where('moderation_status', '=', 'pending').executeTakeFirst();
+  await recordPublication(trx, consultation, documentId, publication, Number(r.numUpdatedRows));
+  return publication;
+}
+
+async function recordPublication(trx: Transaction<Database>, consultation: string, documentId: string, publication: DocumentPublication, published: number): Promise<void> {
+  await recordAudit(appTrx(trx), {
+    actor: publication.by, action: 'document.publish', consultation, targetType: 'document', targetId: documentId, at: publication.at,
+    before: null, after: { publishedBy: publication.by, publishedAt: publication.at, contributionsPublished: published },
+  });
+}
+
 function dedupeThemes(list: ThemeAssignment[]): ThemeAssignment[] {
   const byTheme = new Map<string, ThemeAssignment>();
   for (const a of list) byTheme.set(a.theme, a);
@@ -728,6 +863,7 @@ function documentFromRow(r: Database['source_documents']): SourceDocument & { co
   return {
     id: r.id, consultation: r.consultation, fileName: r.file_name, mediaType: r.media_type, sizeBytes: Number(r.size_bytes),
     importedAt: r.imported_at, parser: r.parser, parserVersion: r.parser_version, warnings: JSON.parse(r.warnings_json),
+    ...(r.published_by && r.published_at ? { publication: { by: r.published_by, at: r.published_at } } : {}),
   };
 }
 

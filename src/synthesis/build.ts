@@ -4,7 +4,7 @@
  * and keeps the ids of what it counts; every quote is the verbatim text of a contribution.
  * Editorial parts (texts, headings, chosen quotes, order) come from the store and are applied on top.
  */
-import type { Contribution, ContributionKind } from '../domain/contribution.ts';
+import { isPublic, type Contribution, type ContributionKind } from '../domain/contribution.ts';
 import { DEPARTEMENTS, REGIONS, territoryName } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS, participantsSum, type Meeting } from '../domain/meeting.ts';
@@ -142,7 +142,7 @@ class Builder {
       const out: string[] = [];
       for (const q of chosen) {
         const c = this.data.byId.get(q.contribution);
-        const id = c && c.moderation.status !== 'rejected' ? this.quote(c, true, q.text) : undefined;
+        const id = c && isPublic(c) ? this.quote(c, true, q.text) : undefined;
         if (id) out.push(id);
         else this.notices.push(`Citation choisie introuvable ou modifiée (contribution ${q.contribution}, rubrique ${itemKey}) : elle n’est plus reprise.`);
       }

@@ -3,8 +3,9 @@
  * builder and the verifier share this code path on purpose: the verifier re-reads the store and
  * recomputes every figure from its rule, then compares with what the document says.
  */
+import { cleanLabel, OTHERS_LABEL } from '../analysis/grouping/model.ts';
 import type { Consultation } from '../domain/consultation.ts';
-import type { Contribution } from '../domain/contribution.ts';
+import { isPublic, type Contribution, type ModerationStatus } from '../domain/contribution.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
@@ -17,11 +18,17 @@ export interface SynthesisData {
   consultation: Consultation;
   /** the consultation's département when it is about one département (see consultationDepartement) */
   consultationDept: string | undefined;
-  /** every contribution of the consultation, rejected ones included, in arrival order */
+  /**
+   * the consultation's public contributions (see isPublic), in arrival order: a synthesis counts,
+   * quotes and names ideas from nothing else
+   */
   all: Contribution[];
   byId: Map<string, Contribution>;
+  /** moderation status of the contributions that are not public, to say why one is missing */
+  withheld: Map<string, ModerationStatus>;
   meetings: Meeting[];
   meetingById: Map<string, Meeting>;
+  /** idea groups as the public may see them (see publicGroups) */
   groups: IdeaGroup[];
   groupById: Map<string, IdeaGroup>;
   childrenOf: Map<string | null, IdeaGroup[]>;
@@ -51,10 +58,12 @@ async function consultationDepartement(store: Store, c: Consultation, meetings: 
 
 export async function loadSynthesisData(store: Store, consultationSlug: string): Promise<SynthesisData> {
   const consultation = await store.requireConsultation(consultationSlug);
-  const all = await store.listContributions(consultationSlug);
+  const everything = await store.listContributions(consultationSlug);
+  const all = everything.filter(isPublic);
+  const withheld = new Map(everything.filter((c) => !isPublic(c)).map((c) => [c.id, c.moderation.status]));
   const meetings = await store.listMeetings(consultationSlug);
-  const groups = await store.listIdeaGroups(consultationSlug);
   const byId = new Map(all.map((c) => [c.id, c]));
+  const groups = publicGroups(await store.listIdeaGroups(consultationSlug), byId);
   const meetingById = new Map(meetings.map((m) => [m.id, m]));
   const groupById = new Map(groups.map((g) => [g.id, g]));
   const childrenOf = new Map<string | null, IdeaGroup[]>();
@@ -101,7 +110,7 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
     c.territory ?? (c.meeting ? meetingById.get(c.meeting)?.territory : undefined) ?? consultationDept;
   const synthCache = new Map<string, Promise<HumanSynthesisItem[]>>();
   return {
-    consultation, consultationDept, all, byId, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
+    consultation, consultationDept, all, byId, withheld, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
     groupMembers: (id) => groupMembers(id), deptOf,
     humanSyntheses: (documentId) => {
       let p = synthCache.get(documentId);
@@ -109,6 +118,31 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
       return p;
     },
   };
+}
+
+/**
+ * Idea groups rebuilt from public members only: non-public members and quotes are dropped, groups left
+ * with no public member (themselves or below) are dropped, and a generated label that is not the
+ * label of one of its public members' texts (it came from a withdrawn or edited text) is derived
+ * again from its public members. Labels a human wrote and labels stated by a source document stay.
+ */
+export function publicGroups(stored: IdeaGroup[], publicById: Map<string, Contribution>): IdeaGroup[] {
+  const groups = stored.map((g) => ({
+    ...g, members: g.members.filter((m) => publicById.has(m.contribution)), quotes: g.quotes.filter((id) => publicById.has(id)),
+  }));
+  const ids = new Set(groups.map((g) => g.id));
+  const children = new Map<string, IdeaGroup[]>();
+  for (const g of groups) if (g.parent !== null && ids.has(g.parent)) children.set(g.parent, [...(children.get(g.parent) ?? []), g]);
+  const below = (g: IdeaGroup, depth = 0): string[] =>
+    depth > 20 ? [] : [...g.members.map((m) => m.contribution), ...(children.get(g.id) ?? []).flatMap((c) => below(c, depth + 1))];
+  // a parent is kept whenever one of its children is, so the tree stays whole
+  return groups.filter((g) => below(g).length > 0).map((g) => {
+    if (g.labelByHuman || g.statedCount !== undefined || g.label === OTHERS_LABEL) return g;
+    const members = below(g);
+    if (members.some((id) => cleanLabel(publicById.get(id)!.text) === g.label)) return g;
+    const from = g.quotes.find((id) => members.includes(id)) ?? members[0]!;
+    return { ...g, label: cleanLabel(publicById.get(from)!.text) };
+  });
 }
 
 export function isNational(c: Contribution): boolean {
@@ -133,7 +167,7 @@ export function queryContributions(data: SynthesisData, q: ContributionQuery): C
   }
   const kinds = q.kinds ? new Set<string>(q.kinds) : undefined;
   return data.all.filter((c) => {
-    if (c.moderation.status === 'rejected') return false;
+    if (!isPublic(c)) return false;
     if (q.territory !== undefined && data.deptOf(c) !== q.territory) return false;
     if (q.region !== undefined) {
       const r = regionOf(data.deptOf(c));

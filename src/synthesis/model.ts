@@ -12,7 +12,7 @@ import type { Synthesis, SynthesisFigure, SynthesisLevel, SynthesisQuote } from 
 export const SYNTHESIS_FORMAT = 'fabrique.synthesis';
 export const SYNTHESIS_FORMAT_VERSION = 1;
 
-/** Which contributions a count covers. Rejected contributions (moderation) are never counted. */
+/** Which contributions a count covers. Only public contributions (isPublic) are ever counted. */
 export interface ContributionQuery {
   /** département code: the contribution's territory, else its meeting's territory */
   territory?: string;
@@ -172,6 +172,14 @@ export interface SynthesisDocument {
   editorial: SynthesisEditorial;
   /** anomalies met while building (stated totals that differ, chosen quotes no longer found…) */
   notices: string[];
+}
+
+/** Ids of the contributions a document counts, quotes or cites as sources (a published copy is stale once one of them is withdrawn). */
+export function reliedContributions(doc: SynthesisDocument): string[] {
+  const ids = new Set<string>(Object.keys(doc.contributionSources ?? {}));
+  for (const f of doc.figures) for (const id of f.contributions ?? []) ids.add(id);
+  for (const q of doc.quotes) ids.add(q.contribution);
+  return [...ids].sort();
 }
 
 export function synthesisId(consultation: string, level: SynthesisLevel, territory: string): string {

@@ -5,6 +5,7 @@
  * publishing refuse a document that fails, naming each failure.
  */
 import type { Contribution } from '../domain/contribution.ts';
+import { pseudonymise } from '../privacy/pseudonymise.ts';
 import type { SourceRef } from '../domain/source.ts';
 import type { Store } from '../store/store.ts';
 import { evaluateRule, loadSynthesisData, type Evaluation, type SynthesisData } from './data.ts';
@@ -159,6 +160,12 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
   };
   walk(Array.isArray(doc.sections) ? doc.sections : [], 'sections');
 
+  // a synthesis only sees public contributions: say why one is missing
+  const missing = (id: string) => {
+    const status = data.withheld.get(id);
+    return status === undefined ? `la contribution ${id} n’existe plus`
+      : status === 'rejected' ? `la contribution ${id} a été rejetée par la modération` : `la contribution ${id} n’est pas publiée (modération : ${status})`;
+  };
   // ---- quotes ----
   const textCache = new Map<string, string | undefined>();
   for (let i = 0; i < quotes.length; i++) {
@@ -167,8 +174,7 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
     if (quoteIds.has(q.id)) fail(path, 'identifiant de citation en double');
     quoteIds.add(q.id);
     const c: Contribution | undefined = data.byId.get(q.contribution);
-    if (!c) { fail(path, `la contribution ${q.contribution} n’existe plus`); continue; }
-    if (c.moderation.status === 'rejected') fail(path, `la contribution ${q.contribution} a été rejetée par la modération`);
+    if (!c) { fail(path, missing(q.contribution)); continue; }
     if (typeof q.text !== 'string' || q.text.trim() === '') { fail(path, 'citation vide'); continue; }
     if (!c.text.includes(q.text)) {
       fail(path, `la citation « ${q.text.slice(0, 60)}${q.text.length > 60 ? '…' : ''} » ne figure pas mot pour mot dans la contribution ${c.id}`);
@@ -188,14 +194,15 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
       const full = textCache.get(c.source.documentId);
       if (full !== undefined) {
         const span = full.slice(c.source.charStart, c.source.charEnd);
-        if (!looseText(span).includes(loose)) fail(path, `la citation ne se retrouve pas dans l’extrait ${c.source.charStart}–${c.source.charEnd} de « ${c.source.file} »`);
+        // quotes are of the pseudonymised text: the source span is compared once masked the same way
+        if (!looseText(span).includes(loose) && !looseText(pseudonymise(span).text).includes(loose)) fail(path, `la citation ne se retrouve pas dans l’extrait ${c.source.charStart}–${c.source.charEnd} de « ${c.source.file} »`);
       }
     }
   }
   // ---- sources listed for the contributions ----
   for (const [id, src] of Object.entries(doc.contributionSources ?? {})) {
     const c = data.byId.get(id);
-    if (!c) fail(`contributionSources.${id}`, `la contribution ${id} n’existe plus`);
+    if (!c) fail(`contributionSources.${id}`, missing(id));
     else if (!sameSource(src, c.source)) fail(`contributionSources.${id}`, `la source indiquée pour la contribution ${id} ne correspond plus aux données`);
   }
   for (const f of figures) for (const id of f.contributions ?? []) {

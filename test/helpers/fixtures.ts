@@ -19,6 +19,7 @@ export function testDocument(texts: string[], opts: { documentId?: string; parse
     text,
     kind: i % 2 === 0 ? 'constat' : 'proposition',
     themes: [{ theme: String((i % 4) + 1), provenance: { by: 'source', documentId } }],
+    // what a parser may say; the store ignores it: imports are pending unless a named person publishes the document
     moderation: { status: 'published' },
     source: { documentId, file: 'essai.txt', lineStart: i + 1, lineEnd: i + 1 },
   }));

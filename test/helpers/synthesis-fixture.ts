@@ -84,7 +84,7 @@ export async function departementStore(): Promise<{ store: Store; parsed: Parsed
   const store = await Store.open({ sqlitePath: ':memory:' });
   await store.upsertConsultation({ slug: DEPT_SLUG, title: 'Consultation fictive du Lot', territory: '46', status: 'closed', themes: [...CNR_SANTE_THEMES] });
   const { parsed, text } = buildParsed('atelier-fictif.txt', DEPT_SLUG, DEPT_MEETINGS(), DEPT_ITEMS, [], [LOCAL_THEME]);
-  await store.importParsed(DEPT_SLUG, parsed);
+  await store.importParsed(DEPT_SLUG, parsed, { publishBy: 'analyste@test.invalid' });
   return { store, parsed, text };
 }
 
@@ -122,7 +122,7 @@ export async function regionStore(): Promise<{ store: Store; parsed: ParsedDocum
     ],
   }];
   const { parsed, text } = buildParsed('ateliers-fictifs.txt', REGION_SLUG, meetings, items, syntheses);
-  await store.importParsed(REGION_SLUG, parsed);
+  await store.importParsed(REGION_SLUG, parsed, { publishBy: 'analyste@test.invalid' });
   const id = (i: number) => parsed.contributions[i]!.id;
   const at = '2024-01-01T00:00:00Z';
   const prov = { by: 'human' as const, reviewer: 'test', at };

@@ -86,6 +86,8 @@ export interface ImportResult {
   parser: string;
   meetings: number;
   contributions: number;
+  /** who published the document as a whole; null: its contributions await moderation */
+  publication: { by: string; at: string } | null;
   syntheses: number;
   warnings: ImportWarning[];
 }

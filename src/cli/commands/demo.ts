@@ -11,7 +11,7 @@ import { startServer } from '../../server/serve.ts';
 import { createUser, findUserByEmail, updateUser } from '../../store/accounts.ts';
 import { savePublishedSynthesis } from '../../store/moderation.ts';
 import { saveIndicators } from '../../store/indicators.ts';
-import { renderHtml } from '../../synthesis/index.ts';
+import { reliedContributions, renderHtml } from '../../synthesis/index.ts';
 import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 import { importFiles, printImportResult } from './import.ts';
 import { printAnalysis } from './analyze.ts';
@@ -39,6 +39,9 @@ export async function demoFiles(dir = DEMO_DIR): Promise<string[]> {
 
 export const DEMO_OUT_DIR = 'out/demo';
 
+/** The named actor that publishes the demo's documents and restitution (recorded on them and in the audit log). */
+export const DEMO_ACTOR = 'fabrique demo';
+
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'charge la consultation de démonstration (slug « demo »), l’analyse et écrit sa synthèse de restitution',
@@ -65,9 +68,10 @@ export const demoCommand: Command = {
       // The online form's export belongs to the online consultation meeting; paper forms and reports do not.
       const online = meetings.find((m) => m.kind === 'consultation_en_ligne');
       const [csv, others] = [files.filter((f) => f.endsWith('.csv')), files.filter((f) => !f.endsWith('.csv'))];
+      // The demo's documents are fictional and written by the team: the demo publishes them as a whole, in its own name (recorded).
       const results = [
-        ...await importFiles(store, consultation.slug, csv, online ? { meeting: online.id } : {}),
-        ...await importFiles(store, consultation.slug, others),
+        ...await importFiles(store, consultation.slug, csv, { publishBy: DEMO_ACTOR, ...(online ? { meeting: online.id } : {}) }),
+        ...await importFiles(store, consultation.slug, others, { publishBy: DEMO_ACTOR }),
       ];
       for (const r of results) printImportResult(r);
 
@@ -83,7 +87,7 @@ export const demoCommand: Command = {
       if (!formats.includes('pdf')) console.log('  (PDF non produit : Chromium est absent ; « apt-get install chromium » pour l’obtenir)');
       if (values.serve) {
         await savePublishedSynthesis(store, { id: written.doc.id, consultation: consultation.slug, level: written.doc.level, territory: written.doc.territory,
-          html: renderHtml(written.doc), by: 'fabrique demo' }, { before: null, after: { generatedAt: written.doc.generatedAt } });
+          html: renderHtml(written.doc), by: DEMO_ACTOR, contributions: reliedContributions(written.doc) }, { before: null, after: { generatedAt: written.doc.generatedAt } });
         const account = await demoAccount(store);
         const server = await startServer({ port, host: '127.0.0.1', store });
         console.log(`\nDémo en ligne : ${server.url}  (API : ${server.url}api/docs)`);

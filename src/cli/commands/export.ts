@@ -4,14 +4,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Store, configFromEnv } from '../../store/index.ts';
+import type { Contribution } from '../../domain/contribution.ts';
 import { csvHeader, toCsvRecord, toExported } from '../../store/export.ts';
 import { exportConsultationArchive } from '../../store/archive.ts';
+import { privateTexts } from '../../store/moderation.ts';
 import { CliError, parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'exporte les contributions en JSON Lines ou CSV, ou une consultation entière en archive ZIP réimportable',
-  usage: 'fabrique export contributions [--format jsonl|csv] [--consultation <slug>] [--theme N] [--out fichier]\n' +
+  summary: 'exporte les contributions (texte pseudonymisé) en JSON Lines ou CSV, ou une consultation entière en archive ZIP réimportable',
+  usage: 'fabrique export contributions [--format jsonl|csv] [--consultation <slug>] [--theme N] [--with-originals] [--out fichier]\n' +
     '       fabrique export consultation --consultation <slug> --format archive --out archive.zip [--force]',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -21,6 +23,7 @@ export const exportCommand: Command = {
       kind: { type: 'string' },
       out: { type: 'string', short: 'o' },
       force: { type: 'boolean' },
+      'with-originals': { type: 'boolean' },
     });
     if (positionals[0] === 'consultation' && positionals.length === 1) return exportArchive(values);
     if (positionals[0] !== 'contributions' || positionals.length > 1) {
@@ -35,14 +38,27 @@ export const exportCommand: Command = {
         : (await store.listConsultations()).map((c) => c.slug);
       const out: Writable = values.out ? createWriteStream(values.out) : process.stdout;
       const write = async (s: string) => { if (!out.write(s)) await once(out, 'drain'); };
-      if (format === 'csv') await write('\ufeff' + csvHeader() + '\r\n');
+      // Texts as written (before pseudonymisation) are personal data: exported only when asked for.
+      const withOriginals = values['with-originals'] === true;
+      if (withOriginals) console.error('Attention : --with-originals exporte les textes d’origine, avec les données personnelles masquées ailleurs.');
+      if (format === 'csv') await write('\ufeff' + csvHeader(withOriginals) + '\r\n');
       let n = 0;
-      for (const slug of slugs) {
-        const filter = { ...(values.theme ? { theme: values.theme } : {}), ...(values.kind ? { kind: values.kind } : {}) };
-        for await (const c of store.iterateContributions(slug, filter)) {
-          await write(format === 'jsonl' ? JSON.stringify(toExported(c)) + '\n' : toCsvRecord(c) + '\r\n');
+      const flush = async (batch: Contribution[]) => {
+        const originals = withOriginals ? await privateTexts(store, batch.map((c) => c.id)) : undefined;
+        for (const c of batch) {
+          const original = originals ? originals.get(c.id)?.original ?? null : undefined;
+          await write(format === 'jsonl' ? JSON.stringify(toExported(c, original)) + '\n' : toCsvRecord(c, original) + '\r\n');
           n++;
         }
+      };
+      for (const slug of slugs) {
+        const filter = { ...(values.theme ? { theme: values.theme } : {}), ...(values.kind ? { kind: values.kind } : {}) };
+        let batch: Contribution[] = [];
+        for await (const c of store.iterateContributions(slug, filter)) {
+          batch.push(c);
+          if (batch.length >= 500) { await flush(batch); batch = []; }
+        }
+        await flush(batch);
       }
       if (values.out) {
         out.end();

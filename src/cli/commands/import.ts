@@ -10,7 +10,7 @@ import { printWarnings } from '../output.ts';
 export const importCommand: Command = {
   name: 'import',
   summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation, ou restaure une archive de consultation',
-  usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--json]\n' +
+  usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--publish --by <nom>] [--json]\n' +
     '       fabrique import archive.zip [--force] [--json]   (archive de « fabrique export consultation », reconnue à son contenu)',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -21,8 +21,13 @@ export const importCommand: Command = {
       meeting: { type: 'string' },
       json: { type: 'boolean' },
       force: { type: 'boolean' },
+      publish: { type: 'boolean' },
+      by: { type: 'string' },
     });
     if (positionals.length === 0) throw new UsageError('aucun fichier à importer');
+    // Imported contributions await moderation; publishing a document as a whole is a named person's decision.
+    if (values.publish && !values.by?.trim()) throw new UsageError('--publish demande --by <nom> : la personne qui publie le document en bloc (enregistrée)');
+    if (values.by !== undefined && !values.publish) throw new UsageError('--by ne sert qu’avec --publish');
     const archives = await readArchives(positionals);
     if (archives.length > 0) {
       if (archives.length !== positionals.length) throw new UsageError('une archive de consultation s’importe seule, sans autre fichier');
@@ -37,6 +42,7 @@ export const importCommand: Command = {
         ...(values.sheet ? { sheet: values.sheet } : {}),
         ...(values.parser ? { parser: values.parser } : {}),
         ...(values.meeting ? { meeting: values.meeting } : {}),
+        ...(values.publish ? { publishBy: values.by!.trim() } : {}),
       });
       if (values.json) console.log(JSON.stringify(results, null, 2));
       else for (const r of results) printImportResult(r);
@@ -51,9 +57,9 @@ export const importCommand: Command = {
  * command before anything is written. Each document is stored in its own transaction.
  */
 export async function importFiles(store: Store, slug: string, paths: string[],
-  opts: { map?: Record<string, string>; sheet?: string; parser?: string; meeting?: string } = {}): Promise<ImportResult[]> {
+  opts: { map?: Record<string, string>; sheet?: string; parser?: string; meeting?: string; publishBy?: string } = {}): Promise<ImportResult[]> {
   const consultation = await store.requireConsultation(slug);
-  const { meeting, ...parseOpts } = opts;
+  const { meeting, publishBy, ...parseOpts } = opts;
   if (meeting && !(await store.listMeetings(slug)).some((m) => m.id === meeting)) {
     throw new CliError(`Réunion inconnue dans « ${slug} » : ${meeting}`);
   }
@@ -66,7 +72,9 @@ export async function importFiles(store: Store, slug: string, paths: string[],
   }
   const results: ImportResult[] = [];
   // The bytes are read again to be kept with the document; importParsed checks they are the ones parsed.
-  for (const [i, doc] of parsed.entries()) results.push(await store.importParsed(slug, doc, await readLimited(paths[i]!)));
+  for (const [i, doc] of parsed.entries()) {
+    results.push(await store.importParsed(slug, doc, { bytes: await readLimited(paths[i]!), ...(publishBy ? { publishBy } : {}) }));
+  }
   return results;
 }
 
@@ -113,6 +121,7 @@ export function printImportResult(r: ImportResult): void {
     ? 'déjà importé, rien de nouveau'
     : `${r.outcome === 'replaced' ? 'réimporté (nouvelle version du lecteur)' : 'importé'} : ${r.contributions} contributions` +
       (r.meetings ? `, ${r.meetings} réunions` : '') + (r.syntheses ? `, ${r.syntheses} éléments de synthèse` : '');
-  console.log(`• ${r.fileName} [${r.parser}] — ${what}`);
+  const gate = r.publication ? `publié en bloc par ${r.publication.by}` : 'contributions en attente de modération';
+  console.log(`• ${r.fileName} [${r.parser}] — ${what} (${gate})`);
   if (r.outcome !== 'unchanged') printWarnings(r.warnings);
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Consultation } from '../../domain/consultation.ts';
-import type { Contribution, ContributionKind, Provenance } from '../../domain/contribution.ts';
+import { PUBLIC_MODERATION_STATUS, type Contribution, type ContributionKind, type Provenance } from '../../domain/contribution.ts';
 import { DEPARTEMENTS, REGIONS } from '../../domain/geography.ts';
 import { isValidSlug } from '../../domain/consultation.ts';
 import { emptyParticipants, type Meeting } from '../../domain/meeting.ts';
@@ -14,8 +14,9 @@ import { recordAudit } from '../../store/audit.ts';
 import { appDb, assignedConsultations } from '../../store/accounts.ts';
 import { addContributionsWithOriginals, moderateContribution, privateTexts, replaceContributionThemes } from '../../store/moderation.ts';
 import { pageContributions, type ContributionPageItem } from '../../store/moderation-page.ts';
+import { PUBLIC_FILTER } from '../../store/store.ts';
 import type { AppContext } from '../app.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, HttpError, notFound } from '../errors.ts';
 import {
   ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, Page, PageQuery,
   Participants, SlugParams, Theme, ThemeAssignmentView, UserText, UserTextEntry,
@@ -118,7 +119,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
     schema: { tags, summary: 'Détail d’une consultation, brouillon compris', params: SlugParams, response: { 200: ConsultationDetail, ...errors(401, 403, 404) } },
   }, async (req) => {
     const c = await requireConsultation(ctx, req.params.slug);
-    return consultationDetail(c, await store.listMeetings(c.slug), await store.countContributions(c.slug, { moderation: 'published' }));
+    return consultationDetail(c, await store.listMeetings(c.slug), await store.countContributions(c.slug, PUBLIC_FILTER));
   });
 
   r.post('/admin/consultations', {
@@ -173,7 +174,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
     await store.upsertConsultation(c);
     clearSuggestCache(c.slug);
     await recordAudit(appDb(store), { actor: currentUser(req).email, action: 'consultation.update', consultation: c.slug, targetType: 'consultation', targetId: c.slug, before, after: c });
-    return consultationDetail(c, await store.listMeetings(c.slug), await store.countContributions(c.slug, { moderation: 'published' }));
+    return consultationDetail(c, await store.listMeetings(c.slug), await store.countContributions(c.slug, PUBLIC_FILTER));
   });
 
   // ---- meetings and workshop reports ----
@@ -215,9 +216,10 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   r.post('/admin/meetings/:id/report', {
     config: { roles: FACILITATOR, scope: 'meeting' },
     schema: {
-      tags, summary: 'Saisie du compte-rendu d’un atelier : participants, problématiques, solutions, leviers par thème', params: IdParams,
+      tags, summary: 'Saisie du compte-rendu d’un atelier : participants, problématiques, solutions, leviers par thème (textes pseudonymisés, en attente de modération ; publish: true les publie au nom d’un analyste connecté)', params: IdParams,
       body: z.object({
         participants: Participants,
+        publish: z.boolean().default(false).describe('publier les contributions saisies au nom de la personne connectée (analyste seulement)'),
         themes: z.array(z.object({
           theme: z.string().min(1).max(64),
           problematiques: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
@@ -232,6 +234,10 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
     const meeting = await requireMeeting(ctx, req.params.id);
     const c = await requireConsultation(ctx, meeting.consultation);
     const codes = new Set(c.themes.map((t) => t.code));
+    // like any channel, typed-in entries await moderation, unless an analyst publishes them in their own name
+    if (req.body.publish && !(ANALYST as readonly string[]).includes(user.role)) {
+      throw new HttpError(403, 'forbidden', 'Seul un analyste peut publier un compte-rendu sans modération : enregistrez-le sans le publier.');
+    }
     const at = new Date().toISOString();
     const batch = randomBytes(4).toString('hex');
     const human: Provenance = { by: 'human', reviewer: user.email, at };
@@ -245,14 +251,15 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
         for (const raw of t[field] as string[]) {
           const text = raw.replace(/\r\n?/g, '\n').trim();
           if (!text) continue;
-          const p = pseudonymise(text);
+          // the store pseudonymises every text it writes and keeps this original apart
           const contribution: Contribution = {
             id: `${meeting.id}:saisie-${batch}-${items.length + 1}`, consultation: c.slug, meeting: meeting.id, channel: 'atelier',
-            text: p.text, kind, kindProvenance: human, category, themes: [{ theme: t.theme, provenance: human }],
-            moderation: { status: 'published', by: user.email, at }, source: { documentId: 'saisie', file: `saisie en séance : ${meeting.title}` },
+            text, kind, kindProvenance: human, category, themes: [{ theme: t.theme, provenance: human }],
+            moderation: req.body.publish ? { status: PUBLIC_MODERATION_STATUS, by: user.email, at, reason: 'compte-rendu publié par l’analyste qui l’a saisi' } : { status: 'pending' },
+            source: { documentId: 'saisie', file: `saisie en séance : ${meeting.title}` },
             ...(meeting.territory ? { territory: meeting.territory } : {}), ...(meeting.date ? { date: meeting.date } : {}),
           };
-          items.push({ contribution, ...(p.masked.length ? { original: text, masked: p.masked } : {}) });
+          items.push({ contribution });
         }
       }
     });

@@ -7,8 +7,9 @@ import { safeFileName } from '../../ingest/file-name.ts';
 import { utf16Encoding } from '../../ingest/readers/text.ts';
 import { appDb } from '../../store/accounts.ts';
 import { recordAudit } from '../../store/audit.ts';
+import { publishDocument } from '../../store/moderation.ts';
 import type { AppContext } from '../app.ts';
-import { badRequest, HttpError } from '../errors.ts';
+import { badRequest, HttpError, notFound } from '../errors.ts';
 import { errors, SlugParams } from '../schemas.ts';
 import { currentUser } from '../security.ts';
 import { clearSuggestCache } from '../suggest.ts';
@@ -42,15 +43,42 @@ function parseMap(value: string | undefined): Record<string, string> | undefined
 const ImportResultSchema = z.object({
   outcome: z.enum(['imported', 'replaced', 'unchanged']), documentId: z.string(), fileName: z.string(), parser: z.string(),
   meetings: z.number(), contributions: z.number(), syntheses: z.number(),
+  publication: z.object({ by: z.string(), at: z.string() }).nullable()
+    .describe('qui a publié le document en bloc, et quand ; null : ses contributions attendent la modération'),
   warnings: z.array(z.object({ level: z.string(), code: z.string(), message: z.string(), source: z.record(z.string(), z.unknown()).optional() })),
 });
 
+function parsePublish(value: string | undefined): boolean {
+  const v = value?.trim().toLowerCase();
+  if (v === undefined || v === '' || v === '0' || v === 'false' || v === 'non') return false;
+  if (v === '1' || v === 'true' || v === 'oui') return true;
+  throw badRequest(`« publish » attend 1 (publier le document en bloc) ou 0, reçu « ${value} »`, 'publish');
+}
+
 export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = api.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/admin/documents/:id/publish', {
+    config: { roles: ANALYST },
+    schema: {
+      tags: ['back-office'], summary: 'Publie en bloc un document importé, au nom de la personne connectée : ses contributions en attente deviennent publiques (celles déjà modérées restent comme décidé)',
+      params: z.object({ id: z.string().min(1).max(128) }),
+      response: { 200: z.object({ documentId: z.string(), publication: z.object({ by: z.string(), at: z.string() }) }), ...errors(401, 403, 404) },
+    },
+  }, async (req) => {
+    const user = currentUser(req);
+    const doc = await ctx.store.getDocument(req.params.id);
+    if (!doc) throw notFound(`Document inconnu : ${req.params.id}`);
+    await requireConsultation(ctx, doc.consultation);
+    const p = await publishDocument(ctx.store, doc.id, user.email);
+    clearSuggestCache(doc.consultation);
+    return { documentId: doc.id, publication: { by: p.by, at: p.at } };
+  });
+
   r.post('/admin/consultations/:slug/imports', {
     config: { roles: ANALYST },
     schema: {
-      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser)',
+      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser ; publish=1 le publie en bloc au nom de la personne connectée, sinon ses contributions attendent la modération)',
       consumes: ['multipart/form-data'], params: SlugParams,
       response: { 201: ImportResultSchema, ...errors(400, 401, 403, 404, 413, 415, 422, 500, 503) },
     },
@@ -96,7 +124,8 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
       consultation: c.slug, themes: c.themes,
       ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
     });
-    const result = await ctx.store.importParsed(c.slug, parsed, file.bytes);
+    const publish = parsePublish(fields.publish);
+    const result = await ctx.store.importParsed(c.slug, parsed, { bytes: file.bytes, ...(publish ? { publishBy: user.email } : {}) });
     clearSuggestCache(c.slug);
     await recordAudit(appDb(ctx.store), {
       actor: user.email, action: 'document.import', consultation: c.slug, targetType: 'document', targetId: result.documentId,

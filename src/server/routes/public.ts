@@ -11,6 +11,7 @@ import { pseudonymise } from '../../privacy/pseudonymise.ts';
 import { consultationTerritoryLevel, listIndicators } from '../../store/indicators.ts';
 import { latestPublishedSynthesis } from '../../store/moderation.ts';
 import { pageContributions } from '../../store/moderation-page.ts';
+import { PUBLIC_FILTER } from '../../store/store.ts';
 import type { AppContext } from '../app.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams, UserText } from '../schemas.ts';
@@ -56,7 +57,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   }, async () => {
     const all = (await store.listConsultations()).filter((c) => c.status !== 'draft');
     const published = await store.db.selectFrom('contributions').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('moderation_status', '=', 'published').groupBy('consultation').execute();
+      .where('moderation_status', '=', PUBLIC_FILTER.moderation).groupBy('consultation').execute();
     const meetings = await store.db.selectFrom('meetings').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation').execute();
     const pub = new Map(published.map((x) => [x.consultation, Number(x.n)]));
     const meet = new Map(meetings.map((x) => [x.consultation, Number(x.n)]));
@@ -69,7 +70,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   }, async (req) => {
     const c = await visibleConsultation(ctx, req.params.slug);
     const meetings = await store.listMeetings(c.slug);
-    return consultationDetail(c, meetings, await store.countContributions(c.slug, { moderation: 'published' }));
+    return consultationDetail(c, meetings, await store.countContributions(c.slug, PUBLIC_FILTER));
   });
 
   r.get('/consultations/:slug/contributions', {
@@ -85,7 +86,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   }, async (req) => {
     const c = await visibleConsultation(ctx, req.params.slug);
     const { q, theme, kind, meeting, college, page, pageSize } = req.query;
-    const filter = { moderation: 'published', ...(theme ? { theme } : {}), ...(kind ? { kind } : {}), ...(meeting ? { meeting } : {}), ...(college ? { college } : {}) };
+    const filter = { ...PUBLIC_FILTER, ...(theme ? { theme } : {}), ...(kind ? { kind } : {}), ...(meeting ? { meeting } : {}), ...(college ? { college } : {}) };
     let ids: string[] | undefined;
     if (q && q.trim()) ids = (await store.searchContributions(c.slug, q, 1000)).map((x) => x.id);
     const res = await pageContributions(store, c.slug, { ...filter, ...(ids ? { ids } : {}) }, (page - 1) * pageSize, pageSize);
@@ -168,7 +169,8 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     },
   }, async (req) => {
     const c = await visibleConsultation(ctx, req.params.slug);
-    return store.stats(c.slug);
+    // the public sees counts of public contributions only
+    return store.stats(c.slug, PUBLIC_FILTER);
   });
 
   r.get('/consultations/:slug/indicators', {

@@ -9,7 +9,7 @@ import { recordAudit } from '../../store/audit.ts';
 import { savePublishedSynthesis } from '../../store/moderation.ts';
 import type { Store } from '../../store/store.ts';
 import {
-  assertVerified, buildSynthesis, chromiumAvailable, FORMAT_INFO, loadEditorial, loadSynthesis, renderHtml, renderSynthesis, saveEditorial,
+  assertVerified, buildSynthesis, reliedContributions, chromiumAvailable, FORMAT_INFO, loadEditorial, loadSynthesis, renderHtml, renderSynthesis, saveEditorial,
   saveSynthesis, SYNTHESIS_FORMATS, synthesisId, verifySynthesis,
 } from '../../synthesis/index.ts';
 import type { AppContext } from '../app.ts';
@@ -140,7 +140,7 @@ export async function synthesisRoutes(api: FastifyInstance, ctx: AppContext): Pr
     await assertVerified(store, doc);
     await saveSynthesis(store, doc);
     const html = renderHtml(doc);
-    const publishedAt = await savePublishedSynthesis(store, { id: doc.id, consultation: c.slug, level: doc.level, territory: doc.territory, html, by: user.email },
+    const publishedAt = await savePublishedSynthesis(store, { id: doc.id, consultation: c.slug, level: doc.level, territory: doc.territory, html, by: user.email, contributions: reliedContributions(doc) },
       { before: null, after: { generatedAt: doc.generatedAt, figures: doc.figures.length, quotes: doc.quotes.length } });
     return { id: doc.id, publishedAt };
   });

@@ -3,6 +3,7 @@ import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
 import { Page, ErrorAlert } from '../../components/Page.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { AdminNav, adminCrumbs } from './AdminNav.tsx';
@@ -33,6 +34,7 @@ export function ImportPage({ slug }: { slug: string }) {
   const fileRef = useRef<HTMLInputElement>(null);
   const [map, setMap] = useState('');
   const [sheet, setSheet] = useState('');
+  const [publish, setPublish] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string>();
   const [result, setResult] = useState<ImportResult | null>(null);
@@ -49,7 +51,7 @@ export function ImportPage({ slug }: { slug: string }) {
     }
     setProgress(0);
     try {
-      const r = await upload<ImportResult>(`/admin/consultations/${encodeURIComponent(slug)}/imports`, file, setProgress, { map: map.trim(), sheet: sheet.trim() });
+      const r = await upload<ImportResult>(`/admin/consultations/${encodeURIComponent(slug)}/imports`, file, setProgress, { map: map.trim(), sheet: sheet.trim(), publish: publish ? '1' : '0' });
       setResult(r);
     } catch (err) {
       setError(errorMessage(err));
@@ -82,6 +84,11 @@ export function ImportPage({ slug }: { slug: string }) {
             <Input label="Feuille (XLSX, facultatif)" nativeInputProps={{ name: 'sheet', value: sheet, onChange: (e) => setSheet(e.target.value) }} />
           </div>
         </div>
+        <Checkbox className="fr-mt-2w" options={[{
+          label: 'Publier le document en bloc, en mon nom',
+          hintText: 'Sinon ses contributions (pseudonymisées) attendent la modération une à une.',
+          nativeInputProps: { name: 'publish', checked: publish, onChange: (e) => setPublish(e.target.checked) },
+        }]} />
         <Button type="submit" className="fr-mt-2w" disabled={progress !== null} iconId="fr-icon-upload-line">Importer</Button>
         {progress !== null ? (
           <div className="fr-mt-3w">
@@ -96,7 +103,7 @@ export function ImportPage({ slug }: { slug: string }) {
           <section aria-labelledby="resultat-titre">
             <h2 id="resultat-titre">Résultat de l’import</h2>
             <Alert severity={result.outcome === 'unchanged' ? 'info' : 'success'} title={OUTCOME[result.outcome]}
-              description={`${result.fileName} (lecteur ${result.parser}) : ${nf.format(result.contributions)} contributions, ${nf.format(result.meetings)} réunions, ${nf.format(result.syntheses)} synthèses, ${nf.format(result.warnings.length)} anomalie${result.warnings.length > 1 ? 's' : ''}.`} />
+              description={`${result.fileName} (lecteur ${result.parser}) : ${nf.format(result.contributions)} contributions, ${nf.format(result.meetings)} réunions, ${nf.format(result.syntheses)} synthèses, ${nf.format(result.warnings.length)} anomalie${result.warnings.length > 1 ? 's' : ''}. ${result.publication ? `Publié en bloc par ${result.publication.by}.` : 'Contributions en attente de modération.'}`} />
             <h3 className="fr-mt-4w">Rapport d’anomalies</h3>
             {result.warnings.length === 0 ? (
               <p>Aucune anomalie relevée.</p>

@@ -6,7 +6,6 @@ import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { AdminNav, adminCrumbs } from './AdminNav.tsx';
 import { useApi } from '../../hooks.ts';
 import { errorMessage, post } from '../../api.ts';
-import { Link } from '../../router.tsx';
 import { COLLEGES, COLLEGE_LABELS } from '../../labels.ts';
 import { meetingDate } from '../public/ConsultationPage.tsx';
 import type { ConsultationDetail, Meeting, Participants } from '../../types.ts';
@@ -102,7 +101,7 @@ export function ReportPage({ slug, meetingId }: { slug: string; meetingId: strin
       <p>{meeting.place ?? 'Lieu non communiqué'} — {meetingDate(meeting)}</p>
       {done ? (
         <Alert severity="success" className="fr-mb-3w" title="Compte-rendu enregistré"
-          description={<>{done.contributions} contribution{done.contributions > 1 ? 's' : ''} créée{done.contributions > 1 ? 's' : ''} et publiée{done.contributions > 1 ? 's' : ''}. <Link href={`/consultations/${slug}/contributions?meeting=${encodeURIComponent(meetingId)}`}>Voir les contributions de la réunion</Link></>} />
+          description={<>{done.contributions} contribution{done.contributions > 1 ? 's' : ''} créée{done.contributions > 1 ? 's' : ''} (texte pseudonymisé), en attente de modération avant publication.</>} />
       ) : null}
       <ErrorAlert message={error} title="Enregistrement impossible" />
       <form onSubmit={submit} className="report-form">
