@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import type { Contribution } from '../src/domain/contribution.ts';
 import type { ParsedDocument } from '../src/ingest/types.ts';
 import { Store } from '../src/store/index.ts';
+import { privateTexts } from '../src/store/moderation.ts';
 import { Client, testServer } from './helpers/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabrique-lock-'));
@@ -108,6 +109,30 @@ test('large SQLite import: staged, visible all at once, idempotent; a failed one
     assert.deepEqual(await store.tableCounts(), before, 'nothing left, not even hidden staging rows');
     assert.equal((await store.importParsed('essai', bigDocument('doc-b', 2500))).outcome, 'imported');
     assert.equal(await store.countContributions('essai'), 5000);
+  } finally {
+    await store.close();
+  }
+});
+
+test('large SQLite import: gated and pseudonymised like any other (pending unless published as a whole)', async () => {
+  const path = dbPath();
+  const store = await Store.open({ sqlitePath: path });
+  try {
+    await store.upsertConsultation(consultation);
+    const doc = bigDocument('doc-g', 2500);
+    // the parser says "published" and the text names someone: neither may survive the staged path
+    for (const c of doc.contributions) c.moderation = { status: 'published' };
+    doc.contributions[7]!.text = 'Le docteur Fictivier ne prend plus de patients, appelez le 06 12 34 56 78.';
+    const result = await store.importParsed('essai', doc);
+    assert.equal(result.publication, null);
+    assert.equal(await store.countContributions('essai', { moderation: 'pending' }), 2500);
+    const masked = await store.getContribution('doc-g:7');
+    assert.ok(masked && !masked.text.includes('Fictivier') && !masked.text.includes('06 12'), masked?.text);
+    assert.match((await privateTexts(store, ['doc-g:7'])).get('doc-g:7')!.original, /Fictivier/);
+
+    const published = await store.importParsed('essai', bigDocument('doc-h', 2500), { publishBy: 'Analyste fictive' });
+    assert.equal(published.publication?.by, 'Analyste fictive');
+    assert.equal(await store.countContributions('essai', { documentId: 'doc-h', moderation: 'published' }), 2500);
   } finally {
     await store.close();
   }
