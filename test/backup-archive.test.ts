@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Contribution } from '../src/domain/index.ts';
 import { importFiles } from '../src/cli/commands/import.ts';
 import { main } from '../src/cli/main.ts';
@@ -20,6 +20,7 @@ import { appDb } from '../src/store/accounts.ts';
 import { ARCHIVED_TABLES, databaseTables, exportConsultationArchive, importConsultationArchive, isConsultationArchive, NOT_ARCHIVED_TABLES } from '../src/store/archive.ts';
 import { recordAudit } from '../src/store/audit.ts';
 import { backupSqlite, restoreSqlite } from '../src/store/backup.ts';
+import { migrationProvider } from '../src/store/migrations.ts';
 import { saveIndicators } from '../src/store/indicators.ts';
 import { addContributionsWithOriginals, moderateContribution, replaceContributionThemes, savePublishedSynthesis } from '../src/store/moderation.ts';
 import { Store } from '../src/store/index.ts';
@@ -430,14 +431,16 @@ test('backup while a server writes (another connection and the same one): every 
       assert.equal(await reopened.countContributions('essai'), r2.counts.contributions);
     } finally { await reopened.close(); }
 
-    // A backup from an earlier version is migrated on restore.
+    // A backup from an earlier version (migrated up to 0004) is migrated on restore.
     const older = join(dir, 'ancienne.sqlite');
-    copyFileSync(other, older);
-    const o = new SQLite(older);
-    o.exec(`DROP TABLE source_files; DELETE FROM kysely_migration WHERE name = '0008_source_files'`);
-    o.close();
+    const oldDb = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new SQLite(older) }) });
+    const partial = await new Migrator({ db: oldDb, provider: migrationProvider('sqlite') }).migrateTo('0004_analysis_models');
+    assert.equal(partial.error, undefined);
+    await oldDb.destroy();
+    const later = Object.keys(await migrationProvider('sqlite').getMigrations()).sort().filter((name) => name > '0004_analysis_models');
     const r3 = await restoreSqlite(older, restoredPath, { force: true });
-    assert.deepEqual(r3.migrated, ['0008_source_files']);
+    assert.deepEqual(r3.migrated, later);
+    assert.ok(later.includes('0008_source_files'));
     assert.equal(r3.counts.source_files, 0);
 
     // A backup from a newer version is refused.

@@ -190,7 +190,7 @@ describe('login limits and lockout', () => {
         assert.match(stdout, /débloquée/);
         const reopened = await Store.open({ sqlitePath: db });
         assert.equal(await accountLockedUntil(reopened, USERS.analyst), undefined);
-        const audit = await listAudit(reopened, { actor: 'cli' });
+        const audit = await listAudit(reopened, { actor: 'ligne de commande' });
         assert.equal(audit[0]?.action, 'user.unlock');
         assert.equal(audit[0]?.targetId, USERS.analyst);
         await reopened.close();

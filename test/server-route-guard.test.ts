@@ -3,7 +3,7 @@
  * every declared route, hidden ones included) is requested under path variants the router may decode
  * or normalise (percent-encoded letters and slashes, doubled slashes, dot segments, trailing slash or
  * dot, changed case…), anonymously, with a role below the route's, and as a facilitator outside their
- * consultations. Each answer must be a refusal (401/403) or "no such route" (404/400 bad URL), and no
+ * consultations. Each answer must be a refusal (401/403) or "no such route" (404, 405 for a path that exists for other methods, 400 bad URL), and no
  * row may change.
  */
 import { strict as assert } from 'node:assert';
@@ -150,7 +150,7 @@ describe('garde d’accès décidée par la route, quelle que soit l’écriture
         return; // not a request an HTTP client can send
       }
       requests++;
-      const badUrl = res.statusCode === 400 && /FST_ERR_BAD_URL/.test(res.body);
+      const badUrl = res.statusCode === 400 && /FST_ERR_BAD_URL|Adresse invalide/.test(res.body);
       if (!expect.includes(res.statusCode) && !badUrl) failures.push(`${who} ${method} ${url} → ${res.statusCode} ${res.body.slice(0, 80)}`);
     };
     for (const r of routes) {
@@ -159,13 +159,13 @@ describe('garde d’accès décidée par la route, quelle que soit l’écriture
       const canonical = fill(r.path);
       for (const url of variants(canonical)) {
         const payload = bodyFor(r.method, r.path);
-        await send('visiteur', anonymous, r.method, url, payload, [401, 404]);
-        if (r.method === 'GET') await send('visiteur', anonymous, 'HEAD', url, undefined, [401, 404]);
+        await send('visiteur', anonymous, r.method, url, payload, [401, 404, 405]);
+        if (r.method === 'GET') await send('visiteur', anonymous, 'HEAD', url, undefined, [401, 404, 405]);
         for (const role of ['facilitator', 'analyst'] as const) {
-          if (!allowed.includes(role)) await send(role, byRole[role], r.method, url, payload, [403, 404]);
+          if (!allowed.includes(role)) await send(role, byRole[role], r.method, url, payload, [403, 404, 405]);
         }
         // a facilitator allowed on the route but not assigned to the consultation of the request
-        if (allowed.includes('facilitator') && r.scope !== 'list') await send('animateur hors affectation', byRole.facilitator, r.method, url, payload, [403, 404]);
+        if (allowed.includes('facilitator') && r.scope !== 'list') await send('animateur hors affectation', byRole.facilitator, r.method, url, payload, [403, 404, 405]);
       }
     }
     assert.deepEqual(failures, [], `${failures.length} accès non refusés sur ${requests} requêtes :\n${failures.slice(0, 40).join('\n')}`);

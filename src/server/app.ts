@@ -240,7 +240,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler(async (req, reply) => {
     if (looksLikeApi(req.url)) {
       const allowed = routeMethods.allowed(req.url.split('?')[0]!);
-      if (allowed.length) {
+      // 405 only when the path exists for other methods (a trailing "/" variant of a route stays a 404)
+      if (allowed.length && !allowed.includes(req.method)) {
         return reply.code(405).header('allow', allowed.join(', '))
           .send(errorBody('method_not_allowed', `Méthode ${req.method} non prise en charge pour cette adresse (possible : ${allowed.join(', ')}).`));
       }

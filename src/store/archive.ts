@@ -108,7 +108,7 @@ const TABLES: TableSpec[] = [
 
 /** Tables of the instance, not of a consultation: never archived (accounts, sessions, migrations, search index). */
 // accounts, sessions and facilitator assignments belong to the database, not to the consultation
-export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'kysely_migration', 'kysely_migration_lock'];
+export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'rate_limits', 'kysely_migration', 'kysely_migration_lock'];
 export const ARCHIVED_TABLES = TABLES.map((t) => t.table);
 
 const PERSONAL_DATA_NOTE = 'tables/contribution_private.json holds the original, unmasked texts of pseudonymised contributions, '
