@@ -82,6 +82,8 @@ export interface ContributionRow {
   source_json: string;
   /** SQLite only: unaccented snowball stems feeding the FTS5 index */
   search_terms: string | null;
+  /** number of theme assignments, maintained by triggers (migration 0007_public_stats) */
+  theme_count: Generated<number>;
 }
 
 export interface ContributionThemeRow {
@@ -131,6 +133,17 @@ export interface AnalysisModelRow {
   model_json: string;
 }
 
+/** Contributions per consultation × dimension × value × moderation status, maintained by triggers (0007_public_stats). */
+export interface ContributionCountRow {
+  consultation: string;
+  /** 'total' | 'kind' | 'meeting' | 'college' | 'channel' | 'theme' | 'without_theme' */
+  dimension: string;
+  /** '' for 'total', 'without_theme' and an unset value */
+  value: string;
+  moderation_status: string;
+  n: number;
+}
+
 export interface Database {
   consultations: ConsultationRow;
   territories: TerritoryRow;
@@ -142,4 +155,5 @@ export interface Database {
   idea_members: IdeaMemberRow;
   syntheses: SynthesisRow;
   analysis_models: AnalysisModelRow;
+  contribution_counts: ContributionCountRow;
 }

@@ -16,6 +16,7 @@ import type { ContributionRow as ContributionTable, Database, MeetingRow } from 
 
 type ContributionRow = Selectable<ContributionTable>;
 import { searchTerms } from './search-terms.ts';
+import { countedStats, countFromCounters, type CountScope } from './public-stats.ts';
 import { StoreError } from './errors.ts';
 
 export interface StoreConfig {
@@ -308,7 +309,10 @@ export class Store {
 
   // ---- contributions ----
 
+  /** From the counters when the filter is a status and at most one dimension; otherwise an indexed count of the rows. */
   async countContributions(consultation: string, filter: ContributionFilter = {}): Promise<number> {
+    const counted = await countFromCounters(this.db, consultation, { ...filter });
+    if (counted !== undefined) return counted;
     const r = await this.filteredContributions(consultation, filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
   }
@@ -433,40 +437,26 @@ export class Store {
     return { themes, kinds };
   }
 
-  async stats(consultation: string): Promise<ConsultationStats> {
-    const countBy = async (column: 'kind' | 'meeting' | 'author_college' | 'channel') => {
-      const rows = await this.db.selectFrom('contributions')
-        .select([column, (eb) => eb.fn.countAll<number>().as('n')])
-        .where('consultation', '=', consultation).groupBy(column).execute();
-      const out: Record<string, number> = {};
-      for (const r of rows) out[(r as Record<string, unknown>)[column] as string ?? '(non renseigné)'] = Number(r.n);
-      return out;
-    };
-    const themeRows = await this.db.selectFrom('contribution_themes')
-      .innerJoin('contributions', 'contributions.id', 'contribution_themes.contribution_id')
-      .select(['contribution_themes.theme', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('contributions.consultation', '=', consultation)
-      .groupBy('contribution_themes.theme').execute();
-    const byTheme: Record<string, number> = {};
-    for (const r of themeRows) byTheme[r.theme] = Number(r.n);
-    const withoutTheme = await this.db.selectFrom('contributions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('consultation', '=', consultation)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('contribution_themes').select('theme').whereRef('contribution_themes.contribution_id', '=', 'contributions.id'))))
-      .executeTakeFirstOrThrow();
+  /**
+   * Counts of a consultation's contributions, from the counters triggers maintain (migration 0007_public_stats):
+   * a few milliseconds at any size. `scope.moderation` restricts them to some moderation statuses (e.g. only
+   * 'published' for public figures); every status by default.
+   */
+  async stats(consultation: string, scope: CountScope = {}): Promise<ConsultationStats> {
     const count = async (table: 'source_documents' | 'meetings') => Number((await this.db.selectFrom(table)
       .select((eb) => eb.fn.countAll<number>().as('n')).where('consultation', '=', consultation).executeTakeFirstOrThrow()).n);
+    const counted = await countedStats(this.db, consultation, scope);
     return {
       consultation,
-      contributions: await this.countContributions(consultation),
+      contributions: counted.contributions,
       documents: await count('source_documents'),
       meetings: await count('meetings'),
-      byTheme,
-      byKind: await countBy('kind'),
-      byMeeting: await countBy('meeting'),
-      byCollege: await countBy('author_college'),
-      byChannel: await countBy('channel'),
-      withoutTheme: Number(withoutTheme.n),
+      byTheme: counted.byTheme,
+      byKind: counted.byKind,
+      byMeeting: counted.byMeeting,
+      byCollege: counted.byCollege,
+      byChannel: counted.byChannel,
+      withoutTheme: counted.withoutTheme,
     };
   }
 
@@ -666,7 +656,7 @@ function meetingFromRow(r: MeetingRow): Meeting {
   return m;
 }
 
-function contributionToRow(c: Contribution, consultation: string, documentId: string | null, withSearch: boolean): Omit<ContributionRow, 'seq'> {
+function contributionToRow(c: Contribution, consultation: string, documentId: string | null, withSearch: boolean): Omit<ContributionRow, 'seq' | 'theme_count'> {
   return {
     id: c.id, consultation, document_id: documentId, meeting: c.meeting ?? null, channel: c.channel,
     author_college: c.authorCollege ?? null, author_pseudonym: c.authorPseudonym ?? null, territory: c.territory ?? null,

@@ -1,0 +1,54 @@
+/**
+ * Reads the contribution counters of migration 0007_public_stats: statistics and list totals in a few
+ * milliseconds whatever the number of contributions (one indexed read of a few dozen rows).
+ */
+import type { Kysely } from 'kysely';
+import type { ConsultationStats } from '../domain/consultation.ts';
+import type { Database } from './schema.ts';
+
+/** Which moderation statuses to count; every status when omitted. */
+export interface CountScope { moderation?: readonly string[] }
+
+const UNSET = '(non renseigné)';
+const DIMENSIONS = { kind: 'byKind', meeting: 'byMeeting', college: 'byCollege', channel: 'byChannel', theme: 'byTheme' } as const;
+
+/** The counters of a consultation's contributions, summed over the statuses in scope. */
+export async function countedStats(db: Kysely<Database>, consultation: string, scope: CountScope = {}):
+  Promise<Pick<ConsultationStats, 'contributions' | 'byTheme' | 'byKind' | 'byMeeting' | 'byCollege' | 'byChannel' | 'withoutTheme'>> {
+  let q = db.selectFrom('contribution_counts').select(['dimension', 'value', 'n']).where('consultation', '=', consultation).where('n', '<>', 0);
+  if (scope.moderation) q = q.where('moderation_status', 'in', scope.moderation.length ? [...scope.moderation] : ['\u0000']);
+  const out = { contributions: 0, byTheme: {}, byKind: {}, byMeeting: {}, byCollege: {}, byChannel: {}, withoutTheme: 0 } as
+    Pick<ConsultationStats, 'contributions' | 'byTheme' | 'byKind' | 'byMeeting' | 'byCollege' | 'byChannel' | 'withoutTheme'>;
+  for (const r of await q.execute()) {
+    const n = Number(r.n);
+    if (r.dimension === 'total') out.contributions += n;
+    else if (r.dimension === 'without_theme') out.withoutTheme += n;
+    else {
+      const key = DIMENSIONS[r.dimension as keyof typeof DIMENSIONS];
+      if (!key) continue;
+      const value = r.value === '' && r.dimension !== 'theme' ? UNSET : r.value;
+      out[key][value] = (out[key][value] ?? 0) + n;
+    }
+  }
+  return out;
+}
+
+/** A list filter the counters can answer: statuses plus at most one of these dimensions. */
+export interface CountableFilter { moderation?: string; theme?: string; kind?: string; meeting?: string; college?: string; channel?: string }
+
+/**
+ * The number of contributions matching a filter, from the counters, or undefined when the filter combines
+ * several dimensions (or anything else the counters do not hold) and must be counted from the rows.
+ */
+export async function countFromCounters(db: Kysely<Database>, consultation: string, f: Record<string, unknown>): Promise<number | undefined> {
+  const dims = (['theme', 'kind', 'meeting', 'college', 'channel'] as const).filter((d) => f[d] !== undefined);
+  const other = Object.keys(f).filter((k) => f[k] !== undefined && k !== 'moderation' && !dims.includes(k as typeof dims[number]));
+  if (dims.length > 1 || other.length > 0) return undefined;
+  const dimension = dims[0] ?? 'total';
+  const value = dims[0] ? String(f[dims[0]]) : '';
+  let q = db.selectFrom('contribution_counts').select((eb) => eb.fn.sum<number>('n').as('n'))
+    .where('consultation', '=', consultation).where('dimension', '=', dimension).where('value', '=', value);
+  if (f.moderation !== undefined) q = q.where('moderation_status', '=', String(f.moderation));
+  const r = await q.executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
