@@ -18,6 +18,7 @@ import { DOCS_PAGE } from './docs-page.ts';
 import { errorBody, handleError } from './errors.ts';
 import { FormQueue } from './form-queue.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
+import { stopThemeTrainings } from './theme-training.ts';
 import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -167,5 +168,6 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => { await ctx.formQueue.flush(); });
+  app.addHook('onClose', async () => { await stopThemeTrainings(o.store); });
   return app;
 }

@@ -473,9 +473,12 @@ export class Store {
 
   // ---- trained analysis models ----
 
-  /** Keeps a trained model with its metadata; the same version saved again is replaced. */
-  async saveAnalysisModel(m: { consultation: string; purpose: string; version: string; metadata: unknown; model: unknown }): Promise<void> {
-    const row = { created_at: new Date().toISOString(), metadata_json: JSON.stringify(m.metadata), model_json: JSON.stringify(m.model) };
+  /**
+   * Keeps a trained model with its metadata; the same version saved again is replaced. `modelJson`, when given,
+   * is the model already serialised (e.g. by the worker thread that trained it) instead of `model`.
+   */
+  async saveAnalysisModel(m: { consultation: string; purpose: string; version: string; metadata: unknown; model?: unknown; modelJson?: string }): Promise<void> {
+    const row = { created_at: new Date().toISOString(), metadata_json: JSON.stringify(m.metadata), model_json: m.modelJson ?? JSON.stringify(m.model) };
     await this.db.insertInto('analysis_models').values({ consultation: m.consultation, purpose: m.purpose, version: m.version, ...row })
       .onConflict((oc) => oc.columns(['consultation', 'purpose', 'version']).doUpdateSet(row)).execute();
   }
