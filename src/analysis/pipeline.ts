@@ -6,7 +6,7 @@ import { ZeroShotClassifier } from './classify/zeroshot.ts';
 import { groupConsultation, type GroupingSummary } from './ideas.ts';
 
 /** Fewer labelled examples than this (or a single label) and a trained model is not worth it. */
-export const MIN_TRAINING = 20;
+const MIN_TRAINING = 20;
 /** Besides the most probable theme, others are assigned when at least this probable. */
 const SECOND_THEME_P = 0.5;
 

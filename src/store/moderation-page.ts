@@ -1,5 +1,7 @@
 /** Paginated listing of contributions (public list, moderation queue), with their theme assignments. */
 import type { Provenance } from '../domain/contribution.ts';
+import { sql } from 'kysely';
+import { ftsMatch, pgTsQuery } from './search-terms.ts';
 import type { ContributionFilter, Store } from './store.ts';
 
 /** `ids`, when given, also sets the order (e.g. full-text search results ranked by relevance). */
@@ -19,22 +21,70 @@ export interface ContributionPageItem {
   reason: string | null;
 }
 
+const COLUMNS = ['id', 'text', 'kind', 'meeting', 'author_college', 'channel', 'date', 'territory', 'moderation_status', 'moderation_reason', 'seq'] as const;
+
+/** Most relevant search results a list pages through (the relevance order is computed over every match). */
+export const SEARCH_RESULTS_CAP = 1000;
+
+/**
+ * One page of a consultation's contributions, newest first, with the number matching. The total comes from the
+ * counters when the filter allows it (see countContributions); the page's positions are found on the index
+ * (consultation, moderation_status, seq) before its rows are read, so a deep page skips index entries only.
+ */
 export async function pageContributions(store: Store, consultation: string, f: ContributionPageFilter, offset: number, limit: number):
   Promise<{ items: ContributionPageItem[]; total: number }> {
-  const base = () => store.filteredContributions(consultation, f);
-  const cols = ['id', 'text', 'kind', 'meeting', 'author_college', 'channel', 'date', 'territory', 'moderation_status', 'moderation_reason', 'seq'] as const;
   let rows;
   let total: number;
   if (f.ids) {
-    const all = await base().select([...cols]).execute();
+    const all = await store.filteredContributions(consultation, f).select([...COLUMNS]).execute();
     const rank = new Map(f.ids.map((id, i) => [id, i]));
     all.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
     total = all.length;
     rows = all.slice(offset, offset + limit);
   } else {
-    total = Number((await base().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    rows = await base().select([...cols]).orderBy('contributions.seq', 'desc').offset(offset).limit(limit).execute();
+    total = await store.countContributions(consultation, f);
+    const page = store.filteredContributions(consultation, f).select('contributions.seq')
+      .orderBy('contributions.seq', 'desc').offset(offset).limit(limit);
+    rows = offset >= total ? [] : await store.db.selectFrom('contributions').select([...COLUMNS])
+      .where('contributions.seq', 'in', page).orderBy('contributions.seq', 'desc').execute();
   }
+  return { total, items: await withThemes(store, rows) };
+}
+
+/**
+ * One page of full-text search results (French stems, see searchContributions) among the contributions matching
+ * a filter, most relevant first: the positions and ranks of the best SEARCH_RESULTS_CAP matches are computed in
+ * SQL, then only the page's rows are read.
+ */
+export async function pageSearch(store: Store, consultation: string, query: string, f: ContributionFilter, offset: number, limit: number):
+  Promise<{ items: ContributionPageItem[]; total: number }> {
+  let ranked: { seq: number }[];
+  if (store.dialect === 'sqlite') {
+    const match = ftsMatch(query);
+    if (!match) return { items: [], total: 0 };
+    ranked = await store.filteredContributions(consultation, f)
+      .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, rank FROM contributions_fts WHERE contributions_fts MATCH ${match})`.as('f'), 'f.rowid', 'contributions.seq')
+      .select('contributions.seq').orderBy('f.rank').orderBy('contributions.seq').limit(SEARCH_RESULTS_CAP).execute();
+  } else {
+    const tsquery = pgTsQuery(query);
+    if (!tsquery) return { items: [], total: 0 };
+    ranked = await store.filteredContributions(consultation, f)
+      .where(sql<boolean>`contributions.search_vector @@ to_tsquery('simple', ${tsquery})`)
+      .select('contributions.seq')
+      .orderBy(sql`ts_rank(contributions.search_vector, to_tsquery('simple', ${tsquery}))`, 'desc')
+      .orderBy('contributions.seq').limit(SEARCH_RESULTS_CAP).execute();
+  }
+  const seqs = ranked.slice(offset, offset + limit).map((r) => Number(r.seq));
+  const position = new Map(seqs.map((seq, i) => [seq, i]));
+  const rows = seqs.length === 0 ? [] : (await store.db.selectFrom('contributions').select([...COLUMNS]).where('seq', 'in', seqs).execute())
+    .sort((a, b) => position.get(Number(a.seq))! - position.get(Number(b.seq))!);
+  return { total: ranked.length, items: await withThemes(store, rows) };
+}
+
+type PageRow = { id: string; text: string; kind: string | null; meeting: string | null; author_college: string | null; channel: string;
+  date: string | null; territory: string | null; moderation_status: string; moderation_reason: string | null };
+
+async function withThemes(store: Store, rows: PageRow[]): Promise<ContributionPageItem[]> {
   const themes = new Map<string, ContributionPageItem['themes']>();
   if (rows.length) {
     const trows = await store.db.selectFrom('contribution_themes').selectAll().where('contribution_id', 'in', rows.map((r) => r.id))
@@ -45,11 +95,8 @@ export async function pageContributions(store: Store, consultation: string, f: C
       themes.set(t.contribution_id, list);
     }
   }
-  return {
-    total,
-    items: rows.map((r) => ({
-      id: r.id, text: r.text, themes: themes.get(r.id) ?? [], kind: r.kind, meeting: r.meeting, college: r.author_college, channel: r.channel,
-      date: r.date, territory: r.territory, status: r.moderation_status, reason: r.moderation_reason,
-    })),
-  };
+  return rows.map((r) => ({
+    id: r.id, text: r.text, themes: themes.get(r.id) ?? [], kind: r.kind, meeting: r.meeting, college: r.author_college, channel: r.channel,
+    date: r.date, territory: r.territory, status: r.moderation_status, reason: r.moderation_reason,
+  }));
 }

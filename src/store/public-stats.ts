@@ -52,3 +52,11 @@ export async function countFromCounters(db: Kysely<Database>, consultation: stri
   const r = await q.executeTakeFirst();
   return Number(r?.n ?? 0);
 }
+
+/** Number of contributions of every consultation (in the statuses of the scope), from the counters. */
+export async function contributionTotals(db: Kysely<Database>, scope: CountScope = {}): Promise<Map<string, number>> {
+  let q = db.selectFrom('contribution_counts').select(['consultation', (eb) => eb.fn.sum<number>('n').as('n')])
+    .where('dimension', '=', 'total').groupBy('consultation');
+  if (scope.moderation) q = q.where('moderation_status', 'in', scope.moderation.length ? [...scope.moderation] : ['\u0000']);
+  return new Map((await q.execute()).map((r) => [r.consultation, Number(r.n)]));
+}

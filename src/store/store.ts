@@ -15,7 +15,7 @@ import { migrationProvider, type Dialect } from './migrations.ts';
 import type { ContributionRow as ContributionTable, Database, MeetingRow } from './schema.ts';
 
 type ContributionRow = Selectable<ContributionTable>;
-import { searchTerms } from './search-terms.ts';
+import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import { countedStats, countFromCounters, type CountScope } from './public-stats.ts';
 import { StoreError } from './errors.ts';
 
@@ -348,20 +348,17 @@ export class Store {
    * both databases. Results are ranked by relevance.
    */
   async searchContributions(consultation: string, query: string, limit = 50): Promise<Contribution[]> {
-    const terms = [...new Set(searchTerms(query))];
-    if (terms.length === 0) return [];
     let rows: ContributionRow[];
     if (this.dialect === 'sqlite') {
-      const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+      const match = ftsMatch(query);
+      if (!match) return [];
       rows = await this.db.selectFrom('contributions')
         .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, rank FROM contributions_fts WHERE contributions_fts MATCH ${match})`.as('f'), 'f.rowid', 'contributions.seq')
         .selectAll('contributions')
         .where('contributions.consultation', '=', consultation)
         .orderBy('f.rank').orderBy('contributions.seq').limit(limit).execute();
     } else {
-      // Each term is already unaccented and stemmed; plainto_tsquery would stem again, so build the
-      // query from lexemes directly (with prefix-free exact matching, as FTS5 does above).
-      const tsquery = terms.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean).map((t) => `'${t}'`).join(' & ');
+      const tsquery = pgTsQuery(query);
       if (!tsquery) return [];
       rows = await this.db.selectFrom('contributions')
         .selectAll('contributions')

@@ -10,7 +10,8 @@ import { departementOfPostcode, isDepartementCode } from '../../domain/territory
 import { pseudonymise } from '../../privacy/pseudonymise.ts';
 import { consultationTerritoryLevel, listIndicators } from '../../store/indicators.ts';
 import { latestPublishedSynthesis } from '../../store/moderation.ts';
-import { pageContributions } from '../../store/moderation-page.ts';
+import { pageContributions, pageSearch } from '../../store/moderation-page.ts';
+import { contributionTotals } from '../../store/public-stats.ts';
 import type { AppContext } from '../app.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams } from '../schemas.ts';
@@ -53,10 +54,8 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     schema: { tags, summary: 'Consultations publiques', response: { 200: z.object({ items: z.array(ConsultationSummary) }) } },
   }, async () => {
     const all = (await store.listConsultations()).filter((c) => c.status !== 'draft');
-    const published = await store.db.selectFrom('contributions').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('moderation_status', '=', 'published').groupBy('consultation').execute();
+    const pub = await contributionTotals(store.db, { moderation: ['published'] });
     const meetings = await store.db.selectFrom('meetings').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation').execute();
-    const pub = new Map(published.map((x) => [x.consultation, Number(x.n)]));
     const meet = new Map(meetings.map((x) => [x.consultation, Number(x.n)]));
     return { items: all.map((c) => consultationSummary(c, { contributions: pub.get(c.slug) ?? 0, meetings: meet.get(c.slug) ?? 0 })) };
   });
@@ -82,9 +81,9 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     const c = await visibleConsultation(ctx, req.params.slug);
     const { q, theme, kind, meeting, college, page, pageSize } = req.query;
     const filter = { moderation: 'published', ...(theme ? { theme } : {}), ...(kind ? { kind } : {}), ...(meeting ? { meeting } : {}), ...(college ? { college } : {}) };
-    let ids: string[] | undefined;
-    if (q && q.trim()) ids = (await store.searchContributions(c.slug, q, 1000)).map((x) => x.id);
-    const res = await pageContributions(store, c.slug, { ...filter, ...(ids ? { ids } : {}) }, (page - 1) * pageSize, pageSize);
+    const res = q && q.trim()
+      ? await pageSearch(store, c.slug, q, filter, (page - 1) * pageSize, pageSize)
+      : await pageContributions(store, c.slug, filter, (page - 1) * pageSize, pageSize);
     return { items: res.items.map(publicContribution), total: res.total, page, pageSize };
   });
 
