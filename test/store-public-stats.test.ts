@@ -54,7 +54,11 @@ async function assertCountersExact(store: Store, step: string): Promise<void> {
       assert.deepEqual(counted, await recount(store, slug, statuses), `${step} — ${slug} ${statuses?.join('+') ?? 'tous statuts'}`);
     }
   }
-  for (const filter of [{ moderation: 'published' }, { moderation: 'pending', theme: '2' }, { kind: 'proposition' }, { moderation: 'published', college: 'usagers' }]) {
+  const meeting = (await store.listMeetings('essai'))[0]?.id ?? 'aucune';
+  for (const filter of [{ moderation: 'published' }, { moderation: 'pending', theme: '2' }, { kind: 'proposition' }, { moderation: 'published', college: 'usagers' },
+    { moderation: 'published', kind: 'proposition', college: 'usagers' }, { theme: '1', kind: 'constat' }, { moderation: 'published', theme: '3', college: 'elus' },
+    { theme: '2', meeting }, { kind: 'constat', meeting }, { moderation: 'pending', meeting, college: 'usagers' }, { channel: 'formulaire' },
+    { theme: '2', kind: 'proposition', college: 'usagers' }]) {
     const rows = await store.db.selectFrom('contributions').select('id').where('consultation', '=', 'essai').execute();
     const expected = (await store.listContributions('essai', filter)).length;
     assert.equal(await store.countContributions('essai', filter), expected, `${step} — count ${JSON.stringify(filter)} (${rows.length} rows)`);

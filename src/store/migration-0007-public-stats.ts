@@ -4,7 +4,9 @@
  * list totals never count rows at request time. Released: never edit, add a new migration instead.
  *
  * Dimensions: 'total' (value ''), 'kind', 'meeting', 'college', 'channel' (value '' when unset), 'theme'
- * (one count per assigned theme) and 'without_theme' (value ''). `contributions.theme_count` (number of theme
+ * (one count per assigned theme), 'without_theme' (value '') and the pairs of the public list's filters
+ * ('theme+kind', 'theme+meeting', 'theme+college', 'kind+meeting', 'kind+college', 'meeting+college'; value: the two
+ * values joined by PAIR_SEPARATOR), so that a list filtered on one or two of them counts nothing at request time. `contributions.theme_count` (number of theme
  * assignments of the contribution, maintained by the theme triggers) tells whether a contribution has a theme
  * without looking at its theme rows; counting "without theme" from the theme rows in a trigger would depend on
  * the order in which PostgreSQL fires row triggers within a statement.
@@ -15,15 +17,32 @@ import type { Dialect } from './migrations.ts';
 /** Columns whose change moves a contribution between counters. */
 const COUNTED = ['consultation', 'kind', 'meeting', 'author_college', 'channel', 'moderation_status'] as const;
 
-/** The counter rows a contribution `r` ('new' / 'old' in SQLite, a row variable in PostgreSQL) contributes to, with sign `n`. */
-function counterRows(r: string, n: string): string {
-  return `SELECT ${r}.consultation AS consultation, 'total' AS dimension, '' AS value, ${r}.moderation_status AS moderation_status, ${n} AS n
-    UNION ALL SELECT ${r}.consultation, 'kind', coalesce(${r}.kind, ''), ${r}.moderation_status, ${n}
-    UNION ALL SELECT ${r}.consultation, 'meeting', coalesce(${r}.meeting, ''), ${r}.moderation_status, ${n}
-    UNION ALL SELECT ${r}.consultation, 'college', coalesce(${r}.author_college, ''), ${r}.moderation_status, ${n}
-    UNION ALL SELECT ${r}.consultation, 'channel', ${r}.channel, ${r}.moderation_status, ${n}
-    UNION ALL SELECT ${r}.consultation, 'theme', t.theme, ${r}.moderation_status, ${n} FROM contribution_themes t WHERE t.contribution_id = ${r}.id
-    UNION ALL SELECT ${r}.consultation, 'without_theme', '', ${r}.moderation_status, ${n} WHERE ${r}.theme_count = 0`;
+/** Separator of the two values of a pair dimension (never in a code, a kind, a college or a meeting id). */
+export const PAIR_SEPARATOR = '\u001f';
+
+/** The filters of the public list: each one and each pair of them has its counters, so their totals are reads. */
+const FILTERED = [['theme', 't.theme'], ['kind', 'coalesce(R.kind, \'\')'], ['meeting', 'coalesce(R.meeting, \'\')'], ['college', 'coalesce(R.author_college, \'\')']] as const;
+const PAIRS = FILTERED.flatMap((a, i) => FILTERED.slice(i + 1).map((b) => [a, b] as const));
+
+/**
+ * The counter rows of contributions, with sign `n`: in a trigger, of the row variable `r` ('new' / 'old' in SQLite,
+ * a row variable in PostgreSQL); for the back-fill (`r` = 'c'), of every contribution.
+ */
+function counterRows(r: string, n: string, every = false): string {
+  const from = every ? ' FROM contributions c' : '';
+  const themed = every ? ' FROM contribution_themes t JOIN contributions c ON c.id = t.contribution_id' : ` FROM contribution_themes t WHERE t.contribution_id = ${r}.id`;
+  const v = (expr: string) => expr.replace(/R\./g, `${r}.`);
+  const row = (dimension: string, value: string, source: string) => `SELECT ${r}.consultation AS consultation, '${dimension}' AS dimension, ${value} AS value, ${r}.moderation_status AS moderation_status, ${n} AS n${source}`;
+  return [
+    row('total', "''", from),
+    row('kind', v(FILTERED[1][1]), from),
+    row('meeting', v(FILTERED[2][1]), from),
+    row('college', v(FILTERED[3][1]), from),
+    row('channel', `${r}.channel`, from),
+    row('theme', 't.theme', themed),
+    `${row('without_theme', "''", from)} WHERE ${r}.theme_count = 0`,
+    ...PAIRS.map(([a, b]) => row(`${a[0]}+${b[0]}`, `${v(a[1])} || '${PAIR_SEPARATOR}' || ${v(b[1])}`, a[0] === 'theme' ? themed : from)),
+  ].join('\n    UNION ALL ');
 }
 
 /** Adds the rows of `select` (consultation, dimension, value, moderation_status, n) to the counters. */
@@ -34,24 +53,21 @@ function upsert(select: string): string {
     ON CONFLICT (consultation, dimension, value, moderation_status) DO UPDATE SET n = k.n + excluded.n`;
 }
 
-const themeOfParent = (r: string, n: string) =>
+/** The counter rows of one theme row `r` of a contribution still present (a cascade from its deletion finds none). */
+const themeOfParent = (r: string, n: string) => [
   `SELECT c.consultation AS consultation, 'theme' AS dimension, ${r}.theme AS value, c.moderation_status AS moderation_status, ${n} AS n
-    FROM contributions c WHERE c.id = ${r}.contribution_id`;
+    FROM contributions c WHERE c.id = ${r}.contribution_id`,
+  ...PAIRS.filter(([a]) => a[0] === 'theme').map(([, b]) => `SELECT c.consultation, 'theme+${b[0]}', ${r}.theme || '${PAIR_SEPARATOR}' || ${b[1].replace(/R\./g, 'c.')},
+    c.moderation_status, ${n} FROM contributions c WHERE c.id = ${r}.contribution_id`),
+].join('\n    UNION ALL ');
 
 const distinct = (sep: string, cols: readonly string[], a: string, b: string) => cols.map((c) => `${a}.${c} IS DISTINCT FROM ${b}.${c}`).join(sep);
 
 async function backfill(db: Kysely<any>): Promise<void> {
   await sql.raw(`UPDATE contributions SET theme_count = (SELECT count(*) FROM contribution_themes t WHERE t.contribution_id = contributions.id)`).execute(db);
-  const insert = (select: string) => sql.raw(`INSERT INTO contribution_counts (consultation, dimension, value, moderation_status, n) ${select}`).execute(db);
-  await insert(`SELECT consultation, 'total', '', moderation_status, count(*) FROM contributions GROUP BY consultation, moderation_status`);
-  for (const [dimension, column] of [['kind', 'kind'], ['meeting', 'meeting'], ['college', 'author_college'], ['channel', 'channel']]) {
-    await insert(`SELECT consultation, '${dimension}', coalesce(${column}, ''), moderation_status, count(*) FROM contributions
-      GROUP BY consultation, coalesce(${column}, ''), moderation_status`);
-  }
-  await insert(`SELECT c.consultation, 'theme', t.theme, c.moderation_status, count(*) FROM contribution_themes t
-    JOIN contributions c ON c.id = t.contribution_id GROUP BY c.consultation, t.theme, c.moderation_status`);
-  await insert(`SELECT consultation, 'without_theme', '', moderation_status, count(*) FROM contributions WHERE theme_count = 0
-    GROUP BY consultation, moderation_status`);
+  await sql.raw(`INSERT INTO contribution_counts (consultation, dimension, value, moderation_status, n)
+    SELECT consultation, dimension, value, moderation_status, sum(n) FROM (${counterRows('c', '1', true)}) AS d
+    GROUP BY consultation, dimension, value, moderation_status`).execute(db);
 }
 
 export function publicStatsMigration(dialect: Dialect): Migration {
@@ -68,8 +84,9 @@ export function publicStatsMigration(dialect: Dialect): Migration {
         .addPrimaryKeyConstraint('contribution_counts_pk', ['consultation', 'dimension', 'value', 'moderation_status'])
         .execute();
       await db.schema.alterTable('contributions').addColumn('theme_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-      // The public list pages published contributions newest first.
-      await db.schema.createIndex('contributions_consultation_status_seq').on('contributions').columns(['consultation', 'moderation_status', 'seq']).execute();
+      // The public list pages published contributions newest first; with the id, a theme filter is checked
+      // from the index alone (no table read per skipped row).
+      await db.schema.createIndex('contributions_consultation_status_seq').on('contributions').columns(['consultation', 'moderation_status', 'seq', 'id']).execute();
       await backfill(db);
 
       if (dialect === 'sqlite') {

@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { ConsultationStats } from '../domain/consultation.ts';
+import { PAIR_SEPARATOR } from './migration-0007-public-stats.ts';
 import type { Database } from './schema.ts';
 
 /** Which moderation statuses to count; every status when omitted. */
@@ -33,26 +34,31 @@ export async function countedStats(db: Kysely<Database>, consultation: string, s
   return out;
 }
 
-/** A list filter the counters can answer: statuses plus at most one of these dimensions. */
-export interface CountableFilter { moderation?: string; theme?: string; kind?: string; meeting?: string; college?: string; channel?: string }
+/** Dimensions of the list filters that have counters, alone and in pairs (in this order within a pair). */
+const FILTER_DIMENSIONS = ['theme', 'kind', 'meeting', 'college'] as const;
 
 /**
- * The number of contributions matching a filter, from the counters, or undefined when the filter combines
- * several dimensions (or anything else the counters do not hold) and must be counted from the rows.
+ * The number of contributions matching a filter, from the counters, or undefined when the counters do not hold it
+ * (more than two of theme/kind/meeting/college, the channel with another dimension, ids, a document…) and it
+ * must be counted from the rows.
  */
 export async function countFromCounters(db: Kysely<Database>, consultation: string, f: Record<string, unknown>): Promise<number | undefined> {
-  const dims = (['theme', 'kind', 'meeting', 'college', 'channel'] as const).filter((d) => f[d] !== undefined);
-  const other = Object.keys(f).filter((k) => f[k] !== undefined && k !== 'moderation' && !dims.includes(k as typeof dims[number]));
-  if (dims.length > 1 || other.length > 0) return undefined;
-  const dimension = dims[0] ?? 'total';
-  const value = dims[0] ? String(f[dims[0]]) : '';
+  const set = Object.keys(f).filter((k) => f[k] !== undefined && k !== 'moderation');
+  let dimension: string;
+  let value: string;
+  if (set.length === 0) { dimension = 'total'; value = ''; }
+  else if (set.length === 1 && (set[0] === 'channel' || FILTER_DIMENSIONS.includes(set[0] as typeof FILTER_DIMENSIONS[number]))) {
+    dimension = set[0]!; value = String(f[set[0]!]);
+  } else if (set.length === 2 && set.every((k) => FILTER_DIMENSIONS.includes(k as typeof FILTER_DIMENSIONS[number]))) {
+    const [a, b] = FILTER_DIMENSIONS.filter((d) => set.includes(d));
+    dimension = `${a}+${b}`; value = `${String(f[a!])}${PAIR_SEPARATOR}${String(f[b!])}`;
+  } else return undefined;
   let q = db.selectFrom('contribution_counts').select((eb) => eb.fn.sum<number>('n').as('n'))
     .where('consultation', '=', consultation).where('dimension', '=', dimension).where('value', '=', value);
   if (f.moderation !== undefined) q = q.where('moderation_status', '=', String(f.moderation));
   const r = await q.executeTakeFirst();
   return Number(r?.n ?? 0);
 }
-
 /** Number of contributions of every consultation (in the statuses of the scope), from the counters. */
 export async function contributionTotals(db: Kysely<Database>, scope: CountScope = {}): Promise<Map<string, number>> {
   let q = db.selectFrom('contribution_counts').select(['consultation', (eb) => eb.fn.sum<number>('n').as('n')])
