@@ -52,9 +52,16 @@ export async function pageContributions(store: Store, consultation: string, f: C
 }
 
 /**
+ * Matches whose relevance is computed: the most recent ones (computing the rank of every match of a common word
+ * among a million contributions takes seconds). With fewer matches than this, every match is ranked.
+ */
+export const SEARCH_RANKED_WINDOW = 2000;
+
+/**
  * One page of full-text search results (French stems, see searchContributions) among the contributions matching
- * a filter, most relevant first: the positions and ranks of the best SEARCH_RESULTS_CAP matches are computed in
- * SQL, then only the page's rows are read.
+ * a filter, most relevant first: at most SEARCH_RESULTS_CAP results, the best ranked among the
+ * SEARCH_RANKED_WINDOW most recent matches. Positions and ranks are computed in SQL, then only the page's rows
+ * are read.
  */
 export async function pageSearch(store: Store, consultation: string, query: string, f: ContributionFilter, offset: number, limit: number):
   Promise<{ items: ContributionPageItem[]; total: number }> {
@@ -62,17 +69,19 @@ export async function pageSearch(store: Store, consultation: string, query: stri
   if (store.dialect === 'sqlite') {
     const match = ftsMatch(query);
     if (!match) return { items: [], total: 0 };
-    ranked = await store.filteredContributions(consultation, f)
-      .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, rank FROM contributions_fts WHERE contributions_fts MATCH ${match})`.as('f'), 'f.rowid', 'contributions.seq')
-      .select('contributions.seq').orderBy('f.rank').orderBy('contributions.seq').limit(SEARCH_RESULTS_CAP).execute();
+    // the term's matches, newest first, drive the loop (each checked against the filter by its key) and stop at
+    // the window; only the window's matches are ranked
+    const inFilter = store.filteredContributions(consultation, f).select(sql`1`.as('one')).where(sql<boolean>`contributions.seq = contributions_fts.rowid`);
+    ranked = (await sql<{ seq: number }>`SELECT seq FROM (SELECT contributions_fts.rowid AS seq, contributions_fts.rank AS rank FROM contributions_fts
+      WHERE contributions_fts MATCH ${match} AND EXISTS ${inFilter} ORDER BY contributions_fts.rowid DESC LIMIT ${SEARCH_RANKED_WINDOW}) AS w
+      ORDER BY rank, seq LIMIT ${SEARCH_RESULTS_CAP}`.execute(store.db)).rows;
   } else {
     const tsquery = pgTsQuery(query);
     if (!tsquery) return { items: [], total: 0 };
-    ranked = await store.filteredContributions(consultation, f)
-      .where(sql<boolean>`contributions.search_vector @@ to_tsquery('simple', ${tsquery})`)
-      .select('contributions.seq')
-      .orderBy(sql`ts_rank(contributions.search_vector, to_tsquery('simple', ${tsquery}))`, 'desc')
-      .orderBy('contributions.seq').limit(SEARCH_RESULTS_CAP).execute();
+    const window = store.filteredContributions(consultation, f).where(sql<boolean>`contributions.search_vector @@ to_tsquery('simple', ${tsquery})`)
+      .select(['contributions.seq', sql<number>`ts_rank(contributions.search_vector, to_tsquery('simple', ${tsquery}))`.as('rank')])
+      .orderBy('contributions.seq', 'desc').limit(SEARCH_RANKED_WINDOW);
+    ranked = await store.db.selectFrom(window.as('w')).select('w.seq').orderBy('w.rank', 'desc').orderBy('w.seq').limit(SEARCH_RESULTS_CAP).execute();
   }
   const seqs = ranked.slice(offset, offset + limit).map((r) => Number(r.seq));
   const position = new Map(seqs.map((seq, i) => [seq, i]));
