@@ -55,7 +55,7 @@ export async function pageContributions(store: Store, consultation: string, f: C
  * Matches whose relevance is computed: the most recent ones (computing the rank of every match of a common word
  * among a million contributions takes seconds). With fewer matches than this, every match is ranked.
  */
-export const SEARCH_RANKED_WINDOW = 2000;
+export const SEARCH_RANKED_WINDOW = 1000;
 
 /**
  * One page of full-text search results (French stems, see searchContributions) among the contributions matching

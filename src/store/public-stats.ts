@@ -16,7 +16,8 @@ const DIMENSIONS = { kind: 'byKind', meeting: 'byMeeting', college: 'byCollege',
 /** The counters of a consultation's contributions, summed over the statuses in scope. */
 export async function countedStats(db: Kysely<Database>, consultation: string, scope: CountScope = {}):
   Promise<Pick<ConsultationStats, 'contributions' | 'byTheme' | 'byKind' | 'byMeeting' | 'byCollege' | 'byChannel' | 'withoutTheme'>> {
-  let q = db.selectFrom('contribution_counts').select(['dimension', 'value', 'n']).where('consultation', '=', consultation).where('n', '<>', 0);
+  let q = db.selectFrom('contribution_counts').select(['dimension', 'value', 'n']).where('consultation', '=', consultation)
+    .where('dimension', 'in', ['total', 'without_theme', ...Object.keys(DIMENSIONS)]).where('n', '<>', 0);
   if (scope.moderation) q = q.where('moderation_status', 'in', scope.moderation.length ? [...scope.moderation] : ['\u0000']);
   const out = { contributions: 0, byTheme: {}, byKind: {}, byMeeting: {}, byCollege: {}, byChannel: {}, withoutTheme: 0 } as
     Pick<ConsultationStats, 'contributions' | 'byTheme' | 'byKind' | 'byMeeting' | 'byCollege' | 'byChannel' | 'withoutTheme'>;
