@@ -48,3 +48,20 @@ storeTest('public search is paged in SQL among the filtered contributions, ranke
   }
   assert.deepEqual(await pageSearch(store, 'essai', '  "\' ) OR 1=1 --', { moderation: 'published' }, 0, 10), { items: [], total: 0 });
 });
+
+storeTest('deep pages of a status list start from the counted arrival buckets: same items as skipping every row', async (store) => {
+  await store.upsertConsultation(testConsultation());
+  await store.upsertConsultation(testConsultation('autre'));
+  // 23k contributions over three buckets of 10,000 (seq), interleaved with another consultation's
+  const many = contributions(23_000).map((c, i) => (i % 10 === 9 ? { ...c, consultation: 'autre', id: `autre:${i}` } : c));
+  await store.addContributions('essai', many.filter((c) => c.consultation === 'essai'));
+  await store.addContributions('autre', many.filter((c) => c.consultation === 'autre'));
+  await store.db.deleteFrom('contributions').where('id', 'in', ['formulaire:l4', 'formulaire:l15001', 'formulaire:l22998']).execute();
+  const published = await store.db.selectFrom('contributions').select('id').where('consultation', '=', 'essai').where('moderation_status', '=', 'published')
+    .orderBy('seq', 'desc').execute();
+  for (const offset of [9_990, 10_000, 12_345, published.length - 5, published.length]) {
+    const page = await pageContributions(store, 'essai', { moderation: 'published' }, offset, 20);
+    assert.equal(page.total, published.length);
+    assert.deepEqual(page.items.map((x) => x.id), published.slice(offset, offset + 20).map((r) => r.id), `@${offset}`);
+  }
+});

@@ -54,6 +54,13 @@ async function assertCountersExact(store: Store, step: string): Promise<void> {
       assert.deepEqual(counted, await recount(store, slug, statuses), `${step} — ${slug} ${statuses?.join('+') ?? 'tous statuts'}`);
     }
   }
+  // arrival-order buckets (deep pages)
+  const buckets = await store.db.selectFrom('contribution_counts').select(['consultation', 'value', 'moderation_status', 'n'])
+    .where('dimension', '=', 'seq_bucket').where('n', '<>', 0).orderBy('consultation').orderBy('value').orderBy('moderation_status').execute();
+  const rows = await store.db.selectFrom('contributions').select(['consultation', 'seq', 'moderation_status']).execute();
+  const recounted = new Map<string, number>();
+  for (const r of rows) { const k = `${r.consultation}|${Math.floor(Number(r.seq) / 10_000)}|${r.moderation_status}`; recounted.set(k, (recounted.get(k) ?? 0) + 1); }
+  assert.deepEqual(new Map(buckets.map((b) => [`${b.consultation}|${b.value}|${b.moderation_status}`, Number(b.n)])), recounted, `${step} — tranches`);
   const meeting = (await store.listMeetings('essai'))[0]?.id ?? 'aucune';
   for (const filter of [{ moderation: 'published' }, { moderation: 'pending', theme: '2' }, { kind: 'proposition' }, { moderation: 'published', college: 'usagers' },
     { moderation: 'published', kind: 'proposition', college: 'usagers' }, { theme: '1', kind: 'constat' }, { moderation: 'published', theme: '3', college: 'elus' },

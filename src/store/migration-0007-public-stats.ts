@@ -4,7 +4,7 @@
  * list totals never count rows at request time. Released: never edit, add a new migration instead.
  *
  * Dimensions: 'total' (value ''), 'kind', 'meeting', 'college', 'channel' (value '' when unset), 'theme'
- * (one count per assigned theme), 'without_theme' (value '') and the pairs of the public list's filters
+ * (one count per assigned theme), 'without_theme' (value ''), 'seq_bucket' (see SEQ_BUCKET) and the pairs of the public list's filters
  * ('theme+kind', 'theme+meeting', 'theme+college', 'kind+meeting', 'kind+college', 'meeting+college'; value: the two
  * values joined by PAIR_SEPARATOR), so that a list filtered on one or two of them counts nothing at request time. `contributions.theme_count` (number of theme
  * assignments of the contribution, maintained by the theme triggers) tells whether a contribution has a theme
@@ -16,6 +16,12 @@ import type { Dialect } from './migrations.ts';
 
 /** Columns whose change moves a contribution between counters. */
 const COUNTED = ['consultation', 'kind', 'meeting', 'author_college', 'channel', 'moderation_status'] as const;
+
+/**
+ * Width of the arrival-order buckets counted per status ('seq_bucket', value: seq / SEQ_BUCKET): a deep page of a
+ * list finds the bucket holding its first row from the counters, then skips at most this many index entries.
+ */
+export const SEQ_BUCKET = 10_000;
 
 /** Separator of the two values of a pair dimension (never in a code, a kind, a college or a meeting id). */
 export const PAIR_SEPARATOR = '\u001f';
@@ -41,6 +47,7 @@ function counterRows(r: string, n: string, every = false): string {
     row('channel', `${r}.channel`, from),
     row('theme', 't.theme', themed),
     `${row('without_theme', "''", from)} WHERE ${r}.theme_count = 0`,
+    row('seq_bucket', `CAST(${r}.seq / ${SEQ_BUCKET} AS text)`, from),
     ...PAIRS.map(([a, b]) => row(`${a[0]}+${b[0]}`, `${v(a[1])} || '${PAIR_SEPARATOR}' || ${v(b[1])}`, a[0] === 'theme' ? themed : from)),
   ].join('\n    UNION ALL ');
 }

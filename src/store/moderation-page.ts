@@ -1,6 +1,7 @@
 /** Paginated listing of contributions (public list, moderation queue), with their theme assignments. */
 import type { Provenance } from '../domain/contribution.ts';
 import { sql } from 'kysely';
+import { SEQ_BUCKET } from './migration-0007-public-stats.ts';
 import { ftsMatch, pgTsQuery } from './search-terms.ts';
 import type { ContributionFilter, Store } from './store.ts';
 
@@ -43,12 +44,33 @@ export async function pageContributions(store: Store, consultation: string, f: C
     rows = all.slice(offset, offset + limit);
   } else {
     total = await store.countContributions(consultation, f);
-    const page = store.filteredContributions(consultation, f).select('contributions.seq')
-      .orderBy('contributions.seq', 'desc').offset(offset).limit(limit);
+    const start = await deepStart(store, consultation, f, offset);
+    let page = store.filteredContributions(consultation, f).select('contributions.seq')
+      .orderBy('contributions.seq', 'desc').offset(offset - start.skipped).limit(limit);
+    if (start.belowSeq !== undefined) page = page.where('contributions.seq', '<', start.belowSeq);
     rows = offset >= total ? [] : await store.db.selectFrom('contributions').select([...COLUMNS])
       .where('contributions.seq', 'in', page).orderBy('contributions.seq', 'desc').execute();
   }
   return { total, items: await withThemes(store, rows) };
+}
+
+/**
+ * Where a deep page of a list filtered on its status only starts: the arrival-order buckets counted by the triggers
+ * (newest first) tell how many rows lie above the bucket holding the page's first row, so the query skips at most
+ * SEQ_BUCKET index entries instead of `offset`.
+ */
+async function deepStart(store: Store, consultation: string, f: ContributionFilter, offset: number): Promise<{ skipped: number; belowSeq?: number }> {
+  const onlyStatus = f.moderation !== undefined && Object.entries(f).every(([k, v]) => k === 'moderation' || v === undefined);
+  if (!onlyStatus || offset < SEQ_BUCKET) return { skipped: 0 };
+  const buckets = (await store.db.selectFrom('contribution_counts').select(['value', 'n'])
+    .where('consultation', '=', consultation).where('dimension', '=', 'seq_bucket').where('moderation_status', '=', f.moderation!)
+    .where('n', '>', 0).execute()).map((b) => ({ bucket: Number(b.value), n: Number(b.n) })).sort((a, b) => b.bucket - a.bucket);
+  let skipped = 0;
+  for (const b of buckets) {
+    if (skipped + b.n > offset) return { skipped, belowSeq: (b.bucket + 1) * SEQ_BUCKET };
+    skipped += b.n;
+  }
+  return { skipped: 0 };
 }
 
 /**
