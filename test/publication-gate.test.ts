@@ -61,7 +61,7 @@ storeTest('un import de tableur est pseudonymisé, l’original gardé à part, 
   assert.deepEqual(priv!.masked.map((m) => m.kind).sort(), ['address', 'name', 'phone']);
   // full-text search finds the masked text, never the masked words
   assert.equal((await store.searchContributions('essai', 'Fictivo')).length, 0);
-  assert.equal((await store.stats('essai', { moderation: 'published' })).contributions, 0);
+  assert.equal((await store.stats('essai', { moderation: ['published'] })).contributions, 0);
   const doc = await buildSynthesis(store, { consultation: 'essai', level: 'departement' });
   assert.deepEqual(hasAny(JSON.stringify(doc), [...SECRETS, ...HEALTH]), []);
   assert.equal(doc.quotes.length, 0);

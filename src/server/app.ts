@@ -20,6 +20,7 @@ import { FormQueue } from './form-queue.ts';
 import type { LoginThrottleOptions } from './login-throttle.ts';
 import { installRateLimits } from './rate-limit.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
+import { stopThemeTrainings } from './theme-training.ts';
 import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -259,5 +260,6 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => { await ctx.formQueue.flush(); });
+  app.addHook('onClose', async () => { await stopThemeTrainings(o.store); });
   return app;
 }

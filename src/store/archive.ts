@@ -90,7 +90,7 @@ const TABLES: TableSpec[] = [
       .where('document_id', 'in', db.selectFrom('source_documents').select('id').where('consultation', '=', slug)).orderBy('document_id').execute() as Promise<Row[]>,
   },
   { table: 'meetings', globalId: 'id', rows: byConsultation('meetings', ['id']) },
-  { table: 'contributions', globalId: 'id', generated: ['seq', 'search_terms', 'search_vector'], rows: byConsultation('contributions', ['seq']) },
+  { table: 'contributions', globalId: 'id', generated: ['seq', 'search_terms', 'search_vector', 'theme_count'], rows: byConsultation('contributions', ['seq']) },
   { table: 'contribution_themes', rows: ofContributions('contribution_themes', ['contribution_id', 'theme']) },
   { table: 'contribution_private', rows: ofContributions('contribution_private', ['contribution_id']) },
   { table: 'idea_groups', globalId: 'id', rows: byConsultation('idea_groups', ['position', 'id']) },
@@ -107,8 +107,9 @@ const TABLES: TableSpec[] = [
 ];
 
 /** Tables of the instance, not of a consultation: never archived (accounts, sessions, migrations, search index). */
-// accounts, sessions and facilitator assignments belong to the database, not to the consultation
-export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'rate_limits', 'kysely_migration', 'kysely_migration_lock'];
+// accounts, sessions, facilitator assignments and rate limits belong to the database, not to the consultation;
+// contribution_counts is derived by triggers from the rows (rebuilt as they are imported)
+export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'rate_limits', 'contribution_counts', 'kysely_migration', 'kysely_migration_lock'];
 export const ARCHIVED_TABLES = TABLES.map((t) => t.table);
 
 const PERSONAL_DATA_NOTE = 'tables/contribution_private.json holds the original, unmasked texts of pseudonymised contributions, '

@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
+import { publicStatsMigration } from './migration-0007-public-stats.ts';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 /**
@@ -302,6 +304,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('published_syntheses').addColumn('stale_reason', 'text').execute();
       },
     },
+    // Counters of contributions per consultation, dimension, value and moderation status (see the module).
+    '0007_public_stats': publicStatsMigration(dialect),
   };
 }
 

@@ -1,5 +1,8 @@
 /** Paginated listing of contributions (public list, moderation queue), with their theme assignments. */
 import type { Provenance } from '../domain/contribution.ts';
+import { sql } from 'kysely';
+import { SEQ_BUCKET } from './migration-0007-public-stats.ts';
+import { ftsMatch, pgTsQuery } from './search-terms.ts';
 import type { ContributionFilter, Store } from './store.ts';
 
 /** `ids`, when given, also sets the order (e.g. full-text search results ranked by relevance). */
@@ -19,22 +22,100 @@ export interface ContributionPageItem {
   reason: string | null;
 }
 
+const COLUMNS = ['id', 'text', 'kind', 'meeting', 'author_college', 'channel', 'date', 'territory', 'moderation_status', 'moderation_reason', 'seq'] as const;
+
+/** Most relevant search results a list pages through (the relevance order is computed over every match). */
+export const SEARCH_RESULTS_CAP = 1000;
+
+/**
+ * One page of a consultation's contributions, newest first, with the number matching. The total comes from the
+ * counters when the filter allows it (see countContributions); the page's positions are found on the index
+ * (consultation, moderation_status, seq) before its rows are read, so a deep page skips index entries only.
+ */
 export async function pageContributions(store: Store, consultation: string, f: ContributionPageFilter, offset: number, limit: number):
   Promise<{ items: ContributionPageItem[]; total: number }> {
-  const base = () => store.filteredContributions(consultation, f);
-  const cols = ['id', 'text', 'kind', 'meeting', 'author_college', 'channel', 'date', 'territory', 'moderation_status', 'moderation_reason', 'seq'] as const;
   let rows;
   let total: number;
   if (f.ids) {
-    const all = await base().select([...cols]).execute();
+    const all = await store.filteredContributions(consultation, f).select([...COLUMNS]).execute();
     const rank = new Map(f.ids.map((id, i) => [id, i]));
     all.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
     total = all.length;
     rows = all.slice(offset, offset + limit);
   } else {
-    total = Number((await base().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    rows = await base().select([...cols]).orderBy('contributions.seq', 'desc').offset(offset).limit(limit).execute();
+    total = await store.countContributions(consultation, f);
+    const start = await deepStart(store, consultation, f, offset);
+    let page = store.filteredContributions(consultation, f).select('contributions.seq')
+      .orderBy('contributions.seq', 'desc').offset(offset - start.skipped).limit(limit);
+    if (start.belowSeq !== undefined) page = page.where('contributions.seq', '<', start.belowSeq);
+    rows = offset >= total ? [] : await store.db.selectFrom('contributions').select([...COLUMNS])
+      .where('contributions.seq', 'in', page).orderBy('contributions.seq', 'desc').execute();
   }
+  return { total, items: await withThemes(store, rows) };
+}
+
+/**
+ * Where a deep page of a list filtered on its status only starts: the arrival-order buckets counted by the triggers
+ * (newest first) tell how many rows lie above the bucket holding the page's first row, so the query skips at most
+ * SEQ_BUCKET index entries instead of `offset`.
+ */
+async function deepStart(store: Store, consultation: string, f: ContributionFilter, offset: number): Promise<{ skipped: number; belowSeq?: number }> {
+  const onlyStatus = f.moderation !== undefined && Object.entries(f).every(([k, v]) => k === 'moderation' || v === undefined);
+  if (!onlyStatus || offset < SEQ_BUCKET) return { skipped: 0 };
+  const buckets = (await store.db.selectFrom('contribution_counts').select(['value', 'n'])
+    .where('consultation', '=', consultation).where('dimension', '=', 'seq_bucket').where('moderation_status', '=', f.moderation!)
+    .where('n', '>', 0).execute()).map((b) => ({ bucket: Number(b.value), n: Number(b.n) })).sort((a, b) => b.bucket - a.bucket);
+  let skipped = 0;
+  for (const b of buckets) {
+    if (skipped + b.n > offset) return { skipped, belowSeq: (b.bucket + 1) * SEQ_BUCKET };
+    skipped += b.n;
+  }
+  return { skipped: 0 };
+}
+
+/**
+ * Matches whose relevance is computed: the most recent ones (computing the rank of every match of a common word
+ * among a million contributions takes seconds). With fewer matches than this, every match is ranked.
+ */
+export const SEARCH_RANKED_WINDOW = 1000;
+
+/**
+ * One page of full-text search results (French stems, see searchContributions) among the contributions matching
+ * a filter, most relevant first: at most SEARCH_RESULTS_CAP results, the best ranked among the
+ * SEARCH_RANKED_WINDOW most recent matches. Positions and ranks are computed in SQL, then only the page's rows
+ * are read.
+ */
+export async function pageSearch(store: Store, consultation: string, query: string, f: ContributionFilter, offset: number, limit: number):
+  Promise<{ items: ContributionPageItem[]; total: number }> {
+  let ranked: { seq: number }[];
+  if (store.dialect === 'sqlite') {
+    const match = ftsMatch(query);
+    if (!match) return { items: [], total: 0 };
+    // the term's matches, newest first, drive the loop (each checked against the filter by its key) and stop at
+    // the window; only the window's matches are ranked
+    const inFilter = store.filteredContributions(consultation, f).select(sql`1`.as('one')).where(sql<boolean>`contributions.seq = contributions_fts.rowid`);
+    ranked = (await sql<{ seq: number }>`SELECT seq FROM (SELECT contributions_fts.rowid AS seq, contributions_fts.rank AS rank FROM contributions_fts
+      WHERE contributions_fts MATCH ${match} AND EXISTS ${inFilter} ORDER BY contributions_fts.rowid DESC LIMIT ${SEARCH_RANKED_WINDOW}) AS w
+      ORDER BY rank, seq LIMIT ${SEARCH_RESULTS_CAP}`.execute(store.db)).rows;
+  } else {
+    const tsquery = pgTsQuery(query);
+    if (!tsquery) return { items: [], total: 0 };
+    const window = store.filteredContributions(consultation, f).where(sql<boolean>`contributions.search_vector @@ to_tsquery('simple', ${tsquery})`)
+      .select(['contributions.seq', sql<number>`ts_rank(contributions.search_vector, to_tsquery('simple', ${tsquery}))`.as('rank')])
+      .orderBy('contributions.seq', 'desc').limit(SEARCH_RANKED_WINDOW);
+    ranked = await store.db.selectFrom(window.as('w')).select('w.seq').orderBy('w.rank', 'desc').orderBy('w.seq').limit(SEARCH_RESULTS_CAP).execute();
+  }
+  const seqs = ranked.slice(offset, offset + limit).map((r) => Number(r.seq));
+  const position = new Map(seqs.map((seq, i) => [seq, i]));
+  const rows = seqs.length === 0 ? [] : (await store.db.selectFrom('contributions').select([...COLUMNS]).where('seq', 'in', seqs).execute())
+    .sort((a, b) => position.get(Number(a.seq))! - position.get(Number(b.seq))!);
+  return { total: ranked.length, items: await withThemes(store, rows) };
+}
+
+type PageRow = { id: string; text: string; kind: string | null; meeting: string | null; author_college: string | null; channel: string;
+  date: string | null; territory: string | null; moderation_status: string; moderation_reason: string | null };
+
+async function withThemes(store: Store, rows: PageRow[]): Promise<ContributionPageItem[]> {
   const themes = new Map<string, ContributionPageItem['themes']>();
   if (rows.length) {
     const trows = await store.db.selectFrom('contribution_themes').selectAll().where('contribution_id', 'in', rows.map((r) => r.id))
@@ -45,11 +126,8 @@ export async function pageContributions(store: Store, consultation: string, f: C
       themes.set(t.contribution_id, list);
     }
   }
-  return {
-    total,
-    items: rows.map((r) => ({
-      id: r.id, text: r.text, themes: themes.get(r.id) ?? [], kind: r.kind, meeting: r.meeting, college: r.author_college, channel: r.channel,
-      date: r.date, territory: r.territory, status: r.moderation_status, reason: r.moderation_reason,
-    })),
-  };
+  return rows.map((r) => ({
+    id: r.id, text: r.text, themes: themes.get(r.id) ?? [], kind: r.kind, meeting: r.meeting, college: r.author_college, channel: r.channel,
+    date: r.date, territory: r.territory, status: r.moderation_status, reason: r.moderation_reason,
+  }));
 }

@@ -85,6 +85,8 @@ export interface ContributionRow {
   source_json: string;
   /** SQLite only: unaccented snowball stems feeding the FTS5 index */
   search_terms: string | null;
+  /** number of theme assignments, maintained by triggers (migration 0007_public_stats) */
+  theme_count: Generated<number>;
 }
 
 export interface ContributionThemeRow {
@@ -156,6 +158,17 @@ export interface RateLimitRow {
   expires_at: number;
 }
 
+/** Contributions per consultation × dimension × value × moderation status, maintained by triggers (0007_public_stats). */
+export interface ContributionCountRow {
+  consultation: string;
+  /** 'total' | 'kind' | 'meeting' | 'college' | 'channel' | 'theme' | 'without_theme' */
+  dimension: string;
+  /** '' for 'total', 'without_theme' and an unset value */
+  value: string;
+  moderation_status: string;
+  n: number;
+}
+
 export interface Database {
   consultations: ConsultationRow;
   territories: TerritoryRow;
@@ -170,4 +183,5 @@ export interface Database {
   source_files: SourceFileRow;
   consultation_assignments: ConsultationAssignmentRow;
   rate_limits: RateLimitRow;
+  contribution_counts: ContributionCountRow;
 }

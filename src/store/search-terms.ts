@@ -16,3 +16,19 @@ export function searchTerms(text: string): string[] {
   const words = unaccent(text).match(/[\p{L}\p{N}]+/gu) ?? [];
   return words.map(stem);
 }
+
+/** The SQLite FTS5 MATCH expression of a query's terms (every term, exact), or undefined when it has none. */
+export function ftsMatch(query: string): string | undefined {
+  const terms = [...new Set(searchTerms(query))];
+  return terms.length ? terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ') : undefined;
+}
+
+/**
+ * The PostgreSQL tsquery of a query's terms, or undefined. Each term is already unaccented and stemmed;
+ * plainto_tsquery would stem again, so the query is built from lexemes directly (exact matching, as FTS5).
+ */
+export function pgTsQuery(query: string): string | undefined {
+  const terms = [...new Set(searchTerms(query))];
+  const q = terms.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean).map((t) => `'${t}'`).join(' & ');
+  return q || undefined;
+}

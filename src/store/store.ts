@@ -19,7 +19,8 @@ import { SanitizeTextPlugin } from './sanitize-plugin.ts';
 import type { ContributionRow as ContributionTable, Database, MeetingRow } from './schema.ts';
 
 type ContributionRow = Selectable<ContributionTable>;
-import { searchTerms } from './search-terms.ts';
+import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
+import { countedStats, countFromCounters, type CountScope } from './public-stats.ts';
 import { StoreError } from './errors.ts';
 import { readSourceFile, saveSourceFile } from './source-files.ts';
 import { DatabaseFaultError, databaseFault } from './faults.ts';
@@ -87,6 +88,8 @@ export interface MaskedSpanRecord { kind: string; start: number; end: number; or
 
 /** The filter every public path uses: only contributions the publication rule makes public. */
 export const PUBLIC_FILTER = { moderation: PUBLIC_MODERATION_STATUS } as const satisfies ContributionFilter;
+/** The same rule for counts (`stats`): public figures count published contributions only. */
+export const PUBLIC_SCOPE = { moderation: [PUBLIC_MODERATION_STATUS] } as const satisfies CountScope;
 
 export interface ContributionFilter {
   theme?: string;
@@ -446,7 +449,10 @@ export class Store {
 
   // ---- contributions ----
 
+  /** From the counters when the filter is a status and at most one dimension; otherwise an indexed count of the rows. */
   async countContributions(consultation: string, filter: ContributionFilter = {}): Promise<number> {
+    const counted = await countFromCounters(this.db, consultation, { ...filter });
+    if (counted !== undefined) return counted;
     const r = await this.filteredContributions(consultation, filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
   }
@@ -482,20 +488,17 @@ export class Store {
    * both databases. Results are ranked by relevance.
    */
   async searchContributions(consultation: string, query: string, limit = 50): Promise<Contribution[]> {
-    const terms = [...new Set(searchTerms(query))];
-    if (terms.length === 0) return [];
     let rows: ContributionRow[];
     if (this.dialect === 'sqlite') {
-      const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+      const match = ftsMatch(query);
+      if (!match) return [];
       rows = await this.db.selectFrom('contributions')
         .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, rank FROM contributions_fts WHERE contributions_fts MATCH ${match})`.as('f'), 'f.rowid', 'contributions.seq')
         .selectAll('contributions')
         .where('contributions.consultation', '=', consultation)
         .orderBy('f.rank').orderBy('contributions.seq').limit(limit).execute();
     } else {
-      // Each term is already unaccented and stemmed; plainto_tsquery would stem again, so build the
-      // query from lexemes directly (with prefix-free exact matching, as FTS5 does above).
-      const tsquery = terms.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean).map((t) => `'${t}'`).join(' & ');
+      const tsquery = pgTsQuery(query);
       if (!tsquery) return [];
       rows = await this.db.selectFrom('contributions')
         .selectAll('contributions')
@@ -571,41 +574,26 @@ export class Store {
     return { themes, kinds };
   }
 
-  /** Counts of the consultation; `filter` restricts the contributions counted (PUBLIC_FILTER on public routes). */
-  async stats(consultation: string, filter: ContributionFilter = {}): Promise<ConsultationStats> {
-    const countBy = async (column: 'kind' | 'meeting' | 'author_college' | 'channel') => {
-      const rows = await this.filteredContributions(consultation, filter)
-        .select([`contributions.${column}` as const, (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy(`contributions.${column}`).execute();
-      const out: Record<string, number> = {};
-      for (const r of rows) out[(r as Record<string, unknown>)[column] as string ?? '(non renseigné)'] = Number(r.n);
-      return out;
-    };
-    const themeRows = await this.db.selectFrom('contribution_themes')
-      .innerJoin('contributions', 'contributions.id', 'contribution_themes.contribution_id')
-      .select(['contribution_themes.theme', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('contributions.consultation', '=', consultation)
-      .$if(filter.moderation !== undefined, (q) => q.where('contributions.moderation_status', '=', filter.moderation!))
-      .groupBy('contribution_themes.theme').execute();
-    const byTheme: Record<string, number> = {};
-    for (const r of themeRows) byTheme[r.theme] = Number(r.n);
-    const withoutTheme = await this.filteredContributions(consultation, filter)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('contribution_themes').select('theme').whereRef('contribution_themes.contribution_id', '=', 'contributions.id'))))
-      .executeTakeFirstOrThrow();
+  /**
+   * Counts of a consultation's contributions, from the counters triggers maintain (migration 0007_public_stats):
+   * a few milliseconds at any size. `scope.moderation` restricts them to some moderation statuses (e.g. only
+   * 'published' for public figures); every status by default.
+   */
+  async stats(consultation: string, scope: CountScope = {}): Promise<ConsultationStats> {
     const count = async (table: 'source_documents' | 'meetings') => Number((await this.db.selectFrom(table)
       .select((eb) => eb.fn.countAll<number>().as('n')).where('consultation', '=', consultation).executeTakeFirstOrThrow()).n);
+    const counted = await countedStats(this.db, consultation, scope);
     return {
       consultation,
-      contributions: await this.countContributions(consultation, filter),
+      contributions: counted.contributions,
       documents: await count('source_documents'),
       meetings: await count('meetings'),
-      byTheme,
-      byKind: await countBy('kind'),
-      byMeeting: await countBy('meeting'),
-      byCollege: await countBy('author_college'),
-      byChannel: await countBy('channel'),
-      withoutTheme: Number(withoutTheme.n),
+      byTheme: counted.byTheme,
+      byKind: counted.byKind,
+      byMeeting: counted.byMeeting,
+      byCollege: counted.byCollege,
+      byChannel: counted.byChannel,
+      withoutTheme: counted.withoutTheme,
     };
   }
 
@@ -622,9 +610,12 @@ export class Store {
 
   // ---- trained analysis models ----
 
-  /** Keeps a trained model with its metadata; the same version saved again is replaced. */
-  async saveAnalysisModel(m: { consultation: string; purpose: string; version: string; metadata: unknown; model: unknown }): Promise<void> {
-    const row = { created_at: new Date().toISOString(), metadata_json: JSON.stringify(m.metadata), model_json: JSON.stringify(m.model) };
+  /**
+   * Keeps a trained model with its metadata; the same version saved again is replaced. `modelJson`, when given,
+   * is the model already serialised (e.g. by the worker thread that trained it) instead of `model`.
+   */
+  async saveAnalysisModel(m: { consultation: string; purpose: string; version: string; metadata: unknown; model?: unknown; modelJson?: string }): Promise<void> {
+    const row = { created_at: new Date().toISOString(), metadata_json: JSON.stringify(m.metadata), model_json: m.modelJson ?? JSON.stringify(m.model) };
     await this.db.insertInto('analysis_models').values({ consultation: m.consultation, purpose: m.purpose, version: m.version, ...row })
       .onConflict((oc) => oc.columns(['consultation', 'purpose', 'version']).doUpdateSet(row)).execute();
   }
@@ -893,7 +884,7 @@ function meetingFromRow(r: MeetingRow): Meeting {
   return m;
 }
 
-function contributionToRow(c: Contribution, consultation: string, documentId: string | null, withSearch: boolean): Omit<ContributionRow, 'seq'> {
+function contributionToRow(c: Contribution, consultation: string, documentId: string | null, withSearch: boolean): Omit<ContributionRow, 'seq' | 'theme_count'> {
   return {
     id: c.id, consultation, document_id: documentId, meeting: c.meeting ?? null, channel: c.channel,
     author_college: c.authorCollege ?? null, author_pseudonym: c.authorPseudonym ?? null, territory: c.territory ?? null,

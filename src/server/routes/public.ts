@@ -10,8 +10,9 @@ import { departementOfPostcode, isDepartementCode } from '../../domain/territory
 import { pseudonymise } from '../../privacy/pseudonymise.ts';
 import { consultationTerritoryLevel, listIndicators } from '../../store/indicators.ts';
 import { latestPublishedSynthesis } from '../../store/moderation.ts';
-import { pageContributions } from '../../store/moderation-page.ts';
-import { PUBLIC_FILTER } from '../../store/store.ts';
+import { pageContributions, pageSearch } from '../../store/moderation-page.ts';
+import { contributionTotals } from '../../store/public-stats.ts';
+import { PUBLIC_FILTER, PUBLIC_SCOPE } from '../../store/store.ts';
 import type { AppContext } from '../app.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams, UserText } from '../schemas.ts';
@@ -56,10 +57,8 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     schema: { tags, summary: 'Consultations publiques', response: { 200: z.object({ items: z.array(ConsultationSummary) }) } },
   }, async () => {
     const all = (await store.listConsultations()).filter((c) => c.status !== 'draft');
-    const published = await store.db.selectFrom('contributions').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('moderation_status', '=', PUBLIC_FILTER.moderation).groupBy('consultation').execute();
+    const pub = await contributionTotals(store.db, PUBLIC_SCOPE);
     const meetings = await store.db.selectFrom('meetings').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation').execute();
-    const pub = new Map(published.map((x) => [x.consultation, Number(x.n)]));
     const meet = new Map(meetings.map((x) => [x.consultation, Number(x.n)]));
     return { items: all.map((c) => consultationSummary(c, { contributions: pub.get(c.slug) ?? 0, meetings: meet.get(c.slug) ?? 0 })) };
   });
@@ -87,9 +86,9 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     const c = await visibleConsultation(ctx, req.params.slug);
     const { q, theme, kind, meeting, college, page, pageSize } = req.query;
     const filter = { ...PUBLIC_FILTER, ...(theme ? { theme } : {}), ...(kind ? { kind } : {}), ...(meeting ? { meeting } : {}), ...(college ? { college } : {}) };
-    let ids: string[] | undefined;
-    if (q && q.trim()) ids = (await store.searchContributions(c.slug, q, 1000)).map((x) => x.id);
-    const res = await pageContributions(store, c.slug, { ...filter, ...(ids ? { ids } : {}) }, (page - 1) * pageSize, pageSize);
+    const res = q && q.trim()
+      ? await pageSearch(store, c.slug, q, filter, (page - 1) * pageSize, pageSize)
+      : await pageContributions(store, c.slug, filter, (page - 1) * pageSize, pageSize);
     return { items: res.items.map(publicContribution), total: res.total, page, pageSize };
   });
 
@@ -170,7 +169,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   }, async (req) => {
     const c = await visibleConsultation(ctx, req.params.slug);
     // the public sees counts of public contributions only
-    return store.stats(c.slug, PUBLIC_FILTER);
+    return store.stats(c.slug, PUBLIC_SCOPE);
   });
 
   r.get('/consultations/:slug/indicators', {
