@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Contribution } from '../src/domain/index.ts';
 import { moderateContribution, replaceContributionThemes } from '../src/store/moderation.ts';
+import { publicStatsMigration } from '../src/store/migration-0007-public-stats.ts';
 import type { Store } from '../src/store/index.ts';
 import { storeTest } from './helpers/stores.ts';
 import { testConsultation, testDocument } from './helpers/fixtures.ts';
@@ -146,8 +147,8 @@ storeTest('the migration back-fills the counters of contributions stored before 
   await store.db.schema.dropIndex('contributions_consultation_status_seq').execute();
   await store.db.schema.dropTable('contribution_counts').execute();
   await store.db.schema.alterTable('contributions').dropColumn('theme_count').execute();
-  await store.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '0007_public_stats' as never).execute();
-  assert.deepEqual(await store.migrate(), ['0007_public_stats']);
+  // replayed directly: later migrations are applied already, and the migrator only runs migrations in order
+  await publicStatsMigration(store.dialect).up(store.db);
   await store.upsertConsultation(testConsultation('autre'));
   await assertCountersExact(store, 'après la migration');
 });

@@ -23,8 +23,11 @@ const COUNTED = ['consultation', 'kind', 'meeting', 'author_college', 'channel',
  */
 export const SEQ_BUCKET = 10_000;
 
-/** Separator of the two values of a pair dimension (never in a code, a kind, a college or a meeting id). */
-export const PAIR_SEPARATOR = '\u001f';
+/**
+ * Separator of the two values of a pair dimension (never in a code, a kind, a college or a meeting id). A printable
+ * symbol (U+241F), not a control character: every query parameter is cleaned of control characters (sanitize-plugin).
+ */
+export const PAIR_SEPARATOR = '\u241f';
 
 /** The filters of the public list: each one and each pair of them has its counters, so their totals are reads. */
 const FILTERED = [['theme', 't.theme'], ['kind', 'coalesce(R.kind, \'\')'], ['meeting', 'coalesce(R.meeting, \'\')'], ['college', 'coalesce(R.author_college, \'\')']] as const;
