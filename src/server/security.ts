@@ -59,6 +59,8 @@ function secure(req: FastifyRequest, o: SecurityOptions): boolean {
 }
 
 export async function openSession(store: Store, req: FastifyRequest, reply: FastifyReply, user: User, o: SecurityOptions): Promise<void> {
+  // a new login ends the session this browser had (perhaps another account's)
+  if (req.sessionHash) await deleteSession(store, req.sessionHash);
   const token = randomBytes(32).toString('base64url');
   const expires = new Date(Date.now() + SESSION_HOURS * 3600_000);
   await createSession(store, hashToken(token), user.id, expires);

@@ -18,7 +18,7 @@ export async function countedStats(db: Kysely<Database>, consultation: string, s
   Promise<Pick<ConsultationStats, 'contributions' | 'byTheme' | 'byKind' | 'byMeeting' | 'byCollege' | 'byChannel' | 'withoutTheme'>> {
   let q = db.selectFrom('contribution_counts').select(['dimension', 'value', 'n']).where('consultation', '=', consultation)
     .where('dimension', 'in', ['total', 'without_theme', ...Object.keys(DIMENSIONS)]).where('n', '<>', 0);
-  if (scope.moderation) q = q.where('moderation_status', 'in', scope.moderation.length ? [...scope.moderation] : ['\u0000']);
+  if (scope.moderation) q = q.where('moderation_status', 'in', scope.moderation.length ? [...scope.moderation] : ['\u2205']);
   const out = { contributions: 0, byTheme: {}, byKind: {}, byMeeting: {}, byCollege: {}, byChannel: {}, withoutTheme: 0 } as
     Pick<ConsultationStats, 'contributions' | 'byTheme' | 'byKind' | 'byMeeting' | 'byCollege' | 'byChannel' | 'withoutTheme'>;
   for (const r of await q.execute()) {
@@ -64,6 +64,6 @@ export async function countFromCounters(db: Kysely<Database>, consultation: stri
 export async function contributionTotals(db: Kysely<Database>, scope: CountScope = {}): Promise<Map<string, number>> {
   let q = db.selectFrom('contribution_counts').select(['consultation', (eb) => eb.fn.sum<number>('n').as('n')])
     .where('dimension', '=', 'total').groupBy('consultation');
-  if (scope.moderation) q = q.where('moderation_status', 'in', scope.moderation.length ? [...scope.moderation] : ['\u0000']);
+  if (scope.moderation) q = q.where('moderation_status', 'in', scope.moderation.length ? [...scope.moderation] : ['\u2205']);
   return new Map((await q.execute()).map((r) => [r.consultation, Number(r.n)]));
 }

@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, type Selectable, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Consultation, ConsultationStats } from '../domain/consultation.ts';
-import { PUBLIC_MODERATION_STATUS, type Contribution, type Moderation, type ThemeAssignment, type Provenance } from '../domain/contribution.ts';
+import { isPublic, PUBLIC_MODERATION_STATUS, type Contribution, type Moderation, type ThemeAssignment, type Provenance } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import type { Meeting } from '../domain/meeting.ts';
 import type { ImportWarning, SourceDocument } from '../domain/source.ts';
@@ -12,6 +12,8 @@ import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import type { Territory } from '../domain/territory.ts';
 import type { ParsedDocument } from '../ingest/types.ts';
 import { pseudonymise } from '../privacy/pseudonymise.ts';
+import { sanitizeText } from '../domain/text.ts';
+import { flagStaleRestitutions } from './stale-restitutions.ts';
 import { appTrx } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 import { migrationProvider, type Dialect } from './migrations.ts';
@@ -334,14 +336,24 @@ export class Store {
       let humanThemes: { contribution_id: string; theme: string; assigned_by: string; provenance_json: string }[] = [];
       // A re-read by a newer parser keeps the bytes stored earlier (the delete below cascades to them).
       const keptBytes = bytes ?? (existing ? await readSourceFile(trx, parsed.documentId) : undefined);
-      const decided = new Map<string, Moderation>();
+      // decisions made in Fabrique (by a person, or by publishing the document) survive a re-read of the
+      // same text only, with the public text as it was (a moderator's own masking included)
+      const decided = new Map<string, { moderation: Moderation; asWritten: string; publicText: string; original?: string }>();
+      const previous: { id: string; text: string; moderation_status: string }[] = [];
       if (existing) {
-        // moderation decisions made in Fabrique (by a person, or by publishing the document) survive a re-read
-        const rows = await trx.selectFrom('contributions').select(['id', 'moderation_status', 'moderation_reason', 'moderation_by', 'moderation_at'])
-          .where('document_id', '=', parsed.documentId).where('moderation_at', 'is not', null).execute();
+        const rows = await appTrx(trx).selectFrom('contributions')
+          .leftJoin('contribution_private', 'contribution_private.contribution_id', 'contributions.id')
+          .select(['contributions.id', 'contributions.text', 'contributions.moderation_status', 'contributions.moderation_reason',
+            'contributions.moderation_by', 'contributions.moderation_at', 'contribution_private.original_text'])
+          .where('contributions.document_id', '=', parsed.documentId).execute();
         for (const r of rows) {
-          decided.set(r.id, { status: r.moderation_status as Moderation['status'], ...(r.moderation_reason ? { reason: r.moderation_reason } : {}),
-            ...(r.moderation_by ? { by: r.moderation_by } : {}), ...(r.moderation_at ? { at: r.moderation_at } : {}) });
+          previous.push(r);
+          if (r.moderation_at === null) continue;
+          decided.set(r.id, {
+            moderation: { status: r.moderation_status as Moderation['status'], ...(r.moderation_reason ? { reason: r.moderation_reason } : {}),
+              ...(r.moderation_by ? { by: r.moderation_by } : {}), ...(r.moderation_at ? { at: r.moderation_at } : {}) },
+            asWritten: r.original_text ?? r.text, publicText: r.text, ...(r.original_text !== null ? { original: r.original_text } : {}),
+          });
         }
         humanThemes = await trx.selectFrom('contribution_themes')
           .innerJoin('contributions', 'contributions.id', 'contribution_themes.contribution_id')
@@ -377,8 +389,23 @@ export class Store {
         if (m.consultation !== consultation) m.consultation = consultation;
       }
       await insertBatches(parsed.meetings.map((m) => meetingToRow(m, parsed.documentId)), (rows) => trx.insertInto('meetings').values(rows).execute());
-      const gated = parsed.contributions.map((c) => ({ contribution: { ...c, moderation: importedModeration(c.moderation, decided.get(c.id), publication) } }));
+      const gated: ContributionInput[] = parsed.contributions.map((c) => {
+        const kept = decided.get(c.id);
+        if (kept && kept.asWritten === sanitizeText(c.text)) {
+          return { contribution: { ...c, text: kept.publicText, moderation: kept.moderation }, ...(kept.original !== undefined ? { original: kept.original } : {}) };
+        }
+        return { contribution: { ...c, moderation: importedModeration(c.moderation, undefined, publication) } };
+      });
       await this.insertContributions(trx, consultation, gated, parsed.documentId);
+      // a published restitution that relied on a contribution now gone or rewritten is no longer valid
+      const now = new Map(gated.map((g) => [g.contribution.id, g.contribution]));
+      for (const p of previous) {
+        if (p.moderation_status !== PUBLIC_MODERATION_STATUS) continue;
+        const after = now.get(p.id);
+        if (after && after.text === p.text && isPublic(after)) continue;
+        await flagStaleRestitutions(appTrx(trx), consultation, p.id, new Date().toISOString(), publication?.by ?? 'import',
+          after ? 'une contribution citée a changé à la relecture du document' : 'une contribution citée a disparu à la relecture du document');
+      }
       if (publishBy && publication) {
         await recordPublication(trx, consultation, parsed.documentId, publication, gated.filter((g) => g.contribution.moderation.status === PUBLIC_MODERATION_STATUS).length);
       }
@@ -640,7 +667,8 @@ export class Store {
   /** The consultation's contributions matching a filter, as a query to select from. */
   filteredContributions(consultation: string, f: ContributionFilter) {
     let q = this.db.selectFrom('contributions').where('contributions.consultation', '=', consultation);
-    if (f.ids) q = q.where('contributions.id', 'in', f.ids.length ? f.ids : ['\u0000']);
+    // an empty id list matches nothing (a printable sentinel: parameters are cleaned of control characters)
+    if (f.ids) q = q.where('contributions.id', 'in', f.ids.length ? f.ids : ['\u2205']);
     if (f.kind) q = q.where('contributions.kind', '=', f.kind);
     if (f.meeting) q = q.where('contributions.meeting', '=', f.meeting);
     if (f.college) q = q.where('contributions.author_college', '=', f.college);
@@ -791,14 +819,17 @@ export async function addLocalThemes(trx: Transaction<Database>, consultation: s
  * masked too (the source document keeps it).
  */
 function pseudonymised(item: ContributionInput): { stored: Contribution; original?: string; masked: MaskedSpanRecord[] } {
-  const c = item.contribution;
+  // cleaned before masking: a control character inside a phone number or an address would hide it
+  // from the masks, then be removed on the way to the database (sanitize-plugin), revealing it
+  const c = { ...item.contribution, text: sanitizeText(item.contribution.text),
+    ...(item.contribution.rawText !== undefined ? { rawText: sanitizeText(item.contribution.rawText) } : {}) };
   const p = pseudonymise(c.text);
   const stored: Contribution = { ...c, text: p.text };
   if (c.rawText !== undefined) {
     const raw = pseudonymise(c.rawText).text;
     if (raw !== p.text) stored.rawText = raw; else delete stored.rawText;
   }
-  const original = item.original ?? c.text;
+  const original = item.original !== undefined ? sanitizeText(item.original) : c.text;
   if (original === p.text) return { stored, masked: [] };
   // offsets must refer to the original: the caller's masks when it masked it, else ours
   const masked = item.original === undefined ? p.masked : p.masked.length === 0 && item.masked ? item.masked : pseudonymise(original).masked;

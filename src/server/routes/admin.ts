@@ -307,14 +307,15 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
     const status = action === 'publish' ? 'published' : action === 'reject' ? 'rejected' : item.status as 'pending' | 'published' | 'rejected';
     let newText: string | undefined;
     let masked: { kind: string; start: number; end: number; original: string }[] | undefined;
+    // a moderator's own text is masked too (already masked tokens stay as they are): no write skips the masks
     if (action === 'pseudonymise' && text !== undefined) {
-      newText = text;
+      newText = pseudonymise(text).text;
     } else if (action === 'pseudonymise' || (action === 'publish' && !priv)) {
       // automatic masking on the text as written (never published unmasked)
       const p = pseudonymise(priv?.original ?? item.text);
       if (p.text !== item.text) { newText = p.text; masked = p.masked; }
     } else if (action === 'publish' && text !== undefined) {
-      newText = text;
+      newText = pseudonymise(text).text;
     }
     await moderateContribution(store, item.id, {
       status, by: user.email, action: `moderation.${action}`,
