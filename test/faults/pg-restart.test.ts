@@ -107,7 +107,7 @@ test('PostgreSQL restarted and stopped under a running `fabrique serve`: 503 whi
 
     const httpPort = await freePort(4100 + Math.floor(Math.random() * 2000));
     server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/fabrique.ts'), 'serve', '--port', String(httpPort)], {
-      cwd: ROOT, env: { ...process.env, DATABASE_URL: url, FABRIQUE_DB: '', FABRIQUE_FORM_RATE_LIMIT: '100000' }, stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: ROOT, env: { ...process.env, DATABASE_URL: url, FABRIQUE_DB: '', FABRIQUE_FORM_RATE_LIMIT: '100000', FABRIQUE_READ_RATE_LIMIT: '0' }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     server.stderr!.on('data', (d) => { serverErr += String(d); });
     server.on('exit', (code, signal) => { serverExit = { code, signal }; });
