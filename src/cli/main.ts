@@ -1,3 +1,4 @@
+import { UserError, type UserErrorCode } from '../domain/errors.ts';
 import { JsonlError } from '../analysis/classify/jsonl.ts';
 import { ImportError } from '../ingest/types.ts';
 import { StoreError } from '../store/errors.ts';
@@ -35,6 +36,11 @@ function mainHelp(): string {
   ].join('\n');
 }
 
+/** Exit code of each user error code (2 stays the usage error; documented in the README). */
+export const USER_ERROR_EXIT: Record<UserErrorCode, number> = {
+  invalid: 1, not_found: 3, conflict: 4, forbidden: 5, too_large: 6, too_complex: 6, unavailable: 7,
+};
+
 /** Runs the CLI and returns the exit code; errors become one French line on stderr. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -57,6 +63,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       console.error(`fabrique ${name} : ${e.message} (usage : ${command.usage})`);
       return 2;
+    }
+    if (e instanceof UserError) {
+      console.error(`fabrique ${name} : ${e.message}`);
+      return USER_ERROR_EXIT[e.code];
     }
     if (e instanceof ImportError || e instanceof StoreError || e instanceof JsonlError || e instanceof CliError) {
       console.error(`fabrique ${name} : ${e.message}`);

@@ -1,6 +1,7 @@
 /** HTTP errors of the API: `{ error: { code, message, field? } }`, messages in French. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { UserError, type UserErrorCode } from '../domain/errors.ts';
 import { ImportError } from '../ingest/types.ts';
 import { StoreError } from '../store/errors.ts';
 import { SynthesisVerificationError } from '../synthesis/verify.ts';
@@ -18,6 +19,11 @@ export const badRequest = (message: string, field?: string) => new HttpError(400
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
 
 export interface ErrorBody { error: { code: string; message: string; field?: string } }
+
+/** The HTTP status of each user error code (the message never decides it). */
+export const USER_ERROR_STATUS: Record<UserErrorCode, number> = {
+  invalid: 400, not_found: 404, conflict: 409, forbidden: 403, too_large: 413, too_complex: 422, unavailable: 503,
+};
 
 export function errorBody(code: string, message: string, field?: string): ErrorBody {
   return { error: { code, message, ...(field ? { field } : {}) } };
@@ -49,6 +55,7 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
     req.log.error({ err }, 'réponse non conforme au schéma');
     return reply.code(500).send(errorBody('internal', 'Erreur interne : la réponse ne respecte pas le contrat de l’API.'));
   }
+  if (err instanceof UserError) return reply.code(USER_ERROR_STATUS[err.code]).send(errorBody(err.code, err.message, err.field));
   if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field));
   if (err instanceof SynthesisVerificationError) return reply.code(409).send({ ...errorBody('verification_failed', err.message), failures: err.failures });
   if (err instanceof ImportError) {
