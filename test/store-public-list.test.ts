@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'node:test';
+import SQLite from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import type { Contribution } from '../src/domain/index.ts';
+import { moderateContribution } from '../src/store/moderation.ts';
 import { pageContributions, pageSearch } from '../src/store/moderation-page.ts';
-import type { ContributionFilter } from '../src/store/index.ts';
+import { Store, type ContributionFilter } from '../src/store/index.ts';
 import { storeTest } from './helpers/stores.ts';
 import { testConsultation, testDocument } from './helpers/fixtures.ts';
 
@@ -64,4 +70,60 @@ storeTest('deep pages of a status list start from the counted arrival buckets: s
     assert.equal(page.total, published.length);
     assert.deepEqual(page.items.map((x) => x.id), published.slice(offset, offset + 20).map((r) => r.id), `@${offset}`);
   }
+});
+
+storeTest('public search follows moderation decisions, deletions and consultations (rows keyed by scope in the index)', async (store) => {
+  await store.upsertConsultation(testConsultation());
+  await store.upsertConsultation(testConsultation('autre-consultation'));
+  await store.addContributions('essai', contributions(40));
+  await store.addContributions('autre-consultation', contributions(40).map((c) => ({ ...c, id: `autre:${c.id}`, consultation: 'autre-consultation' })));
+  const search = async (slug: string) => (await pageSearch(store, slug, 'urgences', { moderation: 'published' }, 0, 1000)).items;
+  const expected = async (slug: string) => {
+    const published = new Set((await store.listContributions(slug, { moderation: 'published' })).map((c) => c.id));
+    return (await store.searchContributions(slug, 'urgences', 1000)).map((c) => c.id).filter((id) => published.has(id)).sort();
+  };
+  const before = await search('essai');
+  assert.ok(before.length > 3);
+  assert.ok(before.every((x) => x.status === 'published' && !x.id.startsWith('autre:')));
+  assert.deepEqual(before.map((x) => x.id).sort(), await expected('essai'));
+
+  // a pending match becomes visible when published, a published one disappears when rejected or deleted
+  const pending = (await store.searchContributions('essai', 'urgences', 1000)).find((c) => c.moderation.status === 'pending')!;
+  const shown = before[0]!.id;
+  await moderateContribution(store, pending.id, { status: 'published', by: 'moderatrice', action: 'contribution.moderate' });
+  await moderateContribution(store, shown, { status: 'rejected', by: 'moderatrice', action: 'contribution.moderate' });
+  await store.db.deleteFrom('contributions').where('id', '=', before[1]!.id).execute();
+  const after = (await search('essai')).map((x) => x.id);
+  assert.ok(after.includes(pending.id));
+  assert.ok(!after.includes(shown) && !after.includes(before[1]!.id));
+  assert.deepEqual([...after].sort(), await expected('essai'));
+  // the other consultation is untouched, and the queue (no status filter) still finds every status
+  assert.deepEqual((await search('autre-consultation')).map((x) => x.id).sort(), await expected('autre-consultation'));
+  const queue = await pageSearch(store, 'essai', 'urgences', {}, 0, 1000);
+  assert.equal(queue.total, (await store.searchContributions('essai', 'urgences', 1000)).length);
+});
+
+test('migration 0011 indexes the contributions of an existing database with their scope [sqlite]', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fabrique-0011-'));
+  const path = join(dir, 'ancienne.sqlite');
+  try {
+    let store = await Store.open({ sqlitePath: path });
+    await store.upsertConsultation(testConsultation());
+    await store.addContributions('essai', contributions(60));
+    await store.close();
+    // the database as it was before 0011: external-content index of the stemmed column only
+    const raw = new SQLite(path);
+    raw.exec(`DROP TRIGGER contributions_fts_ai; DROP TRIGGER contributions_fts_ad; DROP TRIGGER contributions_fts_au; DROP TABLE contributions_fts; DROP TABLE search_scopes;
+      CREATE VIRTUAL TABLE contributions_fts USING fts5(search_terms, content='contributions', content_rowid='seq', tokenize='unicode61 remove_diacritics 2');
+      INSERT INTO contributions_fts(contributions_fts) VALUES ('rebuild');
+      DELETE FROM kysely_migration WHERE name = '0011_search_scope';`);
+    raw.close();
+    store = await Store.open({ sqlitePath: path });
+    try {
+      const published = new Set((await store.listContributions('essai', { moderation: 'published' })).map((c) => c.id));
+      const expected = (await store.searchContributions('essai', 'urgences', 1000)).map((c) => c.id).filter((id) => published.has(id)).sort();
+      assert.ok(expected.length > 3);
+      assert.deepEqual((await pageSearch(store, 'essai', 'urgences', { moderation: 'published' }, 0, 1000)).items.map((x) => x.id).sort(), expected);
+    } finally { await store.close(); }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

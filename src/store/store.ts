@@ -21,6 +21,7 @@ import { SanitizeTextPlugin } from './sanitize-plugin.ts';
 import type { ContributionRow as ContributionTable, Database, MeetingRow } from './schema.ts';
 
 type ContributionRow = Selectable<ContributionTable>;
+import { SEARCH_SEQ_SPAN } from './migration-0011-search-scope.ts';
 import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import { countedStats, countFromCounters, type CountScope } from './public-stats.ts';
 import { StoreError } from './errors.ts';
@@ -520,7 +521,7 @@ export class Store {
       const match = ftsMatch(query);
       if (!match) return [];
       rows = await this.db.selectFrom('contributions')
-        .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, rank FROM contributions_fts WHERE contributions_fts MATCH ${match})`.as('f'), 'f.rowid', 'contributions.seq')
+        .innerJoin(sql<{ seq: number; rank: number }>`(SELECT rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq, rank FROM contributions_fts WHERE contributions_fts MATCH ${match})`.as('f'), 'f.seq', 'contributions.seq')
         .selectAll('contributions')
         .where('contributions.consultation', '=', consultation)
         .orderBy('f.rank').orderBy('contributions.seq').limit(limit).execute();
