@@ -127,3 +127,44 @@ test('migration 0011 indexes the contributions of an existing database with thei
     } finally { await store.close(); }
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('search on a SQLite file runs on read workers: same results as the main connection, sees every commit, survives a dead worker [sqlite]', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fabrique-readers-'));
+  const path = join(dir, 'base.sqlite');
+  const saved = process.env.FABRIQUE_READ_WORKERS;
+  try {
+    process.env.FABRIQUE_READ_WORKERS = '0';
+    const inline = await Store.open({ sqlitePath: path });
+    await inline.upsertConsultation(testConsultation());
+    await inline.addContributions('essai', contributions(200));
+    process.env.FABRIQUE_READ_WORKERS = '2';
+    const pooled = await Store.open({ sqlitePath: path });
+    try {
+      for (const [q, f] of [['urgences', { moderation: 'published' }], ['médecin traitant', { moderation: 'published', kind: 'proposition' }], ['urgences', {}]] as const) {
+        assert.deepEqual(await pageSearch(pooled, 'essai', q, f as ContributionFilter, 0, 50), await pageSearch(inline, 'essai', q, f as ContributionFilter, 0, 50), q);
+      }
+      const pool = (pooled as unknown as { readPool: { size: number; slots: ({ worker: { terminate(): Promise<number> } } | undefined)[] } }).readPool;
+      assert.equal(pool.size, 2);
+      assert.ok(pool.slots.some(Boolean), 'a worker started');
+      const direct = await (pool as unknown as { query(q: unknown): Promise<{ n: number }[]> }).query({ sql: 'SELECT count(*) AS n FROM contributions', parameters: [] });
+      assert.deepEqual(direct, [{ n: 200 }], 'the worker itself answers');
+      // a write on the main connection is seen at once by the workers
+      const pending = (await inline.searchContributions('essai', 'urgences', 1000)).find((c) => c.moderation.status === 'pending')!;
+      await moderateContribution(inline, pending.id, { status: 'published', by: 'moderatrice', action: 'contribution.moderate' });
+      assert.ok((await pageSearch(pooled, 'essai', 'urgences', { moderation: 'published' }, 0, 1000)).items.some((x) => x.id === pending.id));
+      // a worker that dies: the query still answers (main connection), a new worker takes its place
+      await Promise.all(pool.slots.map((s) => s?.worker.terminate()));
+      assert.deepEqual(await pageSearch(pooled, 'essai', 'urgences', { moderation: 'published' }, 0, 20), await pageSearch(inline, 'essai', 'urgences', { moderation: 'published' }, 0, 20));
+      assert.deepEqual(await pageSearch(pooled, 'essai', 'urgences', { moderation: 'published' }, 0, 20), await pageSearch(inline, 'essai', 'urgences', { moderation: 'published' }, 0, 20));
+      // the workers' connections only read
+      await assert.rejects((pooled as unknown as { readPool: { query(q: unknown): Promise<unknown> } }).readPool.query({ sql: 'DELETE FROM contributions', parameters: [] }), /ne modifie rien|readonly/);
+      assert.equal(await inline.countContributions('essai'), 200);
+    } finally {
+      await pooled.close();
+      await inline.close();
+    }
+  } finally {
+    if (saved === undefined) delete process.env.FABRIQUE_READ_WORKERS; else process.env.FABRIQUE_READ_WORKERS = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

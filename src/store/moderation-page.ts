@@ -99,14 +99,14 @@ export async function pageSearch(store: Store, consultation: string, query: stri
     const inFilter = store.filteredContributions(consultation, rest).select(sql`1`.as('one'))
       .where(sql<boolean>`contributions.seq = contributions_fts.rowid % ${sql.lit(SEARCH_SEQ_SPAN)}`);
     const statuses = f.moderation !== undefined ? [f.moderation] : [...Object.keys(SEARCH_STATUS_CODES), 'autre'];
-    const windows: { seq: number; rank: number }[] = [];
-    for (const status of statuses) {
+    // one window per status, on the read workers (several at once for the moderation queue's statuses)
+    const windows = (await Promise.all(statuses.map((status) => {
       const start = searchRangeStart(consultation, status === 'autre' ? undefined : status);
-      windows.push(...(await sql<{ seq: number; rank: number }>`SELECT contributions_fts.rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq, rank
+      return store.readQuery<{ seq: number; rank: number }>(sql`SELECT contributions_fts.rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq, rank
         FROM contributions_fts WHERE contributions_fts MATCH ${match}
         AND contributions_fts.rowid BETWEEN ${start} AND ${start} + ${sql.lit(SEARCH_SEQ_SPAN - 1)} ${otherFilters ? sql`AND EXISTS ${inFilter}` : sql``}
-        ORDER BY contributions_fts.rowid DESC LIMIT ${SEARCH_RANKED_WINDOW}`.execute(store.db)).rows);
-    }
+        ORDER BY contributions_fts.rowid DESC LIMIT ${SEARCH_RANKED_WINDOW}`.compile(store.db));
+    }))).flat();
     ranked = windows.sort((x, y) => y.seq - x.seq).slice(0, SEARCH_RANKED_WINDOW)
       .sort((x, y) => x.rank - y.rank || x.seq - y.seq).slice(0, SEARCH_RESULTS_CAP);
   } else {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, type Selectable, type Transaction } from 'kysely';
+import { Kysely, Migrator, type CompiledQuery, PostgresDialect, sql, type Selectable, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Consultation, ConsultationStats } from '../domain/consultation.ts';
 import { isPublic, PUBLIC_MODERATION_STATUS, type Contribution, type Moderation, type ThemeAssignment, type Provenance } from '../domain/contribution.ts';
@@ -22,6 +22,7 @@ import type { ContributionRow as ContributionTable, Database, MeetingRow } from 
 
 type ContributionRow = Selectable<ContributionTable>;
 import { SEARCH_SEQ_SPAN } from './migration-0011-search-scope.ts';
+import { ReadPool, readWorkersFromEnv } from './read-pool.ts';
 import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import { countedStats, countFromCounters, type CountScope } from './public-stats.ts';
 import { StoreError } from './errors.ts';
@@ -174,7 +175,28 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.readPool?.close();
     await this.db.destroy();
+  }
+
+  private readPool?: ReadPool | null;
+
+  /**
+   * Runs a compiled SELECT on a read-only connection of a worker thread when the database is a SQLite file
+   * (read-pool.ts), on the main connection otherwise or when the worker fails (its error is then the main
+   * connection's own: the same query fails the same way).
+   */
+  async readQuery<T>(q: CompiledQuery): Promise<T[]> {
+    if (this.readPool === undefined) {
+      const workers = this.dialect === 'sqlite' && this.location !== ':memory:' ? readWorkersFromEnv() : 0;
+      this.readPool = workers > 0 ? new ReadPool(this.location, workers) : null;
+    }
+    if (this.readPool) {
+      try {
+        return await this.readPool.query<T>(q);
+      } catch { /* run on the main connection below */ }
+    }
+    return (await this.db.executeQuery<T>(q)).rows as T[];
   }
 
   // ---- territories and consultations ----
