@@ -146,7 +146,7 @@ async function startServer(path: string): Promise<{ base: string; stop: () => Pr
 }
 
 /** `informative`: printed, not held to the p99 limit (a filtered page that deep costs in proportion to its offset; see docs/performance.md). */
-interface Route { name: string; method?: 'GET' | 'POST'; path: string; body?: string; informative?: boolean }
+interface Route { name: string; method?: 'GET' | 'POST'; path: string; body?: string; informative?: boolean; /** more paths, cycled by each connection */ more?: string[] }
 
 async function main(): Promise<number> {
   const dir = values.db ? undefined : mkdtempSync(join(tmpdir(), 'fabrique-public-'));
@@ -177,6 +177,8 @@ async function main(): Promise<number> {
         { name: 'GET …/contributions?kind&college', path: `/api/consultations/${SLUG}/contributions?kind=proposition&college=usagers` },
         { name: 'GET …/contributions?q=urgences', path: `/api/consultations/${SLUG}/contributions?q=urgences` },
         { name: 'GET …/contributions?q=médecin traitant p3', path: `/api/consultations/${SLUG}/contributions?q=${encodeURIComponent('médecin traitant')}&page=3` },
+        // words of every frequency (the generator's vocabulary and words it never uses), pages 1 to 3, cycled
+        { name: 'GET …/contributions?q= (12 requêtes variées)', ...variedSearches() },
         { name: 'GET …/stats', path: `/api/consultations/${SLUG}/stats` },
         { name: 'GET …/indicators', path: `/api/consultations/${SLUG}/indicators` },
         { name: 'GET /api/territories', path: '/api/territories' },
@@ -203,8 +205,8 @@ async function main(): Promise<number> {
           ? { 'content-type': 'application/json', 'x-csrf-token': token, cookie, origin: server.base } : {};
         const res = await autocannon({
           url: server.base, connections, duration,
-          requests: [{ method: r.method ?? 'GET', path: r.path, headers, ...(r.body ? { body: r.body } : {}),
-            onResponse: (status: number) => { statuses[status] = (statuses[status] ?? 0) + 1; } }],
+          requests: [r.path, ...(r.more ?? [])].map((path) => ({ method: r.method ?? 'GET', path, headers, ...(r.body ? { body: r.body } : {}),
+            onResponse: (status: number) => { statuses[status] = (statuses[status] ?? 0) + 1; } })),
         });
         if (baseline === 0) baseline = Math.max(res.latency.p99, 1);
         const bad = res.requests.total === 0 || (!r.informative && res.latency.p99 > P99_LIMIT_MS) || res.non2xx > 0 || res.errors > 0;
@@ -221,6 +223,13 @@ async function main(): Promise<number> {
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function variedSearches(): { path: string; more: string[] } {
+  const words = ['médecin', 'pharmacie', 'infirmières', 'prévention', 'transport', 'dentiste', 'psychiatrie', 'maison de santé',
+    'téléconsultation', 'hôpital', 'vaccination', 'ophtalmologue'];
+  const paths = words.map((w, i) => `/api/consultations/${SLUG}/contributions?q=${encodeURIComponent(w)}${i % 3 ? `&page=${(i % 3) + 1}` : ''}`);
+  return { path: paths[0]!, more: paths.slice(1) };
 }
 
 function fmt(ms: number): string {
