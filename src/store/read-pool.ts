@@ -18,6 +18,8 @@ interface Slot {
   pending: Map<number, { ok: (rows: unknown[]) => void; ko: (e: Error) => void }>;
 }
 
+const RESTART_PAUSE_MS = 10_000;
+
 export function readWorkersFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const v = env.FABRIQUE_READ_WORKERS?.trim();
   const n = v ? Number(v) : 2;
@@ -28,6 +30,8 @@ export class ReadPool {
   private readonly slots: (Slot | undefined)[];
   private nextId = 1;
   private closed = false;
+  /** after a worker failed, queries run on the main connection for a while instead of restarting workers in a loop */
+  private pausedUntil = 0;
 
   constructor(private readonly path: string, size: number) {
     this.slots = Array.from({ length: size }, () => undefined);
@@ -38,6 +42,7 @@ export class ReadPool {
   /** Rows of a compiled SELECT, from the least busy worker. */
   async query<T>(q: CompiledRead): Promise<T[]> {
     if (this.closed) throw new Error('pool de lecture fermé');
+    if (Date.now() < this.pausedUntil) throw new Error('lecteurs en pause après une panne');
     let best = 0;
     for (let i = 0; i < this.slots.length; i++) {
       if (!this.slots[i]) { best = i; break; }
@@ -50,6 +55,11 @@ export class ReadPool {
       slot.pending.set(id, { ok: ok as (rows: unknown[]) => void, ko });
       slot.worker.postMessage({ id, sql: q.sql, parameters: [...q.parameters] } satisfies ReadRequest);
     });
+  }
+
+  /** Starts every worker and waits until each has opened its connection (failures surface on first query). */
+  async startAll(): Promise<void> {
+    await Promise.all(this.slots.map((s, i) => (s ?? (this.slots[i] = this.start(i))).ready.catch(() => {})));
   }
 
   async close(): Promise<void> {
@@ -70,6 +80,7 @@ export class ReadPool {
     ready.catch(() => {});
     const fail = (e: Error) => {
       if (this.slots[index]?.worker === worker) this.slots[index] = undefined;
+      if (!this.closed) this.pausedUntil = Date.now() + RESTART_PAUSE_MS;
       failStart(e);
       for (const p of pending.values()) p.ko(e);
       pending.clear();

@@ -181,19 +181,28 @@ export class Store {
 
   private readPool?: ReadPool | null;
 
+  private readers(): ReadPool | null {
+    if (this.readPool === undefined) {
+      const workers = this.dialect === 'sqlite' && this.location !== ':memory:' ? readWorkersFromEnv() : 0;
+      this.readPool = workers > 0 ? new ReadPool(this.location, workers) : null;
+    }
+    return this.readPool;
+  }
+
+  /** Starts the read workers now (a server, before its first search, which would otherwise wait for them). */
+  async startReadWorkers(): Promise<void> {
+    await this.readers()?.startAll();
+  }
+
   /**
    * Runs a compiled SELECT on a read-only connection of a worker thread when the database is a SQLite file
    * (read-pool.ts), on the main connection otherwise or when the worker fails (its error is then the main
    * connection's own: the same query fails the same way).
    */
   async readQuery<T>(q: CompiledQuery): Promise<T[]> {
-    if (this.readPool === undefined) {
-      const workers = this.dialect === 'sqlite' && this.location !== ':memory:' ? readWorkersFromEnv() : 0;
-      this.readPool = workers > 0 ? new ReadPool(this.location, workers) : null;
-    }
-    if (this.readPool) {
+    if (this.readers()) {
       try {
-        return await this.readPool.query<T>(q);
+        return await this.readPool!.query<T>(q);
       } catch { /* run on the main connection below */ }
     }
     return (await this.db.executeQuery<T>(q)).rows as T[];
