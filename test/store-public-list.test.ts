@@ -152,12 +152,12 @@ test('search on a SQLite file runs on read workers: same results as the main con
       const pending = (await inline.searchContributions('essai', 'urgences', 1000)).find((c) => c.moderation.status === 'pending')!;
       await moderateContribution(inline, pending.id, { status: 'published', by: 'moderatrice', action: 'contribution.moderate' });
       assert.ok((await pageSearch(pooled, 'essai', 'urgences', { moderation: 'published' }, 0, 1000)).items.some((x) => x.id === pending.id));
+      // the workers' connections only read
+      await assert.rejects((pooled as unknown as { readPool: { query(q: unknown): Promise<unknown> } }).readPool.query({ sql: 'DELETE FROM contributions', parameters: [] }), /ne modifie rien|readonly/);
       // a worker that dies: the query still answers (main connection, for a pause, then a new worker)
       await Promise.all(pool.slots.map((s) => s?.worker.terminate()));
       assert.deepEqual(await pageSearch(pooled, 'essai', 'urgences', { moderation: 'published' }, 0, 20), await pageSearch(inline, 'essai', 'urgences', { moderation: 'published' }, 0, 20));
       assert.deepEqual(await pageSearch(pooled, 'essai', 'urgences', { moderation: 'published' }, 0, 20), await pageSearch(inline, 'essai', 'urgences', { moderation: 'published' }, 0, 20));
-      // the workers' connections only read
-      await assert.rejects((pooled as unknown as { readPool: { query(q: unknown): Promise<unknown> } }).readPool.query({ sql: 'DELETE FROM contributions', parameters: [] }), /ne modifie rien|readonly/);
       assert.equal(await inline.countContributions('essai'), 200);
     } finally {
       await pooled.close();
