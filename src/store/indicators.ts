@@ -6,9 +6,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Consultation } from '../domain/consultation.ts';
-import { DEPARTEMENTS } from '../domain/geography.ts';
 import type { Indicator } from '../domain/plan.ts';
-import type { TerritoryLevel } from '../domain/territory.ts';
+import { consultationLevel, type TerritoryLevel } from '../domain/territory.ts';
 import type { Database } from './schema.ts';
 import type { Store } from './store.ts';
 import { StoreError } from './errors.ts';
@@ -35,14 +34,12 @@ function indicatorDb(store: Store): Kysely<IndicatorDatabase> {
   return store.db as unknown as Kysely<IndicatorDatabase>;
 }
 
-/** The level of a consultation's territory: the declared one, else département when the code is one. */
-export function consultationTerritoryLevel(c: Pick<Consultation, 'territory' | 'territoryLevel'>): 'departement' | 'region' {
-  return c.territoryLevel ?? (DEPARTEMENTS[c.territory] ? 'departement' : 'region');
-}
+/** The level of a consultation's territory (the domain rule, src/domain/territory.ts). */
+export const consultationTerritoryLevel = consultationLevel;
 
 const finiteOrNull = (v: number | null | undefined, what: string): number | null => {
   if (v === undefined || v === null) return null;
-  if (!Number.isFinite(v)) throw new StoreError(`Indicateur : ${what} n’est pas un nombre fini (${v}).`);
+  if (!Number.isFinite(v)) throw new StoreError('invalid', `Indicateur : ${what} n’est pas un nombre fini (${v}).`);
   return v;
 };
 
@@ -54,11 +51,11 @@ export async function saveIndicators(store: Store, territory: string, level: Ter
   const seen = new Set<string>();
   const rows: IndicatorRow[] = indicators.map((ind, i) => {
     const name = `« ${ind.id} »`;
-    if (!ind.id.trim()) throw new StoreError(`Indicateur n° ${i + 1} sans identifiant.`);
-    if (ind.territory !== territory) throw new StoreError(`Indicateur ${name} : territoire ${ind.territory}, attendu ${territory}.`);
-    if (ind.year === undefined || !Number.isInteger(ind.year)) throw new StoreError(`Indicateur ${name} : année manquante ou invalide.`);
+    if (!ind.id.trim()) throw new StoreError('invalid', `Indicateur n° ${i + 1} sans identifiant.`);
+    if (ind.territory !== territory) throw new StoreError('invalid', `Indicateur ${name} : territoire ${ind.territory}, attendu ${territory}.`);
+    if (ind.year === undefined || !Number.isInteger(ind.year)) throw new StoreError('invalid', `Indicateur ${name} : année manquante ou invalide.`);
     const key = `${ind.id}\u0000${ind.year}`;
-    if (seen.has(key)) throw new StoreError(`Indicateur ${name} en double pour l’année ${ind.year}.`);
+    if (seen.has(key)) throw new StoreError('invalid', `Indicateur ${name} en double pour l’année ${ind.year}.`);
     seen.add(key);
     return {
       territory, territory_level: level, id: ind.id, label: ind.label, unit: ind.unit ?? null, year: ind.year,

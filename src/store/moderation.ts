@@ -74,7 +74,7 @@ export async function moderateContribution(store: Store, id: string, change: {
   await appDb(store).transaction().execute(async (trx) => {
     const before = await trx.selectFrom('contributions').select(['id', 'consultation', 'text', 'moderation_status', 'moderation_reason'])
       .where('id', '=', id).executeTakeFirst();
-    if (!before) throw new StoreError(`Contribution inconnue : ${id}`);
+    if (!before) throw new StoreError('not_found', `Contribution inconnue : ${id}`);
     if (change.text !== undefined && change.text !== before.text) {
       const priv = await trx.selectFrom('contribution_private').select('contribution_id').where('contribution_id', '=', id).executeTakeFirst();
       // keep the original as written the first time the public text changes
@@ -107,7 +107,7 @@ export async function replaceContributionThemes(store: Store, id: string, assign
     ? { theme: a.theme, assigned_by: a.provenance.by, provenance_json: JSON.stringify(a.provenance) } : a));
   return appDb(store).transaction().execute(async (trx) => {
     const c = await trx.selectFrom('contributions').select(['id', 'consultation']).where('id', '=', id).executeTakeFirst();
-    if (!c) throw new StoreError(`Contribution inconnue : ${id}`);
+    if (!c) throw new StoreError('not_found', `Contribution inconnue : ${id}`);
     const before = await trx.selectFrom('contribution_themes').select(['theme', 'assigned_by', 'provenance_json'])
       .where('contribution_id', '=', id).orderBy('theme').execute();
     await trx.deleteFrom('contribution_themes').where('contribution_id', '=', id).execute();
@@ -150,10 +150,10 @@ export async function undoThemeChange(store: Store, entry: { id: number; consult
  */
 export async function publishDocument(store: Store, documentId: string, by: string): Promise<DocumentPublication & { consultation: string }> {
   const who = by.trim();
-  if (!who) throw new StoreError('Pour publier un document en bloc, indiquez qui le publie.');
+  if (!who) throw new StoreError('invalid', 'Pour publier un document en bloc, indiquez qui le publie.');
   return store.db.transaction().execute(async (trx: Transaction<Database>) => {
     const doc = await trx.selectFrom('source_documents').select(['id', 'consultation']).where('id', '=', documentId).executeTakeFirst();
-    if (!doc) throw new StoreError(`Document inconnu : ${documentId}`);
+    if (!doc) throw new StoreError('not_found', `Document inconnu : ${documentId}`);
     return { ...(await publishDocumentIn(trx, doc.id, doc.consultation, who)), consultation: doc.consultation };
   });
 }

@@ -123,7 +123,7 @@ export class Store {
     let store: Store;
     if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
       const schema = config.pgSchema;
-      if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new StoreError(`Nom de schéma invalide : ${schema}`);
+      if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new StoreError('invalid', `Nom de schéma invalide : ${schema}`);
       const pool = new pg.Pool({
         connectionString: config.databaseUrl,
         max: 4,
@@ -139,7 +139,7 @@ export class Store {
       if (schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
       store = new Store(db, 'postgres', config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@'));
     } else if (config.databaseUrl) {
-      throw new StoreError(`DATABASE_URL doit commencer par postgres:// (reçu : ${config.databaseUrl.split(':')[0]}:…)`);
+      throw new StoreError('invalid', `DATABASE_URL doit commencer par postgres:// (reçu : ${config.databaseUrl.split(':')[0]}:…)`);
     } else {
       const path = config.sqlitePath ?? DEFAULT_SQLITE_PATH;
       const database = openSqlite(path);
@@ -167,7 +167,7 @@ export class Store {
     if (error) {
       const fault = databaseFault(error);
       if (fault) throw new DatabaseFaultError(fault, { cause: error });
-      throw new StoreError(`Échec de la migration de la base : ${(error as Error).message ?? error}`);
+      throw new StoreError('invalid', `Échec de la migration de la base : ${(error as Error).message ?? error}`);
     }
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
@@ -227,7 +227,7 @@ export class Store {
     const c = await this.getConsultation(slug);
     if (!c) {
       const known = (await this.listConsultations()).map((x) => x.slug);
-      throw new StoreError(`Consultation inconnue : « ${slug} »` +
+      throw new StoreError('not_found', `Consultation inconnue : « ${slug} »` +
         (known.length ? ` (consultations existantes : ${known.join(', ')})` : ' (aucune consultation : lancez « fabrique demo » ou créez-en une)'));
     }
     return c;
@@ -291,7 +291,7 @@ export class Store {
    */
   async importParsed(consultation: string, parsed: ParsedDocument, options: ImportOptions = {}): Promise<ImportResult> {
     const publishBy = options.publishBy?.trim();
-    if (options.publishBy !== undefined && !publishBy) throw new StoreError('Pour publier un document en bloc, indiquez qui le publie.');
+    if (options.publishBy !== undefined && !publishBy) throw new StoreError('invalid', 'Pour publier un document en bloc, indiquez qui le publie.');
     const bytes = options.bytes;
     const base = {
       documentId: parsed.documentId, fileName: parsed.fileName, parser: parsed.parser,
@@ -319,10 +319,10 @@ export class Store {
     }
     return this.db.transaction().execute(async (trx) => {
       const consultationRow = await trx.selectFrom('consultations').selectAll().where('slug', '=', consultation).executeTakeFirst();
-      if (!consultationRow) throw new StoreError(`Consultation inconnue : « ${consultation} »`);
+      if (!consultationRow) throw new StoreError('not_found', `Consultation inconnue : « ${consultation} »`);
       const existing = await trx.selectFrom('source_documents').selectAll().where('id', '=', parsed.documentId).executeTakeFirst();
       if (existing && existing.consultation !== consultation) {
-        throw new StoreError(`Le fichier « ${parsed.fileName} » est déjà importé dans la consultation « ${existing.consultation} ».`);
+        throw new StoreError('conflict', `Le fichier « ${parsed.fileName} » est déjà importé dans la consultation « ${existing.consultation} ».`);
       }
       if (existing && existing.parser === parsed.parser && existing.parser_version === parsed.parserVersion) {
         if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
@@ -428,7 +428,7 @@ export class Store {
   private async insertContributions(trx: Transaction<Database>, consultation: string, items: ContributionInput[], documentId: string | null): Promise<Contribution[]> {
     const ids = new Set<string>();
     for (const { contribution: c } of items) {
-      if (ids.has(c.id)) throw new StoreError(`Identifiant de contribution en double dans le document : ${c.id}`);
+      if (ids.has(c.id)) throw new StoreError('invalid', `Identifiant de contribution en double dans le document : ${c.id}`);
       ids.add(c.id);
     }
     const stored: Contribution[] = [];
