@@ -77,7 +77,7 @@ export const Meeting = z.object({
 
 export const ConsultationSummary = z.object({
   slug: z.string(), title: z.string(), status: ConsultationStatus,
-  territory: z.object({ code: z.string(), name: z.string() }),
+  territory: z.object({ code: z.string(), name: z.string(), level: ScopeLevel.describe('les codes se recouvrent (« 75 » : Paris ou la Nouvelle-Aquitaine) : le niveau dit lequel') }),
   periodStart: z.string().nullable(), periodEnd: z.string().nullable(),
   counts: z.object({ contributions: z.number(), meetings: z.number(), themes: z.number() }),
 });

@@ -4,7 +4,7 @@
  * and France values. A null value is a figure missing in the source; it is stored as null, never
  * replaced by 0 or an estimate.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Consultation } from '../domain/consultation.ts';
 import type { Indicator } from '../domain/plan.ts';
 import { consultationLevel, type TerritoryLevel } from '../domain/territory.ts';
@@ -48,6 +48,22 @@ const finiteOrNull = (v: number | null | undefined, what: string): number | null
  * their order is kept. Each needs a year; an (id, year) pair appears once.
  */
 export async function saveIndicators(store: Store, territory: string, level: TerritoryLevel, indicators: Indicator[]): Promise<void> {
+  const rows = indicatorRows(territory, level, indicators);
+  await indicatorDb(store).transaction().execute((trx) => writeIndicatorRows(trx, territory, level, rows));
+}
+
+/** saveIndicators inside the caller's transaction (e.g. a consultation file written as a whole). */
+export async function replaceIndicatorsIn(trx: Transaction<Database>, territory: string, level: TerritoryLevel, indicators: Indicator[]): Promise<void> {
+  await writeIndicatorRows(trx as unknown as Transaction<IndicatorDatabase>, territory, level, indicatorRows(territory, level, indicators));
+}
+
+async function writeIndicatorRows(trx: Transaction<IndicatorDatabase>, territory: string, level: TerritoryLevel, rows: IndicatorRow[]): Promise<void> {
+  await trx.deleteFrom('indicators').where('territory', '=', territory).where('territory_level', '=', level).execute();
+  for (let i = 0; i < rows.length; i += 200) await trx.insertInto('indicators').values(rows.slice(i, i + 200)).execute();
+}
+
+/** Checked rows: each indicator needs a year; an (id, year) pair appears once. */
+function indicatorRows(territory: string, level: TerritoryLevel, indicators: Indicator[]): IndicatorRow[] {
   const seen = new Set<string>();
   const rows: IndicatorRow[] = indicators.map((ind, i) => {
     const name = `« ${ind.id} »`;
@@ -65,10 +81,7 @@ export async function saveIndicators(store: Store, territory: string, level: Ter
       source: ind.source ?? null, position: i,
     };
   });
-  await indicatorDb(store).transaction().execute(async (trx) => {
-    await trx.deleteFrom('indicators').where('territory', '=', territory).where('territory_level', '=', level).execute();
-    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('indicators').values(rows.slice(i, i + 200)).execute();
-  });
+  return rows;
 }
 
 /** The indicators of a territory (code and level), in the order they were saved. */

@@ -77,6 +77,8 @@ export interface ImportOptions {
   publishBy?: string;
   /** the file as read, kept with the document (checked against its id, the sha256) */
   bytes?: Uint8Array;
+  /** who imports: a `document.import` audit entry is written in the import's transaction (none when nothing changed) */
+  actor?: string;
 }
 
 /** A contribution to store, with the text as written when the caller already pseudonymised it. */
@@ -309,6 +311,7 @@ export class Store {
         },
         async (trx) => {
           if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
+          if (options.actor) await recordImport(trx, consultation, options.actor, { ...base, outcome: 'imported' });
           if (publication) {
             await trx.updateTable('source_documents').set({ published_by: publication.by, published_at: publication.at }).where('id', '=', parsed.documentId).execute();
             const published = parsed.contributions.filter((c) => importedModeration(c.moderation, undefined, publication).status === PUBLIC_MODERATION_STATUS).length;
@@ -417,7 +420,9 @@ export class Store {
           .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: h.assigned_by, provenance_json: h.provenance_json }))
           .execute();
       }
-      return { ...base, publication, outcome: existing ? 'replaced' as const : 'imported' as const };
+      const outcome = existing ? 'replaced' as const : 'imported' as const;
+      if (options.actor) await recordImport(trx, consultation, options.actor, { ...base, outcome });
+      return { ...base, publication, outcome };
     });
   }
 
@@ -859,6 +864,14 @@ export async function publishDocumentIn(trx: Transaction<Database>, documentId: 
   return publication;
 }
 
+async function recordImport(trx: Transaction<Database>, consultation: string, actor: string,
+  r: Pick<ImportResult, 'documentId' | 'fileName' | 'outcome' | 'contributions' | 'meetings'>): Promise<void> {
+  await recordAudit(appTrx(trx), {
+    actor, action: 'document.import', consultation, targetType: 'document', targetId: r.documentId,
+    after: { fileName: r.fileName, outcome: r.outcome, contributions: r.contributions, meetings: r.meetings },
+  });
+}
+
 async function recordPublication(trx: Transaction<Database>, consultation: string, documentId: string, publication: DocumentPublication, published: number): Promise<void> {
   await recordAudit(appTrx(trx), {
     actor: publication.by, action: 'document.publish', consultation, targetType: 'document', targetId: documentId, at: publication.at,
@@ -872,7 +885,7 @@ function dedupeThemes(list: ThemeAssignment[]): ThemeAssignment[] {
   return [...byTheme.values()];
 }
 
-function consultationFromRow(r: Database['consultations']): Consultation {
+export function consultationFromRow(r: Database['consultations']): Consultation {
   const c: Consultation = { slug: r.slug, title: r.title, territory: r.territory, status: r.status as Consultation['status'], themes: JSON.parse(r.themes_json) };
   if (r.territory_level === 'departement' || r.territory_level === 'region') c.territoryLevel = r.territory_level;
   if (r.period_start) c.periodStart = r.period_start;
@@ -901,7 +914,7 @@ export function meetingToRow(m: Meeting, documentId: string | null): MeetingRow 
   };
 }
 
-function meetingFromRow(r: MeetingRow): Meeting {
+export function meetingFromRow(r: MeetingRow): Meeting {
   const m: Meeting = {
     id: r.id, consultation: r.consultation, kind: r.kind as Meeting['kind'], title: r.title,
     participants: {

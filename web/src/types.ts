@@ -11,7 +11,7 @@ export interface ConsultationSummary {
   slug: string;
   title: string;
   status: ConsultationStatus;
-  territory: { code: string; name: string };
+  territory: { code: string; name: string; level: 'departement' | 'region' };
   periodStart: string | null;
   periodEnd: string | null;
   counts: { contributions: number; meetings: number; themes: number };
