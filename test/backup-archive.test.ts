@@ -14,7 +14,7 @@ import SQLite from 'better-sqlite3';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { CompiledQuery, Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Contribution } from '../src/domain/index.ts';
-import { importFiles } from '../src/cli/commands/import.ts';
+import { importPaths } from '../src/cli/commands/import.ts';
 import { main } from '../src/cli/main.ts';
 import { appDb } from '../src/store/accounts.ts';
 import { ARCHIVED_TABLES, databaseTables, exportConsultationArchive, importConsultationArchive, isConsultationArchive, NOT_ARCHIVED_TABLES } from '../src/store/archive.ts';
@@ -295,7 +295,7 @@ test('imports keep the original bytes of the file (CLI and upload), checked agai
     await store.upsertConsultation(testConsultation('essai'));
     const csv = join(dir, 'contributions.csv');
     writeFileSync(csv, contributionsCsv(8));
-    const [r] = await importFiles(store, 'essai', [csv]);
+    const [r] = await importPaths(store, 'essai', [csv]);
     const stored = await store.db.selectFrom('source_files').selectAll().where('document_id', '=', r!.documentId).executeTakeFirstOrThrow();
     assert.deepEqual(Buffer.from(stored.content), readFileSync(csv));
     // A re-read by a newer parser version keeps the bytes stored with the first import.

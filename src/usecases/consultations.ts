@@ -38,9 +38,15 @@ function checkThemes(themes: readonly { code: string }[]): void {
   }
 }
 
-/** The consultation, or a not_found error naming the known ones. */
+/**
+ * The consultation, or not_found. On the command line the message lists the known consultations; elsewhere it
+ * does not (a facilitator must not learn the slugs of consultations they are not assigned to).
+ */
 export async function requireConsultation(ctx: UseCaseContext, slug: string): Promise<Consultation> {
-  return ctx.store.requireConsultation(slug);
+  if (ctx.actor.role === 'cli') return ctx.store.requireConsultation(slug);
+  const c = await ctx.store.getConsultation(slug);
+  if (!c) throw new UserError('not_found', `Consultation inconnue : « ${slug} »`);
+  return c;
 }
 
 export interface CreateConsultationInput {
@@ -97,7 +103,7 @@ export interface UpdateConsultationInput {
 
 /** Changes a consultation's descriptive fields, status or themes, with its audit entry. The territory stays. */
 export async function updateConsultation(ctx: UseCaseContext, input: UpdateConsultationInput): Promise<Consultation> {
-  const before = await ctx.store.requireConsultation(input.slug);
+  const before = await requireConsultation(ctx, input.slug);
   const c: Consultation = { ...before };
   if (input.title !== undefined) {
     c.title = input.title.trim();
@@ -181,7 +187,7 @@ export interface MeetingInput {
 
 /** Declares a meeting of a consultation (its territory defaults to the consultation's département), audited. */
 export async function addMeeting(ctx: UseCaseContext, input: MeetingInput & { consultation: string }): Promise<Meeting> {
-  const c = await ctx.store.requireConsultation(input.consultation);
+  const c = await requireConsultation(ctx, input.consultation);
   checkDate(input.date, 'date');
   const m: Meeting = {
     id: `${c.slug}:reunion-${randomBytes(6).toString('hex')}`, consultation: c.slug, kind: input.kind ?? 'atelier', title: input.title,

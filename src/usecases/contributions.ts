@@ -17,7 +17,7 @@ import {
 } from '../store/moderation.ts';
 import type { Consultation } from '../domain/consultation.ts';
 import type { UseCaseContext } from './context.ts';
-import { requireMeeting } from './consultations.ts';
+import { requireConsultation, requireMeeting } from './consultations.ts';
 
 export const FORM_SOURCE = { documentId: 'formulaire', file: 'formulaire en ligne' } as const;
 
@@ -91,7 +91,7 @@ const REPORT_PARTS: ['problematiques' | 'solutions' | 'leviers', ContributionKin
 /** A workshop report typed in: participants and, per theme, problems, solutions, levers; one transaction. */
 export async function recordWorkshopReport(ctx: UseCaseContext, input: WorkshopReportInput) {
   const meeting = await requireMeeting(ctx, input.meeting);
-  const c = await ctx.store.requireConsultation(meeting.consultation);
+  const c = await requireConsultation(ctx, meeting.consultation);
   // like any channel, typed-in entries await moderation, unless an analyst publishes them in their own name
   if (input.publish && !mayPublish(ctx)) {
     throw new UserError('forbidden', 'Seul un analyste peut publier un compte-rendu sans modération : enregistrez-le sans le publier.');
@@ -188,7 +188,7 @@ export async function moderateContributions(ctx: UseCaseContext, input: Moderati
 export async function decideTheme(ctx: UseCaseContext, input: { id: string; theme: string; accept: boolean }) {
   const contribution = await ctx.store.getContribution(input.id);
   if (!contribution) throw new UserError('not_found', `Contribution inconnue : ${input.id}`);
-  const c = await ctx.store.requireConsultation(contribution.consultation);
+  const c = await requireConsultation(ctx, contribution.consultation);
   const { theme, accept } = input;
   if (!c.themes.some((t) => t.code === theme)) throw new UserError('invalid', `Thème inconnu pour cette consultation : « ${theme} »`, 'theme');
   const others = contribution.themes.filter((t) => t.theme !== theme);

@@ -11,6 +11,7 @@ import { importConsultationArchive, readConsultationArchive } from '../store/arc
 import { publishDocument as publishStoredDocument } from '../store/moderation.ts';
 import type { DocumentPublication, ImportResult } from '../store/store.ts';
 import type { UseCaseContext } from './context.ts';
+import { requireConsultation } from './consultations.ts';
 
 /** Parses a file's bytes: parseBytes itself, or the server's worker pool that runs it off the event loop. */
 export type ParseBytes = (bytes: Uint8Array, fileName: string, options: ParseFileOptions) => Promise<ParsedDocument>;
@@ -41,7 +42,7 @@ function mayPublish(ctx: UseCaseContext): boolean {
  */
 export async function importFiles(ctx: UseCaseContext, input: ImportFilesInput, parse: ParseBytes = parseBytes): Promise<ImportResult[]> {
   // load
-  const consultation = await ctx.store.requireConsultation(input.consultation);
+  const consultation = await requireConsultation(ctx, input.consultation);
   if (input.meeting && !(await ctx.store.listMeetings(consultation.slug)).some((m) => m.id === input.meeting)) {
     throw new UserError('not_found', `Réunion inconnue dans « ${consultation.slug} » : ${input.meeting}`, 'meeting');
   }
@@ -76,7 +77,7 @@ export async function importFiles(ctx: UseCaseContext, input: ImportFilesInput, 
 export async function publishDocument(ctx: UseCaseContext, input: { documentId: string }): Promise<{ documentId: string; consultation: string; publication: DocumentPublication }> {
   const doc = await ctx.store.getDocument(input.documentId);
   if (!doc) throw new UserError('not_found', `Document inconnu : ${input.documentId}`);
-  await ctx.store.requireConsultation(doc.consultation);
+  await requireConsultation(ctx, doc.consultation);
   if (!mayPublish(ctx)) throw new UserError('forbidden', 'Seul un analyste peut publier un document en bloc.');
   const p = await publishStoredDocument(ctx.store, doc.id, ctx.actor.name);
   return { documentId: doc.id, consultation: doc.consultation, publication: { by: p.by, at: p.at } };
