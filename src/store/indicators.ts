@@ -5,7 +5,6 @@
  * replaced by 0 or an estimate.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { Consultation } from '../domain/consultation.ts';
 import type { Indicator } from '../domain/plan.ts';
 import { consultationLevel, type TerritoryLevel } from '../domain/territory.ts';
 import type { Database } from './schema.ts';
