@@ -513,14 +513,14 @@ test('CLI: backup, restore, export consultation --format archive and import of t
     await populate(s, 'essai');
     await s.close();
     assert.equal(await main(['backup', '--out', join(dir, 'b.sqlite')]), 0);
-    assert.equal(await main(['backup', '--out', join(dir, 'b.sqlite')]), 1, 'no silent overwrite');
+    assert.equal(await main(['backup', '--out', join(dir, 'b.sqlite')]), 4, 'no silent overwrite (conflict: exit 4)');
     // The archive is recognised by its content, whatever its name.
     assert.equal(await main(['export', 'consultation', '--consultation', 'essai', '--format', 'archive', '--out', join(dir, 'archive.bin')]), 0);
     process.env.FABRIQUE_DB = join(dir, 'cible.sqlite');
     assert.equal(await main(['import', join(dir, 'archive.bin')]), 0);
-    assert.equal(await main(['import', join(dir, 'archive.bin')]), 1);
+    assert.equal(await main(['import', join(dir, 'archive.bin')]), 4, 'the consultation exists (conflict: exit 4)');
     assert.equal(await main(['import', join(dir, 'archive.bin'), '--force']), 0);
-    assert.equal(await main(['restore', join(dir, 'b.sqlite')]), 1, 'the target is not empty');
+    assert.equal(await main(['restore', join(dir, 'b.sqlite')]), 4, 'the target is not empty (conflict: exit 4)');
     assert.equal(await main(['restore', join(dir, 'b.sqlite'), '--force']), 0);
     process.env.DATABASE_URL = 'postgres://fabrique@127.0.0.1:1/inexistante';
     assert.equal(await main(['backup', '--out', join(dir, 'pg.dump')]), 3);

@@ -12,7 +12,7 @@ import { PUBLIC_FILTER } from '../../store/store.ts';
 import { addMeeting, createConsultation, updateConsultation, updateMeeting } from '../../usecases/consultations.ts';
 import { decideTheme, moderateContribution, moderateContributions, recordWorkshopReport } from '../../usecases/contributions.ts';
 import type { AppContext } from '../app.ts';
-import { notFound } from '../errors.ts';
+import { UserError } from '../../domain/errors.ts';
 import {
   ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, Page, PageQuery,
   Participants, ScopeLevel, SlugParams, Theme, ThemeAssignmentView, UserText, UserTextEntry,
@@ -29,7 +29,7 @@ const tags = ['back-office'];
 /** The consultation, drafts included, or 404. */
 export async function requireConsultation(ctx: AppContext, slug: string): Promise<Consultation> {
   const c = await ctx.store.getConsultation(slug);
-  if (!c) throw notFound(`Consultation inconnue : « ${slug} »`);
+  if (!c) throw new UserError('not_found', `Consultation inconnue : « ${slug} »`);
   return c;
 }
 
@@ -56,7 +56,7 @@ function toModerationItem(c: ContributionPageItem, priv: { original: string; mas
 
 async function pageItem(ctx: AppContext, id: string): Promise<ContributionPageItem> {
   const c = await ctx.store.getContribution(id);
-  if (!c) throw notFound(`Contribution inconnue : ${id}`);
+  if (!c) throw new UserError('not_found', `Contribution inconnue : ${id}`);
   const page = await pageContributions(ctx.store, c.consultation, { ids: [id] }, 0, 1);
   return page.items[0]!;
 }

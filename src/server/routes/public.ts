@@ -13,7 +13,7 @@ import { publicContributionTotals } from '../../store/public-stats.ts';
 import { PUBLIC_FILTER, PUBLIC_SCOPE } from '../../store/store.ts';
 import { submitContribution, visibleConsultation as visible } from '../../usecases/contributions.ts';
 import type { AppContext } from '../app.ts';
-import { notFound } from '../errors.ts';
+import { UserError } from '../../domain/errors.ts';
 import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams, UserText } from '../schemas.ts';
 import { issueCsrf } from '../security.ts';
 import { VISITOR } from '../../usecases/context.ts';
@@ -127,7 +127,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   }, async (req, reply) => {
     const c = await visibleConsultation(ctx, req.params.slug);
     const pub = await latestPublishedSynthesis(store, c.slug);
-    if (!pub) throw notFound('Aucune synthèse de restitution n’est encore publiée pour cette consultation.');
+    if (!pub) throw new UserError('not_found', 'Aucune synthèse de restitution n’est encore publiée pour cette consultation.');
     return reply.type('text/html; charset=utf-8')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:")
       .header('x-frame-options', 'SAMEORIGIN')
