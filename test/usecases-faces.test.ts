@@ -117,6 +117,24 @@ describe('one use case, two faces', () => {
     });
   }
 
+  test('a regional consultation of code 75 is Nouvelle-Aquitaine on the map and for its meetings, never Paris', async () => {
+    const server = await testServer();
+    try {
+      const a = await (await Client.create(server.app, '10.9.0.6')).login('analyst');
+      let res = await a.post('/api/admin/consultations', { slug: 'na', title: 'CNR Nouvelle-Aquitaine', territory: '75', level: 'region', status: 'open' });
+      assert.equal(res.statusCode, 201, res.body);
+      const codes = ((await a.get('/api/territories')).json().items as { code: string; region: { name: string } | null }[]);
+      assert.ok(codes.some((x) => x.code === '33' && x.region?.name === 'Nouvelle-Aquitaine'), 'Gironde counts the regional consultation');
+      assert.ok(!codes.some((x) => x.code === '75'), 'Paris does not');
+      res = await a.post('/api/admin/consultations/na/meetings', { title: 'Plénière régionale', kind: 'pleniere' });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.equal(res.json().territory, null, 'a regional consultation lends no département to its meetings');
+      res = await a.get('/api/consultations/na/indicators');
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json().territory, { code: '75', name: 'Nouvelle-Aquitaine', level: 'region', region: null });
+    } finally { await server.close(); }
+  });
+
   test('a bad territory or level is refused alike: 400 through the API, exit 1 through the CLI, nothing stored', async () => {
     const res = await analyst.post('/api/admin/consultations', { slug: 'nulle-part', title: 'Nulle part', territory: '99' });
     assert.equal(res.statusCode, 400, res.body);
