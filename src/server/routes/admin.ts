@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Consultation } from '../../domain/consultation.ts';
 import { isValidSlug } from '../../domain/consultation.ts';
+import { UserError } from '../../domain/errors.ts';
 import { assignedConsultations } from '../../store/accounts.ts';
 import { consultationCounts } from '../../store/consultations.ts';
 import { privateTexts } from '../../store/moderation.ts';
@@ -12,7 +13,6 @@ import { PUBLIC_FILTER } from '../../store/store.ts';
 import { addMeeting, createConsultation, updateConsultation, updateMeeting } from '../../usecases/consultations.ts';
 import { decideTheme, moderateContribution, moderateContributions, recordWorkshopReport } from '../../usecases/contributions.ts';
 import type { AppContext } from '../app.ts';
-import { UserError } from '../../domain/errors.ts';
 import {
   ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, Page, PageQuery,
   Participants, ScopeLevel, SlugParams, Theme, ThemeAssignmentView, UserText, UserTextEntry,
