@@ -79,6 +79,8 @@ export interface ImportOptions {
   publishBy?: string;
   /** the file as read, kept with the document (checked against its id, the sha256) */
   bytes?: Uint8Array;
+  /** who imports: a `document.import` audit entry is written in the import's transaction (none when nothing changed) */
+  actor?: string;
 }
 
 /** A contribution to store, with the text as written when the caller already pseudonymised it. */
@@ -125,7 +127,7 @@ export class Store {
     let store: Store;
     if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
       const schema = config.pgSchema;
-      if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new StoreError(`Nom de schéma invalide : ${schema}`);
+      if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new StoreError('invalid', `Nom de schéma invalide : ${schema}`);
       const pool = new pg.Pool({
         connectionString: config.databaseUrl,
         max: 4,
@@ -141,7 +143,7 @@ export class Store {
       if (schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
       store = new Store(db, 'postgres', config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@'));
     } else if (config.databaseUrl) {
-      throw new StoreError(`DATABASE_URL doit commencer par postgres:// (reçu : ${config.databaseUrl.split(':')[0]}:…)`);
+      throw new StoreError('invalid', `DATABASE_URL doit commencer par postgres:// (reçu : ${config.databaseUrl.split(':')[0]}:…)`);
     } else {
       const path = config.sqlitePath ?? DEFAULT_SQLITE_PATH;
       const database = openSqlite(path);
@@ -169,7 +171,7 @@ export class Store {
     if (error) {
       const fault = databaseFault(error);
       if (fault) throw new DatabaseFaultError(fault, { cause: error });
-      throw new StoreError(`Échec de la migration de la base : ${(error as Error).message ?? error}`);
+      throw new StoreError('invalid', `Échec de la migration de la base : ${(error as Error).message ?? error}`);
     }
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
@@ -259,7 +261,7 @@ export class Store {
     const c = await this.getConsultation(slug);
     if (!c) {
       const known = (await this.listConsultations()).map((x) => x.slug);
-      throw new StoreError(`Consultation inconnue : « ${slug} »` +
+      throw new StoreError('not_found', `Consultation inconnue : « ${slug} »` +
         (known.length ? ` (consultations existantes : ${known.join(', ')})` : ' (aucune consultation : lancez « fabrique demo » ou créez-en une)'));
     }
     return c;
@@ -323,7 +325,7 @@ export class Store {
    */
   async importParsed(consultation: string, parsed: ParsedDocument, options: ImportOptions = {}): Promise<ImportResult> {
     const publishBy = options.publishBy?.trim();
-    if (options.publishBy !== undefined && !publishBy) throw new StoreError('Pour publier un document en bloc, indiquez qui le publie.');
+    if (options.publishBy !== undefined && !publishBy) throw new StoreError('invalid', 'Pour publier un document en bloc, indiquez qui le publie.');
     const bytes = options.bytes;
     const base = {
       documentId: parsed.documentId, fileName: parsed.fileName, parser: parsed.parser,
@@ -341,6 +343,7 @@ export class Store {
         },
         async (trx) => {
           if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
+          if (options.actor) await recordImport(trx, consultation, options.actor, { ...base, outcome: 'imported' });
           if (publication) {
             await trx.updateTable('source_documents').set({ published_by: publication.by, published_at: publication.at }).where('id', '=', parsed.documentId).execute();
             const published = parsed.contributions.filter((c) => importedModeration(c.moderation, undefined, publication).status === PUBLIC_MODERATION_STATUS).length;
@@ -351,10 +354,10 @@ export class Store {
     }
     return this.db.transaction().execute(async (trx) => {
       const consultationRow = await trx.selectFrom('consultations').selectAll().where('slug', '=', consultation).executeTakeFirst();
-      if (!consultationRow) throw new StoreError(`Consultation inconnue : « ${consultation} »`);
+      if (!consultationRow) throw new StoreError('not_found', `Consultation inconnue : « ${consultation} »`);
       const existing = await trx.selectFrom('source_documents').selectAll().where('id', '=', parsed.documentId).executeTakeFirst();
       if (existing && existing.consultation !== consultation) {
-        throw new StoreError(`Le fichier « ${parsed.fileName} » est déjà importé dans la consultation « ${existing.consultation} ».`);
+        throw new StoreError('conflict', `Le fichier « ${parsed.fileName} » est déjà importé dans la consultation « ${existing.consultation} ».`);
       }
       if (existing && existing.parser === parsed.parser && existing.parser_version === parsed.parserVersion) {
         if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
@@ -449,7 +452,9 @@ export class Store {
           .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: h.assigned_by, provenance_json: h.provenance_json }))
           .execute();
       }
-      return { ...base, publication, outcome: existing ? 'replaced' as const : 'imported' as const };
+      const outcome = existing ? 'replaced' as const : 'imported' as const;
+      if (options.actor) await recordImport(trx, consultation, options.actor, { ...base, outcome });
+      return { ...base, publication, outcome };
     });
   }
 
@@ -460,7 +465,7 @@ export class Store {
   private async insertContributions(trx: Transaction<Database>, consultation: string, items: ContributionInput[], documentId: string | null): Promise<Contribution[]> {
     const ids = new Set<string>();
     for (const { contribution: c } of items) {
-      if (ids.has(c.id)) throw new StoreError(`Identifiant de contribution en double dans le document : ${c.id}`);
+      if (ids.has(c.id)) throw new StoreError('invalid', `Identifiant de contribution en double dans le document : ${c.id}`);
       ids.add(c.id);
     }
     const stored: Contribution[] = [];
@@ -891,6 +896,14 @@ export async function publishDocumentIn(trx: Transaction<Database>, documentId: 
   return publication;
 }
 
+async function recordImport(trx: Transaction<Database>, consultation: string, actor: string,
+  r: Pick<ImportResult, 'documentId' | 'fileName' | 'outcome' | 'contributions' | 'meetings'>): Promise<void> {
+  await recordAudit(appTrx(trx), {
+    actor, action: 'document.import', consultation, targetType: 'document', targetId: r.documentId,
+    after: { fileName: r.fileName, outcome: r.outcome, contributions: r.contributions, meetings: r.meetings },
+  });
+}
+
 async function recordPublication(trx: Transaction<Database>, consultation: string, documentId: string, publication: DocumentPublication, published: number): Promise<void> {
   await recordAudit(appTrx(trx), {
     actor: publication.by, action: 'document.publish', consultation, targetType: 'document', targetId: documentId, at: publication.at,
@@ -904,7 +917,7 @@ function dedupeThemes(list: ThemeAssignment[]): ThemeAssignment[] {
   return [...byTheme.values()];
 }
 
-function consultationFromRow(r: Database['consultations']): Consultation {
+export function consultationFromRow(r: Database['consultations']): Consultation {
   const c: Consultation = { slug: r.slug, title: r.title, territory: r.territory, status: r.status as Consultation['status'], themes: JSON.parse(r.themes_json) };
   if (r.territory_level === 'departement' || r.territory_level === 'region') c.territoryLevel = r.territory_level;
   if (r.period_start) c.periodStart = r.period_start;
@@ -933,7 +946,7 @@ export function meetingToRow(m: Meeting, documentId: string | null): MeetingRow 
   };
 }
 
-function meetingFromRow(r: MeetingRow): Meeting {
+export function meetingFromRow(r: MeetingRow): Meeting {
   const m: Meeting = {
     id: r.id, consultation: r.consultation, kind: r.kind as Meeting['kind'], title: r.title,
     participants: {

@@ -10,12 +10,12 @@ import { hashPassword, passwordProblem } from '../../server/password.ts';
 import { startServer } from '../../server/serve.ts';
 import { createUser, findUserByEmail, updateUser } from '../../store/accounts.ts';
 import { savePublishedSynthesis } from '../../store/moderation.ts';
-import { saveIndicators } from '../../store/indicators.ts';
 import { reliedContributions, renderHtml } from '../../synthesis/index.ts';
 import { parseCommandArgs, UsageError, type Command } from '../args.ts';
-import { importFiles, printImportResult } from './import.ts';
+import { importPaths, printImportResult } from './import.ts';
 import { printAnalysis } from './analyze.ts';
-import { registerTerritory } from './consultation.ts';
+import { CLI_ACTOR, context } from '../../usecases/context.ts';
+import { loadConsultation } from '../../usecases/consultations.ts';
 import { formatStats } from './stats.ts';
 import { writeSynthesis } from './synthesize.ts';
 
@@ -54,12 +54,9 @@ export const demoCommand: Command = {
     const store = await Store.open(configFromEnv());
     try {
       console.log(`Base ${store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} : ${store.location}`);
-      const { consultation, meetings, indicators } = await loadConsultationFile(join(DEMO_DIR, 'consultation.json'));
-      const level = consultation.territoryLevel ?? 'departement';
-      await registerTerritory(store, consultation.territory, level);
-      const created = await store.upsertConsultation(consultation);
-      await store.upsertMeetings(meetings);
-      if (indicators) await saveIndicators(store, consultation.territory, level, indicators);
+      const file = await loadConsultationFile(join(DEMO_DIR, 'consultation.json'));
+      const { meetings, indicators } = file;
+      const { created, consultation } = await loadConsultation(context(store, CLI_ACTOR), file);
       console.log(`Consultation « ${consultation.title} » ${created ? 'créée' : 'déjà présente'} (${meetings.length} réunions déclarées` +
         `${indicators ? `, ${indicators.length} indicateurs du territoire` : ''}).`);
 
@@ -70,8 +67,8 @@ export const demoCommand: Command = {
       const [csv, others] = [files.filter((f) => f.endsWith('.csv')), files.filter((f) => !f.endsWith('.csv'))];
       // The demo's documents are fictional and written by the team: the demo publishes them as a whole, in its own name (recorded).
       const results = [
-        ...await importFiles(store, consultation.slug, csv, { publishBy: DEMO_ACTOR, ...(online ? { meeting: online.id } : {}) }),
-        ...await importFiles(store, consultation.slug, others, { publishBy: DEMO_ACTOR }),
+        ...await importPaths(store, consultation.slug, csv, { publishBy: DEMO_ACTOR, ...(online ? { meeting: online.id } : {}) }),
+        ...await importPaths(store, consultation.slug, others, { publishBy: DEMO_ACTOR }),
       ];
       for (const r of results) printImportResult(r);
 
