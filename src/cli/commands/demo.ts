@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
-import { analyzeConsultation } from '../../analysis/pipeline.ts';
 import { chromiumAvailable, type SynthesisFormat } from '../../synthesis/index.ts';
 import { loadConsultationFile } from '../../ingest/consultation-file.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
@@ -17,6 +16,8 @@ import { importFiles, printImportResult } from './import.ts';
 import { printAnalysis } from './analyze.ts';
 import { registerTerritory } from './consultation.ts';
 import { formatStats } from './stats.ts';
+import { analyzeConsultation } from '../../usecases/analysis.ts';
+import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { writeSynthesis } from './synthesize.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
@@ -76,7 +77,7 @@ export const demoCommand: Command = {
       for (const r of results) printImportResult(r);
 
       console.log('');
-      printAnalysis(await analyzeConsultation(store, consultation.slug, { seed: 1 }));
+      printAnalysis(await analyzeConsultation(context(store, CLI_ACTOR), { consultation: consultation.slug, seed: 1 }));
 
       console.log('\n' + await formatStats(store, await store.stats(consultation.slug)));
 
