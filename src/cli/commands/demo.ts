@@ -8,9 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { hashPassword, passwordProblem } from '../../server/password.ts';
 import { startServer } from '../../server/serve.ts';
 import { createUser, findUserByEmail, updateUser } from '../../store/accounts.ts';
-import { savePublishedSynthesis } from '../../store/moderation.ts';
 import { saveIndicators } from '../../store/indicators.ts';
-import { reliedContributions, renderHtml } from '../../synthesis/index.ts';
 import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 import { importFiles, printImportResult } from './import.ts';
 import { printAnalysis } from './analyze.ts';
@@ -18,6 +16,7 @@ import { registerTerritory } from './consultation.ts';
 import { formatStats } from './stats.ts';
 import { analyzeConsultation } from '../../usecases/analysis.ts';
 import { CLI_ACTOR, context } from '../../usecases/context.ts';
+import { publishSynthesis } from '../../usecases/syntheses.ts';
 import { writeSynthesis } from './synthesize.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
@@ -82,13 +81,12 @@ export const demoCommand: Command = {
       console.log('\n' + await formatStats(store, await store.stats(consultation.slug)));
 
       const formats: SynthesisFormat[] = chromiumAvailable() ? ['html', 'pdf'] : ['html'];
-      const written = await writeSynthesis(store, { consultation: consultation.slug, formats, out: join(outDir, 'restitution.html') });
+      const written = await writeSynthesis(context(store, CLI_ACTOR), { consultation: consultation.slug, formats, out: join(outDir, 'restitution.html') });
       console.log('\nSynthèse de restitution (chaque chiffre et chaque citation vérifiés) :');
       for (const f of written.files) console.log(`  ${f}`);
       if (!formats.includes('pdf')) console.log('  (PDF non produit : Chromium est absent ; « apt-get install chromium » pour l’obtenir)');
       if (values.serve) {
-        await savePublishedSynthesis(store, { id: written.doc.id, consultation: consultation.slug, level: written.doc.level, territory: written.doc.territory,
-          html: renderHtml(written.doc), by: DEMO_ACTOR, contributions: reliedContributions(written.doc) }, { before: null, after: { generatedAt: written.doc.generatedAt } });
+        await publishSynthesis(context(store, { name: DEMO_ACTOR, role: 'cli' }), { consultation: consultation.slug, level: written.doc.level, territory: written.doc.territory });
         const account = await demoAccount(store);
         const server = await startServer({ port, host: '127.0.0.1', store });
         console.log(`\nDémo en ligne : ${server.url}  (API : ${server.url}api/docs)`);
