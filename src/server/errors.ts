@@ -66,11 +66,12 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
     req.log.error({ err }, 'réponse non conforme au schéma');
     return reply.code(500).send(errorBody('internal', 'Erreur interne : la réponse ne respecte pas le contrat de l’API.'));
   }
+  // before UserError, which it is: its body also lists the failures
+  if (err instanceof SynthesisVerificationError) return reply.code(409).send({ ...errorBody('verification_failed', err.message), failures: err.failures });
   if (err instanceof UserError) {
     return reply.code(USER_ERROR_STATUS[err.code]).send(errorBody(USER_ERROR_BODY_CODE[err.code] ?? err.code, err.message, userErrorField(err, req)));
   }
   if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field));
-  if (err instanceof SynthesisVerificationError) return reply.code(409).send({ ...errorBody('verification_failed', err.message), failures: err.failures });
   if (err instanceof ImportError) {
     const [status, code] = IMPORT_ERROR_STATUS[err.code] ?? [400, 'import_invalid'];
     if (status >= 500 && err.cause) req.log.error({ err: err.cause }, 'analyse d’un fichier interrompue');

@@ -596,46 +596,8 @@ export class Store {
    * `replaceModelThemes` first drops the earlier model assignments of those contributions, so a
    * rerun does not accumulate stale predictions.
    */
-  async applyModelResults(results: {
-    themes?: { contribution: string; assignments: ThemeAssignment[] }[];
-    kinds?: { contribution: string; kind: Contribution['kind'] & string; provenance: Provenance }[];
-    replaceModelThemes?: boolean;
-  }): Promise<{ themes: number; kinds: number }> {
-    let themes = 0;
-    let kinds = 0;
-    await this.db.transaction().execute(async (trx) => {
-      const targets = (results.themes ?? []).map((t) => t.contribution);
-      if (results.replaceModelThemes) {
-        for (let i = 0; i < targets.length; i += 500) {
-          await trx.deleteFrom('contribution_themes').where('assigned_by', '=', 'model')
-            .where('contribution_id', 'in', targets.slice(i, i + 500)).execute();
-        }
-      }
-      const protectedPairs = new Set<string>();
-      for (let i = 0; i < targets.length; i += 500) {
-        const rows = await trx.selectFrom('contribution_themes').select(['contribution_id', 'theme'])
-          .where('assigned_by', 'in', ['human', 'source']).where('contribution_id', 'in', targets.slice(i, i + 500)).execute();
-        for (const r of rows) protectedPairs.add(`${r.contribution_id}\u0000${r.theme}`);
-      }
-      const rows = (results.themes ?? []).flatMap((t) => dedupeThemes(t.assignments)
-        .filter((a) => !protectedPairs.has(`${t.contribution}\u0000${a.theme}`))
-        .map((a) => ({ contribution_id: t.contribution, theme: a.theme, assigned_by: a.provenance.by, provenance_json: JSON.stringify(a.provenance) })));
-      for (const row of rows) {
-        await trx.insertInto('contribution_themes').values(row)
-          .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: row.assigned_by, provenance_json: row.provenance_json }))
-          .execute();
-        themes++;
-      }
-      for (const k of results.kinds ?? []) {
-        const r = await trx.updateTable('contributions')
-          .set({ kind: k.kind, kind_provenance_json: JSON.stringify(k.provenance) })
-          .where('id', '=', k.contribution)
-          .where((eb) => eb.or([eb('kind', 'is', null), eb('kind_provenance_json', 'like', '{"by":"model"%')]))
-          .executeTakeFirst();
-        kinds += Number(r.numUpdatedRows);
-      }
-    });
-    return { themes, kinds };
+  async applyModelResults(results: ModelResults): Promise<{ themes: number; kinds: number }> {
+    return this.db.transaction().execute((trx) => applyModelResultsIn(trx, results));
   }
 
   /**
@@ -678,10 +640,8 @@ export class Store {
    * Keeps a trained model with its metadata; the same version saved again is replaced. `modelJson`, when given,
    * is the model already serialised (e.g. by the worker thread that trained it) instead of `model`.
    */
-  async saveAnalysisModel(m: { consultation: string; purpose: string; version: string; metadata: unknown; model?: unknown; modelJson?: string }): Promise<void> {
-    const row = { created_at: new Date().toISOString(), metadata_json: JSON.stringify(m.metadata), model_json: m.modelJson ?? JSON.stringify(m.model) };
-    await this.db.insertInto('analysis_models').values({ consultation: m.consultation, purpose: m.purpose, version: m.version, ...row })
-      .onConflict((oc) => oc.columns(['consultation', 'purpose', 'version']).doUpdateSet(row)).execute();
+  async saveAnalysisModel(m: AnalysisModelInput): Promise<void> {
+    await saveAnalysisModelIn(this.db, m);
   }
 
   /** Models trained for a consultation (without their weights), newest first. */
@@ -834,6 +794,58 @@ function parentsFirst(groups: IdeaGroup[]): IdeaGroup[] {
     pending = next;
   }
   return out;
+}
+
+export interface ModelResults {
+  themes?: { contribution: string; assignments: ThemeAssignment[] }[];
+  kinds?: { contribution: string; kind: Contribution['kind'] & string; provenance: Provenance }[];
+  replaceModelThemes?: boolean;
+}
+
+export interface AnalysisModelInput { consultation: string; purpose: string; version: string; metadata: unknown; model?: unknown; modelJson?: string; at?: string }
+
+/** `Store.saveAnalysisModel` on a connection or inside the caller's transaction. */
+export async function saveAnalysisModelIn(db: Db, m: AnalysisModelInput): Promise<void> {
+  const row = { created_at: m.at ?? new Date().toISOString(), metadata_json: JSON.stringify(m.metadata), model_json: m.modelJson ?? JSON.stringify(m.model) };
+  await db.insertInto('analysis_models').values({ consultation: m.consultation, purpose: m.purpose, version: m.version, ...row })
+    .onConflict((oc) => oc.columns(['consultation', 'purpose', 'version']).doUpdateSet(row)).execute();
+}
+
+/** `Store.applyModelResults` inside the caller's transaction. */
+export async function applyModelResultsIn(trx: Transaction<Database>, results: ModelResults): Promise<{ themes: number; kinds: number }> {
+  let themes = 0;
+  let kinds = 0;
+  const targets = (results.themes ?? []).map((t) => t.contribution);
+  if (results.replaceModelThemes) {
+    for (let i = 0; i < targets.length; i += 500) {
+      await trx.deleteFrom('contribution_themes').where('assigned_by', '=', 'model')
+        .where('contribution_id', 'in', targets.slice(i, i + 500)).execute();
+    }
+  }
+  const protectedPairs = new Set<string>();
+  for (let i = 0; i < targets.length; i += 500) {
+    const rows = await trx.selectFrom('contribution_themes').select(['contribution_id', 'theme'])
+      .where('assigned_by', 'in', ['human', 'source']).where('contribution_id', 'in', targets.slice(i, i + 500)).execute();
+    for (const r of rows) protectedPairs.add(`${r.contribution_id}\u0000${r.theme}`);
+  }
+  const rows = (results.themes ?? []).flatMap((t) => dedupeThemes(t.assignments)
+    .filter((a) => !protectedPairs.has(`${t.contribution}\u0000${a.theme}`))
+    .map((a) => ({ contribution_id: t.contribution, theme: a.theme, assigned_by: a.provenance.by, provenance_json: JSON.stringify(a.provenance) })));
+  for (const row of rows) {
+    await trx.insertInto('contribution_themes').values(row)
+      .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: row.assigned_by, provenance_json: row.provenance_json }))
+      .execute();
+    themes++;
+  }
+  for (const k of results.kinds ?? []) {
+    const r = await trx.updateTable('contributions')
+      .set({ kind: k.kind, kind_provenance_json: JSON.stringify(k.provenance) })
+      .where('id', '=', k.contribution)
+      .where((eb) => eb.or([eb('kind', 'is', null), eb('kind_provenance_json', 'like', '{"by":"model"%')]))
+      .executeTakeFirst();
+    kinds += Number(r.numUpdatedRows);
+  }
+  return { themes, kinds };
 }
 
 export async function insertBatches<T>(rows: T[], insert: (rows: T[]) => Promise<unknown>): Promise<void> {

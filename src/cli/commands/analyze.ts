@@ -1,6 +1,8 @@
-import { analyzeConsultation, type FullAnalysisSummary } from '../../analysis/pipeline.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
-import { parseCommandArgs, requireOption, type Command } from '../args.ts';
+import { analyzeConsultation, type AnalysisSummary } from '../../usecases/analysis.ts';
+import { CLI_ACTOR, context } from '../../usecases/context.ts';
+import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
+import { terminalProgress } from '../output.ts';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -10,20 +12,24 @@ export const analyzeCommand: Command = {
     const { values } = parseCommandArgs(argv, { consultation: { type: 'string', short: 'c' }, seed: { type: 'string' }, regroup: { type: 'boolean' }, json: { type: 'boolean' } }, false);
     const slug = requireOption(values.consultation, 'consultation');
     const seed = values.seed === undefined ? undefined : Number(values.seed);
+    if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed attend un entier (reçu « ${values.seed} »)`);
     const store = await Store.open(configFromEnv());
+    const progress = terminalProgress();
     try {
-      const summary = await analyzeConsultation(store, slug, {
-        ...(seed !== undefined && Number.isFinite(seed) ? { seed } : {}), ...(values.regroup ? { regroup: true } : {}),
-      });
+      const summary = await analyzeConsultation(context(store, CLI_ACTOR), {
+        consultation: slug, ...(seed !== undefined ? { seed } : {}), ...(values.regroup ? { regroup: true } : {}),
+      }, progress);
+      progress.end();
       if (values.json) { console.log(JSON.stringify(summary, null, 2)); return; }
       printAnalysis(summary);
     } finally {
+      progress.end();
       await store.close();
     }
   },
 };
 
-export function printAnalysis(s: FullAnalysisSummary): void {
+export function printAnalysis(s: AnalysisSummary): void {
   const how = { trained: 'modèle appris sur', 'zero-shot': 'sans exemple (d’après les thèmes) ; exemples disponibles :', none: 'rien à classer ; exemples :' } as const;
   console.log(`Analyse de « ${s.consultation} » : ${s.contributions} contributions`);
   console.log(`  thèmes : ${s.themes.predicted} à classer, ${how[s.themes.mode]} ${s.themes.trainingExamples} exemples, ${s.themes.assigned} suggestions enregistrées`);
