@@ -123,7 +123,7 @@ test('the CLI and the API run analyze and synthesize through the same use cases:
     assert.ok(fromCli.figures && fromCli.figures.length > 0 && fromCli.figures.some((f) => f.value > 0), 'the synthesis has figures');
     assert.deepEqual(fromApi, fromCli);
     // each face audits the same changes, in the name of its actor
-    assert.deepEqual(cliAudit.filter((x) => !x.startsWith('test ')), ['cli synthesis.generate', 'cli groups.analyze']);
+    assert.deepEqual(cliAudit.filter((x) => !x.startsWith('test ')), ['ligne de commande synthesis.generate', 'ligne de commande groups.analyze']);
     assert.deepEqual(apiAudit, ['analyste@ars.test synthesis.generate', 'analyste@ars.test groups.analyze']);
   } finally {
     await t.close();
