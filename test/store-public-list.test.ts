@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import type { Contribution } from '../src/domain/index.ts';
 import { moderateContribution } from '../src/store/moderation.ts';
+import { rankCandidates } from '../src/store/search-rank.ts';
 import { pageContributions, pageSearch } from '../src/store/moderation-page.ts';
 import { Store, type ContributionFilter } from '../src/store/index.ts';
 import { storeTest } from './helpers/stores.ts';
@@ -167,4 +168,12 @@ test('search on a SQLite file runs on read workers: same results as the main con
     if (saved === undefined) delete process.env.FABRIQUE_READ_WORKERS; else process.env.FABRIQUE_READ_WORKERS = saved;
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('search relevance (BM25): more occurrences, rarer words and shorter texts rank first; ties keep arrival order', () => {
+  const freq = new Map([['urgenc', 500], ['pediatr', 5]]);
+  assert.deepEqual(rankCandidates(['urgenc'], [{ seq: 1, terms: 'urgenc la nuit' }, { seq: 2, terms: 'urgenc urgenc la nuit' }], freq, 10_000), [2, 1]);
+  assert.deepEqual(rankCandidates(['urgenc', 'pediatr'], [{ seq: 1, terms: 'urgenc urgenc le soir' }, { seq: 2, terms: 'pediatr le soir aussi' }], freq, 10_000), [2, 1]);
+  assert.deepEqual(rankCandidates(['urgenc'], [{ seq: 1, terms: 'urgenc ' + 'mot '.repeat(40).trim() }, { seq: 2, terms: 'urgenc court' }], freq, 10_000), [2, 1]);
+  assert.deepEqual(rankCandidates(['urgenc'], [{ seq: 7, terms: 'urgenc a' }, { seq: 3, terms: 'urgenc b' }], freq, 10_000), [3, 7]);
 });

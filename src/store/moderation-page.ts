@@ -3,7 +3,8 @@ import type { Provenance } from '../domain/contribution.ts';
 import { sql } from 'kysely';
 import { SEQ_BUCKET } from './migration-0007-public-stats.ts';
 import { SEARCH_SEQ_SPAN, SEARCH_STATUS_CODES, searchRangeStart } from './migration-0011-search-scope.ts';
-import { ftsMatch, pgTsQuery } from './search-terms.ts';
+import { candidateTerms, rankCandidates, termFrequencies } from './search-rank.ts';
+import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import type { ContributionFilter, Store } from './store.ts';
 
 /** `ids`, when given, also sets the order (e.g. full-text search results ranked by relevance). */
@@ -83,8 +84,8 @@ export const SEARCH_RANKED_WINDOW = 1000;
 /**
  * One page of full-text search results (French stems, see searchContributions) among the contributions matching
  * a filter, most relevant first: at most SEARCH_RESULTS_CAP results, the best ranked among the
- * SEARCH_RANKED_WINDOW most recent matches. Positions and ranks are computed in SQL, then only the page's rows
- * are read.
+ * SEARCH_RANKED_WINDOW most recent matches (BM25, search-rank.ts, on SQLite; ts_rank on PostgreSQL). Then only
+ * the page's rows are read.
  */
 export async function pageSearch(store: Store, consultation: string, query: string, f: ContributionFilter, offset: number, limit: number):
   Promise<{ items: ContributionPageItem[]; total: number }> {
@@ -102,13 +103,15 @@ export async function pageSearch(store: Store, consultation: string, query: stri
     // one window per status, on the read workers (several at once for the moderation queue's statuses)
     const windows = (await Promise.all(statuses.map((status) => {
       const start = searchRangeStart(consultation, status === 'autre' ? undefined : status);
-      return store.readQuery<{ seq: number; rank: number }>(sql`SELECT contributions_fts.rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq, rank
+      return store.readQuery<{ seq: number }>(sql`SELECT contributions_fts.rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq
         FROM contributions_fts WHERE contributions_fts MATCH ${match}
         AND contributions_fts.rowid BETWEEN ${start} AND ${start} + ${sql.lit(SEARCH_SEQ_SPAN - 1)} ${otherFilters ? sql`AND EXISTS ${inFilter}` : sql``}
         ORDER BY contributions_fts.rowid DESC LIMIT ${SEARCH_RANKED_WINDOW}`.compile(store.db));
     }))).flat();
-    ranked = windows.sort((x, y) => y.seq - x.seq).slice(0, SEARCH_RANKED_WINDOW)
-      .sort((x, y) => x.rank - y.rank || x.seq - y.seq).slice(0, SEARCH_RESULTS_CAP);
+    const window = windows.map((w) => Number(w.seq)).sort((x, y) => y - x).slice(0, SEARCH_RANKED_WINDOW);
+    const terms = [...new Set(searchTerms(query))];
+    const [candidates, stats] = await Promise.all([candidateTerms(store, window), termFrequencies(store, terms)]);
+    ranked = rankCandidates(terms, candidates, stats.frequency, stats.totalDocs).slice(0, SEARCH_RESULTS_CAP).map((seq) => ({ seq }));
   } else {
     const tsquery = pgTsQuery(query);
     if (!tsquery) return { items: [], total: 0 };

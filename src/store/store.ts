@@ -21,7 +21,8 @@ import { SanitizeTextPlugin } from './sanitize-plugin.ts';
 import type { ContributionRow as ContributionTable, Database, MeetingRow } from './schema.ts';
 
 type ContributionRow = Selectable<ContributionTable>;
-import { SEARCH_SEQ_SPAN } from './migration-0011-search-scope.ts';
+import { SEARCH_SEQ_SPAN, searchRangeStart } from './migration-0011-search-scope.ts';
+import { candidateTerms, rankCandidates, termFrequencies } from './search-rank.ts';
 import { ReadPool, readWorkersFromEnv } from './read-pool.ts';
 import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import { countedStats, countFromCounters, type CountScope } from './public-stats.ts';
@@ -556,11 +557,15 @@ export class Store {
     if (this.dialect === 'sqlite') {
       const match = ftsMatch(query);
       if (!match) return [];
-      rows = await this.db.selectFrom('contributions')
-        .innerJoin(sql<{ seq: number; rank: number }>`(SELECT rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq, rank FROM contributions_fts WHERE contributions_fts MATCH ${match})`.as('f'), 'f.seq', 'contributions.seq')
-        .selectAll('contributions')
-        .where('contributions.consultation', '=', consultation)
-        .orderBy('f.rank').orderBy('contributions.seq').limit(limit).execute();
+      const seqs = (await sql<{ seq: number }>`SELECT rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq FROM contributions_fts WHERE contributions_fts MATCH ${match}
+        AND rowid BETWEEN ${searchRangeStart(consultation, undefined)} AND ${searchRangeStart(consultation, undefined)} + ${sql.lit(4 * SEARCH_SEQ_SPAN - 1)}`
+        .execute(this.db)).rows.map((r) => Number(r.seq));
+      const terms = [...new Set(searchTerms(query))];
+      const [candidates, stats] = await Promise.all([candidateTerms(this, seqs), termFrequencies(this, terms)]);
+      const order = rankCandidates(terms, candidates, stats.frequency, stats.totalDocs).slice(0, limit);
+      const position = new Map(order.map((seq, i) => [seq, i]));
+      rows = order.length === 0 ? [] : (await this.db.selectFrom('contributions').selectAll().where('seq', 'in', order).execute())
+        .sort((a, b) => position.get(Number(a.seq))! - position.get(Number(b.seq))!);
     } else {
       const tsquery = pgTsQuery(query);
       if (!tsquery) return [];
