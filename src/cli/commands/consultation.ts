@@ -7,12 +7,6 @@ import { CliError, parseCommandArgs, requireOption, UsageError, type Command } f
 
 export const consultationCommand: Command = {
   name: 'consultation',
-  summary: 'crée, charge ou liste les consultations',
-  usage: [
-    'fabrique consultation create --slug <slug> --title "<titre>" --territory <code> [--level departement|region] [--start AAAA-MM-JJ] [--end AAAA-MM-JJ]',
-    '       fabrique consultation load <consultation.json>   (format : docs/format-tabular.md)',
-    '       fabrique consultation list',
-  ].join('\n'),
   async run(argv) {
     const [action, ...rest] = argv;
     const store = await Store.open(configFromEnv());
