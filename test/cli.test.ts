@@ -22,6 +22,16 @@ async function counts(db: string): Promise<Record<string, number>> {
   try { return await store.tableCounts(); } finally { await store.close(); }
 }
 
+test('every command of the table loads the module of that command, once asked for', async () => {
+  assert.equal(new Set(COMMANDS.map((c) => c.name)).size, COMMANDS.length, 'names are unique');
+  for (const entry of COMMANDS) {
+    assert.match(entry.usage, new RegExp(`^fabrique ${entry.name}\\b`), `${entry.name}: usage starts with the command`);
+    const command = await entry.load();
+    assert.equal(command.name, entry.name);
+    assert.equal(typeof command.run, 'function');
+  }
+});
+
 describe('fabrique CLI on the demo consultation', () => {
   let dir: string;
   let db: string;
