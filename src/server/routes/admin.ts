@@ -15,7 +15,7 @@ import { appDb, assignedConsultations } from '../../store/accounts.ts';
 import { addContributionsWithOriginals, moderateContribution, privateTexts, replaceContributionThemes } from '../../store/moderation.ts';
 import { pageContributions, type ContributionPageItem } from '../../store/moderation-page.ts';
 import { PUBLIC_FILTER } from '../../store/store.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { badRequest, conflict, HttpError, notFound } from '../errors.ts';
 import {
   ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, Page, PageQuery,

@@ -10,7 +10,7 @@ import { lastUndoable, recordAudit } from '../../store/audit.ts';
 import { changeGroups, undoGroupChange } from '../../store/idea-groups.ts';
 import { undoThemeChange } from '../../store/moderation.ts';
 import { pageContributions } from '../../store/moderation-page.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { badRequest, conflict, HttpError, notFound } from '../errors.ts';
 import { errors, IdeaGroupView, IdParams, SlugParams } from '../schemas.ts';
 import { currentUser } from '../security.ts';

@@ -8,7 +8,7 @@ import { utf16Encoding } from '../../ingest/readers/text.ts';
 import { appDb } from '../../store/accounts.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { publishDocument } from '../../store/moderation.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { errors, SlugParams } from '../schemas.ts';
 import { currentUser } from '../security.ts';

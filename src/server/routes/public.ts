@@ -13,7 +13,7 @@ import { latestPublishedSynthesis } from '../../store/moderation.ts';
 import { pageContributions, pageSearch } from '../../store/moderation-page.ts';
 import { contributionTotals } from '../../store/public-stats.ts';
 import { PUBLIC_FILTER, PUBLIC_SCOPE } from '../../store/store.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams, UserText } from '../schemas.ts';
 import { issueCsrf } from '../security.ts';

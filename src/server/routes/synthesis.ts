@@ -12,7 +12,7 @@ import {
   assertVerified, buildSynthesis, reliedContributions, chromiumAvailable, FORMAT_INFO, loadEditorial, loadSynthesis, renderHtml, renderSynthesis, saveEditorial,
   saveSynthesis, SYNTHESIS_FORMATS, synthesisId, verifySynthesis,
 } from '../../synthesis/index.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { errors, SlugParams } from '../schemas.ts';
 import { currentUser } from '../security.ts';
