@@ -3,21 +3,10 @@
  * the operation reads the groups, changes them, writes them back, and the audit entry keeps the
  * groups touched before and after (what `undo` restores).
  */
-import type { Kysely } from 'kysely';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import type { Database } from './schema.ts';
 import { readIdeaGroups, writeIdeaGroups, type Store } from './store.ts';
-import { appDb, type AppDb } from './accounts.ts';
+import { appDb } from './accounts.ts';
 import { recordAudit } from './audit.ts';
-
-// The row-level reading and writing is the store's; here they run inside the operation's transaction.
-function readGroups(db: AppDb, consultation: string): Promise<IdeaGroup[]> {
-  return readIdeaGroups(db as unknown as Kysely<Database>, consultation);
-}
-
-function writeGroups(db: AppDb, consultation: string, groups: IdeaGroup[]): Promise<void> {
-  return writeIdeaGroups(db as unknown as Kysely<Database>, consultation, groups);
-}
 
 export interface GroupChange<T> {
   /** the new list of the consultation's groups */
@@ -34,10 +23,10 @@ export interface GroupChange<T> {
 export async function changeGroups<T>(store: Store, consultation: string, audit: { actor: string; action: string; targetId: string },
   op: (groups: IdeaGroup[]) => GroupChange<T> | Promise<GroupChange<T>>): Promise<T> {
   return appDb(store).transaction().execute(async (trx) => {
-    const before = await readGroups(trx, consultation);
+    const before = await readIdeaGroups(trx, consultation);
     const change = await op(structuredClone(before));
     const touched = new Set(change.touched);
-    await writeGroups(trx, consultation, change.groups);
+    await writeIdeaGroups(trx, consultation, change.groups);
     await recordAudit(trx, {
       actor: audit.actor, action: audit.action, consultation, targetType: 'group', targetId: audit.targetId,
       before: { groups: before.filter((g) => touched.has(g.id)), order: before.map((g) => g.id) },
@@ -60,7 +49,7 @@ export async function undoGroupChange(store: Store, entry: { id: number; consult
   const before = entry.before as GroupSnapshot;
   const after = entry.after as GroupSnapshot;
   return appDb(store).transaction().execute(async (trx) => {
-    const current = await readGroups(trx, consultation);
+    const current = await readIdeaGroups(trx, consultation);
     const byId = new Map(current.map((g) => [g.id, g]));
     const norm = (g: IdeaGroup) => canonical({ ...g, members: [...g.members].sort((a, b) => a.contribution.localeCompare(b.contribution)) });
     for (const g of after.groups) {
@@ -75,7 +64,7 @@ export async function undoGroupChange(store: Store, entry: { id: number; consult
     const kept = current.filter((g) => !afterIds.has(g.id));
     const all = new Map<string, IdeaGroup>([...kept.map((g) => [g.id, g] as const), ...restored]);
     const order = [...before.order.filter((id) => all.has(id)), ...[...all.keys()].filter((id) => !before.order.includes(id))];
-    await writeGroups(trx, consultation, order.map((id) => all.get(id)!));
+    await writeIdeaGroups(trx, consultation, order.map((id) => all.get(id)!));
     await trx.updateTable('audit_log').set({ undone_at: new Date().toISOString() }).where('id', '=', entry.id).execute();
     await recordAudit(trx, { actor, action: 'undo', consultation, targetType: 'audit', targetId: String(entry.id), before: after, after: before });
     return 'undone' as const;

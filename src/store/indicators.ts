@@ -4,36 +4,13 @@
  * and France values. A null value is a figure missing in the source; it is stored as null, never
  * replaced by 0 or an estimate.
  */
-import type { Kysely } from 'kysely';
 import type { Consultation } from '../domain/consultation.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
 import type { Indicator } from '../domain/plan.ts';
 import type { TerritoryLevel } from '../domain/territory.ts';
-import type { Database } from './schema.ts';
+import type { IndicatorRow } from './schema.ts';
 import type { Store } from './store.ts';
 import { StoreError } from './errors.ts';
-
-export interface IndicatorRow {
-  territory: string;
-  territory_level: string;
-  id: string;
-  label: string;
-  unit: string | null;
-  year: number;
-  value: number | null;
-  region_value: number | null;
-  france_value: number | null;
-  source: string | null;
-  position: number;
-}
-
-interface IndicatorDatabase extends Database {
-  indicators: IndicatorRow;
-}
-
-function indicatorDb(store: Store): Kysely<IndicatorDatabase> {
-  return store.db as unknown as Kysely<IndicatorDatabase>;
-}
 
 /** The level of a consultation's territory: the declared one, else département when the code is one. */
 export function consultationTerritoryLevel(c: Pick<Consultation, 'territory' | 'territoryLevel'>): 'departement' | 'region' {
@@ -68,7 +45,7 @@ export async function saveIndicators(store: Store, territory: string, level: Ter
       source: ind.source ?? null, position: i,
     };
   });
-  await indicatorDb(store).transaction().execute(async (trx) => {
+  await store.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('indicators').where('territory', '=', territory).where('territory_level', '=', level).execute();
     for (let i = 0; i < rows.length; i += 200) await trx.insertInto('indicators').values(rows.slice(i, i + 200)).execute();
   });
@@ -76,7 +53,7 @@ export async function saveIndicators(store: Store, territory: string, level: Ter
 
 /** The indicators of a territory (code and level), in the order they were saved. */
 export async function listIndicators(store: Store, territory: string, level: TerritoryLevel): Promise<Indicator[]> {
-  const rows = await indicatorDb(store).selectFrom('indicators').selectAll()
+  const rows = await store.db.selectFrom('indicators').selectAll()
     .where('territory', '=', territory).where('territory_level', '=', level)
     .orderBy('position').orderBy('id').orderBy('year').execute();
   return rows.map((r) => {
