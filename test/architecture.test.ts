@@ -150,3 +150,21 @@ test('no file outside src/store imports Kysely or reaches the database through s
   const stale = [...DATABASE_ACCESS_OUTSIDE_STORE].filter((p) => !offenders.includes(p));
   assert.deepEqual(stale, [], 'these files no longer reach the database: remove them from DATABASE_ACCESS_OUTSIDE_STORE');
 });
+
+test('the web app takes from src/ only the pure domain, and API types as types (nothing of the server is bundled)', () => {
+  const WEB = join(ROOT, 'web', 'src');
+  const found: string[] = [];
+  let typeImports = 0;
+  for (const file of listFiles(WEB)) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+['"]([^'"]+)['"]/gms)) {
+      const target = relative(SRC, resolve(dirname(file), m[2]!));
+      if (target.startsWith('..')) continue; // inside web/ or a package
+      const layer = target.split('/')[0]!;
+      if (m[1]) { typeImports++; continue; }
+      if (layer !== 'domain') found.push(`${relative(ROOT, file)} → src/${target}`);
+    }
+  }
+  assert.deepEqual(found, [], 'import these as types (import type …), or move the rule into src/domain');
+  assert.ok(typeImports > 0, 'the web app imports the API types of src/server/schemas.ts');
+});
