@@ -1,6 +1,8 @@
 /**
  * Migration 0011_search_scope (SQLite only): the full-text index keys each contribution by its scope, the
- * consultation and moderation status, and its arrival order: rowid = (scope id × 4 + status code) × 2^40 + seq.
+ * consultation and moderation status, and its arrival order reversed: rowid = (scope id × 4 + status code) × 2^40
+ * + (2^40 − 1 − seq), so that ascending rowids are newest first (FTS5 walks a doclist forwards several times
+ * faster than backwards: 1 ms against 8 ms for the 1,000 newest of 270k matches).
  * A public search ("published in this consultation") is then a rowid range of the term's doclist, which FTS5
  * walks newest first and stops after the window: no lookup in `contributions` per match (a frequent word among
  * a million contributions, most of them pending or elsewhere, cost 200 ms per query before, about 2 µs a match),
@@ -21,7 +23,12 @@ const statusCode = (expr: string) => `CASE ${expr} ${Object.entries(SEARCH_STATU
 
 /** The index key of a row (`new`, `old` or the table itself), as SQL. */
 const KEY = (row: string) => sql.raw(`((SELECT id FROM search_scopes WHERE consultation = ${row}.consultation) * 4 + ${statusCode(`${row}.moderation_status`)})`
-  + ` * ${SEARCH_SEQ_SPAN} + ${row}.seq`);
+  + ` * ${SEARCH_SEQ_SPAN} + ${SEARCH_SEQ_SPAN - 1} - ${row}.seq`);
+
+/** The arrival number (seq) of an index rowid, as SQL. */
+export function seqOfSearchRowid(rowid: string): RawBuilder<number> {
+  return sql<number>`(${sql.lit(SEARCH_SEQ_SPAN - 1)} - ${sql.raw(rowid)} % ${sql.lit(SEARCH_SEQ_SPAN)})`;
+}
 
 /** The first key of a consultation's status range, as SQL (NULL when the consultation has no scope yet). */
 export function searchRangeStart(consultation: string, status: string | undefined): RawBuilder<number> {

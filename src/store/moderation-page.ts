@@ -2,8 +2,8 @@
 import type { Provenance } from '../domain/contribution.ts';
 import { sql } from 'kysely';
 import { SEQ_BUCKET } from './migration-0007-public-stats.ts';
-import { SEARCH_SEQ_SPAN, SEARCH_STATUS_CODES, searchRangeStart } from './migration-0011-search-scope.ts';
-import { candidateTerms, rankCandidates, termFrequencies } from './search-rank.ts';
+import { SEARCH_SEQ_SPAN, SEARCH_STATUS_CODES, searchRangeStart, seqOfSearchRowid } from './migration-0011-search-scope.ts';
+import { rankCandidates, termFrequencies } from './search-rank.ts';
 import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import type { ContributionFilter, Store } from './store.ts';
 
@@ -93,24 +93,25 @@ export async function pageSearch(store: Store, consultation: string, query: stri
   if (store.dialect === 'sqlite') {
     const match = ftsMatch(query);
     if (!match) return { items: [], total: 0 };
-    // the index keys rows by consultation and status (migration 0011): each status is a rowid range walked newest
-    // first; other filters (theme, kind…) are checked row by row on those matches until the window is full
+    // the index keys rows by consultation and status (migration 0011): each status is a rowid range, newest first
+    // in ascending order; other filters (theme, kind…) are checked row by row on those matches until the window is full
     const rest: ContributionFilter = { ...f, moderation: undefined };
     const otherFilters = Object.values(rest).some((v) => v !== undefined);
     const inFilter = store.filteredContributions(consultation, rest).select(sql`1`.as('one'))
-      .where(sql<boolean>`contributions.seq = contributions_fts.rowid % ${sql.lit(SEARCH_SEQ_SPAN)}`);
+      .where(sql<boolean>`contributions.seq = ${seqOfSearchRowid('contributions_fts.rowid')}`);
     const statuses = f.moderation !== undefined ? [f.moderation] : [...Object.keys(SEARCH_STATUS_CODES), 'autre'];
     // one window per status, on the read workers (several at once for the moderation queue's statuses)
     const windows = (await Promise.all(statuses.map((status) => {
       const start = searchRangeStart(consultation, status === 'autre' ? undefined : status);
-      return store.readQuery<{ seq: number }>(sql`SELECT contributions_fts.rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq
-        FROM contributions_fts WHERE contributions_fts MATCH ${match}
+      // the window's stemmed terms come with it (ranking, search-rank.ts): one query per status
+      return store.readQuery<{ seq: number; search_terms: string | null }>(sql`SELECT w.seq, c.search_terms FROM (
+        SELECT ${seqOfSearchRowid('contributions_fts.rowid')} AS seq FROM contributions_fts WHERE contributions_fts MATCH ${match}
         AND contributions_fts.rowid BETWEEN ${start} AND ${start} + ${sql.lit(SEARCH_SEQ_SPAN - 1)} ${otherFilters ? sql`AND EXISTS ${inFilter}` : sql``}
-        ORDER BY contributions_fts.rowid DESC LIMIT ${SEARCH_RANKED_WINDOW}`.compile(store.db));
+        ORDER BY contributions_fts.rowid LIMIT ${SEARCH_RANKED_WINDOW}) AS w JOIN contributions AS c ON c.seq = w.seq`.compile(store.db));
     }))).flat();
-    const window = windows.map((w) => Number(w.seq)).sort((x, y) => y - x).slice(0, SEARCH_RANKED_WINDOW);
+    const candidates = windows.map((w) => ({ seq: Number(w.seq), terms: w.search_terms ?? '' })).sort((x, y) => y.seq - x.seq).slice(0, SEARCH_RANKED_WINDOW);
     const terms = [...new Set(searchTerms(query))];
-    const [candidates, stats] = await Promise.all([candidateTerms(store, window), termFrequencies(store, terms)]);
+    const stats = await termFrequencies(store, terms);
     ranked = rankCandidates(terms, candidates, stats.frequency, stats.totalDocs).slice(0, SEARCH_RESULTS_CAP).map((seq) => ({ seq }));
   } else {
     const tsquery = pgTsQuery(query);

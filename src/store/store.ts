@@ -20,7 +20,7 @@ import { SanitizeTextPlugin } from './sanitize-plugin.ts';
 import type { ContributionRow as ContributionTable, Database, Db, MeetingRow } from './schema.ts';
 
 type ContributionRow = Selectable<ContributionTable>;
-import { SEARCH_SEQ_SPAN, searchRangeStart } from './migration-0011-search-scope.ts';
+import { SEARCH_SEQ_SPAN, searchRangeStart, seqOfSearchRowid } from './migration-0011-search-scope.ts';
 import { candidateTerms, rankCandidates, termFrequencies } from './search-rank.ts';
 import { ReadPool, readWorkersFromEnv } from './read-pool.ts';
 import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
@@ -556,7 +556,7 @@ export class Store {
     if (this.dialect === 'sqlite') {
       const match = ftsMatch(query);
       if (!match) return [];
-      const seqs = (await sql<{ seq: number }>`SELECT rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq FROM contributions_fts WHERE contributions_fts MATCH ${match}
+      const seqs = (await sql<{ seq: number }>`SELECT ${seqOfSearchRowid('rowid')} AS seq FROM contributions_fts WHERE contributions_fts MATCH ${match}
         AND rowid BETWEEN ${searchRangeStart(consultation, undefined)} AND ${searchRangeStart(consultation, undefined)} + ${sql.lit(4 * SEARCH_SEQ_SPAN - 1)}`
         .execute(this.db)).rows.map((r) => Number(r.seq));
       const terms = [...new Set(searchTerms(query))];
