@@ -3,7 +3,7 @@ import type { Provenance } from '../domain/contribution.ts';
 import { sql } from 'kysely';
 import { SEQ_BUCKET } from './migration-0007-public-stats.ts';
 import { SEARCH_SEQ_SPAN, SEARCH_STATUS_CODES, searchRangeStart, seqOfSearchRowid } from './migration-0011-search-scope.ts';
-import { rankCandidates, termFrequencies } from './search-rank.ts';
+import { rankWindowRows, termFrequencies } from './search-rank.ts';
 import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import type { ContributionFilter, Store } from './store.ts';
 
@@ -100,19 +100,26 @@ export async function pageSearch(store: Store, consultation: string, query: stri
     const inFilter = store.filteredContributions(consultation, rest).select(sql`1`.as('one'))
       .where(sql<boolean>`contributions.seq = ${seqOfSearchRowid('contributions_fts.rowid')}`);
     const statuses = f.moderation !== undefined ? [f.moderation] : [...Object.keys(SEARCH_STATUS_CODES), 'autre'];
-    // one window per status, on the read workers (several at once for the moderation queue's statuses)
-    const windows = (await Promise.all(statuses.map((status) => {
-      const start = searchRangeStart(consultation, status === 'autre' ? undefined : status);
-      // the window's stemmed terms come with it (ranking, search-rank.ts): one query per status
-      return store.readQuery<{ seq: number; search_terms: string | null }>(sql`SELECT w.seq, c.search_terms FROM (
-        SELECT ${seqOfSearchRowid('contributions_fts.rowid')} AS seq FROM contributions_fts WHERE contributions_fts MATCH ${match}
-        AND contributions_fts.rowid BETWEEN ${start} AND ${start} + ${sql.lit(SEARCH_SEQ_SPAN - 1)} ${otherFilters ? sql`AND EXISTS ${inFilter}` : sql``}
-        ORDER BY contributions_fts.rowid LIMIT ${SEARCH_RANKED_WINDOW}) AS w JOIN contributions AS c ON c.seq = w.seq`.compile(store.db));
-    }))).flat();
-    const candidates = windows.map((w) => ({ seq: Number(w.seq), terms: w.search_terms ?? '' })).sort((x, y) => y.seq - x.seq).slice(0, SEARCH_RANKED_WINDOW);
     const terms = [...new Set(searchTerms(query))];
     const stats = await termFrequencies(store, terms);
-    ranked = rankCandidates(terms, candidates, stats.frequency, stats.totalDocs).slice(0, SEARCH_RESULTS_CAP).map((seq) => ({ seq }));
+    const rank = { terms, frequency: [...stats.frequency], totalDocs: stats.totalDocs, window: SEARCH_RANKED_WINDOW };
+    const windowQuery = (status: string) => {
+      const start = searchRangeStart(consultation, status === 'autre' ? undefined : status);
+      // the window's stemmed terms come with it, for the ranking (search-rank.ts)
+      return sql<{ seq: number; search_terms: string | null }>`SELECT w.seq, c.search_terms FROM (
+        SELECT ${seqOfSearchRowid('contributions_fts.rowid')} AS seq FROM contributions_fts WHERE contributions_fts MATCH ${match}
+        AND contributions_fts.rowid BETWEEN ${start} AND ${start} + ${sql.lit(SEARCH_SEQ_SPAN - 1)} ${otherFilters ? sql`AND EXISTS ${inFilter}` : sql``}
+        ORDER BY contributions_fts.rowid LIMIT ${SEARCH_RANKED_WINDOW}) AS w JOIN contributions AS c ON c.seq = w.seq`.compile(store.db);
+    };
+    let order: number[];
+    if (statuses.length === 1) {
+      // a public search: one window, ranked on the read worker that reads it
+      order = await store.rankedSearchWindow(windowQuery(statuses[0]!), rank);
+    } else {
+      const windows = (await Promise.all(statuses.map((status) => store.readQuery<{ seq: number; search_terms: string | null }>(windowQuery(status))))).flat();
+      order = rankWindowRows(windows, rank);
+    }
+    ranked = order.slice(0, SEARCH_RESULTS_CAP).map((seq) => ({ seq }));
   } else {
     const tsquery = pgTsQuery(query);
     if (!tsquery) return { items: [], total: 0 };

@@ -9,6 +9,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../workers/start.ts';
 import type { ReadReply, ReadRequest } from './read-worker.ts';
+import type { RankRequest } from './search-rank.ts';
 
 export interface CompiledRead { sql: string; parameters: readonly unknown[] }
 
@@ -40,7 +41,7 @@ export class ReadPool {
   get size(): number { return this.slots.length; }
 
   /** Rows of a compiled SELECT, from the least busy worker. */
-  async query<T>(q: CompiledRead): Promise<T[]> {
+  async query<T>(q: CompiledRead, rank?: RankRequest): Promise<T[]> {
     if (this.closed) throw new Error('pool de lecture fermé');
     if (Date.now() < this.pausedUntil) throw new Error('lecteurs en pause après une panne');
     let best = 0;
@@ -53,7 +54,7 @@ export class ReadPool {
     const id = this.nextId++;
     return new Promise<T[]>((ok, ko) => {
       slot.pending.set(id, { ok: ok as (rows: unknown[]) => void, ko });
-      slot.worker.postMessage({ id, sql: q.sql, parameters: [...q.parameters] } satisfies ReadRequest);
+      slot.worker.postMessage({ id, sql: q.sql, parameters: [...q.parameters], ...(rank ? { rank } : {}) } satisfies ReadRequest);
     });
   }
 

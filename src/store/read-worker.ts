@@ -4,8 +4,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
+import { rankWindowRows, type RankRequest } from './search-rank.ts';
 
-export interface ReadRequest { id: number; sql: string; parameters: unknown[] }
+/** `rank`: the rows are a search window, ranked here (search-rank.ts) and answered as ordered arrival numbers. */
+export interface ReadRequest { id: number; sql: string; parameters: unknown[]; rank?: RankRequest }
 export type ReadReply = { id: number; rows: unknown[] } | { id: number; error: string };
 
 const db = new SQLite((workerData as { path: string }).path, { readonly: true, fileMustExist: true });
@@ -27,7 +29,8 @@ function statement(text: string): SQLite.Statement {
 parentPort!.on('message', (m: ReadRequest) => {
   let reply: ReadReply;
   try {
-    reply = { id: m.id, rows: statement(m.sql).all(...m.parameters) };
+    const rows = statement(m.sql).all(...m.parameters);
+    reply = { id: m.id, rows: m.rank ? rankWindowRows(rows as { seq: number; search_terms: string | null }[], m.rank) : rows };
   } catch (e) {
     reply = { id: m.id, error: (e as Error).message ?? String(e) };
   }

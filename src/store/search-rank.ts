@@ -38,29 +38,37 @@ export function rankCandidates(queryTerms: readonly string[], candidates: readon
   return scored.sort((a, b) => b.score - a.score || a.seq - b.seq).map((s) => s.seq);
 }
 
-const cache = new WeakMap<ReadHandle, { frequencies: Map<string, { n: number; at: number }>; total?: { n: number; at: number } }>();
+interface Cached { n: Promise<number>; at: number }
+const cache = new WeakMap<ReadHandle, { frequencies: Map<string, Cached>; total?: Cached }>();
 
-/** Document frequency of each term in the index and the number of contributions, cached a minute. */
+/**
+ * Document frequency of each term in the index and the number of contributions, cached a minute; concurrent
+ * searches of one word wait for the same count.
+ */
 export async function termFrequencies(store: ReadHandle, terms: readonly string[], now = Date.now()): Promise<{ frequency: Map<string, number>; totalDocs: number }> {
-  let c = cache.get(store);
-  if (!c) cache.set(store, (c = { frequencies: new Map() }));
-  const entry = c;
+  let entry = cache.get(store);
+  if (!entry) cache.set(store, (entry = { frequencies: new Map() }));
+  const counted = entry;
+  const fresh = (c: Cached | undefined): c is Cached => c !== undefined && now - c.at < FREQUENCY_TTL_MS;
   const frequency = new Map<string, number>();
   await Promise.all(terms.map(async (t) => {
-    const hit = entry.frequencies.get(t);
-    if (hit && now - hit.at < FREQUENCY_TTL_MS) return frequency.set(t, hit.n);
-    const [row] = await store.readQuery<{ n: number }>(sql`SELECT count(*) AS n FROM contributions_fts WHERE contributions_fts MATCH ${`"${t.replace(/"/g, '""')}"`}`.compile(store.db));
-    const n = Number(row?.n ?? 0);
-    if (entry.frequencies.size > 10_000) entry.frequencies.clear();
-    entry.frequencies.set(t, { n, at: now });
-    frequency.set(t, n);
+    let c = counted.frequencies.get(t);
+    if (!fresh(c)) {
+      if (counted.frequencies.size > 10_000) counted.frequencies.clear();
+      c = { at: now, n: store.readQuery<{ n: number }>(sql`SELECT count(*) AS n FROM contributions_fts WHERE contributions_fts MATCH ${`"${t.replace(/"/g, '""')}"`}`
+        .compile(store.db)).then(([row]) => Number(row?.n ?? 0)) };
+      counted.frequencies.set(t, c);
+      c.n.catch(() => counted.frequencies.delete(t));
+    }
+    frequency.set(t, await c.n);
   }));
-  if (!entry.total || now - entry.total.at >= FREQUENCY_TTL_MS) {
+  if (!fresh(counted.total)) {
     // the highest arrival number: the count of contributions ever stored, cheap on the primary key
-    const [row] = await store.readQuery<{ n: number | null }>(sql`SELECT max(seq) AS n FROM contributions`.compile(store.db));
-    entry.total = { n: Number(row?.n ?? 0), at: now };
+    const total: Cached = { at: now, n: store.readQuery<{ n: number | null }>(sql`SELECT max(seq) AS n FROM contributions`.compile(store.db)).then(([row]) => Number(row?.n ?? 0)) };
+    counted.total = total;
+    total.n.catch(() => { if (counted.total === total) counted.total = undefined; });
   }
-  return { frequency, totalDocs: Math.max(entry.total.n, ...frequency.values()) };
+  return { frequency, totalDocs: Math.max(await counted.total.n, ...frequency.values()) };
 }
 
 /** The stemmed terms of the candidates (read on the read workers). */
@@ -73,4 +81,13 @@ export async function candidateTerms(store: ReadHandle, seqs: readonly number[])
     for (const r of rows) out.push({ seq: Number(r.seq), terms: r.search_terms ?? '' });
   }
   return out;
+}
+
+/** What a read worker needs to rank a search window itself (only the ordered arrival numbers travel back). */
+export interface RankRequest { terms: string[]; frequency: [string, number][]; totalDocs: number; window: number }
+
+/** Rows `{ seq, search_terms }` of a window: the newest `window` of them, best first. */
+export function rankWindowRows(rows: readonly { seq: number; search_terms: string | null }[], r: RankRequest): number[] {
+  const candidates = rows.map((w) => ({ seq: Number(w.seq), terms: w.search_terms ?? '' })).sort((x, y) => y.seq - x.seq).slice(0, r.window);
+  return rankCandidates(r.terms, candidates, new Map(r.frequency), r.totalDocs);
 }

@@ -21,7 +21,7 @@ import type { ContributionRow as ContributionTable, Database, Db, MeetingRow } f
 
 type ContributionRow = Selectable<ContributionTable>;
 import { SEARCH_SEQ_SPAN, searchRangeStart, seqOfSearchRowid } from './migration-0011-search-scope.ts';
-import { candidateTerms, rankCandidates, termFrequencies } from './search-rank.ts';
+import { candidateTerms, rankCandidates, rankWindowRows, termFrequencies, type RankRequest } from './search-rank.ts';
 import { ReadPool, readWorkersFromEnv } from './read-pool.ts';
 import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import { countedStats, countFromCounters, type CountScope } from './public-stats.ts';
@@ -189,6 +189,16 @@ export class Store {
       this.readPool = workers > 0 ? new ReadPool(this.location, workers) : null;
     }
     return this.readPool;
+  }
+
+  /** A search window ranked on a read worker (or here when there is none): the ordered arrival numbers. */
+  async rankedSearchWindow(q: CompiledQuery, rank: RankRequest): Promise<number[]> {
+    if (this.readers()) {
+      try {
+        return await this.readPool!.query<number>(q, rank);
+      } catch { /* run on the main connection below */ }
+    }
+    return rankWindowRows((await this.db.executeQuery<{ seq: number; search_terms: string | null }>(q)).rows, rank);
   }
 
   /** Starts the read workers now (a server, before its first search, which would otherwise wait for them). */
