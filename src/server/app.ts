@@ -28,6 +28,9 @@ import { importRoutes } from './routes/imports.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { synthesisRoutes } from './routes/synthesis.ts';
 import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { openJobs, serverRunsJobs, type JobService } from '../jobs/queue.ts';
+import { clearSuggestCache } from './suggest.ts';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -60,16 +63,20 @@ export interface AppOptions {
   /** built front end; default web/dist of the repository */
   webDist?: string;
   logger?: boolean;
+  /** run queued jobs (analysis…) in this process; default: yes on SQLite, FABRIQUE_SERVE_JOBS on PostgreSQL */
+  runJobs?: boolean;
 }
 
 export interface AppContext {
   store: Store;
-  options: Required<Omit<AppOptions, 'store' | 'logger' | 'trustProxy' | 'parse'>>;
+  options: Required<Omit<AppOptions, 'store' | 'logger' | 'trustProxy' | 'parse' | 'runJobs'>>;
   security: SecurityOptions;
   formQueue: FormQueue;
   /** parses uploaded files off the event loop */
   parsePool: ParsePool;
   login: LoginThrottleOptions;
+  /** long work (analysis, synthesis) queued as jobs, run here or by `fabrique worker` */
+  jobs: JobService;
 }
 
 /** A count from the environment (0 allowed); a clear error when it is not a whole number. */
@@ -184,6 +191,11 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     formQueue: new FormQueue(o.store),
     parsePool: new ParsePool(o.parse),
     login: { perAddress: options.loginRateLimit, perAccount: options.loginAccountRateLimit, lockout: { failures: options.loginLockFailures, windowMs: lockMs, lockMs } },
+    jobs: await openJobs(o.store, {
+      run: o.runJobs ?? serverRunsJobs(o.store), role: 'serve',
+      // the suggestions served by this process learn from what an analysis changed
+      hooks: { onDone: (job) => { if (job.consultation) clearSuggestCache(job.consultation); } },
+    }),
   };
   app.addHook('onClose', async () => { await ctx.parsePool.close(); });
 
@@ -231,6 +243,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await groupRoutes(api, ctx);
     await synthesisRoutes(api, ctx);
     await healthRoutes(api, ctx);
+    await jobRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });
@@ -260,6 +273,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => { await ctx.formQueue.flush(); });
+  app.addHook('onClose', async () => { await ctx.jobs.close(); });
   app.addHook('onClose', async () => { await stopThemeTrainings(o.store); });
   return app;
 }

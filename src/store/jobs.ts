@@ -81,6 +81,9 @@ function fromRow(r: Selectable<JobRow>): Job {
   };
 }
 
+/** The predicate of the partial index jobs_active_key, literally: a database only matches it written the same way. */
+const ACTIVE_INDEX_PREDICATE = sql<boolean>`state IN ('queued', 'running')`;
+
 const iso = () => new Date().toISOString();
 
 /**
@@ -96,7 +99,7 @@ export async function createJob(store: Store, spec: NewJob, alsoInTransaction?: 
       dedupe_key: spec.dedupeKey ?? null, state: 'queued', step: null, step_label: null, progress_done: 0, progress_total: 0,
       steps_json: '[]', result_json: null, error_json: null, attempts: 0, locked_by: null, locked_until: null,
       created_by: spec.createdBy, created_at: at, updated_at: at, started_at: null, finished_at: null,
-    }).onConflict((oc) => oc.column('dedupe_key').where('state', 'in', [...ACTIVE_JOB_STATES]).doNothing())
+    }).onConflict((oc) => oc.column('dedupe_key').where(ACTIVE_INDEX_PREDICATE).doNothing())
       .returningAll().executeTakeFirst();
     if (!inserted) {
       const existing = await trx.selectFrom('jobs').selectAll().where('dedupe_key', '=', spec.dedupeKey!)

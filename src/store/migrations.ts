@@ -310,11 +310,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       // (locked_by, locked_until in ms since the epoch, renewed by a heartbeat), so a job whose process
       // died is taken over by another. On PostgreSQL, pg-boss delivers the jobs to workers (its own schema);
       // this table stays the user-visible state. `dedupe_key`: at most one queued or running job per key.
+      // `consultation` is not a foreign key: a job asked for an unknown consultation fails with its error.
       async up(db: Kysely<any>) {
         await db.schema.createTable('jobs')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('kind', 'text', (c) => c.notNull())
-          .addColumn('consultation', 'text', (c) => c.references('consultations.slug').onDelete('cascade'))
+          .addColumn('consultation', 'text')
           .addColumn('input_json', 'text', (c) => c.notNull())
           .addColumn('dedupe_key', 'text')
           .addColumn('state', 'text', (c) => c.notNull())

@@ -2,11 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { analyzeConsultation } from '../../analysis/pipeline.ts';
 import type { Provenance } from '../../domain/contribution.ts';
 import type { IdeaGroup } from '../../domain/ideas.ts';
 import { appDb } from '../../store/accounts.ts';
-import { lastUndoable, recordAudit } from '../../store/audit.ts';
+import { lastUndoable } from '../../store/audit.ts';
 import { changeGroups, undoGroupChange } from '../../store/idea-groups.ts';
 import { undoThemeChange } from '../../store/moderation.ts';
 import { pageContributions } from '../../store/moderation-page.ts';
@@ -14,8 +13,9 @@ import type { AppContext } from '../app.ts';
 import { badRequest, conflict, HttpError, notFound } from '../errors.ts';
 import { errors, IdeaGroupView, IdParams, SlugParams } from '../schemas.ts';
 import { currentUser } from '../security.ts';
-import { clearSuggestCache } from '../suggest.ts';
 import { groupView } from '../views.ts';
+import type { Actor } from '../../usecases/context.ts';
+import { jobView, JobView } from './jobs.ts';
 import { ANALYST, requireConsultation } from './admin.ts';
 
 const tags = ['analyse'];
@@ -63,32 +63,19 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
   r.post('/admin/consultations/:slug/analyze', {
     config: { roles: ANALYST },
     schema: {
-      tags, summary: 'Analyse : thèmes et natures suggérés, regroupement en idées communes', params: SlugParams,
+      tags, summary: 'Lance l’analyse (thèmes et natures suggérés, idées communes) : une tâche, suivie par GET /api/admin/jobs/{id}',
+      params: SlugParams,
       body: z.object({ seed: z.number().int().min(0).max(2 ** 31).optional() }).optional(),
-      response: {
-        200: z.object({ classification: z.record(z.string(), z.unknown()), grouping: z.object({ groups: z.number(), subIdeas: z.number(), contributions: z.number() }) }),
-        ...errors(401, 403, 404),
-      },
+      response: { 202: JobView, ...errors(401, 403, 404) },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const user = currentUser(req);
     const c = await requireConsultation(ctx, req.params.slug);
-    const seed = req.body?.seed ?? 1;
-    return locked(c.slug, async () => {
-      const before = await store.listIdeaGroups(c.slug);
-      const summary = await analyzeConsultation(store, c.slug, { seed });
-      const after = await store.listIdeaGroups(c.slug);
-      await recordAudit(appDb(store), {
-        actor: user.email, action: 'groups.analyze', consultation: c.slug, targetType: 'consultation', targetId: c.slug,
-        before: { groups: before.length }, after: { groups: after.length, themes: summary.themes, kinds: summary.kinds },
-      });
-      clearSuggestCache(c.slug);
-      const { grouping, ...classification } = summary;
-      return {
-        classification: classification as unknown as Record<string, unknown>,
-        grouping: { groups: grouping.groups, subIdeas: grouping.subIdeas, contributions: grouping.grouped },
-      };
+    // one analysis at a time per consultation, whichever server was asked: a second request gets the same job
+    const { job } = await ctx.jobs.enqueue({
+      kind: 'analyze', input: { consultation: c.slug, seed: req.body?.seed ?? 1 }, actor: { name: user.email, role: user.role as Actor['role'] },
     });
+    return reply.code(202).send(jobView(job));
   });
 
   r.get('/admin/consultations/:slug/groups', {
