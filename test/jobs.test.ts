@@ -95,8 +95,8 @@ test('une analyse en tâche : progression enregistrée, résultat, une entrée d
       assert.equal(done?.state, 'done', JSON.stringify(done?.error));
       assert.equal(done?.attempts, 2, 'repris une fois');
       assert.ok(seen[0] === 'mort' && seen.length >= 1);
-      assert.deepEqual(done?.steps, ['analyze']);
-      assert.deepEqual([done?.progress.done, done?.progress.total], [1, 1]);
+      assert.deepEqual(done?.steps, ['classify', 'group']);
+      assert.deepEqual([done?.progress.done, done?.progress.total], [2, 2]);
       const result = done?.result as { contributions: number; grouping: { groups: number } };
       assert.equal(result.contributions, 30);
       assert.ok(result.grouping.groups >= 1);

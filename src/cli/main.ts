@@ -18,8 +18,9 @@ import { statsCommand } from './commands/stats.ts';
 import { synthesizeCommand, verifyCommand } from './commands/synthesize.ts';
 import { serveCommand } from './commands/serve.ts';
 import { userCommand } from './commands/user.ts';
+import { workerCommand } from './commands/worker.ts';
 
-const COMMANDS: Command[] = [initCommand, demoCommand, consultationCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, groupCommand, duplicatesCommand, synthesizeCommand, verifyCommand, serveCommand, userCommand, backupCommand, restoreCommand, auditCommand];
+const COMMANDS: Command[] = [initCommand, demoCommand, consultationCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, groupCommand, duplicatesCommand, synthesizeCommand, verifyCommand, serveCommand, workerCommand, userCommand, backupCommand, restoreCommand, auditCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -10,7 +10,8 @@
  * - synthesis: restarts from the beginning: build, verify and save replace the synthesis by its id.
  */
 import { z } from 'zod';
-import { analyzeConsultation as runAnalysis, type FullAnalysisSummary } from '../analysis/pipeline.ts';
+import { groupConsultation } from '../analysis/ideas.ts';
+import { classifyConsultation, type FullAnalysisSummary } from '../analysis/pipeline.ts';
 import type { SynthesisLevel } from '../domain/synthesis.ts';
 import { UserError } from '../domain/errors.ts';
 import { appDb } from '../store/accounts.ts';
@@ -84,17 +85,18 @@ export async function analyzeConsultation(ctx: UseCaseContext, input: AnalyzeInp
   const { store } = ctx;
   const c = await store.getConsultation(input.consultation);
   if (!c) throw new UserError('not_found', `Consultation inconnue : « ${input.consultation} »`);
-  progress({ step: 'analyze', label: 'Thèmes, natures et idées communes', done: 0, total: 1 });
+  const opts = { ...(input.seed !== undefined ? { seed: input.seed } : {}), ...(input.regroup ? { regroup: true } : {}), now: ctx.now() };
+  progress({ step: 'classify', label: 'Thèmes et natures suggérés', done: 0, total: 2 });
   const before = await store.listIdeaGroups(c.slug);
-  const summary = await runAnalysis(store, c.slug, {
-    ...(input.seed !== undefined ? { seed: input.seed } : {}), ...(input.regroup ? { regroup: true } : {}), now: ctx.now(),
-  });
+  const classified = await classifyConsultation(store, c.slug, opts);
+  progress({ step: 'group', label: 'Idées communes et doublons', done: 1, total: 2 });
+  const summary: FullAnalysisSummary = { ...classified, grouping: await groupConsultation(store, c.slug, opts) };
   const after = await store.listIdeaGroups(c.slug);
   await recordAudit(appDb(store), {
     actor: ctx.actor.name, action: 'groups.analyze', consultation: c.slug, targetType: 'consultation', targetId: c.slug,
     before: { groups: before.length }, after: { groups: after.length, themes: summary.themes, kinds: summary.kinds },
   });
-  progress({ step: 'analyze', label: 'Thèmes, natures et idées communes', done: 1, total: 1 });
+  progress({ step: 'group', label: 'Idées communes et doublons', done: 2, total: 2 });
   return summary;
 }
 

@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { isUserError } from '../domain/errors.ts';
+import { StoreError } from '../store/errors.ts';
 import { databaseFault } from '../store/faults.ts';
 import { completeJob, failJob, recordJobProgress, renewJobLease, type Job } from '../store/jobs.ts';
 import type { Store } from '../store/store.ts';
@@ -56,6 +57,7 @@ export interface RunHooks {
 
 export function errorOf(e: unknown): { code: string; message: string } {
   if (isUserError(e)) return { code: e.code, message: e.message };
+  if (e instanceof StoreError) return { code: 'invalid', message: e.message };
   const fault = databaseFault(e);
   if (fault) return { code: 'unavailable', message: fault.message };
   return { code: 'internal', message: `Erreur inattendue : ${String((e as Error)?.message ?? e).split('\n')[0]}` };
@@ -103,7 +105,7 @@ export async function runClaimedJob(store: Store, job: Job, worker: string, timi
     if (lost) return 'lost';
     const error = errorOf(e);
     // a user error (unknown consultation, invalid synthesis) fails the same way every time
-    const final = isUserError(e) || (e as { final?: boolean }).final === true || job.attempts >= timings.maxAttempts;
+    const final = isUserError(e) || e instanceof StoreError || (e as { final?: boolean }).final === true || job.attempts >= timings.maxAttempts;
     if (!(await failJob(store, job.id, worker, error, final).catch(() => false))) return 'lost';
     return final ? 'failed' : 'retry';
   } finally {

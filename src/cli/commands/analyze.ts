@@ -1,6 +1,10 @@
-import { analyzeConsultation, type FullAnalysisSummary } from '../../analysis/pipeline.ts';
+import type { FullAnalysisSummary } from '../../analysis/pipeline.ts';
+import { UserError, USER_ERROR_CODES, type UserErrorCode } from '../../domain/errors.ts';
+import { runInline } from '../../jobs/queue.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
+import { CLI_ACTOR } from '../../usecases/context.ts';
 import { parseCommandArgs, requireOption, type Command } from '../args.ts';
+import { terminalProgress } from '../progress.ts';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -11,13 +15,23 @@ export const analyzeCommand: Command = {
     const slug = requireOption(values.consultation, 'consultation');
     const seed = values.seed === undefined ? undefined : Number(values.seed);
     const store = await Store.open(configFromEnv());
+    const bar = terminalProgress();
     try {
-      const summary = await analyzeConsultation(store, slug, {
-        ...(seed !== undefined && Number.isFinite(seed) ? { seed } : {}), ...(values.regroup ? { regroup: true } : {}),
-      });
+      // the same job as POST …/analyze, run here (or waited for, when a worker is already running it)
+      const job = await runInline(store, {
+        kind: 'analyze', actor: CLI_ACTOR,
+        input: { consultation: slug, ...(seed !== undefined && Number.isFinite(seed) ? { seed } : {}), ...(values.regroup ? { regroup: true } : {}) },
+      }, { onProgress: bar.report });
+      bar.end();
+      if (job.state !== 'done') {
+        const code = (USER_ERROR_CODES as readonly string[]).includes(job.error?.code ?? '') ? job.error!.code as UserErrorCode : 'invalid';
+        throw new UserError(code, job.error?.message ?? 'l’analyse a échoué');
+      }
+      const summary = job.result as FullAnalysisSummary;
       if (values.json) { console.log(JSON.stringify(summary, null, 2)); return; }
       printAnalysis(summary);
     } finally {
+      bar.end();
       await store.close();
     }
   },
