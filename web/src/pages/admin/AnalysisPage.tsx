@@ -8,6 +8,7 @@ import { useAnnouncer, useApi } from '../../hooks.ts';
 import { errorMessage, get, post } from '../../api.ts';
 import { useLocation, navigate } from '../../router.tsx';
 import { collegeLabel, kindLabel, nf } from '../../labels.ts';
+import { followJob, JobProgress, type JobView } from '../../components/JobProgress.tsx';
 import type { ConsultationDetail, IdeaGroupView, ModerationItem, Page as PageOf } from '../../types.ts';
 
 /** Texts of the consultation's contributions (the groups API gives member ids only). */
@@ -38,6 +39,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
   const [msg, announce] = useAnnouncer();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string | null>(null);
+  const [analysisJob, setAnalysisJob] = useState<JobView | null>(null);
   const [mergeSel, setMergeSel] = useState<string[]>([]);
   const [mergeLabel, setMergeLabel] = useState('');
   const [grab, setGrab] = useState<Grab | null>(null);
@@ -145,8 +147,11 @@ export function AnalysisPage({ slug }: { slug: string }) {
             <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm">
               <li>
                 <Button iconId="fr-icon-refresh-line" disabled={busy !== null}
-                  onClick={() => void run('analyze', () => post<{ grouping: { groups: number; subIdeas: number; contributions: number } }>(`/admin/consultations/${encodeURIComponent(slug)}/analyze`, {}),
-                    (r) => { setTextsTick((t) => t + 1); return `Analyse terminée : ${r.grouping.groups} idées communes, ${r.grouping.subIdeas} sous-idées, ${r.grouping.contributions} contributions.`; })}>
+                  onClick={() => void run('analyze', async () => {
+                    // the analysis runs as a job (on this server or a worker): followed until done, then the page refreshes
+                    const job = await followJob(await post<JobView>(`/admin/consultations/${encodeURIComponent(slug)}/analyze`, {}), setAnalysisJob);
+                    return job.result as { grouping: { groups: number; subIdeas: number; grouped: number } };
+                  }, (r) => { setTextsTick((t) => t + 1); return `Analyse terminée : ${r.grouping.groups} idées communes, ${r.grouping.subIdeas} sous-idées, ${r.grouping.grouped} contributions.`; })}>
                   {busy === 'analyze' ? 'Analyse en cours…' : 'Lancer l’analyse'}
                 </Button>
               </li>
@@ -160,6 +165,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
           </div>
         </div>
       </div>
+      {analysisJob && analysisJob.state !== 'done' ? <JobProgress job={analysisJob} title="Analyse" /> : null}
       <ErrorAlert message={error} title="Action impossible" />
       <ErrorAlert message={groups.error} />
 
