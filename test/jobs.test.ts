@@ -5,6 +5,7 @@ import { runClaimedJob, type JobTimings } from '../src/jobs/run.ts';
 import { claimableJobIds, claimJob, completeJob, createJob, failJob, getJob, recordJobProgress, releaseJob, renewJobLease } from '../src/store/jobs.ts';
 import { Store } from '../src/store/index.ts';
 import { appDb } from '../src/store/accounts.ts';
+import { changeGroups } from '../src/store/idea-groups.ts';
 import { testConsultation, testDocument } from './helpers/fixtures.ts';
 import { storeTest } from './helpers/stores.ts';
 
@@ -145,4 +146,15 @@ test('arrêt pendant une tâche : rendue à la file, sans essai compté', async 
   } finally {
     await store.close();
   }
+});
+
+storeTest('une opération humaine sur les groupes est refusée pendant qu’une analyse de la consultation tourne (tout processus)', async (store) => {
+  await store.upsertConsultation(testConsultation());
+  const rename = () => changeGroups(store, 'essai', { actor: 'analyste', action: 'groups.rename', targetId: 'g' }, (groups) => ({ groups, touched: [], result: 'ok' }));
+  const { job } = await createJob(store, { kind: 'analyze', consultation: 'essai', input: {}, createdBy: 'a', dedupeKey: 'analyze:essai' });
+  assert.equal(await rename(), 'ok', 'en file seulement : permis');
+  await claimJob(store, job.id, 'worker', 60_000);
+  await assert.rejects(rename(), (e: Error & { code?: string }) => e.code === 'conflict' && /analyse de cette consultation est en cours/.test(e.message));
+  await completeJob(store, job.id, 'worker', {}, []);
+  assert.equal(await rename(), 'ok');
 });

@@ -9,6 +9,7 @@ import type { Database } from './schema.ts';
 import { readIdeaGroups, writeIdeaGroups, type Store } from './store.ts';
 import { appDb, type AppDb } from './accounts.ts';
 import { recordAudit } from './audit.ts';
+import { assertNoAnalysisRunning } from './jobs.ts';
 
 // The row-level reading and writing is the store's; here they run inside the operation's transaction.
 function readGroups(db: AppDb, consultation: string): Promise<IdeaGroup[]> {
@@ -34,6 +35,7 @@ export interface GroupChange<T> {
 export async function changeGroups<T>(store: Store, consultation: string, audit: { actor: string; action: string; targetId: string },
   op: (groups: IdeaGroup[]) => GroupChange<T> | Promise<GroupChange<T>>): Promise<T> {
   return appDb(store).transaction().execute(async (trx) => {
+    await assertNoAnalysisRunning(store, trx, consultation);
     const before = await readGroups(trx, consultation);
     const change = await op(structuredClone(before));
     const touched = new Set(change.touched);
@@ -60,6 +62,7 @@ export async function undoGroupChange(store: Store, entry: { id: number; consult
   const before = entry.before as GroupSnapshot;
   const after = entry.after as GroupSnapshot;
   return appDb(store).transaction().execute(async (trx) => {
+    await assertNoAnalysisRunning(store, trx, consultation);
     const current = await readGroups(trx, consultation);
     const byId = new Map(current.map((g) => [g.id, g]));
     const norm = (g: IdeaGroup) => canonical({ ...g, members: [...g.members].sort((a, b) => a.contribution.localeCompare(b.contribution)) });
