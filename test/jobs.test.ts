@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CompiledQuery } from 'kysely';
 import { openJobs, runInline } from '../src/jobs/queue.ts';
 import { runClaimedJob, type JobTimings } from '../src/jobs/run.ts';
 import { claimableJobIds, claimJob, completeJob, createJob, failJob, getJob, recordJobProgress, releaseJob, renewJobLease } from '../src/store/jobs.ts';
@@ -157,4 +158,50 @@ storeTest('une opération humaine sur les groupes est refusée pendant qu’une 
   await assert.rejects(rename(), (e: Error & { code?: string }) => e.code === 'conflict' && /analyse de cette consultation est en cours/.test(e.message));
   await completeJob(store, job.id, 'worker', {}, []);
   assert.equal(await rename(), 'ok');
+});
+
+const PG_URL = process.env.FABRIQUE_TEST_DATABASE_URL;
+test('PostgreSQL : pg-boss livre la tâche à un worker ; une tâche dont le processus est mort est reprise', { skip: PG_URL ? false : 'PostgreSQL absent : définir FABRIQUE_TEST_DATABASE_URL (fait par .ci/run)' }, async () => {
+  const schema = `t_${Math.random().toString(16).slice(2, 10)}`;
+  const bossSchema = `${schema}_boss`;
+  const saved = process.env.FABRIQUE_PGBOSS_SCHEMA;
+  process.env.FABRIQUE_PGBOSS_SCHEMA = bossSchema;
+  const store = await Store.open({ databaseUrl: PG_URL!, pgSchema: schema });
+  try {
+    await store.upsertConsultation(testConsultation());
+    const texts = Array.from({ length: 24 }, (_, i) => (i % 2 ? `Manque de médecins traitants dans le canton ${i}` : `Transports vers l'hôpital difficiles ${i}`));
+    await store.importParsed('essai', testDocument(texts));
+    // a server enqueues (it does not run jobs on PostgreSQL): the row and its delivery in one transaction
+    const server = await openJobs(store, { run: false, role: 'serve' });
+    const { job } = await server.enqueue({ kind: 'analyze', input: { consultation: 'essai', seed: 1 }, actor: ANALYST });
+    const deliveries = await store.db.executeQuery<{ n: number }>(CompiledQuery.raw(`SELECT count(*)::int AS n FROM ${bossSchema}.job WHERE data->>'jobId' = $1`, [job.id]));
+    assert.equal(deliveries.rows[0]!.n, 1, 'une livraison pg-boss par tâche');
+    await sleep(300);
+    assert.equal((await getJob(store, job.id))?.state, 'queued', 'personne ne la prend sans worker');
+
+    const worker = await openJobs(store, { run: true, role: 'worker', timings: FAST });
+    try {
+      for (let i = 0; i < 400 && (await getJob(store, job.id))?.state !== 'done'; i++) await sleep(50);
+      const done = await getJob(store, job.id);
+      assert.equal(done?.state, 'done', JSON.stringify(done?.error));
+      assert.equal(done?.attempts, 1);
+
+      // a process took a job and died: the worker's sweep delivers it again once the lease has expired
+      const orphan = await createJob(store, { kind: 'analyze', consultation: 'essai', input: { actor: ANALYST, input: { consultation: 'essai' } }, createdBy: ANALYST.name, dedupeKey: 'analyze:essai' });
+      assert.ok(await claimJob(store, orphan.job.id, 'mort', FAST.leaseMs));
+      for (let i = 0; i < 400 && (await getJob(store, orphan.job.id))?.state !== 'done'; i++) await sleep(50);
+      const resumed = await getJob(store, orphan.job.id);
+      assert.deepEqual([resumed?.state, resumed?.attempts], ['done', 2]);
+      const audit = await appDb(store).selectFrom('audit_log').select('id').where('action', '=', 'groups.analyze').execute();
+      assert.equal(audit.length, 2, 'une entrée d’audit par analyse');
+    } finally {
+      await worker.close();
+      await server.close();
+    }
+  } finally {
+    if (saved === undefined) delete process.env.FABRIQUE_PGBOSS_SCHEMA; else process.env.FABRIQUE_PGBOSS_SCHEMA = saved;
+    await store.db.schema.dropSchema(bossSchema).ifExists().cascade().execute();
+    await store.db.schema.dropSchema(schema).ifExists().cascade().execute();
+    await store.close();
+  }
 });
