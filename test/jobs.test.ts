@@ -205,3 +205,41 @@ test('PostgreSQL : pg-boss livre la tâche à un worker ; une tâche dont le pro
     await store.close();
   }
 });
+
+test('un import en tâche : le fichier gardé avec la tâche jusqu’à sa fin, stocké une fois, idempotent', async () => {
+  const store = await Store.open({ sqlitePath: ':memory:' });
+  const service = await openJobs(store, { run: true, role: 'test', timings: FAST, pollMs: 50 });
+  try {
+    await store.upsertConsultation(testConsultation());
+    const csv = Buffer.from(['texte', ...Array.from({ length: 12 }, (_, i) => `Il faut plus de médecins de garde le week-end, commune ${i}`)].join('\n'));
+    const input = { consultation: 'essai', fileName: 'contributions.csv' };
+    const waitDone = async (id: string) => {
+      for (let i = 0; i < 400 && !['done', 'failed'].includes((await getJob(store, id))!.state); i++) await sleep(25);
+      return (await getJob(store, id))!;
+    };
+    const { job } = await service.enqueue({ kind: 'import', input, actor: ANALYST, file: csv });
+    assert.match((job.input as { input: { sha256: string } }).input.sha256, /^[0-9a-f]{64}$/);
+    const done = await waitDone(job.id);
+    assert.equal(done.state, 'done', JSON.stringify(done.error));
+    assert.deepEqual(done.steps, ['parse', 'store']);
+    const result = done.result as { outcome: string; contributions: number };
+    assert.deepEqual([result.outcome, result.contributions], ['imported', 12]);
+    assert.equal((await store.listContributions('essai')).length, 12);
+    assert.deepEqual(await store.db.selectFrom('job_files').select('job_id').execute(), [], 'le fichier de la tâche est retiré à sa fin');
+    // the same file again: a new job, nothing stored twice
+    const again = await service.enqueue({ kind: 'import', input, actor: ANALYST, file: csv });
+    assert.notEqual(again.job.id, job.id);
+    assert.equal(((await waitDone(again.job.id)).result as { outcome: string }).outcome, 'unchanged');
+    assert.equal((await store.listContributions('essai')).length, 12);
+    const audit = await appDb(store).selectFrom('audit_log').select('action').where('action', '=', 'document.import').execute();
+    assert.equal(audit.length, 2);
+    // an unreadable file: a failed job with the reader's French message, no retry
+    const bad = await service.enqueue({ kind: 'import', input: { consultation: 'essai', fileName: 'vieux.xls' }, actor: ANALYST, file: Buffer.from('x') });
+    const failed = await waitDone(bad.job.id);
+    assert.deepEqual([failed.state, failed.error?.code, failed.attempts], ['failed', 'invalid', 1]);
+    assert.match(failed.error!.message, /xls/);
+  } finally {
+    await service.close();
+    await store.close();
+  }
+});

@@ -9,6 +9,7 @@
  */
 import PgBoss from 'pg-boss';
 import { claimableJobIds, claimJob, createJob, getJob, releaseJob, storeExecutor, type Job } from '../store/jobs.ts';
+import { sha256Hex } from '../store/source-files.ts';
 import type { Store } from '../store/store.ts';
 import type { Actor } from '../usecases/context.ts';
 import { JOB_HANDLERS, JOB_KINDS, parseJobInput, type JobKind } from './handlers.ts';
@@ -28,7 +29,13 @@ export interface JobsOptions {
   log?: (msg: string) => void;
 }
 
-export interface EnqueueRequest { kind: JobKind; input: unknown; actor: Actor }
+export interface EnqueueRequest {
+  kind: JobKind;
+  input: unknown;
+  actor: Actor;
+  /** the file an import reads: stored with the job (its sha256 goes in the input) */
+  file?: Uint8Array;
+}
 
 export interface JobService {
   /** records the job (or returns the queued or running one doing the same) and has it delivered */
@@ -52,9 +59,13 @@ export function serverRunsJobs(store: Store, env: NodeJS.ProcessEnv = process.en
 
 function requestRow(req: EnqueueRequest) {
   const spec = JOB_HANDLERS[req.kind];
-  const input = parseJobInput(req.kind, req.input);
+  const given = req.file ? { ...(req.input as object), sha256: sha256Hex(req.file) } : req.input;
+  const input = parseJobInput(req.kind, given);
   const envelope: JobEnvelope = { actor: req.actor, input };
-  return { kind: req.kind, consultation: spec.consultation(input), input: envelope, createdBy: req.actor.name, dedupeKey: spec.dedupeKey(input) };
+  return {
+    kind: req.kind, consultation: spec.consultation(input), input: envelope, createdBy: req.actor.name, dedupeKey: spec.dedupeKey(input),
+    ...(req.file ? { file: req.file } : {}),
+  };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => { setTimeout(r, ms).unref(); });

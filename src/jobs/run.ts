@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { isUserError } from '../domain/errors.ts';
 import { StoreError } from '../store/errors.ts';
 import { databaseFault } from '../store/faults.ts';
-import { completeJob, failJob, recordJobProgress, renewJobLease, type Job } from '../store/jobs.ts';
+import { ImportError } from '../ingest/types.ts';
+import { completeJob, failJob, readJobFile, recordJobProgress, renewJobLease, type Job } from '../store/jobs.ts';
 import type { Store } from '../store/store.ts';
 import type { Actor, UseCaseContext } from '../usecases/context.ts';
 import type { ProgressEvent, ProgressReporter } from '../usecases/progress.ts';
@@ -57,7 +58,7 @@ export interface RunHooks {
 
 export function errorOf(e: unknown): { code: string; message: string } {
   if (isUserError(e)) return { code: e.code, message: e.message };
-  if (e instanceof StoreError) return { code: 'invalid', message: e.message };
+  if (e instanceof StoreError || e instanceof ImportError) return { code: 'invalid', message: e.message };
   const fault = databaseFault(e);
   if (fault) return { code: 'unavailable', message: fault.message };
   return { code: 'internal', message: `Erreur inattendue : ${String((e as Error)?.message ?? e).split('\n')[0]}` };
@@ -94,7 +95,7 @@ export async function runClaimedJob(store: Store, job: Job, worker: string, timi
     const input = parseJobInput(job.kind, envelope?.input);
     const actor: Actor = envelope?.actor ?? { name: job.createdBy, role: 'cli' };
     const ctx: UseCaseContext = { store, actor, now: () => new Date() };
-    const result = await JOB_HANDLERS[job.kind].run(ctx, input, progress);
+    const result = await JOB_HANDLERS[job.kind].run(ctx, input, progress, { file: () => readJobFile(store, job.id) });
     if (current && !steps.includes(current.step)) steps.push(current.step);
     await writing;
     if (lost || !(await completeJob(store, job.id, worker, result, steps))) return 'lost';
@@ -105,7 +106,7 @@ export async function runClaimedJob(store: Store, job: Job, worker: string, timi
     if (lost) return 'lost';
     const error = errorOf(e);
     // a user error (unknown consultation, invalid synthesis) fails the same way every time
-    const final = isUserError(e) || e instanceof StoreError || (e as { final?: boolean }).final === true || job.attempts >= timings.maxAttempts;
+    const final = isUserError(e) || e instanceof StoreError || (e instanceof ImportError && e.code !== 'import.busy') || (e as { final?: boolean }).final === true || job.attempts >= timings.maxAttempts;
     if (!(await failJob(store, job.id, worker, error, final).catch(() => false))) return 'lost';
     return final ? 'failed' : 'retry';
   } finally {

@@ -44,6 +44,8 @@ export interface NewJob {
   createdBy: string;
   /** at most one queued or running job per key: a second request gets the existing job */
   dedupeKey?: string;
+  /** a file the job reads (an upload to import), kept until the job ends */
+  file?: Uint8Array;
 }
 
 /** Runs SQL on the store's connection or inside a transaction (for a queue library that enqueues in our transaction). */
@@ -108,6 +110,7 @@ export async function createJob(store: Store, spec: NewJob, alsoInTransaction?: 
       return { job: fromRow(existing), created: false };
     }
     const job = fromRow(inserted);
+    if (spec.file) await trx.insertInto('job_files').values({ job_id: job.id, content: spec.file }).execute();
     if (alsoInTransaction) await alsoInTransaction(job, executorOf(trx));
     return { job, created: true };
   });
@@ -176,14 +179,24 @@ export async function recordJobProgress(store: Store, id: string, worker: string
   }).where('id', '=', id).where('locked_by', '=', worker).where('state', '=', 'running').execute();
 }
 
-/** The job finished: its result, lease released. False when the process had lost the job. */
+/** The job finished: its result, lease released, its file deleted. False when the process had lost the job. */
 export async function completeJob(store: Store, id: string, worker: string, result: unknown, steps: string[]): Promise<boolean> {
   const at = iso();
-  const r = await store.db.updateTable('jobs').set({
-    state: 'done', result_json: JSON.stringify(result ?? null), error_json: null, steps_json: JSON.stringify(steps),
-    locked_by: null, locked_until: null, updated_at: at, finished_at: at,
-  }).where('id', '=', id).where('locked_by', '=', worker).where('state', '=', 'running').executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return store.db.transaction().execute(async (trx) => {
+    const r = await trx.updateTable('jobs').set({
+      state: 'done', result_json: JSON.stringify(result ?? null), error_json: null, steps_json: JSON.stringify(steps),
+      locked_by: null, locked_until: null, updated_at: at, finished_at: at,
+    }).where('id', '=', id).where('locked_by', '=', worker).where('state', '=', 'running').executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await trx.deleteFrom('job_files').where('job_id', '=', id).execute();
+    return true;
+  });
+}
+
+/** The file of a job (an upload to import); undefined once the job has ended. */
+export async function readJobFile(store: Store, id: string): Promise<Uint8Array | undefined> {
+  const r = await store.db.selectFrom('job_files').select('content').where('job_id', '=', id).executeTakeFirst();
+  return r ? new Uint8Array(r.content) : undefined;
 }
 
 /**
@@ -192,11 +205,15 @@ export async function completeJob(store: Store, id: string, worker: string, resu
  */
 export async function failJob(store: Store, id: string, worker: string, error: { code: string; message: string }, final: boolean): Promise<boolean> {
   const at = iso();
-  const r = await store.db.updateTable('jobs').set({
-    state: final ? 'failed' : 'queued', error_json: JSON.stringify(error), locked_by: null, locked_until: null, updated_at: at,
-    ...(final ? { finished_at: at } : {}),
-  }).where('id', '=', id).where('locked_by', '=', worker).where('state', '=', 'running').executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return store.db.transaction().execute(async (trx) => {
+    const r = await trx.updateTable('jobs').set({
+      state: final ? 'failed' : 'queued', error_json: JSON.stringify(error), locked_by: null, locked_until: null, updated_at: at,
+      ...(final ? { finished_at: at } : {}),
+    }).where('id', '=', id).where('locked_by', '=', worker).where('state', '=', 'running').executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    if (final) await trx.deleteFrom('job_files').where('job_id', '=', id).execute();
+    return true;
+  });
 }
 
 /** Gives the job back to the queue without counting the attempt (graceful shutdown). */

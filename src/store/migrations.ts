@@ -338,6 +338,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('jobs_state').on('jobs').columns(['state', 'created_at']).execute();
         await db.schema.createIndex('jobs_consultation').on('jobs').columns(['consultation', 'created_at']).execute();
         await sql`CREATE UNIQUE INDEX jobs_active_key ON jobs (dedupe_key) WHERE state IN ('queued', 'running')`.execute(db);
+        // the uploaded file of an import job, for whichever worker runs it; deleted when the job ends
+        await db.schema.createTable('job_files')
+          .addColumn('job_id', 'text', (c) => c.primaryKey().references('jobs.id').onDelete('cascade'))
+          .addColumn('content', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .execute();
       },
     },
     // Counters of contributions per consultation, dimension, value and moderation status (see the module).

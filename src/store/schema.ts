@@ -200,6 +200,12 @@ export interface JobRow {
   finished_at: string | null;
 }
 
+/** Migration 0010_jobs: the file an import job reads, until the job ends. */
+export interface JobFileRow {
+  job_id: string;
+  content: Uint8Array;
+}
+
 export interface Database {
   consultations: ConsultationRow;
   territories: TerritoryRow;
@@ -216,4 +222,5 @@ export interface Database {
   rate_limits: RateLimitRow;
   contribution_counts: ContributionCountRow;
   jobs: JobRow;
+  job_files: JobFileRow;
 }
