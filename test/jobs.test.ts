@@ -243,3 +243,49 @@ test('un import en tâche : le fichier gardé avec la tâche jusqu’à sa fin, 
     await store.close();
   }
 });
+
+test('fabrique analyze (en processus) exécute la même tâche que l’API : ligne de la tâche, résultat, audit', async (t) => {
+  const { main } = await import('../src/cli/main.ts');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const dir = mkdtempSync('/tmp/fabrique-jobs-cli-');
+  const saved = { db: process.env.FABRIQUE_DB, url: process.env.DATABASE_URL };
+  process.env.FABRIQUE_DB = `${dir}/f.sqlite`;
+  delete process.env.DATABASE_URL;
+  try {
+    const seed = await Store.open({ sqlitePath: process.env.FABRIQUE_DB });
+    await seed.upsertConsultation(testConsultation());
+    await seed.importParsed('essai', testDocument(Array.from({ length: 20 }, (_, i) => `Il manque des pharmacies de garde la nuit, quartier ${i}`)));
+    await seed.close();
+    const out: string[] = [];
+    const err: string[] = [];
+    t.mock.method(console, 'log', (...a: unknown[]) => { out.push(a.join(' ')); });
+    const write = process.stderr.write.bind(process.stderr);
+    t.mock.method(process.stderr, 'write', (chunk: string | Uint8Array) => { err.push(String(chunk)); return true; });
+    let code: number;
+    try {
+      code = await main(['analyze', '--consultation', 'essai', '--seed', '3', '--json']);
+    } finally {
+      (process.stderr as { write: typeof write }).write = write;
+    }
+    assert.equal(code, 0, err.join(''));
+    const summary = JSON.parse(out.join('\n')) as { contributions: number };
+    assert.equal(summary.contributions, 20);
+    assert.match(err.join(''), /… Thèmes et natures suggérés\n… Idées communes et doublons\n/, 'hors terminal : une ligne par étape');
+    const check = await Store.open({ sqlitePath: process.env.FABRIQUE_DB });
+    try {
+      const jobs = await check.db.selectFrom('jobs').selectAll().execute();
+      assert.equal(jobs.length, 1);
+      assert.deepEqual([jobs[0]!.kind, jobs[0]!.state, jobs[0]!.created_by], ['analyze', 'done', 'cli']);
+      assert.deepEqual(JSON.parse(jobs[0]!.result_json!), summary);
+      const audit = await appDb(check).selectFrom('audit_log').select(['actor', 'action']).where('action', '=', 'groups.analyze').execute();
+      assert.deepEqual(audit, [{ actor: 'cli', action: 'groups.analyze' }]);
+    } finally {
+      await check.close();
+    }
+    assert.equal(await main(['analyze', '--consultation', 'inconnue']), 3, 'consultation inconnue : code 3 (not_found)');
+  } finally {
+    if (saved.db === undefined) delete process.env.FABRIQUE_DB; else process.env.FABRIQUE_DB = saved.db;
+    if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -288,7 +288,8 @@ export async function runInline(store: Store, req: EnqueueRequest, hooks: RunHoo
     const now = await getJob(store, job.id);
     if (!now || now.state === 'done' || now.state === 'failed') break;
     if (now.step) hooks.onProgress?.({ step: now.step, label: now.progress.label ?? now.step, done: now.progress.done, total: now.progress.total });
-    await sleep(hooks.waitMs ?? 1000);
+    // a referenced timer: this process has nothing else to keep it alive while it waits
+    await new Promise((r) => setTimeout(r, hooks.waitMs ?? 1000));
   }
   return (await getJob(store, job.id))!;
 }

@@ -15,10 +15,13 @@ export const workerCommand: Command = {
     try {
       const jobs = await openJobs(store, { run: true, role: 'worker', log });
       log(`Fabrique : ${jobs.worker} prêt (${store.dialect === 'postgres' ? 'PostgreSQL, file pg-boss' : `SQLite ${store.location}`}). SIGTERM pour arrêter.`);
+      // the job loop's timers do not hold the process: this one does, until a signal
+      const alive = setInterval(() => {}, 60_000);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      clearInterval(alive);
       const current = jobs.current();
       log(current ? `arrêt : la tâche ${current.kind} ${current.id} a ${stopTimeout} s pour finir, sinon elle est rendue à la file` : 'arrêt');
       await jobs.close(stopTimeout * 1000);
