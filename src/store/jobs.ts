@@ -243,3 +243,14 @@ export async function assertNoAnalysisRunning<DB extends Database>(store: Store,
   const running = await sql<{ id: string }>`SELECT id FROM jobs WHERE kind = 'analyze' AND consultation = ${consultation} AND state = 'running'`.execute(trx);
   if (running.rows.length > 0) throw new UserError('conflict', 'Une analyse de cette consultation est en cours : réessayez quand elle sera terminée.');
 }
+
+/** Jobs waiting, running, and running under an expired lease (their process died; taken over soon). */
+export async function jobCounts(store: Store): Promise<{ queued: number; running: number; stalled: number }> {
+  const now = dbNowMs(store);
+  const r = await store.db.selectFrom('jobs').select((eb) => [
+    eb.fn.count<number>(eb.case().when('state', '=', 'queued').then(1).end()).as('queued'),
+    eb.fn.count<number>(eb.case().when('state', '=', 'running').then(1).end()).as('running'),
+    eb.fn.count<number>(eb.case().when(eb.and([eb('state', '=', 'running'), eb('locked_until', '<', now)])).then(1).end()).as('stalled'),
+  ]).where('state', 'in', [...ACTIVE_JOB_STATES]).executeTakeFirst();
+  return { queued: Number(r?.queued ?? 0), running: Number(r?.running ?? 0), stalled: Number(r?.stalled ?? 0) };
+}
