@@ -44,11 +44,15 @@ function parseSize(s: string): number {
 const COLLEGES = ['usagers', 'professionnels', 'elus', 'institutionnels', 'associations'] as const;
 const MEETINGS = 40;
 
-/** Moderation status mix of a real consultation: most published, some pending, a few rejected. */
+/**
+ * Moderation status mix of a real consultation, through the real import gate: contributions arrive pending
+ * (5 % rejected by the source), and four documents in five are published as a whole by a moderator, so about
+ * 76 % end up published, 19 % pending, 5 % rejected.
+ */
 function status(i: number): Contribution['moderation']['status'] {
-  const r = (i * 2654435761) % 100;
-  return r < 78 ? 'published' : r < 95 ? 'pending' : 'rejected';
+  return (i * 2654435761) % 100 < 5 ? 'rejected' : 'pending';
 }
+const publishedDocument = (doc: number) => doc % 5 !== 4;
 
 async function generate(path: string): Promise<void> {
   const t0 = performance.now();
@@ -80,7 +84,7 @@ async function generate(path: string): Promise<void> {
       documentId, fileName: `charge-${doc}.csv`, mediaType: 'text/csv', sizeBytes: 0, parser: 'bench', parserVersion: '1',
       themes: [], syntheses: [], warnings: [], meetings, contributions,
     };
-    await store.importParsed(SLUG, parsed);
+    await store.importParsed(SLUG, parsed, publishedDocument(doc) ? { publishBy: 'moderateur-banc' } : {});
     process.stderr.write(`\r  importées : ${Math.min(start + CHUNK, data.length).toLocaleString('fr')} / ${data.length.toLocaleString('fr')}`);
   }
   process.stderr.write('\n');
@@ -142,7 +146,7 @@ async function startServer(path: string): Promise<{ base: string; stop: () => Pr
 }
 
 /** `informative`: printed, not held to the p99 limit (a filtered page that deep costs in proportion to its offset; see docs/performance.md). */
-interface Route { name: string; method?: 'GET' | 'POST'; path: string; body?: string; informative?: boolean }
+interface Route { name: string; method?: 'GET' | 'POST'; path: string; body?: string; informative?: boolean; /** more paths, cycled by each connection */ more?: string[] }
 
 async function main(): Promise<number> {
   const dir = values.db ? undefined : mkdtempSync(join(tmpdir(), 'fabrique-public-'));
@@ -158,6 +162,7 @@ async function main(): Promise<number> {
       const token = ((await csrf.json()) as { token: string }).token;
       const cookie = `fabrique_csrf=${token}`;
       const published = ((await (await fetch(`${server.base}/api/consultations/${SLUG}`)).json()) as { counts: { contributions: number } }).counts.contributions;
+      console.log(`Contributions publiées dans la consultation : ${published.toLocaleString('fr')}`);
       const deepPage = Math.max(2, Math.min(100_000, Math.floor(published / 2 / 20)));
       const routes: Route[] = [
         { name: 'GET /api/csrf (référence, sans base)', path: '/api/csrf' },
@@ -172,6 +177,8 @@ async function main(): Promise<number> {
         { name: 'GET …/contributions?kind&college', path: `/api/consultations/${SLUG}/contributions?kind=proposition&college=usagers` },
         { name: 'GET …/contributions?q=urgences', path: `/api/consultations/${SLUG}/contributions?q=urgences` },
         { name: 'GET …/contributions?q=médecin traitant p3', path: `/api/consultations/${SLUG}/contributions?q=${encodeURIComponent('médecin traitant')}&page=3` },
+        // words of every frequency (the generator's vocabulary and words it never uses), pages 1 to 3, cycled
+        { name: 'GET …/contributions?q= (12 requêtes variées)', ...variedSearches() },
         { name: 'GET …/stats', path: `/api/consultations/${SLUG}/stats` },
         { name: 'GET …/indicators', path: `/api/consultations/${SLUG}/indicators` },
         { name: 'GET /api/territories', path: '/api/territories' },
@@ -186,18 +193,25 @@ async function main(): Promise<number> {
         // let the previous route's last requests finish, so that they are not measured with this one
         await new Promise((ok) => setTimeout(ok, 1000));
         await fetch(`${server.base}/api/csrf`);
+        // a list answering nothing would be measured fast and mean nothing: each list must return rows
+        let shown = '';
+        if (r.path.includes('/contributions')) {
+          const body = (await (await fetch(`${server.base}${r.path}`)).json()) as { items?: unknown[]; total?: number };
+          shown = ` ${body.items?.length ?? 0}/${body.total ?? 0}`;
+          if (!body.items?.length && !r.informative) { failed++; shown += ' (aucun résultat : ÉCHEC)'; }
+        }
         const statuses: Record<string, number> = {};
         const headers: Record<string, string> = r.method === 'POST'
           ? { 'content-type': 'application/json', 'x-csrf-token': token, cookie, origin: server.base } : {};
         const res = await autocannon({
           url: server.base, connections, duration,
-          requests: [{ method: r.method ?? 'GET', path: r.path, headers, ...(r.body ? { body: r.body } : {}),
-            onResponse: (status: number) => { statuses[status] = (statuses[status] ?? 0) + 1; } }],
+          requests: [r.path, ...(r.more ?? [])].map((path) => ({ method: r.method ?? 'GET', path, headers, ...(r.body ? { body: r.body } : {}),
+            onResponse: (status: number) => { statuses[status] = (statuses[status] ?? 0) + 1; } })),
         });
         if (baseline === 0) baseline = Math.max(res.latency.p99, 1);
         const bad = res.requests.total === 0 || (!r.informative && res.latency.p99 > P99_LIMIT_MS) || res.non2xx > 0 || res.errors > 0;
         if (bad) failed++;
-        console.log(`${r.name.padEnd(44)} ${fmt(res.latency.p50)} ${fmt(res.latency.p99)} ${fmt(res.latency.max)} ${res.requests.average.toFixed(0).padStart(8)} ${(res.latency.p99 / baseline).toFixed(1).padStart(6)}  ${JSON.stringify(statuses)}${res.errors ? ` erreurs ${res.errors}` : ''}${bad ? '  ← ÉCHEC' : ''}`);
+        console.log(`${r.name.padEnd(44)} ${fmt(res.latency.p50)} ${fmt(res.latency.p99)} ${fmt(res.latency.max)} ${res.requests.average.toFixed(0).padStart(8)} ${(res.latency.p99 / baseline).toFixed(1).padStart(6)}  ${JSON.stringify(statuses)}${shown}${res.errors ? ` erreurs ${res.errors}` : ''}${bad ? '  ← ÉCHEC' : ''}`);
       }
       console.log('\nChemins de requête d’avant (mesurés une fois, hors charge, sur la même base) :');
       for (const [k, v] of Object.entries(old)) console.log(`  ${k.padEnd(62)} ${v.toFixed(1).padStart(9)} ms`);
@@ -209,6 +223,13 @@ async function main(): Promise<number> {
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function variedSearches(): { path: string; more: string[] } {
+  const words = ['médecin', 'pharmacie', 'infirmières', 'prévention', 'transport', 'dentiste', 'psychiatrie', 'maison de santé',
+    'téléconsultation', 'hôpital', 'vaccination', 'ophtalmologue'];
+  const paths = words.map((w, i) => `/api/consultations/${SLUG}/contributions?q=${encodeURIComponent(w)}${i % 3 ? `&page=${(i % 3) + 1}` : ''}`);
+  return { path: paths[0]!, more: paths.slice(1) };
 }
 
 function fmt(ms: number): string {

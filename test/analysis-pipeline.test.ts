@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyConsultation } from '../src/analysis/pipeline.ts';
 import { Store } from '../src/store/index.ts';
+import { analyzeConsultation, type AnalyzeInput } from '../src/usecases/analysis.ts';
+import { CLI_ACTOR, context } from '../src/usecases/context.ts';
 import { testConsultation, testDocument } from './helpers/fixtures.ts';
+
+/** The analysis use case, as the CLI runs it. */
+function analyze(store: Store, consultation: string, options: Omit<AnalyzeInput, 'consultation'>) {
+  return analyzeConsultation(context(store, CLI_ACTOR), { consultation, ...options });
+}
 
 // Made-up texts, one list per national theme.
 const BY_THEME: Record<string, string[]> = {
@@ -33,7 +39,7 @@ test('analysis suggests themes for unlabelled contributions, records them as mod
     const [urg, mt, stage] = doc.contributions.slice(labelled.length).map((c) => c.id);
     await store.assignThemes(mt!, [{ theme: '4', provenance: { by: 'human', reviewer: 'analyste', at: '2026-01-01T00:00:00Z' } }]);
 
-    const summary = await classifyConsultation(store, 'essai', { seed: 7 });
+    const summary = await analyze(store, 'essai', { seed: 7 });
     assert.equal(summary.themes.mode, 'trained');
     assert.equal(summary.themes.trainingExamples, 25);
     assert.equal(summary.themes.predicted, 2);
@@ -55,7 +61,7 @@ test('analysis suggests themes for unlabelled contributions, records them as mod
     assert.ok(p.by === 'model' && p.version === models[0]!.version && p.version.endsWith(meta.trainingSha256.slice(0, 12)));
 
     const before = await store.tableCounts();
-    await classifyConsultation(store, 'essai', { seed: 7 });
+    await analyze(store, 'essai', { seed: 7 });
     assert.deepEqual(await store.tableCounts(), before, 'a rerun replaces model assignments instead of adding');
   } finally {
     await store.close();
@@ -79,7 +85,7 @@ test('analysis learns kinds when enough contributions carry one', async () => {
       else delete c.kind;
     });
     await store.importParsed('essai', doc);
-    const summary = await classifyConsultation(store, 'essai', { seed: 1 });
+    const summary = await analyze(store, 'essai', { seed: 1 });
     assert.equal(summary.kinds.mode, 'trained');
     assert.equal(summary.kinds.assigned, 2);
     const [a, b] = doc.contributions.slice(-2).map((c) => c.id);
@@ -95,7 +101,6 @@ test('analysis learns kinds when enough contributions carry one', async () => {
 });
 
 test('grouping through the store: quotes are real members, and a human move survives a rerun', async () => {
-  const { analyzeConsultation } = await import('../src/analysis/pipeline.ts');
   const { moveContribution } = await import('../src/analysis/grouping/index.ts');
   const { fromIdeaGroups, toIdeaGroups } = await import('../src/analysis/ideas.ts');
   const store = await Store.open({ sqlitePath: ':memory:' });
@@ -104,7 +109,7 @@ test('grouping through the store: quotes are real members, and a human move surv
     const texts = Object.values(BY_THEME).flat();
     const doc = testDocument([...texts, ...texts.map((t) => `${t} dans notre canton`)]);
     await store.importParsed('essai', doc);
-    const first = await analyzeConsultation(store, 'essai', { seed: 3 });
+    const first = await analyze(store, 'essai', { seed: 3 });
     assert.ok(first.grouping.groups >= 4, `groups: ${first.grouping.groups}`);
     const groups = await store.listIdeaGroups('essai');
     const all = new Set(groups.flatMap((g) => g.members.map((m) => m.contribution)));
@@ -123,7 +128,7 @@ test('grouping through the store: quotes are real members, and a human move surv
     const after = moveContribution(model, moved, target.id.replace(/^essai\//, ''), { by: 'analyste', at: '2026-01-01T00:00:00Z' });
     await store.saveIdeaGroups('essai', toIdeaGroups(after, 'essai', '2026-01-01T00:00:00Z'));
 
-    const second = await analyzeConsultation(store, 'essai', { seed: 3 });
+    const second = await analyze(store, 'essai', { seed: 3 });
     assert.ok(second.grouping.keptHumanDecisions >= 1);
     const rerun = await store.listIdeaGroups('essai');
     const holder = rerun.find((g) => g.members.some((m) => m.contribution === moved))!;
@@ -135,19 +140,18 @@ test('grouping through the store: quotes are real members, and a human move surv
 });
 
 test('two consultations can be analysed in the same database', async () => {
-  const { analyzeConsultation } = await import('../src/analysis/pipeline.ts');
   const store = await Store.open({ sqlitePath: ':memory:' });
   try {
     for (const slug of ['essai', 'autre']) {
       await store.upsertConsultation(testConsultation(slug));
       await store.importParsed(slug, testDocument(Object.values(BY_THEME).flat(), { consultation: slug, documentId: (slug === 'essai' ? 'c' : 'd').repeat(64) }));
-      await analyzeConsultation(store, slug, { seed: 1 });
+      await analyze(store, slug, { seed: 1 });
     }
     const a = await store.listIdeaGroups('essai');
     const b = await store.listIdeaGroups('autre');
     assert.ok(a.length > 0 && b.length > 0);
     assert.ok(a.every((g) => g.id.startsWith('essai/')) && b.every((g) => g.id.startsWith('autre/')));
-    await analyzeConsultation(store, 'essai', { seed: 1 });
+    await analyze(store, 'essai', { seed: 1 });
     assert.deepEqual((await store.listIdeaGroups('essai')).map((g) => g.id), a.map((g) => g.id), 'a rerun keeps the ids');
   } finally {
     await store.close();
@@ -155,27 +159,26 @@ test('two consultations can be analysed in the same database', async () => {
 });
 
 test('new contributions join the existing groups without reshuffling them; --regroup recomputes', async () => {
-  const { analyzeConsultation } = await import('../src/analysis/pipeline.ts');
   const store = await Store.open({ sqlitePath: ':memory:' });
   try {
     await store.upsertConsultation(testConsultation());
     const texts = Object.values(BY_THEME).flat();
     await store.importParsed('essai', testDocument(texts));
-    await analyzeConsultation(store, 'essai', { seed: 2 });
+    await analyze(store, 'essai', { seed: 2 });
     const groupOf = async () => new Map((await store.listIdeaGroups('essai')).flatMap((g) => g.members.map((m) => [m.contribution, g.id] as const)));
     const before = await groupOf();
 
     const later = testDocument(['Un médecin traitant pour les personnes âgées isolées', 'Les urgences de nuit sont trop loin',
       'Loger les internes en stage près de l’hôpital', 'Dépistage gratuit dans les pharmacies'], { documentId: 'e'.repeat(64) });
     await store.importParsed('essai', later);
-    await analyzeConsultation(store, 'essai', { seed: 2 });
+    await analyze(store, 'essai', { seed: 2 });
     const after = await groupOf();
     for (const [c, g] of before) assert.equal(after.get(c), g, `${c} stays in ${g}`);
     for (const c of later.contributions) assert.ok(after.has(c.id), `${c.id} joined a group`);
     const known = new Set(before.values());
     assert.ok(later.contributions.some((c) => known.has(after.get(c.id)!)), 'new contributions join existing groups');
 
-    const full = await analyzeConsultation(store, 'essai', { seed: 2, regroup: true });
+    const full = await analyze(store, 'essai', { seed: 2, regroup: true });
     assert.equal(full.grouping.grouped, texts.length + 4);
   } finally {
     await store.close();

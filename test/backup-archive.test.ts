@@ -14,7 +14,7 @@ import SQLite from 'better-sqlite3';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { CompiledQuery, Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Contribution } from '../src/domain/index.ts';
-import { importFiles } from '../src/cli/commands/import.ts';
+import { importPaths } from '../src/cli/commands/import.ts';
 import { main } from '../src/cli/main.ts';
 import { appDb } from '../src/store/accounts.ts';
 import { ARCHIVED_TABLES, databaseTables, exportConsultationArchive, importConsultationArchive, isConsultationArchive, NOT_ARCHIVED_TABLES } from '../src/store/archive.ts';
@@ -295,7 +295,7 @@ test('imports keep the original bytes of the file (CLI and upload), checked agai
     await store.upsertConsultation(testConsultation('essai'));
     const csv = join(dir, 'contributions.csv');
     writeFileSync(csv, contributionsCsv(8));
-    const [r] = await importFiles(store, 'essai', [csv]);
+    const [r] = await importPaths(store, 'essai', [csv]);
     const stored = await store.db.selectFrom('source_files').selectAll().where('document_id', '=', r!.documentId).executeTakeFirstOrThrow();
     assert.deepEqual(Buffer.from(stored.content), readFileSync(csv));
     // A re-read by a newer parser version keeps the bytes stored with the first import.
@@ -513,14 +513,14 @@ test('CLI: backup, restore, export consultation --format archive and import of t
     await populate(s, 'essai');
     await s.close();
     assert.equal(await main(['backup', '--out', join(dir, 'b.sqlite')]), 0);
-    assert.equal(await main(['backup', '--out', join(dir, 'b.sqlite')]), 1, 'no silent overwrite');
+    assert.equal(await main(['backup', '--out', join(dir, 'b.sqlite')]), 4, 'no silent overwrite (conflict: exit 4)');
     // The archive is recognised by its content, whatever its name.
     assert.equal(await main(['export', 'consultation', '--consultation', 'essai', '--format', 'archive', '--out', join(dir, 'archive.bin')]), 0);
     process.env.FABRIQUE_DB = join(dir, 'cible.sqlite');
     assert.equal(await main(['import', join(dir, 'archive.bin')]), 0);
-    assert.equal(await main(['import', join(dir, 'archive.bin')]), 1);
+    assert.equal(await main(['import', join(dir, 'archive.bin')]), 4, 'the consultation exists (conflict: exit 4)');
     assert.equal(await main(['import', join(dir, 'archive.bin'), '--force']), 0);
-    assert.equal(await main(['restore', join(dir, 'b.sqlite')]), 1, 'the target is not empty');
+    assert.equal(await main(['restore', join(dir, 'b.sqlite')]), 4, 'the target is not empty (conflict: exit 4)');
     assert.equal(await main(['restore', join(dir, 'b.sqlite'), '--force']), 0);
     process.env.DATABASE_URL = 'postgres://fabrique@127.0.0.1:1/inexistante';
     assert.equal(await main(['backup', '--out', join(dir, 'pg.dump')]), 3);

@@ -152,11 +152,11 @@ describe('fabrique CLI on the demo consultation', () => {
     writeFileSync(good, 'Contribution\nPlus de médecins le samedi\n');
     const before = await counts(db);
     const out = await fabrique(db, 'import', good, '--consultation', 'inconnue');
-    assert.equal(out.code, 1);
+    assert.equal(out.code, 3, 'not_found: exit code 3 (USER_ERROR_EXIT)');
     assert.match(out.stderr, /Consultation inconnue : « inconnue ».*demo/);
     assert.deepEqual(await counts(db), before);
     const stats = await fabrique(db, 'stats', '--consultation', 'inconnue');
-    assert.equal(stats.code, 1);
+    assert.equal(stats.code, 3);
   });
 
   test('consultation load replaces the territory’s indicators when the file lists them, keeps them otherwise', async () => {

@@ -6,7 +6,7 @@ import { runClaimedJob, type JobTimings } from '../src/jobs/run.ts';
 import { claimableJobIds, claimJob, completeJob, createJob, failJob, getJob, recordJobProgress, releaseJob, renewJobLease } from '../src/store/jobs.ts';
 import { Store } from '../src/store/index.ts';
 import { appDb } from '../src/store/accounts.ts';
-import { changeGroups } from '../src/store/idea-groups.ts';
+import { CLI_ACTOR } from '../src/usecases/context.ts';
 import { testConsultation, testDocument } from './helpers/fixtures.ts';
 import { storeTest } from './helpers/stores.ts';
 
@@ -97,8 +97,9 @@ test('une analyse en tâche : progression enregistrée, résultat, une entrée d
       assert.equal(done?.state, 'done', JSON.stringify(done?.error));
       assert.equal(done?.attempts, 2, 'repris une fois');
       assert.ok(seen[0] === 'mort' && seen.length >= 1);
-      assert.deepEqual(done?.steps, ['classify', 'group']);
-      assert.deepEqual([done?.progress.done, done?.progress.total], [2, 2]);
+      assert.deepEqual([done?.steps[0], done?.steps.at(-1)], ['load', 'save']);
+      assert.ok(done?.steps.includes('themes') && done.steps.includes('grouping'), JSON.stringify(done?.steps));
+      assert.deepEqual([done?.step, done?.progress.done, done?.progress.total], ['save', 1, 1]);
       const result = done?.result as { contributions: number; grouping: { groups: number } };
       assert.equal(result.contributions, 30);
       assert.ok(result.grouping.groups >= 1);
@@ -147,17 +148,6 @@ test('arrêt pendant une tâche : rendue à la file, sans essai compté', async 
   } finally {
     await store.close();
   }
-});
-
-storeTest('une opération humaine sur les groupes est refusée pendant qu’une analyse de la consultation tourne (tout processus)', async (store) => {
-  await store.upsertConsultation(testConsultation());
-  const rename = () => changeGroups(store, 'essai', { actor: 'analyste', action: 'groups.rename', targetId: 'g' }, (groups) => ({ groups, touched: [], result: 'ok' }));
-  const { job } = await createJob(store, { kind: 'analyze', consultation: 'essai', input: {}, createdBy: 'a', dedupeKey: 'analyze:essai' });
-  assert.equal(await rename(), 'ok', 'en file seulement : permis');
-  await claimJob(store, job.id, 'worker', 60_000);
-  await assert.rejects(rename(), (e: Error & { code?: string }) => e.code === 'conflict' && /analyse de cette consultation est en cours/.test(e.message));
-  await completeJob(store, job.id, 'worker', {}, []);
-  assert.equal(await rename(), 'ok');
 });
 
 const PG_URL = process.env.FABRIQUE_TEST_DATABASE_URL;
@@ -221,7 +211,7 @@ test('un import en tâche : le fichier gardé avec la tâche jusqu’à sa fin, 
     assert.match((job.input as { input: { sha256: string } }).input.sha256, /^[0-9a-f]{64}$/);
     const done = await waitDone(job.id);
     assert.equal(done.state, 'done', JSON.stringify(done.error));
-    assert.deepEqual(done.steps, ['parse', 'store']);
+    assert.deepEqual(done.steps, ['import']);
     const result = done.result as { outcome: string; contributions: number };
     assert.deepEqual([result.outcome, result.contributions], ['imported', 12]);
     assert.equal((await store.listContributions('essai')).length, 12);
@@ -232,7 +222,7 @@ test('un import en tâche : le fichier gardé avec la tâche jusqu’à sa fin, 
     assert.equal(((await waitDone(again.job.id)).result as { outcome: string }).outcome, 'unchanged');
     assert.equal((await store.listContributions('essai')).length, 12);
     const audit = await appDb(store).selectFrom('audit_log').select('action').where('action', '=', 'document.import').execute();
-    assert.equal(audit.length, 2);
+    assert.equal(audit.length, 1, 'un document audité une fois : le second envoi ne change rien');
     // an unreadable file: a failed job with the reader's French message, no retry
     const bad = await service.enqueue({ kind: 'import', input: { consultation: 'essai', fileName: 'vieux.xls' }, actor: ANALYST, file: Buffer.from('x') });
     const failed = await waitDone(bad.job.id);
@@ -270,15 +260,15 @@ test('fabrique analyze (en processus) exécute la même tâche que l’API : lig
     assert.equal(code, 0, err.join(''));
     const summary = JSON.parse(out.join('\n')) as { contributions: number };
     assert.equal(summary.contributions, 20);
-    assert.match(err.join(''), /… Thèmes et natures suggérés\n… Idées communes et doublons\n/, 'hors terminal : une ligne par étape');
+    assert.match(err.join(''), /^… Lecture des contributions et des idées communes\n… Classement des contributions par thème\n(… .+\n)+… Enregistrement des résultats\n$/, 'hors terminal : une ligne par étape');
     const check = await Store.open({ sqlitePath: process.env.FABRIQUE_DB });
     try {
       const jobs = await check.db.selectFrom('jobs').selectAll().execute();
       assert.equal(jobs.length, 1);
-      assert.deepEqual([jobs[0]!.kind, jobs[0]!.state, jobs[0]!.created_by], ['analyze', 'done', 'cli']);
+      assert.deepEqual([jobs[0]!.kind, jobs[0]!.state, jobs[0]!.created_by], ['analyze', 'done', CLI_ACTOR.name]);
       assert.deepEqual(JSON.parse(jobs[0]!.result_json!), summary);
       const audit = await appDb(check).selectFrom('audit_log').select(['actor', 'action']).where('action', '=', 'groups.analyze').execute();
-      assert.deepEqual(audit, [{ actor: 'cli', action: 'groups.analyze' }]);
+      assert.deepEqual(audit, [{ actor: CLI_ACTOR.name, action: 'groups.analyze' }]);
     } finally {
       await check.close();
     }

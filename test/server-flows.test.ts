@@ -184,7 +184,7 @@ describe('parcours complets', () => {
     assert.equal(res.json().undone.action, 'groups.rename');
     res = await a.post('/api/admin/undo');
     assert.equal(res.statusCode, 404);
-    assert.equal(res.json().error.code, 'nothing_to_undo');
+    assert.equal(res.json().error.code, 'not_found');
 
     // restitution: build + verify + save, editorial text, download, publish
     res = await a.post('/api/admin/consultations/essai/synthesis', {});

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { TextClassifier, type ClassifierJSON } from '../src/analysis/classify/classifier.ts';
-import { classifyConsultation } from '../src/analysis/pipeline.ts';
 import { suggestionSource } from '../src/server/suggest.ts';
 import { themeTrainingFor, themeTrainingsStarted } from '../src/server/theme-training.ts';
 import { Client, testServer, type TestServer } from './helpers/server.ts';
 import { testDocument } from './helpers/fixtures.ts';
+import { analyzeConsultation } from '../src/usecases/analysis.ts';
+import { CLI_ACTOR, context } from '../src/usecases/context.ts';
 
 const BY_THEME: Record<string, string[]> = {
   '1': ['Plus aucun médecin traitant ne prend de nouveaux patients au village', 'Le généraliste part à la retraite sans successeur',
@@ -75,7 +76,7 @@ test('the suggestion answers at once without fitting, trains once in a worker th
 test('a model stored by the analysis is served without any training', async () => {
   await t.store.upsertConsultation({ slug: 'analysee', title: 'Consultation analysée', territory: '12', status: 'open', themes: (await t.store.requireConsultation('essai')).themes });
   await t.store.importParsed('analysee', labelledDocument('d'.repeat(64), 'analysee', ['Des médecins de garde la nuit', 'Un stage en zone rurale pour les internes']));
-  assert.equal((await classifyConsultation(t.store, 'analysee')).themes.mode, 'trained');
+  assert.equal((await analyzeConsultation(context(t.store, CLI_ACTOR), { consultation: 'analysee' })).themes.mode, 'trained');
   mainThreadTrainings.length = 0;
   const startedBefore = themeTrainingsStarted();
   const v = await Client.create(t.app, '10.9.0.2');

@@ -1,7 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'node:test';
+import SQLite from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import type { Contribution } from '../src/domain/index.ts';
+import { moderateContribution } from '../src/store/moderation.ts';
+import { rankCandidates } from '../src/store/search-rank.ts';
 import { pageContributions, pageSearch } from '../src/store/moderation-page.ts';
-import type { ContributionFilter } from '../src/store/index.ts';
+import { Store, type ContributionFilter } from '../src/store/index.ts';
 import { storeTest } from './helpers/stores.ts';
 import { testConsultation, testDocument } from './helpers/fixtures.ts';
 
@@ -64,4 +71,109 @@ storeTest('deep pages of a status list start from the counted arrival buckets: s
     assert.equal(page.total, published.length);
     assert.deepEqual(page.items.map((x) => x.id), published.slice(offset, offset + 20).map((r) => r.id), `@${offset}`);
   }
+});
+
+storeTest('public search follows moderation decisions, deletions and consultations (rows keyed by scope in the index)', async (store) => {
+  await store.upsertConsultation(testConsultation());
+  await store.upsertConsultation(testConsultation('autre-consultation'));
+  await store.addContributions('essai', contributions(40));
+  await store.addContributions('autre-consultation', contributions(40).map((c) => ({ ...c, id: `autre:${c.id}`, consultation: 'autre-consultation' })));
+  const search = async (slug: string) => (await pageSearch(store, slug, 'urgences', { moderation: 'published' }, 0, 1000)).items;
+  const expected = async (slug: string) => {
+    const published = new Set((await store.listContributions(slug, { moderation: 'published' })).map((c) => c.id));
+    return (await store.searchContributions(slug, 'urgences', 1000)).map((c) => c.id).filter((id) => published.has(id)).sort();
+  };
+  const before = await search('essai');
+  assert.ok(before.length > 3);
+  assert.ok(before.every((x) => x.status === 'published' && !x.id.startsWith('autre:')));
+  assert.deepEqual(before.map((x) => x.id).sort(), await expected('essai'));
+
+  // a pending match becomes visible when published, a published one disappears when rejected or deleted
+  const pending = (await store.searchContributions('essai', 'urgences', 1000)).find((c) => c.moderation.status === 'pending')!;
+  const shown = before[0]!.id;
+  await moderateContribution(store, pending.id, { status: 'published', by: 'moderatrice', action: 'contribution.moderate' });
+  await moderateContribution(store, shown, { status: 'rejected', by: 'moderatrice', action: 'contribution.moderate' });
+  await store.db.deleteFrom('contributions').where('id', '=', before[1]!.id).execute();
+  const after = (await search('essai')).map((x) => x.id);
+  assert.ok(after.includes(pending.id));
+  assert.ok(!after.includes(shown) && !after.includes(before[1]!.id));
+  assert.deepEqual([...after].sort(), await expected('essai'));
+  // the other consultation is untouched, and the queue (no status filter) still finds every status
+  assert.deepEqual((await search('autre-consultation')).map((x) => x.id).sort(), await expected('autre-consultation'));
+  const queue = await pageSearch(store, 'essai', 'urgences', {}, 0, 1000);
+  assert.equal(queue.total, (await store.searchContributions('essai', 'urgences', 1000)).length);
+});
+
+test('migration 0011 indexes the contributions of an existing database with their scope [sqlite]', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fabrique-0011-'));
+  const path = join(dir, 'ancienne.sqlite');
+  try {
+    let store = await Store.open({ sqlitePath: path });
+    await store.upsertConsultation(testConsultation());
+    await store.addContributions('essai', contributions(60));
+    await store.close();
+    // the database as it was before 0011: external-content index of the stemmed column only
+    const raw = new SQLite(path);
+    raw.exec(`DROP TRIGGER contributions_fts_ai; DROP TRIGGER contributions_fts_ad; DROP TRIGGER contributions_fts_au; DROP TABLE contributions_fts; DROP TABLE search_scopes;
+      CREATE VIRTUAL TABLE contributions_fts USING fts5(search_terms, content='contributions', content_rowid='seq', tokenize='unicode61 remove_diacritics 2');
+      INSERT INTO contributions_fts(contributions_fts) VALUES ('rebuild');
+      DELETE FROM kysely_migration WHERE name = '0011_search_scope';`);
+    raw.close();
+    store = await Store.open({ sqlitePath: path });
+    try {
+      const published = new Set((await store.listContributions('essai', { moderation: 'published' })).map((c) => c.id));
+      const expected = (await store.searchContributions('essai', 'urgences', 1000)).map((c) => c.id).filter((id) => published.has(id)).sort();
+      assert.ok(expected.length > 3);
+      assert.deepEqual((await pageSearch(store, 'essai', 'urgences', { moderation: 'published' }, 0, 1000)).items.map((x) => x.id).sort(), expected);
+    } finally { await store.close(); }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('search on a SQLite file runs on read workers: same results as the main connection, sees every commit, survives a dead worker [sqlite]', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fabrique-readers-'));
+  const path = join(dir, 'base.sqlite');
+  const saved = process.env.FABRIQUE_READ_WORKERS;
+  try {
+    process.env.FABRIQUE_READ_WORKERS = '0';
+    const inline = await Store.open({ sqlitePath: path });
+    await inline.upsertConsultation(testConsultation());
+    await inline.addContributions('essai', contributions(200));
+    process.env.FABRIQUE_READ_WORKERS = '2';
+    const pooled = await Store.open({ sqlitePath: path });
+    try {
+      for (const [q, f] of [['urgences', { moderation: 'published' }], ['médecin traitant', { moderation: 'published', kind: 'proposition' }], ['urgences', {}]] as const) {
+        assert.deepEqual(await pageSearch(pooled, 'essai', q, f as ContributionFilter, 0, 50), await pageSearch(inline, 'essai', q, f as ContributionFilter, 0, 50), q);
+      }
+      const pool = (pooled as unknown as { readPool: { size: number; slots: ({ worker: { terminate(): Promise<number> } } | undefined)[] } }).readPool;
+      assert.equal(pool.size, 2);
+      assert.ok(pool.slots.some(Boolean), 'a worker started');
+      const direct = await (pool as unknown as { query(q: unknown): Promise<{ n: number }[]> }).query({ sql: 'SELECT count(*) AS n FROM contributions', parameters: [] });
+      assert.deepEqual(direct, [{ n: 200 }], 'the worker itself answers');
+      // a write on the main connection is seen at once by the workers
+      const pending = (await inline.searchContributions('essai', 'urgences', 1000)).find((c) => c.moderation.status === 'pending')!;
+      await moderateContribution(inline, pending.id, { status: 'published', by: 'moderatrice', action: 'contribution.moderate' });
+      assert.ok((await pageSearch(pooled, 'essai', 'urgences', { moderation: 'published' }, 0, 1000)).items.some((x) => x.id === pending.id));
+      // the workers' connections only read
+      await assert.rejects((pooled as unknown as { readPool: { query(q: unknown): Promise<unknown> } }).readPool.query({ sql: 'DELETE FROM contributions', parameters: [] }), /ne modifie rien|readonly/);
+      // a worker that dies: the query still answers (main connection, for a pause, then a new worker)
+      await Promise.all(pool.slots.map((s) => s?.worker.terminate()));
+      assert.deepEqual(await pageSearch(pooled, 'essai', 'urgences', { moderation: 'published' }, 0, 20), await pageSearch(inline, 'essai', 'urgences', { moderation: 'published' }, 0, 20));
+      assert.deepEqual(await pageSearch(pooled, 'essai', 'urgences', { moderation: 'published' }, 0, 20), await pageSearch(inline, 'essai', 'urgences', { moderation: 'published' }, 0, 20));
+      assert.equal(await inline.countContributions('essai'), 200);
+    } finally {
+      await pooled.close();
+      await inline.close();
+    }
+  } finally {
+    if (saved === undefined) delete process.env.FABRIQUE_READ_WORKERS; else process.env.FABRIQUE_READ_WORKERS = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('search relevance (BM25): more occurrences, rarer words and shorter texts rank first; ties keep arrival order', () => {
+  const freq = new Map([['urgenc', 500], ['pediatr', 5]]);
+  assert.deepEqual(rankCandidates(['urgenc'], [{ seq: 1, terms: 'urgenc la nuit' }, { seq: 2, terms: 'urgenc urgenc la nuit' }], freq, 10_000), [2, 1]);
+  assert.deepEqual(rankCandidates(['urgenc', 'pediatr'], [{ seq: 1, terms: 'urgenc urgenc le soir' }, { seq: 2, terms: 'pediatr le soir aussi' }], freq, 10_000), [2, 1]);
+  assert.deepEqual(rankCandidates(['urgenc'], [{ seq: 1, terms: 'urgenc ' + 'mot '.repeat(40).trim() }, { seq: 2, terms: 'urgenc court' }], freq, 10_000), [2, 1]);
+  assert.deepEqual(rankCandidates(['urgenc'], [{ seq: 7, terms: 'urgenc a' }, { seq: 3, terms: 'urgenc b' }], freq, 10_000), [3, 7]);
 });

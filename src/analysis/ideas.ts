@@ -1,6 +1,5 @@
 import type { Contribution, Provenance } from '../domain/contribution.ts';
 import type { IdeaGroup, LineageEvent } from '../domain/ideas.ts';
-import type { Store } from '../store/store.ts';
 import { findDuplicates, type Campaign } from './duplicates/index.ts';
 import { GROUPING_VERSION, OTHERS_LABEL, groupContributions, regroup, type GroupInput, type GroupingModel } from './grouping/index.ts';
 
@@ -91,15 +90,29 @@ export interface GroupingSummary {
   campaigns: Campaign[];
 }
 
+/** What the grouping of a consultation needs, already loaded. */
+export interface GroupingInput {
+  consultation: string;
+  /** the consultation's contributions, with their current themes */
+  contributions: readonly Contribution[];
+  /** the consultation's stored idea groups (those of the previous run, and the human syntheses' stated ones) */
+  stored: readonly IdeaGroup[];
+  seed: number;
+  at: string;
+  regroup?: boolean;
+  /** called once per theme grouped (the grouping runs theme by theme) */
+  onScope?: (scope: string, done: number, total: number) => void;
+}
+
 /**
- * Groups a consultation's contributions into common ideas per theme and stores them, keeping the
- * human decisions of the previous run. A copy-paste campaign joins the grouping through one
- * representative, then all its copies follow it, so it neither swamps nor splits a group.
+ * Groups a consultation's contributions into common ideas per theme, keeping the human decisions of the
+ * previous run; returns the new analysed groups (the stated groups of human syntheses are not the analysis'
+ * and stay as stored). A copy-paste campaign joins the grouping through one representative, then all its
+ * copies follow it, so it neither swamps nor splits a group.
  */
-export async function groupConsultation(store: Store, slug: string, opts: { seed?: number; now?: Date; regroup?: boolean } = {}): Promise<GroupingSummary> {
-  const seed = opts.seed ?? 1;
-  const at = (opts.now ?? new Date()).toISOString();
-  const contributions = (await store.listContributions(slug)).filter((c) => c.moderation.status !== 'rejected' && c.text.trim());
+export function computeGrouping(input: GroupingInput): { groups: IdeaGroup[]; summary: GroupingSummary } {
+  const { seed, at } = input;
+  const contributions = input.contributions.filter((c) => c.moderation.status !== 'rejected' && c.text.trim());
   const dup = findDuplicates(contributions.map((c) => ({ id: c.id, text: c.text })), { seed });
   const follower = new Map<string, string>();
   for (const g of dup.duplicates) for (const id of g.ids) if (id !== g.representative) follower.set(id, g.representative);
@@ -111,17 +124,18 @@ export async function groupConsultation(store: Store, slug: string, opts: { seed
   // Without a theme, a contribution is grouped among the "sans thème" ones rather than dropped.
   for (const it of items) if (!it.theme) it.theme = 'sans-theme';
 
-  const previous = fromIdeaGroups(await store.listIdeaGroups(slug), seed);
+  const options = { at, by: 'fabrique', ...(input.onScope ? { onScope: input.onScope } : {}) };
+  const previous = fromIdeaGroups([...input.stored], seed);
   let model: GroupingModel;
   if (!previous) {
-    model = groupContributions(items, { seed, byTheme: true, at, by: 'fabrique' });
-  } else if (opts.regroup) {
+    model = groupContributions(items, { seed, byTheme: true, ...options });
+  } else if (input.regroup) {
     // A full regrouping: clusters are recomputed, only human decisions are kept.
-    model = regroup(previous, items, seed, { at, by: 'fabrique' });
+    model = regroup(previous, items, seed, options);
   } else {
     // Incremental: contributions already grouped stay where they are; new ones join the groups.
     const humanPins = previous.pins;
-    model = regroup({ ...previous, pins: { ...previous.membership, ...humanPins } }, items, seed, { at, by: 'fabrique' });
+    model = regroup({ ...previous, pins: { ...previous.membership, ...humanPins } }, items, seed, options);
     model.pins = Object.fromEntries(Object.entries(humanPins).filter(([c]) => c in model.membership));
   }
   for (const [copy, rep] of follower) {
@@ -129,14 +143,16 @@ export async function groupConsultation(store: Store, slug: string, opts: { seed
     if (g && !model.pins[copy]) model.membership[copy] = g;
     else if (model.pins[copy]) model.membership[copy] = model.pins[copy]!;
   }
-  const groups = toIdeaGroups(model, slug, at);
-  await store.saveIdeaGroups(slug, [...(await store.listIdeaGroups(slug)).filter((g) => g.statedCount !== undefined), ...groups]);
+  const groups = toIdeaGroups(model, input.consultation, at);
   return {
-    groups: groups.filter((g) => g.parent === null).length,
-    subIdeas: groups.filter((g) => g.parent !== null).length,
-    grouped: Object.keys(model.membership).length,
-    keptHumanDecisions: Object.keys(model.pins).length + groups.filter((g) => g.labelByHuman).length,
-    duplicates: dup.duplicates.length,
-    campaigns: dup.campaigns,
+    groups,
+    summary: {
+      groups: groups.filter((g) => g.parent === null).length,
+      subIdeas: groups.filter((g) => g.parent !== null).length,
+      grouped: Object.keys(model.membership).length,
+      keptHumanDecisions: Object.keys(model.pins).length + groups.filter((g) => g.labelByHuman).length,
+      duplicates: dup.duplicates.length,
+      campaigns: dup.campaigns,
+    },
   };
 }

@@ -1,53 +1,92 @@
+/**
+ * The analysis of a consultation as a pure computation: from its loaded contributions and stored idea groups
+ * to what should be written (model theme and kind assignments, trained models, idea groups) and a summary.
+ * Reading and writing are the use case's (src/usecases/analysis.ts).
+ */
+import type { Consultation } from '../domain/consultation.ts';
 import type { Contribution, ContributionKind, Provenance, ThemeAssignment } from '../domain/contribution.ts';
-import type { Store } from '../store/store.ts';
+import type { IdeaGroup } from '../domain/ideas.ts';
 import { CLASSIFIER_VERSION, TextClassifier, type LabelledText } from './classify/classifier.ts';
 import { predictKind, trainKindClassifier } from './classify/kind.ts';
 import { ZeroShotClassifier } from './classify/zeroshot.ts';
-import { groupConsultation, type GroupingSummary } from './ideas.ts';
+import { computeGrouping, type GroupingSummary } from './ideas.ts';
 
 /** Fewer labelled examples than this (or a single label) and a trained model is not worth it. */
 const MIN_TRAINING = 20;
 /** Besides the most probable theme, others are assigned when at least this probable. */
 const SECOND_THEME_P = 0.5;
 
-export interface AnalysisSummary {
+export interface ClassificationSummary {
   consultation: string;
   contributions: number;
   themes: { mode: 'trained' | 'zero-shot' | 'none'; trainingExamples: number; predicted: number; assigned: number };
   kinds: { mode: 'trained' | 'none'; trainingExamples: number; predicted: number; assigned: number };
 }
 
+export interface AnalysisSummary extends ClassificationSummary {
+  grouping: GroupingSummary;
+}
+
+/** Same shape as the use cases' ProgressReporter (this layer does not import it). */
+export type AnalysisProgress = (event: { step: string; label: string; done: number; total: number }) => void;
+
+export interface AnalysisInput {
+  consultation: Consultation;
+  contributions: readonly Contribution[];
+  /** every stored idea group of the consultation */
+  groups: readonly IdeaGroup[];
+  seed: number;
+  regroup: boolean;
+  /** time recorded in the provenance of every model output */
+  at: string;
+}
+
+export interface TrainedModel { purpose: 'themes' | 'kinds'; version: string; metadata: unknown; model: unknown }
+export interface ThemeResult { contribution: string; assignments: ThemeAssignment[] }
+export interface KindResult { contribution: string; kind: ContributionKind; provenance: Provenance }
+
+/** What an analysis writes, and its summary (the `assigned` counts are the write's: see the use case). */
+export interface AnalysisOutcome {
+  models: TrainedModel[];
+  themes: ThemeResult[];
+  kinds: KindResult[];
+  /** the new analysed groups (replacing the previous run's; stated groups of human syntheses stay) */
+  groups: IdeaGroup[];
+  summary: AnalysisSummary;
+}
+
 /**
- * Classifies the themes and kinds of the contributions that have none from their source or a human,
- * and records the results as model assignments (never over a human or source decision). Reruns
- * replace the earlier model assignments.
+ * Classifies the themes and kinds of the contributions that have none from their source or a human (model
+ * results never go over a human or source decision; a rerun replaces the earlier model assignments), then
+ * groups the contributions into common ideas with the themes just suggested.
  */
-export async function classifyConsultation(store: Store, slug: string, opts: { seed?: number; now?: Date } = {}): Promise<AnalysisSummary> {
-  const consultation = await store.requireConsultation(slug);
-  const at = (opts.now ?? new Date()).toISOString();
-  const all = await store.listContributions(slug);
+export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress = () => {}): AnalysisOutcome {
+  const { consultation, seed, at } = input;
+  const all = input.contributions;
   const themed = (c: Contribution) => c.themes.some((t) => t.provenance.by !== 'model');
   const live = all.filter((c) => c.moderation.status !== 'rejected' && c.text.trim().length > 0);
+  const models: TrainedModel[] = [];
 
   // Themes
+  progress({ step: 'themes', label: 'Classement des contributions par thème', done: 0, total: 1 });
   const themeExamples: LabelledText[] = live.filter(themed).map((c) => ({
     id: c.id, text: c.text, labels: c.themes.filter((t) => t.provenance.by !== 'model').map((t) => t.theme),
   }));
   const toTheme = live.filter((c) => !themed(c));
   const themeLabels = new Set(themeExamples.flatMap((e) => e.labels));
-  const themeSummary: AnalysisSummary['themes'] = { mode: 'none', trainingExamples: themeExamples.length, predicted: toTheme.length, assigned: 0 };
-  const themeResults: { contribution: string; assignments: ThemeAssignment[] }[] = [];
+  const themeSummary: ClassificationSummary['themes'] = { mode: 'none', trainingExamples: themeExamples.length, predicted: toTheme.length, assigned: 0 };
+  const themeResults: ThemeResult[] = [];
   if (toTheme.length > 0 && consultation.themes.length > 0) {
     let predict: (texts: string[]) => { labels: { label: string; p: number }[] }[];
     let model: string;
     let version: string;
     if (themeExamples.length >= MIN_TRAINING && themeLabels.size >= 2) {
-      const classifier = TextClassifier.train(themeExamples, { themes: consultation.themes, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+      const classifier = TextClassifier.train(themeExamples, { themes: consultation.themes, seed });
       predict = (texts) => texts.map((t) => classifier.predict(t, { explain: 0 }));
       themeSummary.mode = 'trained';
       model = 'fabrique-themes-linear';
       version = `${CLASSIFIER_VERSION}+${classifier.metadata.trainingSha256.slice(0, 12)}`;
-      await store.saveAnalysisModel({ consultation: slug, purpose: 'themes', version, metadata: classifier.metadata, model: classifier.toJSON() });
+      models.push({ purpose: 'themes', version, metadata: classifier.metadata, model: classifier.toJSON() });
     } else {
       const zs = new ZeroShotClassifier(consultation.themes);
       predict = (texts) => zs.predictMany(texts);
@@ -63,36 +102,54 @@ export async function classifyConsultation(store: Store, slug: string, opts: { s
       if (assignments.length > 0) themeResults.push({ contribution: c.id, assignments });
     });
   }
+  progress({ step: 'themes', label: 'Classement des contributions par thème', done: 1, total: 1 });
 
   // Kinds
+  progress({ step: 'kinds', label: 'Classement des contributions par nature', done: 0, total: 1 });
   const kindLabelled = live.filter((c) => c.kind && c.kindProvenance?.by !== 'model');
   const toKind = live.filter((c) => !c.kind || c.kindProvenance?.by === 'model');
-  const kindSummary: AnalysisSummary['kinds'] = { mode: 'none', trainingExamples: kindLabelled.length, predicted: toKind.length, assigned: 0 };
-  const kindResults: { contribution: string; kind: ContributionKind; provenance: Provenance }[] = [];
+  const kindSummary: ClassificationSummary['kinds'] = { mode: 'none', trainingExamples: kindLabelled.length, predicted: toKind.length, assigned: 0 };
+  const kindResults: KindResult[] = [];
   if (toKind.length > 0 && kindLabelled.length >= MIN_TRAINING && new Set(kindLabelled.map((c) => c.kind)).size >= 2) {
-    const classifier = trainKindClassifier(kindLabelled.map((c) => ({ id: c.id, text: c.text, labels: [c.kind!] })), opts.seed !== undefined ? { seed: opts.seed } : {});
+    const classifier = trainKindClassifier(kindLabelled.map((c) => ({ id: c.id, text: c.text, labels: [c.kind!] })), { seed });
     kindSummary.mode = 'trained';
     const version = `${CLASSIFIER_VERSION}+${classifier.metadata.trainingSha256.slice(0, 12)}`;
-    await store.saveAnalysisModel({ consultation: slug, purpose: 'kinds', version, metadata: classifier.metadata, model: classifier.toJSON() });
+    models.push({ purpose: 'kinds', version, metadata: classifier.metadata, model: classifier.toJSON() });
     for (const c of toKind) {
       const k = predictKind(classifier, c.text);
       if (k) kindResults.push({ contribution: c.id, kind: k.kind, provenance: { by: 'model', model: 'fabrique-kinds-linear', version, probability: Number(k.p.toFixed(4)), at } });
     }
   }
+  progress({ step: 'kinds', label: 'Classement des contributions par nature', done: 1, total: 1 });
 
-  const applied = await store.applyModelResults({ themes: themeResults, kinds: kindResults, replaceModelThemes: true });
-  themeSummary.assigned = applied.themes;
-  kindSummary.assigned = applied.kinds;
-  return { consultation: slug, contributions: all.length, themes: themeSummary, kinds: kindSummary };
+  // Common ideas, over the themes as they will be stored
+  progress({ step: 'duplicates', label: 'Recherche des doublons et des campagnes de copier-coller', done: 0, total: 1 });
+  const { groups, summary: grouping } = computeGrouping({
+    consultation: consultation.slug, contributions: withModelThemes(all, themeResults), stored: input.groups, seed, at, regroup: input.regroup,
+    onScope: (scope, done, total) => progress({ step: 'grouping', label: `Regroupement en idées communes : ${scope === 'sans-theme' ? 'sans thème' : `thème ${scope}`}`, done, total }),
+  });
+
+  return {
+    models, themes: themeResults, kinds: kindResults, groups,
+    summary: { consultation: consultation.slug, contributions: all.length, themes: themeSummary, kinds: kindSummary, grouping },
+  };
 }
 
-export interface FullAnalysisSummary extends AnalysisSummary {
-  grouping: GroupingSummary;
-}
-
-/** Every analysis step on a stored consultation: themes and kinds, then common ideas and duplicates. */
-export async function analyzeConsultation(store: Store, slug: string, opts: { seed?: number; now?: Date; regroup?: boolean } = {}): Promise<FullAnalysisSummary> {
-  const classified = await classifyConsultation(store, slug, opts);
-  const grouping = await groupConsultation(store, slug, opts);
-  return { ...classified, grouping };
+/**
+ * The contributions as they read once the theme results are stored: a contribution with results loses its
+ * earlier model themes and gets the new ones (never over a human or source theme), themes in code order as
+ * the store lists them.
+ */
+export function withModelThemes(contributions: readonly Contribution[], results: readonly ThemeResult[]): Contribution[] {
+  const byId = new Map(results.map((r) => [r.contribution, r.assignments]));
+  return contributions.map((c) => {
+    const next = byId.get(c.id);
+    if (!next) return c;
+    const kept = c.themes.filter((t) => t.provenance.by !== 'model');
+    const decided = new Set(kept.map((t) => t.theme));
+    const added = new Map<string, ThemeAssignment>();
+    for (const a of next) if (!decided.has(a.theme)) added.set(a.theme, a);
+    const themes = [...kept, ...added.values()].sort((a, b) => (a.theme < b.theme ? -1 : a.theme > b.theme ? 1 : 0));
+    return { ...c, themes };
+  });
 }

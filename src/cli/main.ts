@@ -1,7 +1,6 @@
 import { UserError, type UserErrorCode } from '../domain/errors.ts';
 import { JsonlError } from '../analysis/classify/jsonl.ts';
 import { ImportError } from '../ingest/types.ts';
-import { StoreError } from '../store/errors.ts';
 import { databaseFault } from '../store/faults.ts';
 import { CliError, UsageError, type Command } from './args.ts';
 import { analyzeCommand } from './commands/analyze.ts';
@@ -69,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`fabrique ${name} : ${e.message}`);
       return USER_ERROR_EXIT[e.code];
     }
-    if (e instanceof ImportError || e instanceof StoreError || e instanceof JsonlError || e instanceof CliError) {
+    if (e instanceof ImportError || e instanceof JsonlError || e instanceof CliError) {
       console.error(`fabrique ${name} : ${e.message}`);
       return 1;
     }

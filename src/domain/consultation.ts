@@ -1,6 +1,14 @@
 import type { Theme } from './theme.ts';
 
-export type ConsultationStatus = 'draft' | 'open' | 'closed' | 'analysed' | 'published';
+/** Every status a consultation goes through, in order (server schemas, consultation files and the web app use this list). */
+export const CONSULTATION_STATUSES = ['draft', 'open', 'closed', 'analysed', 'published'] as const;
+export type ConsultationStatus = (typeof CONSULTATION_STATUSES)[number];
+
+/**
+ * Status of a new consultation when none is given, from every face (CLI, API, consultation file): a draft is
+ * invisible to the public, so opening a consultation is always a decision someone makes.
+ */
+export const DEFAULT_CONSULTATION_STATUS: ConsultationStatus = 'draft';
 
 export interface Consultation {
   /** URL-safe identifier, unique: "demo", "cnr-sante-lot-2022" */

@@ -1,4 +1,6 @@
-export type MeetingKind = 'atelier' | 'reunion_departementale' | 'pleniere' | 'visio' | 'consultation_en_ligne';
+/** Every kind of meeting (server schemas, consultation files and the web app use this list). */
+export const MEETING_KINDS = ['atelier', 'reunion_departementale', 'pleniere', 'visio', 'consultation_en_ligne'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
 
 export const MEETING_KIND_LABELS: Record<MeetingKind, string> = {
   atelier: 'Atelier',

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { Consultation } from '../domain/consultation.ts';
-import { isValidSlug } from '../domain/consultation.ts';
-import type { Meeting } from '../domain/meeting.ts';
+import { CONSULTATION_STATUSES, DEFAULT_CONSULTATION_STATUS, isValidSlug } from '../domain/consultation.ts';
+import { MEETING_KINDS, type Meeting } from '../domain/meeting.ts';
+import { SCOPE_LEVELS } from '../domain/territory.ts';
 import type { Indicator } from '../domain/plan.ts';
 import { CNR_SANTE_THEMES, type Theme } from '../domain/theme.ts';
 import { ImportError } from './types.ts';
@@ -27,7 +28,7 @@ const themeSchema = z.strictObject({
 
 const meetingSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, { message: 'identifiant attendu : lettres, chiffres, tirets' }),
-  kind: z.enum(['atelier', 'reunion_departementale', 'pleniere', 'visio', 'consultation_en_ligne']),
+  kind: z.enum(MEETING_KINDS),
   ref: z.string().optional(),
   title: z.string().trim().min(1),
   place: z.string().optional(),
@@ -62,10 +63,10 @@ export const consultationFileSchema = z.strictObject({
     slug: z.string().refine(isValidSlug, { message: 'slug attendu : minuscules, chiffres et tirets (ex. « demo »)' }),
     title: z.string().trim().min(1),
     territory: z.string().regex(/^[0-9AB]{2,9}$/, { message: 'code INSEE attendu (ex. « 12 » ou « 76 »)' }),
-    territoryLevel: z.enum(['departement', 'region']).optional(),
+    territoryLevel: z.enum(SCOPE_LEVELS).optional(),
     periodStart: isoDate.optional(),
     periodEnd: isoDate.optional(),
-    status: z.enum(['draft', 'open', 'closed', 'analysed', 'published']).default('draft'),
+    status: z.enum(CONSULTATION_STATUSES).default(DEFAULT_CONSULTATION_STATUS),
     description: z.string().optional(),
     themes: z.union([z.literal('cnr-sante'), z.array(themeSchema).min(1)]),
     localThemes: z.array(themeSchema).optional(),

@@ -3,34 +3,32 @@
  * stored as JSON by another process, perhaps another version); the use case gets the context of the
  * person who asked for the job and a progress reporter that the runner stores in the job row.
  *
- * What happens when a job is taken over after its process died (docs/deployment.md, "Jobs"):
- * - analyze: restarts from the beginning. Safe to repeat: the model's suggestions are replaced (never a
- *   human or source decision), and grouping keeps the existing ideas and human decisions, so a second run
- *   on the same data with the same seed leaves the same groups.
- * - synthesis: restarts from the beginning: build, verify and save replace the synthesis by its id.
- * - import: the parse is redone; the store step is idempotent (a document is keyed by the sha256 of its
- *   bytes and stored in one transaction), so a file already stored by the dead process is not stored
- *   twice: the new attempt reports it « unchanged ».
+ * What happens when a job is taken over after its process died (docs/deployment.md, "Jobs"): each kind
+ * restarts from its beginning, and each is safe to repeat.
+ * - analyze: the use case writes every result in one transaction at the end, so a dead process left
+ *   nothing half-written; a new run on the same data and seed gives the same result. A `conflict` (groups
+ *   edited during the run) is retried with the new data.
+ * - synthesis: build, verify and save replace the synthesis by its id.
+ * - import: a document is keyed by the sha256 of its bytes and stored in one transaction, so a file
+ *   already stored by the dead process is not stored twice: the new attempt reports it « unchanged ».
  */
 import { z } from 'zod';
-import { groupConsultation } from '../analysis/ideas.ts';
-import { classifyConsultation, type FullAnalysisSummary } from '../analysis/pipeline.ts';
-import type { SynthesisLevel } from '../domain/synthesis.ts';
 import { UserError } from '../domain/errors.ts';
 import { ParsePool, parsePoolOptionsFromEnv } from '../ingest/parse-pool.ts';
 import type { ImportResult } from '../store/store.ts';
-import { appDb } from '../store/accounts.ts';
-import { recordAudit } from '../store/audit.ts';
-import { buildSynthesis, loadSynthesis, saveSynthesis, verifySynthesis } from '../synthesis/index.ts';
+import { analyzeConsultation } from '../usecases/analysis.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
+import { importFiles } from '../usecases/imports.ts';
 import type { ProgressReporter } from '../usecases/progress.ts';
+import { generateSynthesis } from '../usecases/syntheses.ts';
 
 export const JOB_KINDS = ['analyze', 'synthesis', 'import'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
+// the shape only: the use cases check the values themselves, with their French messages
 export const AnalyzeInput = z.object({
   consultation: z.string().min(1).max(200),
-  seed: z.number().int().min(0).max(2 ** 31).optional(),
+  seed: z.number().optional(),
   regroup: z.boolean().optional(),
 });
 export type AnalyzeInput = z.infer<typeof AnalyzeInput>;
@@ -86,7 +84,11 @@ export const JOB_HANDLERS: { [K in JobKind]: KindSpec<any> } = {
     input: SynthesisInput,
     consultation: (i: SynthesisInput) => i.consultation,
     dedupeKey: (i: SynthesisInput) => `synthesis:${i.consultation}:${i.level ?? ''}:${i.territory ?? ''}`,
-    run: (ctx, i: SynthesisInput, progress) => generateSynthesis(ctx, i, progress),
+    run: async (ctx, i: SynthesisInput, progress): Promise<SynthesisResult> => {
+      const r = await generateSynthesis(ctx, i, progress);
+      // the document itself is stored with the synthesis: the job keeps what the page shows
+      return { id: r.id, verification: { ok: r.verification.ok, failures: r.verification.failures, checked: r.verification.checked }, notices: r.doc.notices };
+    },
   } satisfies KindSpec<SynthesisInput>,
   import: {
     input: ImportInput,
@@ -112,80 +114,19 @@ export function parseJobInput(kind: JobKind, input: unknown): unknown {
   return r.data;
 }
 
-// ---- Adapters: the code paths the routes use today, behind the signatures of the use cases being written
-// in src/usecases/analysis.ts and src/usecases/syntheses.ts (to be replaced by imports of those at merge).
-
-export async function analyzeConsultation(ctx: UseCaseContext, input: AnalyzeInput, progress: ProgressReporter): Promise<FullAnalysisSummary> {
-  const { store } = ctx;
-  const c = await store.getConsultation(input.consultation);
-  if (!c) throw new UserError('not_found', `Consultation inconnue : « ${input.consultation} »`);
-  const opts = { ...(input.seed !== undefined ? { seed: input.seed } : {}), ...(input.regroup ? { regroup: true } : {}), now: ctx.now() };
-  progress({ step: 'classify', label: 'Thèmes et natures suggérés', done: 0, total: 2 });
-  const before = await store.listIdeaGroups(c.slug);
-  const classified = await classifyConsultation(store, c.slug, opts);
-  progress({ step: 'group', label: 'Idées communes et doublons', done: 1, total: 2 });
-  const summary: FullAnalysisSummary = { ...classified, grouping: await groupConsultation(store, c.slug, opts) };
-  const after = await store.listIdeaGroups(c.slug);
-  await recordAudit(appDb(store), {
-    actor: ctx.actor.name, action: 'groups.analyze', consultation: c.slug, targetType: 'consultation', targetId: c.slug,
-    before: { groups: before.length }, after: { groups: after.length, themes: summary.themes, kinds: summary.kinds },
-  });
-  progress({ step: 'group', label: 'Idées communes et doublons', done: 2, total: 2 });
-  return summary;
-}
-
-export async function generateSynthesis(ctx: UseCaseContext, input: SynthesisInput, progress: ProgressReporter): Promise<SynthesisResult> {
-  const { store } = ctx;
-  const c = await store.getConsultation(input.consultation);
-  if (!c) throw new UserError('not_found', `Consultation inconnue : « ${input.consultation} »`);
-  const level: SynthesisLevel = input.level ?? ((await store.getTerritory(c.territory))?.level === 'region' ? 'region' : 'departement');
-  progress({ step: 'build', label: 'Construction de la synthèse', done: 0, total: 3 });
-  let doc;
-  try {
-    doc = await buildSynthesis(store, { consultation: c.slug, level, ...(input.territory ? { territory: input.territory } : {}) });
-  } catch (e) {
-    throw new UserError('invalid', (e as Error).message);
-  }
-  progress({ step: 'verify', label: 'Vérification des chiffres et des citations', done: 1, total: 3 });
-  const verification = await verifySynthesis(store, doc);
-  progress({ step: 'save', label: 'Enregistrement', done: 2, total: 3 });
-  const previous = await loadSynthesis(store, doc.id);
-  await saveSynthesis(store, doc);
-  await recordAudit(appDb(store), {
-    actor: ctx.actor.name, action: 'synthesis.generate', consultation: c.slug, targetType: 'synthesis', targetId: doc.id,
-    before: previous ? { generatedAt: previous.generatedAt, figures: previous.figures.length } : null,
-    after: { generatedAt: doc.generatedAt, figures: doc.figures.length, verified: verification.ok },
-  });
-  progress({ step: 'save', label: 'Enregistrement', done: 3, total: 3 });
-  return { id: doc.id, verification: { ok: verification.ok, failures: verification.failures, checked: verification.checked }, notices: doc.notices };
-}
-
-export async function importDocument(ctx: UseCaseContext, input: Omit<ImportInput, 'sha256'> & { bytes: Uint8Array }, progress: ProgressReporter): Promise<ImportResult> {
-  const { store } = ctx;
-  const c = await store.getConsultation(input.consultation);
-  if (!c) throw new UserError('not_found', `Consultation inconnue : « ${input.consultation} »`);
-  if (input.meeting && !(await store.listMeetings(c.slug)).some((m) => m.id === input.meeting)) {
-    throw new UserError('not_found', `Réunion inconnue dans « ${c.slug} » : ${input.meeting}`);
-  }
-  progress({ step: 'parse', label: `Lecture de « ${input.fileName} »`, done: 0, total: 2 });
-  // parsed in a worker thread (memory ceiling, time limit), as uploads are: this process's heartbeat goes on
+/** One file through the import use case, parsed in a worker thread (memory ceiling, time limit) as uploads are. */
+async function importDocument(ctx: UseCaseContext, input: Omit<ImportInput, 'sha256'> & { bytes: Uint8Array }, progress: ProgressReporter): Promise<ImportResult> {
+  progress({ step: 'import', label: `Lecture et enregistrement de « ${input.fileName} »`, done: 0, total: 1 });
   const pool = new ParsePool(parsePoolOptionsFromEnv());
-  let parsed;
   try {
-    parsed = await pool.parse(input.bytes, input.fileName.replace(/[/\\\0]/g, '_'), {
-      consultation: c.slug, themes: c.themes,
+    const [result] = await importFiles(ctx, {
+      consultation: input.consultation, files: [{ name: input.fileName.replace(/[/\\\0]/g, '_'), bytes: input.bytes }],
       ...(input.map ? { map: input.map } : {}), ...(input.sheet ? { sheet: input.sheet } : {}), ...(input.parser ? { parser: input.parser } : {}),
-    });
+      ...(input.meeting ? { meeting: input.meeting } : {}), ...(input.publish ? { publishBy: ctx.actor.name } : {}),
+    }, (bytes, name, options) => pool.parse(bytes, name, options));
+    progress({ step: 'import', label: `Lecture et enregistrement de « ${input.fileName} »`, done: 1, total: 1 });
+    return result!;
   } finally {
     await pool.close();
   }
-  if (input.meeting) for (const x of parsed.contributions) x.meeting ??= input.meeting;
-  progress({ step: 'store', label: 'Enregistrement des contributions', done: 1, total: 2 });
-  const result = await store.importParsed(c.slug, parsed, { bytes: input.bytes, ...(input.publish ? { publishBy: ctx.actor.name } : {}) });
-  await recordAudit(appDb(store), {
-    actor: ctx.actor.name, action: 'document.import', consultation: c.slug, targetType: 'document', targetId: result.documentId,
-    after: { fileName: result.fileName, outcome: result.outcome, contributions: result.contributions, meetings: result.meetings },
-  });
-  progress({ step: 'store', label: 'Enregistrement des contributions', done: 2, total: 2 });
-  return result;
 }

@@ -105,8 +105,9 @@ export async function runClaimedJob(store: Store, job: Job, worker: string, timi
     await writing;
     if (lost) return 'lost';
     const error = errorOf(e);
-    // a user error (unknown consultation, invalid synthesis) fails the same way every time
-    const final = isUserError(e) || e instanceof StoreError || (e instanceof ImportError && e.code !== 'import.busy') || (e as { final?: boolean }).final === true || job.attempts >= timings.maxAttempts;
+    // a user error (unknown consultation, invalid synthesis) fails the same way every time, except a
+    // conflict (the data changed during the run), which a new attempt on the new data resolves
+    const final = (isUserError(e) && e.code !== 'conflict') || e instanceof StoreError || (e instanceof ImportError && e.code !== 'import.busy') || (e as { final?: boolean }).final === true || job.attempts >= timings.maxAttempts;
     if (!(await failJob(store, job.id, worker, error, final).catch(() => false))) return 'lost';
     return final ? 'failed' : 'retry';
   } finally {

@@ -3,7 +3,6 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { UserError, type UserErrorCode } from '../domain/errors.ts';
 import { ImportError } from '../ingest/types.ts';
-import { StoreError } from '../store/errors.ts';
 import { SynthesisVerificationError } from '../synthesis/verify.ts';
 import { replyDatabaseFault } from './database-errors.ts';
 
@@ -24,6 +23,18 @@ export interface ErrorBody { error: { code: string; message: string; field?: str
 export const USER_ERROR_STATUS: Record<UserErrorCode, number> = {
   invalid: 400, not_found: 404, conflict: 409, forbidden: 403, too_large: 413, too_complex: 422, unavailable: 503,
 };
+
+/** The code in the response body: 400s keep the documented `validation` (docs/api.md), the others their own name. */
+const USER_ERROR_BODY_CODE: Partial<Record<UserErrorCode, string>> = { invalid: 'validation' };
+
+/**
+ * A user error's field names the use case's input (`themes.1.theme`); over HTTP that input is the JSON body
+ * (`body.themes.1.theme`), or the form fields themselves for a multipart upload.
+ */
+function userErrorField(err: UserError, req: FastifyRequest): string | undefined {
+  if (!err.field) return undefined;
+  return req.isMultipart?.() ? err.field : `body.${err.field}`;
+}
 
 export function errorBody(code: string, message: string, field?: string): ErrorBody {
   return { error: { code, message, ...(field ? { field } : {}) } };
@@ -55,17 +66,16 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
     req.log.error({ err }, 'réponse non conforme au schéma');
     return reply.code(500).send(errorBody('internal', 'Erreur interne : la réponse ne respecte pas le contrat de l’API.'));
   }
-  if (err instanceof UserError) return reply.code(USER_ERROR_STATUS[err.code]).send(errorBody(err.code, err.message, err.field));
-  if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field));
+  // before UserError, which it is: its body also lists the failures
   if (err instanceof SynthesisVerificationError) return reply.code(409).send({ ...errorBody('verification_failed', err.message), failures: err.failures });
+  if (err instanceof UserError) {
+    return reply.code(USER_ERROR_STATUS[err.code]).send(errorBody(USER_ERROR_BODY_CODE[err.code] ?? err.code, err.message, userErrorField(err, req)));
+  }
+  if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field));
   if (err instanceof ImportError) {
     const [status, code] = IMPORT_ERROR_STATUS[err.code] ?? [400, 'import_invalid'];
     if (status >= 500 && err.cause) req.log.error({ err: err.cause }, 'analyse d’un fichier interrompue');
     return reply.code(status).send(errorBody(code, err.message));
-  }
-  if (err instanceof StoreError) {
-    const status = /inconnue?|introuvable|aucun/i.test(err.message) ? 404 : /existe déjà|déjà importé/i.test(err.message) ? 409 : 400;
-    return reply.code(status).send(errorBody(status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'invalid', err.message));
   }
   const databaseFault = replyDatabaseFault(err, req, reply);
   if (databaseFault) return databaseFault;

@@ -3,7 +3,9 @@ import { z } from 'zod';
 
 // French messages for the validation errors the API returns
 z.config(z.locales.fr());
-import { COLLEGES } from '../domain/meeting.ts';
+import { CONSULTATION_STATUSES } from '../domain/consultation.ts';
+import { COLLEGES, MEETING_KINDS } from '../domain/meeting.ts';
+import { SCOPE_LEVELS } from '../domain/territory.ts';
 import { CONTRIBUTION_KINDS } from '../domain/contribution.ts';
 import { isInvisibleText, sanitizeText, visibleLength } from '../domain/text.ts';
 
@@ -12,8 +14,9 @@ export const IdParams = z.object({ id: z.string().min(1).max(300) });
 
 export const College = z.enum(COLLEGES);
 export const Kind = z.enum(CONTRIBUTION_KINDS);
-export const ConsultationStatus = z.enum(['draft', 'open', 'closed', 'analysed', 'published']);
-export const MeetingKind = z.enum(['atelier', 'reunion_departementale', 'pleniere', 'visio', 'consultation_en_ligne']);
+export const ConsultationStatus = z.enum(CONSULTATION_STATUSES);
+export const MeetingKind = z.enum(MEETING_KINDS);
+export const ScopeLevel = z.enum(SCOPE_LEVELS);
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
 
 export const ErrorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });
@@ -74,7 +77,7 @@ export const Meeting = z.object({
 
 export const ConsultationSummary = z.object({
   slug: z.string(), title: z.string(), status: ConsultationStatus,
-  territory: z.object({ code: z.string(), name: z.string() }),
+  territory: z.object({ code: z.string(), name: z.string(), level: ScopeLevel.describe('les codes se recouvrent (« 75 » : Paris ou la Nouvelle-Aquitaine) : le niveau dit lequel') }),
   periodStart: z.string().nullable(), periodEnd: z.string().nullable(),
   counts: z.object({ contributions: z.number(), meetings: z.number(), themes: z.number() }),
 });

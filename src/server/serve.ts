@@ -38,6 +38,7 @@ export async function startServer(o: StartOptions = {}): Promise<{ url: string; 
   const { port = 3000, host = '127.0.0.1', store: _s, auditTextRetentionDays: days, ...rest } = o;
   const retention = days ?? auditTextRetentionDays();
   const app = await buildApp({ ...optionsFromEnv(), ...rest, store });
+  await store.startReadWorkers();
   await app.listen({ port, host });
   const auditPurge = scheduleAuditPurge(store, retention, (msg) => app.log.info(msg));
   const addr = app.server.address() as AddressInfo;

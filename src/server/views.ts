@@ -3,6 +3,7 @@ import type { Consultation } from '../domain/consultation.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import type { Meeting } from '../domain/meeting.ts';
 import { territoryName } from '../domain/geography.ts';
+import { consultationLevel } from '../domain/territory.ts';
 import { pseudonymise } from '../privacy/pseudonymise.ts';
 import type { ContributionPageItem } from '../store/moderation-page.ts';
 
@@ -15,7 +16,7 @@ export function meetingView(m: Meeting) {
 
 export function consultationSummary(c: Consultation, counts: { contributions: number; meetings: number }) {
   return {
-    slug: c.slug, title: c.title, status: c.status, territory: { code: c.territory, name: territoryName(c.territory) },
+    slug: c.slug, title: c.title, status: c.status, territory: { code: c.territory, name: territoryName(c.territory, consultationLevel(c)), level: consultationLevel(c) },
     periodStart: c.periodStart ?? null, periodEnd: c.periodEnd ?? null,
     counts: { contributions: counts.contributions, meetings: counts.meetings, themes: c.themes.length },
   };

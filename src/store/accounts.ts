@@ -99,12 +99,12 @@ function userFromRow(r: UserRow): User {
 
 export async function createUser(store: Store, u: { email: string; role: Role; passwordHash: string }): Promise<User> {
   const email = normaliseEmail(u.email);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new StoreError(`Adresse e-mail invalide : « ${u.email} »`);
-  if (!(ROLES as readonly string[]).includes(u.role)) throw new StoreError(`Rôle inconnu : « ${u.role} » (admin, analyst ou facilitator)`);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new StoreError('invalid', `Adresse e-mail invalide : « ${u.email} »`);
+  if (!(ROLES as readonly string[]).includes(u.role)) throw new StoreError('invalid', `Rôle inconnu : « ${u.role} » (admin, analyst ou facilitator)`);
   const db = appDb(store);
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-    if (existing) throw new StoreError(`Un compte existe déjà pour ${email}.`);
+    if (existing) throw new StoreError('conflict', `Un compte existe déjà pour ${email}.`);
     const row: UserRow = { id: randomUUID(), email, role: u.role, password_hash: u.passwordHash, created_at: new Date().toISOString(), disabled: 0 };
     await trx.insertInto('users').values(row).execute();
     return userFromRow(row);
@@ -116,7 +116,7 @@ export async function updateUser(store: Store, email: string, changes: { role?: 
   const db = appDb(store);
   return db.transaction().execute(async (trx) => {
     const r = await trx.selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
-    if (!r) throw new StoreError(`Aucun compte pour ${email}.`);
+    if (!r) throw new StoreError('not_found', `Aucun compte pour ${email}.`);
     const set: Partial<UserRow> = {};
     if (changes.role) set.role = changes.role;
     if (changes.passwordHash) set.password_hash = changes.passwordHash;
@@ -163,7 +163,7 @@ export async function deleteSession(store: Store, idHash: string): Promise<void>
 
 async function requireUserRow(db: AppDb, email: string): Promise<UserRow> {
   const r = await db.selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
-  if (!r) throw new StoreError(`Aucun compte pour ${normaliseEmail(email)}.`);
+  if (!r) throw new StoreError('not_found', `Aucun compte pour ${normaliseEmail(email)}.`);
   return r;
 }
 
@@ -203,9 +203,9 @@ export async function deleteUser(store: Store, email: string, actor: string): Pr
 export async function assignConsultation(store: Store, email: string, consultation: string, actor: string): Promise<'assigned' | 'already'> {
   return appDb(store).transaction().execute(async (trx) => {
     const r = await requireUserRow(trx, email);
-    if (r.role !== 'facilitator') throw new StoreError(`${r.email} n’est pas animateur (rôle ${r.role}) : seuls les animateurs sont affectés à des consultations, les autres rôles les voient toutes.`);
+    if (r.role !== 'facilitator') throw new StoreError('invalid', `${r.email} n’est pas animateur (rôle ${r.role}) : seuls les animateurs sont affectés à des consultations, les autres rôles les voient toutes.`);
     const c = await trx.selectFrom('consultations').select('slug').where('slug', '=', consultation).executeTakeFirst();
-    if (!c) throw new StoreError(`Consultation inconnue : « ${consultation} »`);
+    if (!c) throw new StoreError('not_found', `Consultation inconnue : « ${consultation} »`);
     const existing = await trx.selectFrom('consultation_assignments').select('user_id').where('user_id', '=', r.id).where('consultation', '=', consultation).executeTakeFirst();
     if (existing) return 'already';
     await trx.insertInto('consultation_assignments').values({ user_id: r.id, consultation, assigned_at: new Date().toISOString(), assigned_by: actor }).execute();

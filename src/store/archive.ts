@@ -110,7 +110,7 @@ const TABLES: TableSpec[] = [
 // accounts, sessions, facilitator assignments and rate limits belong to the database, not to the consultation;
 // contribution_counts is derived by triggers from the rows (rebuilt as they are imported); jobs is the state of
 // work in progress on this instance (its effects, groups or syntheses, are archived)
-export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'rate_limits', 'contribution_counts', 'jobs', 'job_files', 'kysely_migration', 'kysely_migration_lock'];
+export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'rate_limits', 'contribution_counts', 'search_scopes', 'jobs', 'job_files', 'kysely_migration', 'kysely_migration_lock'];
 export const ARCHIVED_TABLES = TABLES.map((t) => t.table);
 
 const PERSONAL_DATA_NOTE = 'tables/contribution_private.json holds the original, unmasked texts of pseudonymised contributions, '
@@ -136,7 +136,7 @@ export async function exportConsultationArchive(store: Store, slug: string): Pro
   const tx = store.dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
   return tx.execute(async (trx) => {
     const c = await trx.selectFrom('consultations').selectAll().where('slug', '=', slug).executeTakeFirst() as Database['consultations'] | undefined;
-    if (!c) throw new StoreError(`Consultation inconnue : « ${slug} »`);
+    if (!c) throw new StoreError('not_found', `Consultation inconnue : « ${slug} »`);
     const ctx: ExportContext = {
       territory: c.territory,
       territoryLevel: consultationTerritoryLevel({ territory: c.territory, ...(c.territory_level === 'region' || c.territory_level === 'departement' ? { territoryLevel: c.territory_level } : {}) }),
@@ -200,7 +200,7 @@ function encodeRow(spec: TableSpec, r: Row): Row {
       if (v === null) continue;
       const decoded = JSON.parse(String(v)) as unknown;
       // Re-encoding must give back the stored text exactly, or the archive would not be lossless.
-      if (JSON.stringify(decoded) !== v) throw new StoreError(`Table ${spec.table}, colonne ${k} : texte JSON non canonique, archive impossible sans perte.`);
+      if (JSON.stringify(decoded) !== v) throw new StoreError('invalid', `Table ${spec.table}, colonne ${k} : texte JSON non canonique, archive impossible sans perte.`);
       out[k] = decoded;
     } else if (v instanceof Uint8Array) out[k] = new Uint8Array(v);
     else out[k] = v;
@@ -215,7 +215,7 @@ function decodeRow(r: Row, files: Map<string, Uint8Array>, table: string, jsonCo
     if (k.endsWith('_json')) out[k] = JSON.stringify(v);
     else if (table === 'source_files' && k === 'content') {
       const bytes = files.get(String(v));
-      if (!bytes) throw new StoreError(`Archive incomplète : le fichier source ${String(v)} manque.`);
+      if (!bytes) throw new StoreError('invalid', `Archive incomplète : le fichier source ${String(v)} manque.`);
       out[k] = bytes;
     } else out[k] = v;
   }
@@ -257,18 +257,18 @@ export async function readConsultationArchive(bytes: Uint8Array): Promise<{ mani
     if (!m) throw new Error('manifest.json absent');
     manifest = m as ArchiveManifest;
   } catch (e) {
-    throw new StoreError(`Ce fichier n’est pas une archive de consultation Fabrique lisible (${(e as Error).message}).`);
+    throw new StoreError('invalid', `Ce fichier n’est pas une archive de consultation Fabrique lisible (${(e as Error).message}).`);
   }
-  if (manifest.format !== ARCHIVE_FORMAT) throw new StoreError('Ce fichier ZIP n’est pas une archive de consultation Fabrique (manifeste d’un autre format).');
+  if (manifest.format !== ARCHIVE_FORMAT) throw new StoreError('invalid', 'Ce fichier ZIP n’est pas une archive de consultation Fabrique (manifeste d’un autre format).');
   if (manifest.formatVersion !== ARCHIVE_FORMAT_VERSION) {
-    throw new StoreError(`Version de format d’archive inconnue : ${String(manifest.formatVersion)} (cette version de Fabrique lit la version ${ARCHIVE_FORMAT_VERSION}). Rien n’a été importé.`);
+    throw new StoreError('invalid', `Version de format d’archive inconnue : ${String(manifest.formatVersion)} (cette version de Fabrique lit la version ${ARCHIVE_FORMAT_VERSION}). Rien n’a été importé.`);
   }
   if (!Array.isArray(manifest.entries) || !Array.isArray(manifest.migrations) || typeof manifest.consultation !== 'string') {
-    throw new StoreError('Manifeste d’archive incomplet (entrées, migrations ou consultation manquantes). Rien n’a été importé.');
+    throw new StoreError('invalid', 'Manifeste d’archive incomplet (entrées, migrations ou consultation manquantes). Rien n’a été importé.');
   }
   const known = new Set(Object.keys(await migrationProvider('sqlite').getMigrations()));
   const newer = manifest.migrations.filter((m) => !known.has(m));
-  if (newer.length) throw new StoreError(`Archive produite par une version plus récente de Fabrique (migrations inconnues : ${newer.join(', ')}) : mettez Fabrique à jour. Rien n’a été importé.`);
+  if (newer.length) throw new StoreError('invalid', `Archive produite par une version plus récente de Fabrique (migrations inconnues : ${newer.join(', ')}) : mettez Fabrique à jour. Rien n’a été importé.`);
 
   const listed = new Map(manifest.entries.map((e) => [e.name, e]));
   const unlisted: string[] = [];
@@ -278,36 +278,36 @@ export async function readConsultationArchive(bytes: Uint8Array): Promise<{ mani
       if (f.name === MANIFEST || f.name.endsWith('/')) return false;
       if (!listed.has(f.name)) { unlisted.push(f.name); return false; }
       expanded += f.originalSize;
-      if (expanded > MAX_EXPANDED_BYTES) throw new StoreError('Archive trop volumineuse une fois décompressée. Rien n’a été importé.');
+      if (expanded > MAX_EXPANDED_BYTES) throw new StoreError('too_large', 'Archive trop volumineuse une fois décompressée. Rien n’a été importé.');
       return true;
     },
   });
-  if (unlisted.length) throw new StoreError(`L’archive contient des fichiers absents de son manifeste (${unlisted.slice(0, 3).join(', ')}) : elle a été modifiée. Rien n’a été importé.`);
+  if (unlisted.length) throw new StoreError('invalid', `L’archive contient des fichiers absents de son manifeste (${unlisted.slice(0, 3).join(', ')}) : elle a été modifiée. Rien n’a été importé.`);
   for (const e of manifest.entries) {
     const data = content[e.name];
-    if (!data) throw new StoreError(`Archive incomplète : ${e.name} manque. Rien n’a été importé.`);
-    if (sha256Hex(data) !== e.sha256) throw new StoreError(`L’empreinte sha256 de ${e.name} ne correspond pas au manifeste : l’archive a été modifiée ou abîmée. Rien n’a été importé.`);
+    if (!data) throw new StoreError('invalid', `Archive incomplète : ${e.name} manque. Rien n’a été importé.`);
+    if (sha256Hex(data) !== e.sha256) throw new StoreError('invalid', `L’empreinte sha256 de ${e.name} ne correspond pas au manifeste : l’archive a été modifiée ou abîmée. Rien n’a été importé.`);
   }
   const tables = new Map<string, Row[]>();
   const files = new Map<string, Uint8Array>();
   for (const e of manifest.entries) {
     if (e.name.startsWith('files/')) { files.set(e.name, content[e.name]!); continue; }
     const spec = TABLES.find((t) => `tables/${t.table}.json` === e.name);
-    if (!spec) throw new StoreError(`Entrée d’archive inconnue : ${e.name}. Rien n’a été importé.`);
+    if (!spec) throw new StoreError('invalid', `Entrée d’archive inconnue : ${e.name}. Rien n’a été importé.`);
     const parsed = JSON.parse(strFromU8(content[e.name]!)) as { table?: string; rows?: unknown };
     if (parsed.table !== spec.table || !Array.isArray(parsed.rows) || parsed.rows.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
-      throw new StoreError(`Entrée ${e.name} mal formée. Rien n’a été importé.`);
+      throw new StoreError('invalid', `Entrée ${e.name} mal formée. Rien n’a été importé.`);
     }
     tables.set(spec.table, parsed.rows as Row[]);
   }
   const consultations = tables.get('consultations') ?? [];
   if (consultations.length !== 1 || consultations[0]!.slug !== manifest.consultation) {
-    throw new StoreError('L’archive ne contient pas exactement la consultation annoncée par son manifeste. Rien n’a été importé.');
+    throw new StoreError('invalid', 'L’archive ne contient pas exactement la consultation annoncée par son manifeste. Rien n’a été importé.');
   }
   for (const [table, rows] of tables) {
     const owner = table === 'consultations' ? 'slug' : 'consultation';
     if (rows.some((r) => owner in r && r[owner] !== manifest.consultation)) {
-      throw new StoreError(`L’archive mêle plusieurs consultations (table ${table}). Rien n’a été importé.`);
+      throw new StoreError('invalid', `L’archive mêle plusieurs consultations (table ${table}). Rien n’a été importé.`);
     }
   }
   checkReferences(tables);
@@ -335,7 +335,7 @@ function checkReferences(tables: Map<string, Row[]>): void {
       return (v === null || v === undefined) ? !ref.nullable : !ids.has(v);
     });
     if (bad) {
-      throw new StoreError(`L’archive est incohérente : ${ref.table}.${ref.column} = ${String(bad[ref.column])} ne désigne aucune ligne de ${ref.target} de l’archive. Rien n’a été importé.`);
+      throw new StoreError('invalid', `L’archive est incohérente : ${ref.table}.${ref.column} = ${String(bad[ref.column])} ne désigne aucune ligne de ${ref.target} de l’archive. Rien n’a été importé.`);
     }
   }
 }
@@ -354,7 +354,7 @@ export async function importConsultationArchive(store: Store, bytes: Uint8Array,
   await db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('consultations').select('slug').where('slug', '=', slug).executeTakeFirst();
     if (existing) {
-      if (!opts.force) throw new StoreError(`La consultation « ${slug} » existe déjà dans cette base : ajoutez --force pour la remplacer par l’archive. Rien n’a été importé.`);
+      if (!opts.force) throw new StoreError('conflict', `La consultation « ${slug} » existe déjà dans cette base : ajoutez --force pour la remplacer par l’archive. Rien n’a été importé.`);
       // The cascades remove everything the consultation owns; its audit entries are replaced by the archive's.
       await trx.deleteFrom('consultations').where('slug', '=', slug).execute();
       await trx.deleteFrom('audit_log').where('consultation', '=', slug).execute();
@@ -396,7 +396,7 @@ async function refuseForeignIds(db: AnyDb, spec: TableSpec, rows: Row[], slug: s
     const clash = await db.selectFrom(spec.table).select([spec.globalId!, 'consultation']).where(spec.globalId!, 'in', ids.slice(i, i + 500))
       .where('consultation', '!=', slug).limit(1).executeTakeFirst() as Row | undefined;
     if (clash) {
-      throw new StoreError(`L’identifiant ${String(clash[spec.globalId!])} (table ${spec.table}) appartient déjà à la consultation « ${String(clash.consultation)} » de cette base. Rien n’a été importé.`);
+      throw new StoreError('conflict', `L’identifiant ${String(clash[spec.globalId!])} (table ${spec.table}) appartient déjà à la consultation « ${String(clash.consultation)} » de cette base. Rien n’a été importé.`);
     }
   }
 }

@@ -58,11 +58,11 @@ export interface RestoreReport extends DatabaseReport {
  */
 export async function backupSqlite(store: Store, out: string, opts: { force?: boolean } = {}): Promise<DatabaseReport> {
   const handle = store.sqlite;
-  if (!handle) throw new StoreError(postgresBackupGuidance());
+  if (!handle) throw new StoreError('invalid', postgresBackupGuidance());
   const path = resolve(out);
-  if (store.location === path) throw new StoreError('La sauvegarde ne peut pas remplacer la base elle-même : choisissez un autre fichier.');
-  if (existsSync(path) && !opts.force) throw new StoreError(`Le fichier ${out} existe déjà : choisissez un autre nom ou ajoutez --force pour le remplacer.`);
-  if (!existsSync(dirname(path))) throw new StoreError(`Le dossier ${dirname(out)} n’existe pas.`);
+  if (store.location === path) throw new StoreError('invalid', 'La sauvegarde ne peut pas remplacer la base elle-même : choisissez un autre fichier.');
+  if (existsSync(path) && !opts.force) throw new StoreError('conflict', `Le fichier ${out} existe déjà : choisissez un autre nom ou ajoutez --force pour le remplacer.`);
+  if (!existsSync(dirname(path))) throw new StoreError('invalid', `Le dossier ${dirname(out)} n’existe pas.`);
   const tmp = besideTemp(path, 'sauvegarde');
   try {
     // One step for all pages: the copy is read in a single transaction, so concurrent writers can
@@ -84,12 +84,12 @@ export async function backupSqlite(store: Store, out: string, opts: { force?: bo
  * with the migrations table, and no migration unknown to this version. Nothing is written to it.
  */
 export async function inspectDatabaseFile(path: string): Promise<DatabaseReport> {
-  if (!existsSync(path)) throw new StoreError(`Fichier introuvable : ${path}`);
-  if (statSync(path).isDirectory()) throw new StoreError(`${path} est un dossier, pas une base de données.`);
+  if (!existsSync(path)) throw new StoreError('not_found', `Fichier introuvable : ${path}`);
+  if (statSync(path).isDirectory()) throw new StoreError('invalid', `${path} est un dossier, pas une base de données.`);
   const head = Buffer.alloc(16);
   const fd = openSync(path, 'r');
   try { readSync(fd, head, 0, 16, 0); } finally { closeSync(fd); }
-  if (head.toString('latin1') !== 'SQLite format 3\u0000') throw new StoreError(`${path} n’est pas une base de données SQLite (ni une sauvegarde de « fabrique backup »).`);
+  if (head.toString('latin1') !== 'SQLite format 3\u0000') throw new StoreError('invalid', `${path} n’est pas une base de données SQLite (ni une sauvegarde de « fabrique backup »).`);
   const report = verifyDatabaseFile(path, { readonly: true });
   await checkMigrationsKnown(report);
   return report;
@@ -104,18 +104,18 @@ export async function inspectDatabaseFile(path: string): Promise<DatabaseReport>
 export async function restoreSqlite(source: string, target: string, opts: { force?: boolean } = {}): Promise<RestoreReport> {
   const src = resolve(source);
   const dst = resolve(target);
-  if (src === dst) throw new StoreError('La sauvegarde à restaurer est la base elle-même.');
+  if (src === dst) throw new StoreError('invalid', 'La sauvegarde à restaurer est la base elle-même.');
   const backupReport = await inspectDatabaseFile(src);
   let replaced = false;
   if (existsSync(dst)) {
     const current = claimUnused(dst);
     replaced = true;
     if (current.rows > 0 && !opts.force) {
-      throw new StoreError(`La base ${target} n’est pas vide (${current.rows} lignes${current.fabrique ? '' : ', et ce n’est pas une base Fabrique'}) : ` +
+      throw new StoreError('conflict', `La base ${target} n’est pas vide (${current.rows} lignes${current.fabrique ? '' : ', et ce n’est pas une base Fabrique'}) : ` +
         'ajoutez --force pour la remplacer (faites d’abord « fabrique backup » si vous voulez la garder).');
     }
   }
-  if (!existsSync(dirname(dst))) throw new StoreError(`Le dossier ${dirname(target)} n’existe pas.`);
+  if (!existsSync(dirname(dst))) throw new StoreError('invalid', `Le dossier ${dirname(target)} n’existe pas.`);
   const tmp = besideTemp(dst, 'restauration');
   try {
     const from = new SQLite(src, { readonly: true, fileMustExist: true });
@@ -148,7 +148,7 @@ function verifyDatabaseFile(path: string, opts: { readonly?: boolean; selfContai
   try {
     db = new SQLite(path, { readonly: opts.readonly ?? false, fileMustExist: true });
   } catch (e) {
-    throw new StoreError(`Ouverture impossible de ${path} : ${(e as Error).message}`);
+    throw new StoreError('invalid', `Ouverture impossible de ${path} : ${(e as Error).message}`);
   }
   try {
     // A backup is one file: rollback journal mode, no -wal beside it to lose when it is copied.
@@ -157,17 +157,17 @@ function verifyDatabaseFile(path: string, opts: { readonly?: boolean; selfContai
     try {
       integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
     } catch (e) {
-      throw new StoreError(`${path} n’est pas une base de données SQLite lisible (${(e as Error).message}).`);
+      throw new StoreError('invalid', `${path} n’est pas une base de données SQLite lisible (${(e as Error).message}).`);
     }
     if (integrity.length !== 1 || integrity[0] !== 'ok') {
-      throw new StoreError(`La base ${path} est endommagée (contrôle d’intégrité : ${integrity.slice(0, 3).join(' ; ')}).`);
+      throw new StoreError('invalid', `La base ${path} est endommagée (contrôle d’intégrité : ${integrity.slice(0, 3).join(' ; ')}).`);
     }
     const tables = userTables(db);
     if (!tables.includes('kysely_migration') || !tables.includes('consultations')) {
-      throw new StoreError(`${path} est une base SQLite mais pas une base Fabrique (table des migrations absente).`);
+      throw new StoreError('invalid', `${path} est une base SQLite mais pas une base Fabrique (table des migrations absente).`);
     }
     const fk = db.pragma('foreign_key_check') as unknown[];
-    if (fk.length > 0) throw new StoreError(`La base ${path} a ${fk.length} référence(s) cassée(s) entre tables.`);
+    if (fk.length > 0) throw new StoreError('invalid', `La base ${path} a ${fk.length} référence(s) cassée(s) entre tables.`);
     const migrations = (db.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as { name: string }[]).map((r) => r.name);
     const counts: Record<string, number> = {};
     for (const t of tables) {
@@ -185,7 +185,7 @@ async function checkMigrationsKnown(report: DatabaseReport): Promise<void> {
   const known = await knownMigrations();
   const unknown = report.migrations.filter((m) => !known.has(m));
   if (unknown.length) {
-    throw new StoreError(`La base ${report.path} vient d’une version plus récente de Fabrique (migrations inconnues : ${unknown.join(', ')}) : mettez Fabrique à jour avant de la restaurer.`);
+    throw new StoreError('invalid', `La base ${report.path} vient d’une version plus récente de Fabrique (migrations inconnues : ${unknown.join(', ')}) : mettez Fabrique à jour avant de la restaurer.`);
   }
 }
 
@@ -204,7 +204,7 @@ function claimUnused(path: string): { rows: number; fabrique: boolean } {
   try {
     db = new SQLite(path, { fileMustExist: true, timeout: 0 });
   } catch (e) {
-    throw new StoreError(`Ouverture impossible de la base ${path} : ${(e as Error).message}`);
+    throw new StoreError('invalid', `Ouverture impossible de la base ${path} : ${(e as Error).message}`);
   }
   try {
     try {
@@ -213,7 +213,7 @@ function claimUnused(path: string): { rows: number; fabrique: boolean } {
       db.exec('COMMIT');
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_BUSY' || (e as { code?: string }).code === 'SQLITE_LOCKED') {
-        throw new StoreError(`La base ${path} est ouverte par un autre processus (un serveur « fabrique serve » ?) : arrêtez-le avant de restaurer.`);
+        throw new StoreError('unavailable', `La base ${path} est ouverte par un autre processus (un serveur « fabrique serve » ?) : arrêtez-le avant de restaurer.`);
       }
       if ((e as { code?: string }).code === 'SQLITE_NOTADB') return { rows: 1, fabrique: false };
       throw e;

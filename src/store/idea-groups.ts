@@ -7,9 +7,9 @@ import type { Kysely } from 'kysely';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import type { Database } from './schema.ts';
 import { readIdeaGroups, writeIdeaGroups, type Store } from './store.ts';
-import { appDb, type AppDb } from './accounts.ts';
-import { recordAudit } from './audit.ts';
-import { assertNoAnalysisRunning } from './jobs.ts';
+import { appDb, appTrx, type AppDb } from './accounts.ts';
+import { lockConsultation } from './analysis.ts';
+import { lastUndoable, recordAudit, type AuditEntry } from './audit.ts';
 
 // The row-level reading and writing is the store's; here they run inside the operation's transaction.
 function readGroups(db: AppDb, consultation: string): Promise<IdeaGroup[]> {
@@ -32,16 +32,18 @@ export interface GroupChange<T> {
  * Runs a group operation in one transaction: `op` gets the current groups and returns the new ones;
  * the audit entry records the touched groups before and after.
  */
-export async function changeGroups<T>(store: Store, consultation: string, audit: { actor: string; action: string; targetId: string },
+export async function changeGroups<T>(store: Store, consultation: string, audit: { actor: string; action: string; targetId: string; at?: string },
   op: (groups: IdeaGroup[]) => GroupChange<T> | Promise<GroupChange<T>>): Promise<T> {
-  return appDb(store).transaction().execute(async (trx) => {
-    await assertNoAnalysisRunning(store, trx, consultation);
+  return store.db.transaction().execute(async (db) => {
+    // writers of the consultation's groups take turns, across processes too
+    await lockConsultation(store, db, consultation);
+    const trx = appTrx(db);
     const before = await readGroups(trx, consultation);
     const change = await op(structuredClone(before));
     const touched = new Set(change.touched);
     await writeGroups(trx, consultation, change.groups);
     await recordAudit(trx, {
-      actor: audit.actor, action: audit.action, consultation, targetType: 'group', targetId: audit.targetId,
+      actor: audit.actor, action: audit.action, consultation, targetType: 'group', targetId: audit.targetId, ...(audit.at ? { at: audit.at } : {}),
       before: { groups: before.filter((g) => touched.has(g.id)), order: before.map((g) => g.id) },
       after: { groups: change.groups.filter((g) => touched.has(g.id)), order: change.groups.map((g) => g.id) },
     });
@@ -55,14 +57,15 @@ interface GroupSnapshot { groups: IdeaGroup[]; order: string[] }
  * Undoes a recorded group operation: the groups it touched go back to their state before, provided
  * they are still as the operation left them (otherwise `conflict` and nothing changes).
  */
-export async function undoGroupChange(store: Store, entry: { id: number; consultation: string | null; before: unknown; after: unknown }, actor: string):
-  Promise<'undone' | 'conflict'> {
+export async function undoGroupChange(store: Store, entry: { id: number; consultation: string | null; before: unknown; after: unknown }, actor: string,
+  at = new Date().toISOString()): Promise<'undone' | 'conflict'> {
   const consultation = entry.consultation;
   if (!consultation) return 'conflict';
   const before = entry.before as GroupSnapshot;
   const after = entry.after as GroupSnapshot;
-  return appDb(store).transaction().execute(async (trx) => {
-    await assertNoAnalysisRunning(store, trx, consultation);
+  return store.db.transaction().execute(async (db) => {
+    await lockConsultation(store, db, consultation);
+    const trx = appTrx(db);
     const current = await readGroups(trx, consultation);
     const byId = new Map(current.map((g) => [g.id, g]));
     const norm = (g: IdeaGroup) => canonical({ ...g, members: [...g.members].sort((a, b) => a.contribution.localeCompare(b.contribution)) });
@@ -79,10 +82,15 @@ export async function undoGroupChange(store: Store, entry: { id: number; consult
     const all = new Map<string, IdeaGroup>([...kept.map((g) => [g.id, g] as const), ...restored]);
     const order = [...before.order.filter((id) => all.has(id)), ...[...all.keys()].filter((id) => !before.order.includes(id))];
     await writeGroups(trx, consultation, order.map((id) => all.get(id)!));
-    await trx.updateTable('audit_log').set({ undone_at: new Date().toISOString() }).where('id', '=', entry.id).execute();
-    await recordAudit(trx, { actor, action: 'undo', consultation, targetType: 'audit', targetId: String(entry.id), before: after, after: before });
+    await trx.updateTable('audit_log').set({ undone_at: at }).where('id', '=', entry.id).execute();
+    await recordAudit(trx, { actor, action: 'undo', consultation, targetType: 'audit', targetId: String(entry.id), at, before: after, after: before });
     return 'undone' as const;
   });
+}
+
+/** The actor's most recent entry among `actions` not undone yet. */
+export function lastUndoableChange(store: Store, actor: string, actions: readonly string[]): Promise<AuditEntry | undefined> {
+  return lastUndoable(appDb(store), actor, actions);
 }
 
 /** JSON with sorted keys (and without undefined values), to compare objects built in different orders. */

@@ -4,11 +4,9 @@
  * and France values. A null value is a figure missing in the source; it is stored as null, never
  * replaced by 0 or an estimate.
  */
-import type { Kysely } from 'kysely';
-import type { Consultation } from '../domain/consultation.ts';
-import { DEPARTEMENTS } from '../domain/geography.ts';
+import type { Kysely, Transaction } from 'kysely';
 import type { Indicator } from '../domain/plan.ts';
-import type { TerritoryLevel } from '../domain/territory.ts';
+import { consultationLevel, type TerritoryLevel } from '../domain/territory.ts';
 import type { Database } from './schema.ts';
 import type { Store } from './store.ts';
 import { StoreError } from './errors.ts';
@@ -35,14 +33,12 @@ function indicatorDb(store: Store): Kysely<IndicatorDatabase> {
   return store.db as unknown as Kysely<IndicatorDatabase>;
 }
 
-/** The level of a consultation's territory: the declared one, else département when the code is one. */
-export function consultationTerritoryLevel(c: Pick<Consultation, 'territory' | 'territoryLevel'>): 'departement' | 'region' {
-  return c.territoryLevel ?? (DEPARTEMENTS[c.territory] ? 'departement' : 'region');
-}
+/** The level of a consultation's territory (the domain rule, src/domain/territory.ts). */
+export const consultationTerritoryLevel = consultationLevel;
 
 const finiteOrNull = (v: number | null | undefined, what: string): number | null => {
   if (v === undefined || v === null) return null;
-  if (!Number.isFinite(v)) throw new StoreError(`Indicateur : ${what} n’est pas un nombre fini (${v}).`);
+  if (!Number.isFinite(v)) throw new StoreError('invalid', `Indicateur : ${what} n’est pas un nombre fini (${v}).`);
   return v;
 };
 
@@ -51,14 +47,30 @@ const finiteOrNull = (v: number | null | undefined, what: string): number | null
  * their order is kept. Each needs a year; an (id, year) pair appears once.
  */
 export async function saveIndicators(store: Store, territory: string, level: TerritoryLevel, indicators: Indicator[]): Promise<void> {
+  const rows = indicatorRows(territory, level, indicators);
+  await indicatorDb(store).transaction().execute((trx) => writeIndicatorRows(trx, territory, level, rows));
+}
+
+/** saveIndicators inside the caller's transaction (e.g. a consultation file written as a whole). */
+export async function replaceIndicatorsIn(trx: Transaction<Database>, territory: string, level: TerritoryLevel, indicators: Indicator[]): Promise<void> {
+  await writeIndicatorRows(trx as unknown as Transaction<IndicatorDatabase>, territory, level, indicatorRows(territory, level, indicators));
+}
+
+async function writeIndicatorRows(trx: Transaction<IndicatorDatabase>, territory: string, level: TerritoryLevel, rows: IndicatorRow[]): Promise<void> {
+  await trx.deleteFrom('indicators').where('territory', '=', territory).where('territory_level', '=', level).execute();
+  for (let i = 0; i < rows.length; i += 200) await trx.insertInto('indicators').values(rows.slice(i, i + 200)).execute();
+}
+
+/** Checked rows: each indicator needs a year; an (id, year) pair appears once. */
+function indicatorRows(territory: string, level: TerritoryLevel, indicators: Indicator[]): IndicatorRow[] {
   const seen = new Set<string>();
   const rows: IndicatorRow[] = indicators.map((ind, i) => {
     const name = `« ${ind.id} »`;
-    if (!ind.id.trim()) throw new StoreError(`Indicateur n° ${i + 1} sans identifiant.`);
-    if (ind.territory !== territory) throw new StoreError(`Indicateur ${name} : territoire ${ind.territory}, attendu ${territory}.`);
-    if (ind.year === undefined || !Number.isInteger(ind.year)) throw new StoreError(`Indicateur ${name} : année manquante ou invalide.`);
+    if (!ind.id.trim()) throw new StoreError('invalid', `Indicateur n° ${i + 1} sans identifiant.`);
+    if (ind.territory !== territory) throw new StoreError('invalid', `Indicateur ${name} : territoire ${ind.territory}, attendu ${territory}.`);
+    if (ind.year === undefined || !Number.isInteger(ind.year)) throw new StoreError('invalid', `Indicateur ${name} : année manquante ou invalide.`);
     const key = `${ind.id}\u0000${ind.year}`;
-    if (seen.has(key)) throw new StoreError(`Indicateur ${name} en double pour l’année ${ind.year}.`);
+    if (seen.has(key)) throw new StoreError('invalid', `Indicateur ${name} en double pour l’année ${ind.year}.`);
     seen.add(key);
     return {
       territory, territory_level: level, id: ind.id, label: ind.label, unit: ind.unit ?? null, year: ind.year,
@@ -68,10 +80,7 @@ export async function saveIndicators(store: Store, territory: string, level: Ter
       source: ind.source ?? null, position: i,
     };
   });
-  await indicatorDb(store).transaction().execute(async (trx) => {
-    await trx.deleteFrom('indicators').where('territory', '=', territory).where('territory_level', '=', level).execute();
-    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('indicators').values(rows.slice(i, i + 200)).execute();
-  });
+  return rows;
 }
 
 /** The indicators of a territory (code and level), in the order they were saved. */

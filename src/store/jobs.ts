@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, sql, type Expression, type Selectable, type Transaction } from 'kysely';
-import { UserError } from '../domain/errors.ts';
 import type { Database, JobRow } from './schema.ts';
 import type { Store } from './store.ts';
 
@@ -133,17 +132,8 @@ export async function listJobs(store: Store, consultation: string, limit = 20): 
  * counts an attempt. Undefined when another process holds it or it is finished.
  */
 export async function claimJob(store: Store, id: string, worker: string, leaseMs: number): Promise<Job | undefined> {
-  return store.db.transaction().execute(async (trx) => {
-    // an analysis starts after any group operation in progress on its consultation (it reads the groups next)
-    const target = await trx.selectFrom('jobs').select(['kind', 'consultation']).where('id', '=', id).executeTakeFirst();
-    if (target?.kind === 'analyze' && target.consultation) await lockConsultationGroups(store, trx, target.consultation);
-    return claimIn(store, trx, id, worker, leaseMs);
-  });
-}
-
-async function claimIn(store: Store, trx: Transaction<Database>, id: string, worker: string, leaseMs: number): Promise<Job | undefined> {
   const now = dbNowMs(store);
-  const r = await trx.updateTable('jobs')
+  const r = await store.db.updateTable('jobs')
     .set((eb) => ({
       state: 'running', locked_by: worker, locked_until: sql<number>`${now} + ${leaseMs}`,
       attempts: eb('attempts', '+', 1), started_at: eb.fn.coalesce('started_at', eb.val(iso())), updated_at: iso(), error_json: null,
@@ -222,26 +212,6 @@ export async function releaseJob(store: Store, id: string, worker: string): Prom
     state: 'queued', locked_by: null, locked_until: null, attempts: sql<number>`CASE WHEN ${eb.ref('attempts')} > 0 THEN ${eb.ref('attempts')} - 1 ELSE 0 END`, updated_at: iso(),
   })).where('id', '=', id).where('locked_by', '=', worker).where('state', '=', 'running').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
-}
-
-/**
- * Serialises, across processes, what reads and rewrites a consultation's idea groups: PostgreSQL takes a
- * transaction-scoped advisory lock on the consultation; SQLite needs nothing (its write transactions start
- * with BEGIN IMMEDIATE and so run one at a time, whichever process holds them).
- */
-async function lockConsultationGroups<DB extends Database>(store: Store, trx: Transaction<DB>, consultation: string): Promise<void> {
-  if (store.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`groups:${consultation}`}))`.execute(trx);
-}
-
-/**
- * Called first in the transaction of a human operation on groups (merge, move, undo…): refuses it while an
- * analysis of the consultation is running, in whichever process, since the analysis would write back the
- * groups it read before the operation.
- */
-export async function assertNoAnalysisRunning<DB extends Database>(store: Store, trx: Transaction<DB>, consultation: string): Promise<void> {
-  await lockConsultationGroups(store, trx, consultation);
-  const running = await sql<{ id: string }>`SELECT id FROM jobs WHERE kind = 'analyze' AND consultation = ${consultation} AND state = 'running'`.execute(trx);
-  if (running.rows.length > 0) throw new UserError('conflict', 'Une analyse de cette consultation est en cours : réessayez quand elle sera terminée.');
 }
 
 /** Jobs waiting, running, and running under an expired lease (their process died; taken over soon). */

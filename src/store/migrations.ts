@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 import { publicStatsMigration } from './migration-0007-public-stats.ts';
+import { searchScopeMigration } from './migration-0011-search-scope.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -347,6 +348,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     // Counters of contributions per consultation, dimension, value and moderation status (see the module).
     '0007_public_stats': publicStatsMigration(dialect),
+    // The full-text index holds each contribution's consultation and moderation status (see the module).
+    '0011_search_scope': searchScopeMigration(dialect),
   };
 }
 

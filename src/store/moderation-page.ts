@@ -2,7 +2,9 @@
 import type { Provenance } from '../domain/contribution.ts';
 import { sql } from 'kysely';
 import { SEQ_BUCKET } from './migration-0007-public-stats.ts';
-import { ftsMatch, pgTsQuery } from './search-terms.ts';
+import { SEARCH_SEQ_SPAN, SEARCH_STATUS_CODES, searchRangeStart } from './migration-0011-search-scope.ts';
+import { candidateTerms, rankCandidates, termFrequencies } from './search-rank.ts';
+import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import type { ContributionFilter, Store } from './store.ts';
 
 /** `ids`, when given, also sets the order (e.g. full-text search results ranked by relevance). */
@@ -82,8 +84,8 @@ export const SEARCH_RANKED_WINDOW = 1000;
 /**
  * One page of full-text search results (French stems, see searchContributions) among the contributions matching
  * a filter, most relevant first: at most SEARCH_RESULTS_CAP results, the best ranked among the
- * SEARCH_RANKED_WINDOW most recent matches. Positions and ranks are computed in SQL, then only the page's rows
- * are read.
+ * SEARCH_RANKED_WINDOW most recent matches (BM25, search-rank.ts, on SQLite; ts_rank on PostgreSQL). Then only
+ * the page's rows are read.
  */
 export async function pageSearch(store: Store, consultation: string, query: string, f: ContributionFilter, offset: number, limit: number):
   Promise<{ items: ContributionPageItem[]; total: number }> {
@@ -91,12 +93,25 @@ export async function pageSearch(store: Store, consultation: string, query: stri
   if (store.dialect === 'sqlite') {
     const match = ftsMatch(query);
     if (!match) return { items: [], total: 0 };
-    // the term's matches, newest first, drive the loop (each checked against the filter by its key) and stop at
-    // the window; only the window's matches are ranked
-    const inFilter = store.filteredContributions(consultation, f).select(sql`1`.as('one')).where(sql<boolean>`contributions.seq = contributions_fts.rowid`);
-    ranked = (await sql<{ seq: number }>`SELECT seq FROM (SELECT contributions_fts.rowid AS seq, contributions_fts.rank AS rank FROM contributions_fts
-      WHERE contributions_fts MATCH ${match} AND EXISTS ${inFilter} ORDER BY contributions_fts.rowid DESC LIMIT ${SEARCH_RANKED_WINDOW}) AS w
-      ORDER BY rank, seq LIMIT ${SEARCH_RESULTS_CAP}`.execute(store.db)).rows;
+    // the index keys rows by consultation and status (migration 0011): each status is a rowid range walked newest
+    // first; other filters (theme, kind…) are checked row by row on those matches until the window is full
+    const rest: ContributionFilter = { ...f, moderation: undefined };
+    const otherFilters = Object.values(rest).some((v) => v !== undefined);
+    const inFilter = store.filteredContributions(consultation, rest).select(sql`1`.as('one'))
+      .where(sql<boolean>`contributions.seq = contributions_fts.rowid % ${sql.lit(SEARCH_SEQ_SPAN)}`);
+    const statuses = f.moderation !== undefined ? [f.moderation] : [...Object.keys(SEARCH_STATUS_CODES), 'autre'];
+    // one window per status, on the read workers (several at once for the moderation queue's statuses)
+    const windows = (await Promise.all(statuses.map((status) => {
+      const start = searchRangeStart(consultation, status === 'autre' ? undefined : status);
+      return store.readQuery<{ seq: number }>(sql`SELECT contributions_fts.rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq
+        FROM contributions_fts WHERE contributions_fts MATCH ${match}
+        AND contributions_fts.rowid BETWEEN ${start} AND ${start} + ${sql.lit(SEARCH_SEQ_SPAN - 1)} ${otherFilters ? sql`AND EXISTS ${inFilter}` : sql``}
+        ORDER BY contributions_fts.rowid DESC LIMIT ${SEARCH_RANKED_WINDOW}`.compile(store.db));
+    }))).flat();
+    const window = windows.map((w) => Number(w.seq)).sort((x, y) => y - x).slice(0, SEARCH_RANKED_WINDOW);
+    const terms = [...new Set(searchTerms(query))];
+    const [candidates, stats] = await Promise.all([candidateTerms(store, window), termFrequencies(store, terms)]);
+    ranked = rankCandidates(terms, candidates, stats.frequency, stats.totalDocs).slice(0, SEARCH_RESULTS_CAP).map((seq) => ({ seq }));
   } else {
     const tsquery = pgTsQuery(query);
     if (!tsquery) return { items: [], total: 0 };
@@ -107,7 +122,8 @@ export async function pageSearch(store: Store, consultation: string, query: stri
   }
   const seqs = ranked.slice(offset, offset + limit).map((r) => Number(r.seq));
   const position = new Map(seqs.map((seq, i) => [seq, i]));
-  const rows = seqs.length === 0 ? [] : (await store.db.selectFrom('contributions').select([...COLUMNS]).where('seq', 'in', seqs).execute())
+  // the rows are read through the filter again: what is shown obeys the row itself, whatever the index holds
+  const rows = seqs.length === 0 ? [] : (await store.filteredContributions(consultation, f).select([...COLUMNS]).where('contributions.seq', 'in', seqs).execute())
     .sort((a, b) => position.get(Number(a.seq))! - position.get(Number(b.seq))!);
   return { total: ranked.length, items: await withThemes(store, rows) };
 }

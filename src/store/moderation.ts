@@ -63,38 +63,47 @@ async function setText(db: AppDb, dialect: Store['dialect'], id: string, text: s
     .where('id', '=', id).execute();
 }
 
-/**
- * Records a moderation decision (and optionally a new public text, e.g. a moderator's manual
- * pseudonymisation, with what was masked) with its audit entry.
- */
-export async function moderateContribution(store: Store, id: string, change: {
+/** A moderation decision, optionally with a new public text (e.g. a moderator's manual pseudonymisation, with what was masked). */
+export interface ModerationChange {
   status: ModerationStatus; reason?: string | null; by: string; at?: string; text?: string; masked?: MaskedSpanJson[]; action: string;
-}): Promise<void> {
-  const at = change.at ?? new Date().toISOString();
+}
+
+/** Records a moderation decision with its audit entry. */
+export async function moderateContribution(store: Store, id: string, change: ModerationChange): Promise<void> {
+  await moderateContributions(store, [{ id, change }]);
+}
+
+/** Several moderation decisions (a bulk decision) in one transaction, each with its audit entry: all or none. */
+export async function moderateContributions(store: Store, decisions: { id: string; change: ModerationChange }[]): Promise<void> {
   await appDb(store).transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('contributions').select(['id', 'consultation', 'text', 'moderation_status', 'moderation_reason'])
-      .where('id', '=', id).executeTakeFirst();
-    if (!before) throw new StoreError(`Contribution inconnue : ${id}`);
-    if (change.text !== undefined && change.text !== before.text) {
-      const priv = await trx.selectFrom('contribution_private').select('contribution_id').where('contribution_id', '=', id).executeTakeFirst();
-      // keep the original as written the first time the public text changes
-      if (!priv) await trx.insertInto('contribution_private').values({ contribution_id: id, original_text: before.text, masked_json: JSON.stringify(change.masked ?? []) }).execute();
-      else if (change.masked) await trx.updateTable('contribution_private').set({ masked_json: JSON.stringify(change.masked) }).where('contribution_id', '=', id).execute();
-      await setText(trx, store.dialect, id, change.text);
-    }
-    await trx.updateTable('contributions').set({
-      moderation_status: change.status, moderation_reason: change.reason ?? null, moderation_by: change.by, moderation_at: at,
-    }).where('id', '=', id).execute();
-    const textChanged = change.text !== undefined && change.text !== before.text;
-    if (before.moderation_status === PUBLIC_MODERATION_STATUS && (change.status !== PUBLIC_MODERATION_STATUS || textChanged)) {
-      await flagStaleRestitutions(trx, before.consultation, id, at, change.by,
-        textChanged && change.status === PUBLIC_MODERATION_STATUS ? 'texte d’une contribution modifié après publication' : 'contribution retirée de la publication');
-    }
-    await recordAudit(trx, {
-      actor: change.by, action: change.action, consultation: before.consultation, targetType: 'contribution', targetId: id, at,
-      before: { text: before.text, status: before.moderation_status, reason: before.moderation_reason },
-      after: { text: change.text ?? before.text, status: change.status, reason: change.reason ?? null },
-    });
+    for (const d of decisions) await moderateIn(trx, store.dialect, d.id, d.change);
+  });
+}
+
+async function moderateIn(trx: AppDb, dialect: Store['dialect'], id: string, change: ModerationChange): Promise<void> {
+  const at = change.at ?? new Date().toISOString();
+  const before = await trx.selectFrom('contributions').select(['id', 'consultation', 'text', 'moderation_status', 'moderation_reason'])
+    .where('id', '=', id).executeTakeFirst();
+  if (!before) throw new StoreError('not_found', `Contribution inconnue : ${id}`);
+  if (change.text !== undefined && change.text !== before.text) {
+    const priv = await trx.selectFrom('contribution_private').select('contribution_id').where('contribution_id', '=', id).executeTakeFirst();
+    // keep the original as written the first time the public text changes
+    if (!priv) await trx.insertInto('contribution_private').values({ contribution_id: id, original_text: before.text, masked_json: JSON.stringify(change.masked ?? []) }).execute();
+    else if (change.masked) await trx.updateTable('contribution_private').set({ masked_json: JSON.stringify(change.masked) }).where('contribution_id', '=', id).execute();
+    await setText(trx, dialect, id, change.text);
+  }
+  await trx.updateTable('contributions').set({
+    moderation_status: change.status, moderation_reason: change.reason ?? null, moderation_by: change.by, moderation_at: at,
+  }).where('id', '=', id).execute();
+  const textChanged = change.text !== undefined && change.text !== before.text;
+  if (before.moderation_status === PUBLIC_MODERATION_STATUS && (change.status !== PUBLIC_MODERATION_STATUS || textChanged)) {
+    await flagStaleRestitutions(trx, before.consultation, id, at, change.by,
+      textChanged && change.status === PUBLIC_MODERATION_STATUS ? 'texte d’une contribution modifié après publication' : 'contribution retirée de la publication');
+  }
+  await recordAudit(trx, {
+    actor: change.by, action: change.action, consultation: before.consultation, targetType: 'contribution', targetId: id, at,
+    before: { text: before.text, status: before.moderation_status, reason: before.moderation_reason },
+    after: { text: change.text ?? before.text, status: change.status, reason: change.reason ?? null },
   });
 }
 
@@ -107,7 +116,7 @@ export async function replaceContributionThemes(store: Store, id: string, assign
     ? { theme: a.theme, assigned_by: a.provenance.by, provenance_json: JSON.stringify(a.provenance) } : a));
   return appDb(store).transaction().execute(async (trx) => {
     const c = await trx.selectFrom('contributions').select(['id', 'consultation']).where('id', '=', id).executeTakeFirst();
-    if (!c) throw new StoreError(`Contribution inconnue : ${id}`);
+    if (!c) throw new StoreError('not_found', `Contribution inconnue : ${id}`);
     const before = await trx.selectFrom('contribution_themes').select(['theme', 'assigned_by', 'provenance_json'])
       .where('contribution_id', '=', id).orderBy('theme').execute();
     await trx.deleteFrom('contribution_themes').where('contribution_id', '=', id).execute();
@@ -150,10 +159,10 @@ export async function undoThemeChange(store: Store, entry: { id: number; consult
  */
 export async function publishDocument(store: Store, documentId: string, by: string): Promise<DocumentPublication & { consultation: string }> {
   const who = by.trim();
-  if (!who) throw new StoreError('Pour publier un document en bloc, indiquez qui le publie.');
+  if (!who) throw new StoreError('invalid', 'Pour publier un document en bloc, indiquez qui le publie.');
   return store.db.transaction().execute(async (trx: Transaction<Database>) => {
     const doc = await trx.selectFrom('source_documents').select(['id', 'consultation']).where('id', '=', documentId).executeTakeFirst();
-    if (!doc) throw new StoreError(`Document inconnu : ${documentId}`);
+    if (!doc) throw new StoreError('not_found', `Document inconnu : ${documentId}`);
     return { ...(await publishDocumentIn(trx, doc.id, doc.consultation, who)), consultation: doc.consultation };
   });
 }

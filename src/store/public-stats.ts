@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
 import type { ConsultationStats } from '../domain/consultation.ts';
 import { PAIR_SEPARATOR } from './migration-0007-public-stats.ts';
 import type { Database } from './schema.ts';
+import type { Store } from './store.ts';
+import { PUBLIC_MODERATION_STATUS } from '../domain/contribution.ts';
 
 /** Which moderation statuses to count; every status when omitted. */
 export interface CountScope { moderation?: readonly string[] }
@@ -66,4 +68,9 @@ export async function contributionTotals(db: Kysely<Database>, scope: CountScope
     .where('dimension', '=', 'total').groupBy('consultation');
   if (scope.moderation) q = q.where('moderation_status', 'in', scope.moderation.length ? [...scope.moderation] : ['\u2205']);
   return new Map((await q.execute()).map((r) => [r.consultation, Number(r.n)]));
+}
+
+/** Published contributions of each consultation (the publication rule's counters). */
+export async function publicContributionTotals(store: Store): Promise<Map<string, number>> {
+  return contributionTotals(store.db, { moderation: [PUBLIC_MODERATION_STATUS] });
 }

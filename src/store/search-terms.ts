@@ -32,3 +32,4 @@ export function pgTsQuery(query: string): string | undefined {
   const q = terms.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean).map((t) => `'${t}'`).join(' & ');
   return q || undefined;
 }
+

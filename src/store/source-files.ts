@@ -17,7 +17,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 /** Keeps the bytes of a document (call it in the import's transaction); the same bytes twice are a no-op. */
 export async function saveSourceFile(db: Db, documentId: string, fileName: string, bytes: Uint8Array): Promise<void> {
   if (sha256Hex(bytes) !== documentId) {
-    throw new StoreError(`Le contenu de « ${fileName} » ne correspond pas au document lu (le fichier a-t-il changé pendant l’import ?). Rien n’a été importé.`);
+    throw new StoreError('invalid', `Le contenu de « ${fileName} » ne correspond pas au document lu (le fichier a-t-il changé pendant l’import ?). Rien n’a été importé.`);
   }
   await db.insertInto('source_files').values({ document_id: documentId, content: bytes })
     .onConflict((oc) => oc.column('document_id').doNothing()).execute();

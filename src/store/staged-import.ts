@@ -49,14 +49,14 @@ export async function importStaged(store: Store, consultation: string, parsed: P
   finish?: (trx: Transaction<Database>) => Promise<void>): Promise<Omit<ImportResult, 'publication'> | undefined> {
   const db = store.db;
   const target = await db.selectFrom('consultations').select('slug').where('slug', '=', consultation).executeTakeFirst();
-  if (!target || isStagingSlug(consultation)) throw new StoreError(`Consultation inconnue : « ${consultation} »`);
+  if (!target || isStagingSlug(consultation)) throw new StoreError('not_found', `Consultation inconnue : « ${consultation} »`);
   const existing = await db.selectFrom('source_documents').select('consultation').where('id', '=', parsed.documentId).executeTakeFirst();
   const staging = `${STAGING_PREFIX}${parsed.documentId}`;
   if (existing && existing.consultation !== staging) return undefined;
 
   const ids = new Set<string>();
   for (const c of parsed.contributions) {
-    if (ids.has(c.id)) throw new StoreError(`Identifiant de contribution en double dans le document : ${c.id}`);
+    if (ids.has(c.id)) throw new StoreError('invalid', `Identifiant de contribution en double dans le document : ${c.id}`);
     ids.add(c.id);
   }
   await removeStagedImports(store, staging);
@@ -83,7 +83,7 @@ export async function importStaged(store: Store, consultation: string, parsed: P
       await db.transaction().execute(async (trx) => {
         // the staging row is deleted by a concurrent clean-up only if it is stale: refresh it
         const alive = await trx.updateTable('consultations').set({ created_at: new Date().toISOString() }).where('slug', '=', staging).executeTakeFirst();
-        if (Number(alive.numUpdatedRows) !== 1) throw new StoreError(`Import de « ${parsed.fileName} » interrompu : un autre import du même fichier a pris sa place.`);
+        if (Number(alive.numUpdatedRows) !== 1) throw new StoreError('conflict', `Import de « ${parsed.fileName} » interrompu : un autre import du même fichier a pris sa place.`);
         await insert(trx, staging, parsed.contributions.slice(i, i + STAGE_CHUNK));
       });
     }
@@ -91,7 +91,7 @@ export async function importStaged(store: Store, consultation: string, parsed: P
     await sleep(STAGE_PAUSE_MS);
     await db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('consultations').selectAll().where('slug', '=', consultation).executeTakeFirst();
-      if (!row) throw new StoreError(`Consultation inconnue : « ${consultation} »`);
+      if (!row) throw new StoreError('not_found', `Consultation inconnue : « ${consultation} »`);
       await trx.updateTable('source_documents').set({ consultation, imported_at: new Date().toISOString() }).where('id', '=', parsed.documentId).execute();
       await trx.updateTable('meetings').set({ consultation }).where('document_id', '=', parsed.documentId).execute();
       await trx.updateTable('contributions').set({ consultation }).where('document_id', '=', parsed.documentId).execute();

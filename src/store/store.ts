@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, type Selectable, type Transaction } from 'kysely';
+import { Kysely, Migrator, type CompiledQuery, PostgresDialect, sql, type Selectable, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Consultation, ConsultationStats } from '../domain/consultation.ts';
 import { isPublic, PUBLIC_MODERATION_STATUS, type Contribution, type Moderation, type ThemeAssignment, type Provenance } from '../domain/contribution.ts';
@@ -21,6 +21,9 @@ import { SanitizeTextPlugin } from './sanitize-plugin.ts';
 import type { ContributionRow as ContributionTable, Database, MeetingRow } from './schema.ts';
 
 type ContributionRow = Selectable<ContributionTable>;
+import { SEARCH_SEQ_SPAN, searchRangeStart } from './migration-0011-search-scope.ts';
+import { candidateTerms, rankCandidates, termFrequencies } from './search-rank.ts';
+import { ReadPool, readWorkersFromEnv } from './read-pool.ts';
 import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import { countedStats, countFromCounters, type CountScope } from './public-stats.ts';
 import { StoreError } from './errors.ts';
@@ -77,6 +80,8 @@ export interface ImportOptions {
   publishBy?: string;
   /** the file as read, kept with the document (checked against its id, the sha256) */
   bytes?: Uint8Array;
+  /** who imports: a `document.import` audit entry is written in the import's transaction (none when nothing changed) */
+  actor?: string;
 }
 
 /** A contribution to store, with the text as written when the caller already pseudonymised it. */
@@ -123,7 +128,7 @@ export class Store {
     let store: Store;
     if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
       const schema = config.pgSchema;
-      if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new StoreError(`Nom de schéma invalide : ${schema}`);
+      if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new StoreError('invalid', `Nom de schéma invalide : ${schema}`);
       const pool = new pg.Pool({
         connectionString: config.databaseUrl,
         max: 4,
@@ -139,7 +144,7 @@ export class Store {
       if (schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
       store = new Store(db, 'postgres', config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@'));
     } else if (config.databaseUrl) {
-      throw new StoreError(`DATABASE_URL doit commencer par postgres:// (reçu : ${config.databaseUrl.split(':')[0]}:…)`);
+      throw new StoreError('invalid', `DATABASE_URL doit commencer par postgres:// (reçu : ${config.databaseUrl.split(':')[0]}:…)`);
     } else {
       const path = config.sqlitePath ?? DEFAULT_SQLITE_PATH;
       const database = openSqlite(path);
@@ -162,18 +167,50 @@ export class Store {
     // or a fresh schema next to another Fabrique schema (tests, several instances) is never migrated.
     const migrationTableSchema = this.dialect === 'postgres'
       ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(this.db)).rows[0]?.schema : undefined;
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+    // allowUnorderedMigrations: 0010_jobs came after 0011_search_scope was applied on some databases; a pending
+    // migration named before the last applied one is applied rather than refused (migrations are independent)
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect), allowUnorderedMigrations: true, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const fault = databaseFault(error);
       if (fault) throw new DatabaseFaultError(fault, { cause: error });
-      throw new StoreError(`Échec de la migration de la base : ${(error as Error).message ?? error}`);
+      throw new StoreError('invalid', `Échec de la migration de la base : ${(error as Error).message ?? error}`);
     }
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
 
   async close(): Promise<void> {
+    await this.readPool?.close();
     await this.db.destroy();
+  }
+
+  private readPool?: ReadPool | null;
+
+  private readers(): ReadPool | null {
+    if (this.readPool === undefined) {
+      const workers = this.dialect === 'sqlite' && this.location !== ':memory:' ? readWorkersFromEnv() : 0;
+      this.readPool = workers > 0 ? new ReadPool(this.location, workers) : null;
+    }
+    return this.readPool;
+  }
+
+  /** Starts the read workers now (a server, before its first search, which would otherwise wait for them). */
+  async startReadWorkers(): Promise<void> {
+    await this.readers()?.startAll();
+  }
+
+  /**
+   * Runs a compiled SELECT on a read-only connection of a worker thread when the database is a SQLite file
+   * (read-pool.ts), on the main connection otherwise or when the worker fails (its error is then the main
+   * connection's own: the same query fails the same way).
+   */
+  async readQuery<T>(q: CompiledQuery): Promise<T[]> {
+    if (this.readers()) {
+      try {
+        return await this.readPool!.query<T>(q);
+      } catch { /* run on the main connection below */ }
+    }
+    return (await this.db.executeQuery<T>(q)).rows as T[];
   }
 
   // ---- territories and consultations ----
@@ -227,7 +264,7 @@ export class Store {
     const c = await this.getConsultation(slug);
     if (!c) {
       const known = (await this.listConsultations()).map((x) => x.slug);
-      throw new StoreError(`Consultation inconnue : « ${slug} »` +
+      throw new StoreError('not_found', `Consultation inconnue : « ${slug} »` +
         (known.length ? ` (consultations existantes : ${known.join(', ')})` : ' (aucune consultation : lancez « fabrique demo » ou créez-en une)'));
     }
     return c;
@@ -291,7 +328,7 @@ export class Store {
    */
   async importParsed(consultation: string, parsed: ParsedDocument, options: ImportOptions = {}): Promise<ImportResult> {
     const publishBy = options.publishBy?.trim();
-    if (options.publishBy !== undefined && !publishBy) throw new StoreError('Pour publier un document en bloc, indiquez qui le publie.');
+    if (options.publishBy !== undefined && !publishBy) throw new StoreError('invalid', 'Pour publier un document en bloc, indiquez qui le publie.');
     const bytes = options.bytes;
     const base = {
       documentId: parsed.documentId, fileName: parsed.fileName, parser: parsed.parser,
@@ -309,6 +346,7 @@ export class Store {
         },
         async (trx) => {
           if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
+          if (options.actor) await recordImport(trx, consultation, options.actor, { ...base, outcome: 'imported' });
           if (publication) {
             await trx.updateTable('source_documents').set({ published_by: publication.by, published_at: publication.at }).where('id', '=', parsed.documentId).execute();
             const published = parsed.contributions.filter((c) => importedModeration(c.moderation, undefined, publication).status === PUBLIC_MODERATION_STATUS).length;
@@ -319,10 +357,10 @@ export class Store {
     }
     return this.db.transaction().execute(async (trx) => {
       const consultationRow = await trx.selectFrom('consultations').selectAll().where('slug', '=', consultation).executeTakeFirst();
-      if (!consultationRow) throw new StoreError(`Consultation inconnue : « ${consultation} »`);
+      if (!consultationRow) throw new StoreError('not_found', `Consultation inconnue : « ${consultation} »`);
       const existing = await trx.selectFrom('source_documents').selectAll().where('id', '=', parsed.documentId).executeTakeFirst();
       if (existing && existing.consultation !== consultation) {
-        throw new StoreError(`Le fichier « ${parsed.fileName} » est déjà importé dans la consultation « ${existing.consultation} ».`);
+        throw new StoreError('conflict', `Le fichier « ${parsed.fileName} » est déjà importé dans la consultation « ${existing.consultation} ».`);
       }
       if (existing && existing.parser === parsed.parser && existing.parser_version === parsed.parserVersion) {
         if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
@@ -417,7 +455,9 @@ export class Store {
           .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: h.assigned_by, provenance_json: h.provenance_json }))
           .execute();
       }
-      return { ...base, publication, outcome: existing ? 'replaced' as const : 'imported' as const };
+      const outcome = existing ? 'replaced' as const : 'imported' as const;
+      if (options.actor) await recordImport(trx, consultation, options.actor, { ...base, outcome });
+      return { ...base, publication, outcome };
     });
   }
 
@@ -428,7 +468,7 @@ export class Store {
   private async insertContributions(trx: Transaction<Database>, consultation: string, items: ContributionInput[], documentId: string | null): Promise<Contribution[]> {
     const ids = new Set<string>();
     for (const { contribution: c } of items) {
-      if (ids.has(c.id)) throw new StoreError(`Identifiant de contribution en double dans le document : ${c.id}`);
+      if (ids.has(c.id)) throw new StoreError('invalid', `Identifiant de contribution en double dans le document : ${c.id}`);
       ids.add(c.id);
     }
     const stored: Contribution[] = [];
@@ -519,11 +559,15 @@ export class Store {
     if (this.dialect === 'sqlite') {
       const match = ftsMatch(query);
       if (!match) return [];
-      rows = await this.db.selectFrom('contributions')
-        .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, rank FROM contributions_fts WHERE contributions_fts MATCH ${match})`.as('f'), 'f.rowid', 'contributions.seq')
-        .selectAll('contributions')
-        .where('contributions.consultation', '=', consultation)
-        .orderBy('f.rank').orderBy('contributions.seq').limit(limit).execute();
+      const seqs = (await sql<{ seq: number }>`SELECT rowid % ${sql.lit(SEARCH_SEQ_SPAN)} AS seq FROM contributions_fts WHERE contributions_fts MATCH ${match}
+        AND rowid BETWEEN ${searchRangeStart(consultation, undefined)} AND ${searchRangeStart(consultation, undefined)} + ${sql.lit(4 * SEARCH_SEQ_SPAN - 1)}`
+        .execute(this.db)).rows.map((r) => Number(r.seq));
+      const terms = [...new Set(searchTerms(query))];
+      const [candidates, stats] = await Promise.all([candidateTerms(this, seqs), termFrequencies(this, terms)]);
+      const order = rankCandidates(terms, candidates, stats.frequency, stats.totalDocs).slice(0, limit);
+      const position = new Map(order.map((seq, i) => [seq, i]));
+      rows = order.length === 0 ? [] : (await this.db.selectFrom('contributions').selectAll().where('seq', 'in', order).execute())
+        .sort((a, b) => position.get(Number(a.seq))! - position.get(Number(b.seq))!);
     } else {
       const tsquery = pgTsQuery(query);
       if (!tsquery) return [];
@@ -559,46 +603,8 @@ export class Store {
    * `replaceModelThemes` first drops the earlier model assignments of those contributions, so a
    * rerun does not accumulate stale predictions.
    */
-  async applyModelResults(results: {
-    themes?: { contribution: string; assignments: ThemeAssignment[] }[];
-    kinds?: { contribution: string; kind: Contribution['kind'] & string; provenance: Provenance }[];
-    replaceModelThemes?: boolean;
-  }): Promise<{ themes: number; kinds: number }> {
-    let themes = 0;
-    let kinds = 0;
-    await this.db.transaction().execute(async (trx) => {
-      const targets = (results.themes ?? []).map((t) => t.contribution);
-      if (results.replaceModelThemes) {
-        for (let i = 0; i < targets.length; i += 500) {
-          await trx.deleteFrom('contribution_themes').where('assigned_by', '=', 'model')
-            .where('contribution_id', 'in', targets.slice(i, i + 500)).execute();
-        }
-      }
-      const protectedPairs = new Set<string>();
-      for (let i = 0; i < targets.length; i += 500) {
-        const rows = await trx.selectFrom('contribution_themes').select(['contribution_id', 'theme'])
-          .where('assigned_by', 'in', ['human', 'source']).where('contribution_id', 'in', targets.slice(i, i + 500)).execute();
-        for (const r of rows) protectedPairs.add(`${r.contribution_id}\u0000${r.theme}`);
-      }
-      const rows = (results.themes ?? []).flatMap((t) => dedupeThemes(t.assignments)
-        .filter((a) => !protectedPairs.has(`${t.contribution}\u0000${a.theme}`))
-        .map((a) => ({ contribution_id: t.contribution, theme: a.theme, assigned_by: a.provenance.by, provenance_json: JSON.stringify(a.provenance) })));
-      for (const row of rows) {
-        await trx.insertInto('contribution_themes').values(row)
-          .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: row.assigned_by, provenance_json: row.provenance_json }))
-          .execute();
-        themes++;
-      }
-      for (const k of results.kinds ?? []) {
-        const r = await trx.updateTable('contributions')
-          .set({ kind: k.kind, kind_provenance_json: JSON.stringify(k.provenance) })
-          .where('id', '=', k.contribution)
-          .where((eb) => eb.or([eb('kind', 'is', null), eb('kind_provenance_json', 'like', '{"by":"model"%')]))
-          .executeTakeFirst();
-        kinds += Number(r.numUpdatedRows);
-      }
-    });
-    return { themes, kinds };
+  async applyModelResults(results: ModelResults): Promise<{ themes: number; kinds: number }> {
+    return this.db.transaction().execute((trx) => applyModelResultsIn(trx, results));
   }
 
   /**
@@ -641,10 +647,8 @@ export class Store {
    * Keeps a trained model with its metadata; the same version saved again is replaced. `modelJson`, when given,
    * is the model already serialised (e.g. by the worker thread that trained it) instead of `model`.
    */
-  async saveAnalysisModel(m: { consultation: string; purpose: string; version: string; metadata: unknown; model?: unknown; modelJson?: string }): Promise<void> {
-    const row = { created_at: new Date().toISOString(), metadata_json: JSON.stringify(m.metadata), model_json: m.modelJson ?? JSON.stringify(m.model) };
-    await this.db.insertInto('analysis_models').values({ consultation: m.consultation, purpose: m.purpose, version: m.version, ...row })
-      .onConflict((oc) => oc.columns(['consultation', 'purpose', 'version']).doUpdateSet(row)).execute();
+  async saveAnalysisModel(m: AnalysisModelInput): Promise<void> {
+    await saveAnalysisModelIn(this.db, m);
   }
 
   /** Models trained for a consultation (without their weights), newest first. */
@@ -799,6 +803,58 @@ function parentsFirst(groups: IdeaGroup[]): IdeaGroup[] {
   return out;
 }
 
+export interface ModelResults {
+  themes?: { contribution: string; assignments: ThemeAssignment[] }[];
+  kinds?: { contribution: string; kind: Contribution['kind'] & string; provenance: Provenance }[];
+  replaceModelThemes?: boolean;
+}
+
+export interface AnalysisModelInput { consultation: string; purpose: string; version: string; metadata: unknown; model?: unknown; modelJson?: string; at?: string }
+
+/** `Store.saveAnalysisModel` on a connection or inside the caller's transaction. */
+export async function saveAnalysisModelIn(db: Db, m: AnalysisModelInput): Promise<void> {
+  const row = { created_at: m.at ?? new Date().toISOString(), metadata_json: JSON.stringify(m.metadata), model_json: m.modelJson ?? JSON.stringify(m.model) };
+  await db.insertInto('analysis_models').values({ consultation: m.consultation, purpose: m.purpose, version: m.version, ...row })
+    .onConflict((oc) => oc.columns(['consultation', 'purpose', 'version']).doUpdateSet(row)).execute();
+}
+
+/** `Store.applyModelResults` inside the caller's transaction. */
+export async function applyModelResultsIn(trx: Transaction<Database>, results: ModelResults): Promise<{ themes: number; kinds: number }> {
+  let themes = 0;
+  let kinds = 0;
+  const targets = (results.themes ?? []).map((t) => t.contribution);
+  if (results.replaceModelThemes) {
+    for (let i = 0; i < targets.length; i += 500) {
+      await trx.deleteFrom('contribution_themes').where('assigned_by', '=', 'model')
+        .where('contribution_id', 'in', targets.slice(i, i + 500)).execute();
+    }
+  }
+  const protectedPairs = new Set<string>();
+  for (let i = 0; i < targets.length; i += 500) {
+    const rows = await trx.selectFrom('contribution_themes').select(['contribution_id', 'theme'])
+      .where('assigned_by', 'in', ['human', 'source']).where('contribution_id', 'in', targets.slice(i, i + 500)).execute();
+    for (const r of rows) protectedPairs.add(`${r.contribution_id}\u0000${r.theme}`);
+  }
+  const rows = (results.themes ?? []).flatMap((t) => dedupeThemes(t.assignments)
+    .filter((a) => !protectedPairs.has(`${t.contribution}\u0000${a.theme}`))
+    .map((a) => ({ contribution_id: t.contribution, theme: a.theme, assigned_by: a.provenance.by, provenance_json: JSON.stringify(a.provenance) })));
+  for (const row of rows) {
+    await trx.insertInto('contribution_themes').values(row)
+      .onConflict((oc) => oc.columns(['contribution_id', 'theme']).doUpdateSet({ assigned_by: row.assigned_by, provenance_json: row.provenance_json }))
+      .execute();
+    themes++;
+  }
+  for (const k of results.kinds ?? []) {
+    const r = await trx.updateTable('contributions')
+      .set({ kind: k.kind, kind_provenance_json: JSON.stringify(k.provenance) })
+      .where('id', '=', k.contribution)
+      .where((eb) => eb.or([eb('kind', 'is', null), eb('kind_provenance_json', 'like', '{"by":"model"%')]))
+      .executeTakeFirst();
+    kinds += Number(r.numUpdatedRows);
+  }
+  return { themes, kinds };
+}
+
 export async function insertBatches<T>(rows: T[], insert: (rows: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_BATCH) await insert(rows.slice(i, i + INSERT_BATCH));
 }
@@ -859,6 +915,14 @@ export async function publishDocumentIn(trx: Transaction<Database>, documentId: 
   return publication;
 }
 
+async function recordImport(trx: Transaction<Database>, consultation: string, actor: string,
+  r: Pick<ImportResult, 'documentId' | 'fileName' | 'outcome' | 'contributions' | 'meetings'>): Promise<void> {
+  await recordAudit(appTrx(trx), {
+    actor, action: 'document.import', consultation, targetType: 'document', targetId: r.documentId,
+    after: { fileName: r.fileName, outcome: r.outcome, contributions: r.contributions, meetings: r.meetings },
+  });
+}
+
 async function recordPublication(trx: Transaction<Database>, consultation: string, documentId: string, publication: DocumentPublication, published: number): Promise<void> {
   await recordAudit(appTrx(trx), {
     actor: publication.by, action: 'document.publish', consultation, targetType: 'document', targetId: documentId, at: publication.at,
@@ -872,7 +936,7 @@ function dedupeThemes(list: ThemeAssignment[]): ThemeAssignment[] {
   return [...byTheme.values()];
 }
 
-function consultationFromRow(r: Database['consultations']): Consultation {
+export function consultationFromRow(r: Database['consultations']): Consultation {
   const c: Consultation = { slug: r.slug, title: r.title, territory: r.territory, status: r.status as Consultation['status'], themes: JSON.parse(r.themes_json) };
   if (r.territory_level === 'departement' || r.territory_level === 'region') c.territoryLevel = r.territory_level;
   if (r.period_start) c.periodStart = r.period_start;
@@ -901,7 +965,7 @@ export function meetingToRow(m: Meeting, documentId: string | null): MeetingRow 
   };
 }
 
-function meetingFromRow(r: MeetingRow): Meeting {
+export function meetingFromRow(r: MeetingRow): Meeting {
   const m: Meeting = {
     id: r.id, consultation: r.consultation, kind: r.kind as Meeting['kind'], title: r.title,
     participants: {

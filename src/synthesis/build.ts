@@ -10,6 +10,7 @@ import type { IdeaGroup } from '../domain/ideas.ts';
 import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { SynthesisLevel } from '../domain/synthesis.ts';
 import type { Theme } from '../domain/theme.ts';
+import { UserError } from '../domain/errors.ts';
 import type { Store } from '../store/store.ts';
 import { evaluateRule, loadSynthesisData, queryContributions, queryMeetings, type SynthesisData } from './data.ts';
 import {
@@ -272,17 +273,17 @@ function sortItems(items: IdeaItem[], b: Builder): IdeaItem[] {
 
 function resolveTerritory(level: SynthesisLevel, consultationTerritory: string, consultationDept: string | undefined, requested?: string): string {
   if (requested) {
-    if (level === 'departement' && !DEPARTEMENTS[requested]) throw new Error(`Code de département inconnu : « ${requested} »`);
-    if (level === 'region' && !REGIONS[requested]) throw new Error(`Code de région inconnu : « ${requested} »`);
+    if (level === 'departement' && !DEPARTEMENTS[requested]) throw new UserError('invalid', `Code de département inconnu : « ${requested} »`);
+    if (level === 'region' && !REGIONS[requested]) throw new UserError('invalid', `Code de région inconnu : « ${requested} »`);
     return requested;
   }
   if (level === 'departement') {
     if (consultationDept) return consultationDept;
-    throw new Error(`La consultation porte sur « ${REGIONS[consultationTerritory] ?? territoryName(consultationTerritory)} » : indiquez le département de la synthèse.`);
+    throw new UserError('invalid', `La consultation porte sur « ${REGIONS[consultationTerritory] ?? territoryName(consultationTerritory)} » : indiquez le département de la synthèse.`);
   }
   const region = consultationDept ? DEPARTEMENTS[consultationDept]?.[1] : REGIONS[consultationTerritory] ? consultationTerritory : DEPARTEMENTS[consultationTerritory]?.[1];
   if (region) return region;
-  throw new Error(`Impossible de déterminer la région de la consultation (territoire « ${consultationTerritory} »).`);
+  throw new UserError('invalid', `Impossible de déterminer la région de la consultation (territoire « ${consultationTerritory} »).`);
 }
 
 const KIND_SECTIONS = (level: SynthesisLevel): KindSection[] => [

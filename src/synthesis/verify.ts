@@ -7,6 +7,7 @@
 import type { Contribution } from '../domain/contribution.ts';
 import { pseudonymise } from '../privacy/pseudonymise.ts';
 import type { SourceRef } from '../domain/source.ts';
+import { UserError } from '../domain/errors.ts';
 import type { Store } from '../store/store.ts';
 import { evaluateRule, loadSynthesisData, type Evaluation, type SynthesisData } from './data.ts';
 import {
@@ -36,9 +37,10 @@ export interface VerifyOptions {
   documentText?: (documentId: string) => string | undefined | Promise<string | undefined>;
 }
 
-export class SynthesisVerificationError extends Error {
+/** A document that does not verify: a conflict between what it says and the data (nothing is saved or written). */
+export class SynthesisVerificationError extends UserError {
   constructor(readonly failures: VerificationFailure[]) {
-    super(`La synthèse ne peut pas être publiée : ${failures.length} vérification(s) en échec.\n` +
+    super('conflict', `La synthèse ne peut pas être publiée : ${failures.length} vérification(s) en échec.\n` +
       failures.slice(0, 50).map((f) => `  – ${f.path} : ${f.message}`).join('\n') +
       (failures.length > 50 ? `\n  … et ${failures.length - 50} autre(s).` : ''));
     this.name = 'SynthesisVerificationError';

@@ -18,7 +18,8 @@ export interface UseCaseContext {
   now: () => Date;
 }
 
-export const CLI_ACTOR: Actor = { name: 'cli', role: 'cli' };
+// the name the audit log has always used for changes made from the command line
+export const CLI_ACTOR: Actor = { name: 'ligne de commande', role: 'cli' };
 export const VISITOR: Actor = { name: 'visiteur', role: 'visitor' };
 
 export function context(store: Store, actor: Actor, now: () => Date = () => new Date()): UseCaseContext {

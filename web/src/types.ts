@@ -1,23 +1,21 @@
 /** Shapes of the API responses (docs/api.md). */
-import type { College, Participants } from '../../src/domain/meeting.ts';
+import type { ConsultationStatus } from '../../src/domain/consultation.ts';
+import type { College, MeetingKind, Participants } from '../../src/domain/meeting.ts';
 import type { Theme } from '../../src/domain/theme.ts';
 
-export type { College, Participants, Theme };
+export type { College, ConsultationStatus, MeetingKind, Participants, Theme };
 export type Role = 'admin' | 'analyst' | 'facilitator';
 export interface User { id: string; email: string; role: Role }
-export type ConsultationStatus = 'draft' | 'open' | 'closed' | 'analysed' | 'published';
 
 export interface ConsultationSummary {
   slug: string;
   title: string;
   status: ConsultationStatus;
-  territory: { code: string; name: string };
+  territory: { code: string; name: string; level: 'departement' | 'region' };
   periodStart: string | null;
   periodEnd: string | null;
   counts: { contributions: number; meetings: number; themes: number };
 }
-
-export type MeetingKind = 'atelier' | 'reunion_departementale' | 'pleniere' | 'visio' | 'consultation_en_ligne';
 
 export interface Meeting {
   id: string;

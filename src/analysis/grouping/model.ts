@@ -83,6 +83,8 @@ export interface GroupOptions {
   /** creation time and author for lineage (default: now, "fabrique") */
   at?: string;
   by?: string;
+  /** progress: called as each scope (theme) starts, with the number of scopes already grouped */
+  onScope?: (scope: string, done: number, total: number) => void;
 }
 
 interface Ctx {
@@ -301,7 +303,10 @@ function buildModel(ctx: Ctx, byTheme: boolean, o: GroupOptions, previous: Group
   };
   if (previous) for (const [c, g] of Object.entries(previous.pins)) if (ctx.index.has(c) && prevNodes.has(g)) pins[c] = g;
 
-  for (const [scope, rows] of scopes(ctx, byTheme)) {
+  const scoped = scopes(ctx, byTheme);
+  let scopeIndex = 0;
+  for (const [scope, rows] of scoped) {
+    o.onScope?.(scope, scopeIndex++, scoped.size);
     const p = prefix(scope);
     const pinnedRow = (r: number): string | undefined => pins[ctx.items[r]?.id as string];
     const live = rows.filter((r) => rowNnz(ctx.matrix, r) > 0);

@@ -1,10 +1,10 @@
-import type { FullAnalysisSummary } from '../../analysis/pipeline.ts';
 import { UserError, USER_ERROR_CODES, type UserErrorCode } from '../../domain/errors.ts';
 import { runInline } from '../../jobs/queue.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
+import type { AnalysisSummary } from '../../usecases/analysis.ts';
 import { CLI_ACTOR } from '../../usecases/context.ts';
-import { parseCommandArgs, requireOption, type Command } from '../args.ts';
-import { terminalProgress } from '../progress.ts';
+import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
+import { terminalProgress } from '../output.ts';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -14,30 +14,31 @@ export const analyzeCommand: Command = {
     const { values } = parseCommandArgs(argv, { consultation: { type: 'string', short: 'c' }, seed: { type: 'string' }, regroup: { type: 'boolean' }, json: { type: 'boolean' } }, false);
     const slug = requireOption(values.consultation, 'consultation');
     const seed = values.seed === undefined ? undefined : Number(values.seed);
+    if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed attend un entier (reçu « ${values.seed} »)`);
     const store = await Store.open(configFromEnv());
-    const bar = terminalProgress();
+    const progress = terminalProgress();
     try {
       // the same job as POST …/analyze, run here (or waited for, when a worker is already running it)
       const job = await runInline(store, {
         kind: 'analyze', actor: CLI_ACTOR,
-        input: { consultation: slug, ...(seed !== undefined && Number.isFinite(seed) ? { seed } : {}), ...(values.regroup ? { regroup: true } : {}) },
-      }, { onProgress: bar.report });
-      bar.end();
+        input: { consultation: slug, ...(seed !== undefined ? { seed } : {}), ...(values.regroup ? { regroup: true } : {}) },
+      }, { onProgress: progress });
+      progress.end();
       if (job.state !== 'done') {
         const code = (USER_ERROR_CODES as readonly string[]).includes(job.error?.code ?? '') ? job.error!.code as UserErrorCode : 'invalid';
         throw new UserError(code, job.error?.message ?? 'l’analyse a échoué');
       }
-      const summary = job.result as FullAnalysisSummary;
+      const summary = job.result as AnalysisSummary;
       if (values.json) { console.log(JSON.stringify(summary, null, 2)); return; }
       printAnalysis(summary);
     } finally {
-      bar.end();
+      progress.end();
       await store.close();
     }
   },
 };
 
-export function printAnalysis(s: FullAnalysisSummary): void {
+export function printAnalysis(s: AnalysisSummary): void {
   const how = { trained: 'modèle appris sur', 'zero-shot': 'sans exemple (d’après les thèmes) ; exemples disponibles :', none: 'rien à classer ; exemples :' } as const;
   console.log(`Analyse de « ${s.consultation} » : ${s.contributions} contributions`);
   console.log(`  thèmes : ${s.themes.predicted} à classer, ${how[s.themes.mode]} ${s.themes.trainingExamples} exemples, ${s.themes.assigned} suggestions enregistrées`);

@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
-import { analyzeConsultation } from '../../analysis/pipeline.ts';
 import { chromiumAvailable, type SynthesisFormat } from '../../synthesis/index.ts';
 import { loadConsultationFile } from '../../ingest/consultation-file.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
@@ -9,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { hashPassword, passwordProblem } from '../../server/password.ts';
 import { startServer } from '../../server/serve.ts';
 import { createUser, findUserByEmail, updateUser } from '../../store/accounts.ts';
-import { savePublishedSynthesis } from '../../store/moderation.ts';
-import { saveIndicators } from '../../store/indicators.ts';
-import { reliedContributions, renderHtml } from '../../synthesis/index.ts';
 import { parseCommandArgs, UsageError, type Command } from '../args.ts';
-import { importFiles, printImportResult } from './import.ts';
+import { importPaths, printImportResult } from './import.ts';
 import { printAnalysis } from './analyze.ts';
-import { registerTerritory } from './consultation.ts';
+import { CLI_ACTOR, context } from '../../usecases/context.ts';
+import { loadConsultation } from '../../usecases/consultations.ts';
 import { formatStats } from './stats.ts';
+import { analyzeConsultation } from '../../usecases/analysis.ts';
+import { publishSynthesis } from '../../usecases/syntheses.ts';
 import { writeSynthesis } from './synthesize.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
@@ -54,12 +53,9 @@ export const demoCommand: Command = {
     const store = await Store.open(configFromEnv());
     try {
       console.log(`Base ${store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} : ${store.location}`);
-      const { consultation, meetings, indicators } = await loadConsultationFile(join(DEMO_DIR, 'consultation.json'));
-      const level = consultation.territoryLevel ?? 'departement';
-      await registerTerritory(store, consultation.territory, level);
-      const created = await store.upsertConsultation(consultation);
-      await store.upsertMeetings(meetings);
-      if (indicators) await saveIndicators(store, consultation.territory, level, indicators);
+      const file = await loadConsultationFile(join(DEMO_DIR, 'consultation.json'));
+      const { meetings, indicators } = file;
+      const { created, consultation } = await loadConsultation(context(store, CLI_ACTOR), file);
       console.log(`Consultation « ${consultation.title} » ${created ? 'créée' : 'déjà présente'} (${meetings.length} réunions déclarées` +
         `${indicators ? `, ${indicators.length} indicateurs du territoire` : ''}).`);
 
@@ -70,24 +66,23 @@ export const demoCommand: Command = {
       const [csv, others] = [files.filter((f) => f.endsWith('.csv')), files.filter((f) => !f.endsWith('.csv'))];
       // The demo's documents are fictional and written by the team: the demo publishes them as a whole, in its own name (recorded).
       const results = [
-        ...await importFiles(store, consultation.slug, csv, { publishBy: DEMO_ACTOR, ...(online ? { meeting: online.id } : {}) }),
-        ...await importFiles(store, consultation.slug, others, { publishBy: DEMO_ACTOR }),
+        ...await importPaths(store, consultation.slug, csv, { publishBy: DEMO_ACTOR, ...(online ? { meeting: online.id } : {}) }),
+        ...await importPaths(store, consultation.slug, others, { publishBy: DEMO_ACTOR }),
       ];
       for (const r of results) printImportResult(r);
 
       console.log('');
-      printAnalysis(await analyzeConsultation(store, consultation.slug, { seed: 1 }));
+      printAnalysis(await analyzeConsultation(context(store, CLI_ACTOR), { consultation: consultation.slug, seed: 1 }));
 
       console.log('\n' + await formatStats(store, await store.stats(consultation.slug)));
 
       const formats: SynthesisFormat[] = chromiumAvailable() ? ['html', 'pdf'] : ['html'];
-      const written = await writeSynthesis(store, { consultation: consultation.slug, formats, out: join(outDir, 'restitution.html') });
+      const written = await writeSynthesis(context(store, CLI_ACTOR), { consultation: consultation.slug, formats, out: join(outDir, 'restitution.html') });
       console.log('\nSynthèse de restitution (chaque chiffre et chaque citation vérifiés) :');
       for (const f of written.files) console.log(`  ${f}`);
       if (!formats.includes('pdf')) console.log('  (PDF non produit : Chromium est absent ; « apt-get install chromium » pour l’obtenir)');
       if (values.serve) {
-        await savePublishedSynthesis(store, { id: written.doc.id, consultation: consultation.slug, level: written.doc.level, territory: written.doc.territory,
-          html: renderHtml(written.doc), by: DEMO_ACTOR, contributions: reliedContributions(written.doc) }, { before: null, after: { generatedAt: written.doc.generatedAt } });
+        await publishSynthesis(context(store, { name: DEMO_ACTOR, role: 'cli' }), { consultation: consultation.slug, level: written.doc.level, territory: written.doc.territory });
         const account = await demoAccount(store);
         const server = await startServer({ port, host: '127.0.0.1', store });
         console.log(`\nDémo en ligne : ${server.url}  (API : ${server.url}api/docs)`);

@@ -8,7 +8,8 @@ import type { Contribution } from '../../domain/contribution.ts';
 import { csvHeader, toCsvRecord, toExported } from '../../store/export.ts';
 import { exportConsultationArchive } from '../../store/archive.ts';
 import { privateTexts } from '../../store/moderation.ts';
-import { CliError, parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
+import { UserError } from '../../domain/errors.ts';
+import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -78,7 +79,7 @@ async function exportArchive(values: { format?: string; consultation?: string; o
   if (values.theme || values.kind) throw new UsageError('une archive contient toute la consultation : --theme et --kind ne s’appliquent pas');
   const slug = requireOption(values.consultation, 'consultation');
   const out = requireOption(values.out, 'out');
-  if (existsSync(out) && !values.force) throw new CliError(`Le fichier ${out} existe déjà : choisissez un autre nom ou ajoutez --force pour le remplacer.`);
+  if (existsSync(out) && !values.force) throw new UserError('conflict', `Le fichier ${out} existe déjà : choisissez un autre nom ou ajoutez --force pour le remplacer.`);
   const store = await Store.open(configFromEnv());
   try {
     await store.requireConsultation(slug);
@@ -89,7 +90,7 @@ async function exportArchive(values: { format?: string; consultation?: string; o
       await rename(tmp, out);
     } catch (e) {
       await rm(tmp, { force: true });
-      throw new CliError(`Écriture impossible de ${out} : ${(e as Error).message}`);
+      throw new UserError('invalid', `Écriture impossible de ${out} : ${(e as Error).message}`);
     }
     const c = manifest.counts;
     console.log(`Archive de « ${slug} » écrite dans ${out} (${(zip.length / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 0 })} Kio, format ${manifest.formatVersion}) : ` +

@@ -1,10 +1,11 @@
 import { open, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ParsedDocument } from '../../ingest/types.ts';
-import { importConsultationArchive, isConsultationArchive, readConsultationArchive } from '../../store/archive.ts';
-import { parseFile, readLimited } from '../../ingest/import-file.ts';
+import { isConsultationArchive } from '../../store/archive.ts';
+import { readLimited } from '../../ingest/import-file.ts';
 import { Store, configFromEnv, type ImportResult } from '../../store/index.ts';
-import { CliError, parseCommandArgs, parseMapOption, requireOption, UsageError, type Command } from '../args.ts';
+import { CLI_ACTOR, context } from '../../usecases/context.ts';
+import { importFiles, restoreArchive } from '../../usecases/imports.ts';
+import { parseCommandArgs, parseMapOption, requireOption, UsageError, type Command } from '../args.ts';
 import { printWarnings } from '../output.ts';
 
 export const importCommand: Command = {
@@ -37,7 +38,7 @@ export const importCommand: Command = {
     const slug = requireOption(values.consultation, 'consultation');
     const store = await Store.open(configFromEnv());
     try {
-      const results = await importFiles(store, slug, positionals, {
+      const results = await importPaths(store, slug, positionals, {
         ...(values.map ? { map: parseMapOption(values.map)! } : {}),
         ...(values.sheet ? { sheet: values.sheet } : {}),
         ...(values.parser ? { parser: values.parser } : {}),
@@ -52,30 +53,12 @@ export const importCommand: Command = {
   },
 };
 
-/**
- * Parses every file first, then stores them: a file that cannot be read or parsed stops the
- * command before anything is written. Each document is stored in its own transaction.
- */
-export async function importFiles(store: Store, slug: string, paths: string[],
+/** Reads the files (within the size limit) and imports them with the use case the back office's upload calls too. */
+export async function importPaths(store: Store, slug: string, paths: string[],
   opts: { map?: Record<string, string>; sheet?: string; parser?: string; meeting?: string; publishBy?: string } = {}): Promise<ImportResult[]> {
-  const consultation = await store.requireConsultation(slug);
-  const { meeting, publishBy, ...parseOpts } = opts;
-  if (meeting && !(await store.listMeetings(slug)).some((m) => m.id === meeting)) {
-    throw new CliError(`Réunion inconnue dans « ${slug} » : ${meeting}`);
-  }
-  const parsed: ParsedDocument[] = [];
-  for (const path of paths) {
-    const doc = await parseFile(path, { consultation: slug, themes: consultation.themes, ...parseOpts });
-    // Contributions that the file does not place in a meeting belong to the one named (e.g. the online consultation).
-    if (meeting) for (const c of doc.contributions) c.meeting ??= meeting;
-    parsed.push(doc);
-  }
-  const results: ImportResult[] = [];
-  // The bytes are read again to be kept with the document; importParsed checks they are the ones parsed.
-  for (const [i, doc] of parsed.entries()) {
-    results.push(await store.importParsed(slug, doc, { bytes: await readLimited(paths[i]!), ...(publishBy ? { publishBy } : {}) }));
-  }
-  return results;
+  const files = [];
+  for (const path of paths) files.push({ name: basename(path), bytes: await readLimited(path) });
+  return importFiles(context(store, CLI_ACTOR), { consultation: slug, files, ...opts });
 }
 
 /** The files among `paths` that are consultation archives (by content: a ZIP with a Fabrique manifest). */
@@ -100,11 +83,9 @@ async function importArchives(archives: { path: string; bytes: Uint8Array }[], o
   const store = await Store.open(configFromEnv());
   try {
     for (const a of archives) {
-      const manifest = opts.consultation ? (await readConsultationArchive(a.bytes)).manifest : undefined;
-      if (manifest && opts.consultation !== manifest.consultation) {
-        throw new CliError(`L’archive ${basename(a.path)} contient la consultation « ${manifest.consultation} », pas « ${opts.consultation} ». Rien n’a été importé.`);
-      }
-      const r = await importConsultationArchive(store, a.bytes, { force: opts.force });
+      const r = await restoreArchive(context(store, CLI_ACTOR), {
+        bytes: a.bytes, fileName: basename(a.path), force: opts.force, ...(opts.consultation ? { consultation: opts.consultation } : {}),
+      });
       if (opts.json) { console.log(JSON.stringify({ file: a.path, consultation: r.consultation, replaced: r.replaced, counts: r.counts }, null, 2)); continue; }
       const c = r.counts;
       console.log(`• ${basename(a.path)} [archive de consultation, format ${r.manifest.formatVersion}, Fabrique ${r.manifest.appVersion}] — consultation « ${r.consultation} » ${r.replaced ? 'remplacée' : 'restaurée'} : ` +

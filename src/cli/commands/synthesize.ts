@@ -1,12 +1,13 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, extname, basename, join } from 'node:path';
+import { UserError } from '../../domain/errors.ts';
 import type { SynthesisLevel } from '../../domain/synthesis.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
-import {
-  buildSynthesis, chromiumAvailable, launchBrowser, renderUnverified, saveSynthesis, SYNTHESIS_FORMATS,
-  SynthesisVerificationError, verifySynthesis, assertVerified, type SynthesisDocument, type SynthesisFormat,
-} from '../../synthesis/index.ts';
-import { CliError, parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
+import { chromiumAvailable, launchBrowser, renderUnverified, SYNTHESIS_FORMATS, type SynthesisDocument, type SynthesisFormat } from '../../synthesis/index.ts';
+import { CLI_ACTOR, context, type UseCaseContext } from '../../usecases/context.ts';
+import { generateSynthesis, verifySynthesisDocument } from '../../usecases/syntheses.ts';
+import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
+import { terminalProgress } from '../output.ts';
 
 export const synthesizeCommand: Command = {
   name: 'synthesize',
@@ -27,7 +28,7 @@ export const synthesizeCommand: Command = {
     if (level !== undefined && level !== 'departement' && level !== 'region') throw new UsageError(`niveau inconnu : ${level} (departement ou region)`);
     const store = await Store.open(configFromEnv());
     try {
-      const files = await writeSynthesis(store, { consultation: slug, ...(level ? { level } : {}), ...(values.territory ? { territory: values.territory } : {}), formats, out });
+      const files = await writeSynthesis(context(store, CLI_ACTOR), { consultation: slug, ...(level ? { level } : {}), ...(values.territory ? { territory: values.territory } : {}), formats, out });
       for (const f of files.files) console.log(`Synthèse écrite : ${f}`);
       for (const n of files.notices) console.log(`  note : ${n}`);
     } finally {
@@ -44,19 +45,21 @@ export const verifyCommand: Command = {
     const { positionals } = parseCommandArgs(argv, {});
     if (positionals.length !== 1) throw new UsageError('indiquez un fichier de synthèse JSON');
     const path = positionals[0]!;
-    let doc: SynthesisDocument;
+    let doc: unknown;
     try {
-      doc = JSON.parse(await readFile(path, 'utf8')) as SynthesisDocument;
+      doc = JSON.parse(await readFile(path, 'utf8'));
     } catch (e) {
-      throw new CliError(`Lecture impossible de ${path} : ${(e as Error).message.split('\n')[0]}`);
-    }
-    if (!doc || typeof doc !== 'object' || !Array.isArray(doc.figures) || !Array.isArray(doc.quotes) || typeof doc.consultation !== 'string') {
-      throw new CliError(`${path} n’est pas une synthèse Fabrique (format JSON de « fabrique synthesize --format json »).`);
+      throw new UserError('invalid', `Lecture impossible de ${path} : ${(e as Error).message.split('\n')[0]}`);
     }
     const store = await Store.open(configFromEnv());
     try {
-      await store.requireConsultation(doc.consultation);
-      const result = await verifySynthesis(store, doc);
+      let result;
+      try {
+        result = await verifySynthesisDocument(context(store, CLI_ACTOR), doc);
+      } catch (e) {
+        if (e instanceof UserError && e.code === 'invalid') throw new UserError('invalid', `${path} : ${e.message}`);
+        throw e;
+      }
       if (result.ok) {
         console.log(`Synthèse vérifiée : ${result.checked.figures} chiffres recalculés et ${result.checked.quotes} citations retrouvées, aucun écart.`);
         return 0;
@@ -80,31 +83,23 @@ function parseFormats(value: string | undefined): SynthesisFormat[] {
 }
 
 /**
- * Builds, stores, verifies and writes a synthesis. With one format, `out` is the file; with
- * several, `out` without its extension is the base name of each file. Nothing is written when a
- * check fails.
+ * Generates the synthesis (build → verify → save, refused when a check fails) and writes it in each format. With
+ * one format, `out` is the file; with several, `out` without its extension is the base name of each file.
  */
-export async function writeSynthesis(store: Store, o: { consultation: string; level?: SynthesisLevel; territory?: string; formats: SynthesisFormat[]; out: string }):
+export async function writeSynthesis(ctx: UseCaseContext, o: { consultation: string; level?: SynthesisLevel; territory?: string; formats: SynthesisFormat[]; out: string }):
   Promise<{ files: string[]; notices: string[]; doc: SynthesisDocument }> {
-  const consultation = await store.requireConsultation(o.consultation);
-  // Région and département codes overlap ("75", "76"…): the territories table says which one is meant.
-  const scope = consultation.territoryLevel ?? (await store.getTerritory(consultation.territory))?.level;
-  const level: SynthesisLevel = o.level ?? (scope === 'region' ? 'region' : 'departement');
-  let doc: SynthesisDocument;
-  try {
-    doc = await buildSynthesis(store, { consultation: o.consultation, level, ...(o.territory ? { territory: o.territory } : {}) });
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-  try {
-    await assertVerified(store, doc);
-  } catch (e) {
-    if (e instanceof SynthesisVerificationError) throw new CliError(e.message);
-    throw e;
-  }
   const needsBrowser = o.formats.some((f) => f === 'pdf');
   if (needsBrowser && !chromiumAvailable()) {
-    throw new CliError('Le PDF est produit avec Chromium, absent de cette machine : installez-le (apt-get install chromium) ou choisissez --format html.');
+    throw new UserError('unavailable', 'Le PDF est produit avec Chromium, absent de cette machine : installez-le (apt-get install chromium) ou choisissez --format html.');
+  }
+  const progress = terminalProgress();
+  let doc: SynthesisDocument;
+  try {
+    ({ doc } = await generateSynthesis(ctx, {
+      consultation: o.consultation, ...(o.level ? { level: o.level } : {}), ...(o.territory ? { territory: o.territory } : {}), requireVerified: true,
+    }, progress));
+  } finally {
+    progress.end();
   }
   const browser = needsBrowser || (o.formats.includes('docx') && chromiumAvailable()) ? await launchBrowser() : undefined;
   const files: string[] = [];
@@ -112,7 +107,6 @@ export async function writeSynthesis(store: Store, o: { consultation: string; le
   try {
     const rendered = [];
     for (const f of o.formats) rendered.push(await renderUnverified(doc, f, browser ? { browser } : {}));
-    await saveSynthesis(store, doc);
     const base = o.formats.length === 1 ? undefined : join(dirname(o.out), basename(o.out, extname(o.out)));
     await mkdir(dirname(o.out), { recursive: true });
     for (const r of rendered) {

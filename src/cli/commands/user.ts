@@ -6,7 +6,9 @@ import {
 } from '../../store/accounts.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { unlockAccount } from '../../store/rate-limits.ts';
-import { CliError, parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
+import { UserError } from '../../domain/errors.ts';
+import { CLI_ACTOR as CLI } from '../../usecases/context.ts';
+import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
 
 const ROLE_LABELS: Record<Role, string> = { admin: 'administrateur', analyst: 'analyste ARS', facilitator: 'animateur de réunions' };
@@ -33,12 +35,12 @@ async function readPassword(): Promise<string> {
 async function checkedHash(email: string): Promise<string> {
   const password = await readPassword();
   const problem = passwordProblem(password, email);
-  if (problem) throw new CliError(`${problem} (mot de passe donné par FABRIQUE_PASSWORD ou sur l’entrée standard)`);
+  if (problem) throw new UserError('invalid', `${problem} (mot de passe donné par FABRIQUE_PASSWORD ou sur l’entrée standard)`);
   return hashPassword(password);
 }
 
 /** Who the audit log names for changes made from the command line. */
-export const CLI_ACTOR = 'ligne de commande';
+const CLI_ACTOR = CLI.name;
 
 const ACTIONS = ['add', 'password', 'list', 'disable', 'enable', 'delete', 'assign', 'unassign', 'unlock'] as const;
 

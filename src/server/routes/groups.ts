@@ -2,59 +2,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Provenance } from '../../domain/contribution.ts';
-import type { IdeaGroup } from '../../domain/ideas.ts';
-import { appDb } from '../../store/accounts.ts';
-import { lastUndoable } from '../../store/audit.ts';
-import { changeGroups, undoGroupChange } from '../../store/idea-groups.ts';
-import { undoThemeChange } from '../../store/moderation.ts';
+import { mergeGroups, moveContribution, renameGroup, splitGroup, undoLastChange } from '../../usecases/analysis.ts';
 import { pageContributions } from '../../store/moderation-page.ts';
 import type { AppContext } from '../app.ts';
-import { badRequest, conflict, HttpError, notFound } from '../errors.ts';
 import { errors, IdeaGroupView, IdParams, SlugParams } from '../schemas.ts';
-import { currentUser } from '../security.ts';
+import { clearSuggestCache } from '../suggest.ts';
+import { requestContext } from '../use-case-context.ts';
 import { groupView } from '../views.ts';
-import type { Actor } from '../../usecases/context.ts';
 import { jobView, JobView } from './jobs.ts';
 import { ANALYST, requireConsultation } from './admin.ts';
 
 const tags = ['analyse'];
-export const UNDOABLE = ['groups.rename', 'groups.merge', 'groups.split', 'groups.move', 'themes.accept', 'themes.reject'] as const;
-
-/** One lock per consultation: group operations read, change and write the whole set. */
-const locks = new Map<string, Promise<unknown>>();
-async function locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const prev = locks.get(key) ?? Promise.resolve();
-  const run = prev.catch(() => undefined).then(fn);
-  locks.set(key, run);
-  try { return await run; } finally { if (locks.get(key) === run) locks.delete(key); }
-}
-
-async function groupConsultation(ctx: AppContext, id: string): Promise<string> {
-  const row = await ctx.store.db.selectFrom('idea_groups').select('consultation').where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`Groupe inconnu : ${id}`);
-  return row.consultation;
-}
-
-function find(groups: IdeaGroup[], id: string): IdeaGroup {
-  const g = groups.find((x) => x.id === id);
-  if (!g) throw notFound(`Groupe inconnu : ${id}`);
-  return g;
-}
-
-function humanMember(contribution: string, by: string, at: string) {
-  return { contribution, provenance: { by: 'human', reviewer: by, at } as Provenance };
-}
-
-function descendants(groups: IdeaGroup[], id: string): Set<string> {
-  const out = new Set<string>([id]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const g of groups) if (g.parent !== null && out.has(g.parent) && !out.has(g.id)) { out.add(g.id); grew = true; }
-  }
-  return out;
-}
 
 export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = api.withTypeProvider<ZodTypeProvider>();
@@ -65,15 +23,15 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
     schema: {
       tags, summary: 'Lance l’analyse (thèmes et natures suggérés, idées communes) : une tâche, suivie par GET /api/admin/jobs/{id}',
       params: SlugParams,
-      body: z.object({ seed: z.number().int().min(0).max(2 ** 31).optional() }).optional(),
-      response: { 202: JobView, ...errors(401, 403, 404) },
+      body: z.object({ seed: z.number().int().min(0).max(2 ** 31).optional(), regroup: z.boolean().optional() }).optional(),
+      response: { 202: JobView, ...errors(400, 401, 403, 404) },
     },
   }, async (req, reply) => {
-    const user = currentUser(req);
     const c = await requireConsultation(ctx, req.params.slug);
     // one analysis at a time per consultation, whichever server was asked: a second request gets the same job
     const { job } = await ctx.jobs.enqueue({
-      kind: 'analyze', input: { consultation: c.slug, seed: req.body?.seed ?? 1 }, actor: { name: user.email, role: user.role as Actor['role'] },
+      kind: 'analyze', actor: requestContext(store, req).actor,
+      input: { consultation: c.slug, ...(req.body?.seed !== undefined ? { seed: req.body.seed } : {}), ...(req.body?.regroup ? { regroup: true } : {}) },
     });
     return reply.code(202).send(jobView(job));
   });
@@ -118,15 +76,7 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
       response: { 200: z.object({ group: IdeaGroupView }), ...errors(400, 401, 403, 404) },
     },
   }, async (req) => {
-    const user = currentUser(req);
-    const slug = await groupConsultation(ctx, req.params.id);
-    const group = await locked(slug, () => changeGroups(store, slug, { actor: user.email, action: 'groups.rename', targetId: req.params.id }, (groups) => {
-      const g = find(groups, req.params.id);
-      g.lineage.push({ op: 'rename', at: new Date().toISOString(), by: user.email, from: g.label, to: req.body.label });
-      g.label = req.body.label;
-      g.labelByHuman = true;
-      return { groups, touched: [g.id], result: g };
-    }));
+    const group = await renameGroup(requestContext(store, req), { id: req.params.id, label: req.body.label });
     return { group: groupView(group) };
   });
 
@@ -138,32 +88,7 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
       response: { 200: z.object({ group: IdeaGroupView }), ...errors(400, 401, 403, 404) },
     },
   }, async (req) => {
-    const user = currentUser(req);
-    const ids = [...new Set(req.body.ids)];
-    if (ids.length < 2) throw badRequest('Indiquez au moins deux groupes différents.', 'body.ids');
-    const slug = await groupConsultation(ctx, ids[0]!);
-    const group = await locked(slug, () => changeGroups(store, slug, { actor: user.email, action: 'groups.merge', targetId: ids[0]! }, (groups) => {
-      const into = find(groups, ids[0]!);
-      const others = ids.slice(1).map((id) => find(groups, id));
-      const at = new Date().toISOString();
-      const touched = new Set(ids);
-      for (const g of others) {
-        if (g.parent !== into.parent) throw badRequest('Les groupes fusionnés doivent être au même niveau (même groupe parent).', 'body.ids');
-        if (descendants(groups, g.id).has(into.id)) throw badRequest('Un groupe ne peut pas absorber son propre parent.', 'body.ids');
-        const have = new Set(into.members.map((m) => m.contribution));
-        for (const m of g.members) if (!have.has(m.contribution)) into.members.push(humanMember(m.contribution, user.email, at));
-        for (const s of groups) if (s.parent === g.id) { s.parent = into.id; touched.add(s.id); }
-        into.quotes = [...new Set([...into.quotes, ...g.quotes])];
-      }
-      into.lineage.push({ op: 'merge', at, by: user.email, from: others.map((g) => g.id) });
-      if (req.body.label) {
-        into.lineage.push({ op: 'rename', at, by: user.email, from: into.label, to: req.body.label });
-        into.label = req.body.label;
-        into.labelByHuman = true;
-      }
-      const removed = new Set(others.map((g) => g.id));
-      return { groups: groups.filter((g) => !removed.has(g.id)), touched: [...touched], result: into };
-    }));
+    const group = await mergeGroups(requestContext(store, req), { ids: req.body.ids, ...(req.body.label ? { label: req.body.label } : {}) });
     return { group: groupView(group) };
   });
 
@@ -175,30 +100,7 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
       response: { 200: z.object({ groups: z.array(IdeaGroupView) }), ...errors(400, 401, 403, 404) },
     },
   }, async (req) => {
-    const user = currentUser(req);
-    const slug = await groupConsultation(ctx, req.params.id);
-    const pair = await locked(slug, () => changeGroups(store, slug, { actor: user.email, action: 'groups.split', targetId: req.params.id }, (groups) => {
-      const g = find(groups, req.params.id);
-      const moving = new Set(req.body.members);
-      const own = new Set(g.members.map((m) => m.contribution));
-      for (const id of moving) if (!own.has(id)) throw badRequest(`La contribution « ${id} » n’est pas membre directe de ce groupe.`, 'body.members');
-      if (moving.size === own.size && groups.every((x) => x.parent !== g.id)) throw badRequest('Gardez au moins une contribution dans le groupe d’origine.', 'body.members');
-      const at = new Date().toISOString();
-      let n = 1;
-      while (groups.some((x) => x.id === `${g.id}.s${n}`)) n++;
-      const label = req.body.label ?? `${g.label} (${n + 1})`;
-      const created: IdeaGroup = {
-        id: `${g.id}.s${n}`, consultation: g.consultation, parent: g.parent, ...(g.theme ? { theme: g.theme } : {}),
-        label, labelByHuman: Boolean(req.body.label), members: [...moving].map((c) => humanMember(c, user.email, at)),
-        quotes: g.quotes.filter((q) => moving.has(q)), lineage: [{ op: 'create', at, by: user.email }],
-      };
-      g.members = g.members.filter((m) => !moving.has(m.contribution));
-      g.quotes = g.quotes.filter((q) => !moving.has(q));
-      g.lineage.push({ op: 'split', at, by: user.email, into: [created.id] });
-      const idx = groups.indexOf(g);
-      groups.splice(idx + 1, 0, created);
-      return { groups, touched: [g.id, created.id], result: [g, created] };
-    }));
+    const pair = await splitGroup(requestContext(store, req), { id: req.params.id, members: req.body.members, ...(req.body.label ? { label: req.body.label } : {}) });
     return { groups: pair.map(groupView) };
   });
 
@@ -210,21 +112,7 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
       response: { 200: z.object({ from: IdeaGroupView, to: IdeaGroupView }), ...errors(400, 401, 403, 404) },
     },
   }, async (req) => {
-    const user = currentUser(req);
-    const { from, to } = req.body;
-    if (from === to) throw badRequest('Les groupes de départ et d’arrivée sont identiques.', 'body.to');
-    const slug = await groupConsultation(ctx, from);
-    const res = await locked(slug, () => changeGroups(store, slug, { actor: user.email, action: 'groups.move', targetId: req.params.id }, (groups) => {
-      const a = find(groups, from);
-      const b = find(groups, to);
-      if (!a.members.some((m) => m.contribution === req.params.id)) throw notFound(`La contribution « ${req.params.id} » n’est pas dans le groupe ${from}.`);
-      const at = new Date().toISOString();
-      a.members = a.members.filter((m) => m.contribution !== req.params.id);
-      a.quotes = a.quotes.filter((q) => q !== req.params.id);
-      if (!b.members.some((m) => m.contribution === req.params.id)) b.members.push(humanMember(req.params.id, user.email, at));
-      b.lineage.push({ op: 'move', at, by: user.email, contribution: req.params.id, from, to });
-      return { groups, touched: [a.id, b.id], result: { from: a, to: b } };
-    }));
+    const res = await moveContribution(requestContext(store, req), { contribution: req.params.id, from: req.body.from, to: req.body.to });
     return { from: groupView(res.from), to: groupView(res.to) };
   });
 
@@ -235,17 +123,7 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
       response: { 200: z.object({ undone: z.object({ id: z.number(), action: z.string(), target: z.string() }) }), ...errors(401, 403, 404, 409) },
     },
   }, async (req) => {
-    const user = currentUser(req);
-    const entry = await lastUndoable(appDb(store), user.email, UNDOABLE);
-    if (!entry) throw new HttpError(404, 'nothing_to_undo', 'Aucune action à annuler.');
-    if (entry.action.startsWith('groups.')) {
-      const outcome = await locked(entry.consultation ?? '', () => undoGroupChange(store, entry, user.email));
-      if (outcome === 'conflict') throw conflict('Impossible d’annuler : les groupes concernés ont été modifiés depuis (par vous ou un autre utilisateur).');
-    } else {
-      const outcome = await undoThemeChange(store, entry, user.email);
-      if (outcome === 'conflict') throw conflict('Impossible d’annuler : les thèmes de cette contribution ont été modifiés depuis.');
-    }
-    return { undone: { id: entry.id, action: entry.action, target: entry.targetId } };
+    const undone = await undoLastChange(requestContext(store, req));
+    return { undone: { id: undone.id, action: undone.action, target: undone.target } };
   });
-
 }

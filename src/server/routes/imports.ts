@@ -1,18 +1,18 @@
 /** Upload of documents (CSV, XLSX, TXT, MD, PDF, DOCX): parsed first, stored in one transaction, nothing stored on failure. */
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { safeFileName } from '../../ingest/file-name.ts';
 import { utf16Encoding } from '../../ingest/readers/text.ts';
-import { appDb } from '../../store/accounts.ts';
-import { recordAudit } from '../../store/audit.ts';
-import { publishDocument } from '../../store/moderation.ts';
+import { UserError } from '../../domain/errors.ts';
+import { importFiles, publishDocument } from '../../usecases/imports.ts';
 import type { AppContext } from '../app.ts';
-import { badRequest, HttpError, notFound } from '../errors.ts';
+import { HttpError } from '../errors.ts';
 import { errors, SlugParams } from '../schemas.ts';
 import { currentUser } from '../security.ts';
 import { clearSuggestCache } from '../suggest.ts';
+import { requestContext } from '../use-case-context.ts';
 import { ANALYST, requireConsultation } from './admin.ts';
 
 const ALLOWED = new Set(['.csv', '.tsv', '.xlsx', '.txt', '.md', '.markdown', '.pdf', '.docx']);
@@ -34,7 +34,7 @@ function parseMap(value: string | undefined): Record<string, string> | undefined
   const out: Record<string, string> = {};
   for (const part of value.split(',')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) throw badRequest(`« map » attend rôle=colonne[,rôle=colonne…], reçu « ${part} »`, 'map');
+    if (eq <= 0) throw new UserError('invalid', `« map » attend rôle=colonne[,rôle=colonne…], reçu « ${part} »`, 'map');
     out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
   }
   return out;
@@ -52,7 +52,7 @@ function parsePublish(value: string | undefined): boolean {
   const v = value?.trim().toLowerCase();
   if (v === undefined || v === '' || v === '0' || v === 'false' || v === 'non') return false;
   if (v === '1' || v === 'true' || v === 'oui') return true;
-  throw badRequest(`« publish » attend 1 (publier le document en bloc) ou 0, reçu « ${value} »`, 'publish');
+  throw new UserError('invalid', `« publish » attend 1 (publier le document en bloc) ou 0, reçu « ${value} »`, 'publish');
 }
 
 export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -66,19 +66,15 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
       response: { 200: z.object({ documentId: z.string(), publication: z.object({ by: z.string(), at: z.string() }) }), ...errors(401, 403, 404) },
     },
   }, async (req) => {
-    const user = currentUser(req);
-    const doc = await ctx.store.getDocument(req.params.id);
-    if (!doc) throw notFound(`Document inconnu : ${req.params.id}`);
-    await requireConsultation(ctx, doc.consultation);
-    const p = await publishDocument(ctx.store, doc.id, user.email);
-    clearSuggestCache(doc.consultation);
-    return { documentId: doc.id, publication: { by: p.by, at: p.at } };
+    const done = await publishDocument(requestContext(ctx, req), { documentId: req.params.id });
+    clearSuggestCache(done.consultation);
+    return { documentId: done.documentId, publication: done.publication };
   });
 
   r.post('/admin/consultations/:slug/imports', {
     config: { roles: ANALYST },
     schema: {
-      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser ; publish=1 le publie en bloc au nom de la personne connectée, sinon ses contributions attendent la modération)',
+      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser, meeting (réunion des contributions que le fichier ne place dans aucune) ; publish=1 le publie en bloc au nom de la personne connectée, sinon ses contributions attendent la modération)',
       consumes: ['multipart/form-data'], params: SlugParams,
       response: { 201: ImportResultSchema, ...errors(400, 401, 403, 404, 413, 415, 422, 500, 503) },
     },
@@ -92,7 +88,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
     try {
       for await (const part of req.parts()) {
         if (part.type === 'file') {
-          if (file) throw badRequest('Un seul fichier par envoi.', 'file');
+          if (file) throw new UserError('invalid', 'Un seul fichier par envoi.', 'file');
           const name = safeFileName(part.filename || 'fichier');
           const ext = extname(name).toLowerCase();
           if (!ALLOWED.has(ext)) {
@@ -108,29 +104,25 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') {
-        if (code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpError(413, 'too_large', `Fichier trop volumineux : la limite est de ${formatMb(limit)} par fichier. Rien n’a été importé.`);
-        throw badRequest('Un seul fichier par envoi.', 'file');
+        if (code === 'FST_REQ_FILE_TOO_LARGE') throw new UserError('too_large', `Fichier trop volumineux : la limite est de ${formatMb(limit)} par fichier. Rien n’a été importé.`);
+        throw new UserError('invalid', 'Un seul fichier par envoi.', 'file');
       }
       throw e;
     }
-    if (!file) throw badRequest('Aucun fichier reçu : joignez-le dans le champ « file ».', 'file');
+    if (!file) throw new UserError('invalid', 'Aucun fichier reçu : joignez-le dans le champ « file ».', 'file');
     const ext = extname(file.name).toLowerCase();
     if (!contentMatches(ext, file.bytes)) {
       throw new HttpError(415, 'unsupported_type', `Le contenu de « ${file.name} » ne correspond pas à son extension ${ext}. Rien n’a été importé.`);
     }
     const map = parseMap(fields.map);
-    // parsed in a worker thread (memory ceiling, time limit): the event loop keeps serving meanwhile
-    const parsed = await ctx.parsePool.parse(file.bytes, file.name.replace(/[/\\\0]/g, '_'), {
-      consultation: c.slug, themes: c.themes,
-      ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
-    });
     const publish = parsePublish(fields.publish);
-    const result = await ctx.store.importParsed(c.slug, parsed, { bytes: file.bytes, ...(publish ? { publishBy: user.email } : {}) });
+    // the same import as `fabrique import`, parsed in a worker thread (memory ceiling, time limit): the event loop keeps serving meanwhile
+    const [result] = await importFiles(requestContext(ctx, req), {
+      consultation: c.slug, files: [{ name: file.name.replace(/[/\\\0]/g, '_'), bytes: file.bytes }],
+      ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
+      ...(fields.meeting?.trim() ? { meeting: fields.meeting.trim() } : {}), ...(publish ? { publishBy: user.email } : {}),
+    }, (bytes, name, options) => ctx.parsePool.parse(bytes, name, options));
     clearSuggestCache(c.slug);
-    await recordAudit(appDb(ctx.store), {
-      actor: user.email, action: 'document.import', consultation: c.slug, targetType: 'document', targetId: result.documentId,
-      after: { fileName: result.fileName, outcome: result.outcome, contributions: result.contributions, meetings: result.meetings },
-    });
-    return reply.code(201).send(result);
+    return reply.code(201).send(result!);
   });
 }

@@ -1,23 +1,24 @@
 /** Public routes: consultations, published contributions, the contribution form, restitutions. */
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Consultation } from '../../domain/consultation.ts';
-import type { Contribution } from '../../domain/contribution.ts';
 import { DEPARTEMENTS, REGIONS, territoryName } from '../../domain/geography.ts';
-import { departementOfPostcode, isDepartementCode } from '../../domain/territory.ts';
-import { pseudonymise } from '../../privacy/pseudonymise.ts';
-import { consultationTerritoryLevel, listIndicators } from '../../store/indicators.ts';
+import { consultationLevel } from '../../domain/territory.ts';
+import { meetingCounts } from '../../store/consultations.ts';
+import { listIndicators } from '../../store/indicators.ts';
 import { latestPublishedSynthesis } from '../../store/moderation.ts';
 import { pageContributions, pageSearch } from '../../store/moderation-page.ts';
-import { contributionTotals } from '../../store/public-stats.ts';
+import { publicContributionTotals } from '../../store/public-stats.ts';
 import { PUBLIC_FILTER, PUBLIC_SCOPE } from '../../store/store.ts';
+import { VISITOR } from '../../usecases/context.ts';
+import { submitContribution, visibleConsultation as visible } from '../../usecases/contributions.ts';
 import type { AppContext } from '../app.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { UserError } from '../../domain/errors.ts';
 import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams, UserText } from '../schemas.ts';
 import { issueCsrf } from '../security.ts';
 import { suggestThemes } from '../suggest.ts';
+import { requestContext } from '../use-case-context.ts';
 import { consultationDetail, consultationSummary, publicContribution } from '../views.ts';
 
 const IndicatorItem = z.object({
@@ -33,13 +34,9 @@ const TerritoryIndicators = z.object({
   items: z.array(IndicatorItem),
 });
 
-export const FORM_SOURCE = { documentId: 'formulaire', file: 'formulaire en ligne' } as const;
-
 /** A consultation visible to the public (drafts are not). */
 export async function visibleConsultation(ctx: AppContext, slug: string): Promise<Consultation> {
-  const c = await ctx.store.getConsultation(slug);
-  if (!c || c.status === 'draft') throw notFound(`Consultation inconnue : « ${slug} »`);
-  return c;
+  return visible({ store: ctx.store, actor: VISITOR, now: () => new Date() }, slug);
 }
 
 export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -57,9 +54,8 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     schema: { tags, summary: 'Consultations publiques', response: { 200: z.object({ items: z.array(ConsultationSummary) }) } },
   }, async () => {
     const all = (await store.listConsultations()).filter((c) => c.status !== 'draft');
-    const pub = await contributionTotals(store.db, PUBLIC_SCOPE);
-    const meetings = await store.db.selectFrom('meetings').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation').execute();
-    const meet = new Map(meetings.map((x) => [x.consultation, Number(x.n)]));
+    const pub = await publicContributionTotals(store);
+    const meet = await meetingCounts(store);
     return { items: all.map((c) => consultationSummary(c, { contributions: pub.get(c.slug) ?? 0, meetings: meet.get(c.slug) ?? 0 })) };
   });
 
@@ -108,24 +104,9 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
       response: { 201: z.object({ id: z.string(), status: z.literal('pending') }), ...errors(400, 403, 404, 409, 429) },
     },
   }, async (req, reply) => {
-    const c = await visibleConsultation(ctx, req.params.slug);
-    if (c.status !== 'open') throw conflict('Cette consultation n’est pas ouverte aux contributions.');
-    const { text, theme, college, postcode } = req.body;
-    if (theme !== undefined && !c.themes.some((t) => t.code === theme)) throw badRequest(`Thème inconnu pour cette consultation : « ${theme} »`, 'body.theme');
-    const territory = postcode ? departementOfPostcode(postcode) : undefined;
-    const clean = text.replace(/\r\n?/g, '\n');
-    const p = pseudonymise(clean);
-    const id = `formulaire:${randomBytes(9).toString('base64url')}`;
-    const at = new Date().toISOString();
-    const contribution: Contribution = {
-      id, consultation: c.slug, channel: 'formulaire', text: p.text,
-      themes: theme ? [{ theme, provenance: { by: 'source', documentId: FORM_SOURCE.documentId, detail: 'choisi par la personne qui contribue' } }] : [],
-      moderation: { status: 'pending' }, source: { ...FORM_SOURCE }, date: at,
-      ...(college ? { authorCollege: college } : {}),
-      ...(territory && (isDepartementCode(territory) || DEPARTEMENTS[territory]) ? { territory } : {}),
-    };
-    await ctx.formQueue.add(c.slug, { contribution, ...(p.masked.length ? { original: clean, masked: p.masked } : {}) });
-    return reply.code(201).send({ id, status: 'pending' as const });
+    const done = await submitContribution(requestContext(ctx, req), { consultation: req.params.slug, ...req.body },
+      (consultation, item) => ctx.formQueue.add(consultation, item));
+    return reply.code(201).send(done);
   });
 
   r.post('/consultations/:slug/suggest-theme', {
@@ -146,7 +127,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   }, async (req, reply) => {
     const c = await visibleConsultation(ctx, req.params.slug);
     const pub = await latestPublishedSynthesis(store, c.slug);
-    if (!pub) throw notFound('Aucune synthèse de restitution n’est encore publiée pour cette consultation.');
+    if (!pub) throw new UserError('not_found', 'Aucune synthèse de restitution n’est encore publiée pour cette consultation.');
     return reply.type('text/html; charset=utf-8')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:")
       .header('x-frame-options', 'SAMEORIGIN')
@@ -180,7 +161,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     },
   }, async (req) => {
     const c = await visibleConsultation(ctx, req.params.slug);
-    const level = consultationTerritoryLevel(c);
+    const level = consultationLevel(c);
     const t = await store.getTerritory(c.territory, level);
     const regionCode = level === 'departement' ? t?.parent ?? DEPARTEMENTS[c.territory]?.[1] : undefined;
     const region = regionCode ? { code: regionCode, name: (await store.getTerritory(regionCode, 'region'))?.name ?? territoryName(regionCode, 'region') } : null;
@@ -201,7 +182,8 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     const counts = new Map<string, number>();
     for (const c of await store.listConsultations()) {
       if (c.status === 'draft') continue;
-      const codes = DEPARTEMENTS[c.territory] ? [c.territory]
+      // a regional consultation counts in each of its départements (75 is Nouvelle-Aquitaine there, not Paris)
+      const codes = consultationLevel(c) === 'departement' ? [c.territory]
         : Object.entries(DEPARTEMENTS).filter(([, [, region]]) => region === c.territory).map(([code]) => code);
       for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
     }

@@ -11,7 +11,7 @@ import { useApi } from '../../hooks.ts';
 import { useAuth, can } from '../../auth.tsx';
 import { errorMessage, post, put } from '../../api.ts';
 import { Link, navigate } from '../../router.tsx';
-import { DEPARTEMENTS } from '../../../../src/domain/geography.ts';
+import { DEPARTEMENTS, REGIONS } from '../../../../src/domain/geography.ts';
 import { CNR_SANTE_THEMES } from '../../../../src/domain/theme.ts';
 import { MEETING_KIND_LABELS, STATUS_LABELS } from '../../labels.ts';
 import { meetingDate } from '../public/ConsultationPage.tsx';
@@ -38,7 +38,7 @@ export function ConsultationEditPage({ slug }: { slug?: string }) {
     const c = existing.data;
     if (!c) return;
     setForm({
-      slug: c.slug, title: c.title, territory: c.territory.code, periodStart: c.periodStart ?? '', periodEnd: c.periodEnd ?? '',
+      slug: c.slug, title: c.title, territory: `${c.territory.level}:${c.territory.code}`, periodStart: c.periodStart ?? '', periodEnd: c.periodEnd ?? '',
       status: c.status, description: c.description ?? '', themes: c.themes,
     });
   }, [existing.data]);
@@ -65,7 +65,9 @@ export function ConsultationEditPage({ slug }: { slug?: string }) {
         setSaved('Consultation enregistrée.');
         existing.reload();
       } else {
-        const c = await post<ConsultationDetail>('/admin/consultations', { ...body, slug: form.slug.trim(), territory: form.territory });
+        // région and département codes overlap (75, 76…): the level travels with the code
+        const [level, territory] = form.territory.split(':');
+        const c = await post<ConsultationDetail>('/admin/consultations', { ...body, slug: form.slug.trim(), territory, level });
         navigate(`/admin/consultations/${c.slug}`);
       }
     } catch (err) {
@@ -97,9 +99,14 @@ export function ConsultationEditPage({ slug }: { slug?: string }) {
               />
             </div>
             <div className="fr-col-12 fr-col-md-4">
-              <Select label="Département *" disabled={Boolean(slug)} nativeSelectProps={{ name: 'territory', required: true, value: form.territory, onChange: (e) => set('territory', e.target.value) }}>
-                <option value="" disabled>Choisir un département</option>
-                {Object.entries(DEPARTEMENTS).map(([code, [name]]) => <option key={code} value={code}>{code} – {name}</option>)}
+              <Select label="Territoire *" disabled={Boolean(slug)} nativeSelectProps={{ name: 'territory', required: true, value: form.territory, onChange: (e) => set('territory', e.target.value) }}>
+                <option value="" disabled>Choisir une région ou un département</option>
+                <optgroup label="Régions">
+                  {Object.entries(REGIONS).map(([code, name]) => <option key={`region:${code}`} value={`region:${code}`}>{name}</option>)}
+                </optgroup>
+                <optgroup label="Départements">
+                  {Object.entries(DEPARTEMENTS).map(([code, [name]]) => <option key={`departement:${code}`} value={`departement:${code}`}>{code} – {name}</option>)}
+                </optgroup>
               </Select>
             </div>
             <div className="fr-col-6 fr-col-md-4">

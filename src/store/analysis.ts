@@ -1,0 +1,85 @@
+/**
+ * Repository of a consultation's analysis results: model theme and kind assignments, trained models and the
+ * analysed idea groups, written together in one transaction with their audit entry.
+ *
+ * Concurrency across processes: an analysis reads its inputs, computes for a while outside any transaction,
+ * then writes. Its write is a compare-and-set on the consultation's *analysis version* — the id of the last
+ * audit entry that changed groups or themes (every such change is audited in its own transaction) — checked
+ * with the consultation row locked. Another analysis, or a human edit of the groups, that landed meanwhile
+ * makes the write refuse (`conflict`) instead of overwriting it.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { IdeaGroup } from '../domain/ideas.ts';
+import type { Database } from './schema.ts';
+import { appDb, appTrx, type AppDb } from './accounts.ts';
+import { recordAudit } from './audit.ts';
+import { applyModelResultsIn, readIdeaGroups, saveAnalysisModelIn, writeIdeaGroups, type ModelResults, type Store } from './store.ts';
+
+/** Audited actions that change what an analysis reads and writes (groups, themes, and their undo). */
+function analysisActions(db: AppDb, consultation: string) {
+  return db.selectFrom('audit_log').where('consultation', '=', consultation)
+    .where((eb) => eb.or([eb('action', 'like', 'groups.%'), eb('action', 'like', 'themes.%'), eb('action', '=', 'undo')]));
+}
+
+/** The consultation's analysis version: 0 when its groups and themes were never changed through an audited action. */
+export async function analysisVersion(store: Store, consultation: string): Promise<number> {
+  return versionIn(appDb(store), consultation);
+}
+
+async function versionIn(db: AppDb, consultation: string): Promise<number> {
+  const row = await analysisActions(db, consultation).select((eb) => eb.fn.max('id').as('version')).executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
+/**
+ * Locks the consultation's row for the rest of the transaction, so that writers of its groups take turns across
+ * processes. On SQLite every write transaction already holds the database's write lock (BEGIN IMMEDIATE).
+ */
+export async function lockConsultation(store: Store, trx: Transaction<Database>, consultation: string): Promise<void> {
+  if (store.dialect !== 'postgres') return;
+  await sql`SELECT slug FROM consultations WHERE slug = ${consultation} FOR UPDATE`.execute(trx);
+}
+
+export interface AnalysisWrite {
+  consultation: string;
+  /** the analysis version read before the inputs were loaded */
+  expectedVersion: number;
+  at: string;
+  models: { purpose: string; version: string; metadata: unknown; model: unknown }[];
+  themes: NonNullable<ModelResults['themes']>;
+  kinds: NonNullable<ModelResults['kinds']>;
+  /** the new analysed groups; the stated groups of human syntheses are kept as stored */
+  groups: IdeaGroup[];
+  /** the audit entry's actor, and the classification summaries it records (their `assigned` counts come from this write) */
+  audit: { actor: string; themes: Record<string, unknown>; kinds: Record<string, unknown> };
+}
+
+export type AnalysisWriteOutcome =
+  | { outcome: 'saved'; themes: number; kinds: number; groupsBefore: number; groupsAfter: number }
+  | { outcome: 'conflict'; version: number };
+
+/** Writes an analysis' results, only if the consultation's analysis version is still the expected one. */
+export async function saveAnalysis(store: Store, w: AnalysisWrite): Promise<AnalysisWriteOutcome> {
+  return store.db.transaction().execute(async (trx) => {
+    await lockConsultation(store, trx, w.consultation);
+    const version = await versionIn(appTrx(trx), w.consultation);
+    if (version !== w.expectedVersion) return { outcome: 'conflict' as const, version };
+    for (const m of w.models) await saveAnalysisModelIn(trx, { consultation: w.consultation, ...m, at: w.at });
+    const applied = await applyModelResultsIn(trx, { themes: w.themes, kinds: w.kinds, replaceModelThemes: true });
+    const before = await readIdeaGroups(trx, w.consultation);
+    const after = [...before.filter((g) => g.statedCount !== undefined), ...w.groups];
+    await writeIdeaGroups(trx, w.consultation, after);
+    await recordAudit(appTrx(trx), {
+      actor: w.audit.actor, action: 'groups.analyze', consultation: w.consultation, targetType: 'consultation', targetId: w.consultation, at: w.at,
+      before: { groups: before.length },
+      after: { groups: after.length, themes: { ...w.audit.themes, assigned: applied.themes }, kinds: { ...w.audit.kinds, assigned: applied.kinds } },
+    });
+    return { outcome: 'saved' as const, themes: applied.themes, kinds: applied.kinds, groupsBefore: before.length, groupsAfter: after.length };
+  });
+}
+
+/** The consultation an idea group belongs to, if the group exists. */
+export async function groupConsultation(store: Store, groupId: string): Promise<string | undefined> {
+  const row = await store.db.selectFrom('idea_groups').select('consultation').where('id', '=', groupId).executeTakeFirst();
+  return row?.consultation;
+}

@@ -1,0 +1,200 @@
+/**
+ * Contributions from people: the public form, a workshop report typed in, moderation decisions (one or in bulk)
+ * and human theme decisions. Every text is pseudonymised before it is stored; every change is audited in its
+ * transaction.
+ */
+import { randomBytes } from 'node:crypto';
+import { PUBLIC_MODERATION_STATUS, type Contribution, type ContributionKind, type ModerationStatus, type Provenance } from '../domain/contribution.ts';
+import { UserError } from '../domain/errors.ts';
+import { DEPARTEMENTS } from '../domain/geography.ts';
+import type { College, Participants } from '../domain/meeting.ts';
+import { departementOfPostcode, isDepartementCode } from '../domain/territory.ts';
+import { pseudonymise } from '../privacy/pseudonymise.ts';
+import { saveMeetingReport } from '../store/consultations.ts';
+import {
+  addContributionsWithOriginals, moderateContributions as writeModerations, privateTexts, replaceContributionThemes,
+  type MaskedSpanJson, type ModerationChange, type NewPrivateContribution,
+} from '../store/moderation.ts';
+import type { Consultation } from '../domain/consultation.ts';
+import type { UseCaseContext } from './context.ts';
+import { requireConsultation, requireMeeting } from './consultations.ts';
+
+export const FORM_SOURCE = { documentId: 'formulaire', file: 'formulaire en ligne' } as const;
+
+/** Who may publish without moderation (a report in their own name, a document as a whole). */
+const mayPublish = (ctx: UseCaseContext) => ctx.actor.role === 'analyst' || ctx.actor.role === 'admin' || ctx.actor.role === 'cli';
+
+// ---- public form ----
+
+/** A consultation visible to the public (drafts are not), or not_found. */
+export async function visibleConsultation(ctx: UseCaseContext, slug: string): Promise<Consultation> {
+  const c = await ctx.store.getConsultation(slug);
+  if (!c || c.status === 'draft') throw new UserError('not_found', `Consultation inconnue : « ${slug} »`);
+  return c;
+}
+
+export interface SubmitContributionInput {
+  consultation: string;
+  text: string;
+  theme?: string;
+  college?: College;
+  /** 5 digits: only its département is kept */
+  postcode?: string;
+}
+
+/** Writes a prepared submission: directly by default; the server batches them (src/server/form-queue.ts). */
+export type SubmissionWriter = (consultation: string, item: NewPrivateContribution) => Promise<void>;
+
+const AUDITED_SUBMISSION = { action: 'contribution.submit' };
+
+/**
+ * A contribution from the public form: pseudonymised, pending moderation, audited under the visitor's name.
+ * `write` stores it (with its audit entry, in one transaction).
+ */
+export async function submitContribution(ctx: UseCaseContext, input: SubmitContributionInput, write?: SubmissionWriter): Promise<{ id: string; status: 'pending' }> {
+  const c = await visibleConsultation(ctx, input.consultation);
+  if (c.status !== 'open') throw new UserError('conflict', 'Cette consultation n’est pas ouverte aux contributions.');
+  if (input.theme !== undefined && !c.themes.some((t) => t.code === input.theme)) {
+    throw new UserError('invalid', `Thème inconnu pour cette consultation : « ${input.theme} »`, 'theme');
+  }
+  const territory = input.postcode ? departementOfPostcode(input.postcode) : undefined;
+  const clean = input.text.replace(/\r\n?/g, '\n');
+  const p = pseudonymise(clean);
+  const id = `formulaire:${randomBytes(9).toString('base64url')}`;
+  const contribution: Contribution = {
+    id, consultation: c.slug, channel: 'formulaire', text: p.text,
+    themes: input.theme ? [{ theme: input.theme, provenance: { by: 'source', documentId: FORM_SOURCE.documentId, detail: 'choisi par la personne qui contribue' } }] : [],
+    moderation: { status: 'pending' }, source: { ...FORM_SOURCE }, date: ctx.now().toISOString(),
+    ...(input.college ? { authorCollege: input.college } : {}),
+    ...(territory && (isDepartementCode(territory) || DEPARTEMENTS[territory]) ? { territory } : {}),
+  };
+  const item: NewPrivateContribution = { contribution, ...(p.masked.length ? { original: clean, masked: p.masked } : {}) };
+  if (write) await write(c.slug, item);
+  else await addContributionsWithOriginals(ctx.store, c.slug, [item], { actor: ctx.actor.name, ...AUDITED_SUBMISSION });
+  return { id, status: 'pending' };
+}
+
+// ---- workshop report ----
+
+export interface WorkshopReportInput {
+  meeting: string;
+  participants: Participants;
+  /** publish the entries in the actor's name (analysts only); otherwise they await moderation */
+  publish?: boolean;
+  themes: { theme: string; problematiques?: string[]; solutions?: string[]; leviers?: string[] }[];
+}
+
+const REPORT_PARTS: ['problematiques' | 'solutions' | 'leviers', ContributionKind, string][] = [
+  ['problematiques', 'constat', 'Problématiques'], ['solutions', 'proposition', 'Solutions co-construites'], ['leviers', 'levier_frein', 'Leviers et freins'],
+];
+
+/** A workshop report typed in: participants and, per theme, problems, solutions, levers; one transaction. */
+export async function recordWorkshopReport(ctx: UseCaseContext, input: WorkshopReportInput) {
+  const meeting = await requireMeeting(ctx, input.meeting);
+  const c = await requireConsultation(ctx, meeting.consultation);
+  // like any channel, typed-in entries await moderation, unless an analyst publishes them in their own name
+  if (input.publish && !mayPublish(ctx)) {
+    throw new UserError('forbidden', 'Seul un analyste peut publier un compte-rendu sans modération : enregistrez-le sans le publier.');
+  }
+  const codes = new Set(c.themes.map((t) => t.code));
+  const at = ctx.now().toISOString();
+  const batch = randomBytes(4).toString('hex');
+  const human: Provenance = { by: 'human', reviewer: ctx.actor.name, at };
+  const items: NewPrivateContribution[] = [];
+  input.themes.forEach((t, ti) => {
+    if (!codes.has(t.theme)) throw new UserError('invalid', `Thème inconnu pour cette consultation : « ${t.theme} »`, `themes.${ti}.theme`);
+    for (const [field, kind, category] of REPORT_PARTS) {
+      for (const raw of t[field] ?? []) {
+        const text = raw.replace(/\r\n?/g, '\n').trim();
+        if (!text) continue;
+        // the store pseudonymises every text it writes and keeps this original apart
+        items.push({ contribution: {
+          id: `${meeting.id}:saisie-${batch}-${items.length + 1}`, consultation: c.slug, meeting: meeting.id, channel: 'atelier',
+          text, kind, kindProvenance: human, category, themes: [{ theme: t.theme, provenance: human }],
+          moderation: input.publish ? { status: PUBLIC_MODERATION_STATUS, by: ctx.actor.name, at, reason: 'compte-rendu publié par l’analyste qui l’a saisi' } : { status: 'pending' },
+          source: { documentId: 'saisie', file: `saisie en séance : ${meeting.title}` },
+          ...(meeting.territory ? { territory: meeting.territory } : {}), ...(meeting.date ? { date: meeting.date } : {}),
+        } });
+      }
+    }
+  });
+  const updated = { ...meeting, participants: input.participants };
+  await saveMeetingReport(ctx.store, { meeting: updated, items, actor: ctx.actor.name, before: meeting.participants });
+  return { meeting: updated, contributions: items.length, ids: items.map((i) => i.contribution.id) };
+}
+
+// ---- moderation ----
+
+export type ModerationAction = 'publish' | 'reject' | 'pseudonymise';
+
+export interface ModerationInput {
+  action: ModerationAction;
+  reason?: string;
+  /** the moderator's own public text (masked too) */
+  text?: string;
+}
+
+/** The change a moderation action makes on one contribution (pure): masks are applied on every path to publication. */
+function moderationChange(ctx: UseCaseContext, current: { text: string; status: ModerationStatus }, original: string | undefined, input: ModerationInput): ModerationChange {
+  const { action, reason, text } = input;
+  const status: ModerationStatus = action === 'publish' ? 'published' : action === 'reject' ? 'rejected' : current.status;
+  let newText: string | undefined;
+  let masked: MaskedSpanJson[] | undefined;
+  // a moderator's own text is masked too (already masked tokens stay as they are): no write skips the masks
+  if (action === 'pseudonymise' && text !== undefined) {
+    newText = pseudonymise(text).text;
+  } else if (action === 'pseudonymise' || (action === 'publish' && original === undefined)) {
+    // automatic masking on the text as written (never published unmasked)
+    const p = pseudonymise(original ?? current.text);
+    if (p.text !== current.text) { newText = p.text; masked = p.masked; }
+  } else if (action === 'publish' && text !== undefined) {
+    newText = pseudonymise(text).text;
+  }
+  return {
+    status, by: ctx.actor.name, at: ctx.now().toISOString(), action: `moderation.${action}`,
+    ...(reason !== undefined ? { reason } : {}), ...(newText !== undefined ? { text: newText } : {}), ...(masked ? { masked } : {}),
+  };
+}
+
+/** Publishes, rejects or pseudonymises one contribution, audited. */
+export async function moderateContribution(ctx: UseCaseContext, input: ModerationInput & { id: string }): Promise<{ id: string; consultation: string }> {
+  const [done] = await moderateContributions(ctx, { ids: [input.id], ...input });
+  return done!;
+}
+
+/**
+ * The same decision on several contributions (bulk moderation), in one transaction: all are decided or none.
+ * `consultation`, when given, must hold every one of them.
+ */
+export async function moderateContributions(ctx: UseCaseContext, input: ModerationInput & { ids: string[]; consultation?: string }): Promise<{ id: string; consultation: string }[]> {
+  const ids = [...new Set(input.ids)];
+  const current = [];
+  for (const id of ids) {
+    const c = await ctx.store.getContribution(id);
+    if (!c || (input.consultation !== undefined && c.consultation !== input.consultation)) throw new UserError('not_found', `Contribution inconnue : ${id}`);
+    current.push(c);
+  }
+  const originals = await privateTexts(ctx.store, ids);
+  const decisions = current.map((c) => ({
+    id: c.id, change: moderationChange(ctx, { text: c.text, status: c.moderation.status }, originals.get(c.id)?.original, input),
+  }));
+  await writeModerations(ctx.store, decisions);
+  return current.map((c) => ({ id: c.id, consultation: c.consultation }));
+}
+
+// ---- human theme decisions ----
+
+/** Accepts a theme (a human decision, never overwritten by a model) or removes one, audited. */
+export async function decideTheme(ctx: UseCaseContext, input: { id: string; theme: string; accept: boolean }) {
+  const contribution = await ctx.store.getContribution(input.id);
+  if (!contribution) throw new UserError('not_found', `Contribution inconnue : ${input.id}`);
+  const c = await requireConsultation(ctx, contribution.consultation);
+  const { theme, accept } = input;
+  if (!c.themes.some((t) => t.code === theme)) throw new UserError('invalid', `Thème inconnu pour cette consultation : « ${theme} »`, 'theme');
+  const others = contribution.themes.filter((t) => t.theme !== theme);
+  if (!accept && others.length === contribution.themes.length) throw new UserError('not_found', `Le thème « ${theme} » n’est pas attribué à cette contribution.`);
+  const next = accept ? [...others, { theme, provenance: { by: 'human' as const, reviewer: ctx.actor.name, at: ctx.now().toISOString() } }] : others;
+  await replaceContributionThemes(ctx.store, contribution.id, next, { actor: ctx.actor.name, action: accept ? 'themes.accept' : 'themes.reject' });
+  const after = await ctx.store.getContribution(contribution.id);
+  return { themes: after?.themes ?? [] };
+}
