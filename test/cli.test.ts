@@ -5,30 +5,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { COMMANDS } from '../src/cli/main.ts';
 import { Store } from '../src/store/index.ts';
 import { listIndicators } from '../src/store/indicators.ts';
+import { runCli, spawnCli, type CliOutcome } from './helpers/cli.ts';
 
-const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
 
-interface Outcome { code: number; stdout: string; stderr: string }
-
-async function fabrique(db: string, ...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/fabrique.ts'), ...args], {
-      cwd: ROOT, env: { ...process.env, FABRIQUE_DB: db, DATABASE_URL: '' }, maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+/** `fabrique …args` on the database file `db`, in this process (a few smoke tests below spawn the executable). */
+function fabrique(db: string, ...args: string[]): Promise<CliOutcome> {
+  return runCli(args, { FABRIQUE_DB: db });
 }
 
 async function counts(db: string): Promise<Record<string, number>> {
   const store = await Store.open({ sqlitePath: db });
   try { return await store.tableCounts(); } finally { await store.close(); }
 }
+
+test('every command of the table loads the module of that command, once asked for', async () => {
+  assert.equal(new Set(COMMANDS.map((c) => c.name)).size, COMMANDS.length, 'names are unique');
+  for (const entry of COMMANDS) {
+    assert.match(entry.usage, new RegExp(`^fabrique ${entry.name}\\b`), `${entry.name}: usage starts with the command`);
+    const command = await entry.load();
+    assert.equal(command.name, entry.name);
+    assert.equal(typeof command.run, 'function');
+  }
+});
 
 describe('fabrique CLI on the demo consultation', () => {
   let dir: string;
@@ -220,5 +222,26 @@ describe('fabrique CLI on the demo consultation', () => {
     const gone = await fabrique(db, 'verify', out);
     assert.equal(gone.code, 1);
     assert.ok(gone.stderr.includes(counted), gone.stderr);
+  });
+  test('the executable (a real process): help, a refused import on one line with its exit code, a closed pipe', async () => {
+    const help = await spawnCli(['--help'], { FABRIQUE_DB: db });
+    assert.equal(help.code, 0, help.stderr);
+    for (const c of COMMANDS) assert.match(help.stdout, new RegExp(`^  ${c.name} `, 'm'));
+    const empty = join(dir, 'vide-process.csv');
+    writeFileSync(empty, '');
+    const before = await counts(db);
+    const refused = await spawnCli(['import', empty, '--consultation', 'demo'], { FABRIQUE_DB: db });
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+    assert.match(refused.stderr, /^fabrique import : .*vide/);
+    assert.deepEqual(await counts(db), before);
+    // `fabrique export … | head -1`: the reader stops early, which is no error
+    const cli = [process.execPath, '--import', 'tsx', join(ROOT, 'src/cli/fabrique.ts'), 'export', 'contributions', '--format', 'jsonl'];
+    const { stdout, stderr } = await promisify(execFile)('/bin/bash', ['-c', `set -o pipefail; ${cli.map((a) => `'${a}'`).join(' ')} | head -n 1`], {
+      cwd: ROOT, env: { ...process.env, FABRIQUE_DB: db, DATABASE_URL: '' },
+    });
+    assert.equal(stdout.trim().split('\n').length, 1);
+    assert.equal(JSON.parse(stdout).consultation, 'demo');
+    assert.doesNotMatch(stderr, /EPIPE|erreur/);
   });
 });

@@ -16,6 +16,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { parseFile } from '../src/ingest/import-file.ts';
 import { Store } from '../src/store/index.ts';
+import { runCli, type CliOutcome } from './helpers/cli.ts';
 import { Client, testServer, type TestServer } from './helpers/server.ts';
 
 const PG_URL = process.env.FABRIQUE_TEST_DATABASE_URL;
@@ -165,9 +166,15 @@ describe('disk full and read-only database in the API (point 11)', () => {
   }
 });
 
-interface Outcome { code: number; stdout: string; stderr: string }
+type Outcome = CliOutcome;
 
-async function fabrique(env: Record<string, string>, args: string[], shellPrefix = ''): Promise<Outcome> {
+/** `fabrique …args` in this process, with `env` (FABRIQUE_DB and DATABASE_URL cleared unless given). */
+function fabrique(env: Record<string, string>, args: string[]): Promise<Outcome> {
+  return runCli(args, { FABRIQUE_DB: undefined, DATABASE_URL: undefined, ...env });
+}
+
+/** The same as a real process started by /bin/sh after `shellPrefix` (e.g. a ulimit, which applies to a whole process). */
+async function fabriqueProcess(env: Record<string, string>, args: string[], shellPrefix: string): Promise<Outcome> {
   const node = [process.execPath, '--import', 'tsx', join(ROOT, 'src/cli/fabrique.ts'), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   try {
     const { stdout, stderr } = await run('/bin/sh', ['-c', `${shellPrefix}exec ${node}`], {
@@ -203,7 +210,7 @@ describe('disk full and read-only database in the CLI (point 11)', () => {
     const csv = join(dir, 'atelier.csv');
     writeFileSync(csv, 'texte\n' + Array.from({ length: 3000 }, (_, i) => `"Proposition ${i} : des consultations avancées de spécialistes dans les maisons de santé du département."`).join('\n'));
     const limitBlocks = Math.ceil((statSync(db).size + 64 * 1024) / 512);
-    const o = await fabrique({ FABRIQUE_DB: db }, ['import', csv, '--consultation', 'essai'], `ulimit -f ${limitBlocks}; `);
+    const o = await fabriqueProcess({ FABRIQUE_DB: db }, ['import', csv, '--consultation', 'essai'], `ulimit -f ${limitBlocks}; `);
     // the limit makes write() fail with EFBIG: SQLite reports a write error, not which one
     assertOneLine(o, /^fabrique import : (Le disque de la base de données est plein|L’écriture sur le disque de la base de données a échoué)/);
     const store = await Store.open({ sqlitePath: db });

@@ -1,17 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isRunningHeader, squashForComparison } from '../src/ingest/clean.ts';
-import { cnrAteliersParser, parseFrenchDate } from '../src/ingest/parsers/cnr-ateliers.ts';
+import { cnrAteliersParser } from '../src/ingest/parsers/cnr-ateliers.ts';
+import { parseFrenchDate } from '../src/text/french.ts';
 import { linesToDocument, type ReadDocument } from '../src/ingest/readers/types.ts';
 import { readText } from '../src/ingest/readers/text.ts';
 import { ImportError, type ParsedDocument } from '../src/ingest/types.ts';
 import type { HumanSynthesisItem, SourceRef } from '../src/domain/index.ts';
+import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 
-const CORPUS_FILE = fileURLToPath(new URL('../../shared/corpus/cnr-sante-nouvelle-aquitaine-ateliers.txt', import.meta.url));
-const HAS_CORPUS = existsSync(CORPUS_FILE);
-const SKIP = HAS_CORPUS ? false : `corpus absent : ${CORPUS_FILE} introuvable, test ignoré`;
+const CORPUS_NAME = 'cnr-sante-nouvelle-aquitaine-ateliers.txt';
+const CORPUS_FILE = join(CORPUS_DIR, CORPUS_NAME);
+const SKIP = corpusSkip(CORPUS_NAME);
 const DOC_ID = 'f'.repeat(64);
 
 let cached: { doc: ReadDocument; parsed: ParsedDocument } | undefined;

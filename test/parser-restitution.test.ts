@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { HumanSynthesisItem } from '../src/domain/synthesis.ts';
@@ -8,11 +8,12 @@ import { restitutionParser } from '../src/ingest/parsers/restitution.ts';
 import { readText } from '../src/ingest/readers/text.ts';
 import type { ParsedDocument } from '../src/ingest/types.ts';
 import { ImportError } from '../src/ingest/types.ts';
+import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 
-const CORPUS = join(import.meta.dirname, '..', '..', 'shared', 'corpus');
+const CORPUS = CORPUS_DIR;
 const LOT = 'cnr-sante-lot-synthese-restitution.txt';
 const OCC = 'cnr-sante-occitanie-synthese-restitution.txt';
-const skip = (f: string) => (existsSync(join(CORPUS, f)) ? false : `corpus absent (${CORPUS}) : test ignoré`);
+const skip = (f: string) => corpusSkip(f);
 
 /**
  * Expected tree of each theme: [heading prefix, number of proposals, children]. The numbers were

@@ -131,9 +131,15 @@ describe('parcours complets', () => {
     assert.equal(analysis.state, 'done', JSON.stringify(analysis.error));
     assert.ok(analysis.result.grouping.groups >= 2);
     assert.equal(analysis.progress.done, analysis.progress.total);
-    const withTexts = (await a.get('/api/admin/consultations/essai/groups')).json() as { items: { members: string[] }[]; contributions: Record<string, { text: string }> };
+    const withTexts = (await a.get('/api/admin/consultations/essai/groups')).json() as { items: { members: string[] }[]; contributions: Record<string, { text: string } & Record<string, unknown>> };
     const first = withTexts.items[0]!.members[0]!;
     assert.match(withTexts.contributions[first]!.text, /remarque/, 'les textes des membres accompagnent les groupes');
+    // what the analysis page shows of each member: every member is there, with its kind, college and themes
+    for (const id of withTexts.items.flatMap((g) => g.members)) {
+      const member = withTexts.contributions[id];
+      assert.ok(member, `contribution ${id} of a group comes with the groups`);
+      for (const key of ['kind', 'college', 'status', 'themes']) assert.ok(key in member, `${id}: ${key}`);
+    }
     let groups = (await a.get('/api/admin/consultations/essai/groups')).json().items as { id: string; label: string; size: number; members: string[]; parent: string | null; labelByHuman: boolean }[];
     const [g1, g2, g3] = groups.filter((g) => g.parent === null && g.size > 1);
     assert.ok(g1 && g2 && g3, 'au moins trois groupes');

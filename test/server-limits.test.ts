@@ -4,16 +4,15 @@
  * and unlock, the read limit of public GET routes, 429 in the API's error shape.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { buildApp, optionsFromEnv } from '../src/server/app.ts';
 import { listAudit } from '../src/store/audit.ts';
 import { Store } from '../src/store/index.ts';
 import { accountLockedUntil, deleteExpiredRateLimits, hitRateLimit, recordLoginFailure } from '../src/store/rate-limits.ts';
+import { runCli } from './helpers/cli.ts';
 import { Client, PASSWORD, testServer, USERS } from './helpers/server.ts';
 import { storeTest } from './helpers/stores.ts';
 
@@ -183,11 +182,9 @@ describe('login limits and lockout', () => {
         await recordLoginFailure(fileStore, USERS.analyst, { failures: 1, windowMs: 60_000, lockMs: 900_000 });
         assert.ok(await accountLockedUntil(fileStore, USERS.analyst));
         await fileStore.close();
-        const ROOT = new URL('..', import.meta.url).pathname;
-        const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/fabrique.ts'), 'user', 'unlock', '--email', USERS.analyst.toUpperCase()], {
-          cwd: ROOT, env: { ...process.env, FABRIQUE_DB: db, DATABASE_URL: '' },
-        });
-        assert.match(stdout, /débloquée/);
+        const unlock = await runCli(['user', 'unlock', '--email', USERS.analyst.toUpperCase()], { FABRIQUE_DB: db });
+        assert.equal(unlock.code, 0, unlock.stderr);
+        assert.match(unlock.stdout, /débloquée/);
         const reopened = await Store.open({ sqlitePath: db });
         assert.equal(await accountLockedUntil(reopened, USERS.analyst), undefined);
         const audit = await listAudit(reopened, { actor: 'ligne de commande' });

@@ -12,9 +12,11 @@ import { Store } from '../src/store/store.ts';
 import {
   SYNTHESIS_FORMATS, buildSynthesis, chromiumAvailable, launchBrowser, renderSynthesis, verifySynthesis, type SynthesisDocument,
 } from '../src/synthesis/index.ts';
+import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FILE = join(ROOT, '..', 'shared', 'corpus', 'cnr-sante-nouvelle-aquitaine-ateliers.txt');
+const CORPUS_NAME = 'cnr-sante-nouvelle-aquitaine-ateliers.txt';
+const FILE = join(CORPUS_DIR, CORPUS_NAME);
 const PARSER = join(ROOT, 'src', 'ingest', 'parsers', 'cnr-ateliers.ts');
 
 function parserLanded(): boolean {
@@ -26,7 +28,7 @@ function parserLanded(): boolean {
   }
 }
 
-const skip = !existsSync(FILE) ? `corpus absent (${FILE})` : !parserLanded() ? 'parseur cnr-ateliers absent' : false;
+const skip = corpusSkip(CORPUS_NAME) || (!parserLanded() ? 'parseur cnr-ateliers absent' : false);
 if (skip) console.log(`# NOTICE: synthèses sur le corpus ignorées : ${skip}`);
 if (!skip && !chromiumAvailable()) console.log('# NOTICE: chromium absent : le PDF n’est pas produit, les graphiques du DOCX sont omis');
 

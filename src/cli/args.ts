@@ -8,10 +8,9 @@ export class UsageError extends Error {
   }
 }
 
+/** A command's code; its summary and usage live in the command table (src/cli/main.ts), loaded without it. */
 export interface Command {
   name: string;
-  summary: string;
-  usage: string;
   run(argv: string[]): Promise<number | void>;
 }
 

@@ -1,25 +1,143 @@
 import { UserError, type UserErrorCode } from '../domain/errors.ts';
-import { JsonlError } from '../analysis/classify/jsonl.ts';
 import { ImportError } from '../ingest/types.ts';
-import { databaseFault } from '../store/faults.ts';
+import { StoreError } from '../store/errors.ts';
 import { CliError, UsageError, type Command } from './args.ts';
-import { analyzeCommand } from './commands/analyze.ts';
-import { auditCommand } from './commands/audit.ts';
-import { backupCommand, restoreCommand } from './commands/backup.ts';
-import { classifyCommand, duplicatesCommand, groupCommand } from './commands/classify.ts';
-import { consultationCommand } from './commands/consultation.ts';
-import { demoCommand } from './commands/demo.ts';
-import { exportCommand } from './commands/export.ts';
-import { importCommand } from './commands/import.ts';
-import { initCommand } from './commands/init.ts';
-import { parseCommand } from './commands/parse.ts';
-import { statsCommand } from './commands/stats.ts';
-import { synthesizeCommand, verifyCommand } from './commands/synthesize.ts';
-import { serveCommand } from './commands/serve.ts';
-import { userCommand } from './commands/user.ts';
-import { workerCommand } from './commands/worker.ts';
 
-const COMMANDS: Command[] = [initCommand, demoCommand, consultationCommand, importCommand, parseCommand, exportCommand, statsCommand, analyzeCommand, classifyCommand, groupCommand, duplicatesCommand, synthesizeCommand, verifyCommand, serveCommand, workerCommand, userCommand, backupCommand, restoreCommand, auditCommand];
+/**
+ * Every command, named and described here so that `fabrique --help` and `fabrique x --help` load no
+ * command module: each module is imported only when its command runs (loading them all took seconds).
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  usage: string;
+  load: () => Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'init',
+    summary: 'crée la base de données (ou la met à jour) et affiche où elle se trouve',
+    usage: 'fabrique init',
+    load: async () => (await import('./commands/init.ts')).initCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'charge la consultation de démonstration (slug « demo »), l’analyse et écrit sa synthèse de restitution',
+    usage: 'fabrique demo [--out dossier] [--serve [--port 3000]]',
+    load: async () => (await import('./commands/demo.ts')).demoCommand,
+  },
+  {
+    name: 'consultation',
+    summary: 'crée, charge ou liste les consultations',
+    usage: [
+      'fabrique consultation create --slug <slug> --title "<titre>" --territory <code> [--level departement|region] [--status draft|open|…] [--start AAAA-MM-JJ] [--end AAAA-MM-JJ]',
+      '       fabrique consultation load <consultation.json>   (format : docs/format-tabular.md)',
+      '       fabrique consultation list',
+    ].join('\n'),
+    load: async () => (await import('./commands/consultation.ts')).consultationCommand,
+  },
+  {
+    name: 'import',
+    summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation, ou restaure une archive de consultation',
+    usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--publish --by <nom>] [--json]\n' +
+      '       fabrique import archive.zip [--force] [--json]   (archive de « fabrique export consultation », reconnue à son contenu)',
+    load: async () => (await import('./commands/import.ts')).importCommand,
+  },
+  {
+    name: 'parse',
+    summary: 'lit un document (compte-rendu d’atelier, synthèse, tableur) et affiche sa structure, sans base de données',
+    usage: 'fabrique parse <fichier> [--json] [--parser nom]',
+    load: async () => (await import('./commands/parse.ts')).parseCommand,
+  },
+  {
+    name: 'export',
+    summary: 'exporte les contributions (texte pseudonymisé) en JSON Lines ou CSV, ou une consultation entière en archive ZIP réimportable',
+    usage: 'fabrique export contributions [--format jsonl|csv] [--consultation <slug>] [--theme N] [--with-originals] [--out fichier]\n' +
+      '       fabrique export consultation --consultation <slug> --format archive --out archive.zip [--force]',
+    load: async () => (await import('./commands/export.ts')).exportCommand,
+  },
+  {
+    name: 'stats',
+    summary: 'compte les contributions d’une consultation par thème, nature, réunion, collège et canal',
+    usage: 'fabrique stats --consultation <slug> [--json]',
+    load: async () => (await import('./commands/stats.ts')).statsCommand,
+  },
+  {
+    name: 'analyze',
+    summary: 'analyse une consultation enregistrée : thèmes et natures suggérés, idées communes, doublons',
+    usage: 'fabrique analyze --consultation <slug> [--seed N] [--regroup] [--json]',
+    load: async () => (await import('./commands/analyze.ts')).analyzeCommand,
+  },
+  {
+    name: 'classify',
+    summary: 'classe des textes par thème (JSON Lines) : appris sur des exemples étiquetés, ou sans exemple à partir des thèmes',
+    usage: 'fabrique classify [--train etiquetes.jsonl] --in textes.jsonl --out predictions.jsonl [--model modele.json] [--seed N]',
+    load: async () => (await import('./commands/classify.ts')).classifyCommand,
+  },
+  {
+    name: 'group',
+    summary: 'regroupe des textes (JSON Lines) en idées communes à deux niveaux, avec libellés, comptes et citations',
+    usage: 'fabrique group --in textes.jsonl --out groupes.json [--seed N] [--model modele.json]',
+    load: async () => (await import('./commands/classify.ts')).groupCommand,
+  },
+  {
+    name: 'duplicates',
+    summary: 'repère les doublons et les campagnes de copier-coller dans des textes (JSON Lines)',
+    usage: 'fabrique duplicates --in textes.jsonl [--out doublons.json] [--threshold 0.6] [--campaign-min 5]',
+    load: async () => (await import('./commands/classify.ts')).duplicatesCommand,
+  },
+  {
+    name: 'synthesize',
+    summary: 'écrit la synthèse de restitution (département ou région) après avoir vérifié chaque chiffre et chaque citation',
+    usage: 'fabrique synthesize --consultation <slug> [--territory <code>] [--level departement|region] --format html|pdf|docx|md|json[,…] --out <fichier>',
+    load: async () => (await import('./commands/synthesize.ts')).synthesizeCommand,
+  },
+  {
+    name: 'verify',
+    summary: 'revérifie une synthèse JSON contre les données : chaque chiffre recalculé, chaque citation retrouvée mot pour mot',
+    usage: 'fabrique verify <synthese.json>',
+    load: async () => (await import('./commands/synthesize.ts')).verifyCommand,
+  },
+  {
+    name: 'serve',
+    summary: 'démarre l’application web et son API (http://127.0.0.1:3000 par défaut)',
+    usage: 'fabrique serve [--port 3000] [--host 127.0.0.1]',
+    load: async () => (await import('./commands/serve.ts')).serveCommand,
+  },
+  {
+    name: 'worker',
+    summary: 'exécute les tâches en file (analyses, synthèses, imports) jusqu’à SIGTERM ; sur PostgreSQL, autant de processus que voulu',
+    usage: 'fabrique worker [--stop-timeout secondes]',
+    load: async () => (await import('./commands/worker.ts')).workerCommand,
+  },
+  {
+    name: 'user',
+    summary: 'gère les comptes de l’application web : ajout, mot de passe, liste, désactivation, suppression, affectation des animateurs, déblocage',
+    usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator [--admin] | user password --email <adresse> | user list'
+      + ' | user disable|enable|delete|unlock --email <adresse> | user assign|unassign --email <adresse> --consultation <slug>'
+      + '  (mot de passe : FABRIQUE_PASSWORD ou entrée standard ; au moins 12 caractères, pas un mot de passe courant)',
+    load: async () => (await import('./commands/user.ts')).userCommand,
+  },
+  {
+    name: 'backup',
+    summary: 'sauvegarde cohérente de la base SQLite, même pendant que le serveur écrit (PostgreSQL : indique la commande pg_dump)',
+    usage: 'fabrique backup --out fichier.sqlite [--force]',
+    load: async () => (await import('./commands/backup.ts')).backupCommand,
+  },
+  {
+    name: 'restore',
+    summary: 'remplace la base SQLite par une sauvegarde de « fabrique backup » (serveur arrêté), puis la met à jour',
+    usage: 'fabrique restore fichier.sqlite [--force]',
+    load: async () => (await import('./commands/backup.ts')).restoreCommand,
+  },
+  {
+    name: 'audit',
+    summary: 'journal d’audit : retire les textes des contributions rejetées ou supprimées au-delà de la durée de conservation',
+    usage: 'fabrique audit purge [--days N]  (défaut : FABRIQUE_AUDIT_TEXT_RETENTION_DAYS, sinon 90)',
+    load: async () => (await import('./commands/audit.ts')).auditCommand,
+  },
+];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -48,38 +166,48 @@ export async function main(argv: string[]): Promise<number> {
     console.log(mainHelp());
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     console.error(`fabrique : commande inconnue « ${name} » (voir fabrique --help)`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`${command.usage}\n\n${command.summary}`);
+    console.log(`${entry.usage}\n\n${entry.summary}`);
     return 0;
   }
   try {
+    const command = await entry.load();
     return (await command.run(rest)) ?? 0;
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`fabrique ${name} : ${e.message} (usage : ${command.usage})`);
-      return 2;
-    }
-    if (e instanceof UserError) {
-      console.error(`fabrique ${name} : ${e.message}`);
-      return USER_ERROR_EXIT[e.code];
-    }
-    if (e instanceof ImportError || e instanceof JsonlError || e instanceof CliError) {
-      console.error(`fabrique ${name} : ${e.message}`);
-      return 1;
-    }
-    const fault = databaseFault(e);
-    if (fault) {
-      console.error(`fabrique ${name} : ${fault.message}`);
-      return 1;
-    }
-    const err = e as Error;
-    console.error(`fabrique ${name} : erreur inattendue : ${(err.message ?? String(e)).split('\n')[0]}`);
-    if (process.env.FABRIQUE_DEBUG) console.error(err.stack);
+    return await report(entry, e);
+  }
+}
+
+/** One French line on stderr for a failed command, and its exit code. */
+async function report(entry: CommandEntry, e: unknown): Promise<number> {
+  const name = entry.name;
+  if (e instanceof UsageError) {
+    console.error(`fabrique ${name} : ${e.message} (usage : ${entry.usage})`);
+    return 2;
+  }
+  if (e instanceof UserError) {
+    console.error(`fabrique ${name} : ${e.message}`);
+    return USER_ERROR_EXIT[e.code];
+  }
+  // Loaded here, not above: these modules pull in the classifier and the SQLite driver (the command
+  // that failed has loaded them already, so this costs nothing then).
+  const [{ JsonlError }, { databaseFault }] = await Promise.all([import('../analysis/classify/jsonl.ts'), import('../store/faults.ts')]);
+  if (e instanceof ImportError || e instanceof StoreError || e instanceof JsonlError || e instanceof CliError) {
+    console.error(`fabrique ${name} : ${e.message}`);
     return 1;
   }
+  const fault = databaseFault(e);
+  if (fault) {
+    console.error(`fabrique ${name} : ${fault.message}`);
+    return 1;
+  }
+  const err = e as Error;
+  console.error(`fabrique ${name} : erreur inattendue : ${(err.message ?? String(e)).split('\n')[0]}`);
+  if (process.env.FABRIQUE_DEBUG) console.error(err.stack);
+  return 1;
 }

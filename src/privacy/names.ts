@@ -5,6 +5,7 @@
  * also words or places (first-names-ambiguous.txt) need a supporting context. Returns spans only.
  */
 import { readFileSync } from 'node:fs';
+import { stripAccents } from '../text/french.ts';
 
 export interface NameSpan { start: number; end: number }
 
@@ -12,7 +13,7 @@ export interface NameSpan { start: number; end: number }
 export function foldKey(s: string): string {
   // fast path: most words are plain ASCII
   if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
-  return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/’/g, "'");
+  return stripAccents(s).toLowerCase().replace(/’/g, "'");
 }
 
 /** Fold of the words seen lately: the same words come back in every text. Bounded, emptied when full. */

@@ -11,13 +11,12 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ParsePool, parsePoolOptionsFromEnv, type ParsePoolOptions } from '../ingest/parse-pool.ts';
+import { ParsePool, parsePoolOptionsFromEnv } from '../ingest/parse-pool.ts';
 import { MAX_IMPORT_BYTES } from '../ingest/types.ts';
-import type { Store } from '../store/store.ts';
 import { DOCS_CSP, DOCS_PAGE } from './docs-page.ts';
 import { errorBody, handleClientError, handleError, handleFrameworkError, RouteMethods } from './errors.ts';
 import { FormQueue } from './form-queue.ts';
-import type { LoginThrottleOptions } from './login-throttle.ts';
+import type { AppContext, AppOptions } from './context.ts';
 import { installRateLimits } from './rate-limit.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
 import { stopThemeTrainings } from './theme-training.ts';
@@ -29,55 +28,12 @@ import { groupRoutes } from './routes/groups.ts';
 import { synthesisRoutes } from './routes/synthesis.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
-import { openJobs, serverRunsJobs, type JobService } from '../jobs/queue.ts';
+import { openJobs, serverRunsJobs } from '../jobs/queue.ts';
 import { clearSuggestCache } from './suggest.ts';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-export interface AppOptions {
-  store: Store;
-  /** public form: submissions per minute and IP (FABRIQUE_FORM_RATE_LIMIT, default 10) */
-  formRateLimit?: number;
-  /** login attempts per minute from one address, all e-mails together (FABRIQUE_LOGIN_RATE_LIMIT, default 10) */
-  loginRateLimit?: number;
-  /** login attempts per minute on one account, all addresses together (FABRIQUE_LOGIN_ACCOUNT_RATE_LIMIT, default 5) */
-  loginAccountRateLimit?: number;
-  /** failed logins that lock an account (FABRIQUE_LOGIN_LOCK_FAILURES, default 10)… */
-  loginLockFailures?: number;
-  /** …within this many minutes, and how long the lock lasts (FABRIQUE_LOGIN_LOCK_MINUTES, default 15) */
-  loginLockMinutes?: number;
-  /** GET requests per minute and address on the public API routes; 0 = none (FABRIQUE_READ_RATE_LIMIT, default 600) */
-  readRateLimit?: number;
-  /** upload limit in bytes (FABRIQUE_UPLOAD_LIMIT_MB, default 50 Mo) */
-  uploadLimitBytes?: number;
-  /** parsing of uploads in worker threads: memory ceiling, time limit (FABRIQUE_PARSE_*) */
-  parse?: Partial<ParsePoolOptions>;
-  /** other allowed origins (FABRIQUE_ALLOWED_ORIGINS, comma-separated) */
-  allowedOrigins?: string[];
-  secureCookies?: boolean | 'auto';
-  /**
-   * number of reverse proxies in front of the server whose X-Forwarded-* headers are trusted
-   * (FABRIQUE_TRUST_PROXY, default 0): the client address is the one that many hops from the socket
-   */
-  trustProxy?: number;
-  /** built front end; default web/dist of the repository */
-  webDist?: string;
-  logger?: boolean;
-  /** run queued jobs (analysis…) in this process; default: yes on SQLite, FABRIQUE_SERVE_JOBS on PostgreSQL */
-  runJobs?: boolean;
-}
-
-export interface AppContext {
-  store: Store;
-  options: Required<Omit<AppOptions, 'store' | 'logger' | 'trustProxy' | 'parse' | 'runJobs'>>;
-  security: SecurityOptions;
-  formQueue: FormQueue;
-  /** parses uploaded files off the event loop */
-  parsePool: ParsePool;
-  login: LoginThrottleOptions;
-  /** long work (analysis, synthesis) queued as jobs, run here or by `fabrique worker` */
-  jobs: JobService;
-}
+export type { AppContext, AppOptions } from './context.ts';
 
 /** A count from the environment (0 allowed); a clear error when it is not a whole number. */
 function envCount(name: string): number | undefined {

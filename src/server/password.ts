@@ -4,6 +4,7 @@
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { stripAccents } from '../text/french.ts';
 
 const N = 2 ** 15;
 const R = 8;
@@ -50,7 +51,7 @@ function commonPasswords(): Set<string> {
 }
 
 function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return stripAccents(s).toLowerCase();
 }
 
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's', '!': 'i' };

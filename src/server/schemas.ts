@@ -117,6 +117,15 @@ export const IdeaGroupView = z.object({
   size: z.number(), members: z.array(z.string()), quotes: z.array(z.string()), lineage: z.array(z.record(z.string(), z.unknown())),
 });
 
+/** A contribution as the analysis page shows it inside its group (GET …/groups). */
+export const GroupMemberView = z.object({
+  text: z.string(), kind: z.string().nullable(), status: z.string(), meeting: z.string().nullable(), college: z.string().nullable(),
+  themes: z.array(z.object({ theme: z.string(), by: z.string(), probability: z.number().optional() })),
+});
+
+/** GET /admin/consultations/:slug/groups: the groups and every contribution they contain, by id. */
+export const GroupsResponse = z.object({ items: z.array(IdeaGroupView), contributions: z.record(z.string(), GroupMemberView) });
+
 export const ThemeAssignmentView = z.object({ theme: z.string(), provenance: z.record(z.string(), z.unknown()) });
 
 export const Ok = z.object({ ok: z.literal(true) });
@@ -125,3 +134,20 @@ export const Ok = z.object({ ok: z.literal(true) });
 export function errors(...codes: number[]): Record<number, typeof ErrorResponse> {
   return Object.fromEntries(codes.map((c) => [c, ErrorResponse]));
 }
+
+/** A job (src/jobs): long work followed by GET /api/admin/jobs/:id until it is done (result) or failed (error). */
+export const JobView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  consultation: z.string().nullable(),
+  state: z.enum(['queued', 'running', 'done', 'failed']),
+  step: z.string().nullable(),
+  progress: z.object({ done: z.number(), total: z.number(), label: z.string().nullable() }),
+  steps: z.array(z.string()),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  attempts: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});

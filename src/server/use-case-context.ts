@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Store } from '../store/store.ts';
 import { context, VISITOR, type UseCaseContext } from '../usecases/context.ts';
-import type { AppContext } from './app.ts';
+import type { AppContext } from './context.ts';
 
 export function requestContext(source: AppContext | Store, req: FastifyRequest): UseCaseContext {
   const store = source instanceof Store ? source : source.store;

@@ -3,79 +3,19 @@
  * passwords arrive already hashed (see src/server/password.ts), session ids already hashed.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { recordAudit } from './audit.ts';
-import type { Database } from './schema.ts';
+import type { Database, Db, UserRow } from './schema.ts';
 import type { Store } from './store.ts';
 import { StoreError } from './errors.ts';
 
-export interface UserRow {
-  id: string;
-  email: string;
-  role: string;
-  password_hash: string;
-  created_at: string;
-  disabled: number;
-}
+/** Every table is in `Database` (schema.ts); these names stay for the callers that used them. */
+export type AppDatabase = Database;
+export type AppDb = Db;
 
-export interface SessionRow {
-  id_hash: string;
-  user_id: string;
-  created_at: string;
-  expires_at: string;
-}
-
-export interface AuditRow {
-  id: import('kysely').Generated<number>;
-  at: string;
-  actor: string;
-  action: string;
-  consultation: string | null;
-  target_type: string;
-  target_id: string;
-  before_json: string | null;
-  after_json: string | null;
-  undone_at: string | null;
-}
-
-export interface ContributionPrivateRow {
-  contribution_id: string;
-  original_text: string;
-  masked_json: string;
-}
-
-export interface PublishedSynthesisRow {
-  id: string;
-  consultation: string;
-  level: string;
-  territory: string;
-  html: string;
-  published_at: string;
-  published_by: string;
-  /** migration 0009: ids of the contributions the restitution counts or quotes (null: unknown, before 0009) */
-  contributions_json: string | null;
-  /** migration 0009: set when one of them stopped being public or changed after publication */
-  stale_since: string | null;
-  stale_reason: string | null;
-}
-
-/** The schema with the tables of migration 0002. */
-export interface AppDatabase extends Database {
-  users: UserRow;
-  sessions: SessionRow;
-  audit_log: AuditRow;
-  contribution_private: ContributionPrivateRow;
-  published_syntheses: PublishedSynthesisRow;
-}
-
-export type AppDb = Kysely<AppDatabase> | Transaction<AppDatabase>;
-
-export function appDb(store: Store): Kysely<AppDatabase> {
-  return store.db as unknown as Kysely<AppDatabase>;
-}
-
-export function appTrx(trx: Transaction<Database>): Transaction<AppDatabase> {
-  return trx as unknown as Transaction<AppDatabase>;
+/** The store's typed Kysely instance (kept as a function for its callers; `store.db` is the same). */
+export function appDb(store: Store): Kysely<Database> {
+  return store.db;
 }
 
 export const ROLES = ['admin', 'analyst', 'facilitator'] as const;

@@ -11,7 +11,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import type { Database } from './schema.ts';
-import { appDb, appTrx, type AppDb } from './accounts.ts';
+import { appDb, type AppDb } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 import { applyModelResultsIn, readIdeaGroups, saveAnalysisModelIn, writeIdeaGroups, type ModelResults, type Store } from './store.ts';
 
@@ -62,14 +62,14 @@ export type AnalysisWriteOutcome =
 export async function saveAnalysis(store: Store, w: AnalysisWrite): Promise<AnalysisWriteOutcome> {
   return store.db.transaction().execute(async (trx) => {
     await lockConsultation(store, trx, w.consultation);
-    const version = await versionIn(appTrx(trx), w.consultation);
+    const version = await versionIn(trx, w.consultation);
     if (version !== w.expectedVersion) return { outcome: 'conflict' as const, version };
     for (const m of w.models) await saveAnalysisModelIn(trx, { consultation: w.consultation, ...m, at: w.at });
     const applied = await applyModelResultsIn(trx, { themes: w.themes, kinds: w.kinds, replaceModelThemes: true });
     const before = await readIdeaGroups(trx, w.consultation);
     const after = [...before.filter((g) => g.statedCount !== undefined), ...w.groups];
     await writeIdeaGroups(trx, w.consultation, after);
-    await recordAudit(appTrx(trx), {
+    await recordAudit(trx, {
       actor: w.audit.actor, action: 'groups.analyze', consultation: w.consultation, targetType: 'consultation', targetId: w.consultation, at: w.at,
       before: { groups: before.length },
       after: { groups: after.length, themes: { ...w.audit.themes, assigned: applied.themes }, kinds: { ...w.audit.kinds, assigned: applied.kinds } },

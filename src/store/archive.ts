@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { appTrx } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 import { consultationTerritoryLevel } from './indicators.ts';
 import { migrationProvider } from './migrations.ts';
@@ -131,7 +130,8 @@ async function appliedMigrations(db: AnyDb): Promise<string[]> {
 
 /** Builds the archive of one consultation, read in one transaction so it is a consistent snapshot. */
 export async function exportConsultationArchive(store: Store, slug: string): Promise<{ zip: Uint8Array; manifest: ArchiveManifest }> {
-  const db = store.db as unknown as Kysely<any>;
+  // tables are addressed by name from TABLES: a view of the database without row types
+  const db: Kysely<any> = store.db;
   // SQLite transactions are snapshots already; PostgreSQL needs repeatable read for one across statements.
   const tx = store.dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
   return tx.execute(async (trx) => {
@@ -348,7 +348,7 @@ function checkReferences(tables: Map<string, Row[]>): void {
 export async function importConsultationArchive(store: Store, bytes: Uint8Array, opts: { force?: boolean; actor?: string } = {}): Promise<ArchiveImportResult> {
   const { manifest, tables, files } = await readConsultationArchive(bytes);
   const slug = manifest.consultation;
-  const db = store.db as unknown as Kysely<any>;
+  const db: Kysely<any> = store.db; // tables addressed by name from TABLES
   let replaced = false;
   const counts: Record<string, number> = {};
   await db.transaction().execute(async (trx) => {
@@ -382,7 +382,7 @@ export async function importConsultationArchive(store: Store, bytes: Uint8Array,
       // 100 rows per statement stays far below the bind-parameter limits of both databases.
       for (let i = 0; i < rows.length; i += 100) await trx.insertInto(spec.table).values(rows.slice(i, i + 100)).execute();
     }
-    await recordAudit(appTrx(trx as unknown as Transaction<Database>), {
+    await recordAudit(trx, {
       actor: opts.actor ?? 'cli', action: 'consultation.archive_import', consultation: slug, targetType: 'consultation', targetId: slug,
       after: { archiveCreatedAt: manifest.createdAt, appVersion: manifest.appVersion, sourceDatabase: manifest.sourceDatabase, replaced, counts },
     });

@@ -2,8 +2,7 @@
  * Audit log: every change made through the web application to contributions, groups, themes and
  * syntheses (who, when, what, before/after as JSON). `undo` reads it back.
  */
-import type { Store } from './store.ts';
-import { appDb, type AppDb } from './accounts.ts';
+import type { DatabaseHandle, Db } from './schema.ts';
 
 export interface AuditEntry {
   id: number;
@@ -30,7 +29,7 @@ export interface NewAuditEntry {
 }
 
 /** Writes one entry; pass the transaction of the change so both are stored or neither. */
-export async function recordAudit(db: AppDb, e: NewAuditEntry): Promise<void> {
+export async function recordAudit(db: Db, e: NewAuditEntry): Promise<void> {
   await db.insertInto('audit_log').values({
     at: e.at ?? new Date().toISOString(), actor: e.actor, action: e.action, consultation: e.consultation ?? null,
     target_type: e.targetType, target_id: e.targetId,
@@ -48,8 +47,8 @@ function fromRow(r: { id: number; at: string; actor: string; action: string; con
   };
 }
 
-export async function listAudit(store: Store, filter: { consultation?: string; actor?: string; limit?: number } = {}): Promise<AuditEntry[]> {
-  let q = appDb(store).selectFrom('audit_log').selectAll();
+export async function listAudit(store: DatabaseHandle, filter: { consultation?: string; actor?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+  let q = store.db.selectFrom('audit_log').selectAll();
   if (filter.consultation) q = q.where('consultation', '=', filter.consultation);
   if (filter.actor) q = q.where('actor', '=', filter.actor);
   const rows = await q.orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
@@ -57,14 +56,14 @@ export async function listAudit(store: Store, filter: { consultation?: string; a
 }
 
 /** The actor's most recent entry among `actions` that was not undone yet. */
-export async function lastUndoable(db: AppDb, actor: string, actions: readonly string[]): Promise<AuditEntry | undefined> {
+export async function lastUndoable(db: Db, actor: string, actions: readonly string[]): Promise<AuditEntry | undefined> {
   const r = await db.selectFrom('audit_log').selectAll()
     .where('actor', '=', actor).where('action', 'in', [...actions]).where('undone_at', 'is', null)
     .orderBy('id', 'desc').limit(1).executeTakeFirst();
   return r ? fromRow(r) : undefined;
 }
 
-export async function markUndone(db: AppDb, id: number, at = new Date().toISOString()): Promise<void> {
+export async function markUndone(db: Db, id: number, at = new Date().toISOString()): Promise<void> {
   await db.updateTable('audit_log').set({ undone_at: at }).where('id', '=', id).execute();
 }
 
@@ -113,9 +112,9 @@ export function auditTextRetentionDays(env: NodeJS.ProcessEnv = process.env): nu
  * are older than `days`. Who, when, which action, status and reason stay. Idempotent; each batch of
  * entries is rewritten in one transaction. Returns how many entries were stripped.
  */
-export async function purgeAuditTexts(store: Store, o: { days: number; now?: Date }): Promise<number> {
+export async function purgeAuditTexts(store: DatabaseHandle, o: { days: number; now?: Date }): Promise<number> {
   const cutoff = new Date((o.now ?? new Date()).getTime() - o.days * 86_400_000).toISOString();
-  const db = appDb(store);
+  const db = store.db;
   let purged = 0;
   let afterId = 0;
   for (;;) {

@@ -7,13 +7,13 @@ import type { Consultation } from '../domain/consultation.ts';
 import type { Meeting } from '../domain/meeting.ts';
 import type { Indicator } from '../domain/plan.ts';
 import type { ScopeLevel, Territory } from '../domain/territory.ts';
-import { appTrx } from './accounts.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
 import { StoreError } from './errors.ts';
 import { replaceIndicatorsIn } from './indicators.ts';
 import { addContributionsWithOriginals, type NewPrivateContribution } from './moderation.ts';
 import type { Database } from './schema.ts';
-import { meetingFromRow, meetingToRow, type Store } from './store.ts';
+import { meetingToRow } from './rows.ts';
+import { meetingFromRow, type Store } from './store.ts';
 
 export interface ConsultationWrite {
   consultation: Consultation;
@@ -40,7 +40,7 @@ export async function saveConsultation(store: Store, w: ConsultationWrite): Prom
       await trx.insertInto('meetings').values(row).onConflict((oc) => oc.column('id').doUpdateSet(rest)).execute();
     }
     if (w.indicators) await replaceIndicatorsIn(trx, w.indicators.territory, w.indicators.level, w.indicators.items);
-    for (const e of w.audit) await recordAudit(appTrx(trx), e);
+    for (const e of w.audit) await recordAudit(trx, e);
     return created;
   });
 }
@@ -91,7 +91,7 @@ export async function getMeeting(store: Store, id: string): Promise<Meeting | un
 export async function insertMeeting(store: Store, m: Meeting, audit: NewAuditEntry): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
     await trx.insertInto('meetings').values(meetingToRow(m, null)).execute();
-    await recordAudit(appTrx(trx), audit);
+    await recordAudit(trx, audit);
   });
 }
 
@@ -110,7 +110,7 @@ export async function updateMeeting(store: Store, m: Meeting, audit: NewAuditEnt
       title: m.title, kind: m.kind, place: m.place ?? null, territory: m.territory ?? null, date: m.date ?? null,
       date_text: m.dateText ?? null, time: m.time ?? null, ...participantColumns(m),
     }).where('id', '=', m.id).execute();
-    await recordAudit(appTrx(trx), audit);
+    await recordAudit(trx, audit);
   });
 }
 

@@ -3,22 +3,11 @@
  * the operation reads the groups, changes them, writes them back, and the audit entry keeps the
  * groups touched before and after (what `undo` restores).
  */
-import type { Kysely } from 'kysely';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import type { Database } from './schema.ts';
 import { readIdeaGroups, writeIdeaGroups, type Store } from './store.ts';
-import { appDb, appTrx, type AppDb } from './accounts.ts';
+import { appDb, type AppDb } from './accounts.ts';
 import { lockConsultation } from './analysis.ts';
 import { lastUndoable, recordAudit, type AuditEntry } from './audit.ts';
-
-// The row-level reading and writing is the store's; here they run inside the operation's transaction.
-function readGroups(db: AppDb, consultation: string): Promise<IdeaGroup[]> {
-  return readIdeaGroups(db as unknown as Kysely<Database>, consultation);
-}
-
-function writeGroups(db: AppDb, consultation: string, groups: IdeaGroup[]): Promise<void> {
-  return writeIdeaGroups(db as unknown as Kysely<Database>, consultation, groups);
-}
 
 export interface GroupChange<T> {
   /** the new list of the consultation's groups */
@@ -37,11 +26,11 @@ export async function changeGroups<T>(store: Store, consultation: string, audit:
   return store.db.transaction().execute(async (db) => {
     // writers of the consultation's groups take turns, across processes too
     await lockConsultation(store, db, consultation);
-    const trx = appTrx(db);
-    const before = await readGroups(trx, consultation);
+    const trx = db;
+    const before = await readIdeaGroups(trx, consultation);
     const change = await op(structuredClone(before));
     const touched = new Set(change.touched);
-    await writeGroups(trx, consultation, change.groups);
+    await writeIdeaGroups(trx, consultation, change.groups);
     await recordAudit(trx, {
       actor: audit.actor, action: audit.action, consultation, targetType: 'group', targetId: audit.targetId, ...(audit.at ? { at: audit.at } : {}),
       before: { groups: before.filter((g) => touched.has(g.id)), order: before.map((g) => g.id) },
@@ -65,8 +54,8 @@ export async function undoGroupChange(store: Store, entry: { id: number; consult
   const after = entry.after as GroupSnapshot;
   return store.db.transaction().execute(async (db) => {
     await lockConsultation(store, db, consultation);
-    const trx = appTrx(db);
-    const current = await readGroups(trx, consultation);
+    const trx = db;
+    const current = await readIdeaGroups(trx, consultation);
     const byId = new Map(current.map((g) => [g.id, g]));
     const norm = (g: IdeaGroup) => canonical({ ...g, members: [...g.members].sort((a, b) => a.contribution.localeCompare(b.contribution)) });
     for (const g of after.groups) {
@@ -81,7 +70,7 @@ export async function undoGroupChange(store: Store, entry: { id: number; consult
     const kept = current.filter((g) => !afterIds.has(g.id));
     const all = new Map<string, IdeaGroup>([...kept.map((g) => [g.id, g] as const), ...restored]);
     const order = [...before.order.filter((id) => all.has(id)), ...[...all.keys()].filter((id) => !before.order.includes(id))];
-    await writeGroups(trx, consultation, order.map((id) => all.get(id)!));
+    await writeIdeaGroups(trx, consultation, order.map((id) => all.get(id)!));
     await trx.updateTable('audit_log').set({ undone_at: at }).where('id', '=', entry.id).execute();
     await recordAudit(trx, { actor, action: 'undo', consultation, targetType: 'audit', targetId: String(entry.id), at, before: after, after: before });
     return 'undone' as const;

@@ -4,34 +4,12 @@
  * and France values. A null value is a figure missing in the source; it is stored as null, never
  * replaced by 0 or an estimate.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Indicator } from '../domain/plan.ts';
 import { consultationLevel, type TerritoryLevel } from '../domain/territory.ts';
-import type { Database } from './schema.ts';
+import type { Database, IndicatorRow } from './schema.ts';
 import type { Store } from './store.ts';
 import { StoreError } from './errors.ts';
-
-export interface IndicatorRow {
-  territory: string;
-  territory_level: string;
-  id: string;
-  label: string;
-  unit: string | null;
-  year: number;
-  value: number | null;
-  region_value: number | null;
-  france_value: number | null;
-  source: string | null;
-  position: number;
-}
-
-interface IndicatorDatabase extends Database {
-  indicators: IndicatorRow;
-}
-
-function indicatorDb(store: Store): Kysely<IndicatorDatabase> {
-  return store.db as unknown as Kysely<IndicatorDatabase>;
-}
 
 /** The level of a consultation's territory (the domain rule, src/domain/territory.ts). */
 export const consultationTerritoryLevel = consultationLevel;
@@ -48,15 +26,15 @@ const finiteOrNull = (v: number | null | undefined, what: string): number | null
  */
 export async function saveIndicators(store: Store, territory: string, level: TerritoryLevel, indicators: Indicator[]): Promise<void> {
   const rows = indicatorRows(territory, level, indicators);
-  await indicatorDb(store).transaction().execute((trx) => writeIndicatorRows(trx, territory, level, rows));
+  await store.db.transaction().execute((trx) => writeIndicatorRows(trx, territory, level, rows));
 }
 
 /** saveIndicators inside the caller's transaction (e.g. a consultation file written as a whole). */
 export async function replaceIndicatorsIn(trx: Transaction<Database>, territory: string, level: TerritoryLevel, indicators: Indicator[]): Promise<void> {
-  await writeIndicatorRows(trx as unknown as Transaction<IndicatorDatabase>, territory, level, indicatorRows(territory, level, indicators));
+  await writeIndicatorRows(trx, territory, level, indicatorRows(territory, level, indicators));
 }
 
-async function writeIndicatorRows(trx: Transaction<IndicatorDatabase>, territory: string, level: TerritoryLevel, rows: IndicatorRow[]): Promise<void> {
+async function writeIndicatorRows(trx: Transaction<Database>, territory: string, level: TerritoryLevel, rows: IndicatorRow[]): Promise<void> {
   await trx.deleteFrom('indicators').where('territory', '=', territory).where('territory_level', '=', level).execute();
   for (let i = 0; i < rows.length; i += 200) await trx.insertInto('indicators').values(rows.slice(i, i + 200)).execute();
 }
@@ -85,7 +63,7 @@ function indicatorRows(territory: string, level: TerritoryLevel, indicators: Ind
 
 /** The indicators of a territory (code and level), in the order they were saved. */
 export async function listIndicators(store: Store, territory: string, level: TerritoryLevel): Promise<Indicator[]> {
-  const rows = await indicatorDb(store).selectFrom('indicators').selectAll()
+  const rows = await store.db.selectFrom('indicators').selectAll()
     .where('territory', '=', territory).where('territory_level', '=', level)
     .orderBy('position').orderBy('id').orderBy('year').execute();
   return rows.map((r) => {

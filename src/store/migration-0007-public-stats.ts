@@ -12,7 +12,7 @@
  * the order in which PostgreSQL fires row triggers within a statement.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from './migrations.ts';
+import type { Dialect } from './schema.ts';
 
 /** Columns whose change moves a contribution between counters. */
 const COUNTED = ['consultation', 'kind', 'meeting', 'author_college', 'channel', 'moderation_status'] as const;

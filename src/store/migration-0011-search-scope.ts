@@ -9,7 +9,7 @@
  * PostgreSQL filters on the row itself through its GIN and b-tree indexes: nothing to do there.
  */
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
-import type { Dialect } from './migrations.ts';
+import type { Dialect } from './schema.ts';
 
 /** 2^40: room for a trillion contributions per scope, and 2 million scopes within SQLite's 64-bit rowids. */
 export const SEARCH_SEQ_SPAN = 1099511627776;

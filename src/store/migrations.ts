@@ -1,9 +1,9 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-
 import { publicStatsMigration } from './migration-0007-public-stats.ts';
 import { searchScopeMigration } from './migration-0011-search-scope.ts';
+import type { Dialect } from './schema.ts';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect };
 
 /**
  * Versioned migrations, applied in name order at start-up. Never edit a released migration:

@@ -9,7 +9,7 @@ import type { Database } from './schema.ts';
 import type { Transaction } from 'kysely';
 import { StoreError } from './errors.ts';
 import { searchTerms } from './search-terms.ts';
-import { appDb, appTrx, type AppDb } from './accounts.ts';
+import { appDb, type AppDb } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 import { flagStaleRestitutions } from './stale-restitutions.ts';
 
@@ -32,7 +32,7 @@ export interface NewPrivateContribution {
 export async function addContributionsWithOriginals(store: Store, consultation: string, items: NewPrivateContribution[],
   audit?: { actor: string; action: string }, also?: (db: AppDb) => Promise<void>): Promise<void> {
   await store.addContributions(consultation, items, async (trx, stored) => {
-    const db = appTrx(trx);
+    const db = trx;
     if (also) await also(db);
     if (audit) {
       const at = new Date().toISOString();

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { ConsultationStats } from '../domain/consultation.ts';
 import { PAIR_SEPARATOR } from './migration-0007-public-stats.ts';
 import type { Database } from './schema.ts';
-import type { Store } from './store.ts';
+import type { DatabaseHandle } from './schema.ts';
 import { PUBLIC_MODERATION_STATUS } from '../domain/contribution.ts';
 
 /** Which moderation statuses to count; every status when omitted. */
@@ -71,6 +71,6 @@ export async function contributionTotals(db: Kysely<Database>, scope: CountScope
 }
 
 /** Published contributions of each consultation (the publication rule's counters). */
-export async function publicContributionTotals(store: Store): Promise<Map<string, number>> {
+export async function publicContributionTotals(store: DatabaseHandle): Promise<Map<string, number>> {
   return contributionTotals(store.db, { moderation: [PUBLIC_MODERATION_STATUS] });
 }

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** Row types of the relational schema. JSON columns hold text in both SQLite and PostgreSQL. */
 export interface ConsultationRow {
@@ -172,7 +172,7 @@ export interface ContributionCountRow {
 /** Migration 0010_jobs: a long piece of work, its user-visible state and the lease of the process running it. */
 export interface JobRow {
   id: string;
-  /** 'analyze' | 'synthesis' | 'import' (src/jobs/kinds.ts) */
+  /** 'analyze' | 'synthesis' | 'import' (src/jobs/handlers.ts) */
   kind: string;
   consultation: string | null;
   input_json: string;
@@ -206,6 +206,77 @@ export interface JobFileRow {
   content: Uint8Array;
 }
 
+/** Accounts and sessions of the web application (migration 0002_accounts). */
+export interface UserRow {
+  id: string;
+  email: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  disabled: number;
+}
+
+export interface SessionRow {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** The audit log (0002): who did what, when, with the state before and after. */
+export interface AuditRow {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  consultation: string | null;
+  target_type: string;
+  target_id: string;
+  before_json: string | null;
+  after_json: string | null;
+  undone_at: string | null;
+}
+
+export interface ContributionPrivateRow {
+  contribution_id: string;
+  original_text: string;
+  masked_json: string;
+}
+
+export interface PublishedSynthesisRow {
+  id: string;
+  consultation: string;
+  level: string;
+  territory: string;
+  html: string;
+  published_at: string;
+  published_by: string;
+  /** migration 0009: ids of the contributions the restitution counts or quotes (null: unknown, before 0009) */
+  contributions_json: string | null;
+  /** migration 0009: set when one of them stopped being public or changed after publication */
+  stale_since: string | null;
+  stale_reason: string | null;
+}
+
+/** The territory's indicators (migration 0003_indicators), one row per indicator and year. */
+export interface IndicatorRow {
+  territory: string;
+  territory_level: string;
+  id: string;
+  label: string;
+  unit: string | null;
+  year: number;
+  value: number | null;
+  region_value: number | null;
+  france_value: number | null;
+  source: string | null;
+  position: number;
+}
+
+/**
+ * Every table of the schema, whatever migration created it: the one type of the store's Kysely instance
+ * (`Store.db`), of its transactions and of every repository function.
+ */
 export interface Database {
   consultations: ConsultationRow;
   territories: TerritoryRow;
@@ -223,4 +294,24 @@ export interface Database {
   contribution_counts: ContributionCountRow;
   jobs: JobRow;
   job_files: JobFileRow;
+  users: UserRow;
+  sessions: SessionRow;
+  audit_log: AuditRow;
+  contribution_private: ContributionPrivateRow;
+  published_syntheses: PublishedSynthesisRow;
+  indicators: IndicatorRow;
+}
+
+/** The database or a transaction on it: what repository functions that may run inside a transaction take. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * What the modules the Store class itself uses (audit, staged imports) need of a store: its Kysely instance
+ * and dialect. A Store is one; taking this instead of Store keeps them below store.ts (no import cycle).
+ */
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
 }

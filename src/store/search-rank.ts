@@ -5,8 +5,11 @@
  * the largest cost of a search. Document frequencies are counted on the index once and kept a minute (a
  * frequency a minute old changes no order that matters); the average length is the candidates' own.
  */
-import { sql } from 'kysely';
-import type { Store } from './store.ts';
+import { sql, type CompiledQuery } from 'kysely';
+import type { DatabaseHandle } from './schema.ts';
+
+/** What ranking needs of the store: its database and its read workers (see Store.readQuery). */
+export interface ReadHandle extends DatabaseHandle { readQuery<T>(q: CompiledQuery): Promise<T[]> }
 
 const K1 = 1.2;
 const B = 0.75;
@@ -35,10 +38,10 @@ export function rankCandidates(queryTerms: readonly string[], candidates: readon
   return scored.sort((a, b) => b.score - a.score || a.seq - b.seq).map((s) => s.seq);
 }
 
-const cache = new WeakMap<Store, { frequencies: Map<string, { n: number; at: number }>; total?: { n: number; at: number } }>();
+const cache = new WeakMap<ReadHandle, { frequencies: Map<string, { n: number; at: number }>; total?: { n: number; at: number } }>();
 
 /** Document frequency of each term in the index and the number of contributions, cached a minute. */
-export async function termFrequencies(store: Store, terms: readonly string[], now = Date.now()): Promise<{ frequency: Map<string, number>; totalDocs: number }> {
+export async function termFrequencies(store: ReadHandle, terms: readonly string[], now = Date.now()): Promise<{ frequency: Map<string, number>; totalDocs: number }> {
   let c = cache.get(store);
   if (!c) cache.set(store, (c = { frequencies: new Map() }));
   const entry = c;
@@ -61,7 +64,7 @@ export async function termFrequencies(store: Store, terms: readonly string[], no
 }
 
 /** The stemmed terms of the candidates (read on the read workers). */
-export async function candidateTerms(store: Store, seqs: readonly number[]): Promise<Candidate[]> {
+export async function candidateTerms(store: ReadHandle, seqs: readonly number[]): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (let i = 0; i < seqs.length; i += 900) {
     const chunk = seqs.slice(i, i + 900);

@@ -1,10 +1,6 @@
-import { stem } from '../analysis/text/stem.ts';
+import { stem, unaccent } from '../text/french.ts';
 
-/** Lowercase and strip diacritics, as PostgreSQL's unaccent does before the french stemmer. */
-export function unaccent(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC').toLowerCase()
-    .replace(/œ/g, 'oe').replace(/æ/g, 'ae');
-}
+export { unaccent };
 
 /**
  * Search terms of a text: the same pipeline as the PostgreSQL configuration `fabrique_fr`

@@ -16,8 +16,8 @@ import type { Transaction } from 'kysely';
 import type { Contribution } from '../domain/contribution.ts';
 import type { ParsedDocument } from '../ingest/types.ts';
 import { StoreError } from './errors.ts';
-import type { Database } from './schema.ts';
-import { addLocalThemes, insertBatches, meetingToRow, type ImportResult, type Store } from './store.ts';
+import type { Database, DatabaseHandle } from './schema.ts';
+import { addLocalThemes, insertBatches, meetingToRow } from './rows.ts';
 
 /** Imports with fewer contributions keep the single transaction: they hold the lock briefly anyway. */
 export const STAGED_IMPORT_MIN = 2000;
@@ -34,7 +34,7 @@ export function isStagingSlug(slug: string): boolean {
   return slug.startsWith(STAGING_PREFIX);
 }
 
-export function shouldStageImport(store: Store, parsed: ParsedDocument): boolean {
+export function shouldStageImport(store: DatabaseHandle, parsed: ParsedDocument): boolean {
   return store.dialect === 'sqlite' && parsed.contributions.length >= STAGED_IMPORT_MIN;
 }
 
@@ -44,9 +44,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * Imports a new document in stages. Returns undefined when the document is already stored (unchanged,
  * replaced or conflicting): that case stays with the single transaction of importParsed.
  */
-export async function importStaged(store: Store, consultation: string, parsed: ParsedDocument,
-  base: Omit<ImportResult, 'outcome' | 'publication'>, insert: InsertContributions,
-  finish?: (trx: Transaction<Database>) => Promise<void>): Promise<Omit<ImportResult, 'publication'> | undefined> {
+export async function importStaged<Summary extends object>(store: DatabaseHandle, consultation: string, parsed: ParsedDocument,
+  base: Summary, insert: InsertContributions,
+  finish?: (trx: Transaction<Database>) => Promise<void>): Promise<(Summary & { outcome: 'imported' }) | undefined> {
   const db = store.db;
   const target = await db.selectFrom('consultations').select('slug').where('slug', '=', consultation).executeTakeFirst();
   if (!target || isStagingSlug(consultation)) throw new StoreError('not_found', `Consultation inconnue : « ${consultation} »`);
@@ -110,7 +110,7 @@ export async function importStaged(store: Store, consultation: string, parsed: P
  * Removes the staging consultation `slug` (if given) and every stale one, in short transactions:
  * their rows were never visible, so removing them in pieces changes nothing for readers.
  */
-export async function removeStagedImports(store: Store, slug?: string): Promise<number> {
+export async function removeStagedImports(store: DatabaseHandle, slug?: string): Promise<number> {
   const cutoff = new Date(Date.now() - STALE_STAGING_MS).toISOString();
   const rows = await store.db.selectFrom('consultations').select(['slug', 'created_at'])
     .where('slug', 'like', `${STAGING_PREFIX}%`).execute();

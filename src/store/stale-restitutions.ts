@@ -1,12 +1,12 @@
 /** Published restitutions that stop being valid when a contribution they rely on changes. */
 import { recordAudit } from './audit.ts';
-import type { AppDb } from './accounts.ts';
+import type { Db } from './schema.ts';
 
 /**
  * A published restitution that counts or quotes a contribution which stops being public (or whose
  * text changes) is flagged stale, in the same transaction, and no longer served until published again.
  */
-export async function flagStaleRestitutions(trx: AppDb, consultation: string, contributionId: string, at: string, actor: string, reason: string): Promise<void> {
+export async function flagStaleRestitutions(trx: Db, consultation: string, contributionId: string, at: string, actor: string, reason: string): Promise<void> {
   const published = await trx.selectFrom('published_syntheses').select(['id', 'contributions_json'])
     .where('consultation', '=', consultation).where('stale_since', 'is', null).execute();
   for (const p of published) {

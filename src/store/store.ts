@@ -14,11 +14,10 @@ import type { ParsedDocument } from '../ingest/types.ts';
 import { pseudonymise } from '../privacy/pseudonymise.ts';
 import { sanitizeText } from '../domain/text.ts';
 import { flagStaleRestitutions } from './stale-restitutions.ts';
-import { appTrx } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 import { migrationProvider, type Dialect } from './migrations.ts';
 import { SanitizeTextPlugin } from './sanitize-plugin.ts';
-import type { ContributionRow as ContributionTable, Database, MeetingRow } from './schema.ts';
+import type { ContributionRow as ContributionTable, Database, Db, MeetingRow } from './schema.ts';
 
 type ContributionRow = Selectable<ContributionTable>;
 import { SEARCH_SEQ_SPAN, searchRangeStart } from './migration-0011-search-scope.ts';
@@ -31,6 +30,7 @@ import { readSourceFile, saveSourceFile } from './source-files.ts';
 import { DatabaseFaultError, databaseFault } from './faults.ts';
 import { SQLITE_LOCK_WAIT_MS, SQLITE_NATIVE_BUSY_MS, WaitingSqliteDialect } from './sqlite-driver.ts';
 import { importStaged, isStagingSlug, removeStagedImports, shouldStageImport, STAGING_PREFIX } from './staged-import.ts';
+import { addLocalThemes, insertBatches, meetingToRow } from './rows.ts';
 
 export interface StoreConfig {
   /** postgres://… to use PostgreSQL; otherwise the SQLite file `sqlitePath` */
@@ -112,7 +112,6 @@ export interface ContributionFilter {
 
 export type { ConsultationStats };
 
-const INSERT_BATCH = 200;
 
 /** The persistence layer: one API over SQLite (embedded default) and PostgreSQL. */
 export class Store {
@@ -379,7 +378,7 @@ export class Store {
       const decided = new Map<string, { moderation: Moderation; asWritten: string; publicText: string; original?: string }>();
       const previous: { id: string; text: string; moderation_status: string }[] = [];
       if (existing) {
-        const rows = await appTrx(trx).selectFrom('contributions')
+        const rows = await trx.selectFrom('contributions')
           .leftJoin('contribution_private', 'contribution_private.contribution_id', 'contributions.id')
           .select(['contributions.id', 'contributions.text', 'contributions.moderation_status', 'contributions.moderation_reason',
             'contributions.moderation_by', 'contributions.moderation_at', 'contribution_private.original_text'])
@@ -441,7 +440,7 @@ export class Store {
         if (p.moderation_status !== PUBLIC_MODERATION_STATUS) continue;
         const after = now.get(p.id);
         if (after && after.text === p.text && isPublic(after)) continue;
-        await flagStaleRestitutions(appTrx(trx), consultation, p.id, new Date().toISOString(), publication?.by ?? 'import',
+        await flagStaleRestitutions(trx, consultation, p.id, new Date().toISOString(), publication?.by ?? 'import',
           after ? 'une contribution citée a changé à la relecture du document' : 'une contribution citée a disparu à la relecture du document');
       }
       if (publishBy && publication) {
@@ -481,7 +480,7 @@ export class Store {
     const withSearch = this.dialect === 'sqlite';
     await insertBatches(stored.map((c) => contributionToRow(c, consultation, documentId, withSearch)),
       (rows) => trx.insertInto('contributions').values(rows).execute());
-    await insertBatches(originals, (rows) => appTrx(trx).insertInto('contribution_private').values(rows).execute());
+    await insertBatches(originals, (rows) => trx.insertInto('contribution_private').values(rows).execute());
     const themeRows = stored.flatMap((c) => dedupeThemes(c.themes).map((t) => ({
       contribution_id: c.id, theme: t.theme, assigned_by: t.provenance.by, provenance_json: JSON.stringify(t.provenance),
     })));
@@ -704,7 +703,6 @@ export class Store {
   }
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * pg emits 'error' on the pool (idle connection lost: pg_terminate_backend, server restart) and on
@@ -855,20 +853,6 @@ export async function applyModelResultsIn(trx: Transaction<Database>, results: M
   return { themes, kinds };
 }
 
-export async function insertBatches<T>(rows: T[], insert: (rows: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_BATCH) await insert(rows.slice(i, i + INSERT_BATCH));
-}
-
-export async function addLocalThemes(trx: Transaction<Database>, consultation: string, themesJson: string, found: { code: string }[]): Promise<void> {
-  const themes = JSON.parse(themesJson) as Consultation['themes'];
-  const known = new Set(themes.map((t) => t.code));
-  let changed = false;
-  for (const t of found as Consultation['themes']) {
-    if (!known.has(t.code)) { themes.push(t); known.add(t.code); changed = true; }
-  }
-  if (changed) await trx.updateTable('consultations').set({ themes_json: JSON.stringify(themes) }).where('slug', '=', consultation).execute();
-}
-
 /**
  * The public text of a contribution to store: pseudonymised (idempotent on a text already masked by
  * its caller), with the text as written to keep apart when they differ. The raw extracted text is
@@ -917,14 +901,14 @@ export async function publishDocumentIn(trx: Transaction<Database>, documentId: 
 
 async function recordImport(trx: Transaction<Database>, consultation: string, actor: string,
   r: Pick<ImportResult, 'documentId' | 'fileName' | 'outcome' | 'contributions' | 'meetings'>): Promise<void> {
-  await recordAudit(appTrx(trx), {
+  await recordAudit(trx, {
     actor, action: 'document.import', consultation, targetType: 'document', targetId: r.documentId,
     after: { fileName: r.fileName, outcome: r.outcome, contributions: r.contributions, meetings: r.meetings },
   });
 }
 
 async function recordPublication(trx: Transaction<Database>, consultation: string, documentId: string, publication: DocumentPublication, published: number): Promise<void> {
-  await recordAudit(appTrx(trx), {
+  await recordAudit(trx, {
     actor: publication.by, action: 'document.publish', consultation, targetType: 'document', targetId: documentId, at: publication.at,
     before: null, after: { publishedBy: publication.by, publishedAt: publication.at, contributionsPublished: published },
   });
@@ -953,18 +937,6 @@ function documentFromRow(r: Database['source_documents']): SourceDocument & { co
   };
 }
 
-export function meetingToRow(m: Meeting, documentId: string | null): MeetingRow {
-  const p = m.participants;
-  return {
-    id: m.id, consultation: m.consultation, document_id: documentId, kind: m.kind, ref: m.ref ?? null, title: m.title,
-    place: m.place ?? null, territory: m.territory ?? null, date: m.date ?? null, date_text: m.dateText ?? null, time: m.time ?? null,
-    p_elus: p.elus, p_institutionnels: p.institutionnels, p_professionnels: p.professionnels, p_associations: p.associations,
-    p_usagers: p.usagers, p_autres: p.autres, p_total: p.total,
-    situation: m.situation ?? null, deroulement: m.deroulement ?? null, perspectives: m.perspectives ?? null,
-    source_json: m.source ? JSON.stringify(m.source) : null,
-  };
-}
-
 export function meetingFromRow(r: MeetingRow): Meeting {
   const m: Meeting = {
     id: r.id, consultation: r.consultation, kind: r.kind as Meeting['kind'], title: r.title,
@@ -973,8 +945,10 @@ export function meetingFromRow(r: MeetingRow): Meeting {
       associations: r.p_associations, usagers: r.p_usagers, autres: r.p_autres, total: r.p_total,
     },
   };
-  const opt = { ref: r.ref, place: r.place, territory: r.territory, date: r.date, dateText: r.date_text, time: r.time, situation: r.situation, deroulement: r.deroulement, perspectives: r.perspectives };
-  for (const [k, v] of Object.entries(opt)) if (v !== null) (m as unknown as Record<string, unknown>)[k] = v;
+  const optional = <K extends keyof Meeting>(key: K, value: Meeting[K] | null) => { if (value !== null) m[key] = value; };
+  optional('ref', r.ref); optional('place', r.place); optional('territory', r.territory); optional('date', r.date);
+  optional('dateText', r.date_text); optional('time', r.time); optional('situation', r.situation);
+  optional('deroulement', r.deroulement); optional('perspectives', r.perspectives);
   if (r.source_json) m.source = JSON.parse(r.source_json);
   return m;
 }

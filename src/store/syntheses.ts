@@ -5,7 +5,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
-import { appDb, appTrx } from './accounts.ts';
+import { appDb } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 import type { Store } from './store.ts';
 
@@ -76,7 +76,7 @@ export async function saveGeneratedSynthesis<D extends StoredSynthesis>(store: S
   return store.db.transaction().execute(async (trx) => {
     const previous = await readSynthesisIn(trx, doc.id) as D | undefined;
     await writeSynthesisIn(trx, doc);
-    await recordAudit(appTrx(trx), {
+    await recordAudit(trx, {
       actor: audit.actor, action: 'synthesis.generate', consultation: doc.consultation, targetType: 'synthesis', targetId: doc.id, at: audit.at,
       before: previous ? audit.before(previous) : null, after: audit.after,
     });
@@ -88,7 +88,7 @@ export async function saveGeneratedSynthesis<D extends StoredSynthesis>(store: S
 export async function saveEditorialChange(store: Store, target: SynthesisKey, change: { before: unknown; after: unknown }, audit: Audit): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
     await writeEditorialIn(trx, target, change.after);
-    await recordAudit(appTrx(trx), {
+    await recordAudit(trx, {
       actor: audit.actor, action: 'synthesis.editorial', consultation: target.consultation, targetType: 'synthesis', targetId: target.id, at: audit.at,
       before: change.before, after: change.after,
     });

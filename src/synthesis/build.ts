@@ -12,6 +12,7 @@ import type { SynthesisLevel } from '../domain/synthesis.ts';
 import type { Theme } from '../domain/theme.ts';
 import { UserError } from '../domain/errors.ts';
 import type { Store } from '../store/store.ts';
+import { asciiSlug } from '../text/french.ts';
 import { evaluateRule, loadSynthesisData, queryContributions, queryMeetings, type SynthesisData } from './data.ts';
 import {
   SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, emptyEditorial, synthesisId,
@@ -51,7 +52,7 @@ export function formatMeetingDate(m: Meeting): string {
 }
 
 function slug(s: string): string {
-  const base = s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  const base = asciiSlug(s).slice(0, 40);
   // a short hash keeps keys distinct when two labels share their first 40 characters
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); }

@@ -1,75 +1,35 @@
-/** Shapes of the API responses (docs/api.md). */
-import type { ConsultationStatus } from '../../src/domain/consultation.ts';
-import type { College, MeetingKind, Participants } from '../../src/domain/meeting.ts';
+/**
+ * Shapes of the API responses (docs/api.md). Those the server declares in src/server/schemas.ts are
+ * inferred from its zod schemas, so the web app and the server cannot drift apart; a type-only import,
+ * nothing of the server is bundled.
+ */
+import type { z } from 'zod';
+import type * as Api from '../../src/server/schemas.ts';
+import type { College, Participants } from '../../src/domain/meeting.ts';
 import type { Theme } from '../../src/domain/theme.ts';
 
-export type { College, ConsultationStatus, MeetingKind, Participants, Theme };
-export type Role = 'admin' | 'analyst' | 'facilitator';
-export interface User { id: string; email: string; role: Role }
+export type { College, Participants, Theme };
+export type User = z.infer<typeof Api.User>;
+export type Role = User['role'];
+export type ConsultationStatus = z.infer<typeof Api.ConsultationStatus>;
+export type ConsultationSummary = z.infer<typeof Api.ConsultationSummary>;
+export type MeetingKind = z.infer<typeof Api.MeetingKind>;
+export type Meeting = z.infer<typeof Api.Meeting>;
+export type ConsultationDetail = z.infer<typeof Api.ConsultationDetail>;
+export type PublicContribution = z.infer<typeof Api.PublicContribution>;
+/** One page of a list: the schema's envelope (`Api.Page(item)`) with the items' own type. */
+export type Page<T> = Omit<z.infer<ReturnType<typeof Api.Page>>, 'items'> & { items: T[] };
+export type ModerationItem = z.infer<typeof Api.ModerationItem>;
+export type IdeaGroupView = z.infer<typeof Api.IdeaGroupView>;
+/** GET …/groups: the groups and the contributions they contain. */
+export type GroupsResponse = z.infer<typeof Api.GroupsResponse>;
+export type GroupMember = z.infer<typeof Api.GroupMemberView>;
+/** A job (analysis…) as GET /api/admin/jobs/:id returns it. */
+export type JobView = z.infer<typeof Api.JobView>;
 
-export interface ConsultationSummary {
-  slug: string;
-  title: string;
-  status: ConsultationStatus;
-  territory: { code: string; name: string; level: 'departement' | 'region' };
-  periodStart: string | null;
-  periodEnd: string | null;
-  counts: { contributions: number; meetings: number; themes: number };
-}
-
-export interface Meeting {
-  id: string;
-  title: string;
-  kind: MeetingKind;
-  place: string | null;
-  territory: string | null;
-  date: string | null;
-  dateText: string | null;
-  time: string | null;
-  participants: Participants;
-}
-
-export interface ConsultationDetail extends ConsultationSummary {
-  description: string | null;
-  themes: Theme[];
-  meetings: Meeting[];
-}
-
-export interface PublicContribution {
-  id: string;
-  text: string;
-  themes: string[];
-  kind: string | null;
-  meeting: string | null;
-  college: College | null;
-  channel: string;
-  date: string | null;
-  territory: string | null;
-}
-
-export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
-
-export interface Masked { kind: 'email' | 'phone' | 'nir' | 'id' | 'birthdate' | 'address' | 'name'; start: number; end: number; original?: string }
-
-export interface ModerationItem extends PublicContribution {
-  status: 'pending' | 'published' | 'rejected';
-  reason: string | null;
-  themeAssignments: { theme: string; by: 'source' | 'model' | 'human'; probability?: number }[];
-  masked: Masked[];
-  original?: string;
-}
-
-export interface IdeaGroupView {
-  id: string;
-  parent: string | null;
-  theme: string | null;
-  label: string;
-  labelByHuman: boolean;
-  size: number;
-  members: string[];
-  quotes: string[];
-  lineage: object[];
-}
+export type { MaskKind } from '../../src/privacy/pseudonymise.ts';
+/** A masked span; its kind is a MaskKind (the schema carries it as a string). */
+export type Masked = z.infer<typeof Api.Masked>;
 
 export interface Territory { code: string; name: string; region: { code: string; name: string }; consultations: number }
 

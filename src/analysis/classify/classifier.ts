@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { analyze, TfidfVectorizer, type AnalyzerOptions, type SparseVector, type TfidfJSON } from '../text/index.ts';
 import type { Theme } from '../../domain/theme.ts';
 import { kindCues } from './cues.ts';
+import type { ExplanationTerm, LabelProbability, Prediction } from './prediction.ts';
 import { ZeroShotClassifier, type ZeroShotJSON } from './zeroshot.ts';
 import { applyPlatt, fitPlatt, mulberry32, scores, shuffledIndices, trainOneVsRest, type LinearModel, type LinearTrainOptions, type Platt } from './linear.ts';
 
@@ -43,20 +44,7 @@ export interface ClassifierOptions extends LinearTrainOptions {
   trainingSha256?: string;
 }
 
-export interface LabelProbability { label: string; p: number }
-export interface ExplanationTerm {
-  /** the label explained (the most probable one) */
-  label: string;
-  /** word(s) of the input, as written */
-  word: string;
-  /** contribution to the label's score (weight × feature value, summed over the word's features) */
-  weight: number;
-}
-export interface Prediction {
-  /** every label with its probability, most probable first */
-  labels: LabelProbability[];
-  explanation: ExplanationTerm[];
-}
+export type { ExplanationTerm, LabelProbability, Prediction } from './prediction.ts';
 
 export interface ClassifierMetadata {
   type: 'fabrique.classifier';

@@ -1,6 +1,6 @@
 import type { Theme } from '../../domain/theme.ts';
 import { analyze, cosine, TfidfVectorizer, type AnalyzerOptions, type SparseVector, type TfidfJSON } from '../text/index.ts';
-import type { ExplanationTerm, Prediction } from './classifier.ts';
+import type { ExplanationTerm, Prediction } from './prediction.ts';
 
 export interface ZeroShotOptions {
   /** softmax temperature turning similarity scores into probabilities (default 0.1) */

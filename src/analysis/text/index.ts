@@ -1,7 +1,6 @@
 /** French text core: normalisation, tokens, stems, stopwords, terms, sparse vectors and TF-IDF. */
-export { normalizeText, foldAccents } from './normalize.ts';
+export { normalizeText, foldAccents, stem, stemKey } from '../../text/french.ts';
 export { tokenize, tokenSpans, isAcronym, ELISIONS, type TokenSpan } from './tokenize.ts';
-export { stem, stemKey } from './stem.ts';
 export { FRENCH_STOPWORDS, isStopword } from './stopwords.ts';
 export { analyze, terms, charNgrams, CHAR_NGRAM_PREFIX, type AnalyzerOptions, type Analysis } from './terms.ts';
 export {

@@ -1,4 +1,4 @@
-import { foldAccents } from './normalize.ts';
+import { foldAccents } from '../../text/french.ts';
 
 /**
  * Fabrique's French stopword list (written for the project). Function words, auxiliaries and their

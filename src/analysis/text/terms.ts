@@ -1,7 +1,5 @@
-import { normalizeText } from './normalize.ts';
-import { stemKey } from './stem.ts';
+import { foldAccents, normalizeText, stemKey } from '../../text/french.ts';
 import { FRENCH_STOPWORDS } from './stopwords.ts';
-import { foldAccents } from './normalize.ts';
 import { isAcronym, tokenSpans } from './tokenize.ts';
 
 export interface AnalyzerOptions {

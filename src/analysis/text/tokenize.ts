@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize.ts';
+import { normalizeText } from '../../text/french.ts';
 
 /** A token with its position in the *normalised* text (UTF-16 offsets, end exclusive). */
 export interface TokenSpan {

@@ -8,8 +8,6 @@ import { terminalProgress } from '../output.ts';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
-  summary: 'analyse une consultation enregistrée : thèmes et natures suggérés, idées communes, doublons',
-  usage: 'fabrique analyze --consultation <slug> [--seed N] [--regroup] [--json]',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { consultation: { type: 'string', short: 'c' }, seed: { type: 'string' }, regroup: { type: 'boolean' }, json: { type: 'boolean' } }, false);
     const slug = requireOption(values.consultation, 'consultation');

@@ -4,8 +4,6 @@ import { CliError, parseCommandArgs, UsageError, type Command } from '../args.ts
 
 export const auditCommand: Command = {
   name: 'audit',
-  summary: 'journal d’audit : retire les textes des contributions rejetées ou supprimées au-delà de la durée de conservation',
-  usage: 'fabrique audit purge [--days N]  (défaut : FABRIQUE_AUDIT_TEXT_RETENTION_DAYS, sinon 90)',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { days: { type: 'string' } });
     if (positionals.length !== 1 || positionals[0] !== 'purge') throw new UsageError('action attendue : purge');

@@ -10,8 +10,6 @@ function printCounts(report: DatabaseReport): void {
 
 export const backupCommand: Command = {
   name: 'backup',
-  summary: 'sauvegarde cohérente de la base SQLite, même pendant que le serveur écrit (PostgreSQL : indique la commande pg_dump)',
-  usage: 'fabrique backup --out fichier.sqlite [--force]',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { out: { type: 'string', short: 'o' }, force: { type: 'boolean' } }, false);
     const out = requireOption(values.out, 'out');
@@ -35,8 +33,6 @@ export const backupCommand: Command = {
 
 export const restoreCommand: Command = {
   name: 'restore',
-  summary: 'remplace la base SQLite par une sauvegarde de « fabrique backup » (serveur arrêté), puis la met à jour',
-  usage: 'fabrique restore fichier.sqlite [--force]',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { force: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('indiquez un seul fichier de sauvegarde');

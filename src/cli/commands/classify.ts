@@ -5,8 +5,6 @@ import { parseCommandArgs, requireOption, UsageError, type Command } from '../ar
 
 export const classifyCommand: Command = {
   name: 'classify',
-  summary: 'classe des textes par thème (JSON Lines) : appris sur des exemples étiquetés, ou sans exemple à partir des thèmes',
-  usage: 'fabrique classify [--train etiquetes.jsonl] --in textes.jsonl --out predictions.jsonl [--model modele.json] [--seed N]',
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
       train: { type: 'string' },
@@ -31,8 +29,6 @@ export const classifyCommand: Command = {
 
 export const groupCommand: Command = {
   name: 'group',
-  summary: 'regroupe des textes (JSON Lines) en idées communes à deux niveaux, avec libellés, comptes et citations',
-  usage: 'fabrique group --in textes.jsonl --out groupes.json [--seed N] [--model modele.json]',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { in: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' } }, false);
     const seed = parseSeed(values.seed);
@@ -46,8 +42,6 @@ export const groupCommand: Command = {
 
 export const duplicatesCommand: Command = {
   name: 'duplicates',
-  summary: 'repère les doublons et les campagnes de copier-coller dans des textes (JSON Lines)',
-  usage: 'fabrique duplicates --in textes.jsonl [--out doublons.json] [--threshold 0.6] [--campaign-min 5]',
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
       in: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' }, 'campaign-min': { type: 'string' },

@@ -8,12 +8,6 @@ import { parseCommandArgs, requireOption, UsageError, type Command } from '../ar
 
 export const consultationCommand: Command = {
   name: 'consultation',
-  summary: 'crée, charge ou liste les consultations',
-  usage: [
-    'fabrique consultation create --slug <slug> --title "<titre>" --territory <code> [--level departement|region] [--status draft|open|…] [--start AAAA-MM-JJ] [--end AAAA-MM-JJ]',
-    '       fabrique consultation load <consultation.json>   (format : docs/format-tabular.md)',
-    '       fabrique consultation list',
-  ].join('\n'),
   async run(argv) {
     const [action, ...rest] = argv;
     const store = await Store.open(configFromEnv());

@@ -43,8 +43,6 @@ export const DEMO_ACTOR = 'fabrique demo';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'charge la consultation de démonstration (slug « demo »), l’analyse et écrit sa synthèse de restitution',
-  usage: 'fabrique demo [--out dossier] [--serve [--port 3000]]',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { out: { type: 'string' }, serve: { type: 'boolean' }, port: { type: 'string' } }, false);
     const port = values.port === undefined ? Number(process.env.PORT ?? 3000) : Number(values.port);

@@ -13,9 +13,6 @@ import { parseCommandArgs, requireOption, UsageError, type Command } from '../ar
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'exporte les contributions (texte pseudonymisé) en JSON Lines ou CSV, ou une consultation entière en archive ZIP réimportable',
-  usage: 'fabrique export contributions [--format jsonl|csv] [--consultation <slug>] [--theme N] [--with-originals] [--out fichier]\n' +
-    '       fabrique export consultation --consultation <slug> --format archive --out archive.zip [--force]',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       format: { type: 'string' },

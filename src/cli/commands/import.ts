@@ -10,9 +10,6 @@ import { printWarnings } from '../output.ts';
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation, ou restaure une archive de consultation',
-  usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--publish --by <nom>] [--json]\n' +
-    '       fabrique import archive.zip [--force] [--json]   (archive de « fabrique export consultation », reconnue à son contenu)',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       consultation: { type: 'string', short: 'c' },

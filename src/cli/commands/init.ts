@@ -3,8 +3,6 @@ import { parseCommandArgs, type Command } from '../args.ts';
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'crée la base de données (ou la met à jour) et affiche où elle se trouve',
-  usage: 'fabrique init',
   async run(argv) {
     parseCommandArgs(argv, {}, false);
     const store = await Store.open(configFromEnv());

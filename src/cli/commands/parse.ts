@@ -7,8 +7,6 @@ import { printWarnings } from '../output.ts';
 
 export const parseCommand: Command = {
   name: 'parse',
-  summary: 'lit un document (compte-rendu d’atelier, synthèse, tableur) et affiche sa structure, sans base de données',
-  usage: 'fabrique parse <fichier> [--json] [--parser nom]',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, parser: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('indiquez un seul fichier');

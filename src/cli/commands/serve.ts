@@ -3,8 +3,6 @@ import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'démarre l’application web et son API (http://127.0.0.1:3000 par défaut)',
-  usage: 'fabrique serve [--port 3000] [--host 127.0.0.1]',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { port: { type: 'string' }, host: { type: 'string' } }, false);
     const port = values.port === undefined ? Number(process.env.PORT ?? 3000) : Number(values.port);

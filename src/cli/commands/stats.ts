@@ -5,8 +5,6 @@ import { table } from '../output.ts';
 
 export const statsCommand: Command = {
   name: 'stats',
-  summary: 'compte les contributions d’une consultation par thème, nature, réunion, collège et canal',
-  usage: 'fabrique stats --consultation <slug> [--json]',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { consultation: { type: 'string', short: 'c' }, json: { type: 'boolean' } }, false);
     const slug = requireOption(values.consultation, 'consultation');

@@ -11,8 +11,6 @@ import { terminalProgress } from '../output.ts';
 
 export const synthesizeCommand: Command = {
   name: 'synthesize',
-  summary: 'écrit la synthèse de restitution (département ou région) après avoir vérifié chaque chiffre et chaque citation',
-  usage: 'fabrique synthesize --consultation <slug> [--territory <code>] [--level departement|region] --format html|pdf|docx|md|json[,…] --out <fichier>',
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
       consultation: { type: 'string', short: 'c' },
@@ -39,8 +37,6 @@ export const synthesizeCommand: Command = {
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'revérifie une synthèse JSON contre les données : chaque chiffre recalculé, chaque citation retrouvée mot pour mot',
-  usage: 'fabrique verify <synthese.json>',
   async run(argv) {
     const { positionals } = parseCommandArgs(argv, {});
     if (positionals.length !== 1) throw new UsageError('indiquez un fichier de synthèse JSON');

@@ -46,10 +46,6 @@ const ACTIONS = ['add', 'password', 'list', 'disable', 'enable', 'delete', 'assi
 
 export const userCommand: Command = {
   name: 'user',
-  summary: 'gère les comptes de l’application web : ajout, mot de passe, liste, désactivation, suppression, affectation des animateurs, déblocage',
-  usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator [--admin] | user password --email <adresse> | user list'
-    + ' | user disable|enable|delete|unlock --email <adresse> | user assign|unassign --email <adresse> --consultation <slug>'
-    + '  (mot de passe : FABRIQUE_PASSWORD ou entrée standard ; au moins 12 caractères, pas un mot de passe courant)',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { email: { type: 'string' }, role: { type: 'string' }, admin: { type: 'boolean' }, consultation: { type: 'string' } });
     const action = positionals[0] as (typeof ACTIONS)[number] | undefined;

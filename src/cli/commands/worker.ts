@@ -4,8 +4,6 @@ import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 
 export const workerCommand: Command = {
   name: 'worker',
-  summary: 'exécute les tâches en file (analyses, synthèses) jusqu’à SIGTERM ; sur PostgreSQL, autant de processus que voulu',
-  usage: 'fabrique worker [--stop-timeout secondes]',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { 'stop-timeout': { type: 'string' } }, false);
     const stopTimeout = values['stop-timeout'] === undefined ? 30 : Number(values['stop-timeout']);

@@ -19,6 +19,7 @@ import {
   buildVocabulary, cleanItem, cleanLine, collapseLetterSpacing, isCountOnly, isRunningHeader, splitTrailingCount,
   stripStrayQuote, startsWithBulletGlyph, type Vocabulary,
 } from '../clean.ts';
+import { parseFrenchDate } from '../../text/french.ts';
 import type { ReadDocument, TextLine } from '../readers/types.ts';
 import { matchTheme } from '../tabular/values.ts';
 import { ImportError, type ParsedDocument } from '../types.ts';
@@ -89,40 +90,6 @@ const COLLEGE_LINES: [College | 'total', RegExp][] = [
   ['autres', /^Autres\b\s*:?\s*(.*)$/iu],
   ['total', /^Total\b\s*:?\s*(.*)$/iu],
 ];
-
-const MONTHS: Record<string, number> = {
-  janvier: 1, fevrier: 2, février: 2, mars: 3, avril: 4, mai: 5, juin: 6, juillet: 7, aout: 8, août: 8,
-  septembre: 9, octobre: 10, novembre: 11, decembre: 12, décembre: 12,
-};
-
-/** A French date as printed → ISO date when the year is known. Exported for tests and reuse. */
-export function parseFrenchDate(text: string): { iso?: string; hasYear: boolean; ok: boolean } {
-  const t = text.trim().toLowerCase();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const valid = (y: number, m: number, d: number) => {
-    if (m < 1 || m > 12 || d < 1) return false;
-    const dt = new Date(Date.UTC(y, m - 1, d));
-    return dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
-  };
-  let m = /(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})\b/.exec(t);
-  if (m) {
-    const d = Number(m[1]); const mo = Number(m[2]); let y = Number(m[3]);
-    if (y < 100) y += 2000;
-    if (!valid(y, mo, d)) return { hasYear: true, ok: false };
-    return { iso: `${y}-${pad(mo)}-${pad(d)}`, hasYear: true, ok: true };
-  }
-  m = /(\d{1,2})(?:er)?\s+(\p{L}+)(?:\s+(\d{4}))?/u.exec(t);
-  if (m) {
-    const d = Number(m[1]);
-    const mo = MONTHS[m[2] ?? ''];
-    if (mo === undefined) return { hasYear: false, ok: false };
-    if (!m[3]) return { hasYear: false, ok: valid(2000, mo, d) };
-    const y = Number(m[3]);
-    if (!valid(y, mo, d)) return { hasYear: true, ok: false };
-    return { iso: `${y}-${pad(mo)}-${pad(d)}`, hasYear: true, ok: true };
-  }
-  return { hasYear: false, ok: false };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Detection

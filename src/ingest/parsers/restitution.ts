@@ -17,6 +17,7 @@ import { emptyParticipants, type Meeting, type MeetingKind } from '../../domain/
 import type { ImportWarning, SourceRef } from '../../domain/source.ts';
 import type { HumanSynthesisItem } from '../../domain/synthesis.ts';
 import type { Theme } from '../../domain/theme.ts';
+import { asciiSlug, FRENCH_MONTH_PATTERN, frenchMonth, parseFrenchDate } from '../../text/french.ts';
 import { buildVocabulary, cleanItem, type Vocabulary } from '../clean.ts';
 import type { ReadDocument, TextLine } from '../readers/types.ts';
 import { ImportError, type ParsedDocument } from '../types.ts';
@@ -68,8 +69,7 @@ interface ThemeSpan { code: string; label: string; local: boolean; place?: strin
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 function slug(s: string): string {
-  const base = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  return base.slice(0, 40).replace(/-[^-]*$/, '') || 'theme-local';
+  return asciiSlug(s).slice(0, 40).replace(/-[^-]*$/, '') || 'theme-local';
 }
 
 function localCode(label: string): string {
@@ -199,15 +199,14 @@ class Parser {
     const where = /\bPour (?:le |la |l’|l'|les )?([A-ZÀ-Ý][\wÀ-ÿ-]+)/.exec(text)?.[1];
     const dept = where ? Object.entries(DEPARTEMENTS).find(([, [name]]) => name.toLowerCase() === where.toLowerCase())?.[0] : undefined;
     const territory = dept ?? (this.territoryIsRegion ? undefined : this.territory);
-    const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-    const dateRe = /\b(?:le\s+)?(\d{1,2})(?:er)?\s+(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre)(?:\s+(\d{4}))?/gi;
+    const dateRe = new RegExp(`\\b(?:le\\s+)?(\\d{1,2})(?:er)?\\s+(${FRENCH_MONTH_PATTERN})(?:\\s+(\\d{4}))?`, 'gi');
     const found: Meeting[] = [];
     const textual = new Set<string>();
     const years = [...text.matchAll(/\b(20\d\d)\b/g)].map((m) => m[1]!);
     for (const m of text.matchAll(dateRe)) {
       const before = text.slice(Math.max(0, m.index - 25), m.index);
       const after = text.slice(m.index, m.index + 120);
-      const month = MONTHS.findIndex((x) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '') === m[2]!.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')) + 1;
+      const month = frenchMonth(m[2]!)!;
       textual.add(`${Number(m[1])}/${month}`);
       if (/CTS\s+du\s*$/i.test(before)) continue; // the restitution to the CTS, not a co-construction meeting
       const kind: MeetingKind = /visio/i.test(after.split(/[.;]/)[0] ?? '') ? 'visio' : /pl[ée]ni/i.test(after.split(/[.;]/)[0] ?? '') ? 'pleniere' : 'reunion_departementale';
@@ -218,7 +217,8 @@ class Parser {
       };
       if (territory) meeting.territory = territory;
       const dateText = squash(m[0].replace(/^le\s+/i, ''));
-      if (m[3]) meeting.date = `${m[3]}-${String(month).padStart(2, '0')}-${String(Number(m[1])).padStart(2, '0')}`;
+      const date = m[3] ? parseFrenchDate(m[0]).iso : undefined;
+      if (date) meeting.date = date;
       else {
         meeting.dateText = dateText;
         if (years.length === 0) this.warn('info', 'restitution.date_without_year', `Date sans année : « ${dateText} ».`, a, b);

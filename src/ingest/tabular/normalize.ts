@@ -1,16 +1,10 @@
 /** Text normalisation shared by the tabular importer: accents, case and punctuation ignored. */
 import { isInvisibleText, sanitizeText } from '../../domain/text.ts';
+import { unaccent } from '../../text/french.ts';
 
 /** Lower-case, accents removed, every run of non-alphanumeric characters turned into one space. */
 export function normalizeKey(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/œ/gi, 'oe')
-    .replace(/æ/gi, 'ae')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
+  return unaccent(s).replace(/[^a-z0-9]+/g, ' ').trim();
 }
 
 /** True when `needle` (normalised) occurs in `haystack` (normalised) as a sequence of whole words. */

@@ -12,7 +12,7 @@ import { pageContributions, type ContributionPageItem } from '../../store/modera
 import { PUBLIC_FILTER } from '../../store/store.ts';
 import { addMeeting, createConsultation, updateConsultation, updateMeeting } from '../../usecases/consultations.ts';
 import { decideTheme, moderateContribution, moderateContributions, recordWorkshopReport } from '../../usecases/contributions.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import {
   ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, Page, PageQuery,
   Participants, ScopeLevel, SlugParams, Theme, ThemeAssignmentView, UserText, UserTextEntry,

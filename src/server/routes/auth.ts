@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findUserByEmail } from '../../store/accounts.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { assertLoginAllowed, loginFailed, loginRateLimits, loginSucceeded } from '../login-throttle.ts';
 import { burnPasswordTime, verifyPassword } from '../password.ts';

@@ -4,8 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mergeGroups, moveContribution, renameGroup, splitGroup, undoLastChange } from '../../usecases/analysis.ts';
 import { pageContributions } from '../../store/moderation-page.ts';
-import type { AppContext } from '../app.ts';
-import { errors, IdeaGroupView, IdParams, SlugParams } from '../schemas.ts';
+import type { AppContext } from '../context.ts';
+import { errors, GroupsResponse, IdeaGroupView, IdParams, SlugParams } from '../schemas.ts';
 import { clearSuggestCache } from '../suggest.ts';
 import { requestContext } from '../use-case-context.ts';
 import { groupView } from '../views.ts';
@@ -42,13 +42,7 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
       tags, summary: 'Idées communes (groupes et sous-idées) et les contributions qu’ils contiennent', params: SlugParams,
       querystring: z.object({ theme: z.string().max(64).optional() }),
       response: {
-        200: z.object({
-          items: z.array(IdeaGroupView),
-          contributions: z.record(z.string(), z.object({
-            text: z.string(), kind: z.string().nullable(), status: z.string(), meeting: z.string().nullable(),
-            themes: z.array(z.object({ theme: z.string(), by: z.string(), probability: z.number().optional() })),
-          })),
-        }),
+        200: GroupsResponse,
         ...errors(401, 403, 404),
       },
     },
@@ -56,12 +50,12 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
     const c = await requireConsultation(ctx, req.params.slug);
     const groups = await store.listIdeaGroups(c.slug, req.query.theme);
     const ids = [...new Set(groups.flatMap((g) => g.members.map((m) => m.contribution)))];
-    const contributions: Record<string, { text: string; kind: string | null; status: string; meeting: string | null; themes: { theme: string; by: string; probability?: number }[] }> = {};
+    const contributions: z.input<typeof GroupsResponse>['contributions'] = {};
     for (let i = 0; i < ids.length; i += 500) {
       const page = await pageContributions(store, c.slug, { ids: ids.slice(i, i + 500) }, 0, 500);
       for (const x of page.items) {
         contributions[x.id] = {
-          text: x.text, kind: x.kind, status: x.status, meeting: x.meeting,
+          text: x.text, kind: x.kind, status: x.status, meeting: x.meeting, college: x.college,
           themes: x.themes.map((t) => ({ theme: t.theme, by: t.provenance.by, ...(t.provenance.by === 'model' && t.provenance.probability !== undefined ? { probability: t.provenance.probability } : {}) })),
         };
       }

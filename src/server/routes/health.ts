@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { storageHealth } from '../../store/health.ts';
 import { jobCounts } from '../../store/jobs.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 
 const Health = z.object({
   status: z.enum(['ok', 'unavailable']).describe('ok (200) only when the database answers and every migration is applied; otherwise 503'),

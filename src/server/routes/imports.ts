@@ -7,7 +7,7 @@ import { safeFileName } from '../../ingest/file-name.ts';
 import { utf16Encoding } from '../../ingest/readers/text.ts';
 import { UserError } from '../../domain/errors.ts';
 import { importFiles, publishDocument } from '../../usecases/imports.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { errors, SlugParams } from '../schemas.ts';
 import { currentUser } from '../security.ts';

@@ -3,28 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getJob, type Job } from '../../store/jobs.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { errors } from '../schemas.ts';
+import { errors, JobView } from '../schemas.ts';
 import { ANALYST } from './admin.ts';
+
+export { JobView };
 
 const tags = ['tâches'];
 
-export const JobView = z.object({
-  id: z.string(),
-  kind: z.string(),
-  consultation: z.string().nullable(),
-  state: z.enum(['queued', 'running', 'done', 'failed']),
-  step: z.string().nullable(),
-  progress: z.object({ done: z.number(), total: z.number(), label: z.string().nullable() }),
-  steps: z.array(z.string()),
-  result: z.unknown().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  attempts: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
 export type JobView = z.infer<typeof JobView>;
 
 export function jobView(j: Job): JobView {

@@ -13,7 +13,7 @@ import { publicContributionTotals } from '../../store/public-stats.ts';
 import { PUBLIC_FILTER, PUBLIC_SCOPE } from '../../store/store.ts';
 import { VISITOR } from '../../usecases/context.ts';
 import { submitContribution, visibleConsultation as visible } from '../../usecases/contributions.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { UserError } from '../../domain/errors.ts';
 import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams, UserText } from '../schemas.ts';
 import { issueCsrf } from '../security.ts';

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SYNTHESIS_FORMATS } from '../../synthesis/index.ts';
 import { downloadSynthesis, editSynthesisEditorial, generateSynthesis, publishSynthesis } from '../../usecases/syntheses.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { errors, SlugParams } from '../schemas.ts';
 import { requestContext } from '../use-case-context.ts';
 import { ANALYST } from './admin.ts';

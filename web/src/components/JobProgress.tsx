@@ -1,15 +1,8 @@
 /** A job (analysis, synthesis) followed while it runs: polled every second, shown as a status and a progress bar. */
 import { ApiError, get } from '../api.ts';
+import type { JobView } from '../types.ts';
 
-export interface JobView {
-  id: string;
-  kind: string;
-  state: 'queued' | 'running' | 'done' | 'failed';
-  step: string | null;
-  progress: { done: number; total: number; label: string | null };
-  result?: unknown;
-  error: { code: string; message: string } | null;
-}
+export type { JobView };
 
 const STATE_LABEL: Record<JobView['state'], string> = { queued: 'En attente', running: 'En cours', done: 'Terminée', failed: 'Échec' };
 const STATE_BADGE: Record<JobView['state'], string> = { queued: 'fr-badge--info', running: 'fr-badge--new', done: 'fr-badge--success', failed: 'fr-badge--error' };

@@ -1,28 +1,15 @@
-import { useCallback, useEffect, useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useCallback, useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Page, Loading, ErrorAlert, LiveRegion } from '../../components/Page.tsx';
 import { AdminNav, adminCrumbs } from './AdminNav.tsx';
 import { useAnnouncer, useApi } from '../../hooks.ts';
-import { errorMessage, get, post } from '../../api.ts';
+import { errorMessage, post } from '../../api.ts';
 import { useLocation, navigate } from '../../router.tsx';
 import { collegeLabel, kindLabel, nf } from '../../labels.ts';
-import { followJob, JobProgress, type JobView } from '../../components/JobProgress.tsx';
-import type { ConsultationDetail, IdeaGroupView, ModerationItem, Page as PageOf } from '../../types.ts';
-
-/** Texts of the consultation's contributions (the groups API gives member ids only). */
-async function loadTexts(slug: string): Promise<Map<string, ModerationItem>> {
-  const out = new Map<string, ModerationItem>();
-  for (const status of ['published', 'pending']) {
-    for (let page = 1; page < 200; page++) {
-      const r = await get<PageOf<ModerationItem>>(`/admin/consultations/${encodeURIComponent(slug)}/moderation?status=${status}&page=${page}&pageSize=100`);
-      for (const it of r.items) out.set(it.id, it);
-      if (page * r.pageSize >= r.total || r.items.length === 0) break;
-    }
-  }
-  return out;
-}
+import { followJob, JobProgress } from '../../components/JobProgress.tsx';
+import type { ConsultationDetail, GroupMember, GroupsResponse, IdeaGroupView, JobView } from '../../types.ts';
 
 interface Grab { contribution: string; from: string; target: number }
 
@@ -33,9 +20,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
   const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
   const firstTheme = cons.data?.themes[0]?.code ?? '';
   const theme = query.get('theme') ?? firstTheme;
-  const groups = useApi<{ items: IdeaGroupView[] }>(cons.data ? `/admin/consultations/${encodeURIComponent(slug)}/groups${theme ? `?theme=${encodeURIComponent(theme)}` : ''}` : null);
-  const [texts, setTexts] = useState<Map<string, ModerationItem>>(new Map());
-  const [textsTick, setTextsTick] = useState(0);
+  const groups = useApi<GroupsResponse>(cons.data ? `/admin/consultations/${encodeURIComponent(slug)}/groups${theme ? `?theme=${encodeURIComponent(theme)}` : ''}` : null);
   const [msg, announce] = useAnnouncer();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string | null>(null);
@@ -45,15 +30,9 @@ export function AnalysisPage({ slug }: { slug: string }) {
   const [grab, setGrab] = useState<Grab | null>(null);
   const [dragOver, setDragOver] = useState<string | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    loadTexts(slug).then((m) => live && setTexts(m)).catch((e: unknown) => live && setError(errorMessage(e)));
-    return () => {
-      live = false;
-    };
-  }, [slug, textsTick]);
-
   const items = groups.data?.items ?? [];
+  // the contributions of the groups shown, with the groups (reloaded with them after every change)
+  const texts = groups.data?.contributions ?? {};
   const ordered = useMemo(() => {
     const tops = items.filter((g) => !g.parent || !items.some((p) => p.id === g.parent));
     const out: { g: IdeaGroupView; depth: number }[] = [];
@@ -151,13 +130,13 @@ export function AnalysisPage({ slug }: { slug: string }) {
                     // the analysis runs as a job (on this server or a worker): followed until done, then the page refreshes
                     const job = await followJob(await post<JobView>(`/admin/consultations/${encodeURIComponent(slug)}/analyze`, {}), setAnalysisJob);
                     return job.result as { grouping: { groups: number; subIdeas: number; grouped: number } };
-                  }, (r) => { setTextsTick((t) => t + 1); return `Analyse terminée : ${r.grouping.groups} idées communes, ${r.grouping.subIdeas} sous-idées, ${r.grouping.grouped} contributions.`; })}>
+                  }, (r) => `Analyse terminée : ${r.grouping.groups} idées communes, ${r.grouping.subIdeas} sous-idées, ${r.grouping.grouped} contributions.`)}>
                   {busy === 'analyze' ? 'Analyse en cours…' : 'Lancer l’analyse'}
                 </Button>
               </li>
               <li>
                 <Button priority="secondary" iconId="fr-icon-arrow-go-back-line" disabled={busy !== null}
-                  onClick={() => void run('undo', () => post<{ undone: { action: string } }>('/admin/undo'), (r) => { setTextsTick((t) => t + 1); return `Action annulée : ${r.undone.action}.`; })}>
+                  onClick={() => void run('undo', () => post<{ undone: { action: string } }>('/admin/undo'), (r) => `Action annulée : ${r.undone.action}.`)}>
                   Annuler la dernière action
                 </Button>
               </li>
@@ -189,7 +168,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
       {grab ? (
         <div className="panel grab-panel fr-p-2w fr-mb-3w" role="region" aria-label="Déplacement en cours">
           <p className="fr-mb-1w">
-            Contribution sélectionnée : <strong>{cut(texts.get(grab.contribution)?.text ?? grab.contribution, 120)}</strong>
+            Contribution sélectionnée : <strong>{cut(texts[grab.contribution]?.text ?? grab.contribution, 120)}</strong>
           </p>
           <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
             <div className="fr-col-12 fr-col-md-8">
@@ -228,7 +207,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
               split={(members) => run('split', () => post(`/admin/groups/${encodeURIComponent(g.id)}/split`, { members }), () => `Groupe scindé : ${members.length} contribution${members.length > 1 ? 's' : ''} dans un nouveau groupe.`)}
               grab={grab} toggleGrab={toggleGrab} grabKeys={grabKeys}
               setTheme={(c, t, accept) => run('theme', () => post(`/admin/contributions/${encodeURIComponent(c)}/themes`, { theme: t, accept }),
-                () => { setTextsTick((x) => x + 1); return accept ? `Thème retenu : ${themeLabel(t)}.` : `Suggestion retirée : ${themeLabel(t)}.`; })}
+                () => (accept ? `Thème retenu : ${themeLabel(t)}.` : `Suggestion retirée : ${themeLabel(t)}.`))}
               themes={cons.data?.themes.map((t) => ({ code: t.code, label: t.label })) ?? []}
             />
           </li>
@@ -239,7 +218,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
 }
 
 function GroupCard({ g, depth, total, texts, themeLabel, selectedForMerge, toggleMerge, rename, split, grab, toggleGrab, grabKeys, setTheme, themes }: {
-  g: IdeaGroupView; depth: number; total: number; texts: Map<string, ModerationItem>; themeLabel: (c: string) => string;
+  g: IdeaGroupView; depth: number; total: number; texts: Record<string, GroupMember>; themeLabel: (c: string) => string;
   selectedForMerge: boolean; toggleMerge: (on: boolean) => void;
   rename: (l: string) => Promise<void>; split: (members: string[]) => Promise<void>;
   grab: Grab | null; toggleGrab: (c: string, from: string) => void;
@@ -282,9 +261,9 @@ function GroupCard({ g, depth, total, texts, themeLabel, selectedForMerge, toggl
       {open ? (
         <ul className="member-list fr-mt-1w">
           {g.members.map((m) => {
-            const it = texts.get(m);
+            const it = texts[m];
             const grabbed = grab?.contribution === m;
-            const suggested = it?.themeAssignments.filter((a) => a.by === 'model') ?? [];
+            const suggested = it?.themes.filter((a) => a.by === 'model') ?? [];
             return (
               <li key={m} className={`member ${grabbed ? 'member--grabbed' : ''}`} draggable
                 onDragStart={(e) => { e.dataTransfer.setData('application/json', JSON.stringify({ contribution: m, from: g.id })); e.dataTransfer.effectAllowed = 'move'; }}

@@ -9,10 +9,11 @@ import { useAnnouncer, useApi } from '../../hooks.ts';
 import { errorMessage, post } from '../../api.ts';
 import { Link, useLocation } from '../../router.tsx';
 import { CHANNEL_LABELS, collegeLabel, kindLabel, nf } from '../../labels.ts';
-import type { ConsultationDetail, Masked, ModerationItem, Page as PageOf } from '../../types.ts';
+import type { ConsultationDetail, Masked, MaskKind, ModerationItem, Page as PageOf } from '../../types.ts';
 
 const STATUSES = [['pending', 'À modérer'], ['published', 'Publiées'], ['rejected', 'Rejetées']] as const;
-const MASK_LABELS: Record<Masked['kind'], string> = { email: 'courriel', phone: 'téléphone', nir: 'NIR', id: 'identifiant', birthdate: 'date de naissance', address: 'adresse', name: 'nom' };
+const MASK_LABELS: Record<string, string | undefined> = { email: 'courriel', phone: 'téléphone', nir: 'NIR', id: 'identifiant', birthdate: 'date de naissance', address: 'adresse', name: 'nom' } satisfies Record<MaskKind, string>;
+const maskLabel = (kind: string) => MASK_LABELS[kind] ?? kind;
 
 /** The original text with the masked spans highlighted. */
 function withMarks(text: string, masked: Masked[]): ReactNode[] {
@@ -21,7 +22,7 @@ function withMarks(text: string, masked: Masked[]): ReactNode[] {
   for (const [i, m] of [...masked].sort((a, b) => a.start - b.start).entries()) {
     if (m.start < at) continue;
     out.push(text.slice(at, m.start));
-    out.push(<mark key={i} className="masked" title={`masqué : ${MASK_LABELS[m.kind]}`}>{text.slice(m.start, m.end)}<span className="fr-sr-only"> (masqué : {MASK_LABELS[m.kind]})</span></mark>);
+    out.push(<mark key={i} className="masked" title={`masqué : ${maskLabel(m.kind)}`}>{text.slice(m.start, m.end)}<span className="fr-sr-only"> (masqué : {maskLabel(m.kind)})</span></mark>);
     at = m.end;
   }
   out.push(text.slice(at));
