@@ -19,7 +19,7 @@ import { analyzeConsultation, renameGroup } from '../src/usecases/analysis.ts';
 import { CLI_ACTOR, context } from '../src/usecases/context.ts';
 import type { ProgressEvent } from '../src/usecases/progress.ts';
 import { testDocument } from './helpers/fixtures.ts';
-import { Client, testServer } from './helpers/server.ts';
+import { Client, testServer, waitForJob } from './helpers/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabrique-faces-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,7 +109,9 @@ test('the CLI and the API run analyze and synthesize through the same use cases:
     await seedFixture(t.store, false);
     const a = await (await Client.create(t.app)).login('analyst');
     let res = await a.post('/api/admin/consultations/essai/analyze', { seed: 1 });
-    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.statusCode, 202, res.body);
+    const analysis = await waitForJob(a, res.json().id);
+    assert.equal(analysis.state, 'done', JSON.stringify(analysis.error));
     res = await a.post('/api/admin/consultations/essai/synthesis', {});
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().verification.ok, true);

@@ -258,7 +258,7 @@ describe('GET /api/health (point 11)', () => {
       assert.equal(body.migrations.status, 'ok');
       assert.equal(body.migrations.pending, 0);
       assert.ok(body.migrations.applied >= 4);
-      assert.deepEqual(body.jobs, { status: 'none' });
+      assert.deepEqual(body.jobs, { status: 'ok', runsHere: true, queued: 0, running: 0, stalled: 0 });
       assert.doesNotMatch(res.body, /@|sqlite\b.*\/|memory/);
       const spec = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
       assert.ok(spec.paths['/api/health']?.get, 'documented in the OpenAPI document');

@@ -13,7 +13,7 @@ import { parseTabular } from '../src/ingest/tabular/index.ts';
 import { listAudit } from '../src/store/audit.ts';
 import { privateTexts, publishDocument } from '../src/store/moderation.ts';
 import { buildSynthesis, loadSynthesis, renderHtml } from '../src/synthesis/index.ts';
-import { Client, testServer, type TestServer } from './helpers/server.ts';
+import { Client, testServer, waitForJob, type TestServer } from './helpers/server.ts';
 import { multipart } from './helpers/multipart.ts';
 import { storeTest } from './helpers/stores.ts';
 
@@ -130,7 +130,9 @@ describe('barrière de publication de bout en bout (API)', () => {
     assert.equal((await visitor.get('/api/consultations/essai')).json().counts.contributions, 3);
 
     // analysis, generated and published synthesis: neither quotes nor counts it
-    assert.equal((await analyst.post('/api/admin/consultations/essai/analyze', {})).statusCode, 200);
+    res = await analyst.post('/api/admin/consultations/essai/analyze', {});
+    assert.equal(res.statusCode, 202, res.body);
+    assert.equal((await waitForJob(analyst, res.json().id)).state, 'done');
     res = await analyst.post('/api/admin/consultations/essai/synthesis', {});
     assert.equal(res.statusCode, 200, res.body);
     const generated = await loadSynthesis(t.store, res.json().id);

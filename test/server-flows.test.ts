@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { chromiumAvailable } from '../src/synthesis/index.ts';
 import { listAudit } from '../src/store/audit.ts';
-import { Client, testServer, type TestServer } from './helpers/server.ts';
+import { Client, testServer, waitForJob, type TestServer } from './helpers/server.ts';
 import { contributionsCsv, multipart } from './helpers/multipart.ts';
 
 const enc = encodeURIComponent;
@@ -124,8 +124,13 @@ describe('parcours complets', () => {
     assert.equal(res.json().outcome, 'unchanged');
 
     res = await a.post('/api/admin/consultations/essai/analyze', {});
-    assert.equal(res.statusCode, 200, res.body);
-    assert.ok(res.json().grouping.groups >= 2);
+    assert.equal(res.statusCode, 202, res.body);
+    assert.match(res.json().id, /^[0-9a-f-]{36}$/);
+    assert.ok(['queued', 'running', 'done'].includes(res.json().state));
+    const analysis = await waitForJob(a, res.json().id);
+    assert.equal(analysis.state, 'done', JSON.stringify(analysis.error));
+    assert.ok(analysis.result.grouping.groups >= 2);
+    assert.equal(analysis.progress.done, analysis.progress.total);
     const withTexts = (await a.get('/api/admin/consultations/essai/groups')).json() as { items: { members: string[] }[]; contributions: Record<string, { text: string } & Record<string, unknown>> };
     const first = withTexts.items[0]!.members[0]!;
     assert.match(withTexts.contributions[first]!.text, /remarque/, 'les textes des membres accompagnent les groupes');

@@ -106,6 +106,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/serve.ts')).serveCommand,
   },
   {
+    name: 'worker',
+    summary: 'exécute les tâches en file (analyses, synthèses, imports) jusqu’à SIGTERM ; sur PostgreSQL, autant de processus que voulu',
+    usage: 'fabrique worker [--stop-timeout secondes]',
+    load: async () => (await import('./commands/worker.ts')).workerCommand,
+  },
+  {
     name: 'user',
     summary: 'gère les comptes de l’application web : ajout, mot de passe, liste, désactivation, suppression, affectation des animateurs, déblocage',
     usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator [--admin] | user password --email <adresse> | user list'

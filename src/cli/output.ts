@@ -33,8 +33,14 @@ export function table(rows: (string | number)[][], header?: string[]): string {
  */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): ProgressReporter & { end(): void } {
   let shown = false;
+  let step: string | undefined;
   const report = ((e: ProgressEvent) => {
-    if (!stream.isTTY) return;
+    // not a terminal (logs, pipes, CI): one plain line per step, never a redrawn bar
+    if (!stream.isTTY) {
+      if (e.step !== step) stream.write(`… ${e.label}\n`);
+      step = e.step;
+      return;
+    }
     const width = 20;
     const filled = e.total > 0 ? Math.round((Math.min(e.done, e.total) / e.total) * width) : 0;
     const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.label}${e.total > 1 ? ` (${e.done}/${e.total})` : ''}`;

@@ -27,6 +27,9 @@ import { importRoutes } from './routes/imports.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { synthesisRoutes } from './routes/synthesis.ts';
 import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { openJobs, serverRunsJobs } from '../jobs/queue.ts';
+import { clearSuggestCache } from './suggest.ts';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -144,6 +147,11 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     formQueue: new FormQueue(o.store),
     parsePool: new ParsePool(o.parse),
     login: { perAddress: options.loginRateLimit, perAccount: options.loginAccountRateLimit, lockout: { failures: options.loginLockFailures, windowMs: lockMs, lockMs } },
+    jobs: await openJobs(o.store, {
+      run: o.runJobs ?? serverRunsJobs(o.store), role: 'serve',
+      // the suggestions served by this process learn from what an analysis changed
+      hooks: { onDone: (job) => { if (job.consultation) clearSuggestCache(job.consultation); } },
+    }),
   };
   app.addHook('onClose', async () => { await ctx.parsePool.close(); });
 
@@ -191,6 +199,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await groupRoutes(api, ctx);
     await synthesisRoutes(api, ctx);
     await healthRoutes(api, ctx);
+    await jobRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });
@@ -220,6 +229,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => { await ctx.formQueue.flush(); });
+  app.addHook('onClose', async () => { await ctx.jobs.close(); });
   app.addHook('onClose', async () => { await stopThemeTrainings(o.store); });
   return app;
 }

@@ -3,6 +3,7 @@
  * every route plugin. Apart from app.ts so that routes need not import the module that registers them.
  */
 import type { ParsePool, ParsePoolOptions } from '../ingest/parse-pool.ts';
+import type { JobService } from '../jobs/queue.ts';
 import type { Store } from '../store/store.ts';
 import type { FormQueue } from './form-queue.ts';
 import type { LoginThrottleOptions } from './login-throttle.ts';
@@ -37,14 +38,18 @@ export interface AppOptions {
   /** built front end; default web/dist of the repository */
   webDist?: string;
   logger?: boolean;
+  /** run queued jobs (analysis…) in this process; default: yes on SQLite, FABRIQUE_SERVE_JOBS on PostgreSQL */
+  runJobs?: boolean;
 }
 
 export interface AppContext {
   store: Store;
-  options: Required<Omit<AppOptions, 'store' | 'logger' | 'trustProxy' | 'parse'>>;
+  options: Required<Omit<AppOptions, 'store' | 'logger' | 'trustProxy' | 'parse' | 'runJobs'>>;
   security: SecurityOptions;
   formQueue: FormQueue;
   /** parses uploaded files off the event loop */
   parsePool: ParsePool;
   login: LoginThrottleOptions;
+  /** long work (analysis, synthesis, imports) queued as jobs, run here or by `fabrique worker` */
+  jobs: JobService;
 }

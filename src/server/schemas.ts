@@ -134,3 +134,20 @@ export const Ok = z.object({ ok: z.literal(true) });
 export function errors(...codes: number[]): Record<number, typeof ErrorResponse> {
   return Object.fromEntries(codes.map((c) => [c, ErrorResponse]));
 }
+
+/** A job (src/jobs): long work followed by GET /api/admin/jobs/:id until it is done (result) or failed (error). */
+export const JobView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  consultation: z.string().nullable(),
+  state: z.enum(['queued', 'running', 'done', 'failed']),
+  step: z.string().nullable(),
+  progress: z.object({ done: z.number(), total: z.number(), label: z.string().nullable() }),
+  steps: z.array(z.string()),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  attempts: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});

@@ -2,11 +2,13 @@
  * Training of the theme model served by the public suggestion, off the request path: the examples are read from
  * the store page by page (the event loop keeps answering between pages) and sent to a worker thread, which fits
  * and serialises the model; the model is then stored (analysis_models, purpose 'themes') with its metadata.
- * At most one training runs at a time for a consultation in this process.
+ * At most one training runs at a time for a consultation in this process, and across processes sharing the
+ * database (several servers): a lease row in the rate_limits table says a training is running somewhere.
  */
 import type { Worker } from 'node:worker_threads';
 import type { TrainReply, TrainRequest } from '../analysis/classify/train-worker.ts';
 import type { Store } from '../store/store.ts';
+import { hitRateLimit, setRateLimit } from '../store/rate-limits.ts';
 import { labelledThemeExamples } from '../store/theme-models.ts';
 import { startTsWorker } from '../workers/start.ts';
 
@@ -16,7 +18,13 @@ const WORKER = new URL('../analysis/classify/train-worker.ts', import.meta.url);
 export type TrainingOutcome =
   | { outcome: 'trained'; version: string; examples: number }
   | { outcome: 'skipped'; examples: number; labels: number }
-  | { outcome: 'failed'; error: string };
+  | { outcome: 'failed'; error: string }
+  /** another process (server) is training this consultation's model: its model is served once stored */
+  | { outcome: 'elsewhere' };
+
+/** How long a training's lease holds if its process dies without releasing it. */
+const LEASE_MS = 10 * 60_000;
+const leaseKey = (slug: string) => `theme-training|${slug}`;
 
 interface Job { done: Promise<TrainingOutcome>; worker?: Worker; stopped: boolean }
 /** per store (several servers may share a process, e.g. in tests), per consultation */
@@ -61,6 +69,16 @@ export async function stopThemeTrainings(store: Store): Promise<void> {
 }
 
 async function train(store: Store, slug: string, job: Job): Promise<TrainingOutcome> {
+  // the first hit of the window holds the lease; released when done (the window ends at once)
+  if ((await hitRateLimit(store, leaseKey(slug), LEASE_MS)).hits > 1) return { outcome: 'elsewhere' };
+  try {
+    return await trainHere(store, slug, job);
+  } finally {
+    await setRateLimit(store, leaseKey(slug), 0, 0).catch(() => { /* the lease then lapses after LEASE_MS */ });
+  }
+}
+
+async function trainHere(store: Store, slug: string, job: Job): Promise<TrainingOutcome> {
   const c = await store.getConsultation(slug);
   if (!c || c.themes.length === 0) return { outcome: 'skipped', examples: 0, labels: 0 };
   const worker = startTsWorker(WORKER);

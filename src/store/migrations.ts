@@ -305,6 +305,47 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('published_syntheses').addColumn('stale_reason', 'text').execute();
       },
     },
+    '0010_jobs': {
+      // Long work (imports of large files, analysis, synthesis generation) as jobs: the state the web app
+      // and the CLI show (step, progress, result or error) and the lease of the process running it
+      // (locked_by, locked_until in ms since the epoch, renewed by a heartbeat), so a job whose process
+      // died is taken over by another. On PostgreSQL, pg-boss delivers the jobs to workers (its own schema);
+      // this table stays the user-visible state. `dedupe_key`: at most one queued or running job per key.
+      // `consultation` is not a foreign key: a job asked for an unknown consultation fails with its error.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('jobs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('consultation', 'text')
+          .addColumn('input_json', 'text', (c) => c.notNull())
+          .addColumn('dedupe_key', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('step', 'text')
+          .addColumn('step_label', 'text')
+          .addColumn('progress_done', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('progress_total', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('steps_json', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('result_json', 'text')
+          .addColumn('error_json', 'text')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('locked_by', 'text')
+          .addColumn('locked_until', 'bigint')
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text')
+          .addColumn('finished_at', 'text')
+          .execute();
+        await db.schema.createIndex('jobs_state').on('jobs').columns(['state', 'created_at']).execute();
+        await db.schema.createIndex('jobs_consultation').on('jobs').columns(['consultation', 'created_at']).execute();
+        await sql`CREATE UNIQUE INDEX jobs_active_key ON jobs (dedupe_key) WHERE state IN ('queued', 'running')`.execute(db);
+        // the uploaded file of an import job, for whichever worker runs it; deleted when the job ends
+        await db.schema.createTable('job_files')
+          .addColumn('job_id', 'text', (c) => c.primaryKey().references('jobs.id').onDelete('cascade'))
+          .addColumn('content', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .execute();
+      },
+    },
     // Counters of contributions per consultation, dimension, value and moderation status (see the module).
     '0007_public_stats': publicStatsMigration(dialect),
     // The full-text index holds each contribution's consultation and moderation status (see the module).

@@ -169,6 +169,43 @@ export interface ContributionCountRow {
   n: number;
 }
 
+/** Migration 0010_jobs: a long piece of work, its user-visible state and the lease of the process running it. */
+export interface JobRow {
+  id: string;
+  /** 'analyze' | 'synthesis' | 'import' (src/jobs/handlers.ts) */
+  kind: string;
+  consultation: string | null;
+  input_json: string;
+  /** at most one queued or running job per key (e.g. one analysis per consultation) */
+  dedupe_key: string | null;
+  /** 'queued' | 'running' | 'done' | 'failed' */
+  state: string;
+  step: string | null;
+  step_label: string | null;
+  progress_done: number;
+  progress_total: number;
+  /** steps finished so far, in order */
+  steps_json: string;
+  result_json: string | null;
+  error_json: string | null;
+  /** times a process started it (a crash or a retry adds one) */
+  attempts: number;
+  /** the process holding the lease, until `locked_until` (ms since the epoch, database clock) */
+  locked_by: string | null;
+  locked_until: number | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** Migration 0010_jobs: the file an import job reads, until the job ends. */
+export interface JobFileRow {
+  job_id: string;
+  content: Uint8Array;
+}
+
 /** Accounts and sessions of the web application (migration 0002_accounts). */
 export interface UserRow {
   id: string;
@@ -255,6 +292,8 @@ export interface Database {
   consultation_assignments: ConsultationAssignmentRow;
   rate_limits: RateLimitRow;
   contribution_counts: ContributionCountRow;
+  jobs: JobRow;
+  job_files: JobFileRow;
   users: UserRow;
   sessions: SessionRow;
   audit_log: AuditRow;

@@ -166,7 +166,9 @@ export class Store {
     // or a fresh schema next to another Fabrique schema (tests, several instances) is never migrated.
     const migrationTableSchema = this.dialect === 'postgres'
       ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(this.db)).rows[0]?.schema : undefined;
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+    // allowUnorderedMigrations: 0010_jobs came after 0011_search_scope was applied on some databases; a pending
+    // migration named before the last applied one is applied rather than refused (migrations are independent)
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect), allowUnorderedMigrations: true, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const fault = databaseFault(error);

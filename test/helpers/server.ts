@@ -77,3 +77,16 @@ export class Client {
   }
   put(url: string, payload?: unknown) { return this.request({ method: 'PUT', url, payload: payload as InjectOptions['payload'] }); }
 }
+
+/** Polls a job (GET /api/admin/jobs/:id) until it is done or failed; returns its last view. */
+export async function waitForJob(c: Client, id: string, timeoutMs = 60_000): Promise<{ state: string; result?: any; error: { code: string; message: string } | null; progress: { done: number; total: number }; step: string | null }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await c.get(`/api/admin/jobs/${id}`);
+    if (res.statusCode !== 200) throw new Error(`tâche ${id} : ${res.statusCode} ${res.body}`);
+    const job = res.json();
+    if (job.state === 'done' || job.state === 'failed') return job;
+    if (Date.now() > deadline) throw new Error(`tâche ${id} toujours ${job.state} après ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -24,6 +24,8 @@ export type IdeaGroupView = z.infer<typeof Api.IdeaGroupView>;
 /** GET …/groups: the groups and the contributions they contain. */
 export type GroupsResponse = z.infer<typeof Api.GroupsResponse>;
 export type GroupMember = z.infer<typeof Api.GroupMemberView>;
+/** A job (analysis…) as GET /api/admin/jobs/:id returns it. */
+export type JobView = z.infer<typeof Api.JobView>;
 
 export type { MaskKind } from '../../src/privacy/pseudonymise.ts';
 /** A masked span; its kind is a MaskKind (the schema carries it as a string). */

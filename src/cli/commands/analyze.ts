@@ -1,6 +1,8 @@
+import { UserError, USER_ERROR_CODES, type UserErrorCode } from '../../domain/errors.ts';
+import { runInline } from '../../jobs/queue.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
-import { analyzeConsultation, type AnalysisSummary } from '../../usecases/analysis.ts';
-import { CLI_ACTOR, context } from '../../usecases/context.ts';
+import type { AnalysisSummary } from '../../usecases/analysis.ts';
+import { CLI_ACTOR } from '../../usecases/context.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { terminalProgress } from '../output.ts';
 
@@ -14,10 +16,17 @@ export const analyzeCommand: Command = {
     const store = await Store.open(configFromEnv());
     const progress = terminalProgress();
     try {
-      const summary = await analyzeConsultation(context(store, CLI_ACTOR), {
-        consultation: slug, ...(seed !== undefined ? { seed } : {}), ...(values.regroup ? { regroup: true } : {}),
-      }, progress);
+      // the same job as POST …/analyze, run here (or waited for, when a worker is already running it)
+      const job = await runInline(store, {
+        kind: 'analyze', actor: CLI_ACTOR,
+        input: { consultation: slug, ...(seed !== undefined ? { seed } : {}), ...(values.regroup ? { regroup: true } : {}) },
+      }, { onProgress: progress });
       progress.end();
+      if (job.state !== 'done') {
+        const code = (USER_ERROR_CODES as readonly string[]).includes(job.error?.code ?? '') ? job.error!.code as UserErrorCode : 'invalid';
+        throw new UserError(code, job.error?.message ?? 'l’analyse a échoué');
+      }
+      const summary = job.result as AnalysisSummary;
       if (values.json) { console.log(JSON.stringify(summary, null, 2)); return; }
       printAnalysis(summary);
     } finally {

@@ -2,13 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { analyzeConsultation, mergeGroups, moveContribution, renameGroup, splitGroup, undoLastChange } from '../../usecases/analysis.ts';
+import { mergeGroups, moveContribution, renameGroup, splitGroup, undoLastChange } from '../../usecases/analysis.ts';
 import { pageContributions } from '../../store/moderation-page.ts';
 import type { AppContext } from '../context.ts';
 import { errors, GroupsResponse, IdeaGroupView, IdParams, SlugParams } from '../schemas.ts';
 import { clearSuggestCache } from '../suggest.ts';
 import { requestContext } from '../use-case-context.ts';
 import { groupView } from '../views.ts';
+import { jobView, JobView } from './jobs.ts';
 import { ANALYST, requireConsultation } from './admin.ts';
 
 const tags = ['analyse'];
@@ -20,21 +21,19 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
   r.post('/admin/consultations/:slug/analyze', {
     config: { roles: ANALYST },
     schema: {
-      tags, summary: 'Analyse : thèmes et natures suggérés, regroupement en idées communes', params: SlugParams,
+      tags, summary: 'Lance l’analyse (thèmes et natures suggérés, idées communes) : une tâche, suivie par GET /api/admin/jobs/{id}',
+      params: SlugParams,
       body: z.object({ seed: z.number().int().min(0).max(2 ** 31).optional(), regroup: z.boolean().optional() }).optional(),
-      response: {
-        200: z.object({ classification: z.record(z.string(), z.unknown()), grouping: z.object({ groups: z.number(), subIdeas: z.number(), contributions: z.number() }) }),
-        ...errors(400, 401, 403, 404, 409),
-      },
+      response: { 202: JobView, ...errors(400, 401, 403, 404) },
     },
-  }, async (req) => {
-    const summary = await analyzeConsultation(requestContext(store, req), { consultation: req.params.slug, ...(req.body?.seed !== undefined ? { seed: req.body.seed } : {}), ...(req.body?.regroup ? { regroup: true } : {}) });
-    clearSuggestCache(summary.consultation);
-    const { grouping, ...classification } = summary;
-    return {
-      classification: classification as unknown as Record<string, unknown>,
-      grouping: { groups: grouping.groups, subIdeas: grouping.subIdeas, contributions: grouping.grouped },
-    };
+  }, async (req, reply) => {
+    const c = await requireConsultation(ctx, req.params.slug);
+    // one analysis at a time per consultation, whichever server was asked: a second request gets the same job
+    const { job } = await ctx.jobs.enqueue({
+      kind: 'analyze', actor: requestContext(store, req).actor,
+      input: { consultation: c.slug, ...(req.body?.seed !== undefined ? { seed: req.body.seed } : {}), ...(req.body?.regroup ? { regroup: true } : {}) },
+    });
+    return reply.code(202).send(jobView(job));
   });
 
   r.get('/admin/consultations/:slug/groups', {

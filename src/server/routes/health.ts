@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { storageHealth } from '../../store/health.ts';
+import { jobCounts } from '../../store/jobs.ts';
 import type { AppContext } from '../context.ts';
 
 const Health = z.object({
@@ -17,7 +18,13 @@ const Health = z.object({
     applied: z.number().int().optional(),
     pending: z.number().int().optional(),
   }),
-  jobs: z.object({ status: z.literal('none') }).describe('no background job queue exists yet'),
+  jobs: z.object({
+    status: z.enum(['ok', 'unknown']),
+    runsHere: z.boolean().describe('whether this process runs jobs (SQLite, or FABRIQUE_SERVE_JOBS=1); otherwise `fabrique worker` does'),
+    queued: z.number().int().optional(),
+    running: z.number().int().optional(),
+    stalled: z.number().int().optional().describe('running under an expired lease: their process died, another takes them over'),
+  }),
   checkedAt: z.string(),
 });
 
@@ -32,11 +39,12 @@ export async function healthRoutes(api: FastifyInstance, ctx: AppContext): Promi
   }, async (_req, reply) => {
     const storage = await storageHealth(ctx.store);
     const ok = storage.database.status === 'ok' && storage.migrations.status === 'ok';
+    const counts = ok ? await jobCounts(ctx.store).catch(() => undefined) : undefined;
     reply.header('cache-control', 'no-store');
     return reply.code(ok ? 200 : 503).send({
       status: ok ? 'ok' as const : 'unavailable' as const,
       ...storage,
-      jobs: { status: 'none' as const },
+      jobs: { status: counts ? 'ok' as const : 'unknown' as const, runsHere: ctx.jobs.runsJobs, ...counts },
       checkedAt: new Date().toISOString(),
     });
   });

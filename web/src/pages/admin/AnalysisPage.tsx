@@ -8,7 +8,8 @@ import { useAnnouncer, useApi } from '../../hooks.ts';
 import { errorMessage, post } from '../../api.ts';
 import { useLocation, navigate } from '../../router.tsx';
 import { collegeLabel, kindLabel, nf } from '../../labels.ts';
-import type { ConsultationDetail, GroupMember, GroupsResponse, IdeaGroupView } from '../../types.ts';
+import { followJob, JobProgress } from '../../components/JobProgress.tsx';
+import type { ConsultationDetail, GroupMember, GroupsResponse, IdeaGroupView, JobView } from '../../types.ts';
 
 interface Grab { contribution: string; from: string; target: number }
 
@@ -23,6 +24,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
   const [msg, announce] = useAnnouncer();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string | null>(null);
+  const [analysisJob, setAnalysisJob] = useState<JobView | null>(null);
   const [mergeSel, setMergeSel] = useState<string[]>([]);
   const [mergeLabel, setMergeLabel] = useState('');
   const [grab, setGrab] = useState<Grab | null>(null);
@@ -124,8 +126,11 @@ export function AnalysisPage({ slug }: { slug: string }) {
             <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm">
               <li>
                 <Button iconId="fr-icon-refresh-line" disabled={busy !== null}
-                  onClick={() => void run('analyze', () => post<{ grouping: { groups: number; subIdeas: number; contributions: number } }>(`/admin/consultations/${encodeURIComponent(slug)}/analyze`, {}),
-                    (r) => `Analyse terminée : ${r.grouping.groups} idées communes, ${r.grouping.subIdeas} sous-idées, ${r.grouping.contributions} contributions.`)}>
+                  onClick={() => void run('analyze', async () => {
+                    // the analysis runs as a job (on this server or a worker): followed until done, then the page refreshes
+                    const job = await followJob(await post<JobView>(`/admin/consultations/${encodeURIComponent(slug)}/analyze`, {}), setAnalysisJob);
+                    return job.result as { grouping: { groups: number; subIdeas: number; grouped: number } };
+                  }, (r) => `Analyse terminée : ${r.grouping.groups} idées communes, ${r.grouping.subIdeas} sous-idées, ${r.grouping.grouped} contributions.`)}>
                   {busy === 'analyze' ? 'Analyse en cours…' : 'Lancer l’analyse'}
                 </Button>
               </li>
@@ -139,6 +144,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
           </div>
         </div>
       </div>
+      {analysisJob && analysisJob.state !== 'done' ? <JobProgress job={analysisJob} title="Analyse" /> : null}
       <ErrorAlert message={error} title="Action impossible" />
       <ErrorAlert message={groups.error} />
 
