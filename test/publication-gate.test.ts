@@ -134,8 +134,10 @@ describe('barrière de publication de bout en bout (API)', () => {
     assert.equal(res.statusCode, 202, res.body);
     assert.equal((await waitForJob(analyst, res.json().id)).state, 'done');
     res = await analyst.post('/api/admin/consultations/essai/synthesis', {});
-    assert.equal(res.statusCode, 200, res.body);
-    const generated = await loadSynthesis(t.store, res.json().id);
+    assert.equal(res.statusCode, 202, res.body);
+    const synthesisJob = await waitForJob(analyst, res.json().id);
+    assert.equal(synthesisJob.state, 'done', JSON.stringify(synthesisJob.error));
+    const generated = await loadSynthesis(t.store, synthesisJob.result.id);
     assert.deepEqual(hasAny(JSON.stringify(generated), [...SECRETS, ...HEALTH]), []);
     assert.ok(!JSON.stringify(generated).includes(sensitive.id), 'ni comptée ni citée');
     res = await analyst.post('/api/admin/consultations/essai/synthesis/publish', {});

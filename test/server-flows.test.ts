@@ -194,8 +194,10 @@ describe('parcours complets', () => {
 
     // restitution: build + verify + save, editorial text, download, publish
     res = await a.post('/api/admin/consultations/essai/synthesis', {});
-    assert.equal(res.statusCode, 200, res.body);
-    assert.equal(res.json().verification.ok, true, JSON.stringify(res.json().verification.failures));
+    assert.equal(res.statusCode, 202, res.body);
+    const synthesis = await waitForJob(a, res.json().id);
+    assert.equal(synthesis.state, 'done', JSON.stringify(synthesis.error));
+    assert.equal(synthesis.result.verification.ok, true, JSON.stringify(synthesis.result.verification.failures));
     res = await a.put('/api/admin/consultations/essai/synthesis/editorial', { texts: { perspectives: 'Le CTS priorisera les propositions en juin.' } });
     assert.equal(res.statusCode, 200, res.body);
     res = await a.get('/api/admin/consultations/essai/synthesis?format=html');

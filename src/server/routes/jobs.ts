@@ -27,7 +27,7 @@ export async function jobRoutes(api: FastifyInstance, ctx: AppContext): Promise<
   r.get('/admin/jobs/:id', {
     config: { roles: ANALYST },
     schema: {
-      tags, summary: 'État d’une tâche (analyse, synthèse) : étape, avancement, puis résultat ou erreur',
+      tags, summary: 'État d’une tâche (analyse, synthèse, import d’un gros fichier) : étape, avancement, puis résultat ou erreur',
       params: z.object({ id: z.string().uuid() }),
       response: { 200: JobView, ...errors(401, 403, 404) },
     },

@@ -1,13 +1,17 @@
-/** Restitution syntheses (src/usecases/syntheses.ts): generate (build + verify + save), download in every format, editorial texts, publication. */
+/**
+ * Restitution syntheses (src/usecases/syntheses.ts): generate (build + verify + save, as a job), download in every
+ * format, editorial texts, publication.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SYNTHESIS_FORMATS } from '../../synthesis/index.ts';
-import { downloadSynthesis, editSynthesisEditorial, generateSynthesis, publishSynthesis } from '../../usecases/syntheses.ts';
+import { downloadSynthesis, editSynthesisEditorial, publishSynthesis } from '../../usecases/syntheses.ts';
 import type { AppContext } from '../context.ts';
 import { errors, SlugParams } from '../schemas.ts';
 import { requestContext } from '../use-case-context.ts';
-import { ANALYST } from './admin.ts';
+import { ANALYST, requireConsultation } from './admin.ts';
+import { jobView, JobView } from './jobs.ts';
 
 const tags = ['synthèse'];
 const Target = z.object({ level: z.enum(['departement', 'region']).optional(), territory: z.string().min(2).max(3).optional() });
@@ -17,10 +21,6 @@ function target(slug: string, t: { level?: 'departement' | 'region' | undefined;
   return { consultation: slug, ...(t?.level ? { level: t.level } : {}), ...(t?.territory ? { territory: t.territory } : {}) };
 }
 
-const Verification = z.object({
-  ok: z.boolean(), failures: z.array(z.object({ path: z.string(), message: z.string() })), checked: z.object({ figures: z.number(), quotes: z.number() }),
-});
-
 export async function synthesisRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = api.withTypeProvider<ZodTypeProvider>();
   const { store } = ctx;
@@ -28,12 +28,16 @@ export async function synthesisRoutes(api: FastifyInstance, ctx: AppContext): Pr
   r.post('/admin/consultations/:slug/synthesis', {
     config: { roles: ANALYST },
     schema: {
-      tags, summary: 'Construit, vérifie et enregistre la synthèse de restitution', params: SlugParams, body: Target.optional(),
-      response: { 200: z.object({ id: z.string(), verification: Verification, notices: z.array(z.string()) }), ...errors(400, 401, 403, 404) },
+      tags, summary: 'Construit, vérifie et enregistre la synthèse de restitution : une tâche, suivie par GET /api/admin/jobs/{id} (résultat : id, verification, notices)',
+      params: SlugParams, body: Target.optional(),
+      response: { 202: JobView, ...errors(400, 401, 403, 404) },
     },
-  }, async (req) => {
-    const { id, doc, verification } = await generateSynthesis(requestContext(store, req), target(req.params.slug, req.body));
-    return { id, verification: { ok: verification.ok, failures: verification.failures, checked: verification.checked }, notices: doc.notices };
+  }, async (req, reply) => {
+    // checked before queuing: an unknown consultation answers 404 rather than a job that fails
+    const c = await requireConsultation(ctx, req.params.slug);
+    // one generation at a time per consultation and target, whichever server was asked: a second request gets the same job
+    const { job } = await ctx.jobs.enqueue({ kind: 'synthesis', actor: requestContext(store, req).actor, input: target(c.slug, req.body) });
+    return reply.code(202).send(jobView(job));
   });
 
   r.get('/admin/consultations/:slug/synthesis', {
