@@ -76,8 +76,10 @@ function largeCsv(rows = 10_000): string {
 describe('envois de fichiers : analyse hors de la boucle d’événements, bombes ZIP, plafond mémoire', () => {
   let t: TestServer;
   let analyst: Client;
+  // these files are parsed within the request (the parse worker under test), however large: no import job
+  const inRequest = { importJobBytes: 64 * MB };
   before(async () => {
-    t = await testServer();
+    t = await testServer(inRequest);
     analyst = await (await Client.create(t.app)).login('analyst');
   });
   after(async () => { await t.close(); });
@@ -129,8 +131,8 @@ describe('envois de fichiers : analyse hors de la boucle d’événements, bombe
   });
 
   test('un analyseur qui dépasse son plafond mémoire ou son délai : erreur claire, le serveur continue', async () => {
-    const tight = await testServer({ parse: { memoryMb: 32 } });
-    const slow = await testServer({ parse: { timeoutMs: 1 } });
+    const tight = await testServer({ ...inRequest, parse: { memoryMb: 32 } });
+    const slow = await testServer({ ...inRequest, parse: { timeoutMs: 1 } });
     try {
       const client = await (await Client.create(tight.app)).login('analyst');
       const counts = await tight.store.tableCounts();

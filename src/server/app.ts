@@ -33,6 +33,9 @@ import { clearSuggestCache } from './suggest.ts';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
+/** Uploads above this size are imported as a job (FABRIQUE_IMPORT_JOB_MB): the request ends once the file is received. */
+export const IMPORT_JOB_BYTES = 5 * 1024 * 1024;
+
 export type { AppContext, AppOptions } from './context.ts';
 
 /** A count from the environment (0 allowed); a clear error when it is not a whole number. */
@@ -53,6 +56,7 @@ function envNumber(name: string): number | undefined {
 /** Options from the environment, for `fabrique serve`. */
 export function optionsFromEnv(): Omit<AppOptions, 'store'> {
   const mb = envNumber('FABRIQUE_UPLOAD_LIMIT_MB');
+  const jobMb = envNumber('FABRIQUE_IMPORT_JOB_MB');
   const form = envNumber('FABRIQUE_FORM_RATE_LIMIT');
   const login = envNumber('FABRIQUE_LOGIN_RATE_LIMIT');
   const parse = parsePoolOptionsFromEnv();
@@ -70,6 +74,7 @@ export function optionsFromEnv(): Omit<AppOptions, 'store'> {
     ...(lockMinutes ? { loginLockMinutes: lockMinutes } : {}),
     ...(read !== undefined ? { readRateLimit: read } : {}),
     ...(mb ? { uploadLimitBytes: Math.round(mb * 1024 * 1024) } : {}),
+    ...(jobMb ? { importJobBytes: Math.round(jobMb * 1024 * 1024) } : {}),
     ...(origins?.length ? { allowedOrigins: origins } : {}),
     ...(Object.keys(parse).length ? { parse } : {}),
     ...(hops ? { trustProxy: hops } : {}),
@@ -135,6 +140,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     loginLockMinutes: o.loginLockMinutes ?? 15,
     readRateLimit: o.readRateLimit ?? 600,
     uploadLimitBytes: o.uploadLimitBytes ?? MAX_IMPORT_BYTES,
+    importJobBytes: o.importJobBytes ?? IMPORT_JOB_BYTES,
     allowedOrigins: o.allowedOrigins ?? [],
     secureCookies: o.secureCookies ?? 'auto',
     webDist: o.webDist ?? DEFAULT_WEB_DIST,

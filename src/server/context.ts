@@ -25,6 +25,8 @@ export interface AppOptions {
   readRateLimit?: number;
   /** upload limit in bytes (FABRIQUE_UPLOAD_LIMIT_MB, default 50 Mo) */
   uploadLimitBytes?: number;
+  /** uploads larger than this many bytes are imported as a job, answered 202 (FABRIQUE_IMPORT_JOB_MB, default 5 Mo) */
+  importJobBytes?: number;
   /** parsing of uploads in worker threads: memory ceiling, time limit (FABRIQUE_PARSE_*) */
   parse?: Partial<ParsePoolOptions>;
   /** other allowed origins (FABRIQUE_ALLOWED_ORIGINS, comma-separated) */

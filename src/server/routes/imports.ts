@@ -1,4 +1,8 @@
-/** Upload of documents (CSV, XLSX, TXT, MD, PDF, DOCX): parsed first, stored in one transaction, nothing stored on failure. */
+/**
+ * Upload of documents (CSV, XLSX, TXT, MD, PDF, DOCX): parsed first, stored in one transaction, nothing stored on
+ * failure. A file above `importJobBytes` is imported as a job (src/jobs, kind import) that keeps its bytes until
+ * it ends; smaller ones are imported within the request.
+ */
 import { extname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -14,6 +18,7 @@ import { currentUser } from '../security.ts';
 import { clearSuggestCache } from '../suggest.ts';
 import { requestContext } from '../use-case-context.ts';
 import { ANALYST, requireConsultation } from './admin.ts';
+import { jobView, JobView } from './jobs.ts';
 
 const ALLOWED = new Set(['.csv', '.tsv', '.xlsx', '.txt', '.md', '.markdown', '.pdf', '.docx']);
 
@@ -74,9 +79,9 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
   r.post('/admin/consultations/:slug/imports', {
     config: { roles: ANALYST },
     schema: {
-      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser, meeting (réunion des contributions que le fichier ne place dans aucune) ; publish=1 le publie en bloc au nom de la personne connectée, sinon ses contributions attendent la modération)',
+      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser, meeting (réunion des contributions que le fichier ne place dans aucune) ; publish=1 le publie en bloc au nom de la personne connectée, sinon ses contributions attendent la modération). Un gros fichier (FABRIQUE_IMPORT_JOB_MB) est importé en tâche : 202, suivie par GET /api/admin/jobs/{id}, dont le résultat est celui d’un import direct',
       consumes: ['multipart/form-data'], params: SlugParams,
-      response: { 201: ImportResultSchema, ...errors(400, 401, 403, 404, 413, 415, 422, 500, 503) },
+      response: { 201: ImportResultSchema, 202: JobView, ...errors(400, 401, 403, 404, 413, 415, 422, 500, 503) },
     },
   }, async (req, reply) => {
     const user = currentUser(req);
@@ -116,11 +121,27 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
     }
     const map = parseMap(fields.map);
     const publish = parsePublish(fields.publish);
+    const meeting = fields.meeting?.trim() || undefined;
+    if (file.bytes.length > ctx.options.importJobBytes) {
+      // checked before queuing, as the direct import checks it: an unknown meeting answers 404 rather than a job that fails
+      if (meeting && !(await ctx.store.listMeetings(c.slug)).some((m) => m.id === meeting)) {
+        throw new UserError('not_found', `Réunion inconnue dans « ${c.slug} » : ${meeting}`, 'meeting');
+      }
+      // the same file queued twice for a consultation is one job; the job's result is the ImportResult below
+      const { job } = await ctx.jobs.enqueue({
+        kind: 'import', actor: requestContext(ctx, req).actor, file: file.bytes,
+        input: {
+          consultation: c.slug, fileName: file.name, ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}),
+          ...(fields.parser ? { parser: fields.parser } : {}), ...(meeting ? { meeting } : {}), ...(publish ? { publish: true } : {}),
+        },
+      });
+      return reply.code(202).send(jobView(job));
+    }
     // the same import as `fabrique import`, parsed in a worker thread (memory ceiling, time limit): the event loop keeps serving meanwhile
     const [result] = await importFiles(requestContext(ctx, req), {
       consultation: c.slug, files: [{ name: file.name.replace(/[/\\\0]/g, '_'), bytes: file.bytes }],
       ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
-      ...(fields.meeting?.trim() ? { meeting: fields.meeting.trim() } : {}), ...(publish ? { publishBy: user.email } : {}),
+      ...(meeting ? { meeting } : {}), ...(publish ? { publishBy: user.email } : {}),
     }, (bytes, name, options) => ctx.parsePool.parse(bytes, name, options));
     clearSuggestCache(c.slug);
     return reply.code(201).send(result!);
