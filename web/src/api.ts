@@ -69,10 +69,13 @@ export const get = <T>(path: string) => request<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {});
 export const put = <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {});
 
-/** Uploads a file with progress (XMLHttpRequest: fetch has no upload progress). */
-export async function upload<T>(path: string, file: File, onProgress: (fraction: number) => void, fields: Record<string, string> = {}): Promise<T> {
+/**
+ * Uploads a file with progress (XMLHttpRequest: fetch has no upload progress). The status comes with the body:
+ * a route may answer a large file with 202 and a job instead of its result.
+ */
+export async function upload<T>(path: string, file: File, onProgress: (fraction: number) => void, fields: Record<string, string> = {}): Promise<{ status: number; body: T }> {
   const token = await csrf();
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<{ status: number; body: T }>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api${path}`);
     xhr.setRequestHeader('x-csrf-token', token);
@@ -89,7 +92,7 @@ export async function upload<T>(path: string, file: File, onProgress: (fraction:
       }
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(1);
-        resolve(body as T);
+        resolve({ status: xhr.status, body: body as T });
       } else {
         const e = (body as { error?: { code?: string; message?: string } })?.error;
         reject(new ApiError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? `Erreur ${xhr.status}`));

@@ -1,4 +1,4 @@
-/** A job (analysis, synthesis) followed while it runs: polled every second, shown as a status and a progress bar. */
+/** A job (analysis, synthesis, import of a large file) followed while it runs: polled every second, shown as a status and a progress bar. */
 import { ApiError, get } from '../api.ts';
 import type { JobView } from '../types.ts';
 

@@ -10,7 +10,8 @@ import { AdminNav, adminCrumbs } from './AdminNav.tsx';
 import { useApi } from '../../hooks.ts';
 import { errorMessage, upload } from '../../api.ts';
 import { nf } from '../../labels.ts';
-import type { ConsultationDetail, ImportResult, ImportWarning } from '../../types.ts';
+import { followJob, JobProgress } from '../../components/JobProgress.tsx';
+import type { ConsultationDetail, ImportResult, ImportWarning, JobView } from '../../types.ts';
 
 const OUTCOME: Record<ImportResult['outcome'], string> = {
   imported: 'Fichier importé',
@@ -38,12 +39,15 @@ export function ImportPage({ slug }: { slug: string }) {
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string>();
   const [result, setResult] = useState<ImportResult | null>(null);
+  const [importJob, setImportJob] = useState<JobView | null>(null);
+  const [following, setFollowing] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const file = fileRef.current?.files?.[0];
     setError(undefined);
     setResult(null);
+    setImportJob(null);
     if (!file) {
       setError('Choisissez un fichier.');
       fileRef.current?.focus();
@@ -51,12 +55,21 @@ export function ImportPage({ slug }: { slug: string }) {
     }
     setProgress(0);
     try {
-      const r = await upload<ImportResult>(`/admin/consultations/${encodeURIComponent(slug)}/imports`, file, setProgress, { map: map.trim(), sheet: sheet.trim(), publish: publish ? '1' : '0' });
-      setResult(r);
+      const r = await upload<ImportResult | JobView>(`/admin/consultations/${encodeURIComponent(slug)}/imports`, file, setProgress, { map: map.trim(), sheet: sheet.trim(), publish: publish ? '1' : '0' });
+      if (r.status === 202) {
+        // a large file is imported as a job (on this server or a worker): its result is the same as a direct import's
+        setProgress(null);
+        setFollowing(true);
+        const job = await followJob(r.body as JobView, setImportJob);
+        setResult(job.result as ImportResult);
+      } else {
+        setResult(r.body as ImportResult);
+      }
     } catch (err) {
       setError(errorMessage(err));
     } finally {
       setProgress(null);
+      setFollowing(false);
     }
   }
 
@@ -89,13 +102,14 @@ export function ImportPage({ slug }: { slug: string }) {
           hintText: 'Sinon ses contributions (pseudonymisées) attendent la modération une à une.',
           nativeInputProps: { name: 'publish', checked: publish, onChange: (e) => setPublish(e.target.checked) },
         }]} />
-        <Button type="submit" className="fr-mt-2w" disabled={progress !== null} iconId="fr-icon-upload-line">Importer</Button>
+        <Button type="submit" className="fr-mt-2w" disabled={progress !== null || following} iconId="fr-icon-upload-line">Importer</Button>
         {progress !== null ? (
           <div className="fr-mt-3w">
             <label htmlFor="import-progression" className="fr-label">Envoi du fichier : {pct} %{pct === 100 ? ' — lecture et vérification par le serveur…' : ''}</label>
             <progress id="import-progression" className="upload-progress" max={100} value={pct}>{pct} %</progress>
           </div>
         ) : null}
+        {importJob && importJob.state !== 'done' ? <JobProgress job={importJob} title="Import du fichier" /> : null}
       </form>
       <div aria-live="polite">
         <ErrorAlert message={error} title="Import refusé" />

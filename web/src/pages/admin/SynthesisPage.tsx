@@ -10,12 +10,15 @@ import { useAnnouncer, useApi } from '../../hooks.ts';
 import { ApiError, errorMessage, get, post, put } from '../../api.ts';
 import { Link } from '../../router.tsx';
 import { nf } from '../../labels.ts';
-import type { ConsultationDetail, Verification } from '../../types.ts';
+import { followJob, JobProgress } from '../../components/JobProgress.tsx';
+import type { ConsultationDetail, JobView, Verification } from '../../types.ts';
 
 interface Block { type: string; key?: string; text?: string; placeholder?: string }
 interface Section { key: string; title: string; blocks: Block[]; sections: Section[] }
 interface SynthesisDoc { title: string; sections: Section[]; generatedAt: string }
 interface EditorialField { key: string; text: string; placeholder: string; where: string }
+/** What the synthesis job gives as its result (src/jobs/handlers.ts). */
+interface GenerationResult { id: string; verification: Verification; notices: string[] }
 
 function editorialFields(doc: SynthesisDoc): EditorialField[] {
   const out: EditorialField[] = [];
@@ -36,7 +39,8 @@ export function SynthesisPage({ slug }: { slug: string }) {
   const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
   const [level, setLevel] = useState<'departement' | 'region'>('departement');
   const [territory, setTerritory] = useState('');
-  const [result, setResult] = useState<{ id: string; verification: Verification; notices: string[] } | null>(null);
+  const [result, setResult] = useState<GenerationResult | null>(null);
+  const [generationJob, setGenerationJob] = useState<JobView | null>(null);
   const [doc, setDoc] = useState<SynthesisDoc | null>(null);
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [error, setError] = useState<string>();
@@ -72,7 +76,9 @@ export function SynthesisPage({ slug }: { slug: string }) {
     setBusy('generate');
     setError(undefined);
     try {
-      const r = await post<{ id: string; verification: Verification; notices: string[] }>(base, scope);
+      // generated as a job (on this server or a worker): followed until done, then the stored document is reloaded
+      const job = await followJob(await post<JobView>(base, scope), setGenerationJob);
+      const r = job.result as GenerationResult;
       setResult(r);
       announce(r.verification.ok ? `Synthèse générée et vérifiée : ${r.verification.checked.figures} chiffres et ${r.verification.checked.quotes} citations contrôlés, aucune erreur.` : `Synthèse générée : ${r.verification.failures.length} erreurs de vérification.`);
       await loadDoc();
@@ -136,6 +142,7 @@ export function SynthesisPage({ slug }: { slug: string }) {
           </div>
         </div>
       </section>
+      {generationJob && generationJob.state !== 'done' ? <JobProgress job={generationJob} title="Génération de la synthèse" /> : null}
       <ErrorAlert message={error} title="Action impossible" />
       {result ? (
         result.verification.ok ? (
