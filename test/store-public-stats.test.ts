@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Contribution } from '../src/domain/index.ts';
 import { moderateContribution, replaceContributionThemes } from '../src/store/moderation.ts';
+import { statementCountersMigration } from '../src/store/migration-0012-statement-counters.ts';
 import { publicStatsMigration } from '../src/store/migration-0007-public-stats.ts';
 import type { Store } from '../src/store/index.ts';
 import { storeTest } from './helpers/stores.ts';
@@ -142,13 +143,14 @@ storeTest('the migration back-fills the counters of contributions stored before 
     : [];
   for (const t of drop) await sql.raw(`DROP TRIGGER ${t}`).execute(store.db);
   if (store.dialect === 'postgres') {
-    await sql.raw('DROP TRIGGER contribution_counts_ai ON contributions; DROP TRIGGER contribution_counts_bd ON contributions; DROP TRIGGER contribution_counts_au ON contributions; DROP TRIGGER contribution_counts_themes_aid ON contribution_themes; DROP TRIGGER contribution_counts_themes_au ON contribution_themes; DROP FUNCTION contribution_counts_on_contribution(); DROP FUNCTION contribution_counts_on_theme(); DROP FUNCTION contribution_counts_add(contributions, integer)').execute(store.db);
+    await sql.raw('DROP TRIGGER contribution_counts_ai ON contributions; DROP TRIGGER contribution_counts_bd ON contributions; DROP TRIGGER contribution_counts_au ON contributions; DROP TRIGGER contribution_counts_themes_ai ON contribution_themes; DROP TRIGGER contribution_counts_themes_ad ON contribution_themes; DROP TRIGGER contribution_counts_themes_au ON contribution_themes; DROP FUNCTION contribution_counts_on_insert(); DROP FUNCTION contribution_counts_on_update(); DROP FUNCTION contribution_counts_on_theme_insert(); DROP FUNCTION contribution_counts_on_contribution(); DROP FUNCTION contribution_counts_on_theme(); DROP FUNCTION contribution_counts_add(contributions, integer)').execute(store.db);
   }
   await store.db.schema.dropIndex('contributions_consultation_status_seq').execute();
   await store.db.schema.dropTable('contribution_counts').execute();
   await store.db.schema.alterTable('contributions').dropColumn('theme_count').execute();
   // replayed directly: later migrations are applied already, and the migrator only runs migrations in order
   await publicStatsMigration(store.dialect).up(store.db);
+  await statementCountersMigration(store.dialect).up(store.db);
   await store.upsertConsultation(testConsultation('autre'));
   await assertCountersExact(store, 'après la migration');
 });

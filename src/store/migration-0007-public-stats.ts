@@ -15,7 +15,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './schema.ts';
 
 /** Columns whose change moves a contribution between counters. */
-const COUNTED = ['consultation', 'kind', 'meeting', 'author_college', 'channel', 'moderation_status'] as const;
+export const COUNTED = ['consultation', 'kind', 'meeting', 'author_college', 'channel', 'moderation_status'] as const;
 
 /**
  * Width of the arrival-order buckets counted per status ('seq_bucket', value: seq / SEQ_BUCKET): a deep page of a
@@ -30,16 +30,18 @@ export const SEQ_BUCKET = 10_000;
 export const PAIR_SEPARATOR = '\u241f';
 
 /** The filters of the public list: each one and each pair of them has its counters, so their totals are reads. */
-const FILTERED = [['theme', 't.theme'], ['kind', 'coalesce(R.kind, \'\')'], ['meeting', 'coalesce(R.meeting, \'\')'], ['college', 'coalesce(R.author_college, \'\')']] as const;
-const PAIRS = FILTERED.flatMap((a, i) => FILTERED.slice(i + 1).map((b) => [a, b] as const));
+export const FILTERED = [['theme', 't.theme'], ['kind', 'coalesce(R.kind, \'\')'], ['meeting', 'coalesce(R.meeting, \'\')'], ['college', 'coalesce(R.author_college, \'\')']] as const;
+export const PAIRS = FILTERED.flatMap((a, i) => FILTERED.slice(i + 1).map((b) => [a, b] as const));
 
 /**
  * The counter rows of contributions, with sign `n`: in a trigger, of the row variable `r` ('new' / 'old' in SQLite,
  * a row variable in PostgreSQL); for the back-fill (`r` = 'c'), of every contribution.
  */
-function counterRows(r: string, n: string, every = false): string {
-  const from = every ? ' FROM contributions c' : '';
-  const themed = every ? ' FROM contribution_themes t JOIN contributions c ON c.id = t.contribution_id' : ` FROM contribution_themes t WHERE t.contribution_id = ${r}.id`;
+export function counterRows(r: string, n: string, every: boolean | string = false): string {
+  // `every`: true for the table itself, or the SQL of a row source (a transition table) aliased as `r`
+  const source = every === true ? 'contributions' : every;
+  const from = every ? ` FROM ${source} ${r}` : '';
+  const themed = every ? ` FROM contribution_themes t JOIN ${source} ${r} ON ${r}.id = t.contribution_id` : ` FROM contribution_themes t WHERE t.contribution_id = ${r}.id`;
   const v = (expr: string) => expr.replace(/R\./g, `${r}.`);
   const row = (dimension: string, value: string, source: string) => `SELECT ${r}.consultation AS consultation, '${dimension}' AS dimension, ${value} AS value, ${r}.moderation_status AS moderation_status, ${n} AS n${source}`;
   return [
@@ -56,7 +58,7 @@ function counterRows(r: string, n: string, every = false): string {
 }
 
 /** Adds the rows of `select` (consultation, dimension, value, moderation_status, n) to the counters. */
-function upsert(select: string): string {
+export function upsert(select: string): string {
   return `INSERT INTO contribution_counts AS k (consultation, dimension, value, moderation_status, n)
     SELECT consultation, dimension, value, moderation_status, sum(n) FROM (${select}) AS d WHERE true
     GROUP BY consultation, dimension, value, moderation_status
@@ -71,7 +73,7 @@ const themeOfParent = (r: string, n: string) => [
     c.moderation_status, ${n} FROM contributions c WHERE c.id = ${r}.contribution_id`),
 ].join('\n    UNION ALL ');
 
-const distinct = (sep: string, cols: readonly string[], a: string, b: string) => cols.map((c) => `${a}.${c} IS DISTINCT FROM ${b}.${c}`).join(sep);
+export const distinct = (sep: string, cols: readonly string[], a: string, b: string) => cols.map((c) => `${a}.${c} IS DISTINCT FROM ${b}.${c}`).join(sep);
 
 async function backfill(db: Kysely<any>): Promise<void> {
   await sql.raw(`UPDATE contributions SET theme_count = (SELECT count(*) FROM contribution_themes t WHERE t.contribution_id = contributions.id)`).execute(db);

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { publicStatsMigration } from './migration-0007-public-stats.ts';
 import { searchScopeMigration } from './migration-0011-search-scope.ts';
+import { statementCountersMigration } from './migration-0012-statement-counters.ts';
 import type { Dialect } from './schema.ts';
 
 export type { Dialect };
@@ -350,6 +351,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0007_public_stats': publicStatsMigration(dialect),
     // The full-text index holds each contribution's consultation and moderation status (see the module).
     '0011_search_scope': searchScopeMigration(dialect),
+    // PostgreSQL keeps the counters with statement-level triggers (see the module).
+    '0012_statement_counters': statementCountersMigration(dialect),
   };
 }
 
