@@ -18,27 +18,14 @@ import { loadSynthesis, synthesisId } from '../src/synthesis/index.ts';
 import { analyzeConsultation, renameGroup } from '../src/usecases/analysis.ts';
 import { CLI_ACTOR, context } from '../src/usecases/context.ts';
 import type { ProgressEvent } from '../src/usecases/progress.ts';
-import { testDocument } from './helpers/fixtures.ts';
+import { testDocument, THEMED_TEXTS } from './helpers/fixtures.ts';
 import { Client, testServer, waitForJob } from './helpers/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabrique-faces-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 // Made-up texts; the first ones carry a theme from their source, the others are left to the analysis.
-const BY_THEME: Record<string, string[]> = {
-  '1': ['Trouver un médecin traitant est devenu impossible', 'Mon médecin traitant part à la retraite sans successeur',
-    'Créer une maison de santé pour suivre les patients', 'Les patients sans médecin traitant renoncent aux soins',
-    'Développer les assistants médicaux pour libérer du temps médical', 'Favoriser l’exercice coordonné entre infirmiers et médecins'],
-  '2': ['Les urgences ferment la nuit faute de personnel', 'Attendre six heures aux urgences pour une entorse',
-    'Organiser une permanence des soins le week-end', 'Le SAS doit orienter les appels non urgents',
-    'Le centre 15 met trop longtemps à répondre', 'Ouvrir des consultations de soins non programmés le samedi'],
-  '3': ['Loger les internes pendant leur stage', 'Attirer les jeunes professionnels avec un emploi pour le conjoint',
-    'Former plus de maîtres de stage dans le département', 'Les étudiants en santé ne connaissent pas notre territoire',
-    'Aider l’installation des kinésithérapeutes en zone rurale', 'Valoriser la qualité de vie pour recruter des soignants'],
-  '4': ['Développer le dépistage des cancers dans les villages', 'Des ateliers de prévention nutrition dans les écoles',
-    'Promouvoir l’activité physique des seniors', 'Campagne de vaccination avec les pharmacies',
-    'Prévenir les addictions chez les adolescents', 'Éducation à la santé dès la maternelle'],
-};
+const BY_THEME = THEMED_TEXTS;
 const UNLABELLED = ['Personne ne répond aux urgences le dimanche soir', 'Un médecin traitant pour chaque enfant du canton',
   'Des stages pour les internes en zone rurale', 'Plus de dépistage gratuit dans les pharmacies', 'Les urgences de nuit sont trop loin',
   'Une maison de santé dans chaque bourg', 'Loger les étudiants en médecine près de l’hôpital', 'Des cours de cuisine saine au collège'];

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Store } from '../src/store/index.ts';
 import { analyzeConsultation, type AnalyzeInput } from '../src/usecases/analysis.ts';
 import { CLI_ACTOR, context } from '../src/usecases/context.ts';
-import { testConsultation, testDocument } from './helpers/fixtures.ts';
+import { testConsultation, testDocument, THEMED_TEXTS } from './helpers/fixtures.ts';
 
 /** The analysis use case, as the CLI runs it. */
 function analyze(store: Store, consultation: string, options: Omit<AnalyzeInput, 'consultation'>) {
@@ -11,20 +11,7 @@ function analyze(store: Store, consultation: string, options: Omit<AnalyzeInput,
 }
 
 // Made-up texts, one list per national theme.
-const BY_THEME: Record<string, string[]> = {
-  '1': ['Trouver un médecin traitant est devenu impossible', 'Mon médecin traitant part à la retraite sans successeur',
-    'Créer une maison de santé pour suivre les patients', 'Les patients sans médecin traitant renoncent aux soins',
-    'Développer les assistants médicaux pour libérer du temps médical', 'Favoriser l’exercice coordonné entre infirmiers et médecins'],
-  '2': ['Les urgences ferment la nuit faute de personnel', 'Attendre six heures aux urgences pour une entorse',
-    'Organiser une permanence des soins le week-end', 'Le SAS doit orienter les appels non urgents',
-    'Le centre 15 met trop longtemps à répondre', 'Ouvrir des consultations de soins non programmés le samedi'],
-  '3': ['Loger les internes pendant leur stage', 'Attirer les jeunes professionnels avec un emploi pour le conjoint',
-    'Former plus de maîtres de stage dans le département', 'Les étudiants en santé ne connaissent pas notre territoire',
-    'Aider l’installation des kinésithérapeutes en zone rurale', 'Valoriser la qualité de vie pour recruter des soignants'],
-  '4': ['Développer le dépistage des cancers dans les villages', 'Des ateliers de prévention nutrition dans les écoles',
-    'Promouvoir l’activité physique des seniors', 'Campagne de vaccination avec les pharmacies',
-    'Prévenir les addictions chez les adolescents', 'Éducation à la santé dès la maternelle'],
-};
+const BY_THEME = THEMED_TEXTS;
 
 test('analysis suggests themes for unlabelled contributions, records them as model output, keeps human decisions', async () => {
   const store = await Store.open({ sqlitePath: ':memory:' });

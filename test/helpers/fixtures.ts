@@ -33,3 +33,19 @@ export function testDocument(texts: string[], opts: { documentId?: string; parse
     contributions,
   };
 }
+
+/** Made-up contributions, six per national theme (CNR Santé codes 1–4), for analysis tests. */
+export const THEMED_TEXTS: Record<string, string[]> = {
+  '1': ['Trouver un médecin traitant est devenu impossible', 'Mon médecin traitant part à la retraite sans successeur',
+    'Créer une maison de santé pour suivre les patients', 'Les patients sans médecin traitant renoncent aux soins',
+    'Développer les assistants médicaux pour libérer du temps médical', 'Favoriser l’exercice coordonné entre infirmiers et médecins'],
+  '2': ['Les urgences ferment la nuit faute de personnel', 'Attendre six heures aux urgences pour une entorse',
+    'Organiser une permanence des soins le week-end', 'Le SAS doit orienter les appels non urgents',
+    'Le centre 15 met trop longtemps à répondre', 'Ouvrir des consultations de soins non programmés le samedi'],
+  '3': ['Loger les internes pendant leur stage', 'Attirer les jeunes professionnels avec un emploi pour le conjoint',
+    'Former plus de maîtres de stage dans le département', 'Les étudiants en santé ne connaissent pas notre territoire',
+    'Aider l’installation des kinésithérapeutes en zone rurale', 'Valoriser la qualité de vie pour recruter des soignants'],
+  '4': ['Développer le dépistage des cancers dans les villages', 'Des ateliers de prévention nutrition dans les écoles',
+    'Promouvoir l’activité physique des seniors', 'Campagne de vaccination avec les pharmacies',
+    'Prévenir les addictions chez les adolescents', 'Éducation à la santé dès la maternelle'],
+};
