@@ -132,9 +132,10 @@ export function parseFrenchDate(text: string): { iso?: string; hasYear: boolean;
  * (unaccent, then stem: src/store/search-terms.ts), to match what PostgreSQL indexes.
  */
 // createRequire: the package is CommonJS flagged `__esModule`, which makes default-import interop differ
-// between loaders; requiring it is unambiguous.
-const snowball = createRequire(import.meta.url)('snowball-stemmers') as SnowballFactory;
-const stemmer = snowball.newStemmer('french');
+// between loaders; requiring it is unambiguous. Loaded on first use: the package holds every language's
+// stemmer, and the file-parsing worker (which folds accents but never stems) runs under a small heap ceiling.
+let stemmer: ReturnType<SnowballFactory['newStemmer']> | undefined;
+const frenchStemmer = () => (stemmer ??= (createRequire(import.meta.url)('snowball-stemmers') as SnowballFactory).newStemmer('french'));
 
 const MAX_MEMO = 200_000;
 let memo = new Map<string, string>();
@@ -143,7 +144,7 @@ let keyMemo = new Map<string, string>();
 export function stem(token: string): string {
   const hit = memo.get(token);
   if (hit !== undefined) return hit;
-  const s = stemmer.stem(token.toLowerCase());
+  const s = frenchStemmer().stem(token.toLowerCase());
   if (memo.size >= MAX_MEMO) memo = new Map();
   memo.set(token, s);
   return s;
