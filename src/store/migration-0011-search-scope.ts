@@ -19,6 +19,9 @@ export const SEARCH_SEQ_SPAN = 1099511627776;
 /** Status codes in the key (0: any other status, kept searchable from the back office). */
 export const SEARCH_STATUS_CODES: Record<string, number> = { published: 1, pending: 2, rejected: 3 };
 
+/** Any status not coded above (range code 0). */
+export const OTHER_STATUSES = '(autre)';
+
 const statusCode = (expr: string) => `CASE ${expr} ${Object.entries(SEARCH_STATUS_CODES).map(([s, c]) => `WHEN '${s}' THEN ${c}`).join(' ')} ELSE 0 END`;
 
 /** The index key of a row (`new`, `old` or the table itself), as SQL. */
@@ -32,7 +35,7 @@ export function seqOfSearchRowid(rowid: string): RawBuilder<number> {
 
 /** The first key of a consultation's status range, as SQL (NULL when the consultation has no scope yet). */
 export function searchRangeStart(consultation: string, status: string | undefined): RawBuilder<number> {
-  const code = status === undefined ? 0 : SEARCH_STATUS_CODES[status] ?? 0;
+  const code = status !== undefined && Object.hasOwn(SEARCH_STATUS_CODES, status) ? SEARCH_STATUS_CODES[status]! : 0;
   return sql<number>`(((SELECT id FROM search_scopes WHERE consultation = ${consultation}) * 4 + ${code}) * ${sql.lit(SEARCH_SEQ_SPAN)})`;
 }
 

@@ -2,7 +2,7 @@
 import type { Provenance } from '../domain/contribution.ts';
 import { sql } from 'kysely';
 import { SEQ_BUCKET } from './migration-0007-public-stats.ts';
-import { SEARCH_SEQ_SPAN, SEARCH_STATUS_CODES, searchRangeStart, seqOfSearchRowid } from './migration-0011-search-scope.ts';
+import { OTHER_STATUSES, SEARCH_SEQ_SPAN, SEARCH_STATUS_CODES, searchRangeStart, seqOfSearchRowid } from './migration-0011-search-scope.ts';
 import { rankWindowRows, termFrequencies } from './search-rank.ts';
 import { ftsMatch, pgTsQuery, searchTerms } from './search-terms.ts';
 import type { ContributionFilter, Store } from './store.ts';
@@ -99,12 +99,13 @@ export async function pageSearch(store: Store, consultation: string, query: stri
     const otherFilters = Object.values(rest).some((v) => v !== undefined);
     const inFilter = store.filteredContributions(consultation, rest).select(sql`1`.as('one'))
       .where(sql<boolean>`contributions.seq = ${seqOfSearchRowid('contributions_fts.rowid')}`);
-    const statuses = f.moderation !== undefined ? [f.moderation] : [...Object.keys(SEARCH_STATUS_CODES), 'autre'];
+    // without a status filter (the moderation queue), every status range, the code-0 one included
+    const statuses = f.moderation !== undefined ? [f.moderation] : [...Object.keys(SEARCH_STATUS_CODES), OTHER_STATUSES];
     const terms = [...new Set(searchTerms(query))];
     const stats = await termFrequencies(store, terms);
     const rank = { terms, frequency: [...stats.frequency], totalDocs: stats.totalDocs, window: SEARCH_RANKED_WINDOW };
     const windowQuery = (status: string) => {
-      const start = searchRangeStart(consultation, status === 'autre' ? undefined : status);
+      const start = searchRangeStart(consultation, status);
       // the window's stemmed terms come with it, for the ranking (search-rank.ts)
       return sql<{ seq: number; search_terms: string | null }>`SELECT w.seq, c.search_terms FROM (
         SELECT ${seqOfSearchRowid('contributions_fts.rowid')} AS seq FROM contributions_fts WHERE contributions_fts MATCH ${match}

@@ -195,12 +195,19 @@ export class Store {
 
   /** A search window ranked on a read worker (or here when there is none): the ordered arrival numbers. */
   async rankedSearchWindow(q: CompiledQuery, rank: RankRequest): Promise<number[]> {
-    if (this.readers()) {
+    return this.onReader((pool) => pool.query<number>(q, rank),
+      async () => rankWindowRows((await this.db.executeQuery<{ seq: number; search_terms: string | null }>(q)).rows, rank));
+  }
+
+  /** `work` on the read workers, or `inline` on the main connection when there are none or they fail. */
+  private async onReader<T>(work: (pool: ReadPool) => Promise<T>, inline: () => Promise<T>): Promise<T> {
+    const pool = this.readers();
+    if (pool) {
       try {
-        return await this.readPool!.query<number>(q, rank);
+        return await work(pool);
       } catch { /* run on the main connection below */ }
     }
-    return rankWindowRows((await this.db.executeQuery<{ seq: number; search_terms: string | null }>(q)).rows, rank);
+    return inline();
   }
 
   /** Starts the read workers now (a server, before its first search, which would otherwise wait for them). */
@@ -214,12 +221,7 @@ export class Store {
    * connection's own: the same query fails the same way).
    */
   async readQuery<T>(q: CompiledQuery): Promise<T[]> {
-    if (this.readers()) {
-      try {
-        return await this.readPool!.query<T>(q);
-      } catch { /* run on the main connection below */ }
-    }
-    return (await this.db.executeQuery<T>(q)).rows as T[];
+    return this.onReader((pool) => pool.query<T>(q), async () => (await this.db.executeQuery<T>(q)).rows as T[]);
   }
 
   // ---- territories and consultations ----
