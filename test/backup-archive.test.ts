@@ -178,13 +178,17 @@ storeTest('consultation archive → import into a fresh database: every row of e
   });
 });
 
-storeTest('an existing consultation is refused without --force and replaced with it', async (target) => {
+/** The archive of a consultation populated in a fresh in-memory database. */
+async function archiveOfPopulated(slug: string): Promise<Uint8Array> {
   const source = await Store.open({ sqlitePath: ':memory:' });
-  let zip: Uint8Array;
   try {
-    await populate(source, 'essai');
-    zip = (await exportConsultationArchive(source, 'essai')).zip;
+    await populate(source, slug);
+    return (await exportConsultationArchive(source, slug)).zip;
   } finally { await source.close(); }
+}
+
+storeTest('an existing consultation is refused without --force and replaced with it', async (target) => {
+  const zip = await archiveOfPopulated('essai');
   await populate(target, 'essai');
   await moderateContribution(target, 'essai:form:1', { status: 'rejected', reason: 'changé ensuite', by: 'x@ars.test', action: 'contribution.moderate' });
   const before = await consultationRows(target, 'essai');
@@ -207,12 +211,7 @@ function rezip(zip: Uint8Array, change: (files: Record<string, Uint8Array>) => v
 }
 
 storeTest('a tampered, unknown-version or clashing archive is refused and nothing is written', async (target) => {
-  const source = await Store.open({ sqlitePath: ':memory:' });
-  let zip: Uint8Array;
-  try {
-    await populate(source, 'essai');
-    zip = (await exportConsultationArchive(source, 'essai')).zip;
-  } finally { await source.close(); }
+  const zip = await archiveOfPopulated('essai');
   const counts = await target.tableCounts();
   const auditCount = async () => Number((await appDb(target).selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const audits = await auditCount();

@@ -6,17 +6,9 @@ import { statementCountersMigration } from '../src/store/migration-0012-statemen
 import { publicStatsMigration } from '../src/store/migration-0007-public-stats.ts';
 import type { Store } from '../src/store/index.ts';
 import { storeTest } from './helpers/stores.ts';
-import { testConsultation, testDocument } from './helpers/fixtures.ts';
+import { STORE_TEXTS, testConsultation, testDocument } from './helpers/fixtures.ts';
 
-const TEXTS = [
-  'Il manque des médecins traitants dans le nord du département.',
-  'Faciliter l’installation des jeunes praticiens en zone rurale.',
-  'Les urgences de l’hôpital ferment la nuit faute de personnel.',
-  'Créer des actions de prévention dans les écoles avec les infirmières.',
-  'Installer une maison de santé pluriprofessionnelle à Gramat.',
-  'Le médecin de garde est à quarante minutes le dimanche.',
-  'Un bus de dépistage sur les marchés une fois par an.',
-];
+const TEXTS = [...STORE_TEXTS, 'Un bus de dépistage sur les marchés une fois par an.'];
 
 /** The statistics counted from the rows, as `stats` did before the counters. */
 async function recount(store: Store, consultation: string, statuses?: string[]) {

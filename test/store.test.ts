@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import { storeTest } from './helpers/stores.ts';
-import { testConsultation, testDocument } from './helpers/fixtures.ts';
+import { STORE_TEXTS, testConsultation, testDocument } from './helpers/fixtures.ts';
 
-const TEXTS = [
-  'Il manque des médecins traitants dans le nord du département.',
-  'Faciliter l’installation des jeunes praticiens en zone rurale.',
-  'Les urgences de l’hôpital ferment la nuit faute de personnel.',
-  'Créer des actions de prévention dans les écoles avec les infirmières.',
-  'Installer une maison de santé pluriprofessionnelle à Gramat.',
-  'Le médecin de garde est à quarante minutes le dimanche.',
-];
+const TEXTS = STORE_TEXTS;
 
 storeTest('migrations create the schema and consultations round-trip', async (store) => {
   assert.equal((await store.listConsultations()).length, 0);

@@ -49,3 +49,13 @@ export const THEMED_TEXTS: Record<string, string[]> = {
     'Promouvoir l’activité physique des seniors', 'Campagne de vaccination avec les pharmacies',
     'Prévenir les addictions chez les adolescents', 'Éducation à la santé dès la maternelle'],
 };
+
+/** Made-up contributions of a small import, for storage tests. */
+export const STORE_TEXTS = [
+  'Il manque des médecins traitants dans le nord du département.',
+  'Faciliter l’installation des jeunes praticiens en zone rurale.',
+  'Les urgences de l’hôpital ferment la nuit faute de personnel.',
+  'Créer des actions de prévention dans les écoles avec les infirmières.',
+  'Installer une maison de santé pluriprofessionnelle à Gramat.',
+  'Le médecin de garde est à quarante minutes le dimanche.',
+];
