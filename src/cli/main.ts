@@ -40,9 +40,22 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'import',
     summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation, ou restaure une archive de consultation',
-    usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--publish --by <nom>] [--json]\n' +
+    usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--publish --by <nom>] [--force] [--json]\n' +
+      '       (--force : importe même un document qui cite des départements hors du territoire de la consultation)\n' +
       '       fabrique import archive.zip [--force] [--json]   (archive de « fabrique export consultation », reconnue à son contenu)',
     load: async () => (await import('./commands/import.ts')).importCommand,
+  },
+  {
+    name: 'delete',
+    summary: 'supprime une contribution, un document importé (ses réunions et contributions) ou une consultation entière, avec ce qui en dérive',
+    usage: 'fabrique delete contribution|document|consultation <identifiant> [--yes] [--json]',
+    load: async () => (await import('./commands/delete.ts')).deleteCommand,
+  },
+  {
+    name: 'erase',
+    summary: 'efface une contribution à la demande de la personne (RGPD) : son texte disparaît de partout, le journal garde l’effacement sans le texte',
+    usage: 'fabrique erase contribution <identifiant> [--yes] [--json]',
+    load: async () => (await import('./commands/delete.ts')).eraseCommand,
   },
   {
     name: 'parse',

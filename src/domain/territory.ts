@@ -77,3 +77,23 @@ export function scopeTerritories(scope: Scope): Territory[] {
 export function consultationLevel(c: { territory: string; territoryLevel?: ScopeLevel }): ScopeLevel {
   return c.territoryLevel ?? (DEPARTEMENTS[c.territory] ? 'departement' : 'region');
 }
+
+/**
+ * Département codes a document names: its meetings' and contributions' territories (a code, or a postcode).
+ * Sorted; empty when the document names none.
+ */
+export function documentDepartements(doc: { meetings: readonly { territory?: string }[]; contributions: readonly { territory?: string }[] }): string[] {
+  const found = new Set<string>();
+  for (const t of [...doc.meetings.map((m) => m.territory), ...doc.contributions.map((c) => c.territory)]) {
+    if (!t) continue;
+    const code = t.trim().toUpperCase();
+    const dep = isDepartementCode(code) ? code : departementOfPostcode(code);
+    if (dep) found.add(dep);
+  }
+  return [...found].sort();
+}
+
+/** Of the départements a document names, those outside a consultation's territory (a département, or a région). */
+export function departementsOutside(scope: { code: string; level: ScopeLevel }, departements: readonly string[]): string[] {
+  return departements.filter((d) => (scope.level === 'departement' ? d !== scope.code : DEPARTEMENTS[d]?.[1] !== scope.code));
+}

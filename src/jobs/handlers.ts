@@ -52,6 +52,8 @@ export const ImportInput = z.object({
   meeting: z.string().max(300).optional(),
   /** publish the document as a whole in the name of the person who asked */
   publish: z.boolean().optional(),
+  /** import even when the document names départements outside the consultation's territory */
+  force: z.boolean().optional(),
 });
 export type ImportInput = z.infer<typeof ImportInput>;
 
@@ -123,6 +125,7 @@ async function importDocument(ctx: UseCaseContext, input: Omit<ImportInput, 'sha
       consultation: input.consultation, files: [{ name: input.fileName.replace(/[/\\\0]/g, '_'), bytes: input.bytes }],
       ...(input.map ? { map: input.map } : {}), ...(input.sheet ? { sheet: input.sheet } : {}), ...(input.parser ? { parser: input.parser } : {}),
       ...(input.meeting ? { meeting: input.meeting } : {}), ...(input.publish ? { publishBy: ctx.actor.name } : {}),
+      ...(input.force ? { force: true } : {}),
     }, (bytes, name, options) => pool.parse(bytes, name, options));
     progress({ step: 'import', label: `Lecture et enregistrement de « ${input.fileName} »`, done: 1, total: 1 });
     return result!;

@@ -24,6 +24,7 @@ import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { importRoutes } from './routes/imports.ts';
+import { deletionRoutes } from './routes/deletion.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { synthesisRoutes } from './routes/synthesis.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -202,6 +203,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await authRoutes(api, ctx);
     await adminRoutes(api, ctx);
     await importRoutes(api, ctx);
+    await deletionRoutes(api, ctx);
     await groupRoutes(api, ctx);
     await synthesisRoutes(api, ctx);
     await healthRoutes(api, ctx);

@@ -5,6 +5,8 @@
  * the server's worker pool).
  */
 import { UserError } from '../domain/errors.ts';
+import { territoryName } from '../domain/geography.ts';
+import { consultationLevel, departementsOutside, documentDepartements } from '../domain/territory.ts';
 import { parseBytes, type ParseFileOptions } from '../ingest/import-file.ts';
 import type { ParsedDocument } from '../ingest/types.ts';
 import { importConsultationArchive, readConsultationArchive } from '../store/archive.ts';
@@ -28,6 +30,8 @@ export interface ImportFilesInput {
   meeting?: string;
   /** publish each document as a whole in this person's name (recorded); otherwise its contributions await moderation */
   publishBy?: string;
+  /** import even when the document names départements outside the consultation's territory */
+  force?: boolean;
 }
 
 /** Who may publish a document as a whole without moderation. */
@@ -59,6 +63,19 @@ export async function importFiles(ctx: UseCaseContext, input: ImportFilesInput, 
     const doc = await parse(f.bytes, f.name, options);
     if (input.meeting) for (const c of doc.contributions) c.meeting ??= input.meeting;
     parsed.push(doc);
+  }
+  // a document about other départements is most likely the wrong file (issue 11): ask before storing it
+  if (!input.force) {
+    const scope = { code: consultation.territory, level: consultationLevel(consultation) };
+    for (const doc of parsed) {
+      const found = documentDepartements(doc);
+      const outside = departementsOutside(scope, found);
+      if (outside.length === 0) continue;
+      const list = found.map((d) => `${d} (${territoryName(d, 'departement')})`).join(', ');
+      throw new UserError('conflict', `Le fichier « ${doc.fileName} » concerne ${found.length > 1 ? 'les départements' : 'le département'} ${list}, `
+        + `hors du territoire de la consultation (${territoryName(scope.code, scope.level)}, ${scope.code}). Rien n’a été importé. `
+        + 'Importer quand même ? Confirmez l’import (en ligne de commande : --force).', 'force');
+    }
   }
   // write: one transaction per document (importParsed checks the bytes are the ones parsed)
   const results: ImportResult[] = [];

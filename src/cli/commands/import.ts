@@ -31,7 +31,6 @@ export const importCommand: Command = {
       if (archives.length !== positionals.length) throw new UsageError('une archive de consultation s’importe seule, sans autre fichier');
       return importArchives(archives, { ...(values.consultation ? { consultation: values.consultation } : {}), force: values.force ?? false, json: values.json ?? false });
     }
-    if (values.force) throw new UsageError('--force ne s’applique qu’à une archive de consultation');
     const slug = requireOption(values.consultation, 'consultation');
     const store = await Store.open(configFromEnv());
     try {
@@ -41,6 +40,7 @@ export const importCommand: Command = {
         ...(values.parser ? { parser: values.parser } : {}),
         ...(values.meeting ? { meeting: values.meeting } : {}),
         ...(values.publish ? { publishBy: values.by!.trim() } : {}),
+        ...(values.force ? { force: true } : {}),
       });
       if (values.json) console.log(JSON.stringify(results, null, 2));
       else for (const r of results) printImportResult(r);
@@ -52,7 +52,7 @@ export const importCommand: Command = {
 
 /** Reads the files (within the size limit) and imports them with the use case the back office's upload calls too. */
 export async function importPaths(store: Store, slug: string, paths: string[],
-  opts: { map?: Record<string, string>; sheet?: string; parser?: string; meeting?: string; publishBy?: string } = {}): Promise<ImportResult[]> {
+  opts: { map?: Record<string, string>; sheet?: string; parser?: string; meeting?: string; publishBy?: string; force?: boolean } = {}): Promise<ImportResult[]> {
   const files = [];
   for (const path of paths) files.push({ name: basename(path), bytes: await readLimited(path) });
   return importFiles(context(store, CLI_ACTOR), { consultation: slug, files, ...opts });

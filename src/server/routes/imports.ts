@@ -54,10 +54,14 @@ const ImportResultSchema = z.object({
 });
 
 function parsePublish(value: string | undefined): boolean {
+  return parseFlag(value, 'publish', 'publier le document en bloc');
+}
+
+function parseFlag(value: string | undefined, field: string, meaning = 'importer même hors du territoire de la consultation'): boolean {
   const v = value?.trim().toLowerCase();
   if (v === undefined || v === '' || v === '0' || v === 'false' || v === 'non') return false;
   if (v === '1' || v === 'true' || v === 'oui') return true;
-  throw new UserError('invalid', `« publish » attend 1 (publier le document en bloc) ou 0, reçu « ${value} »`, 'publish');
+  throw new UserError('invalid', `« ${field} » attend 1 (${meaning}) ou 0, reçu « ${value} »`, field);
 }
 
 export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -79,9 +83,9 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
   r.post('/admin/consultations/:slug/imports', {
     config: { roles: ANALYST },
     schema: {
-      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser, meeting (réunion des contributions que le fichier ne place dans aucune) ; publish=1 le publie en bloc au nom de la personne connectée, sinon ses contributions attendent la modération). Un gros fichier (FABRIQUE_IMPORT_JOB_MB) est importé en tâche : 202, suivie par GET /api/admin/jobs/{id}, dont le résultat est celui d’un import direct',
+      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser, meeting (réunion des contributions que le fichier ne place dans aucune) ; publish=1 le publie en bloc au nom de la personne connectée, sinon ses contributions attendent la modération ; force=1 importe un document qui cite des départements hors du territoire de la consultation, refusé sinon par un 409 de champ « force »). Un gros fichier (FABRIQUE_IMPORT_JOB_MB) est importé en tâche : 202, suivie par GET /api/admin/jobs/{id}, dont le résultat est celui d’un import direct',
       consumes: ['multipart/form-data'], params: SlugParams,
-      response: { 201: ImportResultSchema, 202: JobView, ...errors(400, 401, 403, 404, 413, 415, 422, 500, 503) },
+      response: { 201: ImportResultSchema, 202: JobView, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 500, 503) },
     },
   }, async (req, reply) => {
     const user = currentUser(req);
@@ -122,6 +126,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
     const map = parseMap(fields.map);
     const publish = parsePublish(fields.publish);
     const meeting = fields.meeting?.trim() || undefined;
+    const force = parseFlag(fields.force, 'force');
     if (file.bytes.length > ctx.options.importJobBytes) {
       // checked before queuing, as the direct import checks it: an unknown meeting answers 404 rather than a job that fails
       if (meeting && !(await ctx.store.listMeetings(c.slug)).some((m) => m.id === meeting)) {
@@ -133,6 +138,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
         input: {
           consultation: c.slug, fileName: file.name, ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}),
           ...(fields.parser ? { parser: fields.parser } : {}), ...(meeting ? { meeting } : {}), ...(publish ? { publish: true } : {}),
+          ...(force ? { force: true } : {}),
         },
       });
       return reply.code(202).send(jobView(job));
@@ -141,7 +147,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
     const [result] = await importFiles(requestContext(ctx, req), {
       consultation: c.slug, files: [{ name: file.name.replace(/[/\\\0]/g, '_'), bytes: file.bytes }],
       ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
-      ...(meeting ? { meeting } : {}), ...(publish ? { publishBy: user.email } : {}),
+      ...(meeting ? { meeting } : {}), ...(publish ? { publishBy: user.email } : {}), ...(force ? { force: true } : {}),
     }, (bytes, name, options) => ctx.parsePool.parse(bytes, name, options));
     clearSuggestCache(c.slug);
     return reply.code(201).send(result!);
