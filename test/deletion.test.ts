@@ -1,0 +1,346 @@
+/**
+ * Issue 11, point 5: deletion and erasure. After a person's contribution is erased, its words are found in no
+ * column of any table (every text column of every table scanned for a marker), the audit log holds the erasure
+ * without them, and figures and search are back to what they were; deleting a wrong import restores the
+ * consultation's figures exactly; the CLI and the API do the same; a facilitator may not delete.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { CNR_SANTE_THEMES } from '../src/domain/index.ts';
+import type { IdeaGroup } from '../src/domain/ideas.ts';
+import { departementsOutside, documentDepartements } from '../src/domain/territory.ts';
+import { listAudit } from '../src/store/audit.ts';
+import { ERASED_TEXT } from '../src/store/deletion.ts';
+import { Store } from '../src/store/index.ts';
+import { CLI_ACTOR, context, type Actor } from '../src/usecases/context.ts';
+import { moderateContribution, submitContribution } from '../src/usecases/contributions.ts';
+import { deleteConsultation, deleteContribution, deleteDocument } from '../src/usecases/deletion.ts';
+import { importFiles } from '../src/usecases/imports.ts';
+import { publishSynthesis } from '../src/usecases/syntheses.ts';
+import { runCli } from './helpers/cli.ts';
+import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
+import { multipart } from './helpers/multipart.ts';
+import { Client, testServer, type TestServer } from './helpers/server.ts';
+import { storeTest } from './helpers/stores.ts';
+
+// Made-up texts. The marker word appears in nothing else.
+const MARKER = 'zorglubienne';
+const MARKED = `La navette ${MARKER} vers l’hôpital de Rodez ne passe plus le dimanche, il faudrait la rétablir au plus vite`;
+const EDITED = `La navette ${MARKER} vers l’hôpital ne passe plus le dimanche : la rétablir`;
+
+const ordinaryCsv = () => [
+  'Texte;Thème;Nature',
+  'Il faut rouvrir la maternité de proximité fermée l’an dernier;2;Proposition',
+  'Proposer des consultations avancées de spécialistes dans les bourgs;1;Proposition',
+  'Financer le transport solidaire vers les hôpitaux;1;Proposition',
+  'Les délais pour voir un dermatologue dépassent huit mois;1;Constat',
+].join('\r\n') + '\r\n';
+
+const wrongCsv = () => [
+  'Texte;Thème;Nature;Code postal',
+  'Un centre de santé à Cognac avec des médecins salariés;1;Proposition;16100',
+  'Plus de places en Ehpad autour de Saintes;3;Proposition;17100',
+  'Les urgences de Brive saturent chaque été;2;Constat;19100',
+].join('\r\n') + '\r\n';
+
+const ANALYST: Actor = { name: 'analyste@test.invalid', role: 'analyst' };
+
+async function setUp(store: Store): Promise<void> {
+  await store.upsertConsultation({ slug: 'essai', title: 'Essai', territory: '12', status: 'open', themes: [...CNR_SANTE_THEMES] });
+  await importFiles(context(store, ANALYST), { consultation: 'essai', files: [{ name: 'ordinaires.csv', bytes: Buffer.from(ordinaryCsv()) }], publishBy: ANALYST.name });
+}
+
+/** Every text-like column of every table, with the rows where it holds `needle`. */
+async function findEverywhere(store: Store, needle: string): Promise<string[]> {
+  const hits: string[] = [];
+  if (store.dialect === 'sqlite') {
+    const tables = (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`.execute(store.db)).rows;
+    for (const { name } of tables) {
+      const cols = (await sql<{ name: string; type: string }>`SELECT name, type FROM pragma_table_info(${name})`.execute(store.db)).rows;
+      for (const c of cols) {
+        // FTS5 shadow tables hold stems in binary segments; the search below checks the index itself
+        if (name.startsWith('contributions_fts')) continue;
+        const n = await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.id(name)} WHERE instr(CAST(${sql.id(c.name)} AS TEXT), ${needle}) > 0`.execute(store.db);
+        if (Number(n.rows[0]!.n) > 0) hits.push(`${name}.${c.name}`);
+      }
+    }
+  } else {
+    const cols = (await sql<{ t: string; c: string }>`SELECT table_name AS t, column_name AS c FROM information_schema.columns
+      WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying', 'json', 'jsonb', 'tsvector', 'bytea')`.execute(store.db)).rows;
+    assert.ok(cols.length > 20, 'les colonnes de texte de PostgreSQL sont listées');
+    for (const { t, c } of cols) {
+      const n = await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.id(t)} WHERE strpos(${sql.id(c)}::text, ${needle}) > 0 OR strpos(encode(convert_to(${sql.id(c)}::text, 'UTF8'), 'escape'), ${needle}) > 0`.execute(store.db);
+      if (Number(n.rows[0]!.n) > 0) hits.push(`${t}.${c}`);
+    }
+  }
+  return hits;
+}
+
+const figures = async (store: Store) => ({
+  all: await store.stats('essai'), published: await store.stats('essai', { moderation: ['published'] }),
+});
+
+storeTest('effacer une contribution (RGPD) : son texte ne reste nulle part, le journal garde l’effacement sans lui', async (store) => {
+  await setUp(store);
+  const before = await figures(store);
+  const searchBefore = (await store.searchContributions('essai', 'transport')).map((c) => c.id);
+
+  // sent through the form, edited and published by a moderator, grouped, quoted in a published restitution
+  const visitor = context(store, { name: 'visiteur', role: 'visitor' });
+  const { id } = await submitContribution(visitor, { consultation: 'essai', text: MARKED, theme: '1' });
+  await moderateContribution(context(store, ANALYST), { id, action: 'publish', text: EDITED });
+  const members = (await store.listContributions('essai')).filter((c) => c.themes.some((t) => t.theme === '1'));
+  const idea: IdeaGroup = {
+    id: 'essai/idee-transport', consultation: 'essai', parent: null, theme: '1', label: 'Transports vers l’hôpital', labelByHuman: true,
+    members: members.map((c) => ({ contribution: c.id, provenance: { by: 'human', reviewer: ANALYST.name, at: '2026-01-01T00:00:00Z' } })),
+    quotes: [id], lineage: [{ op: 'create', at: '2026-01-01T00:00:00Z', by: ANALYST.name }],
+  };
+  // a group of it alone, emptied by its erasure
+  const alone: IdeaGroup = { ...idea, id: 'essai/idee-seule', label: 'Navette du dimanche', members: [idea.members.find((m) => m.contribution === id)!], quotes: [id] };
+  await store.saveIdeaGroups('essai', [idea, alone]);
+  await publishSynthesis(context(store, ANALYST), { consultation: 'essai' });
+  assert.ok((await findEverywhere(store, MARKER)).length >= 5, 'avant : le texte est dans la contribution, son original, le journal, le brouillon et la restitution');
+  assert.ok((await store.searchContributions('essai', MARKER)).length === 1);
+  assert.notDeepEqual(await figures(store), before);
+
+  // a facilitator may not erase
+  await assert.rejects(deleteContribution(context(store, { name: 'animation@test.invalid', role: 'facilitator', scope: ['essai'] }), { id, mode: 'erase' }), { code: 'forbidden' });
+
+  const done = await deleteContribution(context(store, ANALYST), { id, mode: 'erase' });
+  assert.equal(done.counts.contributions, 1);
+  assert.equal(done.counts.restitutionsStale, 1);
+  assert.equal(done.counts.ideaGroupsRemoved, 1);
+  assert.ok(done.counts.auditEntriesRewritten >= 2, JSON.stringify(done.counts));
+
+  assert.deepEqual(await findEverywhere(store, MARKER), [], 'le texte effacé ne reste dans aucune colonne');
+  assert.deepEqual(await findEverywhere(store, 'rétablir'), []);
+  assert.deepEqual(await figures(store), before, 'les chiffres reviennent à ce qu’ils étaient');
+  assert.equal((await store.searchContributions('essai', MARKER)).length, 0);
+  assert.deepEqual((await store.searchContributions('essai', 'transport')).map((c) => c.id), searchBefore);
+  const groups = await store.listIdeaGroups('essai');
+  assert.deepEqual(groups.map((g) => g.id), ['essai/idee-transport']);
+  assert.deepEqual(groups[0]!.quotes, []);
+  const published = await store.db.selectFrom('published_syntheses').selectAll().execute();
+  assert.equal(published.length, 1);
+  assert.ok(published[0]!.stale_since, 'la restitution qui la citait n’est plus servie');
+  assert.ok(published[0]!.html.includes(ERASED_TEXT.replace(/"/g, '&quot;')), 'sa citation est remplacée');
+
+  const audit = await listAudit(store, { consultation: 'essai', limit: 1000 });
+  const erasure = audit.find((a) => a.action === 'contribution.erase');
+  assert.ok(erasure, 'le journal garde l’effacement');
+  assert.equal(erasure.targetId, id);
+  assert.equal(erasure.actor, ANALYST.name);
+  assert.deepEqual((erasure.after as { counts: { contributions: number } }).counts.contributions, 1);
+  assert.ok(!JSON.stringify(audit).includes(MARKER));
+  // the submission and the moderation stay in the log, without the text
+  assert.ok(audit.some((a) => a.action === 'contribution.submit' && a.targetId === id));
+  assert.ok(audit.some((a) => a.action === 'moderation.publish' && a.targetId === id));
+
+  // the restitution can be published again: it quotes what remains
+  await publishSynthesis(context(store, ANALYST), { consultation: 'essai' });
+  assert.equal((await store.db.selectFrom('published_syntheses').select('stale_since').executeTakeFirstOrThrow()).stale_since, null);
+});
+
+storeTest('effacer une contribution importée : le fichier d’origine, qui contient son texte, n’est plus gardé', async (store) => {
+  await setUp(store);
+  const doc = (await store.listDocuments('essai'))[0]!;
+  assert.ok((await store.db.selectFrom('source_files').select('document_id').where('document_id', '=', doc.id).execute()).length === 1);
+  const target = (await store.listContributions('essai')).find((c) => c.text.includes('dermatologue'))!;
+  const done = await deleteContribution(context(store, ANALYST), { id: target.id, mode: 'erase' });
+  assert.equal(done.counts.sourceFiles, 1);
+  assert.deepEqual(await findEverywhere(store, 'dermatologue'), []);
+  assert.equal((await store.db.selectFrom('source_files').select('document_id').execute()).length, 0);
+  assert.ok(await store.getDocument(doc.id), 'le document reste, avec ses autres contributions');
+  assert.equal((await store.listContributions('essai')).length, 3);
+});
+
+storeTest('supprimer une contribution : retirée avec ce qui en dérive, le journal dit « delete »', async (store) => {
+  await setUp(store);
+  const target = (await store.listContributions('essai')).find((c) => c.text.includes('maternité'))!;
+  const done = await deleteContribution(context(store, CLI_ACTOR), { id: target.id, mode: 'delete' });
+  assert.equal(done.mode, 'delete');
+  assert.equal(await store.getContribution(target.id), undefined);
+  assert.equal((await store.stats('essai')).contributions, 3);
+  const entry = (await listAudit(store, { consultation: 'essai' })).find((a) => a.action === 'contribution.delete')!;
+  assert.equal(entry.targetId, target.id);
+  assert.ok(!JSON.stringify(entry).includes('maternité'));
+  await assert.rejects(deleteContribution(context(store, CLI_ACTOR), { id: target.id, mode: 'delete' }), { code: 'not_found' });
+});
+
+storeTest('supprimer un document importé par erreur : les chiffres reviennent exactement à ce qu’ils étaient', async (store) => {
+  await setUp(store);
+  const before = { ...(await figures(store)), tables: await store.tableCounts() };
+  const ctx = context(store, ANALYST);
+  // the wrong file names Charente, Charente-Maritime and Corrèze: refused without confirmation
+  await assert.rejects(importFiles(ctx, { consultation: 'essai', files: [{ name: 'mauvais.csv', bytes: Buffer.from(wrongCsv()) }], publishBy: ANALYST.name }),
+    (e: Error & { code?: string }) => e.code === 'conflict' && /16 \(Charente\)/.test(e.message) && /Importer quand même/.test(e.message));
+  assert.deepEqual(await store.tableCounts(), before.tables, 'rien n’a été importé');
+  const [imported] = await importFiles(ctx, { consultation: 'essai', files: [{ name: 'mauvais.csv', bytes: Buffer.from(wrongCsv()) }], publishBy: ANALYST.name, force: true });
+  assert.equal(imported!.contributions, 3);
+  assert.notDeepEqual(await figures(store), { all: before.all, published: before.published });
+  await publishSynthesis(ctx, { consultation: 'essai', level: 'departement', territory: '12' });
+  const withSynthesis = await store.tableCounts();
+
+  const done = await deleteDocument(ctx, { documentId: imported!.documentId });
+  assert.equal(done.counts.contributions, 3);
+  assert.equal(done.counts.documents, 1);
+  assert.equal(done.counts.sourceFiles, 1);
+  // the Aveyron restitution neither counted nor quoted contributions placed in other départements: still served
+  assert.equal(done.counts.restitutionsStale, 0);
+  assert.equal((await store.db.selectFrom('published_syntheses').select('stale_since').executeTakeFirstOrThrow()).stale_since, null);
+  assert.deepEqual(await figures(store), { all: before.all, published: before.published });
+  assert.deepEqual(await store.tableCounts(), { ...before.tables, syntheses: withSynthesis.syntheses });
+  assert.equal((await store.searchContributions('essai', 'Ehpad')).length, 0);
+  assert.equal(await store.getDocument(imported!.documentId), undefined);
+  const entry = (await listAudit(store, { consultation: 'essai' })).find((a) => a.action === 'document.delete')!;
+  assert.equal(entry.targetId, imported!.documentId);
+  assert.equal((entry.before as { fileName: string }).fileName, 'mauvais.csv');
+  // imported again, it is the same document again (same bytes, same id)
+  const [again] = await importFiles(ctx, { consultation: 'essai', files: [{ name: 'mauvais.csv', bytes: Buffer.from(wrongCsv()) }], force: true });
+  assert.equal(again!.outcome, 'imported');
+});
+
+storeTest('supprimer une consultation : plus rien d’elle, sauf son journal sans les textes', async (store) => {
+  await setUp(store);
+  await store.upsertConsultation({ slug: 'autre', title: 'Autre', territory: '12', status: 'open', themes: [...CNR_SANTE_THEMES] });
+  await importFiles(context(store, ANALYST), { consultation: 'autre', files: [{ name: 'autre.csv', bytes: Buffer.from('Texte\r\nUne contribution de l’autre consultation sur les pharmacies de garde\r\n') }] });
+  const otherBefore = await store.stats('autre');
+  await publishSynthesis(context(store, ANALYST), { consultation: 'essai' });
+  await assert.rejects(deleteConsultation(context(store, ANALYST), { slug: 'essai' }), { code: 'forbidden' });
+  const done = await deleteConsultation(context(store, { name: 'admin@test.invalid', role: 'admin' }), { slug: 'essai' });
+  assert.equal(done.counts.contributions, 4);
+  assert.equal(await store.getConsultation('essai'), undefined);
+  assert.deepEqual(await findEverywhere(store, 'maternité'), []);
+  assert.deepEqual(await store.stats('autre'), otherBefore);
+  assert.equal((await store.searchContributions('autre', 'pharmacies')).length, 1);
+  const audit = await listAudit(store, { consultation: 'essai' });
+  assert.equal(audit[0]!.action, 'consultation.delete');
+  // the slug can be used again, from nothing
+  await setUp(store);
+  assert.equal((await store.stats('essai')).contributions, 4);
+  assert.equal((await store.searchContributions('essai', 'maternité')).length, 1);
+});
+
+test('domaine : départements cités par un document, et ceux hors du territoire', () => {
+  const doc = { meetings: [{ territory: '16' }, { territory: '12' }], contributions: [{ territory: '17100' }, { territory: '2A' }, {}] };
+  assert.deepEqual(documentDepartements(doc), ['12', '16', '17', '2A']);
+  assert.deepEqual(departementsOutside({ code: '12', level: 'departement' }, ['12', '16']), ['16']);
+  assert.deepEqual(departementsOutside({ code: '76', level: 'region' }, ['12', '46', '16']), ['16']);
+  assert.deepEqual(departementsOutside({ code: '12', level: 'departement' }, []), []);
+});
+
+const NA = 'cnr-sante-nouvelle-aquitaine-ateliers.txt';
+
+test('le rapport de Nouvelle-Aquitaine importé dans une consultation de l’Aveyron demande confirmation', { skip: corpusSkip(NA) }, async () => {
+  const store = await Store.open({ sqlitePath: ':memory:' });
+  try {
+    await store.upsertConsultation({ slug: 'aveyron', title: 'Aveyron', territory: '12', territoryLevel: 'departement', status: 'open', themes: [...CNR_SANTE_THEMES] });
+    const files = [{ name: NA, bytes: await readFile(join(CORPUS_DIR, NA)) }];
+    const ctx = context(store, ANALYST);
+    await assert.rejects(importFiles(ctx, { consultation: 'aveyron', files }), (e: Error & { code?: string; field?: string }) => {
+      assert.equal(e.code, 'conflict');
+      assert.equal(e.field, 'force');
+      for (const code of ['16', '17', '19', '23', '24', '33', '40', '47']) assert.ok(e.message.includes(`${code} (`), `${code} dans « ${e.message} »`);
+      assert.match(e.message, /Aveyron, 12/);
+      return true;
+    });
+    assert.equal((await store.stats('aveyron')).contributions, 0);
+    // the same file into a Nouvelle-Aquitaine consultation: no question
+    await store.upsertConsultation({ slug: 'na', title: 'Nouvelle-Aquitaine', territory: '75', territoryLevel: 'region', status: 'open', themes: [...CNR_SANTE_THEMES] });
+    const [na] = await importFiles(ctx, { consultation: 'na', files });
+    assert.ok(na!.contributions > 1000);
+    // confirmed, it is imported (into the wrong consultation, then deleted: figures back to zero)
+    await deleteDocument(ctx, { documentId: na!.documentId });
+    const [forced] = await importFiles(ctx, { consultation: 'aveyron', files, force: true });
+    assert.equal(forced!.contributions, na!.contributions);
+    await deleteDocument(ctx, { documentId: forced!.documentId });
+    const { consultation: _a, ...after } = await store.stats('aveyron');
+    assert.deepEqual(after, { contributions: 0, documents: 0, meetings: 0, byTheme: {}, byKind: {}, byMeeting: {}, byCollege: {}, byChannel: {}, withoutTheme: 0 });
+    assert.equal((await store.searchContributions('aveyron', 'médecin')).length, 0);
+  } finally {
+    await store.close();
+  }
+});
+
+describe('suppression par l’API et par la ligne de commande', () => {
+  let t: TestServer;
+  let dir: string;
+  before(async () => { dir = await mkdtemp(join(tmpdir(), 'fabrique-deletion-')); });
+  after(async () => { await t?.close(); await rm(dir, { recursive: true, force: true }); });
+
+  test('même résultat par les deux faces ; les rôles sont respectés', async () => {
+    // one SQLite file shared by the server and the CLI
+    const path = join(dir, 'base.sqlite');
+    t = await testServer({}, await Store.open({ sqlitePath: path }));
+    const analyst = await (await Client.create(t.app, '10.11.0.1')).login('analyst');
+    const facilitator = await (await Client.create(t.app, '10.11.0.2')).login('facilitator');
+    const admin = await (await Client.create(t.app, '10.11.0.3')).login('admin');
+    let res = await analyst.request({ method: 'POST', url: '/api/admin/consultations/essai/imports', ...multipart('ordinaires.csv', ordinaryCsv(), { publish: '1' }) });
+    assert.equal(res.statusCode, 201, res.body);
+    const stats0 = (await analyst.get('/api/consultations/essai/stats')).json();
+
+    // the wrong file: 409 with the codes found, then imported when confirmed
+    res = await analyst.request({ method: 'POST', url: '/api/admin/consultations/essai/imports', ...multipart('mauvais.csv', wrongCsv(), { publish: '1' }) });
+    assert.equal(res.statusCode, 409, res.body);
+    assert.equal(res.json().error.field, 'force');
+    assert.match(res.json().error.message, /16 \(Charente\), 17 \(Charente-Maritime\), 19 \(Corrèze\)/);
+    res = await analyst.request({ method: 'POST', url: '/api/admin/consultations/essai/imports', ...multipart('mauvais.csv', wrongCsv(), { publish: '1', force: '1' }) });
+    assert.equal(res.statusCode, 201, res.body);
+    const wrong = res.json().documentId as string;
+    assert.notDeepEqual((await analyst.get('/api/consultations/essai/stats')).json(), stats0);
+
+    // a facilitator may delete nothing; an analyst may not delete a consultation
+    assert.equal((await facilitator.request({ method: 'DELETE', url: `/api/admin/documents/${wrong}` })).statusCode, 403);
+    const one = (await t.store.listContributions('essai'))[0]!;
+    assert.equal((await facilitator.request({ method: 'DELETE', url: `/api/admin/contributions/${encodeURIComponent(one.id)}` })).statusCode, 403);
+    assert.equal((await facilitator.post(`/api/admin/contributions/${encodeURIComponent(one.id)}/erase`)).statusCode, 403);
+    assert.equal((await analyst.request({ method: 'DELETE', url: '/api/admin/consultations/essai' })).statusCode, 403);
+    assert.equal((await analyst.request({ method: 'DELETE', url: '/api/admin/documents/inconnu' })).statusCode, 404);
+
+    res = await analyst.request({ method: 'DELETE', url: `/api/admin/documents/${wrong}` });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().counts.contributions, 3);
+    const viaApi = (await analyst.get('/api/consultations/essai/stats')).json();
+    assert.deepEqual(viaApi, stats0);
+
+    // the same wrong import undone from the command line
+    let cli = await runCli(['import', join(dir, 'mauvais.csv'), '--consultation', 'essai'], { FABRIQUE_DB: path });
+    assert.notEqual(cli.code, 0, 'fichier absent');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'mauvais.csv'), wrongCsv());
+    cli = await runCli(['import', join(dir, 'mauvais.csv'), '--consultation', 'essai', '--publish', '--by', 'cli@test.invalid'], { FABRIQUE_DB: path });
+    assert.equal(cli.code, 4, cli.stderr);
+    assert.match(cli.stderr, /--force/);
+    cli = await runCli(['import', join(dir, 'mauvais.csv'), '--consultation', 'essai', '--publish', '--by', 'cli@test.invalid', '--force'], { FABRIQUE_DB: path });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.notDeepEqual((await analyst.get('/api/consultations/essai/stats')).json(), stats0);
+    cli = await runCli(['delete', 'document', wrong], { FABRIQUE_DB: path });
+    assert.equal(cli.code, 2, 'sans --yes hors d’un terminal : rien');
+    assert.notDeepEqual((await analyst.get('/api/consultations/essai/stats')).json(), stats0);
+    cli = await runCli(['delete', 'document', wrong, '--yes'], { FABRIQUE_DB: path });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /Document « mauvais\.csv » supprimé de « essai » : 3 contribution\(s\)/);
+    assert.deepEqual((await analyst.get('/api/consultations/essai/stats')).json(), viaApi, 'la ligne de commande donne le même résultat');
+
+    // erasure: API and CLI
+    const [a, b] = await t.store.listContributions('essai');
+    res = await analyst.post(`/api/admin/contributions/${encodeURIComponent(a!.id)}/erase`);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().mode, 'erase');
+    cli = await runCli(['erase', 'contribution', b!.id, '--yes', '--json'], { FABRIQUE_DB: path });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(JSON.parse(cli.stdout).mode, 'erase');
+    const erased = (await listAudit(t.store, { consultation: 'essai' })).filter((e) => e.action === 'contribution.erase');
+    assert.deepEqual(erased.map((e) => e.actor).sort(), ['analyste@ars.test', 'ligne de commande']);
+    assert.equal((await analyst.get('/api/consultations/essai/stats')).json().contributions, 2);
+
+    // the consultation, by an administrator
+    res = await admin.request({ method: 'DELETE', url: '/api/admin/consultations/essai' });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal((await admin.get('/api/admin/consultations/essai')).statusCode, 404);
+  });
+});
