@@ -372,3 +372,24 @@ export async function deleteConsultation(store: Store, slug: string, who: Who): 
     return { consultation: slug, counts };
   });
 }
+
+export interface ImportedDocument {
+  id: string; fileName: string; importedAt: string; parser: string; publishedBy: string | null;
+  contributions: number; meetings: number; sourceFileKept: boolean;
+}
+
+/** The consultation's imported documents, newest first, with what deleting each would remove. */
+export async function listImportedDocuments(store: Store, consultation: string): Promise<ImportedDocument[]> {
+  const rows = await store.db.selectFrom('source_documents as d')
+    .select((eb) => [
+      'd.id', 'd.file_name', 'd.imported_at', 'd.parser', 'd.published_by',
+      eb.selectFrom('contributions as c').select((e) => e.fn.countAll<number>().as('n')).whereRef('c.document_id', '=', 'd.id').as('contributions'),
+      eb.selectFrom('meetings as m').select((e) => e.fn.countAll<number>().as('n')).whereRef('m.document_id', '=', 'd.id').as('meetings'),
+      eb.selectFrom('source_files as f').select((e) => e.fn.countAll<number>().as('n')).whereRef('f.document_id', '=', 'd.id').as('files'),
+    ])
+    .where('d.consultation', '=', consultation).orderBy('d.imported_at', 'desc').orderBy('d.id').execute();
+  return rows.map((r) => ({
+    id: r.id, fileName: r.file_name, importedAt: r.imported_at, parser: r.parser, publishedBy: r.published_by,
+    contributions: Number(r.contributions ?? 0), meetings: Number(r.meetings ?? 0), sourceFileKept: Number(r.files ?? 0) > 0,
+  }));
+}

@@ -9,7 +9,7 @@
 import { UserError } from '../domain/errors.ts';
 import {
   deleteConsultation as removeConsultation, deleteContribution as removeContribution, deleteDocument as removeDocument,
-  type ConsultationDeletion, type ContributionDeletion, type DeletionMode, type DocumentDeletion,
+  listImportedDocuments, type ConsultationDeletion, type ImportedDocument, type ContributionDeletion, type DeletionMode, type DocumentDeletion,
 } from '../store/deletion.ts';
 import type { UseCaseContext } from './context.ts';
 import { requireConsultation } from './consultations.ts';
@@ -44,4 +44,10 @@ export async function deleteConsultation(ctx: UseCaseContext, input: { slug: str
   if (ctx.actor.role !== 'admin' && ctx.actor.role !== 'cli') throw new UserError('forbidden', 'Seul un administrateur peut supprimer une consultation.');
   const c = await requireConsultation(ctx, input.slug);
   return removeConsultation(ctx.store, c.slug, who(ctx));
+}
+
+/** The consultation's imported documents with what deleting each would remove (the Import page's list). */
+export async function importedDocuments(ctx: UseCaseContext, input: { consultation: string }): Promise<ImportedDocument[]> {
+  const c = await requireConsultation(ctx, input.consultation);
+  return listImportedDocuments(ctx.store, c.slug);
 }

@@ -1,7 +1,8 @@
 /** Client of the Fabrique API (`/api`): JSON, CSRF header on every non-GET request, typed errors. */
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** `field`: the input the error is about (e.g. `force`: the import asks for confirmation) */
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
     super(message);
   }
 }
@@ -27,16 +28,18 @@ async function csrf(refresh = false): Promise<string> {
 async function toError(res: Response): Promise<ApiError> {
   let code = `http_${res.status}`;
   let message = `Erreur ${res.status}`;
+  let field: string | undefined;
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    const body = (await res.json()) as { error?: { code?: string; message?: string; field?: string } };
     if (body.error?.code) code = body.error.code;
     if (body.error?.message) message = body.error.message;
+    field = body.error?.field;
   } catch {
     /* not JSON */
   }
   if (res.status === 401 && message.startsWith('Erreur')) message = 'Connexion requise.';
   if (res.status === 403 && message.startsWith('Erreur')) message = 'Action non autorisée pour votre rôle.';
-  return new ApiError(res.status, code, message);
+  return new ApiError(res.status, code, message, field);
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
@@ -68,6 +71,7 @@ export async function request<T>(method: string, path: string, body?: unknown, r
 export const get = <T>(path: string) => request<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {});
 export const put = <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {});
+export const del = <T>(path: string) => request<T>('DELETE', path);
 
 /**
  * Uploads a file with progress (XMLHttpRequest: fetch has no upload progress). The status comes with the body:
@@ -94,8 +98,8 @@ export async function upload<T>(path: string, file: File, onProgress: (fraction:
         onProgress(1);
         resolve({ status: xhr.status, body: body as T });
       } else {
-        const e = (body as { error?: { code?: string; message?: string } })?.error;
-        reject(new ApiError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? `Erreur ${xhr.status}`));
+        const e = (body as { error?: { code?: string; message?: string; field?: string } })?.error;
+        reject(new ApiError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? `Erreur ${xhr.status}`, e?.field));
       }
     };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'Le serveur ne répond pas.'));

@@ -62,3 +62,9 @@ export interface TerritoryIndicators {
     regionValue: number | null; franceValue: number | null; source: string | null;
   }[];
 }
+
+/** GET /api/admin/consultations/:slug/documents */
+export interface ImportedDocument {
+  id: string; fileName: string; importedAt: string; parser: string; publishedBy: string | null;
+  contributions: number; meetings: number; sourceFileKept: boolean;
+}

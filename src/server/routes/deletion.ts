@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { deleteConsultation, deleteContribution, deleteDocument } from '../../usecases/deletion.ts';
+import { deleteConsultation, deleteContribution, deleteDocument, importedDocuments } from '../../usecases/deletion.ts';
 import type { AppContext } from '../context.ts';
 import { errors, IdParams, SlugParams } from '../schemas.ts';
 import { clearSuggestCache } from '../suggest.ts';
@@ -26,6 +26,23 @@ const ContributionDeleted = z.object({ mode: z.enum(['delete', 'erase']), contri
 
 export async function deletionRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = api.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/admin/consultations/:slug/documents', {
+    config: { roles: ANALYST },
+    schema: {
+      tags, summary: 'Les documents importés dans la consultation, du plus récent au plus ancien, avec leurs nombres de contributions et de réunions (ce que leur suppression retirerait)',
+      params: SlugParams,
+      response: {
+        200: z.object({
+          items: z.array(z.object({
+            id: z.string(), fileName: z.string(), importedAt: z.string(), parser: z.string(), publishedBy: z.string().nullable(),
+            contributions: z.number(), meetings: z.number(), sourceFileKept: z.boolean(),
+          })),
+        }),
+        ...errors(401, 403, 404),
+      },
+    },
+  }, async (req) => ({ items: await importedDocuments(requestContext(ctx, req), { consultation: req.params.slug }) }));
 
   r.delete('/admin/contributions/:id', {
     config: { roles: ANALYST },

@@ -9,7 +9,8 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { AdminNav, adminCrumbs } from './AdminNav.tsx';
 import { useApi } from '../../hooks.ts';
 import { useAuth, can } from '../../auth.tsx';
-import { errorMessage, post, put } from '../../api.ts';
+import { del, errorMessage, post, put } from '../../api.ts';
+import { useConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { Link, navigate } from '../../router.tsx';
 import { DEPARTEMENTS, REGIONS } from '../../../../src/domain/geography.ts';
 import { CNR_SANTE_THEMES } from '../../../../src/domain/theme.ts';
@@ -165,6 +166,7 @@ export function ConsultationEditPage({ slug }: { slug?: string }) {
         )}
       </form>
       {slug && existing.data ? <Meetings slug={slug} meetings={existing.data.meetings} reload={existing.reload} /> : null}
+      {slug && existing.data && user?.role === 'admin' ? <DeleteConsultation slug={slug} title={existing.data.title} /> : null}
     </Page>
   );
 }
@@ -247,6 +249,24 @@ function Meetings({ slug, meetings, reload }: { slug: string; meetings: Meeting[
           {editing ? <li><Button type="button" priority="secondary" onClick={() => { setEditing(null); setForm(EMPTY_MEETING); }}>Annuler</Button></li> : null}
         </ul>
       </form>
+    </section>
+  );
+}
+
+/** Administrators only: the consultation and everything in it, behind a confirmation dialog. */
+function DeleteConsultation({ slug, title }: { slug: string; title: string }) {
+  const dialog = useConfirmDialog('confirmer-suppression-consultation');
+  return (
+    <section aria-labelledby="suppression-titre" className="fr-mt-6w">
+      <h2 id="suppression-titre">Supprimer la consultation</h2>
+      <p>Supprime la consultation et tout ce qu’elle contient : réunions, documents importés, contributions, idées communes, synthèses et restitutions publiées. Le journal d’audit reste, sans le texte des contributions.</p>
+      <Button type="button" priority="secondary" iconId="fr-icon-delete-line" onClick={() => dialog.ask({
+        title: `Supprimer « ${title} » ?`,
+        body: <p>La consultation « {slug} » et tout ce qu’elle contient seront supprimés définitivement. Cette action est inscrite au journal.</p>,
+        confirmLabel: 'Supprimer la consultation',
+        run: async () => { await del(`/admin/consultations/${encodeURIComponent(slug)}`); navigate('/admin'); },
+      })}>Supprimer la consultation</Button>
+      {dialog.element}
     </section>
   );
 }

@@ -8,10 +8,11 @@ import { Page, ErrorAlert } from '../../components/Page.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { AdminNav, adminCrumbs } from './AdminNav.tsx';
 import { useApi } from '../../hooks.ts';
-import { errorMessage, upload } from '../../api.ts';
+import { ApiError, del, errorMessage, upload } from '../../api.ts';
+import { useConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { nf } from '../../labels.ts';
 import { followJob, JobProgress } from '../../components/JobProgress.tsx';
-import type { ConsultationDetail, ImportResult, ImportWarning, JobView } from '../../types.ts';
+import type { ConsultationDetail, ImportedDocument, ImportResult, ImportWarning, JobView } from '../../types.ts';
 
 const OUTCOME: Record<ImportResult['outcome'], string> = {
   imported: 'Fichier importé',
@@ -41,11 +42,36 @@ export function ImportPage({ slug }: { slug: string }) {
   const [result, setResult] = useState<ImportResult | null>(null);
   const [importJob, setImportJob] = useState<JobView | null>(null);
   const [following, setFollowing] = useState(false);
+  /** the server's question when the document is about other départements (409, field « force ») */
+  const [mismatch, setMismatch] = useState<string>();
+  const documents = useApi<{ items: ImportedDocument[] }>(`/admin/consultations/${encodeURIComponent(slug)}/documents`);
+  const [deleted, setDeleted] = useState<string>();
+  const dialog = useConfirmDialog('confirmer-suppression-document');
 
-  async function submit(e: FormEvent) {
+  function askDelete(d: ImportedDocument) {
+    dialog.ask({
+      title: `Supprimer « ${d.fileName} » ?`,
+      body: <>
+        <p>Le document importé le {new Date(d.importedAt).toLocaleString('fr-FR')} sera supprimé avec ses {nf.format(d.meetings)} réunion{d.meetings > 1 ? 's' : ''} et
+          ses {nf.format(d.contributions)} contribution{d.contributions > 1 ? 's' : ''}, ainsi que tout ce qui en dérive (idées communes, citations).</p>
+        <p>Les chiffres de la consultation reviendront à ce qu’ils étaient avant l’import ; les restitutions publiées qui comptaient ces contributions ne seront plus affichées jusqu’à leur republication. Cette action est définitive et inscrite au journal.</p>
+      </>,
+      confirmLabel: 'Supprimer le document',
+      run: async () => {
+        await del(`/admin/documents/${encodeURIComponent(d.id)}`);
+        setResult(null);
+        setDeleted(`« ${d.fileName} » a été supprimé, avec ses ${nf.format(d.contributions)} contributions.`);
+        documents.reload();
+      },
+    });
+  }
+
+  async function submit(e: Pick<FormEvent, 'preventDefault'>, force = false) {
     e.preventDefault();
     const file = fileRef.current?.files?.[0];
     setError(undefined);
+    setMismatch(undefined);
+    setDeleted(undefined);
     setResult(null);
     setImportJob(null);
     if (!file) {
@@ -55,7 +81,7 @@ export function ImportPage({ slug }: { slug: string }) {
     }
     setProgress(0);
     try {
-      const r = await upload<ImportResult | JobView>(`/admin/consultations/${encodeURIComponent(slug)}/imports`, file, setProgress, { map: map.trim(), sheet: sheet.trim(), publish: publish ? '1' : '0' });
+      const r = await upload<ImportResult | JobView>(`/admin/consultations/${encodeURIComponent(slug)}/imports`, file, setProgress, { map: map.trim(), sheet: sheet.trim(), publish: publish ? '1' : '0', force: force ? '1' : '' });
       if (r.status === 202) {
         // a large file is imported as a job (on this server or a worker): its result is the same as a direct import's
         setProgress(null);
@@ -65,8 +91,10 @@ export function ImportPage({ slug }: { slug: string }) {
       } else {
         setResult(r.body as ImportResult);
       }
+      documents.reload();
     } catch (err) {
-      setError(errorMessage(err));
+      if (err instanceof ApiError && err.status === 409 && err.field === 'force') setMismatch(err.message);
+      else setError(errorMessage(err));
     } finally {
       setProgress(null);
       setFollowing(false);
@@ -113,6 +141,16 @@ export function ImportPage({ slug }: { slug: string }) {
       </form>
       <div aria-live="polite">
         <ErrorAlert message={error} title="Import refusé" />
+        {mismatch ? (
+          <Alert severity="warning" title="Ce fichier concerne un autre territoire" className="fr-mb-3w" description={<>
+            <span>{mismatch}</span>
+            <span className="fr-btns-group fr-btns-group--inline-sm fr-mt-2w" style={{ display: 'flex' }}>
+              <Button type="button" onClick={(e) => { void submit(e, true); }}>Importer quand même</Button>
+              <Button type="button" priority="secondary" onClick={() => setMismatch(undefined)}>Annuler</Button>
+            </span>
+          </>} />
+        ) : null}
+        {deleted ? <Alert severity="success" small description={deleted} className="fr-mb-3w" /> : null}
         {result ? (
           <section aria-labelledby="resultat-titre">
             <h2 id="resultat-titre">Résultat de l’import</h2>
@@ -136,6 +174,27 @@ export function ImportPage({ slug }: { slug: string }) {
           </section>
         ) : null}
       </div>
+      <section aria-labelledby="documents-titre" className="fr-mt-6w">
+        <h2 id="documents-titre">Documents importés</h2>
+        <ErrorAlert message={documents.error} />
+        {documents.data && documents.data.items.length === 0 ? <p>Aucun document importé dans cette consultation.</p> : null}
+        {documents.data && documents.data.items.length > 0 ? (
+          <DataTable
+            caption="Documents importés dans la consultation, du plus récent au plus ancien"
+            headers={['Fichier', 'Importé le', 'Contributions', 'Réunions', 'Publication', 'Action']}
+            rows={documents.data.items.map((d) => [
+              d.fileName,
+              new Date(d.importedAt).toLocaleString('fr-FR'),
+              nf.format(d.contributions),
+              nf.format(d.meetings),
+              d.publishedBy ? `en bloc par ${d.publishedBy}` : 'modération une à une',
+              <Button type="button" size="small" priority="secondary" iconId="fr-icon-delete-line" onClick={() => askDelete(d)}
+                title={`Supprimer le document « ${d.fileName} »`}>Supprimer</Button>,
+            ])}
+          />
+        ) : null}
+      </section>
+      {dialog.element}
     </Page>
   );
 }
