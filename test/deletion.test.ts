@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { CNR_SANTE_THEMES } from '../src/domain/index.ts';
 import type { IdeaGroup } from '../src/domain/ideas.ts';
-import { departementsOutside, documentDepartements } from '../src/domain/territory.ts';
+import { departementsOutside, documentDepartements, isOtherTerritory } from '../src/domain/territory.ts';
 import { listAudit } from '../src/store/audit.ts';
 import { ERASED_TEXT } from '../src/store/deletion.ts';
 import { Store } from '../src/store/index.ts';
@@ -231,6 +231,12 @@ test('domaine : départements cités par un document, et ceux hors du territoire
   assert.deepEqual(departementsOutside({ code: '12', level: 'departement' }, ['12', '16']), ['16']);
   assert.deepEqual(departementsOutside({ code: '76', level: 'region' }, ['12', '46', '16']), ['16']);
   assert.deepEqual(departementsOutside({ code: '12', level: 'departement' }, []), []);
+  // only a document entirely about elsewhere is questioned: neighbours in an online file are ordinary
+  assert.equal(isOtherTerritory({ code: '12', level: 'departement' }, ['12', '46', '81']), false);
+  assert.equal(isOtherTerritory({ code: '12', level: 'departement' }, ['16', '17']), true);
+  assert.equal(isOtherTerritory({ code: '76', level: 'region' }, ['16', '33']), true);
+  assert.equal(isOtherTerritory({ code: '75', level: 'region' }, ['16', '33']), false);
+  assert.equal(isOtherTerritory({ code: '12', level: 'departement' }, []), false);
 });
 
 const NA = 'cnr-sante-nouvelle-aquitaine-ateliers.txt';

@@ -97,3 +97,12 @@ export function documentDepartements(doc: { meetings: readonly { territory?: str
 export function departementsOutside(scope: { code: string; level: ScopeLevel }, departements: readonly string[]): string[] {
   return departements.filter((d) => (scope.level === 'departement' ? d !== scope.code : DEPARTEMENTS[d]?.[1] !== scope.code));
 }
+
+/**
+ * Whether a document looks like the wrong file for a consultation: it names départements and none of them is in
+ * the consultation's territory. A file that also names neighbouring départements is ordinary (people from next
+ * door take part in an online consultation); one entirely about elsewhere is the case to confirm.
+ */
+export function isOtherTerritory(scope: { code: string; level: ScopeLevel }, departements: readonly string[]): boolean {
+  return departements.length > 0 && departementsOutside(scope, departements).length === departements.length;
+}

@@ -6,7 +6,7 @@
  */
 import { UserError } from '../domain/errors.ts';
 import { territoryName } from '../domain/geography.ts';
-import { consultationLevel, departementsOutside, documentDepartements } from '../domain/territory.ts';
+import { consultationLevel, documentDepartements, isOtherTerritory } from '../domain/territory.ts';
 import { parseBytes, type ParseFileOptions } from '../ingest/import-file.ts';
 import type { ParsedDocument } from '../ingest/types.ts';
 import { importConsultationArchive, readConsultationArchive } from '../store/archive.ts';
@@ -64,16 +64,15 @@ export async function importFiles(ctx: UseCaseContext, input: ImportFilesInput, 
     if (input.meeting) for (const c of doc.contributions) c.meeting ??= input.meeting;
     parsed.push(doc);
   }
-  // a document about other départements is most likely the wrong file (issue 11): ask before storing it
+  // a document entirely about other départements is most likely the wrong file (issue 11): ask before storing it
   if (!input.force) {
     const scope = { code: consultation.territory, level: consultationLevel(consultation) };
     for (const doc of parsed) {
       const found = documentDepartements(doc);
-      const outside = departementsOutside(scope, found);
-      if (outside.length === 0) continue;
+      if (!isOtherTerritory(scope, found)) continue;
       const list = found.map((d) => `${d} (${territoryName(d, 'departement')})`).join(', ');
       throw new UserError('conflict', `Le fichier « ${doc.fileName} » concerne ${found.length > 1 ? 'les départements' : 'le département'} ${list}, `
-        + `hors du territoire de la consultation (${territoryName(scope.code, scope.level)}, ${scope.code}). Rien n’a été importé. `
+        + `tous hors du territoire de la consultation (${territoryName(scope.code, scope.level)}, ${scope.code}). Rien n’a été importé. `
         + 'Importer quand même ? Confirmez l’import (en ligne de commande : --force).', 'force');
     }
   }
