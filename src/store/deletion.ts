@@ -116,7 +116,10 @@ async function mentioning(store: Store, trx: Db, table: 'audit_log' | 'jobs' | '
   const idColumn = 'id';
   for (let i = 0; i < needles.length; i += 50) {
     const chunk = needles.slice(i, i + 50);
-    const rows = await (trx as Transaction<any>).selectFrom(table).select(idColumn).where('consultation', '=', consultation)
+    // audit entries and jobs without a consultation (none today for contributions) are searched too
+    const loose = table === 'audit_log' || table === 'jobs';
+    const rows = await (trx as Transaction<any>).selectFrom(table).select(idColumn)
+      .where((eb: any) => (loose ? eb.or([eb('consultation', '=', consultation), eb('consultation', 'is', null)]) : eb('consultation', '=', consultation)))
       .where((eb: any) => eb.or(columns.flatMap((c) => chunk.map((n) => contains(store, c, n))))).execute() as { id: unknown }[];
     for (const r of rows) found.add(String(r.id));
   }
