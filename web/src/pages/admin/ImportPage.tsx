@@ -180,7 +180,7 @@ export function ImportPage({ slug }: { slug: string }) {
         {documents.data && documents.data.items.length === 0 ? <p>Aucun document importé dans cette consultation.</p> : null}
         {documents.data && documents.data.items.length > 0 ? (
           <DataTable
-            caption="Documents importés dans la consultation, du plus récent au plus ancien"
+            caption="Documents importés dans la consultation, du plus récent au plus ancien" hideCaption
             headers={['Fichier', 'Importé le', 'Contributions', 'Réunions', 'Publication', 'Action']}
             rows={documents.data.items.map((d) => [
               d.fileName,
