@@ -350,3 +350,61 @@ describe('suppression par l’API et par la ligne de commande', () => {
     assert.equal((await admin.get('/api/admin/consultations/essai')).statusCode, 404);
   });
 });
+
+describe('effacement vu du public (API)', () => {
+  let t: TestServer;
+  before(async () => { t = await testServer(); });
+  after(async () => { await t?.close(); });
+
+  test('publiée, une contribution est partout ; effacée, nulle part, et le journal garde l’effacement sans son texte', async () => {
+    const analyst = await (await Client.create(t.app, '10.12.0.1')).login('analyst');
+    const visitor = await Client.create(t.app, '10.12.0.2');
+    let res = await analyst.request({ method: 'POST', url: '/api/admin/consultations/essai/imports', ...multipart('ordinaires.csv', ordinaryCsv(), { publish: '1' }) });
+    assert.equal(res.statusCode, 201, res.body);
+    const statsBefore = (await visitor.get('/api/consultations/essai/stats')).json();
+    res = await visitor.post('/api/consultations/essai/contributions', { text: MARKED, theme: '1' });
+    assert.equal(res.statusCode, 201, res.body);
+    const id = res.json().id as string;
+    // the form queue writes in batches: wait until it is stored
+    for (let i = 0; i < 100 && !(await t.store.getContribution(id)); i++) await new Promise((r) => setTimeout(r, 20));
+    res = await analyst.post(`/api/admin/contributions/${encodeURIComponent(id)}/moderation`, { action: 'publish' });
+    assert.equal(res.statusCode, 200, res.body);
+    const members = (await t.store.listContributions('essai')).filter((c) => c.themes.some((th) => th.theme === '1'));
+    await t.store.saveIdeaGroups('essai', [{
+      id: 'essai/idee-navette', consultation: 'essai', parent: null, theme: '1', label: 'Se rendre à l’hôpital', labelByHuman: true,
+      members: members.map((c) => ({ contribution: c.id, provenance: { by: 'human', reviewer: 'analyste@ars.test', at: '2026-01-01T00:00:00Z' } })),
+      quotes: [id], lineage: [{ op: 'create', at: '2026-01-01T00:00:00Z', by: 'analyste@ars.test' }],
+    }]);
+    res = await analyst.post('/api/admin/consultations/essai/synthesis/publish', {});
+    assert.equal(res.statusCode, 200, res.body);
+
+    const publicBodies = async () => {
+      const bodies = [
+        (await visitor.get('/api/consultations/essai/contributions?pageSize=100')).body,
+        (await visitor.get(`/api/consultations/essai/contributions?q=${MARKER}`)).body,
+        (await visitor.get('/api/consultations/essai/stats')).body,
+      ];
+      const restitution = await visitor.get('/api/consultations/essai/restitution');
+      if (restitution.statusCode === 200) bodies.push(restitution.body);
+      return bodies;
+    };
+    const visible = (await publicBodies()).filter((b) => b.includes(MARKER));
+    assert.equal(visible.length, 3, 'publiée : dans la liste, la recherche et la restitution');
+
+    res = await analyst.post(`/api/admin/contributions/${encodeURIComponent(id)}/erase`);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual((await publicBodies()).filter((b) => b.includes(MARKER) || b.includes('rétablir')), [], 'effacée : nulle part');
+    assert.equal((await visitor.get('/api/consultations/essai/restitution')).statusCode, 404, 'la restitution qui la citait n’est plus servie');
+    assert.deepEqual((await visitor.get('/api/consultations/essai/stats')).json(), statsBefore);
+    const audit = await listAudit(t.store, { consultation: 'essai', limit: 1000 });
+    const erasure = audit.find((a) => a.action === 'contribution.erase' && a.targetId === id);
+    assert.ok(erasure, 'le journal garde l’effacement');
+    assert.equal(erasure.actor, 'analyste@ars.test');
+    assert.ok(!JSON.stringify(audit).includes(MARKER), 'sans le texte');
+    // republished, the restitution is served again without it
+    res = await analyst.post('/api/admin/consultations/essai/synthesis/publish', {});
+    assert.equal(res.statusCode, 200, res.body);
+    const html = (await visitor.get('/api/consultations/essai/restitution')).body;
+    assert.ok(!html.includes(MARKER));
+  });
+});
