@@ -24,7 +24,7 @@ import { publishSynthesis } from '../src/usecases/syntheses.ts';
 import { runCli } from './helpers/cli.ts';
 import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 import { multipart } from './helpers/multipart.ts';
-import { Client, testServer, type TestServer } from './helpers/server.ts';
+import { Client, testServer, waitForJob, type TestServer } from './helpers/server.ts';
 import { storeTest } from './helpers/stores.ts';
 
 // Made-up texts. The marker word appears in nothing else.
@@ -406,5 +406,28 @@ describe('effacement vu du public (API)', () => {
     assert.equal(res.statusCode, 200, res.body);
     const html = (await visitor.get('/api/consultations/essai/restitution')).body;
     assert.ok(!html.includes(MARKER));
+  });
+});
+
+describe('import en tâche d’un fichier d’un autre territoire', () => {
+  let t: TestServer;
+  before(async () => { t = await testServer({ importJobBytes: 64 }); });
+  after(async () => { await t?.close(); });
+
+  test('la tâche échoue avec la même question (champ « force ») ; confirmée, elle importe', async () => {
+    const analyst = await (await Client.create(t.app, '10.13.0.1')).login('analyst');
+    let res = await analyst.request({ method: 'POST', url: '/api/admin/consultations/essai/imports', ...multipart('mauvais.csv', wrongCsv()) });
+    assert.equal(res.statusCode, 202, res.body);
+    let job = await waitForJob(analyst, res.json().id);
+    assert.equal(job.state, 'failed');
+    assert.equal(job.error?.code, 'conflict');
+    assert.equal((job.error as { field?: string }).field, 'force');
+    assert.match(job.error!.message, /Importer quand même/);
+    assert.equal((await t.store.stats('essai')).contributions, 0);
+    res = await analyst.request({ method: 'POST', url: '/api/admin/consultations/essai/imports', ...multipart('mauvais.csv', wrongCsv(), { force: '1' }) });
+    assert.equal(res.statusCode, 202, res.body);
+    job = await waitForJob(analyst, res.json().id);
+    assert.equal(job.state, 'done', JSON.stringify(job.error));
+    assert.equal((await t.store.stats('essai')).contributions, 3);
   });
 });

@@ -56,8 +56,9 @@ export interface RunHooks {
   onDone?: (job: Job, result: unknown) => void;
 }
 
-export function errorOf(e: unknown): { code: string; message: string } {
-  if (isUserError(e)) return { code: e.code, message: e.message };
+export function errorOf(e: unknown): { code: string; message: string; field?: string } {
+  // the field tells a face what to ask (e.g. `force`: an import to confirm)
+  if (isUserError(e)) return { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
   if (e instanceof StoreError || e instanceof ImportError) return { code: 'invalid', message: e.message };
   const fault = databaseFault(e);
   if (fault) return { code: 'unavailable', message: fault.message };

@@ -145,7 +145,7 @@ export const JobView = z.object({
   progress: z.object({ done: z.number(), total: z.number(), label: z.string().nullable() }),
   steps: z.array(z.string()),
   result: z.unknown().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional().describe('le champ en cause : « force » pour un import à confirmer') }).nullable(),
   attempts: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -25,7 +25,7 @@ export interface Job {
   progress: JobProgress;
   steps: string[];
   result: unknown;
-  error: { code: string; message: string } | null;
+  error: { code: string; message: string; field?: string } | null;
   attempts: number;
   lockedBy: string | null;
   lockedUntil: number | null;

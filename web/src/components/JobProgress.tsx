@@ -18,7 +18,11 @@ export async function followJob(job: JobView, onUpdate: (j: JobView) => void, ev
     current = await get<JobView>(`/admin/jobs/${encodeURIComponent(job.id)}`);
     onUpdate(current);
   }
-  if (current.state === 'failed') throw new ApiError(500, current.error?.code ?? 'job_failed', current.error?.message ?? 'La tâche a échoué.');
+  if (current.state === 'failed') {
+    // an import to confirm answers like the direct import's 409 (field « force »)
+    const e = current.error;
+    throw new ApiError(e?.code === 'conflict' ? 409 : 500, e?.code ?? 'job_failed', e?.message ?? 'La tâche a échoué.', e?.field);
+  }
   return current;
 }
 
