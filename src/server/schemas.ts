@@ -75,6 +75,16 @@ export const Meeting = z.object({
   participants: Participants,
 });
 
+/** The public figures of a consultation (src/usecases/stats.ts publicFigures): public contributions only. */
+export const ConsultationFigures = z.object({
+  consultation: z.string(),
+  contributions: z.number().describe('contributions publiques (publiées par la modération ou avec leur document source)'),
+  documents: z.number().describe('documents sources importés'), meetings: z.number().describe('réunions de la consultation'),
+  byTheme: z.record(z.string(), z.number()), byKind: z.record(z.string(), z.number()), byMeeting: z.record(z.string(), z.number()),
+  byCollege: z.record(z.string(), z.number()), byChannel: z.record(z.string(), z.number()),
+  withoutTheme: z.number().describe('contributions publiques sans thème'),
+});
+
 export const ConsultationSummary = z.object({
   slug: z.string(), title: z.string(), status: ConsultationStatus,
   territory: z.object({ code: z.string(), name: z.string(), level: ScopeLevel.describe('les codes se recouvrent (« 75 » : Paris ou la Nouvelle-Aquitaine) : le niveau dit lequel') }),

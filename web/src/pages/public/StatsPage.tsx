@@ -28,7 +28,7 @@ export function StatsPage({ slug }: { slug: string }) {
       {s ? (
         <>
           <ul className="kpis fr-grid-row fr-grid-row--gutters fr-mb-4w">
-            <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.contributions)}</span> contributions</li>
+            <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.contributions)}</span> contributions publiées</li>
             <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.meetings)}</span> réunions</li>
             <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.documents)}</span> documents sources</li>
             <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.withoutTheme)}</span> sans thème</li>
