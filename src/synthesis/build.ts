@@ -4,7 +4,7 @@
  * and keeps the ids of what it counts; every quote is the verbatim text of a contribution.
  * Editorial parts (texts, headings, chosen quotes, order) come from the store and are applied on top.
  */
-import { isPublic, type Contribution, type ContributionKind } from '../domain/contribution.ts';
+import { CONTRIBUTION_KINDS, isPublic, KIND_LABELS, type Contribution, type ContributionKind } from '../domain/contribution.ts';
 import { DEPARTEMENTS, REGIONS, territoryName } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS, participantsSum, type Meeting } from '../domain/meeting.ts';
@@ -73,6 +73,9 @@ interface KindSection {
   key: string;
   title: string;
   kinds: ContributionKind[];
+  /** what the section's numbers count, plural (« propositions ») and as printed after a number (« proposition(s) ») */
+  counted: string;
+  unit: string;
 }
 
 class Builder {
@@ -174,15 +177,16 @@ class Builder {
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   }
 
-  async groupItem(g: IdeaGroup, theme: string, depth: number): Promise<IdeaItem | undefined> {
+  /** An idea in a kind section: its number counts the idea's contributions of the section's kinds only (sub-ideas included). */
+  async groupItem(g: IdeaGroup, theme: string, ks: KindSection, depth: number): Promise<IdeaItem | undefined> {
     const key = `g:${g.id}`;
-    const where: ContributionQuery = { theme, group: g.id };
-    const figure = await this.count(`idea.${key}`, g.label, where);
+    const where: ContributionQuery = { theme, group: g.id, kinds: ks.kinds };
+    const figure = await this.count(`idea.${key}`, `Thème ${theme} : ${ks.counted} de l’idée « ${g.label} »`, where);
     if (this.value(figure) === 0) return undefined;
     const children: IdeaItem[] = [];
     if (depth < 3) {
       for (const child of this.data.childrenOf.get(g.id) ?? []) {
-        const it = await this.groupItem(child, theme, depth + 1);
+        const it = await this.groupItem(child, theme, ks, depth + 1);
         if (it) children.push(it);
       }
     }
@@ -203,21 +207,24 @@ class Builder {
     return item;
   }
 
-  async ideas(blockKey: string, theme: string, kinds: ContributionKind[]): Promise<IdeaItem[]> {
+  async ideas(blockKey: string, theme: string, ks: KindSection): Promise<IdeaItem[]> {
+    const kinds = ks.kinds;
     const tops = (this.data.childrenOf.get(null) ?? []).filter((g) => this.data.groupTheme.get(g.id) === theme && kinds.includes(this.groupKind(g) ?? 'autre'));
     const items: IdeaItem[] = [];
     const kindKey = kinds.join('+');
     if (tops.length > 0) {
       for (const g of tops) {
-        const it = await this.groupItem(g, theme, 1);
+        const it = await this.groupItem(g, theme, ks, 1);
         if (it) items.push(it);
       }
+      // the rest of the section: its contributions in none of the ideas above (ungrouped, or in an idea of another section)
       const residualKey = `r:${theme}:${kindKey}`;
-      const where: ContributionQuery = { theme, kinds, ungrouped: true };
-      const figure = await this.count(`idea.${residualKey}`, `Thème ${theme} : contributions non regroupées`, where);
+      const where: ContributionQuery = { theme, kinds, outsideGroups: tops.map((g) => g.id) };
+      const residualLabel = `Autres ${ks.counted} (hors des idées ci-dessus)`;
+      const figure = await this.count(`idea.${residualKey}`, `Thème ${theme} : ${ks.counted} hors des idées de la rubrique`, where);
       if (this.value(figure) > 0) {
         const pool = queryContributions(this.data, { ...this.scope, ...where });
-        items.push({ key: residualKey, label: this.heading(residualKey, 'Contributions non regroupées'), generatedLabel: 'Contributions non regroupées',
+        items.push({ key: residualKey, label: this.heading(residualKey, residualLabel), generatedLabel: residualLabel,
           figure, quotes: this.quotesFor(residualKey, pool), children: [], residual: true });
       }
       return this.ordered(blockKey, sortItems(items, this));
@@ -288,17 +295,17 @@ function resolveTerritory(level: SynthesisLevel, consultationTerritory: string, 
 }
 
 const KIND_SECTIONS = (level: SynthesisLevel): KindSection[] => [
-  { key: 'constats', title: level === 'region' ? 'Problématiques' : 'Constats', kinds: ['constat'] },
-  { key: 'propositions', title: 'Solutions et propositions', kinds: ['proposition'] },
-  { key: 'leviers', title: 'Leviers à activer et freins à lever', kinds: ['levier_frein'] },
-  { key: 'autres', title: 'Autres contributions', kinds: ['temoignage', 'autre'] },
+  { key: 'constats', title: level === 'region' ? 'Problématiques' : 'Constats', kinds: ['constat'], counted: 'constats', unit: 'constat(s)' },
+  { key: 'propositions', title: 'Solutions et propositions', kinds: ['proposition'], counted: 'propositions', unit: 'proposition(s)' },
+  { key: 'leviers', title: 'Leviers à activer et freins à lever', kinds: ['levier_frein'], counted: 'leviers ou freins', unit: 'levier(s) ou frein(s)' },
+  { key: 'autres', title: 'Autres contributions', kinds: ['temoignage', 'autre'], counted: 'témoignages et autres contributions', unit: 'témoignage(s) ou autre(s) contribution(s)' },
 ];
 
 async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, depth: 1 | 2): Promise<Section> {
   const base = `theme.${theme.code}`;
   const sub = (depth + 1) as 2 | 3;
-  const total = await b.count(`${base}.total`, `Thème ${theme.code} : contributions`, { theme: theme.code });
-  const blocks: Block[] = [{ type: 'paragraph', content: [{ figure: total }, ' contribution(s) portent sur ce thème.'] }];
+  const total = await b.count(`${base}.total`, `Thème ${theme.code} : contributions publiées`, { theme: theme.code });
+  const blocks: Block[] = [{ type: 'paragraph', content: [{ figure: total }, ' contribution(s) publiée(s) portent sur ce thème.'] }];
   const sections: Section[] = [];
   if (level === 'region') {
     sections.push(b.section(`${base}.enseignements`, sub, 'Principaux enseignements', [
@@ -308,10 +315,10 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
     const key = `${base}.${ks.key}`;
     const n = await b.count(`${key}.total`, `Thème ${theme.code} : ${ks.title.toLowerCase()}`, { theme: theme.code, kinds: ks.kinds });
     if (b.value(n) === 0 && ks.key !== 'constats' && ks.key !== 'propositions') continue;
-    const items = b.value(n) > 0 ? await b.ideas(key, theme.code, ks.kinds) : [];
+    const items = b.value(n) > 0 ? await b.ideas(key, theme.code, ks) : [];
     const secBlocks: Block[] = [];
     if (ks.key === 'constats' && level === 'departement') secBlocks.push(b.text(key, 'Texte à rédiger (facultatif) : synthèse des constats.'));
-    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ' contribution(s), regroupées ainsi (le nombre indique les contributions de chaque rubrique) :'], items });
+    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ` ${ks.unit} publiée(s) sur ce thème, regroupée(s) ainsi (le nombre de chaque idée ou rubrique compte ses ${ks.counted}, celles de ses sous-idées comprises) :`], items });
     if (b.value(n) === 0) secBlocks.splice(secBlocks.length - 1, 1, { type: 'note', level: 'info', content: ['Aucune contribution de ce type sur ce thème.'] });
     sections.push(b.section(key, sub, ks.title, secBlocks));
   }
@@ -382,6 +389,13 @@ async function charts(b: Builder, themes: Theme[], meetings: Meeting[], keyBase:
   const out: Block[] = [];
   const themeBars = themes.map((t) => ({ label: `Thème ${t.code}${t.local ? ' (local)' : ''} — ${t.label}`, figure: `theme.${t.code}.total` })).filter((x) => b.byKey.has(x.figure));
   if (themeBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.themes`, title: 'Contributions par thème', description: 'Nombre de contributions rattachées à chaque thème (une contribution peut relever de plusieurs thèmes).', bars: themeBars });
+  // by kind: the same question as « En chiffres » and `fabrique stats` (Par nature), counted the same way
+  const kindBars: { label: string; figure: string }[] = [];
+  for (const k of CONTRIBUTION_KINDS) {
+    const key = await b.count(`kind.${k}`, `Contributions publiées : ${KIND_LABELS[k].toLowerCase()}`, { kinds: [k] });
+    if (b.value(key) > 0) kindBars.push({ label: KIND_LABELS[k], figure: key });
+  }
+  if (kindBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.natures`, title: 'Contributions par nature', description: 'Nombre de contributions publiées de chaque nature (constat, proposition…), quand elle est connue.', bars: kindBars });
   // by college: the authors' college when contributions carry it, else the participants of the meetings
   const withCollege = queryContributions(b.data, b.scope).some((c) => c.authorCollege !== undefined);
   const collegeBars: { label: string; figure: string }[] = [];
@@ -480,9 +494,16 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
   const themes = c.themes;
   const sections: Section[] = [];
 
-  const totalKey = await b.count('total', 'Contributions (toutes)', {});
+  const totalKey = await b.count('total', `Contributions publiées rattachées au territoire (${name})`, {});
+  // the consultation's public contributions wherever they come from (the figure of its public pages), and those
+  // this territory's document leaves out (e.g. a form sent from another département): said, never mixed
+  const allKey = (await b.fig('consultation.total', 'Contributions publiées de toute la consultation', 'contributions', { op: 'contributions', where: {} }))!;
+  const elsewhereKey = (await b.fig('consultation.elsewhere', `Contributions publiées de la consultation venant d’autres territoires que ${name}`, 'contributions',
+    { op: 'difference', minuend: allKey, subtrahend: totalKey }))!;
+  const outOfScope: Inline[] = b.value(elsewhereKey) === 0 ? [] : [' ; ', { figure: allKey }, ' contribution(s) publiée(s) dans toute la consultation, dont ', { figure: elsewhereKey },
+    ' venant d’autres territoires : elles ne sont pas comptées dans ce document'];
   const themedKey = await b.count('total.themed', 'Contributions rattachées à au moins un thème', { themed: true });
-  for (const t of themes) await b.count(`theme.${t.code}.total`, `Thème ${t.code} : contributions`, { theme: t.code });
+  for (const t of themes) await b.count(`theme.${t.code}.total`, `Thème ${t.code} : contributions publiées`, { theme: t.code });
 
   if (level === 'departement') {
     const meetings = queryMeetings(data, { territory });
@@ -492,7 +513,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
       { type: 'slot', key: 'contexte.indicateurs', text: 'Indicateurs du territoire : aucun indicateur n’est encore importé pour ce territoire.' },
     ]);
     const reunions = b.section('contexte.reunions', 2, 'Les réunions de co-construction', [
-      { type: 'paragraph', content: [{ figure: meetingsKey }, ' réunion(s) enregistrée(s) ; ', { figure: totalKey }, ' contribution(s) recueillie(s).'] },
+      { type: 'paragraph', content: [{ figure: meetingsKey }, ' réunion(s) enregistrée(s) ; ', { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) à ${name}`, ...outOfScope, '.'] },
       b.text('contexte.reunions', 'Texte à rédiger : organisation et déroulement des réunions, partenaires associés.'),
       ...(await meetingBlocks(b, meetings, 'contexte')),
       ...(await charts(b, themes, meetings, 'contexte', null)),
@@ -545,7 +566,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
     }
     themeRows.push({ header: 'Total (contributions distinctes)', total: true, cells: [{ figure: totalKey }, { text: '100 %' }, ...(hasStatedTheme ? [{ text: '' }, { text: '' }] : [])] });
     const intro: Block[] = [
-      { type: 'paragraph', content: [{ figure: meetingsKey }, ` réunion(s) dans ${deptCodes.length} département(s) ; `, { figure: totalKey }, ' contribution(s) importée(s).'] },
+      { type: 'paragraph', content: [{ figure: meetingsKey }, ` réunion(s) dans ${deptCodes.length} département(s) ; `, { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) à ${name}`, ...outOfScope, '.'] },
       b.text('intro', 'Texte à rédiger : présentation de la démarche et des ateliers.'),
       { type: 'table', key: 'intro.departements', caption: 'Réunions et contributions par département', columns: ['Département', 'Réunions importées', 'Contributions', ...(hasStatedDept ? ['Ateliers annoncés par la source', 'Écart'] : [])], rows: deptRows },
       { type: 'table', key: 'intro.themes', caption: 'Contributions par thème', columns: ['Thème', 'Contributions', 'Part (%)', ...(hasStatedTheme ? ['Annoncées par la source', 'Écart'] : [])], rows: themeRows },

@@ -165,6 +165,11 @@ export function queryContributions(data: SynthesisData, q: ContributionQuery): C
       for (const id of data.groupMembers(g.id)) grouped.add(id);
     }
   }
+  let outside: Set<string> | undefined;
+  if (q.outsideGroups) {
+    outside = new Set();
+    for (const g of q.outsideGroups) for (const id of data.groupMembers(g)) outside.add(id);
+  }
   const kinds = q.kinds ? new Set<string>(q.kinds) : undefined;
   return data.all.filter((c) => {
     if (!isPublic(c)) return false;
@@ -181,6 +186,7 @@ export function queryContributions(data: SynthesisData, q: ContributionQuery): C
     if (q.national !== undefined && isNational(c) !== q.national) return false;
     if (members && !members.has(c.id)) return false;
     if (grouped && grouped.has(c.id)) return false;
+    if (outside && outside.has(c.id)) return false;
     if (q.meeting !== undefined && c.meeting !== q.meeting) return false;
     if (q.college !== undefined && (c.authorCollege ?? null) !== q.college) return false;
     return true;

@@ -32,6 +32,8 @@ export interface ContributionQuery {
   group?: string;
   /** contributions of these kinds that belong to no idea group of the query's theme */
   ungrouped?: boolean;
+  /** contributions that belong to none of these idea groups (nor their sub-groups): the rest of a section */
+  outsideGroups?: string[];
   meeting?: string;
   college?: College | null;
 }

@@ -12,7 +12,7 @@ import type { Store } from '../store/store.ts';
 import { evaluateRule, loadSynthesisData, type Evaluation, type SynthesisData } from './data.ts';
 import {
   SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, figuresOfBlock, quotesOfBlock,
-  type Section, type SynthesisDocument, type VerifiedFigure,
+  type IdeaItem, type Section, type SynthesisDocument, type VerifiedFigure,
 } from './model.ts';
 
 export interface VerificationFailure {
@@ -161,6 +161,33 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
     });
   };
   walk(Array.isArray(doc.sections) ? doc.sections : [], 'sections');
+
+  // ---- what idea counts count: an idea counts only contributions its section counts (a « Solutions » section's idea
+  // counts its propositions, not its constats), a sub-idea only contributions of its idea ----
+  const counted = (key: string): Set<string> | undefined =>
+    byKey.get(key)?.f.rule?.op === 'contributions' ? new Set(recomputed.get(key)?.contributions ?? []) : undefined;
+  const checkIdeas = (items: IdeaItem[], outer: Set<string>, outerLabel: string, path: string) => {
+    for (const it of items) {
+      const inner = counted(it.figure);
+      if (!inner) continue;
+      const extra = [...inner].filter((id) => !outer.has(id)).length;
+      if (extra > 0) fail(path, `« ${it.label.slice(0, 80)} » compte ${fmt(extra)} contribution(s) que ${outerLabel} ne compte pas : son nombre ne dit pas ce qu’annonce la rubrique`);
+      checkIdeas(it.children ?? [], inner, `l’idée « ${it.label.slice(0, 60)} »`, path);
+    }
+  };
+  const walkIdeas = (sections: Section[], prefix: string) => {
+    sections.forEach((s, si) => {
+      const sp = `${prefix}[${si}]`;
+      s.blocks.forEach((b, bi) => {
+        if (b.type !== 'ideas') return;
+        const head = b.intro?.find((x): x is { figure: string } => typeof x !== 'string');
+        const outer = head ? counted(head.figure) : undefined;
+        if (outer) checkIdeas(b.items, outer, `la rubrique « ${s.title} »`, `${sp}.blocks[${bi}]`);
+      });
+      walkIdeas(s.sections, `${sp}.sections`);
+    });
+  };
+  walkIdeas(Array.isArray(doc.sections) ? doc.sections : [], 'sections');
 
   // a synthesis only sees public contributions: say why one is missing
   const missing = (id: string) => {
