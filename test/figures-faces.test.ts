@@ -141,10 +141,11 @@ describe('les cinq faces donnent les mêmes chiffres', () => {
 
     const list = (await json(visitor, '/api/consultations')).items.find((x: { slug: string }) => x.slug === SLUG);
     const stats = await json(visitor, `/api/consultations/${SLUG}/stats`);
-    const analysis = await json(analyst, `/api/admin/consultations/${SLUG}/figures`);
     const cli = await runCli(['stats', '--consultation', SLUG, '--json'], { FABRIQUE_DB: dbPath });
     assert.equal(cli.code, 0, cli.stderr);
     const cliStats = JSON.parse(cli.stdout);
+    assert.equal(cliStats.contributions, expected.total, 'fabrique stats');
+    const analysis = await json(analyst, `/api/admin/consultations/${SLUG}/figures`);
     const doc = await buildSynthesis(store, { consultation: SLUG, level: 'departement', now: new Date('2026-03-01T00:00:00Z') });
     const verified = await verifySynthesis(store, doc);
     assert.ok(verified.ok, JSON.stringify(verified.failures.slice(0, 5)));
