@@ -200,7 +200,7 @@ describe('les cinq faces donnent les mêmes chiffres', () => {
     const contexte = [...walk(doc.sections)].find((s) => s.key === 'contexte.reunions')!;
     const para = contexte.blocks.find((b) => b.type === 'paragraph');
     const words = para && para.type === 'paragraph' ? para.content.map((x) => (typeof x === 'string' ? x : `[${x.figure}]`)).join('') : '';
-    assert.match(words, /\[total\] contribution\(s\) publiée\(s\) rattachée\(s\) à Aveyron ; \[consultation\.total\] contribution\(s\) publiée\(s\) dans toute la consultation, dont \[consultation\.elsewhere\] venant d’autres territoires/);
+    assert.match(words, /\[total\] contribution\(s\) publiée\(s\) rattachée\(s\) au territoire « Aveyron » ; \[consultation\.total\] contribution\(s\) publiée\(s\) dans toute la consultation, dont \[consultation\.elsewhere\] venant d’autres territoires/);
   });
 });
 

@@ -76,6 +76,8 @@ interface KindSection {
   /** what the section's numbers count, plural (« propositions ») and as printed after a number (« proposition(s) ») */
   counted: string;
   unit: string;
+  /** the agreement of « publié(e)(s), regroupé(e)(s) » with `unit` */
+  e: '' | 'e';
 }
 
 class Builder {
@@ -295,10 +297,10 @@ function resolveTerritory(level: SynthesisLevel, consultationTerritory: string, 
 }
 
 const KIND_SECTIONS = (level: SynthesisLevel): KindSection[] => [
-  { key: 'constats', title: level === 'region' ? 'Problématiques' : 'Constats', kinds: ['constat'], counted: 'constats', unit: 'constat(s)' },
-  { key: 'propositions', title: 'Solutions et propositions', kinds: ['proposition'], counted: 'propositions', unit: 'proposition(s)' },
-  { key: 'leviers', title: 'Leviers à activer et freins à lever', kinds: ['levier_frein'], counted: 'leviers ou freins', unit: 'levier(s) ou frein(s)' },
-  { key: 'autres', title: 'Autres contributions', kinds: ['temoignage', 'autre'], counted: 'témoignages et autres contributions', unit: 'témoignage(s) ou autre(s) contribution(s)' },
+  { key: 'constats', title: level === 'region' ? 'Problématiques' : 'Constats', kinds: ['constat'], counted: 'constats', unit: 'constat(s)', e: '' },
+  { key: 'propositions', title: 'Solutions et propositions', kinds: ['proposition'], counted: 'propositions', unit: 'proposition(s)', e: 'e' },
+  { key: 'leviers', title: 'Leviers à activer et freins à lever', kinds: ['levier_frein'], counted: 'leviers ou freins', unit: 'levier(s) ou frein(s)', e: '' },
+  { key: 'autres', title: 'Autres contributions', kinds: ['temoignage', 'autre'], counted: 'témoignages et autres contributions', unit: 'témoignage(s) ou autre(s) contribution(s)', e: '' },
 ];
 
 async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, depth: 1 | 2): Promise<Section> {
@@ -318,7 +320,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
     const items = b.value(n) > 0 ? await b.ideas(key, theme.code, ks) : [];
     const secBlocks: Block[] = [];
     if (ks.key === 'constats' && level === 'departement') secBlocks.push(b.text(key, 'Texte à rédiger (facultatif) : synthèse des constats.'));
-    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ` ${ks.unit} publiée(s) sur ce thème, regroupée(s) ainsi (le nombre de chaque idée ou rubrique compte ses ${ks.counted}, celles de ses sous-idées comprises) :`], items });
+    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ` ${ks.unit} publié${ks.e}(s) sur ce thème, regroupé${ks.e}(s) ainsi (le nombre de chaque idée ou rubrique compte ses ${ks.counted}, celles de ses sous-idées comprises) :`], items });
     if (b.value(n) === 0) secBlocks.splice(secBlocks.length - 1, 1, { type: 'note', level: 'info', content: ['Aucune contribution de ce type sur ce thème.'] });
     sections.push(b.section(key, sub, ks.title, secBlocks));
   }
@@ -513,7 +515,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
       { type: 'slot', key: 'contexte.indicateurs', text: 'Indicateurs du territoire : aucun indicateur n’est encore importé pour ce territoire.' },
     ]);
     const reunions = b.section('contexte.reunions', 2, 'Les réunions de co-construction', [
-      { type: 'paragraph', content: [{ figure: meetingsKey }, ' réunion(s) enregistrée(s) ; ', { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) à ${name}`, ...outOfScope, '.'] },
+      { type: 'paragraph', content: [{ figure: meetingsKey }, ' réunion(s) enregistrée(s) ; ', { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) au territoire « ${name} »`, ...outOfScope, '.'] },
       b.text('contexte.reunions', 'Texte à rédiger : organisation et déroulement des réunions, partenaires associés.'),
       ...(await meetingBlocks(b, meetings, 'contexte')),
       ...(await charts(b, themes, meetings, 'contexte', null)),
@@ -566,7 +568,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
     }
     themeRows.push({ header: 'Total (contributions distinctes)', total: true, cells: [{ figure: totalKey }, { text: '100 %' }, ...(hasStatedTheme ? [{ text: '' }, { text: '' }] : [])] });
     const intro: Block[] = [
-      { type: 'paragraph', content: [{ figure: meetingsKey }, ` réunion(s) dans ${deptCodes.length} département(s) ; `, { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) à ${name}`, ...outOfScope, '.'] },
+      { type: 'paragraph', content: [{ figure: meetingsKey }, ` réunion(s) dans ${deptCodes.length} département(s) ; `, { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) au territoire « ${name} »`, ...outOfScope, '.'] },
       b.text('intro', 'Texte à rédiger : présentation de la démarche et des ateliers.'),
       { type: 'table', key: 'intro.departements', caption: 'Réunions et contributions par département', columns: ['Département', 'Réunions importées', 'Contributions', ...(hasStatedDept ? ['Ateliers annoncés par la source', 'Écart'] : [])], rows: deptRows },
       { type: 'table', key: 'intro.themes', caption: 'Contributions par thème', columns: ['Thème', 'Contributions', 'Part (%)', ...(hasStatedTheme ? ['Annoncées par la source', 'Écart'] : [])], rows: themeRows },
