@@ -165,7 +165,7 @@ describe('les cinq faces donnent les mêmes chiffres', () => {
     assert.equal(fig('consultation.elsewhere'), 1);
     assert.equal(fig('total'), expected.total - 1);
     // the same public figures under the same names, everywhere but the restitution (which has no channel or documents)
-    for (const key of ['contributions', 'documents', 'meetings', 'byTheme', 'byKind', 'byMeeting', 'byCollege', 'byChannel', 'withoutTheme']) {
+    for (const key of ['contributions', 'documents', 'meetings', 'participants', 'meetingsWithParticipants', 'byTheme', 'byKind', 'byMeeting', 'byCollege', 'byChannel', 'withoutTheme']) {
       assert.deepEqual(analysis.public[key], stats[key], `analyse ${key}`);
       assert.deepEqual(cliStats[key], stats[key], `fabrique stats ${key}`);
     }
@@ -184,6 +184,10 @@ describe('les cinq faces donnent les mêmes chiffres', () => {
       assert.equal(fig(`meeting.${m.id}.contributions`), expected.byMeeting(m.id), `restitution, réunion ${m.id}`);
     }
     assert.equal(fig('meetings'), stats.meetings);
+    // participants: the totals the meetings state, summed the same way
+    assert.equal(stats.participants, 2 * participants.total);
+    assert.equal(stats.meetingsWithParticipants, 2);
+    assert.equal(fig('participants.total'), stats.participants);
     assert.equal(stats.withoutTheme, 1);
 
     // what is not public is shown apart in the back office and the CLI, never added in
@@ -200,6 +204,7 @@ describe('les cinq faces donnent les mêmes chiffres', () => {
     const contexte = [...walk(doc.sections)].find((s) => s.key === 'contexte.reunions')!;
     const para = contexte.blocks.find((b) => b.type === 'paragraph');
     const words = para && para.type === 'paragraph' ? para.content.map((x) => (typeof x === 'string' ? x : `[${x.figure}]`)).join('') : '';
+    assert.match(words, /\[meetings\] réunion\(s\) enregistrée\(s\) \(\[participants\.total\] participant\(s\) selon les totaux indiqués\) ; /);
     assert.match(words, /\[total\] contribution\(s\) publiée\(s\) rattachée\(s\) au territoire « Aveyron » ; \[consultation\.total\] contribution\(s\) publiée\(s\) dans toute la consultation, dont \[consultation\.elsewhere\] venant d’autres territoires/);
   });
 });

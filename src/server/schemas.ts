@@ -83,6 +83,8 @@ export const ConsultationFigures = z.object({
   byTheme: z.record(z.string(), z.number()), byKind: z.record(z.string(), z.number()), byMeeting: z.record(z.string(), z.number()),
   byCollege: z.record(z.string(), z.number()), byChannel: z.record(z.string(), z.number()),
   withoutTheme: z.number().describe('contributions publiques sans thème'),
+  participants: z.number().nullable().describe('somme des totaux de participants indiqués par les réunions ; null si aucune n’en indique'),
+  meetingsWithParticipants: z.number().describe('réunions qui indiquent un total de participants'),
 });
 
 export const ConsultationSummary = z.object({

@@ -3,7 +3,7 @@
  * milliseconds whatever the number of contributions (one indexed read of a few dozen rows).
  */
 import type { Kysely } from 'kysely';
-import type { ConsultationStats } from '../domain/consultation.ts';
+import type { ConsultationFigures, ConsultationStats } from '../domain/consultation.ts';
 import { PAIR_SEPARATOR } from './migration-0007-public-stats.ts';
 import type { Database } from './schema.ts';
 import type { DatabaseHandle } from './schema.ts';
@@ -53,19 +53,24 @@ async function countedStatsOf(db: Kysely<Database>, consultations: readonly stri
  * (the publication rule's status only: never pending, rejected or any other status) by theme, kind, meeting,
  * college and channel, with their meetings and imported documents. One read of the counters and two group-bys.
  */
-export async function publicFigures(store: DatabaseHandle, consultations?: readonly string[]): Promise<Map<string, ConsultationStats>> {
+export async function publicFigures(store: DatabaseHandle, consultations?: readonly string[]): Promise<Map<string, ConsultationFigures>> {
   const counted = await countedStatsOf(store.db, consultations, { moderation: [PUBLIC_MODERATION_STATUS] });
-  const count = async (table: 'source_documents' | 'meetings') => {
-    let q = store.db.selectFrom(table).select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation');
-    if (consultations) q = q.where('consultation', 'in', consultations.length ? [...consultations] : ['\u2205']);
-    return new Map((await q.execute()).map((r) => [r.consultation, Number(r.n)]));
-  };
-  const documents = await count('source_documents');
-  const meetings = await count('meetings');
+  const among = consultations ? (consultations.length ? [...consultations] : ['\u2205']) : undefined;
+  let dq = store.db.selectFrom('source_documents').select(['consultation', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('consultation');
+  if (among) dq = dq.where('consultation', 'in', among);
+  const documents = new Map((await dq.execute()).map((r) => [r.consultation, Number(r.n)]));
+  let mq = store.db.selectFrom('meetings').select(['consultation', (eb) => eb.fn.countAll<number>().as('n'),
+    (eb) => eb.fn.sum<number | null>('p_total').as('p'), (eb) => eb.fn.count<number>('p_total').as('pn')]).groupBy('consultation');
+  if (among) mq = mq.where('consultation', 'in', among);
+  const meetings = new Map((await mq.execute()).map((r) => [r.consultation, { n: Number(r.n), p: r.p === null ? null : Number(r.p), pn: Number(r.pn) }]));
   const slugs = consultations ?? [...new Set([...counted.keys(), ...documents.keys(), ...meetings.keys()])];
-  return new Map(slugs.map((slug) => [slug, {
-    consultation: slug, ...(counted.get(slug) ?? emptyCounted()), documents: documents.get(slug) ?? 0, meetings: meetings.get(slug) ?? 0,
-  }]));
+  return new Map(slugs.map((slug) => {
+    const m = meetings.get(slug);
+    return [slug, {
+      consultation: slug, ...(counted.get(slug) ?? emptyCounted()), documents: documents.get(slug) ?? 0, meetings: m?.n ?? 0,
+      participants: m && m.pn > 0 ? m.p : null, meetingsWithParticipants: m?.pn ?? 0,
+    }];
+  }));
 }
 
 /** Contributions of a consultation that are not public, by moderation status (for the back office, never public). */

@@ -510,12 +510,15 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
   if (level === 'departement') {
     const meetings = queryMeetings(data, { territory });
     const meetingsKey = (await b.fig('meetings', 'Réunions', 'reunions', { op: 'meetings', territory }))!;
+    // the participants the meetings state (the same sum as the public figures'), when any states one
+    const participantsKey = await b.fig('participants.total', 'Participants aux réunions (totaux indiqués)', 'participants', { op: 'participants', meetings: meetings.map((m) => m.id), field: 'total' });
     const situation = b.section('contexte.situation', 2, 'La situation du territoire', [
       b.text('contexte.situation', `Texte à rédiger : situation du territoire (${name}) — démographie, offre de soins, dispositifs existants.`),
       { type: 'slot', key: 'contexte.indicateurs', text: 'Indicateurs du territoire : aucun indicateur n’est encore importé pour ce territoire.' },
     ]);
     const reunions = b.section('contexte.reunions', 2, 'Les réunions de co-construction', [
-      { type: 'paragraph', content: [{ figure: meetingsKey }, ' réunion(s) enregistrée(s) ; ', { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) au territoire « ${name} »`, ...outOfScope, '.'] },
+      { type: 'paragraph', content: [{ figure: meetingsKey }, ' réunion(s) enregistrée(s)', ...(participantsKey ? [' (', { figure: participantsKey }, ' participant(s) selon les totaux indiqués)'] : []), ' ; ',
+        { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) au territoire « ${name} »`, ...outOfScope, '.'] },
       b.text('contexte.reunions', 'Texte à rédiger : organisation et déroulement des réunions, partenaires associés.'),
       ...(await meetingBlocks(b, meetings, 'contexte')),
       ...(await charts(b, themes, meetings, 'contexte', null)),

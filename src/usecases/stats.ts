@@ -4,7 +4,7 @@
  * `fabrique stats` — so the same question gets the same number everywhere. The restitution counts the same
  * public contributions from their rows (each figure verifiable), and test/figures-faces.test.ts holds them equal.
  */
-import type { ConsultationStats } from '../domain/consultation.ts';
+import type { ConsultationFigures } from '../domain/consultation.ts';
 import { PUBLIC_MODERATION_STATUS, type ModerationStatus } from '../domain/contribution.ts';
 import { publicFigures as readPublicFigures, withheldCounts } from '../store/public-stats.ts';
 import type { UseCaseContext } from './context.ts';
@@ -13,14 +13,14 @@ import { visibleConsultation } from './contributions.ts';
 /**
  * Public figures of consultations, by slug: public contributions only (the domain's publication rule: never
  * pending, rejected or erased ones), in total and by theme, kind, meeting, college and channel, with the
- * consultation's meetings and imported documents. A slug with no data gets zeros.
+ * consultation's meetings (and the participants they state) and imported documents. A slug with no data gets zeros.
  */
-export async function publicFigures(ctx: UseCaseContext, consultations: readonly string[]): Promise<Map<string, ConsultationStats>> {
+export async function publicFigures(ctx: UseCaseContext, consultations: readonly string[]): Promise<Map<string, ConsultationFigures>> {
   return readPublicFigures(ctx.store, consultations);
 }
 
 /** The public figures of one consultation the public may see (drafts are not_found). */
-export async function consultationFigures(ctx: UseCaseContext, slug: string): Promise<ConsultationStats> {
+export async function consultationFigures(ctx: UseCaseContext, slug: string): Promise<ConsultationFigures> {
   const c = await visibleConsultation(ctx, slug);
   return (await publicFigures(ctx, [c.slug])).get(c.slug)!;
 }
@@ -39,7 +39,7 @@ export interface WithheldFigures {
  * The back office's figures of a consultation: the public figures (the same as every public face) and, apart,
  * the contributions not public. Drafts are included (the back office sees them).
  */
-export async function analysisFigures(ctx: UseCaseContext, slug: string): Promise<{ public: ConsultationStats; withheld: WithheldFigures }> {
+export async function analysisFigures(ctx: UseCaseContext, slug: string): Promise<{ public: ConsultationFigures; withheld: WithheldFigures }> {
   const c = await ctx.store.requireConsultation(slug);
   const figures = (await publicFigures(ctx, [c.slug])).get(c.slug)!;
   const byStatus = await withheldCounts(ctx.store, c.slug);

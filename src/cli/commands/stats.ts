@@ -1,5 +1,6 @@
 import { COLLEGE_LABELS, KIND_LABELS, territoryName, type College, type ContributionKind } from '../../domain/index.ts';
-import { Store, configFromEnv, type ConsultationStats } from '../../store/index.ts';
+import type { ConsultationFigures } from '../../domain/consultation.ts';
+import { Store, configFromEnv } from '../../store/index.ts';
 import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { analysisFigures, type WithheldFigures } from '../../usecases/stats.ts';
 import { parseCommandArgs, requireOption, type Command } from '../args.ts';
@@ -28,7 +29,7 @@ const CHANNEL_LABELS: Record<string, string> = {
 };
 
 /** The public figures as French tables, with labels instead of codes and shares in percent, then what they leave out. */
-export async function formatStats(store: Store, s: ConsultationStats, withheld?: WithheldFigures): Promise<string> {
+export async function formatStats(store: Store, s: ConsultationFigures, withheld?: WithheldFigures): Promise<string> {
   const c = await store.requireConsultation(s.consultation);
   const meetings = new Map((await store.listMeetings(s.consultation)).map((m) => [m.id, m.title]));
   const themeLabels = new Map(c.themes.map((t) => [t.code, t.label]));
@@ -40,6 +41,7 @@ export async function formatStats(store: Store, s: ConsultationStats, withheld?:
   const lines = [
     `Consultation « ${c.title} » (${c.slug}) — ${territoryName(c.territory, c.territoryLevel)}`,
     `${s.contributions} contributions publiques (publiées par la modération ou avec leur document source), ${s.meetings} réunions, ${s.documents} documents importés`,
+    ...(s.participants === null ? [] : [`${s.participants} participants aux réunions (totaux indiqués par ${s.meetingsWithParticipants} réunion(s) sur ${s.meetings})`]),
     block('Par thème', { ...s.byTheme, ...(s.withoutTheme ? { '(sans thème)': s.withoutTheme } : {}) },
       (k) => themeLabels.get(k) ?? k),
     block('Par nature', s.byKind, (k) => KIND_LABELS[k as ContributionKind] ?? k),

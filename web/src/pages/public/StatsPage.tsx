@@ -32,6 +32,9 @@ export function StatsPage({ slug }: { slug: string }) {
             <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.meetings)}</span> réunions</li>
             <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.documents)}</span> documents sources</li>
             <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.withoutTheme)}</span> sans thème</li>
+            {s.participants !== null ? (
+              <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.participants)}</span> participants aux réunions (totaux indiqués par {nf.format(s.meetingsWithParticipants)} réunion{s.meetingsWithParticipants > 1 ? 's' : ''})</li>
+            ) : null}
           </ul>
           <h2>Contributions</h2>
           <BarChart title="Contributions par thème" bars={bars(s.byTheme, theme)} />
