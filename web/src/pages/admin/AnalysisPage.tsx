@@ -233,7 +233,7 @@ function FiguresPanel({ f, themeLabel }: { f: AnalysisFigures; themeLabel: (code
     <section aria-labelledby="chiffres-titre" className="panel fr-p-3w fr-mb-3w">
       <h2 id="chiffres-titre" className="fr-h6">Chiffres publics</h2>
       <p className="fr-text--sm fr-mb-1w">Les mêmes que sur le site public (« En chiffres ») et dans la restitution : contributions publiées seulement.</p>
-      <p className="fr-mb-1w"><strong>{nf.format(p.contributions)}</strong> contribution{p.contributions > 1 ? 's' : ''} publiée{p.contributions > 1 ? 's' : ''} · {nf.format(p.meetings)} réunion{p.meetings > 1 ? 's' : ''} · {nf.format(p.documents)} document{p.documents > 1 ? 's' : ''} source{p.documents > 1 ? 's' : ''}</p>
+      <p className="fr-mb-1w"><strong>{nf.format(p.contributions)}</strong> contribution{p.contributions > 1 ? 's' : ''} publiée{p.contributions > 1 ? 's' : ''} · {nf.format(p.meetings)} réunion{p.meetings > 1 ? 's' : ''} · {nf.format(p.documents)} document{p.documents > 1 ? 's' : ''} source{p.documents > 1 ? 's' : ''}{p.participants !== null ? ` · ${nf.format(p.participants)} participants aux réunions (totaux indiqués par ${nf.format(p.meetingsWithParticipants)} réunion${p.meetingsWithParticipants > 1 ? 's' : ''})` : ''}</p>
       <ul className="fr-text--sm fr-mb-2w">
         {Object.entries(p.byTheme).sort((a, b) => b[1] - a[1]).map(([code, n]) => (
           <li key={code}>{themeLabel(code)} : {nf.format(n)} contribution{n > 1 ? 's' : ''} publiée{n > 1 ? 's' : ''}</li>
