@@ -4,6 +4,7 @@
  * page list, « En chiffres », the analysis page's API, the restitution's verified figures and `fabrique stats --json`
  * — give identical figures, and none counts what is not public. Then: in a restitution, an idea's number inside a
  * kind section counts that idea's contributions of the section's kind, and a count that does not is refused by verify.
+ * Last, the one store query behind the faces on SQLite and PostgreSQL.
  */
 import { strict as assert } from 'node:assert';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,11 +16,14 @@ import type { IdeaGroup } from '../src/domain/ideas.ts';
 import type { Meeting } from '../src/domain/meeting.ts';
 import { parseTabular } from '../src/ingest/tabular/index.ts';
 import { Store } from '../src/store/index.ts';
+import { moderateContribution } from '../src/store/moderation.ts';
+import { publicFigures, withheldCounts } from '../src/store/public-stats.ts';
 import { buildSynthesis, verifySynthesis, type IdeaItem, type Section, type SynthesisDocument } from '../src/synthesis/index.ts';
 import { context, VISITOR } from '../src/usecases/context.ts';
 import { submitContribution } from '../src/usecases/contributions.ts';
 import { runCli } from './helpers/cli.ts';
 import { Client, testServer, type TestServer } from './helpers/server.ts';
+import { storeTest } from './helpers/stores.ts';
 import { buildParsed } from './helpers/synthesis-fixture.ts';
 
 const SLUG = 'essai';
@@ -262,4 +266,33 @@ describe('un nombre d’idée compte ce qu’annonce sa rubrique', () => {
     assert.ok(r2.failures.some((x) => /« Des médecins au bourg » compte 3 contribution\(s\) que la rubrique « Solutions et propositions » ne compte pas/.test(x.message)),
       JSON.stringify(r2.failures));
   });
+});
+
+// The one store query behind every face, on both databases (sums and counts come back as strings from PostgreSQL).
+storeTest('publicFigures : contributions publiques seulement, réunions et participants, plusieurs consultations d’une lecture', async (store) => {
+  await store.upsertConsultation({ slug: 'fig-a', title: 'A', territory: '12', status: 'open', themes: [...CNR_SANTE_THEMES] });
+  await store.upsertConsultation({ slug: 'fig-b', title: 'B', territory: '12', status: 'open', themes: [...CNR_SANTE_THEMES] });
+  const { parsed } = buildParsed('atelier-fictif-a.txt', 'fig-a', MEETINGS(), WORKSHOP);
+  await store.importParsed('fig-a', parsed, { publishBy: 'animatrice@ars.test' });
+  const online = await parseTabular(Buffer.from(ONLINE_CSV), 'en-ligne-a.csv', { consultation: 'fig-a', themes: [...CNR_SANTE_THEMES] });
+  await store.importParsed('fig-a', online);
+  const pending = (await store.listContributions('fig-a')).filter((c) => c.moderation.status === 'pending');
+  await moderateContribution(store, pending[0]!.id, { status: 'published', by: 'analyste@ars.test', action: 'contribution.publish' });
+  await moderateContribution(store, pending[1]!.id, { status: 'rejected', reason: 'indésirable', by: 'analyste@ars.test', action: 'contribution.reject' });
+
+  const figures = await publicFigures(store, ['fig-a', 'fig-b', 'fig-inconnue']);
+  const a = figures.get('fig-a')!;
+  const pub = (await store.listContributions('fig-a')).filter(isPublic);
+  assert.equal(a.contributions, WORKSHOP.length + 1);
+  assert.equal(a.contributions, pub.length);
+  assert.equal(a.byTheme['1'], pub.filter((c) => c.themes.some((t) => t.theme === '1')).length);
+  assert.equal(a.byKind.proposition, pub.filter((c) => c.kind === 'proposition').length);
+  assert.deepEqual([a.meetings, a.documents, a.participants, a.meetingsWithParticipants], [2, 2, 2 * participants.total, 2]);
+  assert.deepEqual(figures.get('fig-b'), {
+    consultation: 'fig-b', contributions: 0, documents: 0, meetings: 0, participants: null, meetingsWithParticipants: 0,
+    byTheme: {}, byKind: {}, byMeeting: {}, byCollege: {}, byChannel: {}, withoutTheme: 0,
+  });
+  assert.equal(figures.get('fig-inconnue')?.contributions, 0);
+  assert.equal((await publicFigures(store)).get('fig-a')?.contributions, a.contributions, 'toutes les consultations d’une lecture');
+  assert.deepEqual(await withheldCounts(store, 'fig-a'), { pending: 4, rejected: 1 });
 });
