@@ -109,8 +109,8 @@ export interface RankedQuote {
 
 /**
  * Orders candidates for an idea: texts not in capitals first (one in capitals only when no other is
- * left), then by relevance to the label and centroid, then readability, then those the grouping chose
- * as representative, then arrival order.
+ * left), then the group's representatives (the grouping picked its members nearest the centroid, or a
+ * person did), then by relevance to the label and centroid, then readability, then arrival order.
  */
 export function rankQuotes(pool: Contribution[], label: string | undefined, preferred: ReadonlySet<string> = new Set()): RankedQuote[] {
   const labelStems = new Set(label ? terms(label) : []);
@@ -118,8 +118,8 @@ export function rankQuotes(pool: Contribution[], label: string | undefined, pref
   return pool.map((c, index) => ({
     contribution: c, shouting: isShouting(c.text), relevance: relevance(c.text, labelStems, centroid),
     penalty: readabilityPenalty(c.text), preferred: preferred.has(c.id), index,
-  })).sort((a, b) => Number(a.shouting) - Number(b.shouting) || b.relevance - a.relevance || a.penalty - b.penalty
-    || Number(b.preferred) - Number(a.preferred) || a.index - b.index);
+  })).sort((a, b) => Number(a.shouting) - Number(b.shouting) || Number(b.preferred) - Number(a.preferred)
+    || b.relevance - a.relevance || a.penalty - b.penalty || a.index - b.index);
 }
 
 /** The texts that repeat one another in a set of contributions: exact or near duplicates. */
