@@ -1,6 +1,9 @@
 // Quote selection in syntheses: each text once, a campaign once with its size, capitals avoided,
 // a few quotes per idea ranked for relevance to the idea's label; names in headings masked.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Contribution } from '../src/domain/contribution.ts';
 import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
@@ -153,4 +156,29 @@ describe('quotes in a built synthesis (consultation fictive)', () => {
     assert.ok(labels.includes('Intervention de M. le maire') && labels.includes('Intervention de Mme la députée'), labels.join(' | '));
     for (const out of [renderHtml(doc), renderMarkdown(doc), JSON.stringify(doc)]) assert.doesNotMatch(out, /Fictivier|Exempla/);
   });
+});
+
+test('migration 0015_quotes masks the names in categories stored before they were pseudonymised on write', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fabrique-0015-'));
+  try {
+    const path = join(dir, 'f.db');
+    let store = await Store.open({ sqlitePath: path });
+    await store.upsertConsultation({ slug: SLUG, title: 'Consultation fictive', territory: '46', status: 'closed', themes: [...CNR_SANTE_THEMES] });
+    const { parsed } = buildParsed('ancien.txt', SLUG, [], [
+      { meeting: 'm1', theme: '1', kind: 'temoignage', text: 'Un texte sans nom de personne.', category: 'Témoignage : Dr Fictivier' },
+      { meeting: 'm1', theme: '1', kind: 'temoignage', text: 'Un autre texte sans nom.', category: 'Intervention de M. le maire' },
+    ]);
+    for (const c of parsed.contributions) delete c.meeting;
+    await store.importParsed(SLUG, parsed, { publishBy: 'analyste@test.invalid' });
+    // as an older version stored it
+    await store.db.updateTable('contributions').set({ category: 'Témoignage : Dr Fictivier' }).where('id', '=', parsed.contributions[0]!.id).execute();
+    await store.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '0015_quotes' as never).execute();
+    await store.close();
+    store = await Store.open({ sqlitePath: path });
+    const cats = (await store.listContributions(SLUG)).map((c) => c.category).sort();
+    assert.deepEqual(cats, ['Intervention de M. le maire', 'Témoignage : Dr [nom]']);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
