@@ -92,6 +92,7 @@ describe('quotes in a built synthesis (consultation fictive)', () => {
       { meeting: 'm1', theme: '1', kind: 'proposition' as const, text: 'Développer le covoiturage entre voisins pour aller chez le médecin.', category: 'Transport à la demande vers les consultations' },
       { meeting: 'm1', theme: '1', kind: 'proposition' as const, text: 'Rembourser les taxis conventionnés plus facilement.', category: 'Transport à la demande vers les consultations' },
       { meeting: 'm1', theme: '1', kind: 'proposition' as const, text: 'Ce serait bien.', category: 'Transport à la demande vers les consultations' },
+      { meeting: 'm1', theme: '1', kind: 'proposition' as const, text: 'OUVRIR LE CABINET LE SAMEDI MATIN POUR LES ACTIFS.', category: 'Horaires' },
       // headings of a workshop report that name people, and roles that are not names
       { meeting: 'm1', theme: '3', kind: 'temoignage' as const, text: 'Les jeunes médecins cherchent un exercice en équipe.', category: 'Témoignage : Dr Fictivier, médecin généraliste' },
       { meeting: 'm1', theme: '3', kind: 'temoignage' as const, text: 'Le conjoint doit trouver un emploi sur place.', category: 'Intervention de Mme Exempla, adjointe au maire' },
@@ -142,11 +143,14 @@ describe('quotes in a built synthesis (consultation fictive)', () => {
     const five = await buildSynthesis(store, { consultation: SLUG, level: 'departement', quotesPerIdea: 5, now: NOW });
     const t5 = ideaItems(five).find((i) => i.generatedLabel === 'Transport à la demande vers les consultations')!;
     assert.equal(t5.quotes.length, 5);
-    // the near-identical twin still never appears, and capitals only once nothing better is left
+    // the near-identical twin never appears, and capitals not at all while another example is quoted
     const all = await buildSynthesis(store, { consultation: SLUG, level: 'departement', quotesPerIdea: 20, now: NOW });
     const tAll = ideaItems(all).find((i) => i.generatedLabel === 'Transport à la demande vers les consultations')!.quotes.map((id) => all.quotes.find((q) => q.id === id)!.text);
-    assert.equal(tAll.length, 9, tAll.join(' | '));
-    assert.ok(isShouting(tAll.at(-1)!), 'capitals last');
+    assert.equal(tAll.length, 8, tAll.join(' | '));
+    assert.ok(tAll.every((t) => !isShouting(t)), tAll.join(' | '));
+    // an idea whose only text is in capitals is still exemplified
+    const solo = ideaItems(doc).find((i) => i.generatedLabel === 'Horaires')!;
+    assert.equal(solo.quotes.length, 1);
   });
 
   test('names in imported headings are masked in the restitution; roles are not', () => {

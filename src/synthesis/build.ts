@@ -159,6 +159,8 @@ class Builder {
     const out: string[] = [];
     if (limit <= 0) return out;
     for (const r of rankQuotes(pool, label, new Set(preferred))) {
+      // a text in capitals only when the idea has no other example (they rank last)
+      if (r.shouting && out.length > 0) break;
       const id = this.quote(r.contribution, false);
       if (id) out.push(id);
       if (out.length >= limit) break;
