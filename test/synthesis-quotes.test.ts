@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Contribution } from '../src/domain/contribution.ts';
 import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
+import { pseudonymise } from '../src/privacy/pseudonymise.ts';
 import { Store } from '../src/store/store.ts';
 import {
   buildSynthesis, renderHtml, renderMarkdown, verifySynthesis, walkIdeas, walkSections, type IdeaItem, type SynthesisDocument,
@@ -185,4 +186,11 @@ test('migration 0015_quotes masks the names in categories stored before they wer
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('after a title, a role or a common noun is not a name; a capitalised name is', () => {
+  for (const role of ['Le Dr Urgentiste de garde a témoigné.', 'Docteur Généraliste en maison de santé', 'Ouverte par Mme la Préfète', 'Intervention de M. le Maire',
+    'Mme la députée a conclu.', 'Le Dr Maison de santé']) assert.equal(pseudonymise(role).text, role);
+  assert.equal(pseudonymise('Dr Fictivier médecin retraité : regrouper les professionnels').text, 'Dr [nom] médecin retraité : regrouper les professionnels');
+  assert.equal(pseudonymise('Mme EXEMPLA directrice EHPAD').text, 'Mme [nom] directrice EHPAD');
 });
