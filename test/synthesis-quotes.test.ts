@@ -73,7 +73,7 @@ describe('quotes in a built synthesis (consultation fictive)', () => {
   before(async () => {
     store = await Store.open({ sqlitePath: ':memory:' });
     await store.upsertConsultation({ slug: SLUG, title: 'Consultation fictive', territory: '46', status: 'closed', themes: [...CNR_SANTE_THEMES] });
-    const m = { id: 'm1', consultation: '', kind: 'atelier' as const, title: 'Atelier fictif', territory: '46',
+    const m = { id: 'm1', consultation: '', kind: 'atelier' as const, title: 'Atelier au cabinet du Dr Fictivier', place: 'Cahors', territory: '46',
       participants: { elus: null, institutionnels: null, professionnels: null, associations: null, usagers: null, autres: null, total: null } };
     const items = [
       // a copy-paste campaign: 6 copies, one with a variant ending, spread over two categories
@@ -159,7 +159,11 @@ describe('quotes in a built synthesis (consultation fictive)', () => {
     assert.ok(labels.includes('Témoignage : Dr [nom], médecin généraliste'), labels.join(' | '));
     assert.ok(labels.includes('Intervention de Mme [nom], adjointe au maire'), labels.join(' | '));
     assert.ok(labels.includes('Intervention de M. le maire') && labels.includes('Intervention de Mme la députée'), labels.join(' | '));
-    for (const out of [renderHtml(doc), renderMarkdown(doc), JSON.stringify(doc)]) assert.doesNotMatch(out, /Fictivier|Exempla/);
+    // the meeting's title too (tables, figure labels), its place kept
+    const html = renderHtml(doc);
+    assert.match(html, /Atelier au cabinet du Dr \[nom\]/);
+    assert.match(html, /Cahors/);
+    for (const out of [html, renderMarkdown(doc), JSON.stringify(doc)]) assert.doesNotMatch(out, /Fictivier|Exempla/);
   });
 });
 
