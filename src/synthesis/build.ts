@@ -20,6 +20,7 @@ import {
   type SynthesisEditorial, type TableRow, type VerifiedFigure, type VerifiedQuote,
 } from './model.ts';
 import { loadEditorial } from './persist.ts';
+import { DEFAULT_QUOTES_PER_IDEA, QuoteLedger, findRepeats, quoteText, rankQuotes } from './quotes.ts';
 
 export interface BuildOptions {
   consultation: string;
@@ -28,15 +29,19 @@ export interface BuildOptions {
   territory?: string;
   /** editorial parts to apply; by default those stored for this synthesis */
   editorial?: SynthesisEditorial;
-  /** example quotes per idea (default: 3 for a region, 50 for a département, where all items are given back) */
+  /**
+   * generated example quotes per idea, the most relevant to its label first (default 3, see quotes.ts);
+   * editors' chosen quotes are all kept
+   */
   quotesPerIdea?: number;
   /** for reproducible output (tests): the generation date */
   now?: Date;
 }
 
-export { MEETING_KIND_LABELS };
+export { MEETING_KIND_LABELS, quoteText };
 
-const QUOTE_MAX = 400;
+/** Actions under way and national proposals are listed, not exemplified: up to this many quotes each. */
+const LISTED_QUOTES_MAX = 200;
 
 export function formatNumber(n: number): string {
   return n.toLocaleString('fr-FR');
@@ -59,16 +64,6 @@ function slug(s: string): string {
   return `${base || 'x'}-${(h >>> 0).toString(36).slice(0, 5)}`;
 }
 
-/** A verbatim part of a contribution's text, cut at a sentence or word end when it is long. */
-export function quoteText(text: string, max = QUOTE_MAX): { text: string; excerpt: boolean } {
-  const t = text.trim();
-  if (t.length <= max) return { text: t, excerpt: t !== text };
-  const head = t.slice(0, max);
-  const sentence = Math.max(head.lastIndexOf('. '), head.lastIndexOf(' ; '), head.lastIndexOf('! '), head.lastIndexOf('? '));
-  const cut = sentence > max / 2 ? sentence + 1 : head.lastIndexOf(' ') > max / 2 ? head.lastIndexOf(' ') : max;
-  return { text: t.slice(0, cut).trimEnd(), excerpt: true };
-}
-
 interface KindSection {
   key: string;
   title: string;
@@ -86,9 +81,13 @@ class Builder {
   readonly quotes: VerifiedQuote[] = [];
   readonly notices: string[] = [];
   private quoteSeq = 0;
+  /** every text quoted so far in the document, and which texts repeat one another in its scope */
+  private readonly ledger: QuoteLedger;
 
   constructor(readonly data: SynthesisData, readonly editorial: SynthesisEditorial, readonly level: SynthesisLevel,
-    readonly scope: ContributionQuery, readonly quotesPerIdea: number) {}
+    readonly scope: ContributionQuery, readonly quotesPerIdea: number) {
+    this.ledger = new QuoteLedger(findRepeats(queryContributions(data, scope)));
+  }
 
   /** Evaluates and records a figure; returns its key, or undefined when the value does not exist (not communicated). */
   async fig(key: string, label: string, unit: VerifiedFigure['unit'], rule: FigureRule): Promise<string | undefined> {
@@ -110,11 +109,15 @@ class Builder {
     return this.byKey.get(key)?.value ?? 0;
   }
 
+  /** Records a quote; a generated one is refused when its text, or a duplicate of it, is already quoted in the document. */
   quote(c: Contribution, chosen: boolean, text?: string): string | undefined {
     const q = text !== undefined ? { text, excerpt: text.trim() !== c.text.trim() } : quoteText(c.text);
     if (!q.text || !c.text.includes(q.text)) return undefined;
+    if (!chosen && !this.ledger.available(c, q.text)) return undefined;
+    this.ledger.take(c, q.text);
     const id = `q${++this.quoteSeq}`;
-    this.quotes.push({ id, contribution: c.id, text: q.text, excerpt: q.excerpt, source: c.source, chosen });
+    const repeatedBy = this.ledger.repeatedBy(c);
+    this.quotes.push({ id, contribution: c.id, text: q.text, excerpt: q.excerpt, source: c.source, chosen, ...(repeatedBy ? { repeatedBy: [...repeatedBy] } : {}) });
     return id;
   }
 
@@ -142,8 +145,11 @@ class Builder {
     }).map((x) => x.it);
   }
 
-  /** Chosen quotes (editorial) for an item, else generated examples from `pool`. */
-  quotesFor(itemKey: string, pool: Contribution[], preferred: string[] = []): string[] {
+  /**
+   * Chosen quotes (editorial) for an item, else up to `limit` generated examples from `pool`, ranked for
+   * relevance to `label` then readability (quotes.ts); `preferred` (the grouping's representatives) break ties.
+   */
+  quotesFor(itemKey: string, pool: Contribution[], preferred: string[] = [], label?: string, limit = this.quotesPerIdea): string[] {
     const chosen = this.editorial.quotes[itemKey];
     if (chosen && chosen.length > 0) {
       const out: string[] = [];
@@ -155,17 +161,16 @@ class Builder {
       }
       return out;
     }
-    const inPool = new Set(pool.map((c) => c.id));
-    const picks: Contribution[] = [];
-    for (const id of preferred) {
-      const c = this.data.byId.get(id);
-      if (c && inPool.has(id) && !picks.includes(c)) picks.push(c);
+    const out: string[] = [];
+    if (limit <= 0) return out;
+    for (const r of rankQuotes(pool, label, new Set(preferred))) {
+      // a text in capitals only when the idea has no other example (they rank last)
+      if (r.shouting && out.length > 0) break;
+      const id = this.quote(r.contribution, false);
+      if (id) out.push(id);
+      if (out.length >= limit) break;
     }
-    for (const c of pool) {
-      if (picks.length >= this.quotesPerIdea) break;
-      if (!picks.includes(c)) picks.push(c);
-    }
-    return picks.slice(0, Math.max(this.quotesPerIdea, 0)).flatMap((c) => this.quote(c, false) ?? []);
+    return out;
   }
 
   // ---- ideas: idea groups when there are, categories otherwise ----
@@ -194,9 +199,10 @@ class Builder {
     }
     const pool = queryContributions(this.data, { ...this.scope, ...where });
     const preferred = g.quotes;
+    const label = this.heading(key, g.label);
     const item: IdeaItem = {
-      key, label: this.heading(key, g.label), generatedLabel: g.label, figure,
-      quotes: children.length > 0 && preferred.length === 0 && !this.editorial.quotes[key] ? [] : this.quotesFor(key, pool, preferred),
+      key, label, generatedLabel: g.label, figure,
+      quotes: children.length > 0 && preferred.length === 0 && !this.editorial.quotes[key] ? [] : this.quotesFor(key, pool, preferred, label),
       children: this.ordered(key, sortItems(children, this)),
     };
     if (this.level === 'region' && g.statedCount !== undefined) {
@@ -252,7 +258,7 @@ class Builder {
         const subWhere: ContributionQuery = { theme, kinds, category: sub };
         const subFigure = await this.count(`idea.${subKey}`, `Thème ${theme} : ${sub}`, subWhere);
         children.push({ key: subKey, label: this.heading(subKey, subLabel), generatedLabel: subLabel, figure: subFigure,
-          quotes: this.quotesFor(subKey, queryContributions(this.data, { ...this.scope, ...subWhere })), children: [] });
+          quotes: this.quotesFor(subKey, queryContributions(this.data, { ...this.scope, ...subWhere }), [], this.heading(subKey, subLabel)), children: [] });
       }
       // items filed directly under the top category
       const direct = queryContributions(this.data, { ...this.scope, theme, kinds, category: top });
@@ -260,10 +266,10 @@ class Builder {
         const dKey = `c:${theme}:${kindKey}:${slug(top)}:direct`;
         const dFigure = await this.count(`idea.${dKey}`, `Thème ${theme} : ${top} (sans sous-rubrique)`, { theme, kinds, category: top });
         children.push({ key: dKey, label: this.heading(dKey, 'Sans sous-rubrique'), generatedLabel: 'Sans sous-rubrique', figure: dFigure,
-          quotes: this.quotesFor(dKey, direct), children: [], residual: true });
+          quotes: this.quotesFor(dKey, direct, [], this.heading(key, top)), children: [], residual: true });
       }
       items.push({ key, label: this.heading(key, top), generatedLabel: top, figure,
-        quotes: children.length > 0 ? [] : this.quotesFor(key, direct), children: this.ordered(key, sortItems(children, this)) });
+        quotes: children.length > 0 ? [] : this.quotesFor(key, direct, [], this.heading(key, top)), children: this.ordered(key, sortItems(children, this)) });
     }
     if (uncategorised > 0) {
       const key = `c:${theme}:${kindKey}:_sans`;
@@ -331,7 +337,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   if (b.value(aFig) > 0 || level === 'departement') {
     const pool = queryContributions(b.data, { ...b.scope, ...aWhere });
     const aBlocks: Block[] = pool.length > 0
-      ? [{ type: 'quotes', key: aKey, intro: [{ figure: aFig }, ' action(s) citée(s) :'], quotes: b.quotesFor(aKey, pool.slice(0, 200)) }]
+      ? [{ type: 'quotes', key: aKey, intro: [{ figure: aFig }, ' action(s) citée(s) :'], quotes: b.quotesFor(aKey, pool, [], undefined, LISTED_QUOTES_MAX) }]
       : [{ type: 'note', level: 'info', content: ['Aucune action en cours n’a été signalée sur ce thème.'] }];
     sections.push(b.section(aKey, sub, 'Actions emblématiques déjà en cours', aBlocks));
   }
@@ -341,7 +347,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   const nFig = await b.count(`${nKey}.total`, `Thème ${theme.code} : relève du niveau national`, nWhere);
   const nPool = queryContributions(b.data, { ...b.scope, ...nWhere });
   sections.push(b.section(nKey, sub, 'Propositions relevant du niveau national', nPool.length > 0
-    ? [{ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' contribution(s) relèvent d’évolutions nationales :'], quotes: b.quotesFor(nKey, nPool.slice(0, 200)) }]
+    ? [{ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' contribution(s) relèvent d’évolutions nationales :'], quotes: b.quotesFor(nKey, nPool, [], undefined, LISTED_QUOTES_MAX) }]
     : [{ type: 'slot', key: nKey, text: 'Aucune contribution de ce thème n’est marquée comme relevant du niveau national (rubrique « Relève du niveau national »).' }]));
   const title = theme.local ? `${theme.label} (thème ajouté par le territoire)` : theme.label;
   return b.section(base, depth, level === 'region' ? `Thématique ${theme.code} : ${title}` : title, blocks, sections);
@@ -491,7 +497,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
   const id = synthesisId(c.slug, level, territory);
   const editorial = options.editorial ?? await loadEditorial(store, id);
   const scope: ContributionQuery = level === 'departement' ? { territory } : { region: territory };
-  const b = new Builder(data, editorial, level, scope, options.quotesPerIdea ?? (level === 'region' ? 3 : 50));
+  const b = new Builder(data, editorial, level, scope, options.quotesPerIdea ?? DEFAULT_QUOTES_PER_IDEA);
   const name = level === 'region' ? REGIONS[territory] ?? territoryName(territory) : DEPARTEMENTS[territory]?.[0] ?? territoryName(territory);
   const themes = c.themes;
   const sections: Section[] = [];

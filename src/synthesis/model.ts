@@ -77,6 +77,11 @@ export interface VerifiedQuote extends SynthesisQuote {
   source: SourceRef;
   /** true when chosen by an editor rather than by the generator */
   chosen: boolean;
+  /**
+   * when the text is a copy-paste campaign (the same or nearly the same text in several public
+   * contributions): their ids, this one included; it is quoted once, « texte repris par N contributions »
+   */
+  repeatedBy?: string[];
 }
 
 /** Inline content: text, or a figure shown as its value with a link to its sources. */

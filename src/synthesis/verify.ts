@@ -213,6 +213,13 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
       fail(path, `la référence de source de la citation ne correspond pas à celle de la contribution ${c.id}`);
       continue;
     }
+    if (q.repeatedBy !== undefined) {
+      // « texte repris par N contributions »: N is the number of listed contributions, each still public
+      const ids = Array.isArray(q.repeatedBy) ? q.repeatedBy : [];
+      const gone = ids.filter((id) => !data.byId.has(id));
+      if (ids.length < 2 || new Set(ids).size !== ids.length || !ids.includes(c.id)) fail(path, `la liste des contributions qui reprennent ce texte est incohérente (${ids.length} identifiant(s))`);
+      else if (gone.length > 0) fail(path, `le texte est dit repris par ${ids.length} contributions, mais ${missing(gone[0]!)}${gone.length > 1 ? ` (et ${gone.length - 1} autre(s))` : ''}`);
+    }
     const loose = looseText(q.text);
     if (c.rawText !== undefined && !looseText(c.rawText).includes(loose)) {
       fail(path, `la citation ne se retrouve pas dans le texte source de la contribution ${c.id} (${c.source.file}${c.source.lineStart ? `, l. ${c.source.lineStart}` : ''})`);

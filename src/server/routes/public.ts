@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Consultation } from '../../domain/consultation.ts';
 import { DEPARTEMENTS, REGIONS, territoryName } from '../../domain/geography.ts';
 import { consultationLevel } from '../../domain/territory.ts';
+import { publicMeeting } from '../../privacy/public.ts';
 import { listIndicators } from '../../store/indicators.ts';
 import { latestPublishedSynthesis } from '../../store/moderation.ts';
 import { pageContributions, pageSearch } from '../../store/moderation-page.ts';
@@ -63,7 +64,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     schema: { tags, summary: 'Détail d’une consultation : thèmes, réunions', params: SlugParams, response: { 200: ConsultationDetail, ...errors(404) } },
   }, async (req) => {
     const c = await visibleConsultation(ctx, req.params.slug);
-    const meetings = await store.listMeetings(c.slug);
+    const meetings = (await store.listMeetings(c.slug)).map(publicMeeting);
     return consultationDetail(c, meetings, await store.countContributions(c.slug, PUBLIC_FILTER));
   });
 
