@@ -139,7 +139,7 @@ export function ModerationPage({ slug }: { slug: string }) {
     try {
       const r = await post<ModerationItem>(`/admin/contributions/${encodeURIComponent(item.id)}/moderation`, { action, ...extra });
       const title = excerptTitle(item.text, 60);
-      announce(action === 'publish' ? `Contribution publiée : « ${title} ».` : action === 'reject' ? `Contribution rejetée : « ${title} ».`
+      announce(action === 'publish' ? `Contribution publiée. « ${title} »` : action === 'reject' ? `Contribution rejetée. « ${title} »`
         : `Pseudonymisation appliquée : ${r.masked.length} passage${r.masked.length > 1 ? 's' : ''} masqué${r.masked.length > 1 ? 's' : ''}.`);
       setOpen(null);
       setSelected((s) => { const n = new Set(s); n.delete(item.id); return n; });
