@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -150,10 +150,14 @@ export function ModerationPage({ slug }: { slug: string }) {
     }
   }
 
-  const toggle = useCallback((id: string) => {
+  const toggle = (id: string) => {
+    // leaving "every match" keeps the page selected, minus (or plus) this one
+    const base = allMatching ? new Set(items.map((i) => i.id)) : selected;
     setAllMatching(false);
-    setSelected((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
-  }, []);
+    const n = new Set(base);
+    if (n.has(id)) n.delete(id); else n.add(id);
+    setSelected(n);
+  };
 
   async function decide(action: 'publish' | 'reject', reason?: string) {
     setError(undefined);
@@ -208,7 +212,7 @@ export function ModerationPage({ slug }: { slug: string }) {
         if (!item) return;
         e.preventDefault();
         toggle(item.id);
-        announce(selected.has(item.id) && !allMatching ? 'Contribution désélectionnée.' : 'Contribution sélectionnée.');
+        announce(selected.has(item.id) || allMatching ? 'Contribution désélectionnée.' : 'Contribution sélectionnée.');
         return;
       default:
     }
@@ -305,7 +309,7 @@ export function ModerationPage({ slug }: { slug: string }) {
             ) : null}
             {allMatching ? <Button size="small" priority="tertiary" onClick={() => { setAllMatching(false); setSelected(new Set()); }}>Annuler la sélection</Button> : null}
           </div>
-          <p className="fr-text--sm fr-mb-1w" aria-live="polite">
+          <p className="fr-text--sm fr-mb-1w">
             {selectionCount === 0 ? 'Aucune contribution sélectionnée.'
               : allMatching ? `Toutes les contributions du filtre sont sélectionnées : ${plural(total, 'contribution')}.`
                 : `${plural(selectionCount, 'contribution sélectionnée', 'contributions sélectionnées')}.`}
