@@ -14,8 +14,10 @@ import type { Db } from './schema.ts';
 import type { ContributionFilter, Store } from './store.ts';
 import type { MaskedSpanJson } from './moderation.ts';
 
-/** Rows read or written per statement (well under SQLite's and PostgreSQL's parameter limits). */
+/** Rows read per statement (well under SQLite's and PostgreSQL's parameter limits). */
 export const BULK_CHUNK = 500;
+/** Contributions decided between two yields to the event loop (about 50–100 ms of synchronous SQLite work each). */
+export const BULK_WRITE_CHUNK = 200;
 
 /** Lets pending I/O callbacks (other requests) run between two chunks of a long bulk operation. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -79,9 +81,9 @@ export interface BulkChange { status: ModerationStatus; reason: string | null; b
 export async function writeBulkModeration(store: Store, consultation: string, decisions: BulkDecision[], change: BulkChange): Promise<number> {
   const total = decisions.length;
   await store.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < decisions.length; i += BULK_CHUNK) {
+    for (let i = 0; i < decisions.length; i += BULK_WRITE_CHUNK) {
       if (i > 0) await yieldToEventLoop();
-      await writeChunk(trx, store.dialect, consultation, decisions.slice(i, i + BULK_CHUNK), change, total);
+      await writeChunk(trx, store.dialect, consultation, decisions.slice(i, i + BULK_WRITE_CHUNK), change, total);
     }
   });
   return total;

@@ -121,7 +121,7 @@ export async function bulkModerate(ctx: UseCaseContext, input: BulkModerationInp
     } else {
       decisions.push({ id });
     }
-    if (i % 500 === 499) await yieldToEventLoop();
+    if (i % 200 === 199) await yieldToEventLoop();
   }
   const status: ModerationStatus = input.action === 'publish' ? 'published' : 'rejected';
   await writeBulkModeration(ctx.store, c.slug, decisions, {
