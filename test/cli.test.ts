@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { COMMANDS } from '../src/cli/main.ts';
 import { Store } from '../src/store/index.ts';
 import { listIndicators } from '../src/store/indicators.ts';
+import { walkIdeas, walkSections, type SynthesisDocument } from '../src/synthesis/index.ts';
 import { runCli, spawnCli, type CliOutcome } from './helpers/cli.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -193,6 +194,24 @@ describe('fabrique CLI on the demo consultation', () => {
     }
     const main = await fabrique(db, '--help');
     assert.match(main.stdout, /Commandes/);
+  });
+
+  test('synthesize --quotes-per-idea: at most N generated quotes per idea, each text once; a wrong value is a usage error', async () => {
+    const quotesPerIdea = async (n: number) => {
+      const out = join(dir, `citations-${n}.json`);
+      const made = await fabrique(db, 'synthesize', '--consultation', 'demo', '--quotes-per-idea', String(n), '--format', 'json', '--out', out);
+      assert.equal(made.code, 0, made.stderr);
+      const doc = JSON.parse(readFileSync(out, 'utf8')) as SynthesisDocument;
+      const items = [...walkSections(doc.sections)].flatMap((s) => s.blocks.flatMap((b) => (b.type === 'ideas' ? [...walkIdeas(b.items)] : [])));
+      return { doc, most: Math.max(...items.map((i) => i.quotes.length)) };
+    };
+    const one = await quotesPerIdea(1);
+    const three = await quotesPerIdea(3);
+    assert.equal(one.most, 1);
+    assert.equal(three.most, 3);
+    assert.ok(three.doc.quotes.length > one.doc.quotes.length);
+    assert.equal(new Set(three.doc.quotes.map((q) => q.text)).size, three.doc.quotes.length);
+    assert.equal((await fabrique(db, 'synthesize', '--consultation', 'demo', '--quotes-per-idea', 'trois', '--format', 'json', '--out', join(dir, 'x.json'))).code, 2);
   });
 
   test('synthesize writes a verified restitution; verify fails and names an altered figure or text', async () => {

@@ -10,8 +10,9 @@ import type { Browser } from 'playwright-core';
 import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
 import { Store } from '../src/store/store.ts';
 import {
-  SYNTHESIS_FORMATS, buildSynthesis, chromiumAvailable, launchBrowser, renderSynthesis, verifySynthesis, type SynthesisDocument,
+  SYNTHESIS_FORMATS, buildSynthesis, chromiumAvailable, launchBrowser, renderHtml, renderMarkdown, renderSynthesis, verifySynthesis, type SynthesisDocument,
 } from '../src/synthesis/index.ts';
+import { quoteKey } from '../src/synthesis/quotes.ts';
 import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -33,6 +34,13 @@ if (skip) console.log(`# NOTICE: synthèses sur le corpus ignorées : ${skip}`);
 if (!skip && !chromiumAvailable()) console.log('# NOTICE: chromium absent : le PDF n’est pas produit, les graphiques du DOCX sont omis');
 
 const SLUG = 'cnr-na';
+
+/** « Dr Dupont », « Mme Durand »: a title then a capitalised word, unless the word is a role (« Mme la Préfète » has no capital after the title). */
+const TITLED_NAME = /\b(Dr|Mme|Docteur)\.?\s+([A-ZÉ][a-zé]+)/gu;
+const ROLE_WORDS = new Set(['Maire', 'Préfet', 'Préfète', 'Députée', 'Député', 'Directrice', 'Directeur', 'Présidente', 'Président', 'Sénatrice', 'Sénateur', 'Ministre']);
+function titledNames(text: string): string[] {
+  return [...text.matchAll(TITLED_NAME)].filter((m) => !ROLE_WORDS.has(m[2]!)).map((m) => text.slice(Math.max(0, m.index! - 30), m.index! + m[0].length + 30));
+}
 
 describe('synthèses du rapport Nouvelle-Aquitaine', { skip }, () => {
   let store: Store;
@@ -79,6 +87,24 @@ describe('synthèses du rapport Nouvelle-Aquitaine', { skip }, () => {
     const v = await verifySynthesis(store, doc, { documentText: () => text });
     assert.deepEqual(v.failures, []);
     await renderAll(doc);
+  });
+
+  test('no restitution names a person after a title, and none quotes a text twice (region and every département)', async () => {
+    const meetings = await store.listMeetings(SLUG);
+    const depts = [...new Set(meetings.map((m) => m.territory).filter((d): d is string => !!d))].sort();
+    const docs = [await buildSynthesis(store, { consultation: SLUG, level: 'region' })];
+    for (const d of depts) docs.push(await buildSynthesis(store, { consultation: SLUG, level: 'departement', territory: d }));
+    // the source does name people this way: the check below is not vacuous
+    assert.ok(titledNames(text).length >= 10);
+    for (const doc of docs) {
+      for (const [format, out] of [['html', renderHtml(doc)], ['md', renderMarkdown(doc)], ['json', JSON.stringify(doc)]] as const) {
+        assert.deepEqual(titledNames(out), [], `${doc.id} ${format}`);
+      }
+      const keys = doc.quotes.map((q) => quoteKey(q.text));
+      const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
+      assert.deepEqual(twice, [], `${doc.id} : citations en double`);
+      assert.ok(doc.quotes.length > 10, doc.id);
+    }
   });
 
   test('each département restitution verifies and renders in every format; they add up to the region', async () => {

@@ -249,7 +249,7 @@ describe('one use case, two faces', () => {
       res = await a.request({ method: 'POST', url: '/api/admin/consultations/en-bloc/imports', payload: upload.payload, headers: upload.headers });
       assert.equal(res.statusCode, 201, res.body);
       const ids = (await t.store.listContributions('en-bloc')).map((c) => c.id);
-      res = await a.post('/api/admin/consultations/en-bloc/moderation', { ids: [...ids.slice(0, 2), 'en-bloc:inconnue'], action: 'reject' });
+      res = await a.post('/api/admin/consultations/en-bloc/moderation', { ids: [...ids.slice(0, 2), 'en-bloc:inconnue'], action: 'reject', reason: 'Doublon' });
       assert.equal(res.statusCode, 404, res.body);
       assert.ok((await t.store.listContributions('en-bloc')).every((c) => c.moderation.status === 'pending'), 'none decided');
       res = await a.post('/api/admin/consultations/en-bloc/moderation', { ids: ids.slice(0, 3), action: 'publish', reason: 'relu' });

@@ -46,3 +46,14 @@ export interface ConsultationStats {
   /** contributions with no theme assignment */
   withoutTheme: number;
 }
+
+/**
+ * The public figures of a consultation (one statistics function, src/usecases/stats.ts): the stats of its public
+ * contributions only, and the participants its meetings declare.
+ */
+export interface ConsultationFigures extends ConsultationStats {
+  /** sum of the participant totals its meetings state; null when none states one */
+  participants: number | null;
+  /** meetings that state a participant total */
+  meetingsWithParticipants: number;
+}

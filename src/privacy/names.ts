@@ -78,6 +78,12 @@ const PARTICLES = set(`de du des d' le la van von der den di da del della dos be
 const ROLES = set(`maire préfet préfète président présidente directeur directrice député députée sénateur sénatrice ministre conseiller conseillère
   adjoint adjointe docteur docteure professeur recteur rectrice curé abbé délégué déléguée tout tous toute toutes chef cheffe responsable
   x y z secrétaire commissaire inspecteur inspectrice juge procureur procureure générale général`);
+/**
+ * Common nouns of health roles that a title may precede in a report's heading ("Dr Urgentiste de garde",
+ * "Docteur Généraliste"): a role, not a name, after a title only.
+ */
+const TITLE_ROLES = set(`généraliste generaliste urgentiste médecin medecin spécialiste specialiste interne internes remplaçant remplaçante
+  référent référente coordinateur coordinatrice régulateur régulatrice libéral libérale hospitalier hospitalière`);
 /** Capitalised words that are never part of a person's name. */
 const STOP = set(`lundi mardi mercredi jeudi vendredi samedi dimanche janvier février fevrier mars avril mai juin juillet août aout septembre octobre
   novembre décembre et ou mais donc or ni car je tu il elle on nous vous ils elles ce cela ça qui que quoi dont où mon ma mes son sa ses notre votre leur
@@ -255,7 +261,8 @@ class NameReader {
       return true;
     }
     if (allowParticle && t.full.startsWith("d'") && /^\p{Lu}/u.test(t.core)) { this.accept(j, this.extendSurname(j)); return true; }
-    // a title after the cue ("mon voisin M. Roques") is read by the title rule
+    // a title after the cue ("mon voisin M. Roques") is read by the title rule; a role after a title is no name
+    if (allowParticle && (TITLE_ROLES.has(t.key) || PROFESSIONS.has(t.key))) return false;
     if (TITLES.has(t.key) || (t.core.length <= 2 && t.cap && text[t.end] === '.') || t.core === 'Me') return false;
     const listedLower = !t.cap && isNameListed(t.key) && (lowerAmbiguous || !AMBIGUOUS.has(t.key)) && t.key.length >= 3;
     if (!(this.surnameWordLoose(j) || listedLower)) return false;

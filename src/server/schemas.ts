@@ -7,6 +7,7 @@ import { CONSULTATION_STATUSES } from '../domain/consultation.ts';
 import { COLLEGES, MEETING_KINDS } from '../domain/meeting.ts';
 import { SCOPE_LEVELS } from '../domain/territory.ts';
 import { CONTRIBUTION_KINDS } from '../domain/contribution.ts';
+import { MODERATION_PAGE_SIZES } from '../domain/moderation.ts';
 import { isInvisibleText, sanitizeText, visibleLength } from '../domain/text.ts';
 
 export const SlugParams = z.object({ slug: z.string().min(1).max(64) });
@@ -75,6 +76,18 @@ export const Meeting = z.object({
   participants: Participants,
 });
 
+/** The public figures of a consultation (src/usecases/stats.ts publicFigures): public contributions only. */
+export const ConsultationFigures = z.object({
+  consultation: z.string(),
+  contributions: z.number().describe('contributions publiques (publiées par la modération ou avec leur document source)'),
+  documents: z.number().describe('documents sources importés'), meetings: z.number().describe('réunions de la consultation'),
+  byTheme: z.record(z.string(), z.number()), byKind: z.record(z.string(), z.number()), byMeeting: z.record(z.string(), z.number()),
+  byCollege: z.record(z.string(), z.number()), byChannel: z.record(z.string(), z.number()),
+  withoutTheme: z.number().describe('contributions publiques sans thème'),
+  participants: z.number().nullable().describe('somme des totaux de participants indiqués par les réunions ; null si aucune n’en indique'),
+  meetingsWithParticipants: z.number().describe('réunions qui indiquent un total de participants'),
+});
+
 export const ConsultationSummary = z.object({
   slug: z.string(), title: z.string(), status: ConsultationStatus,
   territory: z.object({ code: z.string(), name: z.string(), level: ScopeLevel.describe('les codes se recouvrent (« 75 » : Paris ou la Nouvelle-Aquitaine) : le niveau dit lequel') }),
@@ -108,6 +121,31 @@ export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(
 export const PageQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** GET /admin/consultations/:slug/moderation: the queue's filters (combined), reflected in the web app's URL. */
+export const ModerationQuery = PageQuery.extend({
+  status: z.enum(['pending', 'published', 'rejected']).default('pending'),
+  theme: z.string().min(1).max(64).optional(),
+  meeting: z.string().min(1).max(300).optional(),
+  channel: z.enum(['atelier', 'en_ligne', 'formulaire', 'courrier', 'import_tableur', 'autre']).optional(),
+  q: z.string().max(200).optional().describe('recherche plein texte (racines françaises), résultats les plus pertinents d’abord, au plus 1 000'),
+  pageSize: z.coerce.number().int().refine((n) => (MODERATION_PAGE_SIZES as readonly number[]).includes(n), 'taille de page : 20, 50 ou 100').default(20),
+});
+
+export const ModerationCounts = z.object({ pending: z.number(), published: z.number(), rejected: z.number() })
+  .describe('contributions de chaque statut qui répondent aux autres critères');
+
+export const ModerationPage = Page(ModerationItem).extend({ counts: ModerationCounts });
+
+/** POST /admin/consultations/:slug/moderation: one decision on a selection, by ids or by the queue's filter. */
+export const BulkModerationBody = z.object({
+  action: z.enum(['publish', 'reject']),
+  reason: z.string().max(1000).optional().describe('obligatoire pour un rejet ; inscrit au journal pour chaque contribution'),
+  ids: z.array(z.string().min(1).max(300)).min(1).max(500).optional(),
+  filter: ModerationQuery.pick({ status: true, theme: true, meeting: true, channel: true, q: true }).extend({
+    expected: z.number().int().min(0).max(1_000_000).describe('nombre de contributions que la personne a confirmé : refus (409) si le filtre en retient un autre'),
+  }).optional().describe('toutes les contributions que le filtre retient (à la place de ids)'),
 });
 
 export const User = z.object({ id: z.string(), email: z.string(), role: z.enum(['admin', 'analyst', 'facilitator']) });

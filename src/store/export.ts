@@ -40,7 +40,7 @@ export function toExported(c: Contribution, original?: string | null): ExportedC
     channel: c.channel,
     kind: c.kind ?? null,
     themes: c.themes.map((t) => ({ theme: t.theme, by: t.provenance.by })),
-    category: c.category ?? null,
+    category: c.category === undefined ? null : pseudonymise(c.category).text,
     text: publicText(c),
     date: c.date ?? null,
     territory: c.territory ?? null,
@@ -68,7 +68,7 @@ const CSV_OPTIONS = { delimiter: ';', newline: '\r\n', quotes: false, escapeForm
 export function toCsvRecord(c: Contribution, original?: string | null): string {
   const s = c.source;
   const values = [c.id, c.consultation, c.meeting ?? '', c.channel, c.kind ?? '', c.themes.map((t) => t.theme).join('|'),
-    c.category ?? '', publicText(c), c.date ?? '', c.territory ?? '', c.authorCollege ?? '', c.authorPseudonym ?? '',
+    c.category === undefined ? '' : pseudonymise(c.category).text, publicText(c), c.date ?? '', c.territory ?? '', c.authorCollege ?? '', c.authorPseudonym ?? '',
     c.moderation.status, s.file, s.documentId, s.page ?? '', s.lineStart ?? '', s.lineEnd ?? '', s.sheet ?? '', s.row ?? '',
     ...(original !== undefined ? [original ?? ''] : [])];
   return Papa.unparse([values.map(String)], CSV_OPTIONS);

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely
 import { publicStatsMigration } from './migration-0007-public-stats.ts';
 import { searchScopeMigration } from './migration-0011-search-scope.ts';
 import { statementCountersMigration } from './migration-0012-statement-counters.ts';
+import { pseudonymise } from '../privacy/pseudonymise.ts';
 import type { Dialect } from './schema.ts';
 
 export type { Dialect };
@@ -353,6 +354,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0011_search_scope': searchScopeMigration(dialect),
     // PostgreSQL keeps the counters with statement-level triggers (see the module).
     '0012_statement_counters': statementCountersMigration(dialect),
+    // Categories are pseudonymised on write since this version (a workshop report's heading may name a person,
+    // and it is published as an idea label): those stored before are masked the same way, once. Data only.
+    '0015_quotes': {
+      async up(db: Kysely<any>) {
+        const rows = await db.selectFrom('contributions').select('category').distinct().where('category', 'is not', null).execute() as { category: string }[];
+        for (const { category } of rows) {
+          const masked = pseudonymise(category).text;
+          if (masked !== category) await db.updateTable('contributions').set({ category: masked }).where('category', '=', category).execute();
+        }
+      },
+    },
   };
 }
 

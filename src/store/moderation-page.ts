@@ -89,10 +89,25 @@ export const SEARCH_RANKED_WINDOW = 1000;
  */
 export async function pageSearch(store: Store, consultation: string, query: string, f: ContributionFilter, offset: number, limit: number):
   Promise<{ items: ContributionPageItem[]; total: number }> {
+  const ranked = await searchMatches(store, consultation, query, f);
+  const seqs = ranked.slice(offset, offset + limit);
+  const position = new Map(seqs.map((seq, i) => [seq, i]));
+  // the rows are read through the filter again: what is shown obeys the row itself, whatever the index holds
+  const rows = seqs.length === 0 ? [] : (await store.filteredContributions(consultation, f).select([...COLUMNS]).where('contributions.seq', 'in', seqs).execute())
+    .sort((a, b) => position.get(Number(a.seq))! - position.get(Number(b.seq))!);
+  return { total: ranked.length, items: await withThemes(store, rows) };
+}
+
+/**
+ * The arrival numbers (seq) of a full-text search's results among the contributions matching a filter, most
+ * relevant first, at most SEARCH_RESULTS_CAP (see pageSearch). The moderation queue's bulk decisions select
+ * through it, so "every match" means what the list counts.
+ */
+export async function searchMatches(store: Store, consultation: string, query: string, f: ContributionFilter): Promise<number[]> {
   let ranked: { seq: number }[];
   if (store.dialect === 'sqlite') {
     const match = ftsMatch(query);
-    if (!match) return { items: [], total: 0 };
+    if (!match) return [];
     // the index keys rows by consultation and status (migration 0011): each status is a rowid range, newest first
     // in ascending order; other filters (theme, kind…) are checked row by row on those matches until the window is full
     const rest: ContributionFilter = { ...f, moderation: undefined };
@@ -123,18 +138,13 @@ export async function pageSearch(store: Store, consultation: string, query: stri
     ranked = order.slice(0, SEARCH_RESULTS_CAP).map((seq) => ({ seq }));
   } else {
     const tsquery = pgTsQuery(query);
-    if (!tsquery) return { items: [], total: 0 };
+    if (!tsquery) return [];
     const window = store.filteredContributions(consultation, f).where(sql<boolean>`contributions.search_vector @@ to_tsquery('simple', ${tsquery})`)
       .select(['contributions.seq', sql<number>`ts_rank(contributions.search_vector, to_tsquery('simple', ${tsquery}))`.as('rank')])
       .orderBy('contributions.seq', 'desc').limit(SEARCH_RANKED_WINDOW);
     ranked = await store.db.selectFrom(window.as('w')).select('w.seq').orderBy('w.rank', 'desc').orderBy('w.seq').limit(SEARCH_RESULTS_CAP).execute();
   }
-  const seqs = ranked.slice(offset, offset + limit).map((r) => Number(r.seq));
-  const position = new Map(seqs.map((seq, i) => [seq, i]));
-  // the rows are read through the filter again: what is shown obeys the row itself, whatever the index holds
-  const rows = seqs.length === 0 ? [] : (await store.filteredContributions(consultation, f).select([...COLUMNS]).where('contributions.seq', 'in', seqs).execute())
-    .sort((a, b) => position.get(Number(a.seq))! - position.get(Number(b.seq))!);
-  return { total: ranked.length, items: await withThemes(store, rows) };
+  return ranked.map((r) => Number(r.seq));
 }
 
 type PageRow = { id: string; text: string; kind: string | null; meeting: string | null; author_college: string | null; channel: string;

@@ -868,7 +868,9 @@ export async function applyModelResultsIn(trx: Transaction<Database>, results: M
 /**
  * The public text of a contribution to store: pseudonymised (idempotent on a text already masked by
  * its caller), with the text as written to keep apart when they differ. The raw extracted text is
- * masked too (the source document keeps it).
+ * masked too (the source document keeps it), and so is the category: a parser takes it from the
+ * document's own headings, which may name a person ("Témoignage : Dr …"), and it is published as an
+ * idea's label in restitutions and exports; the heading as written stays in the source document.
  */
 function pseudonymised(item: ContributionInput): { stored: Contribution; original?: string; masked: MaskedSpanRecord[] } {
   // cleaned before masking: a control character inside a phone number or an address would hide it
@@ -877,6 +879,7 @@ function pseudonymised(item: ContributionInput): { stored: Contribution; origina
     ...(item.contribution.rawText !== undefined ? { rawText: sanitizeText(item.contribution.rawText) } : {}) };
   const p = pseudonymise(c.text);
   const stored: Contribution = { ...c, text: p.text };
+  if (c.category !== undefined) stored.category = pseudonymise(c.category).text;
   if (c.rawText !== undefined) {
     const raw = pseudonymise(c.rawText).text;
     if (raw !== p.text) stored.rawText = raw; else delete stored.rawText;

@@ -4,7 +4,7 @@
  * and keeps the ids of what it counts; every quote is the verbatim text of a contribution.
  * Editorial parts (texts, headings, chosen quotes, order) come from the store and are applied on top.
  */
-import { isPublic, type Contribution, type ContributionKind } from '../domain/contribution.ts';
+import { CONTRIBUTION_KINDS, isPublic, KIND_LABELS, type Contribution, type ContributionKind } from '../domain/contribution.ts';
 import { DEPARTEMENTS, REGIONS, territoryName } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS, participantsSum, type Meeting } from '../domain/meeting.ts';
@@ -20,6 +20,7 @@ import {
   type SynthesisEditorial, type TableRow, type VerifiedFigure, type VerifiedQuote,
 } from './model.ts';
 import { loadEditorial } from './persist.ts';
+import { DEFAULT_QUOTES_PER_IDEA, QuoteLedger, findRepeats, quoteText, rankQuotes } from './quotes.ts';
 
 export interface BuildOptions {
   consultation: string;
@@ -28,15 +29,19 @@ export interface BuildOptions {
   territory?: string;
   /** editorial parts to apply; by default those stored for this synthesis */
   editorial?: SynthesisEditorial;
-  /** example quotes per idea (default: 3 for a region, 50 for a département, where all items are given back) */
+  /**
+   * generated example quotes per idea, the most relevant to its label first (default 3, see quotes.ts);
+   * editors' chosen quotes are all kept
+   */
   quotesPerIdea?: number;
   /** for reproducible output (tests): the generation date */
   now?: Date;
 }
 
-export { MEETING_KIND_LABELS };
+export { MEETING_KIND_LABELS, quoteText };
 
-const QUOTE_MAX = 400;
+/** Actions under way and national proposals are listed, not exemplified: up to this many quotes each. */
+const LISTED_QUOTES_MAX = 200;
 
 export function formatNumber(n: number): string {
   return n.toLocaleString('fr-FR');
@@ -59,20 +64,15 @@ function slug(s: string): string {
   return `${base || 'x'}-${(h >>> 0).toString(36).slice(0, 5)}`;
 }
 
-/** A verbatim part of a contribution's text, cut at a sentence or word end when it is long. */
-export function quoteText(text: string, max = QUOTE_MAX): { text: string; excerpt: boolean } {
-  const t = text.trim();
-  if (t.length <= max) return { text: t, excerpt: t !== text };
-  const head = t.slice(0, max);
-  const sentence = Math.max(head.lastIndexOf('. '), head.lastIndexOf(' ; '), head.lastIndexOf('! '), head.lastIndexOf('? '));
-  const cut = sentence > max / 2 ? sentence + 1 : head.lastIndexOf(' ') > max / 2 ? head.lastIndexOf(' ') : max;
-  return { text: t.slice(0, cut).trimEnd(), excerpt: true };
-}
-
 interface KindSection {
   key: string;
   title: string;
   kinds: ContributionKind[];
+  /** what the section's numbers count, plural (« propositions ») and as printed after a number (« proposition(s) ») */
+  counted: string;
+  unit: string;
+  /** the agreement of « publié(e)(s), regroupé(e)(s) » with `unit` */
+  e: '' | 'e';
 }
 
 class Builder {
@@ -81,9 +81,13 @@ class Builder {
   readonly quotes: VerifiedQuote[] = [];
   readonly notices: string[] = [];
   private quoteSeq = 0;
+  /** every text quoted so far in the document, and which texts repeat one another in its scope */
+  private readonly ledger: QuoteLedger;
 
   constructor(readonly data: SynthesisData, readonly editorial: SynthesisEditorial, readonly level: SynthesisLevel,
-    readonly scope: ContributionQuery, readonly quotesPerIdea: number) {}
+    readonly scope: ContributionQuery, readonly quotesPerIdea: number) {
+    this.ledger = new QuoteLedger(findRepeats(queryContributions(data, scope)));
+  }
 
   /** Evaluates and records a figure; returns its key, or undefined when the value does not exist (not communicated). */
   async fig(key: string, label: string, unit: VerifiedFigure['unit'], rule: FigureRule): Promise<string | undefined> {
@@ -105,11 +109,15 @@ class Builder {
     return this.byKey.get(key)?.value ?? 0;
   }
 
+  /** Records a quote; a generated one is refused when its text, or a duplicate of it, is already quoted in the document. */
   quote(c: Contribution, chosen: boolean, text?: string): string | undefined {
     const q = text !== undefined ? { text, excerpt: text.trim() !== c.text.trim() } : quoteText(c.text);
     if (!q.text || !c.text.includes(q.text)) return undefined;
+    if (!chosen && !this.ledger.available(c, q.text)) return undefined;
+    this.ledger.take(c, q.text);
     const id = `q${++this.quoteSeq}`;
-    this.quotes.push({ id, contribution: c.id, text: q.text, excerpt: q.excerpt, source: c.source, chosen });
+    const repeatedBy = this.ledger.repeatedBy(c);
+    this.quotes.push({ id, contribution: c.id, text: q.text, excerpt: q.excerpt, source: c.source, chosen, ...(repeatedBy ? { repeatedBy: [...repeatedBy] } : {}) });
     return id;
   }
 
@@ -137,8 +145,11 @@ class Builder {
     }).map((x) => x.it);
   }
 
-  /** Chosen quotes (editorial) for an item, else generated examples from `pool`. */
-  quotesFor(itemKey: string, pool: Contribution[], preferred: string[] = []): string[] {
+  /**
+   * Chosen quotes (editorial) for an item, else up to `limit` generated examples from `pool`, ranked for
+   * relevance to `label` then readability (quotes.ts); `preferred` (the grouping's representatives) break ties.
+   */
+  quotesFor(itemKey: string, pool: Contribution[], preferred: string[] = [], label?: string, limit = this.quotesPerIdea): string[] {
     const chosen = this.editorial.quotes[itemKey];
     if (chosen && chosen.length > 0) {
       const out: string[] = [];
@@ -150,17 +161,16 @@ class Builder {
       }
       return out;
     }
-    const inPool = new Set(pool.map((c) => c.id));
-    const picks: Contribution[] = [];
-    for (const id of preferred) {
-      const c = this.data.byId.get(id);
-      if (c && inPool.has(id) && !picks.includes(c)) picks.push(c);
+    const out: string[] = [];
+    if (limit <= 0) return out;
+    for (const r of rankQuotes(pool, label, new Set(preferred))) {
+      // a text in capitals only when the idea has no other example (they rank last)
+      if (r.shouting && out.length > 0) break;
+      const id = this.quote(r.contribution, false);
+      if (id) out.push(id);
+      if (out.length >= limit) break;
     }
-    for (const c of pool) {
-      if (picks.length >= this.quotesPerIdea) break;
-      if (!picks.includes(c)) picks.push(c);
-    }
-    return picks.slice(0, Math.max(this.quotesPerIdea, 0)).flatMap((c) => this.quote(c, false) ?? []);
+    return out;
   }
 
   // ---- ideas: idea groups when there are, categories otherwise ----
@@ -174,23 +184,25 @@ class Builder {
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   }
 
-  async groupItem(g: IdeaGroup, theme: string, depth: number): Promise<IdeaItem | undefined> {
+  /** An idea in a kind section: its number counts the idea's contributions of the section's kinds only (sub-ideas included). */
+  async groupItem(g: IdeaGroup, theme: string, ks: KindSection, depth: number): Promise<IdeaItem | undefined> {
     const key = `g:${g.id}`;
-    const where: ContributionQuery = { theme, group: g.id };
-    const figure = await this.count(`idea.${key}`, g.label, where);
+    const where: ContributionQuery = { theme, group: g.id, kinds: ks.kinds };
+    const figure = await this.count(`idea.${key}`, `Thème ${theme} : ${ks.counted} de l’idée « ${g.label} »`, where);
     if (this.value(figure) === 0) return undefined;
     const children: IdeaItem[] = [];
     if (depth < 3) {
       for (const child of this.data.childrenOf.get(g.id) ?? []) {
-        const it = await this.groupItem(child, theme, depth + 1);
+        const it = await this.groupItem(child, theme, ks, depth + 1);
         if (it) children.push(it);
       }
     }
     const pool = queryContributions(this.data, { ...this.scope, ...where });
     const preferred = g.quotes;
+    const label = this.heading(key, g.label);
     const item: IdeaItem = {
-      key, label: this.heading(key, g.label), generatedLabel: g.label, figure,
-      quotes: children.length > 0 && preferred.length === 0 && !this.editorial.quotes[key] ? [] : this.quotesFor(key, pool, preferred),
+      key, label, generatedLabel: g.label, figure,
+      quotes: children.length > 0 && preferred.length === 0 && !this.editorial.quotes[key] ? [] : this.quotesFor(key, pool, preferred, label),
       children: this.ordered(key, sortItems(children, this)),
     };
     if (this.level === 'region' && g.statedCount !== undefined) {
@@ -203,21 +215,24 @@ class Builder {
     return item;
   }
 
-  async ideas(blockKey: string, theme: string, kinds: ContributionKind[]): Promise<IdeaItem[]> {
+  async ideas(blockKey: string, theme: string, ks: KindSection): Promise<IdeaItem[]> {
+    const kinds = ks.kinds;
     const tops = (this.data.childrenOf.get(null) ?? []).filter((g) => this.data.groupTheme.get(g.id) === theme && kinds.includes(this.groupKind(g) ?? 'autre'));
     const items: IdeaItem[] = [];
     const kindKey = kinds.join('+');
     if (tops.length > 0) {
       for (const g of tops) {
-        const it = await this.groupItem(g, theme, 1);
+        const it = await this.groupItem(g, theme, ks, 1);
         if (it) items.push(it);
       }
+      // the rest of the section: its contributions in none of the ideas above (ungrouped, or in an idea of another section)
       const residualKey = `r:${theme}:${kindKey}`;
-      const where: ContributionQuery = { theme, kinds, ungrouped: true };
-      const figure = await this.count(`idea.${residualKey}`, `Thème ${theme} : contributions non regroupées`, where);
+      const where: ContributionQuery = { theme, kinds, outsideGroups: tops.map((g) => g.id) };
+      const residualLabel = `Autres ${ks.counted} (hors des idées ci-dessus)`;
+      const figure = await this.count(`idea.${residualKey}`, `Thème ${theme} : ${ks.counted} hors des idées de la rubrique`, where);
       if (this.value(figure) > 0) {
         const pool = queryContributions(this.data, { ...this.scope, ...where });
-        items.push({ key: residualKey, label: this.heading(residualKey, 'Contributions non regroupées'), generatedLabel: 'Contributions non regroupées',
+        items.push({ key: residualKey, label: this.heading(residualKey, residualLabel), generatedLabel: residualLabel,
           figure, quotes: this.quotesFor(residualKey, pool), children: [], residual: true });
       }
       return this.ordered(blockKey, sortItems(items, this));
@@ -243,7 +258,7 @@ class Builder {
         const subWhere: ContributionQuery = { theme, kinds, category: sub };
         const subFigure = await this.count(`idea.${subKey}`, `Thème ${theme} : ${sub}`, subWhere);
         children.push({ key: subKey, label: this.heading(subKey, subLabel), generatedLabel: subLabel, figure: subFigure,
-          quotes: this.quotesFor(subKey, queryContributions(this.data, { ...this.scope, ...subWhere })), children: [] });
+          quotes: this.quotesFor(subKey, queryContributions(this.data, { ...this.scope, ...subWhere }), [], this.heading(subKey, subLabel)), children: [] });
       }
       // items filed directly under the top category
       const direct = queryContributions(this.data, { ...this.scope, theme, kinds, category: top });
@@ -251,10 +266,10 @@ class Builder {
         const dKey = `c:${theme}:${kindKey}:${slug(top)}:direct`;
         const dFigure = await this.count(`idea.${dKey}`, `Thème ${theme} : ${top} (sans sous-rubrique)`, { theme, kinds, category: top });
         children.push({ key: dKey, label: this.heading(dKey, 'Sans sous-rubrique'), generatedLabel: 'Sans sous-rubrique', figure: dFigure,
-          quotes: this.quotesFor(dKey, direct), children: [], residual: true });
+          quotes: this.quotesFor(dKey, direct, [], this.heading(key, top)), children: [], residual: true });
       }
       items.push({ key, label: this.heading(key, top), generatedLabel: top, figure,
-        quotes: children.length > 0 ? [] : this.quotesFor(key, direct), children: this.ordered(key, sortItems(children, this)) });
+        quotes: children.length > 0 ? [] : this.quotesFor(key, direct, [], this.heading(key, top)), children: this.ordered(key, sortItems(children, this)) });
     }
     if (uncategorised > 0) {
       const key = `c:${theme}:${kindKey}:_sans`;
@@ -288,17 +303,17 @@ function resolveTerritory(level: SynthesisLevel, consultationTerritory: string, 
 }
 
 const KIND_SECTIONS = (level: SynthesisLevel): KindSection[] => [
-  { key: 'constats', title: level === 'region' ? 'Problématiques' : 'Constats', kinds: ['constat'] },
-  { key: 'propositions', title: 'Solutions et propositions', kinds: ['proposition'] },
-  { key: 'leviers', title: 'Leviers à activer et freins à lever', kinds: ['levier_frein'] },
-  { key: 'autres', title: 'Autres contributions', kinds: ['temoignage', 'autre'] },
+  { key: 'constats', title: level === 'region' ? 'Problématiques' : 'Constats', kinds: ['constat'], counted: 'constats', unit: 'constat(s)', e: '' },
+  { key: 'propositions', title: 'Solutions et propositions', kinds: ['proposition'], counted: 'propositions', unit: 'proposition(s)', e: 'e' },
+  { key: 'leviers', title: 'Leviers à activer et freins à lever', kinds: ['levier_frein'], counted: 'leviers ou freins', unit: 'levier(s) ou frein(s)', e: '' },
+  { key: 'autres', title: 'Autres contributions', kinds: ['temoignage', 'autre'], counted: 'témoignages et autres contributions', unit: 'témoignage(s) ou autre(s) contribution(s)', e: '' },
 ];
 
 async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, depth: 1 | 2): Promise<Section> {
   const base = `theme.${theme.code}`;
   const sub = (depth + 1) as 2 | 3;
-  const total = await b.count(`${base}.total`, `Thème ${theme.code} : contributions`, { theme: theme.code });
-  const blocks: Block[] = [{ type: 'paragraph', content: [{ figure: total }, ' contribution(s) portent sur ce thème.'] }];
+  const total = await b.count(`${base}.total`, `Thème ${theme.code} : contributions publiées`, { theme: theme.code });
+  const blocks: Block[] = [{ type: 'paragraph', content: [{ figure: total }, ' contribution(s) publiée(s) portent sur ce thème.'] }];
   const sections: Section[] = [];
   if (level === 'region') {
     sections.push(b.section(`${base}.enseignements`, sub, 'Principaux enseignements', [
@@ -308,10 +323,10 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
     const key = `${base}.${ks.key}`;
     const n = await b.count(`${key}.total`, `Thème ${theme.code} : ${ks.title.toLowerCase()}`, { theme: theme.code, kinds: ks.kinds });
     if (b.value(n) === 0 && ks.key !== 'constats' && ks.key !== 'propositions') continue;
-    const items = b.value(n) > 0 ? await b.ideas(key, theme.code, ks.kinds) : [];
+    const items = b.value(n) > 0 ? await b.ideas(key, theme.code, ks) : [];
     const secBlocks: Block[] = [];
     if (ks.key === 'constats' && level === 'departement') secBlocks.push(b.text(key, 'Texte à rédiger (facultatif) : synthèse des constats.'));
-    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ' contribution(s), regroupées ainsi (le nombre indique les contributions de chaque rubrique) :'], items });
+    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ` ${ks.unit} publié${ks.e}(s) sur ce thème, regroupé${ks.e}(s) ainsi (le nombre de chaque idée ou rubrique compte ses ${ks.counted}, celles de ses sous-idées comprises) :`], items });
     if (b.value(n) === 0) secBlocks.splice(secBlocks.length - 1, 1, { type: 'note', level: 'info', content: ['Aucune contribution de ce type sur ce thème.'] });
     sections.push(b.section(key, sub, ks.title, secBlocks));
   }
@@ -322,7 +337,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   if (b.value(aFig) > 0 || level === 'departement') {
     const pool = queryContributions(b.data, { ...b.scope, ...aWhere });
     const aBlocks: Block[] = pool.length > 0
-      ? [{ type: 'quotes', key: aKey, intro: [{ figure: aFig }, ' action(s) citée(s) :'], quotes: b.quotesFor(aKey, pool.slice(0, 200)) }]
+      ? [{ type: 'quotes', key: aKey, intro: [{ figure: aFig }, ' action(s) citée(s) :'], quotes: b.quotesFor(aKey, pool, [], undefined, LISTED_QUOTES_MAX) }]
       : [{ type: 'note', level: 'info', content: ['Aucune action en cours n’a été signalée sur ce thème.'] }];
     sections.push(b.section(aKey, sub, 'Actions emblématiques déjà en cours', aBlocks));
   }
@@ -332,7 +347,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   const nFig = await b.count(`${nKey}.total`, `Thème ${theme.code} : relève du niveau national`, nWhere);
   const nPool = queryContributions(b.data, { ...b.scope, ...nWhere });
   sections.push(b.section(nKey, sub, 'Propositions relevant du niveau national', nPool.length > 0
-    ? [{ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' contribution(s) relèvent d’évolutions nationales :'], quotes: b.quotesFor(nKey, nPool.slice(0, 200)) }]
+    ? [{ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' contribution(s) relèvent d’évolutions nationales :'], quotes: b.quotesFor(nKey, nPool, [], undefined, LISTED_QUOTES_MAX) }]
     : [{ type: 'slot', key: nKey, text: 'Aucune contribution de ce thème n’est marquée comme relevant du niveau national (rubrique « Relève du niveau national »).' }]));
   const title = theme.local ? `${theme.label} (thème ajouté par le territoire)` : theme.label;
   return b.section(base, depth, level === 'region' ? `Thématique ${theme.code} : ${title}` : title, blocks, sections);
@@ -382,6 +397,13 @@ async function charts(b: Builder, themes: Theme[], meetings: Meeting[], keyBase:
   const out: Block[] = [];
   const themeBars = themes.map((t) => ({ label: `Thème ${t.code}${t.local ? ' (local)' : ''} — ${t.label}`, figure: `theme.${t.code}.total` })).filter((x) => b.byKey.has(x.figure));
   if (themeBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.themes`, title: 'Contributions par thème', description: 'Nombre de contributions rattachées à chaque thème (une contribution peut relever de plusieurs thèmes).', bars: themeBars });
+  // by kind: the same question as « En chiffres » and `fabrique stats` (Par nature), counted the same way
+  const kindBars: { label: string; figure: string }[] = [];
+  for (const k of CONTRIBUTION_KINDS) {
+    const key = await b.count(`kind.${k}`, `Contributions publiées : ${KIND_LABELS[k].toLowerCase()}`, { kinds: [k] });
+    if (b.value(key) > 0) kindBars.push({ label: KIND_LABELS[k], figure: key });
+  }
+  if (kindBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.natures`, title: 'Contributions par nature', description: 'Nombre de contributions publiées de chaque nature (constat, proposition…), quand elle est connue.', bars: kindBars });
   // by college: the authors' college when contributions carry it, else the participants of the meetings
   const withCollege = queryContributions(b.data, b.scope).some((c) => c.authorCollege !== undefined);
   const collegeBars: { label: string; figure: string }[] = [];
@@ -475,24 +497,34 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
   const id = synthesisId(c.slug, level, territory);
   const editorial = options.editorial ?? await loadEditorial(store, id);
   const scope: ContributionQuery = level === 'departement' ? { territory } : { region: territory };
-  const b = new Builder(data, editorial, level, scope, options.quotesPerIdea ?? (level === 'region' ? 3 : 50));
+  const b = new Builder(data, editorial, level, scope, options.quotesPerIdea ?? DEFAULT_QUOTES_PER_IDEA);
   const name = level === 'region' ? REGIONS[territory] ?? territoryName(territory) : DEPARTEMENTS[territory]?.[0] ?? territoryName(territory);
   const themes = c.themes;
   const sections: Section[] = [];
 
-  const totalKey = await b.count('total', 'Contributions (toutes)', {});
+  const totalKey = await b.count('total', `Contributions publiées rattachées au territoire (${name})`, {});
+  // the consultation's public contributions wherever they come from (the figure of its public pages), and those
+  // this territory's document leaves out (e.g. a form sent from another département): said, never mixed
+  const allKey = (await b.fig('consultation.total', 'Contributions publiées de toute la consultation', 'contributions', { op: 'contributions', where: {} }))!;
+  const elsewhereKey = (await b.fig('consultation.elsewhere', `Contributions publiées de la consultation venant d’autres territoires que ${name}`, 'contributions',
+    { op: 'difference', minuend: allKey, subtrahend: totalKey }))!;
+  const outOfScope: Inline[] = b.value(elsewhereKey) === 0 ? [] : [' ; ', { figure: allKey }, ' contribution(s) publiée(s) dans toute la consultation, dont ', { figure: elsewhereKey },
+    ' venant d’autres territoires : elles ne sont pas comptées dans ce document'];
   const themedKey = await b.count('total.themed', 'Contributions rattachées à au moins un thème', { themed: true });
-  for (const t of themes) await b.count(`theme.${t.code}.total`, `Thème ${t.code} : contributions`, { theme: t.code });
+  for (const t of themes) await b.count(`theme.${t.code}.total`, `Thème ${t.code} : contributions publiées`, { theme: t.code });
 
   if (level === 'departement') {
     const meetings = queryMeetings(data, { territory });
     const meetingsKey = (await b.fig('meetings', 'Réunions', 'reunions', { op: 'meetings', territory }))!;
+    // the participants the meetings state (the same sum as the public figures'), when any states one
+    const participantsKey = await b.fig('participants.total', 'Participants aux réunions (totaux indiqués)', 'participants', { op: 'participants', meetings: meetings.map((m) => m.id), field: 'total' });
     const situation = b.section('contexte.situation', 2, 'La situation du territoire', [
       b.text('contexte.situation', `Texte à rédiger : situation du territoire (${name}) — démographie, offre de soins, dispositifs existants.`),
       { type: 'slot', key: 'contexte.indicateurs', text: 'Indicateurs du territoire : aucun indicateur n’est encore importé pour ce territoire.' },
     ]);
     const reunions = b.section('contexte.reunions', 2, 'Les réunions de co-construction', [
-      { type: 'paragraph', content: [{ figure: meetingsKey }, ' réunion(s) enregistrée(s) ; ', { figure: totalKey }, ' contribution(s) recueillie(s).'] },
+      { type: 'paragraph', content: [{ figure: meetingsKey }, ' réunion(s) enregistrée(s)', ...(participantsKey ? [' (', { figure: participantsKey }, ' participant(s) selon les totaux indiqués)'] : []), ' ; ',
+        { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) au territoire « ${name} »`, ...outOfScope, '.'] },
       b.text('contexte.reunions', 'Texte à rédiger : organisation et déroulement des réunions, partenaires associés.'),
       ...(await meetingBlocks(b, meetings, 'contexte')),
       ...(await charts(b, themes, meetings, 'contexte', null)),
@@ -545,7 +577,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
     }
     themeRows.push({ header: 'Total (contributions distinctes)', total: true, cells: [{ figure: totalKey }, { text: '100 %' }, ...(hasStatedTheme ? [{ text: '' }, { text: '' }] : [])] });
     const intro: Block[] = [
-      { type: 'paragraph', content: [{ figure: meetingsKey }, ` réunion(s) dans ${deptCodes.length} département(s) ; `, { figure: totalKey }, ' contribution(s) importée(s).'] },
+      { type: 'paragraph', content: [{ figure: meetingsKey }, ` réunion(s) dans ${deptCodes.length} département(s) ; `, { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) au territoire « ${name} »`, ...outOfScope, '.'] },
       b.text('intro', 'Texte à rédiger : présentation de la démarche et des ateliers.'),
       { type: 'table', key: 'intro.departements', caption: 'Réunions et contributions par département', columns: ['Département', 'Réunions importées', 'Contributions', ...(hasStatedDept ? ['Ateliers annoncés par la source', 'Écart'] : [])], rows: deptRows },
       { type: 'table', key: 'intro.themes', caption: 'Contributions par thème', columns: ['Thème', 'Contributions', 'Part (%)', ...(hasStatedTheme ? ['Annoncées par la source', 'Écart'] : [])], rows: themeRows },

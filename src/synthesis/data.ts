@@ -11,6 +11,7 @@ import type { IdeaGroup } from '../domain/ideas.ts';
 import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
+import { publicMeeting } from '../privacy/public.ts';
 import type { Store } from '../store/store.ts';
 import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule } from './model.ts';
 
@@ -61,7 +62,8 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
   const everything = await store.listContributions(consultationSlug);
   const all = everything.filter(isPublic);
   const withheld = new Map(everything.filter((c) => !isPublic(c)).map((c) => [c.id, c.moderation.status]));
-  const meetings = await store.listMeetings(consultationSlug);
+  // titles and places are published (tables, charts, figure labels): masked like contribution texts
+  const meetings = (await store.listMeetings(consultationSlug)).map(publicMeeting);
   const byId = new Map(all.map((c) => [c.id, c]));
   const groups = publicGroups(await store.listIdeaGroups(consultationSlug), byId);
   const meetingById = new Map(meetings.map((m) => [m.id, m]));
@@ -165,6 +167,11 @@ export function queryContributions(data: SynthesisData, q: ContributionQuery): C
       for (const id of data.groupMembers(g.id)) grouped.add(id);
     }
   }
+  let outside: Set<string> | undefined;
+  if (q.outsideGroups) {
+    outside = new Set();
+    for (const g of q.outsideGroups) for (const id of data.groupMembers(g)) outside.add(id);
+  }
   const kinds = q.kinds ? new Set<string>(q.kinds) : undefined;
   return data.all.filter((c) => {
     if (!isPublic(c)) return false;
@@ -181,6 +188,7 @@ export function queryContributions(data: SynthesisData, q: ContributionQuery): C
     if (q.national !== undefined && isNational(c) !== q.national) return false;
     if (members && !members.has(c.id)) return false;
     if (grouped && grouped.has(c.id)) return false;
+    if (outside && outside.has(c.id)) return false;
     if (q.meeting !== undefined && c.meeting !== q.meeting) return false;
     if (q.college !== undefined && (c.authorCollege ?? null) !== q.college) return false;
     return true;

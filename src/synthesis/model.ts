@@ -32,6 +32,8 @@ export interface ContributionQuery {
   group?: string;
   /** contributions of these kinds that belong to no idea group of the query's theme */
   ungrouped?: boolean;
+  /** contributions that belong to none of these idea groups (nor their sub-groups): the rest of a section */
+  outsideGroups?: string[];
   meeting?: string;
   college?: College | null;
 }
@@ -75,6 +77,11 @@ export interface VerifiedQuote extends SynthesisQuote {
   source: SourceRef;
   /** true when chosen by an editor rather than by the generator */
   chosen: boolean;
+  /**
+   * when the text is a copy-paste campaign (the same or nearly the same text in several public
+   * contributions): their ids, this one included; it is quoted once, « texte repris par N contributions »
+   */
+  repeatedBy?: string[];
 }
 
 /** Inline content: text, or a figure shown as its value with a link to its sources. */

@@ -12,7 +12,7 @@ import type { Store } from '../store/store.ts';
 import { evaluateRule, loadSynthesisData, type Evaluation, type SynthesisData } from './data.ts';
 import {
   SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, figuresOfBlock, quotesOfBlock,
-  type Section, type SynthesisDocument, type VerifiedFigure,
+  type IdeaItem, type Section, type SynthesisDocument, type VerifiedFigure,
 } from './model.ts';
 
 export interface VerificationFailure {
@@ -162,6 +162,33 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
   };
   walk(Array.isArray(doc.sections) ? doc.sections : [], 'sections');
 
+  // ---- what idea counts count: an idea counts only contributions its section counts (a « Solutions » section's idea
+  // counts its propositions, not its constats), a sub-idea only contributions of its idea ----
+  const counted = (key: string): Set<string> | undefined =>
+    byKey.get(key)?.f.rule?.op === 'contributions' ? new Set(recomputed.get(key)?.contributions ?? []) : undefined;
+  const checkIdeas = (items: IdeaItem[], outer: Set<string>, outerLabel: string, path: string) => {
+    for (const it of items) {
+      const inner = counted(it.figure);
+      if (!inner) continue;
+      const extra = [...inner].filter((id) => !outer.has(id)).length;
+      if (extra > 0) fail(path, `« ${it.label.slice(0, 80)} » compte ${fmt(extra)} contribution(s) que ${outerLabel} ne compte pas : son nombre ne dit pas ce qu’annonce la rubrique`);
+      checkIdeas(it.children ?? [], inner, `l’idée « ${it.label.slice(0, 60)} »`, path);
+    }
+  };
+  const walkIdeas = (sections: Section[], prefix: string) => {
+    sections.forEach((s, si) => {
+      const sp = `${prefix}[${si}]`;
+      s.blocks.forEach((b, bi) => {
+        if (b.type !== 'ideas') return;
+        const head = b.intro?.find((x): x is { figure: string } => typeof x !== 'string');
+        const outer = head ? counted(head.figure) : undefined;
+        if (outer) checkIdeas(b.items, outer, `la rubrique « ${s.title} »`, `${sp}.blocks[${bi}]`);
+      });
+      walkIdeas(s.sections, `${sp}.sections`);
+    });
+  };
+  walkIdeas(Array.isArray(doc.sections) ? doc.sections : [], 'sections');
+
   // a synthesis only sees public contributions: say why one is missing
   const missing = (id: string) => {
     const status = data.withheld.get(id);
@@ -185,6 +212,13 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
     if (!q.source || !sameSource(q.source, c.source)) {
       fail(path, `la référence de source de la citation ne correspond pas à celle de la contribution ${c.id}`);
       continue;
+    }
+    if (q.repeatedBy !== undefined) {
+      // « texte repris par N contributions »: N is the number of listed contributions, each still public
+      const ids = Array.isArray(q.repeatedBy) ? q.repeatedBy : [];
+      const gone = ids.filter((id) => !data.byId.has(id));
+      if (ids.length < 2 || new Set(ids).size !== ids.length || !ids.includes(c.id)) fail(path, `la liste des contributions qui reprennent ce texte est incohérente (${ids.length} identifiant(s))`);
+      else if (gone.length > 0) fail(path, `le texte est dit repris par ${ids.length} contributions, mais ${missing(gone[0]!)}${gone.length > 1 ? ` (et ${gone.length - 1} autre(s))` : ''}`);
     }
     const loose = looseText(q.text);
     if (c.rawText !== undefined && !looseText(c.rawText).includes(loose)) {

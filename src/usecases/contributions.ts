@@ -167,6 +167,8 @@ export async function moderateContribution(ctx: UseCaseContext, input: Moderatio
  * `consultation`, when given, must hold every one of them.
  */
 export async function moderateContributions(ctx: UseCaseContext, input: ModerationInput & { ids: string[]; consultation?: string }): Promise<{ id: string; consultation: string }[]> {
+  // a rejection says why (the queue offers a short list of reasons): the audit entry records it
+  if (input.action === 'reject' && !input.reason?.trim()) throw new UserError('invalid', 'Indiquez le motif du rejet.', 'reason');
   const ids = [...new Set(input.ids)];
   const current = [];
   for (const id of ids) {

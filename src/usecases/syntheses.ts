@@ -37,6 +37,8 @@ async function resolveTarget(ctx: UseCaseContext, t: SynthesisTarget): Promise<{
 export interface GenerateSynthesisInput extends SynthesisTarget {
   /** refuse (SynthesisVerificationError, nothing saved) when a figure or a quote does not verify; default: save and report */
   requireVerified?: boolean;
+  /** generated example quotes per idea (BuildOptions.quotesPerIdea; default 3) */
+  quotesPerIdea?: number;
 }
 
 export interface GeneratedSynthesis {
@@ -52,7 +54,8 @@ export interface GeneratedSynthesis {
 export async function generateSynthesis(ctx: UseCaseContext, input: GenerateSynthesisInput, progress: ProgressReporter = ignoreProgress): Promise<GeneratedSynthesis> {
   const target = await resolveTarget(ctx, input);
   progress({ step: 'build', label: 'Construction de la synthèse', done: 0, total: 1 });
-  const doc = await buildSynthesis(ctx.store, { consultation: target.consultation.slug, level: target.level, ...(target.territory ? { territory: target.territory } : {}), now: ctx.now() });
+  const doc = await buildSynthesis(ctx.store, { consultation: target.consultation.slug, level: target.level, ...(target.territory ? { territory: target.territory } : {}),
+    ...(input.quotesPerIdea !== undefined ? { quotesPerIdea: input.quotesPerIdea } : {}), now: ctx.now() });
   progress({ step: 'build', label: 'Construction de la synthèse', done: 1, total: 1 });
   progress({ step: 'verify', label: 'Vérification de chaque chiffre et de chaque citation', done: 0, total: 1 });
   const verification = await verifySynthesis(ctx.store, doc);

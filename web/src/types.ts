@@ -33,7 +33,7 @@ export type Masked = z.infer<typeof Api.Masked>;
 
 export interface Territory { code: string; name: string; region: { code: string; name: string }; consultations: number }
 
-export type { ConsultationStats as Stats } from '../../src/domain/consultation.ts';
+export type { ConsultationFigures as Stats } from '../../src/domain/consultation.ts';
 
 export interface ImportWarning { level: string; code: string; message: string; source?: { file?: string; page?: number; lineStart?: number; sheet?: string; row?: number } }
 

@@ -16,6 +16,7 @@ import { loadConsultation } from '../../usecases/consultations.ts';
 import { formatStats } from './stats.ts';
 import { analyzeConsultation } from '../../usecases/analysis.ts';
 import { publishSynthesis } from '../../usecases/syntheses.ts';
+import { analysisFigures } from '../../usecases/stats.ts';
 import { writeSynthesis } from './synthesize.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
@@ -72,7 +73,8 @@ export const demoCommand: Command = {
       console.log('');
       printAnalysis(await analyzeConsultation(context(store, CLI_ACTOR), { consultation: consultation.slug, seed: 1 }));
 
-      console.log('\n' + await formatStats(store, await store.stats(consultation.slug)));
+      const figures = await analysisFigures(context(store, CLI_ACTOR), consultation.slug);
+      console.log('\n' + await formatStats(store, figures.public, figures.withheld));
 
       const formats: SynthesisFormat[] = chromiumAvailable() ? ['html', 'pdf'] : ['html'];
       const written = await writeSynthesis(context(store, CLI_ACTOR), { consultation: consultation.slug, formats, out: join(outDir, 'restitution.html') });

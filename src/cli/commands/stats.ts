@@ -1,5 +1,8 @@
 import { COLLEGE_LABELS, KIND_LABELS, territoryName, type College, type ContributionKind } from '../../domain/index.ts';
-import { Store, configFromEnv, type ConsultationStats } from '../../store/index.ts';
+import type { ConsultationFigures } from '../../domain/consultation.ts';
+import { Store, configFromEnv } from '../../store/index.ts';
+import { CLI_ACTOR, context } from '../../usecases/context.ts';
+import { analysisFigures, type WithheldFigures } from '../../usecases/stats.ts';
 import { parseCommandArgs, requireOption, type Command } from '../args.ts';
 import { table } from '../output.ts';
 
@@ -10,10 +13,10 @@ export const statsCommand: Command = {
     const slug = requireOption(values.consultation, 'consultation');
     const store = await Store.open(configFromEnv());
     try {
-      await store.requireConsultation(slug);
-      const stats = await store.stats(slug);
-      if (values.json) console.log(JSON.stringify(stats, null, 2));
-      else console.log(await formatStats(store, stats));
+      // the public figures, as every face prints them; the contributions not public apart, never added to them
+      const figures = await analysisFigures(context(store, CLI_ACTOR), slug);
+      if (values.json) console.log(JSON.stringify({ ...figures.public, withheld: figures.withheld }, null, 2));
+      else console.log(await formatStats(store, figures.public, figures.withheld));
     } finally {
       await store.close();
     }
@@ -25,8 +28,8 @@ const CHANNEL_LABELS: Record<string, string> = {
   import_tableur: 'Import de tableur', autre: 'Autre',
 };
 
-/** The stats as French tables, with labels instead of codes and shares in percent. */
-export async function formatStats(store: Store, s: ConsultationStats): Promise<string> {
+/** The public figures as French tables, with labels instead of codes and shares in percent, then what they leave out. */
+export async function formatStats(store: Store, s: ConsultationFigures, withheld?: WithheldFigures): Promise<string> {
   const c = await store.requireConsultation(s.consultation);
   const meetings = new Map((await store.listMeetings(s.consultation)).map((m) => [m.id, m.title]));
   const themeLabels = new Map(c.themes.map((t) => [t.code, t.label]));
@@ -37,9 +40,10 @@ export async function formatStats(store: Store, s: ConsultationStats): Promise<s
   };
   const lines = [
     `Consultation « ${c.title} » (${c.slug}) — ${territoryName(c.territory, c.territoryLevel)}`,
-    `${s.contributions} contributions, ${s.meetings} réunions, ${s.documents} documents importés`,
+    `${s.contributions} contributions publiques (publiées par la modération ou avec leur document source), ${s.meetings} réunions, ${s.documents} documents importés`,
+    ...(s.participants === null ? [] : [`${s.participants} participants aux réunions (totaux indiqués par ${s.meetingsWithParticipants} réunion(s) sur ${s.meetings})`]),
     block('Par thème', { ...s.byTheme, ...(s.withoutTheme ? { '(sans thème)': s.withoutTheme } : {}) },
-      (k) => (themeLabels.has(k) ? `${k}. ${themeLabels.get(k)}` : k)),
+      (k) => themeLabels.get(k) ?? k),
     block('Par nature', s.byKind, (k) => KIND_LABELS[k as ContributionKind] ?? k),
     block('Par réunion', s.byMeeting, (k) => meetings.get(k) ?? k),
     block('Par collège', s.byCollege, (k) => COLLEGE_LABELS[k as College] ?? k),
@@ -47,6 +51,10 @@ export async function formatStats(store: Store, s: ConsultationStats): Promise<s
   ];
   if (s.contributions > 0 && Object.values(s.byTheme).reduce((a, b) => a + b, 0) > s.contributions) {
     lines.push('\n(une contribution peut relever de plusieurs thèmes : la somme par thème dépasse le total)');
+  }
+  if (withheld) {
+    const parts = [`${withheld.pending} à modérer`, `${withheld.rejected} rejetée(s)`, ...(withheld.other ? [`${withheld.other} d’un autre statut`] : [])];
+    lines.push(`\nHors chiffres publics (non comptées ci-dessus) : ${parts.join(', ')}`);
   }
   return lines.join('\n');
 }

@@ -18,15 +18,18 @@ export const synthesizeCommand: Command = {
       level: { type: 'string' },
       format: { type: 'string', default: 'html' },
       out: { type: 'string', short: 'o' },
+      'quotes-per-idea': { type: 'string' },
     }, false);
     const slug = requireOption(values.consultation, 'consultation');
     const out = requireOption(values.out, 'out');
     const formats = parseFormats(values.format);
     const level = values.level as SynthesisLevel | undefined;
     if (level !== undefined && level !== 'departement' && level !== 'region') throw new UsageError(`niveau inconnu : ${level} (departement ou region)`);
+    const perIdea = values['quotes-per-idea'] === undefined ? undefined : Number(values['quotes-per-idea']);
+    if (perIdea !== undefined && !(Number.isInteger(perIdea) && perIdea >= 0 && perIdea <= 50)) throw new UsageError('--quotes-per-idea attend un entier de 0 à 50');
     const store = await Store.open(configFromEnv());
     try {
-      const files = await writeSynthesis(context(store, CLI_ACTOR), { consultation: slug, ...(level ? { level } : {}), ...(values.territory ? { territory: values.territory } : {}), formats, out });
+      const files = await writeSynthesis(context(store, CLI_ACTOR), { consultation: slug, ...(level ? { level } : {}), ...(values.territory ? { territory: values.territory } : {}), ...(perIdea !== undefined ? { quotesPerIdea: perIdea } : {}), formats, out });
       for (const f of files.files) console.log(`Synthèse écrite : ${f}`);
       for (const n of files.notices) console.log(`  note : ${n}`);
     } finally {
@@ -82,7 +85,7 @@ function parseFormats(value: string | undefined): SynthesisFormat[] {
  * Generates the synthesis (build → verify → save, refused when a check fails) and writes it in each format. With
  * one format, `out` is the file; with several, `out` without its extension is the base name of each file.
  */
-export async function writeSynthesis(ctx: UseCaseContext, o: { consultation: string; level?: SynthesisLevel; territory?: string; formats: SynthesisFormat[]; out: string }):
+export async function writeSynthesis(ctx: UseCaseContext, o: { consultation: string; level?: SynthesisLevel; territory?: string; quotesPerIdea?: number; formats: SynthesisFormat[]; out: string }):
   Promise<{ files: string[]; notices: string[]; doc: SynthesisDocument }> {
   const needsBrowser = o.formats.some((f) => f === 'pdf');
   if (needsBrowser && !chromiumAvailable()) {
@@ -92,7 +95,7 @@ export async function writeSynthesis(ctx: UseCaseContext, o: { consultation: str
   let doc: SynthesisDocument;
   try {
     ({ doc } = await generateSynthesis(ctx, {
-      consultation: o.consultation, ...(o.level ? { level: o.level } : {}), ...(o.territory ? { territory: o.territory } : {}), requireVerified: true,
+      consultation: o.consultation, ...(o.level ? { level: o.level } : {}), ...(o.territory ? { territory: o.territory } : {}), ...(o.quotesPerIdea !== undefined ? { quotesPerIdea: o.quotesPerIdea } : {}), requireVerified: true,
     }, progress));
   } finally {
     progress.end();

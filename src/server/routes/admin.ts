@@ -11,10 +11,11 @@ import { privateTexts } from '../../store/moderation.ts';
 import { pageContributions, type ContributionPageItem } from '../../store/moderation-page.ts';
 import { PUBLIC_FILTER } from '../../store/store.ts';
 import { addMeeting, createConsultation, updateConsultation, updateMeeting } from '../../usecases/consultations.ts';
-import { decideTheme, moderateContribution, moderateContributions, recordWorkshopReport } from '../../usecases/contributions.ts';
+import { decideTheme, moderateContribution, recordWorkshopReport } from '../../usecases/contributions.ts';
+import { bulkModerate, moderationQueue } from '../../usecases/moderation.ts';
 import type { AppContext } from '../context.ts';
 import {
-  ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, Page, PageQuery,
+  BulkModerationBody, ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, ModerationPage, ModerationQuery,
   Participants, ScopeLevel, SlugParams, Theme, ThemeAssignmentView, UserText, UserTextEntry,
 } from '../schemas.ts';
 import { currentUser } from '../security.ts';
@@ -175,17 +176,15 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   r.get('/admin/consultations/:slug/moderation', {
     config: { roles: ANALYST },
     schema: {
-      tags, summary: 'File de modération (texte public, texte d’origine, éléments masqués)', params: SlugParams,
-      querystring: PageQuery.extend({ status: z.enum(['pending', 'published', 'rejected']).default('pending') }),
-      response: { 200: Page(ModerationItem), ...errors(401, 403, 404) },
+      tags, summary: 'File de modération filtrée (statut, thème, réunion, canal, recherche plein texte ; critères combinés), avec le nombre de contributions de chaque statut (texte public, texte d’origine, éléments masqués)', params: SlugParams,
+      querystring: ModerationQuery,
+      response: { 200: ModerationPage, ...errors(400, 401, 403, 404) },
     },
   }, async (req) => {
-    const c = await requireConsultation(ctx, req.params.slug);
-    const { status, page, pageSize } = req.query;
-    const res = await pageContributions(store, c.slug, { moderation: status }, (page - 1) * pageSize, pageSize);
-    const priv = await privateTexts(store, res.items.map((i) => i.id));
+    const { page, pageSize, status, theme, meeting, channel, q } = req.query;
+    const res = await moderationQueue(requestContext(ctx, req), { consultation: req.params.slug, filter: { status, theme, meeting, channel, q }, page, pageSize });
     const role = currentUser(req).role;
-    return { items: res.items.map((i) => toModerationItem(i, priv.get(i.id), role)), total: res.total, page, pageSize };
+    return { items: res.items.map((i) => toModerationItem(i, res.privates.get(i.id), role)), total: res.total, page, pageSize, counts: res.counts };
   });
 
   r.post('/admin/contributions/:id/moderation', {
@@ -206,19 +205,17 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   r.post('/admin/consultations/:slug/moderation', {
     config: { roles: ANALYST },
     schema: {
-      tags, summary: 'Publie ou rejette plusieurs contributions de la consultation d’un coup (toutes ou aucune, chacune inscrite au journal)', params: SlugParams,
-      body: z.object({
-        ids: z.array(z.string().min(1).max(300)).min(1).max(500), action: z.enum(['publish', 'reject']), reason: z.string().max(1000).optional(),
-      }),
-      response: { 200: z.object({ items: z.array(ModerationItem) }), ...errors(400, 401, 403, 404) },
+      tags, summary: 'Publie ou rejette (motif obligatoire) plusieurs contributions de la consultation d’un coup, désignées par leurs identifiants ou par le filtre de la file : toutes ou aucune, en une transaction, chacune inscrite au journal avec le motif', params: SlugParams,
+      body: BulkModerationBody,
+      response: { 200: z.object({ count: z.number(), items: z.array(ModerationItem).optional().describe('les contributions décidées, quand elles sont désignées par identifiants') }), ...errors(400, 401, 403, 404, 409) },
     },
   }, async (req) => {
-    const c = await requireConsultation(ctx, req.params.slug);
-    const done = await moderateContributions(requestContext(ctx, req), { consultation: c.slug, ...req.body });
-    const page = await pageContributions(store, c.slug, { ids: done.map((d) => d.id) }, 0, done.length);
+    const done = await bulkModerate(requestContext(ctx, req), { consultation: req.params.slug, ...req.body });
+    if (!req.body.ids) return { count: done.count };
+    const page = await pageContributions(store, req.params.slug, { ids: done.ids }, 0, done.ids.length);
     const priv = await privateTexts(store, page.items.map((i) => i.id));
     const role = currentUser(req).role;
-    return { items: page.items.map((i) => toModerationItem(i, priv.get(i.id), role)) };
+    return { count: done.count, items: page.items.map((i) => toModerationItem(i, priv.get(i.id), role)) };
   });
 
   // ---- human theme decisions ----

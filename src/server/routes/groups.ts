@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { mergeGroups, moveContribution, renameGroup, splitGroup, undoLastChange } from '../../usecases/analysis.ts';
 import { pageContributions } from '../../store/moderation-page.ts';
 import type { AppContext } from '../context.ts';
-import { errors, GroupsResponse, IdeaGroupView, IdParams, SlugParams } from '../schemas.ts';
+import { ConsultationFigures, errors, GroupsResponse, IdeaGroupView, IdParams, SlugParams } from '../schemas.ts';
 import { clearSuggestCache } from '../suggest.ts';
 import { requestContext } from '../use-case-context.ts';
+import { analysisFigures } from '../../usecases/stats.ts';
 import { groupView } from '../views.ts';
 import { jobView, JobView } from './jobs.ts';
 import { ANALYST, requireConsultation } from './admin.ts';
@@ -35,6 +36,24 @@ export async function groupRoutes(api: FastifyInstance, ctx: AppContext): Promis
     });
     return reply.code(202).send(jobView(job));
   });
+
+  r.get('/admin/consultations/:slug/figures', {
+    config: { roles: ANALYST },
+    schema: {
+      tags, summary: 'Chiffres de la consultation : les chiffres publics (les mêmes que sur le site) et, à part, les contributions non publiques',
+      params: SlugParams,
+      response: {
+        200: z.object({
+          public: ConsultationFigures,
+          withheld: z.object({
+            pending: z.number().describe('à modérer'), rejected: z.number().describe('rejetées (indésirables comprises)'),
+            other: z.number().describe('autre statut non public'),
+          }).describe('contributions hors chiffres publics, jamais additionnées à eux'),
+        }),
+        ...errors(401, 403, 404),
+      },
+    },
+  }, async (req) => analysisFigures(requestContext(store, req), req.params.slug));
 
   r.get('/admin/consultations/:slug/groups', {
     config: { roles: ANALYST },

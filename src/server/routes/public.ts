@@ -5,17 +5,17 @@ import { z } from 'zod';
 import type { Consultation } from '../../domain/consultation.ts';
 import { DEPARTEMENTS, REGIONS, territoryName } from '../../domain/geography.ts';
 import { consultationLevel } from '../../domain/territory.ts';
-import { meetingCounts } from '../../store/consultations.ts';
+import { publicMeeting } from '../../privacy/public.ts';
 import { listIndicators } from '../../store/indicators.ts';
 import { latestPublishedSynthesis } from '../../store/moderation.ts';
 import { pageContributions, pageSearch } from '../../store/moderation-page.ts';
-import { publicContributionTotals } from '../../store/public-stats.ts';
-import { PUBLIC_FILTER, PUBLIC_SCOPE } from '../../store/store.ts';
+import { PUBLIC_FILTER } from '../../store/store.ts';
 import { VISITOR } from '../../usecases/context.ts';
+import { consultationFigures, publicFigures } from '../../usecases/stats.ts';
 import { submitContribution, visibleConsultation as visible } from '../../usecases/contributions.ts';
 import type { AppContext } from '../context.ts';
 import { UserError } from '../../domain/errors.ts';
-import { College, ConsultationDetail, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams, UserText } from '../schemas.ts';
+import { College, ConsultationDetail, ConsultationFigures, ConsultationSummary, errors, Kind, Page, PageQuery, PublicContribution, SlugParams, UserText } from '../schemas.ts';
 import { issueCsrf } from '../security.ts';
 import { suggestThemes } from '../suggest.ts';
 import { requestContext } from '../use-case-context.ts';
@@ -52,11 +52,11 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   r.get('/consultations', {
     config: { access: 'public' },
     schema: { tags, summary: 'Consultations publiques', response: { 200: z.object({ items: z.array(ConsultationSummary) }) } },
-  }, async () => {
+  }, async (req) => {
     const all = (await store.listConsultations()).filter((c) => c.status !== 'draft');
-    const pub = await publicContributionTotals(store);
-    const meet = await meetingCounts(store);
-    return { items: all.map((c) => consultationSummary(c, { contributions: pub.get(c.slug) ?? 0, meetings: meet.get(c.slug) ?? 0 })) };
+    // the same figures as « En chiffres », the analysis page, the restitution and `fabrique stats`
+    const figures = await publicFigures(requestContext(ctx, req), all.map((c) => c.slug));
+    return { items: all.map((c) => consultationSummary(c, { contributions: figures.get(c.slug)?.contributions ?? 0, meetings: figures.get(c.slug)?.meetings ?? 0 })) };
   });
 
   r.get('/consultations/:slug', {
@@ -64,7 +64,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     schema: { tags, summary: 'Détail d’une consultation : thèmes, réunions', params: SlugParams, response: { 200: ConsultationDetail, ...errors(404) } },
   }, async (req) => {
     const c = await visibleConsultation(ctx, req.params.slug);
-    const meetings = await store.listMeetings(c.slug);
+    const meetings = (await store.listMeetings(c.slug)).map(publicMeeting);
     return consultationDetail(c, meetings, await store.countContributions(c.slug, PUBLIC_FILTER));
   });
 
@@ -137,21 +137,10 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   r.get('/consultations/:slug/stats', {
     config: { access: 'public' },
     schema: {
-      tags, summary: 'Comptes par thème, nature, réunion, collège et canal', params: SlugParams,
-      response: {
-        200: z.object({
-          consultation: z.string(), contributions: z.number(), documents: z.number(), meetings: z.number(),
-          byTheme: z.record(z.string(), z.number()), byKind: z.record(z.string(), z.number()), byMeeting: z.record(z.string(), z.number()),
-          byCollege: z.record(z.string(), z.number()), byChannel: z.record(z.string(), z.number()), withoutTheme: z.number(),
-        }),
-        ...errors(404),
-      },
+      tags, summary: 'Chiffres publics : contributions publiques par thème, nature, réunion, collège et canal', params: SlugParams,
+      response: { 200: ConsultationFigures, ...errors(404) },
     },
-  }, async (req) => {
-    const c = await visibleConsultation(ctx, req.params.slug);
-    // the public sees counts of public contributions only
-    return store.stats(c.slug, PUBLIC_SCOPE);
-  });
+  }, async (req) => consultationFigures(requestContext(ctx, req), req.params.slug));
 
   r.get('/consultations/:slug/indicators', {
     config: { access: 'public' },

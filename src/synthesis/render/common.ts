@@ -11,6 +11,12 @@ export function formatValue(f: VerifiedFigure): string {
   return f.value.toLocaleString('fr-FR');
 }
 
+/** « texte repris par N contributions » for a campaign's quote, else undefined. */
+export function repeatNote(q: VerifiedQuote): string | undefined {
+  const n = q.repeatedBy?.length ?? 0;
+  return n >= 2 ? `texte repris par ${n.toLocaleString('fr-FR')} contributions` : undefined;
+}
+
 /** Index of the document: anchors for figures, quotes, sections and the contributions they cite. */
 export class DocIndex {
   readonly figures = new Map<string, { f: VerifiedFigure; anchor: string }>();

@@ -9,7 +9,7 @@ import {
   ShadingType, Table, TableCell, TableOfContents, TableRow, TextRun, WidthType, type ParagraphChild,
 } from 'docx';
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
-import { DocIndex, contributionsByFile, describeRule, describeSource, formatValue, generatedLine } from './common.ts';
+import { DocIndex, contributionsByFile, describeRule, describeSource, formatValue, generatedLine, repeatNote } from './common.ts';
 
 export interface DocxOptions {
   /** PNG of each chart block, by block key (from rasteriseSvg); charts without one get a note */
@@ -37,6 +37,7 @@ export async function renderDocx(doc: SynthesisDocument, options: DocxOptions = 
     const { q, anchor } = idx.quote(id);
     return new Paragraph({ bullet: { level: Math.min(level, 8) }, children: [
       run(`« ${q.text}${q.excerpt ? ' […]' : ''} » `, { italics: true }),
+      ...(repeatNote(q) ? [run(`(${repeatNote(q)}) `)] : []),
       new InternalHyperlink({ anchor: bm(anchor), children: [new TextRun({ text: `réf. ${q.id}`, style: 'Hyperlink', size: 16, language: lang })] }),
     ] });
   };

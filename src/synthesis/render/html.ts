@@ -5,7 +5,7 @@
  */
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
 import { chartSvg } from './charts.ts';
-import { DocIndex, contributionsByFile, describeRule, describeSource, formatValue, generatedLine } from './common.ts';
+import { DocIndex, contributionsByFile, describeRule, describeSource, formatValue, generatedLine, repeatNote } from './common.ts';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -50,7 +50,7 @@ ul.ideas ul.ideas .idea-label { font-weight: normal; }
 .stated { font-size: .85rem; color: #4a4a4a; }
 ul.quotes { list-style: none; padding-left: 1rem; margin: .2rem 0; }
 ul.quotes li { font-style: italic; margin: .2rem 0; }
-ul.quotes li a.ref { font-style: normal; }
+ul.quotes li a.ref, ul.quotes li .repris { font-style: normal; }
 figure.chart { margin: 1.5rem 0; }
 figure.chart svg { max-width: 100%; height: auto; }
 figcaption { font-size: .9rem; font-weight: bold; }
@@ -85,7 +85,8 @@ class HtmlWriter {
 
   quoteLi(id: string): string {
     const { q, anchor } = this.idx.quote(id);
-    return `<li>« ${esc(q.text)}${q.excerpt ? ' […]' : ''} » <a class="ref" href="#${anchor}">réf. ${esc(q.id)}</a></li>`;
+    const note = repeatNote(q);
+    return `<li>« ${esc(q.text)}${q.excerpt ? ' […]' : ''} »${note ? ` <span class="repris">(${esc(note)})</span>` : ''} <a class="ref" href="#${anchor}">réf. ${esc(q.id)}</a></li>`;
   }
 
   idea(it: IdeaItem): string {

@@ -1,6 +1,6 @@
 /** Markdown rendering (CommonMark + pipe tables); anchors are HTML `<a id>` so links to sources work. */
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
-import { DocIndex, contributionsByFile, describeRule, describeSource, formatValue, generatedLine } from './common.ts';
+import { DocIndex, contributionsByFile, describeRule, describeSource, formatValue, generatedLine, repeatNote } from './common.ts';
 
 function md(s: string): string {
   return s.replace(/([\\`*_[\]<>#|])/g, '\\$1').replace(/\n/g, ' ');
@@ -16,7 +16,8 @@ export function renderMarkdown(doc: SynthesisDocument): string {
   const inline = (xs: Inline[]) => xs.map((x) => (typeof x === 'string' ? md(x) : fig(x.figure))).join('');
   const quote = (id: string, indent: string) => {
     const { q, anchor } = idx.quote(id);
-    return `${indent}- *« ${md(q.text)}${q.excerpt ? ' […]' : ''} »* ([réf. ${q.id}](#${anchor}))`;
+    const note = repeatNote(q);
+    return `${indent}- *« ${md(q.text)}${q.excerpt ? ' […]' : ''} »*${note ? ` (${note})` : ''} ([réf. ${q.id}](#${anchor}))`;
   };
   const idea = (it: IdeaItem, depth: number) => {
     const pad = '  '.repeat(depth);

@@ -9,7 +9,10 @@ import { errorMessage, post } from '../../api.ts';
 import { useLocation, navigate } from '../../router.tsx';
 import { collegeLabel, kindLabel, nf } from '../../labels.ts';
 import { followJob, JobProgress } from '../../components/JobProgress.tsx';
-import type { ConsultationDetail, GroupMember, GroupsResponse, IdeaGroupView, JobView } from '../../types.ts';
+import type { ConsultationDetail, GroupMember, GroupsResponse, IdeaGroupView, JobView, Stats } from '../../types.ts';
+
+/** GET /admin/consultations/:slug/figures: the public figures, and apart the contributions that are not public. */
+interface AnalysisFigures { public: Stats; withheld: { pending: number; rejected: number; other: number } }
 
 interface Grab { contribution: string; from: string; target: number }
 
@@ -21,6 +24,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
   const firstTheme = cons.data?.themes[0]?.code ?? '';
   const theme = query.get('theme') ?? firstTheme;
   const groups = useApi<GroupsResponse>(cons.data ? `/admin/consultations/${encodeURIComponent(slug)}/groups${theme ? `?theme=${encodeURIComponent(theme)}` : ''}` : null);
+  const figures = useApi<AnalysisFigures>(`/admin/consultations/${encodeURIComponent(slug)}/figures`);
   const [msg, announce] = useAnnouncer();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string | null>(null);
@@ -52,6 +56,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
       const r = await fn();
       announce(done(r));
       groups.reload();
+      figures.reload();
     } catch (err) {
       setError(errorMessage(err));
       announce(`Échec : ${errorMessage(err)}`);
@@ -144,6 +149,8 @@ export function AnalysisPage({ slug }: { slug: string }) {
           </div>
         </div>
       </div>
+      {figures.data ? <FiguresPanel f={figures.data} themeLabel={themeLabel} /> : null}
+      <ErrorAlert message={figures.error} />
       {analysisJob && analysisJob.state !== 'done' ? <JobProgress job={analysisJob} title="Analyse" /> : null}
       <ErrorAlert message={error} title="Action impossible" />
       <ErrorAlert message={groups.error} />
@@ -214,6 +221,32 @@ export function AnalysisPage({ slug }: { slug: string }) {
         ))}
       </ol>
     </Page>
+  );
+}
+
+/** The same public figures as the public site (names and numbers), then, apart, what they leave out. */
+function FiguresPanel({ f, themeLabel }: { f: AnalysisFigures; themeLabel: (code: string) => string }) {
+  const p = f.public;
+  const w = f.withheld;
+  const withheld = w.pending + w.rejected + w.other;
+  return (
+    <section aria-labelledby="chiffres-titre" className="panel fr-p-3w fr-mb-3w">
+      <h2 id="chiffres-titre" className="fr-h6">Chiffres publics</h2>
+      <p className="fr-text--sm fr-mb-1w">Les mêmes que sur le site public (« En chiffres ») et dans la restitution : contributions publiées seulement.</p>
+      <p className="fr-mb-1w"><strong>{nf.format(p.contributions)}</strong> contribution{p.contributions > 1 ? 's' : ''} publiée{p.contributions > 1 ? 's' : ''} · {nf.format(p.meetings)} réunion{p.meetings > 1 ? 's' : ''} · {nf.format(p.documents)} document{p.documents > 1 ? 's' : ''} source{p.documents > 1 ? 's' : ''}{p.participants !== null ? ` · ${nf.format(p.participants)} participants aux réunions (totaux indiqués par ${nf.format(p.meetingsWithParticipants)} réunion${p.meetingsWithParticipants > 1 ? 's' : ''})` : ''}</p>
+      <ul className="fr-text--sm fr-mb-2w">
+        {Object.entries(p.byTheme).sort((a, b) => b[1] - a[1]).map(([code, n]) => (
+          <li key={code}>{themeLabel(code)} : {nf.format(n)} contribution{n > 1 ? 's' : ''} publiée{n > 1 ? 's' : ''}</li>
+        ))}
+        {p.withoutTheme ? <li>Sans thème : {nf.format(p.withoutTheme)} contribution{p.withoutTheme > 1 ? 's' : ''} publiée{p.withoutTheme > 1 ? 's' : ''}</li> : null}
+      </ul>
+      <h3 className="fr-text--md fr-mb-1w">Hors chiffres publics</h3>
+      <p className="fr-text--sm fr-mb-0">
+        {withheld === 0 ? 'Aucune contribution en attente ou rejetée.' : <>
+          {nf.format(w.pending)} à modérer · {nf.format(w.rejected)} rejetée{w.rejected > 1 ? 's' : ''}{w.other ? ` · ${nf.format(w.other)} d’un autre statut` : ''} : elles ne sont comptées dans aucun chiffre public.
+        </>}
+      </p>
+    </section>
   );
 }
 

@@ -28,10 +28,13 @@ export function StatsPage({ slug }: { slug: string }) {
       {s ? (
         <>
           <ul className="kpis fr-grid-row fr-grid-row--gutters fr-mb-4w">
-            <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.contributions)}</span> contributions</li>
+            <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.contributions)}</span> contributions publiées</li>
             <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.meetings)}</span> réunions</li>
             <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.documents)}</span> documents sources</li>
             <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.withoutTheme)}</span> sans thème</li>
+            {s.participants !== null ? (
+              <li className="fr-col-6 fr-col-md-3"><span className="kpi">{nf.format(s.participants)}</span> participants aux réunions (totaux indiqués par {nf.format(s.meetingsWithParticipants)} réunion{s.meetingsWithParticipants > 1 ? 's' : ''})</li>
+            ) : null}
           </ul>
           <h2>Contributions</h2>
           <BarChart title="Contributions par thème" bars={bars(s.byTheme, theme)} />
