@@ -91,8 +91,11 @@ storeTest('effacer une contribution (RGPD) : son texte ne reste nulle part, le j
 
   // sent through the form, edited and published by a moderator, grouped, quoted in a published restitution
   const visitor = context(store, { name: 'visiteur', role: 'visitor' });
-  const { id } = await submitContribution(visitor, { consultation: 'essai', text: MARKED, theme: '1' });
-  await moderateContribution(context(store, ANALYST), { id, action: 'publish', text: EDITED });
+  const { id } = await submitContribution(visitor, { consultation: 'essai', text: MARKED, theme: '1', postcode: '12000' });
+  await moderateContribution(context(store, ANALYST), { id, action: 'pseudonymise', text: EDITED });
+  await moderateContribution(context(store, ANALYST), { id, action: 'publish' });
+  // the form sets no kind; a proposal is quoted in the restitution's proposals
+  await store.applyModelResults({ kinds: [{ contribution: id, kind: 'proposition', provenance: { by: 'human', reviewer: ANALYST.name, at: '2026-01-01T00:00:00Z' } }] });
   const members = (await store.listContributions('essai')).filter((c) => c.themes.some((t) => t.theme === '1'));
   const idea: IdeaGroup = {
     id: 'essai/idee-transport', consultation: 'essai', parent: null, theme: '1', label: 'Transports vers l’hôpital', labelByHuman: true,
@@ -103,7 +106,10 @@ storeTest('effacer une contribution (RGPD) : son texte ne reste nulle part, le j
   const alone: IdeaGroup = { ...idea, id: 'essai/idee-seule', label: 'Navette du dimanche', members: [idea.members.find((m) => m.contribution === id)!], quotes: [id] };
   await store.saveIdeaGroups('essai', [idea, alone]);
   await publishSynthesis(context(store, ANALYST), { consultation: 'essai' });
-  assert.ok((await findEverywhere(store, MARKER)).length >= 5, 'avant : le texte est dans la contribution, son original, le journal, le brouillon et la restitution');
+  const found = await findEverywhere(store, MARKER);
+  for (const where of ['contributions.text', 'contribution_private.original_text', 'audit_log.after_json', 'syntheses.model_json', 'published_syntheses.html']) {
+    assert.ok(found.includes(where), `avant : le texte est dans ${where} (${found.join(', ')})`);
+  }
   assert.ok((await store.searchContributions('essai', MARKER)).length === 1);
   assert.notDeepEqual(await figures(store), before);
 
@@ -184,14 +190,18 @@ storeTest('supprimer un document importé par erreur : les chiffres reviennent e
   assert.notDeepEqual(await figures(store), { all: before.all, published: before.published });
   await publishSynthesis(ctx, { consultation: 'essai', level: 'departement', territory: '12' });
   const withSynthesis = await store.tableCounts();
+  const wrongIds = new Set((await store.db.selectFrom('contributions').select('id').where('document_id', '=', imported!.documentId).execute()).map((r) => r.id));
+  const relied = JSON.parse((await store.db.selectFrom('published_syntheses').select('contributions_json').executeTakeFirstOrThrow()).contributions_json!) as string[];
+  const reliedOnWrong = relied.some((r) => wrongIds.has(r));
 
   const done = await deleteDocument(ctx, { documentId: imported!.documentId });
   assert.equal(done.counts.contributions, 3);
   assert.equal(done.counts.documents, 1);
   assert.equal(done.counts.sourceFiles, 1);
-  // the Aveyron restitution neither counted nor quoted contributions placed in other départements: still served
-  assert.equal(done.counts.restitutionsStale, 0);
-  assert.equal((await store.db.selectFrom('published_syntheses').select('stale_since').executeTakeFirstOrThrow()).stale_since, null);
+  // the restitution is withdrawn exactly when it counted or quoted one of them (the consultation's others are counted apart)
+  assert.equal(wrongIds.size, 3);
+  assert.equal(done.counts.restitutionsStale, reliedOnWrong ? 1 : 0);
+  assert.equal((await store.db.selectFrom('published_syntheses').select('stale_since').executeTakeFirstOrThrow()).stale_since === null, !reliedOnWrong);
   assert.deepEqual(await figures(store), { all: before.all, published: before.published });
   assert.deepEqual(await store.tableCounts(), { ...before.tables, syntheses: withSynthesis.syntheses });
   assert.equal((await store.searchContributions('essai', 'Ehpad')).length, 0);
@@ -362,13 +372,14 @@ describe('effacement vu du public (API)', () => {
     let res = await analyst.request({ method: 'POST', url: '/api/admin/consultations/essai/imports', ...multipart('ordinaires.csv', ordinaryCsv(), { publish: '1' }) });
     assert.equal(res.statusCode, 201, res.body);
     const statsBefore = (await visitor.get('/api/consultations/essai/stats')).json();
-    res = await visitor.post('/api/consultations/essai/contributions', { text: MARKED, theme: '1' });
+    res = await visitor.post('/api/consultations/essai/contributions', { text: MARKED, theme: '1', postcode: '12000' });
     assert.equal(res.statusCode, 201, res.body);
     const id = res.json().id as string;
     // the form queue writes in batches: wait until it is stored
     for (let i = 0; i < 100 && !(await t.store.getContribution(id)); i++) await new Promise((r) => setTimeout(r, 20));
     res = await analyst.post(`/api/admin/contributions/${encodeURIComponent(id)}/moderation`, { action: 'publish' });
     assert.equal(res.statusCode, 200, res.body);
+    await t.store.applyModelResults({ kinds: [{ contribution: id, kind: 'proposition', provenance: { by: 'human', reviewer: 'analyste@ars.test', at: '2026-01-01T00:00:00Z' } }] });
     const members = (await t.store.listContributions('essai')).filter((c) => c.themes.some((th) => th.theme === '1'));
     await t.store.saveIdeaGroups('essai', [{
       id: 'essai/idee-navette', consultation: 'essai', parent: null, theme: '1', label: 'Se rendre à l’hôpital', labelByHuman: true,
