@@ -103,4 +103,41 @@ describe('un import erroné est supprimé', { skip: SKIP || corpusSkip(NA), time
       await ctx.close();
     }
   });
+
+  test('l’analyste efface une contribution publiée depuis sa carte de modération (demande RGPD)', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const count = (s: string) => Number(s.replace(/\D/g, ''));
+    try {
+      const before = count((await publicFigures(page)).contributions);
+      await login(page, app.baseUrl, 'analyst');
+      await page.goto(`${app.baseUrl}/admin/consultations/${SLUG}/moderation?status=published`);
+      await settled(page);
+      const card = page.locator('li.moderation-item').first();
+      await card.waitFor();
+      const id = await card.getAttribute('data-contribution');
+      const text = await card.locator('.contribution__text').first().innerText();
+      await card.getByRole('button', { name: 'Effacer (demande RGPD)' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      assert.match(await dialog.innerText(), /Effacer cette contribution à la demande de son auteur/);
+      // the page's shortcuts stay out of the dialog: « p » here publishes nothing
+      await page.keyboard.press('p');
+      await screenshot(page, 'erase-01-confirmation');
+      await checkA11y(page, 'erase-01-confirmation');
+      await dialog.getByRole('button', { name: 'Effacer définitivement' }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+      await page.locator(`li.moderation-item[data-contribution="${id}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+      assert.equal(count((await publicFigures(page)).contributions), before - 1, 'une contribution publique de moins');
+      // its words are on no public page any more
+      await page.goto(`${app.baseUrl}/consultations/${SLUG}/contributions`);
+      await settled(page);
+      assert.ok(!(await page.locator('main').innerText()).includes(text.slice(0, 60)));
+      assert.deepEqual(errors, [], `erreurs JavaScript : ${errors.join('\n')}`);
+    } finally {
+      await ctx.close();
+    }
+  });
 });

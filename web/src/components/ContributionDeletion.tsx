@@ -8,14 +8,17 @@ import { useConfirmDialog } from './ConfirmDialog.tsx';
  * delete: it should not be there (test, wrong entry); erase: the person asked for it (GDPR), its words go
  * from every copy and the document's stored file is no longer kept.
  */
-export function ContributionDeletion({ id, excerpt, onDone }: { id: string; excerpt: string; onDone: (mode: 'delete' | 'erase') => void }) {
+export function ContributionDeletion({ id, excerpt, onDone, asListItems = false }: {
+  id: string; excerpt: string; onDone: (mode: 'delete' | 'erase') => void;
+  /** render two <li> for a list of buttons the caller already has (the dialog goes in the last one) */
+  asListItems?: boolean;
+}) {
   const safeId = `suppr-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const dialog = useConfirmDialog(safeId);
   const path = `/admin/contributions/${encodeURIComponent(id)}`;
   const quote = excerpt.length > 140 ? `${excerpt.slice(0, 140)}…` : excerpt;
-  return (
+  const items = (
     <>
-      <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left">
         <li>
           <Button type="button" size="small" priority="tertiary" iconId="fr-icon-delete-line" onClick={() => dialog.ask({
             title: 'Supprimer cette contribution ?',
@@ -37,8 +40,14 @@ export function ContributionDeletion({ id, excerpt, onDone }: { id: string; exce
             confirmLabel: 'Effacer définitivement',
             run: async () => { await post(`${path}/erase`); onDone('erase'); },
           })}>Effacer (demande RGPD)</Button>
+          {asListItems ? dialog.element : null}
         </li>
-      </ul>
+    </>
+  );
+  if (asListItems) return items;
+  return (
+    <>
+      <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left">{items}</ul>
       {dialog.element}
     </>
   );

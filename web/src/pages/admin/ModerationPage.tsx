@@ -14,6 +14,7 @@ import { Link, navigate, useLocation } from '../../router.tsx';
 import { CHANNEL_LABELS, collegeLabel, formatDate, kindLabel, nf } from '../../labels.ts';
 import { MODERATION_PAGE_SIZES, REJECTION_REASONS, excerptTitle, rejectionReason } from '../../../../src/domain/moderation.ts';
 import type { ConsultationDetail, Masked, MaskKind, Meeting, ModerationItem, Page as PageOf } from '../../types.ts';
+import { ContributionDeletion } from '../../components/ContributionDeletion.tsx';
 
 type Status = 'pending' | 'published' | 'rejected';
 type Action = 'publish' | 'reject' | 'pseudonymise';
@@ -150,6 +151,15 @@ export function ModerationPage({ slug }: { slug: string }) {
     }
   }
 
+  /** a contribution deleted or erased from its card (ContributionDeletion): it leaves the list */
+  function removed(item: ModerationItem, mode: 'delete' | 'erase') {
+    announce(`${mode === 'erase' ? 'Contribution effacée' : 'Contribution supprimée'}. « ${excerptTitle(item.text, 60)} »`);
+    setOpen(null);
+    setSelected((s) => { const n = new Set(s); n.delete(item.id); return n; });
+    refocus.current = indexOf(item.id);
+    list.reload();
+  }
+
   const toggle = (id: string) => {
     // leaving "every match" keeps the page selected, minus (or plus) this one
     const base = allMatching ? new Set(items.map((i) => i.id)) : selected;
@@ -183,6 +193,8 @@ export function ModerationPage({ slug }: { slug: string }) {
   const keys = useRef<(e: KeyboardEvent) => void>(() => {});
   keys.current = (e: KeyboardEvent) => {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || typingIn(e.target)) return;
+    // a confirmation dialog (deletion, erasure) sits inside its card: its keys are its own
+    if ((e.target as HTMLElement | null)?.closest?.('dialog')) return;
     if (e.key === '?') { e.preventDefault(); setHelp((h) => !h); return; }
     const all = cards();
     const current = (document.activeElement as HTMLElement | null)?.closest?.('.moderation-item') as HTMLElement | null;
@@ -344,7 +356,7 @@ export function ModerationPage({ slug }: { slug: string }) {
 
       <ol className="moderation-list" ref={listRef}>
         {items.map((it) => (
-          <ModerationCard key={it.id} item={it} themeLabel={themeLabel} meeting={meetingOf(it.meeting)} act={act}
+          <ModerationCard key={it.id} item={it} themeLabel={themeLabel} meeting={meetingOf(it.meeting)} act={act} onRemoved={(m) => removed(it, m)}
             selected={allMatching || selected.has(it.id)} onToggle={toggle}
             mode={open?.id === it.id ? open.mode : 'none'} setMode={(m) => setOpen(m === 'none' ? null : { id: it.id, mode: m })} />
         ))}
@@ -387,8 +399,9 @@ function ReasonForm({ idPrefix, submitLabel, busy, onSubmit, onCancel }: {
   );
 }
 
-function ModerationCard({ item, themeLabel, meeting, act, selected, onToggle, mode, setMode }: {
+function ModerationCard({ item, themeLabel, meeting, act, onRemoved, selected, onToggle, mode, setMode }: {
   item: ModerationItem;
+  onRemoved: (mode: 'delete' | 'erase') => void;
   themeLabel: (c: string) => string;
   meeting: string | undefined;
   act: (i: ModerationItem, a: Action, extra?: { reason?: string; text?: string }) => Promise<void>;
@@ -441,7 +454,7 @@ function ModerationCard({ item, themeLabel, meeting, act, selected, onToggle, mo
         ) : null}
         <li><Button size="small" priority="secondary" iconId="fr-icon-eye-off-line" onClick={() => void act(item, 'pseudonymise')} nativeButtonProps={{ 'aria-describedby': `${hid}-h` }}>Pseudonymiser</Button></li>
         <li><Button size="small" priority="tertiary" iconId="fr-icon-edit-line" onClick={() => setMode(mode === 'edit' ? 'none' : 'edit')} nativeButtonProps={{ 'aria-expanded': mode === 'edit', 'aria-describedby': `${hid}-h` }}>Corriger le texte public…</Button></li>
-        {/* other actions on the contribution (deletion, erasure) take their place here, at the end of the list */}
+        <ContributionDeletion id={item.id} excerpt={item.text} onDone={onRemoved} asListItems />
       </ul>
       {mode === 'reject' ? (
         <ReasonForm idPrefix={hid} submitLabel="Confirmer le rejet" onCancel={() => { setMode('none'); li.current?.focus(); }} onSubmit={(reason) => void act(item, 'reject', { reason })} />
