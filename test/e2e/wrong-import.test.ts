@@ -123,8 +123,6 @@ describe('un import erroné est supprimé', { skip: SKIP || corpusSkip(NA), time
       const dialog = page.getByRole('dialog');
       await dialog.waitFor();
       assert.match(await dialog.innerText(), /Effacer cette contribution à la demande de son auteur/);
-      // the page's shortcuts stay out of the dialog: « p » here publishes nothing
-      await page.keyboard.press('p');
       await screenshot(page, 'erase-01-confirmation');
       await checkA11y(page, 'erase-01-confirmation');
       await dialog.getByRole('button', { name: 'Effacer définitivement' }).click();
