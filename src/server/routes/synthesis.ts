@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SYNTHESIS_FORMATS } from '../../synthesis/index.ts';
 import { downloadSynthesis, editSynthesisEditorial, markNational, publishSynthesis, synthesisDraft } from '../../usecases/syntheses.ts';
 import type { AppContext } from '../context.ts';
-import { errors, SlugParams } from '../schemas.ts';
+import { ErrorResponse, errors, SlugParams } from '../schemas.ts';
 import { requestContext } from '../use-case-context.ts';
 import { ANALYST, requireConsultation } from './admin.ts';
 import { jobView, JobView } from './jobs.ts';
@@ -115,7 +115,10 @@ export async function synthesisRoutes(api: FastifyInstance, ctx: AppContext): Pr
     schema: {
       tags, summary: 'Reconstruit, vérifie et publie la synthèse (HTML servi par /restitution) ; refusée (409, liste « problems ») tant qu’un texte reste à rédiger ou qu’une vérification échoue',
       params: SlugParams, body: Target.optional(),
-      response: { 200: z.object({ id: z.string(), publishedAt: z.string() }), ...errors(401, 403, 404, 409) },
+      response: {
+        200: z.object({ id: z.string(), publishedAt: z.string() }), ...errors(401, 403, 404),
+        409: ErrorResponse.extend({ problems: z.array(Problem).optional() }),
+      },
     },
   }, async (req) => {
     const { id, publishedAt } = await publishSynthesis(requestContext(store, req), target(req.params.slug, req.body));
