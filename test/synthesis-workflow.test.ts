@@ -151,8 +151,8 @@ describe('flux de la synthèse (consultation fictive du Lot)', () => {
     await generateSynthesis(ctx(), target);
     await markNational(ctx(), { consultation: DEPT_SLUG, type: 'contribution', id: c.id, national: false });
     const draft = await synthesisDraft(ctx(), target);
-    assert.equal(draft.changes?.changed, 1);
-    assert.equal(draft.changes?.summary, '1 contribution modifiée depuis la génération du brouillon.');
+    assert.equal(draft.changes?.national, 1);
+    assert.equal(draft.changes?.summary, '1 contribution marquée ou démarquée « niveau national » depuis la génération du brouillon.');
     doc = await buildSynthesis(store, target);
     assert.equal(section(doc, 'theme.1.national')!.blocks[0]!.type, 'slot');
     await assert.rejects(markNational(ctx(), { consultation: DEPT_SLUG, type: 'group', id: 'inconnu', national: true }), (e: unknown) => e instanceof UserError && e.code === 'not_found');
@@ -253,7 +253,7 @@ describe('flux de la synthèse par l’API', () => {
     await a.put('/api/admin/consultations/essai/national', { type: 'contribution', id: proposal.id, national: false });
     res = await a.get('/api/admin/consultations/essai/synthesis/draft');
     assert.equal(res.json().stale, true);
-    assert.equal(res.json().changes.summary, '1 contribution modifiée depuis la génération du brouillon.');
+    assert.equal(res.json().changes.summary, '1 contribution marquée ou démarquée « niveau national » depuis la génération du brouillon.');
     assert.deepEqual(res.json().problems.map((p: { code: string }) => p.code), ['stale']);
   });
 });

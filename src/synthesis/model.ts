@@ -166,11 +166,16 @@ export function emptyEditorial(): SynthesisEditorial {
 
 /**
  * What the document was built from, to tell later what changed in the data: a short fingerprint of each
- * public contribution of its scope (text, kind, themes, category, meeting, national mark) and one of the idea groups.
+ * public contribution of its scope (text, kind, themes, category, meeting), the idea groups and the national marks.
  */
 export interface SynthesisBasis {
   contributions: Record<string, string>;
+  /** the idea groups' ids, parents, labels and themes */
   groups: string;
+  /** contribution id → fingerprint of the idea groups it belongs to (when it belongs to one) */
+  memberships?: Record<string, string>;
+  /** ids of the contributions marked « niveau national » by an analyst */
+  national?: string[];
 }
 
 export interface SynthesisDocument {

@@ -177,6 +177,8 @@ export interface SynthesisDraft {
   /** the verification of the stored draft against today's data */
   verification: { ok: boolean; failures: number; checked: { figures: number; quotes: number } } | null;
   national: NationalMark[];
+  /** the editorial parts as stored now (texts saved since the generation included) */
+  editorial: SynthesisEditorial;
 }
 
 /**
@@ -188,12 +190,13 @@ export async function synthesisDraft(ctx: UseCaseContext, input: SynthesisTarget
   const target = await resolveTarget(ctx, input);
   const national = await listNationalMarks(ctx.store, target.consultation.slug);
   const doc = await loadSynthesis(ctx.store, await storedSynthesisId(ctx, target));
-  if (!doc) return { doc: null, changes: null, stale: false, problems: [], verification: null, national };
+  const stored = await loadEditorial(ctx.store, await storedSynthesisId(ctx, target));
+  if (!doc) return { doc: null, changes: null, stale: false, problems: [], verification: null, national, editorial: stored };
   const changes = await dataChangesSince(ctx.store, doc);
   const verification = await verifySynthesis(ctx.store, doc);
   const stale = changes.summary !== '' || (!verification.ok && doc.basis === undefined);
   // texts saved since the generation count: the placeholders are those of the draft with today's editorial
-  const editorial = await loadEditorial(ctx.store, doc.id);
+  const editorial = stored;
   const withTexts = structuredClone(doc);
   for (const s of walkAll(withTexts.sections)) for (const b of s.blocks) if (b.type === 'editorial') b.text = editorial.texts[b.key] ?? '';
   const problems: PublicationProblem[] = [...placeholderProblems(withTexts)];
@@ -202,7 +205,7 @@ export async function synthesisDraft(ctx: UseCaseContext, input: SynthesisTarget
   } else {
     problems.push(...describeFailures(doc, verification.failures));
   }
-  return { doc, changes, stale, problems, national, verification: { ok: verification.ok, failures: verification.failures.length, checked: verification.checked } };
+  return { doc, changes, stale, problems, national, editorial, verification: { ok: verification.ok, failures: verification.failures.length, checked: verification.checked } };
 }
 
 function* walkAll(sections: SynthesisDocument['sections']): Generator<SynthesisDocument['sections'][number]> {

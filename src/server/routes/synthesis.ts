@@ -23,11 +23,15 @@ const Problem = z.object({
 const NationalMark = z.object({ type: z.enum(['contribution', 'group']), id: z.string(), by: z.string(), at: z.string() });
 export const SynthesisDraftView = z.object({
   doc: z.record(z.string(), z.unknown()).nullable(),
-  changes: z.object({ published: z.number(), withdrawn: z.number(), changed: z.number(), groups: z.boolean(), summary: z.string() }).nullable(),
+  changes: z.object({ published: z.number(), withdrawn: z.number(), changed: z.number(), groups: z.boolean(), national: z.number(), summary: z.string() }).nullable(),
   stale: z.boolean(),
   problems: z.array(Problem),
   verification: z.object({ ok: z.boolean(), failures: z.number(), checked: z.object({ figures: z.number(), quotes: z.number() }) }).nullable(),
   national: z.array(NationalMark),
+  editorial: z.object({
+    texts: z.record(z.string(), z.string()), headings: z.record(z.string(), z.string()),
+    actions: z.record(z.string(), z.array(z.object({ title: z.string(), description: z.string(), owner: z.string().optional(), territory: z.string().optional() }))).optional(),
+  }).passthrough(),
 });
 const Target = z.object({ level: z.enum(['departement', 'region']).optional(), territory: z.string().min(2).max(3).optional() });
 
@@ -79,7 +83,7 @@ export async function synthesisRoutes(api: FastifyInstance, ctx: AppContext): Pr
     },
   }, async (req) => {
     const d = await synthesisDraft(requestContext(store, req), target(req.params.slug, req.query));
-    return { ...d, doc: d.doc as unknown as Record<string, unknown> | null };
+    return { ...d, doc: d.doc as unknown as Record<string, unknown> | null, editorial: d.editorial as unknown as z.infer<typeof SynthesisDraftView>['editorial'] };
   });
 
   r.put('/admin/consultations/:slug/national', {
