@@ -16,10 +16,12 @@ import {
 import { context, type Actor } from '../src/usecases/context.ts';
 import { moderateContribution } from '../src/usecases/contributions.ts';
 import {
-  editSynthesisEditorial, generateSynthesis, markNational, publishSynthesis, synthesisDraft,
+  downloadSynthesis, editSynthesisEditorial, generateSynthesis, markNational, publishSynthesis, synthesisDraft,
 } from '../src/usecases/syntheses.ts';
 import { buildParsed, DEPT_MEETINGS, DEPT_SLUG, departementStore } from './helpers/synthesis-fixture.ts';
 import { Client, testServer, waitForJob, type TestServer } from './helpers/server.ts';
+import { storeTest } from './helpers/stores.ts';
+import { listNationalMarks, setNationalMark } from '../src/store/national-marks.ts';
 
 const ANALYST: Actor = { name: 'analyste@test.invalid', role: 'analyst' };
 const TEXTS = {
@@ -117,6 +119,8 @@ describe('flux de la synthèse (consultation fictive du Lot)', () => {
     assert.match(draft.problems.at(-1)!.message, /Régénérez le brouillon/);
     assert.ok(draft.doc, 'le brouillon reste lisible (textes, rubriques)');
     assert.ok(draft.verification && !draft.verification.ok);
+    await assert.rejects(downloadSynthesis(ctx(), { ...target, format: 'md' }),
+      (e: unknown) => e instanceof UserError && e.code === 'conflict' && /^Le brouillon ne correspond plus aux données : 3 contributions publiées et 1 retirée depuis la génération du brouillon\. Régénérez-le/.test(e.message));
 
     await generateSynthesis(ctx(), target);
     draft = await synthesisDraft(ctx(), target);
@@ -256,4 +260,19 @@ describe('flux de la synthèse par l’API', () => {
     assert.equal(res.json().changes.summary, '1 contribution marquée ou démarquée « niveau national » depuis la génération du brouillon.');
     assert.deepEqual(res.json().problems.map((p: { code: string }) => p.code), ['stale']);
   });
+});
+
+storeTest('national marks: set once, cleared, audited in the same transaction', async (store) => {
+  await store.upsertConsultation({ slug: 'marques', title: 'Marques fictives', territory: '12', status: 'open', themes: [] });
+  const at = '2026-12-01T10:00:00.000Z';
+  assert.equal(await setNationalMark(store, 'marques', { type: 'group', id: 'marques:g1', national: true }, { actor: 'analyste@test.invalid', at }), true);
+  assert.equal(await setNationalMark(store, 'marques', { type: 'group', id: 'marques:g1', national: true }, { actor: 'analyste@test.invalid', at }), false);
+  assert.equal(await setNationalMark(store, 'marques', { type: 'contribution', id: 'abc:1', national: true }, { actor: 'analyste@test.invalid', at }), true);
+  assert.deepEqual(await listNationalMarks(store, 'marques'), [
+    { type: 'contribution', id: 'abc:1', by: 'analyste@test.invalid', at }, { type: 'group', id: 'marques:g1', by: 'analyste@test.invalid', at },
+  ]);
+  assert.equal(await setNationalMark(store, 'marques', { type: 'contribution', id: 'abc:1', national: false }, { actor: 'analyste@test.invalid', at }), true);
+  assert.deepEqual((await listNationalMarks(store, 'marques')).map((m) => m.id), ['marques:g1']);
+  const audit = (await listAudit(store, { consultation: 'marques' })).filter((a) => a.action === 'synthesis.national');
+  assert.equal(audit.length, 3);
 });

@@ -118,7 +118,15 @@ export async function downloadSynthesis(ctx: UseCaseContext, input: SynthesisTar
   if (input.format === 'pdf' && !chromiumAvailable()) {
     throw new UserError('unavailable', 'Le PDF est produit avec Chromium, absent de ce serveur : téléchargez le HTML ou le DOCX.');
   }
-  const rendered = await renderSynthesis(ctx.store, doc, input.format);
+  let rendered: Rendered;
+  try {
+    rendered = await renderSynthesis(ctx.store, doc, input.format);
+  } catch (e) {
+    // a draft gone out of date is one thing to do, said in French, not every figure that no longer checks
+    const changes = e instanceof SynthesisVerificationError ? await dataChangesSince(ctx.store, doc) : undefined;
+    if (changes?.summary) throw new UserError('conflict', `Le brouillon ne correspond plus aux données : ${changes.summary} Régénérez-le pour le télécharger.`);
+    throw e;
+  }
   return { ...rendered, fileName: `synthese-${doc.level}-${doc.territory}.${FORMAT_INFO[input.format].extension}` };
 }
 
