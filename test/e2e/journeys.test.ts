@@ -222,15 +222,18 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
         const text = readFileSync(path!, 'utf8');
         assert.ok(text.length > 1000, `${fmt} téléchargé`);
       }
-      // refused while a text is still to write, with the list of what to fix; published once written
+      // refused while a text is still to write (the demo wrote them: one is emptied), with the list of what to fix
+      const perspectives = page.getByLabel(/III – Perspectives/);
+      await perspectives.fill('');
+      await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
+      await page.getByText('Avant de publier (1)').waitFor({ timeout: 60_000 });
       await page.getByRole('button', { name: 'Publier' }).click();
       const refused = page.getByRole('alert').filter({ hasText: 'Publication refusée' });
       await refused.waitFor({ timeout: 120_000 });
-      assert.match(await refused.innerText(), /La situation du territoire : texte à rédiger/);
+      assert.match(await refused.innerText(), /III – Perspectives : texte à rédiger/);
+      await screenshot(page, '16b-publication-refusee');
       await checkA11y(page, '16b-publication-refusee');
-      for (const where of [/La situation du territoire/, /Les réunions de co-construction/, /III – Perspectives/]) {
-        await page.getByLabel(where).fill('Texte rédigé pour le test de bout en bout.');
-      }
+      await perspectives.fill('Texte rédigé pour le test de bout en bout.');
       await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
       await page.getByText('Rien ne s’oppose à la publication.').waitFor({ timeout: 60_000 });
       await page.getByRole('button', { name: 'Publier' }).click();
