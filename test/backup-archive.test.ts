@@ -22,6 +22,7 @@ import { recordAudit } from '../src/store/audit.ts';
 import { backupSqlite, restoreSqlite } from '../src/store/backup.ts';
 import { migrationProvider } from '../src/store/migrations.ts';
 import { saveIndicators } from '../src/store/indicators.ts';
+import { setNationalMark } from '../src/store/national-marks.ts';
 import { addContributionsWithOriginals, moderateContribution, replaceContributionThemes, savePublishedSynthesis } from '../src/store/moderation.ts';
 import { Store } from '../src/store/index.ts';
 import { testConsultation, testDocument } from './helpers/fixtures.ts';
@@ -76,6 +77,7 @@ async function populate(store: Store, slug: string): Promise<void> {
     { id: `${slug}:g1a`, consultation: slug, parent: `${slug}:g1`, theme: '1', label: 'Soirées', labelByHuman: false,
       members: [{ contribution: ids[0]!, provenance: { by: 'human', reviewer: 'analyste@ars.test', at: '2026-02-12T00:00:00.000Z' } }], quotes: [], lineage: [], statedCount: 3 },
   ]);
+  await setNationalMark(store, slug, { type: 'group', id: `${slug}:g1`, national: true }, { actor: 'analyste@ars.test', at: '2026-02-13T00:00:00.000Z' });
   await store.saveAnalysisModel({ consultation: slug, purpose: 'themes', version: 'v1', metadata: { trainedOn: 4 }, model: { weights: [0.5, -1.25, 3] } });
   await store.db.insertInto('syntheses').values({ id: `${slug}:departement:12`, consultation: slug, level: 'departement', territory: '12',
     generated_at: '2026-03-01T00:00:00.000Z', model_json: 'null', editorial_json: JSON.stringify({ introduction: 'Texte éditorial fictif' }) }).execute();
@@ -102,6 +104,7 @@ async function consultationRows(store: Store, slug: string, opts: { crossDialect
     idea_members: `SELECT * FROM idea_members WHERE group_id IN (SELECT id FROM idea_groups WHERE consultation = $1)`,
     syntheses: `SELECT * FROM syntheses WHERE consultation = $1`,
     published_syntheses: `SELECT * FROM published_syntheses WHERE consultation = $1`,
+    national_marks: `SELECT * FROM national_marks WHERE consultation = $1`,
     analysis_models: `SELECT * FROM analysis_models WHERE consultation = $1`,
     audit_log: `SELECT * FROM audit_log WHERE consultation = $1 AND action <> 'consultation.archive_import'`,
   };

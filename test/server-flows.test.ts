@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromiumAvailable } from '../src/synthesis/index.ts';
 import { listAudit } from '../src/store/audit.ts';
 import { Client, testServer, waitForJob, type TestServer } from './helpers/server.ts';
+import { fillEditorialTexts } from './helpers/editorial.ts';
 import { contributionsCsv, multipart } from './helpers/multipart.ts';
 
 const enc = encodeURIComponent;
@@ -217,6 +218,11 @@ describe('parcours complets', () => {
     }
     const visitor = new Client(t.app);
     assert.equal((await visitor.get('/api/consultations/essai/restitution')).statusCode, 404);
+    // publication is refused while a text is still to write (issue 11): the other texts are written first
+    res = await a.post('/api/admin/consultations/essai/synthesis/publish', {});
+    assert.equal(res.statusCode, 409, res.body);
+    assert.equal(res.json().error.code, 'publication_refused');
+    await fillEditorialTexts(a, 'essai');
     res = await a.post('/api/admin/consultations/essai/synthesis/publish', {});
     assert.equal(res.statusCode, 200, res.body);
     res = await visitor.get('/api/consultations/essai/restitution');

@@ -90,7 +90,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'synthesize',
     summary: 'écrit la synthèse de restitution (département ou région) après avoir vérifié chaque chiffre et chaque citation',
-    usage: 'fabrique synthesize --consultation <slug> [--territory <code>] [--level departement|region] [--quotes-per-idea 3] --format html|pdf|docx|md|json[,…] --out <fichier>',
+    usage: 'fabrique synthesize --consultation <slug> [--territory <code>] [--level departement|region] [--quotes-per-idea 3] --format html|pdf|docx|md|json[,…] --out <fichier> [--editorial <textes.json>]',
     load: async () => (await import('./commands/synthesize.ts')).synthesizeCommand,
   },
   {

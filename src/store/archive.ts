@@ -99,6 +99,7 @@ const TABLES: TableSpec[] = [
       .where('group_id', 'in', db.selectFrom('idea_groups').select('id').where('consultation', '=', slug))
       .orderBy('group_id').orderBy('contribution_id').execute() as Promise<Row[]>,
   },
+  { table: 'national_marks', rows: byConsultation('national_marks', ['target_type', 'target_id']) },
   { table: 'syntheses', globalId: 'id', rows: byConsultation('syntheses', ['generated_at', 'id']) },
   { table: 'published_syntheses', globalId: 'id', rows: byConsultation('published_syntheses', ['published_at', 'id']) },
   { table: 'analysis_models', rows: byConsultation('analysis_models', ['created_at', 'purpose', 'version']) },

@@ -354,6 +354,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0011_search_scope': searchScopeMigration(dialect),
     // PostgreSQL keeps the counters with statement-level triggers (see the module).
     '0012_statement_counters': statementCountersMigration(dialect),
+    '0013_synthesis_editorial': {
+      // An analyst's decision that a contribution or an idea group "relève du niveau national": the restitution
+      // lists them in its national section. Kept apart from the contribution's category, which the source wrote.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('national_marks')
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('target_type', 'text', (c) => c.notNull())
+          .addColumn('target_id', 'text', (c) => c.notNull())
+          .addColumn('marked_by', 'text', (c) => c.notNull())
+          .addColumn('marked_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('national_marks_pk', ['consultation', 'target_type', 'target_id'])
+          .execute();
+      },
+    },
     // Categories are pseudonymised on write since this version (a workshop report's heading may name a person,
     // and it is published as an idea label): those stored before are masked the same way, once. Data only.
     '0015_quotes': {

@@ -258,6 +258,15 @@ export interface PublishedSynthesisRow {
   stale_reason: string | null;
 }
 
+/** Migration 0013: a contribution or an idea group an analyst marked as relevant to the national level. */
+export interface NationalMarkRow {
+  consultation: string;
+  target_type: 'contribution' | 'group';
+  target_id: string;
+  marked_by: string;
+  marked_at: string;
+}
+
 /** The territory's indicators (migration 0003_indicators), one row per indicator and year. */
 export interface IndicatorRow {
   territory: string;
@@ -300,6 +309,7 @@ export interface Database {
   contribution_private: ContributionPrivateRow;
   published_syntheses: PublishedSynthesisRow;
   indicators: IndicatorRow;
+  national_marks: NationalMarkRow;
 }
 
 /** The database or a transaction on it: what repository functions that may run inside a transaction take. */

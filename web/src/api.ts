@@ -1,7 +1,10 @@
 /** Client of the Fabrique API (`/api`): JSON, CSRF header on every non-GET request, typed errors. */
 
+/** One thing to fix that the server listed (e.g. a publication refused): where, and what, in French. */
+export interface ApiProblem { section: string; message: string }
+
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly problems: ApiProblem[] = []) {
     super(message);
   }
 }
@@ -27,16 +30,18 @@ async function csrf(refresh = false): Promise<string> {
 async function toError(res: Response): Promise<ApiError> {
   let code = `http_${res.status}`;
   let message = `Erreur ${res.status}`;
+  let problems: ApiProblem[] = [];
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    const body = (await res.json()) as { error?: { code?: string; message?: string }; problems?: ApiProblem[] };
     if (body.error?.code) code = body.error.code;
     if (body.error?.message) message = body.error.message;
+    if (Array.isArray(body.problems)) problems = body.problems;
   } catch {
     /* not JSON */
   }
   if (res.status === 401 && message.startsWith('Erreur')) message = 'Connexion requise.';
   if (res.status === 403 && message.startsWith('Erreur')) message = 'Action non autorisée pour votre rôle.';
-  return new ApiError(res.status, code, message);
+  return new ApiError(res.status, code, message, problems);
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {

@@ -17,7 +17,7 @@ import { formatStats } from './stats.ts';
 import { analyzeConsultation } from '../../usecases/analysis.ts';
 import { publishSynthesis } from '../../usecases/syntheses.ts';
 import { analysisFigures } from '../../usecases/stats.ts';
-import { writeSynthesis } from './synthesize.ts';
+import { applyEditorialFile, writeSynthesis } from './synthesize.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
 
@@ -76,6 +76,8 @@ export const demoCommand: Command = {
       const figures = await analysisFigures(context(store, CLI_ACTOR), consultation.slug);
       console.log('\n' + await formatStats(store, figures.public, figures.withheld));
 
+      // the demo's editorial texts and emblematic actions (invented): a restitution is published with no text left to write
+      await applyEditorialFile(context(store, CLI_ACTOR), { consultation: consultation.slug }, join(DEMO_DIR, 'editorial.json'));
       const formats: SynthesisFormat[] = chromiumAvailable() ? ['html', 'pdf'] : ['html'];
       const written = await writeSynthesis(context(store, CLI_ACTOR), { consultation: consultation.slug, formats, out: join(outDir, 'restitution.html') });
       console.log('\nSynthèse de restitution (chaque chiffre et chaque citation vérifiés) :');
