@@ -7,6 +7,7 @@ import { CONSULTATION_STATUSES } from '../domain/consultation.ts';
 import { COLLEGES, MEETING_KINDS } from '../domain/meeting.ts';
 import { SCOPE_LEVELS } from '../domain/territory.ts';
 import { CONTRIBUTION_KINDS } from '../domain/contribution.ts';
+import { BACK_OFFICE_SECTIONS, ROLES } from '../domain/roles.ts';
 import { isInvisibleText, sanitizeText, visibleLength } from '../domain/text.ts';
 
 export const SlugParams = z.object({ slug: z.string().min(1).max(64) });
@@ -76,7 +77,11 @@ export const Meeting = z.object({
 });
 
 export const ConsultationSummary = z.object({
-  slug: z.string(), title: z.string(), status: ConsultationStatus,
+  slug: z.string(), title: z.string(),
+  status: ConsultationStatus.describe('dérivé à la lecture : une consultation ouverte dont le dernier jour est passé est « closed »'),
+  acceptsContributions: z.boolean().describe('le formulaire public accepte-t-il des contributions aujourd’hui (ouverte, dans sa période ou rouverte par un administrateur)'),
+  closedReason: z.string().nullable().describe('pourquoi le formulaire refuse les contributions (le message que renvoie l’API), null si elle les accepte'),
+  reopenedUntil: z.string().nullable().describe('rouverte par un administrateur après sa date de fin, jusqu’à ce jour compris'),
   territory: z.object({ code: z.string(), name: z.string(), level: ScopeLevel.describe('les codes se recouvrent (« 75 » : Paris ou la Nouvelle-Aquitaine) : le niveau dit lequel') }),
   periodStart: z.string().nullable(), periodEnd: z.string().nullable(),
   counts: z.object({ contributions: z.number(), meetings: z.number(), themes: z.number() }),
@@ -110,7 +115,10 @@ export const PageQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export const User = z.object({ id: z.string(), email: z.string(), role: z.enum(['admin', 'analyst', 'facilitator']) });
+export const User = z.object({
+  id: z.string(), email: z.string(), role: z.enum(ROLES),
+  sections: z.array(z.enum(BACK_OFFICE_SECTIONS)).describe('parties de l’espace ARS que ce rôle peut utiliser (la même table que les contrôles d’accès des routes)'),
+});
 
 export const IdeaGroupView = z.object({
   id: z.string(), parent: z.string().nullable(), theme: z.string().nullable(), label: z.string(), labelByHuman: z.boolean(),
