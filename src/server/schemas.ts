@@ -159,3 +159,15 @@ export const JobView = z.object({
   updatedAt: z.string(),
   finishedAt: z.string().nullable(),
 });
+
+/** A meeting's workshop report, as the back office reopens it (GET/POST /admin/meetings/:id/report). */
+export const WorkshopReport = z.object({
+  meeting: Meeting,
+  status: z.enum(['none', 'draft', 'submitted']).describe('none : rien d’enregistré ; draft : brouillon (submittedAt dit si une version a déjà été soumise) ; submitted : soumis'),
+  participants: Participants,
+  themes: z.array(z.object({ theme: z.string(), problematiques: z.array(z.string()), solutions: z.array(z.string()), leviers: z.array(z.string()) }))
+    .describe('le brouillon tel que saisi, ou les entrées de la dernière soumission (texte pseudonymisé)'),
+  contributions: z.number().describe('contributions de la dernière soumission'), ids: z.array(z.string()),
+  anomalies: z.array(z.object({ level: z.enum(['warning', 'info']), code: z.string(), message: z.string() })),
+  updatedAt: z.string().nullable(), updatedBy: z.string().nullable(), submittedAt: z.string().nullable(),
+});

@@ -63,3 +63,4 @@ export interface TerritoryIndicators {
     regionValue: number | null; franceValue: number | null; source: string | null;
   }[];
 }
+export type WorkshopReport = z.infer<typeof Api.WorkshopReport>;

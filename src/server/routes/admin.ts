@@ -17,7 +17,7 @@ import { getWorkshopReport, recordWorkshopReport, type WorkshopReportView } from
 import type { AppContext } from '../context.ts';
 import {
   ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, Page, PageQuery,
-  Participants, ScopeLevel, SlugParams, Theme, ThemeAssignmentView, UserText, UserTextEntry,
+  Participants, ScopeLevel, SlugParams, Theme, ThemeAssignmentView, UserText, UserTextEntry, WorkshopReport,
 } from '../schemas.ts';
 import { currentUser } from '../security.ts';
 import { clearSuggestCache } from '../suggest.ts';
@@ -171,21 +171,11 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
     solutions: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
     leviers: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
   })).max(50);
-  const ReportView = z.object({
-    meeting: MeetingSchema,
-    status: z.enum(['none', 'draft', 'submitted']).describe('none : rien d’enregistré ; draft : brouillon (submittedAt dit si une version a déjà été soumise) ; submitted : soumis'),
-    participants: Participants,
-    themes: z.array(z.object({ theme: z.string(), problematiques: z.array(z.string()), solutions: z.array(z.string()), leviers: z.array(z.string()) }))
-      .describe('le brouillon tel que saisi, ou les entrées de la dernière soumission (texte pseudonymisé)'),
-    contributions: z.number().describe('contributions de la dernière soumission'), ids: z.array(z.string()),
-    anomalies: z.array(z.object({ level: z.enum(['warning', 'info']), code: z.string(), message: z.string() })),
-    updatedAt: z.string().nullable(), updatedBy: z.string().nullable(), submittedAt: z.string().nullable(),
-  });
   const reportView = <V extends WorkshopReportView>(v: V) => ({ ...v, meeting: meetingView(v.meeting) });
 
   r.get('/admin/meetings/:id/report', {
     config: { roles: routeRoles('reports'), scope: 'meeting' },
-    schema: { tags, summary: 'Compte-rendu d’un atelier, pour le rouvrir : brouillon tel que saisi, ou entrées de la dernière soumission', params: IdParams, response: { 200: ReportView, ...errors(401, 403, 404) } },
+    schema: { tags, summary: 'Compte-rendu d’un atelier, pour le rouvrir : brouillon tel que saisi, ou entrées de la dernière soumission', params: IdParams, response: { 200: WorkshopReport, ...errors(401, 403, 404) } },
   }, async (req) => reportView(await getWorkshopReport(requestContext(ctx, req), req.params.id)));
 
   r.post('/admin/meetings/:id/report', {
@@ -197,7 +187,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
         draft: z.boolean().default(false).describe('enregistrer sans soumettre'),
         themes: ReportThemes,
       }),
-      response: { 201: ReportView.extend({ added: z.number(), kept: z.number(), removed: z.number() }), ...errors(400, 401, 403, 404) },
+      response: { 201: WorkshopReport.extend({ added: z.number(), kept: z.number(), removed: z.number() }), ...errors(400, 401, 403, 404) },
     },
   }, async (req, reply) => {
     const report = await recordWorkshopReport(requestContext(ctx, req), { meeting: req.params.id, ...req.body });
