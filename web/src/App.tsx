@@ -21,6 +21,7 @@ import { ModerationPage } from './pages/admin/ModerationPage.tsx';
 import { AnalysisPage } from './pages/admin/AnalysisPage.tsx';
 import { SynthesisPage } from './pages/admin/SynthesisPage.tsx';
 import { RequireAuth } from './pages/admin/RequireAuth.tsx';
+import { ReopenPage } from './pages/admin/ReopenPage.tsx';
 import type { Section } from './types.ts';
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -44,6 +45,7 @@ const ROUTES: Route[] = [
   ['/admin/consultations/:slug/moderation', (p) => <ModerationPage slug={p.slug!} />, 'moderation'],
   ['/admin/consultations/:slug/analyse', (p) => <AnalysisPage slug={p.slug!} />, 'analysis'],
   ['/admin/consultations/:slug/synthese', (p) => <SynthesisPage slug={p.slug!} />, 'synthesis'],
+  ['/admin/consultations/:slug/rouvrir', (p) => <ReopenPage slug={p.slug!} />, 'reopen'],
 ];
 
 function Routes({ path }: { path: string }) {

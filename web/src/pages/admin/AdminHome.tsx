@@ -39,6 +39,9 @@ export function AdminHome() {
               {steps.map(([suffix, section]) => (
                 <li key={suffix}><Link href={`/admin/consultations/${c.slug}${suffix}`} aria-label={`${SECTION_LABELS[section]} : ${c.title}`}>{SECTION_LABELS[section]}</Link></li>
               ))}
+              {c.status === 'closed' && allows(user, 'reopen') ? (
+                <li><Link href={`/admin/consultations/${c.slug}/rouvrir`} aria-label={`Rouvrir : ${c.title}`}>Rouvrir</Link></li>
+              ) : null}
             </ul>,
           ])}
         />
