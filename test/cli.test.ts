@@ -45,12 +45,15 @@ describe('fabrique CLI on the demo consultation', () => {
     assert.match(first.stdout, /idées communes : \d+ groupes/);
     assert.match(first.stdout, /8 indicateurs du territoire/);
     assert.ok(existsSync(join(dir, 'demo-out', 'restitution.html')), 'the demo writes its restitution');
+    // its 2022 period is over: the demo reopens it for the citizen journey, as an administrator would, and says so
+    assert.match(first.stdout, /La période de la consultation est passée \(fin : 9 décembre 2022\) : la démo la rouvre aux contributions jusqu’au .*« consultation\.reopen » au journal/);
     const after1 = await counts(db);
     assert.ok(after1.contributions! >= 300, `contributions: ${after1.contributions}`);
     const second = await fabrique(db, 'demo', '--out', join(dir, 'demo-out'));
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /déjà importé/);
     assert.doesNotMatch(second.stdout, /— importé :/);
+    assert.doesNotMatch(second.stdout, /la démo la rouvre/, 'still open: not reopened twice');
     assert.deepEqual(await counts(db), after1);
   });
 
