@@ -59,6 +59,13 @@ describe('dates de consultation', () => {
     const analyst = await (await Client.create(t.app, '10.40.0.2')).login('analyst');
     let res = await analyst.post('/api/admin/consultations/passee/reopen', { until: '2099-01-31' });
     assert.equal(res.statusCode, 403);
+    // nor by moving its end date, or setting it open again: that is reopening too
+    res = await analyst.put('/api/admin/consultations/passee', { periodEnd: '2099-01-31' });
+    assert.equal(res.statusCode, 403, res.body);
+    assert.match(res.json().error.message, /seul un administrateur peut la rouvrir/);
+    res = await analyst.put('/api/admin/consultations/passee', { description: 'Une consultation de l’automne 2022.' });
+    assert.equal(res.statusCode, 200, 'ses autres champs restent modifiables');
+    assert.equal(res.json().status, 'closed');
     const admin = await (await Client.create(t.app, '10.40.0.3')).login('admin');
     res = await admin.post('/api/admin/consultations/passee/reopen', { until: '2020-01-31' });
     assert.equal(res.statusCode, 400);

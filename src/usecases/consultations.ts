@@ -3,7 +3,7 @@
  * (`fabrique consultation …`, `fabrique demo`) and the back office call these same functions.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_CONSULTATION_STATUS, effectiveStatus, isValidSlug, parisDay, type Consultation, type ConsultationStatus } from '../domain/consultation.ts';
+import { acceptsContributions, DEFAULT_CONSULTATION_STATUS, effectiveStatus, isValidSlug, parisDay, type Consultation, type ConsultationStatus } from '../domain/consultation.ts';
 import { UserError } from '../domain/errors.ts';
 import { emptyParticipants, type Meeting, type MeetingKind, type Participants } from '../domain/meeting.ts';
 import type { Indicator } from '../domain/plan.ts';
@@ -116,6 +116,11 @@ export async function updateConsultation(ctx: UseCaseContext, input: UpdateConsu
     else if (input[k] !== undefined) c[k] = input[k]!;
   }
   checkPeriod(c);
+  // reopening a closed consultation (a later end date, or « open » again) is an administrator's decision
+  const now = ctx.now();
+  if (effectiveStatus(before, now) === 'closed' && acceptsContributions(c, now) && ctx.actor.role !== 'admin' && ctx.actor.role !== 'cli') {
+    throw new UserError('forbidden', 'Cette consultation est close : seul un administrateur peut la rouvrir aux contributions (« Rouvrir », avec une nouvelle date de fin).');
+  }
   await saveConsultation(ctx.store, {
     consultation: c, territories: [],
     audit: [{ actor: ctx.actor.name, action: 'consultation.update', consultation: c.slug, targetType: 'consultation', targetId: c.slug, at: ctx.now().toISOString(), before, after: c }],
