@@ -1,7 +1,8 @@
 /**
  * A facilitator in Chromium against the real server and the demo data: the back office shows only meetings
  * and reports; a forbidden page reached by its address says so in French; a workshop report is saved as a
- * draft, reopened, submitted, then resubmitted without duplicates. Screenshots at 1280 and 375 px.
+ * draft, reopened, submitted, then resubmitted without duplicates. A consultation past its end date is shown
+ * closed, its form says so, and an administrator reopens it. Screenshots at 1280 and 375 px.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,6 +107,53 @@ describe('parcours d’un animateur', { skip: SKIP, timeout: 600_000 }, () => {
       assert.match(again, /2 entrées inchangées/);
       assert.doesNotMatch(again, /ajoutée/);
       await both(page, 'animateur-06-resoumis');
+      assert.deepEqual(errors, [], `erreurs JavaScript : ${errors.join('\n')}`);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test('une consultation passée est montrée close, son formulaire le dit, un administrateur la rouvre', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      await login(page, app.baseUrl, 'admin');
+      // created as the back office's API would be asked to: open, but its period ended in 2023
+      const created = await page.evaluate(async () => {
+        const { token } = await (await fetch('/api/csrf')).json() as { token: string };
+        const res = await fetch('/api/admin/consultations', {
+          method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+          body: JSON.stringify({ slug: 'passee', title: 'Consultation de l’hiver 2023', territory: '12', status: 'open', periodStart: '2023-01-09', periodEnd: '2023-03-31' }),
+        });
+        return res.status;
+      });
+      assert.equal(created, 201);
+
+      await page.goto(`${app.baseUrl}/consultations/passee/contribuer`);
+      await page.getByRole('heading', { level: 1, name: /Contribuer/ }).waitFor();
+      await settled(page);
+      assert.match(await page.locator('main').innerText(), /Cette consultation est close depuis le 31 mars 2023 : elle n’accepte plus de contributions\./);
+      assert.equal(await page.getByLabel(/Votre contribution/).count(), 0, 'pas de formulaire');
+      await both(page, 'consultation-close-01-formulaire');
+
+      await page.goto(`${app.baseUrl}/admin`);
+      await settled(page);
+      await page.getByRole('link', { name: 'Rouvrir : Consultation de l’hiver 2023' }).click();
+      await page.getByRole('heading', { level: 1, name: /Rouvrir/ }).waitFor();
+      await settled(page);
+      await page.getByLabel('Nouvelle date de fin (incluse)').fill('2099-06-30');
+      await both(page, 'consultation-close-02-rouvrir');
+      await page.getByRole('button', { name: 'Rouvrir aux contributions' }).click();
+      await page.getByText('Consultation rouverte', { exact: true }).waitFor();
+      assert.match(await page.locator('.fr-alert--success').innerText(), /jusqu’au 30 juin 2099 inclus/);
+
+      await page.goto(`${app.baseUrl}/consultations/passee`);
+      await settled(page);
+      assert.match(await page.locator('main').innerText(), /Rouverte aux contributions jusqu’au 30 juin 2099 inclus/);
+      await page.getByRole('link', { name: 'Contribuer' }).first().waitFor();
+      await both(page, 'consultation-close-03-rouverte');
       assert.deepEqual(errors, [], `erreurs JavaScript : ${errors.join('\n')}`);
     } finally {
       await ctx.close();
