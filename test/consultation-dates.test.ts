@@ -4,6 +4,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { acceptsContributions, closedMessage, effectiveStatus, frenchDay, parisDay } from '../src/domain/consultation.ts';
 import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
 import { listAudit } from '../src/store/audit.ts';
@@ -12,6 +15,7 @@ import { reopenConsultation } from '../src/usecases/consultations.ts';
 import { submitContribution } from '../src/usecases/contributions.ts';
 import { Client, testServer, type TestServer } from './helpers/server.ts';
 import { storeTest } from './helpers/stores.ts';
+import { runCli } from './helpers/cli.ts';
 
 const themes = () => CNR_SANTE_THEMES.map((x) => ({ ...x, keywords: [...x.keywords] }));
 
@@ -102,4 +106,25 @@ storeTest('réouverture enregistrée et relue sur chaque base', async (store) =>
   assert.equal((await store.getConsultation('close'))?.reopenedUntil, '2026-12-31');
   const late = context(store, { name: 'visiteur', role: 'visitor' }, () => new Date('2027-01-01T10:00:00Z'));
   await assert.rejects(submitContribution(late, { consultation: 'close', text: 'Après la réouverture.' }), /close depuis le 31 décembre 2026/);
+});
+
+test('fabrique consultation reopen : la même réouverture, en ligne de commande ; list montre l’état vu du public', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fabrique-dates-'));
+  const env = { FABRIQUE_DB: join(dir, 'f.sqlite') };
+  try {
+    let out = await runCli(['consultation', 'create', '--slug', 'hiver', '--title', 'Consultation de l’hiver', '--territory', '12', '--status', 'open', '--start', '2023-01-09', '--end', '2023-03-31'], env);
+    assert.equal(out.code, 0, out.stderr);
+    out = await runCli(['consultation', 'list'], env);
+    assert.match(out.stdout, /hiver .*closed/);
+    out = await runCli(['consultation', 'reopen', '--slug', 'hiver', '--until', '2099-06-30'], env);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /rouverte aux contributions jusqu’au 30 juin 2099 inclus/);
+    out = await runCli(['consultation', 'reopen', '--slug', 'hiver', '--until', '2099-07-31'], env);
+    assert.equal(out.code, 4, 'déjà ouverte : conflit');
+    assert.match(out.stderr, /déjà ouverte/);
+    out = await runCli(['consultation', 'list'], env);
+    assert.match(out.stdout, /hiver .*open/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
