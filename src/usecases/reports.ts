@@ -5,11 +5,10 @@
  * contribution and its moderation, new ones are added, removed or edited ones are withdrawn — never copies.
  */
 import { randomBytes } from 'node:crypto';
-import type { Contribution, ContributionKind, Provenance } from '../domain/contribution.ts';
+import { isPublic, type Contribution, type ContributionKind, type Provenance } from '../domain/contribution.ts';
 import { UserError } from '../domain/errors.ts';
 import { participantsMismatch, type Meeting, type Participants } from '../domain/meeting.ts';
 import { getMeetingReport, saveReportDraft, submitReport, type MeetingReportRecord, type ReportAnomaly, type ReportEntries } from '../store/meeting-reports.ts';
-import { isPublic } from '../domain/contribution.ts';
 import { privateTexts, type NewPrivateContribution } from '../store/moderation.ts';
 import type { UseCaseContext } from './context.ts';
 import { requireConsultation, requireMeeting } from './consultations.ts';
