@@ -23,6 +23,8 @@ import { backupSqlite, restoreSqlite } from '../src/store/backup.ts';
 import { migrationProvider } from '../src/store/migrations.ts';
 import { saveIndicators } from '../src/store/indicators.ts';
 import { setNationalMark } from '../src/store/national-marks.ts';
+import { reopenConsultation } from '../src/store/consultations.ts';
+import { saveReportDraft } from '../src/store/meeting-reports.ts';
 import { addContributionsWithOriginals, moderateContribution, replaceContributionThemes, savePublishedSynthesis } from '../src/store/moderation.ts';
 import { Store } from '../src/store/index.ts';
 import { testConsultation, testDocument } from './helpers/fixtures.ts';
@@ -84,6 +86,15 @@ async function populate(store: Store, slug: string): Promise<void> {
   await savePublishedSynthesis(store, { id: `${slug}:departement:12`, consultation: slug, level: 'departement', territory: '12', html: '<p>Restitution fictive</p>', by: 'admin@ars.test' },
     { before: null, after: { published: true } });
   await recordAudit(appDb(store), { actor: 'analyste@ars.test', action: 'document.import', consultation: slug, targetType: 'document', targetId: documentId, after: { fileName: 'essai.txt' } });
+  // a draft workshop report (texts as typed) and a reopening past the end date (migration 0016)
+  const [meeting] = await store.listMeetings(slug);
+  await saveReportDraft(store, {
+    meeting: meeting!.id, consultation: slug, status: 'draft', participants: { ...meeting!.participants, usagers: 4, total: 5 },
+    draft: [{ theme: '1', problematiques: ['Un brouillon de compte-rendu'], solutions: [], leviers: [] }], contributions: [],
+    anomalies: [{ level: 'warning', code: 'participants.total_mismatch', message: 'Total des participants indiqué (5) différent de la somme des collèges (4).' }],
+    updatedAt: '2026-03-02T00:00:00.000Z', updatedBy: 'animation@ars.test', submittedAt: null, submittedBy: null,
+  }, undefined);
+  await reopenConsultation(store, slug, '2099-12-31', { actor: 'admin@ars.test', action: 'consultation.reopen', consultation: slug, targetType: 'consultation', targetId: slug });
 }
 
 type Row = Record<string, unknown>;
@@ -97,6 +108,7 @@ async function consultationRows(store: Store, slug: string, opts: { crossDialect
     source_documents: `SELECT * FROM source_documents WHERE consultation = $1`,
     source_files: `SELECT * FROM source_files WHERE document_id IN (SELECT id FROM source_documents WHERE consultation = $1)`,
     meetings: `SELECT * FROM meetings WHERE consultation = $1`,
+    meeting_reports: `SELECT * FROM meeting_reports WHERE consultation = $1`,
     contributions: `SELECT * FROM contributions WHERE consultation = $1`,
     contribution_themes: `SELECT * FROM contribution_themes WHERE contribution_id IN (SELECT id FROM contributions WHERE consultation = $1)`,
     contribution_private: `SELECT * FROM contribution_private WHERE contribution_id IN (SELECT id FROM contributions WHERE consultation = $1)`,

@@ -50,12 +50,15 @@ describe('fabrique CLI on the demo consultation', () => {
     assert.ok(!restitution.includes('Texte à rédiger'), 'the demo writes its editorial texts (demo/editorial.json)');
     assert.match(restitution, /Indicateurs du territoire \(8\)/);
     assert.match(restitution, /Maison de santé itinérante du Lévézou/, 'and its emblematic actions');
+    // its 2022 period is over: the demo reopens it for the citizen journey, as an administrator would, and says so
+    assert.match(first.stdout, /La période de la consultation est passée \(fin : 9 décembre 2022\) : la démo la rouvre aux contributions jusqu’au .*« consultation\.reopen » au journal/);
     const after1 = await counts(db);
     assert.ok(after1.contributions! >= 300, `contributions: ${after1.contributions}`);
     const second = await fabrique(db, 'demo', '--out', join(dir, 'demo-out'));
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /déjà importé/);
     assert.doesNotMatch(second.stdout, /— importé :/);
+    assert.doesNotMatch(second.stdout, /la démo la rouvre/, 'still open: not reopened twice');
     assert.deepEqual(await counts(db), after1);
   });
 

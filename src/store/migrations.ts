@@ -348,6 +348,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0016_meeting_reports': {
+      // One typed-in report per meeting: a draft (kept as typed, not yet contributions) or submitted (its
+      // entries are contributions, listed so that a resubmission updates them instead of adding copies),
+      // with the anomalies found in it. And the end date up to which an administrator reopened a
+      // consultation past its period (the published period itself is left as it was).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('meeting_reports')
+          .addColumn('meeting_id', 'text', (c) => c.primaryKey().references('meetings.id').onDelete('cascade'))
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('participants_json', 'text', (c) => c.notNull())
+          .addColumn('draft_json', 'text')
+          .addColumn('contributions_json', 'text', (c) => c.notNull())
+          .addColumn('anomalies_json', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('updated_by', 'text', (c) => c.notNull())
+          .addColumn('submitted_at', 'text')
+          .addColumn('submitted_by', 'text')
+          .execute();
+        await db.schema.createIndex('meeting_reports_consultation').on('meeting_reports').column('consultation').execute();
+        await db.schema.alterTable('consultations').addColumn('reopened_until', 'text').execute();
+      },
+    },
     // Counters of contributions per consultation, dimension, value and moderation status (see the module).
     '0007_public_stats': publicStatsMigration(dialect),
     // The full-text index holds each contribution's consultation and moderation status (see the module).

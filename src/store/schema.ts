@@ -12,6 +12,8 @@ export interface ConsultationRow {
   description: string | null;
   themes_json: string;
   created_at: string;
+  /** migration 0016: reopened by an administrator past its end date, until this ISO date (null: not reopened) */
+  reopened_until: string | null;
 }
 
 export interface TerritoryRow {
@@ -200,6 +202,24 @@ export interface JobRow {
   finished_at: string | null;
 }
 
+/** Migration 0016_meeting_reports: the one typed-in report of a meeting. */
+export interface MeetingReportRow {
+  meeting_id: string;
+  consultation: string;
+  /** 'draft' | 'submitted' */
+  status: string;
+  participants_json: string;
+  /** the entries as typed, while a draft is pending (null once submitted: its entries are contributions) */
+  draft_json: string | null;
+  /** ids of the contributions the last submission made or kept */
+  contributions_json: string;
+  anomalies_json: string;
+  updated_at: string;
+  updated_by: string;
+  submitted_at: string | null;
+  submitted_by: string | null;
+}
+
 /** Migration 0010_jobs: the file an import job reads, until the job ends. */
 export interface JobFileRow {
   job_id: string;
@@ -310,6 +330,7 @@ export interface Database {
   published_syntheses: PublishedSynthesisRow;
   indicators: IndicatorRow;
   national_marks: NationalMarkRow;
+  meeting_reports: MeetingReportRow;
 }
 
 /** The database or a transaction on it: what repository functions that may run inside a transaction take. */

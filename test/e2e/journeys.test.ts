@@ -128,9 +128,9 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       await page.getByLabel('Levier ou frein 1 (thème 2)').fill('La régulation téléphonique du soir est saturée pendant l’été.');
       await screenshot(page, '12-compte-rendu');
       await checkA11y(page, '12-compte-rendu');
-      await page.getByRole('button', { name: 'Enregistrer le compte-rendu' }).click();
-      await page.getByText('Compte-rendu enregistré').waitFor();
-      assert.match(await page.locator('.fr-alert--success').innerText(), /4 contributions créées/);
+      await page.getByRole('button', { name: 'Soumettre le compte-rendu' }).click();
+      await page.getByText('Compte-rendu soumis', { exact: true }).waitFor();
+      assert.match(await page.locator('.fr-alert--success').innerText(), /4 contributions .*en attente de modération/);
     });
   });
 
