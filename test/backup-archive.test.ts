@@ -22,6 +22,9 @@ import { recordAudit } from '../src/store/audit.ts';
 import { backupSqlite, restoreSqlite } from '../src/store/backup.ts';
 import { migrationProvider } from '../src/store/migrations.ts';
 import { saveIndicators } from '../src/store/indicators.ts';
+import { setNationalMark } from '../src/store/national-marks.ts';
+import { reopenConsultation } from '../src/store/consultations.ts';
+import { saveReportDraft } from '../src/store/meeting-reports.ts';
 import { addContributionsWithOriginals, moderateContribution, replaceContributionThemes, savePublishedSynthesis } from '../src/store/moderation.ts';
 import { Store } from '../src/store/index.ts';
 import { testConsultation, testDocument } from './helpers/fixtures.ts';
@@ -76,12 +79,22 @@ async function populate(store: Store, slug: string): Promise<void> {
     { id: `${slug}:g1a`, consultation: slug, parent: `${slug}:g1`, theme: '1', label: 'Soirées', labelByHuman: false,
       members: [{ contribution: ids[0]!, provenance: { by: 'human', reviewer: 'analyste@ars.test', at: '2026-02-12T00:00:00.000Z' } }], quotes: [], lineage: [], statedCount: 3 },
   ]);
+  await setNationalMark(store, slug, { type: 'group', id: `${slug}:g1`, national: true }, { actor: 'analyste@ars.test', at: '2026-02-13T00:00:00.000Z' });
   await store.saveAnalysisModel({ consultation: slug, purpose: 'themes', version: 'v1', metadata: { trainedOn: 4 }, model: { weights: [0.5, -1.25, 3] } });
   await store.db.insertInto('syntheses').values({ id: `${slug}:departement:12`, consultation: slug, level: 'departement', territory: '12',
     generated_at: '2026-03-01T00:00:00.000Z', model_json: 'null', editorial_json: JSON.stringify({ introduction: 'Texte éditorial fictif' }) }).execute();
   await savePublishedSynthesis(store, { id: `${slug}:departement:12`, consultation: slug, level: 'departement', territory: '12', html: '<p>Restitution fictive</p>', by: 'admin@ars.test' },
     { before: null, after: { published: true } });
   await recordAudit(appDb(store), { actor: 'analyste@ars.test', action: 'document.import', consultation: slug, targetType: 'document', targetId: documentId, after: { fileName: 'essai.txt' } });
+  // a draft workshop report (texts as typed) and a reopening past the end date (migration 0016)
+  const [meeting] = await store.listMeetings(slug);
+  await saveReportDraft(store, {
+    meeting: meeting!.id, consultation: slug, status: 'draft', participants: { ...meeting!.participants, usagers: 4, total: 5 },
+    draft: [{ theme: '1', problematiques: ['Un brouillon de compte-rendu'], solutions: [], leviers: [] }], contributions: [],
+    anomalies: [{ level: 'warning', code: 'participants.total_mismatch', message: 'Total des participants indiqué (5) différent de la somme des collèges (4).' }],
+    updatedAt: '2026-03-02T00:00:00.000Z', updatedBy: 'animation@ars.test', submittedAt: null, submittedBy: null,
+  }, undefined);
+  await reopenConsultation(store, slug, '2099-12-31', { actor: 'admin@ars.test', action: 'consultation.reopen', consultation: slug, targetType: 'consultation', targetId: slug });
 }
 
 type Row = Record<string, unknown>;
@@ -95,6 +108,7 @@ async function consultationRows(store: Store, slug: string, opts: { crossDialect
     source_documents: `SELECT * FROM source_documents WHERE consultation = $1`,
     source_files: `SELECT * FROM source_files WHERE document_id IN (SELECT id FROM source_documents WHERE consultation = $1)`,
     meetings: `SELECT * FROM meetings WHERE consultation = $1`,
+    meeting_reports: `SELECT * FROM meeting_reports WHERE consultation = $1`,
     contributions: `SELECT * FROM contributions WHERE consultation = $1`,
     contribution_themes: `SELECT * FROM contribution_themes WHERE contribution_id IN (SELECT id FROM contributions WHERE consultation = $1)`,
     contribution_private: `SELECT * FROM contribution_private WHERE contribution_id IN (SELECT id FROM contributions WHERE consultation = $1)`,
@@ -102,6 +116,7 @@ async function consultationRows(store: Store, slug: string, opts: { crossDialect
     idea_members: `SELECT * FROM idea_members WHERE group_id IN (SELECT id FROM idea_groups WHERE consultation = $1)`,
     syntheses: `SELECT * FROM syntheses WHERE consultation = $1`,
     published_syntheses: `SELECT * FROM published_syntheses WHERE consultation = $1`,
+    national_marks: `SELECT * FROM national_marks WHERE consultation = $1`,
     analysis_models: `SELECT * FROM analysis_models WHERE consultation = $1`,
     audit_log: `SELECT * FROM audit_log WHERE consultation = $1 AND action <> 'consultation.archive_import'`,
   };

@@ -46,12 +46,19 @@ describe('fabrique CLI on the demo consultation', () => {
     assert.match(first.stdout, /idées communes : \d+ groupes/);
     assert.match(first.stdout, /8 indicateurs du territoire/);
     assert.ok(existsSync(join(dir, 'demo-out', 'restitution.html')), 'the demo writes its restitution');
+    const restitution = readFileSync(join(dir, 'demo-out', 'restitution.html'), 'utf8');
+    assert.ok(!restitution.includes('Texte à rédiger'), 'the demo writes its editorial texts (demo/editorial.json)');
+    assert.match(restitution, /Indicateurs du territoire \(8\)/);
+    assert.match(restitution, /Maison de santé itinérante du Lévézou/, 'and its emblematic actions');
+    // its 2022 period is over: the demo reopens it for the citizen journey, as an administrator would, and says so
+    assert.match(first.stdout, /La période de la consultation est passée \(fin : 9 décembre 2022\) : la démo la rouvre aux contributions jusqu’au .*« consultation\.reopen » au journal/);
     const after1 = await counts(db);
     assert.ok(after1.contributions! >= 300, `contributions: ${after1.contributions}`);
     const second = await fabrique(db, 'demo', '--out', join(dir, 'demo-out'));
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /déjà importé/);
     assert.doesNotMatch(second.stdout, /— importé :/);
+    assert.doesNotMatch(second.stdout, /la démo la rouvre/, 'still open: not reopened twice');
     assert.deepEqual(await counts(db), after1);
   });
 
@@ -212,6 +219,21 @@ describe('fabrique CLI on the demo consultation', () => {
     assert.ok(three.doc.quotes.length > one.doc.quotes.length);
     assert.equal(new Set(three.doc.quotes.map((q) => q.text)).size, three.doc.quotes.length);
     assert.equal((await fabrique(db, 'synthesize', '--consultation', 'demo', '--quotes-per-idea', 'trois', '--format', 'json', '--out', join(dir, 'x.json'))).code, 2);
+  });
+
+  test('synthesize --editorial applies a file of texts and actions first; a wrong file is refused, nothing written', async () => {
+    const texts = join(dir, 'textes.json');
+    writeFileSync(texts, JSON.stringify({ texts: { perspectives: 'Suites fictives écrites depuis un fichier.' }, actions: { 3: [{ title: 'Internat rural fictif', description: 'Logements pour internes.' }] } }));
+    const out = join(dir, 'avec-textes.md');
+    const made = await fabrique(db, 'synthesize', '--consultation', 'demo', '--format', 'md', '--out', out, '--editorial', texts);
+    assert.equal(made.code, 0, made.stderr);
+    const md = readFileSync(out, 'utf8');
+    assert.ok(md.includes('Suites fictives écrites depuis un fichier.') && md.includes('Internat rural fictif'));
+    writeFileSync(texts, JSON.stringify({ actions: { inconnu: [{ title: 'x' }] } }));
+    const bad = await fabrique(db, 'synthesize', '--consultation', 'demo', '--format', 'md', '--out', join(dir, 'refusee.md'), '--editorial', texts);
+    assert.equal(bad.code, 1, bad.stderr);
+    assert.match(bad.stderr, /Thème inconnu pour les actions emblématiques : « inconnu »/);
+    assert.ok(!existsSync(join(dir, 'refusee.md')));
   });
 
   test('synthesize writes a verified restitution; verify fails and names an altered figure or text', async () => {

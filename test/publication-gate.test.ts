@@ -14,6 +14,7 @@ import { listAudit } from '../src/store/audit.ts';
 import { privateTexts, publishDocument } from '../src/store/moderation.ts';
 import { buildSynthesis, loadSynthesis, renderHtml } from '../src/synthesis/index.ts';
 import { Client, testServer, waitForJob, type TestServer } from './helpers/server.ts';
+import { fillEditorialTexts } from './helpers/editorial.ts';
 import { multipart } from './helpers/multipart.ts';
 import { storeTest } from './helpers/stores.ts';
 
@@ -140,6 +141,7 @@ describe('barrière de publication de bout en bout (API)', () => {
     const generated = await loadSynthesis(t.store, synthesisJob.result.id);
     assert.deepEqual(hasAny(JSON.stringify(generated), [...SECRETS, ...HEALTH]), []);
     assert.ok(!JSON.stringify(generated).includes(sensitive.id), 'ni comptée ni citée');
+    await fillEditorialTexts(analyst, 'essai');
     res = await analyst.post('/api/admin/consultations/essai/synthesis/publish', {});
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual(await publicLeaks([...SECRETS, ...HEALTH]), []);

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromiumAvailable } from '../src/synthesis/index.ts';
 import { listAudit } from '../src/store/audit.ts';
 import { Client, testServer, waitForJob, type TestServer } from './helpers/server.ts';
+import { fillEditorialTexts } from './helpers/editorial.ts';
 import { contributionsCsv, multipart } from './helpers/multipart.ts';
 
 const enc = encodeURIComponent;
@@ -97,9 +98,8 @@ describe('parcours complets', () => {
       assert.equal(c!.moderation.status, 'pending', 'une saisie en séance passe par la modération comme tout canal');
     }
     assert.match(stored[1]!.text, /Mme \[nom\]/);
-    // only an analyst may publish a report as it is typed in, in their own name
-    res = await f.post(`/api/admin/meetings/${enc(meeting.id)}/report`, { participants, publish: true, themes: [{ theme: '1', problematiques: ['Un cabinet infirmier de plus'] }] });
-    assert.equal(res.statusCode, 403);
+    // typed-in entries enter moderation like every channel: there is no way to publish them directly
+    // (resubmissions, drafts and the rest: test/workshop-reports.test.ts)
     const detail = (await f.get('/api/consultations/essai')).json();
     assert.equal(detail.meetings.find((m: { id: string }) => m.id === meeting.id).participants.total, 30);
     // a facilitator cannot moderate or analyse
@@ -217,6 +217,11 @@ describe('parcours complets', () => {
     }
     const visitor = new Client(t.app);
     assert.equal((await visitor.get('/api/consultations/essai/restitution')).statusCode, 404);
+    // publication is refused while a text is still to write (issue 11): the other texts are written first
+    res = await a.post('/api/admin/consultations/essai/synthesis/publish', {});
+    assert.equal(res.statusCode, 409, res.body);
+    assert.equal(res.json().error.code, 'publication_refused');
+    await fillEditorialTexts(a, 'essai');
     res = await a.post('/api/admin/consultations/essai/synthesis/publish', {});
     assert.equal(res.statusCode, 200, res.body);
     res = await visitor.get('/api/consultations/essai/restitution');

@@ -28,7 +28,7 @@ describe('sécurité de l’API', () => {
       assert.match(res.json().error.message, /Connexion requise/);
     }
     const facilitator = await (await Client.create(t.app, '10.0.0.7')).login('facilitator');
-    const allowed = new Set(['GET /api/admin/consultations', 'GET /api/admin/consultations/essai', 'POST /api/admin/consultations/essai/meetings', 'PUT /api/admin/meetings/essai', 'POST /api/admin/meetings/essai/report']);
+    const allowed = new Set(['GET /api/admin/consultations', 'GET /api/admin/consultations/essai', 'POST /api/admin/consultations/essai/meetings', 'PUT /api/admin/meetings/essai', 'GET /api/admin/meetings/essai/report', 'POST /api/admin/meetings/essai/report']);
     for (const r of routes) {
       const res = await facilitator.request({ method: r.method, url: r.url, ...(r.method === 'GET' ? {} : { payload: {} }) });
       if (allowed.has(`${r.method} ${r.url}`)) assert.notEqual(res.statusCode, 403, `${r.method} ${r.url}`);

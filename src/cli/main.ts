@@ -29,11 +29,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'consultation',
-    summary: 'crée, charge ou liste les consultations',
+    summary: 'crée, charge, liste ou rouvre les consultations',
     usage: [
       'fabrique consultation create --slug <slug> --title "<titre>" --territory <code> [--level departement|region] [--status draft|open|…] [--start AAAA-MM-JJ] [--end AAAA-MM-JJ]',
       '       fabrique consultation load <consultation.json>   (format : docs/format-tabular.md)',
       '       fabrique consultation list',
+      '       fabrique consultation reopen --slug <slug> --until AAAA-MM-JJ   (rouvre une consultation close, période passée)',
     ].join('\n'),
     load: async () => (await import('./commands/consultation.ts')).consultationCommand,
   },
@@ -103,7 +104,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'synthesize',
     summary: 'écrit la synthèse de restitution (département ou région) après avoir vérifié chaque chiffre et chaque citation',
-    usage: 'fabrique synthesize --consultation <slug> [--territory <code>] [--level departement|region] [--quotes-per-idea 3] --format html|pdf|docx|md|json[,…] --out <fichier>',
+    usage: 'fabrique synthesize --consultation <slug> [--territory <code>] [--level departement|region] [--quotes-per-idea 3] --format html|pdf|docx|md|json[,…] --out <fichier> [--editorial <textes.json>]',
     load: async () => (await import('./commands/synthesize.ts')).synthesizeCommand,
   },
   {

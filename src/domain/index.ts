@@ -8,3 +8,4 @@ export * from './ideas.ts';
 export * from './synthesis.ts';
 export * from './plan.ts';
 export * from './geography.ts';
+export * from './roles.ts';

@@ -43,6 +43,15 @@ export function participantsSum(p: Participants): number | null {
   return any ? sum : null;
 }
 
+/**
+ * A total that differs from the sum of the communicated colleges, as the workshop-report importer flags it
+ * (`participants.total_mismatch`): kept as given, shown as an anomaly.
+ */
+export function participantsMismatch(p: Participants): { total: number; sum: number } | null {
+  const sum = participantsSum(p);
+  return p.total !== null && sum !== null && sum !== p.total ? { total: p.total, sum } : null;
+}
+
 export interface Meeting {
   id: string;
   consultation: string;

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { UserError, type UserErrorCode } from '../domain/errors.ts';
 import { ImportError } from '../ingest/types.ts';
+import { PublicationRefusedError } from '../synthesis/publication.ts';
 import { SynthesisVerificationError } from '../synthesis/verify.ts';
 import { replyDatabaseFault } from './database-errors.ts';
 
@@ -67,6 +68,8 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
     return reply.code(500).send(errorBody('internal', 'Erreur interne : la réponse ne respecte pas le contrat de l’API.'));
   }
   // before UserError, which it is: its body also lists the failures
+  // the list of what to fix, section by section, for the web app to show as a list (codes and paths for tools)
+  if (err instanceof PublicationRefusedError) return reply.code(409).send({ ...errorBody('publication_refused', err.message), problems: err.problems });
   if (err instanceof SynthesisVerificationError) return reply.code(409).send({ ...errorBody('verification_failed', err.message), failures: err.failures });
   if (err instanceof UserError) {
     return reply.code(USER_ERROR_STATUS[err.code]).send(errorBody(USER_ERROR_BODY_CODE[err.code] ?? err.code, err.message, userErrorField(err, req)));

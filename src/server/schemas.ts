@@ -8,6 +8,7 @@ import { COLLEGES, MEETING_KINDS } from '../domain/meeting.ts';
 import { SCOPE_LEVELS } from '../domain/territory.ts';
 import { CONTRIBUTION_KINDS } from '../domain/contribution.ts';
 import { MODERATION_PAGE_SIZES } from '../domain/moderation.ts';
+import { BACK_OFFICE_SECTIONS, ROLES } from '../domain/roles.ts';
 import { isInvisibleText, sanitizeText, visibleLength } from '../domain/text.ts';
 
 export const SlugParams = z.object({ slug: z.string().min(1).max(64) });
@@ -89,7 +90,11 @@ export const ConsultationFigures = z.object({
 });
 
 export const ConsultationSummary = z.object({
-  slug: z.string(), title: z.string(), status: ConsultationStatus,
+  slug: z.string(), title: z.string(),
+  status: ConsultationStatus.describe('dérivé à la lecture : une consultation ouverte dont le dernier jour est passé est « closed »'),
+  acceptsContributions: z.boolean().describe('le formulaire public accepte-t-il des contributions aujourd’hui (ouverte, dans sa période ou rouverte par un administrateur)'),
+  closedReason: z.string().nullable().describe('pourquoi le formulaire refuse les contributions (le message que renvoie l’API), null si elle les accepte'),
+  reopenedUntil: z.string().nullable().describe('rouverte par un administrateur après sa date de fin, jusqu’à ce jour compris'),
   territory: z.object({ code: z.string(), name: z.string(), level: ScopeLevel.describe('les codes se recouvrent (« 75 » : Paris ou la Nouvelle-Aquitaine) : le niveau dit lequel') }),
   periodStart: z.string().nullable(), periodEnd: z.string().nullable(),
   counts: z.object({ contributions: z.number(), meetings: z.number(), themes: z.number() }),
@@ -148,7 +153,10 @@ export const BulkModerationBody = z.object({
   }).optional().describe('toutes les contributions que le filtre retient (à la place de ids)'),
 });
 
-export const User = z.object({ id: z.string(), email: z.string(), role: z.enum(['admin', 'analyst', 'facilitator']) });
+export const User = z.object({
+  id: z.string(), email: z.string(), role: z.enum(ROLES),
+  sections: z.array(z.enum(BACK_OFFICE_SECTIONS)).describe('parties de l’espace ARS que ce rôle peut utiliser (la même table que les contrôles d’accès des routes)'),
+});
 
 export const IdeaGroupView = z.object({
   id: z.string(), parent: z.string().nullable(), theme: z.string().nullable(), label: z.string(), labelByHuman: z.boolean(),
@@ -188,4 +196,16 @@ export const JobView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().nullable(),
+});
+
+/** A meeting's workshop report, as the back office reopens it (GET/POST /admin/meetings/:id/report). */
+export const WorkshopReport = z.object({
+  meeting: Meeting,
+  status: z.enum(['none', 'draft', 'submitted']).describe('none : rien d’enregistré ; draft : brouillon (submittedAt dit si une version a déjà été soumise) ; submitted : soumis'),
+  participants: Participants,
+  themes: z.array(z.object({ theme: z.string(), problematiques: z.array(z.string()), solutions: z.array(z.string()), leviers: z.array(z.string()) }))
+    .describe('le brouillon tel que saisi, ou les entrées de la dernière soumission (texte pseudonymisé)'),
+  contributions: z.number().describe('contributions de la dernière soumission'), ids: z.array(z.string()),
+  anomalies: z.array(z.object({ level: z.enum(['warning', 'info']), code: z.string(), message: z.string() })),
+  updatedAt: z.string().nullable(), updatedBy: z.string().nullable(), submittedAt: z.string().nullable(),
 });

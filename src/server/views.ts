@@ -1,5 +1,5 @@
 /** Mapping of domain objects to the API's JSON shapes. */
-import type { Consultation } from '../domain/consultation.ts';
+import { acceptsContributions, closedMessage, effectiveStatus, type Consultation } from '../domain/consultation.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import type { Meeting } from '../domain/meeting.ts';
 import { territoryName } from '../domain/geography.ts';
@@ -14,9 +14,11 @@ export function meetingView(m: Meeting) {
   };
 }
 
-export function consultationSummary(c: Consultation, counts: { contributions: number; meetings: number }) {
+/** `now`: the status is derived at read time (an open consultation past its last day shows as closed). */
+export function consultationSummary(c: Consultation, counts: { contributions: number; meetings: number }, now = new Date()) {
   return {
-    slug: c.slug, title: c.title, status: c.status, territory: { code: c.territory, name: territoryName(c.territory, consultationLevel(c)), level: consultationLevel(c) },
+    slug: c.slug, title: c.title, status: effectiveStatus(c, now), acceptsContributions: acceptsContributions(c, now),
+    closedReason: acceptsContributions(c, now) ? null : closedMessage(c), reopenedUntil: c.reopenedUntil ?? null, territory: { code: c.territory, name: territoryName(c.territory, consultationLevel(c)), level: consultationLevel(c) },
     periodStart: c.periodStart ?? null, periodEnd: c.periodEnd ?? null,
     counts: { contributions: counts.contributions, meetings: counts.meetings, themes: c.themes.length },
   };

@@ -18,8 +18,9 @@ export function appDb(store: Store): Kysely<Database> {
   return store.db;
 }
 
-export const ROLES = ['admin', 'analyst', 'facilitator'] as const;
-export type Role = (typeof ROLES)[number];
+// the roles and what each may use are domain rules (src/domain/roles.ts), shared with the web app
+import { ROLES, type Role } from '../domain/roles.ts';
+export { ROLES, type Role };
 
 export interface User {
   id: string;

@@ -89,6 +89,8 @@ const TABLES: TableSpec[] = [
       .where('document_id', 'in', db.selectFrom('source_documents').select('id').where('consultation', '=', slug)).orderBy('document_id').execute() as Promise<Row[]>,
   },
   { table: 'meetings', globalId: 'id', rows: byConsultation('meetings', ['id']) },
+  // a draft report holds texts as typed (not yet pseudonymised): personal data, like contribution_private
+  { table: 'meeting_reports', rows: byConsultation('meeting_reports', ['meeting_id']) },
   { table: 'contributions', globalId: 'id', generated: ['seq', 'search_terms', 'search_vector', 'theme_count'], rows: byConsultation('contributions', ['seq']) },
   { table: 'contribution_themes', rows: ofContributions('contribution_themes', ['contribution_id', 'theme']) },
   { table: 'contribution_private', rows: ofContributions('contribution_private', ['contribution_id']) },
@@ -99,6 +101,7 @@ const TABLES: TableSpec[] = [
       .where('group_id', 'in', db.selectFrom('idea_groups').select('id').where('consultation', '=', slug))
       .orderBy('group_id').orderBy('contribution_id').execute() as Promise<Row[]>,
   },
+  { table: 'national_marks', rows: byConsultation('national_marks', ['target_type', 'target_id']) },
   { table: 'syntheses', globalId: 'id', rows: byConsultation('syntheses', ['generated_at', 'id']) },
   { table: 'published_syntheses', globalId: 'id', rows: byConsultation('published_syntheses', ['published_at', 'id']) },
   { table: 'analysis_models', rows: byConsultation('analysis_models', ['created_at', 'purpose', 'version']) },

@@ -10,7 +10,6 @@ import type { ScopeLevel, Territory } from '../domain/territory.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
 import { StoreError } from './errors.ts';
 import { replaceIndicatorsIn } from './indicators.ts';
-import { addContributionsWithOriginals, type NewPrivateContribution } from './moderation.ts';
 import type { Database } from './schema.ts';
 import { meetingToRow } from './rows.ts';
 import { meetingFromRow, type Store } from './store.ts';
@@ -114,18 +113,11 @@ export async function updateMeeting(store: Store, m: Meeting, audit: NewAuditEnt
   });
 }
 
-/**
- * A workshop report typed in: its contributions (one audit entry each) and the meeting's participants (audited),
- * in one transaction.
- */
-export async function saveMeetingReport(store: Store, r: {
-  meeting: Meeting; items: NewPrivateContribution[]; actor: string; before: Meeting['participants'];
-}): Promise<void> {
-  await addContributionsWithOriginals(store, r.meeting.consultation, r.items, { actor: r.actor, action: 'contribution.report' }, async (db) => {
-    await db.updateTable('meetings').set(participantColumns(r.meeting)).where('id', '=', r.meeting.id).execute();
-    await recordAudit(db, {
-      actor: r.actor, action: 'meeting.report', consultation: r.meeting.consultation, targetType: 'meeting', targetId: r.meeting.id,
-      before: r.before, after: r.meeting.participants,
-    });
+
+/** An administrator reopens a consultation past its end date until `until` (its period stays as published), audited. */
+export async function reopenConsultation(store: Store, slug: string, until: string, audit: NewAuditEntry): Promise<void> {
+  await store.db.transaction().execute(async (trx) => {
+    await trx.updateTable('consultations').set({ status: 'open', reopened_until: until }).where('slug', '=', slug).execute();
+    await recordAudit(trx, audit);
   });
 }

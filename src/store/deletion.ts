@@ -11,6 +11,8 @@
  *
  * Table by table (src/store/schema.ts), on erasure of a contribution:
  *   contributions (row deleted) → contribution_themes, contribution_private, idea_members (cascade);
+ *   national_marks (on it, and on the groups removed); meeting_reports (its id out of the submitted list, its
+ *   words out of a draft);
  *   contribution_counts (triggers); SQLite full-text index contributions_fts (trigger; contentless, the
  *   entry is deleted and its stems go at the next segment merge) / PostgreSQL search_vector (on the row);
  *   idea_groups (quotes pruned, groups left without members removed); syntheses (drafts: quotes and chosen
@@ -110,18 +112,18 @@ function contains(store: Store, column: string, needle: string) {
 }
 
 /** Rows of a JSON or text column that mention one of the ids or texts (chunks keep the SQL small). */
-async function mentioning(store: Store, trx: Db, table: 'audit_log' | 'jobs' | 'syntheses' | 'published_syntheses' | 'meetings' | 'source_documents',
+async function mentioning(store: Store, trx: Db, table: 'audit_log' | 'jobs' | 'syntheses' | 'published_syntheses' | 'meetings' | 'source_documents' | 'meeting_reports',
   columns: string[], consultation: string, needles: string[]): Promise<Set<string>> {
   const found = new Set<string>();
-  const idColumn = 'id';
+  const idColumn = table === 'meeting_reports' ? 'meeting_id' : 'id';
   for (let i = 0; i < needles.length; i += 50) {
     const chunk = needles.slice(i, i + 50);
     // audit entries and jobs without a consultation (none today for contributions) are searched too
     const loose = table === 'audit_log' || table === 'jobs';
     const rows = await (trx as Transaction<any>).selectFrom(table).select(idColumn)
       .where((eb: any) => (loose ? eb.or([eb('consultation', '=', consultation), eb('consultation', 'is', null)]) : eb('consultation', '=', consultation)))
-      .where((eb: any) => eb.or(columns.flatMap((c) => chunk.map((n) => contains(store, c, n))))).execute() as { id: unknown }[];
-    for (const r of rows) found.add(String(r.id));
+      .where((eb: any) => eb.or(columns.flatMap((c) => chunk.map((n) => contains(store, c, n))))).execute() as unknown[];
+    for (const r of rows as Record<string, unknown>[]) found.add(String(r[idColumn]));
   }
   return found;
 }
@@ -182,6 +184,17 @@ async function removeContributionsIn(store: Store, trx: Transaction<Database>, c
     counts.contributions += Number(r.numDeletedRows);
   }
 
+  // national marks name their target without a foreign key (a contribution or a group)
+  for (let i = 0; i < ids.length; i += 500) {
+    await trx.deleteFrom('national_marks').where('consultation', '=', consultation).where('target_type', '=', 'contribution').where('target_id', 'in', ids.slice(i, i + 500)).execute();
+  }
+  // a submitted workshop report lists the contributions it made: a later resubmission must not expect them
+  for (const meetingId of await mentioning(store, trx, 'meeting_reports', ['contributions_json'], consultation, ids)) {
+    const row = await trx.selectFrom('meeting_reports').select('contributions_json').where('meeting_id', '=', meetingId).executeTakeFirstOrThrow();
+    const kept = (JSON.parse(row.contributions_json) as string[]).filter((c) => !idSet.has(c));
+    await trx.updateTable('meeting_reports').set({ contributions_json: JSON.stringify(kept) }).where('meeting_id', '=', meetingId).execute();
+  }
+
   // idea groups: removed members went with the rows; quotes are pruned, groups left empty removed
   const groups = await readIdeaGroups(trx, consultation);
   if (groups.some((g) => g.quotes.some((q) => idSet.has(q)) || g.members.length === 0)) {
@@ -198,6 +211,10 @@ async function removeContributionsIn(store: Store, trx: Transaction<Database>, c
     if (removed > 0 || changed > 0) {
       await lockConsultation(store, trx, consultation);
       await writeIdeaGroups(trx, consultation, kept);
+      const gone = groups.map((g) => g.id).filter((gid) => !kept.some((k) => k.id === gid));
+      for (let i = 0; i < gone.length; i += 500) {
+        await trx.deleteFrom('national_marks').where('consultation', '=', consultation).where('target_type', '=', 'group').where('target_id', 'in', gone.slice(i, i + 500)).execute();
+      }
       counts.ideaGroupsRemoved += removed;
       counts.ideaGroupsChanged += changed;
       // a `groups.` entry moves the analysis version: an analysis computed before this does not write back
@@ -235,6 +252,11 @@ async function removeContributionsIn(store: Store, trx: Transaction<Database>, c
     const row = await trx.selectFrom('meetings').select(['situation', 'deroulement', 'perspectives']).where('id', '=', id).executeTakeFirstOrThrow();
     const fix = (s: string | null) => (s === null ? null : scrub(s, idSet, words, marker).value as string);
     await trx.updateTable('meetings').set({ situation: fix(row.situation), deroulement: fix(row.deroulement), perspectives: fix(row.perspectives) }).where('id', '=', id).execute();
+  }
+  for (const meetingId of await mentioning(store, trx, 'meeting_reports', ['draft_json'], consultation, needles)) {
+    const row = await trx.selectFrom('meeting_reports').select('draft_json').where('meeting_id', '=', meetingId).executeTakeFirstOrThrow();
+    if (row.draft_json === null) continue;
+    await trx.updateTable('meeting_reports').set({ draft_json: JSON.stringify(scrub(JSON.parse(row.draft_json), idSet, words, marker).value) }).where('meeting_id', '=', meetingId).execute();
   }
   for (const id of await mentioning(store, trx, 'source_documents', ['syntheses_json'], consultation, needles)) {
     const row = await trx.selectFrom('source_documents').select('syntheses_json').where('id', '=', id).executeTakeFirstOrThrow();

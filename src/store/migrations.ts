@@ -348,12 +348,49 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0016_meeting_reports': {
+      // One typed-in report per meeting: a draft (kept as typed, not yet contributions) or submitted (its
+      // entries are contributions, listed so that a resubmission updates them instead of adding copies),
+      // with the anomalies found in it. And the end date up to which an administrator reopened a
+      // consultation past its period (the published period itself is left as it was).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('meeting_reports')
+          .addColumn('meeting_id', 'text', (c) => c.primaryKey().references('meetings.id').onDelete('cascade'))
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('participants_json', 'text', (c) => c.notNull())
+          .addColumn('draft_json', 'text')
+          .addColumn('contributions_json', 'text', (c) => c.notNull())
+          .addColumn('anomalies_json', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('updated_by', 'text', (c) => c.notNull())
+          .addColumn('submitted_at', 'text')
+          .addColumn('submitted_by', 'text')
+          .execute();
+        await db.schema.createIndex('meeting_reports_consultation').on('meeting_reports').column('consultation').execute();
+        await db.schema.alterTable('consultations').addColumn('reopened_until', 'text').execute();
+      },
+    },
     // Counters of contributions per consultation, dimension, value and moderation status (see the module).
     '0007_public_stats': publicStatsMigration(dialect),
     // The full-text index holds each contribution's consultation and moderation status (see the module).
     '0011_search_scope': searchScopeMigration(dialect),
     // PostgreSQL keeps the counters with statement-level triggers (see the module).
     '0012_statement_counters': statementCountersMigration(dialect),
+    '0013_synthesis_editorial': {
+      // An analyst's decision that a contribution or an idea group "relève du niveau national": the restitution
+      // lists them in its national section. Kept apart from the contribution's category, which the source wrote.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('national_marks')
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('target_type', 'text', (c) => c.notNull())
+          .addColumn('target_id', 'text', (c) => c.notNull())
+          .addColumn('marked_by', 'text', (c) => c.notNull())
+          .addColumn('marked_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('national_marks_pk', ['consultation', 'target_type', 'target_id'])
+          .execute();
+      },
+    },
     // Categories are pseudonymised on write since this version (a workshop report's heading may name a person,
     // and it is published as an idea label): those stored before are masked the same way, once. Data only.
     '0015_quotes': {

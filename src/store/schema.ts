@@ -12,6 +12,8 @@ export interface ConsultationRow {
   description: string | null;
   themes_json: string;
   created_at: string;
+  /** migration 0016: reopened by an administrator past its end date, until this ISO date (null: not reopened) */
+  reopened_until: string | null;
 }
 
 export interface TerritoryRow {
@@ -200,6 +202,24 @@ export interface JobRow {
   finished_at: string | null;
 }
 
+/** Migration 0016_meeting_reports: the one typed-in report of a meeting. */
+export interface MeetingReportRow {
+  meeting_id: string;
+  consultation: string;
+  /** 'draft' | 'submitted' */
+  status: string;
+  participants_json: string;
+  /** the entries as typed, while a draft is pending (null once submitted: its entries are contributions) */
+  draft_json: string | null;
+  /** ids of the contributions the last submission made or kept */
+  contributions_json: string;
+  anomalies_json: string;
+  updated_at: string;
+  updated_by: string;
+  submitted_at: string | null;
+  submitted_by: string | null;
+}
+
 /** Migration 0010_jobs: the file an import job reads, until the job ends. */
 export interface JobFileRow {
   job_id: string;
@@ -258,6 +278,15 @@ export interface PublishedSynthesisRow {
   stale_reason: string | null;
 }
 
+/** Migration 0013: a contribution or an idea group an analyst marked as relevant to the national level. */
+export interface NationalMarkRow {
+  consultation: string;
+  target_type: 'contribution' | 'group';
+  target_id: string;
+  marked_by: string;
+  marked_at: string;
+}
+
 /** The territory's indicators (migration 0003_indicators), one row per indicator and year. */
 export interface IndicatorRow {
   territory: string;
@@ -300,6 +329,8 @@ export interface Database {
   contribution_private: ContributionPrivateRow;
   published_syntheses: PublishedSynthesisRow;
   indicators: IndicatorRow;
+  national_marks: NationalMarkRow;
+  meeting_reports: MeetingReportRow;
 }
 
 /** The database or a transaction on it: what repository functions that may run inside a transaction take. */

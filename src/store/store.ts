@@ -941,6 +941,7 @@ export function consultationFromRow(r: Database['consultations']): Consultation 
   if (r.period_start) c.periodStart = r.period_start;
   if (r.period_end) c.periodEnd = r.period_end;
   if (r.description) c.description = r.description;
+  if (r.reopened_until) c.reopenedUntil = r.reopened_until;
   return c;
 }
 

@@ -21,6 +21,8 @@ import {
 } from './model.ts';
 import { loadEditorial } from './persist.ts';
 import { DEFAULT_QUOTES_PER_IDEA, QuoteLedger, findRepeats, quoteText, rankQuotes } from './quotes.ts';
+import { synthesisBasis } from './basis.ts';
+import { indicatorBlocks } from './indicators.ts';
 
 export interface BuildOptions {
   consultation: string;
@@ -130,8 +132,8 @@ class Builder {
     return { key, level, title: this.heading(key, generated), generatedTitle: generated, blocks, sections };
   }
 
-  text(key: string, placeholder: string): Block {
-    return { type: 'editorial', key, text: this.editorial.texts[key] ?? '', placeholder };
+  text(key: string, placeholder: string, optional = false): Block {
+    return { type: 'editorial', key, text: this.editorial.texts[key] ?? '', placeholder, ...(optional ? { optional } : {}) };
   }
 
   ordered<T extends { key: string }>(containerKey: string, items: T[]): T[] {
@@ -325,7 +327,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
     if (b.value(n) === 0 && ks.key !== 'constats' && ks.key !== 'propositions') continue;
     const items = b.value(n) > 0 ? await b.ideas(key, theme.code, ks) : [];
     const secBlocks: Block[] = [];
-    if (ks.key === 'constats' && level === 'departement') secBlocks.push(b.text(key, 'Texte à rédiger (facultatif) : synthèse des constats.'));
+    if (ks.key === 'constats' && level === 'departement') secBlocks.push(b.text(key, 'Texte à rédiger (facultatif) : synthèse des constats.', true));
     secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ` ${ks.unit} publié${ks.e}(s) sur ce thème, regroupé${ks.e}(s) ainsi (le nombre de chaque idée ou rubrique compte ses ${ks.counted}, celles de ses sous-idées comprises) :`], items });
     if (b.value(n) === 0) secBlocks.splice(secBlocks.length - 1, 1, { type: 'note', level: 'info', content: ['Aucune contribution de ce type sur ce thème.'] });
     sections.push(b.section(key, sub, ks.title, secBlocks));
@@ -334,11 +336,17 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   const aKey = `${base}.actions`;
   const aWhere: ContributionQuery = { theme: theme.code, kinds: ['action_en_cours'] };
   const aFig = await b.count(`${aKey}.total`, `Thème ${theme.code} : actions en cours`, aWhere);
-  if (b.value(aFig) > 0 || level === 'departement') {
+  // and those the team entered (editorial): title, description, who carries it, where
+  const entered = b.editorial.actions?.[theme.code] ?? [];
+  if (b.value(aFig) > 0 || level === 'departement' || entered.length > 0) {
     const pool = queryContributions(b.data, { ...b.scope, ...aWhere });
-    const aBlocks: Block[] = pool.length > 0
-      ? [{ type: 'quotes', key: aKey, intro: [{ figure: aFig }, ' action(s) citée(s) :'], quotes: b.quotesFor(aKey, pool, [], undefined, LISTED_QUOTES_MAX) }]
-      : [{ type: 'note', level: 'info', content: ['Aucune action en cours n’a été signalée sur ce thème.'] }];
+    const aBlocks: Block[] = [];
+    if (entered.length > 0) {
+      aBlocks.push({ type: 'table', key: `${aKey}.saisies`, caption: 'Actions emblématiques déjà en cours, présentées par l’équipe', columns: ['Action', 'Description', 'Porteur', 'Territoire'],
+        rows: entered.map((a) => ({ header: a.title, cells: [{ text: a.description }, { text: a.owner ?? '—' }, { text: a.territory ?? '—' }] })) });
+    }
+    if (pool.length > 0) aBlocks.push({ type: 'quotes', key: aKey, intro: [{ figure: aFig }, ' action(s) citée(s) par les participants :'], quotes: b.quotesFor(aKey, pool, [], undefined, LISTED_QUOTES_MAX) });
+    if (aBlocks.length === 0) aBlocks.push({ type: 'note', level: 'info', content: ['Aucune action en cours n’a été signalée sur ce thème.'] });
     sections.push(b.section(aKey, sub, 'Actions emblématiques déjà en cours', aBlocks));
   }
   // items tagged as relevant to the national level
@@ -348,7 +356,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   const nPool = queryContributions(b.data, { ...b.scope, ...nWhere });
   sections.push(b.section(nKey, sub, 'Propositions relevant du niveau national', nPool.length > 0
     ? [{ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' contribution(s) relèvent d’évolutions nationales :'], quotes: b.quotesFor(nKey, nPool, [], undefined, LISTED_QUOTES_MAX) }]
-    : [{ type: 'slot', key: nKey, text: 'Aucune contribution de ce thème n’est marquée comme relevant du niveau national (rubrique « Relève du niveau national »).' }]));
+    : [{ type: 'slot', key: nKey, text: 'Aucune contribution de ce thème n’est marquée comme relevant du niveau national.' }]));
   const title = theme.local ? `${theme.label} (thème ajouté par le territoire)` : theme.label;
   return b.section(base, depth, level === 'region' ? `Thématique ${theme.code} : ${title}` : title, blocks, sections);
 }
@@ -520,7 +528,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
     const participantsKey = await b.fig('participants.total', 'Participants aux réunions (totaux indiqués)', 'participants', { op: 'participants', meetings: meetings.map((m) => m.id), field: 'total' });
     const situation = b.section('contexte.situation', 2, 'La situation du territoire', [
       b.text('contexte.situation', `Texte à rédiger : situation du territoire (${name}) — démographie, offre de soins, dispositifs existants.`),
-      { type: 'slot', key: 'contexte.indicateurs', text: 'Indicateurs du territoire : aucun indicateur n’est encore importé pour ce territoire.' },
+      ...(await indicatorBlocks(store, level, territory, name)),
     ]);
     const reunions = b.section('contexte.reunions', 2, 'Les réunions de co-construction', [
       { type: 'paragraph', content: [{ figure: meetingsKey }, ' réunion(s) enregistrée(s)', ...(participantsKey ? [' (', { figure: participantsKey }, ' participant(s) selon les totaux indiqués)'] : []), ' ; ',
@@ -585,6 +593,9 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
     ];
     if (notes.length > 0) intro.push({ type: 'paragraph', content: ['Écarts avec les chiffres annoncés par les documents sources (ils sont signalés, non corrigés) :'] }, ...notes);
     intro.push(...(await charts(b, themes, queryMeetings(data, { region: territory }), 'intro', deptContrib)));
+    // a region's indicators, when imported (none is no gap to point out in a roll-up)
+    const indicators = await indicatorBlocks(store, level, territory, name);
+    if (indicators[0]?.type === 'table') intro.push(...indicators);
     sections.push(b.section('intro', 1, 'Introduction', intro));
     const themeSections: Section[] = [];
     for (const t of themes) themeSections.push(await themeSection(b, t, level, 1));
@@ -603,7 +614,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
     format: SYNTHESIS_FORMAT, version: SYNTHESIS_FORMAT_VERSION, id, consultation: c.slug, consultationTitle: c.title,
     level, territory, territoryName: name, generatedAt: (options.now ?? new Date()).toISOString(),
     title: b.heading('title', title), subtitle: `${c.title} — ${name} (${territory})`,
-    sections, figures: b.figures, quotes: b.quotes, contributionSources, editorial, notices: b.notices,
+    sections, figures: b.figures, quotes: b.quotes, contributionSources, editorial, notices: b.notices, basis: synthesisBasis(data, scope),
   };
 }
 

@@ -12,6 +12,7 @@ import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
 import { publicMeeting } from '../privacy/public.ts';
+import { listNationalMarks } from '../store/national-marks.ts';
 import type { Store } from '../store/store.ts';
 import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule } from './model.ts';
 
@@ -37,6 +38,8 @@ export interface SynthesisData {
   groupTheme: Map<string, string | undefined>;
   /** members of a group and of its sub-groups */
   groupMembers(id: string): Set<string>;
+  /** contributions an analyst marked "relève du niveau national", directly or through an idea group (national_marks) */
+  nationalMarked: Set<string>;
   /** département of a contribution: its own territory, else its meeting's, else the consultation's when it is a département */
   deptOf(c: Contribution): string | undefined;
   humanSyntheses(documentId: string): Promise<HumanSynthesisItem[]>;
@@ -111,9 +114,14 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
   const deptOf = (c: Contribution) =>
     c.territory ?? (c.meeting ? meetingById.get(c.meeting)?.territory : undefined) ?? consultationDept;
   const synthCache = new Map<string, Promise<HumanSynthesisItem[]>>();
+  const nationalMarked = new Set<string>();
+  for (const m of await listNationalMarks(store, consultationSlug)) {
+    if (m.type === 'contribution') nationalMarked.add(m.id);
+    else if (groupById.has(m.id)) for (const id of groupMembers(m.id)) nationalMarked.add(id);
+  }
   return {
     consultation, consultationDept, all, byId, withheld, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
-    groupMembers: (id) => groupMembers(id), deptOf,
+    groupMembers: (id) => groupMembers(id), deptOf, nationalMarked,
     humanSyntheses: (documentId) => {
       let p = synthCache.get(documentId);
       if (!p) { p = store.documentSyntheses(documentId); synthCache.set(documentId, p); }
@@ -185,7 +193,7 @@ export function queryContributions(data: SynthesisData, q: ContributionQuery): C
     if (kinds && !(c.kind !== undefined && kinds.has(c.kind))) return false;
     if (q.category !== undefined && (c.category ?? null) !== q.category) return false;
     if (q.categoryPrefix !== undefined && !(c.category === q.categoryPrefix || c.category?.startsWith(`${q.categoryPrefix} › `))) return false;
-    if (q.national !== undefined && isNational(c) !== q.national) return false;
+    if (q.national !== undefined && (isNational(c) || data.nationalMarked.has(c.id)) !== q.national) return false;
     if (members && !members.has(c.id)) return false;
     if (grouped && grouped.has(c.id)) return false;
     if (outside && outside.has(c.id)) return false;

@@ -26,7 +26,7 @@ export interface ContributionQuery {
   category?: string | null;
   /** the category or any sub-category written "category › sub" */
   categoryPrefix?: string;
-  /** contributions tagged "relève du niveau national" through their category (see NATIONAL_CATEGORY) */
+  /** contributions tagged "relève du niveau national" through their category (see NATIONAL_CATEGORY) or marked so by an analyst */
   national?: boolean;
   /** members of this idea group or of its sub-groups */
   group?: string;
@@ -119,8 +119,11 @@ export interface IdeaItem {
 
 export type Block =
   | { type: 'paragraph'; content: Inline[] }
-  /** editable text: `text` is the editor's, or empty with `placeholder` shown as a gap to fill */
-  | { type: 'editorial'; key: string; text: string; placeholder: string }
+  /**
+   * editable text: `text` is the editor's, or empty with `placeholder` shown as a gap to fill; an `optional`
+   * one left empty is left out of the rendered document and does not hold publication back
+   */
+  | { type: 'editorial'; key: string; text: string; placeholder: string; optional?: boolean }
   | { type: 'note'; level: 'info' | 'warning'; content: Inline[] }
   | { type: 'table'; key: string; caption: string; columns: string[]; rows: TableRow[] }
   | { type: 'ideas'; key: string; intro?: Inline[]; items: IdeaItem[] }
@@ -149,12 +152,37 @@ export interface SynthesisEditorial {
   quotes: Record<string, { contribution: string; text?: string }[]>;
   /** key of an `ideas` block, or of an idea item → wanted order of its items' keys (unknown keys ignored, missing ones follow) */
   order: Record<string, string[]>;
+  /** theme code → emblematic actions already under way, entered by the team (section « Actions emblématiques ») */
+  actions?: Record<string, EmblematicAction[]>;
   updatedAt?: string;
   updatedBy?: string;
 }
 
+export interface EmblematicAction {
+  title: string;
+  description: string;
+  /** who carries it (a structure, a service) */
+  owner?: string;
+  /** where (a commune, a bassin de vie…) */
+  territory?: string;
+}
+
 export function emptyEditorial(): SynthesisEditorial {
-  return { texts: {}, headings: {}, quotes: {}, order: {} };
+  return { texts: {}, headings: {}, quotes: {}, order: {}, actions: {} };
+}
+
+/**
+ * What the document was built from, to tell later what changed in the data: a short fingerprint of each
+ * public contribution of its scope (text, kind, themes, category, meeting), the idea groups and the national marks.
+ */
+export interface SynthesisBasis {
+  contributions: Record<string, string>;
+  /** the idea groups' ids, parents, labels and themes */
+  groups: string;
+  /** contribution id → fingerprint of the idea groups it belongs to (when it belongs to one) */
+  memberships?: Record<string, string>;
+  /** ids of the contributions marked « niveau national » by an analyst */
+  national?: string[];
 }
 
 export interface SynthesisDocument {
@@ -179,6 +207,8 @@ export interface SynthesisDocument {
   editorial: SynthesisEditorial;
   /** anomalies met while building (stated totals that differ, chosen quotes no longer found…) */
   notices: string[];
+  /** absent from documents generated before issue 11 */
+  basis?: SynthesisBasis;
 }
 
 /** Ids of the contributions a document counts, quotes or cites as sources (a published copy is stale once one of them is withdrawn). */

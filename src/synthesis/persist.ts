@@ -21,6 +21,16 @@ export function normaliseEditorial(raw: unknown): SynthesisEditorial {
       .map((q) => (typeof q.text === 'string' ? { contribution: q.contribution, text: q.text } : { contribution: q.contribution }))]));
   e.order = Object.fromEntries(Object.entries(rec(r.order)).filter(([, v]) => Array.isArray(v))
     .map(([k, v]) => [k, (v as unknown[]).filter((x): x is string => typeof x === 'string')]));
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  e.actions = Object.fromEntries(Object.entries(rec(r.actions)).filter(([, v]) => Array.isArray(v))
+    .map(([k, v]) => [k, (v as unknown[]).flatMap((a) => {
+      const x = (a && typeof a === 'object' ? a : {}) as Record<string, unknown>;
+      const title = str(x.title);
+      if (!title) return [];
+      const owner = str(x.owner);
+      const territory = str(x.territory);
+      return [{ title, description: str(x.description) ?? '', ...(owner ? { owner } : {}), ...(territory ? { territory } : {}) }];
+    })]).filter(([, v]) => (v as unknown[]).length > 0));
   if (typeof r.updatedAt === 'string') e.updatedAt = r.updatedAt;
   if (typeof r.updatedBy === 'string') e.updatedBy = r.updatedBy;
   return e;

@@ -3,13 +3,13 @@
  * (`fabrique consultation …`, `fabrique demo`) and the back office call these same functions.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_CONSULTATION_STATUS, isValidSlug, type Consultation, type ConsultationStatus } from '../domain/consultation.ts';
+import { acceptsContributions, DEFAULT_CONSULTATION_STATUS, effectiveStatus, isValidSlug, parisDay, type Consultation, type ConsultationStatus } from '../domain/consultation.ts';
 import { UserError } from '../domain/errors.ts';
 import { emptyParticipants, type Meeting, type MeetingKind, type Participants } from '../domain/meeting.ts';
 import type { Indicator } from '../domain/plan.ts';
 import { consultationLevel, resolveScope, scopeTerritories, type Scope } from '../domain/territory.ts';
 import { CNR_SANTE_THEMES, type Theme } from '../domain/theme.ts';
-import { getMeeting, insertMeeting, saveConsultation, updateMeeting as writeMeeting } from '../store/consultations.ts';
+import { getMeeting, insertMeeting, reopenConsultation as writeReopening, saveConsultation, updateMeeting as writeMeeting } from '../store/consultations.ts';
 import { listIndicators } from '../store/indicators.ts';
 import type { UseCaseContext } from './context.ts';
 
@@ -116,11 +116,44 @@ export async function updateConsultation(ctx: UseCaseContext, input: UpdateConsu
     else if (input[k] !== undefined) c[k] = input[k]!;
   }
   checkPeriod(c);
+  // reopening a closed consultation (a later end date, or « open » again) is an administrator's decision
+  const now = ctx.now();
+  if (effectiveStatus(before, now) === 'closed' && acceptsContributions(c, now) && ctx.actor.role !== 'admin' && ctx.actor.role !== 'cli') {
+    throw new UserError('forbidden', 'Cette consultation est close : seul un administrateur peut la rouvrir aux contributions (« Rouvrir », avec une nouvelle date de fin).');
+  }
   await saveConsultation(ctx.store, {
     consultation: c, territories: [],
     audit: [{ actor: ctx.actor.name, action: 'consultation.update', consultation: c.slug, targetType: 'consultation', targetId: c.slug, at: ctx.now().toISOString(), before, after: c }],
   });
   return c;
+}
+
+/**
+ * Reopens to contributions a consultation that is closed (its end date passed, or closed by hand) until a new
+ * last day: an administrator's explicit decision (or the command line's), audited. The published period is
+ * left as it was, so the page still says when the consultation ran.
+ */
+export async function reopenConsultation(ctx: UseCaseContext, input: { slug: string; until: string }): Promise<Consultation> {
+  if (ctx.actor.role !== 'admin' && ctx.actor.role !== 'cli') {
+    throw new UserError('forbidden', 'Seul un administrateur peut rouvrir une consultation close.');
+  }
+  const before = await requireConsultation(ctx, input.slug);
+  checkDate(input.until, 'until');
+  const today = parisDay(ctx.now());
+  if (input.until < today) throw new UserError('invalid', `La nouvelle date de fin (${input.until}) est déjà passée : choisissez aujourd’hui ou une date à venir.`, 'until');
+  const status = effectiveStatus(before, ctx.now());
+  if (status !== 'closed') {
+    throw new UserError('conflict', status === 'open'
+      ? 'Cette consultation est déjà ouverte aux contributions : modifiez sa date de fin si besoin.'
+      : `Seule une consultation close peut être rouverte (état actuel : ${({ draft: 'brouillon', analysed: 'analysée', published: 'restitution publiée' } as Record<string, string>)[status] ?? status}).`);
+  }
+  const after: Consultation = { ...before, status: 'open', reopenedUntil: input.until };
+  await writeReopening(ctx.store, before.slug, input.until, {
+    actor: ctx.actor.name, action: 'consultation.reopen', consultation: before.slug, targetType: 'consultation', targetId: before.slug,
+    at: ctx.now().toISOString(), before: { status: before.status, periodEnd: before.periodEnd ?? null, reopenedUntil: before.reopenedUntil ?? null },
+    after: { status: after.status, reopenedUntil: input.until },
+  });
+  return after;
 }
 
 export interface LoadConsultationInput {

@@ -4,25 +4,21 @@
  * transaction.
  */
 import { randomBytes } from 'node:crypto';
-import { PUBLIC_MODERATION_STATUS, type Contribution, type ContributionKind, type ModerationStatus, type Provenance } from '../domain/contribution.ts';
+import type { Contribution, ModerationStatus } from '../domain/contribution.ts';
 import { UserError } from '../domain/errors.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
-import type { College, Participants } from '../domain/meeting.ts';
+import type { College } from '../domain/meeting.ts';
 import { departementOfPostcode, isDepartementCode } from '../domain/territory.ts';
 import { pseudonymise } from '../privacy/pseudonymise.ts';
-import { saveMeetingReport } from '../store/consultations.ts';
 import {
   addContributionsWithOriginals, moderateContributions as writeModerations, privateTexts, replaceContributionThemes,
   type MaskedSpanJson, type ModerationChange, type NewPrivateContribution,
 } from '../store/moderation.ts';
-import type { Consultation } from '../domain/consultation.ts';
+import { acceptsContributions, closedMessage, type Consultation } from '../domain/consultation.ts';
 import type { UseCaseContext } from './context.ts';
-import { requireConsultation, requireMeeting } from './consultations.ts';
+import { requireConsultation } from './consultations.ts';
 
 export const FORM_SOURCE = { documentId: 'formulaire', file: 'formulaire en ligne' } as const;
-
-/** Who may publish without moderation (a report in their own name, a document as a whole). */
-const mayPublish = (ctx: UseCaseContext) => ctx.actor.role === 'analyst' || ctx.actor.role === 'admin' || ctx.actor.role === 'cli';
 
 // ---- public form ----
 
@@ -53,7 +49,7 @@ const AUDITED_SUBMISSION = { action: 'contribution.submit' };
  */
 export async function submitContribution(ctx: UseCaseContext, input: SubmitContributionInput, write?: SubmissionWriter): Promise<{ id: string; status: 'pending' }> {
   const c = await visibleConsultation(ctx, input.consultation);
-  if (c.status !== 'open') throw new UserError('conflict', 'Cette consultation n’est pas ouverte aux contributions.');
+  if (!acceptsContributions(c, ctx.now())) throw new UserError('conflict', closedMessage(c));
   if (input.theme !== undefined && !c.themes.some((t) => t.code === input.theme)) {
     throw new UserError('invalid', `Thème inconnu pour cette consultation : « ${input.theme} »`, 'theme');
   }
@@ -74,54 +70,7 @@ export async function submitContribution(ctx: UseCaseContext, input: SubmitContr
   return { id, status: 'pending' };
 }
 
-// ---- workshop report ----
-
-export interface WorkshopReportInput {
-  meeting: string;
-  participants: Participants;
-  /** publish the entries in the actor's name (analysts only); otherwise they await moderation */
-  publish?: boolean;
-  themes: { theme: string; problematiques?: string[]; solutions?: string[]; leviers?: string[] }[];
-}
-
-const REPORT_PARTS: ['problematiques' | 'solutions' | 'leviers', ContributionKind, string][] = [
-  ['problematiques', 'constat', 'Problématiques'], ['solutions', 'proposition', 'Solutions co-construites'], ['leviers', 'levier_frein', 'Leviers et freins'],
-];
-
-/** A workshop report typed in: participants and, per theme, problems, solutions, levers; one transaction. */
-export async function recordWorkshopReport(ctx: UseCaseContext, input: WorkshopReportInput) {
-  const meeting = await requireMeeting(ctx, input.meeting);
-  const c = await requireConsultation(ctx, meeting.consultation);
-  // like any channel, typed-in entries await moderation, unless an analyst publishes them in their own name
-  if (input.publish && !mayPublish(ctx)) {
-    throw new UserError('forbidden', 'Seul un analyste peut publier un compte-rendu sans modération : enregistrez-le sans le publier.');
-  }
-  const codes = new Set(c.themes.map((t) => t.code));
-  const at = ctx.now().toISOString();
-  const batch = randomBytes(4).toString('hex');
-  const human: Provenance = { by: 'human', reviewer: ctx.actor.name, at };
-  const items: NewPrivateContribution[] = [];
-  input.themes.forEach((t, ti) => {
-    if (!codes.has(t.theme)) throw new UserError('invalid', `Thème inconnu pour cette consultation : « ${t.theme} »`, `themes.${ti}.theme`);
-    for (const [field, kind, category] of REPORT_PARTS) {
-      for (const raw of t[field] ?? []) {
-        const text = raw.replace(/\r\n?/g, '\n').trim();
-        if (!text) continue;
-        // the store pseudonymises every text it writes and keeps this original apart
-        items.push({ contribution: {
-          id: `${meeting.id}:saisie-${batch}-${items.length + 1}`, consultation: c.slug, meeting: meeting.id, channel: 'atelier',
-          text, kind, kindProvenance: human, category, themes: [{ theme: t.theme, provenance: human }],
-          moderation: input.publish ? { status: PUBLIC_MODERATION_STATUS, by: ctx.actor.name, at, reason: 'compte-rendu publié par l’analyste qui l’a saisi' } : { status: 'pending' },
-          source: { documentId: 'saisie', file: `saisie en séance : ${meeting.title}` },
-          ...(meeting.territory ? { territory: meeting.territory } : {}), ...(meeting.date ? { date: meeting.date } : {}),
-        } });
-      }
-    }
-  });
-  const updated = { ...meeting, participants: input.participants };
-  await saveMeetingReport(ctx.store, { meeting: updated, items, actor: ctx.actor.name, before: meeting.participants });
-  return { meeting: updated, contributions: items.length, ids: items.map((i) => i.contribution.id) };
-}
+// workshop reports typed in: src/usecases/reports.ts
 
 // ---- moderation ----
 

@@ -5,10 +5,12 @@
 import type { Consultation } from '../domain/consultation.ts';
 import { UserError } from '../domain/errors.ts';
 import type { SynthesisLevel } from '../domain/synthesis.ts';
+import { listNationalMarks, setNationalMark, type NationalMark, type NationalTarget } from '../store/national-marks.ts';
 import { listSynthesisRows, saveEditorialChange, saveGeneratedSynthesis, savePublication } from '../store/syntheses.ts';
 import {
-  buildSynthesis, chromiumAvailable, FORMAT_INFO, loadEditorial, loadSynthesis, reliedContributions, renderHtml, renderSynthesis,
-  SynthesisVerificationError, synthesisId, verifySynthesis, type Rendered, type SynthesisDocument, type SynthesisEditorial, type SynthesisFormat,
+  buildSynthesis, chromiumAvailable, dataChangesSince, describeFailures, FORMAT_INFO, loadEditorial, loadSynthesis, placeholderProblems, publicationProblems,
+  PublicationRefusedError, reliedContributions, renderHtml, renderSynthesis, SynthesisVerificationError, synthesisId, verifySynthesis,
+  type DataChanges, type EmblematicAction, type PublicationProblem, type Rendered, type SynthesisDocument, type SynthesisEditorial, type SynthesisFormat,
   type VerificationResult,
 } from '../synthesis/index.ts';
 import type { UseCaseContext } from './context.ts';
@@ -72,16 +74,17 @@ export async function generateSynthesis(ctx: UseCaseContext, input: GenerateSynt
 }
 
 /**
- * Rebuilds, verifies (refusing when anything fails) and publishes the synthesis: its HTML becomes the public
- * restitution; stored with the document and the audit entry in one transaction.
+ * Rebuilds, verifies and publishes the synthesis: its HTML becomes the public restitution; stored with the
+ * document and the audit entry in one transaction. Refused (PublicationRefusedError, with the list of what to fix
+ * in French) while an editorial text is still to write or a figure or quote does not verify.
  */
 export async function publishSynthesis(ctx: UseCaseContext, input: SynthesisTarget, progress: ProgressReporter = ignoreProgress): Promise<{ id: string; publishedAt: string; doc: SynthesisDocument }> {
   const target = await resolveTarget(ctx, input);
   progress({ step: 'build', label: 'Construction de la synthèse', done: 0, total: 1 });
   const doc = await buildSynthesis(ctx.store, { consultation: target.consultation.slug, level: target.level, ...(target.territory ? { territory: target.territory } : {}), now: ctx.now() });
   progress({ step: 'verify', label: 'Vérification de chaque chiffre et de chaque citation', done: 0, total: 1 });
-  const verification = await verifySynthesis(ctx.store, doc);
-  if (!verification.ok) throw new SynthesisVerificationError(verification.failures);
+  const { problems } = await publicationProblems(ctx.store, doc);
+  if (problems.length > 0) throw new PublicationRefusedError(problems);
   progress({ step: 'publish', label: 'Publication de la restitution', done: 0, total: 1 });
   const publishedAt = ctx.now().toISOString();
   await savePublication(ctx.store, doc, {
@@ -118,7 +121,15 @@ export async function downloadSynthesis(ctx: UseCaseContext, input: SynthesisTar
   if (input.format === 'pdf' && !chromiumAvailable()) {
     throw new UserError('unavailable', 'Le PDF est produit avec Chromium, absent de ce serveur : téléchargez le HTML ou le DOCX.');
   }
-  const rendered = await renderSynthesis(ctx.store, doc, input.format);
+  let rendered: Rendered;
+  try {
+    rendered = await renderSynthesis(ctx.store, doc, input.format);
+  } catch (e) {
+    // a draft gone out of date is one thing to do, said in French, not every figure that no longer checks
+    const changes = e instanceof SynthesisVerificationError ? await dataChangesSince(ctx.store, doc) : undefined;
+    if (changes?.summary) throw new UserError('conflict', `Le brouillon ne correspond plus aux données : ${changes.summary} Régénérez-le pour le télécharger.`);
+    throw e;
+  }
   return { ...rendered, fileName: `synthese-${doc.level}-${doc.territory}.${FORMAT_INFO[input.format].extension}` };
 }
 
@@ -128,6 +139,8 @@ export interface EditorialChange {
   headings?: Record<string, string>;
   quotes?: Record<string, { contribution: string; text?: string | undefined }[]>;
   order?: Record<string, string[]>;
+  /** theme code → its emblematic actions, replaced as a whole ([] removes them) */
+  actions?: Record<string, { title: string; description?: string | undefined; owner?: string | undefined; territory?: string | undefined }[]>;
 }
 
 /** Merges human-written parts into the synthesis' editorial (key by key), stored with its audit entry. */
@@ -142,9 +155,87 @@ export async function editSynthesisEditorial(ctx: UseCaseContext, input: Synthes
   }
   for (const [key, v] of Object.entries(input.quotes ?? {})) next.quotes[key] = v.map((q) => (q.text !== undefined ? { contribution: q.contribution, text: q.text } : { contribution: q.contribution }));
   for (const [key, v] of Object.entries(input.order ?? {})) next.order[key] = v;
+  const themes = new Set(target.consultation.themes.map((t) => t.code));
+  for (const [theme, list] of Object.entries(input.actions ?? {})) {
+    if (!themes.has(theme)) throw new UserError('invalid', `Thème inconnu pour les actions emblématiques : « ${theme} ».`, `actions.${theme}`);
+    const actions: EmblematicAction[] = list.map((a, i) => {
+      const title = a.title.trim();
+      if (!title) throw new UserError('invalid', `Action emblématique n° ${i + 1} du thème ${theme} : indiquez son intitulé.`, `actions.${theme}.${i}.title`);
+      const owner = a.owner?.trim();
+      const where = a.territory?.trim();
+      return { title, description: a.description?.trim() ?? '', ...(owner ? { owner } : {}), ...(where ? { territory: where } : {}) };
+    });
+    next.actions ??= {};
+    if (actions.length === 0) delete next.actions[theme];
+    else next.actions[theme] = actions;
+  }
   const at = ctx.now().toISOString();
   next.updatedAt = at;
   next.updatedBy = ctx.actor.name;
   await saveEditorialChange(ctx.store, { id, consultation: target.consultation.slug, level, territory }, { before, after: next }, { actor: ctx.actor.name, at });
   return next;
+}
+
+export interface SynthesisDraft {
+  /** the stored draft as generated (null: never generated) */
+  doc: SynthesisDocument | null;
+  /** what changed in the data since the draft was generated (null without a draft) */
+  changes: DataChanges | null;
+  /** true when the draft no longer matches the data: regenerate it */
+  stale: boolean;
+  /** what holds publication back, in French (placeholders of the draft, failed checks or « régénérez ») */
+  problems: PublicationProblem[];
+  /** the verification of the stored draft against today's data */
+  verification: { ok: boolean; failures: number; checked: { figures: number; quotes: number } } | null;
+  national: NationalMark[];
+  /** the editorial parts as stored now (texts saved since the generation included) */
+  editorial: SynthesisEditorial;
+}
+
+/**
+ * The synthesis page's view of the draft: the stored document (unverified, for its editorial fields), what
+ * changed in the data since it was generated, and what holds its publication back, said in French. A draft
+ * gone out of date is one problem, « régénérez », not every figure that no longer checks.
+ */
+export async function synthesisDraft(ctx: UseCaseContext, input: SynthesisTarget): Promise<SynthesisDraft> {
+  const target = await resolveTarget(ctx, input);
+  const national = await listNationalMarks(ctx.store, target.consultation.slug);
+  const doc = await loadSynthesis(ctx.store, await storedSynthesisId(ctx, target));
+  const stored = await loadEditorial(ctx.store, await storedSynthesisId(ctx, target));
+  if (!doc) return { doc: null, changes: null, stale: false, problems: [], verification: null, national, editorial: stored };
+  const changes = await dataChangesSince(ctx.store, doc);
+  const verification = await verifySynthesis(ctx.store, doc);
+  const stale = changes.summary !== '' || (!verification.ok && doc.basis === undefined);
+  // texts saved since the generation count: the placeholders are those of the draft with today's editorial
+  const editorial = stored;
+  const withTexts = structuredClone(doc);
+  for (const s of walkAll(withTexts.sections)) for (const b of s.blocks) if (b.type === 'editorial') b.text = editorial.texts[b.key] ?? '';
+  const problems: PublicationProblem[] = [...placeholderProblems(withTexts)];
+  if (stale) {
+    problems.push({ code: 'stale', section: 'Document', message: `Les données ont changé : ${changes.summary || 'le brouillon ne correspond plus aux données.'} Régénérez le brouillon.` });
+  } else {
+    problems.push(...describeFailures(doc, verification.failures));
+  }
+  return { doc, changes, stale, problems, national, editorial, verification: { ok: verification.ok, failures: verification.failures.length, checked: verification.checked } };
+}
+
+function* walkAll(sections: SynthesisDocument['sections']): Generator<SynthesisDocument['sections'][number]> {
+  for (const s of sections) { yield s; yield* walkAll(s.sections); }
+}
+
+/**
+ * Marks (or unmarks) a contribution or an idea group as relevant to the national level: the restitution lists
+ * it in the national section of its theme. Audited (`synthesis.national`).
+ */
+export async function markNational(ctx: UseCaseContext, input: { consultation: string; type: NationalTarget; id: string; national: boolean }): Promise<{ changed: boolean; marks: NationalMark[] }> {
+  const consultation = await ctx.store.getConsultation(input.consultation);
+  if (!consultation) throw new UserError('not_found', `Consultation inconnue : « ${input.consultation} »`, 'consultation');
+  if (input.type === 'contribution') {
+    const c = await ctx.store.getContribution(input.id);
+    if (!c || c.consultation !== consultation.slug) throw new UserError('not_found', `Contribution inconnue dans cette consultation : « ${input.id} »`, 'id');
+  } else if (!(await ctx.store.listIdeaGroups(consultation.slug)).some((g) => g.id === input.id)) {
+    throw new UserError('not_found', `Idée commune inconnue dans cette consultation : « ${input.id} »`, 'id');
+  }
+  const changed = await setNationalMark(ctx.store, consultation.slug, { type: input.type, id: input.id, national: input.national }, { actor: ctx.actor.name, at: ctx.now().toISOString() });
+  return { changed, marks: await listNationalMarks(ctx.store, consultation.slug) };
 }

@@ -128,9 +128,9 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       await page.getByLabel('Levier ou frein 1 (thème 2)').fill('La régulation téléphonique du soir est saturée pendant l’été.');
       await screenshot(page, '12-compte-rendu');
       await checkA11y(page, '12-compte-rendu');
-      await page.getByRole('button', { name: 'Enregistrer le compte-rendu' }).click();
-      await page.getByText('Compte-rendu enregistré').waitFor();
-      assert.match(await page.locator('.fr-alert--success').innerText(), /4 contributions créées/);
+      await page.getByRole('button', { name: 'Soumettre le compte-rendu' }).click();
+      await page.getByText('Compte-rendu soumis', { exact: true }).waitFor();
+      assert.match(await page.locator('.fr-alert--success').innerText(), /4 contributions .*en attente de modération/);
     });
   });
 
@@ -211,7 +211,7 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       // synthesis: generate, verify, download, publish
       await page.goto(`${base}/admin/consultations/${SLUG}/synthese`);
       await settled(page);
-      await page.getByRole('button', { name: 'Générer la synthèse' }).click();
+      await page.getByRole('button', { name: /^(Générer|Régénérer) le brouillon$/ }).click();
       await page.getByText(/Vérification réussie|erreurs? de vérification/).first().waitFor({ timeout: 120_000 });
       await screenshot(page, '16-synthese');
       await checkA11y(page, '16-synthese');
@@ -222,6 +222,20 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
         const text = readFileSync(path!, 'utf8');
         assert.ok(text.length > 1000, `${fmt} téléchargé`);
       }
+      // refused while a text is still to write (the demo wrote them: one is emptied), with the list of what to fix
+      const perspectives = page.getByLabel(/III – Perspectives/);
+      await perspectives.fill('');
+      await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
+      await page.getByText('Avant de publier (1)').waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Publier' }).click();
+      const refused = page.getByRole('alert').filter({ hasText: 'Publication refusée' });
+      await refused.waitFor({ timeout: 120_000 });
+      assert.match(await refused.innerText(), /III – Perspectives : texte à rédiger/);
+      await screenshot(page, '16b-publication-refusee');
+      await checkA11y(page, '16b-publication-refusee');
+      await perspectives.fill('Texte rédigé pour le test de bout en bout.');
+      await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
+      await page.getByText('Rien ne s’oppose à la publication.').waitFor({ timeout: 60_000 });
       await page.getByRole('button', { name: 'Publier' }).click();
       await page.getByText('Restitution publiée', { exact: true }).waitFor({ timeout: 120_000 });
     });

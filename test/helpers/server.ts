@@ -20,8 +20,10 @@ export async function testServer(options: Partial<Omit<AppOptions, 'store'>> = {
   for (const [role, email] of Object.entries(USERS)) await createUser(s, { email, role: role as Role, passwordHash: hash });
   await s.upsertTerritory({ code: '76', name: 'Occitanie', level: 'region' });
   await s.upsertTerritory({ code: '12', name: 'Aveyron', level: 'departement', parent: '76' });
+  // a consultation past its end date refuses contributions: this one stays open for as long as the tests run
+  // (closing, refusing and reopening are tested with consultations of their own, test/consultation-dates.test.ts)
   await s.upsertConsultation({
-    slug: 'essai', title: 'Consultation d’essai', territory: '12', status: 'open', periodStart: '2026-01-01', periodEnd: '2026-03-31',
+    slug: 'essai', title: 'Consultation d’essai', territory: '12', status: 'open', periodStart: '2026-01-01', periodEnd: '2099-12-31',
     themes: CNR_SANTE_THEMES.map((t) => ({ ...t, keywords: [...t.keywords] })),
   });
   // facilitators only reach the consultations they are assigned to

@@ -21,8 +21,11 @@ import { ModerationPage } from './pages/admin/ModerationPage.tsx';
 import { AnalysisPage } from './pages/admin/AnalysisPage.tsx';
 import { SynthesisPage } from './pages/admin/SynthesisPage.tsx';
 import { RequireAuth } from './pages/admin/RequireAuth.tsx';
+import { ReopenPage } from './pages/admin/ReopenPage.tsx';
+import type { Section } from './types.ts';
 
-type Route = [pattern: string, render: (p: Record<string, string>) => ReactNode, admin?: boolean];
+// admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
+type Route = [pattern: string, render: (p: Record<string, string>) => ReactNode, admin?: Section];
 
 const ROUTES: Route[] = [
   ['/', () => <HomePage />],
@@ -34,20 +37,21 @@ const ROUTES: Route[] = [
   ['/consultations/:slug/restitution', (p) => <RestitutionPage slug={p.slug!} />],
   ['/consultations/:slug/chiffres', (p) => <StatsPage slug={p.slug!} />],
   ['/connexion', () => <LoginPage />],
-  ['/admin', () => <AdminHome />, true],
-  ['/admin/consultations/nouvelle', () => <ConsultationEditPage />, true],
-  ['/admin/consultations/:slug', (p) => <ConsultationEditPage slug={p.slug!} />, true],
-  ['/admin/consultations/:slug/reunions/:id/compte-rendu', (p) => <ReportPage slug={p.slug!} meetingId={p.id!} />, true],
-  ['/admin/consultations/:slug/import', (p) => <ImportPage slug={p.slug!} />, true],
-  ['/admin/consultations/:slug/moderation', (p) => <ModerationPage slug={p.slug!} />, true],
-  ['/admin/consultations/:slug/analyse', (p) => <AnalysisPage slug={p.slug!} />, true],
-  ['/admin/consultations/:slug/synthese', (p) => <SynthesisPage slug={p.slug!} />, true],
+  ['/admin', () => <AdminHome />, 'consultations'],
+  ['/admin/consultations/nouvelle', () => <ConsultationEditPage />, 'settings'],
+  ['/admin/consultations/:slug', (p) => <ConsultationEditPage slug={p.slug!} />, 'meetings'],
+  ['/admin/consultations/:slug/reunions/:id/compte-rendu', (p) => <ReportPage slug={p.slug!} meetingId={p.id!} />, 'reports'],
+  ['/admin/consultations/:slug/import', (p) => <ImportPage slug={p.slug!} />, 'import'],
+  ['/admin/consultations/:slug/moderation', (p) => <ModerationPage slug={p.slug!} />, 'moderation'],
+  ['/admin/consultations/:slug/analyse', (p) => <AnalysisPage slug={p.slug!} />, 'analysis'],
+  ['/admin/consultations/:slug/synthese', (p) => <SynthesisPage slug={p.slug!} />, 'synthesis'],
+  ['/admin/consultations/:slug/rouvrir', (p) => <ReopenPage slug={p.slug!} />, 'reopen'],
 ];
 
 function Routes({ path }: { path: string }) {
   for (const [pattern, render, admin] of ROUTES) {
     const params = match(pattern, path);
-    if (params) return admin ? <RequireAuth>{render(params)}</RequireAuth> : <>{render(params)}</>;
+    if (params) return admin ? <RequireAuth section={admin}>{render(params)}</RequireAuth> : <>{render(params)}</>;
   }
   return <NotFoundPage />;
 }

@@ -1,8 +1,11 @@
 /** Client of the Fabrique API (`/api`): JSON, CSRF header on every non-GET request, typed errors. */
 
+/** One thing to fix that the server listed (e.g. a publication refused): where, and what, in French. */
+export interface ApiProblem { section: string; message: string }
+
 export class ApiError extends Error {
   /** `field`: the input the error is about (e.g. `force`: the import asks for confirmation) */
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly problems: ApiProblem[] = [], readonly field?: string) {
     super(message);
   }
 }
@@ -28,18 +31,20 @@ async function csrf(refresh = false): Promise<string> {
 async function toError(res: Response): Promise<ApiError> {
   let code = `http_${res.status}`;
   let message = `Erreur ${res.status}`;
+  let problems: ApiProblem[] = [];
   let field: string | undefined;
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string; field?: string } };
+    const body = (await res.json()) as { error?: { code?: string; message?: string; field?: string }; problems?: ApiProblem[] };
     if (body.error?.code) code = body.error.code;
     if (body.error?.message) message = body.error.message;
+    if (Array.isArray(body.problems)) problems = body.problems;
     field = body.error?.field;
   } catch {
     /* not JSON */
   }
   if (res.status === 401 && message.startsWith('Erreur')) message = 'Connexion requise.';
   if (res.status === 403 && message.startsWith('Erreur')) message = 'Action non autorisée pour votre rôle.';
-  return new ApiError(res.status, code, message, field);
+  return new ApiError(res.status, code, message, problems, field);
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
@@ -99,7 +104,7 @@ export async function upload<T>(path: string, file: File, onProgress: (fraction:
         resolve({ status: xhr.status, body: body as T });
       } else {
         const e = (body as { error?: { code?: string; message?: string; field?: string } })?.error;
-        reject(new ApiError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? `Erreur ${xhr.status}`, e?.field));
+        reject(new ApiError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? `Erreur ${xhr.status}`, [], e?.field));
       }
     };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'Le serveur ne répond pas.'));

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { ApiError, forgetCsrf, get, post } from './api.ts';
-import type { Role, User } from './types.ts';
+import type { Role, Section, User } from './types.ts';
 
 interface AuthState {
   user: User | null;
@@ -54,4 +54,9 @@ export function can(user: User | null, need: Role): boolean {
   if (user.role === 'admin') return true;
   if (need === 'facilitator') return user.role === 'facilitator' || user.role === 'analyst';
   return user.role === need;
+}
+
+/** Whether the signed-in user may use a back-office section: the API's own list (GET /api/auth/me). */
+export function allows(user: User | null, section: Section): boolean {
+  return !!user && user.sections.includes(section);
 }

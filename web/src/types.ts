@@ -11,6 +11,7 @@ import type { Theme } from '../../src/domain/theme.ts';
 export type { College, Participants, Theme };
 export type User = z.infer<typeof Api.User>;
 export type Role = User['role'];
+export type Section = User['sections'][number];
 export type ConsultationStatus = z.infer<typeof Api.ConsultationStatus>;
 export type ConsultationSummary = z.infer<typeof Api.ConsultationSummary>;
 export type MeetingKind = z.infer<typeof Api.MeetingKind>;
@@ -62,6 +63,7 @@ export interface TerritoryIndicators {
     regionValue: number | null; franceValue: number | null; source: string | null;
   }[];
 }
+export type WorkshopReport = z.infer<typeof Api.WorkshopReport>;
 
 /** GET /api/admin/consultations/:slug/documents */
 export interface ImportedDocument {

@@ -1,8 +1,8 @@
-import { CONSULTATION_STATUSES, territoryName, type ConsultationStatus } from '../../domain/index.ts';
+import { CONSULTATION_STATUSES, effectiveStatus, frenchDay, territoryName, type ConsultationStatus } from '../../domain/index.ts';
 import { loadConsultationFile } from '../../ingest/consultation-file.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { CLI_ACTOR, context } from '../../usecases/context.ts';
-import { createConsultation, loadConsultation } from '../../usecases/consultations.ts';
+import { createConsultation, loadConsultation, reopenConsultation } from '../../usecases/consultations.ts';
 import { table } from '../output.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 
@@ -15,7 +15,8 @@ export const consultationCommand: Command = {
       if (action === 'create') await create(store, rest);
       else if (action === 'load') await load(store, rest);
       else if (action === 'list') await list(store, rest);
-      else throw new UsageError(`action inconnue : ${action ?? '(aucune)'} (create, load ou list)`);
+      else if (action === 'reopen') await reopen(store, rest);
+      else throw new UsageError(`action inconnue : ${action ?? '(aucune)'} (create, load, list ou reopen)`);
     } finally {
       await store.close();
     }
@@ -55,6 +56,16 @@ async function load(store: Store, argv: string[]): Promise<void> {
 async function list(store: Store, argv: string[]): Promise<void> {
   parseCommandArgs(argv, {}, false);
   const rows = [];
-  for (const c of await store.listConsultations()) rows.push([c.slug, c.title, territoryName(c.territory, c.territoryLevel), c.status, await store.countContributions(c.slug)]);
+  // the status people see: an open consultation past its last day is closed
+  const now = new Date();
+  for (const c of await store.listConsultations()) rows.push([c.slug, c.title, territoryName(c.territory, c.territoryLevel), effectiveStatus(c, now), await store.countContributions(c.slug)]);
   console.log(rows.length ? table(rows, ['slug', 'titre', 'territoire', 'statut', 'contributions']) : 'Aucune consultation.');
+}
+
+/** Reopens a closed consultation until a new last day, as an administrator does in the back office (audited). */
+async function reopen(store: Store, argv: string[]): Promise<void> {
+  const { values } = parseCommandArgs(argv, { slug: { type: 'string' }, until: { type: 'string' } }, false);
+  const c = await reopenConsultation(context(store, CLI_ACTOR), { slug: requireOption(values.slug, 'slug'), until: requireOption(values.until, 'until') });
+  console.log(`Consultation « ${c.title} » rouverte aux contributions jusqu’au ${frenchDay(c.reopenedUntil!)} inclus `
+    + `(période publiée inchangée ; « consultation.reopen » au journal d’audit).`);
 }

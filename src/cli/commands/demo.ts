@@ -12,12 +12,13 @@ import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 import { importPaths, printImportResult } from './import.ts';
 import { printAnalysis } from './analyze.ts';
 import { CLI_ACTOR, context } from '../../usecases/context.ts';
-import { loadConsultation } from '../../usecases/consultations.ts';
+import { loadConsultation, reopenConsultation } from '../../usecases/consultations.ts';
+import { effectiveStatus, frenchDay, parisDay } from '../../domain/consultation.ts';
 import { formatStats } from './stats.ts';
 import { analyzeConsultation } from '../../usecases/analysis.ts';
 import { publishSynthesis } from '../../usecases/syntheses.ts';
 import { analysisFigures } from '../../usecases/stats.ts';
-import { writeSynthesis } from './synthesize.ts';
+import { applyEditorialFile, writeSynthesis } from './synthesize.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
 
@@ -57,6 +58,7 @@ export const demoCommand: Command = {
       const { created, consultation } = await loadConsultation(context(store, CLI_ACTOR), file);
       console.log(`Consultation « ${consultation.title} » ${created ? 'créée' : 'déjà présente'} (${meetings.length} réunions déclarées` +
         `${indicators ? `, ${indicators.length} indicateurs du territoire` : ''}).`);
+      await reopenDemo(store, consultation.slug);
 
       const files = await demoFiles();
       console.log(`\nImport des ${files.length} fichiers de démonstration :`);
@@ -76,6 +78,8 @@ export const demoCommand: Command = {
       const figures = await analysisFigures(context(store, CLI_ACTOR), consultation.slug);
       console.log('\n' + await formatStats(store, figures.public, figures.withheld));
 
+      // the demo's editorial texts and emblematic actions (invented): a restitution is published with no text left to write
+      await applyEditorialFile(context(store, CLI_ACTOR), { consultation: consultation.slug }, join(DEMO_DIR, 'editorial.json'));
       const formats: SynthesisFormat[] = chromiumAvailable() ? ['html', 'pdf'] : ['html'];
       const written = await writeSynthesis(context(store, CLI_ACTOR), { consultation: consultation.slug, formats, out: join(outDir, 'restitution.html') });
       console.log('\nSynthèse de restitution (chaque chiffre et chaque citation vérifiés) :');
@@ -106,6 +110,23 @@ Fichiers importés : ${relative(process.cwd(), DEMO_DIR) || '.'}/`);
     }
   },
 };
+
+/** How long `fabrique demo` reopens its consultation, past its 2022 period, for the citizen journey. */
+export const DEMO_REOPEN_DAYS = 90;
+
+/**
+ * The demo's period (autumn 2022) is over: to let people try the public form, the demo reopens it as an
+ * administrator would (the same use case, audited under the demo's name) and says so.
+ */
+async function reopenDemo(store: Store, slug: string): Promise<void> {
+  const now = new Date();
+  const stored = await store.getConsultation(slug);
+  if (!stored || effectiveStatus(stored, now) !== 'closed') return;
+  const until = parisDay(new Date(now.getTime() + DEMO_REOPEN_DAYS * 86_400_000));
+  await reopenConsultation(context(store, { name: DEMO_ACTOR, role: 'cli' }, () => now), { slug, until });
+  console.log(`La période de la consultation est passée (fin : ${stored.periodEnd ? frenchDay(stored.periodEnd) : 'non communiquée'}) : la démo la rouvre aux contributions `
+    + `jusqu’au ${frenchDay(until)}, comme le ferait un administrateur (« consultation.reopen » au journal d’audit, au nom de « ${DEMO_ACTOR} »).`);
+}
 
 export const DEMO_ACCOUNT_EMAIL = 'analyste@demo.fabrique.invalid';
 

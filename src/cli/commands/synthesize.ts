@@ -5,7 +5,7 @@ import type { SynthesisLevel } from '../../domain/synthesis.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { chromiumAvailable, launchBrowser, renderUnverified, SYNTHESIS_FORMATS, type SynthesisDocument, type SynthesisFormat } from '../../synthesis/index.ts';
 import { CLI_ACTOR, context, type UseCaseContext } from '../../usecases/context.ts';
-import { generateSynthesis, verifySynthesisDocument } from '../../usecases/syntheses.ts';
+import { editSynthesisEditorial, generateSynthesis, markNational, verifySynthesisDocument, type EditorialChange } from '../../usecases/syntheses.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { terminalProgress } from '../output.ts';
 
@@ -19,6 +19,7 @@ export const synthesizeCommand: Command = {
       format: { type: 'string', default: 'html' },
       out: { type: 'string', short: 'o' },
       'quotes-per-idea': { type: 'string' },
+      editorial: { type: 'string' },
     }, false);
     const slug = requireOption(values.consultation, 'consultation');
     const out = requireOption(values.out, 'out');
@@ -29,7 +30,9 @@ export const synthesizeCommand: Command = {
     if (perIdea !== undefined && !(Number.isInteger(perIdea) && perIdea >= 0 && perIdea <= 50)) throw new UsageError('--quotes-per-idea attend un entier de 0 à 50');
     const store = await Store.open(configFromEnv());
     try {
-      const files = await writeSynthesis(context(store, CLI_ACTOR), { consultation: slug, ...(level ? { level } : {}), ...(values.territory ? { territory: values.territory } : {}), ...(perIdea !== undefined ? { quotesPerIdea: perIdea } : {}), formats, out });
+      const target = { consultation: slug, ...(level ? { level } : {}), ...(values.territory ? { territory: values.territory } : {}) };
+      if (values.editorial) await applyEditorialFile(context(store, CLI_ACTOR), target, values.editorial);
+      const files = await writeSynthesis(context(store, CLI_ACTOR), { ...target, ...(perIdea !== undefined ? { quotesPerIdea: perIdea } : {}), formats, out });
       for (const f of files.files) console.log(`Synthèse écrite : ${f}`);
       for (const n of files.notices) console.log(`  note : ${n}`);
     } finally {
@@ -71,6 +74,39 @@ export const verifyCommand: Command = {
     }
   },
 };
+
+/**
+ * Applies a JSON file of editorial parts before generating (`--editorial`): { texts, headings, quotes, order,
+ * actions, national: { contributions: [ids], groups: [ids] } }, each merged as the web app's editor does (audited).
+ */
+export async function applyEditorialFile(ctx: UseCaseContext, target: { consultation: string; level?: SynthesisLevel; territory?: string }, path: string): Promise<void> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new UserError('invalid', `Lecture impossible de ${path} : ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError('invalid', `${path} : un objet JSON est attendu ({ "texts": {…}, "actions": {…}, "national": {…} }).`);
+  const r = raw as Record<string, unknown>;
+  const obj = (k: string) => {
+    const v = r[k];
+    if (v === undefined) return undefined;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UserError('invalid', `${path} : « ${k} » doit être un objet.`);
+    return v as never;
+  };
+  const change: EditorialChange = {};
+  for (const k of ['texts', 'headings', 'quotes', 'order', 'actions'] as const) {
+    const v = obj(k);
+    if (v !== undefined) change[k] = v;
+  }
+  if (Object.keys(change).length > 0) await editSynthesisEditorial(ctx, { ...target, ...change });
+  const national = obj('national') as { contributions?: unknown; groups?: unknown } | undefined;
+  for (const [type, ids] of [['contribution', national?.contributions], ['group', national?.groups]] as const) {
+    if (ids === undefined) continue;
+    if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')) throw new UserError('invalid', `${path} : « national.${type}s » doit être une liste d’identifiants.`);
+    for (const id of ids as string[]) await markNational(ctx, { consultation: target.consultation, type, id, national: true });
+  }
+}
 
 function parseFormats(value: string | undefined): SynthesisFormat[] {
   const list = (value ?? 'html').split(',').map((s) => s.trim()).filter(Boolean);

@@ -12,7 +12,7 @@
  * the source is reported as an ImportWarning, nothing is silently fixed.
  */
 import { contributionId, type Contribution, type ContributionKind } from '../../domain/contribution.ts';
-import { COLLEGE_LABELS, emptyParticipants, participantsSum, type College, type Meeting, type Participants } from '../../domain/meeting.ts';
+import { COLLEGE_LABELS, emptyParticipants, participantsMismatch, type College, type Meeting, type Participants } from '../../domain/meeting.ts';
 import type { ImportWarning, SourceRef } from '../../domain/source.ts';
 import type { HumanSynthesisItem } from '../../domain/synthesis.ts';
 import {
@@ -430,10 +430,11 @@ class Parser {
     } else {
       if (nc.length > 0) this.warn('info', 'participants.nc', `Participants non communiqués (NC) pour « ${title} » (${ref}) : ${nc.join(', ')}.`, s.start);
       if (blanks.length > 0) this.warn('info', 'participants.blank', `Nombre de participants laissé vide pour « ${title} » (${ref}) : ${blanks.join(', ')} (compté comme non communiqué).`, s.start);
-      const sum = participantsSum(participants);
-      if (participants.total !== null && sum !== null && sum !== participants.total) {
+      // the same rule as a report typed in the back office (src/usecases/reports.ts)
+      const mismatch = participantsMismatch(participants);
+      if (mismatch) {
         this.warn('warning', 'participants.total_mismatch',
-          `Total des participants imprimé (${participants.total}) différent de la somme des collèges (${sum}) pour « ${title} » (${ref}).`, s.start);
+          `Total des participants imprimé (${mismatch.total}) différent de la somme des collèges (${mismatch.sum}) pour « ${title} » (${ref}).`, s.start);
       }
     }
     this.meetings.push(meeting);

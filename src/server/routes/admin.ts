@@ -5,26 +5,29 @@ import { z } from 'zod';
 import type { Consultation } from '../../domain/consultation.ts';
 import { isValidSlug } from '../../domain/consultation.ts';
 import { UserError } from '../../domain/errors.ts';
+import { routeRoles } from '../../domain/roles.ts';
 import { assignedConsultations } from '../../store/accounts.ts';
 import { consultationCounts } from '../../store/consultations.ts';
 import { privateTexts } from '../../store/moderation.ts';
 import { pageContributions, type ContributionPageItem } from '../../store/moderation-page.ts';
 import { PUBLIC_FILTER } from '../../store/store.ts';
-import { addMeeting, createConsultation, updateConsultation, updateMeeting } from '../../usecases/consultations.ts';
-import { decideTheme, moderateContribution, recordWorkshopReport } from '../../usecases/contributions.ts';
+import { addMeeting, createConsultation, reopenConsultation, updateConsultation, updateMeeting } from '../../usecases/consultations.ts';
+import { decideTheme, moderateContribution } from '../../usecases/contributions.ts';
 import { bulkModerate, moderationQueue } from '../../usecases/moderation.ts';
+import { getWorkshopReport, recordWorkshopReport, type WorkshopReportView } from '../../usecases/reports.ts';
 import type { AppContext } from '../context.ts';
 import {
   BulkModerationBody, ConsultationDetail, ConsultationStatus, ConsultationSummary, errors, IdParams, IsoDate, Meeting as MeetingSchema, MeetingKind, ModerationItem, ModerationPage, ModerationQuery,
-  Participants, ScopeLevel, SlugParams, Theme, ThemeAssignmentView, UserText, UserTextEntry,
+  Participants, ScopeLevel, SlugParams, Theme, ThemeAssignmentView, UserText, UserTextEntry, WorkshopReport,
 } from '../schemas.ts';
 import { currentUser } from '../security.ts';
 import { clearSuggestCache } from '../suggest.ts';
 import { requestContext } from '../use-case-context.ts';
 import { consultationDetail, consultationSummary, meetingView, publicContribution } from '../views.ts';
 
-export const ANALYST = ['analyst'] as const;
-export const FACILITATOR = ['analyst', 'facilitator'] as const;
+// from the table the web app reads too (src/domain/roles.ts): routes of a section declare that section's roles
+export const ANALYST = routeRoles('moderation');
+export const FACILITATOR = routeRoles('meetings');
 const tags = ['back-office'];
 
 /** The consultation, drafts included, or 404. */
@@ -69,7 +72,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   // ---- consultations ----
 
   r.get('/admin/consultations', {
-    config: { roles: FACILITATOR, scope: 'list' },
+    config: { roles: routeRoles('consultations'), scope: 'list' },
     schema: {
       tags, summary: 'Toutes les consultations, brouillons compris (comptes : toutes les contributions, publiées ou non)',
       response: { 200: z.object({ items: z.array(ConsultationSummary) }), ...errors(401, 403) },
@@ -84,7 +87,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   r.get('/admin/consultations/:slug', {
-    config: { roles: FACILITATOR, scope: 'slug' },
+    config: { roles: routeRoles('meetings'), scope: 'slug' },
     schema: { tags, summary: 'Détail d’une consultation, brouillon compris', params: SlugParams, response: { 200: ConsultationDetail, ...errors(401, 403, 404) } },
   }, async (req) => {
     const c = await requireConsultation(ctx, req.params.slug);
@@ -92,7 +95,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   r.post('/admin/consultations', {
-    config: { roles: ANALYST },
+    config: { roles: routeRoles('settings') },
     schema: {
       tags, summary: 'Crée une consultation (brouillon par défaut, invisible du public ; la même opération que « fabrique consultation create »)',
       body: z.object({
@@ -110,7 +113,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   r.put('/admin/consultations/:slug', {
-    config: { roles: ANALYST },
+    config: { roles: routeRoles('settings') },
     schema: {
       tags, summary: 'Modifie une consultation (titre, période, statut, thèmes dont thèmes locaux)', params: SlugParams,
       body: z.object({
@@ -126,6 +129,19 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
     return consultationDetail(c, await store.listMeetings(c.slug), await store.countContributions(c.slug, PUBLIC_FILTER));
   });
 
+  r.post('/admin/consultations/:slug/reopen', {
+    config: { roles: routeRoles('reopen') },
+    schema: {
+      tags, summary: 'Rouvre aux contributions une consultation close (date de fin passée) jusqu’à une nouvelle date ; administrateurs seulement, inscrit au journal ; la période publiée reste celle d’origine', params: SlugParams,
+      body: z.object({ until: IsoDate.describe('dernier jour (compris) où les contributions sont acceptées') }),
+      response: { 200: ConsultationDetail, ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (req) => {
+    await requireConsultation(ctx, req.params.slug);
+    const c = await reopenConsultation(requestContext(ctx, req), { slug: req.params.slug, until: req.body.until });
+    return consultationDetail(c, await store.listMeetings(c.slug), await store.countContributions(c.slug, PUBLIC_FILTER));
+  });
+
   // ---- meetings and workshop reports ----
 
   const MeetingInput = z.object({
@@ -135,7 +151,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   r.post('/admin/consultations/:slug/meetings', {
-    config: { roles: FACILITATOR, scope: 'slug' },
+    config: { roles: routeRoles('meetings'), scope: 'slug' },
     schema: { tags, summary: 'Ajoute une réunion', params: SlugParams, body: MeetingInput, response: { 201: MeetingSchema, ...errors(400, 401, 403, 404) } },
   }, async (req, reply) => {
     await requireConsultation(ctx, req.params.slug);
@@ -144,31 +160,39 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   r.put('/admin/meetings/:id', {
-    config: { roles: FACILITATOR, scope: 'meeting' },
+    config: { roles: routeRoles('meetings'), scope: 'meeting' },
     schema: { tags, summary: 'Modifie une réunion', params: IdParams, body: MeetingInput.partial(), response: { 200: MeetingSchema, ...errors(400, 401, 403, 404) } },
   }, async (req) => {
     return meetingView(await updateMeeting(requestContext(ctx, req), { id: req.params.id, ...req.body }));
   });
 
+  const ReportThemes = z.array(z.object({
+    theme: z.string().min(1).max(64),
+    problematiques: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
+    solutions: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
+    leviers: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
+  })).max(50);
+  const reportView = <V extends WorkshopReportView>(v: V) => ({ ...v, meeting: meetingView(v.meeting) });
+
+  r.get('/admin/meetings/:id/report', {
+    config: { roles: routeRoles('reports'), scope: 'meeting' },
+    schema: { tags, summary: 'Compte-rendu d’un atelier, pour le rouvrir : brouillon tel que saisi, ou entrées de la dernière soumission', params: IdParams, response: { 200: WorkshopReport, ...errors(401, 403, 404) } },
+  }, async (req) => reportView(await getWorkshopReport(requestContext(ctx, req), req.params.id)));
+
   r.post('/admin/meetings/:id/report', {
-    config: { roles: FACILITATOR, scope: 'meeting' },
+    config: { roles: routeRoles('reports'), scope: 'meeting' },
     schema: {
-      tags, summary: 'Saisie du compte-rendu d’un atelier : participants, problématiques, solutions, leviers par thème (textes pseudonymisés, en attente de modération ; publish: true les publie au nom d’un analyste connecté)', params: IdParams,
+      tags, summary: 'Enregistre le compte-rendu d’un atelier (un par réunion) : brouillon (draft: true, rien n’entre en modération) ou soumission (participants, problématiques, solutions, leviers par thème ; textes pseudonymisés, en attente de modération ; une nouvelle soumission met à jour les entrées au lieu de les dupliquer ; vide : refusé)', params: IdParams,
       body: z.object({
         participants: Participants,
-        publish: z.boolean().default(false).describe('publier les contributions saisies au nom de la personne connectée (analyste seulement)'),
-        themes: z.array(z.object({
-          theme: z.string().min(1).max(64),
-          problematiques: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
-          solutions: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
-          leviers: z.array(UserTextEntry({ max: 5000 })).max(200).default([]),
-        })).max(50),
+        draft: z.boolean().default(false).describe('enregistrer sans soumettre'),
+        themes: ReportThemes,
       }),
-      response: { 201: z.object({ meeting: MeetingSchema, contributions: z.number(), ids: z.array(z.string()) }), ...errors(400, 401, 403, 404) },
+      response: { 201: WorkshopReport.extend({ added: z.number(), kept: z.number(), removed: z.number() }), ...errors(400, 401, 403, 404) },
     },
   }, async (req, reply) => {
     const report = await recordWorkshopReport(requestContext(ctx, req), { meeting: req.params.id, ...req.body });
-    return reply.code(201).send({ meeting: meetingView(report.meeting), contributions: report.contributions, ids: report.ids });
+    return reply.code(201).send(reportView(report));
   });
 
   // ---- moderation ----

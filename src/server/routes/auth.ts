@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sectionsOf, type Role } from '../../domain/roles.ts';
 import { findUserByEmail } from '../../store/accounts.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
@@ -10,7 +11,8 @@ import { burnPasswordTime, verifyPassword } from '../password.ts';
 import { errors, Ok, User } from '../schemas.ts';
 import { closeSession, currentUser, openSession } from '../security.ts';
 
-const userView = (u: { id: string; email: string; role: 'admin' | 'analyst' | 'facilitator' }) => ({ id: u.id, email: u.email, role: u.role });
+// the sections come from the table the route guards use: the web app shows what the API allows
+const userView = (u: { id: string; email: string; role: Role }) => ({ id: u.id, email: u.email, role: u.role, sections: sectionsOf(u.role) });
 
 export async function authRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = api.withTypeProvider<ZodTypeProvider>();

@@ -61,7 +61,7 @@ export async function renderDocx(doc: SynthesisDocument, options: DocxOptions = 
       case 'paragraph': body.push(new Paragraph({ children: inline(b.content) })); break;
       case 'editorial':
         if (b.text.trim()) for (const p of b.text.split(/\n\s*\n/)) body.push(new Paragraph({ children: [run(p.trim())] }));
-        else body.push(new Paragraph({ children: [run(b.placeholder, { italics: true })], border: { left: { style: 'dashed', size: 6, color: '8C8C8C', space: 6 } } }));
+        else if (!b.optional) body.push(new Paragraph({ children: [run(b.placeholder, { italics: true })], border: { left: { style: 'dashed', size: 6, color: '8C8C8C', space: 6 } } }));
         break;
       case 'note':
         body.push(new Paragraph({ shading: { type: ShadingType.CLEAR, color: 'auto', fill: b.level === 'warning' ? 'FFF4E5' : 'EEF3FA' },

@@ -101,7 +101,8 @@ class HtmlWriter {
       case 'paragraph': this.out.push(`<p>${this.inline(b.content)}</p>`); break;
       case 'editorial':
         if (b.text.trim()) for (const p of b.text.split(/\n\s*\n/)) this.out.push(`<p>${esc(p.trim()).replace(/\n/g, '<br>')}</p>`);
-        else this.out.push(`<p class="placeholder">${esc(b.placeholder)}</p>`);
+        // an optional text left empty is no gap in the document
+        else if (!b.optional) this.out.push(`<p class="placeholder">${esc(b.placeholder)}</p>`);
         break;
       case 'note': this.out.push(`<p class="note${b.level === 'warning' ? ' note-warning' : ''}"><strong>${b.level === 'warning' ? 'Attention' : 'À noter'} :</strong> ${this.inline(b.content)}</p>`); break;
       case 'slot': this.out.push(`<p class="slot">${esc(b.text)}</p>`); break;

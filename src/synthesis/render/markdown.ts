@@ -31,7 +31,7 @@ export function renderMarkdown(doc: SynthesisDocument): string {
       case 'paragraph': out.push(inline(b.content), ''); break;
       case 'editorial':
         if (b.text.trim()) out.push(...b.text.split(/\n\s*\n/).flatMap((p) => [p.trim(), '']));
-        else out.push(`> *${md(b.placeholder)}*`, '');
+        else if (!b.optional) out.push(`> *${md(b.placeholder)}*`, '');
         break;
       case 'note': out.push(`> **${b.level === 'warning' ? 'Attention' : 'À noter'} :** ${inline(b.content)}`, ''); break;
       case 'slot': out.push(`*${md(b.text)}*`, ''); break;

@@ -21,7 +21,7 @@ export async function followJob(job: JobView, onUpdate: (j: JobView) => void, ev
   if (current.state === 'failed') {
     // an import to confirm answers like the direct import's 409 (field « force »)
     const e = current.error;
-    throw new ApiError(e?.code === 'conflict' ? 409 : 500, e?.code ?? 'job_failed', e?.message ?? 'La tâche a échoué.', e?.field);
+    throw new ApiError(e?.code === 'conflict' ? 409 : 500, e?.code ?? 'job_failed', e?.message ?? 'La tâche a échoué.', [], e?.field);
   }
   return current;
 }

@@ -2,7 +2,9 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { useApi } from '../../hooks.ts';
-import { useAuth, can } from '../../auth.tsx';
+import { useAuth, allows } from '../../auth.tsx';
+import { CONSULTATION_TABS } from './AdminNav.tsx';
+import { SECTION_LABELS } from '../../../../src/domain/roles.ts';
 import { Link } from '../../router.tsx';
 import { ROLE_LABELS, STATUS_LABELS, nf } from '../../labels.ts';
 import type { ConsultationSummary } from '../../types.ts';
@@ -10,10 +12,12 @@ import type { ConsultationSummary } from '../../types.ts';
 export function AdminHome() {
   const { user } = useAuth();
   const list = useApi<{ items: ConsultationSummary[] }>('/consultations');
-  const analyst = can(user, 'analyst');
+  const mayCreate = allows(user, 'settings');
+  // the step links after « Réunions »: those the API lets this role use
+  const steps = CONSULTATION_TABS.filter(([suffix, section]) => suffix !== '' && allows(user, section));
   return (
     <Page title="Back-office" crumbs={[]} lead={user ? `Connecté en tant que ${user.email} — rôle : ${ROLE_LABELS[user.role]}.` : undefined}>
-      {analyst ? (
+      {mayCreate ? (
         <p>
           <Button linkProps={{ href: '/admin/consultations/nouvelle' }} iconId="fr-icon-add-line">Nouvelle consultation</Button>
         </p>
@@ -32,13 +36,11 @@ export function AdminHome() {
             nf.format(c.counts.contributions),
             <ul className="inline-links">
               <li><Link href={`/admin/consultations/${c.slug}`} aria-label={`Réunions et comptes-rendus : ${c.title}`}>Réunions</Link></li>
-              {analyst ? (
-                <>
-                  <li><Link href={`/admin/consultations/${c.slug}/import`} aria-label={`Import : ${c.title}`}>Import</Link></li>
-                  <li><Link href={`/admin/consultations/${c.slug}/moderation`} aria-label={`Modération : ${c.title}`}>Modération</Link></li>
-                  <li><Link href={`/admin/consultations/${c.slug}/analyse`} aria-label={`Analyse : ${c.title}`}>Analyse</Link></li>
-                  <li><Link href={`/admin/consultations/${c.slug}/synthese`} aria-label={`Synthèse : ${c.title}`}>Synthèse</Link></li>
-                </>
+              {steps.map(([suffix, section]) => (
+                <li key={suffix}><Link href={`/admin/consultations/${c.slug}${suffix}`} aria-label={`${SECTION_LABELS[section]} : ${c.title}`}>{SECTION_LABELS[section]}</Link></li>
+              ))}
+              {c.status === 'closed' && allows(user, 'reopen') ? (
+                <li><Link href={`/admin/consultations/${c.slug}/rouvrir`} aria-label={`Rouvrir : ${c.title}`}>Rouvrir</Link></li>
               ) : null}
             </ul>,
           ])}

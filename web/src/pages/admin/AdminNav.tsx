@@ -1,19 +1,25 @@
+import { allows, useAuth } from '../../auth.tsx';
 import { Link } from '../../router.tsx';
+import { SECTION_LABELS } from '../../../../src/domain/roles.ts';
+import type { Section } from '../../types.ts';
 
-const TABS: [string, string][] = [
-  ['', 'Consultation et réunions'],
-  ['/import', 'Import'],
-  ['/moderation', 'Modération'],
-  ['/analyse', 'Analyse'],
-  ['/synthese', 'Synthèse'],
+/** The back-office pages of a consultation: address suffix and the section (of the API's role table) each belongs to. */
+export const CONSULTATION_TABS: [suffix: string, section: Section][] = [
+  ['', 'meetings'],
+  ['/import', 'import'],
+  ['/moderation', 'moderation'],
+  ['/analyse', 'analysis'],
+  ['/synthese', 'synthesis'],
 ];
 
-/** Sub-navigation of a consultation in the back office. */
+/** Sub-navigation of a consultation in the back office: only the sections the user's role may use. */
 export function AdminNav({ slug, current }: { slug: string; current: string }) {
+  const { user } = useAuth();
+  const tabs = CONSULTATION_TABS.filter(([, section]) => allows(user, section)).map(([suffix, section]) => [suffix, SECTION_LABELS[section]] as const);
   return (
     <nav className="fr-mb-4w admin-nav" aria-label="Étapes de la consultation">
       <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-md fr-btns-group--sm">
-        {TABS.map(([suffix, label]) => (
+        {tabs.map(([suffix, label]) => (
           <li key={suffix}>
             <Link
               href={`/admin/consultations/${slug}${suffix}`}

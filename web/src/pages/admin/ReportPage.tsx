@@ -8,7 +8,7 @@ import { useApi } from '../../hooks.ts';
 import { errorMessage, post } from '../../api.ts';
 import { COLLEGES, COLLEGE_LABELS } from '../../labels.ts';
 import { meetingDate } from '../public/ConsultationPage.tsx';
-import type { ConsultationDetail, Meeting, Participants } from '../../types.ts';
+import type { ConsultationDetail, Participants, WorkshopReport } from '../../types.ts';
 
 const PARTS = [
   ['problematiques', 'Problématiques (constats)', 'Problématique'],
@@ -18,20 +18,62 @@ const PARTS = [
 type Part = (typeof PARTS)[number][0];
 type ThemeEntry = Record<Part, string[]>;
 
+type Saved = WorkshopReport & { added?: number; kept?: number; removed?: number };
+
+const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
+
+/** What the last save did, in a sentence. */
+function savedMessage(r: Saved): string {
+  if (r.status === 'draft') {
+    return 'Brouillon enregistré : rien n’est soumis ni envoyé en modération. Vous pouvez revenir le compléter.'
+      + (r.submittedAt ? ' La version soumise précédemment reste en modération tant que vous ne soumettez pas celle-ci.' : '');
+  }
+  const parts = [
+    r.added ? plural(r.added, 'entrée ajoutée', 'entrées ajoutées') : null,
+    r.kept ? plural(r.kept, 'entrée inchangée', 'entrées inchangées') : null,
+    r.removed ? plural(r.removed, 'entrée retirée', 'entrées retirées') : null,
+  ].filter(Boolean);
+  return `Compte-rendu soumis : ${plural(r.contributions, 'contribution', 'contributions')} (texte pseudonymisé), en attente de modération avant publication`
+    + (parts.length ? ` — ${parts.join(', ')}.` : '.');
+}
+
+/** The form's state from a saved report: one empty row per part where nothing was written, to type into. */
+function formEntries(r: WorkshopReport): Record<string, ThemeEntry> {
+  const out: Record<string, ThemeEntry> = {};
+  for (const t of r.themes) {
+    out[t.theme] = {
+      problematiques: t.problematiques.length ? t.problematiques : [''],
+      solutions: t.solutions.length ? t.solutions : [''],
+      leviers: t.leviers.length ? t.leviers : [''],
+    };
+  }
+  return out;
+}
+
+const STATUS_TEXT: Record<WorkshopReport['status'], string> = {
+  none: 'Aucun compte-rendu enregistré pour cette réunion.',
+  draft: 'Brouillon enregistré, non soumis.',
+  submitted: 'Compte-rendu soumis : ses entrées passent par la modération. Vous pouvez le modifier et le soumettre à nouveau : il est mis à jour, sans doublon.',
+};
+
 export function ReportPage({ slug, meetingId }: { slug: string; meetingId: string }) {
-  const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
-  const meeting = cons.data?.meetings.find((m) => m.id === meetingId);
+  const cons = useApi<ConsultationDetail>(`/admin/consultations/${encodeURIComponent(slug)}`);
+  const saved = useApi<WorkshopReport>(`/admin/meetings/${encodeURIComponent(meetingId)}/report`);
+  const meeting = saved.data?.meeting;
   const [participants, setParticipants] = useState<Record<string, string>>({});
   const [entries, setEntries] = useState<Record<string, ThemeEntry>>({});
   const [error, setError] = useState<string>();
-  const [done, setDone] = useState<{ contributions: number } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<Saved | null>(null);
+  const [busy, setBusy] = useState<'draft' | 'submit' | null>(null);
   const focusNext = useRef<string | null>(null);
+  const report: Saved | undefined = done ?? saved.data;
 
+  // the form opens on what was saved: the draft as typed, or the entries of the last submission
   useEffect(() => {
-    if (!meeting) return;
-    setParticipants(Object.fromEntries([...COLLEGES, 'total'].map((k) => [k, String(meeting.participants[k as keyof Participants] ?? '')])));
-  }, [meeting]);
+    if (!saved.data) return;
+    setParticipants(Object.fromEntries([...COLLEGES, 'total'].map((k) => [k, String(saved.data!.participants[k as keyof Participants] ?? '')])));
+    setEntries(formEntries(saved.data));
+  }, [saved.data]);
   useEffect(() => {
     if (focusNext.current) {
       document.getElementById(focusNext.current)?.focus();
@@ -39,8 +81,8 @@ export function ReportPage({ slug, meetingId }: { slug: string; meetingId: strin
     }
   });
 
-  if (cons.loading && !cons.data) return <Page title="Compte-rendu d’atelier"><Loading /></Page>;
-  if (!meeting) return <Page title="Compte-rendu d’atelier" crumbs={adminCrumbs(slug)}><ErrorAlert message={cons.error ?? 'Réunion introuvable.'} /></Page>;
+  if ((cons.loading && !cons.data) || (saved.loading && !saved.data)) return <Page title="Compte-rendu d’atelier"><Loading /></Page>;
+  if (!meeting || !cons.data) return <Page title="Compte-rendu d’atelier" crumbs={adminCrumbs(slug)}><ErrorAlert message={saved.error ?? cons.error ?? 'Réunion introuvable.'} /></Page>;
   const themes = cons.data!.themes;
   const entry = (t: string): ThemeEntry => entries[t] ?? { problematiques: [''], solutions: [''], leviers: [''] };
   const setItem = (t: string, p: Part, i: number, v: string) =>
@@ -54,7 +96,7 @@ export function ReportPage({ slug, meetingId }: { slug: string; meetingId: strin
     setEntries((e) => ({ ...e, [t]: { ...entry(t), [p]: entry(t)[p].filter((_, j) => j !== i) } }));
   };
 
-  async function submit(e: FormEvent) {
+  async function save(e: FormEvent, draft: boolean) {
     e.preventDefault();
     setError(undefined);
     const p: Record<string, number | null> = {};
@@ -69,6 +111,7 @@ export function ReportPage({ slug, meetingId }: { slug: string; meetingId: strin
     }
     const body = {
       participants: p,
+      draft,
       themes: themes
         .map((t) => {
           const en = entry(t.code);
@@ -81,17 +124,19 @@ export function ReportPage({ slug, meetingId }: { slug: string; meetingId: strin
         })
         .filter((t) => t.problematiques.length + t.solutions.length + t.leviers.length > 0),
     };
-    setBusy(true);
+    setBusy(draft ? 'draft' : 'submit');
+    setDone(null);
     try {
-      const r = await post<{ meeting: Meeting; contributions: number; ids: string[] }>(`/admin/meetings/${encodeURIComponent(meetingId)}/report`, body);
-      setDone({ contributions: r.contributions });
-      setEntries({});
-      cons.reload();
+      const r = await post<Saved>(`/admin/meetings/${encodeURIComponent(meetingId)}/report`, body);
+      setDone(r);
+      setEntries(formEntries(r));
       window.scrollTo(0, 0);
+      document.getElementById('cr-etat')?.focus();
     } catch (err) {
       setError(errorMessage(err));
+      window.scrollTo(0, 0);
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   }
 
@@ -99,12 +144,19 @@ export function ReportPage({ slug, meetingId }: { slug: string; meetingId: strin
     <Page title={`Compte-rendu : ${meeting.title}`} crumbs={adminCrumbs(slug, cons.data?.title)}>
       <AdminNav slug={slug} current="" />
       <p>{meeting.place ?? 'Lieu non communiqué'} — {meetingDate(meeting)}</p>
-      {done ? (
-        <Alert severity="success" className="fr-mb-3w" title="Compte-rendu enregistré"
-          description={<>{done.contributions} contribution{done.contributions > 1 ? 's' : ''} créée{done.contributions > 1 ? 's' : ''} (texte pseudonymisé), en attente de modération avant publication.</>} />
-      ) : null}
+      <div id="cr-etat" tabIndex={-1}>
+        {done ? (
+          <Alert severity="success" className="fr-mb-3w" title={done.status === 'draft' ? 'Brouillon enregistré' : 'Compte-rendu soumis'} description={savedMessage(done)} />
+        ) : report ? (
+          <p className="fr-text--sm fr-mb-2w"><strong>État :</strong> {STATUS_TEXT[report.status]}</p>
+        ) : null}
+        {report && report.anomalies.length > 0 ? (
+          <Alert severity="warning" className="fr-mb-3w" small={false} title="Anomalie à vérifier"
+            description={<ul className="fr-mb-0">{report.anomalies.map((a) => <li key={a.code}>{a.message} Le total est gardé tel qu’indiqué.</li>)}</ul>} />
+        ) : null}
+      </div>
       <ErrorAlert message={error} title="Enregistrement impossible" />
-      <form onSubmit={submit} className="report-form">
+      <form onSubmit={(e) => void save(e, false)} className="report-form">
         <fieldset className="fr-fieldset">
           <legend className="fr-fieldset__legend"><h2 className="fr-h4 fr-mb-0">Participants par collège</h2></legend>
           <p className="fr-text--sm fr-px-1w">Laissez vide ce que le compte-rendu ne communique pas (« NC ») : ce n’est pas zéro.</p>
@@ -148,7 +200,19 @@ export function ReportPage({ slug, meetingId }: { slug: string; meetingId: strin
             </div>
           </fieldset>
         ))}
-        <Button type="submit" disabled={busy}>{busy ? 'Enregistrement…' : 'Enregistrer le compte-rendu'}</Button>
+        <ul className="fr-btns-group fr-btns-group--inline-md">
+          <li>
+            <Button type="button" priority="secondary" disabled={busy !== null} onClick={(e) => void save(e, true)}>
+              {busy === 'draft' ? 'Enregistrement…' : 'Enregistrer le brouillon'}
+            </Button>
+          </li>
+          <li>
+            <Button type="submit" disabled={busy !== null}>
+              {busy === 'submit' ? 'Soumission…' : report?.submittedAt ? 'Soumettre la mise à jour' : 'Soumettre le compte-rendu'}
+            </Button>
+          </li>
+        </ul>
+        <p className="fr-text--sm">Le brouillon n’envoie rien en modération. La soumission crée les contributions (une par entrée), en attente de modération ; une nouvelle soumission met à jour ce même compte-rendu.</p>
       </form>
     </Page>
   );

@@ -56,7 +56,9 @@ export function ConsultationPage({ slug }: { slug: string }) {
         <span className="fr-ml-1w">{c.territory.name} ({c.territory.code}) — {formatPeriod(c.periodStart, c.periodEnd)}</span>
       </p>
       {c.description ? <p>{c.description}</p> : null}
-      <ConsultationNav slug={slug} current="" open={c.status === 'open'} />
+      {c.reopenedUntil && c.acceptsContributions ? <p className="fr-text--sm">Rouverte aux contributions jusqu’au {formatDate(c.reopenedUntil)} inclus.</p> : null}
+      {!c.acceptsContributions && c.status === 'closed' && c.closedReason ? <p className="fr-text--sm">{c.closedReason}</p> : null}
+      <ConsultationNav slug={slug} current="" open={c.acceptsContributions} />
 
       <h2>Thèmes</h2>
       <ol className="theme-list">

@@ -58,10 +58,11 @@ export function ContributePage({ slug }: { slug: string }) {
   if (error || !c) return <Page title="Contribuer"><ErrorAlert message={error ?? 'Consultation introuvable.'} /></Page>;
   const title = `Contribuer : ${c.title}`;
   const crumbs = [{ label: 'Consultations', href: '/' }, { label: c.title, href: `/consultations/${slug}` }];
-  if (c.status !== 'open') {
+  // the API says whether the form is open today (period, or reopened by an administrator): the same rule it enforces
+  if (!c.acceptsContributions) {
     return (
       <Page title={title} crumbs={crumbs}>
-        <Alert severity="info" title="Consultation fermée" description="Cette consultation ne reçoit plus de contributions. Vous pouvez lire les contributions publiées et la restitution." />
+        <Alert severity="info" title="Consultation close" description={`${c.closedReason ?? 'Cette consultation n’est pas ouverte aux contributions.'} Vous pouvez lire les contributions publiées et la restitution.`} />
         <ConsultationNav slug={slug} current="/contribuer" open={false} />
       </Page>
     );

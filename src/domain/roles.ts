@@ -1,0 +1,58 @@
+/**
+ * Who may use which part of the back office: the one table the API's route guards and the web app's
+ * navigation both read, so that what a role is shown is exactly what the API lets it do.
+ */
+
+export const ROLES = ['admin', 'analyst', 'facilitator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const BACK_OFFICE_SECTIONS = ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'reopen'] as const;
+export type Section = (typeof BACK_OFFICE_SECTIONS)[number];
+
+export const SECTION_LABELS: Record<Section, string> = {
+  consultations: 'Consultations',
+  meetings: 'Consultation et réunions',
+  reports: 'Comptes-rendus d’ateliers',
+  settings: 'Paramètres des consultations',
+  import: 'Import',
+  moderation: 'Modération',
+  analysis: 'Analyse',
+  synthesis: 'Synthèse',
+  reopen: 'Réouverture des consultations closes',
+};
+
+const TEAM = ['admin', 'analyst', 'facilitator'] as const;
+const ANALYSTS = ['admin', 'analyst'] as const;
+
+/** Roles allowed in each section (admin is in every one; route guards also let admin through). */
+export const SECTION_ROLES: Record<Section, readonly Role[]> = {
+  consultations: TEAM,
+  meetings: TEAM,
+  reports: TEAM,
+  settings: ANALYSTS,
+  import: ANALYSTS,
+  moderation: ANALYSTS,
+  analysis: ANALYSTS,
+  synthesis: ANALYSTS,
+  // reopening a consultation past its end date overrides its published period: administrators only
+  reopen: ['admin'],
+};
+
+export function mayUse(role: Role, section: Section): boolean {
+  return SECTION_ROLES[section].includes(role);
+}
+
+export function sectionsOf(role: Role): Section[] {
+  return BACK_OFFICE_SECTIONS.filter((s) => mayUse(role, s));
+}
+
+/** The roles a route guard lists for a section (the guard always admits admin, so it is left out). */
+export function routeRoles(section: Section): readonly Exclude<Role, 'admin'>[] {
+  return SECTION_ROLES[section].filter((r): r is Exclude<Role, 'admin'> => r !== 'admin');
+}
+
+/** The French sentence shown to someone whose role may not use a section. */
+export function forbiddenSectionMessage(section: Section): string {
+  const who = SECTION_ROLES[section].includes('analyst') ? 'aux analystes et aux administrateurs' : 'aux administrateurs';
+  return `La partie « ${SECTION_LABELS[section]} » est réservée ${who} : votre rôle ne permet pas d’y accéder.`;
+}

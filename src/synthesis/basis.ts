@@ -1,0 +1,87 @@
+/**
+ * What a draft was built from, and what changed since: the synthesis page says « 3 contributions publiées et
+ * 1 retirée depuis la génération du brouillon » instead of listing every figure that no longer verifies.
+ */
+import type { Contribution } from '../domain/contribution.ts';
+import type { Store } from '../store/store.ts';
+import { loadSynthesisData, queryContributions, type SynthesisData } from './data.ts';
+import type { ContributionQuery, SynthesisBasis, SynthesisDocument } from './model.ts';
+
+function hash(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); }
+  return (h >>> 0).toString(36);
+}
+
+function fingerprint(data: SynthesisData, c: Contribution): string {
+  return hash(JSON.stringify([c.text, c.kind ?? null, c.category ?? null, c.themes.map((t) => t.theme).sort(), c.meeting ?? null,
+    data.deptOf(c) ?? null, c.authorCollege ?? null]));
+}
+
+export function scopeOf(doc: Pick<SynthesisDocument, 'level' | 'territory'>): ContributionQuery {
+  return doc.level === 'departement' ? { territory: doc.territory } : { region: doc.territory };
+}
+
+export function synthesisBasis(data: SynthesisData, scope: ContributionQuery): SynthesisBasis {
+  const contributions: Record<string, string> = {};
+  const inScope = queryContributions(data, scope);
+  for (const c of inScope) contributions[c.id] = fingerprint(data, c);
+  // the groups' shape apart from their members, and each contribution's groups: a contribution withdrawn
+  // leaves its group without being a change of the groups
+  const groups = hash(JSON.stringify(data.groups.map((g) => [g.id, g.parent, g.label, g.theme ?? null])));
+  const of = new Map<string, string[]>();
+  for (const g of data.groups) for (const m of g.members) of.set(m.contribution, [...(of.get(m.contribution) ?? []), g.id]);
+  const memberships: Record<string, string> = {};
+  for (const c of inScope) { const list = of.get(c.id); if (list) memberships[c.id] = hash(list.sort().join('\n')); }
+  const national = inScope.filter((c) => data.nationalMarked.has(c.id)).map((c) => c.id).sort();
+  return { contributions, groups, memberships, national };
+}
+
+export interface DataChanges {
+  /** public now, not when the draft was generated */
+  published: number;
+  /** public then, no longer (rejected, unpublished, erased) */
+  withdrawn: number;
+  /** public then and now, but their text, theme, kind, category, meeting or national mark changed */
+  changed: number;
+  /** idea groups changed (renamed, merged, split, moved, regrouped) */
+  groups: boolean;
+  /** contributions marked or unmarked « niveau national » (kept before and after) */
+  national: number;
+  /** French sentence, empty when nothing changed */
+  summary: string;
+}
+
+/** What changed in the data of the document's scope since it was built. */
+export async function dataChangesSince(store: Store, doc: SynthesisDocument): Promise<DataChanges> {
+  const data = await loadSynthesisData(store, doc.consultation);
+  const now = synthesisBasis(data, scopeOf(doc));
+  // documents of before issue 11 have no basis: the contributions of their total figure stand for it
+  const then = doc.basis ?? {
+    contributions: Object.fromEntries((doc.figures.find((f) => f.key === 'total')?.contributions ?? []).map((id) => [id, now.contributions[id] ?? ''])),
+    groups: now.groups,
+  };
+  let published = 0, withdrawn = 0, changed = 0;
+  for (const [id, fp] of Object.entries(now.contributions)) {
+    const before = then.contributions[id];
+    if (before === undefined) published++;
+    else if (before !== fp) changed++;
+  }
+  for (const id of Object.keys(then.contributions)) if (now.contributions[id] === undefined) withdrawn++;
+  const moved = (id: string) => then.contributions[id] !== undefined && (then.memberships?.[id] ?? '') !== (now.memberships?.[id] ?? '');
+  const wasNational = new Set(then.national ?? []);
+  const isNational = new Set(now.national ?? []);
+  const national = Object.keys(now.contributions).filter((id) => then.contributions[id] !== undefined && wasNational.has(id) !== isNational.has(id)).length;
+  const groups = then.groups !== now.groups || (then.memberships !== undefined && Object.keys(now.contributions).some(moved));
+  // « 3 contributions publiées, 1 retirée et 2 modifiées » : the noun once, with the first count
+  const counts = ([[published, 'publiée'], [withdrawn, 'retirée'], [changed, 'modifiée']] as const).filter(([n]) => n > 0);
+  const parts = counts.map(([n, adj], i) => {
+    const agreed = n > 1 ? `${adj}s` : adj;
+    return i === 0 ? `${n.toLocaleString('fr-FR')} ${n > 1 ? 'contributions' : 'contribution'} ${agreed}` : `${n.toLocaleString('fr-FR')} ${agreed}`;
+  });
+  if (national) parts.push(`${national.toLocaleString('fr-FR')} ${parts.length ? '' : national > 1 ? 'contributions ' : 'contribution '}${national > 1 ? 'marquées ou démarquées' : 'marquée ou démarquée'} « niveau national »`);
+  if (groups) parts.push(parts.length ? 'des idées communes modifiées' : 'Idées communes modifiées');
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} et ${parts.at(-1)}` : parts[0] ?? '';
+  const summary = list ? `${list} depuis la génération du brouillon.` : '';
+  return { published, withdrawn, changed, groups, national, summary };
+}
