@@ -20,7 +20,8 @@ import { CLI_ACTOR, context, type Actor } from '../src/usecases/context.ts';
 import { moderateContribution, submitContribution } from '../src/usecases/contributions.ts';
 import { deleteConsultation, deleteContribution, deleteDocument } from '../src/usecases/deletion.ts';
 import { importFiles } from '../src/usecases/imports.ts';
-import { publishSynthesis } from '../src/usecases/syntheses.ts';
+import { editSynthesisEditorial, generateSynthesis, publishSynthesis, synthesisDraft, type SynthesisTarget } from '../src/usecases/syntheses.ts';
+import { fillEditorialTexts } from './helpers/editorial.ts';
 import { runCli } from './helpers/cli.ts';
 import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 import { multipart } from './helpers/multipart.ts';
@@ -48,6 +49,26 @@ const wrongCsv = () => [
 ].join('\r\n') + '\r\n';
 
 const ANALYST: Actor = { name: 'analyste@test.invalid', role: 'analyst' };
+
+/** Generates the draft, writes a text in every block still to write (publication is refused otherwise), publishes. */
+async function publishRestitution(store: Store, target: SynthesisTarget = { consultation: 'essai' }) {
+  const ctx = context(store, ANALYST);
+  await generateSynthesis(ctx, target);
+  const draft = await synthesisDraft(ctx, target);
+  const keys = draft.problems.filter((p) => p.code === 'placeholder').map((p) => (p as { path?: string }).path).filter((k): k is string => !!k);
+  if (keys.length) await editSynthesisEditorial(ctx, { ...target, texts: Object.fromEntries(keys.map((k) => [k, `Texte de test pour la rubrique (${k}).`])) });
+  return publishSynthesis(ctx, target);
+}
+
+/** The same through the API: generation job, texts to write, publication. */
+async function publishViaApi(c: Client): Promise<void> {
+  const res = await c.post('/api/admin/consultations/essai/synthesis', {});
+  assert.equal(res.statusCode, 202, res.body);
+  assert.equal((await waitForJob(c, res.json().id)).state, 'done');
+  await fillEditorialTexts(c, 'essai');
+  const pub = await c.post('/api/admin/consultations/essai/synthesis/publish', {});
+  assert.equal(pub.statusCode, 200, pub.body);
+}
 
 async function setUp(store: Store): Promise<void> {
   await store.upsertConsultation({ slug: 'essai', title: 'Essai', territory: '12', status: 'open', themes: [...CNR_SANTE_THEMES] });
@@ -105,7 +126,7 @@ storeTest('effacer une contribution (RGPD) : son texte ne reste nulle part, le j
   // a group of it alone, emptied by its erasure
   const alone: IdeaGroup = { ...idea, id: 'essai/idee-seule', label: 'Navette du dimanche', members: [idea.members.find((m) => m.contribution === id)!], quotes: [id] };
   await store.saveIdeaGroups('essai', [idea, alone]);
-  await publishSynthesis(context(store, ANALYST), { consultation: 'essai' });
+  await publishRestitution(store);
   const found = await findEverywhere(store, MARKER);
   for (const where of ['contributions.text', 'contribution_private.original_text', 'audit_log.after_json', 'syntheses.model_json', 'published_syntheses.html']) {
     assert.ok(found.includes(where), `avant : le texte est dans ${where} (${found.join(', ')})`);
@@ -147,7 +168,7 @@ storeTest('effacer une contribution (RGPD) : son texte ne reste nulle part, le j
   assert.ok(audit.some((a) => a.action === 'moderation.publish' && a.targetId === id));
 
   // the restitution can be published again: it quotes what remains
-  await publishSynthesis(context(store, ANALYST), { consultation: 'essai' });
+  await publishRestitution(store);
   assert.equal((await store.db.selectFrom('published_syntheses').select('stale_since').executeTakeFirstOrThrow()).stale_since, null);
 });
 
@@ -188,7 +209,7 @@ storeTest('supprimer un document importé par erreur : les chiffres reviennent e
   const [imported] = await importFiles(ctx, { consultation: 'essai', files: [{ name: 'mauvais.csv', bytes: Buffer.from(wrongCsv()) }], publishBy: ANALYST.name, force: true });
   assert.equal(imported!.contributions, 3);
   assert.notDeepEqual(await figures(store), { all: before.all, published: before.published });
-  await publishSynthesis(ctx, { consultation: 'essai', level: 'departement', territory: '12' });
+  await publishRestitution(store, { consultation: 'essai', level: 'departement', territory: '12' });
   const withSynthesis = await store.tableCounts();
   const wrongIds = new Set((await store.db.selectFrom('contributions').select('id').where('document_id', '=', imported!.documentId).execute()).map((r) => r.id));
   const relied = JSON.parse((await store.db.selectFrom('published_syntheses').select('contributions_json').executeTakeFirstOrThrow()).contributions_json!) as string[];
@@ -219,7 +240,7 @@ storeTest('supprimer une consultation : plus rien d’elle, sauf son journal san
   await store.upsertConsultation({ slug: 'autre', title: 'Autre', territory: '12', status: 'open', themes: [...CNR_SANTE_THEMES] });
   await importFiles(context(store, ANALYST), { consultation: 'autre', files: [{ name: 'autre.csv', bytes: Buffer.from('Texte\r\nUne contribution de l’autre consultation sur les pharmacies de garde\r\n') }] });
   const otherBefore = await store.stats('autre');
-  await publishSynthesis(context(store, ANALYST), { consultation: 'essai' });
+  await publishRestitution(store);
   await assert.rejects(deleteConsultation(context(store, ANALYST), { slug: 'essai' }), { code: 'forbidden' });
   const done = await deleteConsultation(context(store, { name: 'admin@test.invalid', role: 'admin' }), { slug: 'essai' });
   assert.equal(done.counts.contributions, 4);
@@ -386,8 +407,7 @@ describe('effacement vu du public (API)', () => {
       members: members.map((c) => ({ contribution: c.id, provenance: { by: 'human', reviewer: 'analyste@ars.test', at: '2026-01-01T00:00:00Z' } })),
       quotes: [id], lineage: [{ op: 'create', at: '2026-01-01T00:00:00Z', by: 'analyste@ars.test' }],
     }]);
-    res = await analyst.post('/api/admin/consultations/essai/synthesis/publish', {});
-    assert.equal(res.statusCode, 200, res.body);
+    await publishViaApi(analyst);
 
     const publicBodies = async () => {
       const bodies = [
