@@ -36,7 +36,7 @@ export function useConfirmDialog(id: string): { ask: (r: ConfirmRequest) => void
     }
   };
   const element = (
-    <modal.Component title={req?.title ?? 'Confirmation'} iconId="fr-icon-warning-line" buttons={[
+    <modal.Component title={req?.title ?? 'Confirmation'} titleAs="h2" iconId="fr-icon-warning-line" buttons={[
       { children: 'Annuler', priority: 'secondary' },
       { children: busy ? 'Suppression en cours…' : req?.confirmLabel ?? 'Confirmer', doClosesModal: false, disabled: busy, onClick: () => { void confirm(); } },
     ]}>
