@@ -13,7 +13,8 @@ import { loadConsultationFile } from '../src/ingest/consultation-file.ts';
 import { listAudit } from '../src/store/audit.ts';
 import { Store } from '../src/store/index.ts';
 import { analyzeConsultation } from '../src/usecases/analysis.ts';
-import { loadConsultation } from '../src/usecases/consultations.ts';
+import { loadConsultation, reopenConsultation } from '../src/usecases/consultations.ts';
+import { applyEditorialFile } from '../src/cli/commands/synthesize.ts';
 import { CLI_ACTOR, context } from '../src/usecases/context.ts';
 import { publishSynthesis } from '../src/usecases/syntheses.ts';
 import { Client, testServer, type TestServer } from './helpers/server.ts';
@@ -42,6 +43,9 @@ describe('publication d’une contribution du formulaire public, de bout en bout
     await importPaths(store, SLUG, files.filter((f) => f.endsWith('.csv')), { publishBy: DEMO_ACTOR, ...(online ? { meeting: online.id } : {}) });
     await importPaths(store, SLUG, files.filter((f) => !f.endsWith('.csv')), { publishBy: DEMO_ACTOR });
     await analyzeConsultation(cli, { consultation: SLUG, seed: 1 });
+    // as `fabrique demo` does: its 2022 period is over, it reopens it; its editorial texts are written
+    await reopenConsultation(context(store, { name: DEMO_ACTOR, role: 'cli' }), { slug: SLUG, until: '2099-12-31' });
+    await applyEditorialFile(cli, { consultation: SLUG }, join(DEMO_DIR, 'editorial.json'));
     await publishSynthesis(context(store, { name: DEMO_ACTOR, role: 'cli' }), { consultation: SLUG, level: 'departement' });
     visitor = await Client.create(t.app, '192.0.2.10');
     analyst = await (await Client.create(t.app)).login('analyst');
@@ -94,9 +98,26 @@ describe('publication d’une contribution du formulaire public, de bout en bout
     assert.ok(JSON.stringify(groups).includes(contributionId), 'elle entre dans une idée commune');
   });
 
-  test('le journal d’audit ne contient jamais le texte', async () => {
+  test('effacée (demande RGPD) : nulle part, chiffres revenus, restitution retirée, audit sans le texte', async () => {
+    const res = await analyst.post(`/api/admin/contributions/${enc(contributionId)}/erase`, {});
+    assert.equal(res.statusCode, 200, res.body);
+    const now = await publicFaces();
+    assert.equal(now.statsTotal, before0.total);
+    assert.equal(now.homeTotal, now.statsTotal);
+    assert.equal(now.listTotal, now.statsTotal);
+    assert.equal(now.found, 0);
+    // the restitution that counted it is no longer served until published again, and never quotes it
+    assert.equal(now.restitutionQuotes, 0);
+    assert.notEqual(now.restitutionStatus, 200, 'la restitution qui la comptait est retirée');
+    const groups = (await analyst.get(`/api/admin/consultations/${SLUG}/groups`)).json();
+    assert.ok(!JSON.stringify(groups).includes(contributionId), 'plus dans aucune idée');
+    // published again: the figures are those of before the submission
+    const again = await publishSynthesis(context(t.store, { name: 'analyste@ars.test', role: 'analyst' }), { consultation: SLUG, level: 'departement' });
+    assert.ok(!JSON.stringify(again.doc).includes(MARKER));
+    assert.equal((await publicFaces()).restitutionStatus, 200);
     const audit = await listAudit(t.store, { consultation: SLUG });
-    assert.ok(audit.length > 0);
-    assert.deepEqual(audit.filter((a) => JSON.stringify(a).includes(MARKER)).map((a) => a.action), []);
+    const erasure = audit.filter((a) => a.action === 'contribution.erase' && a.targetId === contributionId);
+    assert.equal(erasure.length, 1, 'l’effacement est au journal');
+    assert.deepEqual(audit.filter((a) => JSON.stringify(a).includes(MARKER)).map((a) => a.action), [], 'aucune entrée ne garde le texte');
   });
 });
