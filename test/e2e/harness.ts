@@ -144,3 +144,22 @@ export async function login(page: Page, baseUrl: string, who: keyof typeof USERS
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('heading', { level: 1, name: 'Back-office' }).waitFor();
 }
+
+/**
+ * Runs `fn` in a fresh browser context (signed in as `who` when given) and fails on any JavaScript error
+ * or anything the Content-Security-Policy blocked; the context is closed whatever happens.
+ */
+export async function inPage(browser: Browser, baseUrl: string, who: keyof typeof USERS | null, fn: (page: Page, ctx: BrowserContext) => Promise<void>): Promise<void> {
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(`CSP : ${m.text()}`); });
+  try {
+    if (who) await login(page, baseUrl, who);
+    await fn(page, ctx);
+    assert.deepEqual(errors, [], `erreurs JavaScript : ${errors.join('\n')}`);
+  } finally {
+    await ctx.close();
+  }
+}
