@@ -11,6 +11,7 @@ import { DEMO_ACTOR, DEMO_DIR, demoFiles } from '../src/cli/commands/demo.ts';
 import { importPaths } from '../src/cli/commands/import.ts';
 import { loadConsultationFile } from '../src/ingest/consultation-file.ts';
 import { listAudit } from '../src/store/audit.ts';
+import { latestAnalysisModel } from '../src/store/theme-models.ts';
 import { Store } from '../src/store/index.ts';
 import { analyzeConsultation } from '../src/usecases/analysis.ts';
 import { loadConsultation, reopenConsultation } from '../src/usecases/consultations.ts';
@@ -96,6 +97,7 @@ describe('publication d’une contribution du formulaire public, de bout en bout
     assert.ok(published.doc.figures.some((f) => f.value === now.statsTotal), 'la restitution compte la contribution publiée');
     const groups = (await analyst.get(`/api/admin/consultations/${SLUG}/groups`)).json();
     assert.ok(JSON.stringify(groups).includes(contributionId), 'elle entre dans une idée commune');
+    assert.ok(await latestAnalysisModel(t.store, SLUG, 'themes'), 'the analysis trained a theme model');
   });
 
   test('effacée (demande RGPD) : nulle part, chiffres revenus, restitution retirée, audit sans le texte', async () => {
@@ -111,6 +113,8 @@ describe('publication d’une contribution du formulaire public, de bout en bout
     assert.notEqual(now.restitutionStatus, 200, 'la restitution qui la comptait est retirée');
     const groups = (await analyst.get(`/api/admin/consultations/${SLUG}/groups`)).json();
     assert.ok(!JSON.stringify(groups).includes(contributionId), 'plus dans aucune idée');
+    // the classifiers trained on it (their vocabulary may hold its stems) are gone until the next analysis
+    assert.equal(await latestAnalysisModel(t.store, SLUG, 'themes'), undefined);
     // published again: the figures are those of before the submission
     const again = await publishSynthesis(context(t.store, { name: 'analyste@ars.test', role: 'analyst' }), { consultation: SLUG, level: 'departement' });
     assert.ok(!JSON.stringify(again.doc).includes(MARKER));

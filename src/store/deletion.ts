@@ -20,8 +20,9 @@
  *   text replaced in the HTML); audit_log and jobs (text replaced); source_files (the document's bytes
  *   deleted). meetings and source_documents keep their own texts, with any verbatim copy replaced.
  *   Unchanged: consultations, territories, indicators, users, sessions, consultation_assignments,
- *   rate_limits, search_scopes, job_files (transient upload bytes, deleted when their job ends),
- *   analysis_models (word statistics of the trained classifiers: no text, refreshed by the next analysis).
+ *   rate_limits, search_scopes, job_files (transient upload bytes, deleted when their job ends).
+ *   analysis_models: kept on deletion; on erasure the consultation's are deleted (their word statistics may
+ *   hold the erased text's stems), the next analysis trains them again.
  *   Out of reach: backups and archives already written, and pages freed in the database file until
  *   SQLite reuses them or PostgreSQL vacuums (docs/operations.md).
  */
@@ -226,6 +227,9 @@ async function removeContributionsIn(store: Store, trx: Transaction<Database>, c
   }
 
   if (mode !== 'erase') return;
+  // the trained classifiers' word statistics may hold stems found only in the erased text: they go, and the
+  // next analysis (or the form's theme suggestion, which falls back to zero-shot meanwhile) trains them again
+  await trx.deleteFrom('analysis_models').where('consultation', '=', consultation).execute();
   // erasure: the words go from every copy (audit entries, job results, meeting and document texts)
   const words = verbatim(texts);
   const needles = [...ids, ...words.map((w) => JSON.stringify(w).slice(1, -1)), ...words];
