@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { SKIP, axeReports, checkA11y, launchBrowser, login, newContext, screenshot, settled, startFabrique, type Fabrique } from './harness.ts';
+import { SKIP, axeReports, checkA11y, launchBrowser, inPage, login, newContext, screenshot, settled, startFabrique, type Fabrique } from './harness.ts';
 
 const SLUG = 'demo';
 const PROBLEM = 'Le centre de santé du canton ferme deux jours par semaine faute de médecin salarié.';
@@ -38,11 +38,7 @@ describe('parcours d’un animateur', { skip: SKIP, timeout: 600_000 }, () => {
   }
 
   test('ne voit que les réunions et comptes-rendus ; un brouillon, rouvert, soumis, resoumis sans doublon', async () => {
-    const ctx = await newContext(browser);
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    try {
+    await inPage(browser, app.baseUrl, null, async (page) => {
       await login(page, app.baseUrl, 'facilitator');
       await settled(page);
       const home = await page.locator('main').innerText();
@@ -107,18 +103,11 @@ describe('parcours d’un animateur', { skip: SKIP, timeout: 600_000 }, () => {
       assert.match(again, /2 entrées inchangées/);
       assert.doesNotMatch(again, /ajoutée/);
       await both(page, 'animateur-06-resoumis');
-      assert.deepEqual(errors, [], `erreurs JavaScript : ${errors.join('\n')}`);
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 
   test('une consultation passée est montrée close, son formulaire le dit, un administrateur la rouvre', async () => {
-    const ctx = await newContext(browser);
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    try {
+    await inPage(browser, app.baseUrl, null, async (page) => {
       await login(page, app.baseUrl, 'admin');
       // created as the back office's API would be asked to: open, but its period ended in 2023
       const created = await page.evaluate(async () => {
@@ -154,9 +143,6 @@ describe('parcours d’un animateur', { skip: SKIP, timeout: 600_000 }, () => {
       assert.match(await page.locator('main').innerText(), /Rouverte aux contributions jusqu’au 30 juin 2099 inclus/);
       await page.getByRole('link', { name: 'Contribuer' }).first().waitFor();
       await both(page, 'consultation-close-03-rouverte');
-      assert.deepEqual(errors, [], `erreurs JavaScript : ${errors.join('\n')}`);
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 });

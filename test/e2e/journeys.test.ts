@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SKIP, axeReports, checkA11y, launchBrowser, login, newContext, screenshot, settled, startFabrique, visit, type Fabrique } from './harness.ts';
+import { SKIP, axeReports, checkA11y, inPage, launchBrowser, login, newContext, screenshot, settled, startFabrique, visit, type Fabrique } from './harness.ts';
 
 const SLUG = 'demo';
 const CITIZEN_TEXT =
@@ -35,21 +35,7 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
     }
   });
 
-  async function as(who: 'admin' | 'analyst' | 'facilitator' | null, fn: (page: Page, ctx: BrowserContext) => Promise<void>) {
-    const ctx = await newContext(browser);
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    // whatever the Content-Security-Policy blocks is reported on the console: none allowed
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(`CSP : ${m.text()}`); });
-    try {
-      if (who) await login(page, base, who);
-      await fn(page, ctx);
-      assert.deepEqual(errors, [], `erreurs JavaScript : ${errors.join('\n')}`);
-    } finally {
-      await ctx.close();
-    }
-  }
+  const as = (who: 'admin' | 'analyst' | 'facilitator' | null, fn: (page: Page, ctx: BrowserContext) => Promise<void>) => inPage(browser, base, who, fn);
 
   test('pages publiques : liste, carte, consultation, contributions, chiffres', async () => {
     await as(null, async (page) => {

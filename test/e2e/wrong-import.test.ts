@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CORPUS_DIR, corpusSkip } from '../helpers/corpus.ts';
-import { SKIP, checkA11y, launchBrowser, login, newContext, screenshot, settled, startFabrique, type Fabrique } from './harness.ts';
+import { SKIP, checkA11y, launchBrowser, inPage, login, newContext, screenshot, settled, startFabrique, type Fabrique } from './harness.ts';
 
 const SLUG = 'demo';
 const NA = 'cnr-sante-nouvelle-aquitaine-ateliers.txt';
@@ -38,11 +38,7 @@ describe('un import erroné est supprimé', { skip: SKIP || corpusSkip(NA), time
   }
 
   test('l’analyste importe le mauvais fichier, voit les chiffres changer, le supprime : les chiffres reviennent', async () => {
-    const ctx = await newContext(browser);
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    try {
+    await inPage(browser, app.baseUrl, null, async (page) => {
       const before = await publicFigures(page);
       assert.match(before.contributions, /\d/);
 
@@ -98,19 +94,12 @@ describe('un import erroné est supprimé', { skip: SKIP || corpusSkip(NA), time
       const afterDeletion = await publicFigures(page);
       assert.equal(afterDeletion.contributions, before.contributions);
       assert.equal(afterDeletion.text, before.text, 'chaque chiffre public est revenu à ce qu’il était');
-      assert.deepEqual(errors, [], `erreurs JavaScript : ${errors.join('\n')}`);
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 
   test('l’analyste efface une contribution publiée depuis sa carte de modération (demande RGPD)', async () => {
-    const ctx = await newContext(browser);
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
     const count = (s: string) => Number(s.replace(/\D/g, ''));
-    try {
+    await inPage(browser, app.baseUrl, null, async (page) => {
       const before = count((await publicFigures(page)).contributions);
       await login(page, app.baseUrl, 'analyst');
       await page.goto(`${app.baseUrl}/admin/consultations/${SLUG}/moderation?status=published`);
@@ -133,9 +122,6 @@ describe('un import erroné est supprimé', { skip: SKIP || corpusSkip(NA), time
       await page.goto(`${app.baseUrl}/consultations/${SLUG}/contributions`);
       await settled(page);
       assert.ok(!(await page.locator('main').innerText()).includes(text.slice(0, 60)));
-      assert.deepEqual(errors, [], `erreurs JavaScript : ${errors.join('\n')}`);
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 });
