@@ -88,7 +88,7 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
       if (w.ungrouped) parts.push('hors de toute idée commune du thème');
       if (w.meeting) parts.push(`réunion ${w.meeting}`);
       if (w.college !== undefined) parts.push(w.college === null ? 'collège inconnu' : `collège ${COLLEGE_LABELS[w.college as College]}`);
-      return `Nombre de contributions (hors rejetées par la modération)${parts.length ? ' : ' + parts.join(', ') : ''}.`;
+      return `Nombre de contributions publiées${parts.length ? ' : ' + parts.join(', ') : ''}.`;
     }
     case 'meetings':
       return `Nombre de réunions enregistrées${rule.territory ? ` dans le département ${rule.territory} – ${territoryName(rule.territory)}` : ''}${rule.region ? ` dans la région ${territoryName(rule.region, 'region')}` : ''}.`;
@@ -128,5 +128,6 @@ export function contributionsByFile(f: VerifiedFigure, idx: DocIndex): { file: s
 export function generatedLine(doc: SynthesisDocument): string {
   const d = new Date(doc.generatedAt);
   const when = Number.isNaN(d.getTime()) ? doc.generatedAt : d.toLocaleString('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
-  return `Document généré par Fabrique le ${when}. Chaque chiffre et chaque citation renvoie à ses sources ; le document a été vérifié contre les données avant publication.`;
+  // French writes the first day of a month « 1er »
+  return `Document généré par Fabrique le ${when.replace(/^1 /, '1er ')}. Chaque chiffre et chaque citation renvoie à ses sources ; le document a été vérifié contre les données avant publication.`;
 }
