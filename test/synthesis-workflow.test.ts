@@ -56,7 +56,7 @@ describe('flux de la synthèse (consultation fictive du Lot)', () => {
     assert.deepEqual(sections, [
       'I – Éléments de contexte › La situation du territoire', 'I – Éléments de contexte › Les réunions de co-construction', 'III – Perspectives',
     ]);
-    assert.match(refused.problems[0]!.message, /^texte à rédiger \(situation du territoire/);
+    assert.match(refused.problems[0]!.message, /^texte à rédiger — situation du territoire/);
     for (const p of refused.problems) assert.doesNotMatch(`${p.section} ${p.message}`, INTERNAL);
     assert.match(refused.message, /3 point\(s\) à corriger/);
     // the optional texts (constats of each theme) do not hold it back

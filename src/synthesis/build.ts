@@ -11,6 +11,7 @@ import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS, participantsSum, type Me
 import type { SynthesisLevel } from '../domain/synthesis.ts';
 import type { Theme } from '../domain/theme.ts';
 import { UserError } from '../domain/errors.ts';
+import { frenchDay } from '../domain/consultation.ts';
 import type { Store } from '../store/store.ts';
 import { asciiSlug } from '../text/french.ts';
 import { evaluateRule, loadSynthesisData, queryContributions, queryMeetings, type SynthesisData } from './data.ts';
@@ -53,7 +54,7 @@ export function formatNumber(n: number): string {
 export function formatMeetingDate(m: Meeting): string {
   if (m.date && /^\d{4}-\d{2}-\d{2}/.test(m.date)) {
     const d = new Date(`${m.date.slice(0, 10)}T00:00:00Z`);
-    if (!Number.isNaN(d.getTime())) return d.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    if (!Number.isNaN(d.getTime())) return frenchDay(m.date.slice(0, 10));
   }
   return m.dateText ?? 'date non communiquée';
 }
@@ -89,6 +90,13 @@ class Builder {
   constructor(readonly data: SynthesisData, readonly editorial: SynthesisEditorial, readonly level: SynthesisLevel,
     readonly scope: ContributionQuery, readonly quotesPerIdea: number) {
     this.ledger = new QuoteLedger(findRepeats(queryContributions(data, scope)));
+  }
+
+  /** How a figure's label names a theme: « Thème 2 » for a national theme, its title for a local one (never its code). */
+  themeRef(code: string): string {
+    if (/^\d+$/.test(code)) return `Thème ${code}`;
+    const t = this.data.consultation.themes.find((x) => x.code === code);
+    return t ? `Thème « ${t.label} »` : `Thème ${code}`;
   }
 
   /** Evaluates and records a figure; returns its key, or undefined when the value does not exist (not communicated). */
@@ -190,7 +198,7 @@ class Builder {
   async groupItem(g: IdeaGroup, theme: string, ks: KindSection, depth: number): Promise<IdeaItem | undefined> {
     const key = `g:${g.id}`;
     const where: ContributionQuery = { theme, group: g.id, kinds: ks.kinds };
-    const figure = await this.count(`idea.${key}`, `Thème ${theme} : ${ks.counted} de l’idée « ${g.label} »`, where);
+    const figure = await this.count(`idea.${key}`, `${this.themeRef(theme)} : ${ks.counted} de l’idée « ${g.label} »`, where);
     if (this.value(figure) === 0) return undefined;
     const children: IdeaItem[] = [];
     if (depth < 3) {
@@ -231,7 +239,7 @@ class Builder {
       const residualKey = `r:${theme}:${kindKey}`;
       const where: ContributionQuery = { theme, kinds, outsideGroups: tops.map((g) => g.id) };
       const residualLabel = `Autres ${ks.counted} (hors des idées ci-dessus)`;
-      const figure = await this.count(`idea.${residualKey}`, `Thème ${theme} : ${ks.counted} hors des idées de la rubrique`, where);
+      const figure = await this.count(`idea.${residualKey}`, `${this.themeRef(theme)} : ${ks.counted} hors des idées de la rubrique`, where);
       if (this.value(figure) > 0) {
         const pool = queryContributions(this.data, { ...this.scope, ...where });
         items.push({ key: residualKey, label: this.heading(residualKey, residualLabel), generatedLabel: residualLabel,
@@ -252,13 +260,13 @@ class Builder {
     }
     for (const [top, subs] of tree) {
       const key = `c:${theme}:${kindKey}:${slug(top)}`;
-      const figure = await this.count(`idea.${key}`, `Thème ${theme} : ${top}`, { theme, kinds, categoryPrefix: top });
+      const figure = await this.count(`idea.${key}`, `${this.themeRef(theme)} : ${top}`, { theme, kinds, categoryPrefix: top });
       const children: IdeaItem[] = [];
       for (const sub of subs) {
         const subLabel = sub.slice(top.length + 3);
         const subKey = `c:${theme}:${kindKey}:${slug(sub)}`;
         const subWhere: ContributionQuery = { theme, kinds, category: sub };
-        const subFigure = await this.count(`idea.${subKey}`, `Thème ${theme} : ${sub}`, subWhere);
+        const subFigure = await this.count(`idea.${subKey}`, `${this.themeRef(theme)} : ${sub}`, subWhere);
         children.push({ key: subKey, label: this.heading(subKey, subLabel), generatedLabel: subLabel, figure: subFigure,
           quotes: this.quotesFor(subKey, queryContributions(this.data, { ...this.scope, ...subWhere }), [], this.heading(subKey, subLabel)), children: [] });
       }
@@ -266,7 +274,7 @@ class Builder {
       const direct = queryContributions(this.data, { ...this.scope, theme, kinds, category: top });
       if (children.length > 0 && direct.length > 0) {
         const dKey = `c:${theme}:${kindKey}:${slug(top)}:direct`;
-        const dFigure = await this.count(`idea.${dKey}`, `Thème ${theme} : ${top} (sans sous-rubrique)`, { theme, kinds, category: top });
+        const dFigure = await this.count(`idea.${dKey}`, `${this.themeRef(theme)} : ${top} (sans sous-rubrique)`, { theme, kinds, category: top });
         children.push({ key: dKey, label: this.heading(dKey, 'Sans sous-rubrique'), generatedLabel: 'Sans sous-rubrique', figure: dFigure,
           quotes: this.quotesFor(dKey, direct, [], this.heading(key, top)), children: [], residual: true });
       }
@@ -277,7 +285,7 @@ class Builder {
       const key = `c:${theme}:${kindKey}:_sans`;
       const generated = tree.size > 0 ? 'Autres contributions' : 'Contributions';
       const where: ContributionQuery = { theme, kinds, category: null };
-      const figure = await this.count(`idea.${key}`, `Thème ${theme} : sans rubrique`, where);
+      const figure = await this.count(`idea.${key}`, `${this.themeRef(theme)} : sans rubrique`, where);
       items.push({ key, label: this.heading(key, generated), generatedLabel: generated, figure,
         quotes: this.quotesFor(key, queryContributions(this.data, { ...this.scope, ...where })), children: [], residual: true });
     }
@@ -314,7 +322,7 @@ const KIND_SECTIONS = (level: SynthesisLevel): KindSection[] => [
 async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, depth: 1 | 2): Promise<Section> {
   const base = `theme.${theme.code}`;
   const sub = (depth + 1) as 2 | 3;
-  const total = await b.count(`${base}.total`, `Thème ${theme.code} : contributions publiées`, { theme: theme.code });
+  const total = await b.count(`${base}.total`, `${b.themeRef(theme.code)} : contributions publiées`, { theme: theme.code });
   const blocks: Block[] = [{ type: 'paragraph', content: [{ figure: total }, ' contribution(s) publiée(s) portent sur ce thème.'] }];
   const sections: Section[] = [];
   if (level === 'region') {
@@ -323,7 +331,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   }
   for (const ks of KIND_SECTIONS(level)) {
     const key = `${base}.${ks.key}`;
-    const n = await b.count(`${key}.total`, `Thème ${theme.code} : ${ks.title.toLowerCase()}`, { theme: theme.code, kinds: ks.kinds });
+    const n = await b.count(`${key}.total`, `${b.themeRef(theme.code)} : ${ks.title.toLowerCase()}`, { theme: theme.code, kinds: ks.kinds });
     if (b.value(n) === 0 && ks.key !== 'constats' && ks.key !== 'propositions') continue;
     const items = b.value(n) > 0 ? await b.ideas(key, theme.code, ks) : [];
     const secBlocks: Block[] = [];
@@ -335,7 +343,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   // actions already under way: each one is quoted
   const aKey = `${base}.actions`;
   const aWhere: ContributionQuery = { theme: theme.code, kinds: ['action_en_cours'] };
-  const aFig = await b.count(`${aKey}.total`, `Thème ${theme.code} : actions en cours`, aWhere);
+  const aFig = await b.count(`${aKey}.total`, `${b.themeRef(theme.code)} : actions en cours`, aWhere);
   // and those the team entered (editorial): title, description, who carries it, where
   const entered = b.editorial.actions?.[theme.code] ?? [];
   if (b.value(aFig) > 0 || level === 'departement' || entered.length > 0) {
@@ -352,7 +360,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   // items tagged as relevant to the national level
   const nKey = `${base}.national`;
   const nWhere: ContributionQuery = { theme: theme.code, national: true };
-  const nFig = await b.count(`${nKey}.total`, `Thème ${theme.code} : relève du niveau national`, nWhere);
+  const nFig = await b.count(`${nKey}.total`, `${b.themeRef(theme.code)} : relève du niveau national`, nWhere);
   const nPool = queryContributions(b.data, { ...b.scope, ...nWhere });
   sections.push(b.section(nKey, sub, 'Propositions relevant du niveau national', nPool.length > 0
     ? [{ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' contribution(s) relèvent d’évolutions nationales :'], quotes: b.quotesFor(nKey, nPool, [], undefined, LISTED_QUOTES_MAX) }]
@@ -403,7 +411,7 @@ async function meetingBlocks(b: Builder, meetings: Meeting[], keyBase: string): 
 
 async function charts(b: Builder, themes: Theme[], meetings: Meeting[], keyBase: string, byDept: { code: string; figure: string }[] | null): Promise<Block[]> {
   const out: Block[] = [];
-  const themeBars = themes.map((t) => ({ label: `Thème ${t.code}${t.local ? ' (local)' : ''} — ${t.label}`, figure: `theme.${t.code}.total` })).filter((x) => b.byKey.has(x.figure));
+  const themeBars = themes.map((t) => ({ label: t.local ? `${t.label} (thème local)` : `Thème ${t.code} — ${t.label}`, figure: `theme.${t.code}.total` })).filter((x) => b.byKey.has(x.figure));
   if (themeBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.themes`, title: 'Contributions par thème', description: 'Nombre de contributions rattachées à chaque thème (une contribution peut relever de plusieurs thèmes).', bars: themeBars });
   // by kind: the same question as « En chiffres » and `fabrique stats` (Par nature), counted the same way
   const kindBars: { label: string; figure: string }[] = [];
@@ -519,7 +527,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
   const outOfScope: Inline[] = b.value(elsewhereKey) === 0 ? [] : [' ; ', { figure: allKey }, ' contribution(s) publiée(s) dans toute la consultation, dont ', { figure: elsewhereKey },
     ' venant d’autres territoires : elles ne sont pas comptées dans ce document'];
   const themedKey = await b.count('total.themed', 'Contributions rattachées à au moins un thème', { themed: true });
-  for (const t of themes) await b.count(`theme.${t.code}.total`, `Thème ${t.code} : contributions publiées`, { theme: t.code });
+  for (const t of themes) await b.count(`theme.${t.code}.total`, `${b.themeRef(t.code)} : contributions publiées`, { theme: t.code });
 
   if (level === 'departement') {
     const meetings = queryMeetings(data, { territory });
@@ -573,7 +581,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
     const hasStatedTheme = statedByTheme.size > 0;
     for (const t of themes) {
       const k = `theme.${t.code}.total`;
-      const share = (await b.fig(`theme.${t.code}.share`, `Thème ${t.code} : part des contributions`, 'pourcent', { op: 'share', numerator: k, denominator: totalKey }))!;
+      const share = (await b.fig(`theme.${t.code}.share`, `${b.themeRef(t.code)} : part des contributions`, 'pourcent', { op: 'share', numerator: k, denominator: totalKey }))!;
       const st = statedByTheme.get(t.code);
       themeRows.push({ header: `Thématique ${t.code} : ${t.label}${t.local ? ' (thème local)' : ''}`, cells: [{ figure: k }, { figure: share },
         ...(hasStatedTheme ? [st ? { figure: st.stated } : { text: '—' }, st?.diff ? { figure: st.diff } : { text: '—' }] : [])] });

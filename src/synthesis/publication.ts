@@ -49,7 +49,7 @@ export function placeholderProblems(doc: SynthesisDocument): PublicationProblem[
       for (const b of s.blocks) {
         if (b.type !== 'editorial' || b.optional || b.text.trim() !== '') continue;
         const what = b.placeholder.replace(/^Texte à rédiger\s*(?:\([^)]*\))?\s*:\s*/u, '').replace(/\.$/, '');
-        out.push({ code: 'placeholder', section: here.join(' › '), message: `texte à rédiger (${what}).`, path: b.key });
+        out.push({ code: 'placeholder', section: here.join(' › '), message: `texte à rédiger — ${what}.`, path: b.key });
       }
       walk(s.sections, here);
     }

@@ -77,18 +77,19 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
       const parts: string[] = [];
       if (w.territory) parts.push(`département ${w.territory} – ${territoryName(w.territory)}`);
       if (w.region) parts.push(`région ${territoryName(w.region, 'region')}`);
-      if (w.theme) parts.push(`thème ${w.theme}`);
+      // ids stay out of a published text: the figure's label, printed just before, names the theme, idea or meeting
+      if (w.theme) parts.push(/^\d+$/.test(w.theme) ? `thème ${w.theme}` : 'ce thème local');
       if (w.themed === true) parts.push('rattachées à au moins un thème');
       if (w.themed === false) parts.push('sans thème');
       if (w.kinds) parts.push(`type ${w.kinds.map((k: ContributionKind) => KIND_LABELS[k] ?? k).join(' ou ')}`);
       if (w.category !== undefined) parts.push(w.category === null ? 'sans rubrique' : `rubrique « ${w.category} »`);
       if (w.categoryPrefix) parts.push(`rubrique « ${w.categoryPrefix} » et ses sous-rubriques`);
       if (w.national) parts.push('marquées « relève du niveau national »');
-      if (w.group) parts.push(`idée commune ${w.group} et ses sous-idées`);
+      if (w.group) parts.push('cette idée commune et ses sous-idées');
       if (w.ungrouped) parts.push('hors de toute idée commune du thème');
-      if (w.meeting) parts.push(`réunion ${w.meeting}`);
+      if (w.meeting) parts.push('cette réunion');
       if (w.college !== undefined) parts.push(w.college === null ? 'collège inconnu' : `collège ${COLLEGE_LABELS[w.college as College]}`);
-      return `Nombre de contributions (hors rejetées par la modération)${parts.length ? ' : ' + parts.join(', ') : ''}.`;
+      return `Nombre de contributions publiées${parts.length ? ' : ' + parts.join(', ') : ''}.`;
     }
     case 'meetings':
       return `Nombre de réunions enregistrées${rule.territory ? ` dans le département ${rule.territory} – ${territoryName(rule.territory)}` : ''}${rule.region ? ` dans la région ${territoryName(rule.region, 'region')}` : ''}.`;
@@ -101,7 +102,7 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
     case 'stated':
       return `Nombre annoncé par le document source ${rule.document.slice(0, 12)}… (synthèse écrite par ses auteurs), repris pour comparaison.`;
     case 'groupStated':
-      return `Nombre annoncé par la synthèse d’origine de l’idée commune ${rule.group}, repris pour comparaison.`;
+      return `Nombre annoncé par la synthèse d’origine de cette idée commune, repris pour comparaison.`;
   }
 }
 
@@ -128,5 +129,6 @@ export function contributionsByFile(f: VerifiedFigure, idx: DocIndex): { file: s
 export function generatedLine(doc: SynthesisDocument): string {
   const d = new Date(doc.generatedAt);
   const when = Number.isNaN(d.getTime()) ? doc.generatedAt : d.toLocaleString('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
-  return `Document généré par Fabrique le ${when}. Chaque chiffre et chaque citation renvoie à ses sources ; le document a été vérifié contre les données avant publication.`;
+  // French writes the first day of a month « 1er »
+  return `Document généré par Fabrique le ${when.replace(/^1 /, '1er ')}. Chaque chiffre et chaque citation renvoie à ses sources ; le document a été vérifié contre les données avant publication.`;
 }

@@ -26,6 +26,7 @@ export function AdminHome() {
       <ErrorAlert message={list.error} />
       {list.data ? (
         <DataTable
+          className="table--wrap"
           caption="Consultations"
           headers={['Consultation', 'Territoire', 'État', 'Réunions', 'Contributions publiées', 'Actions']}
           rows={list.data.items.map((c) => [

@@ -200,6 +200,7 @@ function Meetings({ slug, meetings, reload }: { slug: string; meetings: Meeting[
       <h2 id="reunions-titre">Réunions</h2>
       {meetings.length ? (
         <DataTable
+          className="table--wrap"
           caption="Réunions de la consultation"
           headers={['Réunion', 'Type', 'Lieu', 'Date', 'Participants (total)', 'Actions']}
           rows={meetings.map((m) => [
@@ -262,7 +263,7 @@ function DeleteConsultation({ slug, title }: { slug: string; title: string }) {
       <p>Supprime la consultation et tout ce qu’elle contient : réunions, documents importés, contributions, idées communes, synthèses et restitutions publiées. Le journal d’audit reste, sans le texte des contributions.</p>
       <Button type="button" priority="secondary" iconId="fr-icon-delete-line" onClick={() => dialog.ask({
         title: `Supprimer « ${title} » ?`,
-        body: <p>La consultation « {slug} » et tout ce qu’elle contient seront supprimés définitivement. Cette action est inscrite au journal.</p>,
+        body: <p>Elle et tout ce qu’elle contient (réunions, documents importés, contributions, idées communes, synthèses et restitutions publiées) seront supprimés définitivement. Cette action est inscrite au journal.</p>,
         confirmLabel: 'Supprimer la consultation',
         run: async () => { await del(`/admin/consultations/${encodeURIComponent(slug)}`); navigate('/admin'); },
       })}>Supprimer la consultation</Button>

@@ -52,7 +52,7 @@ export function ImportPage({ slug }: { slug: string }) {
     dialog.ask({
       title: `Supprimer « ${d.fileName} » ?`,
       body: <>
-        <p>Le document importé le {new Date(d.importedAt).toLocaleString('fr-FR')} sera supprimé avec ses {nf.format(d.meetings)} réunion{d.meetings > 1 ? 's' : ''} et
+        <p>Le document importé le {new Date(d.importedAt).toLocaleString('fr-FR')} sera supprimé avec {d.meetings > 0 ? <>ses {nf.format(d.meetings)} réunion{d.meetings > 1 ? 's' : ''} et </> : null}
           ses {nf.format(d.contributions)} contribution{d.contributions > 1 ? 's' : ''}, ainsi que tout ce qui en dérive (idées communes, citations).</p>
         <p>Les chiffres de la consultation reviendront à ce qu’ils étaient avant l’import ; les restitutions publiées qui comptaient ces contributions ne seront plus affichées jusqu’à leur republication. Cette action est définitive et inscrite au journal.</p>
       </>,
