@@ -462,3 +462,28 @@ describe('import en tâche d’un fichier d’un autre territoire', () => {
     assert.equal((await t.store.stats('essai')).contributions, 3);
   });
 });
+
+test('SQLite: after an erasure the words are in no byte of the database file nor of its WAL (free pages, index segments)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'fabrique-erase-file-'));
+  const path = join(dir, 'f.sqlite');
+  const store = await Store.open({ sqlitePath: path });
+  try {
+    await store.upsertTerritory({ code: '12', name: 'Aveyron', level: 'departement' });
+    await store.upsertConsultation({ slug: 'essai', title: 'Essai', territory: '12', status: 'open', periodEnd: '2099-12-31', themes: [...CNR_SANTE_THEMES] });
+    const ctx = context(store, CLI_ACTOR);
+    for (let i = 0; i < 30; i++) await submitContribution(ctx, { consultation: 'essai', text: `Texte ordinaire numéro ${i} sur le médecin et la pharmacie du bourg.` });
+    const { id } = await submitContribution(ctx, { consultation: 'essai', text: 'Le dispensaire de Quixoterville reçoit les zébrures du lundi.' });
+    // published then erased: the index held it under two statuses, each left in a segment
+    await moderateContribution(context(store, { name: 'analyste@ars.test', role: 'analyst' }), { id, action: 'publish' });
+    await deleteContribution(context(store, { name: 'analyste@ars.test', role: 'analyst' }), { id, mode: 'erase' });
+    const bytes = async (f: string) => (await readFile(f).catch(() => Buffer.alloc(0))).toString('latin1').toLowerCase();
+    for (const f of [path, `${path}-wal`]) {
+      const raw = await bytes(f);
+      assert.ok(!raw.includes('quixoter') && !raw.includes('zebrur') && !raw.includes('zébrur'), `${f} garde des mots effacés`);
+    }
+    assert.equal((await store.searchContributions('essai', 'pharmacie')).length > 0, true, 'the index still answers');
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

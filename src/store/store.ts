@@ -739,6 +739,9 @@ function openSqlite(path: string): SQLite.Database {
     try {
       database.pragma('journal_mode = WAL');
       database.pragma('foreign_keys = ON');
+      // health testimony must not linger in free pages once deleted or rewritten (erasure, moderation edits):
+      // SQLite overwrites deleted content with zeros, for a small cost on writes (as browsers do)
+      database.pragma('secure_delete = ON');
       // short: better-sqlite3 sleeps inside this call; longer waits are asynchronous (sqlite-driver.ts)
       database.pragma(`busy_timeout = ${SQLITE_NATIVE_BUSY_MS}`);
     } catch (e) {
