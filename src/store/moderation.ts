@@ -182,6 +182,13 @@ export async function savePublishedSynthesis(store: Store, p: { id: string; cons
   return at;
 }
 
+/** The latest published restitution withdrawn (flagged stale) when none is valid: said to visitors instead of « never published ». */
+export async function withdrawnRestitution(store: Store, consultation: string): Promise<{ publishedAt: string; withdrawnAt: string } | undefined> {
+  const r = await appDb(store).selectFrom('published_syntheses').select(['published_at', 'stale_since'])
+    .where('consultation', '=', consultation).where('stale_since', 'is not', null).orderBy('published_at', 'desc').limit(1).executeTakeFirst();
+  return r?.stale_since ? { publishedAt: r.published_at, withdrawnAt: r.stale_since } : undefined;
+}
+
 /** The latest published restitution still valid (a stale one is not served: see flagStaleRestitutions). */
 export async function latestPublishedSynthesis(store: Store, consultation: string): Promise<{ id: string; html: string; publishedAt: string } | undefined> {
   const r = await appDb(store).selectFrom('published_syntheses').select(['id', 'html', 'published_at'])

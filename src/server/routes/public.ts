@@ -2,12 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Consultation } from '../../domain/consultation.ts';
+import { frenchDay, type Consultation } from '../../domain/consultation.ts';
 import { DEPARTEMENTS, REGIONS, territoryName } from '../../domain/geography.ts';
 import { consultationLevel } from '../../domain/territory.ts';
 import { publicMeeting } from '../../privacy/public.ts';
 import { listIndicators } from '../../store/indicators.ts';
-import { latestPublishedSynthesis } from '../../store/moderation.ts';
+import { latestPublishedSynthesis, withdrawnRestitution } from '../../store/moderation.ts';
 import { pageContributions, pageSearch } from '../../store/moderation-page.ts';
 import { PUBLIC_FILTER } from '../../store/store.ts';
 import { VISITOR } from '../../usecases/context.ts';
@@ -127,7 +127,13 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
   }, async (req, reply) => {
     const c = await visibleConsultation(ctx, req.params.slug);
     const pub = await latestPublishedSynthesis(store, c.slug);
-    if (!pub) throw new UserError('not_found', 'Aucune synthèse de restitution n’est encore publiée pour cette consultation.');
+    if (!pub) {
+      const withdrawn = await withdrawnRestitution(store, c.slug);
+      throw new UserError('not_found', withdrawn
+        ? `La restitution publiée le ${frenchDay(withdrawn.publishedAt)} a été retirée le ${frenchDay(withdrawn.withdrawnAt)} : une contribution `
+          + 'qu’elle comptait ou citait a été retirée ou modifiée. Elle sera publiée de nouveau après sa mise à jour et sa vérification.'
+        : 'Aucune synthèse de restitution n’est encore publiée pour cette consultation.');
+    }
     return reply.type('text/html; charset=utf-8')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:")
       .header('x-frame-options', 'SAMEORIGIN')

@@ -9,11 +9,19 @@ export function RestitutionPage({ slug }: { slug: string }) {
   const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
   const url = `/api/consultations/${encodeURIComponent(slug)}/restitution`;
   const [state, setState] = useState<'loading' | 'ok' | 'none' | 'error'>('loading');
+  // why there is none: never published yet, or withdrawn for an update (the API says which, in French)
+  const [why, setWhy] = useState<string | null>(null);
   const frame = useRef<HTMLIFrameElement>(null);
   useEffect(() => {
     let live = true;
     fetch(url, { method: 'GET', headers: { accept: 'text/html' } })
-      .then((r) => live && setState(r.ok ? 'ok' : r.status === 404 ? 'none' : 'error'))
+      .then(async (r) => {
+        if (r.status === 404) {
+          const body = await r.json().catch(() => null) as { error?: { message?: string } } | null;
+          if (live) setWhy(body?.error?.message ?? null);
+        }
+        if (live) setState(r.ok ? 'ok' : r.status === 404 ? 'none' : 'error');
+      })
       .catch(() => live && setState('error'));
     return () => {
       live = false;
@@ -29,7 +37,7 @@ export function RestitutionPage({ slug }: { slug: string }) {
       <ConsultationNav slug={slug} current="/restitution" open={c?.status === 'open'} />
       {state === 'loading' ? <Loading what="Chargement de la restitution" /> : null}
       {state === 'none' ? (
-        <Alert severity="info" title="Pas encore de restitution" description="La synthèse de cette consultation n’a pas encore été publiée. Elle le sera après l’analyse des contributions et sa vérification." />
+        <Alert severity="info" title="Pas de restitution en ligne" description={why ?? 'La synthèse de cette consultation n’a pas encore été publiée. Elle le sera après l’analyse des contributions et sa vérification.'} />
       ) : null}
       {state === 'error' ? <Alert severity="error" title="Restitution indisponible" description="Le document n’a pas pu être chargé. Réessayez plus tard." /> : null}
       {state === 'ok' ? (
