@@ -4,9 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser } from 'playwright-core';
 import {
-  CHROMIUM_PATH, SynthesisVerificationError, buildSynthesis, chromiumAvailable, launchBrowser, loadSynthesis, publishSynthesis, renderHtml,
+  agree, agreeInlines, renderDocx, renderMarkdown, CHROMIUM_PATH, SynthesisVerificationError, buildSynthesis, chromiumAvailable, launchBrowser, loadSynthesis, publishSynthesis, renderHtml,
   renderSynthesis, renderUnverified, saveEditorial, saveSynthesis, verifySynthesis, walkIdeas, walkSections,
   type IdeaItem, type SynthesisDocument,
 } from '../src/synthesis/index.ts';
@@ -80,6 +81,23 @@ describe('synthèse départementale (consultation fictive)', () => {
     const r = await verifySynthesis(store, doc);
     assert.deepEqual(r.failures, []);
     assert.ok(r.ok && r.checked.figures > 20 && r.checked.quotes > 5);
+  });
+
+  test('every format agrees the text after a figure with its value; the JSON keeps the model', async () => {
+    // the fixture has exactly one action en cours and one contribution marked national on these themes
+    const html = renderHtml(doc).replace(/<[^>]+>/g, '');
+    const md = renderMarkdown(doc).replace(/\[\*\*([^*]+)\*\*\]\(#f\d+\)/g, '$1');
+    const xml = strFromU8(unzipSync(new Uint8Array(await renderDocx(doc)))['word/document.xml']!);
+    const docx = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    for (const [name, text] of [['html', html], ['md', md], ['docx', docx]] as const) {
+      assert.ok(text.includes('1 action citée par les participants'), name);
+      assert.ok(text.includes('1 contribution relève d’évolutions nationales'), name);
+      assert.match(text, /\d+ réunions? enregistrées? /, name);
+      assert.doesNotMatch(text, /\((?:s|x|nt)\)/, `${name} : marque de pluriel restée`);
+    }
+    // the model keeps the marks: agreement is the renderers' job, so JSON and every format read the same figures
+    const intro = [...walkSections(doc.sections)].flatMap((s) => s.blocks).find((b) => b.type === 'quotes' && b.key === 'theme.1.actions');
+    assert.ok(intro?.type === 'quotes' && intro.intro?.includes(' action(s) citée(s) par les participants :'));
   });
 
   test('every quote is verbatim and carries its source', async () => {
@@ -305,5 +323,31 @@ describe('synthèse régionale (consultation fictive)', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('accord en nombre après un chiffre', () => {
+  test('0 and 1 are singular, 2 and more plural; « (e) » (gender) is left alone', () => {
+    assert.equal(agree('contribution(s) publiée(s)', 1), 'contribution publiée');
+    assert.equal(agree('réunion(s) enregistrée(s)', 9), 'réunions enregistrées');
+    assert.equal(agree('action(s) citée(s)', 0), 'action citée');
+    assert.equal(agree('contribution(s) relève(nt) d’évolutions nationales', 1), 'contribution relève d’évolutions nationales');
+    assert.equal(agree('contribution(s) relève(nt)', 143), 'contributions relèvent');
+    assert.equal(agree('publié(e)(s), regroupé(e)(s)', 1), 'publié(e), regroupé(e)');
+    assert.equal(agree('publié(e)(s), regroupé(e)(s)', 3), 'publié(e)s, regroupé(e)s');
+    assert.equal(agree('nouveau(x) lieu(x) national(aux)', 1), 'nouveau lieu national');
+    assert.equal(agree('nouveau(x) lieu(x) national(aux)', 2), 'nouveaux lieux nationaux');
+    assert.equal(agree('agent(e)', 5), 'agent(e)');
+    // French: below 2 is singular (« 1,5 million »), a negative difference takes the plural of its size
+    assert.equal(agree('point(s)', 1.5), 'point');
+    assert.equal(agree('contribution(s)', -3), 'contributions');
+    // a parenthesis that is no mark stays
+    assert.equal(agree('total (s) et (habitants)', 4), 'total (s) et (habitants)');
+  });
+
+  test('inline content: text up to the next figure follows the figure before it; text before any figure is left as written', () => {
+    const values: Record<string, number> = { a: 1, b: 9 };
+    const out = agreeInlines(['Voir les contribution(s) : ', { figure: 'a' }, ' réunion(s) enregistrée(s) (', { figure: 'b' }, ' participant(s))'], (k) => values[k]!);
+    assert.deepEqual(out, ['Voir les contribution(s) : ', { figure: 'a' }, ' réunion enregistrée (', { figure: 'b' }, ' participants)']);
   });
 });

@@ -14,6 +14,7 @@ import { UserError } from '../domain/errors.ts';
 import { frenchDay } from '../domain/consultation.ts';
 import type { Store } from '../store/store.ts';
 import { asciiSlug } from '../text/french.ts';
+import { agree } from './agree.ts';
 import { evaluateRule, loadSynthesisData, queryContributions, queryMeetings, type SynthesisData } from './data.ts';
 import {
   SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, emptyEditorial, synthesisId,
@@ -323,7 +324,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   const base = `theme.${theme.code}`;
   const sub = (depth + 1) as 2 | 3;
   const total = await b.count(`${base}.total`, `${b.themeRef(theme.code)} : contributions publiées`, { theme: theme.code });
-  const blocks: Block[] = [{ type: 'paragraph', content: [{ figure: total }, ' contribution(s) publiée(s) portent sur ce thème.'] }];
+  const blocks: Block[] = [{ type: 'paragraph', content: [{ figure: total }, ' contribution(s) publiée(s) porte(nt) sur ce thème.'] }];
   const sections: Section[] = [];
   if (level === 'region') {
     sections.push(b.section(`${base}.enseignements`, sub, 'Principaux enseignements', [
@@ -363,7 +364,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   const nFig = await b.count(`${nKey}.total`, `${b.themeRef(theme.code)} : relève du niveau national`, nWhere);
   const nPool = queryContributions(b.data, { ...b.scope, ...nWhere });
   sections.push(b.section(nKey, sub, 'Propositions relevant du niveau national', nPool.length > 0
-    ? [{ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' contribution(s) relèvent d’évolutions nationales :'], quotes: b.quotesFor(nKey, nPool, [], undefined, LISTED_QUOTES_MAX) }]
+    ? [{ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' contribution(s) relève(nt) d’évolutions nationales :'], quotes: b.quotesFor(nKey, nPool, [], undefined, LISTED_QUOTES_MAX) }]
     : [{ type: 'slot', key: nKey, text: 'Aucune contribution de ce thème n’est marquée comme relevant du niveau national.' }]));
   const title = theme.local ? `${theme.label} (thème ajouté par le territoire)` : theme.label;
   return b.section(base, depth, level === 'region' ? `Thématique ${theme.code} : ${title}` : title, blocks, sections);
@@ -525,7 +526,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
   const elsewhereKey = (await b.fig('consultation.elsewhere', `Contributions publiées de la consultation venant d’autres territoires que ${name}`, 'contributions',
     { op: 'difference', minuend: allKey, subtrahend: totalKey }))!;
   const outOfScope: Inline[] = b.value(elsewhereKey) === 0 ? [] : [' ; ', { figure: allKey }, ' contribution(s) publiée(s) dans toute la consultation, dont ', { figure: elsewhereKey },
-    ' venant d’autres territoires : elles ne sont pas comptées dans ce document'];
+    ' venant d’autres territoires, non comptée(s) dans ce document'];
   const themedKey = await b.count('total.themed', 'Contributions rattachées à au moins un thème', { themed: true });
   for (const t of themes) await b.count(`theme.${t.code}.total`, `${b.themeRef(t.code)} : contributions publiées`, { theme: t.code });
 
@@ -551,7 +552,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
     const body: Block[] = [];
     if (b.value(totalKey) !== b.value(themedKey)) {
       const none = await b.count('total.unthemed', 'Contributions sans thème', { themed: false });
-      body.push({ type: 'note', level: 'warning', content: [{ figure: none }, ' contribution(s) ne sont rattachées à aucun thème et ne figurent pas dans les rubriques ci-dessous.'] });
+      body.push({ type: 'note', level: 'warning', content: [{ figure: none }, ' contribution(s) sans thème ne figure(nt) pas dans les rubriques ci-dessous.'] });
     }
     sections.push(b.section('themes', 1, 'II – Solutions et propositions', body, b.ordered('themes', themeSections)));
     sections.push(b.section('perspectives', 1, 'III – Perspectives', [
@@ -593,7 +594,7 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
     }
     themeRows.push({ header: 'Total (contributions distinctes)', total: true, cells: [{ figure: totalKey }, { text: '100 %' }, ...(hasStatedTheme ? [{ text: '' }, { text: '' }] : [])] });
     const intro: Block[] = [
-      { type: 'paragraph', content: [{ figure: meetingsKey }, ` réunion(s) dans ${deptCodes.length} département(s) ; `, { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) au territoire « ${name} »`, ...outOfScope, '.'] },
+      { type: 'paragraph', content: [{ figure: meetingsKey }, ` réunion(s) dans ${agree(`${deptCodes.length} département(s)`, deptCodes.length)} ; `, { figure: totalKey }, ` contribution(s) publiée(s) rattachée(s) au territoire « ${name} »`, ...outOfScope, '.'] },
       b.text('intro', 'Texte à rédiger : présentation de la démarche et des ateliers.'),
       { type: 'table', key: 'intro.departements', caption: 'Réunions et contributions par département', columns: ['Département', 'Réunions importées', 'Contributions', ...(hasStatedDept ? ['Ateliers annoncés par la source', 'Écart'] : [])], rows: deptRows },
       { type: 'table', key: 'intro.themes', caption: 'Contributions par thème', columns: ['Thème', 'Contributions', 'Part (%)', ...(hasStatedTheme ? ['Annoncées par la source', 'Écart'] : [])], rows: themeRows },

@@ -1,5 +1,6 @@
 /** Synthesis documents: build from stored data, keep editorial parts, verify, render. */
 export * from './model.ts';
+export { agree, agreeInlines, isPlural } from './agree.ts';
 export { buildSynthesis, formatMeetingDate, quoteText, MEETING_KIND_LABELS, type BuildOptions } from './build.ts';
 export { verifySynthesis, assertVerified, looseText, SynthesisVerificationError, type VerificationFailure, type VerificationResult, type VerifyOptions } from './verify.ts';
 export { saveSynthesis, loadSynthesis, loadEditorial, saveEditorial, listSyntheses, normaliseEditorial } from './persist.ts';

@@ -7,6 +7,7 @@ import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { importFiles, restoreArchive } from '../../usecases/imports.ts';
 import { parseCommandArgs, parseMapOption, requireOption, UsageError, type Command } from '../args.ts';
 import { printWarnings } from '../output.ts';
+import { agree } from '../../synthesis/agree.ts';
 
 export const importCommand: Command = {
   name: 'import',
@@ -94,11 +95,14 @@ async function importArchives(archives: { path: string; bytes: Uint8Array }[], o
   }
 }
 
+/** « 1 réunion », « 3 réunions » */
+const counted = (n: number, words: string) => `${n} ${agree(words, n)}`;
+
 export function printImportResult(r: ImportResult): void {
   const what = r.outcome === 'unchanged'
     ? 'déjà importé, rien de nouveau'
-    : `${r.outcome === 'replaced' ? 'réimporté (nouvelle version du lecteur)' : 'importé'} : ${r.contributions} contributions` +
-      (r.meetings ? `, ${r.meetings} réunions` : '') + (r.syntheses ? `, ${r.syntheses} éléments de synthèse` : '');
+    : `${r.outcome === 'replaced' ? 'réimporté (nouvelle version du lecteur)' : 'importé'} : ${counted(r.contributions, 'contribution(s)')}` +
+      (r.meetings ? `, ${counted(r.meetings, 'réunion(s)')}` : '') + (r.syntheses ? `, ${counted(r.syntheses, 'élément(s) de synthèse')}` : '');
   const gate = r.publication ? `publié en bloc par ${r.publication.by}` : 'contributions en attente de modération';
   console.log(`• ${r.fileName} [${r.parser}] — ${what} (${gate})`);
   if (r.outcome !== 'unchanged') printWarnings(r.warnings);

@@ -3,7 +3,8 @@ import { KIND_LABELS, type ContributionKind } from '../../domain/contribution.ts
 import { territoryName } from '../../domain/geography.ts';
 import { COLLEGE_LABELS, type College } from '../../domain/meeting.ts';
 import type { SourceRef } from '../../domain/source.ts';
-import { walkSections, type FigureRule, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
+import { agree, agreeInlines } from '../agree.ts';
+import { walkSections, type FigureRule, type Inline, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
 
 export function formatValue(f: VerifiedFigure): string {
   if (f.unit === 'pourcent') return `${f.value.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} %`;
@@ -43,6 +44,11 @@ export class DocIndex {
     const x = this.figures.get(key);
     if (!x) throw new Error(`Chiffre inconnu dans la synthèse : ${key}`);
     return x;
+  }
+
+  /** Inline content as every format prints it: « (s) » marks agreed with the figure they follow. */
+  inlines(xs: readonly Inline[]): Inline[] {
+    return agreeInlines(xs, (key) => this.figure(key).f.value);
   }
 
   quote(id: string): { q: VerifiedQuote; anchor: string } {
@@ -94,7 +100,7 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
     case 'meetings':
       return `Nombre de réunions enregistrées${rule.territory ? ` dans le département ${rule.territory} – ${territoryName(rule.territory)}` : ''}${rule.region ? ` dans la région ${territoryName(rule.region, 'region')}` : ''}.`;
     case 'participants':
-      return `${rule.field === 'sum' ? 'Somme des collèges communiqués' : rule.field === 'total' ? 'Total de participants indiqué' : `Participants du collège ${COLLEGE_LABELS[rule.field]}`} ; réunion(s) : ${rule.meetings.length} (les valeurs non communiquées ne sont pas comptées).`;
+      return `${rule.field === 'sum' ? 'Somme des collèges communiqués' : rule.field === 'total' ? 'Total de participants indiqué' : `Participants du collège ${COLLEGE_LABELS[rule.field]}`} ; ${agree(`${rule.meetings.length} réunion(s)`, rule.meetings.length)} (les valeurs non communiquées ne sont pas comptées).`;
     case 'share':
       return `Part en pourcentage : ${idx.figures.get(rule.numerator)?.f.label ?? rule.numerator} / ${idx.figures.get(rule.denominator)?.f.label ?? rule.denominator}.`;
     case 'difference':

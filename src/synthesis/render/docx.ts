@@ -32,7 +32,7 @@ export async function renderDocx(doc: SynthesisDocument, options: DocxOptions = 
     const { f, anchor } = idx.figure(key);
     return new InternalHyperlink({ anchor: bm(anchor), children: [new TextRun({ text: formatValue(f), bold: true, style: 'Hyperlink', language: lang })] });
   };
-  const inline = (xs: Inline[]): ParagraphChild[] => xs.map((x) => (typeof x === 'string' ? run(x) : figLink(x.figure)));
+  const inline = (xs: Inline[]): ParagraphChild[] => idx.inlines(xs).map((x) => (typeof x === 'string' ? run(x) : figLink(x.figure)));
   const quoteParagraph = (id: string, level: number) => {
     const { q, anchor } = idx.quote(id);
     return new Paragraph({ bullet: { level: Math.min(level, 8) }, children: [

@@ -75,7 +75,7 @@ class HtmlWriter {
   constructor(readonly idx: DocIndex) {}
 
   inline(xs: Inline[]): string {
-    return xs.map((x) => (typeof x === 'string' ? esc(x) : this.fig(x.figure))).join('');
+    return this.idx.inlines(xs).map((x) => (typeof x === 'string' ? esc(x) : this.fig(x.figure))).join('');
   }
 
   fig(key: string): string {

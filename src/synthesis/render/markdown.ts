@@ -13,7 +13,7 @@ export function renderMarkdown(doc: SynthesisDocument): string {
     const { f, anchor } = idx.figure(key);
     return `[**${formatValue(f)}**](#${anchor})`;
   };
-  const inline = (xs: Inline[]) => xs.map((x) => (typeof x === 'string' ? md(x) : fig(x.figure))).join('');
+  const inline = (xs: Inline[]) => idx.inlines(xs).map((x) => (typeof x === 'string' ? md(x) : fig(x.figure))).join('');
   const quote = (id: string, indent: string) => {
     const { q, anchor } = idx.quote(id);
     const note = repeatNote(q);
