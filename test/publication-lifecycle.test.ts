@@ -111,6 +111,9 @@ describe('publication d’une contribution du formulaire public, de bout en bout
     // the restitution that counted it is no longer served until published again, and never quotes it
     assert.equal(now.restitutionQuotes, 0);
     assert.notEqual(now.restitutionStatus, 200, 'la restitution qui la comptait est retirée');
+    const withdrawn = await visitor.get(`/api/consultations/${SLUG}/restitution`);
+    assert.equal(withdrawn.statusCode, 404);
+    assert.match(withdrawn.json().error.message, /^La restitution publiée le .+ a été retirée le .+ : une contribution qu’elle comptait ou citait/);
     const groups = (await analyst.get(`/api/admin/consultations/${SLUG}/groups`)).json();
     assert.ok(!JSON.stringify(groups).includes(contributionId), 'plus dans aucune idée');
     // the classifiers trained on it (their vocabulary may hold its stems) are gone until the next analysis
