@@ -413,14 +413,14 @@ async function meetingBlocks(b: Builder, meetings: Meeting[], keyBase: string): 
 async function charts(b: Builder, themes: Theme[], meetings: Meeting[], keyBase: string, byDept: { code: string; figure: string }[] | null): Promise<Block[]> {
   const out: Block[] = [];
   const themeBars = themes.map((t) => ({ label: t.local ? `${t.label} (thème local)` : `Thème ${t.code} — ${t.label}`, figure: `theme.${t.code}.total` })).filter((x) => b.byKey.has(x.figure));
-  if (themeBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.themes`, title: 'Contributions par thème', description: 'Nombre de contributions rattachées à chaque thème (une contribution peut relever de plusieurs thèmes).', bars: themeBars });
+  if (themeBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.themes`, title: 'Contributions par thème', description: 'Nombre de contributions publiées rattachées au territoire, par thème (une contribution peut relever de plusieurs thèmes).', bars: themeBars });
   // by kind: the same question as « En chiffres » and `fabrique stats` (Par nature), counted the same way
   const kindBars: { label: string; figure: string }[] = [];
   for (const k of CONTRIBUTION_KINDS) {
     const key = await b.count(`kind.${k}`, `Contributions publiées : ${KIND_LABELS[k].toLowerCase()}`, { kinds: [k] });
     if (b.value(key) > 0) kindBars.push({ label: KIND_LABELS[k], figure: key });
   }
-  if (kindBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.natures`, title: 'Contributions par nature', description: 'Nombre de contributions publiées de chaque nature (constat, proposition…), quand elle est connue.', bars: kindBars });
+  if (kindBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.natures`, title: 'Contributions par nature', description: 'Nombre de contributions publiées rattachées au territoire, de chaque nature (constat, proposition…), quand elle est connue.', bars: kindBars });
   // by college: the authors' college when contributions carry it, else the participants of the meetings
   const withCollege = queryContributions(b.data, b.scope).some((c) => c.authorCollege !== undefined);
   const collegeBars: { label: string; figure: string }[] = [];
@@ -439,7 +439,10 @@ async function charts(b: Builder, themes: Theme[], meetings: Meeting[], keyBase:
     if (byDept.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.departements`, title: 'Contributions par département', description: 'Nombre de contributions issues de chaque département.', bars: byDept.map((d) => ({ label: `${d.code} – ${territoryName(d.code)}`, figure: d.figure })) });
   } else {
     const meetingBars = meetings.map((m) => ({ label: m.title, figure: `meeting.${m.id}.contributions` })).filter((x) => b.byKey.has(x.figure));
-    if (meetingBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.reunions`, title: 'Contributions par réunion', description: 'Nombre de contributions recueillies dans chaque réunion.', bars: meetingBars });
+    // the contributions of no meeting (online form, mail…) too, so that the bars add up to the total
+    const outside = await b.count('meeting.none.contributions', 'Contributions publiées hors réunion', { meeting: null });
+    if (meetingBars.length > 0 && b.value(outside) > 0) meetingBars.push({ label: 'Hors réunion (en ligne, courrier…)', figure: outside });
+    if (meetingBars.length > 0) out.push({ type: 'chart', key: `${keyBase}.chart.reunions`, title: 'Contributions par réunion', description: 'Nombre de contributions publiées rattachées au territoire, selon la réunion où elles ont été recueillies.', bars: meetingBars });
   }
   return out;
 }

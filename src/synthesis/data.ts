@@ -197,7 +197,7 @@ export function queryContributions(data: SynthesisData, q: ContributionQuery): C
     if (members && !members.has(c.id)) return false;
     if (grouped && grouped.has(c.id)) return false;
     if (outside && outside.has(c.id)) return false;
-    if (q.meeting !== undefined && c.meeting !== q.meeting) return false;
+    if (q.meeting !== undefined && (c.meeting ?? null) !== q.meeting) return false;
     if (q.college !== undefined && (c.authorCollege ?? null) !== q.college) return false;
     return true;
   });

@@ -34,7 +34,8 @@ export interface ContributionQuery {
   ungrouped?: boolean;
   /** contributions that belong to none of these idea groups (nor their sub-groups): the rest of a section */
   outsideGroups?: string[];
-  meeting?: string;
+  /** contributions of this meeting; null = contributions of no meeting (online, mail…) */
+  meeting?: string | null;
   college?: College | null;
 }
 
