@@ -430,7 +430,7 @@ function ModerationCard({ item, themeLabel, meeting, act, onRemoved, selected, o
       <h2 id={`${hid}-h`} className="fr-h6 fr-mb-1w">{title}</h2>
       <p className="fr-text--sm fr-mb-1w moderation-item__meta">{meta}</p>
       <p className="fr-text--xs">
-        {collegeLabel(item.college)} · {kindLabel(item.kind)}
+        Collège : {collegeLabel(item.college).toLowerCase()} · Nature : {kindLabel(item.kind).toLowerCase()}
         {item.themes.length ? ` · ${item.themes.map(themeLabel).join(', ')}` : ' · sans thème'}
         <span className="moderation-item__ref"> · réf. {item.id}</span>
       </p>
