@@ -340,7 +340,7 @@ test('an idea mixing constats and proposals marked national: the checkbox, the c
     assert.deepEqual([...nat.contributions].sort(), [...shown.contributions].sort(), 'les mêmes propositions, aucun constat');
     const block = section(doc, 'theme.1.national')!.blocks[0]!;
     assert.ok(block.type === 'quotes');
-    assert.match((block.intro ?? []).map((x) => (typeof x === 'string' ? x : '')).join(''), /^ proposition\(s\) de ce thème relèvent du niveau national/);
+    assert.match((block.intro ?? []).map((x) => (typeof x === 'string' ? x : '')).join(''), /^ proposition\(s\) de ce thème, dans ce territoire, relèvent du niveau national/);
     // each text once in the document: those already quoted as the idea's examples are not quoted again
     const elsewhere = doc.quotes.filter((q) => !block.quotes.includes(q.id) && nat.contributions.includes(q.contribution)).length;
     assert.ok(elsewhere > 0);

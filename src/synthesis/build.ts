@@ -369,7 +369,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   const nBlocks: Block[] = [];
   if (nPool.length > 0) {
     const quotes = b.quotesFor(nKey, nPool, [], undefined, NATIONAL_QUOTES_MAX);
-    nBlocks.push({ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' proposition(s) de ce thème relèvent du niveau national (marquées ainsi par l’équipe ou classées « niveau national » par leur source) :'], quotes });
+    nBlocks.push({ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' proposition(s) de ce thème, dans ce territoire, relèvent du niveau national (marquées ainsi par l’équipe, seules ou avec leur idée, ou classées « niveau national » par leur source) :'], quotes });
     // a quote stands for its contribution and for those repeating its text (a campaign is quoted once)
     const inPool = new Set(nPool.map((c) => c.id));
     const shown = new Set<string>();

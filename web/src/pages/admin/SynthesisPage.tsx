@@ -287,7 +287,7 @@ export function SynthesisPage({ slug }: { slug: string }) {
 
       <section className="panel fr-p-3w fr-mb-4w" aria-labelledby="national-titre">
         <h2 id="national-titre" className="fr-h5">4. Propositions relevant du niveau national</h2>
-        <p className="fr-text--sm">Cochez une idée ou une proposition qui relève d’une évolution nationale : elle sera présentée dans la rubrique « Propositions relevant du niveau national » de son thème après régénération.</p>
+        <p className="fr-text--sm">Cochez une idée ou une proposition qui relève d’une évolution nationale : elle sera présentée dans la rubrique « Propositions relevant du niveau national » de son thème après régénération. Seules les propositions y sont comptées : le nombre indiqué pour une idée est celui de ses propositions dans ce territoire.</p>
         {!doc ? <p>Générez d’abord le brouillon.</p> : proposalIdeas(doc).length === 0 ? <p>Le brouillon ne contient aucune proposition.</p> : proposalIdeas(doc).map((t) => (
           <details key={t.theme} className="fr-mb-2w">
             <summary>{t.title}</summary>
