@@ -9,7 +9,7 @@ import JSZip from 'jszip';
 import { UserError } from '../src/domain/errors.ts';
 import { listAudit } from '../src/store/audit.ts';
 import { saveIndicators } from '../src/store/indicators.ts';
-import type { Store } from '../src/store/store.ts';
+import { Store } from '../src/store/store.ts';
 import {
   buildSynthesis, loadSynthesis, publicationProblems, PublicationRefusedError, renderUnverified, walkSections, type SynthesisDocument,
 } from '../src/synthesis/index.ts';
@@ -156,7 +156,7 @@ describe('flux de la synthèse (consultation fictive du Lot)', () => {
     await markNational(ctx(), { consultation: DEPT_SLUG, type: 'contribution', id: c.id, national: false });
     const draft = await synthesisDraft(ctx(), target);
     assert.equal(draft.changes?.national, 1);
-    assert.equal(draft.changes?.summary, '1 contribution marquée ou démarquée « niveau national » depuis la génération du brouillon.');
+    assert.equal(draft.changes?.summary, '1 proposition marquée ou démarquée « niveau national » depuis la génération du brouillon.');
     doc = await buildSynthesis(store, target);
     assert.equal(section(doc, 'theme.1.national')!.blocks[0]!.type, 'slot');
     await assert.rejects(markNational(ctx(), { consultation: DEPT_SLUG, type: 'group', id: 'inconnu', national: true }), (e: unknown) => e instanceof UserError && e.code === 'not_found');
@@ -257,7 +257,7 @@ describe('flux de la synthèse par l’API', () => {
     await a.put('/api/admin/consultations/essai/national', { type: 'contribution', id: proposal.id, national: false });
     res = await a.get('/api/admin/consultations/essai/synthesis/draft');
     assert.equal(res.json().stale, true);
-    assert.equal(res.json().changes.summary, '1 contribution marquée ou démarquée « niveau national » depuis la génération du brouillon.');
+    assert.equal(res.json().changes.summary, '1 proposition marquée ou démarquée « niveau national » depuis la génération du brouillon.');
     assert.deepEqual(res.json().problems.map((p: { code: string }) => p.code), ['stale']);
   });
 });
@@ -275,4 +275,86 @@ storeTest('national marks: set once, cleared, audited in the same transaction', 
   assert.deepEqual((await listNationalMarks(store, 'marques')).map((m) => m.id), ['marques:g1']);
   const audit = (await listAudit(store, { consultation: 'marques' })).filter((a) => a.action === 'synthesis.national');
   assert.equal(audit.length, 3);
+});
+
+test('an idea mixing constats and proposals marked national: the checkbox, the confirmation and the national section give one number', async () => {
+  const store = await Store.open({ sqlitePath: ':memory:' });
+  try {
+    const slug = 'idee-mixte';
+    await store.upsertConsultation({ slug, title: 'Idée mixte fictive', territory: '46', status: 'closed', themes: [...(await import('../src/domain/theme.ts')).CNR_SANTE_THEMES] });
+    const proposals = [
+      'Financer des bourses pour les étudiants en médecine qui s’engagent à exercer en zone rurale.',
+      'Supprimer le numerus apertus au profit d’un quota régional de places en faculté.',
+      'Créer un statut national de praticien territorial salarié par l’État.',
+      'Aligner la rémunération des consultations longues sur le temps réellement passé.',
+      'Rendre obligatoire un stage de six mois hors des métropoles pendant l’internat.',
+      'Étendre le droit de prescription des pharmaciens pour les infections bénignes.',
+      'Revaloriser la visite à domicile dans la nomenclature de l’assurance maladie.',
+      'Permettre aux infirmiers de renouveler les ordonnances des traitements chroniques.',
+      'Simplifier les démarches administratives imposées aux cabinets libéraux.',
+      'Ouvrir la télésurveillance des insuffisants cardiaques au remboursement de droit commun.',
+      'Instaurer une quatrième année de médecine générale effectuée dans les déserts médicaux.',
+      'Donner aux kinésithérapeutes un accès direct sans prescription préalable.',
+      'Garantir par la loi un médecin traitant à chaque assuré de plus de soixante-dix ans.',
+      'Réserver une part des places d’internat aux étudiants originaires de départements ruraux.',
+      'Harmoniser les aides à l’installation versées par les communes et les départements.',
+    ];
+    const items = [
+      ...proposals.map((text) => ({ meeting: 'm1', theme: '1', kind: 'proposition' as const, text })),
+      { meeting: 'm1', theme: '1', kind: 'constat' as const, text: 'Les jeunes médecins refusent de s’installer loin des villes universitaires.' },
+      { meeting: 'm2', theme: '1', kind: 'constat' as const, text: 'La formation se déroule presque entièrement au centre hospitalier universitaire.' },
+      { meeting: 'm2', theme: '1', kind: 'constat' as const, text: 'Les gardes pèsent sur les rares praticiens restés dans le canton.' },
+      // a member filed under another theme only, and one of another département: not counted for this idea here
+      { meeting: 'm2', theme: '2', kind: 'proposition' as const, text: 'Confier la régulation des urgences nocturnes à un centre départemental unique.' },
+      { meeting: 'm2', theme: '1', kind: 'proposition' as const, text: 'Mutualiser les remplaçants entre les communautés professionnelles voisines.', dept: '12' },
+      // a proposal of the theme outside the idea, not marked
+      { meeting: 'm1', theme: '1', kind: 'proposition' as const, text: 'Installer une cabine de téléconsultation dans la pharmacie du bourg.' },
+    ];
+    const { parsed } = buildParsed('idee-mixte.txt', slug, DEPT_MEETINGS(), items);
+    await store.importParsed(slug, parsed, { publishBy: 'analyste@test.invalid' });
+    const prov = { by: 'human' as const, reviewer: 'test', at: '2026-12-01T00:00:00Z' };
+    const members = parsed.contributions.slice(0, items.length - 1).map((c) => ({ contribution: c.id, provenance: prov }));
+    await store.saveIdeaGroups(slug, [{ id: 'g-former', consultation: slug, parent: null, theme: '1', label: 'Former et installer les médecins', labelByHuman: true, members, quotes: [], lineage: [] }]);
+    const ctx = () => context(store, ANALYST);
+    const target = { consultation: slug, level: 'departement' as const, territory: '46' };
+
+    await generateSynthesis(ctx(), target);
+    let draft = await synthesisDraft(ctx(), target);
+    const props = section(draft.doc!, 'theme.1.propositions')!;
+    const idea = props.blocks.flatMap((b) => (b.type === 'ideas' ? b.items : [])).find((it) => it.key === 'g:g-former')!;
+    // what the page's checkbox « Idée entière : … (N propositions) » shows: the idea's figure
+    const shown = draft.doc!.figures.find((f) => f.key === idea.figure)!;
+    assert.equal(shown.value, proposals.length, 'les propositions de l’idée, dans le thème et le territoire');
+
+    await markNational(ctx(), { consultation: slug, type: 'group', id: 'g-former', national: true });
+    draft = await synthesisDraft(ctx(), target);
+    assert.equal(draft.changes?.national, shown.value);
+    assert.equal(draft.changes?.summary, `${shown.value} propositions marquées ou démarquées « niveau national » depuis la génération du brouillon.`);
+
+    await generateSynthesis(ctx(), target);
+    draft = await synthesisDraft(ctx(), target);
+    assert.deepEqual(draft.problems.filter((p) => p.code === 'verification' || p.code === 'stale'), []);
+    const doc = draft.doc!;
+    const nat = doc.figures.find((f) => f.key === 'theme.1.national.total')!;
+    assert.equal(nat.value, shown.value);
+    assert.deepEqual([...nat.contributions].sort(), [...shown.contributions].sort(), 'les mêmes propositions, aucun constat');
+    const block = section(doc, 'theme.1.national')!.blocks[0]!;
+    assert.ok(block.type === 'quotes');
+    assert.match((block.intro ?? []).map((x) => (typeof x === 'string' ? x : '')).join(''), /^ proposition\(s\) de ce thème, dans ce territoire, relève\(nt\) du niveau national/);
+    // each text once in the document: those already quoted as the idea's examples are not quoted again
+    const elsewhere = doc.quotes.filter((q) => !block.quotes.includes(q.id) && nat.contributions.includes(q.contribution)).length;
+    assert.ok(elsewhere > 0);
+    assert.ok(nat.value - elsewhere > 10);
+    assert.equal(block.quotes.length, 10, 'une liste lisible, bornée à 10');
+    const quoted = block.quotes.map((id) => doc.quotes.find((q) => q.id === id)!.contribution);
+    assert.equal(new Set(quoted).size, quoted.length, 'chaque texte une fois');
+    for (const id of quoted) assert.ok(nat.contributions.includes(id));
+    const others = doc.figures.find((f) => f.key === 'theme.1.national.autres')!;
+    assert.equal(others.value, shown.value - quoted.length, '« et N autres » : celles qui ne sont pas citées');
+    const rest = section(doc, 'theme.1.national')!.blocks[1]!;
+    assert.ok(rest.type === 'paragraph' && rest.content.some((x) => typeof x !== 'string' && x.figure === others.key));
+    assert.ok((await publicationProblems(store, doc)).problems.every((p) => p.code !== 'verification'));
+  } finally {
+    await store.close();
+  }
 });

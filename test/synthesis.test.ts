@@ -91,7 +91,7 @@ describe('synthèse départementale (consultation fictive)', () => {
     const docx = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
     for (const [name, text] of [['html', html], ['md', md], ['docx', docx]] as const) {
       assert.ok(text.includes('1 action citée par les participants'), name);
-      assert.ok(text.includes('1 contribution relève d’évolutions nationales'), name);
+      assert.ok(text.includes('1 proposition de ce thème, dans ce territoire, relève du niveau national'), name);
       assert.match(text, /\d+ réunions? enregistrées? /, name);
       assert.doesNotMatch(text, /\((?:s|x|nt)\)/, `${name} : marque de pluriel restée`);
     }

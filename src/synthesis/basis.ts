@@ -5,7 +5,7 @@
 import type { Contribution } from '../domain/contribution.ts';
 import type { Store } from '../store/store.ts';
 import { loadSynthesisData, queryContributions, type SynthesisData } from './data.ts';
-import type { ContributionQuery, SynthesisBasis, SynthesisDocument } from './model.ts';
+import { PROPOSAL_KINDS, type ContributionQuery, type SynthesisBasis, type SynthesisDocument } from './model.ts';
 
 function hash(s: string): string {
   let h = 2166136261;
@@ -22,6 +22,10 @@ export function scopeOf(doc: Pick<SynthesisDocument, 'level' | 'territory'>): Co
   return doc.level === 'departement' ? { territory: doc.territory } : { region: doc.territory };
 }
 
+function isProposal(c: Contribution): boolean {
+  return c.kind !== undefined && PROPOSAL_KINDS.includes(c.kind);
+}
+
 export function synthesisBasis(data: SynthesisData, scope: ContributionQuery): SynthesisBasis {
   const contributions: Record<string, string> = {};
   const inScope = queryContributions(data, scope);
@@ -33,7 +37,8 @@ export function synthesisBasis(data: SynthesisData, scope: ContributionQuery): S
   for (const g of data.groups) for (const m of g.members) of.set(m.contribution, [...(of.get(m.contribution) ?? []), g.id]);
   const memberships: Record<string, string> = {};
   for (const c of inScope) { const list = of.get(c.id); if (list) memberships[c.id] = hash(list.sort().join('\n')); }
-  const national = inScope.filter((c) => data.nationalMarked.has(c.id)).map((c) => c.id).sort();
+  // only proposals count in a national section: a constat marked with its idea changes nothing the document says
+  const national = inScope.filter((c) => data.nationalMarked.has(c.id) && isProposal(c)).map((c) => c.id).sort();
   return { contributions, groups, memberships, national };
 }
 
@@ -46,7 +51,7 @@ export interface DataChanges {
   changed: number;
   /** idea groups changed (renamed, merged, split, moved, regrouped) */
   groups: boolean;
-  /** contributions marked or unmarked « niveau national » (kept before and after) */
+  /** proposals marked or unmarked « niveau national » (kept before and after): what the national sections count */
   national: number;
   /** French sentence, empty when nothing changed */
   summary: string;
@@ -71,7 +76,11 @@ export async function dataChangesSince(store: Store, doc: SynthesisDocument): Pr
   const moved = (id: string) => then.contributions[id] !== undefined && (then.memberships?.[id] ?? '') !== (now.memberships?.[id] ?? '');
   const wasNational = new Set(then.national ?? []);
   const isNational = new Set(now.national ?? []);
-  const national = Object.keys(now.contributions).filter((id) => then.contributions[id] !== undefined && wasNational.has(id) !== isNational.has(id)).length;
+  // proposals only, also for drafts whose basis listed every marked contribution
+  const national = Object.keys(now.contributions).filter((id) => {
+    const c = data.byId.get(id);
+    return then.contributions[id] !== undefined && c !== undefined && isProposal(c) && wasNational.has(id) !== isNational.has(id);
+  }).length;
   const groups = then.groups !== now.groups || (then.memberships !== undefined && Object.keys(now.contributions).some(moved));
   // « 3 contributions publiées, 1 retirée et 2 modifiées » : the noun once, with the first count
   const counts = ([[published, 'publiée'], [withdrawn, 'retirée'], [changed, 'modifiée']] as const).filter(([n]) => n > 0);
@@ -79,7 +88,7 @@ export async function dataChangesSince(store: Store, doc: SynthesisDocument): Pr
     const agreed = n > 1 ? `${adj}s` : adj;
     return i === 0 ? `${n.toLocaleString('fr-FR')} ${n > 1 ? 'contributions' : 'contribution'} ${agreed}` : `${n.toLocaleString('fr-FR')} ${agreed}`;
   });
-  if (national) parts.push(`${national.toLocaleString('fr-FR')} ${parts.length ? '' : national > 1 ? 'contributions ' : 'contribution '}${national > 1 ? 'marquées ou démarquées' : 'marquée ou démarquée'} « niveau national »`);
+  if (national) parts.push(`${national.toLocaleString('fr-FR')} ${national > 1 ? 'propositions marquées ou démarquées' : 'proposition marquée ou démarquée'} « niveau national »`);
   if (groups) parts.push(parts.length ? 'des idées communes modifiées' : 'Idées communes modifiées');
   const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} et ${parts.at(-1)}` : parts[0] ?? '';
   const summary = list ? `${list} depuis la génération du brouillon.` : '';

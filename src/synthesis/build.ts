@@ -17,7 +17,7 @@ import { asciiSlug } from '../text/french.ts';
 import { agree } from './agree.ts';
 import { evaluateRule, loadSynthesisData, queryContributions, queryMeetings, type SynthesisData } from './data.ts';
 import {
-  SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, emptyEditorial, synthesisId,
+  PROPOSAL_KINDS, SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, emptyEditorial, synthesisId,
   type Block, type ContributionQuery, type FigureRule, type IdeaItem, type Inline, type Section, type SynthesisDocument,
   type SynthesisEditorial, type TableRow, type VerifiedFigure, type VerifiedQuote,
 } from './model.ts';
@@ -44,8 +44,10 @@ export interface BuildOptions {
 
 export { MEETING_KIND_LABELS, quoteText };
 
-/** Actions under way and national proposals are listed, not exemplified: up to this many quotes each. */
+/** Actions under way are listed, not exemplified: up to this many quotes each. */
 const LISTED_QUOTES_MAX = 200;
+/** National proposals: a readable list, the others counted (« et N autres ») rather than quoted in one wall. */
+const NATIONAL_QUOTES_MAX = 10;
 
 export function formatNumber(n: number): string {
   return n.toLocaleString('fr-FR');
@@ -315,7 +317,7 @@ function resolveTerritory(level: SynthesisLevel, consultationTerritory: string, 
 
 const KIND_SECTIONS = (level: SynthesisLevel): KindSection[] => [
   { key: 'constats', title: level === 'region' ? 'Problématiques' : 'Constats', kinds: ['constat'], counted: 'constats', unit: 'constat(s)', e: '' },
-  { key: 'propositions', title: 'Solutions et propositions', kinds: ['proposition'], counted: 'propositions', unit: 'proposition(s)', e: 'e' },
+  { key: 'propositions', title: 'Solutions et propositions', kinds: PROPOSAL_KINDS, counted: 'propositions', unit: 'proposition(s)', e: 'e' },
   { key: 'leviers', title: 'Leviers à activer et freins à lever', kinds: ['levier_frein'], counted: 'leviers ou freins', unit: 'levier(s) ou frein(s)', e: '' },
   { key: 'autres', title: 'Autres contributions', kinds: ['temoignage', 'autre'], counted: 'témoignages et autres contributions', unit: 'témoignage(s) ou autre(s) contribution(s)', e: '' },
 ];
@@ -358,14 +360,31 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
     if (aBlocks.length === 0) aBlocks.push({ type: 'note', level: 'info', content: ['Aucune action en cours n’a été signalée sur ce thème.'] });
     sections.push(b.section(aKey, sub, 'Actions emblématiques déjà en cours', aBlocks));
   }
-  // items tagged as relevant to the national level
+  // proposals relevant to the national level (marked by the team, directly or through their idea, or filed in a
+  // national category by their source), of the document's territory: counted, then listed with the same selection
+  // as elsewhere (each text once), a readable number of them, the others said as a figure
   const nKey = `${base}.national`;
-  const nWhere: ContributionQuery = { theme: theme.code, national: true };
-  const nFig = await b.count(`${nKey}.total`, `${b.themeRef(theme.code)} : relève du niveau national`, nWhere);
+  const nWhere: ContributionQuery = { theme: theme.code, kinds: PROPOSAL_KINDS, national: true };
+  const nFig = await b.count(`${nKey}.total`, `${b.themeRef(theme.code)} : propositions relevant du niveau national`, nWhere);
   const nPool = queryContributions(b.data, { ...b.scope, ...nWhere });
-  sections.push(b.section(nKey, sub, 'Propositions relevant du niveau national', nPool.length > 0
-    ? [{ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' contribution(s) relève(nt) d’évolutions nationales :'], quotes: b.quotesFor(nKey, nPool, [], undefined, LISTED_QUOTES_MAX) }]
-    : [{ type: 'slot', key: nKey, text: 'Aucune contribution de ce thème n’est marquée comme relevant du niveau national.' }]));
+  const nBlocks: Block[] = [];
+  if (nPool.length > 0) {
+    const quotes = b.quotesFor(nKey, nPool, [], undefined, NATIONAL_QUOTES_MAX);
+    nBlocks.push({ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' proposition(s) de ce thème, dans ce territoire, relève(nt) du niveau national (marquées ainsi par l’équipe, seules ou avec leur idée, ou classées « niveau national » par leur source) :'], quotes });
+    // a quote stands for its contribution and for those repeating its text (a campaign is quoted once)
+    const inPool = new Set(nPool.map((c) => c.id));
+    const shown = new Set<string>();
+    for (const id of quotes) {
+      const q = b.quotes.find((x) => x.id === id);
+      if (!q) continue;
+      for (const c of [q.contribution, ...(q.repeatedBy ?? [])]) if (inPool.has(c)) shown.add(c);
+    }
+    const rest = await b.count(`${nKey}.autres`, `${b.themeRef(theme.code)} : propositions relevant du niveau national non citées dans la rubrique`, { ...nWhere, except: [...shown].sort() });
+    if (b.value(rest) > 0) nBlocks.push({ type: 'paragraph', content: ['Et ', { figure: rest }, ' autre(s) proposition(s) relevant du niveau national, non citée(s) ici.'] });
+  } else {
+    nBlocks.push({ type: 'slot', key: nKey, text: 'Aucune proposition de ce thème n’est marquée comme relevant du niveau national.' });
+  }
+  sections.push(b.section(nKey, sub, 'Propositions relevant du niveau national', nBlocks));
   const title = theme.local ? `${theme.label} (thème ajouté par le territoire)` : theme.label;
   return b.section(base, depth, level === 'region' ? `Thématique ${theme.code} : ${title}` : title, blocks, sections);
 }

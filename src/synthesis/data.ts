@@ -38,7 +38,10 @@ export interface SynthesisData {
   groupTheme: Map<string, string | undefined>;
   /** members of a group and of its sub-groups */
   groupMembers(id: string): Set<string>;
-  /** contributions an analyst marked "relève du niveau national", directly or through an idea group (national_marks) */
+  /**
+   * contributions an analyst marked "relève du niveau national", directly or through an idea group (national_marks):
+   * a group's mark covers its members (sub-ideas included) filed under the group's theme
+   */
   nationalMarked: Set<string>;
   /** département of a contribution: its own territory, else its meeting's, else the consultation's when it is a département */
   deptOf(c: Contribution): string | undefined;
@@ -117,7 +120,11 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
   const nationalMarked = new Set<string>();
   for (const m of await listNationalMarks(store, consultationSlug)) {
     if (m.type === 'contribution') nationalMarked.add(m.id);
-    else if (groupById.has(m.id)) for (const id of groupMembers(m.id)) nationalMarked.add(id);
+    else if (groupById.has(m.id)) {
+      // the idea as the page shows it, under its theme: a member filed under other themes only is not marked with it
+      const theme = groupTheme.get(m.id);
+      for (const id of groupMembers(m.id)) if (theme === undefined || byId.get(id)?.themes.some((t) => t.theme === theme)) nationalMarked.add(id);
+    }
   }
   return {
     consultation, consultationDept, all, byId, withheld, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
@@ -175,6 +182,7 @@ export function queryContributions(data: SynthesisData, q: ContributionQuery): C
       for (const id of data.groupMembers(g.id)) grouped.add(id);
     }
   }
+  const except = q.except ? new Set(q.except) : undefined;
   let outside: Set<string> | undefined;
   if (q.outsideGroups) {
     outside = new Set();
@@ -197,6 +205,7 @@ export function queryContributions(data: SynthesisData, q: ContributionQuery): C
     if (members && !members.has(c.id)) return false;
     if (grouped && grouped.has(c.id)) return false;
     if (outside && outside.has(c.id)) return false;
+    if (except && except.has(c.id)) return false;
     if (q.meeting !== undefined && (c.meeting ?? null) !== q.meeting) return false;
     if (q.college !== undefined && (c.authorCollege ?? null) !== q.college) return false;
     return true;

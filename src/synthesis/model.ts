@@ -34,6 +34,8 @@ export interface ContributionQuery {
   ungrouped?: boolean;
   /** contributions that belong to none of these idea groups (nor their sub-groups): the rest of a section */
   outsideGroups?: string[];
+  /** contributions other than these ids (e.g. the national proposals not quoted: « et N autres ») */
+  except?: string[];
   /** contributions of this meeting; null = contributions of no meeting (online, mail…) */
   meeting?: string | null;
   college?: College | null;
@@ -267,6 +269,12 @@ export function quotesOfBlock(b: Block): string[] {
   if (b.type === 'ideas') return [...walkIdeas(b.items)].flatMap((i) => i.quotes);
   return [];
 }
+
+/**
+ * The kinds of the « Solutions et propositions » section: a theme's national section counts and lists these only
+ * (a constat marked national through its idea is not a proposal).
+ */
+export const PROPOSAL_KINDS: ContributionKind[] = ['proposition'];
 
 /** Category marking a contribution as relevant to the national level rather than the territory. */
 export const NATIONAL_CATEGORY = /(rel[eè]ve?\s+(?:du|de l[’'])\s*(?:niveau|échelon)\s+national|^\s*\[?national\]?\s*$|niveau national)/iu;

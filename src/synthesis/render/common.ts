@@ -93,6 +93,7 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
       if (w.national) parts.push('marquées « relève du niveau national »');
       if (w.group) parts.push('cette idée commune et ses sous-idées');
       if (w.ungrouped) parts.push('hors de toute idée commune du thème');
+      if (w.except && w.except.length > 0) parts.push(`hors des ${w.except.length.toLocaleString('fr-FR')} citées dans la rubrique (ou dont le texte y est cité)`);
       if (w.meeting) parts.push('cette réunion');
       if (w.college !== undefined) parts.push(w.college === null ? 'collège inconnu' : `collège ${COLLEGE_LABELS[w.college as College]}`);
       return `Nombre de contributions publiées${parts.length ? ' : ' + parts.join(', ') : ''}.`;

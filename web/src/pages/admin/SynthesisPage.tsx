@@ -151,9 +151,14 @@ export function SynthesisPage({ slug }: { slug: string }) {
     await loadDraft(false);
   });
 
-  const toggleNational = (type: 'contribution' | 'group', id: string, national: boolean) => act('national', async () => {
+  // `count`: the proposals the mark covers, as the checkbox shows them (the idea's proposals in this document's territory)
+  const toggleNational = (type: 'contribution' | 'group', id: string, national: boolean, count: number) => act('national', async () => {
     await put(`/admin/consultations/${encodeURIComponent(slug)}/national`, { type, id, national });
-    announce(national ? 'Marquée comme relevant du niveau national. Régénérez le brouillon pour la voir dans le document.' : 'Marque « niveau national » retirée. Régénérez le brouillon.');
+    const what = `${nf.format(count)} proposition${count > 1 ? 's' : ''}`;
+    const counted = type === 'group' ? `Idée marquée « niveau national » : ses ${what} dans ce territoire ${count > 1 ? 'seront comptées' : 'sera comptée'}` : 'Proposition marquée « niveau national » : elle sera comptée';
+    announce(national
+      ? `${counted} dans la rubrique « Propositions relevant du niveau national » de son thème après régénération du brouillon.`
+      : `Marque « niveau national » retirée (${what}). Régénérez le brouillon.`);
     await loadDraft(false);
   });
 
@@ -282,18 +287,20 @@ export function SynthesisPage({ slug }: { slug: string }) {
 
       <section className="panel fr-p-3w fr-mb-4w" aria-labelledby="national-titre">
         <h2 id="national-titre" className="fr-h5">4. Propositions relevant du niveau national</h2>
-        <p className="fr-text--sm">Cochez une idée ou une proposition qui relève d’une évolution nationale : elle sera présentée dans la rubrique « Propositions relevant du niveau national » de son thème après régénération.</p>
+        <p className="fr-text--sm">Cochez une idée ou une proposition qui relève d’une évolution nationale : elle sera présentée dans la rubrique « Propositions relevant du niveau national » de son thème après régénération. Seules les propositions y sont comptées : le nombre indiqué pour une idée est celui de ses propositions dans ce territoire.</p>
         {!doc ? <p>Générez d’abord le brouillon.</p> : proposalIdeas(doc).length === 0 ? <p>Le brouillon ne contient aucune proposition.</p> : proposalIdeas(doc).map((t) => (
           <details key={t.theme} className="fr-mb-2w">
             <summary>{t.title}</summary>
             {t.items.map((it) => {
               const group = it.key.startsWith('g:') ? it.key.slice(2) : undefined;
               const quotes = it.quotes.flatMap((id) => quoteById.get(id) ?? []);
-              const ideaOption = group ? [{ label: `Idée entière : ${it.label} (${nf.format(figureValue.get(it.figure) ?? 0)})`, nativeInputProps: {
-                checked: marked.has(`group:${group}`), disabled: busy !== null, onChange: (e: React.ChangeEvent<HTMLInputElement>) => void toggleNational('group', group, e.target.checked),
+              // the number the national section will count for this idea: its proposals in the document's territory
+              const proposals = figureValue.get(it.figure) ?? 0;
+              const ideaOption = group ? [{ label: `Idée entière : ${it.label} (${nf.format(proposals)} proposition${proposals > 1 ? 's' : ''})`, nativeInputProps: {
+                checked: marked.has(`group:${group}`), disabled: busy !== null, onChange: (e: React.ChangeEvent<HTMLInputElement>) => void toggleNational('group', group, e.target.checked, proposals),
               } }] : [];
               const quoteOptions = quotes.map((q) => ({ label: q.text.length > 160 ? `${q.text.slice(0, 160)}…` : q.text, nativeInputProps: {
-                checked: marked.has(`contribution:${q.contribution}`), disabled: busy !== null, onChange: (e: React.ChangeEvent<HTMLInputElement>) => void toggleNational('contribution', q.contribution, e.target.checked),
+                checked: marked.has(`contribution:${q.contribution}`), disabled: busy !== null, onChange: (e: React.ChangeEvent<HTMLInputElement>) => void toggleNational('contribution', q.contribution, e.target.checked, 1),
               } }));
               if (ideaOption.length === 0 && quoteOptions.length === 0) return null;
               const markedHere = quotes.filter((q) => marked.has(`contribution:${q.contribution}`)).length;
