@@ -31,6 +31,13 @@ function where(w: ImportWarning): string {
   return parts.join(', ') || '—';
 }
 
+/** How each reader is named to the person importing (the code stays in the API's answer, for tools). */
+const PARSER_LABELS: Record<string, string> = {
+  tabular: 'tableur', 'cnr-ateliers': 'comptes-rendus d’ateliers CNR Santé', restitution: 'synthèse de restitution', json: 'fichier Fabrique',
+};
+
+const count = (n: number, word: string) => `${nf.format(n)} ${word}${n >= 2 ? 's' : ''}`;
+
 export function ImportPage({ slug }: { slug: string }) {
   const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -155,19 +162,21 @@ export function ImportPage({ slug }: { slug: string }) {
           <section aria-labelledby="resultat-titre">
             <h2 id="resultat-titre">Résultat de l’import</h2>
             <Alert severity={result.outcome === 'unchanged' ? 'info' : 'success'} title={OUTCOME[result.outcome]}
-              description={`${result.fileName} (lecteur ${result.parser}) : ${nf.format(result.contributions)} contributions, ${nf.format(result.meetings)} réunions, ${nf.format(result.syntheses)} synthèses, ${nf.format(result.warnings.length)} anomalie${result.warnings.length > 1 ? 's' : ''}. ${result.publication ? `Publié en bloc par ${result.publication.by}.` : 'Contributions en attente de modération.'}`} />
+              description={`${result.fileName} (${PARSER_LABELS[result.parser] ?? result.parser}) : ${[
+                count(result.contributions, 'contribution'), ...(result.meetings ? [count(result.meetings, 'réunion')] : []),
+                ...(result.syntheses ? [count(result.syntheses, 'synthèse')] : []), count(result.warnings.length, 'anomalie'),
+              ].join(', ')}. ${result.publication ? `Publié en bloc par ${result.publication.by}.` : 'Contributions en attente de modération.'}`} />
             <h3 className="fr-mt-4w">Rapport d’anomalies</h3>
             {result.warnings.length === 0 ? (
               <p>Aucune anomalie relevée.</p>
             ) : (
               <DataTable
                 caption={`Anomalies relevées dans ${result.fileName}`}
-                headers={['Emplacement', 'Niveau', 'Anomalie', 'Code']}
+                headers={['Emplacement', 'Niveau', 'Anomalie']}
                 rows={result.warnings.map((w) => [
                   where(w),
                   <Badge small noIcon severity={w.level === 'error' ? 'error' : w.level === 'warning' ? 'warning' : 'info'}>{w.level === 'warning' ? 'avertissement' : w.level === 'error' ? 'erreur' : 'information'}</Badge>,
                   w.message,
-                  <code>{w.code}</code>,
                 ])}
               />
             )}
