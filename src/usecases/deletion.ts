@@ -12,6 +12,8 @@ import {
   listImportedDocuments, type ConsultationDeletion, type ImportedDocument, type ContributionDeletion, type DeletionMode, type DocumentDeletion,
 } from '../store/deletion.ts';
 import type { UseCaseContext } from './context.ts';
+
+export type { DeletionMode };
 import { requireConsultation } from './consultations.ts';
 
 /** Analysts (and administrators, and the command line) delete contributions and documents; facilitators do not. */

@@ -3,10 +3,10 @@
  * person's request), an imported document with its meetings and contributions, a whole consultation.
  * The web app asks for confirmation before calling these; each is one transaction with its audit entry.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { deleteConsultation, deleteContribution, deleteDocument, importedDocuments } from '../../usecases/deletion.ts';
+import { deleteConsultation, deleteContribution, deleteDocument, importedDocuments, type DeletionMode } from '../../usecases/deletion.ts';
 import type { AppContext } from '../context.ts';
 import { errors, IdParams, SlugParams } from '../schemas.ts';
 import { clearSuggestCache } from '../suggest.ts';
@@ -44,17 +44,20 @@ export async function deletionRoutes(api: FastifyInstance, ctx: AppContext): Pro
     },
   }, async (req) => ({ items: await importedDocuments(requestContext(ctx, req), { consultation: req.params.slug }) }));
 
+  // deletion and erasure differ only by their mode: one handler
+  const removeContribution = (mode: DeletionMode) => async (req: FastifyRequest<{ Params: { id: string } }>) => {
+    const done = await deleteContribution(requestContext(ctx, req), { id: req.params.id, mode });
+    clearSuggestCache(done.consultation);
+    return done;
+  };
+
   r.delete('/admin/contributions/:id', {
     config: { roles: ANALYST },
     schema: {
       tags, summary: 'Supprime une contribution et ce qui en dérive (idées communes, citations des synthèses ; les restitutions publiées qui la comptaient sont retirées du site jusqu’à republication)',
       params: IdParams, response: { 200: ContributionDeleted, ...errors(401, 403, 404) },
     },
-  }, async (req) => {
-    const done = await deleteContribution(requestContext(ctx, req), { id: req.params.id, mode: 'delete' });
-    clearSuggestCache(done.consultation);
-    return done;
-  });
+  }, removeContribution('delete'));
 
   r.post('/admin/contributions/:id/erase', {
     config: { roles: ANALYST },
@@ -62,11 +65,7 @@ export async function deletionRoutes(api: FastifyInstance, ctx: AppContext): Pro
       tags, summary: 'Efface une contribution à la demande de la personne (RGPD) : comme la suppression, et son texte disparaît aussi du journal d’audit, des brouillons et restitutions publiées, et le fichier d’origine de son document n’est plus conservé. Le journal garde l’effacement, sans le texte',
       params: IdParams, response: { 200: ContributionDeleted, ...errors(401, 403, 404) },
     },
-  }, async (req) => {
-    const done = await deleteContribution(requestContext(ctx, req), { id: req.params.id, mode: 'erase' });
-    clearSuggestCache(done.consultation);
-    return done;
-  });
+  }, removeContribution('erase'));
 
   r.delete('/admin/documents/:id', {
     config: { roles: ANALYST },
