@@ -4,10 +4,10 @@
  * draft, reopened, submitted, then resubmitted without duplicates. A consultation past its end date is shown
  * closed, its form says so, and an administrator reopens it. Screenshots at 1280 and 375 px.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { SKIP, axeReports, checkA11y, launchBrowser, inPage, login, newContext, screenshot, settled, startFabrique, type Fabrique } from './harness.ts';
+import { SKIP, axeReports, fabriqueSuite, checkA11y, launchBrowser, inPage, login, newContext, screenshot, settled, startFabrique, type Fabrique } from './harness.ts';
 
 const SLUG = 'demo';
 const PROBLEM = 'Le centre de santé du canton ferme deux jours par semaine faute de médecin salarié.';
@@ -17,13 +17,8 @@ describe('parcours d’un animateur', { skip: SKIP, timeout: 600_000 }, () => {
   let app: Fabrique;
   let browser: Browser;
 
-  before(async () => {
-    app = await startFabrique();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
+  fabriqueSuite((a, b) => { app = a; browser = b; });
+  after(() => {
     const bad = axeReports.filter((r) => r.violations.length);
     console.log(`# axe-core : ${axeReports.length} pages vérifiées, ${bad.length} avec des violations`);
   });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
@@ -162,4 +163,22 @@ export async function inPage(browser: Browser, baseUrl: string, who: keyof typeo
   } finally {
     await ctx.close();
   }
+}
+
+/**
+ * In a describe block: starts the demo server and the browser before its tests (handing them to `set`) and
+ * closes both after them.
+ */
+export function fabriqueSuite(set: (app: Fabrique, browser: Browser) => void): void {
+  let app: Fabrique | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    app = await startFabrique();
+    browser = await launchBrowser();
+    set(app, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
 }

@@ -4,12 +4,12 @@
  * « Importer quand même ? », the analyst confirms, the public figures change; the analyst deletes the document
  * from the Import page (confirmation dialog), and the public figures are exactly the ones before.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CORPUS_DIR, corpusSkip } from '../helpers/corpus.ts';
-import { SKIP, checkA11y, launchBrowser, inPage, login, newContext, screenshot, settled, startFabrique, type Fabrique } from './harness.ts';
+import { SKIP, checkA11y, fabriqueSuite, launchBrowser, inPage, login, newContext, screenshot, settled, startFabrique, type Fabrique } from './harness.ts';
 
 const SLUG = 'demo';
 const NA = 'cnr-sante-nouvelle-aquitaine-ateliers.txt';
@@ -18,14 +18,7 @@ describe('un import erroné est supprimé', { skip: SKIP || corpusSkip(NA), time
   let app: Fabrique;
   let browser: Browser;
 
-  before(async () => {
-    app = await startFabrique();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  fabriqueSuite((a, b) => { app = a; browser = b; });
 
   /** What the public "En chiffres" page says: the headline numbers and every table of figures. */
   async function publicFigures(page: Page): Promise<{ contributions: string; text: string }> {
