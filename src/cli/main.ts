@@ -73,7 +73,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'stats',
-    summary: 'compte les contributions d’une consultation par thème, nature, réunion, collège et canal',
+    summary: 'chiffres publics d’une consultation (contributions publiées) par thème, nature, réunion, collège et canal ; à part, celles à modérer ou rejetées',
     usage: 'fabrique stats --consultation <slug> [--json]',
     load: async () => (await import('./commands/stats.ts')).statsCommand,
   },
