@@ -30,8 +30,11 @@ export interface Consultation {
 
 /** Today in France (YYYY-MM-DD), where consultation periods are set: a period ending on the 9th includes the 9th. */
 export function parisDay(now: Date): string {
-  return new Intl.DateTimeFormat('fr-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return PARIS_DAY.format(now);
 }
+
+// built once: a formatter is dear to build, and every consultation read derives its status from today
+const PARIS_DAY = new Intl.DateTimeFormat('fr-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 

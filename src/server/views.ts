@@ -16,9 +16,10 @@ export function meetingView(m: Meeting) {
 
 /** `now`: the status is derived at read time (an open consultation past its last day shows as closed). */
 export function consultationSummary(c: Consultation, counts: { contributions: number; meetings: number }, now = new Date()) {
+  const accepts = acceptsContributions(c, now);
   return {
-    slug: c.slug, title: c.title, status: effectiveStatus(c, now), acceptsContributions: acceptsContributions(c, now),
-    closedReason: acceptsContributions(c, now) ? null : closedMessage(c), reopenedUntil: c.reopenedUntil ?? null, territory: { code: c.territory, name: territoryName(c.territory, consultationLevel(c)), level: consultationLevel(c) },
+    slug: c.slug, title: c.title, status: effectiveStatus(c, now), acceptsContributions: accepts,
+    closedReason: accepts ? null : closedMessage(c), reopenedUntil: c.reopenedUntil ?? null, territory: { code: c.territory, name: territoryName(c.territory, consultationLevel(c)), level: consultationLevel(c) },
     periodStart: c.periodStart ?? null, periodEnd: c.periodEnd ?? null,
     counts: { contributions: counts.contributions, meetings: counts.meetings, themes: c.themes.length },
   };
