@@ -63,10 +63,6 @@ export async function lastUndoable(db: Db, actor: string, actions: readonly stri
   return r ? fromRow(r) : undefined;
 }
 
-export async function markUndone(db: Db, id: number, at = new Date().toISOString()): Promise<void> {
-  await db.updateTable('audit_log').set({ undone_at: at }).where('id', '=', id).execute();
-}
-
 /** Default number of days the audit log keeps the texts of rejected or deleted contributions. */
 export const DEFAULT_AUDIT_TEXT_RETENTION_DAYS = 90;
 

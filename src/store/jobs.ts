@@ -121,12 +121,6 @@ export async function getJob(store: Store, id: string): Promise<Job | undefined>
 }
 
 /** Jobs of a consultation, newest first. */
-export async function listJobs(store: Store, consultation: string, limit = 20): Promise<Job[]> {
-  const rows = await store.db.selectFrom('jobs').selectAll().where('consultation', '=', consultation)
-    .orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
-  return rows.map(fromRow);
-}
-
 /**
  * Takes the job for `worker` when it is queued, or running under an expired lease (its process died);
  * counts an attempt. Undefined when another process holds it or it is finished.

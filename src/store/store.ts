@@ -95,8 +95,6 @@ export interface MaskedSpanRecord { kind: string; start: number; end: number; or
 
 /** The filter every public path uses: only contributions the publication rule makes public. */
 export const PUBLIC_FILTER = { moderation: PUBLIC_MODERATION_STATUS } as const satisfies ContributionFilter;
-/** The same rule for counts (`stats`): public figures count published contributions only. */
-export const PUBLIC_SCOPE = { moderation: [PUBLIC_MODERATION_STATUS] } as const satisfies CountScope;
 
 export interface ContributionFilter {
   theme?: string;

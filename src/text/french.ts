@@ -20,11 +20,6 @@ const INVISIBLE = /[\u00AD\u200B\u200C\u200D\u2060\uFEFF]|\p{Cs}/gu;
 const CONTROL_OR_PUA = /[\u0000-\u001F\u007F-\u009F\uE000-\uF8FF]/g;
 const SPACES = /[\s\u00A0\u202F\u2007]+/g;
 
-/** Every apostrophe-like character made an ASCII apostrophe: "l’hôpital" → "l'hôpital". */
-export function straightenApostrophes(s: string): string {
-  return s.replace(APOSTROPHES, "'");
-}
-
 /**
  * Text for matching, not for display: NFC, invisible characters removed, apostrophes, quotes and dashes
  * made ASCII, every run of whitespace (line breaks included) one space. Never throws, linear in the input.
