@@ -1,6 +1,7 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { del, post } from '../api.ts';
 import { useConfirmDialog } from './ConfirmDialog.tsx';
+import { excerptTitle } from '../../../src/domain/moderation.ts';
 
 /**
  * Delete or erase one contribution (analysts and administrators), each behind a confirmation dialog.
@@ -16,7 +17,7 @@ export function ContributionDeletion({ id, excerpt, onDone, asListItems = false 
   const safeId = `suppr-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const dialog = useConfirmDialog(safeId);
   const path = `/admin/contributions/${encodeURIComponent(id)}`;
-  const quote = excerpt.length > 140 ? `${excerpt.slice(0, 140)}…` : excerpt;
+  const quote = excerptTitle(excerpt, 140);
   const items = (
     <>
         <li>
