@@ -1,0 +1,331 @@
+// Quality bench on the team-written datasets of bench/quality/datasets (short answers, long paragraphs, several
+// questions mixed, a non-health consultation, texts without kinds, plus one dev set). For each set, in one run:
+// - Fabrique's grouping (groupContributions, default options = automatic k, without the gold themes) against the
+//   human grouping: ARI / NMI / pairwise F1, largest-group share, number of groups, label checks, non-answers;
+// - the scikit-learn baseline on the same texts (sets_baseline.py): TF-IDF + KMeans and average-linkage
+//   agglomerative with the human k, and KMeans with k chosen by silhouette;
+// - where the gold has themes or kinds: 5-fold cross-validated classification, Fabrique's TextClassifier vs
+//   TF-IDF + LinearSVC on the same folds (macro-F1, accuracy);
+// - on the non-health set: the share of texts the zero-shot classifier forces into a health theme.
+// The five test sets are held out: no hyper-parameter may be chosen on them (tune on the dev set only).
+// Run: nice -n 10 node --import tsx bench/quality/sets.ts [--set NAME] [--no-baseline]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { groupContributions, type GroupingModel } from '../../src/analysis/grouping/model.ts';
+import { adjustedRandIndex, normalizedMutualInformation, pairwiseF1 } from '../../src/analysis/grouping/metrics.ts';
+import { TextClassifier } from '../../src/analysis/classify/classifier.ts';
+import { trainKindClassifier } from '../../src/analysis/classify/kind.ts';
+import { ZeroShotClassifier } from '../../src/analysis/classify/zeroshot.ts';
+import { analyze } from '../../src/analysis/text/index.ts';
+import { CNR_SANTE_THEMES } from '../../src/domain/theme.ts';
+
+export interface DatasetItem {
+  id: string; text: string; idea: string; theme?: string; kind?: string; question?: string; nonAnswer?: boolean;
+}
+export interface Dataset {
+  name: string; shape: string; split: 'dev' | 'test'; description: string;
+  themes?: { code: string; label: string }[]; questions?: { code: string; text: string }[];
+  items: DatasetItem[];
+}
+
+export const DATASET_DIR = resolve(import.meta.dirname, 'datasets');
+export function loadDatasets(): Dataset[] {
+  return readdirSync(DATASET_DIR).filter((f) => f.endsWith('.json')).sort()
+    .map((f) => JSON.parse(readFileSync(join(DATASET_DIR, f), 'utf8')) as Dataset);
+}
+
+const argValue = (k: string) => { const i = process.argv.indexOf(k); return i >= 0 ? process.argv[i + 1] : undefined; };
+const NO_BASELINE = process.argv.includes('--no-baseline');
+const ONLY = argValue('--set');
+const AT = '2024-01-01T00:00:00Z';
+
+// ---------------------------------------------------------------------------------------------- label checks
+const SALUTATION = /^(bonjour|bonsoir|madame|monsieur|mesdames|messieurs|cher|chère|chers|merci|cordialement|salut)\b/i;
+export const isSalutation = (l: string) => SALUTATION.test(l.trim());
+export function isAllCaps(l: string): boolean {
+  const letters = l.replace(/[^\p{L}]/gu, '');
+  return letters.length >= 4 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
+}
+const norm = (l: string) => analyze(l).terms.join(' ') || l.trim().toLowerCase();
+
+/**
+ * A label is a supported phrase when its content stems, in order, occur contiguously in at least 2 members'
+ * stem sequences (a truncated first sentence of one member, or words from nowhere, fail). Kept simple on
+ * purpose; `labelQuality` of src/analysis/grouping/labels.ts replaces it when it exists.
+ */
+export function supportedPhrase(label: string, members: readonly string[]): boolean {
+  const l = analyze(label).terms;
+  if (l.length === 0 || l.length > 10) return false;
+  let n = 0;
+  for (const m of members) {
+    const t = analyze(m).terms;
+    outer: for (let i = 0; i + l.length <= t.length; i++) {
+      for (let j = 0; j < l.length; j++) if (t[i + j] !== l[j]) continue outer;
+      if (++n >= 2) return true;
+      break;
+    }
+  }
+  return false;
+}
+
+type LabelQualityFn = (label: string, members: readonly string[]) => unknown;
+async function optionalExport<T>(path: string, name: string): Promise<T | null> {
+  const abs = resolve(import.meta.dirname, '..', '..', path);
+  if (!existsSync(abs)) return null;
+  const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  return (mod[name] as T | undefined) ?? null;
+}
+// after the merge of the `labels` and `speed` helpers, their functions are used; before it, our own fallbacks
+const labelQuality = await optionalExport<LabelQualityFn>('src/analysis/grouping/labels.ts', 'labelQuality');
+const isNonAnswer = await optionalExport<(text: string) => boolean>('src/domain/non-answers.ts', 'isNonAnswer');
+function supported(label: string, members: readonly string[]): boolean {
+  if (labelQuality) {
+    const q = labelQuality(label, members) as unknown;
+    if (typeof q === 'boolean') return q;
+    if (q && typeof q === 'object' && 'supported' in q) return Boolean((q as { supported: unknown }).supported);
+  }
+  return supportedPhrase(label, members);
+}
+
+// ----------------------------------------------------------------------------------------------- metrics
+interface Scores { ari: number; nmi: number; f1: number; largest: number; groups: number }
+function score(gold: readonly string[], pred: readonly (string | number)[]): Scores {
+  const sizes = new Map<string | number, number>();
+  for (const p of pred) sizes.set(p, (sizes.get(p) ?? 0) + 1);
+  return {
+    ari: adjustedRandIndex(gold, pred), nmi: normalizedMutualInformation(gold, pred), f1: pairwiseF1(gold, pred).f1,
+    largest: Math.max(...sizes.values()) / pred.length, groups: sizes.size,
+  };
+}
+function macroF1(gold: readonly string[], pred: readonly string[]): { f1: number; acc: number } {
+  const labels = [...new Set(gold)];
+  let sum = 0;
+  for (const l of labels) {
+    let tp = 0, fp = 0, fn = 0;
+    gold.forEach((g, i) => { const p = pred[i]; if (p === l && g === l) tp++; else if (p === l) fp++; else if (g === l) fn++; });
+    sum += tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+  }
+  return { f1: sum / labels.length, acc: gold.filter((g, i) => g === pred[i]).length / gold.length };
+}
+
+function topOf(m: GroupingModel): Map<string, string> {
+  const byId = new Map(m.groups.map((g) => [g.id, g]));
+  const out = new Map<string, string>();
+  for (const [cid, gid] of Object.entries(m.membership)) {
+    let g = byId.get(gid);
+    while (g && g.parent) g = byId.get(g.parent);
+    out.set(cid, g?.id ?? gid);
+  }
+  return out;
+}
+
+interface LabelReport { labels: number; supported: number; parentChild: number; siblings: number; salutation: number; allCaps: number; examples: string[] }
+function labelReport(m: GroupingModel, textOf: Map<string, string>): LabelReport {
+  const members = new Map<string, string[]>();
+  const byId = new Map(m.groups.map((g) => [g.id, g]));
+  for (const [cid, gid] of Object.entries(m.membership)) {
+    // a member of a sub-idea is a member of its parent too
+    for (let g = byId.get(gid); g; g = g.parent ? byId.get(g.parent) : undefined) {
+      let a = members.get(g.id); if (!a) { a = []; members.set(g.id, a); } a.push(textOf.get(cid) ?? '');
+    }
+  }
+  const r: LabelReport = { labels: 0, supported: 0, parentChild: 0, siblings: 0, salutation: 0, allCaps: 0, examples: [] };
+  const groups = m.groups.filter((g) => !g.others);
+  for (const g of groups) {
+    r.labels++;
+    const ok = supported(g.label, members.get(g.id) ?? []);
+    if (ok) r.supported++;
+    else if (r.examples.length < 3) r.examples.push(g.label.slice(0, 60));
+    if (isSalutation(g.label)) r.salutation++;
+    if (isAllCaps(g.label)) r.allCaps++;
+    const p = g.parent ? byId.get(g.parent) : undefined;
+    if (p && norm(p.label) === norm(g.label)) r.parentChild++;
+  }
+  const sib = new Map<string, Map<string, number>>();
+  for (const g of groups) {
+    const key = `${g.theme ?? ''}/${g.parent ?? ''}`;
+    let s = sib.get(key); if (!s) { s = new Map(); sib.set(key, s); }
+    s.set(norm(g.label), (s.get(norm(g.label)) ?? 0) + 1);
+  }
+  for (const s of sib.values()) for (const c of s.values()) if (c > 1) r.siblings += c;
+  return r;
+}
+
+// ------------------------------------------------------------------------------------------------ folds
+/** 5 folds, stratified by label, from a seeded shuffle: the same folds for Fabrique and scikit-learn. */
+function foldsOf(labels: readonly string[], k = 5, seed = 7): number[] {
+  let s = seed >>> 0;
+  const rnd = () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const order = labels.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rnd() * (i + 1)); [order[i], order[j]] = [order[j] as number, order[i] as number]; }
+  order.sort((a, b) => ((labels[a] as string) < (labels[b] as string) ? -1 : (labels[a] as string) > (labels[b] as string) ? 1 : 0));
+  const f = new Array<number>(labels.length);
+  order.forEach((i, pos) => { f[i] = pos % k; });
+  return f;
+}
+
+// -------------------------------------------------------------------------------------------------- run
+const sets = loadDatasets().filter((d) => !ONLY || d.name === ONLY);
+interface ClusterTask { name: string; texts: string[]; k: number; gold: string[] }
+interface ClassifyTask { name: string; set: string; what: 'theme' | 'kind'; texts: string[]; labels: string[]; folds: number[]; ours: string[] }
+const clusterTasks: ClusterTask[] = [];
+const classifyTasks: ClassifyTask[] = [];
+const transferTasks: { name: string; train_texts: string[]; train_labels: string[]; texts: string[]; gold: string[]; ours: string[] }[] = [];
+const rows: { set: string; variant: string; n: number; kHuman: number; ours: Scores; sub: Scores; labels: LabelReport; nonAnswers: string; ms: number }[] = [];
+const offTopic: string[] = [];
+
+const t0 = performance.now();
+for (const d of sets) {
+  const gold = d.items.map((i) => i.idea);
+  const kHuman = new Set(gold).size;
+  const textOf = new Map(d.items.map((i) => [i.id, i.text]));
+  const variants: { variant: string; opts: { byTheme: boolean }; theme: (i: DatasetItem) => string | undefined }[] = [
+    { variant: 'tout', opts: { byTheme: false }, theme: () => undefined },
+  ];
+  // a questionnaire keeps each answer's question at import: grouping within each question is what it would do
+  if (d.items.every((i) => i.question)) variants.push({ variant: 'par question', opts: { byTheme: true }, theme: (i) => i.question });
+  for (const v of variants) {
+    const s = performance.now();
+    const m = groupContributions(d.items.map((i) => ({ id: i.id, text: i.text, theme: v.theme(i) })), { seed: 1, at: AT, ...v.opts });
+    const ms = performance.now() - s;
+    const top = topOf(m);
+    const others = new Set(m.groups.filter((g) => g.others).map((g) => g.id));
+    const na = d.items.filter((i) => i.nonAnswer);
+    let nonAnswers = '–';
+    if (na.length > 0) {
+      const inOthers = na.filter((i) => others.has(top.get(i.id) ?? '')).length;
+      nonAnswers = `${inOthers}/${na.length} in Autres`;
+      if (isNonAnswer) {
+        const caught = na.filter((i) => isNonAnswer(i.text)).length;
+        const falsePos = d.items.filter((i) => !i.nonAnswer && isNonAnswer(i.text)).length;
+        nonAnswers = `isNonAnswer ${caught}/${na.length} (+${falsePos} false), ${nonAnswers}`;
+      }
+    } else if (isNonAnswer) {
+      const falsePos = d.items.filter((i) => isNonAnswer(i.text)).length;
+      nonAnswers = `isNonAnswer: ${falsePos} false`;
+    }
+    rows.push({
+      set: d.name, variant: v.variant, n: d.items.length, kHuman,
+      ours: score(gold, d.items.map((i) => top.get(i.id) ?? '?')),
+      sub: score(gold, d.items.map((i) => m.membership[i.id] ?? '?')),
+      labels: labelReport(m, textOf), nonAnswers, ms,
+    });
+  }
+  clusterTasks.push({ name: d.name, texts: d.items.map((i) => i.text), k: kHuman, gold });
+
+  // classification by 5-fold cross-validation, where the gold has the labels
+  for (const what of ['theme', 'kind'] as const) {
+    const items = d.items.filter((i) => !i.nonAnswer && i[what]);
+    if (items.length < 20 || items.length < d.items.filter((i) => !i.nonAnswer).length * 0.9) continue;
+    const labels = items.map((i) => i[what] as string);
+    if (new Set(labels).size < 2) continue;
+    const folds = foldsOf(labels);
+    const ours = new Array<string>(items.length);
+    for (let f = 0; f < 5; f++) {
+      const train = items.map((it, i) => ({ id: it.id, text: it.text, labels: [labels[i] as string] })).filter((_, i) => folds[i] !== f);
+      const clf = what === 'kind'
+        ? trainKindClassifier(train, { calibration: 'none', seed: 1 })
+        : TextClassifier.train(train, { calibration: 'none', seed: 1, ...(d.themes ? { themes: CNR_SANTE_THEMES } : {}) });
+      items.forEach((it, i) => { if (folds[i] === f) ours[i] = clf.predict(it.text, { explain: 0 }).labels[0]?.label ?? '?'; });
+    }
+    classifyTasks.push({ name: `${d.name}/${what}`, set: d.name, what, texts: items.map((i) => i.text), labels, folds, ours });
+  }
+
+  // a consultation without any health content: how many texts does the zero-shot fallback force into a theme?
+  if (d.shape === 'non-health') {
+    const zs = new ZeroShotClassifier(CNR_SANTE_THEMES);
+    const preds = zs.predictMany(d.items.map((i) => i.text), { explain: 0 });
+    const health = new Set(CNR_SANTE_THEMES.map((t) => t.code));
+    const forced = preds.filter((p) => health.has(p.labels[0]?.label ?? '')).length;
+    offTopic.push(`${d.name}: zero-shot (CNR Santé themes) gives a health theme to ${forced}/${preds.length} texts (${((100 * forced) / preds.length).toFixed(0)} %); 0 % is the target (« hors sujet »)`);
+  }
+}
+
+// kinds for a consultation imported without any: a model trained elsewhere (the dev set) predicts them
+const dev = sets.find((d) => d.split === 'dev');
+const devKinds = dev?.items.filter((i) => i.kind && !i.nonAnswer) ?? [];
+for (const d of sets.filter((x) => x.shape === 'no-kinds')) {
+  if (devKinds.length < 20) break;
+  const items = d.items.filter((i) => i.kind && !i.nonAnswer);
+  const clf = trainKindClassifier(devKinds.map((i) => ({ id: i.id, text: i.text, labels: [i.kind as string] })), { calibration: 'none', seed: 1 });
+  transferTasks.push({
+    name: `${d.name}/kind trained on ${dev?.name}`, train_texts: devKinds.map((i) => i.text), train_labels: devKinds.map((i) => i.kind as string),
+    texts: items.map((i) => i.text), gold: items.map((i) => i.kind as string), ours: items.map((i) => clf.predict(i.text, { explain: 0 }).labels[0]?.label ?? '?'),
+  });
+}
+const oursMs = performance.now() - t0;
+
+// ------------------------------------------------------------------------------------------ baseline
+type BaseOut = {
+  cluster: Record<string, { kmeans: number[]; agglo: number[]; silhouette: number[]; k_sil: number }>;
+  classify: Record<string, string[]>; transfer: Record<string, string[]>;
+};
+let base: BaseOut | null = null;
+let baseMs = 0;
+if (!NO_BASELINE) {
+  const dir = mkdtempSync(join(tmpdir(), 'fabrique-sets-'));
+  try {
+    const f = join(dir, 'spec.json');
+    writeFileSync(f, JSON.stringify({
+      cluster: clusterTasks.map(({ name, texts, k }) => ({ name, texts, k })),
+      classify: classifyTasks.map(({ name, texts, labels, folds }) => ({ name, texts, labels, folds })),
+      transfer: transferTasks.map(({ name, train_texts, train_labels, texts }) => ({ name, train_texts, train_labels, texts })),
+    }));
+    const s = performance.now();
+    base = JSON.parse(execFileSync('/usr/bin/python3', [resolve(import.meta.dirname, 'sets_baseline.py'), f], { encoding: 'utf8', maxBuffer: 1 << 28 })) as BaseOut;
+    baseMs = performance.now() - s;
+  } catch (e) {
+    console.log(`baseline skipped: ${(e as Error).message.split('\n')[0]}`);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+// ------------------------------------------------------------------------------------------------ print
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : ' nan').padStart(5);
+const pct = (x: number) => `${(100 * x).toFixed(0)}%`.padStart(4);
+console.log(`Quality bench on the team-written sets (${sets.map((d) => `${d.name} [${d.split}, ${d.items.length}]`).join(', ')})`);
+console.log(`label support: ${labelQuality ? 'labelQuality (src/analysis/grouping/labels.ts)' : 'own supportedPhrase (labels.ts absent)'}; non-answers: ${isNonAnswer ? 'isNonAnswer (src/domain/non-answers.ts)' : 'isNonAnswer absent, counted in « Autres »'}`);
+console.log('\nGrouping vs the human ideas (Fabrique: default options, automatic k, no gold themes; top level; "leaf" = deepest group)');
+console.log(`${'set'.padEnd(26)} ${'variant'.padEnd(12)} ${'n'.padStart(4)} ${'k'.padStart(3)} | ${'groups'.padStart(6)} ARI   NMI   F1   larg | leaf ARI  F1  | labels supp  p/c sib sal caps | non-answers`);
+for (const r of rows) {
+  const l = r.labels;
+  console.log(`${r.set.padEnd(26)} ${r.variant.padEnd(12)} ${String(r.n).padStart(4)} ${String(r.kHuman).padStart(3)} | ${String(r.ours.groups).padStart(6)} ${f2(r.ours.ari)} ${f2(r.ours.nmi)} ${f2(r.ours.f1)} ${pct(r.ours.largest)} | ${f2(r.sub.ari)} ${f2(r.sub.f1)} | ${String(l.labels).padStart(6)} ${pct(l.labels ? l.supported / l.labels : 0)} ${String(l.parentChild).padStart(4)} ${String(l.siblings).padStart(3)} ${String(l.salutation).padStart(3)} ${String(l.allCaps).padStart(4)} | ${r.nonAnswers}`);
+}
+console.log('\nunsupported label examples:');
+for (const r of rows) if (r.labels.examples.length) console.log(`  ${r.set} (${r.variant}): ${r.labels.examples.map((e) => `« ${e} »`).join(' ; ')}`);
+
+if (base) {
+  console.log('\nscikit-learn baseline, same texts (TF-IDF word 1-2-grams; KMeans and agglomerative with the human k; KMeans k by silhouette)');
+  console.log(`${'set'.padEnd(26)} | Fabrique ARI  NMI   F1  | kmeans ARI NMI  F1  | agglo ARI  NMI  F1  | silh k  ARI  NMI  F1   larg | F1 ratio Fab/best`);
+  for (const t of clusterTasks) {
+    const b = base.cluster[t.name]; if (!b) continue;
+    const ours = rows.find((r) => r.set === t.name && r.variant === 'tout')?.ours as Scores;
+    const km = score(t.gold, b.kmeans), ag = score(t.gold, b.agglo), si = score(t.gold, b.silhouette);
+    const best = Math.max(km.f1, ag.f1, si.f1);
+    console.log(`${t.name.padEnd(26)} |   ${f2(ours.ari)} ${f2(ours.nmi)} ${f2(ours.f1)} | ${f2(km.ari)} ${f2(km.nmi)} ${f2(km.f1)} | ${f2(ag.ari)} ${f2(ag.nmi)} ${f2(ag.f1)} | ${String(b.k_sil).padStart(3)} ${f2(si.ari)} ${f2(si.nmi)} ${f2(si.f1)} ${pct(si.largest)} | ${(ours.f1 / best).toFixed(2).padStart(5)}${ours.f1 < best ? '  scikit-learn wins' : ''}`);
+  }
+}
+
+if (classifyTasks.length) {
+  console.log('\nClassification, 5-fold cross-validation, same stratified folds (Fabrique TextClassifier, kinds via trainKindClassifier; scikit-learn TF-IDF + LinearSVC)');
+  console.log(`${'set/labels'.padEnd(34)} ${'n'.padStart(4)} | Fabrique F1  acc | sklearn F1  acc | ratio F1`);
+  for (const t of classifyTasks) {
+    const o = macroF1(t.labels, t.ours);
+    const bp = base?.classify[t.name];
+    const b = bp ? macroF1(t.labels, bp) : null;
+    console.log(`${t.name.padEnd(34)} ${String(t.labels.length).padStart(4)} |    ${f2(o.f1)} ${f2(o.acc)} | ${b ? `  ${f2(b.f1)} ${f2(b.acc)}` : '       –      '} | ${b ? (o.f1 / b.f1).toFixed(2).padStart(5) : '   – '}${b && o.f1 < b.f1 ? '  scikit-learn wins' : ''}`);
+  }
+}
+if (transferTasks.length) {
+  console.log('\nKinds of a set imported without kinds, predicted by a model trained on the dev set only (Fabrique trainKindClassifier vs LinearSVC)');
+  for (const t of transferTasks) {
+    const o = macroF1(t.gold, t.ours);
+    const bp = base?.transfer[t.name];
+    const b = bp ? macroF1(t.gold, bp) : null;
+    console.log(`  ${t.name}: n=${t.gold.length}  Fabrique F1 ${f2(o.f1)} acc ${f2(o.acc)}${b ? ` | sklearn F1 ${f2(b.f1)} acc ${f2(b.acc)}` : ''}`);
+  }
+}
+if (offTopic.length) { console.log('\nOff-topic'); for (const l of offTopic) console.log(`  ${l}`); }
+console.log(`\nFabrique: ${(oursMs / 1000).toFixed(1)} s for all grouping + classification; scikit-learn: ${(baseMs / 1000).toFixed(1)} s (noisy: shared machine)`);
