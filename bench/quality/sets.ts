@@ -219,7 +219,7 @@ for (const d of sets) {
   // classification by 5-fold cross-validation, where the gold has the labels
   for (const what of ['theme', 'kind'] as const) {
     const items = d.items.filter((i) => !i.nonAnswer && i[what]);
-    if (items.length < 20 || items.length < d.items.filter((i) => !i.nonAnswer).length * 0.9) continue;
+    if (items.length < 20 || items.length < d.items.filter((i) => !i.nonAnswer).length * 0.8) continue;
     const labels = items.map((i) => i[what] as string);
     if (new Set(labels).size < 2) continue;
     const folds = foldsOf(labels);
