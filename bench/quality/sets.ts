@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { groupContributions, type GroupingModel } from '../../src/analysis/grouping/model.ts';
 import { adjustedRandIndex, normalizedMutualInformation, pairwiseF1 } from '../../src/analysis/grouping/metrics.ts';
 import { TextClassifier } from '../../src/analysis/classify/classifier.ts';
-import { trainKindClassifier } from '../../src/analysis/classify/kind.ts';
+import * as kindModule from '../../src/analysis/classify/kind.ts';
 import { ZeroShotClassifier } from '../../src/analysis/classify/zeroshot.ts';
 import { analyze } from '../../src/analysis/text/index.ts';
 import { CNR_SANTE_THEMES } from '../../src/domain/theme.ts';
@@ -41,6 +41,8 @@ const argValue = (k: string) => { const i = process.argv.indexOf(k); return i >=
 const NO_BASELINE = process.argv.includes('--no-baseline');
 const ONLY = argValue('--set');
 const AT = '2024-01-01T00:00:00Z';
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : ' nan').padStart(5);
+const pct = (x: number) => `${(100 * x).toFixed(0)}%`.padStart(4);
 
 // ---------------------------------------------------------------------------------------------- label checks
 const SALUTATION = /^(bonjour|bonsoir|madame|monsieur|mesdames|messieurs|cher|chère|chers|merci|cordialement|salut)\b/i;
@@ -80,6 +82,9 @@ async function optionalExport<T>(path: string, name: string): Promise<T | null> 
 }
 // after the merge of the `labels` and `speed` helpers, their functions are used; before it, our own fallbacks
 const labelQuality = await optionalExport<LabelQualityFn>('src/analysis/grouping/labels.ts', 'labelQuality');
+// the built-in kind model of the `classify` helper (kinds without labels), when merged
+const builtinKindClassifier = (kindModule as unknown as Record<string, unknown>).builtinKindClassifier as (() => TextClassifier) | undefined;
+const { trainKindClassifier } = kindModule;
 const isNonAnswer = await optionalExport<(text: string) => boolean>('src/domain/non-answers.ts', 'isNonAnswer');
 function supported(label: string, members: readonly string[]): boolean {
   if (labelQuality) {
@@ -170,7 +175,7 @@ function foldsOf(labels: readonly string[], k = 5, seed = 7): number[] {
 // -------------------------------------------------------------------------------------------------- run
 const sets = loadDatasets().filter((d) => !ONLY || d.name === ONLY);
 interface ClusterTask { name: string; texts: string[]; k: number; gold: string[] }
-interface ClassifyTask { name: string; set: string; what: 'theme' | 'kind'; texts: string[]; labels: string[]; folds: number[]; ours: string[] }
+interface ClassifyTask { name: string; set: string; what: 'theme' | 'kind'; texts: string[]; labels: string[]; folds: number[]; ours: string[]; noPrior?: string[] }
 const clusterTasks: ClusterTask[] = [];
 const classifyTasks: ClassifyTask[] = [];
 const transferTasks: { name: string; train_texts: string[]; train_labels: string[]; texts: string[]; gold: string[]; ours: string[] }[] = [];
@@ -224,14 +229,22 @@ for (const d of sets) {
     if (new Set(labels).size < 2) continue;
     const folds = foldsOf(labels);
     const ours = new Array<string>(items.length);
+    // themes: Fabrique adds the zero-shot prior of the CNR themes (as `analyze` does); also shown without it
+    const withPrior = what === 'theme' && d.themes !== undefined;
+    const noPrior = withPrior ? new Array<string>(items.length) : undefined;
     for (let f = 0; f < 5; f++) {
       const train = items.map((it, i) => ({ id: it.id, text: it.text, labels: [labels[i] as string] })).filter((_, i) => folds[i] !== f);
       const clf = what === 'kind'
         ? trainKindClassifier(train, { calibration: 'none', seed: 1 })
-        : TextClassifier.train(train, { calibration: 'none', seed: 1, ...(d.themes ? { themes: CNR_SANTE_THEMES } : {}) });
-      items.forEach((it, i) => { if (folds[i] === f) ours[i] = clf.predict(it.text, { explain: 0 }).labels[0]?.label ?? '?'; });
+        : TextClassifier.train(train, { calibration: 'none', seed: 1, ...(withPrior ? { themes: CNR_SANTE_THEMES } : {}) });
+      const plain = noPrior ? TextClassifier.train(train, { calibration: 'none', seed: 1 }) : null;
+      items.forEach((it, i) => {
+        if (folds[i] !== f) return;
+        ours[i] = clf.predict(it.text, { explain: 0 }).labels[0]?.label ?? '?';
+        if (plain && noPrior) noPrior[i] = plain.predict(it.text, { explain: 0 }).labels[0]?.label ?? '?';
+      });
     }
-    classifyTasks.push({ name: `${d.name}/${what}`, set: d.name, what, texts: items.map((i) => i.text), labels, folds, ours });
+    classifyTasks.push({ name: `${d.name}/${what}`, set: d.name, what, texts: items.map((i) => i.text), labels, folds, ours, ...(noPrior ? { noPrior } : {}) });
   }
 
   // a consultation without any health content: how many texts does the zero-shot fallback force into a theme?
@@ -255,6 +268,18 @@ for (const d of sets.filter((x) => x.shape === 'no-kinds')) {
     name: `${d.name}/kind trained on ${dev?.name}`, train_texts: devKinds.map((i) => i.text), train_labels: devKinds.map((i) => i.kind as string),
     texts: items.map((i) => i.text), gold: items.map((i) => i.kind as string), ours: items.map((i) => clf.predict(i.text, { explain: 0 }).labels[0]?.label ?? '?'),
   });
+}
+// the built-in kind model (no training on any bench set), on every set with kinds
+const builtinRows: string[] = [];
+if (builtinKindClassifier) {
+  const model = builtinKindClassifier();
+  for (const d of sets) {
+    const items = d.items.filter((i) => i.kind && !i.nonAnswer);
+    if (items.length < 20) continue;
+    const gold = items.map((i) => i.kind as string);
+    const r = macroF1(gold, items.map((i) => model.predict(i.text, { explain: 0 }).labels[0]?.label ?? '?'));
+    builtinRows.push(`  ${d.name} [${d.split}]: n=${items.length}  built-in kinds F1 ${f2(r.f1)} acc ${f2(r.acc)}`);
+  }
 }
 const oursMs = performance.now() - t0;
 
@@ -283,8 +308,6 @@ if (!NO_BASELINE) {
 }
 
 // ------------------------------------------------------------------------------------------------ print
-const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : ' nan').padStart(5);
-const pct = (x: number) => `${(100 * x).toFixed(0)}%`.padStart(4);
 console.log(`Quality bench on the team-written sets (${sets.map((d) => `${d.name} [${d.split}, ${d.items.length}]`).join(', ')})`);
 console.log(`label support: ${labelQuality ? 'labelQuality (src/analysis/grouping/labels.ts)' : 'own supportedPhrase (labels.ts absent)'}; non-answers: ${isNonAnswer ? 'isNonAnswer (src/domain/non-answers.ts)' : 'isNonAnswer absent, counted in « Autres »'}`);
 console.log('\nGrouping vs the human ideas (Fabrique: default options, automatic k, no gold themes; top level; "leaf" = deepest group)');
@@ -310,12 +333,14 @@ if (base) {
 
 if (classifyTasks.length) {
   console.log('\nClassification, 5-fold cross-validation, same stratified folds (Fabrique TextClassifier, kinds via trainKindClassifier; scikit-learn TF-IDF + LinearSVC)');
-  console.log(`${'set/labels'.padEnd(34)} ${'n'.padStart(4)} | Fabrique F1  acc | sklearn F1  acc | ratio F1`);
+  console.log('(themes: Fabrique with the zero-shot prior of the CNR themes, as in `analyze`; "no prior" = the same classifier without it)');
+  console.log(`${'set/labels'.padEnd(34)} ${'n'.padStart(4)} | Fabrique F1  acc | no prior F1 acc | sklearn F1  acc | ratio F1`);
   for (const t of classifyTasks) {
     const o = macroF1(t.labels, t.ours);
+    const np = t.noPrior ? macroF1(t.labels, t.noPrior) : null;
     const bp = base?.classify[t.name];
     const b = bp ? macroF1(t.labels, bp) : null;
-    console.log(`${t.name.padEnd(34)} ${String(t.labels.length).padStart(4)} |    ${f2(o.f1)} ${f2(o.acc)} | ${b ? `  ${f2(b.f1)} ${f2(b.acc)}` : '       –      '} | ${b ? (o.f1 / b.f1).toFixed(2).padStart(5) : '   – '}${b && o.f1 < b.f1 ? '  scikit-learn wins' : ''}`);
+    console.log(`${t.name.padEnd(34)} ${String(t.labels.length).padStart(4)} |    ${f2(o.f1)} ${f2(o.acc)} | ${np ? `  ${f2(np.f1)} ${f2(np.acc)}` : '       –      '} | ${b ? `  ${f2(b.f1)} ${f2(b.acc)}` : '       –      '} | ${b ? (o.f1 / b.f1).toFixed(2).padStart(5) : '   – '}${b && o.f1 < b.f1 ? '  scikit-learn wins' : ''}${b && np && np.f1 < b.f1 && o.f1 >= b.f1 ? '  (sklearn wins without the prior)' : ''}`);
   }
 }
 if (transferTasks.length) {
@@ -327,5 +352,8 @@ if (transferTasks.length) {
     console.log(`  ${t.name}: n=${t.gold.length}  Fabrique F1 ${f2(o.f1)} acc ${f2(o.acc)}${b ? ` | sklearn F1 ${f2(b.f1)} acc ${f2(b.acc)}` : ''}`);
   }
 }
+console.log(builtinKindClassifier
+  ? `\nBuilt-in kind model (builtinKindClassifier, trained on none of these sets), macro-F1 over the kinds present\n${builtinRows.join('\n')}`
+  : '\nBuilt-in kind model: builtinKindClassifier absent from src/analysis/classify/kind.ts (not merged yet)');
 if (offTopic.length) { console.log('\nOff-topic'); for (const l of offTopic) console.log(`  ${l}`); }
 console.log(`\nFabrique: ${(oursMs / 1000).toFixed(1)} s for all grouping + classification; scikit-learn: ${(baseMs / 1000).toFixed(1)} s (noisy: shared machine)`);

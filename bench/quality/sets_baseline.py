@@ -9,7 +9,7 @@ Reads a JSON file {"cluster": [{"name", "texts", "k"}], "classify": [{"name", "t
 Features everywhere: TF-IDF word 1-2-grams, sublinear tf, accents stripped (the same as grouping_baseline.py).
 - kmeans: KMeans(k = human k, n_init=10, random_state=0)
 - agglo: AgglomerativeClustering(k = human k, cosine, average linkage)
-- silhouette: KMeans with k in 2..min(20, n/3) chosen by the cosine silhouette (no human k)
+- silhouette: KMeans (n_init=3) with k in 2..min(20, n/3) chosen by the cosine silhouette (no human k)
 - classify: LinearSVC (default C) trained on the other folds, fold ids given by the caller (same folds as Fabrique)
 Nothing is tuned: scikit-learn defaults, fixed seeds.
 Run with the system interpreter: /usr/bin/python3 bench/quality/sets_baseline.py FILE
@@ -40,7 +40,7 @@ def cluster(t):
     ag = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(dense)
     best, best_k, best_s = None, 2, -2.0
     for kk in range(2, max(3, min(20, n // 3)) + 1):
-        lab = KMeans(n_clusters=kk, n_init=10, random_state=0).fit_predict(x)
+        lab = KMeans(n_clusters=kk, n_init=3, random_state=0).fit_predict(x)
         if len(set(lab)) < 2:
             continue
         s = silhouette_score(dense, lab, metric="cosine")
