@@ -143,7 +143,7 @@ function labelReport(m: GroupingModel, textOf: Map<string, string>): LabelReport
     r.labels++;
     const ok = supported(g.label, members.get(g.id) ?? []);
     if (ok) r.supported++;
-    else if (r.examples.length < 3) r.examples.push(g.label.slice(0, 60));
+    else if (r.examples.length < 3) r.examples.push(g.label.length > 60 ? `${g.label.slice(0, 60)}…` : g.label);
     if (isSalutation(g.label)) r.salutation++;
     if (isAllCaps(g.label)) r.allCaps++;
     const p = g.parent ? byId.get(g.parent) : undefined;
@@ -220,6 +220,13 @@ for (const d of sets) {
     });
   }
   clusterTasks.push({ name: d.name, texts: d.items.map((i) => i.text), k: kHuman, gold });
+  // the baseline per question too, with each question's human k, to compare with Fabrique's "par question"
+  if (d.items.every((i) => i.question)) {
+    for (const q of [...new Set(d.items.map((i) => i.question as string))].sort()) {
+      const its = d.items.filter((i) => i.question === q);
+      clusterTasks.push({ name: `${d.name}#${q}`, texts: its.map((i) => i.text), k: new Set(its.map((i) => i.idea)).size, gold: its.map((i) => i.idea) });
+    }
+  }
 
   // classification by 5-fold cross-validation, where the gold has the labels
   for (const what of ['theme', 'kind'] as const) {
@@ -322,12 +329,26 @@ for (const r of rows) if (r.labels.examples.length) console.log(`  ${r.set} (${r
 if (base) {
   console.log('\nscikit-learn baseline, same texts (TF-IDF word 1-2-grams; KMeans and agglomerative with the human k; KMeans k by silhouette)');
   console.log(`${'set'.padEnd(26)} | Fabrique ARI  NMI   F1  | kmeans ARI NMI  F1  | agglo ARI  NMI  F1  | silh k  ARI  NMI  F1   larg | F1 ratio Fab/best`);
+  // per-question tasks are joined into one labelling of the whole set (question:cluster)
+  const joined: { name: string; gold: string[]; b: { kmeans: string[]; agglo: string[]; silhouette: string[]; k_sil: number } }[] = [];
   for (const t of clusterTasks) {
     const b = base.cluster[t.name]; if (!b) continue;
-    const ours = rows.find((r) => r.set === t.name && r.variant === 'tout')?.ours as Scores;
+    const [set, q] = t.name.split('#');
+    if (!q) { joined.push({ name: t.name, gold: t.gold, b: { kmeans: b.kmeans.map(String), agglo: b.agglo.map(String), silhouette: b.silhouette.map(String), k_sil: b.k_sil } }); continue; }
+    let j = joined.find((x) => x.name === `${set}#`);
+    if (!j) { j = { name: `${set}#`, gold: [], b: { kmeans: [], agglo: [], silhouette: [], k_sil: 0 } }; joined.push(j); }
+    j.gold.push(...t.gold); j.b.k_sil += b.k_sil;
+    j.b.kmeans.push(...b.kmeans.map((v) => `${q}:${v}`)); j.b.agglo.push(...b.agglo.map((v) => `${q}:${v}`)); j.b.silhouette.push(...b.silhouette.map((v) => `${q}:${v}`));
+  }
+  for (const t of joined) {
+    const b = t.b;
+    const perQuestion = t.name.endsWith('#');
+    const ours = rows.find((r) => `${r.set}${perQuestion ? '#' : ''}` === t.name && r.variant === (perQuestion ? 'par question' : 'tout'))?.ours as Scores;
+    // the metrics do not depend on item order: the baseline's per-question labels are scored in question order
     const km = score(t.gold, b.kmeans), ag = score(t.gold, b.agglo), si = score(t.gold, b.silhouette);
     const best = Math.max(km.f1, ag.f1, si.f1);
-    console.log(`${t.name.padEnd(26)} |   ${f2(ours.ari)} ${f2(ours.nmi)} ${f2(ours.f1)} | ${f2(km.ari)} ${f2(km.nmi)} ${f2(km.f1)} | ${f2(ag.ari)} ${f2(ag.nmi)} ${f2(ag.f1)} | ${String(b.k_sil).padStart(3)} ${f2(si.ari)} ${f2(si.nmi)} ${f2(si.f1)} ${pct(si.largest)} | ${(ours.f1 / best).toFixed(2).padStart(5)}${ours.f1 < best ? '  scikit-learn wins' : ''}`);
+    const label = perQuestion ? `${t.name.slice(0, -1)} (par q.)` : t.name;
+    console.log(`${label.padEnd(26)} |   ${f2(ours.ari)} ${f2(ours.nmi)} ${f2(ours.f1)} | ${f2(km.ari)} ${f2(km.nmi)} ${f2(km.f1)} | ${f2(ag.ari)} ${f2(ag.nmi)} ${f2(ag.f1)} | ${String(b.k_sil).padStart(3)} ${f2(si.ari)} ${f2(si.nmi)} ${f2(si.f1)} ${pct(si.largest)} | ${(ours.f1 / best).toFixed(2).padStart(5)}${ours.f1 < best ? '  scikit-learn wins' : ''}`);
   }
 }
 
