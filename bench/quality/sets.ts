@@ -179,7 +179,7 @@ interface ClassifyTask { name: string; set: string; what: 'theme' | 'kind'; text
 const clusterTasks: ClusterTask[] = [];
 const classifyTasks: ClassifyTask[] = [];
 const transferTasks: { name: string; train_texts: string[]; train_labels: string[]; texts: string[]; gold: string[]; ours: string[] }[] = [];
-const rows: { set: string; variant: string; n: number; kHuman: number; ours: Scores; sub: Scores; labels: LabelReport; nonAnswers: string; ms: number }[] = [];
+const rows: { set: string; variant: string; n: number; kHuman: number; ours: Scores; largestInScope: number; sub: Scores; labels: LabelReport; nonAnswers: string; ms: number }[] = [];
 const offTopic: string[] = [];
 
 const t0 = performance.now();
@@ -192,11 +192,26 @@ for (const d of sets) {
   ];
   // a questionnaire keeps each answer's question at import: grouping within each question is what it would do
   if (d.items.every((i) => i.question)) variants.push({ variant: 'par question', opts: { byTheme: true }, theme: (i) => i.question });
+  // a restitution groups within each theme: with the gold themes (no classification error), non-answers in scope ""
+  if (d.themes && d.items.some((i) => i.theme)) variants.push({ variant: 'par thème', opts: { byTheme: true }, theme: (i) => i.theme ?? '' });
   for (const v of variants) {
     const s = performance.now();
     const m = groupContributions(d.items.map((i) => ({ id: i.id, text: i.text, theme: v.theme(i) })), { seed: 1, at: AT, ...v.opts });
     const ms = performance.now() - s;
     const top = topOf(m);
+    // largest top-level group as a share of its scope (the whole set, a question or a theme): the 25 % rule
+    const scopeOf = new Map(d.items.map((i) => [i.id, v.theme(i) ?? '']));
+    const inScope = new Map<string, number>(), inGroup = new Map<string, number>();
+    for (const it of d.items) {
+      const sc = scopeOf.get(it.id) as string, g = `${sc}/${top.get(it.id) ?? '?'}`;
+      inScope.set(sc, (inScope.get(sc) ?? 0) + 1); inGroup.set(g, (inGroup.get(g) ?? 0) + 1);
+    }
+    let largestInScope = 0;
+    // scopes of fewer than 10 texts (e.g. the non-answers' empty theme) say nothing about balance
+    for (const [g, n] of inGroup) {
+      const size = inScope.get(g.slice(0, g.indexOf('/'))) as number;
+      if (size >= 10) largestInScope = Math.max(largestInScope, n / size);
+    }
     const others = new Set(m.groups.filter((g) => g.others).map((g) => g.id));
     const na = d.items.filter((i) => i.nonAnswer);
     let nonAnswers = '–';
@@ -213,7 +228,7 @@ for (const d of sets) {
       nonAnswers = `isNonAnswer: ${falsePos} false`;
     }
     rows.push({
-      set: d.name, variant: v.variant, n: d.items.length, kHuman,
+      set: d.name, variant: v.variant, n: d.items.length, kHuman, largestInScope,
       ours: score(gold, d.items.map((i) => top.get(i.id) ?? '?')),
       sub: score(gold, d.items.map((i) => m.membership[i.id] ?? '?')),
       labels: labelReport(m, textOf), nonAnswers, ms,
@@ -317,11 +332,12 @@ if (!NO_BASELINE) {
 // ------------------------------------------------------------------------------------------------ print
 console.log(`Quality bench on the team-written sets (${sets.map((d) => `${d.name} [${d.split}, ${d.items.length}]`).join(', ')})`);
 console.log(`label support: ${labelQuality ? 'labelQuality (src/analysis/grouping/labels.ts)' : 'own supportedPhrase (labels.ts absent)'}; non-answers: ${isNonAnswer ? 'isNonAnswer (src/domain/non-answers.ts)' : 'isNonAnswer absent, counted in « Autres »'}`);
-console.log('\nGrouping vs the human ideas (Fabrique: default options, automatic k, no gold themes; top level; "leaf" = deepest group)');
-console.log(`${'set'.padEnd(26)} ${'variant'.padEnd(12)} ${'n'.padStart(4)} ${'k'.padStart(3)} | ${'groups'.padStart(6)} ARI   NMI   F1   larg | leaf ARI  F1  | labels supp  p/c sib sal caps | non-answers`);
+console.log('\nGrouping vs the human ideas (Fabrique: default options, automatic k, seed 1; "tout" = one scope, no themes; "par question" / "par thème" = grouped within each question / gold theme)');
+console.log('top level; "larg" = largest top-level group / all texts, "scope" = / its question or theme (scopes of ≥ 10 texts); "leaf" = deepest groups; labels: supp = supported phrase, p/c = same label as its parent, sib = as a sibling, sal = salutation or thanks, caps = all caps');
+console.log(`${'set'.padEnd(26)} ${'variant'.padEnd(12)} ${'n'.padStart(4)} ${'k'.padStart(3)} | ${'groups'.padStart(6)} ARI   NMI   F1   larg/scope | leaf ARI  F1  | labels supp  p/c sib sal caps | non-answers`);
 for (const r of rows) {
   const l = r.labels;
-  console.log(`${r.set.padEnd(26)} ${r.variant.padEnd(12)} ${String(r.n).padStart(4)} ${String(r.kHuman).padStart(3)} | ${String(r.ours.groups).padStart(6)} ${f2(r.ours.ari)} ${f2(r.ours.nmi)} ${f2(r.ours.f1)} ${pct(r.ours.largest)} | ${f2(r.sub.ari)} ${f2(r.sub.f1)} | ${String(l.labels).padStart(6)} ${pct(l.labels ? l.supported / l.labels : 0)} ${String(l.parentChild).padStart(4)} ${String(l.siblings).padStart(3)} ${String(l.salutation).padStart(3)} ${String(l.allCaps).padStart(4)} | ${r.nonAnswers}`);
+  console.log(`${r.set.padEnd(26)} ${r.variant.padEnd(12)} ${String(r.n).padStart(4)} ${String(r.kHuman).padStart(3)} | ${String(r.ours.groups).padStart(6)} ${f2(r.ours.ari)} ${f2(r.ours.nmi)} ${f2(r.ours.f1)} ${pct(r.ours.largest)}/${pct(r.largestInScope)}  | ${f2(r.sub.ari)} ${f2(r.sub.f1)} | ${String(l.labels).padStart(6)} ${pct(l.labels ? l.supported / l.labels : 0)} ${String(l.parentChild).padStart(4)} ${String(l.siblings).padStart(3)} ${String(l.salutation).padStart(3)} ${String(l.allCaps).padStart(4)} | ${r.nonAnswers}`);
 }
 console.log('\nunsupported label examples:');
 for (const r of rows) if (r.labels.examples.length) console.log(`  ${r.set} (${r.variant}): ${r.labels.examples.map((e) => `« ${e} »`).join(' ; ')}`);
