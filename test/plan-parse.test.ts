@@ -1,0 +1,117 @@
+/**
+ * The two schémas territoriaux de santé of the corpus (../shared/corpus, never copied here): the
+ * counts of issue 13, counted by hand, must come out of `parsePlanBytes` exactly.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parsePlanBytes, type ParsedPlan } from '../src/ingest/plan/index.ts';
+import { countActions, words } from '../src/ingest/plan/common.ts';
+import type { SourceRef } from '../src/domain/source.ts';
+import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
+
+const LOT = 'sts-lot-2023-2028.txt';
+const LOZERE = 'sts-lozere-2023-2028.md';
+const skip = corpusSkip(LOT, LOZERE);
+
+const cache = new Map<string, { plan: ParsedPlan; text: string }>();
+function load(file: string): { plan: ParsedPlan; text: string } {
+  let hit = cache.get(file);
+  if (!hit) {
+    const bytes = readFileSync(join(CORPUS_DIR, file));
+    const plan = parsePlanBytes(bytes, file);
+    assert.ok(plan, `${file} reconnu comme un schéma`);
+    hit = { plan, text: bytes.toString('utf8') };
+    cache.set(file, hit);
+  }
+  return hit;
+}
+
+function counts(p: ParsedPlan) {
+  const defis = p.plan.engagements.flatMap((e) => e.defis);
+  const objectives = defis.flatMap((d) => d.objectives);
+  return { engagements: p.plan.engagements.length, defis: defis.length, objectives: objectives.length, actions: countActions(objectives.flatMap((o) => o.actions)), objectiveList: objectives };
+}
+
+/** The words of `text` appear, in order, in the source lines `ref` points at. */
+function assertSpanHolds(fileText: string, r: SourceRef, text: string, what: string) {
+  const lines = fileText.split('\n');
+  assert.ok(r.lineStart && r.lineEnd && r.lineStart <= r.lineEnd && r.lineEnd <= lines.length, `${what} : plage de lignes valide`);
+  assert.equal(fileText.slice(r.charStart, r.charEnd), lines.slice(r.lineStart - 1, r.lineEnd).join('\n'), `${what} : décalages cohérents avec les lignes`);
+  const span = words(lines.slice(r.lineStart - 1, r.lineEnd).join(' '));
+  let k = 0;
+  for (const w of words(text)) {
+    while (k < span.length && span[k] !== w) k++;
+    assert.ok(k < span.length, `${what} (l. ${r.lineStart}-${r.lineEnd}) : « ${w} » absent de la plage`);
+    k++;
+  }
+}
+
+function assertAllSpans(file: string) {
+  const { plan, text } = load(file);
+  for (const e of plan.plan.engagements) {
+    assertSpanHolds(text, e.source, e.title, `engagement ${e.code}`);
+    for (const d of e.defis) {
+      assertSpanHolds(text, d.source, d.title, `défi ${d.code}`);
+      for (const o of d.objectives) {
+        assertSpanHolds(text, o.source, o.title, `objectif ${o.code}`);
+        for (const a of o.actions) assertSpanHolds(text, a.source, a.text, `action de ${o.code}`);
+      }
+    }
+  }
+  for (const r of plan.oqos) assertSpanHolds(text, r.source, r.raw, `OQOS ${r.activity}`);
+  for (const m of plan.missingFigures) assertSpanHolds(text, m.source, m.title, `figure manquante ${m.title}`);
+  for (const c of plan.consultationItems) assertSpanHolds(text, c.source, c.text, `élément de consultation`);
+}
+
+describe('STS de la Lozère (rendu Markdown)', { skip }, () => {
+  test('est reconnu par sts-markdown, avec titre, territoire et période', () => {
+    const { plan } = load(LOZERE);
+    assert.equal(plan.parser, 'sts-markdown');
+    assert.equal(plan.plan.territory, 'Lozère');
+    assert.deepEqual(plan.plan.period, { start: 2023, end: 2028 });
+  });
+  test('hiérarchie : 6 engagements, 11 défis, 13 objectifs, 37 actions sous leur titre + 3 déplacées + 2 orphelines', () => {
+    const c = counts(load(LOZERE).plan);
+    assert.deepEqual([c.engagements, c.defis, c.objectives], [6, 11, 13]);
+    assert.deepEqual(c.actions, { heading: 37, displaced: 3, orphan: 2 });
+  });
+  test('les codes mal imprimés sont lus E2D1O6 et E3D2O4, avec un avertissement chacun', () => {
+    const { plan } = load(LOZERE);
+    const codes = counts(plan).objectiveList.map((o) => o.code);
+    assert.deepEqual(codes, ['E1D4O6', 'E1D5O4', 'E2D1O6', 'E2D2O2', 'E2D2O3', 'E2D4O2', 'E3D1O2', 'E3D1O4', 'E3D2O4', 'E4D2O3', 'E4D3O2', 'E5D4O1', 'E6D4O4']);
+    const mis = plan.warnings.filter((w) => w.code === 'plan.code_misprinted');
+    assert.deepEqual(mis.map((w) => w.source?.lineStart), [765, 1272]);
+    assert.match(mis[0]!.message, /E2D106.*E2D1O6/);
+    assert.match(mis[1]!.message, /E3D204.*E3D2O4/);
+  });
+  test('champs : 8 objectifs avec chiffres-clés, 1 parole de citoyen, parcours absent sur 3 objectifs', () => {
+    const objs = counts(load(LOZERE).plan).objectiveList;
+    assert.equal(objs.filter((o) => o.chiffresCles).length, 8);
+    assert.equal(objs.filter((o) => o.paroleCitoyen).length, 1);
+    assert.equal(objs.filter((o) => o.parcours.length === 0).length, 3);
+    assert.ok(objs.every((o) => o.defiARelever && o.constats && o.objectif && o.resultatsAttendus));
+  });
+  test('chaque SourceRef contient le texte de son élément', () => assertAllSpans(LOZERE));
+});
+
+describe('STS du Lot (texte PDF en deux colonnes)', { skip }, () => {
+  test('est reconnu par sts-texte, avec titre, territoire et période', () => {
+    const { plan } = load(LOT);
+    assert.equal(plan.parser, 'sts-texte');
+    assert.equal(plan.plan.territory, 'Lot');
+    assert.deepEqual(plan.plan.period, { start: 2023, end: 2028 });
+  });
+  test('hiérarchie : 6 engagements, 12 défis, 19 objectifs, 91 actions « En pratique »', () => {
+    const c = counts(load(LOT).plan);
+    assert.deepEqual([c.engagements, c.defis, c.objectives], [6, 12, 19]);
+    assert.deepEqual(c.actions, { heading: 91, displaced: 0, orphan: 0 });
+  });
+  test('les codes suivent le catalogue : #7 imprimé avant #5 dans E3D1', () => {
+    const d = load(LOT).plan.plan.engagements[2]!.defis[0]!;
+    assert.equal(d.code, 'E3D1');
+    assert.deepEqual(d.objectives.map((o) => o.code), ['E3D1O7', 'E3D1O5']);
+  });
+  test('chaque SourceRef contient le texte de son élément', () => assertAllSpans(LOT));
+});
