@@ -113,5 +113,29 @@ describe('STS du Lot (texte PDF en deux colonnes)', { skip }, () => {
     assert.equal(d.code, 'E3D1');
     assert.deepEqual(d.objectives.map((o) => o.code), ['E3D1O7', 'E3D1O5']);
   });
+  test('champs : parcours absent sur 3 objectifs, mots clés sur 2 objectifs et 1 défi, résultats en liste sur 6, objectif régional sur E1D4', () => {
+    const { plan } = load(LOT);
+    const defis = plan.plan.engagements.flatMap((e) => e.defis);
+    const objs = counts(plan).objectiveList;
+    assert.deepEqual(objs.filter((o) => o.parcours.length === 0).map((o) => o.code), ['E3D1O5', 'E4D1O1', 'E6D4O4']);
+    assert.deepEqual(objs.filter((o) => o.motsCles.length > 0).map((o) => o.code), ['E2D2O1', 'E3D4O3']);
+    assert.deepEqual(defis.filter((d) => d.motsCles.length > 0).map((d) => d.code), ['E2D3']);
+    assert.equal(objs.filter((o) => o.resultatsAttendusItems.length > 0).length, 6);
+    assert.deepEqual(defis.filter((d) => d.objectifRegional).map((d) => d.code), ['E1D4']);
+    assert.ok(objs.every((o) => o.defiARelever && o.constats && o.objectif && o.resultatsAttendus));
+  });
   test('chaque SourceRef contient le texte de son élément', () => assertAllSpans(LOT));
+});
+
+describe('catalogue régional commun aux deux schémas', { skip }, () => {
+  test('5 défis et 2 objectifs en commun ; un objectif commun a un titre local', () => {
+    const codes = (f: string, kind: string) => new Map(load(f).plan.catalogue.filter((c) => c.kind === kind).map((c) => [c.code, c.title]));
+    const sharedDefis = [...codes(LOT, 'defi').keys()].filter((c) => codes(LOZERE, 'defi').has(c));
+    assert.deepEqual(sharedDefis, ['E1D4', 'E2D2', 'E3D1', 'E5D4', 'E6D4']);
+    const lot = codes(LOT, 'objective');
+    const loz = codes(LOZERE, 'objective');
+    const shared = [...lot.keys()].filter((c) => loz.has(c));
+    assert.deepEqual(shared, ['E1D4O6', 'E6D4O4']);
+    assert.notEqual(words(lot.get('E1D4O6')!).join(' '), words(loz.get('E1D4O6')!).join(' '));
+  });
 });

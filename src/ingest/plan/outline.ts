@@ -14,6 +14,8 @@ export type OutlineMark =
   | { type: 'objective'; number: number; title: string; from: number; to: number }
   | { type: 'ref'; code: string; printed: string; from: number; to: number }
   | { type: 'field'; key: FieldKey; from: number; to: number }
+  /** a labelled field printed inline (« Objectif régional de rattachement : … ») inside another field, which goes on after it */
+  | { type: 'note'; key: 'objectifRegional'; text: string; from: number; to: number }
   /** lines that belong to no element (running footers, page numbers) */
   | { type: 'skip'; from: number; to: number };
 
@@ -120,7 +122,8 @@ export function buildOutline(t: PlanText, marks: OutlineMark[], from: number, to
   for (let i = from; i < to; i++) {
     const m = byLine.get(i);
     if (m) {
-      if (m.type !== 'skip' && m.type !== 'ref') {
+      const prevField = field as OpenField | null;
+      if (m.type !== 'skip' && m.type !== 'ref' && m.type !== 'note') {
         // an En pratique list with bullets ends at the next mark
         if (field?.key === 'enPratique' && opts.actions === 'bullet') {
           for (const b of bulletItems(field.lines)) addAction(b.text, b.from, b.to, 'heading');
@@ -163,9 +166,15 @@ export function buildOutline(t: PlanText, marks: OutlineMark[], from: number, to
           break;
         }
         case 'field': {
-          if (SIDEBARS.has(m.key) && field === null && interrupted === null) interrupted = null;
+          if (!SIDEBARS.has(m.key)) interrupted = null;
+          else if (prevField && !SIDEBARS.has(prevField.key) && prevField.key !== 'enPratique') interrupted = { key: prevField.key, lines: [], bold: false };
           field = { key: m.key, lines: [], bold: false };
           if (m.key === 'enPratique') seenEnPratique = true;
+          break;
+        }
+        case 'note': {
+          if (obj) obj.objectifRegional = join(obj.objectifRegional, m.text);
+          else if (defi) defi.objectifRegional = join(defi.objectifRegional, m.text);
           break;
         }
         case 'skip': break;
@@ -190,7 +199,8 @@ export function buildOutline(t: PlanText, marks: OutlineMark[], from: number, to
           commit(f); field = null; stray(i);
           continue;
         }
-        if (interrupted) { commit(f); field = interrupted; interrupted = null; field.lines.push(i); continue; }
+        const resumed = interrupted as OpenField | null;
+        if (resumed) { commit(f); field = resumed; interrupted = null; resumed.lines.push(i); continue; }
       }
     }
     if (f.key === 'enPratique' && opts.actions === 'line') {
