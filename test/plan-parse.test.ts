@@ -127,6 +127,64 @@ describe('STS du Lot (texte PDF en deux colonnes)', { skip }, () => {
   test('chaque SourceRef contient le texte de son élément', () => assertAllSpans(LOT));
 });
 
+/** OQOS figures of one document: activities, tables, rows, cells by kind (ranges by their printed form). */
+function oqosCounts(p: ParsedPlan) {
+  const kinds: Record<string, number> = {};
+  let cells = 0;
+  for (const r of p.oqos) {
+    for (const c of r.cells) {
+      cells++;
+      const k = c.value.kind === 'range' ? `range ${c.value.raw.trim()}` : c.value.kind;
+      kinds[k] = (kinds[k] ?? 0) + 1;
+    }
+  }
+  return {
+    activities: new Set(p.oqos.map((r) => r.activityIndex)).size, tables: new Set(p.oqos.map((r) => r.tableIndex)).size,
+    rows: p.oqos.length, cells, kinds,
+  };
+}
+
+describe('OQOS', { skip }, () => {
+  test('Lot : 17 activités, 29 tableaux, 151 lignes, 201 cases (171 entiers, 21 « - », 2 vides, 5 « 0/1 », 1 « 0 / 1 », 1 « 1 / 3 »)', () => {
+    assert.deepEqual(oqosCounts(load(LOT).plan), {
+      activities: 17, tables: 29, rows: 151, cells: 201,
+      kinds: { integer: 171, not_applicable: 21, missing: 2, 'range 0/1': 5, 'range 0 / 1': 1, 'range 1 / 3': 1 },
+    });
+  });
+  test('Lozère : 17 activités, 29 tableaux, 151 lignes, 201 cases (165 entiers, 29 « - », 6 vides, 1 « 0 / 1 »)', () => {
+    assert.deepEqual(oqosCounts(load(LOZERE).plan), {
+      activities: 17, tables: 29, rows: 151, cells: 201,
+      kinds: { integer: 165, not_applicable: 29, missing: 6, 'range 0 / 1': 1 },
+    });
+  });
+  test('sortes de cases : « - » n’est jamais 0, une case vide est signalée, l’étoile et le texte brut sont gardés', () => {
+    for (const f of [LOT, LOZERE]) {
+      const { plan } = load(f);
+      const cells = plan.oqos.flatMap((r) => r.cells);
+      assert.ok(cells.filter((c) => c.value.kind === 'not_applicable').every((c) => c.value.raw.trim() === '-' && !('value' in c.value)));
+      const missing = cells.filter((c) => c.value.kind === 'missing').length;
+      assert.equal(plan.warnings.filter((w) => w.code === 'oqos.cell_missing').length, missing, `${f} : une alerte par case vide`);
+      assert.ok(plan.oqos.some((r) => r.starred), `${f} : des lignes étoilées`);
+      assert.ok(plan.oqos.every((r) => r.raw.trim() !== ''));
+      const ranges = cells.filter((c) => c.value.kind === 'range');
+      assert.ok(ranges.every((c) => c.value.kind === 'range' && c.value.min < c.value.max));
+    }
+    const lot = load(LOT).plan;
+    assert.deepEqual(lot.oqos.filter((r) => r.cells.some((c) => c.value.kind === 'missing')).map((r) => r.source.lineStart), [4447, 4460]);
+    assert.deepEqual(lot.oqos.filter((r) => r.zone === null).map((r) => r.tableIndex).filter((x, i, a) => a.indexOf(x) === i).length, 1, 'une table du Lot sans zone');
+    assert.ok(lot.oqos.filter((r) => r.zone !== null).every((r) => r.zone === '46'));
+    const loz = load(LOZERE).plan;
+    assert.ok(loz.oqos.every((r) => r.zone === '48'));
+    const na = loz.oqos.filter((r) => r.mentionNA);
+    assert.equal(na.length, 1);
+    assert.equal(na[0]!.mention, null);
+    assert.match(na[0]!.modalite ?? '', /^Modalité 3\b/);
+    const smr = loz.oqos.filter((r) => r.cells.some((c) => c.regime === 'HTP'));
+    assert.equal(smr.length, 11);
+    assert.ok(loz.warnings.some((w) => w.code === 'oqos.mention_code_incomplete' && w.source?.lineStart === 2074));
+  });
+});
+
 describe('catalogue régional commun aux deux schémas', { skip }, () => {
   test('5 défis et 2 objectifs en commun ; un objectif commun a un titre local', () => {
     const codes = (f: string, kind: string) => new Map(load(f).plan.catalogue.filter((c) => c.kind === kind).map((c) => [c.code, c.title]));

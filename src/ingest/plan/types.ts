@@ -103,25 +103,40 @@ export type OqosValue =
   /** blank cell: the figure is missing (reported) */
   | { kind: 'missing'; raw: string };
 
+export interface OqosCell {
+  /** what the cell measures: « existant », « cible », « existant:implantations », « existant:HC »… */
+  column: string;
+  /** « HC » or « HTP » (SMR) for a regime column, else null */
+  regime: string | null;
+  value: OqosValue;
+}
+
+/** One printed row of an OQOS table (group rows without values are not rows: they become `group`). */
 export interface OqosRow {
-  /** the activity heading, e.g. « Activité de soins Médecine » */
+  /** the activity heading, e.g. « Activité de soins Médecine » (empty when the document prints none) */
   activity: string;
+  /** index of the activity in the document, 1-based (two activities may both lack a printed heading) */
+  activityIndex: number;
   /** the table's title line (bilan before the reform, targets after it…) */
   table: string;
   /** index of the table in the document, 1-based */
   tableIndex: number;
-  /** « HC », « HTP » (SMR), or null */
+  /** the row's regime when the whole row is one (else see each cell's regime) */
   regime: string | null;
   /** zone code, e.g. « 46 »; null when the table prints none */
   zone: string | null;
   modalite: string | null;
-  /** null when the label cell reads « NA. » (no mention) or the table has no mention column */
+  /** null when the table has no mention column or the cell reads « NA. » (then mentionNA) */
   mention: string | null;
+  mentionNA: boolean;
+  /** the group row above (« Psychiatrie adulte », « Non spécialisés »), when there is one */
+  group: string | null;
+  /** the existing value when the table has one such column, else null (see cells) */
   existing: OqosValue | null;
   target: OqosValue | null;
-  /** other value cells (equipment tables: implantations and appareils, existing and target) */
-  values: { column: string; value: OqosValue }[];
-  /** a value or label ended with « * »: see the activity's footnote */
+  /** every value cell of the row, in printed order */
+  cells: OqosCell[];
+  /** a value or label carries « * »: see the activity's footnote */
   starred: boolean;
   raw: string;
   source: SourceRef;
