@@ -185,6 +185,70 @@ describe('OQOS', { skip }, () => {
   });
 });
 
+describe('data repère, figures perdues et consultation', { skip }, () => {
+  const byKind = (p: ParsedPlan) => {
+    const out: Record<string, number> = {};
+    for (const m of p.missingFigures) out[m.kind] = (out[m.kind] ?? 0) + 1;
+    return out;
+  };
+  test('figures manquantes signalées par leur titre : 4 cartes dans le Lot ; 4 graphiques, 4 cartes, 4 graphiques financiers dans la Lozère', () => {
+    const lot = load(LOT).plan;
+    const loz = load(LOZERE).plan;
+    assert.deepEqual(byKind(lot), { map: 4 });
+    assert.deepEqual(byKind(loz), { chart: 4, map: 4, finance: 4 });
+    for (const p of [lot, loz]) {
+      assert.ok(p.missingFigures.every((m) => m.title.trim().length > 0));
+      assert.equal(p.warnings.filter((w) => w.code === 'plan.figure_missing').length, p.missingFigures.length);
+    }
+    // the same four maps of the regional template in both schemes
+    const maps = (p: ParsedPlan) => p.missingFigures.filter((m) => m.kind === 'map').map((m) => words(m.title).join(' ')).sort();
+    assert.deepEqual(maps(lot), maps(loz));
+  });
+  test('éléments de consultation : 15 priorités CNR dans le Lot ; 20 propositions CNR en 4 sous-thèmes dans la Lozère', () => {
+    const count = (p: ParsedPlan, section: string) => p.consultationItems.filter((c) => c.section === section).length;
+    const lot = load(LOT).plan;
+    const loz = load(LOZERE).plan;
+    assert.equal(count(lot, 'cnr'), 15);
+    assert.equal(count(loz, 'cnr'), 20);
+    const groups = new Map<string, number>();
+    for (const c of loz.consultationItems.filter((x) => x.section === 'cnr')) groups.set(c.group ?? '', (groups.get(c.group ?? '') ?? 0) + 1);
+    assert.deepEqual([...groups.values()], [5, 4, 6, 5]);
+    assert.ok(![...groups.keys()].includes(''));
+    // enjeux and CTS défis (counted by hand: the two columns of the Lot are printed one after the other)
+    assert.deepEqual([count(lot, 'enjeux'), count(lot, 'defis_cts')], [12, 10]);
+    assert.deepEqual([count(loz, 'enjeux'), count(loz, 'defis_cts')], [11, 11]);
+  });
+  test('indicateurs : valeurs Occitanie et France quand elles sont imprimées, jamais d’année', () => {
+    for (const f of [LOT, LOZERE]) {
+      const { plan } = load(f);
+      assert.ok(plan.indicators.length >= 20, `${f} : ${plan.indicators.length} indicateurs`);
+      assert.ok(plan.indicators.every((i) => i.year === null));
+      assert.ok(plan.indicators.some((i) => i.occitanie !== null && i.france !== null));
+      const gp = plan.indicators.find((i) => /60 ans/.test(i.label) && /g[ée]n[ée]ralistes/.test(i.label));
+      assert.ok(gp && gp.occitanie === '41%', `${f} : médecins généralistes de 60 ans et plus, avec l’Occitanie`);
+    }
+  });
+});
+
+describe('anomalies signalées, jamais corrigées', { skip }, () => {
+  test('Lozère : renvoi à un objectif absent (l. 480), deux valeurs d’un même taux, mention sans chiffre', () => {
+    const w = load(LOZERE).plan.warnings;
+    const missingRef = w.filter((x) => x.code === 'plan.reference_missing_objective');
+    assert.deepEqual(missingRef.map((x) => x.source?.lineStart), [480]);
+    assert.match(missingRef[0]!.message, /E2D2O1/);
+    assert.equal(w.filter((x) => x.code === 'plan.figure_contradiction').length, 1);
+    assert.equal(w.filter((x) => x.code === 'oqos.mention_code_incomplete').length, 1);
+  });
+  test('« Le défi à relever » différent du titre du défi, titres listés différents des pages', () => {
+    for (const f of [LOT, LOZERE]) {
+      const w = load(f).plan.warnings;
+      assert.ok(w.some((x) => x.code === 'plan.defi_a_relever_differs'), f);
+      assert.ok(w.some((x) => x.code === 'plan.listed_title_differs'), f);
+      assert.ok(w.every((x) => x.message.trim() !== '' && x.source?.lineStart !== undefined), `${f} : chaque alerte dit où`);
+    }
+  });
+});
+
 describe('catalogue régional commun aux deux schémas', { skip }, () => {
   test('5 défis et 2 objectifs en commun ; un objectif commun a un titre local', () => {
     const codes = (f: string, kind: string) => new Map(load(f).plan.catalogue.filter((c) => c.kind === kind).map((c) => [c.code, c.title]));

@@ -68,19 +68,34 @@ function assemble(t: PlanText, header: { title: string; territory: string; line:
   const period = /(20\d\d)\s*[-–]\s*\n?\s*(20\d\d)/.exec(whole);
   const annexes = parseAnnexes(t, outline.engagements, { planFrom: from, planTo: to });
   const oqos = parseOqos(t, to);
+  const catalogue = catalogueOf(outline.engagements);
+  const refWarnings = missingReferences(t, new Set(catalogue.map((c) => c.code)));
   return {
     plan: {
       title: header?.title ?? 'Schéma territorial de santé', territory: header?.territory ?? '',
       period: period ? { start: Number(period[1]), end: Number(period[2]) } : null,
       engagements: outline.engagements, source: ref(t, header?.line ?? 0),
     },
-    catalogue: catalogueOf(outline.engagements),
+    catalogue,
     oqos: oqos.rows,
     indicators: annexes.indicators,
     missingFigures: annexes.missingFigures,
     consultationItems: annexes.consultationItems,
-    warnings: [...outline.warnings, ...annexes.warnings, ...oqos.warnings],
+    warnings: [...outline.warnings, ...refWarnings, ...annexes.warnings, ...oqos.warnings],
   };
+}
+
+/** « (engagement 2, défi 2 objectif opérationnel #1) » in the text, for an objective the scheme does not print. */
+function missingReferences(t: PlanText, codes: ReadonlySet<string>) {
+  const out: ReturnType<typeof warn>[] = [];
+  const re = /engagement\s*(\d+)\s*,\s*d[ée]fi\s*(\d+)\s*,?\s*objectif\s+op[ée]rationnel\s*#?\s*(\d+)/gi;
+  t.lines.forEach((line, i) => {
+    for (const m of line.matchAll(re)) {
+      const code = `E${m[1]}D${m[2]}O${m[3]}`;
+      if (!codes.has(code)) out.push(warn('plan.reference_missing_objective', `Le texte renvoie à l’objectif ${code}, que ce schéma ne contient pas.`, ref(t, i)));
+    }
+  });
+  return out;
 }
 
 const PLAN_PARSERS: readonly PlanParser[] = [markdownPlanParser, pdfTextPlanParser];
