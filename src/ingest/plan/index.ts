@@ -69,6 +69,11 @@ function assemble(t: PlanText, header: { title: string; territory: string; line:
   const annexes = parseAnnexes(t, outline.engagements, { planFrom: from, planTo: to });
   const oqos = parseOqos(t, to);
   const catalogue = catalogueOf(outline.engagements);
+  // page numbers of the PDF left alone on their lines inside the plan: dropped from the texts, said once
+  const pageNumbers = t.lines.slice(from, to).map((l, k) => (/^\s*\d{1,3}\s*$/.test(l) ? from + k : -1)).filter((k) => k >= 0);
+  if (pageNumbers.length > 0) {
+    outline.warnings.push({ level: 'info', code: 'plan.page_numbers_dropped', message: `${pageNumbers.length} numéros de page isolés dans le texte du plan (pieds de page du PDF) : retirés des textes des rubriques.`, source: ref(t, pageNumbers[0]!) });
+  }
   const refWarnings = missingReferences(t, new Set(catalogue.map((c) => c.code)));
   return {
     plan: {
