@@ -261,3 +261,48 @@ describe('catalogue régional commun aux deux schémas', { skip }, () => {
     assert.notEqual(words(lot.get('E1D4O6')!).join(' '), words(loz.get('E1D4O6')!).join(' '));
   });
 });
+
+/** A small scheme written for this test (not from the corpus): the Markdown rendering's marks. */
+const SAMPLE = [
+  '# Schéma territorial de santé EXEMPLE', '', 'Période 2024-2029', '',
+  '# DÉFIS PRIORITAIRES et objectifs opérationnels', '',
+  '# 1', '', '## Premier engagement de démonstration', '',
+  '## DÉFI #2', '', '## Un défi inventé pour le test', '', '### Les enjeux', '', 'Des enjeux rédigés pour le test.', '',
+  'Réf. E1D2', '', '### Thèmes associés', '', 'Prévention,  ', 'promotion', '',
+  'Objectif  ', 'Opérationnel  ', '#3', '', '## Un objectif inventé', '', 'Réf. E1D203', '',
+  '### Le défi à relever', '', 'Un défi inventé autrement', '', '### En pratique', '', '- Première action ;', '- Seconde action.', '',
+  '# ÉVOLUTION de l\'offre en regard des besoins', '', '## Activité de soins Démonstration', '',
+  '**Bilan des objectifs quantitatifs de l\'offre de soins, au 01/06/2023**', '',
+  'Zone d\'implantation\tModalités\tExistant au 01/06/2023\tCibles', '99\tPremière\t2\t0/1', '\tSeconde\t-\t', '\t<b>Groupe</b>\t\t', '\tTroisième*\t1\t3',
+  '', '### Recours et expertises supra-territoriales', '',
+].join('\n');
+
+describe('analyseur sts-markdown sur un exemple écrit pour le test', () => {
+  const plan = parsePlanBytes(new TextEncoder().encode(SAMPLE), 'exemple.md');
+  test('hiérarchie, code mal imprimé lu et signalé, actions', () => {
+    assert.ok(plan);
+    assert.equal(plan.parser, 'sts-markdown');
+    assert.equal(plan.plan.territory, 'Exemple');
+    assert.deepEqual(plan.plan.period, { start: 2024, end: 2029 });
+    const o = plan.plan.engagements[0]!.defis[0]!.objectives[0]!;
+    assert.equal(o.code, 'E1D2O3');
+    assert.deepEqual(o.actions.map((a) => [a.text, a.source.lineStart]), [['Première action ;', 40], ['Seconde action.', 41]]);
+    assert.deepEqual(plan.plan.engagements[0]!.defis[0]!.themes, ['Prévention, promotion']);
+    assert.deepEqual(plan.warnings.filter((w) => w.code.startsWith('plan.')).map((w) => w.code).sort(), ['plan.code_misprinted', 'plan.defi_a_relever_differs']);
+  });
+  test('cases OQOS : entier, plage, « - », case vide signalée, étoile, ligne de groupe', () => {
+    assert.ok(plan);
+    assert.deepEqual(plan.oqos.map((r) => [r.modalite, r.existing?.kind, r.target?.kind, r.group, r.starred]), [
+      ['Première', 'integer', 'range', null, false],
+      ['Seconde', 'not_applicable', 'missing', null, false],
+      ['Troisième*', 'integer', 'integer', 'Groupe', true],
+    ]);
+    assert.deepEqual(plan.oqos[0]!.target, { kind: 'range', min: 0, max: 1, raw: '0/1' });
+    assert.equal(plan.warnings.filter((w) => w.code === 'oqos.cell_missing').length, 1);
+    assert.equal(plan.oqos[0]!.zone, '99');
+    assert.equal(plan.oqos[0]!.activity, 'Activité de soins Démonstration');
+  });
+  test('un document qui n’est pas un schéma n’est pas pris pour un plan', () => {
+    assert.equal(parsePlanBytes(new TextEncoder().encode('# Compte rendu\n\nUn atelier.\n'), 'cr.md'), null);
+  });
+});

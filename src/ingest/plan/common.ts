@@ -28,7 +28,7 @@ export function ref(t: PlanText, from: number, to: number = from): SourceRef {
 
 /** Visible text of a line: Markdown marks (#, **, ■, list dash) and spaces around removed. */
 export function visible(line: string): string {
-  return line.replace(/\*\*/g, '').replace(/^\s*#{1,6}(?=\s|$)/, '').replace(/■/g, '').replace(/\\\*/g, '*')
+  return line.replace(/\uf0b7/g, '').replace(/\*\*/g, '').replace(/^\s*#{1,6}(?=\s|$)/, '').replace(/■/g, '').replace(/\\\*/g, '*')
     .replace(/\s+/g, ' ').trim();
 }
 
