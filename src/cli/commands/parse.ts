@@ -14,8 +14,13 @@ export const parseCommand: Command = {
     // a schéma territorial de santé has its own parsers and result (ParsedPlan)
     if (!/\.(csv|tsv|xlsx|xls|ods)$/i.test(path)) {
       const { readLimited } = await import('../../ingest/import-file.ts');
-      const { parsePlanBytes } = await import('../../ingest/plan/index.ts');
-      const plan = parsePlanBytes(await readLimited(path), basename(path), values.parser ? { parser: values.parser } : {});
+      const { parsePlanBytes, listPlanParsers } = await import('../../ingest/plan/index.ts');
+      if (values.parser) {
+        const { listParsers } = await import('../../ingest/parsers/index.ts');
+        const names = [...listPlanParsers(), ...listParsers()].map((p) => p.name);
+        if (!names.includes(values.parser)) throw new UsageError(`analyseur « ${values.parser} » inconnu ; analyseurs disponibles : ${names.join(', ')}`);
+      }
+      const plan = await parsePlanBytes(await readLimited(path), basename(path), values.parser ? { parser: values.parser } : {});
       if (plan) {
         if (values.json) { process.stdout.write(JSON.stringify(plan, null, 2) + '\n'); return; }
         const defis = plan.plan.engagements.flatMap((e) => e.defis);

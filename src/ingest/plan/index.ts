@@ -111,10 +111,13 @@ export function isPlanParserName(name: string): boolean { return PLAN_PARSERS.so
 
 /**
  * Parses a schéma territorial de santé. Returns null when no plan parser recognises the text (and
- * none was forced): the caller then tries the contribution parsers.
+ * none was forced): the caller then tries the contribution parsers. Text files are read as they are
+ * (line numbers are the file's); PDF and DOCX through their reader (line numbers are the reader's).
  */
-export function parsePlanBytes(bytes: Uint8Array, fileName: string, opts: { parser?: string } = {}): ParsedPlan | null {
-  const { text } = decodeText(bytes);
+export async function parsePlanBytes(bytes: Uint8Array, fileName: string, opts: { parser?: string } = {}): Promise<ParsedPlan | null> {
+  const text = /\.(pdf|docx)$/i.test(fileName)
+    ? (await (await import('../readers/index.ts')).readDocument(bytes, fileName)).text
+    : decodeText(bytes).text;
   let parser = opts.parser ? PLAN_PARSERS.find((p) => p.name === opts.parser) : undefined;
   if (opts.parser && !parser) return null;
   if (!parser) {
