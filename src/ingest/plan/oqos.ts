@@ -14,7 +14,6 @@ export function parseOqos(t: PlanText, from: number): { rows: OqosRow[]; warning
   return tabbed ? readTabbed(t, from) : readText(t, from);
 }
 
-const VALUE = /^(?:\d+\s*\/\s*\d+|\d+\*?|-)$/;
 const TRAILING_VALUE = /(?:^|\s)(\d+\s?\/\s?\d+|\d+\*?|-)\s*$/;
 
 export function cellValue(raw: string): OqosValue {
@@ -27,7 +26,6 @@ export function cellValue(raw: string): OqosValue {
 }
 
 interface Activity { name: string; closed: boolean; from: number }
-interface Header { columns: string[]; from: number; to: number }
 
 /** Value columns of a header: what each value cell measures. */
 function valueColumns(header: string): string[] {
@@ -136,7 +134,6 @@ function readTabbed(t: PlanText, from: number) {
   let i = from;
   while (i < L.length) {
     const raw = L[i]!;
-    const v = visible(raw);
     const name = activityName(raw, L[i + 1]);
     if (name) c.startActivity(name, i);
     for (const part of raw.split('****')) {
@@ -198,7 +195,6 @@ function readTabbed(t: PlanText, from: number) {
       if (zone === null) c.warnings.push(warn('oqos.zone_missing', `Tableau OQOS sans ligne de zone (${c.activity?.name ?? ''}).`, ref(t, i - 1)));
       continue;
     }
-    void v;
     i++;
   }
   return { rows: c.rows, warnings: c.warnings, activities: c.activities, tables: c.tableIndex };
@@ -331,4 +327,3 @@ function readText(t: PlanText, from: number) {
   return { rows: c.rows, warnings: c.warnings, activities: c.activities, tables: c.tableIndex };
 }
 
-export { VALUE };

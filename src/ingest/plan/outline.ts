@@ -1,5 +1,5 @@
 import type { ImportWarning } from '../../domain/source.ts';
-import { fieldOf, joinText, ref, sidebarItems, SIDEBARS, visible, warn, words, type FieldKey, type PlanText } from './common.ts';
+import { joinText, ref, sidebarItems, SIDEBARS, visible, warn, words, type FieldKey, type PlanText } from './common.ts';
 import type { CatalogueEntry, ParsedDefi, ParsedEngagement, ParsedObjective, PlanAction } from './types.ts';
 
 /**

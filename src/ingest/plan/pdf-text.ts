@@ -1,4 +1,4 @@
-import { fieldOf, fold, visible, type PlanText } from './common.ts';
+import { fieldOf, type PlanText } from './common.ts';
 import { titleCase } from './markdown.ts';
 import type { OutlineMark } from './outline.ts';
 
@@ -99,4 +99,3 @@ export function pdfTextHeader(t: PlanText): { title: string; territory: string; 
   return null;
 }
 
-export { fold, visible };
