@@ -70,7 +70,8 @@ function assemble(t: PlanText, header: { title: string; territory: string; line:
   const oqos = parseOqos(t, to);
   const catalogue = catalogueOf(outline.engagements);
   // page numbers of the PDF left alone on their lines inside the plan: dropped from the texts, said once
-  const pageNumbers = t.lines.slice(from, to).map((l, k) => (/^\s*\d{1,3}\s*$/.test(l) ? from + k : -1)).filter((k) => k >= 0);
+  // (the PDF text only: the Markdown rendering has no page footers)
+  const pageNumbers = opts.actions !== 'bullet' ? [] : t.lines.slice(from, to).map((l, k) => (/^\s*\d{1,3}\s*$/.test(l) ? from + k : -1)).filter((k) => k >= 0);
   if (pageNumbers.length > 0) {
     outline.warnings.push({ level: 'info', code: 'plan.page_numbers_dropped', message: `${pageNumbers.length} numéros de page isolés dans le texte du plan (pieds de page du PDF) : retirés des textes des rubriques.`, source: ref(t, pageNumbers[0]!) });
   }
