@@ -173,7 +173,9 @@ function readIndicators(t: PlanText, markdown: boolean, end: number): PlanIndica
       if (more.length > 0) v = `${v} ${more.join(' ')}`;
     }
     const bold = markdown && /\*\*[^*]*\d[^*]*\*\*/.test(L[i]!);
-    const leading = /^\+?\d/.test(v);
+    // PDF text: a short label line whose next line carries the rate (« Un taux de pauvreté / qui concerne 15% »)
+    const labelled = !markdown && /^[A-ZÀ-Ö]/.test(visible(L[i]!)) && !/\d/.test(visible(L[i]!)) && visible(L[i]!).length < 40 && /^\S+ \S+.*\d+(?:,\d+)?\s?%/.test(v.slice(visible(L[i]!).length + 1));
+    const leading = /^\+?\d/.test(v) || labelled;
     const population = /^Avec (\d{1,3}(?:[ \u202f]\d{3})+) habitants/.exec(v);
     if (!bold && !leading && !population) continue;
     const fig = population ? [population[0], `${population[1]} habitants`] : FIGURE.exec(v);
