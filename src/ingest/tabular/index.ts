@@ -7,7 +7,8 @@ import { ImportError, MAX_IMPORT_BYTES, type ParsedDocument } from '../types.ts'
 import { applyMap, detectColumns, listHeaders, ROLE_LABELS, ROLES, type ColumnPlan, type Role } from './columns.ts';
 import { cleanText, normalizeKey, stripHtml } from './normalize.ts';
 import { readTable, type TableRow } from './read.ts';
-import { matchChannel, matchCollege, matchKind, matchThemes, parseDate, parseTerritory } from './values.ts';
+import { themeColumn } from './themes.ts';
+import { matchChannel, matchCollege, matchKind, parseDate, parseTerritory } from './values.ts';
 
 export { readTable, cellToString, excelDateToIso, MEDIA_CSV, MEDIA_XLSX } from './read.ts';
 export type { Table, TableRow } from './read.ts';
@@ -15,8 +16,22 @@ export { detectColumns, applyMap, ROLES, SYNONYMS } from './columns.ts';
 export type { Role, ColumnPlan } from './columns.ts';
 export { matchTheme, matchThemes, matchCollege, matchKind, matchChannel, parseDate, parseTerritory } from './values.ts';
 export { stripHtml, cleanText, normalizeKey } from './normalize.ts';
+export { parseThemeMapOption, themeColumn } from './themes.ts';
 
-export const TABULAR_PARSER_VERSION = '1';
+/** 2: themes of another numbering left unassigned, lists split on « ; » « | » only, real tags only stripped, questionnaires. */
+export const TABULAR_PARSER_VERSION = '2';
+
+/**
+ * The reading of a table depends on its options too: a re-import with another --map or --themes is a new
+ * reading (replaced, moderation kept), not « already imported ».
+ */
+function readingVersion(opts: TabularOptions): string {
+  const options: Record<string, unknown> = {};
+  if (opts.map && Object.keys(opts.map).length) options.map = opts.map;
+  if (opts.themeMap && Object.keys(opts.themeMap).length) options.themes = opts.themeMap;
+  if (Object.keys(options).length === 0) return TABULAR_PARSER_VERSION;
+  return `${TABULAR_PARSER_VERSION}+${createHash('sha256').update(JSON.stringify(options)).digest('hex').slice(0, 12)}`;
+}
 
 export type TabularFlavour = 'tabular' | 'tabular-decidim' | 'tabular-polis';
 
@@ -29,6 +44,8 @@ export interface TabularOptions {
   map?: Record<string, string>;
   /** XLSX: sheet to read (default: the first one) */
   sheet?: string;
+  /** theme value as written → theme code or label of the consultation (CLI: --themes "2=1,3=4"); empty target: no theme */
+  themeMap?: Record<string, string>;
 }
 
 /** Known export formats, recognised by their headers (lower-cased, trimmed). */
@@ -173,6 +190,9 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
   const decidimWithdrawn = flavour === 'tabular-decidim' ? col('withdrawn') : -1;
   const defaultChannel: Channel = flavour === 'tabular' ? 'import_tableur' : 'en_ligne';
 
+  // the theme column is judged as a whole (another platform's numbering), then each row is filed
+  const themes = themeColumn(plan.theme ? dataRows.map((r) => get(r, 'theme')) : [], opts.themes, opts.themeMap);
+  let foreignRows = 0;
   const unknownThemes = new Map<string, Tally>();
   const unknownColleges = new Map<string, Tally>();
   const unknownTerritories = new Map<string, Tally>();
@@ -207,9 +227,10 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
 
     const themeValue = get(r, 'theme').trim();
     if (themeValue) {
-      const { codes, unmatched } = matchThemes(themeValue, opts.themes);
+      const { codes, unmatched, foreign } = themes.resolve(themeValue);
       c.themes = codes.map((theme): ThemeAssignment => ({ theme, provenance: { by: 'source', documentId, detail: themeValue } }));
       for (const u of unmatched) tally(unknownThemes, u, r.row);
+      if (foreign.length) foreignRows++;
       c.category = themeValue;
     }
 
@@ -270,6 +291,22 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
       });
     }
   };
+  if (themes.foreign.size) {
+    const header = plan.theme!.map((c) => headers[c]?.trim()).join(' / ');
+    const values = [...themes.foreign].sort((a, b) => a[0].localeCompare(b[0], 'fr', { numeric: true }))
+      .map(([v, n]) => `« ${v} » (${n} ligne${n > 1 ? 's' : ''})`).join(', ');
+    const example = [...themes.foreign.keys()].slice(0, 2).map((v) => `${v}=<code>`).join(',');
+    warnings.push({
+      level: 'warning', code: 'tabular.theme_scheme',
+      message: `La colonne de thème « ${header} » suit une autre numérotation que la consultation : ${values} ; `
+        + `${foreignRows} ligne${foreignRows > 1 ? 's' : ''} laissée${foreignRows > 1 ? 's' : ''} sans thème (codes de la consultation : ${opts.themes.map((t) => t.code).join(', ')}). `
+        + `Pour les rattacher, indiquez la correspondance (en ligne de commande : --themes "${example}").`,
+      source: { ...baseSource },
+    });
+  }
+  for (const k of themes.unusedMappings) {
+    warnings.push({ level: 'warning', code: 'tabular.themes_unused', message: `Correspondance de thème « ${k} » inutilisée : aucune ligne ne porte cette valeur.`, source: { ...baseSource } });
+  }
   report(unknownThemes, 'tabular.theme_unknown', 'Thème', 'aucun thème attribué.');
   report(unknownColleges, 'tabular.college_unknown', 'Collège', 'collège laissé vide.');
   report(unknownTerritories, 'tabular.territory_unknown', 'Territoire', 'territoire laissé vide.');
@@ -295,7 +332,7 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
     mediaType: table.mediaType,
     sizeBytes: bytes.length,
     parser: flavour,
-    parserVersion: TABULAR_PARSER_VERSION,
+    parserVersion: readingVersion(opts),
     themes: [],
     meetings: [],
     contributions,
