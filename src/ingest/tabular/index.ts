@@ -4,7 +4,8 @@ import { contributionId } from '../../domain/contribution.ts';
 import type { ImportWarning, SourceRef } from '../../domain/source.ts';
 import type { Theme } from '../../domain/theme.ts';
 import { ImportError, MAX_IMPORT_BYTES, type ParsedDocument } from '../types.ts';
-import { applyMap, detectColumns, listHeaders, ROLE_LABELS, ROLES, type ColumnPlan, type Role } from './columns.ts';
+import { applyMap, detectColumns, listHeaders, ROLE_LABELS, ROLES, roleOfMapKey, type ColumnPlan, type Role } from './columns.ts';
+import { isClosedValue, isOpenText, looksLikeQuestion, notText, profileColumn, profileValues } from './profile.ts';
 import { cleanText, normalizeKey, stripHtml } from './normalize.ts';
 import { readTable, type TableRow } from './read.ts';
 import { themeColumn } from './themes.ts';
@@ -173,9 +174,6 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
   if (headerIndex > 0) {
     warnings.push({ level: 'info', code: 'tabular.header_row', message: `En-tête trouvé à la ligne ${headerRow.row} ; les lignes précédentes sont ignorées.`, source: { ...baseSource, row: headerRow.row } });
   }
-  const mapping = ROLES.filter((r) => plan[r]).map((r) => `${ROLE_LABELS[r]} ← « ${plan[r]!.map((c) => headers[c]?.trim()).join(' / ')} »`);
-  warnings.push({ level: 'info', code: 'tabular.columns', message: `Colonnes utilisées : ${mapping.join(', ')}.`, source: { ...baseSource, row: headerRow.row } });
-
   const get = (row: TableRow, role: Role): string => {
     for (const c of plan[role] ?? []) {
       const v = row.cells[c];
@@ -183,6 +181,25 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
     }
     return '';
   };
+  const questions = questionColumns(flavour, plan, headers, dataRows, opts);
+  if (questions) {
+    delete plan.text;
+    delete plan.title;
+  } else {
+    checkTextColumn(plan, headers, dataRows, fileName, get);
+  }
+  const mapping = ROLES.filter((r) => plan[r]).map((r) => `${ROLE_LABELS[r]} ← « ${plan[r]!.map((c) => headers[c]?.trim()).join(' / ')} »`);
+  if (questions) mapping.unshift(`${questions.length} question${questions.length > 1 ? 's' : ''} ouverte${questions.length > 1 ? 's' : ''} ← ${listHeaders(questions.map((c) => headers[c]!), 6)}`);
+  warnings.push({ level: 'info', code: 'tabular.columns', message: `Colonnes utilisées : ${mapping.join(', ')}.`, source: { ...baseSource, row: headerRow.row } });
+  if (questions) {
+    const ignored = headers.filter((h, c) => h.trim() !== '' && !questions.includes(c) && !ROLES.some((r) => plan[r]?.includes(c))).length;
+    warnings.push({
+      level: 'info', code: 'tabular.questionnaire',
+      message: `Questionnaire reconnu (${headers.filter((h) => h.trim()).length} colonnes) : une contribution par réponse ouverte, la question gardée comme rubrique ; `
+        + `${ignored} colonne${ignored > 1 ? 's' : ''} de réponses fermées, numériques ou d’identification ignorée${ignored > 1 ? 's' : ''}.`,
+      source: { ...baseSource, row: headerRow.row },
+    });
+  }
   const col = (name: string) => headers.findIndex((x) => x.trim().toLowerCase() === name);
   const communeColumn = (plan.territory ?? []).some((c) => /\b(insee|code commune)\b/.test(normalizeKey(headers[c] ?? '')));
   const polisModerated = flavour === 'tabular-polis' ? col('moderated') : -1;
@@ -203,27 +220,41 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
   let htmlStripped = 0;
 
   for (const r of dataRows) {
-    const rawBody = get(r, 'text');
-    const rawTitle = plan.text?.some((c) => plan.title?.includes(c)) ? '' : get(r, 'title');
-    const body = cleanText(flavour === 'tabular-decidim' ? stripHtml(rawBody) : rawBody);
-    const title = cleanText(flavour === 'tabular-decidim' ? stripHtml(rawTitle) : rawTitle);
-    if (!body) { emptyRows.push(r.row); continue; }
-    let text = body;
-    if (title && !normalizeKey(body).startsWith(normalizeKey(title))) text = `${title}\n${body}`;
-    const raw = title && text !== body ? `${rawTitle}\n${rawBody}` : rawBody;
-    if (flavour === 'tabular-decidim' && stripHtml(rawBody) !== rawBody) htmlStripped++;
+    // the texts of the row: its text column (and title), or each open answer of a questionnaire
+    const answers: { position: string; text: string; raw: string; question?: string }[] = [];
+    if (questions) {
+      for (const q of questions) {
+        const raw = r.cells[q] ?? '';
+        const text = cleanText(raw);
+        // « 0 », « x », « non » in an open question say nothing by themselves
+        if (!text || isClosedValue(text)) continue;
+        answers.push({ position: `r${r.row}q${q + 1}`, text, raw, question: cleanText(headers[q] ?? '').replace(/\s+/g, ' ') });
+      }
+    } else {
+      const rawBody = get(r, 'text');
+      const rawTitle = plan.text?.some((c) => plan.title?.includes(c)) ? '' : get(r, 'title');
+      const body = cleanText(flavour === 'tabular-decidim' ? stripHtml(rawBody) : rawBody);
+      const title = cleanText(flavour === 'tabular-decidim' ? stripHtml(rawTitle) : rawTitle);
+      if (body) {
+        let text = body;
+        if (title && !normalizeKey(body).startsWith(normalizeKey(title))) text = `${title}\n${body}`;
+        const raw = title && text !== body ? `${rawTitle}\n${rawBody}` : rawBody;
+        if (flavour === 'tabular-decidim' && stripHtml(rawBody) !== rawBody) htmlStripped++;
+        answers.push({ position: 'r' + r.row, text, raw });
+      }
+    }
+    if (answers.length === 0) { emptyRows.push(r.row); continue; }
 
     const source: SourceRef = { ...baseSource, row: r.row };
     const c: Contribution = {
-      id: contributionId(documentId, 'r' + r.row),
+      id: contributionId(documentId, answers[0]!.position),
       consultation: opts.consultation,
       channel: defaultChannel,
-      text,
+      text: answers[0]!.text,
       themes: [],
       moderation: { status: 'pending' },
       source,
     };
-    if (raw.trim() !== text) c.rawText = raw;
 
     const themeValue = get(r, 'theme').trim();
     if (themeValue) {
@@ -279,7 +310,14 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
     const moderation = moderationOf(r, polisModerated, decidimState, decidimWithdrawn);
     if (moderation) c.moderation = moderation;
 
-    contributions.push(c);
+    // one contribution per text of the row, sharing what the row says about its author, date, place and theme
+    for (const a of answers) {
+      const one: Contribution = { ...c, id: contributionId(documentId, a.position), text: a.text, source: { ...source },
+        themes: c.themes.map((t) => ({ ...t })), moderation: { ...c.moderation } };
+      if (a.raw.trim() !== a.text) one.rawText = a.raw;
+      if (a.question) one.category = a.question;
+      contributions.push(one);
+    }
   }
 
   const report = (map: Map<string, Tally>, code: string, what: string, hint: string) => {
@@ -354,4 +392,50 @@ function moderationOf(r: TableRow, polisModerated: number, decidimState: number,
     return { status: 'rejected', reason: 'Proposition retirée par son auteur sur Decidim.', by: 'decidim' };
   }
   return undefined;
+}
+
+/** A table at least this wide, with open questions, is a questionnaire export (one column per question). */
+const WIDE_COLUMNS = 10;
+
+/**
+ * The open questions of a questionnaire export, or undefined for an ordinary table (one row, one contribution).
+ * Only a generic wide table whose text column is not forced by --map: either its "text" column holds no text
+ * (numbers, yes/no) while other columns do, or at least two open columns are headed by questions.
+ */
+function questionColumns(flavour: TabularFlavour, plan: ColumnPlan, headers: string[], rows: TableRow[], opts: TabularOptions): number[] | undefined {
+  if (flavour !== 'tabular') return undefined;
+  if (opts.map && Object.keys(opts.map).some((k) => roleOfMapKey(k) === 'text')) return undefined;
+  if (headers.filter((h) => h.trim() !== '').length < WIDE_COLUMNS) return undefined;
+  const taken = new Set(ROLES.filter((r) => r !== 'text').flatMap((r) => plan[r] ?? []));
+  const open = headers.flatMap((h, c) => (h.trim() !== '' && !taken.has(c) && isOpenText(profileColumn(rows, c), h) ? [c] : []));
+  if (open.length === 0) return undefined;
+  const textIsOpen = (plan.text ?? []).some((c) => open.includes(c));
+  if (!textIsOpen) return open;
+  if (open.length >= 2 && open.filter((c) => looksLikeQuestion(headers[c]!)).length >= 2) return open;
+  return undefined;
+}
+
+/** Refuses a text column that holds numbers, yes/no or almost nothing: it would make contributions of « 1.0 ». */
+function checkTextColumn(plan: ColumnPlan, headers: string[], rows: TableRow[], fileName: string, get: (r: TableRow, role: Role) => string): void {
+  const profile = profileValues(rows.map((r) => get(r, 'text')));
+  const verdict = notText(profile, rows.length);
+  if (!verdict) return;
+  const name = (plan.text ?? []).map((c) => `« ${headers[c]?.trim()} »`).join(' / ');
+  const taken = new Set(ROLES.flatMap((r) => plan[r] ?? []));
+  const candidates = headers.flatMap((h, c) => (h.trim() !== '' && !taken.has(c) && isOpenText(profileColumn(rows, c), h) ? [h] : []));
+  const hint = candidates.length
+    ? `Colonnes qui semblent contenir des textes : ${listHeaders(candidates, 6)} ; indiquez la bonne avec --map text="Nom de la colonne".`
+    : 'Indiquez la colonne des textes avec --map text="Nom de la colonne".';
+  if (verdict === 'closed') {
+    throw new ImportError(
+      `La colonne de texte ${name} de « ${fileName} » contient des nombres ou des réponses fermées, pas des contributions `
+      + `(${profile.closed} valeurs sur ${profile.filled}, par exemple ${profile.examples.map((e) => `« ${e} »`).join(', ')}). Rien n’a été importé. ${hint}`,
+      'import.text_not_text',
+    );
+  }
+  throw new ImportError(
+    `La colonne de texte ${name} de « ${fileName} » est ${profile.filled === 0 ? 'vide' : 'presque vide'} `
+    + `(${profile.filled} cellule${profile.filled > 1 ? 's' : ''} remplie${profile.filled > 1 ? 's' : ''} sur ${rows.length} lignes). Rien n’a été importé. ${hint}`,
+    'import.text_empty',
+  );
 }
