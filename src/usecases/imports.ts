@@ -44,7 +44,8 @@ function mayPublish(ctx: UseCaseContext): boolean {
 /**
  * Parses every file first, then stores them: a file that cannot be read or parsed stops the import before
  * anything is written. Each document is stored in its own transaction with its audit entry; a document already
- * imported (same sha256) is not imported twice.
+ * imported into this consultation (same sha256) is not imported twice there; another consultation may import it
+ * too, under an id of its own (ingest/rebase.ts).
  */
 export async function importFiles(ctx: UseCaseContext, input: ImportFilesInput, parse: ParseBytes = parseBytes): Promise<ImportResult[]> {
   // load
