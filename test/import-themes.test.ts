@@ -11,6 +11,8 @@ import { CNR_SANTE_THEMES, type Theme } from '../src/domain/theme.ts';
 import { parseThemeMapOption, parseTabular, stripHtml } from '../src/ingest/tabular/index.ts';
 import { Store } from '../src/store/index.ts';
 import { runCli } from './helpers/cli.ts';
+import { multipart } from './helpers/multipart.ts';
+import { Client, testServer } from './helpers/server.ts';
 
 const THEMES: Theme[] = CNR_SANTE_THEMES.map((t) => ({ ...t, keywords: [...t.keywords] }));
 const opts = { consultation: 'essai', themes: THEMES };
@@ -133,4 +135,21 @@ describe('fabrique import --themes', () => {
       assert.deepEqual(rows.map((c) => c.themes.map((t) => t.theme).join()).sort(), ['', '', '', '1', '1', '2', '2', '4']);
     } finally { await again.close(); }
   });
+});
+
+test('envoi par le back-office : champ « themes » appliqué, syntaxe fausse refusée sans rien écrire', async (t) => {
+  const server = await testServer();
+  t.after(() => server.close());
+  const a = await (await Client.create(server.app, '10.9.0.1')).login('analyst');
+  const url = '/api/admin/consultations/essai/imports';
+  const before = await server.store.tableCounts();
+  let res = await a.request({ method: 'POST', url, ...multipart('autre-schema.csv', otherScheme(), { themes: '2=1,3' }) });
+  assert.ok(res.statusCode >= 400 && res.statusCode < 500, res.body);
+  assert.match(res.body, /valeur=thème/);
+  assert.deepEqual(await server.store.tableCounts(), before, 'rien d’écrit');
+  res = await a.request({ method: 'POST', url, ...multipart('autre-schema.csv', otherScheme(), { themes: '2=1,3=2,4=4,5=' }) });
+  assert.equal(res.statusCode, 201, res.body);
+  assert.ok(!res.json().warnings.some((w: { code: string }) => w.code === 'tabular.theme_scheme'));
+  const rows = await server.store.listContributions('essai');
+  assert.deepEqual(rows.map((c) => c.themes.map((x) => x.theme).join()).sort(), ['', '', '', '1', '1', '2', '2', '4']);
 });
