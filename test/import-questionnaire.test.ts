@@ -77,6 +77,19 @@ test('questionnaire large : une contribution par réponse ouverte, la question g
   assert.match(doc.contributions[0]!.id, /:r2q9$/);
 });
 
+test('questionnaire dont aucun en-tête ne nomme une colonne de texte : reconnu à ses colonnes ouvertes', async () => {
+  const header = ['Horodatage', 'Q1. Qu’est-ce qui vous manque le plus près de chez vous ?', 'Q2 note', 'Q3 oui/non', 'Q4 fréquence',
+    'Q5 score', 'Q6 distance', 'Q7 âge', 'Q8 enfants', 'Q9. Qu’attendez-vous de l’agence régionale ?'];
+  const lines = [header.join(';')];
+  const answers1 = ['Un cabinet dentaire ouvert le samedi.', 'Une pharmacie de garde moins lointaine.', 'Un kinésithérapeute à moins de vingt minutes.'];
+  const answers2 = ['Qu’elle finance des postes partagés entre communes.', '', 'Qu’elle aide les maisons de santé à recruter.'];
+  for (let i = 0; i < 3; i++) lines.push([`2024-05-0${i + 1}`, answers1[i], i + 1, i % 2 ? 'Oui' : 'Non', 'Souvent', 3.5, 12 + i, 40 + i, i, answers2[i]].join(';'));
+  const doc = await parseTabular(utf8(lines.join('\n') + '\n'), 'sans-synonyme.csv', opts);
+  assert.equal(doc.contributions.length, 5);
+  assert.deepEqual(doc.contributions.map((c) => c.category?.slice(0, 3)), ['Q1.', 'Q9.', 'Q1.', 'Q1.', 'Q9.']);
+  assert.deepEqual(doc.contributions.map((c) => c.date), ['2024-05-01', '2024-05-01', '2024-05-02', '2024-05-03', '2024-05-03']);
+});
+
 test('colonne de texte numérique ou presque vide : refusée avec un message clair', async () => {
   const numeric = 'Contribution;Âge\n1.0;34\n0.0;51\n1.0;28\n0.0;45\n';
   await assert.rejects(parseTabular(utf8(numeric), 'numerique.csv', opts), (e: Error & { code?: string }) =>

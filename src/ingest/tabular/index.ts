@@ -157,6 +157,15 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
     }
     if (p.text) { headerIndex = i; plan = p; flavour = f; break; }
   }
+  // a questionnaire's headers are questions, which may name no text column: its open columns say it
+  for (let i = 0; !plan && i < Math.min(10, table.rows.length - 1); i++) {
+    const headers = table.rows[i]!.cells;
+    let p = flavourPlan(detectFlavour(headers), headers);
+    if (opts.map && Object.keys(opts.map).length) {
+      try { p = applyMap(p, headers, opts.map, fileName); } catch { continue; }
+    }
+    if (questionColumns(detectFlavour(headers), p, headers, table.rows.slice(i + 1), opts)) { headerIndex = i; plan = p; }
+  }
   const headerRow = table.rows[headerIndex]!;
   const headers = headerRow.cells;
   if (!plan) {
