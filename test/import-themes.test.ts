@@ -59,6 +59,7 @@ test('--themes : correspondance explicite (code ou libellé), « 5= » sans thè
     (e: Error & { code?: string }) => e.code === 'import.themes_unknown_target' && /« 9 » n’est pas un thème de la consultation/.test(e.message));
   assert.throws(() => parseThemeMapOption('2=1,3'), /valeur=thème/);
   assert.deepEqual(parseThemeMapOption('2=1, 3 = 4'), { 2: '1', 3: '4' });
+  assert.deepEqual(parseThemeMapOption('Impôts, dépenses, action publique=,Urgences=2'), { 'Impôts, dépenses, action publique': '', Urgences: '2' });
   const unused = await parseTabular(utf8(otherScheme()), 'x.csv', { ...opts, themeMap: { 2: '1', 3: '2', 4: '4', 5: '', 7: '1' } });
   assert.match(unused.warnings.find((x) => x.code === 'tabular.themes_unused')!.message, /« 7 »/);
   assert.ok(!unused.warnings.some((x) => x.code === 'tabular.theme_scheme'), 'tout est rattaché explicitement');
@@ -78,6 +79,13 @@ test('une catégorie Decidim avec des virgules reste une seule valeur ; « ; » 
   assert.match(unknown[0]!.message, /« Impôts, dépenses, action publique »/);
   assert.deepEqual(b!.themes.map((t) => t.theme), ['2', '4']);
   assert.deepEqual(c!.themes.map((t) => t.theme), ['4', '3']);
+  // what was filed by a label prefix or keywords is said, with its count
+  const guessed = doc.warnings.filter((w) => w.code === 'tabular.theme_guessed').map((w) => w.message);
+  assert.ok(guessed.some((m) => /« Urgences » rattaché par rapprochement .* thème 2 « Continuité des soins et soins non programmés » \(1 ligne\)/.test(m)), guessed.join('\n'));
+  assert.ok(!guessed.some((m) => /Attractivité des métiers de la santé dans les territoires/.test(m.split('rattaché')[0]!)), 'un libellé exact n’est pas un rapprochement');
+  // mapped explicitly, the label with commas is filed whole
+  const mapped = await parseTabular(utf8(csv), 'categories.csv', { ...opts, themeMap: parseThemeMapOption('Impôts, dépenses, action publique=4')! });
+  assert.deepEqual(mapped.contributions[0]!.themes.map((t) => t.theme), ['4']);
 });
 
 test('HTML retiré des exports Decidim : seules les vraies balises, « <> », « a < b », « <3 » restent', async () => {

@@ -351,6 +351,15 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
       source: { ...baseSource },
     });
   }
+  for (const [value, g] of themes.guessed) {
+    const theme = opts.themes.find((t) => t.code === g.code);
+    warnings.push({
+      level: 'info', code: 'tabular.theme_guessed',
+      message: `Thème « ${value} » rattaché par rapprochement (début du libellé ou mots-clés) au thème ${g.code} « ${theme?.label ?? g.code} » `
+        + `(${g.count} ligne${g.count > 1 ? 's' : ''}) ; pour en décider autrement : --themes "${value.replace(/["=]/g, ' ').trim()}=<code>".`,
+      source: { ...baseSource },
+    });
+  }
   for (const k of themes.unusedMappings) {
     warnings.push({ level: 'warning', code: 'tabular.themes_unused', message: `Correspondance de thème « ${k} » inutilisée : aucune ligne ne porte cette valeur.`, source: { ...baseSource } });
   }

@@ -17,6 +17,8 @@ export interface ThemeColumn {
   foreign: Map<string, number>;
   /** mapped values (normalised) that the column never holds */
   unusedMappings: string[];
+  /** values filed by a label prefix or keywords (not a code or label as such): value → theme code and rows, for the report */
+  guessed: Map<string, { code: string; count: number }>;
 }
 
 /** A theme whose code or label is the value, accents, case and punctuation ignored. */
@@ -27,16 +29,26 @@ function exactTheme(key: string, themes: readonly Theme[]): string | undefined {
 /** A bare code: "5", "Thème 5", "Axe 12" (no label). */
 const CODE_ONLY = /^(?:(?:thematique|theme|th|axe|t)\s*)?(\d{1,3})$/;
 
-/** Parses `--themes "2=1,3=4"` (source value → theme code or label of the consultation). */
+/**
+ * Parses `--themes "2=1,3=4"` (source value → theme code or label of the consultation). A value may hold commas
+ * (« Impôts, dépenses, action publique=1 »): a piece without « = » belongs to the value that follows.
+ */
 export function parseThemeMapOption(value: string | undefined): Record<string, string> | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const out: Record<string, string> = {};
-  for (const part of value.split(',')) {
-    const eq = part.lastIndexOf('=');
-    if (eq <= 0 || part.slice(0, eq).trim() === '') {
+  let pending = '';
+  for (const piece of value.split(',')) {
+    const part = pending ? `${pending},${piece}` : piece;
+    const eq = part.indexOf('=');
+    if (eq < 0) { pending = part; continue; }
+    pending = '';
+    if (part.slice(0, eq).trim() === '') {
       throw new ImportError(`Option --themes : « ${part.trim()} » n’est pas de la forme valeur=thème (par exemple --themes "2=1,3=4").`, 'import.themes_syntax');
     }
     out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  if (pending) {
+    throw new ImportError(`Option --themes : « ${pending.trim()} » n’est pas de la forme valeur=thème (par exemple --themes "2=1,3=4").`, 'import.themes_syntax');
   }
   return out;
 }
@@ -90,16 +102,21 @@ export function themeColumn(cells: Iterable<string>, themes: readonly Theme[], m
   }
   const foreign = otherScheme ? codeCounts : new Map<string, number>();
   const foreignKeys = new Set([...foreign.keys()].map(normalizeKey));
-  const one = (p: string, exactOnly = false): { code?: string; unmatched?: string; foreign?: string } => {
+  const guessed = new Map<string, { code: string; count: number }>();
+  const one = (p: string, exactOnly = false): { code?: string; unmatched?: string; foreign?: string; guessed?: boolean } => {
     const key = normalizeKey(p);
     if (mapping.has(key)) { const c = mapping.get(key); return c ? { code: c } : {}; }
     if (foreignKeys.has(key)) return { foreign: p };
+    // « Thème 2 », « 2 - Accès… » name a code: not a guess
+    const exact = exactTheme(key, themes) ?? (!exactOnly && (CODE_ONLY.test(key) || /^\d{1,3}\s/.test(key)) ? matchTheme(p, themes) : undefined);
+    if (exact) return { code: exact };
     // a whole cell holding a list separator matches only a code or a label exactly (after folding), never by keywords
-    const c = exactOnly ? exactTheme(key, themes) : matchTheme(p, themes);
-    return c ? { code: c } : { unmatched: p };
+    const c = exactOnly ? undefined : matchTheme(p, themes);
+    return c ? { code: c, guessed: true } : { unmatched: p };
   };
   return {
     foreign,
+    guessed,
     unusedMappings: [...mapping.keys()].filter((k) => !used.has(k)),
     resolve(value: string): ThemeCell {
       const out: ThemeCell = { codes: [], unmatched: [], foreign: [] };
@@ -107,6 +124,11 @@ export function themeColumn(cells: Iterable<string>, themes: readonly Theme[], m
       const parts = whole.code || whole.foreign || mapping.has(normalizeKey(value)) ? [value.trim()] : splitThemeList(value);
       for (const p of parts.length > 1 ? parts : [value.trim()]) {
         const r = parts.length > 1 ? one(p) : whole;
+        if (r.code && r.guessed) {
+          const g = guessed.get(p) ?? { code: r.code, count: 0 };
+          g.count++;
+          guessed.set(p, g);
+        }
         if (r.code && !out.codes.includes(r.code)) out.codes.push(r.code);
         if (r.unmatched) out.unmatched.push(r.unmatched);
         if (r.foreign) out.foreign.push(r.foreign);
