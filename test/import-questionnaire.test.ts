@@ -79,7 +79,7 @@ test('questionnaire large : une contribution par réponse ouverte, la question g
 
 test('questionnaire dont aucun en-tête ne nomme une colonne de texte : reconnu à ses colonnes ouvertes', async () => {
   const header = ['Horodatage', 'Q1. Qu’est-ce qui vous manque le plus près de chez vous ?', 'Q2 note', 'Q3 oui/non', 'Q4 fréquence',
-    'Q5 score', 'Q6 distance', 'Q7 âge', 'Q8 enfants', 'Q9. Qu’attendez-vous de l’agence régionale ?'];
+    'Q5 score', 'Q6 distance', 'Q7 âge', 'Q8 enfants', 'Q9. Qu’attendez-vous de l’agence régionale sur ce sujet ?'];
   const lines = [header.join(';')];
   const answers1 = ['Un cabinet dentaire ouvert le samedi.', 'Une pharmacie de garde moins lointaine.', 'Un kinésithérapeute à moins de vingt minutes.'];
   const answers2 = ['Qu’elle finance des postes partagés entre communes.', '', 'Qu’elle aide les maisons de santé à recruter.'];
@@ -88,6 +88,9 @@ test('questionnaire dont aucun en-tête ne nomme une colonne de texte : reconnu 
   assert.equal(doc.contributions.length, 5);
   assert.deepEqual(doc.contributions.map((c) => c.category?.slice(0, 3)), ['Q1.', 'Q9.', 'Q1.', 'Q1.', 'Q9.']);
   assert.deepEqual(doc.contributions.map((c) => c.date), ['2024-05-01', '2024-05-01', '2024-05-02', '2024-05-03', '2024-05-03']);
+  // « sujet » in a question does not make its open answers theme values
+  assert.ok(doc.contributions.every((c) => c.themes.length === 0));
+  assert.ok(!doc.warnings.some((w) => w.code === 'tabular.theme_unknown'));
 });
 
 test('colonne de texte numérique ou presque vide : refusée avec un message clair', async () => {

@@ -424,13 +424,17 @@ function questionColumns(flavour: TabularFlavour, plan: ColumnPlan, headers: str
   if (flavour !== 'tabular') return undefined;
   if (opts.map && Object.keys(opts.map).some((k) => roleOfMapKey(k) === 'text')) return undefined;
   if (headers.filter((h) => h.trim() !== '').length < WIDE_COLUMNS) return undefined;
+  // a question that happens to hold « sujet », « type » or « profil » is still a question when its answers are open
   const taken = new Set(ROLES.filter((r) => r !== 'text').flatMap((r) => plan[r] ?? []));
-  const open = headers.flatMap((h, c) => (h.trim() !== '' && !taken.has(c) && isOpenText(profileColumn(rows, c), h) ? [c] : []));
+  const open = headers.flatMap((h, c) => (h.trim() !== '' && (!taken.has(c) || looksLikeQuestion(h)) && isOpenText(profileColumn(rows, c), h) ? [c] : []));
   if (open.length === 0) return undefined;
   const textIsOpen = (plan.text ?? []).some((c) => open.includes(c));
-  if (!textIsOpen) return open;
-  if (open.length >= 2 && open.filter((c) => looksLikeQuestion(headers[c]!)).length >= 2) return open;
-  return undefined;
+  if (textIsOpen && !(open.length >= 2 && open.filter((c) => looksLikeQuestion(headers[c]!)).length >= 2)) return undefined;
+  for (const r of ROLES) {
+    const rest = plan[r]?.filter((c) => !open.includes(c));
+    if (rest && rest.length) plan[r] = rest; else delete plan[r];
+  }
+  return open;
 }
 
 /** Refuses a text column that holds numbers, yes/no or almost nothing: it would make contributions of « 1.0 ». */
