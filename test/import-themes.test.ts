@@ -161,3 +161,15 @@ test('envoi par le back-office : champ « themes » appliqué, syntaxe fausse re
   const rows = await server.store.listContributions('essai');
   assert.deepEqual(rows.map((c) => c.themes.map((x) => x.theme).join()).sort(), ['', '', '', '1', '1', '2', '2', '4']);
 });
+
+test('« <> », « a < b », « <3 » gardés jusqu’en base (nettoyage des textes, pseudonymisation)', async (t) => {
+  const store = await Store.open({ sqlitePath: ':memory:' });
+  t.after(() => store.close());
+  await store.upsertConsultation({ slug: 'essai', title: 'Essai', territory: '62', status: 'open', themes: THEMES });
+  const text = 'Ligne de car Béthune <> Lille : si a < b alors on y va, et je <3 ce trajet.';
+  const csv = `id,title/fr,body/fr,published_at,state\n1,Car Béthune <> Lille,"<p>${text}</p>",2024-01-02,\n`;
+  const doc = await parseTabular(utf8(csv), 'decidim.csv', { ...opts, consultation: 'essai' });
+  await store.importParsed('essai', doc);
+  const [c] = await store.listContributions('essai');
+  assert.equal(c!.text, `Car Béthune <> Lille\n${text}`);
+});

@@ -108,7 +108,7 @@ export function themeColumn(cells: Iterable<string>, themes: readonly Theme[], m
     if (mapping.has(key)) { const c = mapping.get(key); return c ? { code: c } : {}; }
     if (foreignKeys.has(key)) return { foreign: p };
     // « Thème 2 », « 2 - Accès… » name a code: not a guess
-    const exact = exactTheme(key, themes) ?? (!exactOnly && (CODE_ONLY.test(key) || /^\d{1,3}\s/.test(key)) ? matchTheme(p, themes) : undefined);
+    const exact = exactTheme(key, themes) ?? (!exactOnly && /^(?:(?:thematique|theme|th|axe|t)\s*)?\d{1,3}(?:\s|$)/.test(key) ? matchTheme(p, themes) : undefined);
     if (exact) return { code: exact };
     // a whole cell holding a list separator matches only a code or a label exactly (after folding), never by keywords
     const c = exactOnly ? undefined : matchTheme(p, themes);
