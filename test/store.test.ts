@@ -76,11 +76,15 @@ storeTest('stats count by theme, kind, meeting, college and channel', async (sto
   assert.equal(theme1.length, 2);
 });
 
-storeTest('the same file cannot land in two consultations', async (store) => {
+storeTest('the same file lands in two consultations, once in each (issue 12: idempotence per consultation)', async (store) => {
   await store.upsertConsultation(testConsultation());
   await store.upsertConsultation(testConsultation('autre'));
   await store.importParsed('essai', testDocument(TEXTS));
-  await assert.rejects(store.importParsed('autre', testDocument(TEXTS, { consultation: 'autre' })), /déjà importé dans la consultation « essai »/);
+  const other = await store.importParsed('autre', testDocument(TEXTS, { consultation: 'autre' }));
+  assert.equal(other.outcome, 'imported');
+  assert.notEqual(other.documentId, testDocument(TEXTS).documentId, 'an id of its own in the second consultation');
+  assert.equal((await store.importParsed('autre', testDocument(TEXTS, { consultation: 'autre' }))).outcome, 'unchanged');
+  assert.equal((await store.listContributions('autre')).length, TEXTS.length);
 });
 
 storeTest('model assignments never overwrite human ones', async (store) => {

@@ -41,8 +41,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'import',
     summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation, ou restaure une archive de consultation',
-    usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--sheet Feuille] [--parser nom] [--publish --by <nom>] [--force] [--json]\n' +
-      '       (--force : importe même un document qui cite des départements hors du territoire de la consultation)\n' +
+    usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--themes \"2=1,3=4\"] [--sheet Feuille] [--parser nom] [--publish --by <nom>] [--force] [--json]\n' +
+      '       (--themes : rattache les valeurs de la colonne de thème aux thèmes de la consultation, valeur=code ; --force : importe même un document qui cite des départements hors du territoire de la consultation)\n' +
       '       fabrique import archive.zip [--force] [--json]   (archive de « fabrique export consultation », reconnue à son contenu)',
     load: async () => (await import('./commands/import.ts')).importCommand,
   },

@@ -12,6 +12,8 @@ export interface ParseFileOptions {
   /** column mapping for tabular files, e.g. { text: 'Ma colonne' } */
   map?: Record<string, string>;
   sheet?: string;
+  /** theme value as written in a table → theme code or label of the consultation (see parseTabular) */
+  themeMap?: Record<string, string>;
   /** force a document parser by name */
   parser?: string;
 }
@@ -34,6 +36,7 @@ export async function parseBytes(bytes: Uint8Array, fileName: string, opts: Pars
     return parseTabular(bytes, fileName, {
       consultation: opts.consultation, themes: opts.themes,
       ...(opts.map ? { map: opts.map } : {}), ...(opts.sheet ? { sheet: opts.sheet } : {}),
+      ...(opts.themeMap ? { themeMap: opts.themeMap } : {}),
     });
   }
   if (ext === '.xls') throw new ImportError(`Le format .xls (Excel 97-2003) n’est pas pris en charge : enregistrez « ${fileName} » en .xlsx ou .csv.`, 'import.format');

@@ -6,8 +6,10 @@ import type { Theme } from '../domain/theme.ts';
 
 /** What every parser returns: structured content of one document, with no database involved. */
 export interface ParsedDocument {
-  /** sha256 of the bytes (hex) — the SourceDocument id */
+  /** sha256 of the bytes (hex) — the SourceDocument id, unless the same bytes are already a document of another consultation (see rebase.ts) */
   documentId: string;
+  /** sha256 of the bytes when `documentId` is a consultation's own id for them */
+  sha256?: string;
   fileName: string;
   mediaType: string;
   sizeBytes: number;

@@ -46,6 +46,8 @@ export const ImportInput = z.object({
   /** of the file stored with the job (set by the queue) */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   map: z.record(z.string(), z.string()).optional(),
+  /** theme value as written → theme code or label of the consultation */
+  themeMap: z.record(z.string(), z.string()).optional(),
   sheet: z.string().max(200).optional(),
   parser: z.string().max(100).optional(),
   /** contributions the file does not place in a meeting belong to this one */
@@ -123,7 +125,8 @@ async function importDocument(ctx: UseCaseContext, input: Omit<ImportInput, 'sha
   try {
     const [result] = await importFiles(ctx, {
       consultation: input.consultation, files: [{ name: input.fileName.replace(/[/\\\0]/g, '_'), bytes: input.bytes }],
-      ...(input.map ? { map: input.map } : {}), ...(input.sheet ? { sheet: input.sheet } : {}), ...(input.parser ? { parser: input.parser } : {}),
+      ...(input.map ? { map: input.map } : {}), ...(input.themeMap ? { themeMap: input.themeMap } : {}),
+      ...(input.sheet ? { sheet: input.sheet } : {}), ...(input.parser ? { parser: input.parser } : {}),
       ...(input.meeting ? { meeting: input.meeting } : {}), ...(input.publish ? { publishBy: ctx.actor.name } : {}),
       ...(input.force ? { force: true } : {}),
     }, (bytes, name, options) => pool.parse(bytes, name, options));

@@ -14,9 +14,12 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Keeps the bytes of a document (call it in the import's transaction); the same bytes twice are a no-op. */
-export async function saveSourceFile(db: Db, documentId: string, fileName: string, bytes: Uint8Array): Promise<void> {
-  if (sha256Hex(bytes) !== documentId) {
+/**
+ * Keeps the bytes of a document (call it in the import's transaction); the same bytes twice are a no-op.
+ * `sha256` is the bytes' hash: the document id itself, unless it is a consultation's own id for them (ingest/rebase.ts).
+ */
+export async function saveSourceFile(db: Db, documentId: string, fileName: string, bytes: Uint8Array, sha256 = documentId): Promise<void> {
+  if (sha256Hex(bytes) !== sha256) {
     throw new StoreError('invalid', `Le contenu de « ${fileName} » ne correspond pas au document lu (le fichier a-t-il changé pendant l’import ?). Rien n’a été importé.`);
   }
   await db.insertInto('source_files').values({ document_id: documentId, content: bytes })

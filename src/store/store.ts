@@ -10,6 +10,7 @@ import type { Meeting } from '../domain/meeting.ts';
 import type { ImportWarning, SourceDocument } from '../domain/source.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import type { Territory } from '../domain/territory.ts';
+import { consultationDocumentId, contentSha256, rebaseDocument } from '../ingest/rebase.ts';
 import type { ParsedDocument } from '../ingest/types.ts';
 import { pseudonymise } from '../privacy/pseudonymise.ts';
 import { sanitizeText } from '../domain/text.ts';
@@ -335,7 +336,23 @@ export class Store {
    * and contributions enter moderation as pending whatever the parser says (a parser's rejection is
    * kept), unless `publishBy` names the person publishing the whole document: recorded and audited.
    */
-  async importParsed(consultation: string, parsed: ParsedDocument, options: ImportOptions = {}): Promise<ImportResult> {
+  /**
+   * The document of `consultation` made of these bytes: the sha256 itself, unless another consultation holds it,
+   * then the consultation's own id (kept once taken, even if the other consultation's copy is deleted later).
+   */
+  private async documentFor(consultation: string, parsed: ParsedDocument): Promise<ParsedDocument> {
+    const sha256 = contentSha256(parsed);
+    const own = consultationDocumentId(sha256, consultation);
+    const rows = await this.db.selectFrom('source_documents').select(['id', 'consultation']).where('id', 'in', [sha256, own]).execute();
+    if (rows.some((r) => r.id === own)) return rebaseDocument(parsed, own);
+    const first = rows.find((r) => r.id === sha256);
+    if (!first || first.consultation === consultation || isStagingSlug(first.consultation)) return rebaseDocument(parsed, sha256);
+    return rebaseDocument(parsed, own);
+  }
+
+  async importParsed(consultation: string, given: ParsedDocument, options: ImportOptions = {}): Promise<ImportResult> {
+    // the same bytes in another consultation: this consultation's own document id (idempotent per consultation)
+    const parsed = await this.documentFor(consultation, given);
     const publishBy = options.publishBy?.trim();
     if (options.publishBy !== undefined && !publishBy) throw new StoreError('invalid', 'Pour publier un document en bloc, indiquez qui le publie.');
     const bytes = options.bytes;
@@ -354,7 +371,7 @@ export class Store {
             items.map((c) => ({ contribution: { ...c, moderation: importedModeration(c.moderation, undefined, publication) } })), parsed.documentId);
         },
         async (trx) => {
-          if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
+          if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes, contentSha256(parsed));
           if (options.actor) await recordImport(trx, consultation, options.actor, { ...base, outcome: 'imported' });
           if (publication) {
             await trx.updateTable('source_documents').set({ published_by: publication.by, published_at: publication.at }).where('id', '=', parsed.documentId).execute();
@@ -372,7 +389,7 @@ export class Store {
         throw new StoreError('conflict', `Le fichier « ${parsed.fileName} » est déjà importé dans la consultation « ${existing.consultation} ».`);
       }
       if (existing && existing.parser === parsed.parser && existing.parser_version === parsed.parserVersion) {
-        if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes);
+        if (bytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, bytes, contentSha256(parsed));
         let publication = existing.published_by && existing.published_at ? { by: existing.published_by, at: existing.published_at } : null;
         if (publishBy && !publication) publication = await publishDocumentIn(trx, parsed.documentId, consultation, publishBy);
         return { ...base, outcome: 'unchanged' as const, publication, warnings: JSON.parse(existing.warnings_json) as ImportWarning[] };
@@ -428,7 +445,7 @@ export class Store {
         published_by: publication?.by ?? null,
         published_at: publication?.at ?? null,
       }).execute();
-      if (keptBytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, keptBytes);
+      if (keptBytes) await saveSourceFile(trx, parsed.documentId, parsed.fileName, keptBytes, contentSha256(parsed));
 
       if (parsed.themes.length > 0) await addLocalThemes(trx, consultation, consultationRow.themes_json, parsed.themes);
 

@@ -24,6 +24,8 @@ export interface ImportFilesInput {
   /** column mapping for tables, e.g. { text: 'Ma colonne' } */
   map?: Record<string, string>;
   sheet?: string;
+  /** theme value as written in a table → theme code or label of the consultation, e.g. { '2': '1', '3': '4' } */
+  themeMap?: Record<string, string>;
   /** force a document parser by name */
   parser?: string;
   /** contributions the file does not place in a meeting belong to this one (e.g. the online consultation) */
@@ -42,7 +44,8 @@ function mayPublish(ctx: UseCaseContext): boolean {
 /**
  * Parses every file first, then stores them: a file that cannot be read or parsed stops the import before
  * anything is written. Each document is stored in its own transaction with its audit entry; a document already
- * imported (same sha256) is not imported twice.
+ * imported into this consultation (same sha256) is not imported twice there; another consultation may import it
+ * too, under an id of its own (ingest/rebase.ts).
  */
 export async function importFiles(ctx: UseCaseContext, input: ImportFilesInput, parse: ParseBytes = parseBytes): Promise<ImportResult[]> {
   // load
@@ -57,6 +60,7 @@ export async function importFiles(ctx: UseCaseContext, input: ImportFilesInput, 
   const options: ParseFileOptions = {
     consultation: consultation.slug, themes: consultation.themes,
     ...(input.map ? { map: input.map } : {}), ...(input.sheet ? { sheet: input.sheet } : {}), ...(input.parser ? { parser: input.parser } : {}),
+    ...(input.themeMap ? { themeMap: input.themeMap } : {}),
   };
   const parsed: ParsedDocument[] = [];
   for (const f of input.files) {

@@ -2,6 +2,7 @@ import { open, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isConsultationArchive } from '../../store/archive.ts';
 import { readLimited } from '../../ingest/import-file.ts';
+import { parseThemeMapOption } from '../../ingest/tabular/themes.ts';
 import { Store, configFromEnv, type ImportResult } from '../../store/index.ts';
 import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { importFiles, restoreArchive } from '../../usecases/imports.ts';
@@ -15,6 +16,7 @@ export const importCommand: Command = {
     const { values, positionals } = parseCommandArgs(argv, {
       consultation: { type: 'string', short: 'c' },
       map: { type: 'string' },
+      themes: { type: 'string' },
       sheet: { type: 'string' },
       parser: { type: 'string' },
       meeting: { type: 'string' },
@@ -38,6 +40,7 @@ export const importCommand: Command = {
       const results = await importPaths(store, slug, positionals, {
         ...(values.map ? { map: parseMapOption(values.map)! } : {}),
         ...(values.sheet ? { sheet: values.sheet } : {}),
+        ...(values.themes !== undefined ? { themeMap: parseThemeMapOption(values.themes) ?? {} } : {}),
         ...(values.parser ? { parser: values.parser } : {}),
         ...(values.meeting ? { meeting: values.meeting } : {}),
         ...(values.publish ? { publishBy: values.by!.trim() } : {}),
@@ -53,7 +56,7 @@ export const importCommand: Command = {
 
 /** Reads the files (within the size limit) and imports them with the use case the back office's upload calls too. */
 export async function importPaths(store: Store, slug: string, paths: string[],
-  opts: { map?: Record<string, string>; sheet?: string; parser?: string; meeting?: string; publishBy?: string; force?: boolean } = {}): Promise<ImportResult[]> {
+  opts: { map?: Record<string, string>; sheet?: string; themeMap?: Record<string, string>; parser?: string; meeting?: string; publishBy?: string; force?: boolean } = {}): Promise<ImportResult[]> {
   const files = [];
   for (const path of paths) files.push({ name: basename(path), bytes: await readLimited(path) });
   return importFiles(context(store, CLI_ACTOR), { consultation: slug, files, ...opts });
@@ -101,7 +104,7 @@ const counted = (n: number, words: string) => `${n} ${agree(words, n)}`;
 export function printImportResult(r: ImportResult): void {
   const what = r.outcome === 'unchanged'
     ? 'déjà importé, rien de nouveau'
-    : `${r.outcome === 'replaced' ? 'réimporté (nouvelle version du lecteur)' : 'importé'} : ${counted(r.contributions, 'contribution(s)')}` +
+    : `${r.outcome === 'replaced' ? 'réimporté (nouvelle lecture : version du lecteur ou options)' : 'importé'} : ${counted(r.contributions, 'contribution(s)')}` +
       (r.meetings ? `, ${counted(r.meetings, 'réunion(s)')}` : '') + (r.syntheses ? `, ${counted(r.syntheses, 'élément(s) de synthèse')}` : '');
   const gate = r.publication ? `publié en bloc par ${r.publication.by}` : 'contributions en attente de modération';
   console.log(`• ${r.fileName} [${r.parser}] — ${what} (${gate})`);

@@ -76,6 +76,11 @@ const ROLE_ALIASES: Record<string, Role> = {
   channel: 'channel', canal: 'channel',
 };
 
+/** The role a --map key names (« text », « texte », « thème »…), if any. */
+export function roleOfMapKey(key: string): Role | undefined {
+  return ROLE_ALIASES[normalizeKey(key)];
+}
+
 /** Resolve a user mapping (role → header name, as given to --map) against the headers. */
 export function applyMap(plan: ColumnPlan, headers: string[], map: Record<string, string>, fileName: string): ColumnPlan {
   const out: ColumnPlan = { ...plan };

@@ -4,10 +4,12 @@ import { contributionId } from '../../domain/contribution.ts';
 import type { ImportWarning, SourceRef } from '../../domain/source.ts';
 import type { Theme } from '../../domain/theme.ts';
 import { ImportError, MAX_IMPORT_BYTES, type ParsedDocument } from '../types.ts';
-import { applyMap, detectColumns, listHeaders, ROLE_LABELS, ROLES, type ColumnPlan, type Role } from './columns.ts';
+import { applyMap, detectColumns, listHeaders, ROLE_LABELS, ROLES, roleOfMapKey, type ColumnPlan, type Role } from './columns.ts';
+import { isClosedValue, isOpenText, looksLikeQuestion, notText, profileColumn, profileValues } from './profile.ts';
 import { cleanText, normalizeKey, stripHtml } from './normalize.ts';
 import { readTable, type TableRow } from './read.ts';
-import { matchChannel, matchCollege, matchKind, matchThemes, parseDate, parseTerritory } from './values.ts';
+import { themeColumn } from './themes.ts';
+import { matchChannel, matchCollege, matchKind, parseDate, parseTerritory } from './values.ts';
 
 export { readTable, cellToString, excelDateToIso, MEDIA_CSV, MEDIA_XLSX } from './read.ts';
 export type { Table, TableRow } from './read.ts';
@@ -15,8 +17,22 @@ export { detectColumns, applyMap, ROLES, SYNONYMS } from './columns.ts';
 export type { Role, ColumnPlan } from './columns.ts';
 export { matchTheme, matchThemes, matchCollege, matchKind, matchChannel, parseDate, parseTerritory } from './values.ts';
 export { stripHtml, cleanText, normalizeKey } from './normalize.ts';
+export { parseThemeMapOption, themeColumn } from './themes.ts';
 
-export const TABULAR_PARSER_VERSION = '1';
+/** 2: themes of another numbering left unassigned, lists split on « ; » « | » only, real tags only stripped, questionnaires. */
+export const TABULAR_PARSER_VERSION = '2';
+
+/**
+ * The reading of a table depends on its options too: a re-import with another --map or --themes is a new
+ * reading (replaced, moderation kept), not « already imported ».
+ */
+function readingVersion(opts: TabularOptions): string {
+  const options: Record<string, unknown> = {};
+  if (opts.map && Object.keys(opts.map).length) options.map = opts.map;
+  if (opts.themeMap && Object.keys(opts.themeMap).length) options.themes = opts.themeMap;
+  if (Object.keys(options).length === 0) return TABULAR_PARSER_VERSION;
+  return `${TABULAR_PARSER_VERSION}+${createHash('sha256').update(JSON.stringify(options)).digest('hex').slice(0, 12)}`;
+}
 
 export type TabularFlavour = 'tabular' | 'tabular-decidim' | 'tabular-polis';
 
@@ -29,6 +45,8 @@ export interface TabularOptions {
   map?: Record<string, string>;
   /** XLSX: sheet to read (default: the first one) */
   sheet?: string;
+  /** theme value as written → theme code or label of the consultation (CLI: --themes "2=1,3=4"); empty target: no theme */
+  themeMap?: Record<string, string>;
 }
 
 /** Known export formats, recognised by their headers (lower-cased, trimmed). */
@@ -139,6 +157,15 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
     }
     if (p.text) { headerIndex = i; plan = p; flavour = f; break; }
   }
+  // a questionnaire's headers are questions, which may name no text column: its open columns say it
+  for (let i = 0; !plan && i < Math.min(10, table.rows.length - 1); i++) {
+    const headers = table.rows[i]!.cells;
+    let p = flavourPlan(detectFlavour(headers), headers);
+    if (opts.map && Object.keys(opts.map).length) {
+      try { p = applyMap(p, headers, opts.map, fileName); } catch { continue; }
+    }
+    if (questionColumns(detectFlavour(headers), p, headers, table.rows.slice(i + 1), opts)) { headerIndex = i; plan = p; }
+  }
   const headerRow = table.rows[headerIndex]!;
   const headers = headerRow.cells;
   if (!plan) {
@@ -156,9 +183,6 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
   if (headerIndex > 0) {
     warnings.push({ level: 'info', code: 'tabular.header_row', message: `En-tête trouvé à la ligne ${headerRow.row} ; les lignes précédentes sont ignorées.`, source: { ...baseSource, row: headerRow.row } });
   }
-  const mapping = ROLES.filter((r) => plan[r]).map((r) => `${ROLE_LABELS[r]} ← « ${plan[r]!.map((c) => headers[c]?.trim()).join(' / ')} »`);
-  warnings.push({ level: 'info', code: 'tabular.columns', message: `Colonnes utilisées : ${mapping.join(', ')}.`, source: { ...baseSource, row: headerRow.row } });
-
   const get = (row: TableRow, role: Role): string => {
     for (const c of plan[role] ?? []) {
       const v = row.cells[c];
@@ -166,6 +190,25 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
     }
     return '';
   };
+  const questions = questionColumns(flavour, plan, headers, dataRows, opts);
+  if (questions) {
+    delete plan.text;
+    delete plan.title;
+  } else {
+    checkTextColumn(plan, headers, dataRows, fileName, get);
+  }
+  const mapping = ROLES.filter((r) => plan[r]).map((r) => `${ROLE_LABELS[r]} ← « ${plan[r]!.map((c) => headers[c]?.trim()).join(' / ')} »`);
+  if (questions) mapping.unshift(`${questions.length} question${questions.length > 1 ? 's' : ''} ouverte${questions.length > 1 ? 's' : ''} ← ${listHeaders(questions.map((c) => headers[c]!), 6)}`);
+  warnings.push({ level: 'info', code: 'tabular.columns', message: `Colonnes utilisées : ${mapping.join(', ')}.`, source: { ...baseSource, row: headerRow.row } });
+  if (questions) {
+    const ignored = headers.filter((h, c) => h.trim() !== '' && !questions.includes(c) && !ROLES.some((r) => plan[r]?.includes(c))).length;
+    warnings.push({
+      level: 'info', code: 'tabular.questionnaire',
+      message: `Questionnaire reconnu (${headers.filter((h) => h.trim()).length} colonnes) : une contribution par réponse ouverte, la question gardée comme rubrique ; `
+        + `${ignored} colonne${ignored > 1 ? 's' : ''} de réponses fermées, numériques ou d’identification ignorée${ignored > 1 ? 's' : ''}.`,
+      source: { ...baseSource, row: headerRow.row },
+    });
+  }
   const col = (name: string) => headers.findIndex((x) => x.trim().toLowerCase() === name);
   const communeColumn = (plan.territory ?? []).some((c) => /\b(insee|code commune)\b/.test(normalizeKey(headers[c] ?? '')));
   const polisModerated = flavour === 'tabular-polis' ? col('moderated') : -1;
@@ -173,6 +216,9 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
   const decidimWithdrawn = flavour === 'tabular-decidim' ? col('withdrawn') : -1;
   const defaultChannel: Channel = flavour === 'tabular' ? 'import_tableur' : 'en_ligne';
 
+  // the theme column is judged as a whole (another platform's numbering), then each row is filed
+  const themes = themeColumn(plan.theme ? dataRows.map((r) => get(r, 'theme')) : [], opts.themes, opts.themeMap);
+  let foreignRows = 0;
   const unknownThemes = new Map<string, Tally>();
   const unknownColleges = new Map<string, Tally>();
   const unknownTerritories = new Map<string, Tally>();
@@ -183,33 +229,48 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
   let htmlStripped = 0;
 
   for (const r of dataRows) {
-    const rawBody = get(r, 'text');
-    const rawTitle = plan.text?.some((c) => plan.title?.includes(c)) ? '' : get(r, 'title');
-    const body = cleanText(flavour === 'tabular-decidim' ? stripHtml(rawBody) : rawBody);
-    const title = cleanText(flavour === 'tabular-decidim' ? stripHtml(rawTitle) : rawTitle);
-    if (!body) { emptyRows.push(r.row); continue; }
-    let text = body;
-    if (title && !normalizeKey(body).startsWith(normalizeKey(title))) text = `${title}\n${body}`;
-    const raw = title && text !== body ? `${rawTitle}\n${rawBody}` : rawBody;
-    if (flavour === 'tabular-decidim' && stripHtml(rawBody) !== rawBody) htmlStripped++;
+    // the texts of the row: its text column (and title), or each open answer of a questionnaire
+    const answers: { position: string; text: string; raw: string; question?: string }[] = [];
+    if (questions) {
+      for (const q of questions) {
+        const raw = r.cells[q] ?? '';
+        const text = cleanText(raw);
+        // « 0 », « x », « non » in an open question say nothing by themselves
+        if (!text || isClosedValue(text)) continue;
+        answers.push({ position: `r${r.row}q${q + 1}`, text, raw, question: cleanText(headers[q] ?? '').replace(/\s+/g, ' ') });
+      }
+    } else {
+      const rawBody = get(r, 'text');
+      const rawTitle = plan.text?.some((c) => plan.title?.includes(c)) ? '' : get(r, 'title');
+      const body = cleanText(flavour === 'tabular-decidim' ? stripHtml(rawBody) : rawBody);
+      const title = cleanText(flavour === 'tabular-decidim' ? stripHtml(rawTitle) : rawTitle);
+      if (body) {
+        let text = body;
+        if (title && !normalizeKey(body).startsWith(normalizeKey(title))) text = `${title}\n${body}`;
+        const raw = title && text !== body ? `${rawTitle}\n${rawBody}` : rawBody;
+        if (flavour === 'tabular-decidim' && stripHtml(rawBody) !== rawBody) htmlStripped++;
+        answers.push({ position: 'r' + r.row, text, raw });
+      }
+    }
+    if (answers.length === 0) { emptyRows.push(r.row); continue; }
 
     const source: SourceRef = { ...baseSource, row: r.row };
     const c: Contribution = {
-      id: contributionId(documentId, 'r' + r.row),
+      id: contributionId(documentId, answers[0]!.position),
       consultation: opts.consultation,
       channel: defaultChannel,
-      text,
+      text: answers[0]!.text,
       themes: [],
       moderation: { status: 'pending' },
       source,
     };
-    if (raw.trim() !== text) c.rawText = raw;
 
     const themeValue = get(r, 'theme').trim();
     if (themeValue) {
-      const { codes, unmatched } = matchThemes(themeValue, opts.themes);
+      const { codes, unmatched, foreign } = themes.resolve(themeValue);
       c.themes = codes.map((theme): ThemeAssignment => ({ theme, provenance: { by: 'source', documentId, detail: themeValue } }));
       for (const u of unmatched) tally(unknownThemes, u, r.row);
+      if (foreign.length) foreignRows++;
       c.category = themeValue;
     }
 
@@ -258,7 +319,14 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
     const moderation = moderationOf(r, polisModerated, decidimState, decidimWithdrawn);
     if (moderation) c.moderation = moderation;
 
-    contributions.push(c);
+    // one contribution per text of the row, sharing what the row says about its author, date, place and theme
+    for (const a of answers) {
+      const one: Contribution = { ...c, id: contributionId(documentId, a.position), text: a.text, source: { ...source },
+        themes: c.themes.map((t) => ({ ...t })), moderation: { ...c.moderation } };
+      if (a.raw.trim() !== a.text) one.rawText = a.raw;
+      if (a.question) one.category = a.question;
+      contributions.push(one);
+    }
   }
 
   const report = (map: Map<string, Tally>, code: string, what: string, hint: string) => {
@@ -270,6 +338,31 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
       });
     }
   };
+  if (themes.foreign.size) {
+    const header = plan.theme!.map((c) => headers[c]?.trim()).join(' / ');
+    const values = [...themes.foreign].sort((a, b) => a[0].localeCompare(b[0], 'fr', { numeric: true }))
+      .map(([v, n]) => `« ${v} » (${n} ligne${n > 1 ? 's' : ''})`).join(', ');
+    const example = [...themes.foreign.keys()].slice(0, 2).map((v) => `${v}=<code>`).join(',');
+    warnings.push({
+      level: 'warning', code: 'tabular.theme_scheme',
+      message: `La colonne de thème « ${header} » suit une autre numérotation que la consultation : ${values} ; `
+        + `${foreignRows} ligne${foreignRows > 1 ? 's' : ''} laissée${foreignRows > 1 ? 's' : ''} sans thème (codes de la consultation : ${opts.themes.map((t) => t.code).join(', ')}). `
+        + `Pour les rattacher, indiquez la correspondance (en ligne de commande : --themes "${example}").`,
+      source: { ...baseSource },
+    });
+  }
+  for (const [value, g] of themes.guessed) {
+    const theme = opts.themes.find((t) => t.code === g.code);
+    warnings.push({
+      level: 'info', code: 'tabular.theme_guessed',
+      message: `Thème « ${value} » rattaché par rapprochement (début du libellé ou mots-clés) au thème ${g.code} « ${theme?.label ?? g.code} » `
+        + `(${g.count} ligne${g.count > 1 ? 's' : ''}) ; pour en décider autrement : --themes "${value.replace(/["=]/g, ' ').trim()}=<code>".`,
+      source: { ...baseSource },
+    });
+  }
+  for (const k of themes.unusedMappings) {
+    warnings.push({ level: 'warning', code: 'tabular.themes_unused', message: `Correspondance de thème « ${k} » inutilisée : aucune ligne ne porte cette valeur.`, source: { ...baseSource } });
+  }
   report(unknownThemes, 'tabular.theme_unknown', 'Thème', 'aucun thème attribué.');
   report(unknownColleges, 'tabular.college_unknown', 'Collège', 'collège laissé vide.');
   report(unknownTerritories, 'tabular.territory_unknown', 'Territoire', 'territoire laissé vide.');
@@ -295,7 +388,7 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
     mediaType: table.mediaType,
     sizeBytes: bytes.length,
     parser: flavour,
-    parserVersion: TABULAR_PARSER_VERSION,
+    parserVersion: readingVersion(opts),
     themes: [],
     meetings: [],
     contributions,
@@ -317,4 +410,54 @@ function moderationOf(r: TableRow, polisModerated: number, decidimState: number,
     return { status: 'rejected', reason: 'Proposition retirée par son auteur sur Decidim.', by: 'decidim' };
   }
   return undefined;
+}
+
+/** A table at least this wide, with open questions, is a questionnaire export (one column per question). */
+const WIDE_COLUMNS = 10;
+
+/**
+ * The open questions of a questionnaire export, or undefined for an ordinary table (one row, one contribution).
+ * Only a generic wide table whose text column is not forced by --map: either its "text" column holds no text
+ * (numbers, yes/no) while other columns do, or at least two open columns are headed by questions.
+ */
+function questionColumns(flavour: TabularFlavour, plan: ColumnPlan, headers: string[], rows: TableRow[], opts: TabularOptions): number[] | undefined {
+  if (flavour !== 'tabular') return undefined;
+  if (opts.map && Object.keys(opts.map).some((k) => roleOfMapKey(k) === 'text')) return undefined;
+  if (headers.filter((h) => h.trim() !== '').length < WIDE_COLUMNS) return undefined;
+  // a question that happens to hold « sujet », « type » or « profil » is still a question when its answers are open
+  const taken = new Set(ROLES.filter((r) => r !== 'text').flatMap((r) => plan[r] ?? []));
+  const open = headers.flatMap((h, c) => (h.trim() !== '' && (!taken.has(c) || looksLikeQuestion(h)) && isOpenText(profileColumn(rows, c), h) ? [c] : []));
+  if (open.length === 0) return undefined;
+  const textIsOpen = (plan.text ?? []).some((c) => open.includes(c));
+  if (textIsOpen && !(open.length >= 2 && open.filter((c) => looksLikeQuestion(headers[c]!)).length >= 2)) return undefined;
+  for (const r of ROLES) {
+    const rest = plan[r]?.filter((c) => !open.includes(c));
+    if (rest && rest.length) plan[r] = rest; else delete plan[r];
+  }
+  return open;
+}
+
+/** Refuses a text column that holds numbers, yes/no or almost nothing: it would make contributions of « 1.0 ». */
+function checkTextColumn(plan: ColumnPlan, headers: string[], rows: TableRow[], fileName: string, get: (r: TableRow, role: Role) => string): void {
+  const profile = profileValues(rows.map((r) => get(r, 'text')));
+  const verdict = notText(profile, rows.length);
+  if (!verdict) return;
+  const name = (plan.text ?? []).map((c) => `« ${headers[c]?.trim()} »`).join(' / ');
+  const taken = new Set(ROLES.flatMap((r) => plan[r] ?? []));
+  const candidates = headers.flatMap((h, c) => (h.trim() !== '' && !taken.has(c) && isOpenText(profileColumn(rows, c), h) ? [h] : []));
+  const hint = candidates.length
+    ? `Colonnes qui semblent contenir des textes : ${listHeaders(candidates, 6)} ; indiquez la bonne avec --map text="Nom de la colonne".`
+    : 'Indiquez la colonne des textes avec --map text="Nom de la colonne".';
+  if (verdict === 'closed') {
+    throw new ImportError(
+      `La colonne de texte ${name} de « ${fileName} » contient des nombres ou des réponses fermées, pas des contributions `
+      + `(${profile.closed} valeurs sur ${profile.filled}, par exemple ${profile.examples.map((e) => `« ${e} »`).join(', ')}). Rien n’a été importé. ${hint}`,
+      'import.text_not_text',
+    );
+  }
+  throw new ImportError(
+    `La colonne de texte ${name} de « ${fileName} » est ${profile.filled === 0 ? 'vide' : 'presque vide'} `
+    + `(${profile.filled} cellule${profile.filled > 1 ? 's' : ''} remplie${profile.filled > 1 ? 's' : ''} sur ${rows.length} lignes). Rien n’a été importé. ${hint}`,
+    'import.text_empty',
+  );
 }

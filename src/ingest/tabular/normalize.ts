@@ -30,15 +30,21 @@ export function decodeEntities(s: string): string {
   });
 }
 
+/**
+ * A real tag: `<` directly followed by a name (or `/name`, `!--`, `!doctype`), attributes without `<` or `>`.
+ * "Béthune <> Lille", "a < b", "<3", "<= 5" are text, not tags, and stay.
+ */
+const TAG = /<!--[\s\S]*?-->|<![a-z][^<>]*>|<\/?[a-z][a-z0-9:-]*(?:\s[^<>]*)?\/?>/gi;
+
 /** HTML (as found in Decidim bodies) to plain text: block ends become line breaks, tags dropped, entities decoded. */
 export function stripHtml(html: string): string {
   if (!/[<&]/.test(html)) return html;
   const text = html
-    .replace(/<\s*(script|style)\b[^>]*>[\s\S]*?<\s*\/\s*\1\s*>/gi, '')
-    .replace(/<\s*br\s*\/?\s*>/gi, '\n')
-    .replace(/<\s*li\b[^>]*>/gi, '\n- ')
-    .replace(/<\s*\/\s*(p|div|ul|ol|h[1-6]|blockquote|tr)\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, '');
+    .replace(/<(script|style)\b[^<>]*>[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<li\b[^<>]*>/gi, '\n- ')
+    .replace(/<\/(p|div|ul|ol|h[1-6]|blockquote|tr)\s*>/gi, '\n')
+    .replace(TAG, '');
   // list items follow their paragraph without a blank line
   return decodeEntities(text.replace(/\n[ \t]*\n(?=- )/g, '\n'));
 }

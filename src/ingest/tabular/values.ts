@@ -5,14 +5,22 @@ import type { Theme } from '../../domain/theme.ts';
 import { containsWords, normalizeKey } from './normalize.ts';
 
 /**
+ * The parts of a cell naming several themes: split only on a list separator of export formats (`;`, `|`,
+ * a line break), never on a comma, which belongs to labels ("Impôts, dépenses, action publique").
+ */
+export function splitThemeList(value: string): string[] {
+  return value.split(/\s*[;|\n]\s*/).map((p) => p.trim()).filter(Boolean);
+}
+
+/**
  * Theme codes for a cell value: by code, "Thématique 2" / "Thème 2" / "2 - …", label, label prefix,
- * or keywords — a match must be unique. A cell naming several themes ("1, 3", "Urgences | Prévention")
+ * or keywords — a match must be unique. A cell naming several themes ("1; 3", "Urgences | Prévention")
  * is split when it does not match as a whole. Returns the unmatched parts too.
  */
 export function matchThemes(value: string, themes: readonly Theme[]): { codes: string[]; unmatched: string[] } {
   const whole = matchTheme(value, themes);
   if (whole) return { codes: [whole], unmatched: [] };
-  const parts = value.split(/\s*[;|,+\n]\s*|\s+\/\s+/).map((p) => p.trim()).filter(Boolean);
+  const parts = splitThemeList(value);
   if (parts.length < 2) return { codes: [], unmatched: [value.trim()] };
   const codes: string[] = [];
   const unmatched: string[] = [];

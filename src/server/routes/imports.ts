@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { safeFileName } from '../../ingest/file-name.ts';
+import { parseThemeMapOption } from '../../ingest/tabular/themes.ts';
 import { utf16Encoding } from '../../ingest/readers/text.ts';
 import { UserError } from '../../domain/errors.ts';
 import { importFiles, publishDocument } from '../../usecases/imports.ts';
@@ -83,7 +84,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
   r.post('/admin/consultations/:slug/imports', {
     config: { roles: ANALYST },
     schema: {
-      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, sheet, parser, meeting (réunion des contributions que le fichier ne place dans aucune) ; publish=1 le publie en bloc au nom de la personne connectée, sinon ses contributions attendent la modération ; force=1 importe un document qui cite des départements hors du territoire de la consultation, refusé sinon par un 409 de champ « force »). Un gros fichier (FABRIQUE_IMPORT_JOB_MB) est importé en tâche : 202, suivie par GET /api/admin/jobs/{id}, dont le résultat est celui d’un import direct',
+      tags: ['back-office'], summary: 'Importe un fichier (multipart, champ « file » ; champs facultatifs map, themes (correspondance des valeurs de la colonne de thème : « 2=1,3=4 », valeur=code ou libellé d’un thème de la consultation ; « 5= » : sans thème), sheet, parser, meeting (réunion des contributions que le fichier ne place dans aucune) ; publish=1 le publie en bloc au nom de la personne connectée, sinon ses contributions attendent la modération ; force=1 importe un document qui cite des départements hors du territoire de la consultation, refusé sinon par un 409 de champ « force »). Un gros fichier (FABRIQUE_IMPORT_JOB_MB) est importé en tâche : 202, suivie par GET /api/admin/jobs/{id}, dont le résultat est celui d’un import direct',
       consumes: ['multipart/form-data'], params: SlugParams,
       response: { 201: ImportResultSchema, 202: JobView, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 500, 503) },
     },
@@ -124,6 +125,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
       throw new HttpError(415, 'unsupported_type', `Le contenu de « ${file.name} » ne correspond pas à son extension ${ext}. Rien n’a été importé.`);
     }
     const map = parseMap(fields.map);
+    const themeMap = parseThemeMapOption(fields.themes);
     const publish = parsePublish(fields.publish);
     const meeting = fields.meeting?.trim() || undefined;
     const force = parseFlag(fields.force, 'force');
@@ -136,7 +138,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
       const { job } = await ctx.jobs.enqueue({
         kind: 'import', actor: requestContext(ctx, req).actor, file: file.bytes,
         input: {
-          consultation: c.slug, fileName: file.name, ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}),
+          consultation: c.slug, fileName: file.name, ...(map ? { map } : {}), ...(themeMap ? { themeMap } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}),
           ...(fields.parser ? { parser: fields.parser } : {}), ...(meeting ? { meeting } : {}), ...(publish ? { publish: true } : {}),
           ...(force ? { force: true } : {}),
         },
@@ -146,7 +148,7 @@ export async function importRoutes(api: FastifyInstance, ctx: AppContext): Promi
     // the same import as `fabrique import`, parsed in a worker thread (memory ceiling, time limit): the event loop keeps serving meanwhile
     const [result] = await importFiles(requestContext(ctx, req), {
       consultation: c.slug, files: [{ name: file.name.replace(/[/\\\0]/g, '_'), bytes: file.bytes }],
-      ...(map ? { map } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
+      ...(map ? { map } : {}), ...(themeMap ? { themeMap } : {}), ...(fields.sheet ? { sheet: fields.sheet } : {}), ...(fields.parser ? { parser: fields.parser } : {}),
       ...(meeting ? { meeting } : {}), ...(publish ? { publishBy: user.email } : {}), ...(force ? { force: true } : {}),
     }, (bytes, name, options) => ctx.parsePool.parse(bytes, name, options));
     clearSuggestCache(c.slug);

@@ -43,6 +43,7 @@ export function ImportPage({ slug }: { slug: string }) {
   const fileRef = useRef<HTMLInputElement>(null);
   const [map, setMap] = useState('');
   const [sheet, setSheet] = useState('');
+  const [themes, setThemes] = useState('');
   const [publish, setPublish] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string>();
@@ -88,7 +89,7 @@ export function ImportPage({ slug }: { slug: string }) {
     }
     setProgress(0);
     try {
-      const r = await upload<ImportResult | JobView>(`/admin/consultations/${encodeURIComponent(slug)}/imports`, file, setProgress, { map: map.trim(), sheet: sheet.trim(), publish: publish ? '1' : '0', force: force ? '1' : '' });
+      const r = await upload<ImportResult | JobView>(`/admin/consultations/${encodeURIComponent(slug)}/imports`, file, setProgress, { map: map.trim(), themes: themes.trim(), sheet: sheet.trim(), publish: publish ? '1' : '0', force: force ? '1' : '' });
       if (r.status === 202) {
         // a large file is imported as a job (on this server or a worker): its result is the same as a direct import's
         setProgress(null);
@@ -130,6 +131,9 @@ export function ImportPage({ slug }: { slug: string }) {
           </div>
           <div className="fr-col-12 fr-col-md-4">
             <Input label="Feuille (XLSX, facultatif)" nativeInputProps={{ name: 'sheet', value: sheet, onChange: (e) => setSheet(e.target.value) }} />
+          </div>
+          <div className="fr-col-12 fr-col-md-8">
+            <Input label="Correspondance des thèmes (facultatif)" hintText="Valeur du fichier = code d’un thème de la consultation. Ex. 2=1,3=4 ; 5= : sans thème" nativeInputProps={{ name: 'themes', value: themes, onChange: (e) => setThemes(e.target.value) }} />
           </div>
         </div>
         <Checkbox className="fr-mt-2w" options={[{
