@@ -27,8 +27,42 @@ fait faits faite font sait savoir dit dire vais va vont allons est sont ai as av
 plus moins tres trop aussi vraiment encore bien mieux tout tous toute toutes deja beaucoup peu
 souvent toujours jamais parfois ainsi donc alors car puis enfin notamment exemple etc chose choses gens
 oui non part cela ceci ca celui celle ceux celles chaque certains certaines autre autres meme memes
-quelque quelques tel telle tels telles vrai sinon afin lorsque quand comme selon avis
+quelque quelques tel telle tels telles vrai sinon afin lorsque quand comme selon avis pourquoi comment
+cf ex via svp ok matiere niveau cadre sein facon maniere travers grace egard titre moment sorte type
+un une deux trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente quarante cinquante cent mille
+premier premiere second seconde dernier derniere an ans annee annees mois jour jours heure heures minute minutes
+semaine semaines fois demi demie
 `.trim().split(/\s+/));
+
+// Words that say little alone: a label needs one content word outside this list. Generic action verbs may
+// start a label (« Développer l’offre de formation ») but never end it. Listed as words, compared as stems.
+const GENERIC_VERBS = new Set(`
+mettre developper favoriser renforcer creer ameliorer permettre faciliter promouvoir soutenir accompagner
+encourager valoriser augmenter maintenir organiser assurer prendre rendre mener agir lutter reduire limiter
+mobiliser poursuivre generaliser elaborer communiquer sensibiliser informer garantir simplifier ouvrir revoir
+proposer travailler aller venir trouver donner continuer disposer besoin possible necessaire important
+`.trim().split(/\s+/).map((w) => stemKey(w)));
+const GENERIC = new Set([...GENERIC_VERBS, ...`
+sante soin soins patient patients personne personnes mise place prise charge acces action actions creation
+developpement amelioration renforcement besoins projet projets aide aides demande demandes approche question
+questions probleme problemes solution solutions proposition propositions idee idees an ans annee annees mois jour
+jours heure heures minute minutes semaine semaines fois nouveau nouveaux nouvelle nouvelles different differents
+differentes unique general generale niveau ensemble moyen moyens
+`.trim().split(/\s+/).map((w) => stemKey(w))]);
+
+// Function words that open a new clause for labels: relatives, purposes and subject pronouns, so a label never
+// runs across « …qui… », « …pour réduire… », « …nous… ».
+const CLAUSE_WORDS = new Set(`
+qui que qu' dont ou lorsque lorsqu' quand car mais si parce puisque puisqu' afin comme
+je j' tu il ils elle elles nous vous on me m' se s' te t'
+`.trim().split(/\s+/));
+// After an auxiliary (« j’ai roulé », « nous avons appelé »), a participle tells a story: it never starts a label.
+const AUX = new Set('ai as a avons avez ont suis es est sommes etes sont ete etait etaient avait avaient'.split(' '));
+// « pour » opens a purpose clause before a verb, not before a determiner (« pour les personnes âgées »)
+const DETERMINERS = new Set("le la les l' un une des du de d' ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs tous toutes tout toute chaque aux au certains certaines plusieurs".split(' '));
+
+// Titles of persons: a phrase with one is a speaker's name or role, never an idea.
+const TITLE = /^(?:dr|docteur|docteure|pr|mme|mr|mlle|monsieur|madame)$/;
 
 // Politeness and salutations: a phrase containing one of these words is never a label.
 const POLITE = /^(?:merci|remerci|bonjour|bonsoir|madame|monsieur|mesdames|messieurs|cordial|salutation|felicit|bravo)/;
@@ -61,6 +95,12 @@ interface Unit {
   lastWord: number;
   weak: boolean;
   polite: boolean;
+  /** right after an auxiliary: never starts a phrase */
+  afterAux?: boolean;
+  /** a non-final part of a hyphenated word (« rendez » of « rendez-vous »): never ends a phrase */
+  joinNext?: boolean;
+  /** a non-first part: never starts a phrase */
+  joinPrev?: boolean;
 }
 
 const BOUNDARY = /[.;:!?()[\]{}"«»…\n,/|=+*•·]|\s-\s/;
@@ -72,25 +112,32 @@ function clauses(raw: string): { text: string; clauses: Unit[][] } {
   let cur: Unit[] = [];
   let words = 0, last = 0;
   const flush = (): void => { if (cur.length) out.push(cur); cur = []; words = 0; };
-  for (const t of tokenSpans(text, true)) {
-    if (BOUNDARY.test(text.slice(last, t.start))) flush();
+  const toks = tokenSpans(text, true);
+  toks.forEach((t, ti) => {
+    const lowTok = foldAccents(t.token);
+    if (BOUNDARY.test(text.slice(last, t.start)) || CLAUSE_WORDS.has(lowTok)) flush();
+    if (lowTok === 'pour' && !DETERMINERS.has(foldAccents(toks[ti + 1]?.token ?? ''))) flush();
     last = t.end;
+    const afterAux = AUX.has(foldAccents(toks[ti - 1]?.token ?? '')) && cur.length > 0;
     // hyphenated words are read in parts, as the grouping analyzer does
     const parts: { s: string; start: number }[] = [];
     if (t.surface.includes('-') && !/^\d/.test(t.surface)) {
       let o = t.start;
       for (const p of t.surface.split('-')) { if (p) parts.push({ s: p, start: o }); o += p.length + 1; }
     } else parts.push({ s: t.surface, start: t.start });
-    for (const p of parts) {
+    parts.forEach((p, pi) => {
       const lower = p.s.toLowerCase();
       const folded = foldAccents(lower);
       const fn = folded.endsWith("'") || FRENCH_STOPWORDS.has(folded) || (folded.length < 2 && !/\d/.test(folded));
       const acr = isAcronym(p.s) ? canonicalAcronym(p.s) : undefined;
       const key = fn ? '' : acr ? acr.toLowerCase() : /^\d/.test(folded) ? folded : isAcronym(p.s) && p.s.length <= 5 ? folded : stemKey(lower);
       const w = words++;
-      cur.push({ key, start: p.start, end: p.start + p.s.length, word: w, lastWord: w, weak: fn || WEAK.has(folded) || /^\d/.test(folded), polite: POLITE.test(folded) });
-    }
-  }
+      cur.push({
+        key, start: p.start, end: p.start + p.s.length, word: w, lastWord: w, weak: fn || WEAK.has(folded) || /^\d/.test(folded),
+        polite: POLITE.test(folded) || TITLE.test(folded), ...(pi < parts.length - 1 ? { joinNext: true } : {}), ...(pi > 0 ? { joinPrev: true } : {}), ...(afterAux && pi === 0 ? { afterAux: true } : {}),
+      });
+    });
+  });
   flush();
   // spelled-out health terms become one unit keyed by their acronym (so « IPA » and the expansion match)
   const merged = out.map((cl) => {
@@ -102,7 +149,7 @@ function clauses(raw: string): { text: string; clauses: Unit[][] } {
       const u = content[i] as Unit;
       if (hit && hit.length > 1) {
         const lastU = content[i + hit.length - 1] as Unit;
-        res.push({ ...u, key: hit.token, end: lastU.end, lastWord: lastU.lastWord, weak: false, polite: false });
+        res.push({ key: hit.token, start: u.start, word: u.word, end: lastU.end, lastWord: lastU.lastWord, weak: false, polite: false });
         i += hit.length;
       } else { res.push(u); i++; }
     }
@@ -116,7 +163,7 @@ function display(span: string): string {
   return span.replace(/\s+/g, ' ').replace(/[\p{L}\p{N}]+/gu, (w) => (isHealthAcronym(w) && isAcronym(w) ? w.toUpperCase() : w.toLocaleLowerCase('fr-FR')));
 }
 
-/** Candidate phrases of one text: content-word windows of a clause → their display form (first seen). */
+/** Candidate phrases of one text: content-word windows of a clause → their span as written (first seen). */
 function phrasesOf(raw: string): Map<string, string> {
   const { text, clauses: cls } = clauses(raw);
   const out = new Map<string, string>();
@@ -124,16 +171,18 @@ function phrasesOf(raw: string): Map<string, string> {
     const units = cl;
     for (let i = 0; i < units.length; i++) {
       const a = units[i] as Unit;
-      if (a.weak || a.polite) continue;
+      if (a.weak || a.polite || a.joinPrev || a.afterAux) continue;
       const keys: string[] = [];
+      let specific = false;
       for (let j = i; j < units.length && j < i + MAX_CONTENT; j++) {
         const b = units[j] as Unit;
         if (b.polite) break;
         if (b.lastWord - a.word + 1 > MAX_WORDS) break;
         keys.push(b.key);
-        if (b.weak) continue;
+        if (!b.weak && !GENERIC.has(b.key)) specific = true;
+        if (b.weak || b.joinNext || !specific || GENERIC_VERBS.has(b.key)) continue;
         const key = keys.join(' ');
-        if (!out.has(key)) out.set(key, display(text.slice(a.start, b.end)));
+        if (!out.has(key)) out.set(key, text.slice(a.start, b.end));
       }
     }
   }
@@ -170,7 +219,7 @@ export function isSupported(count: number, n: number): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // Choosing labels
 
-const LENGTH_BONUS = [0, 0.5, 1, 1.12, 1.18, 1.2, 1.2];
+const LENGTH_BONUS = [0, 0.4, 1, 1.12, 1.18, 1.2, 1.2];
 
 interface Candidate { key: string; label: string; df: number; score: number }
 
@@ -187,7 +236,8 @@ function capitalise(s: string): string {
 const fold = (s: string): string => foldAccents(normalizeText(s).toLowerCase()).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-class PhraseCache {
+/** Phrases of texts already read (a model's groups share members with their parents and siblings). */
+export class PhraseCache {
   private m = new Map<string, Map<string, string>>();
   of(text: string): Map<string, string> {
     let p = this.m.get(text);
@@ -228,7 +278,9 @@ function candidates(texts: readonly string[], rest: readonly string[], cache: Ph
     const share = c.df / n;
     const rdf = restSets.length ? restSets.filter((s) => s.has(c.key)).length / restSets.length : 0;
     const contrast = Math.max(0.15, 1 - rdf / share);
-    const forms = [...(surf.get(c.key) as Map<string, number>).entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
+    const byForm = new Map<string, number>();
+    for (const [span, k] of surf.get(c.key) as Map<string, number>) { const d = display(span); byForm.set(d, (byForm.get(d) ?? 0) + k); }
+    const forms = [...byForm.entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
     return { key: c.key, label: capitalise((forms[0] as [string, number])[0]), df: c.df, score: share * contrast * (LENGTH_BONUS[c.len] ?? 1.2) };
   });
   return out.sort((a, b) => b.score - a.score || b.df - a.df || cmp(a.label, b.label));
@@ -267,6 +319,7 @@ export interface LabelNode {
 }
 
 export interface LabelOptions {
+  cache?: PhraseCache;
   /** label of the « Autres » bucket, kept as is and never given to another group */
   othersLabel: string;
   /** sibling texts compared per group (default 60 per sibling) */
@@ -279,7 +332,7 @@ export interface LabelOptions {
  * of a central member, else its best phrase qualified by a distinctive one (« … — … »), else numbered.
  */
 export function assignLabels(nodes: readonly LabelNode[], o: LabelOptions): Map<string, string> {
-  const cache = new PhraseCache();
+  const cache = o.cache ?? new PhraseCache();
   const out = new Map<string, string>();
   const restN = o.restPerSibling ?? 60;
   const byParent = new Map<string, LabelNode[]>();
@@ -291,6 +344,7 @@ export function assignLabels(nodes: readonly LabelNode[], o: LabelOptions): Map<
     // human labels and the Autres bucket first: they are fixed
     const taken = new Set<string>([fold(o.othersLabel)]);
     if (parentLabel) taken.add(fold(parentLabel));
+    const parentKey = parentLabel ? labelKey(parentLabel) : '';
     for (const nd of set) {
       if (nd.others) out.set(nd.id, o.othersLabel);
       else if (nd.fixed !== undefined) { out.set(nd.id, nd.fixed); taken.add(fold(nd.fixed)); }
@@ -301,12 +355,17 @@ export function assignLabels(nodes: readonly LabelNode[], o: LabelOptions): Map<
       const rest = set.filter((x) => x !== nd && !x.others).flatMap((x) => x.texts.slice(0, restN));
       const cands = candidates(nd.texts, rest, cache);
       const free = (l: string): boolean => !taken.has(fold(l));
-      let label = cands.find((c) => free(c.label))?.label;
+      // a child does not take a piece of its parent's phrase (« Mentale » under « Santé mentale »)
+      const inParent = (k: string): boolean => parentKey !== '' && ` ${parentKey} `.includes(` ${k} `);
+      let label = cands.find((c) => free(c.label) && !inParent(c.key))?.label;
       if (label === undefined) { const c = clauseLabel(nd.texts); if (c && free(c)) label = c; }
       if (label === undefined) {
         const base = cands[0]?.label ?? clauseLabel(nd.texts) ?? o.othersLabel;
-        const q = cands.slice(1).find((c) => !fold(base).includes(fold(c.label)) && free(`${base} — ${c.label.toLocaleLowerCase('fr-FR')}`));
-        label = q ? `${base} — ${q.label.charAt(0).toLocaleLowerCase('fr-FR')}${q.label.slice(1)}` : undefined;
+        // qualify with a short phrase of the group that shares no word with the base
+        const baseKeys = new Set(labelKey(base).split(' '));
+        const qualified = (c: Candidate): string => `${base} — ${c.label.charAt(0).toLocaleLowerCase('fr-FR')}${c.label.slice(1)}`;
+        const q = cands.find((c) => c.key.split(' ').length <= 3 && !c.key.split(' ').some((k) => baseKeys.has(k)) && free(qualified(c)));
+        label = q ? qualified(q) : undefined;
         for (let i = 2; label === undefined || !free(label); i++) label = `${base} (${i})`;
       }
       taken.add(fold(label));
@@ -327,8 +386,8 @@ export function assignLabels(nodes: readonly LabelNode[], o: LabelOptions): Map<
 }
 
 /** Label of one group from its member texts alone (most central first): its best supported phrase. */
-export function phraseLabel(texts: readonly string[]): string | undefined {
-  const c = candidates(texts, [], new PhraseCache())[0];
+export function phraseLabel(texts: readonly string[], cache = new PhraseCache()): string | undefined {
+  const c = candidates(texts, [], cache)[0];
   return c?.label ?? clauseLabel(texts);
 }
 

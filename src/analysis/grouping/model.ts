@@ -7,7 +7,7 @@ import type { LineageEvent } from '../../domain/ideas.ts';
 import { analyze, normalizeText, TfidfVectorizer, type SparseVector, type TfidfJSON } from '../text/index.ts';
 import { clusterRows, deriveSeed, localMatrix, rowDot, type LocalMatrix } from './kmeans.ts';
 import { hungarianMax } from './metrics.ts';
-import { assignLabels, phraseLabel, type LabelNode } from './labels.ts';
+import { assignLabels, phraseLabel, PhraseCache, type LabelNode } from './labels.ts';
 import { GROUPING_ANALYZER, rowNnz, vectorizeOne, vectorizeTexts, type CsrMatrix } from './matrix.ts';
 
 export const GROUPING_VERSION = '1.0.0';
@@ -204,8 +204,8 @@ function describe(ctx: Ctx, rows: readonly number[], c: SparseVector, quotes: nu
   const central = scored.slice(0, Math.max(1, quotes));
   // provisional label from the group alone; `withLabels` then makes labels distinct across the tree
   const labelTexts = rows.map((r) => ({ r, s: dotRow(ctx.matrix, r, c), t: ctx.items[r]?.text ?? '' }))
-    .sort((a, b) => b.s - a.s || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).slice(0, LABEL_SAMPLE).map((x) => x.t);
-  const label = phraseLabel(labelTexts) ?? (scored[0] ? cleanLabel(ctx.items[scored[0].r]?.text ?? '') : OTHERS_LABEL);
+    .sort((a, b) => b.s - a.s || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).slice(0, 60).map((x) => x.t);
+  const label = phraseLabel(labelTexts, phraseCache(ctx)) ?? (scored[0] ? cleanLabel(ctx.items[scored[0].r]?.text ?? '') : OTHERS_LABEL);
   const texts = scored.slice(0, 60).map(({ r }) => ctx.items[r]?.text ?? '');
   return {
     label,
@@ -213,6 +213,13 @@ function describe(ctx: Ctx, rows: readonly number[], c: SparseVector, quotes: nu
     quotes: central.map(({ r }) => ctx.items[r]?.id as string),
     spans: central.map(({ r }) => { const text = ctx.items[r]?.text ?? ''; return { id: ctx.items[r]?.id as string, ...bestSentence(text, ctx.vectorizer, c) }; }),
   };
+}
+
+const phraseCaches = new WeakMap<Ctx, PhraseCache>();
+function phraseCache(ctx: Ctx): PhraseCache {
+  let c = phraseCaches.get(ctx);
+  if (!c) { c = new PhraseCache(); phraseCaches.set(ctx, c); }
+  return c;
 }
 
 /** Members read to label a group: the most central ones (ties broken by text, so reruns agree). */
@@ -237,7 +244,7 @@ function withLabels(ctx: Ctx, model: GroupingModel): GroupingModel {
       .sort((a, b) => b.s - a.s || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).slice(0, LABEL_SAMPLE).map((x) => x.t);
     return { id: g.id, parent: g.parent, scope: g.theme ?? '', others: g.others, ...(g.labelByHuman ? { fixed: g.label } : {}), texts };
   });
-  const labels = assignLabels(nodes, { othersLabel: OTHERS_LABEL });
+  const labels = assignLabels(nodes, { othersLabel: OTHERS_LABEL, cache: phraseCache(ctx) });
   return { ...model, groups: model.groups.map((g) => ({ ...g, label: labels.get(g.id) ?? g.label })) };
 }
 
