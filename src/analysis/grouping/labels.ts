@@ -30,7 +30,7 @@ oui non part cela ceci ca celui celle ceux celles chaque certains certaines autr
 quelque quelques tel telle tels telles vrai sinon afin lorsque quand comme selon avis pourquoi comment
 cf ex via svp ok matiere niveau cadre sein facon maniere travers grace egard titre moment sorte type
 un une deux trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente quarante cinquante cent mille
-premier premiere second seconde dernier derniere an ans annee annees mois jour jours heure heures minute minutes
+premier premiere second seconde dernier derniere aucun aucune rien ras an ans annee annees mois jour jours heure heures minute minutes
 semaine semaines fois demi demie
 `.trim().split(/\s+/));
 
@@ -61,6 +61,9 @@ const AUX = new Set('ai as a avons avez ont suis es est sommes etes sont ete eta
 // « pour » opens a purpose clause before a verb, not before a determiner (« pour les personnes âgées »)
 const DETERMINERS = new Set("le la les l' un une des du de d' ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs tous toutes tout toute chaque aux au certains certaines plusieurs".split(' '));
 
+// Words after which a lone word is a noun (« des médecins », « aux urgences »), not a verb (« il prend »).
+const NOUN_BEFORE = new Set([...DETERMINERS, ...'a à en sans par sur sous dans avec chez vers pour contre entre'.split(' ').map((w) => foldAccents(w))]);
+
 // Titles of persons: a phrase with one is a speaker's name or role, never an idea.
 const TITLE = /^(?:dr|docteur|docteure|pr|mme|mr|mlle|monsieur|madame)$/;
 
@@ -70,7 +73,7 @@ const POLITE = /^(?:merci|remerci|bonjour|bonsoir|madame|monsieur|mesdames|messi
 /** True for a label that is a salutation or a thank-you (« Merci… », « Madame, Monsieur », « Bonjour »). */
 export function isSalutation(label: string): boolean {
   const f = foldAccents(normalizeText(label).toLowerCase());
-  return /^(?:merci|je vous remercie|nous vous remercions|remerciements?|bonjour|bonsoir|madame|monsieur|mesdames|messieurs|cordialement|salutations|bien a vous|chers?|cheres?|en vous remerciant)\b/.test(f);
+  return /^(?:merci|je vous remercie|nous vous remercions|remerciements?|bonjour|bonsoir|madame|monsieur|mesdames|messieurs|cordialement|salutations|bien a vous|en vous remerciant|cheres? (?:madame|monsieur|amis?|collegues?)|chers (?:messieurs|mesdames|tous|amis|collegues))\b/.test(f);
 }
 
 /** True for a label written in capitals (an acronym of the health lexicon alone, or with its expansion, is not). */
@@ -95,6 +98,8 @@ interface Unit {
   lastWord: number;
   weak: boolean;
   polite: boolean;
+  /** right after a determiner or a preposition: read as a noun, so it may be a label alone */
+  noun?: boolean;
   /** right after an auxiliary: never starts a phrase */
   afterAux?: boolean;
   /** a non-final part of a hyphenated word (« rendez » of « rendez-vous »): never ends a phrase */
@@ -118,6 +123,7 @@ function clauses(raw: string): { text: string; clauses: Unit[][] } {
     if (BOUNDARY.test(text.slice(last, t.start)) || CLAUSE_WORDS.has(lowTok)) flush();
     if (lowTok === 'pour' && !DETERMINERS.has(foldAccents(toks[ti + 1]?.token ?? ''))) flush();
     last = t.end;
+    const afterDet = NOUN_BEFORE.has(foldAccents(toks[ti - 1]?.token ?? '')) && cur.length > 0;
     const afterAux = AUX.has(foldAccents(toks[ti - 1]?.token ?? '')) && cur.length > 0;
     // hyphenated words are read in parts, as the grouping analyzer does
     const parts: { s: string; start: number }[] = [];
@@ -134,7 +140,7 @@ function clauses(raw: string): { text: string; clauses: Unit[][] } {
       const w = words++;
       cur.push({
         key, start: p.start, end: p.start + p.s.length, word: w, lastWord: w, weak: fn || WEAK.has(folded) || /^\d/.test(folded),
-        polite: POLITE.test(folded) || TITLE.test(folded), ...(pi < parts.length - 1 ? { joinNext: true } : {}), ...(pi > 0 ? { joinPrev: true } : {}), ...(afterAux && pi === 0 ? { afterAux: true } : {}),
+        polite: POLITE.test(folded) || TITLE.test(folded), ...(pi < parts.length - 1 ? { joinNext: true } : {}), ...(pi > 0 ? { joinPrev: true } : {}), ...(afterAux && pi === 0 ? { afterAux: true } : {}), ...(afterDet && pi === 0 ? { noun: true } : {}),
       });
     });
   });
@@ -149,7 +155,7 @@ function clauses(raw: string): { text: string; clauses: Unit[][] } {
       const u = content[i] as Unit;
       if (hit && hit.length > 1) {
         const lastU = content[i + hit.length - 1] as Unit;
-        res.push({ key: hit.token, start: u.start, word: u.word, end: lastU.end, lastWord: lastU.lastWord, weak: false, polite: false });
+        res.push({ key: hit.token, start: u.start, word: u.word, end: lastU.end, lastWord: lastU.lastWord, weak: false, polite: false, noun: true });
         i += hit.length;
       } else { res.push(u); i++; }
     }
@@ -181,6 +187,8 @@ function phrasesOf(raw: string): Map<string, string> {
         keys.push(b.key);
         if (!b.weak && !GENERIC.has(b.key)) specific = true;
         if (b.weak || b.joinNext || !specific || GENERIC_VERBS.has(b.key)) continue;
+        // a lone word is a label only where it reads as a noun or is an acronym
+        if (j === i && !a.noun && !isAcronym(text.slice(a.start, a.end))) continue;
         const key = keys.join(' ');
         if (!out.has(key)) out.set(key, text.slice(a.start, b.end));
       }
@@ -209,6 +217,14 @@ export function labelSupport(label: string, texts: readonly string[]): number {
   let n = 0;
   for (const t of texts) if (clauseKeys(t).some((c) => c.includes(` ${key} `))) n++;
   return n;
+}
+
+/** True when the label's phrase occurs in one of the texts (stops at the first). */
+export function labelOccursIn(label: string, texts: Iterable<string>): boolean {
+  const key = labelKey(label);
+  if (!key) return false;
+  for (const t of texts) if (clauseKeys(t).some((c) => c.includes(` ${key} `))) return true;
+  return false;
 }
 
 /** True when a label is supported by `count` of `n` members: ≥ 2 members, or ≥ 30 % of a small group. */
@@ -306,6 +322,17 @@ function clauseLabel(texts: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** The most central short text (≤ MAX_WORDS words, not politeness) as written, case normalised. */
+function shortText(texts: readonly string[]): string | undefined {
+  for (const t of texts.slice(0, 5)) {
+    const s = normalizeText(t).replace(/^[\s\-–•*·>»"'.,;:!?()]+/u, '').replace(/[\s;:,.!?\-–]+$/u, '');
+    const words = s.split(/\s+/).filter(Boolean);
+    if (words.length === 0 || words.length > MAX_WORDS || isSalutation(s) || !/\p{L}/u.test(s)) continue;
+    return capitalise(display(s));
+  }
+  return undefined;
+}
+
 /** A group to label: its member texts, most central first (ties broken by text), and its place in the tree. */
 export interface LabelNode {
   id: string;
@@ -358,9 +385,9 @@ export function assignLabels(nodes: readonly LabelNode[], o: LabelOptions): Map<
       // a child does not take a piece of its parent's phrase (« Mentale » under « Santé mentale »)
       const inParent = (k: string): boolean => parentKey !== '' && ` ${parentKey} `.includes(` ${k} `);
       let label = cands.find((c) => free(c.label) && !inParent(c.key))?.label;
-      if (label === undefined) { const c = clauseLabel(nd.texts); if (c && free(c)) label = c; }
+      if (label === undefined) { const c = clauseLabel(nd.texts) ?? shortText(nd.texts); if (c && free(c)) label = c; }
       if (label === undefined) {
-        const base = cands[0]?.label ?? clauseLabel(nd.texts) ?? o.othersLabel;
+        const base = cands[0]?.label ?? clauseLabel(nd.texts) ?? shortText(nd.texts) ?? 'Contributions diverses';
         // qualify with a short phrase of the group that shares no word with the base
         const baseKeys = new Set(labelKey(base).split(' '));
         const qualified = (c: Candidate): string => `${base} — ${c.label.charAt(0).toLocaleLowerCase('fr-FR')}${c.label.slice(1)}`;
