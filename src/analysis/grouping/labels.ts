@@ -280,7 +280,10 @@ function candidates(texts: readonly string[], rest: readonly string[], cache: Ph
     }
   }
   const minDf = n >= 2 ? Math.min(2, Math.max(1, Math.ceil(0.3 * n))) : 1;
-  let cands = [...df.entries()].filter(([, d]) => d >= minDf).map(([key, d]) => ({ key, df: d, len: key.split(' ').length }));
+  const bonus = (c: { df: number; len: number }): number => c.df * (LENGTH_BONUS[c.len] ?? 1.2);
+  // the 300 most used phrases are enough to rank (keeps the closed-phrase pass below quadratic in 300, not in all)
+  let cands = [...df.entries()].filter(([, d]) => d >= minDf).map(([key, d]) => ({ key, df: d, len: key.split(' ').length }))
+    .sort((a, b) => bonus(b) - bonus(a) || cmp(a.key, b.key)).slice(0, 300);
   // closed phrases: drop a phrase when a longer one containing it is used by ≥ 85 % as many members
   cands.sort((a, b) => b.len - a.len || b.df - a.df || cmp(a.key, b.key));
   const kept: typeof cands = [];

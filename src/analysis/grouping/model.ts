@@ -203,8 +203,8 @@ function describe(ctx: Ctx, rows: readonly number[], c: SparseVector, quotes: nu
   const scored = rows.map((r) => ({ r, s: dotRow(ctx.matrix, r, c) })).sort((a, b) => b.s - a.s || a.r - b.r);
   const central = scored.slice(0, Math.max(1, quotes));
   // provisional label from the group alone; `withLabels` then makes labels distinct across the tree
-  const labelTexts = rows.map((r) => ({ r, s: dotRow(ctx.matrix, r, c), t: ctx.items[r]?.text ?? '' }))
-    .sort((a, b) => b.s - a.s || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).slice(0, 60).map((x) => x.t);
+  const labelTexts = scored.slice(0, 60).map((x) => ({ s: x.s, t: ctx.items[x.r]?.text ?? '' }))
+    .sort((a, b) => b.s - a.s || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).map((x) => x.t);
   const label = phraseLabel(labelTexts, phraseCache(ctx)) ?? (scored[0] ? cleanLabel(ctx.items[scored[0].r]?.text ?? '') : OTHERS_LABEL);
   const texts = scored.slice(0, 60).map(({ r }) => ctx.items[r]?.text ?? '');
   return {
