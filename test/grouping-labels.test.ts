@@ -6,6 +6,9 @@ import { groupContributions, groupsOutput, regroup, renameGroup, OTHERS_LABEL, t
 import { assignLabels, isAllCaps, isSalutation, labelQuality, labelSupport, phraseLabel } from '../src/analysis/grouping/labels.ts';
 import { groupingTerms, vectorizeTexts } from '../src/analysis/grouping/matrix.ts';
 import { HEALTH_ACRONYMS, canonicalAcronym, healthAcronym } from '../src/domain/health-lexicon.ts';
+import { publicGroups } from '../src/synthesis/data.ts';
+import type { Contribution } from '../src/domain/contribution.ts';
+import type { IdeaGroup } from '../src/domain/ideas.ts';
 import { corpusSets, datasetSets, DATASETS, demoSets, scaleSets, type LabelSet } from '../bench/quality/labels.ts';
 
 const AT = { at: '2026-01-01T00:00:00.000Z' };
@@ -124,4 +127,24 @@ test('siblings and parent/child never share a label: the next supported phrase, 
   const again = regroup(renamed, set.items, 1, AT);
   assert.equal(again.groups.find((g) => g.id === top.id)?.label, sib.label);
   assert.equal(again.groups.filter((g) => g.parent === null && g.theme === top.theme && g.label.toLowerCase() === sib.label.toLowerCase()).length, 1);
+});
+
+test('a restitution keeps a phrase label its public members use, and derives it again when only a withdrawn text had it', () => {
+  const prov = { by: 'model' as const, model: 'fabrique-grouping', version: 'test', at: AT.at };
+  const contribution = (id: string, text: string) => ({ id, text }) as unknown as Contribution;
+  const pub = new Map([
+    contribution('c1', 'Un transport solidaire vers les cabinets médicaux serait utile.'),
+    contribution('c2', 'Nous voulons un transport solidaire vers les cabinets du canton.'),
+    contribution('c3', 'Les navettes vers la maison de santé manquent le mardi.'),
+  ].map((c) => [c.id, c]));
+  const group = (label: string, members: string[]): IdeaGroup => ({
+    id: 'g1', consultation: 'x', parent: null, label, labelByHuman: false, quotes: members.slice(0, 1),
+    members: members.map((m) => ({ contribution: m, provenance: prov })), lineage: [],
+  });
+  // a phrase of two public members: kept
+  assert.equal(publicGroups([group('Transport solidaire vers les cabinets', ['c1', 'c2', 'c3'])], pub)[0]?.label, 'Transport solidaire vers les cabinets');
+  // a phrase only the withdrawn c9 used: derived again from the public members, as a phrase they share
+  const again = publicGroups([group('Ligne de bus du dimanche', ['c9', 'c1', 'c2', 'c3'])], pub)[0]?.label as string;
+  assert.notEqual(again, 'Ligne de bus du dimanche');
+  assert.match(again, /^Transport solidaire vers les cabinets/);
 });
