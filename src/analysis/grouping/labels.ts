@@ -31,7 +31,7 @@ quelque quelques tel telle tels telles vrai sinon afin lorsque quand comme selon
 cf ex via svp ok matiere niveau cadre sein facon maniere travers grace egard titre moment sorte type
 un une deux trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente quarante cinquante cent mille
 premier premiere second seconde dernier derniere aucun aucune rien ras an ans annee annees mois jour jours heure heures minute minutes
-semaine semaines fois demi demie
+semaine semaines fois demi demie ci dessous dessus dela hors suivant suivants suivante suivantes
 `.trim().split(/\s+/));
 
 // Words that say little alone: a label needs one content word outside this list. Generic action verbs may
@@ -47,7 +47,7 @@ sante soin soins patient patients personne personnes mise place prise charge acc
 developpement amelioration renforcement besoins projet projets aide aides demande demandes approche question
 questions probleme problemes solution solutions proposition propositions idee idees an ans annee annees mois jour
 jours heure heures minute minutes semaine semaines fois nouveau nouveaux nouvelle nouvelles different differents
-differentes unique general generale niveau ensemble moyen moyens
+differentes unique general generale niveau ensemble moyen moyens nombre augmentation diminution
 `.trim().split(/\s+/).map((w) => stemKey(w))]);
 
 // Function words that open a new clause for labels: relatives, purposes and subject pronouns, so a label never
