@@ -4,6 +4,7 @@
  * recomputes every figure from its rule, then compares with what the document says.
  */
 import { cleanLabel, OTHERS_LABEL } from '../analysis/grouping/model.ts';
+import { labelOccursIn, phraseLabel } from '../analysis/grouping/labels.ts';
 import type { Consultation } from '../domain/consultation.ts';
 import { isPublic, type Contribution, type ModerationStatus } from '../domain/contribution.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
@@ -139,9 +140,10 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
 
 /**
  * Idea groups rebuilt from public members only: non-public members and quotes are dropped, groups left
- * with no public member (themselves or below) are dropped, and a generated label that is not the
- * label of one of its public members' texts (it came from a withdrawn or edited text) is derived
- * again from its public members. Labels a human wrote and labels stated by a source document stay.
+ * with no public member (themselves or below) are dropped, and a generated label that no public member
+ * supports (its phrase occurs in no public member's text, nor is it one's cleaned text: it came from a
+ * withdrawn or edited text) is derived again from its public members (their most used phrase, else the
+ * first quote's text). Labels a human wrote and labels stated by a source document stay.
  */
 export function publicGroups(stored: IdeaGroup[], publicById: Map<string, Contribution>): IdeaGroup[] {
   const groups = stored.map((g) => ({
@@ -156,9 +158,10 @@ export function publicGroups(stored: IdeaGroup[], publicById: Map<string, Contri
   return groups.filter((g) => below(g).length > 0).map((g) => {
     if (g.labelByHuman || g.statedCount !== undefined || g.label === OTHERS_LABEL) return g;
     const members = below(g);
-    if (members.some((id) => cleanLabel(publicById.get(id)!.text) === g.label)) return g;
-    const from = g.quotes.find((id) => members.includes(id)) ?? members[0]!;
-    return { ...g, label: cleanLabel(publicById.get(from)!.text) };
+    const ordered = [...new Set([...g.quotes.filter((id) => members.includes(id)), ...members])];
+    const texts = ordered.map((id) => publicById.get(id)!.text);
+    if (labelOccursIn(g.label, texts) || members.some((id) => cleanLabel(publicById.get(id)!.text) === g.label)) return g;
+    return { ...g, label: phraseLabel(texts.slice(0, 150)) ?? cleanLabel(texts[0]!) };
   });
 }
 

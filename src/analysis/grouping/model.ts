@@ -7,6 +7,7 @@ import type { LineageEvent } from '../../domain/ideas.ts';
 import { analyze, normalizeText, TfidfVectorizer, type SparseVector, type TfidfJSON } from '../text/index.ts';
 import { clusterRows, deriveSeed, localMatrix, rowDot, type LocalMatrix } from './kmeans.ts';
 import { hungarianMax } from './metrics.ts';
+import { assignLabels, phraseLabel, PhraseCache, type LabelNode } from './labels.ts';
 import { GROUPING_ANALYZER, rowNnz, vectorizeOne, vectorizeTexts, type CsrMatrix } from './matrix.ts';
 
 export const GROUPING_VERSION = '1.0.0';
@@ -201,13 +202,10 @@ function keyPhrases(c: SparseVector, v: TfidfVectorizer, texts: readonly string[
 function describe(ctx: Ctx, rows: readonly number[], c: SparseVector, quotes: number): Pick<GroupNode, 'label' | 'keyPhrases' | 'quotes' | 'spans'> {
   const scored = rows.map((r) => ({ r, s: dotRow(ctx.matrix, r, c) })).sort((a, b) => b.s - a.s || a.r - b.r);
   const central = scored.slice(0, Math.max(1, quotes));
-  // label: among the 5 most central members, prefer a statement of 4–25 words (not a question, not a fragment)
-  const words = (r: number): number => (normalizeText(ctx.items[r]?.text ?? '').match(/\S+/g) ?? []).length;
-  const labelFrom = scored.slice(0, 5).map((x) => {
-    const w = words(x.r), q = /\?\s*$/.test(ctx.items[x.r]?.text ?? '');
-    return { ...x, score: x.s * (w >= 4 && w <= 25 ? 1 : 0.8) * (q ? 0.8 : 1) };
-  }).sort((a, b) => b.score - a.score || a.r - b.r)[0];
-  const label = labelFrom ? cleanLabel(ctx.items[labelFrom.r]?.text ?? '') : OTHERS_LABEL;
+  // provisional label from the group alone; `withLabels` then makes labels distinct across the tree
+  const labelTexts = scored.slice(0, 60).map((x) => ({ s: x.s, t: ctx.items[x.r]?.text ?? '' }))
+    .sort((a, b) => b.s - a.s || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).map((x) => x.t);
+  const label = phraseLabel(labelTexts, phraseCache(ctx)) ?? (scored[0] ? cleanLabel(ctx.items[scored[0].r]?.text ?? '') : OTHERS_LABEL);
   const texts = scored.slice(0, 60).map(({ r }) => ctx.items[r]?.text ?? '');
   return {
     label,
@@ -215,6 +213,39 @@ function describe(ctx: Ctx, rows: readonly number[], c: SparseVector, quotes: nu
     quotes: central.map(({ r }) => ctx.items[r]?.id as string),
     spans: central.map(({ r }) => { const text = ctx.items[r]?.text ?? ''; return { id: ctx.items[r]?.id as string, ...bestSentence(text, ctx.vectorizer, c) }; }),
   };
+}
+
+const phraseCaches = new WeakMap<Ctx, PhraseCache>();
+function phraseCache(ctx: Ctx): PhraseCache {
+  let c = phraseCaches.get(ctx);
+  if (!c) { c = new PhraseCache(); phraseCaches.set(ctx, c); }
+  return c;
+}
+
+/** Members read to label a group: the most central ones (ties broken by text, so reruns agree). */
+const LABEL_SAMPLE = 150;
+
+/**
+ * Labels of every generated group, chosen together (src/analysis/grouping/labels.ts): supported phrases of
+ * their members, distinct from the parent and the siblings; human labels and the Autres buckets are kept.
+ */
+function withLabels(ctx: Ctx, model: GroupingModel): GroupingModel {
+  const direct = new Map<string, number[]>();
+  for (const [id, g] of Object.entries(model.membership)) {
+    const r = ctx.index.get(id);
+    if (r !== undefined) { let a = direct.get(g); if (!a) { a = []; direct.set(g, a); } a.push(r); }
+  }
+  const kids = new Map<string, string[]>();
+  for (const g of model.groups) if (g.parent !== null) { let a = kids.get(g.parent); if (!a) { a = []; kids.set(g.parent, a); } a.push(g.id); }
+  const nodes: LabelNode[] = model.groups.map((g) => {
+    const c = fromJSONVec(g.centroid);
+    const rows = [g.id, ...(kids.get(g.id) ?? [])].flatMap((id) => direct.get(id) ?? []);
+    const texts = rows.map((r) => ({ s: dotRow(ctx.matrix, r, c), t: ctx.items[r]?.text ?? '' }))
+      .sort((a, b) => b.s - a.s || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).slice(0, LABEL_SAMPLE).map((x) => x.t);
+    return { id: g.id, parent: g.parent, scope: g.theme ?? '', others: g.others, ...(g.labelByHuman ? { fixed: g.label } : {}), texts };
+  });
+  const labels = assignLabels(nodes, { othersLabel: OTHERS_LABEL, cache: phraseCache(ctx) });
+  return { ...model, groups: model.groups.map((g) => ({ ...g, label: labels.get(g.id) ?? g.label })) };
 }
 
 const toJSONVec = (v: SparseVector): GroupNode['centroid'] => ({ indices: Array.from(v.indices), values: Array.from(v.values, (x) => Number(x.toFixed(6))) });
@@ -271,7 +302,7 @@ function makeNode(ctx: Ctx, id: string, parent: string | null, scope: string, ro
 export function groupContributions(items: readonly GroupInput[], o: GroupOptions = {}): GroupingModel {
   const ctx = buildContext(items);
   const byTheme = o.byTheme ?? (items.length > 0 && items.every((i) => i.theme !== undefined && i.theme !== ''));
-  return buildModel(ctx, byTheme, o, null);
+  return withLabels(ctx, buildModel(ctx, byTheme, o, null));
 }
 
 function scopes(ctx: Ctx, byTheme: boolean): Map<string, number[]> {
@@ -542,7 +573,7 @@ export function splitGroup(model: GroupingModel, groupId: string, parts: readonl
  */
 export function regroup(previous: GroupingModel, items: readonly GroupInput[], seed: number, o: Omit<GroupOptions, 'seed' | 'byTheme'> = {}): GroupingModel {
   const ctx = buildContext(items);
-  return buildModel(ctx, previous.byTheme, { ...o, seed, threshold: previous.threshold }, previous);
+  return withLabels(ctx, buildModel(ctx, previous.byTheme, { ...o, seed, threshold: previous.threshold }, previous));
 }
 
 /** Output shape of `runGroup`: groups with their member ids. */
