@@ -164,9 +164,18 @@ function clauses(raw: string): { text: string; clauses: Unit[][] } {
   return { text, clauses: merged };
 }
 
-/** Display form of a span: lower case, health acronyms in capitals, spaces collapsed. */
+/**
+ * Display form of a span: lower case, health acronyms in capitals, spaces collapsed; a word capitalised inside
+ * the span (not its first word, not all caps) is a proper noun as its writer spelt it (« Millau ») and stays so.
+ */
 function display(span: string): string {
-  return span.replace(/\s+/g, ' ').replace(/[\p{L}\p{N}]+/gu, (w) => (isHealthAcronym(w) && isAcronym(w) ? w.toUpperCase() : w.toLocaleLowerCase('fr-FR')));
+  let i = 0;
+  return span.replace(/\s+/g, ' ').replace(/[\p{L}\p{N}]+/gu, (w) => {
+    const first = i++ === 0;
+    if (isHealthAcronym(w) && isAcronym(w)) return w.toUpperCase();
+    if (!first && /^\p{Lu}\p{Ll}+$/u.test(w)) return w;
+    return w.toLocaleLowerCase('fr-FR');
+  });
 }
 
 /** Candidate phrases of one text: content-word windows of a clause → their span as written (first seen). */
