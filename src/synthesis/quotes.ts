@@ -10,6 +10,20 @@ import { terms } from '../analysis/text/terms.ts';
 
 /** Default number of generated example quotes per idea (BuildOptions.quotesPerIdea, `--quotes-per-idea`). */
 export const DEFAULT_QUOTES_PER_IDEA = 3;
+/** An idea of at least this many contributions gets 2 example quotes, then 3 (see quotesForSize). */
+export const QUOTES_2_FROM = 5;
+export const QUOTES_3_FROM = 15;
+
+/**
+ * How many generated examples an idea of `size` contributions gets: 1 below QUOTES_2_FROM, 2 below QUOTES_3_FROM,
+ * 3 beyond, never more than `max` (the document's quotes per idea). A summary quotes a small idea once, a large one
+ * a few times; the full list of its contributions goes to the annex.
+ */
+export function quotesForSize(size: number, max = DEFAULT_QUOTES_PER_IDEA): number {
+  if (size <= 0 || max <= 0) return 0;
+  const n = size >= QUOTES_3_FROM ? 3 : size >= QUOTES_2_FROM ? 2 : 1;
+  return Math.min(n, max);
+}
 /** Longest quote: longer texts are cut at a sentence end, else at a word end. */
 export const QUOTE_MAX = 400;
 /** Lengths read comfortably as an example (characters). */
