@@ -228,7 +228,7 @@ describe('parties rédactionnelles', () => {
       await saveSynthesis(store, first);
       const coord = ideaItems(first).find((i) => i.generatedLabel === 'Coordonner')!;
       const accessItem = ideaItems(first).find((i) => i.generatedLabel === 'Accès aux soins')!;
-      const chosen = first.quotes.find((q) => q.id === accessItem.quotes[1])!;
+      const chosen = first.quotes.find((q) => q.id === accessItem.quotes.at(-1))!;
       await saveEditorial(store, first, {
         texts: { 'contexte.situation': 'Un territoire rural et âgé (texte de la rédaction).', perspectives: 'Restitution prévue au CTS.' },
         headings: { [coord.key]: 'Décloisonner et coordonner', 'theme.vieillissement': 'Le vieillissement' },
@@ -294,8 +294,11 @@ describe('synthèse régionale (consultation fictive)', () => {
       assert.equal(fig(install.figure)?.value, 4);
       assert.equal(install.children.length, 2);
       assert.ok(install.stated && fig(install.stated)?.value === 4);
+      // a summary: the idea is exemplified (its sub-ideas' representatives first), a sub-idea is listed with its count only
       const territ = install.children.find((c) => c.key === 'g:g-territ')!;
-      assert.equal(doc.quotes.find((q) => q.id === territ.quotes[0])?.contribution, (await store.listIdeaGroups(REGION_SLUG))[1]!.quotes[0]);
+      assert.deepEqual(territ.quotes, []);
+      assert.equal(install.quotes.length, 2, 'an idea of 4 contributions: 2 examples');
+      assert.equal(doc.quotes.find((q) => q.id === install.quotes[0])?.contribution, (await store.listIdeaGroups(REGION_SLUG))[1]!.quotes[0]);
       assert.deepEqual((await verifySynthesis(store, doc)).failures, []);
       // contributions per theme equal the imported ones
       const stats = await store.stats(REGION_SLUG);

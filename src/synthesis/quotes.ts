@@ -10,19 +10,18 @@ import { terms } from '../analysis/text/terms.ts';
 
 /** Default number of generated example quotes per idea (BuildOptions.quotesPerIdea, `--quotes-per-idea`). */
 export const DEFAULT_QUOTES_PER_IDEA = 3;
-/** An idea of at least this many contributions gets 2 example quotes, then 3 (see quotesForSize). */
-export const QUOTES_2_FROM = 5;
-export const QUOTES_3_FROM = 15;
+/** From this many contributions an idea gets 2 generated examples, and from QUOTES_ALL_FROM the document's full number (see quotesForSize). */
+export const QUOTES_2_FROM = 4;
+export const QUOTES_ALL_FROM = 10;
 
 /**
- * How many generated examples an idea of `size` contributions gets: 1 below QUOTES_2_FROM, 2 below QUOTES_3_FROM,
- * 3 beyond, never more than `max` (the document's quotes per idea). A summary quotes a small idea once, a large one
- * a few times; the full list of its contributions goes to the annex.
+ * How many generated examples an idea of `size` contributions gets, `max` being the document's quotes per idea
+ * (3 by default): 1 below QUOTES_2_FROM, 2 below QUOTES_ALL_FROM, `max` beyond (never more than `max`). A summary
+ * quotes a small idea once and a large one a few times; the full list of its contributions goes to the annex.
  */
 export function quotesForSize(size: number, max = DEFAULT_QUOTES_PER_IDEA): number {
   if (size <= 0 || max <= 0) return 0;
-  const n = size >= QUOTES_3_FROM ? 3 : size >= QUOTES_2_FROM ? 2 : 1;
-  return Math.min(n, max);
+  return Math.min(max, size >= QUOTES_ALL_FROM ? max : size >= QUOTES_2_FROM ? 2 : 1);
 }
 /** Longest quote: longer texts are cut at a sentence end, else at a word end. */
 export const QUOTE_MAX = 400;

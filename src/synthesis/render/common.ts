@@ -4,7 +4,7 @@ import { territoryName } from '../../domain/geography.ts';
 import { COLLEGE_LABELS, type College } from '../../domain/meeting.ts';
 import type { SourceRef } from '../../domain/source.ts';
 import { agree, agreeInlines } from '../agree.ts';
-import { walkIdeas, walkSections, type FigureRule, type IdeaItem, type Inline, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
+import { walkSections, type FigureRule, type IdeaItem, type Inline, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
 
 export function formatValue(f: VerifiedFigure): string {
   if (f.unit === 'pourcent') return `${f.value.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} %`;
@@ -62,24 +62,6 @@ export class DocIndex {
   }
 }
 
-export function describeSource(s: SourceRef | undefined): string {
-  if (!s) return 'source non précisée';
-  const parts = [s.file];
-  if (s.page !== undefined) parts.push(`p. ${s.page}`);
-  if (s.sheet !== undefined) parts.push(`feuille « ${s.sheet} »`);
-  if (s.row !== undefined) parts.push(`ligne ${s.row}`);
-  if (s.lineStart !== undefined) parts.push(s.lineEnd !== undefined && s.lineEnd !== s.lineStart ? `l. ${s.lineStart}–${s.lineEnd}` : `l. ${s.lineStart}`);
-  if (s.charStart !== undefined && s.charEnd !== undefined) parts.push(`car. ${s.charStart}–${s.charEnd}`);
-  return parts.join(', ');
-}
-
-/** Short label of a contribution in a list of sources: its line, else its id. */
-export function shortRef(id: string, s: SourceRef | undefined): string {
-  if (s?.lineStart !== undefined) return `l. ${s.lineStart}`;
-  if (s?.row !== undefined) return `ligne ${s.row}`;
-  return id;
-}
-
 export function describeRule(rule: FigureRule, idx: DocIndex): string {
   switch (rule.op) {
     case 'contributions': {
@@ -115,26 +97,6 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
     case 'groupStated':
       return `Nombre annoncé par la synthèse d’origine de cette idée commune, repris pour comparaison.`;
   }
-}
-
-/**
- * Contributions of a figure grouped by source file, for the list of sources: `text` is
- * "fichier, l. 12, 15, 40" (line where each contribution starts), or ids when lines are unknown.
- */
-export function contributionsByFile(f: VerifiedFigure, idx: DocIndex): { file: string; text: string; items: { id: string; label: string }[] }[] {
-  const groups = new Map<string, { id: string; label: string; line: number | undefined }[]>();
-  for (const id of f.contributions) {
-    const src = idx.contributions.get(id)?.source;
-    const file = src?.file ?? id.split(':')[0] ?? 'source';
-    const list = groups.get(file) ?? [];
-    list.push({ id, label: shortRef(id, src), line: src?.lineStart });
-    groups.set(file, list);
-  }
-  return [...groups.entries()].map(([file, items]) => {
-    const allLines = items.every((i) => i.line !== undefined);
-    const text = allLines ? `${file}, l. ${items.map((i) => i.line).join(', ')}` : `${file} : ${items.map((i) => i.label).join(', ')}`;
-    return { file, text, items: items.map(({ id, label }) => ({ id, label })) };
-  });
 }
 
 export function generatedLine(doc: SynthesisDocument): string {

@@ -6,7 +6,7 @@
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
 import { agree } from '../agree.ts';
 import { chartSvg } from './charts.ts';
-import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, buildAnnex, formatValue, generatedLine, quoteSource, repeatNote } from './common.ts';
+import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, buildAnnex, describeRule, formatValue, generatedLine, quoteSource, repeatNote } from './common.ts';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -161,7 +161,8 @@ class HtmlWriter {
     }
     this.out.push('</section>');
     this.out.push(`<section><h3 id="annexe-chiffres">Autres chiffres</h3><p>${esc(ANNEX_FIGURES_INTRO)}</p><ul class="annex-figures">`);
-    for (const { f, anchor } of annex.figures) this.out.push(`<li id="${anchor}">${esc(f.label)} : <strong>${esc(formatValue(f))}</strong></li>`);
+    // the rule in words on hover (the JSON keeps it, with the ids counted)
+    for (const { f, anchor } of annex.figures) this.out.push(`<li id="${anchor}" title="${esc(describeRule(f.rule, this.idx))}">${esc(f.label)} : <strong>${esc(formatValue(f))}</strong></li>`);
     this.out.push('</ul></section>');
     this.out.push('<section><h3 id="annexe-sources">Documents sources</h3><ul>');
     for (const src of annex.sources) this.out.push(`<li>${esc(src.file)} : ${esc(agree(`${src.contributions.toLocaleString('fr-FR')} contribution(s) comptée(s) ou citée(s)`, src.contributions))}</li>`);
