@@ -106,29 +106,35 @@ export function generatedLine(doc: SynthesisDocument): string {
   return `Document généré par Fabrique le ${when.replace(/^1 /, '1er ')}. Chaque chiffre et chaque citation renvoie à ses sources ; le document a été vérifié contre les données avant publication.`;
 }
 
-/** Where a contribution is in its file, short: « l. 12 », « ligne 40 », « p. 3 » (its id when nothing is known). */
+/** Where a contribution is in its file, short: « l. 12 », « ligne 40 », « p. 3 » (its id when nothing is known); the sheet apart. */
 function place(id: string, s: SourceRef | undefined): string {
   if (s?.lineStart !== undefined) return `l. ${s.lineStart}`;
-  if (s?.row !== undefined) return `${s.sheet !== undefined ? `feuille « ${s.sheet} », ` : ''}ligne ${s.row}`;
+  if (s?.row !== undefined) return `ligne ${s.row}`;
   if (s?.page !== undefined) return `p. ${s.page}`;
   return id;
+}
+
+/** The file (and sheet) a contribution comes from, as the annex and the quotes name it. */
+function fileOf(id: string, s: SourceRef | undefined): string {
+  const file = s?.file ?? id.split(':')[0] ?? 'source';
+  return s?.sheet !== undefined ? `${file}, feuille « ${s.sheet} »` : file;
 }
 
 /** A quote's source as printed beside it: its place in the file, and the file when the document cites several. */
 export function quoteSource(q: VerifiedQuote, idx: DocIndex): string {
   const where = place(q.contribution, q.source);
-  return idx.files.size > 1 && q.source?.file ? `${q.source.file}, ${where}` : where;
+  return idx.files.size > 1 && q.source?.file ? `${fileOf(q.contribution, q.source)}, ${where}` : where;
 }
 
 /**
- * References of a set of contributions, compact: by file, in the order of the file, « l. 12, 15, 40 » (rows and
- * pages likewise); the file is named when the document cites several.
+ * References of a set of contributions, compact: by file (and sheet), in the order of the file, « l. 12, 15, 40 »,
+ * « lignes 3, 8 » (rows), « p. 2, 5 »; the file is named when the document cites several.
  */
 export function refsText(ids: readonly string[], idx: DocIndex): string {
   const byFile = new Map<string, { key: number; label: string }[]>();
   for (const id of ids) {
     const src = idx.contributions.get(id)?.source;
-    const file = src?.file ?? id.split(':')[0] ?? 'source';
+    const file = fileOf(id, src);
     const list = byFile.get(file) ?? [];
     list.push({ key: src?.lineStart ?? src?.row ?? src?.page ?? Number.MAX_SAFE_INTEGER, label: place(id, src) });
     byFile.set(file, list);
@@ -139,7 +145,8 @@ export function refsText(ids: readonly string[], idx: DocIndex): string {
     // « l. 12, l. 15 » → « l. 12, 15 »: the unit once, when every item has the same
     const unit = /^(l\.|ligne|p\.) /.exec(items[0]!.label)?.[1];
     const same = unit !== undefined && items.every((i) => i.label.startsWith(`${unit} `));
-    const text = same ? `${unit} ${items.map((i) => i.label.slice(unit.length + 1)).join(', ')}` : items.map((i) => i.label).join(', ');
+    const shown = unit === 'ligne' && items.length > 1 ? 'lignes' : unit;
+    const text = same ? `${shown} ${items.map((i) => i.label.slice(unit.length + 1)).join(', ')}` : items.map((i) => i.label).join(', ');
     parts.push(idx.files.size > 1 ? `${file} : ${text}` : text);
   }
   return parts.join(' ; ');
