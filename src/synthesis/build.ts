@@ -351,7 +351,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
     const items = b.value(n) > 0 ? await b.ideas(key, theme.code, ks) : [];
     const secBlocks: Block[] = [];
     if (ks.key === 'constats' && level === 'departement') secBlocks.push(b.text(key, 'Texte à rédiger (facultatif) : synthèse des constats.', true));
-    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ` ${ks.unit} publié${ks.e}(s) sur ce thème, regroupé${ks.e}(s) ainsi (le nombre de chaque idée ou rubrique compte ses ${ks.counted}, celles de ses sous-idées comprises) :`], items });
+    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ` ${ks.unit} publié${ks.e}(s) sur ce thème, regroupé${ks.e}(s) ainsi (le nombre de chaque idée ou rubrique compte ses ${ks.counted}, celles de ses sous-idées comprises ; les références de toutes ses contributions sont en annexe) :`], items });
     if (b.value(n) === 0) secBlocks.splice(secBlocks.length - 1, 1, { type: 'note', level: 'info', content: ['Aucune contribution de ce type sur ce thème.'] });
     sections.push(b.section(key, sub, ks.title, secBlocks));
   }
