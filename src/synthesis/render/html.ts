@@ -48,6 +48,8 @@ ul.ideas { padding-left: 1.2rem; }
 ul.ideas li { margin: .35rem 0; }
 .idea-label { font-weight: bold; }
 ul.ideas ul.ideas .idea-label { font-weight: normal; }
+ul.ideas ul.ideas { font-size: .92rem; }
+ul.ideas ul.ideas li { margin: .1rem 0; }
 .stated { font-size: .85rem; color: #4a4a4a; }
 ul.quotes { list-style: none; padding-left: 1rem; margin: .2rem 0; }
 ul.quotes li { font-style: italic; margin: .2rem 0; }
@@ -71,6 +73,8 @@ ul.annex-figures li { break-inside: avoid; margin: 0 0 .1rem; }
   h2 { break-before: page; }
   h2, h3, h4 { break-after: avoid; }
   table, figure, li { break-inside: avoid; }
+  /* an idea with its quotes and sub-ideas may span two pages (kept whole, it left half pages blank); its lines may not */
+  ul.ideas > li { break-inside: auto; }
   a { text-decoration: none; }
 }
 @page { size: A4; margin: 18mm 16mm 20mm; }
