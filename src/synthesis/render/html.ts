@@ -69,8 +69,8 @@ ul.annex-figures { list-style: none; padding-left: 0; columns: 2; column-gap: 1.
 ul.annex-figures li { break-inside: avoid; margin: 0 0 .1rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav.toc { break-after: page; }
-  h2 { break-before: page; }
+  /* a theme and the annex start a page; the contents, the introduction and the perspectives follow what precedes */
+  h2.page { break-before: page; }
   h2, h3, h4 { break-after: avoid; }
   table, figure, li { break-inside: avoid; }
   /* an idea with its quotes and sub-ideas may span two pages (kept whole, it left half pages blank); its lines may not */
@@ -79,6 +79,9 @@ ul.annex-figures li { break-inside: avoid; margin: 0 0 .1rem; }
 }
 @page { size: A4; margin: 18mm 16mm 20mm; }
 `;
+
+/** Top-level sections printed after what precedes them rather than on a new page (short, or right after the contents). */
+const NO_PAGE_BREAK = new Set(['intro', 'contexte', 'perspectives']);
 
 class HtmlWriter {
   readonly out: string[] = [];
@@ -141,7 +144,8 @@ class HtmlWriter {
 
   section(s: Section): void {
     const h = `h${s.level + 1}`;
-    this.out.push(`<section><${h} id="${this.idx.sections.get(s)}">${esc(s.title)}</${h}>`);
+    const page = s.level === 1 && !NO_PAGE_BREAK.has(s.key) ? ' class="page"' : '';
+    this.out.push(`<section><${h} id="${this.idx.sections.get(s)}"${page}>${esc(s.title)}</${h}>`);
     for (const b of s.blocks) this.block(b);
     for (const c of s.sections) this.section(c);
     this.out.push('</section>');
@@ -154,7 +158,7 @@ class HtmlWriter {
 
   appendix(doc: SynthesisDocument): void {
     const annex = buildAnnex(doc, this.idx);
-    this.out.push(`<section class="appendix"><h2 id="annexe">${esc(ANNEX_TITLE)}</h2>`, `<p>${esc(ANNEX_INTRO)}</p>`);
+    this.out.push(`<section class="appendix"><h2 id="annexe" class="page">${esc(ANNEX_TITLE)}</h2>`, `<p>${esc(ANNEX_INTRO)}</p>`);
     this.out.push('<section><h3 id="annexe-idees">Contributions de chaque idée</h3>');
     for (const list of annex.ideas) {
       this.out.push(`<h4>${esc(list.title)}</h4><ul class="annex-ideas">`);
