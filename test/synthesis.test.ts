@@ -327,6 +327,35 @@ describe('synthèse régionale (consultation fictive)', () => {
       await store.close();
     }
   });
+
+  test('the analysis’ « Autres » bucket is listed after the ideas and quoted like the rest of a section, however large', async () => {
+    const { store } = await regionStore();
+    try {
+      const texts = ['Ouvrir un cabinet éphémère sur le marché du samedi.', 'Créer une ligne téléphonique pour les aidants isolés.',
+        'Installer des bornes de téléconsultation dans les mairies.', 'Former les secrétaires de mairie à l’orientation vers les soins.',
+        'Ouvrir les internats aux stagiaires paramédicaux.', 'Prêter des vélos électriques aux infirmières libérales.',
+        'Traduire les affiches des urgences en plusieurs langues.', 'Réserver des logements communaux aux remplaçants.',
+        'Organiser une journée portes ouvertes dans les maisons de santé.', 'Rembourser les trajets des patients vers les centres de dialyse.'];
+      const { parsed } = buildParsed('divers.txt', REGION_SLUG, [], texts.map((text) => ({ meeting: 'r1', theme: '1', kind: 'proposition' as const, text })));
+      await store.importParsed(REGION_SLUG, parsed, { publishBy: 'analyste@test.invalid' });
+      const prov = { by: 'model' as const, model: 'grouping', version: '1', at: '2024-01-01T00:00:00Z' };
+      await store.saveIdeaGroups(REGION_SLUG, [...await store.listIdeaGroups(REGION_SLUG),
+        { id: 'g-autres', consultation: REGION_SLUG, parent: null, theme: '1', label: 'Autres', labelByHuman: false,
+          members: parsed.contributions.map((c) => ({ contribution: c.id, provenance: prov })), quotes: [], lineage: [] }]);
+      const doc = await buildSynthesis(store, { consultation: REGION_SLUG, level: 'region', now: NOW });
+      const block = [...walkSections(doc.sections)].flatMap((s) => s.blocks).find((b) => b.type === 'ideas' && b.key === 'theme.1.propositions');
+      assert.ok(block?.type === 'ideas');
+      const fig = (k: string) => doc.figures.find((f) => f.key === k)!.value;
+      const others = block.items.find((i) => i.key === 'g:g-autres')!;
+      assert.equal(fig(others.figure), 10);
+      assert.ok(others.residual, 'marqué comme reste');
+      assert.equal(block.items[0]!.key, 'g:g-install', 'l’idée (4) avant « Autres » (10)');
+      assert.equal(others.quotes.length, 2, 'au plus 2 exemples, comme le reste d’une rubrique');
+      assert.deepEqual((await verifySynthesis(store, doc)).failures, []);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('accord en nombre après un chiffre', () => {

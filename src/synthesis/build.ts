@@ -221,12 +221,15 @@ class Builder {
     // a summary: the idea's examples, 1–3 by its size, the representatives of its sub-ideas among the preferred;
     // a sub-idea is listed with its count, without generated examples (its contributions are in the annex)
     const preferred = depth === 1 ? [...g.quotes, ...(this.data.childrenOf.get(g.id) ?? []).flatMap((x) => x.quotes)] : g.quotes;
-    const limit = depth === 1 ? quotesForSize(this.value(figure), this.quotesPerIdea) : 0;
+    // the grouping's « Autres » bucket (what fits no idea) is no idea either: listed after the ideas, quoted like the section's rest
+    const others = isOthersBucket(g);
+    const limit = depth > 1 ? 0 : others ? this.residualQuotes(figure) : quotesForSize(this.value(figure), this.quotesPerIdea);
     const label = this.heading(key, g.label);
     const item: IdeaItem = {
       key, label, generatedLabel: g.label, figure,
       quotes: this.quotesFor(key, pool, preferred, label, limit),
       children: this.ordered(key, sortItems(children, this)),
+      ...(others ? { residual: true } : {}),
     };
     if (this.level === 'region' && g.statedCount !== undefined) {
       const stated = await this.fig(`stated.${key}`, `${g.label} (nombre annoncé par la source)`, 'contributions', { op: 'groupStated', group: g.id });
@@ -306,6 +309,11 @@ class Builder {
     }
     return this.ordered(blockKey, sortItems(items, this));
   }
+}
+
+/** The analysis' bucket of contributions that fit no group (label « Autres », as generated: a person's label is an idea). */
+function isOthersBucket(g: IdeaGroup): boolean {
+  return !g.labelByHuman && /^\s*autres\s*$/iu.test(g.label);
 }
 
 function sortItems(items: IdeaItem[], b: Builder): IdeaItem[] {
