@@ -73,7 +73,9 @@ storeTest('un import de tableur est pseudonymisé, l’original gardé à part, 
   assert.ok((await listAudit(store, { consultation: 'essai' })).some((a) => a.action === 'document.publish' && a.actor === 'analyste@test.invalid' && a.at === p.at));
   assert.ok((await store.listContributions('essai')).every(isPublic));
   const published = await buildSynthesis(store, { consultation: 'essai', level: 'departement' });
-  assert.ok(JSON.stringify(published).includes('séropositive'), 'publiée, elle compte et peut être citée');
+  // published, it counts (and can be quoted: a summary quotes 1–3 examples per idea, not necessarily this one)
+  assert.ok(published.figures.find((f) => f.key === 'total')?.contributions.includes(stored.id), 'publiée, elle compte');
+  assert.ok(published.quotes.length > 0 && published.quotes.every((q) => all.some((c) => c.id === q.contribution)), 'publiées, elles peuvent être citées');
   assert.deepEqual(hasAny(JSON.stringify(published), SECRETS), []);
 
   // re-reading the same bytes with a newer parser keeps the publication and the moderation decisions

@@ -228,7 +228,7 @@ describe('parties rédactionnelles', () => {
       await saveSynthesis(store, first);
       const coord = ideaItems(first).find((i) => i.generatedLabel === 'Coordonner')!;
       const accessItem = ideaItems(first).find((i) => i.generatedLabel === 'Accès aux soins')!;
-      const chosen = first.quotes.find((q) => q.id === accessItem.quotes[1])!;
+      const chosen = first.quotes.find((q) => q.id === accessItem.quotes.at(-1))!;
       await saveEditorial(store, first, {
         texts: { 'contexte.situation': 'Un territoire rural et âgé (texte de la rédaction).', perspectives: 'Restitution prévue au CTS.' },
         headings: { [coord.key]: 'Décloisonner et coordonner', 'theme.vieillissement': 'Le vieillissement' },
@@ -294,8 +294,11 @@ describe('synthèse régionale (consultation fictive)', () => {
       assert.equal(fig(install.figure)?.value, 4);
       assert.equal(install.children.length, 2);
       assert.ok(install.stated && fig(install.stated)?.value === 4);
+      // a summary: the idea is exemplified (its sub-ideas' representatives first), a sub-idea is listed with its count only
       const territ = install.children.find((c) => c.key === 'g:g-territ')!;
-      assert.equal(doc.quotes.find((q) => q.id === territ.quotes[0])?.contribution, (await store.listIdeaGroups(REGION_SLUG))[1]!.quotes[0]);
+      assert.deepEqual(territ.quotes, []);
+      assert.equal(install.quotes.length, 2, 'an idea of 4 contributions: 2 examples');
+      assert.equal(doc.quotes.find((q) => q.id === install.quotes[0])?.contribution, (await store.listIdeaGroups(REGION_SLUG))[1]!.quotes[0]);
       assert.deepEqual((await verifySynthesis(store, doc)).failures, []);
       // contributions per theme equal the imported ones
       const stats = await store.stats(REGION_SLUG);
@@ -320,6 +323,35 @@ describe('synthèse régionale (consultation fictive)', () => {
       await store.upsertMeetings([{ ...DEPT_MEETINGS()[0]!, id: 'ailleurs', consultation: REGION_SLUG, territory: '46' }]);
       const doc = await buildSynthesis(store, { consultation: REGION_SLUG, level: 'region', now: NOW });
       assert.equal(doc.figures.find((f) => f.key === 'meetings')?.value, 3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('the analysis’ « Autres » bucket is listed after the ideas and quoted like the rest of a section, however large', async () => {
+    const { store } = await regionStore();
+    try {
+      const texts = ['Ouvrir un cabinet éphémère sur le marché du samedi.', 'Créer une ligne téléphonique pour les aidants isolés.',
+        'Installer des bornes de téléconsultation dans les mairies.', 'Former les secrétaires de mairie à l’orientation vers les soins.',
+        'Ouvrir les internats aux stagiaires paramédicaux.', 'Prêter des vélos électriques aux infirmières libérales.',
+        'Traduire les affiches des urgences en plusieurs langues.', 'Réserver des logements communaux aux remplaçants.',
+        'Organiser une journée portes ouvertes dans les maisons de santé.', 'Rembourser les trajets des patients vers les centres de dialyse.'];
+      const { parsed } = buildParsed('divers.txt', REGION_SLUG, [], texts.map((text) => ({ meeting: 'r1', theme: '1', kind: 'proposition' as const, text })));
+      await store.importParsed(REGION_SLUG, parsed, { publishBy: 'analyste@test.invalid' });
+      const prov = { by: 'model' as const, model: 'grouping', version: '1', at: '2024-01-01T00:00:00Z' };
+      await store.saveIdeaGroups(REGION_SLUG, [...await store.listIdeaGroups(REGION_SLUG),
+        { id: 'g-autres', consultation: REGION_SLUG, parent: null, theme: '1', label: 'Autres', labelByHuman: false,
+          members: parsed.contributions.map((c) => ({ contribution: c.id, provenance: prov })), quotes: [], lineage: [] }]);
+      const doc = await buildSynthesis(store, { consultation: REGION_SLUG, level: 'region', now: NOW });
+      const block = [...walkSections(doc.sections)].flatMap((s) => s.blocks).find((b) => b.type === 'ideas' && b.key === 'theme.1.propositions');
+      assert.ok(block?.type === 'ideas');
+      const fig = (k: string) => doc.figures.find((f) => f.key === k)!.value;
+      const others = block.items.find((i) => i.key === 'g:g-autres')!;
+      assert.equal(fig(others.figure), 10);
+      assert.ok(others.residual, 'marqué comme reste');
+      assert.equal(block.items[0]!.key, 'g:g-install', 'l’idée (4) avant « Autres » (10)');
+      assert.equal(others.quotes.length, 2, 'au plus 2 exemples, comme le reste d’une rubrique');
+      assert.deepEqual((await verifySynthesis(store, doc)).failures, []);
     } finally {
       await store.close();
     }

@@ -22,7 +22,7 @@ import {
   type SynthesisEditorial, type TableRow, type VerifiedFigure, type VerifiedQuote,
 } from './model.ts';
 import { loadEditorial } from './persist.ts';
-import { DEFAULT_QUOTES_PER_IDEA, QuoteLedger, findRepeats, quoteText, rankQuotes } from './quotes.ts';
+import { DEFAULT_QUOTES_PER_IDEA, QuoteLedger, findRepeats, quoteText, quotesForSize, rankQuotes } from './quotes.ts';
 import { synthesisBasis } from './basis.ts';
 import { indicatorBlocks } from './indicators.ts';
 
@@ -44,8 +44,10 @@ export interface BuildOptions {
 
 export { MEETING_KIND_LABELS, quoteText };
 
-/** Actions under way are listed, not exemplified: up to this many quotes each. */
-const LISTED_QUOTES_MAX = 200;
+/** Actions under way: a readable list of this many, the others counted (« et N autres »), like the national proposals. */
+const LISTED_QUOTES_MAX = 10;
+/** The rest of a section (« Autres … hors des idées ci-dessus ») is no idea: at most this many examples. */
+const RESIDUAL_QUOTES_MAX = 2;
 /** National proposals: a readable list, the others counted (« et N autres ») rather than quoted in one wall. */
 const NATIONAL_QUOTES_MAX = 10;
 
@@ -186,6 +188,11 @@ class Builder {
     return out;
   }
 
+  /** Examples of the rest of a section: by its size like an idea, at most RESIDUAL_QUOTES_MAX. */
+  residualQuotes(figure: string): number {
+    return Math.min(RESIDUAL_QUOTES_MAX, quotesForSize(this.value(figure), this.quotesPerIdea));
+  }
+
   // ---- ideas: idea groups when there are, categories otherwise ----
 
   groupKind(g: IdeaGroup): ContributionKind | undefined {
@@ -211,12 +218,18 @@ class Builder {
       }
     }
     const pool = queryContributions(this.data, { ...this.scope, ...where });
-    const preferred = g.quotes;
+    // a summary: the idea's examples, 1–3 by its size, the representatives of its sub-ideas among the preferred;
+    // a sub-idea is listed with its count, without generated examples (its contributions are in the annex)
+    const preferred = depth === 1 ? [...g.quotes, ...(this.data.childrenOf.get(g.id) ?? []).flatMap((x) => x.quotes)] : g.quotes;
+    // the grouping's « Autres » bucket (what fits no idea) is no idea either: listed after the ideas, quoted like the section's rest
+    const others = isOthersBucket(g);
+    const limit = depth > 1 ? 0 : others ? this.residualQuotes(figure) : quotesForSize(this.value(figure), this.quotesPerIdea);
     const label = this.heading(key, g.label);
     const item: IdeaItem = {
       key, label, generatedLabel: g.label, figure,
-      quotes: children.length > 0 && preferred.length === 0 && !this.editorial.quotes[key] ? [] : this.quotesFor(key, pool, preferred, label),
+      quotes: this.quotesFor(key, pool, preferred, label, limit),
       children: this.ordered(key, sortItems(children, this)),
+      ...(others ? { residual: true } : {}),
     };
     if (this.level === 'region' && g.statedCount !== undefined) {
       const stated = await this.fig(`stated.${key}`, `${g.label} (nombre annoncé par la source)`, 'contributions', { op: 'groupStated', group: g.id });
@@ -246,7 +259,7 @@ class Builder {
       if (this.value(figure) > 0) {
         const pool = queryContributions(this.data, { ...this.scope, ...where });
         items.push({ key: residualKey, label: this.heading(residualKey, residualLabel), generatedLabel: residualLabel,
-          figure, quotes: this.quotesFor(residualKey, pool), children: [], residual: true });
+          figure, quotes: this.quotesFor(residualKey, pool, [], undefined, this.residualQuotes(figure)), children: [], residual: true });
       }
       return this.ordered(blockKey, sortItems(items, this));
     }
@@ -271,7 +284,7 @@ class Builder {
         const subWhere: ContributionQuery = { theme, kinds, category: sub };
         const subFigure = await this.count(`idea.${subKey}`, `${this.themeRef(theme)} : ${sub}`, subWhere);
         children.push({ key: subKey, label: this.heading(subKey, subLabel), generatedLabel: subLabel, figure: subFigure,
-          quotes: this.quotesFor(subKey, queryContributions(this.data, { ...this.scope, ...subWhere }), [], this.heading(subKey, subLabel)), children: [] });
+          quotes: this.quotesFor(subKey, queryContributions(this.data, { ...this.scope, ...subWhere }), [], this.heading(subKey, subLabel), 0), children: [] });
       }
       // items filed directly under the top category
       const direct = queryContributions(this.data, { ...this.scope, theme, kinds, category: top });
@@ -279,10 +292,12 @@ class Builder {
         const dKey = `c:${theme}:${kindKey}:${slug(top)}:direct`;
         const dFigure = await this.count(`idea.${dKey}`, `${this.themeRef(theme)} : ${top} (sans sous-rubrique)`, { theme, kinds, category: top });
         children.push({ key: dKey, label: this.heading(dKey, 'Sans sous-rubrique'), generatedLabel: 'Sans sous-rubrique', figure: dFigure,
-          quotes: this.quotesFor(dKey, direct, [], this.heading(key, top)), children: [], residual: true });
+          quotes: this.quotesFor(dKey, direct, [], this.heading(key, top), 0), children: [], residual: true });
       }
+      // the rubric's examples come from all of it, its sub-rubrics included (they get none of their own)
+      const all = children.length > 0 ? queryContributions(this.data, { ...this.scope, theme, kinds, categoryPrefix: top }) : direct;
       items.push({ key, label: this.heading(key, top), generatedLabel: top, figure,
-        quotes: children.length > 0 ? [] : this.quotesFor(key, direct, [], this.heading(key, top)), children: this.ordered(key, sortItems(children, this)) });
+        quotes: this.quotesFor(key, all, [], this.heading(key, top), quotesForSize(this.value(figure), this.quotesPerIdea)), children: this.ordered(key, sortItems(children, this)) });
     }
     if (uncategorised > 0) {
       const key = `c:${theme}:${kindKey}:_sans`;
@@ -290,10 +305,15 @@ class Builder {
       const where: ContributionQuery = { theme, kinds, category: null };
       const figure = await this.count(`idea.${key}`, `${this.themeRef(theme)} : sans rubrique`, where);
       items.push({ key, label: this.heading(key, generated), generatedLabel: generated, figure,
-        quotes: this.quotesFor(key, queryContributions(this.data, { ...this.scope, ...where })), children: [], residual: true });
+        quotes: this.quotesFor(key, queryContributions(this.data, { ...this.scope, ...where }), [], undefined, tree.size > 0 ? this.residualQuotes(figure) : quotesForSize(this.value(figure), this.quotesPerIdea)), children: [], residual: true });
     }
     return this.ordered(blockKey, sortItems(items, this));
   }
+}
+
+/** The analysis' bucket of contributions that fit no group (label « Autres », as generated: a person's label is an idea). */
+function isOthersBucket(g: IdeaGroup): boolean {
+  return !g.labelByHuman && /^\s*autres\s*$/iu.test(g.label);
 }
 
 function sortItems(items: IdeaItem[], b: Builder): IdeaItem[] {
@@ -339,7 +359,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
     const items = b.value(n) > 0 ? await b.ideas(key, theme.code, ks) : [];
     const secBlocks: Block[] = [];
     if (ks.key === 'constats' && level === 'departement') secBlocks.push(b.text(key, 'Texte à rédiger (facultatif) : synthèse des constats.', true));
-    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ` ${ks.unit} publié${ks.e}(s) sur ce thème, regroupé${ks.e}(s) ainsi (le nombre de chaque idée ou rubrique compte ses ${ks.counted}, celles de ses sous-idées comprises) :`], items });
+    secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ` ${ks.unit} publié${ks.e}(s) sur ce thème, regroupé${ks.e}(s) ainsi (le nombre de chaque idée ou rubrique compte ses ${ks.counted}, celles de ses sous-idées comprises ; les références de toutes ses contributions sont en annexe) :`], items });
     if (b.value(n) === 0) secBlocks.splice(secBlocks.length - 1, 1, { type: 'note', level: 'info', content: ['Aucune contribution de ce type sur ce thème.'] });
     sections.push(b.section(key, sub, ks.title, secBlocks));
   }
@@ -356,7 +376,12 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
       aBlocks.push({ type: 'table', key: `${aKey}.saisies`, caption: 'Actions emblématiques déjà en cours, présentées par l’équipe', columns: ['Action', 'Description', 'Porteur', 'Territoire'],
         rows: entered.map((a) => ({ header: a.title, cells: [{ text: a.description }, { text: a.owner ?? '—' }, { text: a.territory ?? '—' }] })) });
     }
-    if (pool.length > 0) aBlocks.push({ type: 'quotes', key: aKey, intro: [{ figure: aFig }, ' action(s) citée(s) par les participants :'], quotes: b.quotesFor(aKey, pool, [], undefined, LISTED_QUOTES_MAX) });
+    if (pool.length > 0) {
+      const quotes = b.quotesFor(aKey, pool, [], undefined, LISTED_QUOTES_MAX);
+      aBlocks.push({ type: 'quotes', key: aKey, intro: [{ figure: aFig }, ' action(s) citée(s) par les participants :'], quotes });
+      const rest = await notQuoted(b, `${aKey}.autres`, `${b.themeRef(theme.code)} : actions en cours non citées dans la rubrique`, aWhere, pool, quotes);
+      if (b.value(rest) > 0) aBlocks.push({ type: 'paragraph', content: ['Et ', { figure: rest }, ' autre(s) action(s) en cours, non citée(s) ici (voir l’annexe).'] });
+    }
     if (aBlocks.length === 0) aBlocks.push({ type: 'note', level: 'info', content: ['Aucune action en cours n’a été signalée sur ce thème.'] });
     sections.push(b.section(aKey, sub, 'Actions emblématiques déjà en cours', aBlocks));
   }
@@ -371,15 +396,7 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   if (nPool.length > 0) {
     const quotes = b.quotesFor(nKey, nPool, [], undefined, NATIONAL_QUOTES_MAX);
     nBlocks.push({ type: 'quotes', key: nKey, intro: [{ figure: nFig }, ' proposition(s) de ce thème, dans ce territoire, relève(nt) du niveau national (marquées ainsi par l’équipe, seules ou avec leur idée, ou classées « niveau national » par leur source) :'], quotes });
-    // a quote stands for its contribution and for those repeating its text (a campaign is quoted once)
-    const inPool = new Set(nPool.map((c) => c.id));
-    const shown = new Set<string>();
-    for (const id of quotes) {
-      const q = b.quotes.find((x) => x.id === id);
-      if (!q) continue;
-      for (const c of [q.contribution, ...(q.repeatedBy ?? [])]) if (inPool.has(c)) shown.add(c);
-    }
-    const rest = await b.count(`${nKey}.autres`, `${b.themeRef(theme.code)} : propositions relevant du niveau national non citées dans la rubrique`, { ...nWhere, except: [...shown].sort() });
+    const rest = await notQuoted(b, `${nKey}.autres`, `${b.themeRef(theme.code)} : propositions relevant du niveau national non citées dans la rubrique`, nWhere, nPool, quotes);
     if (b.value(rest) > 0) nBlocks.push({ type: 'paragraph', content: ['Et ', { figure: rest }, ' autre(s) proposition(s) relevant du niveau national, non citée(s) ici.'] });
   } else {
     nBlocks.push({ type: 'slot', key: nKey, text: 'Aucune proposition de ce thème n’est marquée comme relevant du niveau national.' });
@@ -387,6 +404,18 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
   sections.push(b.section(nKey, sub, 'Propositions relevant du niveau national', nBlocks));
   const title = theme.local ? `${theme.label} (thème ajouté par le territoire)` : theme.label;
   return b.section(base, depth, level === 'region' ? `Thématique ${theme.code} : ${title}` : title, blocks, sections);
+}
+
+/** « Et N autres »: the contributions of a listed pool that the list does not quote (a quote stands for its campaign too). */
+async function notQuoted(b: Builder, key: string, label: string, where: ContributionQuery, pool: Contribution[], quotes: string[]): Promise<string> {
+  const inPool = new Set(pool.map((c) => c.id));
+  const shown = new Set<string>();
+  for (const id of quotes) {
+    const q = b.quotes.find((x) => x.id === id);
+    if (!q) continue;
+    for (const c of [q.contribution, ...(q.repeatedBy ?? [])]) if (inPool.has(c)) shown.add(c);
+  }
+  return b.count(key, label, { ...where, except: [...shown].sort() });
 }
 
 function collegeTable(meetings: Meeting[]): { cols: string[] } {

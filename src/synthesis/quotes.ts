@@ -10,6 +10,19 @@ import { terms } from '../analysis/text/terms.ts';
 
 /** Default number of generated example quotes per idea (BuildOptions.quotesPerIdea, `--quotes-per-idea`). */
 export const DEFAULT_QUOTES_PER_IDEA = 3;
+/** From this many contributions an idea gets 2 generated examples, and from QUOTES_ALL_FROM the document's full number (see quotesForSize). */
+export const QUOTES_2_FROM = 4;
+export const QUOTES_ALL_FROM = 10;
+
+/**
+ * How many generated examples an idea of `size` contributions gets, `max` being the document's quotes per idea
+ * (3 by default): 1 below QUOTES_2_FROM, 2 below QUOTES_ALL_FROM, `max` beyond (never more than `max`). A summary
+ * quotes a small idea once and a large one a few times; the full list of its contributions goes to the annex.
+ */
+export function quotesForSize(size: number, max = DEFAULT_QUOTES_PER_IDEA): number {
+  if (size <= 0 || max <= 0) return 0;
+  return Math.min(max, size >= QUOTES_ALL_FROM ? max : size >= QUOTES_2_FROM ? 2 : 1);
+}
 /** Longest quote: longer texts are cut at a sentence end, else at a word end. */
 export const QUOTE_MAX = 400;
 /** Lengths read comfortably as an example (characters). */

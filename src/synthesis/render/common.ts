@@ -4,7 +4,7 @@ import { territoryName } from '../../domain/geography.ts';
 import { COLLEGE_LABELS, type College } from '../../domain/meeting.ts';
 import type { SourceRef } from '../../domain/source.ts';
 import { agree, agreeInlines } from '../agree.ts';
-import { walkSections, type FigureRule, type Inline, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
+import { walkSections, type FigureRule, type IdeaItem, type Inline, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
 
 export function formatValue(f: VerifiedFigure): string {
   if (f.unit === 'pourcent') return `${f.value.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} %`;
@@ -38,7 +38,11 @@ export class DocIndex {
     };
     for (const q of doc.quotes) add(q.contribution);
     for (const f of doc.figures) for (const id of f.contributions) add(id);
+    for (const { source } of this.contributions.values()) if (source?.file) this.files.add(source.file);
   }
+
+  /** the source files of the contributions counted or quoted */
+  readonly files = new Set<string>();
 
   figure(key: string): { f: VerifiedFigure; anchor: string } {
     const x = this.figures.get(key);
@@ -56,24 +60,6 @@ export class DocIndex {
     if (!x) throw new Error(`Citation inconnue dans la synthèse : ${id}`);
     return x;
   }
-}
-
-export function describeSource(s: SourceRef | undefined): string {
-  if (!s) return 'source non précisée';
-  const parts = [s.file];
-  if (s.page !== undefined) parts.push(`p. ${s.page}`);
-  if (s.sheet !== undefined) parts.push(`feuille « ${s.sheet} »`);
-  if (s.row !== undefined) parts.push(`ligne ${s.row}`);
-  if (s.lineStart !== undefined) parts.push(s.lineEnd !== undefined && s.lineEnd !== s.lineStart ? `l. ${s.lineStart}–${s.lineEnd}` : `l. ${s.lineStart}`);
-  if (s.charStart !== undefined && s.charEnd !== undefined) parts.push(`car. ${s.charStart}–${s.charEnd}`);
-  return parts.join(', ');
-}
-
-/** Short label of a contribution in a list of sources: its line, else its id. */
-export function shortRef(id: string, s: SourceRef | undefined): string {
-  if (s?.lineStart !== undefined) return `l. ${s.lineStart}`;
-  if (s?.row !== undefined) return `ligne ${s.row}`;
-  return id;
 }
 
 export function describeRule(rule: FigureRule, idx: DocIndex): string {
@@ -113,29 +99,129 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
   }
 }
 
-/**
- * Contributions of a figure grouped by source file, for the list of sources: `text` is
- * "fichier, l. 12, 15, 40" (line where each contribution starts), or ids when lines are unknown.
- */
-export function contributionsByFile(f: VerifiedFigure, idx: DocIndex): { file: string; text: string; items: { id: string; label: string }[] }[] {
-  const groups = new Map<string, { id: string; label: string; line: number | undefined }[]>();
-  for (const id of f.contributions) {
-    const src = idx.contributions.get(id)?.source;
-    const file = src?.file ?? id.split(':')[0] ?? 'source';
-    const list = groups.get(file) ?? [];
-    list.push({ id, label: shortRef(id, src), line: src?.lineStart });
-    groups.set(file, list);
-  }
-  return [...groups.entries()].map(([file, items]) => {
-    const allLines = items.every((i) => i.line !== undefined);
-    const text = allLines ? `${file}, l. ${items.map((i) => i.line).join(', ')}` : `${file} : ${items.map((i) => i.label).join(', ')}`;
-    return { file, text, items: items.map(({ id, label }) => ({ id, label })) };
-  });
-}
-
 export function generatedLine(doc: SynthesisDocument): string {
   const d = new Date(doc.generatedAt);
   const when = Number.isNaN(d.getTime()) ? doc.generatedAt : d.toLocaleString('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
   // French writes the first day of a month « 1er »
   return `Document généré par Fabrique le ${when.replace(/^1 /, '1er ')}. Chaque chiffre et chaque citation renvoie à ses sources ; le document a été vérifié contre les données avant publication.`;
 }
+
+/** Where a contribution is in its file, short: « l. 12 », « ligne 40 », « p. 3 » (its id when nothing is known); the sheet apart. */
+function place(id: string, s: SourceRef | undefined): string {
+  if (s?.lineStart !== undefined) return `l. ${s.lineStart}`;
+  if (s?.row !== undefined) return `ligne ${s.row}`;
+  if (s?.page !== undefined) return `p. ${s.page}`;
+  return id;
+}
+
+/** The file (and sheet) a contribution comes from, as the annex and the quotes name it. */
+function fileOf(id: string, s: SourceRef | undefined): string {
+  const file = s?.file ?? id.split(':')[0] ?? 'source';
+  return s?.sheet !== undefined ? `${file}, feuille « ${s.sheet} »` : file;
+}
+
+/** A quote's source as printed beside it: its place in the file, and the file when the document cites several. */
+export function quoteSource(q: VerifiedQuote, idx: DocIndex): string {
+  const where = place(q.contribution, q.source);
+  return idx.files.size > 1 && q.source?.file ? `${fileOf(q.contribution, q.source)}, ${where}` : where;
+}
+
+/**
+ * References of a set of contributions, compact: by file (and sheet), in the order of the file, « l. 12, 15, 40 »,
+ * « lignes 3, 8 » (rows), « p. 2, 5 »; the file is named when the document cites several.
+ */
+export function refsText(ids: readonly string[], idx: DocIndex): string {
+  const byFile = new Map<string, { key: number; label: string }[]>();
+  for (const id of ids) {
+    const src = idx.contributions.get(id)?.source;
+    const file = fileOf(id, src);
+    const list = byFile.get(file) ?? [];
+    list.push({ key: src?.lineStart ?? src?.row ?? src?.page ?? Number.MAX_SAFE_INTEGER, label: place(id, src) });
+    byFile.set(file, list);
+  }
+  const parts: string[] = [];
+  for (const [file, items] of [...byFile.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    items.sort((a, b) => a.key - b.key);
+    // « l. 12, l. 15 » → « l. 12, 15 »: the unit once, when every item has the same
+    const unit = /^(l\.|ligne|p\.) /.exec(items[0]!.label)?.[1];
+    const same = unit !== undefined && items.every((i) => i.label.startsWith(`${unit} `));
+    const shown = unit === 'ligne' && items.length > 1 ? 'lignes' : unit;
+    const text = same ? `${shown} ${items.map((i) => i.label.slice(unit.length + 1)).join(', ')}` : items.map((i) => i.label).join(', ');
+    parts.push(idx.files.size > 1 ? `${file} : ${text}` : text);
+  }
+  return parts.join(' ; ');
+}
+
+/** An idea of the annex: its label and count (the figure's anchor), the references of its contributions. */
+export interface AnnexIdea {
+  label: string;
+  figure: VerifiedFigure;
+  anchor: string;
+  refs: string;
+  /** 0 for an idea, 1 for a sub-idea… */
+  depth: number;
+}
+
+/** The ideas of one block (a kind section of a theme), titled by its section path. */
+export interface AnnexIdeaList {
+  title: string;
+  ideas: AnnexIdea[];
+}
+
+/**
+ * The compact annex of a document: one line of references per idea (the full list of its contributions), the other
+ * figures with their rule, and the source files. Every figure of the document is in exactly one of the two lists.
+ */
+export interface Annex {
+  ideas: AnnexIdeaList[];
+  figures: { f: VerifiedFigure; anchor: string }[];
+  sources: { file: string; contributions: number }[];
+}
+
+export function buildAnnex(doc: SynthesisDocument, idx: DocIndex): Annex {
+  const ideas: AnnexIdeaList[] = [];
+  const inIdeas = new Set<string>();
+  const visit = (sections: Section[], path: string[]) => {
+    for (const s of sections) {
+      const p = [...path, s.title];
+      for (const b of s.blocks) {
+        if (b.type !== 'ideas' || b.items.length === 0) continue;
+        const list: AnnexIdea[] = [];
+        const add = (it: IdeaItem, depth: number) => {
+          const { f, anchor } = idx.figure(it.figure);
+          if (!inIdeas.has(f.key)) {
+            inIdeas.add(f.key);
+            // an idea's sub-ideas list their own contributions just below: the idea lists only the others, once
+            const inChildren = new Set(it.children.flatMap((c) => idx.figures.get(c.figure)?.f.contributions ?? []));
+            const own = f.contributions.filter((id) => !inChildren.has(id));
+            const refs = it.children.length === 0 ? refsText(own, idx)
+              : own.length === 0 ? 'celles de ses sous-idées ci-dessous' : `celles de ses sous-idées ci-dessous, et ${refsText(own, idx)}`;
+            list.push({ label: it.label, figure: f, anchor, refs, depth });
+          }
+          for (const c of it.children) add(c, depth + 1);
+        };
+        for (const it of b.items) add(it, 0);
+        ideas.push({ title: p.join(' › '), ideas: list });
+      }
+      visit(s.sections, p);
+    }
+  };
+  visit(doc.sections, []);
+  const figures = doc.figures.filter((f) => !inIdeas.has(f.key)).map((f) => ({ f, anchor: idx.figure(f.key).anchor }));
+  const count = new Map<string, number>();
+  for (const { source } of idx.contributions.values()) if (source?.file) count.set(source.file, (count.get(source.file) ?? 0) + 1);
+  const sources = [...count.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([file, contributions]) => ({ file, contributions }));
+  return { ideas, figures, sources };
+}
+
+/** The annex's heading and what it says, the same in every format. */
+export const ANNEX_TITLE = 'Annexe : sources des chiffres et des citations';
+/** What the other figures are, said once rather than beside each of them. */
+export const ANNEX_FIGURES_INTRO = 'Nombres de contributions publiées ou de réunions du territoire (selon leur libellé) ; « annoncé » : nombre écrit par '
+  + 'le document source dans sa propre synthèse, repris pour comparaison ; « écart » : chiffre importé moins chiffre annoncé ; « part » : pourcentage '
+  + 'du total des contributions du territoire, à une décimale ; participants : somme des valeurs communiquées par les comptes-rendus.';
+export const ANNEX_INTRO = 'Chaque chiffre du document est recalculé à partir des contributions enregistrées ; chaque citation est vérifiée mot pour mot '
+  + 'dans sa contribution et dans le document source (sa place dans le fichier est indiquée à côté d’elle). Les idées sont suivies des références '
+  + 'de toutes leurs contributions ; les autres chiffres, de la règle qui les calcule. La version JSON de ce document (format fabrique.synthesis) '
+  + 'garde, pour chaque chiffre, la liste des contributions comptées ; la commande « fabrique verify » la recalcule.';
+

@@ -1,15 +1,16 @@
 /**
  * DOCX with the `docx` package: real Title / Heading 1–3 styles, a table-of-contents field, bullet
  * lists, tables with a repeated header row, charts as PNG images (when chromium could rasterise them,
- * otherwise a note and the values as a list), and internal links from counts and quotes to bookmarks
- * in the appendix of sources.
+ * otherwise a note and the values as a list), internal links from counts to bookmarks in the compact
+ * appendix of sources, each quote's source beside it.
  */
 import {
   AlignmentType, Bookmark, Document, Footer, HeadingLevel, ImageRun, InternalHyperlink, Packer, PageNumber, Paragraph,
   ShadingType, Table, TableCell, TableOfContents, TableRow, TextRun, WidthType, type ParagraphChild,
 } from 'docx';
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
-import { DocIndex, contributionsByFile, describeRule, describeSource, formatValue, generatedLine, repeatNote } from './common.ts';
+import { agree } from '../agree.ts';
+import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, buildAnnex, formatValue, generatedLine, quoteSource, repeatNote } from './common.ts';
 
 export interface DocxOptions {
   /** PNG of each chart block, by block key (from rasteriseSvg); charts without one get a note */
@@ -36,9 +37,9 @@ export async function renderDocx(doc: SynthesisDocument, options: DocxOptions = 
   const quoteParagraph = (id: string, level: number) => {
     const { q, anchor } = idx.quote(id);
     return new Paragraph({ bullet: { level: Math.min(level, 8) }, children: [
-      run(`« ${q.text}${q.excerpt ? ' […]' : ''} » `, { italics: true }),
+      new Bookmark({ id: bm(anchor), children: [run(`« ${q.text}${q.excerpt ? ' […]' : ''} » `, { italics: true })] }),
       ...(repeatNote(q) ? [run(`(${repeatNote(q)}) `)] : []),
-      new InternalHyperlink({ anchor: bm(anchor), children: [new TextRun({ text: `réf. ${q.id}`, style: 'Hyperlink', size: 16, language: lang })] }),
+      new TextRun({ text: `(${quoteSource(q, idx)}${q.chosen ? ', choisie par la rédaction' : ''})`, size: 16, language: lang }),
     ] });
   };
   const idea = (it: IdeaItem, level: number) => {
@@ -116,20 +117,26 @@ export async function renderDocx(doc: SynthesisDocument, options: DocxOptions = 
   body.push(new TableOfContents('Table des matières', { hyperlink: true, headingStyleRange: '1-3' }));
   for (const s of doc.sections) section(s);
 
-  body.push(new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: true, children: [run('Annexe : sources des chiffres et des citations')] }));
-  body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Chiffres')] }));
-  for (const f of doc.figures) {
-    const { anchor } = idx.figure(f.key);
-    body.push(new Paragraph({ keepNext: f.contributions.length > 0, children: [new Bookmark({ id: bm(anchor), children: [run(`${f.label} : ${formatValue(f)}`, { bold: true })] }), run(` — ${describeRule(f.rule, idx)}`)] }));
-    for (const g of contributionsByFile(f, idx)) {
-      body.push(new Paragraph({ indent: { left: 360 }, children: [run(g.text)] }));
+  const annex = buildAnnex(doc, idx);
+  const small = (text: string, o: { bold?: boolean } = {}) => new TextRun({ text, size: 17, language: lang, ...o });
+  body.push(new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: true, children: [run(ANNEX_TITLE)] }));
+  body.push(new Paragraph({ children: [run(ANNEX_INTRO)] }));
+  body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Contributions de chaque idée')] }));
+  for (const list of annex.ideas) {
+    body.push(new Paragraph({ keepNext: true, children: [run(list.title, { bold: true })] }));
+    for (const it of list.ideas) {
+      body.push(new Paragraph({ indent: { left: 360 * it.depth }, children: [
+        new Bookmark({ id: bm(it.anchor), children: [small(`${it.label} (${formatValue(it.figure)})`, { bold: it.depth === 0 })] }), small(` : ${it.refs}`)] }));
     }
   }
-  body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Citations')] }));
-  for (const q of doc.quotes) {
-    const { anchor } = idx.quote(q.id);
-    body.push(new Paragraph({ children: [new Bookmark({ id: bm(anchor), children: [run(`${q.id}${q.chosen ? ' (choisie par la rédaction)' : ''}`, { bold: true })] }),
-      run(` : contribution ${q.contribution} — ${describeSource(q.source)}`)] }));
+  body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Autres chiffres')] }));
+  body.push(new Paragraph({ children: [run(ANNEX_FIGURES_INTRO)] }));
+  for (const { f, anchor } of annex.figures) {
+    body.push(new Paragraph({ children: [new Bookmark({ id: bm(anchor), children: [small(`${f.label} : `)] }), small(formatValue(f), { bold: true })] }));
+  }
+  body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Documents sources')] }));
+  for (const src of annex.sources) {
+    body.push(new Paragraph({ bullet: { level: 0 }, children: [run(`${src.file} : ${agree(`${src.contributions.toLocaleString('fr-FR')} contribution(s) comptée(s) ou citée(s)`, src.contributions)}`)] }));
   }
 
   const document = new Document({

@@ -4,8 +4,9 @@
  * quote links to an entry of the appendix listing its sources.
  */
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
+import { agree } from '../agree.ts';
 import { chartSvg } from './charts.ts';
-import { DocIndex, contributionsByFile, describeRule, describeSource, formatValue, generatedLine, repeatNote } from './common.ts';
+import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, buildAnnex, describeRule, formatValue, generatedLine, quoteSource, repeatNote } from './common.ts';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -47,6 +48,8 @@ ul.ideas { padding-left: 1.2rem; }
 ul.ideas li { margin: .35rem 0; }
 .idea-label { font-weight: bold; }
 ul.ideas ul.ideas .idea-label { font-weight: normal; }
+ul.ideas ul.ideas { font-size: .92rem; }
+ul.ideas ul.ideas li { margin: .1rem 0; }
 .stated { font-size: .85rem; color: #4a4a4a; }
 ul.quotes { list-style: none; padding-left: 1rem; margin: .2rem 0; }
 ul.quotes li { font-style: italic; margin: .2rem 0; }
@@ -57,17 +60,28 @@ figcaption { font-size: .9rem; font-weight: bold; }
 section.appendix { font-size: .85rem; }
 section.appendix dt { font-weight: bold; margin-top: .6rem; }
 section.appendix dd { margin-left: 1rem; }
-section.appendix .ids a { margin-right: .35rem; }
+section.appendix h4 { margin: .8rem 0 .2rem; font-size: .95rem; }
+ul.annex-ideas { list-style: none; padding-left: 0; margin: 0; }
+ul.annex-ideas li { margin: .1rem 0; }
+ul.annex-ideas li.sub { padding-left: 1.2rem; }
+ul.annex-ideas li.sub .idea-label { font-weight: normal; }
+ul.annex-figures { list-style: none; padding-left: 0; columns: 2; column-gap: 1.5rem; font-size: .8rem; }
+ul.annex-figures li { break-inside: avoid; margin: 0 0 .1rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav.toc { break-after: page; }
-  h2 { break-before: page; }
+  /* a theme and the annex start a page; the contents, the introduction and the perspectives follow what precedes */
+  h2.page { break-before: page; }
   h2, h3, h4 { break-after: avoid; }
   table, figure, li { break-inside: avoid; }
+  /* an idea with its quotes and sub-ideas may span two pages (kept whole, it left half pages blank); its lines may not */
+  ul.ideas > li { break-inside: auto; }
   a { text-decoration: none; }
 }
 @page { size: A4; margin: 18mm 16mm 20mm; }
 `;
+
+/** Top-level sections printed after what precedes them rather than on a new page (short, or right after the contents). */
+const NO_PAGE_BREAK = new Set(['intro', 'contexte', 'perspectives']);
 
 class HtmlWriter {
   readonly out: string[] = [];
@@ -86,7 +100,8 @@ class HtmlWriter {
   quoteLi(id: string): string {
     const { q, anchor } = this.idx.quote(id);
     const note = repeatNote(q);
-    return `<li>« ${esc(q.text)}${q.excerpt ? ' […]' : ''} »${note ? ` <span class="repris">(${esc(note)})</span>` : ''} <a class="ref" href="#${anchor}">réf. ${esc(q.id)}</a></li>`;
+    // the quote's place in its source beside it: no list of quotes at the end
+    return `<li id="${anchor}">« ${esc(q.text)}${q.excerpt ? ' […]' : ''} »${note ? ` <span class="repris">(${esc(note)})</span>` : ''} <span class="ref">(${esc(quoteSource(q, this.idx))}${q.chosen ? ', choisie par la rédaction' : ''})</span></li>`;
   }
 
   idea(it: IdeaItem): string {
@@ -129,7 +144,8 @@ class HtmlWriter {
 
   section(s: Section): void {
     const h = `h${s.level + 1}`;
-    this.out.push(`<section><${h} id="${this.idx.sections.get(s)}">${esc(s.title)}</${h}>`);
+    const page = s.level === 1 && !NO_PAGE_BREAK.has(s.key) ? ' class="page"' : '';
+    this.out.push(`<section><${h} id="${this.idx.sections.get(s)}"${page}>${esc(s.title)}</${h}>`);
     for (const b of s.blocks) this.block(b);
     for (const c of s.sections) this.section(c);
     this.out.push('</section>');
@@ -141,27 +157,24 @@ class HtmlWriter {
   }
 
   appendix(doc: SynthesisDocument): void {
-    const idx = this.idx;
-    this.out.push('<section class="appendix"><h2 id="annexe">Annexe : sources des chiffres et des citations</h2>');
-    this.out.push('<p>Chaque chiffre du document est recalculé à partir des contributions enregistrées ; chaque citation est vérifiée mot pour mot dans sa contribution et dans le document source.</p>');
-    this.out.push('<section><h3 id="annexe-chiffres">Chiffres</h3><dl>');
-    for (const f of doc.figures) {
-      const { anchor } = idx.figure(f.key);
-      this.out.push(`<dt id="${anchor}">${esc(f.label)} : ${esc(formatValue(f))}</dt><dd>${esc(describeRule(f.rule, idx))}`);
-      if (f.contributions.length > 0) {
-        for (const g of contributionsByFile(f, idx)) {
-          this.out.push(`<div class="ids">${esc(g.text)}</div>`);
-        }
+    const annex = buildAnnex(doc, this.idx);
+    this.out.push(`<section class="appendix"><h2 id="annexe" class="page">${esc(ANNEX_TITLE)}</h2>`, `<p>${esc(ANNEX_INTRO)}</p>`);
+    this.out.push('<section><h3 id="annexe-idees">Contributions de chaque idée</h3>');
+    for (const list of annex.ideas) {
+      this.out.push(`<h4>${esc(list.title)}</h4><ul class="annex-ideas">`);
+      for (const it of list.ideas) {
+        this.out.push(`<li id="${it.anchor}"${it.depth > 0 ? ` class="sub"` : ''}><span class="idea-label">${esc(it.label)}</span> (${esc(formatValue(it.figure))}) : ${esc(it.refs)}</li>`);
       }
-      this.out.push('</dd>');
+      this.out.push('</ul>');
     }
-    this.out.push('</dl></section>');
-    this.out.push('<section><h3 id="annexe-citations">Citations</h3><dl>');
-    for (const q of doc.quotes) {
-      const { anchor } = idx.quote(q.id);
-      this.out.push(`<dt id="${anchor}">${esc(q.id)}${q.chosen ? ' (choisie par la rédaction)' : ''}</dt><dd>Contribution ${esc(q.contribution)} — ${esc(describeSource(q.source))}</dd>`);
-    }
-    this.out.push('</dl></section></section>');
+    this.out.push('</section>');
+    this.out.push(`<section><h3 id="annexe-chiffres">Autres chiffres</h3><p>${esc(ANNEX_FIGURES_INTRO)}</p><ul class="annex-figures">`);
+    // the rule in words on hover (the JSON keeps it, with the ids counted)
+    for (const { f, anchor } of annex.figures) this.out.push(`<li id="${anchor}" title="${esc(describeRule(f.rule, this.idx))}">${esc(f.label)} : <strong>${esc(formatValue(f))}</strong></li>`);
+    this.out.push('</ul></section>');
+    this.out.push('<section><h3 id="annexe-sources">Documents sources</h3><ul>');
+    for (const src of annex.sources) this.out.push(`<li>${esc(src.file)} : ${esc(agree(`${src.contributions.toLocaleString('fr-FR')} contribution(s) comptée(s) ou citée(s)`, src.contributions))}</li>`);
+    this.out.push('</ul></section></section>');
   }
 }
 

@@ -1,6 +1,7 @@
 /** Markdown rendering (CommonMark + pipe tables); anchors are HTML `<a id>` so links to sources work. */
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
-import { DocIndex, contributionsByFile, describeRule, describeSource, formatValue, generatedLine, repeatNote } from './common.ts';
+import { agree } from '../agree.ts';
+import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, buildAnnex, formatValue, generatedLine, quoteSource, repeatNote } from './common.ts';
 
 function md(s: string): string {
   return s.replace(/([\\`*_[\]<>#|])/g, '\\$1').replace(/\n/g, ' ');
@@ -17,7 +18,7 @@ export function renderMarkdown(doc: SynthesisDocument): string {
   const quote = (id: string, indent: string) => {
     const { q, anchor } = idx.quote(id);
     const note = repeatNote(q);
-    return `${indent}- *« ${md(q.text)}${q.excerpt ? ' […]' : ''} »*${note ? ` (${note})` : ''} ([réf. ${q.id}](#${anchor}))`;
+    return `${indent}- <a id="${anchor}"></a>*« ${md(q.text)}${q.excerpt ? ' […]' : ''} »*${note ? ` (${note})` : ''} (${md(quoteSource(q, idx))}${q.chosen ? ', choisie par la rédaction' : ''})`;
   };
   const idea = (it: IdeaItem, depth: number) => {
     const pad = '  '.repeat(depth);
@@ -75,20 +76,19 @@ export function renderMarkdown(doc: SynthesisDocument): string {
   for (const n of doc.notices) out.push(`> **Avertissement :** ${md(n)}`, '');
   out.push('## Table des matières', '');
   toc(doc.sections, 0);
-  out.push('- [Annexe : sources des chiffres et des citations](#annexe)', '');
+  out.push(`- [${md(ANNEX_TITLE)}](#annexe)`, '');
   for (const s of doc.sections) section(s);
-  out.push('<a id="annexe"></a>', '', '## Annexe : sources des chiffres et des citations', '', '### Chiffres', '');
-  for (const f of doc.figures) {
-    const { anchor } = idx.figure(f.key);
-    out.push(`<a id="${anchor}"></a>**${md(f.label)} : ${formatValue(f)}** — ${md(describeRule(f.rule, idx))}`);
-    for (const g of contributionsByFile(f, idx)) out.push(md(g.text));
+  const annex = buildAnnex(doc, idx);
+  out.push('<a id="annexe"></a>', '', `## ${md(ANNEX_TITLE)}`, '', md(ANNEX_INTRO), '', '### Contributions de chaque idée', '');
+  for (const list of annex.ideas) {
+    out.push(`**${md(list.title)}**`, '');
+    for (const it of list.ideas) out.push(`${'  '.repeat(it.depth)}- <a id="${it.anchor}"></a>${it.depth === 0 ? `**${md(it.label)}**` : md(it.label)} (${formatValue(it.figure)}) : ${md(it.refs)}`);
     out.push('');
   }
-  out.push('### Citations', '');
-  for (const q of doc.quotes) {
-    const { anchor } = idx.quote(q.id);
-    out.push(`- <a id="${anchor}"></a>${q.id}${q.chosen ? ' (choisie par la rédaction)' : ''} : contribution ${md(q.contribution)} — ${md(describeSource(q.source))}`);
-  }
+  out.push('### Autres chiffres', '', md(ANNEX_FIGURES_INTRO), '');
+  for (const { f, anchor } of annex.figures) out.push(`- <a id="${anchor}"></a>${md(f.label)} : **${formatValue(f)}**`);
+  out.push('', '### Documents sources', '');
+  for (const src of annex.sources) out.push(`- ${md(src.file)} : ${agree(`${src.contributions.toLocaleString('fr-FR')} contribution(s) comptée(s) ou citée(s)`, src.contributions)}`);
   out.push('');
   return out.join('\n');
 }
