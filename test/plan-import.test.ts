@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { UserError } from '../src/domain/errors.ts';
 import { parsePlanBytes, type ParsedPlan } from '../src/ingest/plan/index.ts';
 import { listAudit } from '../src/store/audit.ts';
+import { deleteConsultation } from '../src/store/deletion.ts';
 import { listIndicators, saveIndicators } from '../src/store/indicators.ts';
 import { listCatalogue, planTableCounts } from '../src/store/plans.ts';
 import type { Store } from '../src/store/index.ts';
@@ -129,6 +130,9 @@ corpusStoreTest('plan import: the same file again is a no-op that says so; anoth
   await store.upsertConsultation({ slug: 'lot', title: 'Consultation du Lot', territory: '46', status: 'open', themes: [] });
   await assert.rejects(importPlan(ctx, { bytes: file(LOZERE).bytes, fileName: LOZERE, consultation: 'lot' }, cached),
     (e: unknown) => e instanceof UserError && e.code === 'conflict' && /hors du territoire/.test(e.message));
+  // deleting the consultation keeps its plan, unlinked
+  await deleteConsultation(store, 'sts-48', { actor: 'cli', at: NOW().toISOString() });
+  assert.equal((await getPlan(ctx, linked.planId)).consultation, null);
 });
 
 corpusStoreTest('plan import: a failure mid-write leaves no row (atomic), and the next import works', async (store) => {

@@ -95,7 +95,7 @@ async function importPlanPaths(paths: string[], opts: { consultation?: string; p
       const r = await importPlan(context(store, CLI_ACTOR), {
         bytes: await readLimited(path), fileName: basename(path), ...(opts.consultation ? { consultation: opts.consultation } : {}), ...(opts.parser ? { parser: opts.parser } : {}),
       });
-      if (opts.json) { console.log(JSON.stringify({ ...r, warnings: r.warnings.length }, null, 2)); continue; }
+      if (opts.json) { console.log(JSON.stringify(r, null, 2)); continue; }
       const c = r.counts;
       const target = r.consultation ? `consultation « ${r.consultation} »` : 'sans consultation';
       const what = r.outcome === 'unchanged' ? 'déjà importé, rien de nouveau'
