@@ -43,8 +43,15 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'importe des fichiers (CSV, XLSX, comptes-rendus TXT/MD/PDF/DOCX) dans une consultation, ou restaure une archive de consultation',
     usage: 'fabrique import <fichier…> --consultation <slug> [--meeting <id>] [--map texte=Colonne,theme=Thème] [--themes \"2=1,3=4\"] [--sheet Feuille] [--parser nom] [--publish --by <nom>] [--force] [--json]\n' +
       '       (--themes : rattache les valeurs de la colonne de thème aux thèmes de la consultation, valeur=code ; --force : importe même un document qui cite des départements hors du territoire de la consultation)\n' +
-      '       fabrique import archive.zip [--force] [--json]   (archive de « fabrique export consultation », reconnue à son contenu)',
+      '       fabrique import archive.zip [--force] [--json]   (archive de « fabrique export consultation », reconnue à son contenu)\n' +
+      '       fabrique import <sts.txt|sts.md> --consultation <slug> | --plan [--parser sts-texte|sts-markdown] [--json]   (schéma territorial de santé, reconnu à son contenu ; --plan : sans consultation, ou PDF/DOCX)',
     load: async () => (await import('./commands/import.ts')).importCommand,
+  },
+  {
+    name: 'plan',
+    summary: 'affiche un schéma territorial de santé importé (engagements, défis, objectifs, OQOS, data repère) ou liste les plans',
+    usage: 'fabrique plan show <identifiant|département> [--consultation <slug>] [--json]\n       fabrique plan list [--territory <département>] [--json]',
+    load: async () => (await import('./commands/plan.ts')).planCommand,
   },
   {
     name: 'delete',

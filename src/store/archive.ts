@@ -111,8 +111,12 @@ const TABLES: TableSpec[] = [
 /** Tables of the instance, not of a consultation: never archived (accounts, sessions, migrations, search index). */
 // accounts, sessions, facilitator assignments and rate limits belong to the database, not to the consultation;
 // contribution_counts is derived by triggers from the rows (rebuilt as they are imported); jobs is the state of
-// work in progress on this instance (its effects, groups or syntheses, are archived)
-export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'rate_limits', 'contribution_counts', 'search_scopes', 'jobs', 'job_files', 'kysely_migration', 'kysely_migration_lock'];
+// work in progress on this instance (its effects, groups or syntheses, are archived). The schémas territoriaux
+// (plans and their rows, the regional catalogue shared by the région's plans) belong to a département, a
+// consultation only optionally: they are not part of a consultation's archive and are imported again from
+// their STS file (idempotent by its sha256); their data repère travel with the indicators table.
+export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'rate_limits', 'contribution_counts', 'search_scopes', 'jobs', 'job_files', 'kysely_migration', 'kysely_migration_lock',
+  'plan_catalogue', 'plans', 'plan_elements', 'plan_actions', 'plan_oqos', 'plan_items', 'plan_warnings'];
 export const ARCHIVED_TABLES = TABLES.map((t) => t.table);
 
 const PERSONAL_DATA_NOTE = 'tables/contribution_private.json holds the original, unmasked texts of pseudonymised contributions, '

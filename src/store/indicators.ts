@@ -29,9 +29,20 @@ export async function saveIndicators(store: Store, territory: string, level: Ter
   await store.db.transaction().execute((trx) => writeIndicatorRows(trx, territory, level, rows));
 }
 
-/** saveIndicators inside the caller's transaction (e.g. a consultation file written as a whole). */
-export async function replaceIndicatorsIn(trx: Transaction<Database>, territory: string, level: TerritoryLevel, indicators: Indicator[]): Promise<void> {
-  await writeIndicatorRows(trx, territory, level, indicatorRows(territory, level, indicators));
+/**
+ * The year column is part of the key and not null: an indicator whose source prints no reference year (the
+ * data repère of a schéma territorial de santé) is stored with 0 and read back without a year, never guessed.
+ */
+export const NO_REFERENCE_YEAR = 0;
+
+/**
+ * saveIndicators inside the caller's transaction (e.g. a consultation file written as a whole). `yearOptional`:
+ * the source prints no year (a plan's data repère), so an indicator without one is kept without one.
+ */
+export async function replaceIndicatorsIn(trx: Transaction<Database>, territory: string, level: TerritoryLevel, indicators: Indicator[],
+  opts: { yearOptional?: boolean } = {}): Promise<void> {
+  const items = opts.yearOptional ? indicators.map((i) => (i.year === undefined ? { ...i, year: NO_REFERENCE_YEAR } : i)) : indicators;
+  await writeIndicatorRows(trx, territory, level, indicatorRows(territory, level, items));
 }
 
 async function writeIndicatorRows(trx: Transaction<Database>, territory: string, level: TerritoryLevel, rows: IndicatorRow[]): Promise<void> {
@@ -68,8 +79,9 @@ export async function listIndicators(store: Store, territory: string, level: Ter
     .orderBy('position').orderBy('id').orderBy('year').execute();
   return rows.map((r) => {
     const ind: Indicator = {
-      id: r.id, label: r.label, territory: r.territory, value: num(r.value), regionValue: num(r.region_value), franceValue: num(r.france_value), year: Number(r.year),
+      id: r.id, label: r.label, territory: r.territory, value: num(r.value), regionValue: num(r.region_value), franceValue: num(r.france_value),
     };
+    if (Number(r.year) !== NO_REFERENCE_YEAR) ind.year = Number(r.year);
     if (r.unit !== null) ind.unit = r.unit;
     if (r.source !== null) ind.source = r.source;
     return ind;

@@ -402,6 +402,113 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0019_plan': {
+      // The schéma territorial de santé (issue 13). The catalogue is regional: the schemes of one région share
+      // its codes (E1D4O6) and keep one title per code; each plan keeps the title it prints in plan_elements.
+      // A plan belongs to its département and optionally to the consultation it answers (set null when that
+      // consultation is deleted). Its data repère go to the existing indicators table (0003).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('plan_catalogue')
+          .addColumn('region', 'text', (c) => c.notNull())
+          .addColumn('code', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('first_plan', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('plan_catalogue_pk', ['region', 'code'])
+          .execute();
+        await db.schema.createTable('plans')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('territory', 'text', (c) => c.notNull())
+          .addColumn('territory_name', 'text', (c) => c.notNull())
+          .addColumn('region', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('period_start', 'integer')
+          .addColumn('period_end', 'integer')
+          .addColumn('document_sha256', 'text', (c) => c.notNull())
+          .addColumn('file_name', 'text', (c) => c.notNull())
+          .addColumn('media_type', 'text', (c) => c.notNull())
+          .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+          .addColumn('parser', 'text', (c) => c.notNull())
+          .addColumn('parser_version', 'text', (c) => c.notNull())
+          .addColumn('consultation', 'text', (c) => c.references('consultations.slug').onDelete('set null'))
+          .addColumn('missing_figures_json', 'text', (c) => c.notNull())
+          .addColumn('source_json', 'text', (c) => c.notNull())
+          .addColumn('imported_at', 'text', (c) => c.notNull())
+          .addColumn('imported_by', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('plans_territory').on('plans').columns(['territory', 'consultation']).execute();
+        await db.schema.createIndex('plans_document').on('plans').column('document_sha256').execute();
+        const child = (name: string) => db.schema.createTable(name)
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'));
+        await child('plan_elements')
+          .addColumn('code', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('parent_code', 'text')
+          .addColumn('number', 'integer', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('enjeux', 'text')
+          .addColumn('defi_a_relever', 'text')
+          .addColumn('constats', 'text')
+          .addColumn('objectif', 'text')
+          .addColumn('resultats_attendus', 'text')
+          .addColumn('chiffres_cles', 'text')
+          .addColumn('parole_citoyen', 'text')
+          .addColumn('objectif_regional', 'text')
+          .addColumn('themes_json', 'text', (c) => c.notNull())
+          .addColumn('parcours_json', 'text', (c) => c.notNull())
+          .addColumn('mots_cles_json', 'text', (c) => c.notNull())
+          .addColumn('listed_objectives_json', 'text', (c) => c.notNull())
+          .addColumn('resultats_items_json', 'text', (c) => c.notNull())
+          .addColumn('source_json', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('plan_elements_pk', ['plan_id', 'code'])
+          .execute();
+        await child('plan_actions')
+          .addColumn('objective_code', 'text', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('placement', 'text', (c) => c.notNull())
+          .addColumn('source_json', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('plan_actions_pk', ['plan_id', 'objective_code', 'position'])
+          .execute();
+        await child('plan_oqos')
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('activity', 'text', (c) => c.notNull())
+          .addColumn('activity_index', 'integer', (c) => c.notNull())
+          .addColumn('table_title', 'text', (c) => c.notNull())
+          .addColumn('table_index', 'integer', (c) => c.notNull())
+          .addColumn('regime', 'text')
+          .addColumn('zone', 'text')
+          .addColumn('modalite', 'text')
+          .addColumn('mention', 'text')
+          .addColumn('mention_na', 'integer', (c) => c.notNull())
+          .addColumn('group_label', 'text')
+          .addColumn('existing_json', 'text')
+          .addColumn('target_json', 'text')
+          .addColumn('cells_json', 'text', (c) => c.notNull())
+          .addColumn('starred', 'integer', (c) => c.notNull())
+          .addColumn('raw', 'text', (c) => c.notNull())
+          .addColumn('source_json', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('plan_oqos_pk', ['plan_id', 'position'])
+          .execute();
+        await child('plan_items')
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('section', 'text', (c) => c.notNull())
+          .addColumn('group_label', 'text')
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('source_json', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('plan_items_pk', ['plan_id', 'position'])
+          .execute();
+        await child('plan_warnings')
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('code', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('source_json', 'text')
+          .addPrimaryKeyConstraint('plan_warnings_pk', ['plan_id', 'position'])
+          .execute();
+      },
+    },
   };
 }
 

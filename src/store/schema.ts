@@ -1,4 +1,5 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
+import type { PlanTables } from './plan-schema.ts';
 
 /** Row types of the relational schema. JSON columns hold text in both SQLite and PostgreSQL. */
 export interface ConsultationRow {
@@ -306,7 +307,7 @@ export interface IndicatorRow {
  * Every table of the schema, whatever migration created it: the one type of the store's Kysely instance
  * (`Store.db`), of its transactions and of every repository function.
  */
-export interface Database {
+export interface Database extends PlanTables {
   consultations: ConsultationRow;
   territories: TerritoryRow;
   source_documents: SourceDocumentRow;

@@ -57,7 +57,7 @@ export interface Verification { ok: boolean; failures: { path: string; message: 
 export interface TerritoryIndicators {
   territory: { code: string; name: string; level: 'departement' | 'region'; region: { code: string; name: string } | null };
   items: {
-    id: string; label: string; unit: string | null; year: number;
+    id: string; label: string; unit: string | null; year: number | null;
     /** null = missing in the source */
     value: number | null;
     regionValue: number | null; franceValue: number | null; source: string | null;

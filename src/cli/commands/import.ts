@@ -24,8 +24,19 @@ export const importCommand: Command = {
       force: { type: 'boolean' },
       publish: { type: 'boolean' },
       by: { type: 'string' },
+      plan: { type: 'boolean' },
     });
     if (positionals.length === 0) throw new UsageError('aucun fichier à importer');
+    // a schéma territorial de santé (recognised by the plan parsers, or said with --plan) has its own import
+    const plans = values.plan ? positionals : await detectPlans(positionals);
+    if (plans.length > 0) {
+      if (plans.length !== positionals.length) throw new UsageError('un schéma territorial de santé s’importe seul, sans autre fichier');
+      if (!values.plan && !values.consultation) throw new UsageError(`« ${basename(plans[0]!)} » est un schéma territorial de santé : indiquez la consultation à laquelle il répond (--consultation <slug>) ou --plan pour l’importer sans consultation`);
+      for (const [name, given] of [['map', values.map], ['sheet', values.sheet], ['meeting', values.meeting], ['publish', values.publish], ['force', values.force]] as const) {
+        if (given !== undefined) throw new UsageError(`--${name} ne s’applique pas à un schéma territorial de santé`);
+      }
+      return importPlanPaths(plans, { ...(values.consultation ? { consultation: values.consultation } : {}), ...(values.parser ? { parser: values.parser } : {}), json: values.json ?? false });
+    }
     // Imported contributions await moderation; publishing a document as a whole is a named person's decision.
     if (values.publish && !values.by?.trim()) throw new UsageError('--publish demande --by <nom> : la personne qui publie le document en bloc (enregistrée)');
     if (values.by !== undefined && !values.publish) throw new UsageError('--by ne sert qu’avec --publish');
@@ -60,6 +71,46 @@ export async function importPaths(store: Store, slug: string, paths: string[],
   const files = [];
   for (const path of paths) files.push({ name: basename(path), bytes: await readLimited(path) });
   return importFiles(context(store, CLI_ACTOR), { consultation: slug, files, ...opts });
+}
+
+/**
+ * The text files among `paths` a plan parser recognises (their detection, not a full parse). A PDF or DOCX
+ * plan is read through its reader only when said with --plan: extracting it just to detect it costs seconds.
+ */
+async function detectPlans(paths: string[]): Promise<string[]> {
+  const { listPlanParsers } = await import('../../ingest/plan/index.ts');
+  const { decodeText } = await import('../../ingest/readers/text.ts');
+  const out: string[] = [];
+  for (const path of paths) {
+    if (!/\.(txt|md|markdown)$/i.test(path)) continue;
+    let text: string;
+    try { text = decodeText(await readLimited(path)).text; } catch { continue; } // unreadable: the ordinary import reports it in French
+    if (listPlanParsers().some((p) => p.detect(text, basename(path)) >= 0.5)) out.push(path);
+  }
+  return out;
+}
+
+async function importPlanPaths(paths: string[], opts: { consultation?: string; parser?: string; json: boolean }): Promise<void> {
+  const { importPlan } = await import('../../usecases/plan.ts');
+  const store = await Store.open(configFromEnv());
+  try {
+    for (const path of paths) {
+      const r = await importPlan(context(store, CLI_ACTOR), {
+        bytes: await readLimited(path), fileName: basename(path), ...(opts.consultation ? { consultation: opts.consultation } : {}), ...(opts.parser ? { parser: opts.parser } : {}),
+      });
+      if (opts.json) { console.log(JSON.stringify(r, null, 2)); continue; }
+      const c = r.counts;
+      const target = r.consultation ? `consultation « ${r.consultation} »` : 'sans consultation';
+      const what = r.outcome === 'unchanged' ? 'déjà importé, rien de nouveau'
+        : `${r.outcome === 'replaced' ? 'importé, remplace la version précédente' : 'importé'} : ${counted(c.engagements, 'engagement(s)')}, ${counted(c.defis, 'défi(s)')}, `
+          + `${counted(c.objectives, 'objectif(s) opérationnel(s)')}, ${counted(c.actions, 'action(s)')} « En pratique », ${counted(c.oqos, 'ligne(s)')} OQOS, `
+          + `${counted(c.indicators, 'indicateur(s)')} (data repère), ${counted(c.consultationItems, 'élément(s)')} de consultation, ${counted(c.missingFigures, 'figure(s) perdue(s)')}`;
+      console.log(`• ${r.fileName} [${r.parser}] — schéma territorial de santé ${r.territoryName} (${r.territory}${r.period ? `, ${r.period.start}-${r.period.end}` : ''}), ${target} — ${what}`);
+      console.log(`  plan ${r.planId} ; ${counted(c.warnings, 'avertissement(s)')}${r.outcome === 'unchanged' ? '' : ' (fabrique parse <fichier> pour les lire)'}`);
+    }
+  } finally {
+    await store.close();
+  }
 }
 
 /** The files among `paths` that are consultation archives (by content: a ZIP with a Fabrique manifest). */

@@ -22,7 +22,8 @@ import { requestContext } from '../use-case-context.ts';
 import { consultationDetail, consultationSummary, publicContribution } from '../views.ts';
 
 const IndicatorItem = z.object({
-  id: z.string(), label: z.string(), unit: z.string().nullable(), year: z.number().int(),
+  id: z.string(), label: z.string(), unit: z.string().nullable(),
+  year: z.number().int().nullable().describe('année de référence ; null = aucune imprimée dans la source (data repère d’un schéma territorial)'),
   value: z.number().nullable().describe('valeur du territoire ; null = absente de la source'),
   regionValue: z.number().nullable(), franceValue: z.number().nullable(), source: z.string().nullable(),
 });
@@ -161,7 +162,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     const regionCode = level === 'departement' ? t?.parent ?? DEPARTEMENTS[c.territory]?.[1] : undefined;
     const region = regionCode ? { code: regionCode, name: (await store.getTerritory(regionCode, 'region'))?.name ?? territoryName(regionCode, 'region') } : null;
     const items = (await listIndicators(store, c.territory, level)).map((i) => ({
-      id: i.id, label: i.label, unit: i.unit ?? null, year: i.year ?? 0, value: i.value,
+      id: i.id, label: i.label, unit: i.unit ?? null, year: i.year ?? null, value: i.value,
       regionValue: i.regionValue ?? null, franceValue: i.franceValue ?? null, source: i.source ?? null,
     }));
     return { territory: { code: c.territory, name: t?.name ?? territoryName(c.territory, level), level, region }, items };

@@ -38,11 +38,13 @@ export function TerritoryIndicators({ slug }: { slug: string }) {
                 { label: 'France', value: i.franceValue },
               ];
               const unit = i.unit ? ` (${i.unit})` : '';
-              const summary = `${i.label}, ${i.year}${unit} : ${bars.map((b) => `${b.label} ${show(b.value)}`).join(' ; ')}. Détail dans le tableau qui suit.`;
+              // a plan's data repère print no reference year: none is shown rather than a made-up one
+              const year = i.year !== null ? ` (${i.year})` : '';
+              const summary = `${i.label}${i.year !== null ? `, ${i.year}` : ''}${unit} : ${bars.map((b) => `${b.label} ${show(b.value)}`).join(' ; ')}. Détail dans le tableau qui suit.`;
               return (
                 <div key={`${i.id}-${i.year}`} className="fr-col-12 fr-col-lg-6">
                   <BarChart
-                    title={`${i.label} (${i.year})`}
+                    title={`${i.label}${year}`}
                     bars={bars}
                     summary={summary}
                     headers={['Territoire', `Valeur${unit}`]}
