@@ -24,6 +24,10 @@ export interface BalanceOptions {
   /** rows whose best similarity to every group is below this go to "others" (-1); undefined = never */
   othersBelow?: number;
   iterations?: number;
+  /** a cohesive group (≥ COHESIVE) escapes the cap (default true; sub-ideas: false, a parent is one idea already) */
+  cohesiveExempt?: boolean;
+  /** smallest capacity of a group (default CAP_FLOOR) */
+  floor?: number;
 }
 
 /** Mean cosine of rows to the normalised centroid of their group (rows labelled l). */
@@ -50,8 +54,8 @@ export function balancedAssign(x: LocalMatrix, init: Float32Array, k: number, o:
   for (let it = 0; it < iters; it++) {
     // capacity: rows of a cohesive group are not capped
     const capacity = new Int32Array(k);
-    const capN = capShare >= 1 ? n : Math.max(CAP_FLOOR, Math.floor(capShare * n));
-    for (let l = 0; l < k; l++) capacity[l] = it > 0 && cohesion(x, labels, c, l) >= COHESIVE ? n : capN;
+    const capN = capShare >= 1 ? n : Math.max(o.floor ?? CAP_FLOOR, Math.floor(capShare * n));
+    for (let l = 0; l < k; l++) capacity[l] = it > 0 && o.cohesiveExempt !== false && cohesion(x, labels, c, l) >= COHESIVE ? n : capN;
     for (let i = 0; i < n; i++) {
       let b = -Infinity;
       for (let l = 0; l < k; l++) { const s = rowDot(x, i, c, l * x.dim); sims[i * k + l] = s; if (s > b) b = s; }
@@ -279,8 +283,11 @@ export function clusterTop(x: LocalMatrix, o: TopOptions): ClusterResult {
   const n = x.n;
   const one = (): ClusterResult => ({ k: 1, labels: new Int32Array(n), centroids: centroidsOf(x, new Int32Array(n), 1), silhouette: null });
   if (n === 0) return { k: 0, labels: new Int32Array(0), centroids: new Float32Array(0), silhouette: null };
-  if (o.k === 1 || (o.k === undefined && n < 2 * CAP_FLOOR)) return one();
+  const { criterion: _c, cap: _cap, othersBelow: _ob, ...rest } = o;
+  if (o.k === 1) return one();
   if (o.k === undefined && scopeCohesion(x) >= COHESIVE) return one();
+  // a scope too small for the cap (under two capped groups): the former clustering, uncapped
+  if (o.k === undefined && n < 2 * CAP_FLOOR) return clusterRows(x, rest);
   const criterion = o.criterion ?? 'phrase';
   const kMax = o.k ?? o.kMax ?? 12;
   if (criterion === 'phrase') {
@@ -295,6 +302,5 @@ export function clusterTop(x: LocalMatrix, o: TopOptions): ClusterResult {
     return finishFromSample(x, rows, km.labels, k, { finish });
   }
   // silhouette (the former criterion), and the fallback of the others when they find no structure or not the fixed k
-  const { criterion: _c, cap: _cap, othersBelow: _ob, ...rest } = o;
   return clusterRows(x, { ...rest, kMax, finish });
 }

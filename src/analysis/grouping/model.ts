@@ -257,7 +257,7 @@ function clusterSubset(ctx: Ctx, rows: readonly number[], o: SubsetOptions): { c
   const subCap = o.cap;
   const res = o.top
     ? clusterTop(x, { ...common, cap: o.top.cap, ...(o.top.criterion ? { criterion: o.top.criterion } : {}) })
-    : clusterRows(x, { ...common, ...(subCap !== undefined ? { finish: (xx: LocalMatrix, init: Float32Array, k: number) => balancedAssign(xx, init, k, { cap: subCap }) } : {}) });
+    : clusterRows(x, { ...common, ...(subCap !== undefined ? { finish: (xx: LocalMatrix, init: Float32Array, k: number) => balancedAssign(xx, init, k, { cap: subCap, cohesiveExempt: false, floor: 1 }) } : {}) });
   const by: number[][] = Array.from({ length: res.k }, () => []);
   const others: number[] = [];
   res.labels.forEach((l, i) => (l < 0 ? others : (by[l] as number[])).push(rows[i] as number));
