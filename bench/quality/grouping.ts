@@ -1,7 +1,7 @@
 /**
  * Quality benchmark of grouping into common ideas, against human groupings of the corpus.
  *
- *   node --import tsx bench/quality/grouping.ts [--no-baseline]
+ *   node --import tsx bench/quality/grouping.ts [--no-baseline] [--no-stability] [--dev]
  *
  * - Lot and Occitanie syntheses (restitution parser): per theme, the proposals are clustered and compared with
  *   the human sub-groups (the sub-heading they sit under; level 1 = first sub-heading, before " > ").
@@ -30,6 +30,8 @@ import { dot } from '../../src/analysis/text/index.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const CORPUS = resolve(ROOT, '../shared/corpus');
 const NO_BASELINE = process.argv.includes('--no-baseline');
+/** --dev: the Lot tasks only (the dev set: what any tuning may look at), no stability section */
+const DEV_ONLY = process.argv.includes('--dev');
 if (!existsSync(CORPUS)) { console.log(`corpus absent (${CORPUS}): nothing to measure`); process.exit(0); }
 
 function parse(file: string, p: DocumentParser) {
@@ -59,7 +61,7 @@ for (const [file, tag] of [['cnr-sante-lot-synthese-restitution.txt', 'Lot'], ['
 }
 
 // Nouvelle-Aquitaine: quotes of the regional common ideas → part-2 contributions
-{
+if (!DEV_ONLY) {
   const doc = parse('cnr-sante-nouvelle-aquitaine-ateliers.txt', cnrAteliersParser);
   const regional = doc.syntheses[0];
   const themes = (regional?.children ?? []).filter((c) => /^Th[ée]matique \d/.test(c.label) && c.children.length);
@@ -203,10 +205,16 @@ summary('DEV — Lot (criteria compared and defaults chosen here)', results.filt
 summary('HELD-OUT — Occitanie + N.-Aquitaine (reported, not tuned on)', results.filter((r) => !r.dev));
 summary('POOLED — all tasks', results);
 const over = results.filter((r) => r.auto[DEFAULT].max > 0.25 + 1e-9);
-console.log(`\ntop groups over 25 % of their task (ours, default): ${over.length ? over.map((r) => `${r.name} ${pc(r.auto[DEFAULT].max)} (n=${t0(r)}: the cap floor is ${5} contributions)`).join('; ') : 'none'}`);
+const why = (r: Result): string => {
+  const n = t0(r), size = Math.round(r.auto[DEFAULT].max * n);
+  if (n < 10) return `scope of ${n} < 10: former uncapped clustering`;
+  if (size <= 5) return `${size} of ${n}: within the cap floor of 5 contributions`;
+  return `${size} of ${n}: cohesive group (mean cosine to its centroid ≥ 0.6) or over-full cap`;
+};
+console.log(`\ntop groups over 25 % of their task (ours, default): ${over.length ? over.map((r) => `${r.name} ${pc(r.auto[DEFAULT].max).trim()} (${why(r)})`).join('; ') : 'none'}`);
 function t0(r: Result): number { return tasks.find((t) => t.name === r.name)?.items.length ?? 0; }
 
-if (!process.argv.includes('--no-stability')) {
+if (!process.argv.includes('--no-stability') && !DEV_ONLY) {
   const doc = parse('cnr-sante-nouvelle-aquitaine-ateliers.txt', cnrAteliersParser);
   const items = doc.contributions.filter((c) => c.kind === 'proposition' && c.text.trim()).map((c) => ({ id: c.id, text: c.text }));
   const { generateContributions } = await import('../scale/generate.ts');
