@@ -42,7 +42,7 @@ function parse(file: string, p: DocumentParser) {
 interface Task { name: string; items: GroupInput[]; gold: string[]; k: number; /** evaluate on these ids only (default all) */ evalIds?: string[]; evalGold?: string[] }
 const tasks: Task[] = [];
 
-for (const [file, tag] of [['cnr-sante-lot-synthese-restitution.txt', 'Lot'], ['cnr-sante-occitanie-synthese-restitution.txt', 'Occitanie']] as const) {
+for (const [file, tag] of ([['cnr-sante-lot-synthese-restitution.txt', 'Lot'], ['cnr-sante-occitanie-synthese-restitution.txt', 'Occitanie']] as const).filter(([, t]) => !DEV_ONLY || t === 'Lot')) {
   const doc = parse(file, restitutionParser);
   const byTheme = new Map<string, { items: GroupInput[]; l1: string[]; leaf: string[] }>();
   for (const c of doc.contributions) {

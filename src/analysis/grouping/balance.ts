@@ -269,8 +269,8 @@ export interface TopOptions extends Omit<ClusterOptions, 'finish'> {
   othersBelow?: number | null;
 }
 
-/** Default similarity under which a row fits no group (it shares almost no weighted term with any). */
-export const OTHERS_BELOW = 0.05;
+/** Default similarity under which a row fits no group (it shares almost no weighted term with any); 0.02 beat 0.05 and 0.1 on Lot (dev). */
+export const OTHERS_BELOW = 0.02;
 
 /**
  * Clusters the rows of a scope under the size cap. Texts that "really say one thing" (scope cohesion ≥ COHESIVE)
