@@ -219,13 +219,14 @@ if (!process.argv.includes('--no-stability') && !DEV_ONLY) {
   const items = doc.contributions.filter((c) => c.kind === 'proposition' && c.text.trim()).map((c) => ({ id: c.id, text: c.text }));
   const { generateContributions } = await import('../scale/generate.ts');
   const syn = generateContributions(20_000, 11).map((c) => ({ id: c.id, text: c.text }));
-  const configs = [['agglomerative', 'id-hash'], ['agglomerative', 'seeded'], ['consensus', 'seeded']] as const;
+  // top level: the criterion; `method` only matters to the silhouette criterion (and to the sub-ideas)
+  const configs = [['phrase', 'agglomerative', 'id-hash'], ['phrase', 'agglomerative', 'seeded'], ['silhouette', 'agglomerative', 'id-hash'], ['silhouette', 'consensus', 'seeded']] as const;
   for (const [name, its] of [['N.-Aquitaine propositions', items], ['synthetic 20k (sample of 2,000)', syn]] as const) {
-    for (const [method, sampling] of configs) {
-      if (its.length <= 2000 && sampling === 'seeded' && method === 'agglomerative') continue; // no sample: same as id-hash
-      const labs = [1, 2, 3].map((seed) => { const m = groupContributions(its, { seed, byTheme: false, method, sampling, at: '2024-01-01T00:00:00Z' }); return its.map((i) => topGroupOf(m, i.id) ?? '?'); });
+    for (const [criterion, method, sampling] of configs) {
+      if (its.length <= 2000 && sampling === 'seeded' && criterion === 'phrase') continue; // no sample: same as id-hash
+      const labs = [1, 2, 3].map((seed) => { const m = groupContributions(its, { seed, byTheme: false, criterion, method, sampling, at: '2024-01-01T00:00:00Z' }); return its.map((i) => topGroupOf(m, i.id) ?? '?'); });
       const ag = [bestMatchAgreement(labs[0]!, labs[1]!), bestMatchAgreement(labs[0]!, labs[2]!), bestMatchAgreement(labs[1]!, labs[2]!)];
-      console.log(`stability ${name} (${its.length}, ${method}, ${its.length > 2000 ? sampling + ' sample' : 'no sample'}): kept their group across seeds 1/2/3: min ${(Math.min(...ag) * 100).toFixed(1)}%, mean ${(mean(ag) * 100).toFixed(1)}%`);
+      console.log(`stability ${name} (${its.length}, ${criterion}${criterion === 'silhouette' ? ' ' + method : ''}, ${its.length > 2000 ? sampling + ' sample' : 'no sample'}): kept their group across seeds 1/2/3: min ${(Math.min(...ag) * 100).toFixed(1)}%, mean ${(mean(ag) * 100).toFixed(1)}%`);
     }
   }
 }
