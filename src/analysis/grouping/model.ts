@@ -240,6 +240,9 @@ function idHash(id: string): number {
   return h >>> 0;
 }
 
+/** Rows clustered in detail inside one top group (the rest is assigned to their nearest sub-idea). */
+const SUB_SAMPLE = 800;
+
 interface SubsetOptions {
   seed: number; k?: number; kMax: number; runs: number;
   method?: 'agglomerative' | 'consensus' | undefined; sampling?: 'id-hash' | 'seeded' | undefined;
@@ -252,8 +255,10 @@ interface SubsetOptions {
 function clusterSubset(ctx: Ctx, rows: readonly number[], o: SubsetOptions): { clusters: Cluster[]; others: number[] } {
   if (rows.length === 0) return { clusters: [], others: [] };
   const x = localMatrix(ctx.matrix, rows);
-  const sampleKeys = o.sampling === 'seeded' || rows.length <= 2000 ? undefined : Uint32Array.from(rows, (r) => idHash(ctx.items[r]?.id ?? ''));
-  const common = { seed: o.seed, kMax: o.kMax, runs: o.runs, ...(o.method ? { method: o.method } : {}), ...(o.k !== undefined ? { k: o.k } : {}), ...(sampleKeys ? { sampleKeys } : {}) };
+  // sub-ideas: a smaller sample (their average linkage and silhouettes are O(sample²), once per top group)
+  const sample = o.top ? 2000 : SUB_SAMPLE;
+  const sampleKeys = o.sampling === 'seeded' || rows.length <= sample ? undefined : Uint32Array.from(rows, (r) => idHash(ctx.items[r]?.id ?? ''));
+  const common = { seed: o.seed, kMax: o.kMax, runs: o.runs, sample, ...(o.method ? { method: o.method } : {}), ...(o.k !== undefined ? { k: o.k } : {}), ...(sampleKeys ? { sampleKeys } : {}) };
   const subCap = o.cap;
   const res = o.top
     ? clusterTop(x, { ...common, cap: o.top.cap, ...(o.top.criterion ? { criterion: o.top.criterion } : {}) })
