@@ -51,29 +51,35 @@ export function balancedAssign(x: LocalMatrix, init: Float32Array, k: number, o:
   const order = new Uint32Array(n);
   const best = new Float32Array(n);
   const iters = o.iterations ?? 6;
+  const capN = capShare >= 1 ? n : Math.max(o.floor ?? CAP_FLOOR, Math.floor(capShare * n));
+  const ob = o.othersBelow ?? -Infinity;
   for (let it = 0; it < iters; it++) {
-    // capacity: rows of a cohesive group are not capped
-    const capacity = new Int32Array(k);
-    const capN = capShare >= 1 ? n : Math.max(o.floor ?? CAP_FLOOR, Math.floor(capShare * n));
-    for (let l = 0; l < k; l++) capacity[l] = it > 0 && o.cohesiveExempt !== false && cohesion(x, labels, c, l) >= COHESIVE ? n : capN;
     for (let i = 0; i < n; i++) {
       let b = -Infinity;
       for (let l = 0; l < k; l++) { const s = rowDot(x, i, c, l * x.dim); sims[i * k + l] = s; if (s > b) b = s; }
       best[i] = b; order[i] = i;
     }
+    // capacity: a cohesive group (mean cosine of its current members to their centroid, from the table above)
+    // is not capped
+    const capacity = new Int32Array(k).fill(capN);
+    if (it > 0 && o.cohesiveExempt !== false) {
+      const sum = new Float64Array(k), cnt = new Int32Array(k);
+      for (let i = 0; i < n; i++) { const l = labels[i] as number; if (l >= 0) { sum[l] = (sum[l] as number) + (sims[i * k + l] as number); cnt[l] = (cnt[l] as number) + 1; } }
+      for (let l = 0; l < k; l++) if ((cnt[l] as number) > 0 && (sum[l] as number) / (cnt[l] as number) >= COHESIVE) capacity[l] = n;
+    }
     order.sort((a, b) => (best[b] as number) - (best[a] as number) || a - b);
     const next = new Int32Array(n).fill(-1);
-    const prefs = Array.from({ length: k }, (_, l) => l);
     for (const i of order) {
-      if (o.othersBelow !== undefined && (best[i] as number) < o.othersBelow) continue;
-      prefs.sort((a, b) => (sims[i * k + b] as number) - (sims[i * k + a] as number) || a - b);
-      let placed = -1;
-      for (const l of prefs) {
-        if ((capacity[l] as number) <= 0) continue;
-        if (o.othersBelow !== undefined && (sims[i * k + l] as number) < o.othersBelow) break;
-        placed = l; break;
+      if ((best[i] as number) < ob) continue;
+      // the most similar group with room left (ties: the lowest), or none under the "others" threshold
+      let placed = -1, ps = -Infinity;
+      for (let l = 0; l < k; l++) {
+        const s = sims[i * k + l] as number;
+        if ((capacity[l] as number) > 0 && s >= ob && s > ps) { ps = s; placed = l; }
       }
-      if (placed < 0 && o.othersBelow === undefined) placed = prefs[0] as number; // no others at this level: overfill the best
+      if (placed < 0 && o.othersBelow === undefined) { // no others at this level: overfill the best
+        for (let l = 0; l < k; l++) if ((sims[i * k + l] as number) === best[i]) { placed = l; break; }
+      }
       if (placed >= 0) { next[i] = placed; capacity[placed] = (capacity[placed] as number) - 1; }
     }
     let changed = false;
