@@ -10,7 +10,7 @@ import { clusterRows, deriveSeed, localMatrix, rowDot, type LocalMatrix } from '
 import { hungarianMax } from './metrics.ts';
 import { GROUPING_ANALYZER, rowNnz, vectorizeOne, vectorizeTexts, type CsrMatrix } from './matrix.ts';
 
-export const GROUPING_VERSION = '1.0.0';
+export const GROUPING_VERSION = '1.1.0'; // 1.1: phrase-seeded, capped top level
 export const OTHERS_LABEL = 'Autres';
 
 export interface GroupInput {
