@@ -52,8 +52,9 @@ test('grouping: same seed → identical output; recovers the made-up ideas; stab
     assert.ok(g.keyPhrases.length >= 1 && g.keyPhrases.length <= 4, `${g.id} key phrases ${g.keyPhrases}`);
     assert.ok(g.label.length > 0 && g.label.length <= 91);
   }
-  const ari = adjustedRandIndex(SYN.map((c) => c.theme), tops(m1, ITEMS));
-  assert.ok(ari > 0.3, `ARI vs made-up themes ${ari}`);
+  // the made-up ideas (9, over 4 themes), not the themes: the size cap splits a theme holding several ideas
+  const ari = adjustedRandIndex(SYN.map((c) => c.idea), tops(m1, ITEMS));
+  assert.ok(ari > 0.3, `ARI vs made-up ideas ${ari}`);
   for (const seed of [4, 5]) {
     const other = groupContributions(ITEMS, { seed, ...AT });
     assert.ok(bestMatchAgreement(tops(m1, ITEMS), tops(other, ITEMS)) >= 0.9);
@@ -163,4 +164,40 @@ test('runGroup: JSON Lines in, groups out; bad rows name the line', () => {
     writeFileSync(inPath, '{"id":"a","text":"x","theme":{}}\n');
     assert.throws(() => runGroup({ inPath, outPath }), /in\.jsonl:1: "theme"/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('grouping: no top group above 25 % of its scope, an « Autres » rest, sub-ideas under 60 % of their parent; each criterion deterministic', () => {
+  // one theme (the largest of the made-up data) as the scope: several ideas, none saying the same thing verbatim
+  const theme = SYN.filter((c) => c.theme === SYN[0]?.theme).map((c) => ({ id: c.id, text: c.text }));
+  const odd = [{ id: 'zz1', text: 'Quantum chromodynamics lattice gauge bosons' }, { id: 'zz2', text: 'Photosynthèse des algues vertes en Antarctique' }];
+  const items = [...theme, ...odd];
+  for (const criterion of ['phrase', 'stability', 'silhouette'] as const) {
+    const m = groupContributions(items, { seed: 5, criterion, ...AT });
+    assert.equal(JSON.stringify(groupsOutput(m)), JSON.stringify(groupsOutput(groupContributions(items, { seed: 5, criterion, ...AT }))), `${criterion}: two runs identical`);
+    const out = groupsOutput(m);
+    const top = out.filter((g) => g.parent === null);
+    assert.ok(top.filter((g) => !g.others).length >= 4, `${criterion}: ${top.length} top groups`);
+    for (const g of top) if (!g.others) assert.ok(g.count <= Math.max(5, Math.floor(0.25 * items.length)), `${criterion}: ${g.id} holds ${g.count} of ${items.length}`);
+    for (const g of top) {
+      const subs = out.filter((s) => s.parent === g.id);
+      if (subs.length >= 2) for (const s of subs) assert.ok(s.count <= Math.ceil(0.6 * g.count), `${criterion}: sub-idea ${s.id} holds ${s.count} of ${g.count}`);
+    }
+    if (criterion === 'phrase') {
+      const others = top.find((g) => g.others);
+      assert.ok(others && others.id === 'autres', 'an « Autres » group');
+      for (const id of ['zz1', 'zz2']) assert.equal(topGroupOf(m, id), 'autres', `${id} fits no group`);
+    }
+  }
+  // the cap is an option
+  const tight = groupsOutput(groupContributions(items, { seed: 5, cap: 0.1, ...AT })).filter((g) => g.parent === null && !g.others);
+  const usual = groupsOutput(groupContributions(items, { seed: 5, ...AT })).filter((g) => g.parent === null && !g.others);
+  assert.ok(Math.max(...tight.map((g) => g.count)) < Math.max(...usual.map((g) => g.count)), 'a tighter cap gives smaller groups');
+});
+
+test('grouping: texts that really say one thing stay one group above the cap', () => {
+  const same = Array.from({ length: 30 }, (_, i) => ({ id: `c${i}`, text: `Rouvrir la maternité de Saint-Laufon${i % 3 === 0 ? ' !' : ''}` }));
+  const m = groupContributions(same, { seed: 1, ...AT });
+  const top = groupsOutput(m).filter((g) => g.parent === null && !g.others);
+  assert.equal(top.length, 1);
+  assert.equal(top[0]?.count, 30);
 });

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """scikit-learn baseline for bench/quality/grouping.ts and bench/scale/run.ts.
 
-Mode "cluster" (default): reads a JSON file {"tasks":[{"name","texts":[...],"k"}]} and clusters each task with
-AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average") on TF-IDF word 1-2-grams (sublinear tf,
-accents stripped). Writes {"name": [labels...]} to stdout.
+Mode "cluster" (default): reads a JSON file {"tasks":[{"name","texts":[...],"k"}]} and clusters each task on
+TF-IDF word 1-2-grams (sublinear tf, accents stripped, L2-normalised) three ways:
+  "agglo": AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average"), the human k;
+  "kmeans": KMeans(n_clusters=k, n_init=10, random_state=0), the human k (spherical in effect: rows are unit norm);
+  "kmeans_auto": KMeans with k in 2..min(12, n//3) chosen by sklearn's silhouette_score (cosine): what a user of
+  scikit-learn without the human k would run.
+Writes {"name": {"agglo": [...], "kmeans": [...], "kmeans_auto": [...]}} to stdout.
 Mode "scale": reads JSON Lines {"id","text"} and times TF-IDF (word 1-2-grams, min_df 2), MiniBatchKMeans (k) and
 a LinearSVC trained on the first half with labels from the "theme" field, predicting the rest. Writes timings.
 Run with the system interpreter: /usr/bin/python3 bench/quality/grouping_baseline.py FILE [--scale K]
@@ -12,7 +16,8 @@ import json
 import sys
 import time
 
-from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
+from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
+from sklearn.metrics import silhouette_score
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
@@ -22,14 +27,24 @@ def cluster(path):
     out = {}
     for t in tasks:
         texts, k = t["texts"], t["k"]
-        if len(texts) < 2 or k < 2:
-            out[t["name"]] = [0] * len(texts)
+        n = len(texts)
+        if n < 2 or k < 2:
+            out[t["name"]] = {"agglo": [0] * n, "kmeans": [0] * n, "kmeans_auto": [0] * n}
             continue
         x = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode").fit_transform(texts).toarray()
-        model = AgglomerativeClustering(n_clusters=min(k, len(texts)), metric="cosine", linkage="average")
         # all-zero rows break the cosine metric: give them a tiny constant
         x[x.sum(axis=1) == 0] = 1e-9
-        out[t["name"]] = [int(v) for v in model.fit_predict(x)]
+        agglo = AgglomerativeClustering(n_clusters=min(k, n), metric="cosine", linkage="average").fit_predict(x)
+        km = KMeans(n_clusters=min(k, n), n_init=10, random_state=0).fit_predict(x)
+        best, best_s = km, -2.0
+        for kk in range(2, max(2, min(12, n // 3)) + 1):
+            lab = KMeans(n_clusters=kk, n_init=10, random_state=0).fit_predict(x)
+            if len(set(lab)) < 2:
+                continue
+            sc = silhouette_score(x, lab, metric="cosine")
+            if sc > best_s:
+                best, best_s = lab, sc
+        out[t["name"]] = {"agglo": [int(v) for v in agglo], "kmeans": [int(v) for v in km], "kmeans_auto": [int(v) for v in best]}
     json.dump(out, sys.stdout)
 
 

@@ -312,6 +312,11 @@ export interface ClusterOptions {
   method?: 'consensus' | 'agglomerative';
   /** Lloyd iterations on all rows after the consensus (default 15) */
   refineIter?: number;
+  /**
+   * replaces the final Lloyd refinement on every row (e.g. the capped assignment of balance.ts); labels may be -1
+   * (rows left to "others")
+   */
+  finish?: (x: LocalMatrix, init: Float32Array, k: number) => { labels: Int32Array; centroids: Float32Array };
 }
 
 export interface ClusterResult {
@@ -320,6 +325,18 @@ export interface ClusterResult {
   /** centroids in the local dimension space of `x` */
   centroids: Float32Array;
   silhouette: number | null;
+}
+
+/** The rows clustered in detail: all up to `sample`, else the smallest `sampleKeys`, else a seeded draw. */
+export function pickSample(x: LocalMatrix, o: Pick<ClusterOptions, 'seed' | 'sample' | 'sampleKeys'>): { rows: Uint32Array; sub: LocalMatrix } {
+  const n = x.n;
+  const size = o.sample ?? 2000;
+  let sIdx: Uint32Array;
+  if (o.sampleKeys && n > size) {
+    const keys = o.sampleKeys;
+    sIdx = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => (keys[a] as number) - (keys[b] as number) || a - b).slice(0, size).sort();
+  } else sIdx = sampleRows(n, size, prng(deriveSeed(o.seed, 'sample')));
+  return { rows: sIdx, sub: subLocal(x, sIdx) };
 }
 
 function sampleRows(n: number, size: number, rnd: () => number): Uint32Array {
@@ -360,13 +377,7 @@ export function clusterRows(x: LocalMatrix, o: ClusterOptions): ClusterResult {
   const n = x.n;
   const runs = o.runs ?? 12;
   if (n === 0) return { k: 0, labels: new Int32Array(0), centroids: new Float32Array(0), silhouette: null };
-  const size = o.sample ?? 2000;
-  let sIdx: Uint32Array;
-  if (o.sampleKeys && n > size) {
-    const keys = o.sampleKeys;
-    sIdx = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => (keys[a] as number) - (keys[b] as number) || a - b).slice(0, size).sort();
-  } else sIdx = sampleRows(n, size, prng(deriveSeed(o.seed, 'sample')));
-  const s = subLocal(x, sIdx);
+  const { rows: sIdx, sub: s } = pickSample(x, o);
   let k: number;
   let sampleLabels: Int32Array;
   let sil: number | null = null;
@@ -397,11 +408,17 @@ export function clusterRows(x: LocalMatrix, o: ClusterOptions): ClusterResult {
     }
   }
   if (k === 1) return { k: 1, labels: new Int32Array(n), centroids: centroidsOf(x, new Int32Array(n), 1), silhouette: sil };
+  return finishFromSample(x, sIdx, sampleLabels, k, o, sil);
+}
+
+/** Seeds centroids from labelled sample rows (-1 = none), then refines on every row (Lloyd, or `o.finish`). */
+export function finishFromSample(x: LocalMatrix, sIdx: Uint32Array, sampleLabels: Int32Array, k: number, o: Pick<ClusterOptions, 'finish' | 'refineIter'>, sil: number | null = null): ClusterResult {
+  const n = x.n;
   // seed centroids from the consensus clusters of the sample, then refine on every row
   const full = new Int32Array(n).fill(-1);
   sIdx.forEach((r, i) => { full[r] = sampleLabels[i] as number; });
   const init = centroidsOf(x, full, k);
-  const res = lloyd(x, k, init, o.refineIter ?? 15);
+  const res = o.finish ? o.finish(x, init, k) : lloyd(x, k, init, o.refineIter ?? 15);
   return { k, labels: res.labels, centroids: res.centroids, silhouette: sil };
 }
 

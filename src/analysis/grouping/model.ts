@@ -5,12 +5,13 @@
  */
 import type { LineageEvent } from '../../domain/ideas.ts';
 import { analyze, normalizeText, TfidfVectorizer, type SparseVector, type TfidfJSON } from '../text/index.ts';
+import { balancedAssign, clusterTop, DEFAULT_CAP, type Criterion } from './balance.ts';
 import { clusterRows, deriveSeed, localMatrix, rowDot, type LocalMatrix } from './kmeans.ts';
 import { hungarianMax } from './metrics.ts';
 import { assignLabels, phraseLabel, PhraseCache, type LabelNode } from './labels.ts';
 import { GROUPING_ANALYZER, rowNnz, vectorizeOne, vectorizeTexts, type CsrMatrix } from './matrix.ts';
 
-export const GROUPING_VERSION = '1.0.0';
+export const GROUPING_VERSION = '1.1.0'; // 1.1: phrase-seeded, capped top level
 export const OTHERS_LABEL = 'Autres';
 
 export interface GroupInput {
@@ -79,6 +80,15 @@ export interface GroupOptions {
   /** clustering method (default 'agglomerative', see clusterRows) and consensus runs (default 12) */
   method?: 'agglomerative' | 'consensus';
   runs?: number;
+  /**
+   * how the number of top groups is chosen: 'phrase' (default: seeds = shared stem phrases), 'stability' (k-means
+   * over resamples) or 'silhouette' (the former criterion); compared in bench/quality/grouping.ts
+   */
+  criterion?: Criterion;
+  /** largest share of its scope a top group may hold unless its texts say one thing (default 0.25, see balance.ts) */
+  cap?: number;
+  /** largest share of its parent a sub-idea may hold (default 0.6) */
+  subCap?: number;
   quotes?: number;
   threshold?: number;
   /** creation time and author for lineage (default: now, "fabrique") */
@@ -261,16 +271,36 @@ function idHash(id: string): number {
   return h >>> 0;
 }
 
-function clusterSubset(ctx: Ctx, rows: readonly number[], o: { seed: number; k?: number; kMax: number; runs: number; method?: 'agglomerative' | 'consensus' | undefined; sampling?: 'id-hash' | 'seeded' | undefined }): Cluster[] {
-  if (rows.length === 0) return [];
+/** Rows clustered in detail inside one top group (the rest is assigned to their nearest sub-idea). */
+const SUB_SAMPLE = 800;
+
+interface SubsetOptions {
+  seed: number; k?: number; kMax: number; runs: number;
+  method?: 'agglomerative' | 'consensus' | undefined; sampling?: 'id-hash' | 'seeded' | undefined;
+  /** top level: the capped, phrase-seeded grouping with an "others" rest; else sub-ideas capped at `cap` */
+  top?: { criterion?: Criterion | undefined; cap: number };
+  cap?: number;
+}
+
+/** Clusters rows (non-empty vectors); clusters sorted by size desc, ties by first row; `others` = rows fitting none. */
+function clusterSubset(ctx: Ctx, rows: readonly number[], o: SubsetOptions): { clusters: Cluster[]; others: number[] } {
+  if (rows.length === 0) return { clusters: [], others: [] };
   const x = localMatrix(ctx.matrix, rows);
-  const sampleKeys = o.sampling === 'seeded' || rows.length <= 2000 ? undefined : Uint32Array.from(rows, (r) => idHash(ctx.items[r]?.id ?? ''));
-  const res = clusterRows(x, { seed: o.seed, kMax: o.kMax, runs: o.runs, ...(o.method ? { method: o.method } : {}), ...(o.k !== undefined ? { k: o.k } : {}), ...(sampleKeys ? { sampleKeys } : {}) });
+  // sub-ideas: a smaller sample (their average linkage and silhouettes are O(sample²), once per top group)
+  const sample = o.top ? 2000 : SUB_SAMPLE;
+  const sampleKeys = o.sampling === 'seeded' || rows.length <= sample ? undefined : Uint32Array.from(rows, (r) => idHash(ctx.items[r]?.id ?? ''));
+  const common = { seed: o.seed, kMax: o.kMax, runs: o.runs, sample, ...(o.method ? { method: o.method } : {}), ...(o.k !== undefined ? { k: o.k } : {}), ...(sampleKeys ? { sampleKeys } : {}) };
+  const subCap = o.cap;
+  const res = o.top
+    ? clusterTop(x, { ...common, cap: o.top.cap, ...(o.top.criterion ? { criterion: o.top.criterion } : {}) })
+    : clusterRows(x, { ...common, ...(subCap !== undefined ? { finish: (xx: LocalMatrix, init: Float32Array, k: number) => balancedAssign(xx, init, k, { cap: subCap, cohesiveExempt: false, floor: 1 }) } : {}) });
   const by: number[][] = Array.from({ length: res.k }, () => []);
-  res.labels.forEach((l, i) => (by[l] as number[]).push(rows[i] as number));
-  return by.map((r, l) => ({ rows: r, centroid: centroidSparse(x, res.centroids, l) }))
+  const others: number[] = [];
+  res.labels.forEach((l, i) => (l < 0 ? others : (by[l] as number[])).push(rows[i] as number));
+  const clusters = by.map((r, l) => ({ rows: r, centroid: centroidSparse(x, res.centroids, l) }))
     .filter((c) => c.rows.length > 0)
     .sort((a, b) => b.rows.length - a.rows.length || (a.rows[0] as number) - (b.rows[0] as number));
+  return { clusters, others };
 }
 
 function buildContext(items: readonly GroupInput[], vectorizer?: TfidfVectorizer): Ctx {
@@ -322,6 +352,7 @@ function buildModel(ctx: Ctx, byTheme: boolean, o: GroupOptions, previous: Group
   const method = o.method;
   const sampling = o.sampling;
   const minSub = o.minSubgroupSize ?? 6;
+  const subCap = o.subCap ?? 0.6;
   const at = nowIso(o), by = o.by ?? 'fabrique';
   const groups: GroupNode[] = [];
   const subs: GroupNode[] = [];
@@ -344,7 +375,10 @@ function buildModel(ctx: Ctx, byTheme: boolean, o: GroupOptions, previous: Group
     const empty = rows.filter((r) => rowNnz(ctx.matrix, r) === 0 && pinnedRow(r) === undefined);
     const prevTops = (previous?.groups ?? []).filter((g) => g.parent === null && !g.others && (g.theme ?? '') === scope);
     const k = prevTops.length > 0 ? Math.min(prevTops.length, live.length) : o.k;
-    const tops = clusterSubset(ctx, live, { seed: deriveSeed(seed, 'top', scope), ...(k !== undefined ? { k } : {}), kMax: o.kMax ?? 10, runs, method, sampling });
+    const { clusters: tops, others: unfit } = clusterSubset(ctx, live, { seed: deriveSeed(seed, 'top', scope), ...(k !== undefined ? { k } : {}), kMax: o.kMax ?? 12, runs, method, sampling, top: { criterion: o.criterion, cap: o.cap ?? DEFAULT_CAP } });
+    // rows that fit no group join the empty ones in "Autres", unless a human pinned them
+    for (const r of unfit) if (pinnedRow(r) === undefined) empty.push(r);
+    empty.sort((a, b) => a - b);
     // ids: inherited from the previous groups by maximum overlap, else fresh
     const ids = inheritIds(tops.map((c) => c.rows), prevTops.map((g) => g.id), (r) => prevTop(previous?.membership[ctx.items[r]?.id as string]), p, 'g', previous);
     // pinned rows go to their pinned top group
@@ -352,7 +386,9 @@ function buildModel(ctx: Ctx, byTheme: boolean, o: GroupOptions, previous: Group
     tops.forEach((c, i) => topRows.set(ids[i] as string, []));
     for (const g of prevTops) if (!topRows.has(g.id) && Object.values(pins).some((x) => x === g.id || prevNodes.get(x)?.parent === g.id)) topRows.set(g.id, []);
     tops.forEach((c, i) => { for (const r of c.rows) { const pin = pinnedRow(r); const t = pin ? prevTop(pin) : undefined; (topRows.get(t && topRows.has(t) ? t : (ids[i] as string)) as number[]).push(r); } });
-    for (const r of rows) { const pin = pinnedRow(r); if (pin && rowNnz(ctx.matrix, r) === 0) { const t = prevTop(pin); if (t && topRows.has(t)) (topRows.get(t) as number[]).push(r); } }
+    const unfitSet = new Set(unfit);
+    for (const r of rows) { const pin = pinnedRow(r); if (pin && (rowNnz(ctx.matrix, r) === 0 || unfitSet.has(r))) { const t = prevTop(pin); if (t && topRows.has(t)) (topRows.get(t) as number[]).push(r); else empty.push(r); } }
+    empty.sort((a, b) => a - b);
     for (const [gid, gRows] of topRows) {
       if (gRows.length === 0) continue;
       gRows.sort((a, b) => a - b);
@@ -364,9 +400,9 @@ function buildModel(ctx: Ctx, byTheme: boolean, o: GroupOptions, previous: Group
       const prevSubs = (previous?.groups ?? []).filter((g) => g.parent === gid);
       const gLive = gRows.filter((r) => rowNnz(ctx.matrix, r) > 0);
       let subClusters: Cluster[] = [];
-      if (prevSubs.length > 1) subClusters = clusterSubset(ctx, gLive, { seed: deriveSeed(seed, 'sub', gid), k: Math.min(prevSubs.length, gLive.length), kMax: 8, runs, method, sampling });
+      if (prevSubs.length > 1) subClusters = clusterSubset(ctx, gLive, { seed: deriveSeed(seed, 'sub', gid), k: Math.min(prevSubs.length, gLive.length), kMax: 8, runs, method, sampling, cap: subCap }).clusters;
       else if (prevSubs.length === 0 && gLive.length >= minSub && !previous?.groups.some((g) => g.id === gid)) {
-        subClusters = clusterSubset(ctx, gLive, { seed: deriveSeed(seed, 'sub', gid), kMax: o.subKMax ?? 6, runs, method, sampling });
+        subClusters = clusterSubset(ctx, gLive, { seed: deriveSeed(seed, 'sub', gid), kMax: o.subKMax ?? 6, runs, method, sampling, cap: subCap }).clusters;
       }
       if (subClusters.length <= 1) { for (const r of gRows) membership[ctx.items[r]?.id as string] = gid; continue; }
       const subIds = inheritIds(subClusters.map((c) => c.rows), prevSubs.map((g) => g.id), (r) => previous?.membership[ctx.items[r]?.id as string], `${gid}.`, '', previous);
