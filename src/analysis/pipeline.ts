@@ -7,7 +7,7 @@ import type { Consultation } from '../domain/consultation.ts';
 import type { Contribution, ContributionKind, Provenance, ThemeAssignment } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import { CLASSIFIER_VERSION, TextClassifier, type LabelledText } from './classify/classifier.ts';
-import { predictKind, trainKindClassifier } from './classify/kind.ts';
+import { suggestKinds } from './classify/kind.ts';
 import { ZeroShotClassifier } from './classify/zeroshot.ts';
 import { computeGrouping, type GroupingSummary } from './ideas.ts';
 
@@ -20,7 +20,8 @@ export interface ClassificationSummary {
   consultation: string;
   contributions: number;
   themes: { mode: 'trained' | 'zero-shot' | 'none'; trainingExamples: number; predicted: number; assigned: number };
-  kinds: { mode: 'trained' | 'none'; trainingExamples: number; predicted: number; assigned: number };
+  /** 'builtin': too few labelled kinds (trainingExamples of them), so the built-in French model's suggestions */
+  kinds: { mode: 'trained' | 'builtin' | 'none'; trainingExamples: number; predicted: number; assigned: number };
 }
 
 export interface AnalysisSummary extends ClassificationSummary {
@@ -106,20 +107,10 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
 
   // Kinds
   progress({ step: 'kinds', label: 'Classement des contributions par nature', done: 0, total: 1 });
-  const kindLabelled = live.filter((c) => c.kind && c.kindProvenance?.by !== 'model');
-  const toKind = live.filter((c) => !c.kind || c.kindProvenance?.by === 'model');
-  const kindSummary: ClassificationSummary['kinds'] = { mode: 'none', trainingExamples: kindLabelled.length, predicted: toKind.length, assigned: 0 };
-  const kindResults: KindResult[] = [];
-  if (toKind.length > 0 && kindLabelled.length >= MIN_TRAINING && new Set(kindLabelled.map((c) => c.kind)).size >= 2) {
-    const classifier = trainKindClassifier(kindLabelled.map((c) => ({ id: c.id, text: c.text, labels: [c.kind!] })), { seed });
-    kindSummary.mode = 'trained';
-    const version = `${CLASSIFIER_VERSION}+${classifier.metadata.trainingSha256.slice(0, 12)}`;
-    models.push({ purpose: 'kinds', version, metadata: classifier.metadata, model: classifier.toJSON() });
-    for (const c of toKind) {
-      const k = predictKind(classifier, c.text);
-      if (k) kindResults.push({ contribution: c.id, kind: k.kind, provenance: { by: 'model', model: 'fabrique-kinds-linear', version, probability: Number(k.p.toFixed(4)), at } });
-    }
-  }
+  const kindOutcome = suggestKinds(live, { seed, at });
+  if (kindOutcome.trained) models.push({ purpose: 'kinds', ...kindOutcome.trained });
+  const kindSummary = kindOutcome.summary;
+  const kindResults: KindResult[] = kindOutcome.results;
   progress({ step: 'kinds', label: 'Classement des contributions par nature', done: 1, total: 1 });
 
   // Common ideas, over the themes as they will be stored
