@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """scikit-learn baseline for bench/quality/classify.ts.
 
-Reads <dir>/folds.json (list of fold names) and, per fold, <dir>/<fold>.train.jsonl and <dir>/<fold>.test.jsonl
-(rows {"id","text","label"}). Model: TF-IDF word 1-2-grams + char_wb 3-5-grams (sublinear tf), LinearSVC with
+Reads <dir>/folds.json (a list of fold names, or of {"name", "file"}) and, per fold, <dir>/<file>.train.jsonl and
+<dir>/<file>.test.jsonl (rows {"id","text","label"}; file = the name when not given). Model: TF-IDF word 1-2-grams + char_wb 3-5-grams (sublinear tf), LinearSVC with
 class_weight='balanced'. Writes predictions as JSON {fold: {id: label}} to stdout.
 Run with the system interpreter: /usr/bin/python3 bench/quality/baseline.py DIR
 """
@@ -24,9 +24,10 @@ def main():
     d = Path(sys.argv[1])
     folds = json.loads((d / "folds.json").read_text(encoding="utf-8"))
     out = {}
-    for fold in folds:
-        train = read(d / f"{fold}.train.jsonl")
-        test = read(d / f"{fold}.test.jsonl")
+    for entry in folds:
+        fold, file = (entry, entry) if isinstance(entry, str) else (entry["name"], entry["file"])
+        train = read(d / f"{file}.train.jsonl")
+        test = read(d / f"{file}.test.jsonl")
         model = make_pipeline(
             make_union(
                 TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=1),

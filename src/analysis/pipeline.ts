@@ -19,7 +19,8 @@ const SECOND_THEME_P = 0.5;
 export interface ClassificationSummary {
   consultation: string;
   contributions: number;
-  themes: { mode: 'trained' | 'zero-shot' | 'none'; trainingExamples: number; predicted: number; assigned: number };
+  /** offTopic: texts the zero-shot fallback found about none of the themes (« hors sujet »), left without a theme */
+  themes: { mode: 'trained' | 'zero-shot' | 'none'; trainingExamples: number; predicted: number; assigned: number; offTopic: number };
   /** 'builtin': too few labelled kinds (trainingExamples of them), so the built-in French model's suggestions */
   kinds: { mode: 'trained' | 'builtin' | 'none'; trainingExamples: number; predicted: number; assigned: number };
 }
@@ -75,10 +76,10 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
   }));
   const toTheme = live.filter((c) => !themed(c));
   const themeLabels = new Set(themeExamples.flatMap((e) => e.labels));
-  const themeSummary: ClassificationSummary['themes'] = { mode: 'none', trainingExamples: themeExamples.length, predicted: toTheme.length, assigned: 0 };
+  const themeSummary: ClassificationSummary['themes'] = { mode: 'none', trainingExamples: themeExamples.length, predicted: toTheme.length, assigned: 0, offTopic: 0 };
   const themeResults: ThemeResult[] = [];
   if (toTheme.length > 0 && consultation.themes.length > 0) {
-    let predict: (texts: string[]) => { labels: { label: string; p: number }[] }[];
+    let predict: (texts: string[]) => { labels: { label: string; p: number }[]; offTopic?: boolean }[];
     let model: string;
     let version: string;
     if (themeExamples.length >= MIN_TRAINING && themeLabels.size >= 2) {
@@ -97,6 +98,8 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
     }
     const predictions = predict(toTheme.map((c) => c.text));
     toTheme.forEach((c, i) => {
+      // « hors sujet »: no theme, and an earlier model theme of a rerun is dropped (empty assignments)
+      if (predictions[i]?.offTopic) { themeSummary.offTopic++; themeResults.push({ contribution: c.id, assignments: [] }); return; }
       const labels = predictions[i]?.labels ?? [];
       const chosen = labels.filter((l, j) => j === 0 || l.p >= SECOND_THEME_P);
       const assignments = chosen.map((l) => ({ theme: l.label, provenance: { by: 'model', model, version, probability: Number(l.p.toFixed(4)), at } as Provenance }));

@@ -1,5 +1,6 @@
 import type { Theme } from '../../domain/theme.ts';
 import { analyze, cosine, TfidfVectorizer, type AnalyzerOptions, type SparseVector, type TfidfJSON } from '../text/index.ts';
+import { HEALTH_LEXICON } from './health-lexicon.ts';
 import type { ExplanationTerm, Prediction } from './prediction.ts';
 
 export interface ZeroShotOptions {
@@ -7,13 +8,29 @@ export interface ZeroShotOptions {
   temperature?: number;
   /** score added per theme keyword found whole in the text (default 0.15) */
   keywordBonus?: number;
+  /**
+   * « hors sujet » when the best theme score is below this and the text uses no word of `domainLexicon`
+   * (default OFF_TOPIC_THRESHOLD; 0 turns the outcome off)
+   */
+  offTopicThreshold?: number;
+  /** words that make a text on topic whatever its theme scores (default HEALTH_LEXICON; [] for none) */
+  domainLexicon?: readonly string[];
 }
+
+/**
+ * Calibrated on DEV data only (bench/quality/offtopic-calibrate.ts: the demo's 451 health texts with the demo's
+ * themes, and 40 written non-health answers): the smallest threshold with the best balanced accuracy (0.967:
+ * 6.7 % of the health texts left out, 100 % of the others). One generic theme keyword alone (bonus 0.15,
+ * « logement », « formation ») does not make a text on topic; a keyword plus some overlap with the theme's
+ * description, or any health word, does.
+ */
+export const OFF_TOPIC_THRESHOLD = 0.25;
 
 export interface ZeroShotJSON {
   type: 'fabrique.zeroshot';
   version: 1;
   themes: Theme[];
-  options: Required<ZeroShotOptions>;
+  options: { temperature: number; keywordBonus: number; offTopicThreshold?: number; domainLexicon?: string[] };
   vectorizer: TfidfJSON | null;
 }
 
@@ -31,11 +48,19 @@ export class ZeroShotClassifier {
   private readonly keywordTerms: string[][][];
   private readonly temperature: number;
   private readonly keywordBonus: number;
+  private readonly offTopicThreshold: number;
+  private readonly domainLexicon: readonly string[];
+  private readonly domainTerms: string[][];
 
   constructor(readonly themes: readonly Theme[], opts: ZeroShotOptions = {}) {
     if (themes.length === 0) throw new Error('ZeroShotClassifier: no theme');
     this.temperature = opts.temperature ?? 0.1;
     this.keywordBonus = opts.keywordBonus ?? 0.15;
+    this.offTopicThreshold = opts.offTopicThreshold ?? OFF_TOPIC_THRESHOLD;
+    this.domainLexicon = opts.domainLexicon ?? HEALTH_LEXICON;
+    // the themes' acronym keywords (SAS, CPTS, PDSA…) are as specific as the lexicon's words
+    const acronyms = themes.flatMap((t) => t.keywords.filter((k) => /^[A-Z0-9]{2,6}$/.test(k)));
+    this.domainTerms = [...this.domainLexicon, ...acronyms].map((w) => analyze(w).terms).filter((ts) => ts.length > 0);
     this.themeTerms = themes.map((t) => {
       const kw = t.keywords.join(' . ');
       return analyze(`${t.label} . ${t.description ?? ''} . ${kw} . ${kw}`, ANALYZER).terms;
@@ -80,7 +105,7 @@ export class ZeroShotClassifier {
   toJSON(): ZeroShotJSON {
     return {
       type: 'fabrique.zeroshot', version: 1, themes: this.themes.map((t) => ({ ...t, keywords: [...t.keywords] })),
-      options: { temperature: this.temperature, keywordBonus: this.keywordBonus },
+      options: { temperature: this.temperature, keywordBonus: this.keywordBonus, offTopicThreshold: this.offTopicThreshold, domainLexicon: [...this.domainLexicon] },
       vectorizer: this.fitted ? this.fitted.vec.toJSON() : null,
     };
   }
@@ -93,6 +118,13 @@ export class ZeroShotClassifier {
       z.fitted = { vec, themeVecs: z.themeTerms.map((t) => vec.transformTerms(t)) };
     }
     return z;
+  }
+
+  /** The best theme score of each text (IDF as in `predictMany`): what the « hors sujet » threshold is compared to. */
+  bestScores(texts: readonly string[]): number[] {
+    const analysed = texts.map((t) => analyze(t, ANALYZER).terms);
+    const f = this.fitted ?? this.fitTerms([...this.themeTerms, ...analysed]);
+    return analysed.map((a) => Math.max(...this.scoreAnalysed(a, f)));
   }
 
   predict(text: string, opts: { explain?: number } = {}): Prediction {
@@ -124,7 +156,9 @@ export class ZeroShotClassifier {
           }
         });
       }
-      return { labels, explanation };
+      const present = new Set(a.terms);
+      const offTopic = max < this.offTopicThreshold && !this.domainTerms.some((ts) => ts.every((t) => present.has(t)));
+      return { labels, explanation, ...(offTopic ? { offTopic } : {}) };
     });
   }
 }
