@@ -82,6 +82,9 @@ test('a consultation imported without kinds gets suggested kinds and a restituti
       assert.ok(filled.length >= 3, `${key}: ${filled.length} of ${found.length} theme sections filled`);
       const empty = found.filter((s) => s.blocks.some((b) => b.type === 'note' && JSON.stringify(b).includes('Aucune contribution de ce type')));
       assert.ok(empty.length <= 1, `${key}: ${empty.length} theme sections say « aucune contribution de ce type »`);
+      for (const s of filled) {
+        assert.ok(s.blocks.some((b) => b.type === 'note' && JSON.stringify(b).includes('suggestion de l’analyse automatique')), `${s.key}: the kinds are said to be suggestions`);
+      }
     }
   } finally {
     await store.close();

@@ -4,9 +4,12 @@
  * the same themes). Prints both distributions of the best zero-shot score and, for candidate thresholds, the
  * share of each side left without a theme.
  *
- *   node --import tsx bench/quality/offtopic-calibrate.ts
+ * With the team's dev set (bench/quality/datasets, split "dev"; `--datasets DIR` elsewhere), its themed texts count
+ * as health texts too.
+ *
+ *   node --import tsx bench/quality/offtopic-calibrate.ts [--datasets DIR]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CNR_SANTE_THEMES, type Theme } from '../../src/domain/theme.ts';
 import { parseBytes } from '../../src/ingest/import-file.ts';
@@ -19,11 +22,19 @@ for (const name of ['contributions-en-ligne.csv', 'contributions-en-ligne.xlsx']
   const doc = await parseBytes(readFileSync(join(ROOT, 'demo', name)), name, { consultation: 'demo', themes: [...CNR_SANTE_THEMES] });
   for (const c of doc.contributions) if (c.text.trim()) health.push(c.text);
 }
+// the team's dev set of bench/quality/datasets (split "dev"), its themed texts: health texts too
+const dsDir = process.argv.includes('--datasets') ? process.argv[process.argv.indexOf('--datasets') + 1]! : join(ROOT, 'bench/quality/datasets');
+if (existsSync(dsDir)) {
+  for (const f of readdirSync(dsDir).filter((x) => x.endsWith('.json'))) {
+    const d = JSON.parse(readFileSync(join(dsDir, f), 'utf8')) as { split?: string; items: { text: string; theme?: string | null }[] };
+    if (d.split === 'dev') for (const i of d.items) if (i.theme && i.text.trim()) health.push(i.text);
+  }
+}
 const demo = JSON.parse(readFileSync(join(ROOT, 'demo/consultation.json'), 'utf8')) as { consultation: { localThemes: Theme[] } };
 const themes: Theme[] = [...CNR_SANTE_THEMES, ...demo.consultation.localThemes];
 const h = new ZeroShotClassifier(themes).bestScores(health), o = new ZeroShotClassifier(themes).bestScores(OFF_TOPIC_DEV);
 const q = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]!; };
-console.log(`best zero-shot score, health (demo, ${h.length}): p05 ${q(h, 0.05).toFixed(3)} p10 ${q(h, 0.1).toFixed(3)} median ${q(h, 0.5).toFixed(3)}`);
+console.log(`best zero-shot score, health (demo + dev set, ${h.length}): p05 ${q(h, 0.05).toFixed(3)} p10 ${q(h, 0.1).toFixed(3)} median ${q(h, 0.5).toFixed(3)}`);
 console.log(`best zero-shot score, off-topic (dev, ${o.length}): median ${q(o, 0.5).toFixed(3)} p90 ${q(o, 0.9).toFixed(3)} max ${q(o, 1).toFixed(3)}`);
 console.log('\n« hors sujet » = best score < threshold and no word of the health lexicon');
 console.log('threshold | health left out | off-topic left out | balanced accuracy');

@@ -26,7 +26,7 @@ export const OFF_TOPIC_DEV: readonly string[] = [
   'Protéger les haies et les zones humides du remembrement.',
   'Installer des panneaux solaires sur les toits des bâtiments publics.',
   'Le tri sélectif est mal expliqué, beaucoup de gens mélangent tout.',
-  'Interdire les pesticides près des habitations.',
+  'Créer une ressourcerie pour réparer les meubles et l’électroménager.',
   'Planter des arbres dans la cour de l’école pour l’ombre en été.',
   'Les loyers sont trop chers pour les jeunes couples.',
   'Rénover les logements vacants du centre-bourg pour les louer.',

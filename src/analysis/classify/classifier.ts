@@ -86,10 +86,15 @@ function makePrior(labels: readonly string[], zeroShot: ZeroShotClassifier, weig
   return { weight, zeroShot, themeIndex: labels.map((l) => zeroShot.themes.findIndex((t) => t.code === l)) };
 }
 
-function fusedScores(model: LinearModel, x: SparseVector, prior: Prior | null, text: string): Float64Array {
+/** The zero-shot analysis (stems and bigrams, no stopwords) is a subset of these terms: no second analysis. */
+function sharesZeroShotTerms(a: AnalyzerOptions): boolean {
+  return a.bigrams === true && !a.keepStopwords;
+}
+
+function fusedScores(model: LinearModel, x: SparseVector, prior: Prior | null, text: string, terms?: readonly string[]): Float64Array {
   const s = scores(model, x);
   if (prior) {
-    const z = prior.zeroShot.rawScores(text);
+    const z = terms ? prior.zeroShot.rawScoresOfTerms(terms) : prior.zeroShot.rawScores(text);
     prior.themeIndex.forEach((ti, k) => { if (ti >= 0) s[k] = (s[k] as number) + prior.weight * (z[ti] as number); });
   }
   return s;
@@ -146,24 +151,28 @@ class Features {
   }
 }
 
+const CHAR_PREFIX_CODE = CHAR_NGRAM_PREFIX.charCodeAt(0);
+
 function splitTerms(terms: readonly string[]): { word: string[]; char: string[] } {
   const word: string[] = [], char: string[] = [];
-  for (const t of terms) (t.startsWith(CHAR_NGRAM_PREFIX) ? char : word).push(t);
+  for (const t of terms) (t.charCodeAt(0) === CHAR_PREFIX_CODE ? char : word).push(t);
   return { word, char };
 }
 
-interface Fitted { features: Features; model: LinearModel }
-
-function fitOnce(docs: readonly string[][], y: readonly number[][], labelCount: number, opts: ClassifierOptions): Fitted {
-  const features = Features.fit(docs as string[][], opts.minDf ?? 2);
-  const X = docs.map((d) => features.transform(d));
-  const model = (opts.model ?? 'svm') === 'svm'
-    ? trainOneVsRestSvm(X, y, labelCount, features.size, {
+function trainModel(X: readonly SparseVector[], y: readonly number[][], labelCount: number, dimension: number, opts: ClassifierOptions): LinearModel {
+  const m = (opts.model ?? 'svm') === 'svm'
+    ? trainOneVsRestSvm(X, y, labelCount, dimension, {
       ...(opts.C !== undefined ? { C: opts.C } : {}), ...(opts.tol !== undefined ? { tol: opts.tol } : {}), ...(opts.maxEpochs !== undefined ? { maxEpochs: opts.maxEpochs } : {}),
       classBalanced: opts.classBalanced ?? true, seed: opts.seed ?? 42 })
-    : trainOneVsRest(X, y, labelCount, features.size, opts);
-  return { features, model: { dimension: model.dimension, weights: model.weights, bias: model.bias } };
+    : trainOneVsRest(X, y, labelCount, dimension, opts);
+  return { dimension: m.dimension, weights: m.weights, bias: m.bias };
 }
+
+/**
+ * Out-of-fold scores are computed on at most this many training examples (a seeded sample): enough to choose
+ * the prior weight and fit a two-parameter sigmoid, and it keeps a 100k training set at about one extra fit.
+ */
+export const OOF_MAX = 6000;
 
 /** Theme-prior weights tried by inner validation (late fusion score_k += w × similarity). */
 export const THEME_WEIGHTS: readonly number[] = [0, 0.25, 0.5, 1, 2, 4];
@@ -204,9 +213,11 @@ export class TextClassifier {
     const index = new Map(labels.map((l, i) => [l, i]));
     const docs = examples.map((e) => featureTerms(e.text, analyzer, cues).terms);
     const y = examples.map((e) => [...new Set(e.labels)].map((l) => index.get(l) as number));
-    const fitted = fitOnce(docs, y, labels.length, opts);
+    const features = Features.fit(docs, opts.minDf ?? 2);
+    const X = docs.map((d) => features.transform(d));
+    const model = trainModel(X, y, labels.length, features.size, opts);
     const zeroShot = opts.themes && opts.themes.length > 0 && opts.themeWeight !== 0
-      ? new ZeroShotClassifier(opts.themes).fit(examples.map((e) => e.text)) : null;
+      ? (sharesZeroShotTerms(analyzer) ? new ZeroShotClassifier(opts.themes).fitAnalysed(docs) : new ZeroShotClassifier(opts.themes).fit(examples.map((e) => e.text))) : null;
     let prior = zeroShot ? makePrior(labels, zeroShot, opts.themeWeight ?? 4) : null;
     if (prior && prior.themeIndex.every((ti) => ti < 0)) prior = null;
 
@@ -216,37 +227,38 @@ export class TextClassifier {
     let platt: Platt[] = labels.map(() => ({ a: 1, b: 0 }));
     let chosenBy = prior ? (chooseWeight ? 'fixed (too few examples to choose)' : 'given') : 'none';
     if ((kind !== 'none' || chooseWeight) && folds >= 2 && examples.length >= 2 * folds) {
-      // out-of-fold scores on the training set: k-fold cross-fitting, models never score their own examples
+      // out-of-fold scores on (a sample of) the training set: k-fold cross-fitting, models never score their own
+      // examples (the features are the final ones: their vocabulary and IDF are unsupervised)
       const order = shuffledIndices(examples.length, mulberry32((opts.seed ?? 42) ^ 0x9e3779b9));
-      const foldOf = new Uint32Array(examples.length);
-      order.forEach((ex, pos) => { foldOf[ex] = pos % folds; });
-      const oof: Float64Array[] = labels.map(() => new Float64Array(examples.length));
+      const sub = Array.from(order.subarray(0, Math.min(examples.length, OOF_MAX))).sort((p, q) => p - q);
+      const ySub = sub.map((i) => y[i] as number[]);
+      const oof: Float64Array[] = labels.map(() => new Float64Array(sub.length));
       for (let f = 0; f < folds; f++) {
         const tr: number[] = [], te: number[] = [];
-        for (let i = 0; i < examples.length; i++) (foldOf[i] === f ? te : tr).push(i);
-        const m = fitOnce(tr.map((i) => docs[i] as string[]), tr.map((i) => y[i] as number[]), labels.length, opts);
-        for (const i of te) {
-          const s = scores(m.model, m.features.transform(docs[i] as string[]));
-          for (let k = 0; k < labels.length; k++) (oof[k] as Float64Array)[i] = s[k] as number;
+        for (let j = 0; j < sub.length; j++) (j % folds === f ? te : tr).push(j);
+        const m = trainModel(tr.map((j) => X[sub[j] as number] as SparseVector), tr.map((j) => ySub[j] as number[]), labels.length, features.size, opts);
+        for (const j of te) {
+          const sc = scores(m, X[sub[j] as number] as SparseVector);
+          for (let k = 0; k < labels.length; k++) (oof[k] as Float64Array)[j] = sc[k] as number;
         }
       }
-      const priorRaw: Float64Array[] | null = prior ? labels.map(() => new Float64Array(examples.length)) : null;
+      const priorRaw: Float64Array[] | null = prior ? labels.map(() => new Float64Array(sub.length)) : null;
       if (prior && priorRaw) {
-        examples.forEach((e, i) => {
-          const z = prior!.zeroShot.rawScores(e.text);
-          prior!.themeIndex.forEach((ti, k) => { if (ti >= 0) (priorRaw[k] as Float64Array)[i] = z[ti] as number; });
+        sub.forEach((i, j) => {
+          const z = sharesZeroShotTerms(analyzer) ? prior!.zeroShot.rawScoresOfTerms(docs[i] as string[]) : prior!.zeroShot.rawScores((examples[i] as LabelledText).text);
+          prior!.themeIndex.forEach((ti, k) => { if (ti >= 0) (priorRaw[k] as Float64Array)[j] = z[ti] as number; });
         });
       }
       const fuse = (w: number): Float64Array[] => (priorRaw ? oof.map((o, k) => o.map((v, i) => v + w * (priorRaw[k] as Float64Array)[i]!)) : oof);
       if (prior && chooseWeight) {
         // inner validation: the prior weight with the best out-of-fold macro-F1 (ties: the smaller weight)
         let best = 0, bestF1 = -1;
-        for (const w of THEME_WEIGHTS) { const f1 = argmaxMacroF1(fuse(w), y); if (f1 > bestF1 + 1e-9) { bestF1 = f1; best = w; } }
+        for (const w of THEME_WEIGHTS) { const f1 = argmaxMacroF1(fuse(w), ySub); if (f1 > bestF1 + 1e-9) { bestF1 = f1; best = w; } }
         prior = best > 0 ? { ...prior, weight: best } : null;
         chosenBy = `inner validation (out-of-fold macro-F1 ${bestF1.toFixed(3)})`;
       }
       const fused = fuse(prior ? prior.weight : 0);
-      const target = (k: number) => Float64Array.from(y, (ls) => (ls.includes(k) ? 1 : 0));
+      const target = (k: number) => Float64Array.from(ySub, (ls) => (ls.includes(k) ? 1 : 0));
       if (kind === 'per-label-platt') {
         platt = labels.map((_, k) => fitPlatt(fused[k] as Float64Array, target(k)));
       } else if (kind === 'shared-platt') {
@@ -277,18 +289,19 @@ export class TextClassifier {
         features: 'TF-IDF (sublinear tf) words + cues | character n-grams, each block L2-normalised',
       },
     };
-    return new TextClassifier(labels, fitted.features, fitted.model, analyzer, cues, { kind, platt }, metadata, prior);
+    return new TextClassifier(labels, features, model, analyzer, cues, { kind, platt }, metadata, prior);
   }
 
   /** Raw one-vs-rest scores (logits), in `labels` order. */
   rawScores(text: string): Float64Array {
-    return fusedScores(this.model, this.features.transform(featureTerms(text, this.analyzer, this.cues).terms), this.prior, text);
+    const terms = featureTerms(text, this.analyzer, this.cues).terms;
+    return fusedScores(this.model, this.features.transform(terms), this.prior, text, sharesZeroShotTerms(this.analyzer) ? terms : undefined);
   }
 
   predict(text: string, opts: { explain?: number } = {}): Prediction {
     const feats = featureTerms(text, this.analyzer, this.cues);
     const x = this.features.transform(feats.terms);
-    const s = fusedScores(this.model, x, this.prior, text);
+    const s = fusedScores(this.model, x, this.prior, text, sharesZeroShotTerms(this.analyzer) ? feats.terms : undefined);
     const labels = this.labels.map((label, k) => ({ label, p: applyPlatt(this.calibration.platt[k] as Platt, s[k] as number) }));
     labels.sort((a, b) => b.p - a.p || (a.label < b.label ? -1 : 1));
     const top = labels[0]?.label;

@@ -17,4 +17,7 @@ export const HEALTH_LEXICON: readonly string[] = [
   'ARS', 'assurance maladie', 'CPAM', 'mutuelle', 'addiction', 'tabac', 'alcool', 'suicide', 'dépression', 'anxiété',
   'obésité', 'grossesse', 'accouchement', 'maternité', 'PMI', 'cabinet médical', 'maison de santé', 'centre de santé',
   'internes', 'interne en médecine', 'consultation médicale', 'prise en charge', 'dépendance', 'gériatrie', 'autonomie',
+  // secours and environmental health
+  'sanitaire', 'secours', 'premiers secours', 'pompiers', 'détresse', 'personnes âgées', 'DAC', 'radon', 'pesticides',
+  'pollution', 'qualité de l’air', 'qualité de l’eau', 'nitrates', 'canicule', 'épandage', 'épandages', 'santé environnementale',
 ];
