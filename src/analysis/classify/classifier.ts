@@ -173,6 +173,7 @@ function trainModel(X: readonly SparseVector[], y: readonly number[][], labelCou
  * the prior weight and fit a two-parameter sigmoid, and it keeps a 100k training set at about one extra fit.
  */
 export const OOF_MAX = 6000;
+const OOF_TOL = 0.1;
 
 /** Theme-prior weights tried by inner validation (late fusion score_k += w × similarity). */
 export const THEME_WEIGHTS: readonly number[] = [0, 0.25, 0.5, 1, 2, 4];
@@ -236,7 +237,8 @@ export class TextClassifier {
       for (let f = 0; f < folds; f++) {
         const tr: number[] = [], te: number[] = [];
         for (let j = 0; j < sub.length; j++) (j % folds === f ? te : tr).push(j);
-        const m = trainModel(tr.map((j) => X[sub[j] as number] as SparseVector), tr.map((j) => ySub[j] as number[]), labels.length, features.size, opts);
+        // LIBLINEAR's own default tolerance (0.1) is enough for scores that only choose a weight and fit a sigmoid
+        const m = trainModel(tr.map((j) => X[sub[j] as number] as SparseVector), tr.map((j) => ySub[j] as number[]), labels.length, features.size, { ...opts, tol: Math.max(opts.tol ?? 1e-3, OOF_TOL) });
         for (const j of te) {
           const sc = scores(m, X[sub[j] as number] as SparseVector);
           for (let k = 0; k < labels.length; k++) (oof[k] as Float64Array)[j] = sc[k] as number;
