@@ -124,11 +124,14 @@ function featureTerms(text: string, analyzer: AnalyzerOptions, cues: 'kind' | nu
 class Features {
   constructor(readonly word: TfidfVectorizer, readonly char: TfidfVectorizer | null) {}
 
-  static fit(docs: readonly string[][], minDf: number): Features {
+  /** Fits both blocks and transforms the same documents (each split once). */
+  static fitTransform(docs: readonly string[][], minDf: number): { features: Features; X: SparseVector[] } {
     const opts = { minDf, sublinearTf: true, smoothIdf: true, norm: 'l2' } as const;
     const split = docs.map(splitTerms);
     const hasChar = split.some((d) => d.char.length > 0);
-    return new Features(new TfidfVectorizer(opts).fitTerms(split.map((d) => d.word)), hasChar ? new TfidfVectorizer(opts).fitTerms(split.map((d) => d.char)) : null);
+    const features = new Features(new TfidfVectorizer(opts).fitTerms(split.map((d) => d.word)), hasChar ? new TfidfVectorizer(opts).fitTerms(split.map((d) => d.char)) : null);
+    const X = split.map((d) => (features.char ? features.concat(d.word, d.char) : features.word.transformTerms([...d.word, ...d.char])));
+    return { features, X };
   }
 
   get size(): number { return this.word.vocabulary.size + (this.char?.vocabulary.size ?? 0); }
@@ -141,7 +144,11 @@ class Features {
   transform(terms: readonly string[]): SparseVector {
     if (!this.char) return this.word.transformTerms(terms);
     const { word, char } = splitTerms(terms);
-    const a = this.word.transformTerms(word), b = this.char.transformTerms(char);
+    return this.concat(word, char);
+  }
+
+  concat(word: readonly string[], char: readonly string[]): SparseVector {
+    const a = this.word.transformTerms(word), b = (this.char as TfidfVectorizer).transformTerms(char);
     const off = this.word.vocabulary.size;
     const indices = new Uint32Array(a.indices.length + b.indices.length);
     const values = new Float32Array(indices.length);
@@ -214,8 +221,7 @@ export class TextClassifier {
     const index = new Map(labels.map((l, i) => [l, i]));
     const docs = examples.map((e) => featureTerms(e.text, analyzer, cues).terms);
     const y = examples.map((e) => [...new Set(e.labels)].map((l) => index.get(l) as number));
-    const features = Features.fit(docs, opts.minDf ?? 2);
-    const X = docs.map((d) => features.transform(d));
+    const { features, X } = Features.fitTransform(docs, opts.minDf ?? 2);
     const model = trainModel(X, y, labels.length, features.size, opts);
     const zeroShot = opts.themes && opts.themes.length > 0 && opts.themeWeight !== 0
       ? (sharesZeroShotTerms(analyzer) ? new ZeroShotClassifier(opts.themes).fitAnalysed(docs) : new ZeroShotClassifier(opts.themes).fit(examples.map((e) => e.text))) : null;
