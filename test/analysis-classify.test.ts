@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
 import { tokenize } from '../src/analysis/text/index.ts';
+import { computeAnalysis } from '../src/analysis/pipeline.ts';
+import { testConsultation, testDocument } from './helpers/fixtures.ts';
 import {
   TextClassifier, ZeroShotClassifier, trainKindClassifier, kindCues, runClassify, parseTrainingJsonl, JsonlError,
   type LabelledText,
@@ -104,6 +106,61 @@ test('zero-shot picks the obvious theme', () => {
   const p = zs.predict('Les urgences sont fermées la nuit');
   assert.ok(p.explanation.some((e) => e.word === 'urgences'));
   assert.ok(Math.abs(p.labels.reduce((s, l) => s + l.p, 0) - 1) < 1e-9);
+});
+
+test('zero-shot: texts of a non-health consultation are « hors sujet », health texts are not', () => {
+  // written for this test (a consultation on local taxes and transport, classified with the health themes)
+  const offTopic = [
+    'La taxe foncière augmente chaque année sans explication.',
+    'Le car pour le lycée part à six heures et demie.',
+    'Mettre des bornes de recharge pour les voitures électriques sur la place.',
+    'Les impôts des petites entreprises sont trop lourds.',
+    'Prolonger la ligne de tramway jusqu’au nouveau quartier.',
+    'Rendre le stationnement gratuit le samedi en centre-ville.',
+  ];
+  const health = [
+    'Je ne trouve pas de médecin traitant depuis le départ en retraite du mien',
+    'Les urgences sont fermées la nuit et le SAS ne répond pas',
+    'Il faut attendre six mois pour un ophtalmologue',
+    'Des actions de prévention et de dépistage dans les écoles',
+  ];
+  const zs = new ZeroShotClassifier(CNR_SANTE_THEMES);
+  const a = zs.predictMany(offTopic);
+  assert.deepEqual(a.map((p) => p.offTopic === true), offTopic.map(() => true), 'every non-health text is « hors sujet »');
+  const b = zs.predictMany(health);
+  assert.deepEqual(b.map((p) => p.offTopic === true), health.map(() => false));
+  // a health text scoring low against the themes is still on topic (health lexicon)
+  assert.equal(zs.predictMany(['Mon fils attend un rendez-vous chez l’orthophoniste depuis un an'])[0]!.offTopic, undefined);
+  // the outcome can be turned off
+  assert.ok(new ZeroShotClassifier(CNR_SANTE_THEMES, { offTopicThreshold: 0 }).predictMany(offTopic).every((p) => !p.offTopic));
+});
+
+test('analysis of a non-health consultation: no forced health theme, « hors sujet » counted', () => {
+  const texts = [
+    'La taxe foncière augmente chaque année sans explication.', 'Le car pour le lycée part à six heures et demie.',
+    'Prolonger la ligne de tramway jusqu’au nouveau quartier.', 'Rendre le stationnement gratuit le samedi en centre-ville.',
+    'Il faut attendre six mois pour un ophtalmologue',
+  ];
+  const doc = testDocument(texts);
+  for (const c of doc.contributions) c.themes = [];
+  const out = computeAnalysis({ consultation: testConsultation(), contributions: doc.contributions, groups: [], seed: 1, regroup: false, at: '2026-01-01T00:00:00Z' });
+  assert.equal(out.summary.themes.mode, 'zero-shot');
+  assert.equal(out.summary.themes.offTopic, 4);
+  const themed = out.themes.filter((r) => r.assignments.length > 0);
+  assert.deepEqual(themed.map((r) => r.contribution), [doc.contributions[4]!.id], 'only the health text gets a theme');
+  assert.equal(out.themes.filter((r) => r.assignments.length === 0).length, 4, 'empty results drop earlier model themes on a rerun');
+});
+
+test('SVM training stops at convergence, not at the epoch cap, and the prior weight is chosen by inner validation', () => {
+  const many = [...TRAIN, ...TRAIN.map((e, i) => ({ ...e, id: `u${i}`, text: `${e.text} aussi` }))];
+  const a = TextClassifier.train(many, { minDf: 1, maxEpochs: 300 });
+  const b = TextClassifier.train(many, { minDf: 1, maxEpochs: 1000 });
+  assert.deepEqual(a.toJSON().weights, b.toJSON().weights, 'stopped by convergence, not by the epoch cap');
+  assert.equal(a.predict('Une navette vers la gare le soir').labels[0]!.label, 'transport');
+  const themed = TextClassifier.train(TRAIN.map((e, i) => ({ ...e, labels: [String((i % 3) + 1)] })), { themes: CNR_SANTE_THEMES, minDf: 1 });
+  const params = themed.metadata.params as { themeWeight: number; themeWeightChosenBy: string };
+  assert.match(params.themeWeightChosenBy, /inner validation/);
+  assert.ok([0, 0.25, 0.5, 1, 2, 4].includes(params.themeWeight));
 });
 
 test('kind cues and kind classifier', () => {

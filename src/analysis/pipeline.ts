@@ -7,7 +7,7 @@ import type { Consultation } from '../domain/consultation.ts';
 import type { Contribution, ContributionKind, Provenance, ThemeAssignment } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import { CLASSIFIER_VERSION, TextClassifier, type LabelledText } from './classify/classifier.ts';
-import { predictKind, trainKindClassifier } from './classify/kind.ts';
+import { suggestKinds } from './classify/kind.ts';
 import { ZeroShotClassifier } from './classify/zeroshot.ts';
 import { computeGrouping, type GroupingSummary } from './ideas.ts';
 
@@ -19,8 +19,10 @@ const SECOND_THEME_P = 0.5;
 export interface ClassificationSummary {
   consultation: string;
   contributions: number;
-  themes: { mode: 'trained' | 'zero-shot' | 'none'; trainingExamples: number; predicted: number; assigned: number };
-  kinds: { mode: 'trained' | 'none'; trainingExamples: number; predicted: number; assigned: number };
+  /** offTopic: texts the zero-shot fallback found about none of the themes (« hors sujet »), left without a theme */
+  themes: { mode: 'trained' | 'zero-shot' | 'none'; trainingExamples: number; predicted: number; assigned: number; offTopic: number };
+  /** 'builtin': too few labelled kinds (trainingExamples of them), so the built-in French model's suggestions */
+  kinds: { mode: 'trained' | 'builtin' | 'none'; trainingExamples: number; predicted: number; assigned: number };
 }
 
 export interface AnalysisSummary extends ClassificationSummary {
@@ -74,10 +76,10 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
   }));
   const toTheme = live.filter((c) => !themed(c));
   const themeLabels = new Set(themeExamples.flatMap((e) => e.labels));
-  const themeSummary: ClassificationSummary['themes'] = { mode: 'none', trainingExamples: themeExamples.length, predicted: toTheme.length, assigned: 0 };
+  const themeSummary: ClassificationSummary['themes'] = { mode: 'none', trainingExamples: themeExamples.length, predicted: toTheme.length, assigned: 0, offTopic: 0 };
   const themeResults: ThemeResult[] = [];
   if (toTheme.length > 0 && consultation.themes.length > 0) {
-    let predict: (texts: string[]) => { labels: { label: string; p: number }[] }[];
+    let predict: (texts: string[]) => { labels: { label: string; p: number }[]; offTopic?: boolean }[];
     let model: string;
     let version: string;
     if (themeExamples.length >= MIN_TRAINING && themeLabels.size >= 2) {
@@ -96,6 +98,8 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
     }
     const predictions = predict(toTheme.map((c) => c.text));
     toTheme.forEach((c, i) => {
+      // « hors sujet »: no theme, and an earlier model theme of a rerun is dropped (empty assignments)
+      if (predictions[i]?.offTopic) { themeSummary.offTopic++; themeResults.push({ contribution: c.id, assignments: [] }); return; }
       const labels = predictions[i]?.labels ?? [];
       const chosen = labels.filter((l, j) => j === 0 || l.p >= SECOND_THEME_P);
       const assignments = chosen.map((l) => ({ theme: l.label, provenance: { by: 'model', model, version, probability: Number(l.p.toFixed(4)), at } as Provenance }));
@@ -106,20 +110,10 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
 
   // Kinds
   progress({ step: 'kinds', label: 'Classement des contributions par nature', done: 0, total: 1 });
-  const kindLabelled = live.filter((c) => c.kind && c.kindProvenance?.by !== 'model');
-  const toKind = live.filter((c) => !c.kind || c.kindProvenance?.by === 'model');
-  const kindSummary: ClassificationSummary['kinds'] = { mode: 'none', trainingExamples: kindLabelled.length, predicted: toKind.length, assigned: 0 };
-  const kindResults: KindResult[] = [];
-  if (toKind.length > 0 && kindLabelled.length >= MIN_TRAINING && new Set(kindLabelled.map((c) => c.kind)).size >= 2) {
-    const classifier = trainKindClassifier(kindLabelled.map((c) => ({ id: c.id, text: c.text, labels: [c.kind!] })), { seed });
-    kindSummary.mode = 'trained';
-    const version = `${CLASSIFIER_VERSION}+${classifier.metadata.trainingSha256.slice(0, 12)}`;
-    models.push({ purpose: 'kinds', version, metadata: classifier.metadata, model: classifier.toJSON() });
-    for (const c of toKind) {
-      const k = predictKind(classifier, c.text);
-      if (k) kindResults.push({ contribution: c.id, kind: k.kind, provenance: { by: 'model', model: 'fabrique-kinds-linear', version, probability: Number(k.p.toFixed(4)), at } });
-    }
-  }
+  const kindOutcome = suggestKinds(live, { seed, at });
+  if (kindOutcome.trained) models.push({ purpose: 'kinds', ...kindOutcome.trained });
+  const kindSummary = kindOutcome.summary;
+  const kindResults: KindResult[] = kindOutcome.results;
   progress({ step: 'kinds', label: 'Classement des contributions par nature', done: 1, total: 1 });
 
   // Common ideas, over the themes as they will be stored

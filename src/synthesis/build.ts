@@ -361,6 +361,10 @@ async function themeSection(b: Builder, theme: Theme, level: SynthesisLevel, dep
     if (ks.key === 'constats' && level === 'departement') secBlocks.push(b.text(key, 'Texte à rédiger (facultatif) : synthèse des constats.', true));
     secBlocks.push({ type: 'ideas', key, intro: [{ figure: n }, ` ${ks.unit} publié${ks.e}(s) sur ce thème, regroupé${ks.e}(s) ainsi (le nombre de chaque idée ou rubrique compte ses ${ks.counted}, celles de ses sous-idées comprises ; les références de toutes ses contributions sont en annexe) :`], items });
     if (b.value(n) === 0) secBlocks.splice(secBlocks.length - 1, 1, { type: 'note', level: 'info', content: ['Aucune contribution de ce type sur ce thème.'] });
+    // kinds the analysis suggested (no kind in the source): said, so a reader knows the sorting is to be checked
+    else if (queryContributions(b.data, { ...b.scope, theme: theme.code, kinds: ks.kinds }).some((c) => c.kindProvenance?.by === 'model')) {
+      secBlocks.push({ type: 'note', level: 'info', content: ['La nature (constat, proposition…) de tout ou partie de ces contributions est une suggestion de l’analyse automatique, à vérifier.'] });
+    }
     sections.push(b.section(key, sub, ks.title, secBlocks));
   }
   // actions already under way: each one is quoted

@@ -24,6 +24,11 @@ const PHRASES: readonly [string, RegExp][] = [
   ['proposition', /\b(créer|creer|développer|developper|mettre en place|favoriser|renforcer|améliorer|ameliorer|proposer|ouvrir|permettre|faciliter|encourager|valoriser|former|généraliser|generaliser|augmenter|organiser)\b/],
   ['je', /(^|\s)(je|j'|moi|mon|ma|mes)\b/],
   ['nous', /\b(nous|notre|nos|on)\b/],
+  // suggestions put as questions or wishes: « pourquoi pas… », « et si… », « je propose », « il serait bien »
+  ['suggestion', /\b(pourquoi pas|pourquoi ne pas|et si|je propose|nous proposons|on pourrait|il serait (bien|bon|utile|souhaitable)|serait-il possible)\b/],
+  ['conditionnel', /\b\S+(erait|eraient|irait|iraient)\b/],
+  // a story: past tenses and time markers (« j’ai attendu », « l’an dernier », « hier »)
+  ['recit', /\b(j'ai|nous avons|on a|il a fallu|l'an dernier|l'année dernière|hier|la semaine dernière|depuis \S+ (ans|mois|semaines))\b/],
 ];
 
 export function kindCues(text: string): string[] {

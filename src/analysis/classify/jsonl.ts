@@ -15,7 +15,7 @@ export class JsonlError extends Error {
 
 export interface InputRow { id: string; text: string }
 export interface TrainingRow extends InputRow { labels: string[] }
-export interface OutputRow { id: string; labels: { label: string; p: number }[]; explanation: Prediction['explanation'] }
+export interface OutputRow { id: string; labels: { label: string; p: number }[]; explanation: Prediction['explanation']; offTopic?: true }
 
 /** The JSON objects of a JSON Lines text, with their 1-based line numbers; blank lines skipped, BOM accepted. */
 export function* jsonObjects(content: string, file: string): Generator<{ line: number; row: Record<string, unknown> }> {
@@ -79,7 +79,7 @@ export function parseTrainingJsonl(content: string, file = 'train'): TrainingRow
 }
 
 export function toOutputRow(id: string, p: Prediction): OutputRow {
-  return { id, labels: p.labels.map((l) => ({ label: l.label, p: Number(l.p.toFixed(4)) })), explanation: p.explanation };
+  return { id, labels: p.labels.map((l) => ({ label: l.label, p: Number(l.p.toFixed(4)) })), explanation: p.explanation, ...(p.offTopic ? { offTopic: true as const } : {}) };
 }
 
 export interface RunClassifyOptions {

@@ -12,4 +12,6 @@ export interface Prediction {
   /** every label with its probability, most probable first */
   labels: LabelProbability[];
   explanation: ExplanationTerm[];
+  /** zero-shot only: no theme is supported (best score under the threshold, no domain word): « hors sujet » */
+  offTopic?: boolean;
 }

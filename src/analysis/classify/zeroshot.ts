@@ -1,5 +1,6 @@
 import type { Theme } from '../../domain/theme.ts';
-import { analyze, cosine, TfidfVectorizer, type AnalyzerOptions, type SparseVector, type TfidfJSON } from '../text/index.ts';
+import { analyze, CHAR_NGRAM_PREFIX, cosine, TfidfVectorizer, type AnalyzerOptions, type SparseVector, type TfidfJSON } from '../text/index.ts';
+import { HEALTH_LEXICON } from './health-lexicon.ts';
 import type { ExplanationTerm, Prediction } from './prediction.ts';
 
 export interface ZeroShotOptions {
@@ -7,13 +8,29 @@ export interface ZeroShotOptions {
   temperature?: number;
   /** score added per theme keyword found whole in the text (default 0.15) */
   keywordBonus?: number;
+  /**
+   * « hors sujet » when the best theme score is below this and the text uses no word of `domainLexicon`
+   * (default OFF_TOPIC_THRESHOLD; 0 turns the outcome off)
+   */
+  offTopicThreshold?: number;
+  /** words that make a text on topic whatever its theme scores (default HEALTH_LEXICON; [] for none) */
+  domainLexicon?: readonly string[];
 }
+
+/**
+ * Calibrated on DEV data only (bench/quality/offtopic-calibrate.ts: 545 health texts — the demo's with the demo's
+ * themes and the themed texts of the team's dev set — and 40 written non-health answers): the smallest threshold
+ * with the best balanced accuracy (0.972: 5.7 % of the health texts left out, 100 % of the others). One generic theme keyword alone (bonus 0.15,
+ * « logement », « formation ») does not make a text on topic; a keyword plus some overlap with the theme's
+ * description, or any health word, does.
+ */
+export const OFF_TOPIC_THRESHOLD = 0.25;
 
 export interface ZeroShotJSON {
   type: 'fabrique.zeroshot';
   version: 1;
   themes: Theme[];
-  options: Required<ZeroShotOptions>;
+  options: { temperature: number; keywordBonus: number; offTopicThreshold?: number; domainLexicon?: string[] };
   vectorizer: TfidfJSON | null;
 }
 
@@ -31,11 +48,19 @@ export class ZeroShotClassifier {
   private readonly keywordTerms: string[][][];
   private readonly temperature: number;
   private readonly keywordBonus: number;
+  private readonly offTopicThreshold: number;
+  private readonly domainLexicon: readonly string[];
+  private readonly domainTerms: string[][];
 
   constructor(readonly themes: readonly Theme[], opts: ZeroShotOptions = {}) {
     if (themes.length === 0) throw new Error('ZeroShotClassifier: no theme');
     this.temperature = opts.temperature ?? 0.1;
     this.keywordBonus = opts.keywordBonus ?? 0.15;
+    this.offTopicThreshold = opts.offTopicThreshold ?? OFF_TOPIC_THRESHOLD;
+    this.domainLexicon = opts.domainLexicon ?? HEALTH_LEXICON;
+    // the themes' acronym keywords (SAS, CPTS, PDSA…) are as specific as the lexicon's words
+    const acronyms = themes.flatMap((t) => t.keywords.filter((k) => /^[A-Z0-9]{2,6}$/.test(k)));
+    this.domainTerms = [...this.domainLexicon, ...acronyms].map((w) => analyze(w).terms).filter((ts) => ts.length > 0);
     this.themeTerms = themes.map((t) => {
       const kw = t.keywords.join(' . ');
       return analyze(`${t.label} . ${t.description ?? ''} . ${kw} . ${kw}`, ANALYZER).terms;
@@ -56,6 +81,14 @@ export class ZeroShotClassifier {
     return this;
   }
 
+  /** `fit` on texts already analysed as `rawScoresOfTerms` takes them (character n-grams and cues dropped). */
+  fitAnalysed(docs: Iterable<readonly string[]>): this {
+    const all = [...this.themeTerms];
+    for (const d of docs) all.push(d.filter((t) => !t.startsWith(CHAR_NGRAM_PREFIX) && !t.startsWith('#')));
+    this.fitted = this.fitTerms(all);
+    return this;
+  }
+
   private fitTerms(docs: string[][]): { vec: TfidfVectorizer; themeVecs: SparseVector[] } {
     const vec = new TfidfVectorizer({ minDf: 1 }).fitTerms(docs);
     return { vec, themeVecs: this.themeTerms.map((t) => vec.transformTerms(t)) };
@@ -65,6 +98,15 @@ export class ZeroShotClassifier {
   rawScores(text: string): Float64Array {
     if (!this.fitted) this.fitted = this.fitTerms([...this.themeTerms]);
     return Float64Array.from(this.scoreAnalysed(analyze(text, ANALYZER).terms, this.fitted));
+  }
+
+  /**
+   * `rawScores` of a text already analysed with stemmed unigrams and bigrams without stopwords (extra terms such as
+   * character n-grams are unknown to the theme vocabulary and ignored): saves analysing the text twice.
+   */
+  rawScoresOfTerms(terms: readonly string[]): Float64Array {
+    if (!this.fitted) this.fitted = this.fitTerms([...this.themeTerms]);
+    return Float64Array.from(this.scoreAnalysed(terms as string[], this.fitted));
   }
 
   private scoreAnalysed(terms: string[], f: { vec: TfidfVectorizer; themeVecs: SparseVector[] }): number[] {
@@ -80,7 +122,7 @@ export class ZeroShotClassifier {
   toJSON(): ZeroShotJSON {
     return {
       type: 'fabrique.zeroshot', version: 1, themes: this.themes.map((t) => ({ ...t, keywords: [...t.keywords] })),
-      options: { temperature: this.temperature, keywordBonus: this.keywordBonus },
+      options: { temperature: this.temperature, keywordBonus: this.keywordBonus, offTopicThreshold: this.offTopicThreshold, domainLexicon: [...this.domainLexicon] },
       vectorizer: this.fitted ? this.fitted.vec.toJSON() : null,
     };
   }
@@ -93,6 +135,13 @@ export class ZeroShotClassifier {
       z.fitted = { vec, themeVecs: z.themeTerms.map((t) => vec.transformTerms(t)) };
     }
     return z;
+  }
+
+  /** The best theme score of each text (IDF as in `predictMany`): what the « hors sujet » threshold is compared to. */
+  bestScores(texts: readonly string[]): number[] {
+    const analysed = texts.map((t) => analyze(t, ANALYZER).terms);
+    const f = this.fitted ?? this.fitTerms([...this.themeTerms, ...analysed]);
+    return analysed.map((a) => Math.max(...this.scoreAnalysed(a, f)));
   }
 
   predict(text: string, opts: { explain?: number } = {}): Prediction {
@@ -124,7 +173,9 @@ export class ZeroShotClassifier {
           }
         });
       }
-      return { labels, explanation };
+      const present = new Set(a.terms);
+      const offTopic = max < this.offTopicThreshold && !this.domainTerms.some((ts) => ts.every((t) => present.has(t)));
+      return { labels, explanation, ...(offTopic ? { offTopic } : {}) };
     });
   }
 }

@@ -39,10 +39,12 @@ export const analyzeCommand: Command = {
 export function printAnalysis(s: AnalysisSummary): void {
   const how = { trained: 'modèle appris sur', 'zero-shot': 'sans exemple (d’après les thèmes) ; exemples disponibles :', none: 'rien à classer ; exemples :' } as const;
   console.log(`Analyse de « ${s.consultation} » : ${s.contributions} contributions`);
-  console.log(`  thèmes : ${s.themes.predicted} à classer, ${how[s.themes.mode]} ${s.themes.trainingExamples} exemples, ${s.themes.assigned} suggestions enregistrées`);
+  console.log(`  thèmes : ${s.themes.predicted} à classer, ${how[s.themes.mode]} ${s.themes.trainingExamples} exemples, ${s.themes.assigned} suggestions enregistrées` +
+    (s.themes.offTopic ? ` ; ${s.themes.offTopic} « hors sujet » (sans rapport avec les thèmes), laissées sans thème` : ''));
   const kinds = s.kinds.predicted === 0 ? 'toutes ont une nature donnée par leur source ou un humain'
     : s.kinds.mode === 'trained' ? `modèle appris sur ${s.kinds.trainingExamples} exemples, ${s.kinds.assigned} suggestions enregistrées`
-      : `pas assez d’exemples étiquetés pour apprendre (${s.kinds.trainingExamples}, il en faut 20 de 2 natures au moins)`;
+      : s.kinds.mode === 'builtin' ? `pas assez d’exemples étiquetés pour apprendre (${s.kinds.trainingExamples}, il en faut 20 de 2 natures au moins) : ${s.kinds.assigned} suggestions du modèle intégré (constat, proposition, levier ou frein, témoignage), à vérifier`
+        : `pas assez d’exemples étiquetés pour apprendre (${s.kinds.trainingExamples}, il en faut 20 de 2 natures au moins)`;
   console.log(`  natures : ${s.kinds.predicted} à classer ; ${kinds}`);
   const g = s.grouping;
   console.log(`  idées communes : ${g.groups} groupes et ${g.subIdeas} sous-idées pour ${g.grouped} contributions` +
