@@ -25,6 +25,8 @@ export interface ZeroShotOptions {
  * description, or any health word, does.
  */
 export const OFF_TOPIC_THRESHOLD = 0.25;
+/** Texts below the threshold are « hors sujet » only when they are more than this share of the texts classified together. */
+export const OFF_TOPIC_MAJORITY = 0.5;
 
 export interface ZeroShotJSON {
   type: 'fabrique.zeroshot';
@@ -153,7 +155,7 @@ export class ZeroShotClassifier {
     const f = this.fitted ?? this.fitTerms([...this.themeTerms, ...analysed.map((a) => a.terms)]);
     const vec = f.vec;
     const themeSets = this.themeTerms.map((t) => new Set(t));
-    return analysed.map((a) => {
+    const out: Prediction[] = analysed.map((a) => {
       const raw = this.scoreAnalysed(a.terms, f);
       const max = Math.max(...raw);
       const exps = raw.map((s) => Math.exp((s - max) / this.temperature));
@@ -177,5 +179,12 @@ export class ZeroShotClassifier {
       const offTopic = max < this.offTopicThreshold && !this.domainTerms.some((ts) => ts.every((t) => present.has(t)));
       return { labels, explanation, ...(offTopic ? { offTopic } : {}) };
     });
+    // « Hors sujet » is a verdict on a consultation before it is one on a text: in a consultation whose texts are
+    // mostly about health, a text without a health word is a fragment of a health workshop (« Limiter le recours à
+    // l’intérim », « Levier réglementaire »): 26 % of the corpus's texts would be set aside. Texts are set aside
+    // only where they are the majority (a consultation on another subject), or for a text classified alone.
+    const flagged = out.filter((p) => p.offTopic).length;
+    if (texts.length > 1 && flagged <= OFF_TOPIC_MAJORITY * texts.length) for (const p of out) delete p.offTopic;
+    return out;
   }
 }
