@@ -1,4 +1,5 @@
 import type { Contribution, Provenance } from '../domain/contribution.ts';
+import { nonAnswerReason, type NonAnswerReason } from '../domain/non-answers.ts';
 import type { IdeaGroup, LineageEvent } from '../domain/ideas.ts';
 import { findDuplicates, type Campaign } from './duplicates/index.ts';
 import { GROUPING_VERSION, OTHERS_LABEL, groupContributions, regroup, type GroupInput, type GroupingModel } from './grouping/index.ts';
@@ -88,6 +89,9 @@ export interface GroupingSummary {
   keptHumanDecisions: number;
   duplicates: number;
   campaigns: Campaign[];
+  /** contributions set aside as non-answers (« RAS », « aucune idée », empty…): counted, never grouped */
+  nonAnswers: number;
+  nonAnswerReasons: Partial<Record<NonAnswerReason, number>>;
 }
 
 /** What the grouping of a consultation needs, already loaded. */
@@ -112,7 +116,17 @@ export interface GroupingInput {
  */
 export function computeGrouping(input: GroupingInput): { groups: IdeaGroup[]; summary: GroupingSummary } {
   const { seed, at } = input;
-  const contributions = input.contributions.filter((c) => c.moderation.status !== 'rejected' && c.text.trim());
+  const nonAnswerReasons: Partial<Record<NonAnswerReason, number>> = {};
+  let nonAnswers = 0;
+  // non-answers are set aside before duplicates and grouping: twelve « RAS » are neither an idea nor a campaign
+  const contributions = input.contributions.filter((c) => {
+    if (c.moderation.status === 'rejected') return false;
+    const reason = nonAnswerReason(c.text);
+    if (reason === null) return true;
+    nonAnswers++;
+    nonAnswerReasons[reason] = (nonAnswerReasons[reason] ?? 0) + 1;
+    return false;
+  });
   const dup = findDuplicates(contributions.map((c) => ({ id: c.id, text: c.text })), { seed });
   const follower = new Map<string, string>();
   for (const g of dup.duplicates) for (const id of g.ids) if (id !== g.representative) follower.set(id, g.representative);
@@ -153,6 +167,8 @@ export function computeGrouping(input: GroupingInput): { groups: IdeaGroup[]; su
       keptHumanDecisions: Object.keys(model.pins).length + groups.filter((g) => g.labelByHuman).length,
       duplicates: dup.duplicates.length,
       campaigns: dup.campaigns,
+      nonAnswers,
+      nonAnswerReasons,
     },
   };
 }

@@ -6,6 +6,7 @@
 import type { Consultation } from '../domain/consultation.ts';
 import type { Contribution, ContributionKind, Provenance, ThemeAssignment } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
+import { isNonAnswer } from '../domain/non-answers.ts';
 import { CLASSIFIER_VERSION, TextClassifier, type LabelledText } from './classify/classifier.ts';
 import { predictKind, trainKindClassifier } from './classify/kind.ts';
 import { ZeroShotClassifier } from './classify/zeroshot.ts';
@@ -64,7 +65,8 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
   const { consultation, seed, at } = input;
   const all = input.contributions;
   const themed = (c: Contribution) => c.themes.some((t) => t.provenance.by !== 'model');
-  const live = all.filter((c) => c.moderation.status !== 'rejected' && c.text.trim().length > 0);
+  // non-answers (« RAS », « aucune idée ») get neither a theme nor a kind: the grouping counts them apart
+  const live = all.filter((c) => c.moderation.status !== 'rejected' && !isNonAnswer(c.text));
   const models: TrainedModel[] = [];
 
   // Themes

@@ -49,4 +49,9 @@ export function printAnalysis(s: AnalysisSummary): void {
     (g.keptHumanDecisions ? ` (${g.keptHumanDecisions} décisions humaines conservées)` : ''));
   console.log(`  doublons : ${g.duplicates} ensemble(s) de textes identiques ou presque` +
     (g.campaigns.length ? ` ; ${g.campaigns.length} campagne(s) de copier-coller (${g.campaigns.map((c) => `${c.size} textes`).join(', ')}), regroupées avec leur texte type` : ''));
+  if (g.nonAnswers) {
+    const names = { empty: 'vides', nothing: '« RAS » ou « rien »', 'no-opinion': 'sans avis', filler: '« oui », « non », « idem »…', context: 'présentations (« Originaire de… »)' } as const;
+    const parts = Object.entries(g.nonAnswerReasons).map(([k, n]) => `${n} ${names[k as keyof typeof names]}`);
+    console.log(`  non-réponses : ${g.nonAnswers} contribution(s) mises de côté, comptées mais non regroupées (${parts.join(', ')})`);
+  }
 }
