@@ -130,3 +130,12 @@ test('duplicates: non-answers are neither duplicates nor a campaign', () => {
   assert.deepEqual(r.campaigns, []);
   assert.equal(r.stats.nonAnswers, 15);
 });
+
+test('duplicates in a worker thread: the same result as on the calling thread', async () => {
+  const { startDuplicates } = await import('../src/analysis/duplicates/index.ts');
+  const items = [...BASE, ...CAMPAIGN, ...generateContributions(500, 4).map((c) => ({ id: c.id, text: c.text }))];
+  const pending = startDuplicates(items, { seed: 5 }, { minItems: 0 });
+  assert.equal(pending.where, 'worker');
+  assert.deepEqual(pending.take(), findDuplicates(items, { seed: 5 }));
+  assert.equal(startDuplicates(items.slice(0, 3)).where, 'here');
+});

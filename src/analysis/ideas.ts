@@ -1,7 +1,7 @@
 import type { Contribution, Provenance } from '../domain/contribution.ts';
 import { nonAnswerReason, type NonAnswerReason } from '../domain/non-answers.ts';
 import type { IdeaGroup, LineageEvent } from '../domain/ideas.ts';
-import { findDuplicates, type Campaign } from './duplicates/index.ts';
+import { findDuplicates, type Campaign, type DuplicatesResult, type PendingDuplicates } from './duplicates/index.ts';
 import { GROUPING_VERSION, OTHERS_LABEL, groupContributions, regroup, type GroupInput, type GroupingModel } from './grouping/index.ts';
 
 /**
@@ -104,8 +104,35 @@ export interface GroupingInput {
   seed: number;
   at: string;
   regroup?: boolean;
+  /** the duplicates of `duplicateItems(groupable(contributions))`, already started (e.g. in a worker); else computed here */
+  duplicates?: PendingDuplicates | { take(): DuplicatesResult };
   /** called once per theme grouped (the grouping runs theme by theme) */
   onScope?: (scope: string, done: number, total: number) => void;
+}
+
+/**
+ * The contributions the grouping and the duplicates look at: not rejected, not a non-answer (« RAS », « aucune
+ * idée », empty: src/domain/non-answers.ts), which are counted by reason instead.
+ */
+export function groupable<C extends Pick<Contribution, 'text' | 'moderation'>>(all: readonly C[]):
+  { contributions: C[]; nonAnswers: number; nonAnswerReasons: Partial<Record<NonAnswerReason, number>> } {
+  const nonAnswerReasons: Partial<Record<NonAnswerReason, number>> = {};
+  let nonAnswers = 0;
+  // set aside before duplicates and grouping: twelve « RAS » are neither an idea nor a campaign
+  const contributions = all.filter((c) => {
+    if (c.moderation.status === 'rejected') return false;
+    const reason = nonAnswerReason(c.text);
+    if (reason === null) return true;
+    nonAnswers++;
+    nonAnswerReasons[reason] = (nonAnswerReasons[reason] ?? 0) + 1;
+    return false;
+  });
+  return { contributions, nonAnswers, nonAnswerReasons };
+}
+
+/** What `findDuplicates` is given for the groupable contributions (the same list, whichever thread computes it). */
+export function duplicateItems(contributions: readonly Pick<Contribution, 'id' | 'text'>[]): { id: string; text: string }[] {
+  return contributions.map((c) => ({ id: c.id, text: c.text }));
 }
 
 /**
@@ -116,18 +143,8 @@ export interface GroupingInput {
  */
 export function computeGrouping(input: GroupingInput): { groups: IdeaGroup[]; summary: GroupingSummary } {
   const { seed, at } = input;
-  const nonAnswerReasons: Partial<Record<NonAnswerReason, number>> = {};
-  let nonAnswers = 0;
-  // non-answers are set aside before duplicates and grouping: twelve « RAS » are neither an idea nor a campaign
-  const contributions = input.contributions.filter((c) => {
-    if (c.moderation.status === 'rejected') return false;
-    const reason = nonAnswerReason(c.text);
-    if (reason === null) return true;
-    nonAnswers++;
-    nonAnswerReasons[reason] = (nonAnswerReasons[reason] ?? 0) + 1;
-    return false;
-  });
-  const dup = findDuplicates(contributions.map((c) => ({ id: c.id, text: c.text })), { seed });
+  const { contributions, nonAnswers, nonAnswerReasons } = groupable(input.contributions);
+  const dup = input.duplicates ? input.duplicates.take() : findDuplicates(duplicateItems(contributions), { seed });
   const follower = new Map<string, string>();
   for (const g of dup.duplicates) for (const id of g.ids) if (id !== g.representative) follower.set(id, g.representative);
 

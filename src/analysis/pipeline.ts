@@ -10,7 +10,8 @@ import { isNonAnswer } from '../domain/non-answers.ts';
 import { CLASSIFIER_VERSION, TextClassifier, type LabelledText } from './classify/classifier.ts';
 import { predictKind, trainKindClassifier } from './classify/kind.ts';
 import { ZeroShotClassifier } from './classify/zeroshot.ts';
-import { computeGrouping, type GroupingSummary } from './ideas.ts';
+import { startDuplicates } from './duplicates/index.ts';
+import { computeGrouping, duplicateItems, groupable, type GroupingSummary } from './ideas.ts';
 
 /** Fewer labelled examples than this (or a single label) and a trained model is not worth it. */
 const MIN_TRAINING = 20;
@@ -68,6 +69,9 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
   // non-answers (« RAS », « aucune idée ») get neither a theme nor a kind: the grouping counts them apart
   const live = all.filter((c) => c.moderation.status !== 'rejected' && !isNonAnswer(c.text));
   const models: TrainedModel[] = [];
+  // Duplicates need no theme: they start in a worker thread now and run beside the classification below
+  // (the machine's second core), the grouping takes them when it needs them.
+  const duplicates = startDuplicates(duplicateItems(groupable(all).contributions), { seed });
 
   // Themes
   progress({ step: 'themes', label: 'Classement des contributions par thème', done: 0, total: 1 });
@@ -127,7 +131,7 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
   // Common ideas, over the themes as they will be stored
   progress({ step: 'duplicates', label: 'Recherche des doublons et des campagnes de copier-coller', done: 0, total: 1 });
   const { groups, summary: grouping } = computeGrouping({
-    consultation: consultation.slug, contributions: withModelThemes(all, themeResults), stored: input.groups, seed, at, regroup: input.regroup,
+    consultation: consultation.slug, contributions: withModelThemes(all, themeResults), stored: input.groups, seed, at, regroup: input.regroup, duplicates,
     onScope: (scope, done, total) => progress({ step: 'grouping', label: `Regroupement en idées communes : ${scope === 'sans-theme' ? 'sans thème' : `thème ${scope}`}`, done, total }),
   });
 

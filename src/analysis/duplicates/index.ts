@@ -4,3 +4,4 @@ export {
   type DuplicateOptions, type DuplicateGroup, type Campaign, type DuplicatesResult,
 } from './minhash.ts';
 export { runDuplicates, type RunDuplicatesOptions } from './jsonl.ts';
+export { startDuplicates, OFF_THREAD_MIN, type PendingDuplicates } from './offthread.ts';
