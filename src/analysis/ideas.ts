@@ -74,7 +74,7 @@ function humanProvenance(lineage: LineageEvent[], contribution: string, at: stri
 }
 
 /** The theme a contribution is grouped under: a source or human decision first, else the model's best guess. */
-export function primaryTheme(c: Contribution): string | undefined {
+export function primaryTheme(c: Pick<Contribution, 'themes'>): string | undefined {
   const decided = c.themes.find((t) => t.provenance.by !== 'model');
   if (decided) return decided.theme;
   const guesses = c.themes.filter((t) => t.provenance.by === 'model');
@@ -98,7 +98,7 @@ export interface GroupingSummary {
 export interface GroupingInput {
   consultation: string;
   /** the consultation's contributions, with their current themes */
-  contributions: readonly Contribution[];
+  contributions: readonly Pick<Contribution, 'id' | 'text' | 'themes' | 'moderation'>[];
   /** the consultation's stored idea groups (those of the previous run, and the human syntheses' stated ones) */
   stored: readonly IdeaGroup[];
   seed: number;

@@ -32,9 +32,12 @@ export interface AnalysisSummary extends ClassificationSummary {
 /** Same shape as the use cases' ProgressReporter (this layer does not import it). */
 export type AnalysisProgress = (event: { step: string; label: string; done: number; total: number }) => void;
 
+/** What the analysis reads of a contribution (the store loads only this: src/store/analysis.ts). */
+export type AnalysisContribution = Pick<Contribution, 'id' | 'text' | 'themes' | 'kind' | 'kindProvenance' | 'moderation'>;
+
 export interface AnalysisInput {
   consultation: Consultation;
-  contributions: readonly Contribution[];
+  contributions: readonly AnalysisContribution[];
   /** every stored idea group of the consultation */
   groups: readonly IdeaGroup[];
   seed: number;
@@ -65,7 +68,7 @@ export interface AnalysisOutcome {
 export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress = () => {}): AnalysisOutcome {
   const { consultation, seed, at } = input;
   const all = input.contributions;
-  const themed = (c: Contribution) => c.themes.some((t) => t.provenance.by !== 'model');
+  const themed = (c: AnalysisContribution) => c.themes.some((t) => t.provenance.by !== 'model');
   // non-answers (« RAS », « aucune idée ») get neither a theme nor a kind: the grouping counts them apart
   const live = all.filter((c) => c.moderation.status !== 'rejected' && !isNonAnswer(c.text));
   const models: TrainedModel[] = [];
@@ -146,7 +149,7 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
  * earlier model themes and gets the new ones (never over a human or source theme), themes in code order as
  * the store lists them.
  */
-export function withModelThemes(contributions: readonly Contribution[], results: readonly ThemeResult[]): Contribution[] {
+export function withModelThemes<C extends Pick<Contribution, 'id' | 'themes'>>(contributions: readonly C[], results: readonly ThemeResult[]): C[] {
   const byId = new Map(results.map((r) => [r.contribution, r.assignments]));
   return contributions.map((c) => {
     const next = byId.get(c.id);

@@ -9,6 +9,7 @@
  * makes the write refuse (`conflict`) instead of overwriting it.
  */
 import { sql, type Transaction } from 'kysely';
+import type { Contribution, Provenance, ThemeAssignment } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import type { Database } from './schema.ts';
 import { appDb, type AppDb } from './accounts.ts';
@@ -123,6 +124,42 @@ async function writeModelResults(trx: Transaction<Database>, themes: AnalysisWri
     kindCount += Number(r.numUpdatedRows);
   }
   return { themes: list.length, kinds: kindCount };
+}
+
+/** What an analysis reads of a contribution: no source, raw text, author or meeting (a third of the memory at scale). */
+export type AnalysisRead = Pick<Contribution, 'id' | 'text' | 'themes' | 'kind' | 'kindProvenance' | 'moderation'>;
+
+/**
+ * The consultation's contributions as an analysis reads them, in the store's order (seq), page by page:
+ * only the columns it uses, read once (`Store.listContributions` builds whole contributions).
+ */
+export async function analysisContributions(store: Store, consultation: string, pageSize = 5000): Promise<AnalysisRead[]> {
+  const out: AnalysisRead[] = [];
+  let after = -1;
+  for (;;) {
+    const rows = await store.db.selectFrom('contributions').select(['seq', 'id', 'text', 'moderation_status', 'kind', 'kind_provenance_json'])
+      .where('consultation', '=', consultation).where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+    if (rows.length === 0) break;
+    const themes = new Map<string, ThemeAssignment[]>();
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const ts = await store.db.selectFrom('contribution_themes').select(['contribution_id', 'theme', 'provenance_json'])
+        .where('contribution_id', 'in', rows.slice(i, i + CHUNK).map((r) => r.id)).orderBy('contribution_id').orderBy('theme').execute();
+      for (const t of ts) {
+        let list = themes.get(t.contribution_id);
+        if (!list) { list = []; themes.set(t.contribution_id, list); }
+        list.push({ theme: t.theme, provenance: JSON.parse(t.provenance_json) as Provenance });
+      }
+    }
+    for (const r of rows) {
+      const c: AnalysisRead = { id: r.id, text: r.text, themes: themes.get(r.id) ?? [], moderation: { status: r.moderation_status as Contribution['moderation']['status'] } };
+      if (r.kind) c.kind = r.kind as Contribution['kind'];
+      if (r.kind_provenance_json) c.kindProvenance = JSON.parse(r.kind_provenance_json) as Provenance;
+      out.push(c);
+    }
+    after = Number(rows[rows.length - 1]!.seq);
+    if (rows.length < pageSize) break;
+  }
+  return out;
 }
 
 /** The consultation an idea group belongs to, if the group exists. */
