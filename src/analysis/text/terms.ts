@@ -46,6 +46,19 @@ function wordTerm(part: string): WordTerm {
   return w;
 }
 
+let bigramMemo = new Map<string, Map<string, string>>();
+let bigramCount = 0;
+
+/** "a b", the same string object for the same pair (no new string to hash at each lookup). */
+function bigram(a: string, b: string): string {
+  if (bigramCount >= MAX_MEMO * 2) { bigramMemo = new Map(); bigramCount = 0; }
+  let inner = bigramMemo.get(a);
+  if (inner === undefined) { inner = new Map(); bigramMemo.set(a, inner); }
+  let s = inner.get(b);
+  if (s === undefined) { s = `${a} ${b}`; inner.set(b, s); bigramCount++; }
+  return s;
+}
+
 /** `charNgrams` of a term with the CHAR_NGRAM_PREFIX, memoised per (term, min, max). */
 function prefixedCharNgrams(term: string, min: number, max: number): readonly string[] {
   const key = min === 3 && max === 5 ? term : `${min},${max}\u0000${term}`;
@@ -85,7 +98,7 @@ export function analyze(s: string, opts: AnalyzerOptions = {}): Analysis {
   const surfaces = uniSurf.slice();
   if (opts.bigrams) {
     for (let i = 0; i + 1 < uni.length; i++) {
-      terms.push(`${uni[i]} ${uni[i + 1]}`);
+      terms.push(bigram(uni[i] as string, uni[i + 1] as string));
       surfaces.push(`${uniSurf[i]} ${uniSurf[i + 1]}`);
     }
   }
