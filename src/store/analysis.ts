@@ -88,11 +88,11 @@ const CHUNK = 500;
  * `replaceModelThemes`: a contribution's earlier model themes are replaced, never a human or source theme, and a
  * kind is written only over none or a model's.
  */
-async function writeModelResults(trx: Transaction<Database>, themes: AnalysisWrite['themes'], kinds: AnalysisWrite['kinds']): Promise<{ themes: number; kinds: number }> {
+export async function writeModelResults(trx: Transaction<Database>, themes: AnalysisWrite['themes'], kinds: AnalysisWrite['kinds'], chunkSize = CHUNK): Promise<{ themes: number; kinds: number }> {
   const targets = themes.map((t) => t.contribution);
   const protectedPairs = new Set<string>();
-  for (let i = 0; i < targets.length; i += CHUNK) {
-    const chunk = targets.slice(i, i + CHUNK);
+  for (let i = 0; i < targets.length; i += chunkSize) {
+    const chunk = targets.slice(i, i + chunkSize);
     await trx.deleteFrom('contribution_themes').where('assigned_by', '=', 'model').where('contribution_id', 'in', chunk).execute();
     const rows = await trx.selectFrom('contribution_themes').select(['contribution_id', 'theme']).where('contribution_id', 'in', chunk).execute();
     for (const r of rows) protectedPairs.add(`${r.contribution_id}\u0000${r.theme}`);
@@ -106,15 +106,15 @@ async function writeModelResults(trx: Transaction<Database>, themes: AnalysisWri
     }
   }
   const list = [...rows.values()];
-  for (let i = 0; i < list.length; i += CHUNK) {
+  for (let i = 0; i < list.length; i += chunkSize) {
     // the model rows were just deleted and human/source pairs left out: plain inserts, nothing to conflict with
-    await trx.insertInto('contribution_themes').values(list.slice(i, i + CHUNK)).execute();
+    await trx.insertInto('contribution_themes').values(list.slice(i, i + chunkSize)).execute();
   }
   let kindCount = 0;
   const byId = new Map(kinds.map((k) => [k.contribution, k]));
   const kindList = [...byId.values()];
-  for (let i = 0; i < kindList.length; i += CHUNK) {
-    const chunk = kindList.slice(i, i + CHUNK);
+  for (let i = 0; i < kindList.length; i += chunkSize) {
+    const chunk = kindList.slice(i, i + chunkSize);
     const kindCase = sql<string>`CASE id ${sql.join(chunk.map((k) => sql`WHEN ${k.contribution} THEN ${k.kind}`), sql` `)} END`;
     const provCase = sql<string>`CASE id ${sql.join(chunk.map((k) => sql`WHEN ${k.contribution} THEN ${JSON.stringify(k.provenance)}`), sql` `)} END`;
     const r = await trx.updateTable('contributions').set({ kind: kindCase, kind_provenance_json: provCase })
