@@ -131,10 +131,23 @@ export type AnalysisRead = Pick<Contribution, 'id' | 'text' | 'themes' | 'kind' 
 
 /**
  * The consultation's contributions as an analysis reads them, in the store's order (seq), page by page:
- * only the columns it uses, read once (`Store.listContributions` builds whole contributions).
+ * only the columns it uses, read once (`Store.listContributions` builds whole contributions). Provenance objects
+ * are shared between contributions: callers must not modify them.
  */
 export async function analysisContributions(store: Store, consultation: string, pageSize = 5000): Promise<AnalysisRead[]> {
   const out: AnalysisRead[] = [];
+  // provenances repeat (a source document's, a model run's: 20 distinct texts for 750k theme rows at 1M), so equal
+  // JSON texts share one parsed object, read only; a bounded memo
+  let parsed = new Map<string, Provenance>();
+  const provenance = (json: string): Provenance => {
+    let p = parsed.get(json);
+    if (p === undefined) {
+      if (parsed.size >= 100_000) parsed = new Map();
+      p = JSON.parse(json) as Provenance;
+      parsed.set(json, p);
+    }
+    return p;
+  };
   let after = -1;
   for (;;) {
     const rows = await store.db.selectFrom('contributions').select(['seq', 'id', 'text', 'moderation_status', 'kind', 'kind_provenance_json'])
@@ -147,13 +160,13 @@ export async function analysisContributions(store: Store, consultation: string, 
       for (const t of ts) {
         let list = themes.get(t.contribution_id);
         if (!list) { list = []; themes.set(t.contribution_id, list); }
-        list.push({ theme: t.theme, provenance: JSON.parse(t.provenance_json) as Provenance });
+        list.push({ theme: t.theme, provenance: provenance(t.provenance_json) });
       }
     }
     for (const r of rows) {
       const c: AnalysisRead = { id: r.id, text: r.text, themes: themes.get(r.id) ?? [], moderation: { status: r.moderation_status as Contribution['moderation']['status'] } };
       if (r.kind) c.kind = r.kind as Contribution['kind'];
-      if (r.kind_provenance_json) c.kindProvenance = JSON.parse(r.kind_provenance_json) as Provenance;
+      if (r.kind_provenance_json) c.kindProvenance = provenance(r.kind_provenance_json);
       out.push(c);
     }
     after = Number(rows[rows.length - 1]!.seq);
