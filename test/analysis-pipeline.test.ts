@@ -198,3 +198,16 @@ test('non-answers are counted apart: no theme, no kind, no group, not a campaign
     await store.close();
   }
 });
+
+test('a model learns from a deterministic sample of at most MAX_TRAINING examples', async () => {
+  const { trainingSample } = await import('../src/analysis/pipeline.ts');
+  const examples = Array.from({ length: 1000 }, (_, i) => ({ id: `c${i}`, text: `texte ${i}`, labels: [String(i % 4)] }));
+  assert.equal(trainingSample(examples, 1, 2000), examples);
+  const a = trainingSample(examples, 1, 300);
+  assert.equal(a.length, 300);
+  assert.deepEqual(a, trainingSample(examples, 1, 300));
+  assert.notDeepEqual(a, trainingSample(examples, 2, 300));
+  const pos = a.map((e) => Number(e.id.slice(1)));
+  assert.deepEqual(pos, [...pos].sort((x, y) => x - y), 'input order kept');
+  for (const l of ['0', '1', '2', '3']) assert.ok(a.filter((e) => e.labels[0] === l).length > 50, 'every label is sampled');
+});

@@ -15,6 +15,12 @@ import { computeGrouping, duplicateItems, groupable, type GroupingSummary } from
 
 /** Fewer labelled examples than this (or a single label) and a trained model is not worth it. */
 const MIN_TRAINING = 20;
+/**
+ * A model learns from at most this many labelled examples: a deterministic sample beyond (a resource bound, not a
+ * tuned value: at 1M contributions with 750k labelled, training on all held ~1 GB of analysed examples for a model
+ * that 100k examples already saturate).
+ */
+export const MAX_TRAINING = 100_000;
 /** Besides the most probable theme, others are assigned when at least this probable. */
 const SECOND_THEME_P = 0.5;
 
@@ -90,7 +96,7 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
     let model: string;
     let version: string;
     if (themeExamples.length >= MIN_TRAINING && themeLabels.size >= 2) {
-      const classifier = TextClassifier.train(themeExamples, { themes: consultation.themes, seed });
+      const classifier = TextClassifier.train(trainingSample(themeExamples, seed), { themes: consultation.themes, seed });
       predict = (texts) => texts.map((t) => classifier.predict(t, { explain: 0 }));
       themeSummary.mode = 'trained';
       model = 'fabrique-themes-linear';
@@ -120,7 +126,7 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
   const kindSummary: ClassificationSummary['kinds'] = { mode: 'none', trainingExamples: kindLabelled.length, predicted: toKind.length, assigned: 0 };
   const kindResults: KindResult[] = [];
   if (toKind.length > 0 && kindLabelled.length >= MIN_TRAINING && new Set(kindLabelled.map((c) => c.kind)).size >= 2) {
-    const classifier = trainKindClassifier(kindLabelled.map((c) => ({ id: c.id, text: c.text, labels: [c.kind!] })), { seed });
+    const classifier = trainKindClassifier(trainingSample(kindLabelled.map((c) => ({ id: c.id, text: c.text, labels: [c.kind!] })), seed), { seed });
     kindSummary.mode = 'trained';
     const version = `${CLASSIFIER_VERSION}+${classifier.metadata.trainingSha256.slice(0, 12)}`;
     models.push({ purpose: 'kinds', version, metadata: classifier.metadata, model: classifier.toJSON() });
@@ -142,6 +148,19 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
     models, themes: themeResults, kinds: kindResults, groups,
     summary: { consultation: consultation.slug, contributions: all.length, themes: themeSummary, kinds: kindSummary, grouping },
   };
+}
+
+/** At most MAX_TRAINING examples, chosen by a seeded hash of their id (same data and seed, same sample), in input order. */
+export function trainingSample<T extends { id?: string; text: string }>(examples: readonly T[], seed: number, max = MAX_TRAINING): readonly T[] {
+  if (examples.length <= max) return examples;
+  const key = (e: T, i: number) => {
+    const s = e.id ?? String(i);
+    let h = (0x811c9dc5 ^ seed) >>> 0;
+    for (let j = 0; j < s.length; j++) { h ^= s.charCodeAt(j); h = Math.imul(h, 0x01000193); }
+    return h >>> 0;
+  };
+  const ranked = examples.map((e, i) => ({ i, k: key(e, i) })).sort((a, b) => a.k - b.k || a.i - b.i).slice(0, max);
+  return ranked.sort((a, b) => a.i - b.i).map((r) => examples[r.i] as T);
 }
 
 /**
