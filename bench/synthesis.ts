@@ -10,10 +10,17 @@ import { buildSynthesis, chromiumAvailable, launchBrowser, renderUnverified, ver
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FILE = join(ROOT, '..', 'shared', 'corpus', 'cnr-sante-nouvelle-aquitaine-ateliers.txt');
 if (!existsSync(FILE)) {
-  console.log(`corpus absent (${FILE}) : rien à mesurer`);
-  process.exit(0);
+  // nothing measured is a failure, not a pass: a CI reading the exit code must see it
+  console.error(`corpus absent (${FILE}) : rien à mesurer`);
+  process.exit(1);
 }
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 3);
+// `--runs` without a number, or a number below 1, is refused: a benchmark that measures nothing must not print a pass
+const runsAt = process.argv.indexOf('--runs');
+const runs = runsAt < 0 ? 3 : Number(process.argv[runsAt + 1]);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`--runs attend un nombre entier de passes ≥ 1 (reçu : ${process.argv[runsAt + 1] ?? 'rien'})`);
+  process.exit(2);
+}
 const { parseDocument } = await import('../src/ingest/parsers/index.ts');
 
 const store = await Store.open({ sqlitePath: ':memory:' });
@@ -64,6 +71,11 @@ console.log('étape'.padEnd(50) + 'première'.padStart(10) + 'médiane'.padStart
 for (const [k, v] of Object.entries(rows)) console.log(k.padEnd(50) + `${v[0]!.toFixed(0)} ms`.padStart(10) + `${median(v).toFixed(0)} ms`.padStart(10));
 if (hasBrowser) console.log(`${'lancement de chromium (une fois)'.padEnd(50)}${`${launchMs.toFixed(0)} ms`.padStart(10)}`);
 console.log(`\ntailles : ${Object.entries(sizes).map(([k, v]) => `${k} ${v.toLocaleString('fr-FR')}`).join(' ; ')}`);
-const total = median(rows['construction + vérification + tous les rendus'] ?? [0]) + (hasBrowser ? launchMs : 0);
+const measured = rows['construction + vérification + tous les rendus'] ?? [];
+if (measured.length !== runs || measured.some((v) => !Number.isFinite(v))) {
+  console.error(`mesure en échec : ${measured.length} passe(s) mesurée(s) sur ${runs} attendues`);
+  process.exit(1);
+}
+const total = median(measured) + (hasBrowser ? launchMs : 0);
 console.log(`objectif < 10 s (construction + rendus dont PDF, lancement de chromium compris) : ${(total / 1000).toFixed(1)} s ${total < 10_000 ? '✓' : '✗'}`);
 await store.close();

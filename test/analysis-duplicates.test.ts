@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findDuplicates, runDuplicates, countCampaignsOnce, jaccard, shingles, normalizeForDuplicates } from '../src/analysis/duplicates/index.ts';
+import { findDuplicates, runDuplicates, countCampaignsOnce, jaccard, shingles, duplicateFeatures, normalizeForDuplicates } from '../src/analysis/duplicates/index.ts';
 import { generateContributions } from '../bench/scale/generate.ts';
 
 // Made-up texts.
@@ -90,4 +90,52 @@ test('runDuplicates: JSON Lines in, JSON out; bad rows name the line', () => {
     writeFileSync(inPath, '{"id":"a","text":"x"}\n{"id":"a","text":"y"}\n');
     assert.throws(() => runDuplicates({ inPath, outPath }), /in\.jsonl:2: duplicate id "a"/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('duplicates: near-duplicate sets do not chain (A~B~C~D with A far from D is not one set)', () => {
+  // made-up words; each text is the previous one shifted by four words: neighbours are 0.71 similar (words and
+  // shingles), texts two steps apart 0.54 (under the 0.6 threshold)
+  const words = Array.from({ length: 44 }, (_, i) => `mot${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26)}`);
+  const text = (from: number) => words.slice(from, from + 30).join(' ');
+  const items = [{ id: 'A', text: text(0) }, { id: 'B', text: text(4) }, { id: 'C', text: text(8) }, { id: 'D', text: text(12) }];
+  const neighbour = jaccard(duplicateFeatures(normalizeForDuplicates(items[0]!.text)), duplicateFeatures(normalizeForDuplicates(items[1]!.text)));
+  const twoApart = jaccard(duplicateFeatures(normalizeForDuplicates(items[0]!.text)), duplicateFeatures(normalizeForDuplicates(items[2]!.text)));
+  assert.ok(neighbour >= 0.6 && twoApart < 0.6, `${neighbour} ${twoApart}`);
+  const r = findDuplicates(items);
+  assert.ok(!r.duplicates.some((d) => d.ids.includes('A') && d.ids.includes('D')), JSON.stringify(r.duplicates));
+  assert.ok(!r.duplicates.some((d) => d.ids.includes('A') && d.ids.includes('C')));
+  assert.deepEqual(r.duplicates.map((d) => d.ids), [['A', 'B'], ['C', 'D']]);
+  for (const d of r.duplicates) assert.ok(d.similarity >= 0.6);
+});
+
+test('duplicates: every member of a set is close to its representative on the scale generator\'s texts', () => {
+  const items = generateContributions(20_000, 1).map((c) => ({ id: c.id, text: c.text }));
+  const r = findDuplicates(items);
+  const byId = new Map(items.map((it) => [it.id, duplicateFeatures(normalizeForDuplicates(it.text))]));
+  for (const d of r.duplicates) {
+    const rep = byId.get(d.representative)!;
+    for (const id of d.ids) assert.ok(jaccard(rep, byId.get(id)!) >= 0.6, `${id} vs ${d.representative}`);
+  }
+  // union-find chained 98.8 % of 100k texts into 249 sets; the generator's template texts are close to each other,
+  // so many are in sets, but none swallows a share of the consultation
+  assert.ok(r.duplicates.length > 1000, `${r.duplicates.length} sets`);
+  assert.ok(Math.max(...r.duplicates.map((d) => d.ids.length)) < items.length * 0.02);
+});
+
+test('duplicates: non-answers are neither duplicates nor a campaign', () => {
+  const ras = Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, text: i % 2 ? 'RAS' : 'R.A.S.' }));
+  const idea = Array.from({ length: 3 }, (_, i) => ({ id: `i${i}`, text: i ? 'Aucune idée' : 'aucune idée !' }));
+  const r = findDuplicates([...ras, ...idea, { id: 'x', text: 'Pas de médecin de garde le dimanche dans notre canton.' }]);
+  assert.deepEqual(r.duplicates, []);
+  assert.deepEqual(r.campaigns, []);
+  assert.equal(r.stats.nonAnswers, 15);
+});
+
+test('duplicates in a worker thread: the same result as on the calling thread', async () => {
+  const { startDuplicates } = await import('../src/analysis/duplicates/index.ts');
+  const items = [...BASE, ...CAMPAIGN, ...generateContributions(500, 4).map((c) => ({ id: c.id, text: c.text }))];
+  const pending = startDuplicates(items, { seed: 5 }, { minItems: 0 });
+  assert.equal(pending.where, 'worker');
+  assert.deepEqual(pending.take(), findDuplicates(items, { seed: 5 }));
+  assert.equal(startDuplicates(items.slice(0, 3)).where, 'here');
 });

@@ -171,3 +171,43 @@ test('new contributions join the existing groups without reshuffling them; --reg
     await store.close();
   }
 });
+
+test('non-answers are counted apart: no theme, no kind, no group, not a campaign', async () => {
+  const store = await Store.open({ sqlitePath: ':memory:' });
+  try {
+    await store.upsertConsultation(testConsultation());
+    const labelled = Object.entries(BY_THEME).flatMap(([theme, texts]) => texts.map((text) => ({ theme, text })));
+    const empty = ['RAS', 'R.A.S.', 'RAS', 'ras', 'RAS.', 'Rien à signaler', 'Aucune idée', 'Pas d’avis', 'Pas d’expérience', '/', 'Originaire de Normandie.', 'idem', 'RAS'];
+    const doc = testDocument([...labelled.map((l) => l.text), ...empty, 'Personne ne répond aux urgences le dimanche soir']);
+    doc.contributions.forEach((c, i) => {
+      if (i < labelled.length) c.themes = [{ theme: labelled[i]!.theme, provenance: { by: 'source', documentId: doc.documentId } }];
+      else { c.themes = []; delete c.kind; }
+    });
+    await store.importParsed('essai', doc);
+    const summary = await analyze(store, 'essai', { seed: 3 });
+    assert.equal(summary.grouping.nonAnswers, empty.length);
+    assert.equal(summary.grouping.nonAnswerReasons.context, 1);
+    assert.deepEqual(summary.grouping.campaigns, []);
+    assert.equal(summary.themes.predicted, 1);
+    const ids = new Set(doc.contributions.slice(labelled.length, labelled.length + empty.length).map((c) => c.id));
+    const groups = await store.listIdeaGroups('essai');
+    assert.ok(groups.length > 0);
+    assert.ok(groups.every((g) => g.members.every((m) => !ids.has(m.contribution))), 'a non-answer is in no group');
+    for (const id of ids) assert.deepEqual((await store.getContribution(id))!.themes, []);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a model learns from a deterministic sample of at most MAX_TRAINING examples', async () => {
+  const { trainingSample } = await import('../src/analysis/pipeline.ts');
+  const examples = Array.from({ length: 1000 }, (_, i) => ({ id: `c${i}`, text: `texte ${i}`, labels: [String(i % 4)] }));
+  assert.equal(trainingSample(examples, 1, 2000), examples);
+  const a = trainingSample(examples, 1, 300);
+  assert.equal(a.length, 300);
+  assert.deepEqual(a, trainingSample(examples, 1, 300));
+  assert.notDeepEqual(a, trainingSample(examples, 2, 300));
+  const pos = a.map((e) => Number(e.id.slice(1)));
+  assert.deepEqual(pos, [...pos].sort((x, y) => x - y), 'input order kept');
+  for (const l of ['0', '1', '2', '3']) assert.ok(a.filter((e) => e.labels[0] === l).length > 50, 'every label is sampled');
+});

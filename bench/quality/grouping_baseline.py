@@ -10,7 +10,8 @@ TF-IDF word 1-2-grams (sublinear tf, accents stripped, L2-normalised) three ways
 Writes {"name": {"agglo": [...], "kmeans": [...], "kmeans_auto": [...]}} to stdout.
 Mode "scale": reads JSON Lines {"id","text"} and times TF-IDF (word 1-2-grams, min_df 2), MiniBatchKMeans (k) and
 a LinearSVC trained on the first half with labels from the "theme" field, predicting the rest. Writes timings.
-Run with the system interpreter: /usr/bin/python3 bench/quality/grouping_baseline.py FILE [--scale K]
+Mode "pipeline" (bench/scale/run.ts): the same classification and two-level grouping as Fabrique's scale stages.
+Run with the system interpreter: /usr/bin/python3 bench/quality/grouping_baseline.py FILE [--scale K | --pipeline K --sub S --train N]
 """
 import json
 import sys
@@ -63,8 +64,37 @@ def scale(path, k):
     json.dump({"n": len(rows), "vectorize_s": t1 - t0, "classify_s": t2 - t1, "group_s": t3 - t2, "total_s": t3 - t0}, sys.stdout)
 
 
+def scale_pipeline(path, k, sub, train):
+    """The same work as bench/scale/stage.ts asks of Fabrique, timed step by step: classification (TF-IDF word
+    1-2-grams + char 3-5-grams fitted on the first `train` texts, LinearSVC, predict every text) and a two-level
+    grouping (TF-IDF on all texts, MiniBatchKMeans k, then MiniBatchKMeans inside each group for `sub` sub-ideas
+    on average)."""
+    from scipy.sparse import hstack
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    texts = [r["text"] for r in rows]
+    t0 = time.perf_counter()
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode", min_df=2)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, strip_accents="unicode", min_df=2)
+    head = texts[:train]
+    xw, xc = words.fit_transform(head), chars.fit_transform(head)
+    clf = LinearSVC().fit(hstack([xw, xc]).tocsr(), [r["theme"] for r in rows[:train]])
+    clf.predict(hstack([words.transform(texts), chars.transform(texts)]).tocsr())
+    t1 = time.perf_counter()
+    x = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode", min_df=2).fit_transform(texts)
+    top = MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096).fit_predict(x)
+    for g in range(k):
+        idx = [i for i, v in enumerate(top) if v == g]
+        if len(idx) > sub:
+            MiniBatchKMeans(n_clusters=sub, random_state=0, n_init=3, batch_size=4096).fit(x[idx])
+    t2 = time.perf_counter()
+    json.dump({"n": len(rows), "classify_s": t1 - t0, "group_s": t2 - t1, "total_s": t2 - t0}, sys.stdout)
+
+
 if __name__ == "__main__":
-    if "--scale" in sys.argv:
+    if "--pipeline" in sys.argv:
+        a = sys.argv
+        scale_pipeline(a[1], int(a[a.index("--pipeline") + 1]), int(a[a.index("--sub") + 1]), int(a[a.index("--train") + 1]))
+    elif "--scale" in sys.argv:
         scale(sys.argv[1], int(sys.argv[sys.argv.index("--scale") + 1]))
     else:
         cluster(sys.argv[1])

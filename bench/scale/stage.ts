@@ -27,10 +27,11 @@ await time('tokenise + vectorise (TF-IDF stems + bigrams)', () => { const { matr
 
 // classification: the other engineer's classifier when present
 let classifyNote = '';
+const trained = Math.min(5000, Math.floor(n / 2));
 try {
   const mod = await import('../../src/analysis/classify/classifier.ts');
-  const train = data.slice(0, Math.min(5000, Math.floor(n / 2))).map((c) => ({ id: c.id, text: c.text, labels: [c.theme] }));
-  const model = await time('classify: train (5k labelled)', () => mod.TextClassifier.train(train, {}));
+  const train = data.slice(0, trained).map((c) => ({ id: c.id, text: c.text, labels: [c.theme] }));
+  const model = await time(`classify: train (${trained.toLocaleString('en')} labelled)`, () => mod.TextClassifier.train(train, {}));
   let ok = 0;
   await time(`classify: predict ${n}`, () => { for (const c of data) if (model.predict(c.text, { explain: 0 }).labels[0]?.label === c.theme) ok++; });
   classifyNote = `accuracy on generated themes ${(ok / n).toFixed(3)}`;
@@ -42,4 +43,4 @@ const items = data.map((c) => ({ id: c.id, text: c.text }));
 const model = await time('group (incl. its own vectorisation)', () => groupContributions(items, { seed: 1, byTheme: false, at: '2024-01-01T00:00:00Z' }));
 const tops = model.groups.filter((g) => g.parent === null).length, subs = model.groups.length - tops;
 const dup = await time('duplicates (exact + MinHash/LSH + campaigns)', () => findDuplicates(items));
-console.log(JSON.stringify({ n, stages, groups: tops, subIdeas: subs, duplicateGroups: dup.duplicates.length, campaigns: dup.campaigns.length, distinctTexts: dup.stats.distinctTexts, classifyNote }));
+console.log(JSON.stringify({ n, stages, groups: tops, subIdeas: subs, duplicateGroups: dup.duplicates.length, campaigns: dup.campaigns.length, distinctTexts: dup.stats.distinctTexts, classifyNote, trained }));

@@ -1,6 +1,7 @@
 import type { Contribution, Provenance } from '../domain/contribution.ts';
+import { nonAnswerReason, type NonAnswerReason } from '../domain/non-answers.ts';
 import type { IdeaGroup, LineageEvent } from '../domain/ideas.ts';
-import { findDuplicates, type Campaign } from './duplicates/index.ts';
+import { findDuplicates, type Campaign, type DuplicatesResult, type PendingDuplicates } from './duplicates/index.ts';
 import { GROUPING_VERSION, OTHERS_LABEL, groupContributions, regroup, type GroupInput, type GroupingModel } from './grouping/index.ts';
 
 /**
@@ -73,7 +74,7 @@ function humanProvenance(lineage: LineageEvent[], contribution: string, at: stri
 }
 
 /** The theme a contribution is grouped under: a source or human decision first, else the model's best guess. */
-export function primaryTheme(c: Contribution): string | undefined {
+export function primaryTheme(c: Pick<Contribution, 'themes'>): string | undefined {
   const decided = c.themes.find((t) => t.provenance.by !== 'model');
   if (decided) return decided.theme;
   const guesses = c.themes.filter((t) => t.provenance.by === 'model');
@@ -88,20 +89,50 @@ export interface GroupingSummary {
   keptHumanDecisions: number;
   duplicates: number;
   campaigns: Campaign[];
+  /** contributions set aside as non-answers (« RAS », « aucune idée », empty…): counted, never grouped */
+  nonAnswers: number;
+  nonAnswerReasons: Partial<Record<NonAnswerReason, number>>;
 }
 
 /** What the grouping of a consultation needs, already loaded. */
 export interface GroupingInput {
   consultation: string;
   /** the consultation's contributions, with their current themes */
-  contributions: readonly Contribution[];
+  contributions: readonly Pick<Contribution, 'id' | 'text' | 'themes' | 'moderation'>[];
   /** the consultation's stored idea groups (those of the previous run, and the human syntheses' stated ones) */
   stored: readonly IdeaGroup[];
   seed: number;
   at: string;
   regroup?: boolean;
+  /** the duplicates of `duplicateItems(groupable(contributions))`, already started (e.g. in a worker); else computed here */
+  duplicates?: PendingDuplicates | { take(): DuplicatesResult };
   /** called once per theme grouped (the grouping runs theme by theme) */
   onScope?: (scope: string, done: number, total: number) => void;
+}
+
+/**
+ * The contributions the grouping and the duplicates look at: not rejected, not a non-answer (« RAS », « aucune
+ * idée », empty: src/domain/non-answers.ts), which are counted by reason instead.
+ */
+export function groupable<C extends Pick<Contribution, 'text' | 'moderation'>>(all: readonly C[]):
+  { contributions: C[]; nonAnswers: number; nonAnswerReasons: Partial<Record<NonAnswerReason, number>> } {
+  const nonAnswerReasons: Partial<Record<NonAnswerReason, number>> = {};
+  let nonAnswers = 0;
+  // set aside before duplicates and grouping: twelve « RAS » are neither an idea nor a campaign
+  const contributions = all.filter((c) => {
+    if (c.moderation.status === 'rejected') return false;
+    const reason = nonAnswerReason(c.text);
+    if (reason === null) return true;
+    nonAnswers++;
+    nonAnswerReasons[reason] = (nonAnswerReasons[reason] ?? 0) + 1;
+    return false;
+  });
+  return { contributions, nonAnswers, nonAnswerReasons };
+}
+
+/** What `findDuplicates` is given for the groupable contributions (the same list, whichever thread computes it). */
+export function duplicateItems(contributions: readonly Pick<Contribution, 'id' | 'text'>[]): { id: string; text: string }[] {
+  return contributions.map((c) => ({ id: c.id, text: c.text }));
 }
 
 /**
@@ -112,8 +143,8 @@ export interface GroupingInput {
  */
 export function computeGrouping(input: GroupingInput): { groups: IdeaGroup[]; summary: GroupingSummary } {
   const { seed, at } = input;
-  const contributions = input.contributions.filter((c) => c.moderation.status !== 'rejected' && c.text.trim());
-  const dup = findDuplicates(contributions.map((c) => ({ id: c.id, text: c.text })), { seed });
+  const { contributions, nonAnswers, nonAnswerReasons } = groupable(input.contributions);
+  const dup = input.duplicates ? input.duplicates.take() : findDuplicates(duplicateItems(contributions), { seed });
   const follower = new Map<string, string>();
   for (const g of dup.duplicates) for (const id of g.ids) if (id !== g.representative) follower.set(id, g.representative);
 
@@ -153,6 +184,8 @@ export function computeGrouping(input: GroupingInput): { groups: IdeaGroup[]; su
       keptHumanDecisions: Object.keys(model.pins).length + groups.filter((g) => g.labelByHuman).length,
       duplicates: dup.duplicates.length,
       campaigns: dup.campaigns,
+      nonAnswers,
+      nonAnswerReasons,
     },
   };
 }

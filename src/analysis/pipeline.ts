@@ -6,10 +6,13 @@
 import type { Consultation } from '../domain/consultation.ts';
 import type { Contribution, ContributionKind, Provenance, ThemeAssignment } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
+import { isNonAnswer } from '../domain/non-answers.ts';
 import { CLASSIFIER_VERSION, TextClassifier, type LabelledText } from './classify/classifier.ts';
 import { suggestKinds } from './classify/kind.ts';
 import { ZeroShotClassifier } from './classify/zeroshot.ts';
-import { computeGrouping, type GroupingSummary } from './ideas.ts';
+import { startDuplicates } from './duplicates/index.ts';
+import { MAX_TRAINING, trainingSample } from './classify/sample.ts';
+import { computeGrouping, duplicateItems, groupable, type GroupingSummary } from './ideas.ts';
 
 /** Fewer labelled examples than this (or a single label) and a trained model is not worth it. */
 const MIN_TRAINING = 20;
@@ -32,9 +35,12 @@ export interface AnalysisSummary extends ClassificationSummary {
 /** Same shape as the use cases' ProgressReporter (this layer does not import it). */
 export type AnalysisProgress = (event: { step: string; label: string; done: number; total: number }) => void;
 
+/** What the analysis reads of a contribution (the store loads only this: src/store/analysis.ts). */
+export type AnalysisContribution = Pick<Contribution, 'id' | 'text' | 'themes' | 'kind' | 'kindProvenance' | 'moderation'>;
+
 export interface AnalysisInput {
   consultation: Consultation;
-  contributions: readonly Contribution[];
+  contributions: readonly AnalysisContribution[];
   /** every stored idea group of the consultation */
   groups: readonly IdeaGroup[];
   seed: number;
@@ -65,9 +71,13 @@ export interface AnalysisOutcome {
 export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress = () => {}): AnalysisOutcome {
   const { consultation, seed, at } = input;
   const all = input.contributions;
-  const themed = (c: Contribution) => c.themes.some((t) => t.provenance.by !== 'model');
-  const live = all.filter((c) => c.moderation.status !== 'rejected' && c.text.trim().length > 0);
+  const themed = (c: AnalysisContribution) => c.themes.some((t) => t.provenance.by !== 'model');
+  // non-answers (« RAS », « aucune idée ») get neither a theme nor a kind: the grouping counts them apart
+  const live = all.filter((c) => c.moderation.status !== 'rejected' && !isNonAnswer(c.text));
   const models: TrainedModel[] = [];
+  // Duplicates need no theme: they start in a worker thread now and run beside the classification below
+  // (the machine's second core), the grouping takes them when it needs them.
+  const duplicates = startDuplicates(duplicateItems(groupable(all).contributions), { seed });
 
   // Themes
   progress({ step: 'themes', label: 'Classement des contributions par thème', done: 0, total: 1 });
@@ -83,7 +93,7 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
     let model: string;
     let version: string;
     if (themeExamples.length >= MIN_TRAINING && themeLabels.size >= 2) {
-      const classifier = TextClassifier.train(themeExamples, { themes: consultation.themes, seed });
+      const classifier = TextClassifier.train(trainingSample(themeExamples, seed), { themes: consultation.themes, seed });
       predict = (texts) => texts.map((t) => classifier.predict(t, { explain: 0 }));
       themeSummary.mode = 'trained';
       model = 'fabrique-themes-linear';
@@ -119,7 +129,7 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
   // Common ideas, over the themes as they will be stored
   progress({ step: 'duplicates', label: 'Recherche des doublons et des campagnes de copier-coller', done: 0, total: 1 });
   const { groups, summary: grouping } = computeGrouping({
-    consultation: consultation.slug, contributions: withModelThemes(all, themeResults), stored: input.groups, seed, at, regroup: input.regroup,
+    consultation: consultation.slug, contributions: withModelThemes(all, themeResults), stored: input.groups, seed, at, regroup: input.regroup, duplicates,
     onScope: (scope, done, total) => progress({ step: 'grouping', label: `Regroupement en idées communes : ${scope === 'sans-theme' ? 'sans thème' : `thème ${scope}`}`, done, total }),
   });
 
@@ -134,7 +144,7 @@ export function computeAnalysis(input: AnalysisInput, progress: AnalysisProgress
  * earlier model themes and gets the new ones (never over a human or source theme), themes in code order as
  * the store lists them.
  */
-export function withModelThemes(contributions: readonly Contribution[], results: readonly ThemeResult[]): Contribution[] {
+export function withModelThemes<C extends Pick<Contribution, 'id' | 'themes'>>(contributions: readonly C[], results: readonly ThemeResult[]): C[] {
   const byId = new Map(results.map((r) => [r.contribution, r.assignments]));
   return contributions.map((c) => {
     const next = byId.get(c.id);
@@ -147,3 +157,5 @@ export function withModelThemes(contributions: readonly Contribution[], results:
     return { ...c, themes };
   });
 }
+
+export { MAX_TRAINING, trainingSample };

@@ -9,11 +9,12 @@
  * makes the write refuse (`conflict`) instead of overwriting it.
  */
 import { sql, type Transaction } from 'kysely';
+import type { Contribution, Provenance, ThemeAssignment } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import type { Database } from './schema.ts';
 import { appDb, type AppDb } from './accounts.ts';
 import { recordAudit } from './audit.ts';
-import { applyModelResultsIn, readIdeaGroups, saveAnalysisModelIn, writeIdeaGroups, type ModelResults, type Store } from './store.ts';
+import { readIdeaGroups, saveAnalysisModelIn, writeIdeaGroups, type ModelResults, type Store } from './store.ts';
 
 /** Audited actions that change what an analysis reads and writes (groups, themes, and their undo). */
 function analysisActions(db: AppDb, consultation: string) {
@@ -65,7 +66,7 @@ export async function saveAnalysis(store: Store, w: AnalysisWrite): Promise<Anal
     const version = await versionIn(trx, w.consultation);
     if (version !== w.expectedVersion) return { outcome: 'conflict' as const, version };
     for (const m of w.models) await saveAnalysisModelIn(trx, { consultation: w.consultation, ...m, at: w.at });
-    const applied = await applyModelResultsIn(trx, { themes: w.themes, kinds: w.kinds, replaceModelThemes: true });
+    const applied = await writeModelResults(trx, w.themes, w.kinds);
     const before = await readIdeaGroups(trx, w.consultation);
     const after = [...before.filter((g) => g.statedCount !== undefined), ...w.groups];
     await writeIdeaGroups(trx, w.consultation, after);
@@ -76,6 +77,102 @@ export async function saveAnalysis(store: Store, w: AnalysisWrite): Promise<Anal
     });
     return { outcome: 'saved' as const, themes: applied.themes, kinds: applied.kinds, groupsBefore: before.length, groupsAfter: after.length };
   });
+}
+
+/** Rows per multi-row statement: well under SQLite's and PostgreSQL's parameter limits (4 columns × 500). */
+const CHUNK = 500;
+
+/**
+ * The model's theme and kind results, written in chunks of multi-row statements (at 100k contributions a row
+ * at a time was ~190k queries and a fifth of `analyze`). Same rules as `Store.applyModelResults` with
+ * `replaceModelThemes`: a contribution's earlier model themes are replaced, never a human or source theme, and a
+ * kind is written only over none or a model's.
+ */
+export async function writeModelResults(trx: Transaction<Database>, themes: AnalysisWrite['themes'], kinds: AnalysisWrite['kinds'], chunkSize = CHUNK): Promise<{ themes: number; kinds: number }> {
+  const targets = themes.map((t) => t.contribution);
+  const protectedPairs = new Set<string>();
+  for (let i = 0; i < targets.length; i += chunkSize) {
+    const chunk = targets.slice(i, i + chunkSize);
+    await trx.deleteFrom('contribution_themes').where('assigned_by', '=', 'model').where('contribution_id', 'in', chunk).execute();
+    const rows = await trx.selectFrom('contribution_themes').select(['contribution_id', 'theme']).where('contribution_id', 'in', chunk).execute();
+    for (const r of rows) protectedPairs.add(`${r.contribution_id}\u0000${r.theme}`);
+  }
+  // one row per (contribution, theme), the last assignment winning: a statement may not touch a row twice
+  const rows = new Map<string, { contribution_id: string; theme: string; assigned_by: string; provenance_json: string }>();
+  for (const t of themes) {
+    for (const a of t.assignments) {
+      const key = `${t.contribution}\u0000${a.theme}`;
+      if (!protectedPairs.has(key)) rows.set(key, { contribution_id: t.contribution, theme: a.theme, assigned_by: a.provenance.by, provenance_json: JSON.stringify(a.provenance) });
+    }
+  }
+  const list = [...rows.values()];
+  for (let i = 0; i < list.length; i += chunkSize) {
+    // the model rows were just deleted and human/source pairs left out: plain inserts, nothing to conflict with
+    await trx.insertInto('contribution_themes').values(list.slice(i, i + chunkSize)).execute();
+  }
+  let kindCount = 0;
+  const byId = new Map(kinds.map((k) => [k.contribution, k]));
+  const kindList = [...byId.values()];
+  for (let i = 0; i < kindList.length; i += chunkSize) {
+    const chunk = kindList.slice(i, i + chunkSize);
+    const kindCase = sql<string>`CASE id ${sql.join(chunk.map((k) => sql`WHEN ${k.contribution} THEN ${k.kind}`), sql` `)} END`;
+    const provCase = sql<string>`CASE id ${sql.join(chunk.map((k) => sql`WHEN ${k.contribution} THEN ${JSON.stringify(k.provenance)}`), sql` `)} END`;
+    const r = await trx.updateTable('contributions').set({ kind: kindCase, kind_provenance_json: provCase })
+      .where('id', 'in', chunk.map((k) => k.contribution))
+      .where((eb) => eb.or([eb('kind', 'is', null), eb('kind_provenance_json', 'like', '{"by":"model"%')]))
+      .executeTakeFirst();
+    kindCount += Number(r.numUpdatedRows);
+  }
+  return { themes: list.length, kinds: kindCount };
+}
+
+/** What an analysis reads of a contribution: no source, raw text, author or meeting (a third of the memory at scale). */
+export type AnalysisRead = Pick<Contribution, 'id' | 'text' | 'themes' | 'kind' | 'kindProvenance' | 'moderation'>;
+
+/**
+ * The consultation's contributions as an analysis reads them, in the store's order (seq), page by page:
+ * only the columns it uses, read once (`Store.listContributions` builds whole contributions). Provenance objects
+ * are shared between contributions: callers must not modify them.
+ */
+export async function analysisContributions(store: Store, consultation: string, pageSize = 5000): Promise<AnalysisRead[]> {
+  const out: AnalysisRead[] = [];
+  // provenances repeat (a source document's, a model run's: 20 distinct texts for 750k theme rows at 1M), so equal
+  // JSON texts share one parsed object, read only; a bounded memo
+  let parsed = new Map<string, Provenance>();
+  const provenance = (json: string): Provenance => {
+    let p = parsed.get(json);
+    if (p === undefined) {
+      if (parsed.size >= 100_000) parsed = new Map();
+      p = JSON.parse(json) as Provenance;
+      parsed.set(json, p);
+    }
+    return p;
+  };
+  let after = -1;
+  for (;;) {
+    const rows = await store.db.selectFrom('contributions').select(['seq', 'id', 'text', 'moderation_status', 'kind', 'kind_provenance_json'])
+      .where('consultation', '=', consultation).where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+    if (rows.length === 0) break;
+    const themes = new Map<string, ThemeAssignment[]>();
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const ts = await store.db.selectFrom('contribution_themes').select(['contribution_id', 'theme', 'provenance_json'])
+        .where('contribution_id', 'in', rows.slice(i, i + CHUNK).map((r) => r.id)).orderBy('contribution_id').orderBy('theme').execute();
+      for (const t of ts) {
+        let list = themes.get(t.contribution_id);
+        if (!list) { list = []; themes.set(t.contribution_id, list); }
+        list.push({ theme: t.theme, provenance: provenance(t.provenance_json) });
+      }
+    }
+    for (const r of rows) {
+      const c: AnalysisRead = { id: r.id, text: r.text, themes: themes.get(r.id) ?? [], moderation: { status: r.moderation_status as Contribution['moderation']['status'] } };
+      if (r.kind) c.kind = r.kind as Contribution['kind'];
+      if (r.kind_provenance_json) c.kindProvenance = provenance(r.kind_provenance_json);
+      out.push(c);
+    }
+    after = Number(rows[rows.length - 1]!.seq);
+    if (rows.length < pageSize) break;
+  }
+  return out;
 }
 
 /** The consultation an idea group belongs to, if the group exists. */

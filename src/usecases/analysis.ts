@@ -6,7 +6,7 @@ import { computeAnalysis, type AnalysisSummary } from '../analysis/pipeline.ts';
 import type { Provenance } from '../domain/contribution.ts';
 import { UserError } from '../domain/errors.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import { analysisVersion, groupConsultation, saveAnalysis } from '../store/analysis.ts';
+import { analysisContributions, analysisVersion, groupConsultation, saveAnalysis } from '../store/analysis.ts';
 import { changeGroups, lastUndoableChange, undoGroupChange, type GroupChange } from '../store/idea-groups.ts';
 import { undoThemeChange } from '../store/moderation.ts';
 import type { UseCaseContext } from './context.ts';
@@ -41,7 +41,8 @@ export async function analyzeConsultation(ctx: UseCaseContext, input: AnalyzeInp
   if (!consultation) throw new UserError('not_found', `Consultation inconnue : « ${slug} »`, 'consultation');
   // read before the inputs: a change landing between the two makes the write refuse, never go unnoticed
   const version = await analysisVersion(store, slug);
-  const contributions = await store.listContributions(slug);
+  // only what the analysis reads (id, text, themes, kind, moderation status), not whole contributions
+  const contributions = await analysisContributions(store, slug);
   const groups = await store.listIdeaGroups(slug);
   progress({ step: 'load', label: 'Lecture des contributions et des idées communes', done: 1, total: 1 });
 

@@ -2,6 +2,7 @@ import { CONTRIBUTION_KINDS, type Contribution, type ContributionKind, type Prov
 import type { AnalyzerOptions } from '../text/index.ts';
 import { BUILTIN_KIND_EXAMPLES } from './builtin-kinds.data.ts';
 import { CLASSIFIER_VERSION, TextClassifier, type ClassifierOptions, type LabelledText } from './classifier.ts';
+import { trainingSample } from './sample.ts';
 
 /**
  * Kind features keep the function words (« je », « mon », « nous », « il faut », « pourquoi pas »): they are
@@ -62,7 +63,7 @@ export interface KindsOutcome {
  * kinds): a model trained on the consultation's own labelled kinds when there are enough, the built-in French
  * model otherwise.
  */
-export function suggestKinds(live: readonly Contribution[], opts: { seed: number; at: string }): KindsOutcome {
+export function suggestKinds(live: readonly Pick<Contribution, 'id' | 'text' | 'kind' | 'kindProvenance'>[], opts: { seed: number; at: string }): KindsOutcome {
   const labelled = live.filter((c) => c.kind && c.kindProvenance?.by !== 'model');
   const toKind = live.filter((c) => !c.kind || c.kindProvenance?.by === 'model');
   const summary: KindsOutcome['summary'] = { mode: 'none', trainingExamples: labelled.length, predicted: toKind.length, assigned: 0 };
@@ -71,7 +72,7 @@ export function suggestKinds(live: readonly Contribution[], opts: { seed: number
   let classifier: TextClassifier, model: string, version: string;
   let trained: KindsOutcome['trained'] = null;
   if (labelled.length >= MIN_KIND_TRAINING && new Set(labelled.map((c) => c.kind)).size >= 2) {
-    classifier = trainKindClassifier(labelled.map((c) => ({ id: c.id, text: c.text, labels: [c.kind!] })), { seed: opts.seed });
+    classifier = trainKindClassifier(trainingSample(labelled.map((c) => ({ id: c.id, text: c.text, labels: [c.kind!] })), opts.seed), { seed: opts.seed });
     summary.mode = 'trained';
     model = 'fabrique-kinds-linear';
     version = `${CLASSIFIER_VERSION}+${classifier.metadata.trainingSha256.slice(0, 12)}`;

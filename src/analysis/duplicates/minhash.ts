@@ -2,20 +2,26 @@
  * Exact and near duplicates, and copy-paste campaigns.
  *
  * - Exact: same normalised text (NFC, case- and accent-folded, punctuation and spacing ignored).
- * - Near: MinHash signatures (seeded family of 32-bit hash functions) over word shingles of the normalised text,
- *   LSH banding to find candidates, each candidate verified by the exact Jaccard similarity of the shingle sets.
- * - Campaigns: connected components (exact + near) of at least `campaignMinSize` contributions.
+ * - Near: MinHash signatures (seeded family of 32-bit hash functions) over the words and word shingles of the
+ *   normalised text, LSH banding to find candidates, each candidate verified by the exact Jaccard similarity.
+ * - Sets are tight (leader clustering, no transitive chains): every member is within the threshold of the set's
+ *   representative, the text with the most copies.
+ * - Campaigns: sets (exact + near) of at least `campaignMinSize` contributions.
+ * - Non-answers ("RAS", "aucune idée", "/": src/domain/non-answers.ts) are set aside like empty texts: twelve
+ *   "RAS" are not a campaign.
  * Cost is linear in the total text length plus a sort per band; identical texts are hashed once.
  */
+import { isNonAnswer } from '../../domain/non-answers.ts';
 import { foldAccents, normalizeText } from '../text/index.ts';
 
 export interface DuplicateOptions {
   /** words per shingle (default 3) */
   shingle?: number;
-  /** LSH bands × rows per band = number of MinHash functions (default 16 × 4 → candidate threshold ≈ 0.5) */
+  /** LSH bands × rows per band = number of MinHash functions (default 20 × 3: a pair at the 0.6 threshold is a
+   *  candidate with probability 0.99, one at 0.7 with 0.9998; sets are not chained, so a missed pair is not made up for) */
   bands?: number;
   rows?: number;
-  /** Jaccard similarity of shingle sets at or above which two texts are near duplicates (default 0.6) */
+  /** Jaccard similarity of word + shingle sets at or above which a text joins a set's representative (default 0.6) */
   threshold?: number;
   /** smallest component reported as a campaign (default 5) */
   campaignMinSize?: number;
@@ -29,7 +35,7 @@ export interface DuplicateGroup {
   ids: string[];
   /** 'exact' when every member has the same normalised text */
   kind: 'exact' | 'near';
-  /** smallest Jaccard similarity of a member to the representative (1 for exact) */
+  /** smallest Jaccard similarity of a member to the representative (1 for exact), never below the threshold */
   similarity: number;
   representative: string;
 }
@@ -39,7 +45,7 @@ export interface Campaign { ids: string[]; size: number; representative: string;
 export interface DuplicatesResult {
   duplicates: DuplicateGroup[];
   campaigns: Campaign[];
-  stats: { items: number; distinctTexts: number; candidatePairs: number; verifiedPairs: number };
+  stats: { items: number; distinctTexts: number; nonAnswers: number; candidatePairs: number; verifiedPairs: number };
 }
 
 /** Text as compared for duplicates: lowercase, accent-folded, letters and digits only, single spaces. */
@@ -73,6 +79,24 @@ export function shingles(normalized: string, size = 3): Uint32Array {
   return a.slice(0, k);
 }
 
+/**
+ * What two texts are compared on: their words and their word shingles together (sorted distinct hashes). The words
+ * keep a swapped or mistyped word in a short text from costing it every shingle around it, which only transitive
+ * chains used to make up for; the shingles keep word order mattering.
+ */
+export function duplicateFeatures(normalized: string, size = 3): Uint32Array {
+  if (normalized.length === 0) return new Uint32Array(0);
+  const sh = shingles(normalized, size);
+  const words = normalized.split(' ');
+  const a = new Uint32Array(sh.length + words.length);
+  a.set(sh);
+  words.forEach((w, i) => { a[sh.length + i] = fnv1a(w, 0x2f1b3c4d); });
+  a.sort();
+  let k = 0;
+  for (let i = 0; i < a.length; i++) if (i === 0 || a[i] !== a[i - 1]) a[k++] = a[i] as number;
+  return a.slice(0, k);
+}
+
 /** Jaccard similarity of two sorted sets. */
 export function jaccard(a: Uint32Array, b: Uint32Array): number {
   if (a.length === 0 && b.length === 0) return 1;
@@ -94,21 +118,12 @@ export function minhash(sh: Uint32Array, n: number, seeds: Uint32Array, out = ne
   return out;
 }
 
-class UnionFind {
-  readonly parent: Int32Array;
-  constructor(n: number) { this.parent = new Int32Array(n).map((_, i) => i); }
-  find(i: number): number { const p = this.parent; while (p[i] !== i) { p[i] = p[p[i] as number] as number; i = p[i] as number; } return i; }
-  union(a: number, b: number): boolean {
-    const ra = this.find(a), rb = this.find(b);
-    if (ra === rb) return false;
-    if (ra < rb) this.parent[rb] = ra; else this.parent[ra] = rb;
-    return true;
-  }
-}
+/** Candidates compared per leader and LSH bucket at most. */
+const MAX_BUCKET_SCAN = 2000;
 
 /** Finds exact and near duplicates and campaigns among items `{id, text}`. Deterministic for a given seed. */
 export function findDuplicates(items: readonly { id: string; text: string }[], o: DuplicateOptions = {}): DuplicatesResult {
-  const size = o.shingle ?? 3, bands = o.bands ?? 16, rows = o.rows ?? 4, threshold = o.threshold ?? 0.6;
+  const size = o.shingle ?? 3, bands = o.bands ?? 20, rows = o.rows ?? 3, threshold = o.threshold ?? 0.6;
   const minCampaign = o.campaignMinSize ?? 5;
   const nh = bands * rows;
   const seeds = new Uint32Array(nh);
@@ -118,7 +133,9 @@ export function findDuplicates(items: readonly { id: string; text: string }[], o
   const distinctOf = new Int32Array(items.length).fill(-1);
   const byText = new Map<string, number>();
   const distinctText: string[] = [];
+  let nonAnswers = 0;
   items.forEach((it, i) => {
+    if (isNonAnswer(it.text)) { nonAnswers++; return; }
     const t = normalizeForDuplicates(it.text, o.maxChars);
     if (t.length === 0) return;
     let d = byText.get(t);
@@ -135,7 +152,7 @@ export function findDuplicates(items: readonly { id: string; text: string }[], o
   const bandKeys: Uint32Array[] = Array.from({ length: bands }, () => new Uint32Array(D));
   const sig = new Uint32Array(nh);
   for (let d = 0; d < D; d++) {
-    const sh = shingles(distinctText[d] as string, size);
+    const sh = duplicateFeatures(distinctText[d] as string, size);
     shParts.push(sh); total += sh.length; shOff[d + 1] = total;
     minhash(sh, nh, seeds, sig);
     for (let b = 0; b < bands; b++) {
@@ -150,64 +167,94 @@ export function findDuplicates(items: readonly { id: string; text: string }[], o
   shParts.length = 0;
   const shOf = (d: number): Uint32Array => shAll.subarray(shOff[d] as number, shOff[d + 1] as number);
 
-  // 3. candidates per band (sort by key), verified by Jaccard; union-find skips pairs already connected
-  const uf = new UnionFind(D);
-  let candidatePairs = 0, verifiedPairs = 0;
+  // 3. LSH buckets per band (distinct texts sharing a band key), kept only when they hold two texts or more
+  const bucketOf: Int32Array[] = [];
+  const bucketStart: Int32Array[] = [];
+  const bucketMembers: Int32Array[] = [];
   const packed = new Float64Array(D);
-  const check = (a: number, b: number): void => {
-    if (uf.find(a) === uf.find(b)) return;
-    candidatePairs++;
-    if (jaccard(shOf(a), shOf(b)) >= threshold) { verifiedPairs++; uf.union(a, b); }
-  };
   for (let b = 0; b < bands; b++) {
     const keys = bandKeys[b] as Uint32Array;
     for (let d = 0; d < D; d++) packed[d] = ((keys[d] as number) >>> 1) * 4194304 + d; // 31-bit key·2²² + d < 2⁵³ (D < 4M)
+    bandKeys[b] = new Uint32Array(0);
     packed.sort();
+    const of = new Int32Array(D).fill(-1);
+    const starts: number[] = [];
+    const members: number[] = [];
     let start = 0;
     for (let i = 1; i <= D; i++) {
       if (i < D && Math.floor((packed[i] as number) / 4194304) === Math.floor((packed[start] as number) / 4194304)) continue;
-      const m = i - start;
-      if (m >= 2) {
-        const ids = Array.from(packed.subarray(start, i), (v) => v % 4194304);
-        if (m <= 32) { for (let x = 0; x < m; x++) for (let y = x + 1; y < m; y++) check(ids[x] as number, ids[y] as number); }
-        else for (let x = 1; x < m; x++) { check(ids[0] as number, ids[x] as number); check(ids[x - 1] as number, ids[x] as number); }
+      if (i - start >= 2) {
+        const id = starts.length;
+        starts.push(members.length);
+        for (let x = start; x < i; x++) { const d = (packed[x] as number) % 4194304; members.push(d); of[d] = id; }
       }
       start = i;
     }
+    starts.push(members.length);
+    bucketOf.push(of); bucketStart.push(Int32Array.from(starts)); bucketMembers.push(Int32Array.from(members));
   }
   if (D >= 4194304) throw new Error('findDuplicates: more than 4,194,303 distinct texts');
 
-  // 4. components over items
+  // 4. Leader clustering, never chains: distinct texts are taken by decreasing number of copies (then input
+  // order); each one not yet placed leads a set, and a candidate joins only when its own Jaccard similarity
+  // to the leader reaches the threshold. A~B~C~D with A far from D cannot make one set, as union-find did.
+  const copies = new Uint32Array(D);
+  const firstItem = new Int32Array(D).fill(-1);
+  items.forEach((_, i) => { const d = distinctOf[i] as number; if (d >= 0) { copies[d] = (copies[d] as number) + 1; if (firstItem[d] === -1) firstItem[d] = i; } });
+  const order = Array.from({ length: D }, (_, d) => d).sort((a, b) => (copies[b] as number) - (copies[a] as number) || (firstItem[a] as number) - (firstItem[b] as number));
+  const leaderOf = new Int32Array(D).fill(-1);
+  const simToLeader = new Float32Array(D).fill(1);
+  const lastSeenBy = new Int32Array(D).fill(-1);
+  let candidatePairs = 0, verifiedPairs = 0;
+  for (const lead of order) {
+    if (leaderOf[lead] !== -1) continue;
+    leaderOf[lead] = lead;
+    lastSeenBy[lead] = lead;
+    const shLead = shOf(lead);
+    for (let b = 0; b < bands; b++) {
+      const bucket = (bucketOf[b] as Int32Array)[lead] as number;
+      if (bucket < 0) continue;
+      const members = bucketMembers[b] as Int32Array, starts = bucketStart[b] as Int32Array;
+      // a huge bucket (many very short texts) is scanned up to a bound per leader, so the cost stays near linear
+      let budget = MAX_BUCKET_SCAN;
+      for (let x = starts[bucket] as number; x < (starts[bucket + 1] as number) && budget > 0; x++) {
+        const d = members[x] as number;
+        if (leaderOf[d] !== -1 || lastSeenBy[d] === lead) continue;
+        lastSeenBy[d] = lead;
+        budget--;
+        candidatePairs++;
+        const sim = jaccard(shLead, shOf(d));
+        if (sim >= threshold) { verifiedPairs++; leaderOf[d] = lead; simToLeader[d] = sim; }
+      }
+    }
+  }
+
+  // 5. sets over items: each leader's copies and its members' copies
   const comp = new Map<number, number[]>();
   items.forEach((_, i) => {
     const d = distinctOf[i] as number;
     if (d < 0) return;
-    const r = uf.find(d);
+    const r = leaderOf[d] as number;
     let a = comp.get(r); if (!a) { a = []; comp.set(r, a); } a.push(i);
   });
   const duplicates: DuplicateGroup[] = [];
   const campaigns: Campaign[] = [];
-  for (const members of comp.values()) {
+  for (const [repD, members] of comp) {
     if (members.length < 2) continue;
-    // representative: first item of the most frequent distinct text
-    const freq = new Map<number, number>();
-    for (const i of members) { const d = distinctOf[i] as number; freq.set(d, (freq.get(d) ?? 0) + 1); }
-    let repD = -1, best = -1;
-    for (const i of members) { const d = distinctOf[i] as number; const f = freq.get(d) as number; if (f > best) { best = f; repD = d; } }
-    const rep = members.find((i) => distinctOf[i] === repD) as number;
+    const distinct = new Set(members.map((i) => distinctOf[i] as number));
     let sim = 1;
-    for (const d of freq.keys()) if (d !== repD) sim = Math.min(sim, jaccard(shOf(repD), shOf(d)));
-    const kind = freq.size === 1 ? 'exact' : 'near';
+    for (const d of distinct) sim = Math.min(sim, simToLeader[d] as number);
+    const kind = distinct.size === 1 ? 'exact' : 'near';
     const ids = members.map((i) => (items[i] as { id: string }).id);
-    const representative = (items[rep] as { id: string }).id;
+    const representative = (items[firstItem[repD] as number] as { id: string }).id;
     duplicates.push({ ids, kind, similarity: Number(sim.toFixed(4)), representative });
     if (members.length >= minCampaign) campaigns.push({ ids, size: members.length, representative, kind });
   }
   const first = (g: { ids: string[] }): string => g.ids[0] as string;
-  const order = new Map(items.map((it, i) => [it.id, i]));
-  duplicates.sort((a, b) => (order.get(first(a)) as number) - (order.get(first(b)) as number));
-  campaigns.sort((a, b) => b.size - a.size || (order.get(first(a)) as number) - (order.get(first(b)) as number));
-  return { duplicates, campaigns, stats: { items: items.length, distinctTexts: D, candidatePairs, verifiedPairs } };
+  const position = new Map(items.map((it, i) => [it.id, i]));
+  duplicates.sort((a, b) => (position.get(first(a)) as number) - (position.get(first(b)) as number));
+  campaigns.sort((a, b) => b.size - a.size || (position.get(first(a)) as number) - (position.get(first(b)) as number));
+  return { duplicates, campaigns, stats: { items: items.length, distinctTexts: D, nonAnswers, candidatePairs, verifiedPairs } };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { countIds, EMPTY_VECTOR, type SparseVector } from './sparse.ts';
+import { EMPTY_VECTOR, type SparseVector } from './sparse.ts';
 import { analyze, type AnalyzerOptions } from './terms.ts';
 
 /** Term ↔ integer id. Ids are dense, 0..size-1, in insertion order. */
@@ -80,6 +80,8 @@ export class TfidfVectorizer {
   vocabulary = new Vocabulary();
   idf = new Float32Array(0);
   documentCount = 0;
+  /** zeros, one per term: transformTerms counts in it and clears what it touched */
+  private scratch = new Float32Array(0);
 
   constructor(opts: TfidfOptions = {}) {
     this.options = {
@@ -147,14 +149,23 @@ export class TfidfVectorizer {
   /** TF-IDF vector of an analysed document; unknown terms are ignored. */
   transformTerms(terms: readonly string[]): SparseVector {
     if (terms.length === 0) return { indices: new Uint32Array(0), values: new Float32Array(0) };
-    const ids = new Uint32Array(terms.length);
+    // counts in a dense scratch row (reset after use), so only the distinct ids are sorted, not every occurrence
+    const size = this.vocabulary.size;
+    if (this.scratch.length < size) this.scratch = new Float32Array(size);
+    const counts = this.scratch;
+    const touched = new Uint32Array(terms.length);
     let k = 0;
     for (const t of terms) {
       const id = this.vocabulary.get(t);
-      if (id !== undefined) ids[k++] = id;
+      if (id === undefined) continue;
+      if (counts[id] === 0) touched[k++] = id;
+      counts[id] = (counts[id] as number) + 1;
     }
     if (k === 0) return { indices: EMPTY_VECTOR.indices.slice(), values: EMPTY_VECTOR.values.slice() };
-    const v = countIds(ids.subarray(0, k).slice());
+    const indices = touched.slice(0, k).sort();
+    const values = new Float32Array(k);
+    for (let i = 0; i < k; i++) { const id = indices[i] as number; values[i] = counts[id] as number; counts[id] = 0; }
+    const v: SparseVector = { indices, values };
     const sub = this.options.sublinearTf;
     let sq = 0;
     for (let i = 0; i < v.values.length; i++) {

@@ -50,5 +50,16 @@ export function printAnalysis(s: AnalysisSummary): void {
   console.log(`  idées communes : ${g.groups} groupes et ${g.subIdeas} sous-idées pour ${g.grouped} contributions` +
     (g.keptHumanDecisions ? ` (${g.keptHumanDecisions} décisions humaines conservées)` : ''));
   console.log(`  doublons : ${g.duplicates} ensemble(s) de textes identiques ou presque` +
-    (g.campaigns.length ? ` ; ${g.campaigns.length} campagne(s) de copier-coller (${g.campaigns.map((c) => `${c.size} textes`).join(', ')}), regroupées avec leur texte type` : ''));
+    (g.campaigns.length ? ` ; ${g.campaigns.length} campagne(s) de copier-coller (${campaignSizes(g.campaigns)}), regroupées avec leur texte type` : ''));
+  if (g.nonAnswers) {
+    const names = { empty: 'vides', nothing: '« RAS » ou « rien »', 'no-opinion': 'sans avis', filler: '« oui », « non », « idem »…', context: 'présentations (« Originaire de… »)' } as const;
+    const parts = Object.entries(g.nonAnswerReasons).map(([k, n]) => `${n} ${names[k as keyof typeof names]}`);
+    console.log(`  non-réponses : ${g.nonAnswers} contribution(s) mises de côté, comptées mais non regroupées (${parts.join(', ')})`);
+  }
+}
+
+/** The sizes of the largest campaigns (at 1M there were 5,591: a line listing them all is unreadable). */
+function campaignSizes(campaigns: readonly { size: number }[], shown = 10): string {
+  const head = campaigns.slice(0, shown).map((c) => `${c.size} textes`).join(', ');
+  return campaigns.length > shown ? `${head} et ${campaigns.length - shown} autres` : head;
 }

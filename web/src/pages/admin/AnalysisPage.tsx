@@ -134,8 +134,9 @@ export function AnalysisPage({ slug }: { slug: string }) {
                   onClick={() => void run('analyze', async () => {
                     // the analysis runs as a job (on this server or a worker): followed until done, then the page refreshes
                     const job = await followJob(await post<JobView>(`/admin/consultations/${encodeURIComponent(slug)}/analyze`, {}), setAnalysisJob);
-                    return job.result as { grouping: { groups: number; subIdeas: number; grouped: number } };
-                  }, (r) => `Analyse terminée : ${r.grouping.groups} idées communes, ${r.grouping.subIdeas} sous-idées, ${r.grouping.grouped} contributions.`)}>
+                    return job.result as { grouping: { groups: number; subIdeas: number; grouped: number; nonAnswers?: number } };
+                  }, (r) => `Analyse terminée : ${r.grouping.groups} idées communes, ${r.grouping.subIdeas} sous-idées, ${r.grouping.grouped} contributions` +
+                    (r.grouping.nonAnswers ? ` ; ${r.grouping.nonAnswers} non-réponse${r.grouping.nonAnswers > 1 ? 's' : ''} (« RAS », « aucune idée »…) mise${r.grouping.nonAnswers > 1 ? 's' : ''} de côté, non regroupée${r.grouping.nonAnswers > 1 ? 's' : ''}.` : '.'))}>
                   {busy === 'analyze' ? 'Analyse en cours…' : 'Lancer l’analyse'}
                 </Button>
               </li>
