@@ -5,6 +5,7 @@ import { z } from 'zod';
 z.config(z.locales.fr());
 import { CONSULTATION_STATUSES } from '../domain/consultation.ts';
 import { COLLEGES, MEETING_KINDS } from '../domain/meeting.ts';
+import { PLAN_ELEMENT_FIELDS } from '../domain/plan.ts';
 import { SCOPE_LEVELS } from '../domain/territory.ts';
 import { CONTRIBUTION_KINDS } from '../domain/contribution.ts';
 import { MODERATION_PAGE_SIZES } from '../domain/moderation.ts';
@@ -258,7 +259,7 @@ export const PlanDetail = z.object({
   }).describe('data repère du schéma, au format de GET /api/consultations/:slug/indicators'),
 });
 export const PlanElementCorrection = z.object({
-  field: z.enum(['title', 'code', 'enjeux', 'defiARelever', 'constats', 'objectif', 'resultatsAttendus', 'chiffresCles', 'paroleCitoyen', 'objectifRegional']),
+  field: z.enum(PLAN_ELEMENT_FIELDS),
   value: z.string().max(20_000).nullable().describe('null ou vide : champ effacé (pas pour le titre ni le code)'),
 });
 export const PlanElementView = z.object({

@@ -4,7 +4,7 @@
  * items and warnings. A plan's data repère go to the territory's indicators (src/store/indicators.ts), in the
  * same transaction. One transaction per import: a failure leaves nothing.
  */
-import type { Indicator } from '../domain/plan.ts';
+import type { Indicator, PlanElementField } from '../domain/plan.ts';
 import type { ImportWarning, SourceRef } from '../domain/source.ts';
 import type { ConsultationItem, MissingFigure, OqosCell, OqosValue, ParsedPlan, PlanAction } from '../ingest/plan/types.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
@@ -273,7 +273,6 @@ export const PLAN_ELEMENT_TEXT_COLUMNS = {
   title: 'title', enjeux: 'enjeux', defiARelever: 'defi_a_relever', constats: 'constats', objectif: 'objectif',
   resultatsAttendus: 'resultats_attendus', chiffresCles: 'chiffres_cles', paroleCitoyen: 'parole_citoyen', objectifRegional: 'objectif_regional',
 } as const;
-export type PlanElementField = keyof typeof PLAN_ELEMENT_TEXT_COLUMNS | 'code';
 
 export interface PlanElementSnapshot { planId: string; code: string; kind: string; parentCode: string | null; values: Record<string, string | null> }
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../domain/errors.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
-import type { Indicator } from '../domain/plan.ts';
+import { CORRECTABLE_FIELDS, PLAN_FIELD_LABELS, type Indicator, type PlanElementField } from '../domain/plan.ts';
 import { consultationLevel } from '../domain/territory.ts';
 import { listIndicators } from '../store/indicators.ts';
 import { listPlanParsers, parsePlanBytes } from '../ingest/plan/index.ts';
@@ -14,7 +14,7 @@ import type { ParsedPlan, PlanIndicator } from '../ingest/plan/types.ts';
 import { ImportError } from '../ingest/types.ts';
 import {
   findPlanElement, listStoredPlans, readStoredPlan, savePlan, updatePlanElement,
-  type PlanElementField, type PlanElementSnapshot, type PlanHeader, type PlanImportOutcome, type StoredPlan,
+  type PlanElementSnapshot, type PlanHeader, type PlanImportOutcome, type StoredPlan,
 } from '../store/plans.ts';
 import type { ImportWarning } from '../domain/source.ts';
 import type { UseCaseContext } from './context.ts';
@@ -151,19 +151,6 @@ export async function planDataRepere(ctx: UseCaseContext, plan: Pick<PlanHeader,
   return all.filter((i) => i.source !== undefined && INDICATOR_SOURCE.test(i.source) && i.source.endsWith(`(${plan.fileName})`));
 }
 
-/** The fields a correction may change, by element kind (the printed fields each kind has). */
-export const CORRECTABLE_FIELDS: Record<'engagement' | 'defi' | 'objective', readonly PlanElementField[]> = {
-  engagement: ['title', 'code'],
-  defi: ['title', 'code', 'enjeux', 'objectifRegional'],
-  objective: ['title', 'code', 'defiARelever', 'constats', 'objectif', 'resultatsAttendus', 'chiffresCles', 'paroleCitoyen', 'objectifRegional'],
-};
-
-/** French names of the correctable fields, for messages (and the back-office form). */
-export const FIELD_LABELS: Record<PlanElementField, string> = {
-  title: 'titre', code: 'code', enjeux: 'enjeux', defiARelever: 'le défi à relever', constats: 'constats', objectif: 'l’objectif',
-  resultatsAttendus: 'résultats attendus', chiffresCles: 'chiffres-clés', paroleCitoyen: 'parole de citoyen', objectifRegional: 'objectif régional de rattachement',
-};
-
 const CODE_SHAPE: Record<string, RegExp> = { engagement: /^E\d{1,2}$/, defi: /^E\d{1,2}D\d{1,2}$/, objective: /^E\d{1,2}D\d{1,2}O\d{1,2}$/ };
 
 export interface CorrectPlanElementInput { plan: string; code: string; field: string; value: string | null }
@@ -182,7 +169,7 @@ export async function correctPlanElement(ctx: UseCaseContext, input: CorrectPlan
   const kind = found.kind as keyof typeof CORRECTABLE_FIELDS;
   const field = input.field as PlanElementField;
   if (!(CORRECTABLE_FIELDS[kind] ?? []).includes(field)) {
-    const allowed = (CORRECTABLE_FIELDS[kind] ?? []).map((f) => `« ${FIELD_LABELS[f]} »`).join(', ');
+    const allowed = (CORRECTABLE_FIELDS[kind] ?? []).map((f) => `« ${PLAN_FIELD_LABELS[f]} »`).join(', ');
     throw new UserError('invalid', `Champ « ${input.field} » non modifiable sur cet élément ; champs possibles : ${allowed}.`, 'field');
   }
   let value = input.value === null ? null : input.value.replace(/\r\n?/g, '\n').trim();
