@@ -40,7 +40,8 @@ export function PrintedText({ text }: { text: string }) {
   };
   for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
     const m = /^[-•\u2022\uf0b7]\s*(.*)$/.exec(line);
-    if (m) items.push(m[1]!);
+    // a bulleted line the extraction ran together (« - A - B ; - C »): one item per dash before a capital
+    if (m) items.push(...m[1]!.split(/\s+(?:;\s+)?-\s+(?=\p{Lu})/u).map((t) => t.replace(/\s*;$/, '')));
     else {
       flush();
       blocks.push(<p key={blocks.length} className="fr-mb-1w">{line}</p>);
@@ -154,16 +155,16 @@ export function PlanPage({ id }: { id: string }) {
         <h2 id="engagements" tabIndex={-1}>Engagements, défis et objectifs</h2>
         {p.engagements.map((e) => (
           <section key={e.code} aria-labelledby={`el-${e.code}`} className="plan-engagement fr-mb-6w">
-            <h3 id={`el-${e.code}`}>Engagement <span className="plan-code">{e.code}</span> : {e.title}</h3>
+            <h3 id={`el-${e.code}`} className="fr-h4">Engagement <span className="plan-code">{e.code}</span> : {e.title}</h3>
             {e.defis.map((d) => (
               <section key={d.code} aria-labelledby={`el-${d.code}`} className="plan-defi fr-mb-4w">
-                <h4 id={`el-${d.code}`}>Défi <span className="plan-code">{d.code}</span> : {d.title}</h4>
+                <h4 id={`el-${d.code}`} className="fr-h5">Défi <span className="plan-code">{d.code}</span> : {d.title}</h4>
                 {d.enjeux ? <PrintedText text={d.enjeux} /> : null}
                 {d.themes.length ? <p className="fr-text--sm">Thèmes : {d.themes.join(' ; ')}</p> : null}
                 {d.objectifRegional ? <p className="fr-text--sm">Objectif régional de rattachement : {d.objectifRegional}</p> : null}
                 {d.objectives.map((o) => (
                   <article key={o.code} aria-labelledby={`el-${o.code}`} className="plan-objective fr-p-2w fr-mb-3w">
-                    <h5 id={`el-${o.code}`}>Objectif <span className="plan-code">{o.code}</span> : {o.title}</h5>
+                    <h5 id={`el-${o.code}`} className="fr-h6">Objectif <span className="plan-code">{o.code}</span> : {o.title}</h5>
                     <ObjectiveFields o={o} />
                     {o.actions.length ? (
                       <>
