@@ -113,9 +113,22 @@ describe('routes du schéma territorial de santé', { skip }, () => {
     assert.equal(moved.actions.length, o6.actions.length, 'ses actions le suivent');
     assert.equal(after.engagements[0].title, 'Un titre corrigé');
 
+    // a défi's new code is carried to its objectives and their actions
+    const defi = await a.request({ method: 'PATCH', url: url('E2D1'), payload: { field: 'code', value: 'E2D7' } });
+    assert.equal(defi.statusCode, 200, defi.body);
+    const carried = (await a.get(`/api/plans/${planId}`)).json().engagements.find((e: { code: string }) => e.code === 'E2')
+      .defis.find((d: { code: string }) => d.code === 'E2D7');
+    assert.ok(carried, 'le défi porte son nouveau code');
+    assert.ok(carried.objectives.some((o: { code: string; actions: unknown[] }) => o.code === 'E2D7O99' && o.actions.length === o6.actions.length), 'ses objectifs et leurs actions suivent');
+    assert.ok(carried.objectives.every((o: { code: string }) => o.code.startsWith('E2D7O')));
+    const clashDefi = await a.request({ method: 'PATCH', url: url('E2D7'), payload: { field: 'code', value: 'E2D2' } });
+    assert.equal(clashDefi.statusCode, 409, 'E2D2 existe déjà');
+
     const audit = (await listAudit(t.store, {})).filter((e) => e.action === 'plan.correct');
-    assert.equal(audit.length, 3, 'une entrée par correction réussie, aucune pour les refus');
-    assert.deepEqual(audit.map((e) => e.actor).sort(), ['analyste@ars.test', 'analyste@ars.test', 'analyste@ars.test']);
+    assert.equal(audit.length, 4, 'une entrée par correction réussie, aucune pour les refus');
+    assert.ok(audit.every((e) => e.actor === 'analyste@ars.test'));
+    const defiEntry = audit.find((e) => e.targetId === `${planId}/E2D1`);
+    assert.equal((defiEntry?.after as { renamed?: Record<string, string> }).renamed?.['E2D1O99'], 'E2D7O99', 'les codes renommés sont au journal');
     const codeEntry = audit.find((e) => e.targetId === `${planId}/E2D1O6` && (e.after as { field: string }).field === 'code');
     assert.deepEqual(codeEntry?.before, { field: 'code', value: 'E2D1O6' });
   });

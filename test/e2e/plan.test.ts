@@ -62,6 +62,10 @@ describe('le schéma territorial de santé dans le navigateur', { skip, timeout:
       await page.getByRole('link', { name: /Schéma territorial de santé/ }).first().click();
       await page.getByRole('heading', { level: 1, name: /^Corriger/ }).waitFor();
       await settled(page);
+      // « Corriger » in the list fills the form above and takes the focus there
+      await page.getByRole('button', { name: 'Corriger E2D1O6' }).click();
+      assert.equal(await page.getByLabel('Élément', { exact: true }).inputValue(), 'E2D1O6');
+      assert.equal(await page.evaluate('document.activeElement?.getAttribute("name")'), 'code');
       await page.getByLabel('Élément', { exact: true }).selectOption('E1');
       await page.getByLabel('Champ à corriger').selectOption('title');
       const input = page.getByLabel(/Nouvelle valeur/);

@@ -52,7 +52,7 @@ export function PlanListAdminPage() {
           caption="Schémas importés"
           headers={['Schéma', 'Département', 'Consultation', 'Importé le', 'Page publique']}
           rows={list.data.items.map((p) => [
-            <Link href={`/admin/schemas/${encodeURIComponent(p.id)}`}>{p.title}{p.period ? ` ${p.period.start}-${p.period.end}` : ''}</Link>,
+            <Link href={`/admin/schemas/${encodeURIComponent(p.id)}`}>{p.title} — {p.territoryName}{p.period ? ` ${p.period.start}-${p.period.end}` : ''}</Link>,
             `${p.territoryName} (${p.territory})`,
             p.consultation ?? 'aucune',
             formatDate(p.importedAt.slice(0, 10)),
@@ -120,7 +120,7 @@ export function PlanAdminPage({ id }: { id: string }) {
   const valueState = error && (error.field === 'value' || error.field === undefined) ? 'error' as const : 'default' as const;
   return (
     <Page
-      title={p ? `Corriger : ${p.title}${p.period ? ` ${p.period.start}-${p.period.end}` : ''}` : 'Corriger un schéma'}
+      title={p ? `Corriger : ${p.title} — ${p.territoryName}${p.period ? ` ${p.period.start}-${p.period.end}` : ''}` : 'Corriger un schéma'}
       crumbs={[{ label: 'Back-office', href: '/admin' }, { label: 'Schémas territoriaux de santé', href: '/admin/schemas' }]}
     >
       {res.loading && !p ? <Loading what="Chargement du schéma" /> : null}
@@ -180,7 +180,15 @@ export function PlanAdminPage({ id }: { id: string }) {
               el.code,
               KIND_LABELS[el.kind],
               el.title,
-              <Button priority="tertiary" size="small" onClick={() => { choose(el.code, 'title'); document.getElementById('correction-titre')?.scrollIntoView(); }} title={`Corriger ${el.code}`}>Corriger</Button>,
+              <Button
+                priority="tertiary"
+                size="small"
+                nativeButtonProps={{ 'aria-label': `Corriger ${el.code}` }}
+                // the form is above the list: keyboard and screen-reader users are taken to it
+                onClick={() => { choose(el.code, 'title'); document.querySelector<HTMLSelectElement>('.plan-correction select[name=code]')?.focus(); }}
+              >
+                Corriger
+              </Button>,
             ])}
           />
         </>
