@@ -8,8 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { listAudit } from '../src/store/audit.ts';
-import { CLI_ACTOR, context } from '../src/usecases/context.ts';
-import { importPlan } from '../src/usecases/plan.ts';
+import { CLI_ACTOR, context, VISITOR } from '../src/usecases/context.ts';
+import { UserError } from '../src/domain/errors.ts';
+import { correctPlanElement, getPlan, importPlan } from '../src/usecases/plan.ts';
+import { storeTest } from './helpers/stores.ts';
 import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 import { Client, testServer, type TestServer } from './helpers/server.ts';
 
@@ -132,4 +134,26 @@ describe('routes du schéma territorial de santé', { skip }, () => {
     const codeEntry = audit.find((e) => e.targetId === `${planId}/E2D1O6` && (e.after as { field: string }).field === 'code');
     assert.deepEqual(codeEntry?.before, { field: 'code', value: 'E2D1O6' });
   });
+});
+
+// the same correction on both databases (PostgreSQL checks the primary key at each statement: the renames go
+// through temporary codes), and a failed check leaves nothing: neither the change nor its audit entry
+if (skip) test('correctPlanElement sur SQLite et PostgreSQL', { skip }, () => {});
+else storeTest('correctPlanElement: a défi renamed with its objectives and actions, atomic with its audit entry', async (store) => {
+  const ctx = context(store, { name: 'analyste@ars.test', role: 'analyst' }, () => new Date('2026-12-01T11:00:00.000Z'));
+  const bytes = new Uint8Array(readFileSync(join(CORPUS_DIR, LOZERE)));
+  const { planId } = await importPlan(context(store, CLI_ACTOR), { bytes, fileName: LOZERE });
+  const before = await getPlan(ctx, planId);
+  const d1 = before.engagements.find((e) => e.code === 'E2')!.defis.find((d) => d.code === 'E2D1')!;
+  const done = await correctPlanElement(ctx, { plan: planId, code: 'E2D1', field: 'code', value: 'E2D2' }).catch((e: unknown) => e);
+  assert.ok(done instanceof UserError && done.code === 'conflict', 'E2D2 existe');
+  await assert.rejects(correctPlanElement(context(store, VISITOR), { plan: planId, code: 'E2', field: 'title', value: 'X' }), /analyste/);
+  const r = await correctPlanElement(ctx, { plan: planId, code: 'E2D1', field: 'code', value: 'E2D9' });
+  assert.equal(r.code, 'E2D9');
+  const after = await getPlan(ctx, planId);
+  const d9 = after.engagements.find((e) => e.code === 'E2')!.defis.find((d) => d.code === 'E2D9')!;
+  assert.deepEqual(d9.objectives.map((o) => o.code), d1.objectives.map((o) => o.code.replace('E2D1', 'E2D9')));
+  assert.deepEqual(d9.objectives.map((o) => o.actions.length), d1.objectives.map((o) => o.actions.length));
+  const audit = (await listAudit(store, {})).filter((e) => e.action === 'plan.correct');
+  assert.equal(audit.length, 1, 'les refus ne sont pas inscrits');
 });
