@@ -31,6 +31,8 @@ describe('le schéma territorial de santé dans le navigateur', { skip, timeout:
     await inPage(browser, app.baseUrl, null, async (page) => {
       await page.goto(`${app.baseUrl}/`);
       await settled(page);
+      await page.getByRole('heading', { level: 2, name: 'Les schémas territoriaux de santé' }).waitFor();
+      await checkA11y(page, 'accueil-avec-schema');
       await page.getByRole('link', { name: /schéma territorial de santé — Lozère/ }).click();
       await page.getByRole('heading', { level: 1, name: /Le schéma territorial de santé — Lozère 2023-2028/ }).waitFor();
       await settled(page);
@@ -53,6 +55,14 @@ describe('le schéma territorial de santé dans le navigateur', { skip, timeout:
       assert.ok(overflow <= 1, `pas de défilement horizontal de la page à 375 px (${overflow} px)`);
       await screenshot(page, 'plan-lozere-375');
       await checkA11y(page, 'plan-lozere-375');
+    });
+  });
+
+  test('« En chiffres » garde ses graphiques d’indicateurs (composant partagé avec la data repère)', async () => {
+    await inPage(browser, app.baseUrl, null, async (page) => {
+      await visit(page, `${app.baseUrl}/consultations/demo/chiffres`, 'plan-chiffres-demo');
+      await page.getByRole('heading', { level: 2, name: 'Indicateurs du territoire' }).waitFor();
+      assert.ok(await page.locator('section[aria-labelledby=indicateurs-titre] figure').count() >= 1, 'les graphiques des indicateurs');
     });
   });
 
