@@ -28,6 +28,8 @@ function requests(meeting: string): Record<Section, { method: string; url: strin
     moderation: [{ method: 'GET', url: '/api/admin/consultations/essai/moderation' }],
     analysis: [{ method: 'GET', url: '/api/admin/consultations/essai/groups' }],
     synthesis: [{ method: 'GET', url: '/api/admin/consultations/essai/synthesis' }],
+    // no such plan (404) once the role passes: the guard answers first
+    plans: [{ method: 'PATCH', url: '/api/admin/plans/aucun/elements/E1', payload: { field: 'title', value: 'Titre corrigé' } }],
     // refused for a consultation that is open (409) once the role passes: the guard answers first
     reopen: [{ method: 'POST', url: '/api/admin/consultations/essai/reopen', payload: { until: '2099-12-31' } }],
   };
@@ -48,7 +50,7 @@ describe('espace ARS selon le rôle', () => {
   test('la table des rôles : l’administrateur a tout, l’animateur les réunions et comptes-rendus seulement', () => {
     assert.deepEqual(sectionsOf('admin'), [...BACK_OFFICE_SECTIONS]);
     assert.deepEqual(sectionsOf('facilitator'), ['consultations', 'meetings', 'reports']);
-    assert.deepEqual(sectionsOf('analyst'), ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis']);
+    assert.deepEqual(sectionsOf('analyst'), ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'plans']);
   });
 
   for (const role of ROLES) {

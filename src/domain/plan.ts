@@ -62,3 +62,21 @@ export interface Indicator {
   target?: number;
   source?: string;
 }
+
+/** The fields of a stored plan element a correction may change (the printed text fields, the title, the code). */
+export const PLAN_ELEMENT_FIELDS = ['title', 'code', 'enjeux', 'defiARelever', 'constats', 'objectif', 'resultatsAttendus', 'chiffresCles', 'paroleCitoyen', 'objectifRegional'] as const;
+export type PlanElementField = (typeof PLAN_ELEMENT_FIELDS)[number];
+export type PlanElementKind = 'engagement' | 'defi' | 'objective';
+
+/** Which fields each kind of element prints, hence may be corrected (the API and the back-office form read it). */
+export const CORRECTABLE_FIELDS: Record<PlanElementKind, readonly PlanElementField[]> = {
+  engagement: ['title', 'code'],
+  defi: ['title', 'code', 'enjeux', 'objectifRegional'],
+  objective: ['title', 'code', 'defiARelever', 'constats', 'objectif', 'resultatsAttendus', 'chiffresCles', 'paroleCitoyen', 'objectifRegional'],
+};
+
+/** French names of the fields, for messages and form labels. */
+export const PLAN_FIELD_LABELS: Record<PlanElementField, string> = {
+  title: 'Titre', code: 'Code', enjeux: 'Enjeux', defiARelever: 'Le défi à relever', constats: 'Les constats', objectif: 'L’objectif',
+  resultatsAttendus: 'Les résultats attendus', chiffresCles: 'Chiffres-clés', paroleCitoyen: 'Parole de citoyen', objectifRegional: 'Objectif régional de rattachement',
+};

@@ -6,7 +6,7 @@
 export const ROLES = ['admin', 'analyst', 'facilitator'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const BACK_OFFICE_SECTIONS = ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'reopen'] as const;
+export const BACK_OFFICE_SECTIONS = ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'plans', 'reopen'] as const;
 export type Section = (typeof BACK_OFFICE_SECTIONS)[number];
 
 export const SECTION_LABELS: Record<Section, string> = {
@@ -18,6 +18,7 @@ export const SECTION_LABELS: Record<Section, string> = {
   moderation: 'Modération',
   analysis: 'Analyse',
   synthesis: 'Synthèse',
+  plans: 'Schémas territoriaux de santé',
   reopen: 'Réouverture des consultations closes',
 };
 
@@ -34,6 +35,7 @@ export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   moderation: ANALYSTS,
   analysis: ANALYSTS,
   synthesis: ANALYSTS,
+  plans: ANALYSTS,
   // reopening a consultation past its end date overrides its published period: administrators only
   reopen: ['admin'],
 };

@@ -20,6 +20,7 @@ import type { AppContext, AppOptions } from './context.ts';
 import { installRateLimits } from './rate-limit.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
 import { stopThemeTrainings } from './theme-training.ts';
+import { planRoutes } from './routes/plans.ts';
 import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -208,6 +209,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await synthesisRoutes(api, ctx);
     await healthRoutes(api, ctx);
     await jobRoutes(api, ctx);
+    await planRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 z.config(z.locales.fr());
 import { CONSULTATION_STATUSES } from '../domain/consultation.ts';
 import { COLLEGES, MEETING_KINDS } from '../domain/meeting.ts';
+import { PLAN_ELEMENT_FIELDS } from '../domain/plan.ts';
 import { SCOPE_LEVELS } from '../domain/territory.ts';
 import { CONTRIBUTION_KINDS } from '../domain/contribution.ts';
 import { MODERATION_PAGE_SIZES } from '../domain/moderation.ts';
@@ -208,4 +209,59 @@ export const WorkshopReport = z.object({
   contributions: z.number().describe('contributions de la dernière soumission'), ids: z.array(z.string()),
   anomalies: z.array(z.object({ level: z.enum(['warning', 'info']), code: z.string(), message: z.string() })),
   updatedAt: z.string().nullable(), updatedBy: z.string().nullable(), submittedAt: z.string().nullable(),
+});
+
+/* Schémas territoriaux de santé (issue 13): public documents; the account that imported one is never shown. */
+const PlanSource = z.object({
+  documentId: z.string(), file: z.string(), page: z.number().optional(),
+  lineStart: z.number().optional(), lineEnd: z.number().optional(), charStart: z.number().optional(), charEnd: z.number().optional(),
+}).describe('où l’élément est imprimé dans le document (lignes 1-based, décalages UTF-16)');
+const PlanHeaderFields = {
+  id: z.string(), territory: z.string().describe('code du département'), territoryName: z.string(), region: z.string(), title: z.string(),
+  period: z.object({ start: z.number(), end: z.number() }).nullable(), fileName: z.string(), documentSha256: z.string(),
+  parser: z.string(), parserVersion: z.string(), consultation: z.string().nullable().describe('la consultation à laquelle le schéma répond'), importedAt: z.string(),
+};
+export const PlanSummary = z.object(PlanHeaderFields);
+const PlanAction = z.object({ text: z.string(), placement: z.enum(['heading', 'displaced', 'orphan']).describe('heading : sous « En pratique » ; displaced : après un encadré ; orphan : hors de tout champ'), source: PlanSource });
+const ElementFields = { code: z.string(), number: z.number(), title: z.string().describe('titre imprimé dans ce schéma'), catalogueTitle: z.string().nullable().describe('titre du catalogue régional (premier schéma importé)'), source: PlanSource };
+const PlanObjective = z.object({
+  ...ElementFields, defiARelever: z.string().nullable(), themes: z.array(z.string()), parcours: z.array(z.string()), motsCles: z.array(z.string()),
+  constats: z.string().nullable(), objectif: z.string().nullable(), resultatsAttendus: z.string().nullable(), resultatsAttendusItems: z.array(z.string()),
+  chiffresCles: z.string().nullable(), paroleCitoyen: z.string().nullable(), objectifRegional: z.string().nullable(), actions: z.array(PlanAction),
+});
+const PlanDefi = z.object({
+  ...ElementFields, enjeux: z.string().nullable(), themes: z.array(z.string()), parcours: z.array(z.string()), motsCles: z.array(z.string()),
+  objectifRegional: z.string().nullable(), listedObjectives: z.array(z.string()), objectives: z.array(PlanObjective),
+});
+const OqosValue = z.object({
+  kind: z.enum(['integer', 'range', 'not_applicable', 'missing']).describe('not_applicable : « - » (jamais 0) ; missing : case vide'),
+  value: z.number().optional(), min: z.number().optional(), max: z.number().optional(), raw: z.string().describe('le texte imprimé'),
+});
+const OqosRow = z.object({
+  activity: z.string(), activityIndex: z.number(), table: z.string(), tableIndex: z.number(), regime: z.string().nullable(), zone: z.string().nullable(),
+  modalite: z.string().nullable(), mention: z.string().nullable(), mentionNA: z.boolean(), group: z.string().nullable(),
+  existing: OqosValue.nullable(), target: OqosValue.nullable(),
+  cells: z.array(z.object({ column: z.string(), regime: z.string().nullable(), value: OqosValue })), starred: z.boolean(), raw: z.string(), source: PlanSource,
+});
+export const PlanDetail = z.object({
+  ...PlanHeaderFields,
+  engagements: z.array(z.object({ ...ElementFields, defis: z.array(PlanDefi) })),
+  oqos: z.array(OqosRow).describe('« Évolution de l’offre en regard des besoins » : une ligne par ligne imprimée'),
+  consultationItems: z.array(z.object({ section: z.enum(['enjeux', 'defis_cts', 'cnr']), group: z.string().nullable(), text: z.string(), source: PlanSource })),
+  missingFigures: z.array(z.object({ kind: z.enum(['chart', 'map', 'finance']), title: z.string(), source: PlanSource })).describe('graphiques et cartes perdus à l’extraction : signalés, jamais inventés'),
+  warnings: z.array(z.object({ level: z.string(), code: z.string(), message: z.string(), source: PlanSource.partial().optional() })).describe('anomalies relevées à l’import (codes mal imprimés…)'),
+  indicators: z.object({
+    territory: z.object({ code: z.string(), name: z.string(), level: z.literal('departement'), region: z.object({ code: z.string(), name: z.string() }).nullable() }),
+    items: z.array(z.object({
+      id: z.string(), label: z.string(), unit: z.string().nullable(), year: z.number().int().nullable(), value: z.number().nullable(),
+      regionValue: z.number().nullable(), franceValue: z.number().nullable(), source: z.string().nullable(),
+    })),
+  }).describe('data repère du schéma, au format de GET /api/consultations/:slug/indicators'),
+});
+export const PlanElementCorrection = z.object({
+  field: z.enum(PLAN_ELEMENT_FIELDS),
+  value: z.string().max(20_000).nullable().describe('null ou vide : champ effacé (pas pour le titre ni le code)'),
+});
+export const PlanElementView = z.object({
+  planId: z.string(), code: z.string(), kind: z.string(), parentCode: z.string().nullable(), values: z.record(z.string(), z.string().nullable()),
 });

@@ -4,7 +4,7 @@
  * items and warnings. A plan's data repère go to the territory's indicators (src/store/indicators.ts), in the
  * same transaction. One transaction per import: a failure leaves nothing.
  */
-import type { Indicator } from '../domain/plan.ts';
+import type { Indicator, PlanElementField } from '../domain/plan.ts';
 import type { ImportWarning, SourceRef } from '../domain/source.ts';
 import type { ConsultationItem, MissingFigure, OqosCell, OqosValue, ParsedPlan, PlanAction } from '../ingest/plan/types.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
@@ -266,4 +266,70 @@ export async function planTableCounts(store: DatabaseHandle): Promise<Record<str
     out[t] = Number((await store.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   }
   return out;
+}
+
+/** The text columns of a plan element that a correction may change (the printed fields; lists stay as imported). */
+export const PLAN_ELEMENT_TEXT_COLUMNS = {
+  title: 'title', enjeux: 'enjeux', defiARelever: 'defi_a_relever', constats: 'constats', objectif: 'objectif',
+  resultatsAttendus: 'resultats_attendus', chiffresCles: 'chiffres_cles', paroleCitoyen: 'parole_citoyen', objectifRegional: 'objectif_regional',
+} as const;
+
+export interface PlanElementSnapshot { planId: string; code: string; kind: string; parentCode: string | null; values: Record<string, string | null> }
+
+/** One element of a plan with its correctable fields, or undefined. */
+export async function readPlanElement(db: Db, planId: string, code: string): Promise<PlanElementSnapshot | undefined> {
+  const r = await db.selectFrom('plan_elements').selectAll().where('plan_id', '=', planId).where('code', '=', code).executeTakeFirst();
+  if (!r) return undefined;
+  const values: Record<string, string | null> = { code: r.code };
+  for (const [field, col] of Object.entries(PLAN_ELEMENT_TEXT_COLUMNS)) values[field] = (r as unknown as Record<string, string | null>)[col] ?? null;
+  return { planId, code: r.code, kind: r.kind, parentCode: r.parent_code, values };
+}
+
+/** The same, read outside a transaction (the use case's first check). */
+export async function findPlanElement(store: DatabaseHandle, planId: string, code: string): Promise<PlanElementSnapshot | undefined> {
+  return readPlanElement(store.db, planId, code);
+}
+
+/**
+ * Corrects one field of a plan element in one transaction with its audit entry. A code change renames the
+ * element and carries the new prefix to its descendants (E2D1 → E2D3 makes E2D1O6 E2D3O6), their parent codes
+ * and their actions; `check` runs inside the transaction with the renames (it throws the use case's French
+ * errors), so that two corrections never race.
+ */
+export async function updatePlanElement(store: DatabaseHandle, input: {
+  planId: string; code: string; field: PlanElementField; value: string | null;
+  check: (current: PlanElementSnapshot, renames: Map<string, string>, codeTaken: (code: string) => boolean) => void;
+  audit: (before: PlanElementSnapshot, renames: Map<string, string>) => NewAuditEntry;
+}): Promise<PlanElementSnapshot> {
+  return store.db.transaction().execute(async (trx) => {
+    const current = await readPlanElement(trx, input.planId, input.code);
+    if (!current) throw new Error(`plan element ${input.planId}/${input.code} vanished`);
+    const renames = new Map<string, string>();
+    const codes = (await trx.selectFrom('plan_elements').select('code').where('plan_id', '=', input.planId).execute()).map((r) => r.code);
+    if (input.field === 'code' && input.value !== input.code) {
+      const to = input.value ?? '';
+      for (const c of codes) {
+        if (c === input.code || (c.startsWith(input.code) && /^[DO]/.test(c.slice(input.code.length)))) renames.set(c, to + c.slice(input.code.length));
+      }
+    }
+    const taken = new Set(codes.filter((c) => !renames.has(c)));
+    input.check(current, renames, (c) => taken.has(c));
+    const el = () => trx.updateTable('plan_elements').where('plan_id', '=', input.planId);
+    if (input.field === 'code') {
+      // two passes through temporary codes: a rename never collides with a code the same correction frees
+      const tmp = (c: string) => `~${c}`;
+      for (const pass of [0, 1] as const) {
+        for (const [from, to] of renames) {
+          const [a, b] = pass === 0 ? [from, tmp(to)] : [tmp(to), to];
+          await el().where('code', '=', a).set({ code: b }).execute();
+          await el().where('parent_code', '=', a).set({ parent_code: b }).execute();
+          await trx.updateTable('plan_actions').where('plan_id', '=', input.planId).where('objective_code', '=', a).set({ objective_code: b }).execute();
+        }
+      }
+    } else {
+      await el().where('code', '=', input.code).set({ [PLAN_ELEMENT_TEXT_COLUMNS[input.field]]: input.value } as never).execute();
+    }
+    await recordAudit(trx, input.audit(current, renames));
+    return (await readPlanElement(trx, input.planId, renames.get(input.code) ?? input.code))!;
+  });
 }

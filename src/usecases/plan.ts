@@ -6,12 +6,16 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../domain/errors.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
-import type { Indicator } from '../domain/plan.ts';
+import { CORRECTABLE_FIELDS, PLAN_FIELD_LABELS, type Indicator, type PlanElementField } from '../domain/plan.ts';
 import { consultationLevel } from '../domain/territory.ts';
+import { listIndicators } from '../store/indicators.ts';
 import { listPlanParsers, parsePlanBytes } from '../ingest/plan/index.ts';
 import type { ParsedPlan, PlanIndicator } from '../ingest/plan/types.ts';
 import { ImportError } from '../ingest/types.ts';
-import { listStoredPlans, readStoredPlan, savePlan, type PlanHeader, type PlanImportOutcome, type StoredPlan } from '../store/plans.ts';
+import {
+  findPlanElement, listStoredPlans, readStoredPlan, savePlan, updatePlanElement,
+  type PlanElementSnapshot, type PlanHeader, type PlanImportOutcome, type StoredPlan,
+} from '../store/plans.ts';
 import type { ImportWarning } from '../domain/source.ts';
 import type { UseCaseContext } from './context.ts';
 import { requireConsultation } from './consultations.ts';
@@ -139,6 +143,63 @@ export async function listPlans(ctx: UseCaseContext, filter: { territory?: strin
     if (!territory) throw new UserError('invalid', `Département inconnu : « ${filter.territory} ».`, 'territory');
   }
   return listStoredPlans(ctx.store, { ...(territory ? { territory } : {}), ...(filter.consultation !== undefined ? { consultation: filter.consultation } : {}) });
+}
+
+/** The data repère a plan wrote: its territory's indicators whose source names this plan's file. */
+export async function planDataRepere(ctx: UseCaseContext, plan: Pick<PlanHeader, 'territory' | 'fileName'>): Promise<Indicator[]> {
+  const all = await listIndicators(ctx.store, plan.territory, 'departement');
+  return all.filter((i) => i.source !== undefined && INDICATOR_SOURCE.test(i.source) && i.source.endsWith(`(${plan.fileName})`));
+}
+
+const CODE_SHAPE: Record<string, RegExp> = { engagement: /^E\d{1,2}$/, defi: /^E\d{1,2}D\d{1,2}$/, objective: /^E\d{1,2}D\d{1,2}O\d{1,2}$/ };
+
+export interface CorrectPlanElementInput { plan: string; code: string; field: string; value: string | null }
+
+/**
+ * Corrects a title, a printed field or a code of one element of a plan (a misread of the parser, a misprint
+ * the analyst fixes), with its audit entry (before and after: the plan is a public document) in the same
+ * transaction. A code keeps its element's shape (E1, E1D2, E1D2O3) and its parent's prefix, and stays unique.
+ */
+export async function correctPlanElement(ctx: UseCaseContext, input: CorrectPlanElementInput): Promise<PlanElementSnapshot> {
+  if (!mayImport(ctx)) throw new UserError('forbidden', 'Seuls un analyste ou un administrateur peuvent corriger un schéma territorial de santé.');
+  const plan = await readStoredPlan(ctx.store, input.plan);
+  if (!plan) throw new UserError('not_found', `Schéma territorial de santé inconnu : « ${input.plan} ».`);
+  const found = await findPlanElement(ctx.store, plan.id, input.code);
+  if (!found) throw new UserError('not_found', `Aucun élément « ${input.code} » dans le schéma « ${plan.title} ».`, 'code');
+  const kind = found.kind as keyof typeof CORRECTABLE_FIELDS;
+  const field = input.field as PlanElementField;
+  if (!(CORRECTABLE_FIELDS[kind] ?? []).includes(field)) {
+    const allowed = (CORRECTABLE_FIELDS[kind] ?? []).map((f) => `« ${PLAN_FIELD_LABELS[f]} »`).join(', ');
+    throw new UserError('invalid', `Champ « ${input.field} » non modifiable sur cet élément ; champs possibles : ${allowed}.`, 'field');
+  }
+  let value = input.value === null ? null : input.value.replace(/\r\n?/g, '\n').trim();
+  if (value === '') value = null;
+  if (value !== null && value.length > 20_000) throw new UserError('invalid', 'Texte trop long (20 000 caractères au plus).', 'value');
+  if (field === 'title' && value === null) throw new UserError('invalid', 'Le titre ne peut pas être vide.', 'value');
+  if (field === 'code') {
+    value = (value ?? '').toUpperCase().replace(/\s+/g, '');
+    if (!CODE_SHAPE[kind]!.test(value)) {
+      const shape = kind === 'engagement' ? 'E1' : kind === 'defi' ? 'E1D2' : 'E1D2O3';
+      throw new UserError('invalid', `Code « ${input.value ?? ''} » invalide : attendu de la forme ${shape} (lettres E, D, O et chiffres).`, 'value');
+    }
+    if (found.parentCode && !value.startsWith(found.parentCode)) {
+      throw new UserError('invalid', `Le code « ${value} » doit commencer par celui de son élément parent (${found.parentCode}).`, 'value');
+    }
+  }
+  const at = ctx.now().toISOString();
+  const planId = plan.id;
+  return updatePlanElement(ctx.store, {
+    planId, code: found.code, field, value,
+    check: (_current, renames, codeTaken) => {
+      const clash = [...renames.values()].find(codeTaken);
+      if (clash) throw new UserError('conflict', `Le code « ${clash} » est déjà celui d’un autre élément de ce schéma.`, 'value');
+    },
+    audit: (before, renames) => ({
+      actor: ctx.actor.name, action: 'plan.correct', consultation: plan.consultation, targetType: 'plan_element', targetId: `${planId}/${before.code}`, at,
+      before: { field, value: before.values[field] ?? null },
+      after: { field, value, ...(renames.size > 1 ? { renamed: Object.fromEntries(renames) } : {}) },
+    }),
+  });
 }
 
 /** Names compared without accents, case or the article (« la Lozère »). */

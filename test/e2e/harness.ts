@@ -67,7 +67,8 @@ export interface Fabrique {
   close: () => Promise<void>;
 }
 
-export async function startFabrique(): Promise<Fabrique> {
+/** `prepare`: more data for one suite (e.g. a plan imported), written before the server starts. */
+export async function startFabrique(opts: { prepare?: (store: import('../../src/store/index.ts').Store) => Promise<void> } = {}): Promise<Fabrique> {
   ensureWebBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'fabrique-e2e-'));
   const db = join(dir, 'fabrique.sqlite');
@@ -83,6 +84,7 @@ export async function startFabrique(): Promise<Fabrique> {
   }
   // facilitators reach only the consultations they are assigned to
   await assignConsultation(store, USERS.facilitator.email, 'demo', 'e2e');
+  await opts.prepare?.(store);
   const server = await serve.startServer({ store, host: '127.0.0.1', port: 0, formRateLimit: 1000, loginRateLimit: 1000, loginAccountRateLimit: 1000, readRateLimit: 0 });
   return {
     baseUrl: server.url.replace(/\/$/, ''),
@@ -169,11 +171,11 @@ export async function inPage(browser: Browser, baseUrl: string, who: keyof typeo
  * In a describe block: starts the demo server and the browser before its tests (handing them to `set`) and
  * closes both after them.
  */
-export function fabriqueSuite(set: (app: Fabrique, browser: Browser) => void): void {
+export function fabriqueSuite(set: (app: Fabrique, browser: Browser) => void, opts: Parameters<typeof startFabrique>[0] = {}): void {
   let app: Fabrique | undefined;
   let browser: Browser | undefined;
   before(async () => {
-    app = await startFabrique();
+    app = await startFabrique(opts);
     browser = await launchBrowser();
     set(app, browser);
   });

@@ -22,6 +22,8 @@ import { AnalysisPage } from './pages/admin/AnalysisPage.tsx';
 import { SynthesisPage } from './pages/admin/SynthesisPage.tsx';
 import { RequireAuth } from './pages/admin/RequireAuth.tsx';
 import { ReopenPage } from './pages/admin/ReopenPage.tsx';
+import { PlanAdminPage, PlanListAdminPage } from './pages/admin/PlanAdminPage.tsx';
+import { PlanPage } from './pages/public/PlanPage.tsx';
 import type { Section } from './types.ts';
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -36,6 +38,7 @@ const ROUTES: Route[] = [
   ['/consultations/:slug/contributions', (p) => <ContributionsPage slug={p.slug!} />],
   ['/consultations/:slug/restitution', (p) => <RestitutionPage slug={p.slug!} />],
   ['/consultations/:slug/chiffres', (p) => <StatsPage slug={p.slug!} />],
+  ['/schemas/:id', (p) => <PlanPage id={p.id!} />],
   ['/connexion', () => <LoginPage />],
   ['/admin', () => <AdminHome />, 'consultations'],
   ['/admin/consultations/nouvelle', () => <ConsultationEditPage />, 'settings'],
@@ -45,6 +48,8 @@ const ROUTES: Route[] = [
   ['/admin/consultations/:slug/moderation', (p) => <ModerationPage slug={p.slug!} />, 'moderation'],
   ['/admin/consultations/:slug/analyse', (p) => <AnalysisPage slug={p.slug!} />, 'analysis'],
   ['/admin/consultations/:slug/synthese', (p) => <SynthesisPage slug={p.slug!} />, 'synthesis'],
+  ['/admin/schemas', () => <PlanListAdminPage />, 'plans'],
+  ['/admin/schemas/:id', (p) => <PlanAdminPage id={p.id!} />, 'plans'],
   ['/admin/consultations/:slug/rouvrir', (p) => <ReopenPage slug={p.slug!} />, 'reopen'],
 ];
 

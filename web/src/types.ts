@@ -70,3 +70,7 @@ export interface ImportedDocument {
   id: string; fileName: string; importedAt: string; parser: string; publishedBy: string | null;
   contributions: number; meetings: number; sourceFileKept: boolean;
 }
+/** GET /api/plans/:id: a schéma territorial de santé as stored (engagements → défis → objectifs, OQOS, data repère). */
+export type PlanDetail = z.infer<typeof Api.PlanDetail>;
+export type PlanSummary = z.infer<typeof Api.PlanSummary>;
+export type PlanElementView = z.infer<typeof Api.PlanElementView>;

@@ -22,6 +22,9 @@ export function AdminHome() {
           <Button linkProps={{ href: '/admin/consultations/nouvelle' }} iconId="fr-icon-add-line">Nouvelle consultation</Button>
         </p>
       ) : null}
+      {allows(user, 'plans') ? (
+        <p><Link href="/admin/schemas">{SECTION_LABELS.plans} : relire et corriger</Link></p>
+      ) : null}
       {list.loading ? <Loading /> : null}
       <ErrorAlert message={list.error} />
       {list.data ? (

@@ -4,7 +4,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { COLLEGES, COLLEGE_SHORT, MEETING_KIND_LABELS, STATUS_LABELS, formatDate, formatPeriod, nf } from '../../labels.ts';
-import type { ConsultationDetail, Meeting } from '../../types.ts';
+import type { ConsultationDetail, Meeting, PlanSummary } from '../../types.ts';
 
 const NC = 'non communiqué';
 
@@ -47,6 +47,8 @@ export function ConsultationNav({ slug, current, open }: { slug: string; current
 
 export function ConsultationPage({ slug }: { slug: string }) {
   const { data: c, error, loading } = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
+  const plans = useApi<{ items: PlanSummary[] }>(`/plans?consultation=${encodeURIComponent(slug)}`);
+  const plan = plans.data?.items[0];
   if (loading && !c) return <Page title="Consultation"><Loading /></Page>;
   if (error || !c) return <Page title="Consultation introuvable"><ErrorAlert message={error ?? 'Consultation introuvable.'} /></Page>;
   return (
@@ -59,6 +61,12 @@ export function ConsultationPage({ slug }: { slug: string }) {
       {c.reopenedUntil && c.acceptsContributions ? <p className="fr-text--sm">Rouverte aux contributions jusqu’au {formatDate(c.reopenedUntil)} inclus.</p> : null}
       {!c.acceptsContributions && c.status === 'closed' && c.closedReason ? <p className="fr-text--sm">{c.closedReason}</p> : null}
       <ConsultationNav slug={slug} current="" open={c.acceptsContributions} />
+      {plan ? (
+        <p>
+          <Link href={`/schemas/${encodeURIComponent(plan.id)}`}>Le schéma territorial de santé — {plan.territoryName}{plan.period ? ` ${plan.period.start}-${plan.period.end}` : ''}</Link>{' '}
+          : le plan écrit à partir de cette consultation.
+        </p>
+      ) : null}
 
       <h2>Thèmes</h2>
       <ol className="theme-list">

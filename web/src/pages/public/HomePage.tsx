@@ -4,11 +4,12 @@ import { Cartogram } from '../../components/Cartogram.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { STATUS_LABELS, formatPeriod, nf } from '../../labels.ts';
-import type { ConsultationSummary, Territory } from '../../types.ts';
+import type { ConsultationSummary, PlanSummary, Territory } from '../../types.ts';
 
 export function HomePage() {
   const list = useApi<{ items: ConsultationSummary[] }>('/consultations');
   const terr = useApi<{ items: Territory[] }>('/territories');
+  const plans = useApi<{ items: PlanSummary[] }>('/plans');
   const items = list.data?.items ?? [];
   return (
     <Page
@@ -46,6 +47,19 @@ export function HomePage() {
               </li>
             ))}
           </ul>
+          {plans.data && plans.data.items.length ? (
+            <section aria-labelledby="plans-titre" className="fr-mt-4w">
+              <h2 id="plans-titre">Les schémas territoriaux de santé</h2>
+              <p>Ce que l’agence régionale de santé et le conseil territorial de santé ont écrit à partir des consultations.</p>
+              <ul>
+                {plans.data.items.map((p) => (
+                  <li key={p.id}>
+                    <Link href={`/schemas/${encodeURIComponent(p.id)}`}>Le schéma territorial de santé — {p.territoryName}{p.period ? ` ${p.period.start}-${p.period.end}` : ''}</Link>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
         </section>
         <section className="fr-col-12 fr-col-lg-5" aria-labelledby="carte-titre">
           <h2 id="carte-titre">Où se tiennent-elles ?</h2>

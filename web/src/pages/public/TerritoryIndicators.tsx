@@ -14,19 +14,31 @@ const show = (v: number | null) => (v === null ? MISSING : nf.format(v));
 export function TerritoryIndicators({ slug }: { slug: string }) {
   const res = useApi<Indicators>(`/consultations/${encodeURIComponent(slug)}/indicators`);
   const d = res.data;
-  const region = d?.territory.level === 'departement' ? d.territory.region : null;
   return (
     <section className="fr-mt-6w" aria-labelledby="indicateurs-titre">
       <h2 id="indicateurs-titre">Indicateurs du territoire</h2>
       {res.loading ? <Loading what="Chargement des indicateurs" /> : null}
       <ErrorAlert message={res.error} />
-      {d && d.items.length === 0 ? (
+      {d ? <IndicatorCharts data={d} /> : null}
+    </section>
+  );
+}
+
+/**
+ * The charts of a territory's indicators (one per indicator, territory vs région vs France, each followed by its
+ * table and source): the consultation's « En chiffres » page and the plan's data repère share them.
+ */
+export function IndicatorCharts({ data: d, intro = 'Données repères du diagnostic territorial' }: { data: Indicators; intro?: string }) {
+  const region = d.territory.level === 'departement' ? d.territory.region : null;
+  return (
+    <>
+      {d.items.length === 0 ? (
         <p>Aucun indicateur n’est encore disponible pour ce territoire.</p>
       ) : null}
-      {d && d.items.length > 0 ? (
+      {d.items.length > 0 ? (
         <>
           <p>
-            Données repères du diagnostic territorial : {d.territory.name}
+            {intro} : {d.territory.name}
             {region ? `, comparé à la région ${region.name} et à la France` : ', comparé à la France'}.
             Une valeur absente de la source est indiquée « {MISSING} ».
           </p>
@@ -56,6 +68,6 @@ export function TerritoryIndicators({ slug }: { slug: string }) {
           </div>
         </>
       ) : null}
-    </section>
+    </>
   );
 }
