@@ -73,25 +73,21 @@ export function supportedPhrase(label: string, members: readonly string[]): bool
   return false;
 }
 
-type LabelQualityFn = (label: string, members: readonly string[]) => unknown;
 async function optionalExport<T>(path: string, name: string): Promise<T | null> {
   const abs = resolve(import.meta.dirname, '..', '..', path);
   if (!existsSync(abs)) return null;
   const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   return (mod[name] as T | undefined) ?? null;
 }
-// after the merge of the `labels` and `speed` helpers, their functions are used; before it, our own fallbacks
-const labelQuality = await optionalExport<LabelQualityFn>('src/analysis/grouping/labels.ts', 'labelQuality');
+// the labels module's own measure of support (the rule of `labelQuality`), else our simple fallback
+const labelSupport = await optionalExport<(label: string, texts: readonly string[]) => number>('src/analysis/grouping/labels.ts', 'labelSupport');
+const isSupported = await optionalExport<(count: number, n: number) => boolean>('src/analysis/grouping/labels.ts', 'isSupported');
 // the built-in kind model of the `classify` helper (kinds without labels), when merged
 const builtinKindClassifier = (kindModule as unknown as Record<string, unknown>).builtinKindClassifier as (() => TextClassifier) | undefined;
 const { trainKindClassifier } = kindModule;
 const isNonAnswer = await optionalExport<(text: string) => boolean>('src/domain/non-answers.ts', 'isNonAnswer');
 function supported(label: string, members: readonly string[]): boolean {
-  if (labelQuality) {
-    const q = labelQuality(label, members) as unknown;
-    if (typeof q === 'boolean') return q;
-    if (q && typeof q === 'object' && 'supported' in q) return Boolean((q as { supported: unknown }).supported);
-  }
+  if (labelSupport && isSupported) return isSupported(labelSupport(label, members), members.length);
   return supportedPhrase(label, members);
 }
 
@@ -331,7 +327,7 @@ if (!NO_BASELINE) {
 
 // ------------------------------------------------------------------------------------------------ print
 console.log(`Quality bench on the team-written sets (${sets.map((d) => `${d.name} [${d.split}, ${d.items.length}]`).join(', ')})`);
-console.log(`label support: ${labelQuality ? 'labelQuality (src/analysis/grouping/labels.ts)' : 'own supportedPhrase (labels.ts absent)'}; non-answers: ${isNonAnswer ? 'isNonAnswer (src/domain/non-answers.ts)' : 'isNonAnswer absent, counted in « Autres »'}`);
+console.log(`label support: ${labelSupport ? 'labelSupport + isSupported (src/analysis/grouping/labels.ts, the rule of labelQuality)' : 'own supportedPhrase (labels.ts absent)'}; non-answers: ${isNonAnswer ? 'isNonAnswer (src/domain/non-answers.ts)' : 'isNonAnswer absent, counted in « Autres »'}`);
 console.log('\nGrouping vs the human ideas (Fabrique: default options, automatic k, seed 1; "tout" = one scope, no themes; "par question" / "par thème" = grouped within each question / gold theme)');
 console.log('top level; "larg" = largest top-level group / all texts, "scope" = / its question or theme (scopes of ≥ 10 texts); "leaf" = deepest groups; labels: supp = supported phrase, p/c = same label as its parent, sib = as a sibling, sal = salutation or thanks, caps = all caps');
 console.log(`${'set'.padEnd(26)} ${'variant'.padEnd(12)} ${'n'.padStart(4)} ${'k'.padStart(3)} | ${'groups'.padStart(6)} ARI   NMI   F1   larg/scope | leaf ARI  F1  | labels supp  p/c sib sal caps | non-answers`);
