@@ -19,6 +19,14 @@ function assertLabels(name: string, model: GroupingModel, items: LabelSet['items
   const bad = q.faulty.filter((f) => !f.endsWith('(non étayé)'));
   assert.deepEqual(bad, [], `${name}: libellés fautifs`);
   assert.equal(q.salutations + q.allCaps + q.truncated + q.parentChildDuplicates + q.siblingDuplicates, 0, name);
+  // a reader of a theme sees each label once, whatever its level (not only parent/child and siblings)
+  const seen = new Map<string, string>();
+  for (const g of model.groups) {
+    if (g.others || g.labelByHuman) continue;
+    const key = `${g.theme ?? ''}|${g.label.toLocaleLowerCase('fr-FR')}`;
+    assert.equal(seen.get(key), undefined, `${name}: « ${g.label} » deux fois dans le thème ${g.theme ?? ''} (${seen.get(key)}, ${g.id})`);
+    seen.set(key, g.id);
+  }
   for (const g of model.groups) {
     if (g.others) { assert.equal(g.label, OTHERS_LABEL); continue; }
     const words = g.label.split(/\s+/).length;

@@ -270,7 +270,7 @@ for (const d of sets) {
     const zs = new ZeroShotClassifier(CNR_SANTE_THEMES);
     const preds = zs.predictMany(d.items.map((i) => i.text), { explain: 0 });
     const health = new Set(CNR_SANTE_THEMES.map((t) => t.code));
-    const forced = preds.filter((p) => health.has(p.labels[0]?.label ?? '')).length;
+    const forced = preds.filter((p) => !p.offTopic && health.has(p.labels[0]?.label ?? '')).length;
     offTopic.push(`${d.name}: zero-shot (CNR Santé themes) gives a health theme to ${forced}/${preds.length} texts (${((100 * forced) / preds.length).toFixed(0)} %); 0 % is the target (« hors sujet »)`);
   }
 }

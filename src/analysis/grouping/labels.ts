@@ -367,7 +367,7 @@ export interface LabelOptions {
 
 /**
  * Labels of a whole model: top groups of a scope first (largest first), then each group's sub-ideas; each picks
- * its best candidate phrase that its parent and its already labelled siblings do not use, else a cleaned clause
+ * its best candidate phrase that no group of its scope (theme) already uses, its parent's included, else a cleaned clause
  * of a central member, else its best phrase qualified by a distinctive one (« … — … »), else numbered.
  */
 export function assignLabels(nodes: readonly LabelNode[], o: LabelOptions): Map<string, string> {
@@ -379,9 +379,10 @@ export function assignLabels(nodes: readonly LabelNode[], o: LabelOptions): Map<
     const k = nd.parent === null ? `top:${nd.scope}` : `sub:${nd.parent}`;
     byParent.set(k, [...(byParent.get(k) ?? []), nd]);
   }
-  const labelSet = (set: LabelNode[], parentLabel: string | undefined): void => {
+  // labels already given in the scope (theme): a reader of a theme sees each label once, whatever its level
+  const labelSet = (set: LabelNode[], parentLabel: string | undefined, taken: Set<string>): void => {
     // human labels and the Autres bucket first: they are fixed
-    const taken = new Set<string>([fold(o.othersLabel)]);
+    taken.add(fold(o.othersLabel));
     if (parentLabel) taken.add(fold(parentLabel));
     const parentKey = parentLabel ? labelKey(parentLabel) : '';
     for (const nd of set) {
@@ -415,10 +416,13 @@ export function assignLabels(nodes: readonly LabelNode[], o: LabelOptions): Map<
   const scopes = [...new Set(nodes.filter((n) => n.parent === null).map((n) => n.scope))].sort(cmp);
   for (const s of scopes) {
     const tops = groupsOf(`top:${s}`);
-    labelSet(tops, undefined);
+    const taken = new Set<string>();
+    // every fixed label of the scope is reserved before any is generated
+    for (const nd of nodes) if (nd.scope === s && nd.fixed !== undefined) taken.add(fold(nd.fixed));
+    labelSet(tops, undefined, taken);
     for (const t of tops.slice().sort((a, b) => cmp(a.id, b.id))) {
       const subs = groupsOf(`sub:${t.id}`);
-      if (subs.length) labelSet(subs, out.get(t.id));
+      if (subs.length) labelSet(subs, out.get(t.id), taken);
     }
   }
   return out;
