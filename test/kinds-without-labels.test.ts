@@ -74,6 +74,8 @@ test('a consultation imported without kinds gets suggested kinds and a restituti
 
     const { doc, verification } = await generateSynthesis(ctx, { consultation: 'essai' });
     assert.ok(verification.ok, JSON.stringify(verification.failures));
+    // no idea figure registered for an idea absent from a section (it would print « … : 0 » in the annex)
+    assert.deepEqual(doc.figures.filter((f) => f.key.startsWith('idea.g:') && f.value === 0).map((f) => f.label), []);
     const all = sectionsOf(doc.sections);
     for (const key of ['constats', 'propositions']) {
       const found = all.filter((s) => s.key.endsWith(`.${key}`));

@@ -77,6 +77,8 @@ describe('longueur de la synthèse régionale Nouvelle-Aquitaine', { skip }, () 
       }
     }
     assert.ok(ideas > 20, `${ideas} idées`);
+    // no figure for an idea absent from a section (it would print « … : 0 » in the annex)
+    assert.deepEqual(doc.figures.filter((f) => f.key.startsWith('idea.g:') && f.value === 0).map((f) => f.label), []);
     // every figure and quote still recomputed and found verbatim, in the store and in the source document
     const r = await verifySynthesis(store, doc, { documentText: () => text });
     assert.deepEqual(r.failures, []);

@@ -14,6 +14,8 @@ import { UserError } from '../domain/errors.ts';
 import { frenchDay } from '../domain/consultation.ts';
 import type { Store } from '../store/store.ts';
 import { asciiSlug } from '../text/french.ts';
+import { labelOccursIn, phraseLabel } from '../analysis/grouping/labels.ts';
+import { cleanLabel } from '../analysis/grouping/model.ts';
 import { agree } from './agree.ts';
 import { evaluateRule, loadSynthesisData, queryContributions, queryMeetings, type SynthesisData } from './data.ts';
 import {
@@ -204,29 +206,52 @@ class Builder {
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   }
 
+  /**
+   * The label of an idea in a kind section: the group's label when the section's own contributions use it, else a
+   * phrase those contributions share (a group's label may come from its members of another kind: « Mettre en place
+   * un bus médical » heading its constats), never one already given in the section; human labels stay.
+   */
+  sectionLabel(g: IdeaGroup, pool: readonly Contribution[], taken: Set<string>): string {
+    let label = g.label;
+    if (!g.labelByHuman && g.statedCount === undefined && !isOthersBucket(g)) {
+      const quoted = new Set(g.quotes);
+      const texts = [...pool.filter((c) => quoted.has(c.id)), ...pool.filter((c) => !quoted.has(c.id))].map((c) => c.text);
+      // kept when it is a section member's own words (a phrase, or the cleaned text of one of them, as older models named ideas)
+      if (!labelOccursIn(g.label, texts) && !texts.some((t) => cleanLabel(t) === g.label)) {
+        const phrase = phraseLabel(texts.slice(0, 150));
+        if (phrase && !taken.has(phrase.toLocaleLowerCase('fr-FR'))) label = phrase;
+      }
+    }
+    taken.add(label.toLocaleLowerCase('fr-FR'));
+    return label;
+  }
+
   /** An idea in a kind section: its number counts the idea's contributions of the section's kinds only (sub-ideas included). */
-  async groupItem(g: IdeaGroup, theme: string, ks: KindSection, depth: number): Promise<IdeaItem | undefined> {
+  async groupItem(g: IdeaGroup, theme: string, ks: KindSection, depth: number, taken = new Set<string>()): Promise<IdeaItem | undefined> {
     const key = `g:${g.id}`;
     const where: ContributionQuery = { theme, group: g.id, kinds: ks.kinds };
-    const figure = await this.count(`idea.${key}`, `${this.themeRef(theme)} : ${ks.counted} de l’idée « ${g.label} »`, where);
+    const pool = queryContributions(this.data, { ...this.scope, ...where });
+    // an idea with none of the section's kinds is not in the section: no figure is registered for it
+    if (pool.length === 0) return undefined;
+    const ideaLabel = this.sectionLabel(g, pool, taken);
+    const figure = await this.count(`idea.${key}`, `${this.themeRef(theme)} : ${ks.counted} de l’idée « ${ideaLabel} »`, where);
     if (this.value(figure) === 0) return undefined;
     const children: IdeaItem[] = [];
     if (depth < 3) {
       for (const child of this.data.childrenOf.get(g.id) ?? []) {
-        const it = await this.groupItem(child, theme, ks, depth + 1);
+        const it = await this.groupItem(child, theme, ks, depth + 1, taken);
         if (it) children.push(it);
       }
     }
-    const pool = queryContributions(this.data, { ...this.scope, ...where });
     // a summary: the idea's examples, 1–3 by its size, the representatives of its sub-ideas among the preferred;
     // a sub-idea is listed with its count, without generated examples (its contributions are in the annex)
     const preferred = depth === 1 ? [...g.quotes, ...(this.data.childrenOf.get(g.id) ?? []).flatMap((x) => x.quotes)] : g.quotes;
     // the grouping's « Autres » bucket (what fits no idea) is no idea either: listed after the ideas, quoted like the section's rest
     const others = isOthersBucket(g);
     const limit = depth > 1 ? 0 : others ? this.residualQuotes(figure) : quotesForSize(this.value(figure), this.quotesPerIdea);
-    const label = this.heading(key, g.label);
+    const label = this.heading(key, ideaLabel);
     const item: IdeaItem = {
-      key, label, generatedLabel: g.label, figure,
+      key, label, generatedLabel: ideaLabel, figure,
       quotes: this.quotesFor(key, pool, preferred, label, limit),
       children: this.ordered(key, sortItems(children, this)),
       ...(others ? { residual: true } : {}),
@@ -247,8 +272,9 @@ class Builder {
     const items: IdeaItem[] = [];
     const kindKey = kinds.join('+');
     if (tops.length > 0) {
+      const taken = new Set<string>();
       for (const g of tops) {
-        const it = await this.groupItem(g, theme, ks, 1);
+        const it = await this.groupItem(g, theme, ks, 1, taken);
         if (it) items.push(it);
       }
       // the rest of the section: its contributions in none of the ideas above (ungrouped, or in an idea of another section)
@@ -262,6 +288,19 @@ class Builder {
           figure, quotes: this.quotesFor(residualKey, pool, [], undefined, this.residualQuotes(figure)), children: [], residual: true });
       }
       return this.ordered(blockKey, sortItems(items, this));
+    }
+    // an analysed theme whose ideas are all of other kinds: the section's contributions as one list, not rubrics
+    // made of the source's own category values (a theme column's raw « Thème 3 - Attractivité », « Autre »)
+    const analysed = this.data.groups.some((g) => this.data.groupTheme.get(g.id) === theme && g.statedCount === undefined && g.members.some((m) => m.provenance.by === 'model'));
+    if (analysed) {
+      const key = `c:${theme}:${kindKey}:_analyse`;
+      const where: ContributionQuery = { theme, kinds };
+      const section = queryContributions(this.data, { ...this.scope, ...where });
+      if (section.length === 0) return [];
+      const figure = await this.count(`idea.${key}`, `${this.themeRef(theme)} : ${ks.counted} hors des idées communes`, where);
+      const generated = 'Contributions (hors des idées communes)';
+      return [{ key, label: this.heading(key, generated), generatedLabel: generated, figure,
+        quotes: this.quotesFor(key, section, [], undefined, this.residualQuotes(figure)), children: [], residual: true }];
     }
     // by category "Catégorie › sous-catégorie"
     const pool = queryContributions(this.data, { ...this.scope, theme, kinds });
