@@ -30,6 +30,7 @@ const PGBIN = postgresBin();
 const skip = PGBIN || IN_CI ? false : 'binaires PostgreSQL absents (/usr/lib/postgresql/*/bin) : test de redémarrage ignoré (installés par .ci/run)';
 if (skip) console.error(`AVERTISSEMENT : ${skip}`);
 
+// 7000–7900 holds none of the ports fetch refuses (6000 for X11, 5060/5061, 6665–6669…): a server there was never "up"
 async function freePort(from: number): Promise<number> {
   for (let port = from; port < from + 200; port++) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -105,7 +106,7 @@ test('PostgreSQL restarted and stopped under a running `fabrique serve`: 503 whi
     });
     await seed.close();
 
-    const httpPort = await freePort(4100 + Math.floor(Math.random() * 2000));
+    const httpPort = await freePort(7000 + Math.floor(Math.random() * 800));
     server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/fabrique.ts'), 'serve', '--port', String(httpPort)], {
       cwd: ROOT, env: { ...process.env, DATABASE_URL: url, FABRIQUE_DB: '', FABRIQUE_FORM_RATE_LIMIT: '100000', FABRIQUE_READ_RATE_LIMIT: '0' }, stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -39,6 +39,7 @@ if (skip) console.error(`AVERTISSEMENT : ${skip}`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// 7000–7900 holds none of the ports fetch refuses (6000 for X11, 5060/5061, 6665–6669…): a server there was never "up"
 async function freePort(from: number): Promise<number> {
   for (let port = from; port < from + 500; port++) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -123,7 +124,7 @@ test('two `fabrique serve` and one `fabrique worker` on one PostgreSQL: shared s
       children.push(child);
       return child;
     };
-    const portA = await freePort(4100 + Math.floor(Math.random() * 2000));
+    const portA = await freePort(7000 + Math.floor(Math.random() * 800));
     const portB = await freePort(portA + 1);
     const serverA = start('A', ['serve', '--port', String(portA)]);
     const serverB = start('B', ['serve', '--port', String(portB)]);
