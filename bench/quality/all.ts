@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-for (const script of ['classify.ts', 'grouping.ts', 'sets.ts']) {
+for (const script of ['classify.ts', 'grouping.ts', 'sets.ts', 'labels.ts']) {
   const path = fileURLToPath(new URL(script, import.meta.url));
   console.log(`\n===== bench/quality/${script} =====\n`);
   execFileSync(process.execPath, ['--import', 'tsx', path, ...process.argv.slice(2)], { stdio: 'inherit' });
