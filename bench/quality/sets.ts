@@ -10,16 +10,16 @@
 // The five test sets are held out: no hyper-parameter may be chosen on them (tune on the dev set only).
 // Run: nice -n 10 node --import tsx bench/quality/sets.ts [--set NAME] [--no-baseline]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { groupContributions, type GroupingModel } from '../../src/analysis/grouping/model.ts';
 import { adjustedRandIndex, normalizedMutualInformation, pairwiseF1 } from '../../src/analysis/grouping/metrics.ts';
 import { TextClassifier } from '../../src/analysis/classify/classifier.ts';
-import * as kindModule from '../../src/analysis/classify/kind.ts';
+import { builtinKindClassifier, trainKindClassifier } from '../../src/analysis/classify/kind.ts';
+import { labelQuality } from '../../src/analysis/grouping/labels.ts';
+import { isNonAnswer } from '../../src/domain/non-answers.ts';
 import { ZeroShotClassifier } from '../../src/analysis/classify/zeroshot.ts';
-import { analyze } from '../../src/analysis/text/index.ts';
 import { CNR_SANTE_THEMES } from '../../src/domain/theme.ts';
 
 export interface DatasetItem {
@@ -44,52 +44,7 @@ const AT = '2024-01-01T00:00:00Z';
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : ' nan').padStart(5);
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`.padStart(4);
 
-// ---------------------------------------------------------------------------------------------- label checks
-const SALUTATION = /^(bonjour|bonsoir|madame|monsieur|mesdames|messieurs|cher|chère|chers|merci|cordialement|salut)\b/i;
-export const isSalutation = (l: string) => SALUTATION.test(l.trim());
-export function isAllCaps(l: string): boolean {
-  const letters = l.replace(/[^\p{L}]/gu, '');
-  return letters.length >= 4 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
-}
-const norm = (l: string) => analyze(l).terms.join(' ') || l.trim().toLowerCase();
-
-/**
- * A label is a supported phrase when its content stems, in order, occur contiguously in at least 2 members'
- * stem sequences (a truncated first sentence of one member, or words from nowhere, fail). Kept simple on
- * purpose; `labelQuality` of src/analysis/grouping/labels.ts replaces it when it exists.
- */
-export function supportedPhrase(label: string, members: readonly string[]): boolean {
-  const l = analyze(label).terms;
-  if (l.length === 0 || l.length > 10) return false;
-  let n = 0;
-  for (const m of members) {
-    const t = analyze(m).terms;
-    outer: for (let i = 0; i + l.length <= t.length; i++) {
-      for (let j = 0; j < l.length; j++) if (t[i + j] !== l[j]) continue outer;
-      if (++n >= 2) return true;
-      break;
-    }
-  }
-  return false;
-}
-
-async function optionalExport<T>(path: string, name: string): Promise<T | null> {
-  const abs = resolve(import.meta.dirname, '..', '..', path);
-  if (!existsSync(abs)) return null;
-  const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
-  return (mod[name] as T | undefined) ?? null;
-}
-// the labels module's own measure of support (the rule of `labelQuality`), else our simple fallback
-const labelSupport = await optionalExport<(label: string, texts: readonly string[]) => number>('src/analysis/grouping/labels.ts', 'labelSupport');
-const isSupported = await optionalExport<(count: number, n: number) => boolean>('src/analysis/grouping/labels.ts', 'isSupported');
-// the built-in kind model of the `classify` helper (kinds without labels), when merged
-const builtinKindClassifier = (kindModule as unknown as Record<string, unknown>).builtinKindClassifier as (() => TextClassifier) | undefined;
-const { trainKindClassifier } = kindModule;
-const isNonAnswer = await optionalExport<(text: string) => boolean>('src/domain/non-answers.ts', 'isNonAnswer');
-function supported(label: string, members: readonly string[]): boolean {
-  if (labelSupport && isSupported) return isSupported(labelSupport(label, members), members.length);
-  return supportedPhrase(label, members);
-}
+// the built-in kind model, the label measure and the non-answer rule are Fabrique's own (src/analysis, src/domain)
 
 // ----------------------------------------------------------------------------------------------- metrics
 interface Scores { ari: number; nmi: number; f1: number; largest: number; groups: number }
@@ -123,36 +78,13 @@ function topOf(m: GroupingModel): Map<string, string> {
   return out;
 }
 
-interface LabelReport { labels: number; supported: number; parentChild: number; siblings: number; salutation: number; allCaps: number; examples: string[] }
-function labelReport(m: GroupingModel, textOf: Map<string, string>): LabelReport {
-  const members = new Map<string, string[]>();
-  const byId = new Map(m.groups.map((g) => [g.id, g]));
-  for (const [cid, gid] of Object.entries(m.membership)) {
-    // a member of a sub-idea is a member of its parent too
-    for (let g = byId.get(gid); g; g = g.parent ? byId.get(g.parent) : undefined) {
-      let a = members.get(g.id); if (!a) { a = []; members.set(g.id, a); } a.push(textOf.get(cid) ?? '');
-    }
-  }
-  const r: LabelReport = { labels: 0, supported: 0, parentChild: 0, siblings: 0, salutation: 0, allCaps: 0, examples: [] };
-  const groups = m.groups.filter((g) => !g.others);
-  for (const g of groups) {
-    r.labels++;
-    const ok = supported(g.label, members.get(g.id) ?? []);
-    if (ok) r.supported++;
-    else if (r.examples.length < 3) r.examples.push(g.label.length > 60 ? `${g.label.slice(0, 60)}…` : g.label);
-    if (isSalutation(g.label)) r.salutation++;
-    if (isAllCaps(g.label)) r.allCaps++;
-    const p = g.parent ? byId.get(g.parent) : undefined;
-    if (p && norm(p.label) === norm(g.label)) r.parentChild++;
-  }
-  const sib = new Map<string, Map<string, number>>();
-  for (const g of groups) {
-    const key = `${g.theme ?? ''}/${g.parent ?? ''}`;
-    let s = sib.get(key); if (!s) { s = new Map(); sib.set(key, s); }
-    s.set(norm(g.label), (s.get(norm(g.label)) ?? 0) + 1);
-  }
-  for (const s of sib.values()) for (const c of s.values()) if (c > 1) r.siblings += c;
-  return r;
+interface LabelReport { labels: number; supportedShare: number; parentChild: number; siblings: number; salutations: number; allCaps: number; examples: string[] }
+/** The labels module's own measure (`labelQuality`), with up to 3 unsupported labels to read. */
+function labelReport(m: GroupingModel, items: readonly { id: string; text: string }[]): LabelReport {
+  const q = labelQuality(m, items);
+  const examples = q.faulty.filter((f) => f.endsWith('(non étayé)')).slice(0, 3)
+    .map((f) => f.slice(f.indexOf(': ') + 2, -' (non étayé)'.length)).map((l) => (l.length > 60 ? `${l.slice(0, 60)}…` : l));
+  return { labels: q.labels, supportedShare: q.supportedShare, parentChild: q.parentChildDuplicates, siblings: q.siblingDuplicates, salutations: q.salutations, allCaps: q.allCaps, examples };
 }
 
 // ------------------------------------------------------------------------------------------------ folds
@@ -182,7 +114,6 @@ const t0 = performance.now();
 for (const d of sets) {
   const gold = d.items.map((i) => i.idea);
   const kHuman = new Set(gold).size;
-  const textOf = new Map(d.items.map((i) => [i.id, i.text]));
   const variants: { variant: string; opts: { byTheme: boolean }; theme: (i: DatasetItem) => string | undefined }[] = [
     { variant: 'tout', opts: { byTheme: false }, theme: () => undefined },
   ];
@@ -210,24 +141,17 @@ for (const d of sets) {
     }
     const others = new Set(m.groups.filter((g) => g.others).map((g) => g.id));
     const na = d.items.filter((i) => i.nonAnswer);
-    let nonAnswers = '–';
+    const falsePos = d.items.filter((i) => !i.nonAnswer && isNonAnswer(i.text)).length;
+    let nonAnswers = `isNonAnswer: ${falsePos} false`;
     if (na.length > 0) {
       const inOthers = na.filter((i) => others.has(top.get(i.id) ?? '')).length;
-      nonAnswers = `${inOthers}/${na.length} in Autres`;
-      if (isNonAnswer) {
-        const caught = na.filter((i) => isNonAnswer(i.text)).length;
-        const falsePos = d.items.filter((i) => !i.nonAnswer && isNonAnswer(i.text)).length;
-        nonAnswers = `isNonAnswer ${caught}/${na.length} (+${falsePos} false), ${nonAnswers}`;
-      }
-    } else if (isNonAnswer) {
-      const falsePos = d.items.filter((i) => isNonAnswer(i.text)).length;
-      nonAnswers = `isNonAnswer: ${falsePos} false`;
+      nonAnswers = `isNonAnswer ${na.filter((i) => isNonAnswer(i.text)).length}/${na.length} (+${falsePos} false), ${inOthers}/${na.length} in Autres`;
     }
     rows.push({
       set: d.name, variant: v.variant, n: d.items.length, kHuman, largestInScope,
       ours: score(gold, d.items.map((i) => top.get(i.id) ?? '?')),
       sub: score(gold, d.items.map((i) => m.membership[i.id] ?? '?')),
-      labels: labelReport(m, textOf), nonAnswers, ms,
+      labels: labelReport(m, d.items), nonAnswers, ms,
     });
   }
   clusterTasks.push({ name: d.name, texts: d.items.map((i) => i.text), k: kHuman, gold });
@@ -289,7 +213,7 @@ for (const d of sets.filter((x) => x.shape === 'no-kinds')) {
 }
 // the built-in kind model (no training on any bench set), on every set with kinds
 const builtinRows: string[] = [];
-if (builtinKindClassifier) {
+{
   const model = builtinKindClassifier();
   for (const d of sets) {
     const items = d.items.filter((i) => i.kind && !i.nonAnswer);
@@ -327,13 +251,13 @@ if (!NO_BASELINE) {
 
 // ------------------------------------------------------------------------------------------------ print
 console.log(`Quality bench on the team-written sets (${sets.map((d) => `${d.name} [${d.split}, ${d.items.length}]`).join(', ')})`);
-console.log(`label support: ${labelSupport ? 'labelSupport + isSupported (src/analysis/grouping/labels.ts, the rule of labelQuality)' : 'own supportedPhrase (labels.ts absent)'}; non-answers: ${isNonAnswer ? 'isNonAnswer (src/domain/non-answers.ts)' : 'isNonAnswer absent, counted in « Autres »'}`);
+console.log('label measure: labelQuality (src/analysis/grouping/labels.ts); non-answers: isNonAnswer (src/domain/non-answers.ts)');
 console.log('\nGrouping vs the human ideas (Fabrique: default options, automatic k, seed 1; "tout" = one scope, no themes; "par question" / "par thème" = grouped within each question / gold theme)');
 console.log('top level; "larg" = largest top-level group / all texts, "scope" = / its question or theme (scopes of ≥ 10 texts); "leaf" = deepest groups; labels: supp = supported phrase, p/c = same label as its parent, sib = as a sibling, sal = salutation or thanks, caps = all caps');
 console.log(`${'set'.padEnd(26)} ${'variant'.padEnd(12)} ${'n'.padStart(4)} ${'k'.padStart(3)} | ${'groups'.padStart(6)} ARI   NMI   F1   larg/scope | leaf ARI  F1  | labels supp  p/c sib sal caps | non-answers`);
 for (const r of rows) {
   const l = r.labels;
-  console.log(`${r.set.padEnd(26)} ${r.variant.padEnd(12)} ${String(r.n).padStart(4)} ${String(r.kHuman).padStart(3)} | ${String(r.ours.groups).padStart(6)} ${f2(r.ours.ari)} ${f2(r.ours.nmi)} ${f2(r.ours.f1)} ${pct(r.ours.largest)}/${pct(r.largestInScope)}  | ${f2(r.sub.ari)} ${f2(r.sub.f1)} | ${String(l.labels).padStart(6)} ${pct(l.labels ? l.supported / l.labels : 0)} ${String(l.parentChild).padStart(4)} ${String(l.siblings).padStart(3)} ${String(l.salutation).padStart(3)} ${String(l.allCaps).padStart(4)} | ${r.nonAnswers}`);
+  console.log(`${r.set.padEnd(26)} ${r.variant.padEnd(12)} ${String(r.n).padStart(4)} ${String(r.kHuman).padStart(3)} | ${String(r.ours.groups).padStart(6)} ${f2(r.ours.ari)} ${f2(r.ours.nmi)} ${f2(r.ours.f1)} ${pct(r.ours.largest)}/${pct(r.largestInScope)}  | ${f2(r.sub.ari)} ${f2(r.sub.f1)} | ${String(l.labels).padStart(6)} ${pct(l.supportedShare)} ${String(l.parentChild).padStart(4)} ${String(l.siblings).padStart(3)} ${String(l.salutations).padStart(3)} ${String(l.allCaps).padStart(4)} | ${r.nonAnswers}`);
 }
 console.log('\nunsupported label examples:');
 for (const r of rows) if (r.labels.examples.length) console.log(`  ${r.set} (${r.variant}): ${r.labels.examples.map((e) => `« ${e} »`).join(' ; ')}`);
@@ -385,8 +309,6 @@ if (transferTasks.length) {
     console.log(`  ${t.name}: n=${t.gold.length}  Fabrique F1 ${f2(o.f1)} acc ${f2(o.acc)}${b ? ` | sklearn F1 ${f2(b.f1)} acc ${f2(b.acc)}` : ''}`);
   }
 }
-console.log(builtinKindClassifier
-  ? `\nBuilt-in kind model (builtinKindClassifier, trained on none of these sets), macro-F1 over the kinds present\n${builtinRows.join('\n')}`
-  : '\nBuilt-in kind model: builtinKindClassifier absent from src/analysis/classify/kind.ts (not merged yet)');
+console.log(`\nBuilt-in kind model (builtinKindClassifier, trained on none of these sets), macro-F1 over the kinds present\n${builtinRows.join('\n')}`);
 if (offTopic.length) { console.log('\nOff-topic'); for (const l of offTopic) console.log(`  ${l}`); }
 console.log(`\nFabrique: ${(oursMs / 1000).toFixed(1)} s for all grouping + classification; scikit-learn: ${(baseMs / 1000).toFixed(1)} s (noisy: shared machine)`);
