@@ -200,7 +200,7 @@ test('non-answers are counted apart: no theme, no kind, no group, not a campaign
 });
 
 test('a model learns from a deterministic sample of at most MAX_TRAINING examples', async () => {
-  const { trainingSample } = await import('../src/analysis/pipeline.ts');
+  const { trainingSample } = await import('../src/analysis/classify/sample.ts');
   const examples = Array.from({ length: 1000 }, (_, i) => ({ id: `c${i}`, text: `texte ${i}`, labels: [String(i % 4)] }));
   assert.equal(trainingSample(examples, 1, 2000), examples);
   const a = trainingSample(examples, 1, 300);

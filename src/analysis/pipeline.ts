@@ -11,7 +11,7 @@ import { CLASSIFIER_VERSION, TextClassifier, type LabelledText } from './classif
 import { suggestKinds } from './classify/kind.ts';
 import { ZeroShotClassifier } from './classify/zeroshot.ts';
 import { startDuplicates } from './duplicates/index.ts';
-import { MAX_TRAINING, trainingSample } from './classify/sample.ts';
+import { trainingSample } from './classify/sample.ts';
 import { computeGrouping, duplicateItems, groupable, type GroupingSummary } from './ideas.ts';
 
 /** Fewer labelled examples than this (or a single label) and a trained model is not worth it. */
@@ -158,4 +158,3 @@ export function withModelThemes<C extends Pick<Contribution, 'id' | 'themes'>>(c
   });
 }
 
-export { MAX_TRAINING, trainingSample };

@@ -12,6 +12,7 @@
  * Cost is linear in the total text length plus a sort per band; identical texts are hashed once.
  */
 import { isNonAnswer } from '../../domain/non-answers.ts';
+import { fnv1a } from '../random.ts';
 import { foldAccents, normalizeText } from '../text/index.ts';
 
 export interface DuplicateOptions {
@@ -54,11 +55,6 @@ export function normalizeForDuplicates(text: string, maxChars = 100_000): string
   return foldAccents(normalizeText(s).toLowerCase()).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
-function fnv1a(s: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
-  return h >>> 0;
-}
 
 /** murmur3 finaliser: a good 32-bit mixer. */
 export function fmix32(h: number): number {

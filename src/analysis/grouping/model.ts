@@ -8,6 +8,7 @@ import { analyze, normalizeText, TfidfVectorizer, type SparseVector, type TfidfJ
 import { balancedAssign, clusterTop, DEFAULT_CAP, type Criterion } from './balance.ts';
 import { clusterRows, deriveSeed, localMatrix, rowDot, type LocalMatrix } from './kmeans.ts';
 import { hungarianMax } from './metrics.ts';
+import { fnv1a } from '../random.ts';
 import { assignLabels, phraseLabel, PhraseCache, type LabelNode } from './labels.ts';
 import { GROUPING_ANALYZER, rowNnz, vectorizeOne, vectorizeTexts, type CsrMatrix } from './matrix.ts';
 
@@ -265,8 +266,7 @@ interface Cluster { rows: number[]; centroid: SparseVector }
 
 /** Clusters rows (non-empty vectors) into k (or auto) clusters, sorted by size desc, ties by first row. */
 function idHash(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) { h ^= id.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  let h = fnv1a(id);
   h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13;
   return h >>> 0;
 }
