@@ -14,10 +14,9 @@ import { UserError } from '../domain/errors.ts';
 import { frenchDay } from '../domain/consultation.ts';
 import type { Store } from '../store/store.ts';
 import { asciiSlug } from '../text/french.ts';
-import { labelOccursIn, phraseLabel } from '../analysis/grouping/labels.ts';
-import { cleanLabel } from '../analysis/grouping/model.ts';
+import { phraseLabel } from '../analysis/grouping/labels.ts';
 import { agree } from './agree.ts';
-import { evaluateRule, loadSynthesisData, queryContributions, queryMeetings, type SynthesisData } from './data.ts';
+import { evaluateRule, loadSynthesisData, queryContributions, queryMeetings, usesLabel, type SynthesisData } from './data.ts';
 import {
   PROPOSAL_KINDS, SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, emptyEditorial, synthesisId,
   type Block, type ContributionQuery, type FigureRule, type IdeaItem, type Inline, type Section, type SynthesisDocument,
@@ -216,8 +215,7 @@ class Builder {
     if (!g.labelByHuman && g.statedCount === undefined && !isOthersBucket(g)) {
       const quoted = new Set(g.quotes);
       const texts = [...pool.filter((c) => quoted.has(c.id)), ...pool.filter((c) => !quoted.has(c.id))].map((c) => c.text);
-      // kept when it is a section member's own words (a phrase, or the cleaned text of one of them, as older models named ideas)
-      if (!labelOccursIn(g.label, texts) && !texts.some((t) => cleanLabel(t) === g.label)) {
+      if (!usesLabel(texts, g.label)) {
         const phrase = phraseLabel(texts.slice(0, 150));
         if (phrase && !taken.has(phrase.toLocaleLowerCase('fr-FR'))) label = phrase;
       }

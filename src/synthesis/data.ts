@@ -160,9 +160,14 @@ export function publicGroups(stored: IdeaGroup[], publicById: Map<string, Contri
     const members = below(g);
     const ordered = [...new Set([...g.quotes.filter((id) => members.includes(id)), ...members])];
     const texts = ordered.map((id) => publicById.get(id)!.text);
-    if (labelOccursIn(g.label, texts) || members.some((id) => cleanLabel(publicById.get(id)!.text) === g.label)) return g;
+    if (usesLabel(texts, g.label)) return g;
     return { ...g, label: phraseLabel(texts.slice(0, 150)) ?? cleanLabel(texts[0]!) };
   });
+}
+
+/** The texts use a generated label: as a phrase of theirs, or as the cleaned text of one of them (older models). */
+export function usesLabel(texts: readonly string[], label: string): boolean {
+  return labelOccursIn(label, texts) || texts.some((t) => cleanLabel(t) === label);
 }
 
 export function isNational(c: Contribution): boolean {

@@ -108,8 +108,6 @@ const PLAN_PARSERS: readonly PlanParser[] = [markdownPlanParser, pdfTextPlanPars
 
 export function listPlanParsers(): PlanParser[] { return [...PLAN_PARSERS]; }
 
-export function isPlanParserName(name: string): boolean { return PLAN_PARSERS.some((p) => p.name === name); }
-
 /**
  * Parses a schéma territorial de santé. Returns null when no plan parser recognises the text (and
  * none was forced): the caller then tries the contribution parsers. Text files are read as they are
