@@ -7,5 +7,6 @@ export * from './contribution.ts';
 export * from './ideas.ts';
 export * from './synthesis.ts';
 export * from './plan.ts';
+export * from './links.ts';
 export * from './geography.ts';
 export * from './roles.ts';

@@ -1,0 +1,118 @@
+/**
+ * Traceability (issue 14): what people said (a contribution, a common idea, or an item a plan lists as coming
+ * from the consultation) linked to what the plan does (an objective, or a défi when no objective fits). The
+ * machine suggests, people decide; a document may state a link itself.
+ */
+
+/** What a link starts from. A plan item is one of the plan's own consultation items (« Les propositions du CNR »). */
+export type LinkSourceKind = 'contribution' | 'idea' | 'planItem';
+export const LINK_SOURCE_KINDS: readonly LinkSourceKind[] = ['contribution', 'idea', 'planItem'];
+
+/**
+ * A source: a contribution id, an idea group id, or for a plan item its position in the plan's
+ * consultation items as a decimal string (« 0 », « 1 »…: the plan id is the link's).
+ */
+export interface LinkSourceRef {
+  kind: LinkSourceKind;
+  id: string;
+}
+
+/** How far the plan answers the source. `national` and `not_taken_up` carry no target. */
+export type LinkKind = 'taken_up' | 'partly' | 'national' | 'not_taken_up';
+export const LINK_KINDS: readonly LinkKind[] = ['taken_up', 'partly', 'national', 'not_taken_up'];
+
+/** Where a link comes from: a model's suggestion, a person's decision on it, or a document that states it. */
+export type LinkStatus = 'suggested' | 'confirmed' | 'rejected' | 'stated';
+export const LINK_STATUSES: readonly LinkStatus[] = ['suggested', 'confirmed', 'rejected', 'stated'];
+
+/** Why a candidate was ranked: shown to the reviewer, never a black box. */
+export interface LinkEvidence {
+  /**
+   * `term`: a shared stem; `phrase`: a shared multi-word phrase; `lexicon`: an acronym of the health system
+   * matched through its expansion (or the reverse); `field`: a thème / parcours / mot clé of the element;
+   * `reuse`: the plan reuses the source's wording (a long shared passage)
+   */
+  kind: 'term' | 'phrase' | 'lexicon' | 'field' | 'reuse';
+  /** the matched words as they read in the plan (or the lexicon entry) */
+  text: string;
+  /** which field of the element matched: title, constats, objectif, enPratique, themes… */
+  field?: string;
+  /** 1-based line of the plan document where the match reads, when known */
+  line?: number;
+  /** share of the score this piece brings, 0..1 */
+  weight?: number;
+}
+
+/** One ranked plan element for a source. */
+export interface LinkCandidate {
+  /** catalogue code: « E3D1O5 » (objective) or « E3D1 » (défi) */
+  target: string;
+  targetKind: 'objective' | 'defi';
+  /** 0..1, comparable within one plan and one model version */
+  score: number;
+  evidence: LinkEvidence[];
+}
+
+/** The suggestions for one source, best first; `nothingFits` when no candidate reaches the threshold. */
+export interface LinkSuggestion {
+  source: LinkSourceRef;
+  candidates: LinkCandidate[];
+  nothingFits: boolean;
+  threshold: number;
+  model: string;
+  version: string;
+}
+
+/** A stored link (table plan_links). */
+export interface PlanLink {
+  id: string;
+  planId: string;
+  /** the consultation the source belongs to (null for a plan item of a plan imported without one) */
+  consultation: string | null;
+  source: LinkSourceRef;
+  /** element code; null for `national` and `not_taken_up` */
+  target: string | null;
+  kind: LinkKind;
+  status: LinkStatus;
+  /** suggested links: the model's score and evidence (kept once decided, to show why it was proposed) */
+  score: number | null;
+  evidence: LinkEvidence[];
+  model: string | null;
+  modelVersion: string | null;
+  /** `partly`: what is left out; `not_taken_up` / `national`: the reason; a rejection may say why */
+  note: string | null;
+  /** the person who confirmed, rejected or marked it (null while only suggested) */
+  decidedBy: string | null;
+  decidedAt: string | null;
+  createdAt: string;
+}
+
+/** A decision a reviewer takes on a source (the use case and the API take these names). */
+export type LinkDecision = 'confirm' | 'reject' | 'national' | 'not_taken_up';
+
+/** Kinds that say the plan answers the source, hence shown under an objective (« ce que vous avez dit »). */
+export function answersSource(link: Pick<PlanLink, 'kind' | 'status' | 'target'>): boolean {
+  return (link.status === 'confirmed' || link.status === 'stated') && link.target !== null && (link.kind === 'taken_up' || link.kind === 'partly');
+}
+
+/** A decided link, the only kind a coverage report, a restitution or a public page shows. */
+export function isDecided(link: Pick<PlanLink, 'status'>): boolean {
+  return link.status === 'confirmed' || link.status === 'stated';
+}
+
+export const LINK_KIND_LABELS: Record<LinkKind, string> = {
+  taken_up: 'Repris',
+  partly: 'Repris en partie',
+  national: 'Relève du niveau national',
+  not_taken_up: 'Non repris',
+};
+
+export const LINK_STATUS_LABELS: Record<LinkStatus, string> = {
+  suggested: 'Suggéré',
+  confirmed: 'Confirmé',
+  rejected: 'Écarté',
+  stated: 'Indiqué par le document',
+};
+
+/** Notes are short human text: a bound the API and the use case enforce. */
+export const LINK_NOTE_MAX = 1000;
