@@ -24,6 +24,7 @@ import { RequireAuth } from './pages/admin/RequireAuth.tsx';
 import { ReopenPage } from './pages/admin/ReopenPage.tsx';
 import { PlanAdminPage, PlanListAdminPage } from './pages/admin/PlanAdminPage.tsx';
 import { PlanPage } from './pages/public/PlanPage.tsx';
+import { PlanLinksPage } from './pages/admin/PlanLinksPage.tsx';
 import type { Section } from './types.ts';
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -50,6 +51,7 @@ const ROUTES: Route[] = [
   ['/admin/consultations/:slug/synthese', (p) => <SynthesisPage slug={p.slug!} />, 'synthesis'],
   ['/admin/schemas', () => <PlanListAdminPage />, 'plans'],
   ['/admin/schemas/:id', (p) => <PlanAdminPage id={p.id!} />, 'plans'],
+  ['/admin/schemas/:id/liens', (p) => <PlanLinksPage id={p.id!} />, 'plans'],
   ['/admin/consultations/:slug/rouvrir', (p) => <ReopenPage slug={p.slug!} />, 'reopen'],
 ];
 

@@ -121,3 +121,22 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/* Traceability (issue 14): the review of the links between what people said and a plan's objectives. */
+type Links = import('./types.ts').PlanLink;
+const linksPath = (plan: string) => `/admin/plans/${encodeURIComponent(plan)}/links`;
+/** GET path of one kind of sources with their candidates and decisions (for useApi). */
+export const planLinksPath = (plan: string, kind: import('./types.ts').LinkSourceKind) => `${linksPath(plan)}?kind=${encodeURIComponent(kind)}`;
+/** Computes and stores the suggestions (decided links are kept). */
+export const suggestPlanLinks = (plan: string, sources?: import('./types.ts').LinkSourceKind[]) =>
+  post<{ suggested: number }>(`${linksPath(plan)}/suggest`, sources ? { sources } : {});
+export interface LinkDecisionBody {
+  source: import('./types.ts').LinkSourceRef;
+  target?: string | null;
+  decision: import('./types.ts').LinkDecision;
+  kind?: 'taken_up' | 'partly';
+  note?: string | null;
+}
+export const decidePlanLink = (plan: string, body: LinkDecisionBody) => post<Links>(`${linksPath(plan)}/decisions`, body);
+/** Undoes the last decision taken on a link; `link` null: nothing is left of it (it was only a decision). */
+export const undoPlanLink = (plan: string, link: string) => post<{ link: Links | null }>(`${linksPath(plan)}/${encodeURIComponent(link)}/undo`);

@@ -74,3 +74,20 @@ export interface ImportedDocument {
 export type PlanDetail = z.infer<typeof Api.PlanDetail>;
 export type PlanSummary = z.infer<typeof Api.PlanSummary>;
 export type PlanElementView = z.infer<typeof Api.PlanElementView>;
+
+/* Traceability (issue 14): links between what people said and the plan (src/domain/links.ts; API of src/server/routes/links.ts). */
+export type { LinkDecision, LinkEvidence, LinkKind, LinkSourceKind, LinkSourceRef, LinkStatus, PlanLink } from '../../src/domain/links.ts';
+/** One source of GET /api/admin/plans/:id/links: its text, its suggested candidates (best first) and the decisions taken on it. */
+export interface PlanLinkSource {
+  source: import('../../src/domain/links.ts').LinkSourceRef;
+  text: string;
+  label?: string | null;
+  theme?: string | null;
+  candidates: import('../../src/domain/links.ts').PlanLink[];
+  decisions: import('../../src/domain/links.ts').PlanLink[];
+}
+/** GET /api/admin/plans/:id/links?kind=idea|contribution|planItem */
+export interface PlanLinksResponse {
+  plan: { id: string; title: string; territory: string; consultation: string | null };
+  sources: PlanLinkSource[];
+}

@@ -6,10 +6,10 @@ import { Page, Loading, ErrorAlert, LiveRegion } from '../../components/Page.tsx
 import { AdminNav, adminCrumbs } from './AdminNav.tsx';
 import { useAnnouncer, useApi } from '../../hooks.ts';
 import { errorMessage, post } from '../../api.ts';
-import { useLocation, navigate } from '../../router.tsx';
+import { Link, useLocation, navigate } from '../../router.tsx';
 import { collegeLabel, kindLabel, nf } from '../../labels.ts';
 import { followJob, JobProgress } from '../../components/JobProgress.tsx';
-import type { ConsultationDetail, GroupMember, GroupsResponse, IdeaGroupView, JobView, Stats } from '../../types.ts';
+import type { ConsultationDetail, GroupMember, GroupsResponse, IdeaGroupView, JobView, PlanSummary, Stats } from '../../types.ts';
 
 /** GET /admin/consultations/:slug/figures: the public figures, and apart the contributions that are not public. */
 interface AnalysisFigures { public: Stats; withheld: { pending: number; rejected: number; other: number } }
@@ -25,6 +25,8 @@ export function AnalysisPage({ slug }: { slug: string }) {
   const theme = query.get('theme') ?? firstTheme;
   const groups = useApi<GroupsResponse>(cons.data ? `/admin/consultations/${encodeURIComponent(slug)}/groups${theme ? `?theme=${encodeURIComponent(theme)}` : ''}` : null);
   const figures = useApi<AnalysisFigures>(`/admin/consultations/${encodeURIComponent(slug)}/figures`);
+  // the newest plan answering this consultation: each idea links to its review against the plan's objectives
+  const plan = useApi<{ items: PlanSummary[] }>(`/plans?consultation=${encodeURIComponent(slug)}`).data?.items[0];
   const [msg, announce] = useAnnouncer();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string | null>(null);
@@ -217,6 +219,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
               setTheme={(c, t, accept) => run('theme', () => post(`/admin/contributions/${encodeURIComponent(c)}/themes`, { theme: t, accept }),
                 () => (accept ? `Thème retenu : ${themeLabel(t)}.` : `Suggestion retirée : ${themeLabel(t)}.`))}
               themes={cons.data?.themes.map((t) => ({ code: t.code, label: t.label })) ?? []}
+              linksHref={plan ? `/admin/schemas/${encodeURIComponent(plan.id)}/liens?kind=idea&source=${encodeURIComponent(g.id)}` : undefined}
             />
           </li>
         ))}
@@ -251,7 +254,7 @@ function FiguresPanel({ f, themeLabel }: { f: AnalysisFigures; themeLabel: (code
   );
 }
 
-function GroupCard({ g, depth, total, texts, themeLabel, selectedForMerge, toggleMerge, rename, split, grab, toggleGrab, grabKeys, setTheme, themes }: {
+function GroupCard({ g, depth, total, texts, themeLabel, selectedForMerge, toggleMerge, rename, split, grab, toggleGrab, grabKeys, setTheme, themes, linksHref }: {
   g: IdeaGroupView; depth: number; total: number; texts: Record<string, GroupMember>; themeLabel: (c: string) => string;
   selectedForMerge: boolean; toggleMerge: (on: boolean) => void;
   rename: (l: string) => Promise<void>; split: (members: string[]) => Promise<void>;
@@ -259,6 +262,7 @@ function GroupCard({ g, depth, total, texts, themeLabel, selectedForMerge, toggl
   grabKeys: (e: KeyboardEvent<HTMLButtonElement>, c: string, from: string) => void;
   setTheme: (c: string, t: string, accept: boolean) => Promise<void>;
   themes: { code: string; label: string }[];
+  linksHref?: string;
 }) {
   const [renaming, setRenaming] = useState(false);
   const [newLabel, setNewLabel] = useState(g.label);
@@ -285,6 +289,7 @@ function GroupCard({ g, depth, total, texts, themeLabel, selectedForMerge, toggl
         {splitSel.length ? (
           <li><Button size="small" priority="secondary" iconId="fr-icon-scissors-line" onClick={() => void split(splitSel).then(() => setSplitSel([]))} nativeButtonProps={{ 'aria-describedby': hid }}>Scinder : nouveau groupe avec {splitSel.length} contribution{splitSel.length > 1 ? 's' : ''}</Button></li>
         ) : null}
+        {linksHref ? <li><Link href={linksHref} className="fr-btn fr-btn--sm fr-btn--tertiary" aria-describedby={hid}>Objectifs du schéma</Link></li> : null}
       </ul>
       {renaming ? (
         <form className="fr-mt-1w rename-form" onSubmit={(e) => { e.preventDefault(); if (newLabel.trim()) void rename(newLabel.trim()).then(() => setRenaming(false)); }}>
