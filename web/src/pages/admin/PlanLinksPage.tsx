@@ -456,7 +456,7 @@ function SourceCard({ s, kindOne, targets, targetName, busy, open, onConfirm, on
               <li key={c.id} className="link-candidate fr-p-2w fr-mb-1w" tabIndex={-1} aria-labelledby={cid} data-target={c.target ?? ''}>
                 <div className="link-candidate__head">
                   <h4 id={cid} className="fr-text--md fr-mb-0 link-candidate__title">
-                    <span className="fr-sr-only">Suggestion {i + 1} : </span>
+                    <span className="link-candidate__rank">{i + 1}.<span className="fr-sr-only"> suggestion :</span></span>{' '}
                     <span className="link-candidate__code">{c.target}</span> {t ? t.title : 'élément inconnu du schéma'}
                     {t?.kind === 'defi' ? <span className="fr-text--xs"> (défi)</span> : null}
                   </h4>
