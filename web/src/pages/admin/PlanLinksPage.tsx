@@ -29,7 +29,7 @@ const SHORTCUTS: [string, string][] = [
   ['l ou →', 'objectif suggéré suivant de la source'], ['h ou ←', 'objectif suggéré précédent'],
   ['c', 'confirmer : l’objectif en cours (le premier par défaut) reprend la source'],
   ['e', 'confirmer en partie (ce qui n’est pas repris est demandé)'],
-  ['r', 'écarter l’objectif en cours'],
+  ['r', 'écarter l’objectif en cours (ou, sur une décision confirmée, ce lien)'],
   ['n', 'marquer « relève du niveau national » (le motif est demandé)'],
   ['x', 'marquer « non repris » (le motif est demandé)'],
   ['u', 'annuler la dernière décision prise sur cette page'],
@@ -210,7 +210,8 @@ export function PlanLinksPage({ id }: { id: string }) {
   const confirm = (src: PlanLinkSource, c: PlanLink) =>
     decide(src, { target: c.target, decision: 'confirm', kind: 'taken_up' }, `Lien confirmé : ${c.target ? targetName(c.target) : ''} reprend « ${cut(sourceTitle(src), 60)} »`);
   const reject = (src: PlanLinkSource, c: PlanLink, note?: string) =>
-    decide(src, { target: c.target, decision: 'reject', ...(note ? { note } : {}) }, `Suggestion écartée : ${c.target ? targetName(c.target) : ''}`);
+    decide(src, { target: c.target, decision: 'reject', ...(note ? { note } : {}) },
+      `${c.status === 'confirmed' ? 'Lien écarté' : 'Suggestion écartée'} : ${c.target ? targetName(c.target) : ''}`);
   const openForm = (src: PlanLinkSource, mode: Mode, target?: string) => {
     setOpen({ source: src.source.id, mode, ...(target ? { target } : {}) });
     announce(mode === 'partly' ? 'Ce qui n’est pas repris est demandé.' : mode === 'not_taken_up' || mode === 'national' ? 'Le motif est demandé.'
@@ -252,14 +253,19 @@ export function PlanLinksPage({ id }: { id: string }) {
         e.preventDefault();
         if (!candEls.length) announce('Aucun objectif suggéré pour cette source.'); else focusCand(ci < 0 ? 0 : ci - 1);
         return;
-      case 'c': case 'e': case 'r':
+      case 'c': case 'e': case 'r': {
         if (!src) return;
         e.preventDefault();
+        // on a confirmed decision, « r » takes the link back (the person changed their mind)
+        const row = active?.closest?.('.link-decision') as HTMLElement | null;
+        const onRow = row ? src.decisions.find((d) => d.id === row.dataset.link && d.status === 'confirmed' && d.target) : undefined;
+        if (e.key === 'r' && onRow) { void reject(src, onRow); return; }
         if (!cand) { announce('Aucun objectif suggéré pour cette source : marquez-la « non repris » (x) ou « niveau national » (n).'); return; }
         if (e.key === 'c') void confirm(src, cand);
         else if (e.key === 'r') void reject(src, cand);
         else openForm(src, 'partly', cand.target ?? undefined);
         return;
+      }
       case 'n': case 'x':
         if (!src) return;
         e.preventDefault();
@@ -431,11 +437,15 @@ function SourceCard({ s, kindOne, targets, targetName, busy, open, onConfirm, on
           <h3 className="fr-text--md fr-mb-1w">Décisions</h3>
           <ul className="link-decisions__list">
             {s.decisions.map((d) => (
-              <li key={d.id} className="link-decision">
+              <li key={d.id} className="link-decision" data-link={d.id}>
                 <Badge small noIcon severity={d.status === 'rejected' ? 'error' : d.kind === 'taken_up' || d.kind === 'partly' ? 'success' : 'info'}>{LINK_STATUS_LABELS[d.status]}</Badge>{' '}
                 <span>{decisionText(d, targetName)}</span>
                 {d.note ? <span className="link-decision__note"> — {d.kind === 'partly' ? 'non repris : ' : 'motif : '}{d.note}</span> : null}
                 <span className="fr-text--xs link-decision__who">{d.decidedBy ? ` · ${d.decidedBy}` : ''}{d.decidedAt ? `, ${formatDate(d.decidedAt.slice(0, 10))}` : ''}</span>
+                {d.status === 'confirmed' && d.target ? (
+                  <Button size="small" priority="tertiary" iconId="fr-icon-close-line" className="fr-ml-1w" disabled={busy} onClick={() => onReject(d)}
+                    nativeButtonProps={{ 'aria-describedby': hid, title: 'Écarter ce lien (raccourci : r)' }}>Écarter ce lien</Button>
+                ) : null}
                 {d.status !== 'stated' && d.id === newest?.id ? (
                   <Button size="small" priority="tertiary" iconId="fr-icon-arrow-go-back-line" className="fr-ml-1w" disabled={busy} onClick={() => onUndo(d)}
                     nativeButtonProps={{ 'aria-describedby': hid }}>Annuler cette décision</Button>
