@@ -421,8 +421,6 @@ function SourceCard({ s, kindOne, targets, targetName, busy, open, onConfirm, on
   const showText = s.text.trim() && s.text.replace(/\s+/g, ' ').trim() !== title;
   const answered = s.decisions.filter((d) => d.status !== 'rejected');
   const state = answered.length ? answered.map((d) => LINK_KIND_LABELS[d.kind]).filter((v, i, a) => a.indexOf(v) === i).join(', ') : 'à décider';
-  // undo applies to the newest decision of the source first (the order a person took them in)
-  const newest = [...s.decisions].sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''))[0];
   return (
     <li className={`link-source panel fr-p-3w fr-mb-3w${answered.length ? ' link-source--decided' : ''}`} tabIndex={-1} aria-labelledby={hid} data-source={s.source.id} aria-busy={busy || undefined}>
       <div className="link-source__head">
@@ -446,7 +444,7 @@ function SourceCard({ s, kindOne, targets, targetName, busy, open, onConfirm, on
                   <Button size="small" priority="tertiary" iconId="fr-icon-close-line" className="fr-ml-1w" disabled={busy} onClick={() => onReject(d)}
                     nativeButtonProps={{ 'aria-describedby': hid, title: 'Écarter ce lien (raccourci : r)' }}>Écarter ce lien</Button>
                 ) : null}
-                {d.status !== 'stated' && d.id === newest?.id ? (
+                {d.status !== 'stated' ? (
                   <Button size="small" priority="tertiary" iconId="fr-icon-arrow-go-back-line" className="fr-ml-1w" disabled={busy} onClick={() => onUndo(d)}
                     nativeButtonProps={{ 'aria-describedby': hid }}>Annuler cette décision</Button>
                 ) : null}
