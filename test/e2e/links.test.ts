@@ -141,8 +141,9 @@ describe('relier ce que la consultation a dit aux objectifs du schéma', { skip,
       await page.keyboard.press('c');
       await live.filter({ hasText: /Lien confirmé|Échec/ }).waitFor();
       assert.match((await live.textContent()) ?? '', /Lien confirmé/);
-      assert.equal(await page.evaluate('document.activeElement?.dataset?.source'), idea.id, 'le focus reste sur la source décidée');
       await card.locator('.link-decision', { hasText: 'Confirmé' }).waitFor();
+      // the list reloaded: the focus is still on the decided source
+      await page.waitForFunction(`document.activeElement?.dataset?.source === ${JSON.stringify(idea.id)}`, undefined, { timeout: 5_000 });
 
       const links = await api<LinksBody>(page, base, 'GET', `/admin/plans/${encodeURIComponent(planId)}/links?kind=idea`);
       const decided = links.sources.find((s) => s.source.id === idea.id)!.decisions;

@@ -12,7 +12,7 @@ import { Link, navigate, useLocation } from '../../router.tsx';
 import { formatDate, nf } from '../../labels.ts';
 import { LINK_KIND_LABELS, LINK_NOTE_MAX, LINK_STATUS_LABELS } from '../../../../src/domain/links.ts';
 import { PLAN_FIELD_LABELS } from '../../../../src/domain/plan.ts';
-import type { LinkEvidence, LinkSourceKind, PlanDetail, PlanLink, PlanLinkSource, PlanLinksResponse } from '../../types.ts';
+import type { ConsultationDetail, LinkEvidence, LinkSourceKind, PlanDetail, PlanLink, PlanLinkSource, PlanLinksResponse } from '../../types.ts';
 
 /** The three kinds of sources, as the tabs name them (plural) and as a sentence names one. */
 const KINDS: readonly { kind: LinkSourceKind; label: string; one: string }[] = [
@@ -46,6 +46,9 @@ const EVIDENCE_LABELS: Record<LinkEvidence['kind'], string> = {
 };
 const EVIDENCE_ORDER: readonly LinkEvidence['kind'][] = ['reuse', 'phrase', 'lexicon', 'field', 'term'];
 const FIELD_NAMES: Record<string, string> = { ...(PLAN_FIELD_LABELS as Record<string, string>), enPratique: 'En pratique', themes: 'Thèmes', parcours: 'Parcours', motsCles: 'Mots clés', actions: 'Actions' };
+
+/** Sources rendered at once; « Afficher les suivantes » adds as many. */
+const PAGE = 50;
 
 type Mode = 'partly' | 'reject' | 'national' | 'not_taken_up' | 'other';
 interface Open { source: string; mode: Mode; target?: string }
@@ -109,6 +112,11 @@ export function PlanLinksPage({ id }: { id: string }) {
   const plan = useApi<PlanDetail>(`/plans/${encodeURIComponent(id)}`);
   const list = useApi<PlanLinksResponse>(planLinksPath(id, kind));
   const targets = useMemo(() => targetsOf(plan.data), [plan.data]);
+  const slug = list.data?.plan.consultation ?? plan.data?.consultation ?? null;
+  const cons = useApi<ConsultationDetail>(slug ? `/admin/consultations/${encodeURIComponent(slug)}` : null);
+  const themeLabel = (code: string) => cons.data?.themes.find((t) => t.code === code)?.label ?? code;
+  // long lists (every contribution of a consultation) are shown a page at a time
+  const [limit, setLimit] = useState(PAGE);
   const targetName = (code: string) => { const t = targets.get(code); return t ? `${code} « ${cut(t.title, 90)} »` : code; };
   const [msg, announce] = useAnnouncer();
   const [error, setError] = useState<string>();
@@ -128,7 +136,8 @@ export function PlanLinksPage({ id }: { id: string }) {
   const planTitle = p?.title ?? plan.data?.title;
   const planName = plan.data ? `${plan.data.title} — ${plan.data.territoryName}` : planTitle ?? id;
 
-  useEffect(() => { setOpen(null); }, [kind, only, show]);
+  useEffect(() => { setOpen(null); setLimit(PAGE); }, [kind, only, show]);
+  const shown = sources.slice(0, limit);
 
   const cards = () => Array.from(listRef.current?.querySelectorAll<HTMLElement>('.link-source') ?? []);
   const focusCard = (i: number) => {
@@ -159,6 +168,8 @@ export function PlanLinksPage({ id }: { id: string }) {
       setHistory((h) => [...h, { link: link.id, what, source: src.source.id }]);
       announce(`${what}. Touche u pour annuler.`);
       setOpen(null);
+      // the decided candidate leaves the list: the focus goes to its source now, not to the page's body
+      cards().find((el) => el.dataset.source === src.source.id)?.focus();
       refocus.current = { source: src.source.id, index: sources.indexOf(src) };
       list.reload();
     } catch (err) {
@@ -360,9 +371,9 @@ export function PlanLinksPage({ id }: { id: string }) {
       {list.data && all.length > 0 && sources.length === 0 ? <p>Aucune source ne répond à ce filtre.</p> : null}
 
       <ol className="link-sources" ref={listRef}>
-        {sources.map((s) => (
+        {shown.map((s) => (
           <SourceCard
-            key={s.source.id} s={s} kindOne={kindInfo.one} targets={targets} targetName={targetName} busy={busy === s.source.id}
+            key={s.source.id} s={s} kindOne={kindInfo.one} targets={targets} targetName={targetName} themeLabel={themeLabel} busy={busy === s.source.id}
             open={open?.source === s.source.id ? open : null}
             onConfirm={(c) => void confirm(s, c)}
             onReject={(c, note) => void reject(s, c, note)}
@@ -373,6 +384,16 @@ export function PlanLinksPage({ id }: { id: string }) {
           />
         ))}
       </ol>
+      {sources.length > shown.length ? (
+        <Button priority="secondary" onClick={() => {
+          const first = shown.length;
+          setLimit((l) => l + PAGE);
+          // the first source added takes the focus, so that the keyboard goes on from there
+          setTimeout(() => focusCard(first), 0);
+        }}>
+          Afficher les {nf.format(Math.min(PAGE, sources.length - shown.length))} suivantes ({nf.format(sources.length - shown.length)} restantes)
+        </Button>
+      ) : null}
     </Page>
   );
 }
@@ -411,8 +432,8 @@ function Evidence({ items }: { items: LinkEvidence[] }) {
   );
 }
 
-function SourceCard({ s, kindOne, targets, targetName, busy, open, onConfirm, onReject, onOpen, onClose, onDecide, onUndo }: {
-  s: PlanLinkSource; kindOne: string; targets: Map<string, Target>; targetName: (code: string) => string; busy: boolean; open: Open | null;
+function SourceCard({ s, kindOne, targets, targetName, themeLabel, busy, open, onConfirm, onReject, onOpen, onClose, onDecide, onUndo }: {
+  s: PlanLinkSource; kindOne: string; targets: Map<string, Target>; targetName: (code: string) => string; themeLabel: (code: string) => string; busy: boolean; open: Open | null;
   onConfirm: (c: PlanLink) => void; onReject: (c: PlanLink, note?: string) => void; onOpen: (mode: Mode, target?: string) => void; onClose: () => void;
   onDecide: (body: Omit<LinkDecisionBody, 'source'>, what: string) => void; onUndo: (d: PlanLink) => void;
 }) {
@@ -425,7 +446,7 @@ function SourceCard({ s, kindOne, targets, targetName, busy, open, onConfirm, on
     <li className={`link-source panel fr-p-3w fr-mb-3w${answered.length ? ' link-source--decided' : ''}`} tabIndex={-1} aria-labelledby={hid} data-source={s.source.id} aria-busy={busy || undefined}>
       <div className="link-source__head">
         <Badge small noIcon severity={answered.length ? 'success' : 'new'}>{state}</Badge>
-        <span className="fr-text--xs link-source__ref">{kindOne} · réf. {s.source.id}{s.theme ? ` · ${s.theme}` : ''}</span>
+        <span className="fr-text--xs link-source__ref">{kindOne} · réf. {s.source.id}{s.theme ? ` · ${themeLabel(s.theme)}` : ''}</span>
       </div>
       <h2 id={hid} className="fr-h6 fr-mb-1w">{title}</h2>
       {showText ? <p className="fr-text--sm link-source__text">{cut(s.text, 700)}</p> : null}
