@@ -157,7 +157,7 @@ describe('relier ce que la consultation a dit aux objectifs du schéma', { skip,
       const ideaNames = [idea.id, idea.label];
 
       // 1. coverage report (COVERAGE): the objective's entry names the idea
-      const coverage = await api<unknown>(page, base, 'GET', `/plans/${encodeURIComponent(planId)}/coverage`);
+      const coverage = await api<unknown>(page, base, 'GET', `/plans/${encodeURIComponent(planId)}/coverage?consultation=${SLUG}`);
       assert.ok(holders(coverage, target).some((o) => mentions(o, ideaNames)), 'la couverture rattache l’idée à l’objectif');
       // 2. regenerated restitution (SAID): the idea shows its objective
       const md = await regenerate(page, base);
@@ -179,7 +179,7 @@ describe('relier ce que la consultation a dit aux objectifs du schéma', { skip,
       const after = await api<LinksBody>(page, base, 'GET', `/admin/plans/${encodeURIComponent(planId)}/links?kind=idea`);
       assert.ok(!after.sources.find((s) => s.source.id === idea.id)!.decisions.some((d) => d.status === 'confirmed'), 'plus de lien confirmé');
 
-      const coverage2 = await api<unknown>(page, base, 'GET', `/plans/${encodeURIComponent(planId)}/coverage`);
+      const coverage2 = await api<unknown>(page, base, 'GET', `/plans/${encodeURIComponent(planId)}/coverage?consultation=${SLUG}`);
       assert.ok(!holders(coverage2, target).some((o) => mentions(o, ideaNames)), 'la couverture ne rattache plus l’idée');
       const md2 = await regenerate(page, base);
       assert.ok(!md2.includes(target) && !md2.includes(targetTitle), 'la restitution régénérée ne cite plus l’objectif');
