@@ -9,12 +9,13 @@ import { UserError } from '../src/domain/errors.ts';
 import type { PlanLink } from '../src/domain/links.ts';
 import type { Store } from '../src/store/index.ts';
 import { listAudit } from '../src/store/audit.ts';
-import { deleteContribution } from '../src/store/deletion.ts';
+import { analysisVersion, saveAnalysis } from '../src/store/analysis.ts';
+import { deleteConsultation as deleteConsultationCase, deleteContribution } from '../src/store/deletion.ts';
 import { linkCounts, listPlanLinks, newLinkId, replaceSuggestedLinks, undoLinkChange, writeLinkDecision } from '../src/store/links.ts';
 import { CLI_ACTOR, context, VISITOR } from '../src/usecases/context.ts';
 import { moderateContribution } from '../src/usecases/contributions.ts';
 import { decidedLinks, decideLink, listLinks, suggestPlanLinks, undoLinkDecision } from '../src/usecases/links.ts';
-import { importPlan } from '../src/usecases/plan.ts';
+import { correctPlanElement, importPlan } from '../src/usecases/plan.ts';
 import { STORE_TEXTS, testConsultation, testDocument } from './helpers/fixtures.ts';
 import { linkTestPlan } from './helpers/link-plan.ts';
 import { storeTest } from './helpers/stores.ts';
@@ -250,4 +251,32 @@ storeTest('decidedLinks : le public ne voit que les liens décidés de sources p
   assert.deepEqual(await view(), [`contribution:${a}→E1D1O1`, `contribution:${b}→national`, 'idea:g1→E1D2O1', 'planItem:1→E1D2O1']);
   assert.equal((await decidedLinks(ctx, { consultation: 'essai', publicOnly: false })).length, 4);
   await assert.rejects(decidedLinks(visitor, { plan: planId, publicOnly: false }), (e: UserError) => e.code === 'forbidden');
+});
+
+storeTest('liens : une analyse qui réécrit les idées supprime ceux des idées disparues ; un code corrigé emporte ses liens ; une consultation supprimée laisse ceux du plan', async (store) => {
+  const { ids, planId } = await setup(store);
+  const ctx = context(store, ANALYST, NOW);
+  const member = (id: string) => ({ contribution: id, provenance: { by: 'model' as const, model: 'essai', version: '1', at: AT } });
+  const group = (id: string, label: string, c: string) => ({ id, consultation: 'essai', parent: null, label, labelByHuman: false, members: [member(c)], quotes: [c], lineage: [] });
+  await store.saveIdeaGroups('essai', [group('g1', 'Médecins', ids[0]!), group('g2', 'Urgences', ids[2]!)]);
+  await decideLink(ctx, { plan: planId, source: { kind: 'idea', id: 'g1' }, target: 'E1D1O1', decision: 'confirm' });
+  await decideLink(ctx, { plan: planId, source: { kind: 'idea', id: 'g2' }, target: 'E1D2O1', decision: 'confirm' });
+  await decideLink(ctx, { plan: planId, source: { kind: 'planItem', id: '1' }, target: 'E1D2O1', decision: 'confirm' });
+  // a new analysis keeps g1 (its id inherited) and not g2
+  const saved = await saveAnalysis(store, {
+    consultation: 'essai', expectedVersion: await analysisVersion(store, 'essai'), at: AT, models: [], themes: [], kinds: [],
+    groups: [group('g1', 'Médecins traitants', ids[0]!)], audit: { actor: 'cli', themes: {}, kinds: {} },
+  });
+  assert.equal(saved.outcome, 'saved');
+  assert.deepEqual((await store.db.selectFrom('plan_links').select('source_id').where('source_kind', '=', 'idea').execute()).map((r) => r.source_id), ['g1']);
+  assert.equal((await store.db.selectFrom('plan_link_history').select('id').where('source_id', '=', 'g2').execute()).length, 0, 'son historique aussi');
+  assert.equal((((await listAudit(store)).find((e) => e.action === 'groups.analyze')!.after) as { linksRemoved?: number }).linksRemoved, 1);
+
+  // E1D2 → E1D3: E1D2O1 becomes E1D3O1, and so do its links
+  await correctPlanElement(ctx, { plan: planId, code: 'E1D2', field: 'code', value: 'E1D3' });
+  assert.deepEqual((await listLinks(ctx, { plan: planId, source: { kind: 'planItem', id: '1' } })).map((l) => l.target), ['E1D3O1']);
+
+  await deleteConsultationCase(store, 'essai', { actor: 'cli', at: AT });
+  const left = await listPlanLinks(store, { planId });
+  assert.deepEqual(left.map((l) => [l.source.kind, l.source.id, l.consultation]), [['planItem', '1', null]], 'le plan reste, sans consultation, avec ses liens');
 });
