@@ -48,7 +48,16 @@ const EVIDENCE_ORDER: readonly LinkEvidence['kind'][] = ['reuse', 'phrase', 'lex
 const FIELD_NAMES: Record<string, string> = { ...(PLAN_FIELD_LABELS as Record<string, string>), enPratique: 'En pratique', themes: 'Thèmes', parcours: 'Parcours', motsCles: 'Mots clés', actions: 'Actions' };
 
 /** Sources rendered at once; « Afficher les suivantes » adds as many. */
-const PAGE = 50;
+const PAGE = 20;
+/** Candidates shown per source before « Afficher les autres » (the best ones: the others rarely fit). */
+const TOP = 3;
+/** Pieces of evidence of one kind shown before « et N autres ». */
+const EVIDENCE_MAX = 8;
+
+/** Where a plan item reads in the plan (the section of the document that lists it). */
+const PLAN_ITEM_SECTIONS: Record<PlanDetail['consultationItems'][number]['section'], string> = {
+  enjeux: 'les enjeux', defis_cts: 'les défis du conseil territorial de santé', cnr: 'les propositions du CNR en santé',
+};
 
 type Mode = 'partly' | 'reject' | 'national' | 'not_taken_up' | 'other';
 interface Open { source: string; mode: Mode; target?: string }
@@ -58,7 +67,7 @@ const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` 
 const pct = (score: number | null) => `${Math.round(Math.max(0, Math.min(1, score ?? 0)) * 100)} %`;
 const domId = (s: string) => s.replace(/[^a-zA-Z0-9_-]/g, '_');
 /** A source by what people know it by: its label, else the beginning of its text. */
-const sourceTitle = (s: PlanLinkSource) => (s.label?.trim() ? s.label.trim() : cut(s.text.replace(/\s+/g, ' ').trim(), 110));
+const sourceTitle = (s: PlanLinkSource) => (s.label?.trim() ? s.label.trim() : cut(s.text.replace(/\s+/g, ' ').trim(), 220));
 const decided = (s: PlanLinkSource) => s.decisions.some((d) => d.status !== 'rejected');
 
 /** A shortcut key is for the review unless the person is typing (a field, the forms of a card, the filters). */
@@ -367,13 +376,13 @@ export function PlanLinksPage({ id }: { id: string }) {
             : `${nf.format(sources.length)} ${sources.length > 1 ? kindInfo.label.toLowerCase() : kindInfo.one} (${SHOWS.find(([s]) => s === show)![1].toLowerCase()}) sur ${nf.format(all.length)}.`}
         </p>
       ) : null}
-      {list.data && all.length === 0 ? <p>Aucune source de ce type pour ce schéma{kind === 'planItem' ? ' (le document ne liste pas de propositions issues de la consultation)' : ''}.</p> : null}
+      {list.data && all.length === 0 ? <p>Aucune source de ce type pour ce schéma{kind === 'planItem' ? ' (le document ne liste pas de propositions issues de la consultation)' : kind === 'contribution' ? ' : une contribution paraît ici une fois les suggestions calculées' : ''}.</p> : null}
       {list.data && all.length > 0 && sources.length === 0 ? <p>Aucune source ne répond à ce filtre.</p> : null}
 
       <ol className="link-sources" ref={listRef}>
         {shown.map((s) => (
           <SourceCard
-            key={s.source.id} s={s} kindOne={kindInfo.one} targets={targets} targetName={targetName} themeLabel={themeLabel} busy={busy === s.source.id}
+            key={s.source.id} s={s} kindOne={kindInfo.one} targets={targets} targetName={targetName} themeLabel={themeLabel} planItems={plan.data?.consultationItems ?? []} busy={busy === s.source.id}
             open={open?.source === s.source.id ? open : null}
             onConfirm={(c) => void confirm(s, c)}
             onReject={(c, note) => void reject(s, c, note)}
@@ -418,13 +427,14 @@ function Evidence({ items }: { items: LinkEvidence[] }) {
         <div key={k}>
           <dt>{EVIDENCE_LABELS[k]}</dt>
           <dd>
-            {es.map((e, i) => (
+            {es.slice(0, EVIDENCE_MAX).map((e, i, shown) => (
               <span key={i} className={`link-evidence__item link-evidence__item--${e.kind}`}>
                 {e.kind === 'reuse' || e.kind === 'phrase' ? `« ${cut(e.text, 200)} »` : e.text}
                 {e.field || e.line ? <span className="link-evidence__where"> ({[e.field ? FIELD_NAMES[e.field] ?? e.field : '', e.line ? `ligne ${e.line}` : ''].filter(Boolean).join(', ')})</span> : null}
-                {i < es.length - 1 ? ' · ' : ''}
+                {i < shown.length - 1 ? ' · ' : ''}
               </span>
             ))}
+            {es.length > EVIDENCE_MAX ? <span className="link-evidence__where"> et {nf.format(es.length - EVIDENCE_MAX)} autres</span> : null}
           </dd>
         </div>
       ))}
@@ -432,8 +442,8 @@ function Evidence({ items }: { items: LinkEvidence[] }) {
   );
 }
 
-function SourceCard({ s, kindOne, targets, targetName, themeLabel, busy, open, onConfirm, onReject, onOpen, onClose, onDecide, onUndo }: {
-  s: PlanLinkSource; kindOne: string; targets: Map<string, Target>; targetName: (code: string) => string; themeLabel: (code: string) => string; busy: boolean; open: Open | null;
+function SourceCard({ s, kindOne, targets, targetName, themeLabel, planItems, busy, open, onConfirm, onReject, onOpen, onClose, onDecide, onUndo }: {
+  s: PlanLinkSource; kindOne: string; targets: Map<string, Target>; targetName: (code: string) => string; themeLabel: (code: string) => string; planItems: PlanDetail['consultationItems']; busy: boolean; open: Open | null;
   onConfirm: (c: PlanLink) => void; onReject: (c: PlanLink, note?: string) => void; onOpen: (mode: Mode, target?: string) => void; onClose: () => void;
   onDecide: (body: Omit<LinkDecisionBody, 'source'>, what: string) => void; onUndo: (d: PlanLink) => void;
 }) {
@@ -441,12 +451,17 @@ function SourceCard({ s, kindOne, targets, targetName, themeLabel, busy, open, o
   const title = sourceTitle(s);
   const showText = s.text.trim() && s.text.replace(/\s+/g, ' ').trim() !== title;
   const answered = s.decisions.filter((d) => d.status !== 'rejected');
+  // undo goes back from the newest decision of the source (the API refuses to undo under a later one)
+  const [more, setMore] = useState(false);
+  const item = s.source.kind === 'planItem' ? planItems[Number(s.source.id)] : undefined;
+  const where = s.theme ? themeLabel(s.theme) : item?.group ?? (item ? PLAN_ITEM_SECTIONS[item.section] : undefined);
+  const newest = [...s.decisions].filter((d) => d.status !== 'stated').sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''))[0];
   const state = answered.length ? answered.map((d) => LINK_KIND_LABELS[d.kind]).filter((v, i, a) => a.indexOf(v) === i).join(', ') : 'à décider';
   return (
     <li className={`link-source panel fr-p-3w fr-mb-3w${answered.length ? ' link-source--decided' : ''}`} tabIndex={-1} aria-labelledby={hid} data-source={s.source.id} aria-busy={busy || undefined}>
       <div className="link-source__head">
         <Badge small noIcon severity={answered.length ? 'success' : 'new'}>{state}</Badge>
-        <span className="fr-text--xs link-source__ref">{kindOne} · réf. {s.source.id}{s.theme ? ` · ${themeLabel(s.theme)}` : ''}</span>
+        <span className="fr-text--xs link-source__ref">{s.source.kind === 'planItem' && /^\d+$/.test(s.source.id) ? `${kindOne} n° ${Number(s.source.id) + 1}` : `${kindOne} · réf. ${s.source.id}`}{where ? ` · ${where}` : ''}</span>
       </div>
       <h2 id={hid} className="fr-h6 fr-mb-1w">{title}</h2>
       {showText ? <p className="fr-text--sm link-source__text">{cut(s.text, 700)}</p> : null}
@@ -465,7 +480,7 @@ function SourceCard({ s, kindOne, targets, targetName, themeLabel, busy, open, o
                   <Button size="small" priority="tertiary" iconId="fr-icon-close-line" className="fr-ml-1w" disabled={busy} onClick={() => onReject(d)}
                     nativeButtonProps={{ 'aria-describedby': hid, title: 'Écarter ce lien (raccourci : r)' }}>Écarter ce lien</Button>
                 ) : null}
-                {d.status !== 'stated' ? (
+                {d.status !== 'stated' && d.id === newest?.id ? (
                   <Button size="small" priority="tertiary" iconId="fr-icon-arrow-go-back-line" className="fr-ml-1w" disabled={busy} onClick={() => onUndo(d)}
                     nativeButtonProps={{ 'aria-describedby': hid }}>Annuler cette décision</Button>
                 ) : null}
@@ -477,8 +492,8 @@ function SourceCard({ s, kindOne, targets, targetName, themeLabel, busy, open, o
 
       <h3 className="fr-text--md fr-mb-1w">Objectifs suggérés</h3>
       {s.candidates.length ? (
-        <ol className="link-candidates">
-          {s.candidates.map((c, i) => {
+        <ol className="link-candidates" id={`${hid}-cands`}>
+          {s.candidates.slice(0, more ? undefined : TOP).map((c, i) => {
             const t = c.target ? targets.get(c.target) : undefined;
             const cid = `${hid}-c${i}`;
             return (
@@ -506,7 +521,14 @@ function SourceCard({ s, kindOne, targets, targetName, themeLabel, busy, open, o
             );
           })}
         </ol>
-      ) : (
+      ) : null}
+      {s.candidates.length > TOP ? (
+        <Button size="small" priority="tertiary" iconId={more ? 'fr-icon-arrow-up-s-line' : 'fr-icon-arrow-down-s-line'} onClick={() => setMore(!more)}
+          nativeButtonProps={{ 'aria-expanded': more, 'aria-controls': `${hid}-cands`, 'aria-describedby': hid }}>
+          {more ? 'Masquer les suggestions les moins proches' : `Afficher ${s.candidates.length - TOP > 1 ? `les ${s.candidates.length - TOP} autres objectifs suggérés` : 'l’autre objectif suggéré'}`}
+        </Button>
+      ) : null}
+      {s.candidates.length ? null : (
         <p className="fr-text--sm link-nothing">Aucun objectif au-dessus du seuil : rien dans le schéma ne semble reprendre cette {kindOne}.</p>
       )}
 
