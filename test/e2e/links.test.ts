@@ -52,16 +52,17 @@ async function api<T>(page: Page, base: string, method: 'GET' | 'POST', path: st
 }
 
 /**
- * The objects of a JSON document that hold `value` as one of their own properties (an objective entry
- * `{ code: 'E1D4O6', … }`, a link `{ target: 'E1D4O6', … }`): the coverage report's shape is its package's, this
- * only assumes that what belongs to an element sits in the object that names it.
+ * The objects of a JSON document that name the element `code` in one of their own string properties (a section
+ * `{ key: 'target.E1D4O6', … }`, a link `{ target: 'E1D4O6', … }`; « E1D4 » is not « E1D4O6 »): the coverage
+ * report's shape is its package's, this only assumes that what belongs to an element sits in the object naming it.
  */
-function holders(doc: unknown, value: string): unknown[] {
+function holders(doc: unknown, code: string): unknown[] {
+  const names = new RegExp(`(^|[^A-Za-z0-9])${code}($|[^A-Za-z0-9])`);
   const out: unknown[] = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) { for (const x of v) walk(x); return; }
     if (!v || typeof v !== 'object') return;
-    if (Object.values(v).some((x) => x === value)) out.push(v);
+    if (Object.values(v).some((x) => typeof x === 'string' && names.test(x))) out.push(v);
     for (const x of Object.values(v)) walk(x);
   };
   walk(doc);
@@ -167,9 +168,10 @@ describe('relier ce que la consultation a dit aux objectifs du schéma', { skip,
       const visitor = await pub.newPage();
       await visitor.goto(`${base}/schemas/${encodeURIComponent(planId)}`);
       await settled(visitor);
-      const objective = visitor.locator(`[aria-labelledby="el-${target}"]`);
-      await objective.getByText(/Ce que vous avez dit/).first().waitFor();
-      assert.ok((await objective.textContent())!.includes(idea.label), 'l’idée paraît sous son objectif sur la page publique');
+      // the element's own block (a défi's comes before its objectives' blocks)
+      const said = visitor.locator(`[aria-labelledby="el-${target}"]`).locator('section', { has: visitor.getByRole('heading', { name: 'Ce que vous avez dit' }) }).first();
+      await said.waitFor();
+      assert.ok((await said.textContent())!.includes(idea.label), 'l’idée paraît sous son objectif sur la page publique');
 
       // rejecting it: by mouse this time, on the decision
       await card.getByRole('button', { name: 'Écarter ce lien' }).click();
@@ -185,7 +187,7 @@ describe('relier ce que la consultation a dit aux objectifs du schéma', { skip,
       assert.ok(!md2.includes(target) && !md2.includes(targetTitle), 'la restitution régénérée ne cite plus l’objectif');
       await visitor.reload();
       await settled(visitor);
-      assert.ok(!(await objective.textContent())!.includes(idea.label), 'l’idée ne paraît plus sous l’objectif');
+      assert.ok(await said.count() === 0 || !(await said.textContent())!.includes(idea.label), 'l’idée ne paraît plus sous l’objectif');
       await pub.close();
 
       // both decisions in the audit log, without any contribution text
