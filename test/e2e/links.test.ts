@@ -223,11 +223,31 @@ describe('relier ce que la consultation a dit aux objectifs du schéma', { skip,
       await screenshot(page, 'liens-propositions-1280');
       await checkA11y(page, 'liens-propositions-1280');
       // « x » asks the reason, Échap gives the focus back to the source
+      const live = page.locator('#liens-annonce');
+      const first = page.locator('.link-source').first();
+      const source = (await first.getAttribute('data-source'))!;
+      const decisionsOf = async () => (await api<LinksBody>(page, app.baseUrl, 'GET', `/admin/plans/${encodeURIComponent(planId)}/links?kind=planItem`))
+        .sources.find((s) => s.source.id === source)!.decisions;
       await page.keyboard.press('j');
       await page.keyboard.press('x');
       await page.getByLabel('Motif *').waitFor();
       await page.keyboard.press('Escape');
       assert.ok(await page.evaluate('document.activeElement?.classList.contains("link-source")'), 'Échap rend le focus à la source');
+      // « x », a reason and Entrée mark it « non repris »; « u » undoes it
+      await page.keyboard.press('x');
+      await page.keyboard.type('Hors du champ du schéma (essai)');
+      await page.keyboard.press('Enter');
+      await live.filter({ hasText: /non repris|Échec/ }).waitFor();
+      assert.match((await live.textContent()) ?? '', /Marqué « non repris »/);
+      const marked = await decisionsOf();
+      assert.ok(marked.some((d) => d.kind === 'not_taken_up' && d.status === 'confirmed' && d.note === 'Hors du champ du schéma (essai)'), JSON.stringify(marked));
+      await first.locator('.link-decision').waitFor();
+      await page.waitForFunction(`document.activeElement?.dataset?.source === ${JSON.stringify(source)}`, undefined, { timeout: 5_000 });
+      await page.keyboard.press('u');
+      await live.filter({ hasText: /Décision annulée|Échec/ }).waitFor();
+      assert.match((await live.textContent()) ?? '', /Décision annulée/);
+      await first.locator('.link-decision').waitFor({ state: 'detached' });
+      assert.deepEqual(await decisionsOf(), [], 'l’annulation rend la source à son état d’avant');
 
       await page.setViewportSize({ width: 375, height: 800 });
       await settled(page);
