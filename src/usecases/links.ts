@@ -27,7 +27,7 @@ export const LINK_DECISIONS: readonly LinkDecision[] = ['confirm', 'reject', 'na
 /** Decided links: what a coverage report, a restitution or a public page may show. */
 const DECIDED: LinkStatus[] = ['confirmed', 'stated'];
 /** Items per call of the (synchronous) suggestion: between two, the event loop serves other requests. */
-const SUGGEST_CHUNK = 250;
+const SUGGEST_CHUNK = 100;
 /** Quoted texts of an idea group read with its label: what the group says, not only its few words of label. */
 const IDEA_QUOTES = 3;
 
@@ -186,7 +186,10 @@ export async function linkReview(ctx: UseCaseContext, input: { plan: string; kin
   const links = await listPlanLinks(ctx.store, { planId: plan.id, sourceKinds: kinds });
   const bySource = new Map<string, PlanLink[]>();
   const key = (s: LinkSourceRef) => `${s.kind}\u0000${s.id}`;
-  for (const l of links) bySource.set(key(l.source), [...(bySource.get(key(l.source)) ?? []), l]);
+  for (const l of links) {
+    const list = bySource.get(key(l.source));
+    if (list) list.push(l); else bySource.set(key(l.source), [l]);
+  }
   const sources: LinkReviewSource[] = [];
   const push = (source: LinkSourceRef, text: string, extra: { label?: string; theme?: string } = {}) => {
     const own = bySource.get(key(source)) ?? [];
