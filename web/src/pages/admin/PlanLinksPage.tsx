@@ -32,7 +32,7 @@ const SHORTCUTS: [string, string][] = [
   ['r', 'écarter l’objectif en cours (ou, sur une décision confirmée, ce lien)'],
   ['n', 'marquer « relève du niveau national » (le motif est demandé)'],
   ['x', 'marquer « non repris » (le motif est demandé)'],
-  ['u', 'annuler la dernière décision prise sur cette page'],
+  ['u', 'annuler la dernière décision prise sur cette page (à défaut, la plus récente de la source en cours)'],
   ['Échap', 'fermer le formulaire ouvert'],
   ['?', 'afficher ou masquer cette aide'],
 ];
@@ -69,6 +69,10 @@ const domId = (s: string) => s.replace(/[^a-zA-Z0-9_-]/g, '_');
 /** A source by what people know it by: its label, else the beginning of its text. */
 const sourceTitle = (s: PlanLinkSource) => (s.label?.trim() ? s.label.trim() : cut(s.text.replace(/\s+/g, ' ').trim(), 220));
 const decided = (s: PlanLinkSource) => s.decisions.some((d) => d.status !== 'rejected');
+
+/** Undo goes back from the newest decision of a source (the API refuses to undo under a later one); a stated link is the document's. */
+const newestDecision = (s: PlanLinkSource): PlanLink | undefined =>
+  [...s.decisions].filter((d) => d.status !== 'stated').sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''))[0];
 
 /** A shortcut key is for the review unless the person is typing (a field, the forms of a card, the filters). */
 function typingIn(target: EventTarget | null): boolean {
@@ -244,12 +248,18 @@ export function PlanLinksPage({ id }: { id: string }) {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || typingIn(e.target)) return;
     if ((e.target as HTMLElement | null)?.closest?.('dialog')) return;
     if (e.key === '?') { e.preventDefault(); setHelp((h) => !h); return; }
-    if (e.key === 'u') { e.preventDefault(); undoLast(); return; }
     const els = cards();
     const active = document.activeElement as HTMLElement | null;
     const card = active?.closest?.('.link-source') as HTMLElement | null;
     const at = card ? els.indexOf(card) : -1;
     const src = at >= 0 ? sources[at] : undefined;
+    if (e.key === 'u') {
+      e.preventDefault();
+      // nothing decided on this page yet (reloaded since): the newest decision of the source in hand
+      const d = history.length === 0 && src ? newestDecision(src) : undefined;
+      if (d) void undo(d.id, decisionText(d, targetName), src!.source.id); else undoLast();
+      return;
+    }
     const candEl = active?.closest?.('.link-candidate') as HTMLElement | null;
     const candEls = card ? Array.from(card.querySelectorAll<HTMLElement>('.link-candidate')) : [];
     const ci = candEl ? candEls.indexOf(candEl) : -1;
@@ -451,11 +461,10 @@ function SourceCard({ s, kindOne, targets, targetName, themeLabel, planItems, bu
   const title = sourceTitle(s);
   const showText = s.text.trim() && s.text.replace(/\s+/g, ' ').trim() !== title;
   const answered = s.decisions.filter((d) => d.status !== 'rejected');
-  // undo goes back from the newest decision of the source (the API refuses to undo under a later one)
   const [more, setMore] = useState(false);
   const item = s.source.kind === 'planItem' ? planItems[Number(s.source.id)] : undefined;
   const where = s.theme ? themeLabel(s.theme) : item?.group ?? (item ? PLAN_ITEM_SECTIONS[item.section] : undefined);
-  const newest = [...s.decisions].filter((d) => d.status !== 'stated').sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''))[0];
+  const newest = newestDecision(s);
   const state = answered.length ? answered.map((d) => LINK_KIND_LABELS[d.kind]).filter((v, i, a) => a.indexOf(v) === i).join(', ') : 'à décider';
   return (
     <li className={`link-source panel fr-p-3w fr-mb-3w${answered.length ? ' link-source--decided' : ''}`} tabIndex={-1} aria-labelledby={hid} data-source={s.source.id} aria-busy={busy || undefined}>
