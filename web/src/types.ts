@@ -85,6 +85,9 @@ export interface PlanLinkSource {
   theme?: string | null;
   candidates: import('../../src/domain/links.ts').PlanLink[];
   decisions: import('../../src/domain/links.ts').PlanLink[];
+  /** when the API says so: no candidate reaches the model's threshold (« aucun objectif ne convient ») */
+  nothingFits?: boolean;
+  threshold?: number;
 }
 /** GET /api/admin/plans/:id/links?kind=idea|contribution|planItem */
 export interface PlanLinksResponse {

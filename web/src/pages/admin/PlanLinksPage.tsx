@@ -66,8 +66,11 @@ interface Target { code: string; kind: 'objective' | 'defi'; title: string }
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const pct = (score: number | null) => `${Math.round(Math.max(0, Math.min(1, score ?? 0)) * 100)} %`;
 const domId = (s: string) => s.replace(/[^a-zA-Z0-9_-]/g, '_');
-/** A source by what people know it by: its label, else the beginning of its text. */
-const sourceTitle = (s: PlanLinkSource) => (s.label?.trim() ? s.label.trim() : cut(s.text.replace(/\s+/g, ' ').trim(), 220));
+/**
+ * A source by what people know it by: an idea by its label, a plan item or a contribution by (the beginning of)
+ * its text (a plan item's label is the heading the plan lists it under, shown beside it).
+ */
+const sourceTitle = (s: PlanLinkSource) => (s.source.kind === 'idea' && s.label?.trim() ? s.label.trim() : cut(s.text.replace(/\s+/g, ' ').trim(), 220));
 const decided = (s: PlanLinkSource) => s.decisions.some((d) => d.status !== 'rejected');
 
 /** Undo goes back from the newest decision of a source (the API refuses to undo under a later one); a stated link is the document's. */
@@ -463,7 +466,8 @@ function SourceCard({ s, kindOne, targets, targetName, themeLabel, planItems, bu
   const answered = s.decisions.filter((d) => d.status !== 'rejected');
   const [more, setMore] = useState(false);
   const item = s.source.kind === 'planItem' ? planItems[Number(s.source.id)] : undefined;
-  const where = s.theme ? themeLabel(s.theme) : item?.group ?? (item ? PLAN_ITEM_SECTIONS[item.section] : undefined);
+  const where = s.theme ? themeLabel(s.theme)
+    : item ? [PLAN_ITEM_SECTIONS[item.section], s.label?.trim() || item.group].filter(Boolean).join(' · ') : undefined;
   const newest = newestDecision(s);
   const state = answered.length ? answered.map((d) => LINK_KIND_LABELS[d.kind]).filter((v, i, a) => a.indexOf(v) === i).join(', ') : 'à décider';
   return (
@@ -500,6 +504,11 @@ function SourceCard({ s, kindOne, targets, targetName, themeLabel, planItems, bu
       ) : null}
 
       <h3 className="fr-text--md fr-mb-1w">Objectifs suggérés</h3>
+      {s.candidates.length && s.nothingFits ? (
+        <p className="fr-text--sm link-nothing">
+          Aucun objectif au-dessus du seuil{s.threshold !== undefined ? ` (score ${pct(s.threshold)})` : ''} : les suggestions ci-dessous sont faibles, la {kindOne} n’est peut-être pas reprise par le schéma.
+        </p>
+      ) : null}
       {s.candidates.length ? (
         <ol className="link-candidates" id={`${hid}-cands`}>
           {s.candidates.slice(0, more ? undefined : TOP).map((c, i) => {
