@@ -158,6 +158,8 @@ interface CompiledField {
   lineEnd?: number;
   /** content words in order */
   content: Word[];
+  /** the normalised text the words' offsets point into */
+  norm: string;
 }
 
 /** Where a term reads in a target: its best field, how it is written there, whether as the acronym. */
@@ -255,7 +257,7 @@ function compile(targets: LinkTarget[]): Model {
       const { norm, words: all } = words(r.text);
       const content = all.filter((w) => w.content);
       const fi = fields.length;
-      const cf: CompiledField = { name: r.field, weight, content };
+      const cf: CompiledField = { name: r.field, weight, content, norm };
       if (r.lineStart !== undefined) cf.lineStart = r.lineStart;
       if (r.lineEnd !== undefined) cf.lineEnd = r.lineEnd;
       fields.push(cf);
@@ -492,7 +494,8 @@ function evidenceFor(model: Model, view: ItemView, s: Scored, reuse: Reuse | und
   if (reuse) {
     const f = ct.fields[reuse.field]!;
     const run = f.content.slice(reuse.pos, reuse.pos + reuse.length);
-    const e: LinkEvidence = { kind: 'reuse', text: run.map((w) => w.surface).join(' '), field: f.name, weight: share(W_REUSE * s.reuse) };
+    // the plan's words as written, articles included
+    const e: LinkEvidence = { kind: 'reuse', text: f.norm.slice(run[0]!.start, run[run.length - 1]!.end), field: f.name, weight: share(W_REUSE * s.reuse) };
     const line = lineOf(reuse.field, () => run.map((w) => w.key));
     if (line !== undefined) e.line = line;
     ev.push(e);
