@@ -132,6 +132,12 @@ describe('suggestLinks', () => {
     assert.equal(s!.version, LINK_MODEL.version);
   });
 
+  test('an empty or stopword-only text: no candidate, nothing fits', () => {
+    const res = suggestLinks(targets, [item('e', ''), item('f', 'et de la ou le')]);
+    assert.deepEqual(res.map((r) => [r.candidates.length, r.nothingFits]), [[0, true], [0, true]]);
+    assert.deepEqual(suggestLinks(targets, []), []);
+  });
+
   test('a défi is proposed when only its enjeux fit, never when one of its objectives does', () => {
     const [s] = suggestLinks(targets, [item('4', 'Adapter le logement et repérer la fragilité pour éviter des hospitalisations.')]);
     assert.equal(s!.candidates[0]!.target, 'E1D2');
