@@ -164,18 +164,19 @@ interface CompiledField {
   norm: string;
 }
 
-/** Where a term reads in a target: its best field, how it is written there, whether as the acronym. */
-interface TermSeen { w: number; field: number; surface: string; surfaces: string[]; acronym: boolean }
-
 interface CompiledTarget {
   t: LinkTarget;
   fields: CompiledField[];
-  terms: Map<string, TermSeen>;
+  /** the target's postings by term (the evidence says in which field and how the plan writes the word) */
+  postings: Map<string, Posting[]>;
   bigrams: Map<string, { w: number; field: number; surface: string }>;
 }
 
-/** A term in one passage (a bullet or sentence of a field). */
-interface Posting { passage: number; target: number; w: number; surfaces: string[]; acronym: boolean }
+/**
+ * A term in one passage (a bullet or sentence of a field): how the passage writes it (accent-folded lower case for
+ * the same-word check, and as written), whether as the acronym.
+ */
+interface Posting { passage: number; target: number; w: number; surfaces: string[]; shown: string[]; acronym: boolean }
 
 interface Model {
   targets: CompiledTarget[];
@@ -252,7 +253,7 @@ function compile(targets: LinkTarget[]): Model {
     const raw: LinkTargetField[] = [...t.fields];
     for (const name of ['themes', 'parcours', 'motsCles'] as const) for (const v of t[name]) raw.push({ field: name, text: v });
     const fields: CompiledField[] = [];
-    const termMap = new Map<string, TermSeen>();
+    const targetPostings = new Map<string, Posting[]>();
     const bigramMap = new Map<string, { w: number; field: number; surface: string }>();
     for (const r of raw) {
       const weight = FIELD_WEIGHTS[r.field] ?? 0.5;
@@ -271,22 +272,18 @@ function compile(targets: LinkTarget[]): Model {
         passageTerms.push(inPassage);
         for (const x of termsOf(part)) {
           let p = inPassage.get(x.term);
-          if (!p) { p = { passage: pi, target: ti, w: weight, surfaces: [], acronym: false }; inPassage.set(x.term, p); }
-          if (x.folded && !p.surfaces.includes(x.folded)) p.surfaces.push(x.folded);
+          if (!p) { p = { passage: pi, target: ti, w: weight, surfaces: [], shown: [], acronym: false }; inPassage.set(x.term, p); }
+          if (!p.surfaces.includes(x.folded) || (x.viaAcronym && !p.acronym)) { p.surfaces.push(x.folded); p.shown.push(x.surface); }
           if (x.viaAcronym) p.acronym = true;
-          const prev = termMap.get(x.term);
-          if (!prev) termMap.set(x.term, { w: weight, field: fi, surface: x.surface, surfaces: x.folded ? [x.folded] : [], acronym: x.viaAcronym });
-          else {
-            if (prev.w < weight) { prev.w = weight; prev.field = fi; prev.surface = x.surface; }
-            if (x.folded && !prev.surfaces.includes(x.folded)) prev.surfaces.push(x.folded);
-            if (x.viaAcronym) prev.acronym = true;
-          }
         }
         for (const [term, p] of inPassage) {
           df.set(term, (df.get(term) ?? 0) + 1);
           let l = postings.get(term);
           if (!l) { l = []; postings.set(term, l); }
           l.push(p);
+          let tl = targetPostings.get(term);
+          if (!tl) { tl = []; targetPostings.set(term, tl); }
+          tl.push(p);
         }
       }
       for (let i = 0; i + 1 < content.length; i++) {
@@ -306,7 +303,7 @@ function compile(targets: LinkTarget[]): Model {
       if (!l) { l = []; bigramPostings.set(b, l); }
       l.push({ target: ti, w: s.w });
     }
-    cts.push({ t, fields, terms: termMap, bigrams: bigramMap });
+    cts.push({ t, fields, postings: targetPostings, bigrams: bigramMap });
   });
   // rarity among the plan's passages: a word most bullets use (« santé », « développer ») says little about which
   // element takes an item up; a word the plan never writes weighs as one it writes once
@@ -372,6 +369,16 @@ function matchKind(term: string, x: ItemTerm, folded: string[], acronym: boolean
   }
   for (const a of x.folded) for (const b of folded) if (sameWord(a, b)) return 'term';
   return null;
+}
+
+/** How the passage writes the item's word: the form the same-word check accepts (for a concept: the acronym if any). */
+function shownOf(term: string, x: ItemTerm, p: Posting): string {
+  if (term.startsWith('@')) {
+    const i = p.acronym && !x.viaAcronym ? p.shown.findIndex((_, k) => acronymConcept(p.shown[k]!) === term) : 0;
+    return p.shown[Math.max(0, i)] ?? '';
+  }
+  for (let k = 0; k < p.surfaces.length; k++) for (const a of x.folded) if (sameWord(a, p.surfaces[k]!)) return p.shown[k]!;
+  return p.shown[0] ?? '';
 }
 
 interface Reuse { target: number; field: number; pos: number; itemPos: number; length: number }
@@ -512,22 +519,26 @@ function evidenceFor(model: Model, view: ItemView, s: Scored, reuse: Reuse | und
       ev.push(e);
     }
   }
-  const bestField = s.bestPassage >= 0 ? model.passages[s.bestPassage]!.field : -1;
   for (const [term, x] of view.terms) {
-    const seen = ct.terms.get(term);
-    if (!seen) continue;
-    const how = matchKind(term, x, seen.surfaces, seen.acronym);
-    if (how === null) continue;
-    const f = ct.fields[seen.field]!;
-    const bp = s.bestPassage >= 0 ? model.passageTerms[s.bestPassage]!.get(term) : undefined;
-    const inBest = bp !== undefined && matchKind(term, x, bp.surfaces, bp.acronym) !== null;
+    // the heaviest passage of this target where the item's word reads (the same word, or the concept as matched)
+    let best: { p: Posting; how: 'term' | 'lexicon'; shown: string } | null = null;
+    let inBest = false;
+    for (const p of ct.postings.get(term) ?? []) {
+      const how = matchKind(term, x, p.surfaces, p.acronym);
+      if (how === null) continue;
+      if (p.passage === s.bestPassage) inBest = true;
+      if (!best || p.w > best.p.w) best = { p, how, shown: shownOf(term, x, p) };
+    }
+    if (!best) continue;
     const bestW = inBest ? model.passages[s.bestPassage]!.w : 0;
-    const weight = share((W_COVER * x.idf * seen.w + W_BEST * x.idf * bestW) / mass);
-    const kind: LinkEvidence['kind'] = how === 'lexicon' ? 'lexicon' : FIELD_KIND.has(f.name) ? 'field' : 'term';
-    const fi = inBest ? bestField : seen.field;
-    const e: LinkEvidence = { kind, text: how === 'lexicon' ? `${seen.surface} = ${x.surface}` : seen.surface, field: ct.fields[fi]!.name, weight };
-    if (!FIELD_KIND.has(ct.fields[fi]!.name)) {
-      const line = lineOf(fi, () => (term.startsWith('@') ? keysOf(seen.surface) : [term]));
+    const weight = share((W_COVER * x.idf * best.p.w + W_BEST * x.idf * bestW) / mass);
+    const fi = inBest ? model.passages[s.bestPassage]!.field : model.passages[best.p.passage]!.field;
+    const shown = inBest ? shownOf(term, x, model.passageTerms[s.bestPassage]!.get(term)!) : best.shown;
+    const name = ct.fields[fi]!.name;
+    const kind: LinkEvidence['kind'] = best.how === 'lexicon' ? 'lexicon' : FIELD_KIND.has(name) ? 'field' : 'term';
+    const e: LinkEvidence = { kind, text: kind === 'lexicon' ? `${shown} = ${x.surface}` : shown, field: name, weight };
+    if (!FIELD_KIND.has(name)) {
+      const line = lineOf(fi, () => keysOf(shown));
       if (line !== undefined) e.line = line;
     }
     ev.push(e);
