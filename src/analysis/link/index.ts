@@ -140,8 +140,9 @@ const DEFI_FACTOR = 0.95;
  */
 const SAME_WORD_PREFIX = 0.6;
 /**
- * Lead verbs say that something is to be done, not what: a word that opens at least LEAD_MIN bullets of the plan,
- * and the infinitive an item opens with (« Étoffer », « Repenser »), weigh LEAD_FACTOR of their rarity.
+ * Lead verbs say that something is to be done, not what: the first content word of at least LEAD_MIN passages of
+ * the plan (articles skipped, so also the first noun of a bullet), and the infinitive an item opens with
+ * (« Étoffer », « Repenser »), weigh LEAD_FACTOR of their rarity.
  */
 const LEAD_MIN = 2;
 const LEAD_FACTOR = 0.25;
