@@ -1,7 +1,7 @@
 /**
  * Link suggestion (issue 14): for each proposal, common idea or plan item, the plan's objectives (and défis)
  * ranked by what they share with it, each candidate with the evidence of why. Lexical and explained: shared
- * stems weighted by their rarity among the plan's elements, shared two-word phrases, the health-system lexicon
+ * stems weighted by their rarity among the plan's passages (bullets, sentences), shared two-word phrases, the health-system lexicon
  * (an acronym matches its spelled-out forms), the element's thèmes / parcours / mots clés, and the plan's reuse
  * of the item's wording (a run of shared words). Pure, deterministic, synchronous; no I/O. See docs/linking.md.
  */
@@ -411,6 +411,8 @@ interface Scored { ti: number; score: number; best: number; bestPassage: number;
 /**
  * Ranks the targets for each item. `top`: candidates kept per item (default 5); `planText`: the plan document's
  * text, to give the line where each piece of evidence reads (else the lines the parser kept for the field).
+ * The targets are compiled once per array (kept in a WeakMap): pass the same array for each chunk of items, and do
+ * not change it in place between calls. An item's result never depends on the other items.
  */
 export function suggestLinks(targets: LinkTarget[], items: { source: LinkSourceRef; text: string }[], opts: { top?: number; planText?: string } = {}): LinkSuggestion[] {
   const model = compile(targets);
