@@ -9,6 +9,7 @@ import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { recordAudit } from './audit.ts';
 import { consultationTerritoryLevel } from './indicators.ts';
+import { detachPlanItemLinks } from './links.ts';
 import { migrationProvider } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { searchTerms } from './search-terms.ts';
@@ -114,9 +115,11 @@ const TABLES: TableSpec[] = [
 // work in progress on this instance (its effects, groups or syntheses, are archived). The schémas territoriaux
 // (plans and their rows, the regional catalogue shared by the région's plans) belong to a département, a
 // consultation only optionally: they are not part of a consultation's archive and are imported again from
-// their STS file (idempotent by its sha256); their data repère travel with the indicators table.
+// their STS file (idempotent by its sha256); their data repère travel with the indicators table. The links of
+// issue 14 (plan_links, plan_link_history) belong to a plan (their foreign key): without it in the archive they
+// could not be imported; the link decisions are in the archived audit log (codes and ids, not the notes).
 export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'rate_limits', 'contribution_counts', 'search_scopes', 'jobs', 'job_files', 'kysely_migration', 'kysely_migration_lock',
-  'plan_catalogue', 'plans', 'plan_elements', 'plan_actions', 'plan_oqos', 'plan_items', 'plan_warnings'];
+  'plan_catalogue', 'plans', 'plan_elements', 'plan_actions', 'plan_oqos', 'plan_items', 'plan_warnings', 'plan_links', 'plan_link_history'];
 export const ARCHIVED_TABLES = TABLES.map((t) => t.table);
 
 const PERSONAL_DATA_NOTE = 'tables/contribution_private.json holds the original, unmasked texts of pseudonymised contributions, '
@@ -363,6 +366,8 @@ export async function importConsultationArchive(store: Store, bytes: Uint8Array,
     if (existing) {
       if (!opts.force) throw new StoreError('conflict', `La consultation « ${slug} » existe déjà dans cette base : ajoutez --force pour la remplacer par l’archive. Rien n’a été importé.`);
       // The cascades remove everything the consultation owns; its audit entries are replaced by the archive's.
+      // Its plan's own items keep their links (the plan stays, without consultation, as on a deletion).
+      await detachPlanItemLinks(trx, slug);
       await trx.deleteFrom('consultations').where('slug', '=', slug).execute();
       await trx.deleteFrom('audit_log').where('consultation', '=', slug).execute();
       replaced = true;
