@@ -299,13 +299,6 @@ export async function undoLinkChange(store: DatabaseHandle, u: {
   });
 }
 
-/** Whether a link has a decision (on its source) that an undo would restore. */
-export async function hasUndoableDecision(store: DatabaseHandle, planId: string, linkId: string): Promise<boolean> {
-  const h = await store.db.selectFrom('plan_link_history').select('id').where('plan_id', '=', planId).where('link_id', '=', linkId)
-    .where('undone_at', 'is', null).limit(1).executeTakeFirst();
-  return h !== undefined;
-}
-
 /** JSON with sorted keys, to compare links read back from the database and from JSON. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;

@@ -41,8 +41,12 @@ function requireDecider(ctx: UseCaseContext): void {
 }
 
 /** The plan, or a French not_found (an id, or a département for its latest plan). */
-async function loadPlan(ctx: UseCaseContext, plan: string): Promise<StoredPlan> {
+async function loadPlan(ctx: UseCaseContext, plan: string, consultation?: string): Promise<StoredPlan> {
   if (typeof plan !== 'string' || plan.trim() === '') throw new UserError('invalid', 'Indiquez le schéma territorial de santé (identifiant du plan).', 'plan');
+  // a département names its latest plan: the one of the consultation asked for when there is one, else its latest
+  if (consultation !== undefined) {
+    try { return await getPlan(ctx, plan, { consultation }); } catch (e) { if (!(e instanceof UserError && e.code === 'not_found')) throw e; }
+  }
   return getPlan(ctx, plan);
 }
 
@@ -115,7 +119,7 @@ async function suggestionItems(ctx: UseCaseContext, plan: StoredPlan, consultati
  */
 export async function suggestPlanLinks(ctx: UseCaseContext, input: SuggestPlanLinksInput): Promise<LinkSuggestion[]> {
   requireDecider(ctx);
-  const plan = await loadPlan(ctx, input.plan);
+  const plan = await loadPlan(ctx, input.plan, input.consultation);
   const consultation = await linkedConsultation(ctx, plan, input.consultation);
   const asked = checkSourceKinds(input.sources);
   if (asked && consultation === null && asked.some((k) => k !== 'planItem')) {
@@ -369,7 +373,7 @@ export interface DecidedLinksInput { plan?: string; consultation?: string; publi
 export async function decidedLinks(ctx: UseCaseContext, input: DecidedLinksInput): Promise<PlanLink[]> {
   if (!input.publicOnly) requireDecider(ctx);
   if (input.plan === undefined && input.consultation === undefined) throw new UserError('invalid', 'Indiquez un schéma ou une consultation.', 'plan');
-  const planId = input.plan !== undefined ? (await loadPlan(ctx, input.plan)).id : undefined;
+  const planId = input.plan !== undefined ? (await loadPlan(ctx, input.plan, input.consultation)).id : undefined;
   if (input.consultation !== undefined) await requireConsultation(ctx, input.consultation);
   const links = await listPlanLinks(ctx.store, {
     ...(planId !== undefined ? { planId } : {}), ...(input.consultation !== undefined ? { consultation: input.consultation } : {}), statuses: DECIDED,
