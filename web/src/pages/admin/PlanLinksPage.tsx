@@ -6,7 +6,7 @@ import { Input } from '@codegouvfr/react-dsfr/Input';
 import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Page, Loading, ErrorAlert, LiveRegion } from '../../components/Page.tsx';
-import { useAnnouncer, useApi } from '../../hooks.ts';
+import { useAnnouncer, useApi, useDebounced } from '../../hooks.ts';
 import { decidePlanLink, errorMessage, planLinksPath, suggestPlanLinks, undoPlanLink, type LinkDecisionBody } from '../../api.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { formatDate, nf } from '../../labels.ts';
@@ -63,6 +63,8 @@ type Mode = 'partly' | 'reject' | 'national' | 'not_taken_up' | 'other';
 interface Open { source: string; mode: Mode; target?: string }
 interface Target { code: string; kind: 'objective' | 'defi'; title: string }
 
+/** Case and accents aside, for the search. */
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const pct = (score: number | null) => `${Math.round(Math.max(0, Math.min(1, score ?? 0)) * 100)} %`;
 const domId = (s: string) => s.replace(/[^a-zA-Z0-9_-]/g, '_');
@@ -144,15 +146,18 @@ export function PlanLinksPage({ id }: { id: string }) {
   const listRef = useRef<HTMLOListElement>(null);
   const refocus = useRef<{ source: string; index: number; target?: string } | null>(null);
 
+  const [search, setSearch] = useState('');
+  const needle = fold(useDebounced(search, 200).trim());
   const all = list.data?.sources ?? [];
-  const sources = all.filter((s) => (!only || s.source.id === only) && (show === 'all' || (show === 'decided') === decided(s)));
+  const sources = all.filter((s) => (!only || s.source.id === only) && (show === 'all' || (show === 'decided') === decided(s))
+    && (!needle || fold(`${s.label ?? ''} ${s.text} ${s.source.id}`).includes(needle)));
   const counts = { todo: all.filter((s) => !decided(s)).length, decided: all.filter(decided).length, all: all.length };
   const kindInfo = KINDS.find((k) => k.kind === kind)!;
   const p = list.data?.plan;
   const planTitle = p?.title ?? plan.data?.title;
   const planName = plan.data ? `${plan.data.title} — ${plan.data.territoryName}` : planTitle ?? id;
 
-  useEffect(() => { setOpen(null); setLimit(PAGE); }, [kind, only, show]);
+  useEffect(() => { setOpen(null); setLimit(PAGE); }, [kind, only, show, needle]);
   const shown = sources.slice(0, limit);
 
   const cards = () => Array.from(listRef.current?.querySelectorAll<HTMLElement>('.link-source') ?? []);
@@ -321,7 +326,7 @@ export function PlanLinksPage({ id }: { id: string }) {
   return (
     <Page
       title={`Liens avec le schéma : ${planName}`}
-      crumbs={[{ label: 'Back-office', href: '/admin' }, { label: 'Schémas territoriaux de santé', href: '/admin/schemas' }, { label: planTitle ?? id, href: `/admin/schemas/${encodeURIComponent(id)}` }]}
+      crumbs={[{ label: 'Back-office', href: '/admin' }, { label: 'Schémas territoriaux de santé', href: '/admin/schemas' }, { label: planName, href: `/admin/schemas/${encodeURIComponent(id)}` }]}
     >
       <LiveRegion message={msg} id="liens-annonce" />
       <p>
@@ -348,6 +353,10 @@ export function PlanLinksPage({ id }: { id: string }) {
 
       <div className="panel fr-p-3w fr-mb-3w links-tools">
         <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+          <div className="fr-col-12 fr-col-md-6">
+            <Input label="Rechercher dans les sources" hintText="Un mot du texte, de l’intitulé ou la référence"
+              nativeInputProps={{ type: 'search', value: search, onChange: (e) => setSearch(e.target.value) }} />
+          </div>
           <div className="fr-col-12 fr-col-md-6">
             <Select label="Afficher" nativeSelectProps={{ value: show, onChange: (e) => navigate(hrefFor({ show: e.target.value as Show })) }}>
               {SHOWS.map(([s, l]) => <option key={s} value={s}>{l}{list.data ? ` (${nf.format(counts[s])})` : ''}</option>)}
@@ -386,7 +395,7 @@ export function PlanLinksPage({ id }: { id: string }) {
       {list.data ? (
         <p role="status" className="fr-mb-2w">
           {only ? <>Une seule source affichée. <Link href={hrefFor({ source: null })}>Voir toutes les {kindInfo.label.toLowerCase()}</Link></>
-            : `${nf.format(sources.length)} ${sources.length > 1 ? kindInfo.label.toLowerCase() : kindInfo.one} (${SHOWS.find(([s]) => s === show)![1].toLowerCase()}) sur ${nf.format(all.length)}.`}
+            : `${nf.format(sources.length)} ${sources.length > 1 ? kindInfo.label.toLowerCase() : kindInfo.one} (${SHOWS.find(([s]) => s === show)![1].toLowerCase()}${needle ? ', selon la recherche' : ''}) sur ${nf.format(all.length)}.`}
         </p>
       ) : null}
       {list.data && all.length === 0 ? <p>Aucune source de ce type pour ce schéma{kind === 'planItem' ? ' (le document ne liste pas de propositions issues de la consultation)' : kind === 'contribution' ? ' : une contribution paraît ici une fois les suggestions calculées' : ''}.</p> : null}
