@@ -37,6 +37,8 @@ const SHORTCUTS: [string, string][] = [
   ['?', 'afficher ou masquer cette aide'],
 ];
 
+const SHORTCUTS_KEY = 'fabrique.liens.raccourcis';
+
 const EVIDENCE_LABELS: Record<LinkEvidence['kind'], string> = {
   reuse: 'Texte repris par le schéma',
   phrase: 'Expressions communes',
@@ -141,6 +143,13 @@ export function PlanLinksPage({ id }: { id: string }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [open, setOpen] = useState<Open | null>(null);
   const [help, setHelp] = useState(false);
+  // single-key shortcuts can be turned off (WCAG 2.1.4), remembered on this browser
+  const [shortcuts, setShortcuts] = useState(() => { try { return localStorage.getItem(SHORTCUTS_KEY) !== 'off'; } catch { return true; } });
+  const toggleShortcuts = (on: boolean) => {
+    setShortcuts(on);
+    try { localStorage.setItem(SHORTCUTS_KEY, on ? 'on' : 'off'); } catch { /* private mode: for this page only */ }
+    announce(on ? 'Raccourcis clavier activés.' : 'Raccourcis clavier désactivés.');
+  };
   // the decisions taken on this page, newest last: « u » undoes them one by one
   const [history, setHistory] = useState<{ link: string; what: string; source: string }[]>([]);
   const listRef = useRef<HTMLOListElement>(null);
@@ -253,7 +262,7 @@ export function PlanLinksPage({ id }: { id: string }) {
   // keyboard shortcuts (never while typing: fields, the forms of a card, the filters)
   const keys = useRef<(e: KeyboardEvent) => void>(() => {});
   keys.current = (e: KeyboardEvent) => {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || typingIn(e.target)) return;
+    if (!shortcuts || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || typingIn(e.target)) return;
     if ((e.target as HTMLElement | null)?.closest?.('dialog')) return;
     if (e.key === '?') { e.preventDefault(); setHelp((h) => !h); return; }
     const els = cards();
@@ -382,6 +391,10 @@ export function PlanLinksPage({ id }: { id: string }) {
       </div>
 
       <Accordion label="Raccourcis clavier" titleAs="h2" className="fr-mb-3w" expanded={help} onExpandedChange={(v) => setHelp(v)}>
+        <div className="fr-checkbox-group fr-checkbox-group--sm fr-mb-2w">
+          <input type="checkbox" id="liens-raccourcis" checked={shortcuts} onChange={(e) => toggleShortcuts(e.target.checked)} />
+          <label className="fr-label" htmlFor="liens-raccourcis">Raccourcis clavier activés (mémorisé sur ce navigateur)</label>
+        </div>
         <p className="fr-text--sm">Placez-vous sur une source (touche j, ou en cliquant dessus) ; les raccourcis sont inactifs pendant la saisie dans un champ.</p>
         <dl className="shortcuts">
           {SHORTCUTS.map(([k, what]) => <div key={k}><dt><kbd>{k}</kbd></dt><dd>{what}</dd></div>)}
