@@ -61,7 +61,7 @@ const PLAN_ITEM_SECTIONS: Record<PlanDetail['consultationItems'][number]['sectio
   enjeux: 'les enjeux', defis_cts: 'les défis du conseil territorial de santé', cnr: 'les propositions du CNR en santé',
 };
 
-type Mode = 'partly' | 'reject' | 'national' | 'not_taken_up' | 'other';
+type Mode = 'partly' | 'national' | 'not_taken_up' | 'other';
 interface Open { source: string; mode: Mode; target?: string }
 interface Target { code: string; kind: 'objective' | 'defi'; title: string }
 
@@ -215,7 +215,8 @@ export function PlanLinksPage({ id }: { id: string }) {
     setBusy(source);
     try {
       await undoPlanLink(id, link);
-      setHistory((h) => h.filter((x) => x.link !== link));
+      // one step back: a link decided twice (confirmed, then rejected) keeps its earlier decision in the history
+      setHistory((h) => { const i = h.map((x) => x.link).lastIndexOf(link); return i < 0 ? h : [...h.slice(0, i), ...h.slice(i + 1)]; });
       announce(`Décision annulée : ${what}.`);
       refocus.current = { source, index: Math.max(0, sources.findIndex((s) => s.source.id === source)) };
       list.reload();
@@ -256,7 +257,7 @@ export function PlanLinksPage({ id }: { id: string }) {
   const openForm = (src: PlanLinkSource, mode: Mode, target?: string) => {
     setOpen({ source: src.source.id, mode, ...(target ? { target } : {}) });
     announce(mode === 'partly' ? 'Ce qui n’est pas repris est demandé.' : mode === 'not_taken_up' || mode === 'national' ? 'Le motif est demandé.'
-      : mode === 'reject' ? 'Motif du rejet (facultatif).' : 'Choisissez l’objectif.');
+      : 'Choisissez l’objectif.');
   };
 
   // keyboard shortcuts (never while typing: fields, the forms of a card, the filters)
@@ -270,6 +271,8 @@ export function PlanLinksPage({ id }: { id: string }) {
     const card = active?.closest?.('.link-source') as HTMLElement | null;
     const at = card ? els.indexOf(card) : -1;
     const src = at >= 0 ? sources[at] : undefined;
+    // one decision at a time: a key pressed twice quickly does not send it twice
+    if (busy !== null && 'ceurnx'.includes(e.key)) { e.preventDefault(); return; }
     if (e.key === 'u') {
       e.preventDefault();
       // nothing decided on this page yet (reloaded since): the newest decision of the source in hand
