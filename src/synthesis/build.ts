@@ -254,6 +254,9 @@ class Builder {
       children: this.ordered(key, sortItems(children, this)),
       ...(others ? { residual: true } : {}),
     };
+    // the plan elements that take the idea up (decided links only): « Repris dans le schéma : E1D4O6 — … »
+    const objectives = this.data.ideaObjectives.get(g.id);
+    if (objectives && objectives.length > 0) item.objectives = objectives.map((o) => ({ ...o }));
     if (this.level === 'region' && g.statedCount !== undefined) {
       const stated = await this.fig(`stated.${key}`, `${g.label} (nombre annoncé par la source)`, 'contributions', { op: 'groupStated', group: g.id });
       if (stated) {
@@ -607,6 +610,9 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
   const editorial = options.editorial ?? await loadEditorial(store, id);
   const scope: ContributionQuery = level === 'departement' ? { territory } : { region: territory };
   const b = new Builder(data, editorial, level, scope, options.quotesPerIdea ?? DEFAULT_QUOTES_PER_IDEA);
+  for (const l of data.unknownLinks) {
+    b.notices.push(`Lien confirmé vers l’élément ${l.target} introuvable dans le schéma (modifié ou supprimé depuis) : il n’est pas repris sous son idée.`);
+  }
   const name = level === 'region' ? REGIONS[territory] ?? territoryName(territory) : DEPARTEMENTS[territory]?.[0] ?? territoryName(territory);
   const themes = c.themes;
   const sections: Section[] = [];

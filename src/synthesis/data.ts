@@ -14,8 +14,11 @@ import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
 import { publicMeeting } from '../privacy/public.ts';
 import { listNationalMarks } from '../store/national-marks.ts';
+import { readStoredPlan } from '../store/plans.ts';
 import type { Store } from '../store/store.ts';
-import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule } from './model.ts';
+import type { PlanLink } from '../domain/links.ts';
+import { elementTitles, ideaObjectives, type PlanElementTitles } from './links.ts';
+import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule, type LinkedObjective } from './model.ts';
 
 export interface SynthesisData {
   consultation: Consultation;
@@ -46,6 +49,13 @@ export interface SynthesisData {
   nationalMarked: Set<string>;
   /** département of a contribution: its own territory, else its meeting's, else the consultation's when it is a département */
   deptOf(c: Contribution): string | undefined;
+  /**
+   * public idea group id → the plan elements it is linked to by a decided link saying the plan takes it up
+   * (issue 14, see links.ts), from the links of the consultation's ideas to any plan
+   */
+  ideaObjectives: Map<string, LinkedObjective[]>;
+  /** decided links of public ideas that name an element their plan no longer has (reported, not shown) */
+  unknownLinks: PlanLink[];
   humanSyntheses(documentId: string): Promise<HumanSynthesisItem[]>;
 }
 
@@ -127,15 +137,33 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
       for (const id of groupMembers(m.id)) if (theme === undefined || byId.get(id)?.themes.some((t) => t.theme === theme)) nationalMarked.add(id);
     }
   }
+  const linked = await loadIdeaObjectives(store, consultationSlug, new Set(groupById.keys()));
   return {
     consultation, consultationDept, all, byId, withheld, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
-    groupMembers: (id) => groupMembers(id), deptOf, nationalMarked,
+    groupMembers: (id) => groupMembers(id), deptOf, nationalMarked, ideaObjectives: linked.byIdea, unknownLinks: linked.unknown,
     humanSyntheses: (documentId) => {
       let p = synthCache.get(documentId);
       if (!p) { p = store.documentSyntheses(documentId); synthCache.set(documentId, p); }
       return p;
     },
   };
+}
+
+// until the store of the links (package CORE, src/store/links.ts) is merged
+async function listDecidedLinks(_store: Store, _consultation: string): Promise<PlanLink[]> {
+  return [];
+}
+
+/** The decided links of the consultation's public ideas, with the titles of the elements they name. */
+async function loadIdeaObjectives(store: Store, consultation: string, publicIdeas: ReadonlySet<string>): Promise<ReturnType<typeof ideaObjectives>> {
+  const links = await listDecidedLinks(store, consultation);
+  if (links.length === 0) return { byIdea: new Map(), unknown: [] };
+  const plans = new Map<string, PlanElementTitles>();
+  for (const id of new Set(links.map((l) => l.planId))) {
+    const plan = await readStoredPlan(store, id);
+    if (plan) plans.set(id, elementTitles(plan));
+  }
+  return ideaObjectives(links, plans, publicIdeas);
 }
 
 /**
