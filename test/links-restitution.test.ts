@@ -12,10 +12,17 @@ import type { LinkKind, LinkSourceRef, LinkStatus, PlanLink } from '../src/domai
 import type { Store } from '../src/store/store.ts';
 import { compareCodes, ideaObjectives } from '../src/synthesis/links.ts';
 import {
-  buildSynthesis, renderDocx, renderHtml, renderMarkdown, verifySynthesis, walkIdeas, walkSections, type IdeaItem, type SynthesisDocument,
+  buildSynthesis, dataChangesSince, renderDocx, renderHtml, renderMarkdown, verifySynthesis, walkIdeas, walkSections, type IdeaItem, type SynthesisDocument,
 } from '../src/synthesis/index.ts';
+import { CLI_ACTOR, context } from '../src/usecases/context.ts';
+import { moderateContribution } from '../src/usecases/contributions.ts';
+import { newLinkId, writeLinkDecision } from '../src/store/links.ts';
+import type { UseCaseContext } from '../src/usecases/context.ts';
+import { importPlan } from '../src/usecases/plan.ts';
 import { saidByElement, type PublicSources } from '../src/usecases/plan-said.ts';
+import { linkTestPlan } from './helpers/link-plan.ts';
 import { DEPT_SLUG, departementStore } from './helpers/synthesis-fixture.ts';
+import { Client, testServer, type TestServer } from './helpers/server.ts';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
 
@@ -128,5 +135,107 @@ describe('liens au schéma : rendu et vérification d’une restitution', () => 
     assert.equal(named.length, 2, v.failures.map((f) => f.message).join('\n'));
     assert.match(named[0]!.message, /n’est plus confirmé/);
     assert.equal((await verifySynthesis(store, doc)).ok, true, 'the document without links still verifies');
+  });
+});
+
+// ---- the whole chain, in-process: a consultation with ideas, a plan, decisions through the use case ----
+
+// TEMPORARY: the decision through the store until CORE's use case (src/usecases/links.ts, decideLink) is merged
+async function decideLink(ctx: UseCaseContext, input: { plan: string; source: LinkSourceRef; target: string; decision: 'confirm' | 'reject'; kind?: 'taken_up' | 'partly'; note?: string }) {
+  const at = ctx.now().toISOString();
+  return writeLinkDecision(ctx.store, {
+    planId: input.plan, source: input.source, decision: input.decision, actor: ctx.actor.name, at,
+    decide: (current) => {
+      const base = current.find((l) => l.target === input.target) ?? { ...link(input.source, input.target, 'suggested', 'taken_up', input.plan), id: newLinkId() };
+      const l: PlanLink = { ...base, status: input.decision === 'confirm' ? 'confirmed' : 'rejected', kind: input.kind ?? base.kind, note: input.note ?? null, decidedBy: ctx.actor.name, decidedAt: at };
+      return { upsert: [l], remove: [], main: l.id };
+    },
+    audit: (_b, _a, main) => ({ actor: ctx.actor.name, action: 'link.decide', consultation: DEPT_SLUG, targetType: 'plan_link', targetId: main?.id ?? '', at }),
+  });
+}
+
+describe('liens au schéma : de la décision à la restitution et à la page publique', () => {
+  let store: Store;
+  let t: TestServer;
+  let planId: string;
+  let ids: string[];
+  const analyst = () => context(store, { name: 'analyste@ars.test', role: 'analyst' }, () => NOW);
+  before(async () => {
+    let parsed;
+    ({ store, parsed } = await departementStore());
+    ids = parsed.contributions.map((c) => c.id);
+    const prov = { by: 'human' as const, reviewer: 'test', at: NOW.toISOString() };
+    // two ideas of propositions (fixture items 3–4, theme 1; 10, theme 3)
+    await store.saveIdeaGroups(DEPT_SLUG, [
+      { id: 'g-coord', consultation: DEPT_SLUG, parent: null, theme: '1', label: 'Coordonner les soins de proximité', labelByHuman: true,
+        members: [{ contribution: ids[3]!, provenance: prov }, { contribution: ids[4]!, provenance: prov }], quotes: [ids[3]!], lineage: [] },
+      { id: 'g-internes', consultation: DEPT_SLUG, parent: null, theme: '3', label: 'Loger les internes', labelByHuman: true,
+        members: [{ contribution: ids[10]!, provenance: prov }], quotes: [], lineage: [] },
+    ]);
+    const plan = await importPlan(context(store, CLI_ACTOR, () => NOW), { bytes: new TextEncoder().encode('plan fictif'), fileName: 'sts-essai.md', consultation: DEPT_SLUG },
+      async () => linkTestPlan());
+    planId = plan.planId;
+    t = await testServer({}, store);
+  });
+  after(() => t?.close());
+
+  const restitution = () => buildSynthesis(store, { consultation: DEPT_SLUG, level: 'departement', now: NOW });
+  const itemOf = (doc: SynthesisDocument, key: string) => ideaItems(doc).find((i) => i.key === key);
+  const publicPlan = async () => {
+    const c = await Client.create(t.app, '10.40.0.1');
+    const res = await c.get(`/api/plans/${planId}`);
+    assert.equal(res.statusCode, 200, res.body);
+    const d1 = res.json().engagements[0].defis[0];
+    return { body: res.body, defi: d1.said as unknown[], objective: (code: string) => d1.objectives.find((o: { code: string }) => o.code === code).said as { source: LinkSourceRef; text: string; kind: string; count: number | null }[] };
+  };
+
+  test('a confirmed link reaches the regenerated restitution (HTML, Markdown, verified) and the public plan page; a rejected one leaves both', async () => {
+    const before = await restitution();
+    assert.equal(itemOf(before, 'g:g-coord')?.objectives, undefined);
+    await decideLink(analyst(), { plan: planId, source: { kind: 'idea', id: 'g-coord' }, target: 'E1D1O1', decision: 'confirm', kind: 'taken_up' });
+    await decideLink(analyst(), { plan: planId, source: { kind: 'idea', id: 'g-internes' }, target: 'E1D1O2', decision: 'confirm', kind: 'partly', note: 'le logement seulement' });
+    await decideLink(analyst(), { plan: planId, source: { kind: 'planItem', id: '0' }, target: 'E1D1', decision: 'confirm', kind: 'taken_up' });
+
+    // the draft of before is out of date: the links changed
+    const changes = await dataChangesSince(store, before);
+    assert.equal(changes.links, true);
+    assert.match(changes.summary, /Liens au schéma territorial de santé modifiés/);
+
+    const doc = await restitution();
+    assert.deepEqual(itemOf(doc, 'g:g-coord')?.objectives, [{ plan: planId, code: 'E1D1O1', title: 'Favoriser l’installation des médecins en zone rurale', kind: 'taken_up' }]);
+    assert.deepEqual(itemOf(doc, 'g:g-internes')?.objectives?.map((o) => [o.code, o.kind]), [['E1D1O2', 'partly']]);
+    const v = await verifySynthesis(store, doc);
+    assert.ok(v.ok, v.failures.map((f) => f.message).join('\n'));
+    assert.match(renderHtml(doc), /Repris dans le schéma : <span class="plan-link"><span class="plan-code">E1D1O1<\/span> — Favoriser l’installation des médecins en zone rurale<\/span>/);
+    assert.match(renderMarkdown(doc), /- Repris dans le schéma : \*\*E1D1O2\*\* — Développer les maisons de santé pluriprofessionnelles \(en partie\)/);
+
+    const page = await publicPlan();
+    assert.deepEqual(page.objective('E1D1O1'), [{ source: { kind: 'idea', id: 'g-coord' }, text: 'Coordonner les soins de proximité', kind: 'taken_up', count: 2 }]);
+    assert.deepEqual(page.objective('E1D1O2').map((s) => [s.source.kind, s.kind]), [['idea', 'partly']]);
+    assert.deepEqual(page.defi, [{ source: { kind: 'planItem', id: '0' }, text: 'Faciliter l’installation des médecins', kind: 'taken_up', count: null }]);
+    assert.doesNotMatch(page.body, /le logement seulement/, 'a reviewer’s note is not on the public page');
+
+    // rejected: gone from the next restitution and from the page; the document of before no longer verifies, named
+    await decideLink(analyst(), { plan: planId, source: { kind: 'idea', id: 'g-coord' }, target: 'E1D1O1', decision: 'reject' });
+    const stale = await verifySynthesis(store, doc);
+    assert.equal(stale.ok, false);
+    assert.ok(stale.failures.some((f) => /Coordonner les soins de proximité/.test(f.message) && /E1D1O1/.test(f.message)), stale.failures.map((f) => f.message).join('\n'));
+    assert.equal((await dataChangesSince(store, doc)).links, true);
+    const again = await restitution();
+    assert.equal(itemOf(again, 'g:g-coord')?.objectives, undefined);
+    assert.doesNotMatch(renderHtml(again), /E1D1O1/);
+    assert.equal((await verifySynthesis(store, again)).ok, true);
+    assert.deepEqual((await publicPlan()).objective('E1D1O1'), []);
+  });
+
+  test('a link from a contribution withheld by moderation never reaches the public route', async () => {
+    const text = 'Créer un transport à la demande pour les rendez-vous médicaux.';
+    await decideLink(analyst(), { plan: planId, source: { kind: 'contribution', id: ids[5]! }, target: 'E1D1O1', decision: 'confirm', kind: 'taken_up' });
+    const shown = await publicPlan();
+    assert.deepEqual(shown.objective('E1D1O1').map((s) => [s.source.id, s.text]), [[ids[5], text]], 'published: shown with its text');
+    await moderateContribution(context(store, { name: 'analyste@ars.test', role: 'analyst' }, () => NOW), { id: ids[5]!, action: 'reject', reason: 'hors sujet' });
+    const hidden = await publicPlan();
+    assert.deepEqual(hidden.objective('E1D1O1'), []);
+    assert.ok(!hidden.body.includes(text) && !hidden.body.includes(ids[5]!), 'neither its text nor its id');
   });
 });

@@ -13,6 +13,7 @@ import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
 import { publicMeeting } from '../privacy/public.ts';
+import { listPlanLinks } from '../store/links.ts';
 import { listNationalMarks } from '../store/national-marks.ts';
 import { readStoredPlan } from '../store/plans.ts';
 import type { Store } from '../store/store.ts';
@@ -149,14 +150,9 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
   };
 }
 
-// until the store of the links (package CORE, src/store/links.ts) is merged
-async function listDecidedLinks(_store: Store, _consultation: string): Promise<PlanLink[]> {
-  return [];
-}
-
 /** The decided links of the consultation's public ideas, with the titles of the elements they name. */
 async function loadIdeaObjectives(store: Store, consultation: string, publicIdeas: ReadonlySet<string>): Promise<ReturnType<typeof ideaObjectives>> {
-  const links = await listDecidedLinks(store, consultation);
+  const links = await listPlanLinks(store, { consultation, statuses: ['confirmed', 'stated'], sourceKinds: ['idea'] });
   if (links.length === 0) return { byIdea: new Map(), unknown: [] };
   const plans = new Map<string, PlanElementTitles>();
   for (const id of new Set(links.map((l) => l.planId))) {

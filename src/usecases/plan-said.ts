@@ -6,6 +6,7 @@
 import { isPublic, type Contribution } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import { answersSource, type LinkSourceRef, type PlanLink } from '../domain/links.ts';
+import { listPlanLinks } from '../store/links.ts';
 import type { StoredPlan } from '../store/plans.ts';
 import { publicGroups } from '../synthesis/data.ts';
 import type { UseCaseContext } from './context.ts';
@@ -86,14 +87,10 @@ export async function publicSources(ctx: UseCaseContext, consultation: string): 
   return { contributions, groups, members: (id) => below(id).size };
 }
 
-// until the use case of the links (package CORE, src/usecases/links.ts) is merged
-async function decidedLinks(_ctx: UseCaseContext, _input: { plan?: string; consultation?: string; publicOnly: boolean }): Promise<PlanLink[]> {
-  return [];
-}
-
 /** « Ce que vous avez dit » for every element of a plan that something said is linked to (public sources only). */
 export async function planSaid(ctx: UseCaseContext, plan: Pick<StoredPlan, 'id' | 'consultationItems'>): Promise<Map<string, SaidItem[]>> {
-  const links = (await decidedLinks(ctx, { plan: plan.id, publicOnly: true })).filter(answersSource);
+  // decided links only; what the public may see of their sources is decided below, source by source
+  const links = (await listPlanLinks(ctx.store, { planId: plan.id, statuses: ['confirmed', 'stated'] })).filter(answersSource);
   const loaded = new Map<string, PublicSources>();
   for (const slug of new Set(links.filter((l) => l.source.kind !== 'planItem' && l.consultation !== null).map((l) => l.consultation!))) {
     loaded.set(slug, await publicSources(ctx, slug));
