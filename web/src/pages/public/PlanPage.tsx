@@ -114,7 +114,7 @@ function SaidBlock({ said, code, items, level, extra }: {
               {s.source.kind === 'idea' ? (
                 <><span className="fr-sr-only">Idée commune : </span><strong>{s.text}</strong>{s.count !== null ? <> — {s.count} {s.count > 1 ? 'contributions' : 'contribution'}</> : null}</>
               ) : s.source.kind === 'contribution' ? (
-                <><span className="fr-sr-only">Contribution : </span><q className="plan-said__quote">{s.text}</q></>
+                <><span className="fr-sr-only">Contribution : </span><span className="plan-said__quote">«{'\u00a0'}{s.text}{'\u00a0'}»</span></>
               ) : (
                 <><span className="fr-text--xs plan-said__origin">{ITEM_KIND[items[Number(s.source.id)]?.section ?? 'cnr']} : </span>{s.text}</>
               )}
