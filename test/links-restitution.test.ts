@@ -12,11 +12,14 @@ import type { LinkKind, LinkSourceRef, LinkStatus, PlanLink } from '../src/domai
 import type { Store } from '../src/store/store.ts';
 import { compareCodes, ideaObjectives } from '../src/synthesis/links.ts';
 import {
-  buildSynthesis, dataChangesSince, renderDocx, renderHtml, renderMarkdown, verifySynthesis, walkIdeas, walkSections, type IdeaItem, type SynthesisDocument,
+  buildSynthesis, dataChangesSince, reliedContributions, renderDocx, renderHtml, renderMarkdown, verifySynthesis, walkIdeas, walkSections, type IdeaItem, type SynthesisDocument,
 } from '../src/synthesis/index.ts';
 import { CLI_ACTOR, context } from '../src/usecases/context.ts';
 import { moderateContribution } from '../src/usecases/contributions.ts';
+import { listAudit } from '../src/store/audit.ts';
 import { newLinkId, writeLinkDecision } from '../src/store/links.ts';
+import { latestPublishedSynthesis } from '../src/store/moderation.ts';
+import { savePublication } from '../src/store/syntheses.ts';
 import type { UseCaseContext } from '../src/usecases/context.ts';
 import { importPlan } from '../src/usecases/plan.ts';
 import { saidByElement, type PublicSources } from '../src/usecases/plan-said.ts';
@@ -228,14 +231,28 @@ describe('liens au schéma : de la décision à la restitution et à la page pub
     assert.deepEqual((await publicPlan()).objective('E1D1O1'), []);
   });
 
+  test('a published restitution is flagged stale when a link of one of its ideas changes what it shows, not otherwise', async () => {
+    const doc = await restitution();
+    await savePublication(store, doc, { html: renderHtml(doc), contributions: reliedContributions(doc), after: null }, { actor: 'analyste@ars.test', at: NOW.toISOString() });
+    assert.ok(await latestPublishedSynthesis(store, DEPT_SLUG));
+    await decideLink(analyst(), { plan: planId, source: { kind: 'contribution', id: ids[3]! }, target: 'E1D1O2', decision: 'confirm', kind: 'taken_up' });
+    await decideLink(analyst(), { plan: planId, source: { kind: 'idea', id: 'g-coord' }, target: 'E1D1O1', decision: 'reject' });
+    assert.ok(await latestPublishedSynthesis(store, DEPT_SLUG), 'a contribution’s link, and an idea’s rejected link rejected again: still served');
+    await decideLink(analyst(), { plan: planId, source: { kind: 'idea', id: 'g-coord' }, target: 'E1D1O1', decision: 'confirm', kind: 'partly' });
+    assert.equal(await latestPublishedSynthesis(store, DEPT_SLUG), undefined, 'the idea now names E1D1O1: the published copy is withdrawn');
+    const entry = (await listAudit(store, { consultation: DEPT_SLUG })).find((e) => e.action === 'synthesis.stale');
+    assert.deepEqual((entry?.after as { idea?: string }).idea, 'g-coord');
+  });
+
   test('a link from a contribution withheld by moderation never reaches the public route', async () => {
     const text = 'Créer un transport à la demande pour les rendez-vous médicaux.';
     await decideLink(analyst(), { plan: planId, source: { kind: 'contribution', id: ids[5]! }, target: 'E1D1O1', decision: 'confirm', kind: 'taken_up' });
     const shown = await publicPlan();
-    assert.deepEqual(shown.objective('E1D1O1').map((s) => [s.source.id, s.text]), [[ids[5], text]], 'published: shown with its text');
+    const contributions = (page: Awaited<ReturnType<typeof publicPlan>>) => page.objective('E1D1O1').filter((s) => s.source.kind === 'contribution');
+    assert.deepEqual(contributions(shown).map((s) => [s.source.id, s.text]), [[ids[5], text]], 'published: shown with its text');
     await moderateContribution(context(store, { name: 'analyste@ars.test', role: 'analyst' }, () => NOW), { id: ids[5]!, action: 'reject', reason: 'hors sujet' });
     const hidden = await publicPlan();
-    assert.deepEqual(hidden.objective('E1D1O1'), []);
+    assert.deepEqual(contributions(hidden), []);
     assert.ok(!hidden.body.includes(text) && !hidden.body.includes(ids[5]!), 'neither its text nor its id');
   });
 });

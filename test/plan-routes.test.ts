@@ -68,7 +68,7 @@ describe('routes du schéma territorial de santé', { skip }, () => {
     assert.equal(p.importedBy, undefined);
     assert.doesNotMatch(byCode.body, /"importedBy"/);
     // « Ce que vous avez dit » (issue 14): under every défi and objective, empty while no link is decided
-    assert.ok([...defis, ...objectives].every((x) => Array.isArray((x as { said?: unknown[] }).said) && (x as { said: unknown[] }).said.length === 0));
+    assert.ok(([...defis, ...objectives] as unknown as { said?: unknown[] }[]).every((x) => Array.isArray(x.said) && x.said.length === 0));
     assert.equal((await c.get('/api/plans/75')).statusCode, 404);
   });
 
