@@ -17,14 +17,16 @@ import {
 import { CLI_ACTOR, context } from '../src/usecases/context.ts';
 import { moderateContribution } from '../src/usecases/contributions.ts';
 import { listAudit } from '../src/store/audit.ts';
-import { newLinkId, writeLinkDecision } from '../src/store/links.ts';
+import { newLinkId, undoLinkChange, writeLinkDecision } from '../src/store/links.ts';
 import { latestPublishedSynthesis } from '../src/store/moderation.ts';
 import { savePublication } from '../src/store/syntheses.ts';
 import type { UseCaseContext } from '../src/usecases/context.ts';
 import { importPlan } from '../src/usecases/plan.ts';
 import { saidByElement, type PublicSources } from '../src/usecases/plan-said.ts';
 import { linkTestPlan } from './helpers/link-plan.ts';
-import { DEPT_SLUG, departementStore } from './helpers/synthesis-fixture.ts';
+import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
+import { DEPT_MEETINGS, DEPT_SLUG, buildParsed, departementStore } from './helpers/synthesis-fixture.ts';
+import { storeTest } from './helpers/stores.ts';
 import { Client, testServer, type TestServer } from './helpers/server.ts';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
@@ -144,16 +146,16 @@ describe('liens au schéma : rendu et vérification d’une restitution', () => 
 // ---- the whole chain, in-process: a consultation with ideas, a plan, decisions through the use case ----
 
 // TEMPORARY: the decision through the store until CORE's use case (src/usecases/links.ts, decideLink) is merged
-async function decideLink(ctx: UseCaseContext, input: { plan: string; source: LinkSourceRef; target: string; decision: 'confirm' | 'reject'; kind?: 'taken_up' | 'partly'; note?: string }) {
+async function decideLink(ctx: UseCaseContext, input: { plan: string; source: LinkSourceRef; target: string; decision: 'confirm' | 'reject'; kind?: 'taken_up' | 'partly'; note?: string; consultation?: string }) {
   const at = ctx.now().toISOString();
   return writeLinkDecision(ctx.store, {
     planId: input.plan, source: input.source, decision: input.decision, actor: ctx.actor.name, at,
     decide: (current) => {
-      const base = current.find((l) => l.target === input.target) ?? { ...link(input.source, input.target, 'suggested', 'taken_up', input.plan), id: newLinkId() };
+      const base = current.find((l) => l.target === input.target) ?? { ...link(input.source, input.target, 'suggested', 'taken_up', input.plan, input.consultation ?? DEPT_SLUG), id: newLinkId() };
       const l: PlanLink = { ...base, status: input.decision === 'confirm' ? 'confirmed' : 'rejected', kind: input.kind ?? base.kind, note: input.note ?? null, decidedBy: ctx.actor.name, decidedAt: at };
       return { upsert: [l], remove: [], main: l.id };
     },
-    audit: (_b, _a, main) => ({ actor: ctx.actor.name, action: 'link.decide', consultation: DEPT_SLUG, targetType: 'plan_link', targetId: main?.id ?? '', at }),
+    audit: (_b, _a, main) => ({ actor: ctx.actor.name, action: 'link.decide', consultation: input.consultation ?? DEPT_SLUG, targetType: 'plan_link', targetId: main?.id ?? '', at }),
   });
 }
 
@@ -255,4 +257,42 @@ describe('liens au schéma : de la décision à la restitution et à la page pub
     assert.deepEqual(contributions(hidden), []);
     assert.ok(!hidden.body.includes(text) && !hidden.body.includes(ids[5]!), 'neither its text nor its id');
   });
+});
+
+// the same chain on both databases (SQLite, PostgreSQL when FABRIQUE_TEST_DATABASE_URL is set), with an undo
+storeTest('links: a confirmation and its undo reach the restitution and flag the published copy stale', async (store) => {
+  const slug = 'liens-46';
+  await store.upsertConsultation({ slug, title: 'Consultation fictive', territory: '46', status: 'closed', themes: [...CNR_SANTE_THEMES] });
+  const { parsed } = buildParsed('atelier-liens.txt', slug, DEPT_MEETINGS(), [
+    { meeting: 'm1', theme: '1', kind: 'proposition', text: 'Ouvrir une maison de santé dans chaque bassin de vie du département.' },
+    { meeting: 'm2', theme: '1', kind: 'proposition', text: 'Financer les locaux des maisons de santé avec les communes.' },
+    { meeting: 'm2', theme: '2', kind: 'proposition', text: 'Afficher le médecin de garde du week-end dans les pharmacies.' },
+  ]);
+  await store.importParsed(slug, parsed, { publishBy: 'analyste@test.invalid' });
+  const [a, b] = parsed.contributions.map((c) => c.id);
+  const prov = { by: 'human' as const, reviewer: 'test', at: NOW.toISOString() };
+  await store.saveIdeaGroups(slug, [{ id: 'g-msp', consultation: slug, parent: null, theme: '1', label: 'Des maisons de santé', labelByHuman: true,
+    members: [{ contribution: a!, provenance: prov }, { contribution: b!, provenance: prov }], quotes: [], lineage: [] }]);
+  const { planId } = await importPlan(context(store, CLI_ACTOR, () => NOW), { bytes: new TextEncoder().encode('plan liens'), fileName: 'sts-essai.md', consultation: slug }, async () => linkTestPlan());
+  const ctx = context(store, { name: 'analyste@ars.test', role: 'analyst' }, () => NOW);
+  const build = () => buildSynthesis(store, { consultation: slug, level: 'departement', now: NOW });
+  const publish = async (doc: SynthesisDocument) => savePublication(store, doc, { html: renderHtml(doc), contributions: reliedContributions(doc), after: null }, { actor: 'analyste@ars.test', at: NOW.toISOString() });
+  const msp = (doc: SynthesisDocument) => ideaItems(doc).find((i) => i.key === 'g:g-msp');
+
+  await publish(await build());
+  const confirmed = await decideLink(ctx, { plan: planId, source: { kind: 'idea', id: 'g-msp' }, target: 'E1D1O2', decision: 'confirm', kind: 'taken_up', consultation: slug });
+  assert.equal(await latestPublishedSynthesis(store, slug), undefined, 'confirmed: the published copy is withdrawn');
+  const linked = await build();
+  assert.deepEqual(msp(linked)?.objectives?.map((o) => o.code), ['E1D1O2']);
+  assert.equal((await verifySynthesis(store, linked)).ok, true);
+  await publish(linked);
+  assert.ok(await latestPublishedSynthesis(store, slug));
+
+  const undone = await undoLinkChange(store, { planId, linkId: confirmed!.id, actor: 'analyste@ars.test', at: NOW.toISOString(),
+    audit: () => ({ actor: 'analyste@ars.test', action: 'link.undo', consultation: slug, targetType: 'plan_link', targetId: confirmed!.id }) });
+  assert.equal(undone.outcome, 'undone');
+  assert.equal(await latestPublishedSynthesis(store, slug), undefined, 'undone: withdrawn again');
+  assert.equal(msp(await build())?.objectives, undefined);
+  const v = await verifySynthesis(store, linked);
+  assert.ok(v.failures.some((f) => /E1D1O2/.test(f.message) && /Des maisons de santé/.test(f.message)), v.failures.map((f) => f.message).join('\n'));
 });
