@@ -16,6 +16,7 @@ import {
 } from '../src/synthesis/index.ts';
 import { CLI_ACTOR, context } from '../src/usecases/context.ts';
 import { moderateContribution } from '../src/usecases/contributions.ts';
+import { decideLink, undoLinkDecision } from '../src/usecases/links.ts';
 import { listAudit } from '../src/store/audit.ts';
 import { newLinkId, undoLinkChange, writeLinkDecision } from '../src/store/links.ts';
 import { latestPublishedSynthesis } from '../src/store/moderation.ts';
@@ -145,20 +146,6 @@ describe('liens au schéma : rendu et vérification d’une restitution', () => 
 
 // ---- the whole chain, in-process: a consultation with ideas, a plan, decisions through the use case ----
 
-// TEMPORARY: the decision through the store until CORE's use case (src/usecases/links.ts, decideLink) is merged
-async function decideLink(ctx: UseCaseContext, input: { plan: string; source: LinkSourceRef; target: string; decision: 'confirm' | 'reject'; kind?: 'taken_up' | 'partly'; note?: string; consultation?: string }) {
-  const at = ctx.now().toISOString();
-  return writeLinkDecision(ctx.store, {
-    planId: input.plan, source: input.source, decision: input.decision, actor: ctx.actor.name, at,
-    decide: (current) => {
-      const base = current.find((l) => l.target === input.target) ?? { ...link(input.source, input.target, 'suggested', 'taken_up', input.plan, input.consultation ?? DEPT_SLUG), id: newLinkId() };
-      const l: PlanLink = { ...base, status: input.decision === 'confirm' ? 'confirmed' : 'rejected', kind: input.kind ?? base.kind, note: input.note ?? null, decidedBy: ctx.actor.name, decidedAt: at };
-      return { upsert: [l], remove: [], main: l.id };
-    },
-    audit: (_b, _a, main) => ({ actor: ctx.actor.name, action: 'link.decide', consultation: input.consultation ?? DEPT_SLUG, targetType: 'plan_link', targetId: main?.id ?? '', at }),
-  });
-}
-
 describe('liens au schéma : de la décision à la restitution et à la page publique', () => {
   let store: Store;
   let t: TestServer;
@@ -231,6 +218,8 @@ describe('liens au schéma : de la décision à la restitution et à la page pub
     assert.doesNotMatch(renderHtml(again), /E1D1O1/);
     assert.equal((await verifySynthesis(store, again)).ok, true);
     assert.deepEqual((await publicPlan()).objective('E1D1O1'), []);
+    const actions = (await listAudit(store, { consultation: DEPT_SLUG })).map((e) => e.action);
+    assert.ok(actions.includes('link.confirm') && actions.includes('link.reject'), 'both decisions are in the audit log');
   });
 
   test('a published restitution is flagged stale when a link of one of its ideas changes what it shows, not otherwise', async () => {
@@ -238,9 +227,8 @@ describe('liens au schéma : de la décision à la restitution et à la page pub
     await savePublication(store, doc, { html: renderHtml(doc), contributions: reliedContributions(doc), after: null }, { actor: 'analyste@ars.test', at: NOW.toISOString() });
     assert.ok(await latestPublishedSynthesis(store, DEPT_SLUG));
     await decideLink(analyst(), { plan: planId, source: { kind: 'contribution', id: ids[3]! }, target: 'E1D1O2', decision: 'confirm', kind: 'taken_up' });
-    await decideLink(analyst(), { plan: planId, source: { kind: 'idea', id: 'g-coord' }, target: 'E1D1O1', decision: 'reject' });
-    assert.ok(await latestPublishedSynthesis(store, DEPT_SLUG), 'a contribution’s link, and an idea’s rejected link rejected again: still served');
-    await decideLink(analyst(), { plan: planId, source: { kind: 'idea', id: 'g-coord' }, target: 'E1D1O1', decision: 'confirm', kind: 'partly' });
+    assert.ok(await latestPublishedSynthesis(store, DEPT_SLUG), 'a contribution’s link: still served');
+    await decideLink(analyst(), { plan: planId, source: { kind: 'idea', id: 'g-coord' }, target: 'E1D1O1', decision: 'confirm', kind: 'partly', note: 'sans le cabinet secondaire' });
     assert.equal(await latestPublishedSynthesis(store, DEPT_SLUG), undefined, 'the idea now names E1D1O1: the published copy is withdrawn');
     const entry = (await listAudit(store, { consultation: DEPT_SLUG })).find((e) => e.action === 'synthesis.stale');
     assert.deepEqual((entry?.after as { idea?: string }).idea, 'g-coord');
@@ -280,7 +268,7 @@ storeTest('links: a confirmation and its undo reach the restitution and flag the
   const msp = (doc: SynthesisDocument) => ideaItems(doc).find((i) => i.key === 'g:g-msp');
 
   await publish(await build());
-  const confirmed = await decideLink(ctx, { plan: planId, source: { kind: 'idea', id: 'g-msp' }, target: 'E1D1O2', decision: 'confirm', kind: 'taken_up', consultation: slug });
+  const confirmed = await decideLink(ctx, { plan: planId, source: { kind: 'idea', id: 'g-msp' }, target: 'E1D1O2', decision: 'confirm', kind: 'taken_up' });
   assert.equal(await latestPublishedSynthesis(store, slug), undefined, 'confirmed: the published copy is withdrawn');
   const linked = await build();
   assert.deepEqual(msp(linked)?.objectives?.map((o) => o.code), ['E1D1O2']);
@@ -288,9 +276,7 @@ storeTest('links: a confirmation and its undo reach the restitution and flag the
   await publish(linked);
   assert.ok(await latestPublishedSynthesis(store, slug));
 
-  const undone = await undoLinkChange(store, { planId, linkId: confirmed!.id, actor: 'analyste@ars.test', at: NOW.toISOString(),
-    audit: () => ({ actor: 'analyste@ars.test', action: 'link.undo', consultation: slug, targetType: 'plan_link', targetId: confirmed!.id }) });
-  assert.equal(undone.outcome, 'undone');
+  assert.equal(await undoLinkDecision(ctx, { plan: planId, link: confirmed.id }), null, 'the confirmation had created the link');
   assert.equal(await latestPublishedSynthesis(store, slug), undefined, 'undone: withdrawn again');
   assert.equal(msp(await build())?.objectives, undefined);
   const v = await verifySynthesis(store, linked);
