@@ -10,7 +10,7 @@ import type { Contribution } from '../src/domain/contribution.ts';
 import type { IdeaGroup } from '../src/domain/ideas.ts';
 import type { LinkKind, LinkSourceRef, LinkStatus, PlanLink } from '../src/domain/links.ts';
 import type { Store } from '../src/store/store.ts';
-import { compareCodes, ideaObjectives } from '../src/synthesis/links.ts';
+import { compareCodes, linkedObjectives, objectivesForItem } from '../src/synthesis/links.ts';
 import {
   buildSynthesis, dataChangesSince, reliedContributions, renderDocx, renderHtml, renderMarkdown, verifySynthesis, walkIdeas, walkSections, type IdeaItem, type SynthesisDocument,
 } from '../src/synthesis/index.ts';
@@ -48,7 +48,7 @@ describe('liens au schéma : ce qui est montré (fonctions pures)', () => {
   const idea = (id: string): LinkSourceRef => ({ kind: 'idea', id });
 
   test('only decided links saying the plan takes a public idea up, once each, in code order', () => {
-    const { byIdea, unknown } = ideaObjectives([
+    const { byIdea, byContribution, unknown } = linkedObjectives([
       link(idea('g1'), 'E1D1O10', 'confirmed'),
       link(idea('g1'), 'E1D1O2', 'stated', 'partly'),
       link(idea('g1'), 'E1D1O2', 'confirmed'),
@@ -59,7 +59,10 @@ describe('liens au schéma : ce qui est montré (fonctions pures)', () => {
       link(idea('hidden'), 'E1D1', 'confirmed'),
       link({ kind: 'contribution', id: 'c1' }, 'E1D1', 'confirmed'),
       link(idea('g3'), 'E9D9O9', 'confirmed'),
-    ], titles, new Set(['g1', 'g2', 'g3']));
+      link({ kind: 'contribution', id: 'c2' }, 'E1D1O2', 'confirmed', 'partly'),
+      link({ kind: 'contribution', id: 'c-withheld' }, 'E1D1O2', 'confirmed'),
+      link({ kind: 'planItem', id: '0' }, 'E1D1O2', 'stated'),
+    ], titles, { ideas: new Set(['g1', 'g2', 'g3']), contributions: new Set(['c1', 'c2']) });
     assert.deepEqual(byIdea.get('g1'), [
       { plan: 'sts-46-a', code: 'E1D1O2', title: 'Deuxième objectif', kind: 'taken_up' },
       { plan: 'sts-46-a', code: 'E1D1O10', title: 'Dixième objectif', kind: 'taken_up' },
@@ -67,6 +70,15 @@ describe('liens au schéma : ce qui est montré (fonctions pures)', () => {
     assert.equal(byIdea.has('g2'), false, 'rejected, not taken up and national links name no element');
     assert.equal(byIdea.has('hidden'), false, 'an idea the public does not see');
     assert.deepEqual(unknown.map((l) => l.target), ['E9D9O9'], 'an element the plan no longer has is reported');
+    assert.deepEqual([...byContribution.keys()], ['c1', 'c2'], 'public contributions only; plan items are no source of a restitution');
+    // an idea item: its group's links, then those of its own contributions, counted; the same element through both is the idea's
+    assert.deepEqual(objectivesForItem('g1', ['c1', 'c2', 'c2'], { byIdea, byContribution }), [
+      { plan: 'sts-46-a', code: 'E1D1', title: 'Un défi', kind: 'taken_up', contributions: 1 },
+      { plan: 'sts-46-a', code: 'E1D1O2', title: 'Deuxième objectif', kind: 'taken_up' },
+      { plan: 'sts-46-a', code: 'E1D1O10', title: 'Dixième objectif', kind: 'taken_up' },
+    ]);
+    assert.deepEqual(objectivesForItem(undefined, ['c2'], { byIdea, byContribution }), [{ plan: 'sts-46-a', code: 'E1D1O2', title: 'Deuxième objectif', kind: 'partly', contributions: 1 }]);
+    assert.equal(objectivesForItem(undefined, [], { byIdea, byContribution }), undefined);
     assert.ok(compareCodes('E1D2O9', 'E1D2O10') < 0);
   });
 
@@ -222,16 +234,28 @@ describe('liens au schéma : de la décision à la restitution et à la page pub
     assert.ok(actions.includes('link.confirm') && actions.includes('link.reject'), 'both decisions are in the audit log');
   });
 
-  test('a published restitution is flagged stale when a link of one of its ideas changes what it shows, not otherwise', async () => {
+  test('a contribution’s link shows under its idea, counted; a published restitution goes stale when a link changes what it shows, not otherwise', async () => {
     const doc = await restitution();
-    await savePublication(store, doc, { html: renderHtml(doc), contributions: reliedContributions(doc), after: null }, { actor: 'analyste@ars.test', at: NOW.toISOString() });
+    const publish = (d: SynthesisDocument) => savePublication(store, d, { html: renderHtml(d), contributions: reliedContributions(d), after: null }, { actor: 'analyste@ars.test', at: NOW.toISOString() });
+    await publish(doc);
     assert.ok(await latestPublishedSynthesis(store, DEPT_SLUG));
+    await decideLink(analyst(), { plan: planId, source: { kind: 'planItem', id: '1' }, target: 'E1D2', decision: 'confirm', kind: 'taken_up' });
+    assert.ok(await latestPublishedSynthesis(store, DEPT_SLUG), 'a plan item is in no restitution: still served');
     await decideLink(analyst(), { plan: planId, source: { kind: 'contribution', id: ids[3]! }, target: 'E1D1O2', decision: 'confirm', kind: 'taken_up' });
-    assert.ok(await latestPublishedSynthesis(store, DEPT_SLUG), 'a contribution’s link: still served');
+    assert.equal(await latestPublishedSynthesis(store, DEPT_SLUG), undefined, 'one of its contributions is linked: withdrawn');
+    const staleAfter = async () => (await listAudit(store, { consultation: DEPT_SLUG })).filter((e) => e.action === 'synthesis.stale').map((e) => e.after as { idea?: string; contribution?: string });
+    assert.deepEqual((await staleAfter()).map((a) => a.contribution ?? a.idea), [ids[3]]);
+
+    const linked = await restitution();
+    assert.deepEqual(itemOf(linked, 'g:g-coord')?.objectives, [{ plan: planId, code: 'E1D1O2', title: 'Développer les maisons de santé pluriprofessionnelles', kind: 'taken_up', contributions: 1 }]);
+    assert.match(renderHtml(linked), /<span class="plan-code">E1D1O2<\/span> — Développer les maisons de santé pluriprofessionnelles \(1 contribution\)/);
+    assert.ok((await verifySynthesis(store, linked)).ok);
+    await publish(linked);
     await decideLink(analyst(), { plan: planId, source: { kind: 'idea', id: 'g-coord' }, target: 'E1D1O1', decision: 'confirm', kind: 'partly', note: 'sans le cabinet secondaire' });
-    assert.equal(await latestPublishedSynthesis(store, DEPT_SLUG), undefined, 'the idea now names E1D1O1: the published copy is withdrawn');
-    const entry = (await listAudit(store, { consultation: DEPT_SLUG })).find((e) => e.action === 'synthesis.stale');
-    assert.deepEqual((entry?.after as { idea?: string }).idea, 'g-coord');
+    assert.equal(await latestPublishedSynthesis(store, DEPT_SLUG), undefined, 'the idea now names E1D1O1: withdrawn');
+    assert.deepEqual((await staleAfter()).map((a) => a.contribution ?? a.idea).sort(), [ids[3], 'g-coord'].sort());
+    const v = await verifySynthesis(store, await restitution());
+    assert.ok(v.ok, v.failures.map((f) => f.message).join('\n'));
   });
 
   test('a link from a contribution withheld by moderation never reaches the public route', async () => {

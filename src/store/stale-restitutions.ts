@@ -51,15 +51,17 @@ export async function flagRestitutionsShowingIdea(trx: Db, consultation: string,
 }
 
 /**
- * After a decision (or its undo) on a source's links, in its transaction: when the source is an idea and what a
- * restitution shows of it changed (the elements it names, their kind), the published restitutions relying on it
- * are flagged stale. A decision on a suggestion nobody saw, or on a contribution, changes no restitution.
+ * After a decision (or its undo) on a source's links, in its transaction: when the source is an idea or a
+ * contribution and what a restitution shows of it changed (the elements named under its idea, their kind), the
+ * published restitutions relying on it are flagged stale. A decision on a suggestion nobody saw, or on a plan's own
+ * consultation item, changes no restitution.
  */
 export async function flagRestitutionsAfterLinkChange(trx: Db, change: {
   source: LinkSourceRef; consultation: string | null; before: readonly PlanLink[]; after: readonly PlanLink[]; at: string; actor: string;
 }): Promise<void> {
-  if (change.source.kind !== 'idea' || change.consultation === null) return;
+  if (change.source.kind === 'planItem' || change.consultation === null) return;
   const shown = (links: readonly PlanLink[]) => links.filter(answersSource).map((l) => `${l.planId}\u0000${l.target}\u0000${l.kind}`).sort().join('\n');
   if (shown(change.before) === shown(change.after)) return;
-  await flagRestitutionsShowingIdea(trx, change.consultation, change.source.id, change.at, change.actor, 'un lien d’une idée au schéma territorial de santé a changé');
+  if (change.source.kind === 'idea') await flagRestitutionsShowingIdea(trx, change.consultation, change.source.id, change.at, change.actor, 'un lien d’une idée au schéma territorial de santé a changé');
+  else await flagStaleRestitutions(trx, change.consultation, change.source.id, change.at, change.actor, 'un lien d’une contribution au schéma territorial de santé a changé');
 }

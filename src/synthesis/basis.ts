@@ -5,7 +5,7 @@
 import type { Contribution } from '../domain/contribution.ts';
 import type { Store } from '../store/store.ts';
 import { loadSynthesisData, queryContributions, type SynthesisData } from './data.ts';
-import { PROPOSAL_KINDS, type ContributionQuery, type SynthesisBasis, type SynthesisDocument } from './model.ts';
+import { PROPOSAL_KINDS, type ContributionQuery, type LinkedObjective, type SynthesisBasis, type SynthesisDocument } from './model.ts';
 
 function hash(s: string): string {
   let h = 2166136261;
@@ -40,8 +40,9 @@ export function synthesisBasis(data: SynthesisData, scope: ContributionQuery): S
   // only proposals count in a national section: a constat marked with its idea changes nothing the document says
   const national = inScope.filter((c) => data.nationalMarked.has(c.id) && isProposal(c)).map((c) => c.id).sort();
   // the ideas' decided links to the plans (issue 14): a decision taken or undone changes what the document says
-  const linked = [...data.ideaObjectives.entries()].sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([id, list]) => [id, list.map((o) => [o.plan, o.code, o.kind, o.title])]);
+  const entries = (m: Map<string, LinkedObjective[]>, tag: string) => [...m.entries()].map(([id, list]) => [`${tag}:${id}`, list.map((o) => [o.plan, o.code, o.kind, o.title])] as const);
+  const scoped = new Map([...data.linked.byContribution].filter(([id]) => contributions[id] !== undefined));
+  const linked = [...entries(data.linked.byIdea, 'idea'), ...entries(scoped, 'contribution')].sort((a, b) => a[0].localeCompare(b[0]));
   return { contributions, groups, memberships, national, ...(linked.length > 0 ? { links: hash(JSON.stringify(linked)) } : {}) };
 }
 

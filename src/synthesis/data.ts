@@ -17,9 +17,8 @@ import { listPlanLinks } from '../store/links.ts';
 import { listNationalMarks } from '../store/national-marks.ts';
 import { readStoredPlan } from '../store/plans.ts';
 import type { Store } from '../store/store.ts';
-import type { PlanLink } from '../domain/links.ts';
-import { elementTitles, ideaObjectives, type PlanElementTitles } from './links.ts';
-import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule, type LinkedObjective } from './model.ts';
+import { elementTitles, linkedObjectives, type LinkedBySource, type PlanElementTitles } from './links.ts';
+import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule } from './model.ts';
 
 export interface SynthesisData {
   consultation: Consultation;
@@ -51,12 +50,10 @@ export interface SynthesisData {
   /** département of a contribution: its own territory, else its meeting's, else the consultation's when it is a département */
   deptOf(c: Contribution): string | undefined;
   /**
-   * public idea group id → the plan elements it is linked to by a decided link saying the plan takes it up
-   * (issue 14, see links.ts), from the links of the consultation's ideas to any plan
+   * the plan elements public ideas and public contributions are linked to by decided links saying the plan takes
+   * them up (issue 14, see links.ts), from the consultation's links to any plan
    */
-  ideaObjectives: Map<string, LinkedObjective[]>;
-  /** decided links of public ideas that name an element their plan no longer has (reported, not shown) */
-  unknownLinks: PlanLink[];
+  linked: LinkedBySource;
   humanSyntheses(documentId: string): Promise<HumanSynthesisItem[]>;
 }
 
@@ -138,10 +135,10 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
       for (const id of groupMembers(m.id)) if (theme === undefined || byId.get(id)?.themes.some((t) => t.theme === theme)) nationalMarked.add(id);
     }
   }
-  const linked = await loadIdeaObjectives(store, consultationSlug, new Set(groupById.keys()));
+  const linked = await loadLinked(store, consultationSlug, { ideas: new Set(groupById.keys()), contributions: new Set(byId.keys()) });
   return {
     consultation, consultationDept, all, byId, withheld, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
-    groupMembers: (id) => groupMembers(id), deptOf, nationalMarked, ideaObjectives: linked.byIdea, unknownLinks: linked.unknown,
+    groupMembers: (id) => groupMembers(id), deptOf, nationalMarked, linked,
     humanSyntheses: (documentId) => {
       let p = synthCache.get(documentId);
       if (!p) { p = store.documentSyntheses(documentId); synthCache.set(documentId, p); }
@@ -150,16 +147,16 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
   };
 }
 
-/** The decided links of the consultation's public ideas, with the titles of the elements they name. */
-async function loadIdeaObjectives(store: Store, consultation: string, publicIdeas: ReadonlySet<string>): Promise<ReturnType<typeof ideaObjectives>> {
-  const links = await listPlanLinks(store, { consultation, statuses: ['confirmed', 'stated'], sourceKinds: ['idea'] });
-  if (links.length === 0) return { byIdea: new Map(), unknown: [] };
+/** The decided links of the consultation's public ideas and contributions, with the titles of the elements they name. */
+async function loadLinked(store: Store, consultation: string, visible: Parameters<typeof linkedObjectives>[2]): Promise<LinkedBySource> {
+  const links = await listPlanLinks(store, { consultation, statuses: ['confirmed', 'stated'], sourceKinds: ['idea', 'contribution'] });
+  if (links.length === 0) return { byIdea: new Map(), byContribution: new Map(), unknown: [] };
   const plans = new Map<string, PlanElementTitles>();
   for (const id of new Set(links.map((l) => l.planId))) {
     const plan = await readStoredPlan(store, id);
     if (plan) plans.set(id, elementTitles(plan));
   }
-  return ideaObjectives(links, plans, publicIdeas);
+  return linkedObjectives(links, plans, visible);
 }
 
 /**

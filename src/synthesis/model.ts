@@ -119,8 +119,9 @@ export interface IdeaItem {
   /** "non regroupées": contributions outside any group */
   residual?: boolean;
   /**
-   * the plan objectives (or défis) this idea is linked to by a decided link (confirmed, or stated by a document) that
-   * says the plan takes it up (issue 14); absent when there is none, and in documents of before
+   * the plan objectives (or défis) this idea, or some of its own contributions, are linked to by a decided link
+   * (confirmed, or stated by a document) that says the plan takes it up (issue 14); absent when there is none, and in
+   * documents of before
    */
   objectives?: LinkedObjective[];
 }
@@ -134,6 +135,11 @@ export interface LinkedObjective {
   /** the element's title as printed in the plan */
   title: string;
   kind: 'taken_up' | 'partly';
+  /**
+   * when the idea itself is not linked to it but some of its own contributions are: how many (« 2 contributions »);
+   * absent for a link of the idea
+   */
+  contributions?: number;
 }
 
 export type Block =

@@ -10,10 +10,10 @@ import type { SourceRef } from '../domain/source.ts';
 import { UserError } from '../domain/errors.ts';
 import type { Store } from '../store/store.ts';
 import { evaluateRule, loadSynthesisData, type Evaluation, type SynthesisData } from './data.ts';
-import { ideaGroupOfKey, sameObjective } from './links.ts';
+import { ideaGroupOfKey, objectivesForItem, ownContributions, sameObjective } from './links.ts';
 import {
   SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, figuresOfBlock, quotesOfBlock,
-  type IdeaItem, type Section, type SynthesisDocument, type VerifiedFigure,
+  type IdeaItem, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure,
 } from './model.ts';
 
 export interface VerificationFailure {
@@ -195,13 +195,13 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
   const checkLinks = (items: IdeaItem[], path: string) => {
     for (const it of items) {
       const listed = Array.isArray(it.objectives) ? it.objectives : [];
-      const group = ideaGroupOfKey(String(it.key));
-      const decided = group !== undefined ? data.ideaObjectives.get(group) ?? [] : [];
+      const decided = objectivesForItem(ideaGroupOfKey(String(it.key)), ownContributions(it, (k) => recomputed.get(k)?.contributions), data.linked) ?? [];
+      const said = (o: LinkedObjective) => `${o.code} « ${String(o.title).slice(0, 60)} »${o.contributions !== undefined ? ` (par ${fmt(o.contributions)} de ses contributions)` : ''}${o.kind === 'partly' ? ' (en partie)' : ''}`;
       for (const o of listed) {
         if (decided.some((d) => sameObjective(d, o))) continue;
         const now = decided.find((d) => d.plan === o.plan && d.code === o.code);
         fail(path, now
-          ? `l’idée « ${String(it.label).slice(0, 60)} » est dite reprise dans ${o.code} « ${String(o.title).slice(0, 60)} »${o.kind === 'partly' ? ' (en partie)' : ''}, mais le lien dit désormais ${now.code} « ${now.title.slice(0, 60)} »${now.kind === 'partly' ? ' (en partie)' : ''}`
+          ? `l’idée « ${String(it.label).slice(0, 60)} » est dite reprise dans ${said(o)}, mais les liens disent désormais ${said(now)}`
           : `l’idée « ${String(it.label).slice(0, 60)} » est dite reprise dans l’élément ${o.code} du schéma, mais ce lien n’est plus confirmé`);
       }
       checkLinks(Array.isArray(it.children) ? it.children : [], path);

@@ -21,9 +21,16 @@ export function repeatNote(q: VerifiedQuote): string | undefined {
 /** What every format prints before the plan elements that take an idea up (issue 14). */
 export const LINKED_OBJECTIVES_LEAD = 'Repris dans le schéma';
 
-/** One linked element as printed: « E1D4O6 — Titre », « (en partie) » when the plan takes the idea up only partly. */
+/**
+ * One linked element as printed: « E1D4O6 — Titre », with « (en partie) » when the plan takes it up only partly and
+ * « (2 contributions) » when some of the idea's contributions are linked to it rather than the idea.
+ */
 export function linkedObjectiveParts(o: LinkedObjective): { code: string; rest: string } {
-  return { code: o.code, rest: ` — ${o.title}${o.kind === 'partly' ? ' (en partie)' : ''}` };
+  const notes = [
+    ...(o.contributions !== undefined ? [`${o.contributions.toLocaleString('fr-FR')} ${o.contributions > 1 ? 'contributions' : 'contribution'}`] : []),
+    ...(o.kind === 'partly' ? ['en partie'] : []),
+  ];
+  return { code: o.code, rest: ` — ${o.title}${notes.length ? ` (${notes.join(', ')})` : ''}` };
 }
 
 /** The whole line, as plain text: « Repris dans le schéma : E1D4O6 — Titre ; E2D1 — Titre (en partie) ». */
