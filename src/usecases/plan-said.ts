@@ -6,10 +6,10 @@
 import { isPublic, type Contribution } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import { answersSource, type LinkSourceRef, type PlanLink } from '../domain/links.ts';
-import { listPlanLinks } from '../store/links.ts';
 import type { StoredPlan } from '../store/plans.ts';
 import { publicGroups } from '../synthesis/data.ts';
 import type { UseCaseContext } from './context.ts';
+import { decidedLinks } from './links.ts';
 
 /** One thing people said, as the public plan page lists it under an element. */
 export interface SaidItem {
@@ -89,8 +89,8 @@ export async function publicSources(ctx: UseCaseContext, consultation: string): 
 
 /** « Ce que vous avez dit » for every element of a plan that something said is linked to (public sources only). */
 export async function planSaid(ctx: UseCaseContext, plan: Pick<StoredPlan, 'id' | 'consultationItems'>): Promise<Map<string, SaidItem[]>> {
-  // decided links only; what the public may see of their sources is decided below, source by source
-  const links = (await listPlanLinks(ctx.store, { planId: plan.id, statuses: ['confirmed', 'stated'] })).filter(answersSource);
+  // decided links of sources the public may see (the links' own rule); checked again below, source by source, for their texts
+  const links = (await decidedLinks(ctx, { plan: plan.id, publicOnly: true })).filter(answersSource);
   const loaded = new Map<string, PublicSources>();
   for (const slug of new Set(links.filter((l) => l.source.kind !== 'planItem' && l.consultation !== null).map((l) => l.consultation!))) {
     loaded.set(slug, await publicSources(ctx, slug));
