@@ -67,6 +67,8 @@ describe('routes du schéma territorial de santé', { skip }, () => {
     assert.equal(p.indicators.territory.region?.name, 'Occitanie');
     assert.equal(p.importedBy, undefined);
     assert.doesNotMatch(byCode.body, /"importedBy"/);
+    // « Ce que vous avez dit » (issue 14): under every défi and objective, empty while no link is decided
+    assert.ok(([...defis, ...objectives] as unknown as { said?: unknown[] }[]).every((x) => Array.isArray(x.said) && x.said.length === 0));
     assert.equal((await c.get('/api/plans/75')).statusCode, 404);
   });
 

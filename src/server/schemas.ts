@@ -224,14 +224,23 @@ const PlanHeaderFields = {
 export const PlanSummary = z.object(PlanHeaderFields);
 const PlanAction = z.object({ text: z.string(), placement: z.enum(['heading', 'displaced', 'orphan']).describe('heading : sous « En pratique » ; displaced : après un encadré ; orphan : hors de tout champ'), source: PlanSource });
 const ElementFields = { code: z.string(), number: z.number(), title: z.string().describe('titre imprimé dans ce schéma'), catalogueTitle: z.string().nullable().describe('titre du catalogue régional (premier schéma importé)'), source: PlanSource };
+/** « Ce que vous avez dit » (issue 14): what people said that a decided link says the plan takes up (public text only). */
+export const PlanSaid = z.object({
+  source: z.object({ kind: z.enum(['contribution', 'idea', 'planItem']), id: z.string() }),
+  text: z.string().describe('libellé de l’idée commune, texte publié (pseudonymisé) de la contribution, ou texte imprimé de l’élément de consultation du schéma'),
+  kind: z.enum(['taken_up', 'partly']).describe('taken_up : repris ; partly : repris en partie'),
+  count: z.number().int().nullable().describe('idée commune : nombre de contributions publiées (sous-idées comprises)'),
+});
 const PlanObjective = z.object({
   ...ElementFields, defiARelever: z.string().nullable(), themes: z.array(z.string()), parcours: z.array(z.string()), motsCles: z.array(z.string()),
   constats: z.string().nullable(), objectif: z.string().nullable(), resultatsAttendus: z.string().nullable(), resultatsAttendusItems: z.array(z.string()),
   chiffresCles: z.string().nullable(), paroleCitoyen: z.string().nullable(), objectifRegional: z.string().nullable(), actions: z.array(PlanAction),
+  said: z.array(PlanSaid).describe('« Ce que vous avez dit » : liens confirmés ou indiqués par un document, sources publiques seulement'),
 });
 const PlanDefi = z.object({
   ...ElementFields, enjeux: z.string().nullable(), themes: z.array(z.string()), parcours: z.array(z.string()), motsCles: z.array(z.string()),
   objectifRegional: z.string().nullable(), listedObjectives: z.array(z.string()), objectives: z.array(PlanObjective),
+  said: z.array(PlanSaid).describe('ce qui est relié au défi lui-même, faute d’objectif qui convienne'),
 });
 const OqosValue = z.object({
   kind: z.enum(['integer', 'range', 'not_applicable', 'missing']).describe('not_applicable : « - » (jamais 0) ; missing : case vide'),

@@ -16,6 +16,7 @@ import {
 } from '../domain/links.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
 import { StoreError } from './errors.ts';
+import { flagRestitutionsAfterLinkChange } from './stale-restitutions.ts';
 import type { PlanLinkRow } from './link-schema.ts';
 import type { Database, DatabaseHandle, Db } from './schema.ts';
 
@@ -252,6 +253,7 @@ export async function writeLinkDecision(store: DatabaseHandle, w: DecisionWrite)
       before_json: JSON.stringify(before), after_json: JSON.stringify(after), actor: w.actor, at: w.at, undone_at: null,
     }).execute();
     await recordAudit(trx, w.audit(before, after, main));
+    await flagRestitutionsAfterLinkChange(trx, { source: w.source, consultation, before, after, at: w.at, actor: w.actor });
     return main;
   });
 }
@@ -294,6 +296,7 @@ export async function undoLinkChange(store: DatabaseHandle, u: {
     await trx.updateTable('plan_link_history').set({ undone_at: u.at }).where('id', '=', Number(h.id)).execute();
     const link = restore.get(u.linkId) ?? null;
     await recordAudit(trx, u.audit(before, after, link));
+    await flagRestitutionsAfterLinkChange(trx, { source: { kind: h.source_kind as LinkSourceKind, id: h.source_id }, consultation: h.consultation, before: after, after: before, at: u.at, actor: u.actor });
     return { outcome: 'undone' as const, link, before, after };
   });
 }

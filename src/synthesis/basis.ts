@@ -5,7 +5,7 @@
 import type { Contribution } from '../domain/contribution.ts';
 import type { Store } from '../store/store.ts';
 import { loadSynthesisData, queryContributions, type SynthesisData } from './data.ts';
-import { PROPOSAL_KINDS, type ContributionQuery, type SynthesisBasis, type SynthesisDocument } from './model.ts';
+import { PROPOSAL_KINDS, type ContributionQuery, type LinkedObjective, type SynthesisBasis, type SynthesisDocument } from './model.ts';
 
 function hash(s: string): string {
   let h = 2166136261;
@@ -39,7 +39,11 @@ export function synthesisBasis(data: SynthesisData, scope: ContributionQuery): S
   for (const c of inScope) { const list = of.get(c.id); if (list) memberships[c.id] = hash(list.sort().join('\n')); }
   // only proposals count in a national section: a constat marked with its idea changes nothing the document says
   const national = inScope.filter((c) => data.nationalMarked.has(c.id) && isProposal(c)).map((c) => c.id).sort();
-  return { contributions, groups, memberships, national };
+  // the ideas' decided links to the plans (issue 14): a decision taken or undone changes what the document says
+  const entries = (m: Map<string, LinkedObjective[]>, tag: string) => [...m.entries()].map(([id, list]) => [`${tag}:${id}`, list.map((o) => [o.plan, o.code, o.kind, o.title])] as const);
+  const scoped = new Map([...data.linked.byContribution].filter(([id]) => contributions[id] !== undefined));
+  const linked = [...entries(data.linked.byIdea, 'idea'), ...entries(scoped, 'contribution')].sort((a, b) => a[0].localeCompare(b[0]));
+  return { contributions, groups, memberships, national, ...(linked.length > 0 ? { links: hash(JSON.stringify(linked)) } : {}) };
 }
 
 export interface DataChanges {
@@ -53,6 +57,8 @@ export interface DataChanges {
   groups: boolean;
   /** proposals marked or unmarked « niveau national » (kept before and after): what the national sections count */
   national: number;
+  /** the ideas' decided links to the plans changed (a link confirmed, rejected, undone, or its element renamed) */
+  links: boolean;
   /** French sentence, empty when nothing changed */
   summary: string;
 }
@@ -90,7 +96,10 @@ export async function dataChangesSince(store: Store, doc: SynthesisDocument): Pr
   });
   if (national) parts.push(`${national.toLocaleString('fr-FR')} ${national > 1 ? 'propositions marquées ou démarquées' : 'proposition marquée ou démarquée'} « niveau national »`);
   if (groups) parts.push(parts.length ? 'des idées communes modifiées' : 'Idées communes modifiées');
+  // a draft of before issue 14 with no link, none now either: no change
+  const links = (then.links ?? '') !== (now.links ?? '');
+  if (links) parts.push(parts.length ? 'des liens au schéma territorial de santé modifiés' : 'Liens au schéma territorial de santé modifiés');
   const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} et ${parts.at(-1)}` : parts[0] ?? '';
   const summary = list ? `${list} depuis la génération du brouillon.` : '';
-  return { published, withdrawn, changed, groups, national, summary };
+  return { published, withdrawn, changed, groups, national, links, summary };
 }

@@ -26,6 +26,7 @@ import { loadEditorial } from './persist.ts';
 import { DEFAULT_QUOTES_PER_IDEA, QuoteLedger, findRepeats, quoteText, quotesForSize, rankQuotes } from './quotes.ts';
 import { synthesisBasis } from './basis.ts';
 import { indicatorBlocks } from './indicators.ts';
+import { attachObjectives } from './links.ts';
 
 export interface BuildOptions {
   consultation: string;
@@ -607,6 +608,9 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
   const editorial = options.editorial ?? await loadEditorial(store, id);
   const scope: ContributionQuery = level === 'departement' ? { territory } : { region: territory };
   const b = new Builder(data, editorial, level, scope, options.quotesPerIdea ?? DEFAULT_QUOTES_PER_IDEA);
+  for (const l of data.linked.unknown) {
+    b.notices.push(`Lien confirmé vers l’élément ${l.target} introuvable dans le schéma (modifié ou supprimé depuis) : il n’est pas repris sous son idée.`);
+  }
   const name = level === 'region' ? REGIONS[territory] ?? territoryName(territory) : DEPARTEMENTS[territory]?.[0] ?? territoryName(territory);
   const themes = c.themes;
   const sections: Section[] = [];
@@ -704,6 +708,8 @@ export async function buildSynthesis(store: Store, options: BuildOptions): Promi
     sections.push(b.section('perspectives', 1, 'Perspectives', [b.text('perspectives', 'Texte à rédiger : suites données à la consultation.')]));
   }
 
+  // the plan elements that take each idea up (decided links of the idea, or of its own contributions): « Repris dans le schéma : E1D4O6 — … »
+  attachObjectives(sections, data.linked, (figure) => b.byKey.get(figure)?.contributions);
   const contributionSources: Record<string, SynthesisDocument['contributionSources'][string]> = {};
   for (const f of b.figures) for (const cid of f.contributions) {
     const src = data.byId.get(cid)?.source;

@@ -13,8 +13,11 @@ import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
 import { publicMeeting } from '../privacy/public.ts';
+import { listPlanLinks } from '../store/links.ts';
 import { listNationalMarks } from '../store/national-marks.ts';
+import { readStoredPlan } from '../store/plans.ts';
 import type { Store } from '../store/store.ts';
+import { elementTitles, linkedObjectives, type LinkedBySource, type PlanElementTitles } from './links.ts';
 import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule } from './model.ts';
 
 export interface SynthesisData {
@@ -46,6 +49,11 @@ export interface SynthesisData {
   nationalMarked: Set<string>;
   /** département of a contribution: its own territory, else its meeting's, else the consultation's when it is a département */
   deptOf(c: Contribution): string | undefined;
+  /**
+   * the plan elements public ideas and public contributions are linked to by decided links saying the plan takes
+   * them up (issue 14, see links.ts), from the consultation's links to any plan
+   */
+  linked: LinkedBySource;
   humanSyntheses(documentId: string): Promise<HumanSynthesisItem[]>;
 }
 
@@ -127,15 +135,28 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
       for (const id of groupMembers(m.id)) if (theme === undefined || byId.get(id)?.themes.some((t) => t.theme === theme)) nationalMarked.add(id);
     }
   }
+  const linked = await loadLinked(store, consultationSlug, { ideas: new Set(groupById.keys()), contributions: new Set(byId.keys()) });
   return {
     consultation, consultationDept, all, byId, withheld, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
-    groupMembers: (id) => groupMembers(id), deptOf, nationalMarked,
+    groupMembers: (id) => groupMembers(id), deptOf, nationalMarked, linked,
     humanSyntheses: (documentId) => {
       let p = synthCache.get(documentId);
       if (!p) { p = store.documentSyntheses(documentId); synthCache.set(documentId, p); }
       return p;
     },
   };
+}
+
+/** The decided links of the consultation's public ideas and contributions, with the titles of the elements they name. */
+async function loadLinked(store: Store, consultation: string, visible: Parameters<typeof linkedObjectives>[2]): Promise<LinkedBySource> {
+  const links = await listPlanLinks(store, { consultation, statuses: ['confirmed', 'stated'], sourceKinds: ['idea', 'contribution'] });
+  if (links.length === 0) return { byIdea: new Map(), byContribution: new Map(), unknown: [] };
+  const plans = new Map<string, PlanElementTitles>();
+  for (const id of new Set(links.map((l) => l.planId))) {
+    const plan = await readStoredPlan(store, id);
+    if (plan) plans.set(id, elementTitles(plan));
+  }
+  return linkedObjectives(links, plans, visible);
 }
 
 /**

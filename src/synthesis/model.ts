@@ -118,6 +118,28 @@ export interface IdeaItem {
   children: IdeaItem[];
   /** "non regroupées": contributions outside any group */
   residual?: boolean;
+  /**
+   * the plan objectives (or défis) this idea, or some of its own contributions, are linked to by a decided link
+   * (confirmed, or stated by a document) that says the plan takes it up (issue 14); absent when there is none, and in
+   * documents of before
+   */
+  objectives?: LinkedObjective[];
+}
+
+/** A plan element an idea is linked to, as the restitution names it: « Repris dans le schéma : E1D4O6 — title ». */
+export interface LinkedObjective {
+  /** the plan's id */
+  plan: string;
+  /** catalogue code: « E1D4O6 » (objective) or « E1D4 » (défi) */
+  code: string;
+  /** the element's title as printed in the plan */
+  title: string;
+  kind: 'taken_up' | 'partly';
+  /**
+   * when the idea itself is not linked to it but some of its own contributions are: how many (« 2 contributions »);
+   * absent for a link of the idea
+   */
+  contributions?: number;
 }
 
 export type Block =
@@ -186,6 +208,8 @@ export interface SynthesisBasis {
   memberships?: Record<string, string>;
   /** ids of the contributions marked « niveau national » by an analyst */
   national?: string[];
+  /** fingerprint of the decided links of the ideas to the plans' elements (absent: none, or a document of before) */
+  links?: string;
 }
 
 export interface SynthesisDocument {

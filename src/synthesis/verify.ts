@@ -10,9 +10,10 @@ import type { SourceRef } from '../domain/source.ts';
 import { UserError } from '../domain/errors.ts';
 import type { Store } from '../store/store.ts';
 import { evaluateRule, loadSynthesisData, type Evaluation, type SynthesisData } from './data.ts';
+import { ideaGroupOfKey, objectivesForItem, ownContributions, sameObjective } from './links.ts';
 import {
   SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, figuresOfBlock, quotesOfBlock,
-  type IdeaItem, type Section, type SynthesisDocument, type VerifiedFigure,
+  type IdeaItem, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure,
 } from './model.ts';
 
 export interface VerificationFailure {
@@ -188,6 +189,32 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
     });
   };
   walkIdeas(Array.isArray(doc.sections) ? doc.sections : [], 'sections');
+
+  // ---- plan elements named under the ideas (issue 14): each must still be a decided link of the idea that says
+  // the plan takes it up, with the same element title and kind ----
+  const checkLinks = (items: IdeaItem[], path: string) => {
+    for (const it of items) {
+      const listed = Array.isArray(it.objectives) ? it.objectives : [];
+      const decided = objectivesForItem(ideaGroupOfKey(String(it.key)), ownContributions(it, (k) => recomputed.get(k)?.contributions), data.linked) ?? [];
+      const said = (o: LinkedObjective) => `${o.code} « ${String(o.title).slice(0, 60)} »${o.contributions !== undefined ? ` (par ${fmt(o.contributions)} de ses contributions)` : ''}${o.kind === 'partly' ? ' (en partie)' : ''}`;
+      for (const o of listed) {
+        if (decided.some((d) => sameObjective(d, o))) continue;
+        const now = decided.find((d) => d.plan === o.plan && d.code === o.code);
+        fail(path, now
+          ? `l’idée « ${String(it.label).slice(0, 60)} » est dite reprise dans ${said(o)}, mais les liens disent désormais ${said(now)}`
+          : `l’idée « ${String(it.label).slice(0, 60)} » est dite reprise dans l’élément ${o.code} du schéma, mais ce lien n’est plus confirmé`);
+      }
+      checkLinks(Array.isArray(it.children) ? it.children : [], path);
+    }
+  };
+  const walkLinks = (sections: Section[], prefix: string) => {
+    sections.forEach((s, si) => {
+      const sp = `${prefix}[${si}]`;
+      s.blocks.forEach((b, bi) => { if (b.type === 'ideas') checkLinks(b.items, `${sp}.blocks[${bi}]`); });
+      walkLinks(s.sections, `${sp}.sections`);
+    });
+  };
+  walkLinks(Array.isArray(doc.sections) ? doc.sections : [], 'sections');
 
   // a synthesis only sees public contributions: say why one is missing
   const missing = (id: string) => {

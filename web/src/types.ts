@@ -74,6 +74,8 @@ export interface ImportedDocument {
 export type PlanDetail = z.infer<typeof Api.PlanDetail>;
 export type PlanSummary = z.infer<typeof Api.PlanSummary>;
 export type PlanElementView = z.infer<typeof Api.PlanElementView>;
+/** « Ce que vous avez dit »: one idea, contribution or plan item a decided link ties to an objective or a défi (issue 14). */
+export type PlanSaid = z.infer<typeof Api.PlanSaid>;
 
 /* Traceability (issue 14): links between what people said and the plan (src/domain/links.ts; API of src/server/routes/links.ts). */
 export type { LinkDecision, LinkEvidence, LinkKind, LinkSourceKind, LinkSourceRef, LinkStatus, PlanLink } from '../../src/domain/links.ts';

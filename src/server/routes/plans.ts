@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DEPARTEMENTS, REGIONS } from '../../domain/geography.ts';
 import { routeRoles } from '../../domain/roles.ts';
 import { correctPlanElement, getPlan, listPlans, planDataRepere } from '../../usecases/plan.ts';
+import { planSaid } from '../../usecases/plan-said.ts';
 import type { AppContext } from '../context.ts';
 import { errors, PlanDetail, PlanElementCorrection, PlanElementView, PlanSummary } from '../schemas.ts';
 import { requestContext } from '../use-case-context.ts';
@@ -45,8 +46,14 @@ export async function planRoutes(api: FastifyInstance, ctx: AppContext): Promise
       id: i.id, label: i.label, unit: i.unit ?? null, year: i.year ?? null, value: i.value,
       regionValue: i.regionValue ?? null, franceValue: i.franceValue ?? null, source: i.source ?? null,
     }));
+    // « Ce que vous avez dit » under each défi and objective (decided links, public sources only)
+    const said = await planSaid(uc, plan);
+    const engagements = plan.engagements.map((e) => ({ ...e, defis: e.defis.map((d) => ({
+      ...d, said: said.get(d.code) ?? [], objectives: d.objectives.map((o) => ({ ...o, said: said.get(o.code) ?? [] })),
+    })) }));
     return {
       ...plan,
+      engagements,
       indicators: {
         territory: { code: plan.territory, name: plan.territoryName, level: 'departement' as const, region: regionCode ? { code: regionCode, name: REGIONS[regionCode] ?? regionCode } : null },
         items,

@@ -4,7 +4,7 @@ import { territoryName } from '../../domain/geography.ts';
 import { COLLEGE_LABELS, type College } from '../../domain/meeting.ts';
 import type { SourceRef } from '../../domain/source.ts';
 import { agree, agreeInlines } from '../agree.ts';
-import { walkSections, type FigureRule, type IdeaItem, type Inline, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
+import { walkSections, type FigureRule, type IdeaItem, type Inline, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
 
 export function formatValue(f: VerifiedFigure): string {
   if (f.unit === 'pourcent') return `${f.value.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} %`;
@@ -16,6 +16,26 @@ export function formatValue(f: VerifiedFigure): string {
 export function repeatNote(q: VerifiedQuote): string | undefined {
   const n = q.repeatedBy?.length ?? 0;
   return n >= 2 ? `texte repris par ${n.toLocaleString('fr-FR')} contributions` : undefined;
+}
+
+/** What every format prints before the plan elements that take an idea up (issue 14). */
+export const LINKED_OBJECTIVES_LEAD = 'Repris dans le schéma';
+
+/**
+ * One linked element as printed: « E1D4O6 — Titre », with « (en partie) » when the plan takes it up only partly and
+ * « (2 contributions) » when some of the idea's contributions are linked to it rather than the idea.
+ */
+export function linkedObjectiveParts(o: LinkedObjective): { code: string; rest: string } {
+  const notes = [
+    ...(o.contributions !== undefined ? [`${o.contributions.toLocaleString('fr-FR')} ${o.contributions > 1 ? 'contributions' : 'contribution'}`] : []),
+    ...(o.kind === 'partly' ? ['en partie'] : []),
+  ];
+  return { code: o.code, rest: ` — ${o.title}${notes.length ? ` (${notes.join(', ')})` : ''}` };
+}
+
+/** The whole line, as plain text: « Repris dans le schéma : E1D4O6 — Titre ; E2D1 — Titre (en partie) ». */
+export function linkedObjectivesText(list: readonly LinkedObjective[]): string {
+  return `${LINKED_OBJECTIVES_LEAD} : ${list.map((o) => { const p = linkedObjectiveParts(o); return `${p.code}${p.rest}`; }).join(' ; ')}`;
 }
 
 /** Index of the document: anchors for figures, quotes, sections and the contributions they cite. */

@@ -10,7 +10,7 @@ import {
 } from 'docx';
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
 import { agree } from '../agree.ts';
-import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, buildAnnex, formatValue, generatedLine, quoteSource, repeatNote } from './common.ts';
+import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, LINKED_OBJECTIVES_LEAD, buildAnnex, formatValue, generatedLine, linkedObjectiveParts, quoteSource, repeatNote } from './common.ts';
 
 export interface DocxOptions {
   /** PNG of each chart block, by block key (from rasteriseSvg); charts without one get a note */
@@ -50,6 +50,17 @@ export async function renderDocx(doc: SynthesisDocument, options: DocxOptions = 
       children.push(run(')'));
     }
     body.push(new Paragraph({ bullet: { level: Math.min(level, 8) }, children }));
+    if (it.objectives && it.objectives.length > 0) {
+      // under the idea, no bullet, smaller: the plan elements that take it up
+      const small = (text: string, bold = false) => new TextRun({ text, size: 18, bold, language: lang });
+      const parts: ParagraphChild[] = [small(`${LINKED_OBJECTIVES_LEAD} : `)];
+      it.objectives.forEach((o, i) => {
+        const p = linkedObjectiveParts(o);
+        if (i > 0) parts.push(small(' ; '));
+        parts.push(small(p.code, true), small(p.rest));
+      });
+      body.push(new Paragraph({ indent: { left: 720 * (Math.min(level, 8) + 1) }, children: parts }));
+    }
     for (const q of it.quotes) body.push(quoteParagraph(q, level + 1));
     for (const c of it.children) idea(c, level + 1);
   };

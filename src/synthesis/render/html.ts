@@ -6,7 +6,7 @@
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
 import { agree } from '../agree.ts';
 import { chartSvg } from './charts.ts';
-import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, buildAnnex, describeRule, formatValue, generatedLine, quoteSource, repeatNote } from './common.ts';
+import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, LINKED_OBJECTIVES_LEAD, buildAnnex, describeRule, formatValue, generatedLine, linkedObjectiveParts, quoteSource, repeatNote } from './common.ts';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -51,6 +51,8 @@ ul.ideas ul.ideas .idea-label { font-weight: normal; }
 ul.ideas ul.ideas { font-size: .92rem; }
 ul.ideas ul.ideas li { margin: .1rem 0; }
 .stated { font-size: .85rem; color: #4a4a4a; }
+p.plan-links { font-size: .85rem; color: #3a3a3a; margin: .1rem 0 .2rem; padding-left: .5rem; border-left: 2px solid #c5d3e6; }
+.plan-code { font-weight: bold; white-space: nowrap; }
 ul.quotes { list-style: none; padding-left: 1rem; margin: .2rem 0; }
 ul.quotes li { font-style: italic; margin: .2rem 0; }
 ul.quotes li a.ref, ul.quotes li .repris { font-style: normal; }
@@ -106,9 +108,15 @@ class HtmlWriter {
 
   idea(it: IdeaItem): string {
     const stated = it.stated ? ` <span class="stated">(annoncé par la source : ${this.fig(it.stated)}${it.difference ? ` ; écart : ${this.fig(it.difference)}` : ''})</span>` : '';
+    // discreet, under the idea's line: the codes are those the plan prints (E1D4O6), the title says what they are
+    const linked = it.objectives && it.objectives.length > 0
+      ? `<p class="plan-links">${esc(LINKED_OBJECTIVES_LEAD)} : ${it.objectives.map((o) => {
+        const p = linkedObjectiveParts(o);
+        return `<span class="plan-link"><span class="plan-code">${esc(p.code)}</span>${esc(p.rest)}</span>`;
+      }).join(' ; ')}</p>` : '';
     const quotes = it.quotes.length > 0 ? `<ul class="quotes">${it.quotes.map((q) => this.quoteLi(q)).join('')}</ul>` : '';
     const children = it.children.length > 0 ? `<ul class="ideas">${it.children.map((c) => this.idea(c)).join('')}</ul>` : '';
-    return `<li><span class="idea-label">${esc(it.label)}</span> — ${this.fig(it.figure)}${stated}${quotes}${children}</li>`;
+    return `<li><span class="idea-label">${esc(it.label)}</span> — ${this.fig(it.figure)}${stated}${linked}${quotes}${children}</li>`;
   }
 
   block(b: Block): void {

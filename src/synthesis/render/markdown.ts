@@ -1,7 +1,7 @@
 /** Markdown rendering (CommonMark + pipe tables); anchors are HTML `<a id>` so links to sources work. */
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
 import { agree } from '../agree.ts';
-import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, buildAnnex, formatValue, generatedLine, quoteSource, repeatNote } from './common.ts';
+import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, LINKED_OBJECTIVES_LEAD, buildAnnex, formatValue, generatedLine, linkedObjectiveParts, quoteSource, repeatNote } from './common.ts';
 
 function md(s: string): string {
   return s.replace(/([\\`*_[\]<>#|])/g, '\\$1').replace(/\n/g, ' ');
@@ -24,6 +24,9 @@ export function renderMarkdown(doc: SynthesisDocument): string {
     const pad = '  '.repeat(depth);
     const stated = it.stated ? ` (annoncé par la source : ${fig(it.stated)}${it.difference ? ` ; écart : ${fig(it.difference)}` : ''})` : '';
     out.push(`${pad}- ${depth === 0 ? `**${md(it.label)}**` : md(it.label)} — ${fig(it.figure)}${stated}`);
+    if (it.objectives && it.objectives.length > 0) {
+      out.push(`${pad}  - ${LINKED_OBJECTIVES_LEAD} : ${it.objectives.map((o) => { const p = linkedObjectiveParts(o); return `**${md(p.code)}**${md(p.rest)}`; }).join(' ; ')}`);
+    }
     for (const q of it.quotes) out.push(quote(q, `${pad}  `));
     for (const c of it.children) idea(c, depth + 1);
   };

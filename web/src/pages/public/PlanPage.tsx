@@ -6,7 +6,7 @@ import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { formatDate } from '../../labels.ts';
 import { IndicatorCharts } from './TerritoryIndicators.tsx';
-import type { PlanDetail } from '../../types.ts';
+import type { PlanDetail, PlanSaid } from '../../types.ts';
 
 type Objective = PlanDetail['engagements'][number]['defis'][number]['objectives'][number];
 type OqosRow = PlanDetail['oqos'][number];
@@ -82,6 +82,49 @@ function ObjectiveFields({ o }: { o: Objective }) {
         </Fragment>
       ))}
     </dl>
+  );
+}
+
+const ITEM_KIND: Record<PlanDetail['consultationItems'][number]['section'], string> = {
+  enjeux: 'Enjeu du département',
+  defis_cts: 'Défi identifié par le conseil territorial de santé',
+  cnr: 'Proposition du CNR en santé',
+};
+
+/**
+ * « Ce que vous avez dit » under an objective or a défi: the ideas, contributions and consultation items a person
+ * confirmed (or a document stated) that the plan takes up. Public text only (the API filters, and says so).
+ */
+function SaidBlock({ said, code, items, level, extra }: {
+  said: PlanSaid[]; code: string; items: PlanDetail['consultationItems'];
+  /** heading level: one below the element's */
+  level: 5 | 6;
+  /** room for a link of the element (its coverage page) */
+  extra?: ReactNode;
+}) {
+  if (said.length === 0 && !extra) return null;
+  const H = `h${level}` as const;
+  return (
+    <section aria-labelledby={`dit-${code}`} className="plan-said fr-mt-2w">
+      <H id={`dit-${code}`} className="plan-said__title fr-text--md fr-mb-1w">Ce que vous avez dit</H>
+      {said.length ? (
+        <ul className="plan-said__list">
+          {said.map((s) => (
+            <li key={`${s.source.kind}:${s.source.id}`} className="fr-mb-1w">
+              {s.source.kind === 'idea' ? (
+                <><span className="fr-sr-only">Idée commune : </span><strong>{s.text}</strong>{s.count !== null ? <> — {s.count} {s.count > 1 ? 'contributions' : 'contribution'}</> : null}</>
+              ) : s.source.kind === 'contribution' ? (
+                <><span className="fr-sr-only">Contribution : </span><span className="plan-said__quote">«{'\u00a0'}{s.text}{'\u00a0'}»</span></>
+              ) : (
+                <><span className="fr-text--xs plan-said__origin">{ITEM_KIND[items[Number(s.source.id)]?.section ?? 'cnr']} : </span>{s.text}</>
+              )}
+              {s.kind === 'partly' ? <> <span className="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon">Repris en partie</span></> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {extra}
+    </section>
   );
 }
 
@@ -162,6 +205,7 @@ export function PlanPage({ id }: { id: string }) {
                 {d.enjeux ? <PrintedText text={d.enjeux} /> : null}
                 {d.themes.length ? <p className="fr-text--sm">Thèmes : {d.themes.join(' ; ')}</p> : null}
                 {d.objectifRegional ? <p className="fr-text--sm">Objectif régional de rattachement : {d.objectifRegional}</p> : null}
+                <SaidBlock said={d.said} code={d.code} items={p.consultationItems} level={5} />
                 {d.objectives.map((o) => (
                   <article key={o.code} aria-labelledby={`el-${o.code}`} className="plan-objective fr-p-2w fr-mb-3w">
                     <h5 id={`el-${o.code}`} className="fr-h6">Objectif <span className="plan-code">{o.code}</span> : {o.title}</h5>
@@ -174,6 +218,7 @@ export function PlanPage({ id }: { id: string }) {
                         </ul>
                       </>
                     ) : null}
+                    <SaidBlock said={o.said} code={o.code} items={p.consultationItems} level={6} />
                   </article>
                 ))}
               </section>
