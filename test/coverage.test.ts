@@ -1,0 +1,93 @@
+/**
+ * The coverage report (issue 14, item 5): built from a plan, a consultation and the decided links; every count is a
+ * `links` figure the verifier recomputes, so an altered count fails and is named; a withheld contribution is neither
+ * counted nor quoted. The consultation and the plan are written here (a small scheme in the sts-markdown rendering).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { readStoredPlan } from '../src/store/plans.ts';
+import { buildCoverageFrom, type CoverageDocument } from '../src/synthesis/coverage.ts';
+import { loadSynthesisData, planLinkData, type SynthesisData } from '../src/synthesis/data.ts';
+import { renderHtml, renderMarkdown } from '../src/synthesis/index.ts';
+import { verifyAgainst } from '../src/synthesis/verify.ts';
+import { NOW, SLUG, TEXTS, coverageStore, testLinks, type CoverageFixture } from './helpers/coverage-fixture.ts';
+
+const fig = (doc: CoverageDocument, key: string) => {
+  const f = doc.figures.find((x) => x.key === key);
+  assert.ok(f, `chiffre ${key} présent`);
+  return f;
+};
+
+describe('rapport de couverture (liens donnés au modèle, sans la base des liens)', () => {
+  let fx: CoverageFixture;
+  let data: SynthesisData;
+  let doc: CoverageDocument;
+  before(async () => {
+    fx = await coverageStore();
+    data = await loadSynthesisData(fx.store, SLUG);
+    const stored = (await readStoredPlan(fx.store, fx.planId))!;
+    const pl = planLinkData(data, stored, testLinks(fx.planId, fx.ids));
+    // the verifier reads the same links
+    data.planLinks = async () => pl;
+    doc = await buildCoverageFrom(data, pl, { consultation: SLUG, now: NOW });
+  });
+  after(() => fx.store.close());
+
+  test('counts per outcome: decided links only, a contribution follows its idea, the withheld one is out', () => {
+    const [c0, c1, c2, c3] = fx.ids;
+    assert.deepEqual(fig(doc, 'all.total').contributions, [c0, c1, c2, c3]);
+    assert.deepEqual(fig(doc, 'all.taken_up').contributions, [c0, c1]);
+    assert.deepEqual(fig(doc, 'all.partly').contributions, [c2]);
+    assert.deepEqual(fig(doc, 'all.national').contributions, [c3]);
+    assert.equal(fig(doc, 'all.not_taken_up').value, 0);
+    assert.equal(fig(doc, 'all.undecided').value, 0);
+    assert.equal(fig(doc, 'theme.1.taken_up.share').value, 66.7);
+    assert.equal(fig(doc, 'theme.2.national.share').value, 100);
+    assert.deepEqual(fig(doc, 'items.not_taken_up').sources, ['2']);
+    assert.deepEqual(fig(doc, 'items.undecided').sources, ['0']);
+  });
+
+  test('per objective: contributions, ideas and plan items behind it, with verbatim quotes', () => {
+    const [c0, c1, c2] = fx.ids;
+    assert.deepEqual(fig(doc, 'target.E1D2O3.contributions').contributions, [c0, c1]);
+    assert.deepEqual(fig(doc, 'target.E1D2O3.ideas').sources, ['g-install']);
+    assert.deepEqual(fig(doc, 'target.E1D2O3.items').sources, ['1']);
+    assert.deepEqual(fig(doc, 'target.E1D2O4.contributions').contributions, [c2]);
+    assert.deepEqual(fig(doc, 'target.E1D2O4.contributions.partly').contributions, [c2]);
+    const md = renderMarkdown(doc as never);
+    assert.match(md, /E1D2O3 – Accompagner l’installation/);
+    assert.match(md, /les consultations de cardiologie seulement/);
+    assert.match(md, /Créer un guichet unique pour l’installation des professionnels/);
+    assert.ok(doc.quotes.some((q) => q.contribution === c2 && q.text === TEXTS[2]!.text));
+  });
+
+  test('what is not taken up is listed with its reason', () => {
+    const md = renderMarkdown(doc as never);
+    assert.match(md, /Ce qui relève du niveau national/);
+    assert.match(md, /relève de l’Assurance maladie/);
+    assert.match(md, /Réduire la tarification des transports sanitaires par une loi » — raison : une loi ne relève pas du schéma/);
+  });
+
+  test('a withheld contribution is neither counted nor quoted, in any format', () => {
+    const withheld = fx.ids[5]!;
+    const json = JSON.stringify(doc);
+    assert.ok(!json.includes(withheld), 'son identifiant n’apparaît pas');
+    assert.ok(!json.includes('médecins remplaçants'), 'son texte n’apparaît pas');
+    assert.ok(!renderHtml(doc as never).includes('médecins remplaçants'));
+  });
+
+  test('verifies; one altered count fails and is named by its key', async () => {
+    assert.deepEqual((await verifyAgainst(data, doc as never)).failures, []);
+    const altered = structuredClone(doc);
+    fig(altered, 'all.taken_up').value = 3;
+    const r = await verifyAgainst(data, altered as never);
+    assert.equal(r.ok, false);
+    assert.ok(r.failures.some((f) => f.path.endsWith(' all.taken_up') && /indique 3, les données donnent 2/.test(f.message)), JSON.stringify(r.failures));
+    const ideas = structuredClone(doc);
+    fig(ideas, 'target.E1D2O3.ideas').sources = [];
+    assert.ok((await verifyAgainst(data, ideas as never)).failures.some((f) => f.path.endsWith(' target.E1D2O3.ideas')));
+    const quote = structuredClone(doc);
+    quote.quotes[0]!.text = `${quote.quotes[0]!.text} (ajouté)`;
+    assert.ok((await verifyAgainst(data, quote as never)).failures.some((f) => f.path.startsWith('quotes[0]')));
+  });
+});
