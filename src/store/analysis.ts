@@ -14,6 +14,7 @@ import type { IdeaGroup } from '../domain/ideas.ts';
 import type { Database } from './schema.ts';
 import { appDb, type AppDb } from './accounts.ts';
 import { recordAudit } from './audit.ts';
+import { pruneIdeaLinks } from './links.ts';
 import { readIdeaGroups, saveAnalysisModelIn, writeIdeaGroups, type ModelResults, type Store } from './store.ts';
 
 /** Audited actions that change what an analysis reads and writes (groups, themes, and their undo). */
@@ -70,10 +71,15 @@ export async function saveAnalysis(store: Store, w: AnalysisWrite): Promise<Anal
     const before = await readIdeaGroups(trx, w.consultation);
     const after = [...before.filter((g) => g.statedCount !== undefined), ...w.groups];
     await writeIdeaGroups(trx, w.consultation, after);
+    // plan links of groups this analysis did not keep (ids are inherited across runs) have lost their source
+    const linksRemoved = await pruneIdeaLinks(trx, w.consultation);
     await recordAudit(trx, {
       actor: w.audit.actor, action: 'groups.analyze', consultation: w.consultation, targetType: 'consultation', targetId: w.consultation, at: w.at,
       before: { groups: before.length },
-      after: { groups: after.length, themes: { ...w.audit.themes, assigned: applied.themes }, kinds: { ...w.audit.kinds, assigned: applied.kinds } },
+      after: {
+        groups: after.length, themes: { ...w.audit.themes, assigned: applied.themes }, kinds: { ...w.audit.kinds, assigned: applied.kinds },
+        ...(linksRemoved > 0 ? { linksRemoved } : {}),
+      },
     });
     return { outcome: 'saved' as const, themes: applied.themes, kinds: applied.kinds, groupsBefore: before.length, groupsAfter: after.length };
   });

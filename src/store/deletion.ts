@@ -11,7 +11,8 @@
  *
  * Table by table (src/store/schema.ts), on erasure of a contribution:
  *   contributions (row deleted) → contribution_themes, contribution_private, idea_members (cascade);
- *   national_marks (on it, and on the groups removed); meeting_reports (its id out of the submitted list, its
+ *   national_marks (on it, and on the groups removed); plan_links and plan_link_history (its links, and the
+ *   links of the groups removed); meeting_reports (its id out of the submitted list, its
  *   words out of a draft);
  *   contribution_counts (triggers); SQLite full-text index contributions_fts (trigger; contentless, the
  *   entry is deleted and its stems go at the next segment merge) / PostgreSQL search_vector (on the row);
@@ -32,6 +33,7 @@ import type { IdeaGroup } from '../domain/ideas.ts';
 import { recordAudit } from './audit.ts';
 import { lockConsultation } from './analysis.ts';
 import { StoreError } from './errors.ts';
+import { detachPlanItemLinks, pruneIdeaLinks, removeContributionLinks } from './links.ts';
 import type { Database, Db } from './schema.ts';
 import { readIdeaGroups, writeIdeaGroups, type Store } from './store.ts';
 
@@ -185,6 +187,8 @@ async function removeContributionsIn(store: Store, trx: Transaction<Database>, c
     counts.contributions += Number(r.numDeletedRows);
   }
 
+  // plan links name their source without a foreign key: a contribution's links and their history go with it
+  await removeContributionLinks(trx, consultation, ids);
   // national marks name their target without a foreign key (a contribution or a group)
   for (let i = 0; i < ids.length; i += 500) {
     await trx.deleteFrom('national_marks').where('consultation', '=', consultation).where('target_type', '=', 'contribution').where('target_id', 'in', ids.slice(i, i + 500)).execute();
@@ -216,6 +220,7 @@ async function removeContributionsIn(store: Store, trx: Transaction<Database>, c
       for (let i = 0; i < gone.length; i += 500) {
         await trx.deleteFrom('national_marks').where('consultation', '=', consultation).where('target_type', '=', 'group').where('target_id', 'in', gone.slice(i, i + 500)).execute();
       }
+      await pruneIdeaLinks(trx, consultation);
       counts.ideaGroupsRemoved += removed;
       counts.ideaGroupsChanged += changed;
       // a `groups.` entry moves the analysis version: an analysis computed before this does not write back
@@ -379,7 +384,9 @@ export async function deleteConsultation(store: Store, slug: string, who: Who): 
     const files = await trx.deleteFrom('source_files')
       .where('document_id', 'in', (eb) => eb.selectFrom('source_documents').select('id').where('consultation', '=', slug)).executeTakeFirst();
     counts.sourceFiles = Number(files.numDeletedRows);
-    // the rest cascades from the consultation: meetings, documents, groups, drafts, restitutions, models, assignments
+    // the plan's own consultation items keep their links (the plan stays, without consultation)
+    await detachPlanItemLinks(trx, slug);
+    // the rest cascades from the consultation: meetings, documents, groups, drafts, restitutions, models, assignments, plan links
     await trx.deleteFrom('consultations').where('slug', '=', slug).execute();
     await trx.deleteFrom('contribution_counts').where('consultation', '=', slug).execute();
     await trx.deleteFrom('jobs').where('consultation', '=', slug).execute();

@@ -509,6 +509,55 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0020_links': {
+      // Traceability (issue 14): what people said linked to the plan's elements. A link belongs to its plan
+      // (cascade: a replaced plan's decisions are carried over by savePlan before it goes) and to the consultation
+      // of its source (cascade; a plan item's link is detached first by deleteConsultation, the plan staying).
+      // Sources have no foreign key (three kinds): their deletion removes their links in the same transaction.
+      // One row per source and target, a null target (national, not taken up) once per source.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('plan_links')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('consultation', 'text', (c) => c.references('consultations.slug').onDelete('cascade'))
+          .addColumn('source_kind', 'text', (c) => c.notNull())
+          .addColumn('source_id', 'text', (c) => c.notNull())
+          .addColumn('target', 'text')
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('score', 'double precision')
+          .addColumn('evidence_json', 'text', (c) => c.notNull())
+          .addColumn('model', 'text')
+          .addColumn('model_version', 'text')
+          .addColumn('note', 'text')
+          .addColumn('decided_by', 'text')
+          .addColumn('decided_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await sql`CREATE UNIQUE INDEX plan_links_key ON plan_links (plan_id, source_kind, source_id, COALESCE(target, ''))`.execute(db);
+        await db.schema.createIndex('plan_links_source').on('plan_links').columns(['consultation', 'source_kind', 'source_id']).execute();
+        // one row per decision: the touched links before and after it, what an undo restores (notes included,
+        // which the audit entry leaves out)
+        const history = dialect === 'postgres'
+          ? db.schema.createTable('plan_link_history').addColumn('id', 'bigserial', (c) => c.primaryKey())
+          : db.schema.createTable('plan_link_history').addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+        await history
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('consultation', 'text', (c) => c.references('consultations.slug').onDelete('cascade'))
+          .addColumn('link_id', 'text', (c) => c.notNull())
+          .addColumn('source_kind', 'text', (c) => c.notNull())
+          .addColumn('source_id', 'text', (c) => c.notNull())
+          .addColumn('decision', 'text', (c) => c.notNull())
+          .addColumn('before_json', 'text', (c) => c.notNull())
+          .addColumn('after_json', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('undone_at', 'text')
+          .execute();
+        await db.schema.createIndex('plan_link_history_link').on('plan_link_history').columns(['plan_id', 'link_id', 'id']).execute();
+        await db.schema.createIndex('plan_link_history_source').on('plan_link_history').columns(['consultation', 'source_kind', 'source_id']).execute();
+      },
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import type { ImportWarning, SourceRef } from '../domain/source.ts';
 import type { ConsultationItem, MissingFigure, OqosCell, OqosValue, ParsedPlan, PlanAction } from '../ingest/plan/types.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
 import { replaceIndicatorsIn } from './indicators.ts';
+import { carryLinkDecisions, planItemTexts, readDecisionsOf, renameLinkTarget } from './links.ts';
 import type { PlanElementRow, PlanRow } from './plan-schema.ts';
 import type { Database, DatabaseHandle, Db } from './schema.ts';
 import type { Transaction } from 'kysely';
@@ -98,6 +99,9 @@ export async function savePlan(store: DatabaseHandle, input: SavePlanInput): Pro
     if (same) return { outcome: 'unchanged', planId: same.id, replaced: [] };
     const olderQ = trx.selectFrom('plans').select('id').where('territory', '=', h.territory);
     const older = (await (h.consultation === null ? olderQ.where('consultation', 'is', null) : olderQ.where('consultation', '=', h.consultation)).execute()).map((r) => r.id);
+    // the older plans' link decisions, read before they cascade away, are carried over below
+    const decisions = await readDecisionsOf(trx, older);
+    const oldItems = await planItemTexts(trx, decisions.some((l) => l.source.kind === 'planItem') ? older : []);
     if (older.length) await trx.deleteFrom('plans').where('id', 'in', older).execute();
 
     await trx.insertInto('plans').values({
@@ -112,7 +116,8 @@ export async function savePlan(store: DatabaseHandle, input: SavePlanInput): Pro
       await trx.insertInto('plan_catalogue').values({ region: h.region, code: c.code, kind: c.kind, title: c.title, first_plan: h.id })
         .onConflict((oc) => oc.columns(['region', 'code']).doNothing()).execute();
     }
-    await insertRows(trx, 'plan_elements', elementRows(h.id, parsed));
+    const elements = elementRows(h.id, parsed);
+    await insertRows(trx, 'plan_elements', elements);
     await insertRows(trx, 'plan_actions', parsed.plan.engagements.flatMap((e) => e.defis.flatMap((d) => d.objectives.flatMap((o) =>
       o.actions.map((a, i) => ({ plan_id: h.id, objective_code: o.code, position: i, text: a.text, placement: a.placement, source_json: json(a.source) }))))));
     await insertRows(trx, 'plan_oqos', parsed.oqos.map((r, i) => ({
@@ -127,8 +132,10 @@ export async function savePlan(store: DatabaseHandle, input: SavePlanInput): Pro
     await insertRows(trx, 'plan_warnings', parsed.warnings.map((w, i) => ({
       plan_id: h.id, position: i, level: w.level, code: w.code, message: w.message, source_json: w.source ? json(w.source) : null,
     })));
+    const codes = new Set(elements.filter((e) => e.kind !== 'engagement').map((e) => e.code));
+    const links = await carryLinkDecisions(trx, decisions, { id: h.id, consultation: h.consultation, codes, items: parsed.consultationItems, oldItems });
     await writePlanIndicators(trx, h.territory, input);
-    await recordAudit(trx, { ...input.audit, after: { ...(input.audit.after as object | undefined), replaced: older } });
+    await recordAudit(trx, { ...input.audit, after: { ...(input.audit.after as object | undefined), replaced: older, ...(decisions.length ? { links } : {}) } });
     return { outcome: older.length ? 'replaced' : 'imported', planId: h.id, replaced: older };
   });
 }
@@ -324,6 +331,7 @@ export async function updatePlanElement(store: DatabaseHandle, input: {
           await el().where('code', '=', a).set({ code: b }).execute();
           await el().where('parent_code', '=', a).set({ parent_code: b }).execute();
           await trx.updateTable('plan_actions').where('plan_id', '=', input.planId).where('objective_code', '=', a).set({ objective_code: b }).execute();
+          await renameLinkTarget(trx, input.planId, a, b);
         }
       }
     } else {

@@ -1,4 +1,5 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
+import type { LinkTables } from './link-schema.ts';
 import type { PlanTables } from './plan-schema.ts';
 
 /** Row types of the relational schema. JSON columns hold text in both SQLite and PostgreSQL. */
@@ -307,7 +308,7 @@ export interface IndicatorRow {
  * Every table of the schema, whatever migration created it: the one type of the store's Kysely instance
  * (`Store.db`), of its transactions and of every repository function.
  */
-export interface Database extends PlanTables {
+export interface Database extends PlanTables, LinkTables {
   consultations: ConsultationRow;
   territories: TerritoryRow;
   source_documents: SourceDocumentRow;

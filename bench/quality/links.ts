@@ -1,0 +1,168 @@
+// Link suggestion quality (issue 14): the Lozère plan's CNR proposals (section « cnr » of its consultation items)
+// against the objective or défi a careful reader links each to (../shared/eval/sts-lozere-cnr-links.tsv, the
+// DEVELOPMENT set: the figures below are not held-out figures), with the scikit-learn TF-IDF cosine baseline in
+// the same run; then a sanity check on the Lot plan (no gold links).
+// Run: npm run -s bench:links   (needs ../shared; the baseline needs Debian's python3-sklearn; --no-baseline skips it)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parsePlanBytes } from '../../src/ingest/plan/index.ts';
+import type { ParsedPlan } from '../../src/ingest/plan/types.ts';
+import { LINK_MODEL, LINK_THRESHOLD, linkTargets, reusedPassages, suggestLinks, type LinkTarget } from '../../src/analysis/link/index.ts';
+
+const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+const noBaseline = process.argv.includes('--no-baseline');
+
+export interface GoldRow { line: number; group: string; link: string }
+
+export function readGold(path: string): GoldRow[] {
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(1).map((l) => {
+    const [line, group, link] = l.split('\t');
+    return { line: Number(line), group: group ?? '', link: link ?? '' };
+  });
+}
+
+/** A gold défi (« E3D1 ») is matched by the défi or by any of its objectives; a gold objective only by itself. */
+export function matches(gold: string, code: string, targets: Map<string, LinkTarget>): boolean {
+  if (gold === code) return true;
+  const t = targets.get(code);
+  return /^E\d+D\d+$/.test(gold) && t !== undefined && t.defi === gold;
+}
+
+export interface Ranked { id: string; ranked: { code: string; score: number }[] }
+
+export interface Figures { linked: number; top1: number; top3: number; notTaken: number; flagged: number; wronglyFlagged: number; threshold: number }
+
+export function figures(gold: Map<string, string>, runs: Ranked[], targets: Map<string, LinkTarget>, threshold: number): Figures {
+  let linked = 0, top1 = 0, top3 = 0, notTaken = 0, flagged = 0, wronglyFlagged = 0;
+  for (const r of runs) {
+    const g = gold.get(r.id)!;
+    const nothing = (r.ranked[0]?.score ?? 0) < threshold;
+    if (g === 'NOT_TAKEN_UP') { notTaken++; if (nothing) flagged++; continue; }
+    linked++;
+    if (r.ranked[0] && matches(g, r.ranked[0].code, targets)) top1++;
+    if (r.ranked.slice(0, 3).some((c) => matches(g, c.code, targets))) top3++;
+    if (nothing) wronglyFlagged++;
+  }
+  return { linked, top1, top3, notTaken, flagged, wronglyFlagged, threshold };
+}
+
+/**
+ * The threshold method, the same for both systems: over the best scores of the items, the cut that makes the most
+ * right « nothing fits » decisions (NOT_TAKEN_UP flagged, linked items not), the middle of the best interval
+ * (the lowest such interval on ties).
+ */
+export function bestThreshold(gold: Map<string, string>, runs: Ranked[]): number {
+  const best = runs.map((r) => ({ s: r.ranked[0]?.score ?? 0, none: gold.get(r.id) === 'NOT_TAKEN_UP' })).sort((a, b) => a.s - b.s);
+  const cuts = [0, ...best.map((b, i) => (i + 1 < best.length ? (b.s + best[i + 1]!.s) / 2 : b.s + 1e-6))];
+  let bestCut = 0, bestRight = -1;
+  for (const c of cuts) {
+    const right = best.filter((b) => (b.s < c) === b.none).length;
+    if (right > bestRight) { bestRight = right; bestCut = c; }
+  }
+  return Math.round(bestCut * 10_000) / 10_000;
+}
+
+function fmt(f: Figures): string {
+  const r = (a: number, b: number) => `${a}/${b} = ${(a / b).toFixed(2)}`;
+  return `top-1 ${r(f.top1, f.linked)}, top-3 ${r(f.top3, f.linked)}; nothing fits (threshold ${f.threshold}): ${f.flagged}/${f.notTaken} NOT_TAKEN_UP flagged, ${f.wronglyFlagged}/${f.linked} linked items wrongly flagged`;
+}
+
+function targetText(t: LinkTarget): string {
+  return [...t.fields.map((f) => f.text), ...t.themes, ...t.parcours, ...t.motsCles].join('\n');
+}
+
+async function parse(file: string): Promise<{ plan: ParsedPlan; text: string }> {
+  const bytes = readFileSync(join(SHARED, 'corpus', file));
+  const plan = await parsePlanBytes(bytes, file);
+  if (!plan) throw new Error(`${file}: not read as a plan`);
+  return { plan, text: bytes.toString('utf8') };
+}
+
+async function main(): Promise<void> {
+  const { plan, text } = await parse('sts-lozere-2023-2028.md');
+  const targets = linkTargets(plan);
+  const byCode = new Map(targets.map((t) => [t.code, t]));
+  const goldRows = readGold(join(SHARED, 'eval', 'sts-lozere-cnr-links.tsv'));
+  const items = plan.consultationItems.map((c, i) => ({ c, i })).filter((x) => x.c.section === 'cnr')
+    .map((x) => ({ source: { kind: 'planItem' as const, id: String(x.i) }, text: x.c.text, line: x.c.source.lineStart ?? 0 }));
+  const gold = new Map<string, string>();
+  for (const it of items) {
+    const g = goldRows.find((r) => r.line === it.line);
+    if (!g) throw new Error(`line ${it.line}: no gold row`);
+    gold.set(it.source.id, g.link);
+  }
+  if (items.length !== goldRows.length) throw new Error(`${items.length} items for ${goldRows.length} gold rows`);
+
+  const t0 = performance.now();
+  const sugg = suggestLinks(targets, items, { top: targets.length, planText: text });
+  const ms = performance.now() - t0;
+  const ours: Ranked[] = sugg.map((s) => ({ id: s.source.id, ranked: s.candidates.map((c) => ({ code: c.target, score: c.score })) }));
+  const oursF = figures(gold, ours, byCode, LINK_THRESHOLD);
+
+  console.log(`Link suggestion — Lozère STS, ${items.length} CNR proposals (${[...gold.values()].filter((g) => g !== 'NOT_TAKEN_UP').length} linked, ${[...gold.values()].filter((g) => g === 'NOT_TAKEN_UP').length} NOT_TAKEN_UP), ${targets.length} targets (${targets.filter((t) => t.kind === 'objective').length} objectives, ${targets.filter((t) => t.kind === 'defi').length} défis)`);
+  console.log('DEVELOPMENT set (../shared/eval/sts-lozere-cnr-links.tsv): the threshold was chosen on it; these are not held-out figures.');
+  console.log('A gold défi (e.g. E3D1) is matched by the défi itself or by any objective of that défi; a gold objective only by itself.\n');
+  console.log(`${LINK_MODEL.name} v${LINK_MODEL.version}: ${fmt(oursF)}  [${ms.toFixed(0)} ms]`);
+  console.log(`  (the threshold method on this set would pick ${bestThreshold(gold, ours)}; LINK_THRESHOLD in code is ${LINK_THRESHOLD})`);
+
+  let base: Ranked[] | null = null;
+  if (!noBaseline) {
+    const dir = mkdtempSync(join(tmpdir(), 'fabrique-links-'));
+    try {
+      const input = join(dir, 'in.json');
+      writeFileSync(input, JSON.stringify({ targets: targets.map((t) => ({ code: t.code, text: targetText(t) })), items: items.map((i) => ({ id: i.source.id, text: i.text })) }));
+      const py = fileURLToPath(new URL('links_baseline.py', import.meta.url));
+      const res = JSON.parse(execFileSync('/usr/bin/python3', [py, input], { encoding: 'utf8' })) as { scores: number[][] };
+      base = items.map((it, k) => ({ id: it.source.id, ranked: targets.map((t, j) => ({ code: t.code, score: res.scores[k]![j]! })).sort((a, b) => b.score - a.score || (a.code < b.code ? -1 : 1)) }));
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+    const bt = bestThreshold(gold, base);
+    const baseF = figures(gold, base, byCode, bt);
+    console.log(`scikit-learn TF-IDF (1-2-grams) cosine, same targets: ${fmt(baseF)}`);
+    console.log(`  (its threshold: the same method, on its own scores, i.e. the cut that suits it best on this set)`);
+    const ratio = (a: number, b: number) => (b === 0 ? '∞' : (a / b).toFixed(2));
+    console.log(`ratio ours / baseline: top-1 ${ratio(oursF.top1, baseF.top1)}×, top-3 ${ratio(oursF.top3, baseF.top3)}×, NOT_TAKEN_UP flagged ${oursF.flagged} vs ${baseF.flagged}`);
+  }
+
+  console.log('\nPer item (gold → our top 3 | baseline top 3):');
+  for (const [k, s] of sugg.entries()) {
+    const it = items[k]!;
+    const g = gold.get(it.source.id)!;
+    const mark = (code: string) => (g !== 'NOT_TAKEN_UP' && matches(g, code, byCode) ? '*' : '');
+    const oursTop = s.candidates.slice(0, 3).map((c) => `${c.target}${mark(c.target)} ${c.score.toFixed(2)}`).join(', ');
+    const kinds = [...new Set((s.candidates[0]?.evidence ?? []).map((e) => e.kind))].join('+');
+    const baseTop = base ? base[k]!.ranked.slice(0, 3).map((c) => `${c.code}${mark(c.code)} ${c.score.toFixed(2)}`).join(', ') : '';
+    console.log(`  l.${it.line} ${g.padEnd(12)} → ${s.nothingFits ? '[rien ne convient] ' : ''}${oursTop} (${kinds}) | ${baseTop}`);
+  }
+
+  // -- second shape: the Lot plan, no gold links -----------------------------------------------------------
+  const lot = await parse('sts-lot-2023-2028.txt');
+  const synthesis = readFileSync(join(SHARED, 'corpus', 'cnr-sante-lot-synthese-restitution.txt'), 'utf8');
+  const lotTargets = linkTargets(lot.plan);
+  const lotItems = lot.plan.consultationItems.map((c, i) => ({ c, i })).filter((x) => x.c.section === 'cnr')
+    .map((x) => ({ source: { kind: 'planItem' as const, id: String(x.i) }, text: x.c.text, line: x.c.source.lineStart ?? 0 }));
+  const lotSugg = suggestLinks(lotTargets, lotItems, { top: 3, planText: lot.text });
+  let withReuse = 0, inSynthesis = 0, flaggedLot = 0;
+  console.log(`\nSanity check (no gold) — Lot STS, ${lotItems.length} CNR priorities, ${lotTargets.length} targets: top candidate; passage reused from the Lot synthesis (its line)`);
+  for (const [k, s] of lotSugg.entries()) {
+    const it = lotItems[k]!;
+    const c = s.candidates[0];
+    if (c?.evidence.some((e) => e.kind === 'reuse')) withReuse++;
+    if (s.nothingFits) flaggedLot++;
+    const passages = reusedPassages(it.text, synthesis);
+    if (passages.length > 0) inSynthesis++;
+    const p = passages[0];
+    console.log(`  l.${it.line} → ${s.nothingFits ? '[rien ne convient] ' : ''}${c ? `${c.target} ${c.score.toFixed(2)}` : '—'} | synthèse ${p ? `l.${p.line} (${p.words} mots)` : '—'}`);
+  }
+  console.log(`  ${inSynthesis}/${lotItems.length} priorities carry reuse evidence against the Lot synthesis; ${withReuse}/${lotItems.length} top candidates carry reuse evidence against the plan's objectives; ${flaggedLot} flagged nothing fits`);
+
+  // -- speed: 10 000 items × the Lozère targets, same process (a ratio to nothing: an absolute, noisy figure) --
+  const many = Array.from({ length: 10_000 }, (_, i) => ({ source: { kind: 'contribution' as const, id: String(i) }, text: items[i % items.length]!.text }));
+  const t1 = performance.now();
+  suggestLinks(targets, many, { top: 5 });
+  console.log(`\nSpeed: 10 000 items × ${targets.length} targets in ${(performance.now() - t1).toFixed(0)} ms (noisy: shared machine)`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

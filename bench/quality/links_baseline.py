@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""scikit-learn baseline for bench/quality/links.ts.
+
+Reads a JSON file {"targets": [{"code", "text"}], "items": [{"id", "text"}]} and writes {"scores": [[...]]}: for each
+item, the cosine similarity to each target (same order), on TF-IDF word unigrams and bigrams (sublinear tf,
+accents stripped, L2-normalised rows) fitted on the targets' and the items' texts together: what a user of
+scikit-learn would run to match proposals to objectives.
+Run with the system interpreter: /usr/bin/python3 bench/quality/links_baseline.py FILE
+"""
+import json
+import sys
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+
+def main(path):
+    data = json.load(open(path, encoding="utf-8"))
+    targets = [t["text"] for t in data["targets"]]
+    items = [i["text"] for i in data["items"]]
+    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode").fit(targets + items)
+    sims = cosine_similarity(vec.transform(items), vec.transform(targets))
+    json.dump({"scores": [[round(float(x), 6) for x in row] for row in sims]}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
