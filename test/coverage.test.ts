@@ -10,7 +10,15 @@ import { buildCoverageFrom, type CoverageDocument } from '../src/synthesis/cover
 import { loadSynthesisData, planLinkData, type SynthesisData } from '../src/synthesis/data.ts';
 import { renderHtml, renderMarkdown } from '../src/synthesis/index.ts';
 import { verifyAgainst } from '../src/synthesis/verify.ts';
-import { NOW, SLUG, TEXTS, coverageStore, testLinks, type CoverageFixture } from './helpers/coverage-fixture.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI_ACTOR, context } from '../src/usecases/context.ts';
+import { coverageReport } from '../src/usecases/coverage.ts';
+import { verifySynthesis } from '../src/synthesis/verify.ts';
+import { runCli } from './helpers/cli.ts';
+import { NOW, SLUG, TEXTS, coverageStore, storeLinks, testLinks, type CoverageFixture } from './helpers/coverage-fixture.ts';
+import { testServer } from './helpers/server.ts';
 
 const fig = (doc: CoverageDocument, key: string) => {
   const f = doc.figures.find((x) => x.key === key);
@@ -89,5 +97,84 @@ describe('rapport de couverture (liens donnés au modèle, sans la base des lien
     const quote = structuredClone(doc);
     quote.quotes[0]!.text = `${quote.quotes[0]!.text} (ajouté)`;
     assert.ok((await verifyAgainst(data, quote as never)).failures.some((f) => f.path.startsWith('quotes[0]')));
+  });
+});
+
+describe('rapport de couverture depuis la base : cas d’usage, commande, route publique', () => {
+  let dir: string;
+  let db: string;
+  let fx: CoverageFixture;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fabrique-couverture-'));
+    db = join(dir, 'fabrique.db');
+    fx = await coverageStore(db);
+    await storeLinks(fx.store, testLinks(fx.planId, fx.ids));
+  });
+  after(async () => {
+    await fx.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the use case builds from the stored links and the store verifies it; a rejection takes a link out', async () => {
+    const ctx = context(fx.store, CLI_ACTOR, () => NOW);
+    const { document, verification } = await coverageReport(ctx, { plan: fx.planId });
+    assert.equal(verification.ok, true);
+    assert.equal(document.consultation, SLUG, 'the plan’s consultation by default');
+    assert.deepEqual(fig(document, 'all.taken_up').contributions, [fx.ids[0], fx.ids[1]]);
+    assert.ok(!JSON.stringify(document).includes(fx.ids[5]!));
+    // the idea's link rejected: its two contributions are no longer taken up, and the saved report no longer verifies
+    const idea = testLinks(fx.planId, fx.ids)[0]!;
+    await storeLinks(fx.store, [{ ...idea, status: 'rejected' }]);
+    const stale = await verifySynthesis(fx.store, document as never);
+    assert.ok(stale.failures.some((f) => f.path.endsWith(' all.taken_up')), JSON.stringify(stale.failures));
+    const again = (await coverageReport(ctx, { plan: fx.planId })).document;
+    assert.equal(fig(again, 'all.taken_up').value, 0);
+    assert.equal(fig(again, 'all.undecided').value, 2);
+    assert.ok(!again.figures.some((f) => f.key === 'target.E1D2O3.ideas' && f.value > 0));
+    await storeLinks(fx.store, [idea]);
+  });
+
+  test('fabrique coverage writes a verified JSON; fabrique verify accepts it and names an altered count', async () => {
+    const out = join(dir, 'couverture.json');
+    const made = await runCli(['coverage', '--plan', fx.planId, '--format', 'json', '--out', out], { FABRIQUE_DB: db });
+    assert.equal(made.code, 0, made.stderr);
+    const ok = await runCli(['verify', out], { FABRIQUE_DB: db });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /Rapport de couverture vérifié : \d+ chiffres recalculés/);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as CoverageDocument;
+    fig(doc, 'theme.1.partly').value += 1;
+    const altered = join(dir, 'couverture-modifiee.json');
+    writeFileSync(altered, JSON.stringify(doc));
+    const bad = await runCli(['verify', altered], { FABRIQUE_DB: db });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /theme\.1\.partly/);
+    assert.match(bad.stderr, /le document indique 2, les données donnent 1/);
+    const md = await runCli(['coverage', '--plan', fx.planId, '--consultation', SLUG], { FABRIQUE_DB: db });
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^# Rapport de couverture/);
+  });
+
+  test('GET /api/plans/:id/coverage is public, shows only what the public may see, and downloads the verified document', async () => {
+    const server = await testServer({}, fx.store);
+    try {
+      const res = await server.app.inject({ method: 'GET', url: `/api/plans/${encodeURIComponent(fx.planId)}/coverage` });
+      assert.equal(res.statusCode, 200, res.body);
+      const view = res.json();
+      assert.equal(view.figures['all.taken_up'].value, 2);
+      assert.equal(view.figures['theme.1.taken_up.share'].text, '66,7 %');
+      assert.ok(!res.body.includes('médecins remplaçants') && !res.body.includes(fx.ids[5]!));
+      const summary = JSON.stringify(view.sections[0].blocks[0].content);
+      assert.match(summary, /reprises par le schéma/, 'the text agreed with its numbers');
+      const md = await server.app.inject({ method: 'GET', url: `/api/plans/${encodeURIComponent(fx.planId)}/coverage?format=md` });
+      assert.equal(md.statusCode, 200);
+      assert.match(String(md.headers['content-type']), /text\/markdown/);
+      assert.match(md.body, /# Rapport de couverture/);
+      const json = await server.app.inject({ method: 'GET', url: `/api/plans/${encodeURIComponent(fx.planId)}/coverage?format=json` });
+      assert.equal(JSON.parse(json.body).format, 'fabrique.coverage');
+      const none = await server.app.inject({ method: 'GET', url: '/api/plans/inconnu/coverage' });
+      assert.equal(none.statusCode, 404);
+    } finally {
+      await server.app.close();
+    }
   });
 });

@@ -151,7 +151,7 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
     groupMembers: (id) => groupMembers(id), deptOf, nationalMarked,
     planLinks: (planId) => {
       let p = planCache.get(planId);
-      if (!p) { p = loadPlanLinks(store, planId, consultationSlug).then((r) => planLinkData(data, r.plan, r.links)); planCache.set(planId, p); }
+      if (!p) { p = loadPlanLinks(store, planId).then((r) => planLinkData(data, r.plan, r.links)); planCache.set(planId, p); }
       return p;
     },
     humanSyntheses: (documentId) => {

@@ -3,14 +3,17 @@
  */
 import type { PlanLink } from '../domain/links.ts';
 import { UserError } from '../domain/errors.ts';
+import { listPlanLinks } from '../store/links.ts';
 import { readStoredPlan, type StoredPlan } from '../store/plans.ts';
 import type { Store } from '../store/store.ts';
 
-export async function loadPlanLinks(store: Store, planId: string, consultation: string): Promise<{ plan: StoredPlan; links: PlanLink[] }> {
+/**
+ * The plan and its confirmed or stated links. Not filtered by consultation here: a plan item's link may carry none;
+ * planLinkData (data.ts) keeps those of the consultation and the plan's own items, whose source the public may see.
+ */
+export async function loadPlanLinks(store: Store, planId: string): Promise<{ plan: StoredPlan; links: PlanLink[] }> {
   const plan = await readStoredPlan(store, planId);
   if (!plan) throw new UserError('not_found', `Schéma territorial de santé introuvable : « ${planId} ».`);
-  // TODO(core): listPlanLinks(store, { planId, consultation, statuses: ['confirmed', 'stated'] }) once merged
-  void consultation;
-  const links: PlanLink[] = [];
+  const links = await listPlanLinks(store, { planId, statuses: ['confirmed', 'stated'] });
   return { plan, links };
 }

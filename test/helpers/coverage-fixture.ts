@@ -6,6 +6,7 @@ import type { IdeaGroup } from '../../src/domain/ideas.ts';
 import type { LinkKind, LinkSourceRef, LinkStatus, PlanLink } from '../../src/domain/links.ts';
 import type { Meeting } from '../../src/domain/meeting.ts';
 import { CNR_SANTE_THEMES } from '../../src/domain/theme.ts';
+import { writeLinkDecision } from '../../src/store/links.ts';
 import { moderateContribution } from '../../src/store/moderation.ts';
 import { Store } from '../../src/store/store.ts';
 import { CLI_ACTOR, context } from '../../src/usecases/context.ts';
@@ -46,8 +47,8 @@ export const TEXTS = [
 export interface CoverageFixture { store: Store; planId: string; ids: string[] }
 
 /** The consultation (6 contributions, one withheld), an idea group over the first two, and the plan. */
-export async function coverageStore(): Promise<CoverageFixture> {
-  const store = await Store.open({ sqlitePath: ':memory:' });
+export async function coverageStore(sqlitePath = ':memory:'): Promise<CoverageFixture> {
+  const store = await Store.open({ sqlitePath });
   await store.upsertConsultation({ slug: SLUG, title: 'Consultation fictive de Lozère', territory: '48', status: 'closed', themes: [...CNR_SANTE_THEMES] });
   const meetings: Meeting[] = [{ id: 'm1', consultation: '', kind: 'atelier', title: 'Atelier de Mende', place: 'Mende', territory: '48', date: '2022-11-18',
     participants: { elus: null, institutionnels: null, professionnels: null, associations: null, usagers: null, autres: null, total: 20 } }];
@@ -85,3 +86,18 @@ export function testLinks(planId: string, ids: string[]): PlanLink[] {
   ];
 }
 
+
+/** Writes links as decisions through the store (one audited transaction each), as a reviewer's would be. */
+export async function storeLinks(store: Store, links: PlanLink[]): Promise<void> {
+  for (const l of links) {
+    await writeLinkDecision(store, {
+      planId: l.planId, source: l.source, decision: l.status === 'rejected' ? 'reject' : l.kind === 'national' ? 'national' : l.kind === 'not_taken_up' ? 'not_taken_up' : 'confirm',
+      actor: 'analyste@test.invalid', at: '2026-11-30T12:00:00Z',
+      decide: (current) => {
+        const same = current.find((x) => x.target === l.target);
+        return { upsert: [{ ...l, id: same?.id ?? l.id }], remove: [], main: same?.id ?? l.id };
+      },
+      audit: () => ({ actor: 'analyste@test.invalid', action: 'link.decide', consultation: l.consultation, targetType: 'plan_link', targetId: l.id }),
+    });
+  }
+}
