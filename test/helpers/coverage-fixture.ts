@@ -49,6 +49,11 @@ export interface CoverageFixture { store: Store; planId: string; ids: string[] }
 /** The consultation (6 contributions, one withheld), an idea group over the first two, and the plan. */
 export async function coverageStore(sqlitePath = ':memory:'): Promise<CoverageFixture> {
   const store = await Store.open({ sqlitePath });
+  return { store, ...await seedCoverage(store) };
+}
+
+/** Writes the consultation, its idea group and the plan into a store (e.g. the demo database of the e2e tests). */
+export async function seedCoverage(store: Store): Promise<{ planId: string; ids: string[] }> {
   await store.upsertConsultation({ slug: SLUG, title: 'Consultation fictive de Lozère', territory: '48', status: 'closed', themes: [...CNR_SANTE_THEMES] });
   const meetings: Meeting[] = [{ id: 'm1', consultation: '', kind: 'atelier', title: 'Atelier de Mende', place: 'Mende', territory: '48', date: '2022-11-18',
     participants: { elus: null, institutionnels: null, professionnels: null, associations: null, usagers: null, autres: null, total: 20 } }];
@@ -61,7 +66,7 @@ export async function coverageStore(sqlitePath = ':memory:'): Promise<CoverageFi
     members: [ids[0]!, ids[1]!, ids[5]!].map((contribution) => ({ contribution, provenance: prov })), quotes: [ids[0]!], lineage: [] }];
   await store.saveIdeaGroups(SLUG, groups);
   const plan = await importPlan(context(store, CLI_ACTOR, () => NOW), { bytes: new TextEncoder().encode(PLAN_MD), fileName: 'schema-lozere-test.md', consultation: SLUG });
-  return { store, planId: plan.planId, ids };
+  return { planId: plan.planId, ids };
 }
 
 let seq = 0;
