@@ -40,7 +40,10 @@ export function coverageView(doc: CoverageDocument, checked: { figures: number; 
     title: doc.title, subtitle: doc.subtitle, generatedAt: doc.generatedAt,
     sections: doc.sections.map(section),
     figures: Object.fromEntries(doc.figures.map((f) => [f.key, { value: f.value, text: formatValue(f), label: f.label }])),
-    quotes: Object.fromEntries(doc.quotes.map((q) => [q.id, { text: q.text, excerpt: q.excerpt, source: quoteSource(q, idx), repeatedBy: q.repeatedBy?.length ?? null }])),
+    // the page names the file beside the place, even when the report cites one file only
+    quotes: Object.fromEntries(doc.quotes.map((q) => [q.id, {
+      text: q.text, excerpt: q.excerpt, source: idx.files.size > 1 || !q.source?.file ? quoteSource(q, idx) : `${q.source.file}, ${quoteSource(q, idx)}`, repeatedBy: q.repeatedBy?.length ?? null,
+    }])),
     verification: checked,
   };
 }
