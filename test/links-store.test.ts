@@ -5,13 +5,17 @@
  * Plans and texts are made up (test/helpers/link-plan.ts).
  */
 import assert from 'node:assert/strict';
+import { UserError } from '../src/domain/errors.ts';
 import type { PlanLink } from '../src/domain/links.ts';
 import type { Store } from '../src/store/index.ts';
 import { listAudit } from '../src/store/audit.ts';
-import { deleteContribution } from '../src/store/deletion.ts';
+import { analysisVersion, saveAnalysis } from '../src/store/analysis.ts';
+import { deleteConsultation as deleteConsultationCase, deleteContribution } from '../src/store/deletion.ts';
 import { linkCounts, listPlanLinks, newLinkId, replaceSuggestedLinks, undoLinkChange, writeLinkDecision } from '../src/store/links.ts';
-import { CLI_ACTOR, context } from '../src/usecases/context.ts';
-import { importPlan } from '../src/usecases/plan.ts';
+import { CLI_ACTOR, context, VISITOR } from '../src/usecases/context.ts';
+import { moderateContribution } from '../src/usecases/contributions.ts';
+import { decidedLinks, decideLink, listLinks, suggestPlanLinks, undoLinkDecision } from '../src/usecases/links.ts';
+import { correctPlanElement, importPlan } from '../src/usecases/plan.ts';
 import { STORE_TEXTS, testConsultation, testDocument } from './helpers/fixtures.ts';
 import { linkTestPlan } from './helpers/link-plan.ts';
 import { storeTest } from './helpers/stores.ts';
@@ -143,4 +147,136 @@ storeTest('liens : un plan remplacé par un fichier plus récent lui transmet se
   assert.equal((await listPlanLinks(store, { planId })).length, 0);
   const entry = (await listAudit(store)).find((e) => e.action === 'plan.import' && e.targetId === newer.planId);
   assert.deepEqual((entry?.after as { links?: unknown }).links, { carried: 2, dropped: 1 });
+});
+
+// ---- the use cases (src/usecases/links.ts) ----
+
+const ANALYST = { name: 'analyste@test.invalid', role: 'analyst' as const };
+
+storeTest('suggestPlanLinks : propositions, idées et éléments du plan classés ; une nouvelle passe garde les décisions', async (store) => {
+  const { ids, planId } = await setup(store);
+  await store.saveIdeaGroups('essai', [
+    { id: 'g1', consultation: 'essai', parent: null, label: 'Maison de santé', labelByHuman: false, members: [{ contribution: ids[4]!, provenance: { by: 'model', model: 'essai', version: '1', at: AT } }], quotes: [ids[4]!], lineage: [] },
+  ]);
+  const ctx = context(store, ANALYST, NOW);
+  const first = await suggestPlanLinks(ctx, { plan: planId });
+  const kinds = first.map((s) => s.source.kind);
+  // testDocument: even positions are « constat », odd ones « proposition »: only proposals are ranked
+  assert.deepEqual(first.filter((s) => s.source.kind === 'contribution').map((s) => s.source.id), [ids[1], ids[3], ids[5]]);
+  assert.equal(kinds.filter((k) => k === 'idea').length, 1);
+  assert.equal(kinds.filter((k) => k === 'planItem').length, 3);
+  const stored = await listLinks(ctx, { plan: planId, statuses: ['suggested'] });
+  assert.equal(stored.length, first.reduce((n, s) => n + s.candidates.length, 0));
+  assert.ok(stored.length > 0, 'au moins une suggestion');
+  // the maison de santé item: its best candidate is the maisons de santé objective
+  const item = first.find((s) => s.source.kind === 'planItem' && s.source.id === '2')!;
+  assert.equal(item.candidates[0]?.target, 'E1D1O2');
+
+  const decided = await decideLink(ctx, { plan: planId, source: item.source, target: 'E1D1O2', decision: 'confirm' });
+  await suggestPlanLinks(ctx, { plan: planId, sources: ['planItem'] });
+  const again = await listLinks(ctx, { plan: planId, source: item.source });
+  assert.deepEqual(again.filter((l) => l.status !== 'suggested'), [decided], 'la décision reste telle quelle');
+  const entry = (await listAudit(store)).find((e) => e.action === 'links.suggest')!;
+  assert.equal(entry.targetId, planId);
+  for (const t of STORE_TEXTS) assert.ok(!JSON.stringify(entry).includes(t.slice(0, 20)), 'aucun texte dans le journal');
+  // a facilitator or a visitor may not
+  await assert.rejects(suggestPlanLinks(context(store, { name: 'animateur', role: 'facilitator' }, NOW), { plan: planId }), (e: UserError) => e.code === 'forbidden');
+  await assert.rejects(suggestPlanLinks(ctx, { plan: 'inconnu' }), (e: UserError) => e.code === 'not_found');
+  await assert.rejects(suggestPlanLinks(ctx, { plan: planId, sources: ['avis' as never] }), (e: UserError) => e.code === 'invalid' && /avis/.test(e.message));
+});
+
+storeTest('decideLink : règles des décisions (en partie avec note, non repris avec raison, cible du plan), annulation exacte', async (store) => {
+  const { ids, planId } = await setup(store);
+  const ctx = context(store, ANALYST, NOW);
+  const source = { kind: 'contribution' as const, id: ids[1]! };
+  const fails = (input: Partial<Parameters<typeof decideLink>[1]>, code: string, re: RegExp) =>
+    assert.rejects(decideLink(ctx, { plan: planId, source, decision: 'confirm', ...input } as never), (e: UserError) => e.code === code && re.test(e.message));
+  await fails({ target: 'E9D9O9' }, 'not_found', /ni un objectif ni un défi/);
+  await fails({ target: 'E1' }, 'not_found', /ni un objectif ni un défi/);
+  await fails({ target: 'E1D1O1', kind: 'partly' }, 'invalid', /ce qui n’est pas repris/);
+  await fails({ decision: 'not_taken_up' }, 'invalid', /raison/);
+  await fails({ decision: 'national', target: 'E1D1O1' }, 'invalid', /retirez la cible/);
+  await fails({ decision: 'reject', target: 'E1D1O1' }, 'not_found', /Aucun lien/);
+  await fails({ decision: 'national', kind: 'taken_up' }, 'invalid', /qu’en confirmant/);
+  await fails({ decision: 'avis' as never }, 'invalid', /Décision inconnue/);
+  await fails({ source: { kind: 'contribution', id: 'inconnue' }, target: 'E1D1O1' }, 'not_found', /Contribution inconnue/);
+  await fails({ source: { kind: 'planItem', id: '3' }, target: 'E1D1O1' }, 'not_found', /Élément de consultation/);
+  await fails({ target: 'E1D1O1', note: 'x'.repeat(2000) }, 'invalid', /trop longue/);
+  await assert.rejects(decideLink(context(store, { name: 'animateur', role: 'facilitator' }, NOW), { plan: planId, source, target: 'E1D1O1', decision: 'confirm' }),
+    (e: UserError) => e.code === 'forbidden');
+
+  // partly taken up by one objective (a défi too), then marked not taken up: the confirmed targets are set aside
+  const partly = await decideLink(ctx, { plan: planId, source, target: 'e1d1o1', decision: 'confirm', kind: 'partly', note: '  Le volet salarié n’est pas repris.  ' });
+  assert.deepEqual([partly.target, partly.kind, partly.status, partly.note, partly.decidedBy], ['E1D1O1', 'partly', 'confirmed', 'Le volet salarié n’est pas repris.', ANALYST.name]);
+  await decideLink(ctx, { plan: planId, source, target: 'E1D2', decision: 'confirm' });
+  await assert.rejects(decideLink(ctx, { plan: planId, source, target: 'E1D2', decision: 'confirm' }), (e: UserError) => e.code === 'conflict');
+  const beforeMark = await listLinks(ctx, { plan: planId, source });
+  const mark = await decideLink(ctx, { plan: planId, source, decision: 'not_taken_up', note: 'Hors du champ de l’ARS.' });
+  assert.equal(mark.target, null);
+  const marked = await listLinks(ctx, { plan: planId, source });
+  assert.deepEqual(marked.map((l) => [l.target, l.kind, l.status]), [[null, 'not_taken_up', 'confirmed'], ['E1D1O1', 'partly', 'rejected'], ['E1D2', 'taken_up', 'rejected']]);
+  // confirming again removes the mark; undo twice gives back the exact state before the mark
+  const back = await decideLink(ctx, { plan: planId, source, target: 'E1D2', decision: 'confirm' });
+  assert.deepEqual((await listLinks(ctx, { plan: planId, source })).filter((l) => l.target === null), []);
+  assert.equal((await undoLinkDecision(ctx, { plan: planId, link: back.id }))?.status, 'rejected');
+  assert.equal(await undoLinkDecision(ctx, { plan: planId, link: mark.id }), null, 'la marque créée par la décision disparaît');
+  assert.deepEqual(await listLinks(ctx, { plan: planId, source }), beforeMark);
+  await assert.rejects(undoLinkDecision(ctx, { plan: planId, link: mark.id }), (e: UserError) => e.code === 'not_found');
+
+  // the audit holds codes, kinds and note lengths, never the note's words
+  const entries = (await listAudit(store)).filter((e) => e.action.startsWith('link.'));
+  assert.deepEqual(entries.map((e) => e.action).reverse(), ['link.confirm', 'link.confirm', 'link.not_taken_up', 'link.confirm', 'link.undo', 'link.undo']);
+  assert.ok(entries.every((e) => !JSON.stringify(e).includes('salarié') && !JSON.stringify(e).includes('champ de l’ARS')));
+  assert.ok(JSON.stringify(entries.at(-1)!.after).includes(`"noteLength":${'Le volet salarié n’est pas repris.'.length}`));
+});
+
+storeTest('decidedLinks : le public ne voit que les liens décidés de sources publiques (contributions publiées, idées publiques, éléments du plan)', async (store) => {
+  const { ids, planId } = await setup(store);
+  const ctx = context(store, ANALYST, NOW);
+  const [a, b] = [ids[1]!, ids[3]!];
+  await store.saveIdeaGroups('essai', [
+    { id: 'g1', consultation: 'essai', parent: null, label: 'Urgences', labelByHuman: true, members: [{ contribution: b, provenance: { by: 'model', model: 'essai', version: '1', at: AT } }], quotes: [b], lineage: [] },
+  ]);
+  await decideLink(ctx, { plan: planId, source: { kind: 'contribution', id: a }, target: 'E1D1O1', decision: 'confirm' });
+  await decideLink(ctx, { plan: planId, source: { kind: 'contribution', id: b }, decision: 'national' });
+  await decideLink(ctx, { plan: planId, source: { kind: 'idea', id: 'g1' }, target: 'E1D2O1', decision: 'confirm' });
+  await decideLink(ctx, { plan: planId, source: { kind: 'planItem', id: '1' }, target: 'E1D2O1', decision: 'confirm' });
+  const rejected = await decideLink(ctx, { plan: planId, source: { kind: 'planItem', id: '0' }, target: 'E1D1O1', decision: 'confirm' });
+  await decideLink(ctx, { plan: planId, source: { kind: 'planItem', id: '0' }, target: rejected.target, decision: 'reject' });
+  const visitor = context(store, VISITOR, NOW);
+  const view = async () => (await decidedLinks(visitor, { plan: planId, publicOnly: true })).map((l) => `${l.source.kind}:${l.source.id}→${l.target ?? l.kind}`);
+  assert.deepEqual(await view(), ['planItem:1→E1D2O1'], 'imports en attente de modération : rien de public');
+  await moderateContribution(ctx, { id: a, action: 'publish' });
+  await moderateContribution(ctx, { id: b, action: 'publish' });
+  assert.deepEqual(await view(), [`contribution:${a}→E1D1O1`, `contribution:${b}→national`, 'idea:g1→E1D2O1', 'planItem:1→E1D2O1']);
+  assert.equal((await decidedLinks(ctx, { consultation: 'essai', publicOnly: false })).length, 4);
+  await assert.rejects(decidedLinks(visitor, { plan: planId, publicOnly: false }), (e: UserError) => e.code === 'forbidden');
+});
+
+storeTest('liens : une analyse qui réécrit les idées supprime ceux des idées disparues ; un code corrigé emporte ses liens ; une consultation supprimée laisse ceux du plan', async (store) => {
+  const { ids, planId } = await setup(store);
+  const ctx = context(store, ANALYST, NOW);
+  const member = (id: string) => ({ contribution: id, provenance: { by: 'model' as const, model: 'essai', version: '1', at: AT } });
+  const group = (id: string, label: string, c: string) => ({ id, consultation: 'essai', parent: null, label, labelByHuman: false, members: [member(c)], quotes: [c], lineage: [] });
+  await store.saveIdeaGroups('essai', [group('g1', 'Médecins', ids[0]!), group('g2', 'Urgences', ids[2]!)]);
+  await decideLink(ctx, { plan: planId, source: { kind: 'idea', id: 'g1' }, target: 'E1D1O1', decision: 'confirm' });
+  await decideLink(ctx, { plan: planId, source: { kind: 'idea', id: 'g2' }, target: 'E1D2O1', decision: 'confirm' });
+  await decideLink(ctx, { plan: planId, source: { kind: 'planItem', id: '1' }, target: 'E1D2O1', decision: 'confirm' });
+  // a new analysis keeps g1 (its id inherited) and not g2
+  const saved = await saveAnalysis(store, {
+    consultation: 'essai', expectedVersion: await analysisVersion(store, 'essai'), at: AT, models: [], themes: [], kinds: [],
+    groups: [group('g1', 'Médecins traitants', ids[0]!)], audit: { actor: 'cli', themes: {}, kinds: {} },
+  });
+  assert.equal(saved.outcome, 'saved');
+  assert.deepEqual((await store.db.selectFrom('plan_links').select('source_id').where('source_kind', '=', 'idea').execute()).map((r) => r.source_id), ['g1']);
+  assert.equal((await store.db.selectFrom('plan_link_history').select('id').where('source_id', '=', 'g2').execute()).length, 0, 'son historique aussi');
+  assert.equal((((await listAudit(store)).find((e) => e.action === 'groups.analyze')!.after) as { linksRemoved?: number }).linksRemoved, 1);
+
+  // E1D2 → E1D3: E1D2O1 becomes E1D3O1, and so do its links
+  await correctPlanElement(ctx, { plan: planId, code: 'E1D2', field: 'code', value: 'E1D3' });
+  assert.deepEqual((await listLinks(ctx, { plan: planId, source: { kind: 'planItem', id: '1' } })).map((l) => l.target), ['E1D3O1']);
+
+  await deleteConsultationCase(store, 'essai', { actor: 'cli', at: AT });
+  const left = await listPlanLinks(store, { planId });
+  assert.deepEqual(left.map((l) => [l.source.kind, l.source.id, l.consultation]), [['planItem', '1', null]], 'le plan reste, sans consultation, avec ses liens');
 });

@@ -49,18 +49,23 @@ export function figures(gold: Map<string, string>, runs: Ranked[], targets: Map<
   return { linked, top1, top3, notTaken, flagged, wronglyFlagged, threshold };
 }
 
+/** Share of the linked items a threshold may wrongly flag « nothing fits » (the reviewer must still see real links). */
+export const MAX_WRONG_FLAGS = 0.2;
+
 /**
- * The threshold method, the same for both systems: over the best scores of the items, the cut that makes the most
- * right « nothing fits » decisions (NOT_TAKEN_UP flagged, linked items not), the middle of the best interval
- * (the lowest such interval on ties).
+ * The threshold method, the same for both systems: over the best scores of the items, the cut that flags the most
+ * NOT_TAKEN_UP items while wrongly flagging at most MAX_WRONG_FLAGS of the linked ones (on ties, the lowest such
+ * cut: the fewest flags); a cut lies midway between two consecutive best scores.
  */
 export function bestThreshold(gold: Map<string, string>, runs: Ranked[]): number {
   const best = runs.map((r) => ({ s: r.ranked[0]?.score ?? 0, none: gold.get(r.id) === 'NOT_TAKEN_UP' })).sort((a, b) => a.s - b.s);
+  const maxWrong = Math.floor(MAX_WRONG_FLAGS * best.filter((b) => !b.none).length);
   const cuts = [0, ...best.map((b, i) => (i + 1 < best.length ? (b.s + best[i + 1]!.s) / 2 : b.s + 1e-6))];
-  let bestCut = 0, bestRight = -1;
+  let bestCut = 0, bestFlagged = -1;
   for (const c of cuts) {
-    const right = best.filter((b) => (b.s < c) === b.none).length;
-    if (right > bestRight) { bestRight = right; bestCut = c; }
+    const wrong = best.filter((b) => !b.none && b.s < c).length;
+    const flagged = best.filter((b) => b.none && b.s < c).length;
+    if (wrong <= maxWrong && flagged > bestFlagged) { bestFlagged = flagged; bestCut = c; }
   }
   return Math.round(bestCut * 10_000) / 10_000;
 }

@@ -54,6 +54,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/plan.ts')).planCommand,
   },
   {
+    name: 'link',
+    summary: 'suggère les objectifs du schéma territorial de santé qui reprennent chaque proposition, idée ou élément de consultation du plan (JSON Lines)',
+    usage: 'fabrique link --plan <identifiant> [--consultation <slug>] [--sources contribution,idea,planItem] [--top N] [--out liens.jsonl]   (enregistre les suggestions, garde les décisions)\n'
+      + '       fabrique link --in textes.jsonl --plan <fichier du schéma | identifiant> [--top N] [--out liens.jsonl]   (textes libres {"id","text"} ; sans base de données avec un fichier)\n'
+      + '       (format : docs/format-links.md ; sans --out, sur la sortie standard)',
+    load: async () => (await import('./commands/link.ts')).linkCommand,
+  },
+  {
     name: 'delete',
     summary: 'supprime une contribution, un document importé (ses réunions et contributions) ou une consultation entière, avec ce qui en dérive',
     usage: 'fabrique delete contribution|document|consultation <identifiant> [--yes] [--json]',

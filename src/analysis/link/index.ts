@@ -9,6 +9,7 @@ import type { LinkCandidate, LinkEvidence, LinkSourceRef, LinkSuggestion } from 
 import type { ParsedPlan, PlanAction } from '../../ingest/plan/types.ts';
 import type { StoredPlan } from '../../store/plans.ts';
 import { acronymConcept, findForms } from './lexicon.ts';
+import { foldAccents, stemKey } from '../text/index.ts';
 import { words, type Word } from './tokens.ts';
 
 export { reusedPassages, type ReusedPassage } from './reuse.ts';
@@ -19,7 +20,7 @@ export const LINK_MODEL = { name: 'fabrique-link-lexical', version: '1' } as con
  * A best score under this says « nothing fits ». Chosen on the development set (the Lozère CNR items of
  * ../shared/eval, see docs/linking.md): the value that best separates its linked items from its NOT_TAKEN_UP ones.
  */
-export const LINK_THRESHOLD = 0.2;
+export const LINK_THRESHOLD = 0.148;
 
 /** One text field of a plan element, with its lines in the plan document when the parser kept them. */
 export interface LinkTargetField {
@@ -110,28 +111,45 @@ function lines(src: { lineStart?: number; lineEnd?: number }): { lineStart?: num
 // -- the model -------------------------------------------------------------------------------------------------
 
 /**
- * How much a match in each field says that the element takes the item up. Set a priori (the title and what the
- * element does weigh most; the défi's title repeated on its objectives, figures and the catalogue's wording
- * least), not fitted to the evaluation set.
+ * How much a match in each field says that the element takes the item up: what the element does (its title,
+ * objective, « en pratique », enjeux) weighs most; what it observes (constats, figures) and the wording it shares
+ * with its siblings (the défi's title repeated on each objective, the catalogue's) least.
  */
 const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
-  title: 1, objectif: 0.9, enPratique: 0.9, enjeux: 0.8, resultatsAttendus: 0.7, constats: 0.6, paroleCitoyen: 0.6,
-  motsCles: 0.7, themes: 0.5, parcours: 0.4, defiARelever: 0.5, objectifRegional: 0.4, chiffresCles: 0.3,
+  title: 1, objectif: 0.9, enPratique: 0.9, enjeux: 0.8, resultatsAttendus: 0.6, paroleCitoyen: 0.5, constats: 0.6,
+  motsCles: 0.7, themes: 0.5, parcours: 0.4, defiARelever: 0.4, objectifRegional: 0.4, chiffresCles: 0.2,
 };
-/** Shares of the score: shared terms, shared two-word phrases, the longest reused passage. */
-const W_TERMS = 0.6;
-const W_PHRASES = 0.2;
-const W_REUSE = 0.2;
+/**
+ * Shares of the score: the best single passage of the element (one bullet or sentence holding the item's words
+ * together), all the element's fields together, shared two-word phrases, the longest reused run of words.
+ */
+const W_BEST = 0.35;
+const W_COVER = 0.35;
+const W_PHRASES = 0.15;
+const W_REUSE = 0.15;
 /** A reused passage: at least this many content words in a row, the same in the item and the element. */
 const REUSE_MIN = 3;
 /** A défi is proposed when no objective of it fits better: slightly behind an objective of equal score. */
 const DEFI_FACTOR = 0.95;
+/**
+ * Two words of one Snowball stem count as the same word only when they share most of their letters (the
+ * stemmer folds « communication » into « commun », « activité » into « actif »): common prefix ≥ this share of
+ * the longer word.
+ */
+const SAME_WORD_PREFIX = 0.6;
+/**
+ * Lead verbs say that something is to be done, not what: a word that opens at least LEAD_MIN bullets of the plan,
+ * and the infinitive an item opens with (« Étoffer », « Repenser »), weigh LEAD_FACTOR of their rarity.
+ */
+const LEAD_MIN = 2;
+const LEAD_FACTOR = 0.25;
+const INFINITIVE = /(er|ir|re)$/;
+/** Words by which a plan names its own territory: rare in its bullets, yet they say nothing of a topic. */
+const TERRITORY_WORDS: ReadonlySet<string> = new Set(['département', 'départements', 'départemental', 'départementale', 'départementaux', 'territoire', 'territoires', 'territorial', 'territoriale', 'territoriaux', 'local', 'locale', 'locaux', 'locales'].map((w) => stemKey(w)));
 const DEFAULT_TOP = 5;
 const MAX_EVIDENCE = 12;
 
 const FIELD_KIND: ReadonlySet<string> = new Set(['themes', 'parcours', 'motsCles']);
-
-interface Seen { w: number; field: number; surface: string; viaAcronym: boolean }
 
 interface CompiledField {
   name: string;
@@ -142,35 +160,74 @@ interface CompiledField {
   content: Word[];
 }
 
+/** Where a term reads in a target: its best field, how it is written there, whether as the acronym. */
+interface TermSeen { w: number; field: number; surface: string; surfaces: string[]; acronym: boolean }
+
 interface CompiledTarget {
   t: LinkTarget;
   fields: CompiledField[];
-  /** best field for each term (stems and lexicon concepts) */
-  terms: Map<string, Seen>;
-  bigrams: Map<string, Seen>;
+  terms: Map<string, TermSeen>;
+  bigrams: Map<string, { w: number; field: number; surface: string }>;
 }
+
+/** A term in one passage (a bullet or sentence of a field). */
+interface Posting { passage: number; target: number; w: number; surfaces: string[]; acronym: boolean }
 
 interface Model {
   targets: CompiledTarget[];
+  passages: { target: number; field: number; w: number }[];
   idf: Map<string, number>;
   unseenIdf: number;
-  /** term → targets holding it, with the term's weight there */
-  postings: Map<string, { target: number; w: number }[]>;
+  postings: Map<string, Posting[]>;
+  /** each passage's postings by term (the evidence asks which terms the best passage holds) */
+  passageTerms: Map<string, Posting>[];
   bigramPostings: Map<string, { target: number; w: number }[]>;
   /** three content stems in a row → where they read (target, field, position of the first) */
   trigrams: Map<string, { target: number; field: number; pos: number }[]>;
+  /** per target: 1 for a défi; for an objective the index of its défi's target (-1 when absent) */
+  isDefi: Uint8Array;
+  defiOf: Int32Array;
+  /** the plan's lead verbs: words that open several of its bullets (« Développer », « Renforcer ») */
+  leadWords: Set<string>;
 }
 
+interface TermOcc { term: string; surface: string; folded: string; viaAcronym: boolean; pos: number }
+
 /** Terms of a sequence of content words: stems, lexicon concepts for acronyms (in place of the acronym) and forms. */
-function termsOf(content: Word[]): { term: string; surface: string; viaAcronym: boolean }[] {
-  const out: { term: string; surface: string; viaAcronym: boolean }[] = [];
-  for (const w of content) {
+function termsOf(content: Word[]): TermOcc[] {
+  const out: TermOcc[] = [];
+  content.forEach((w, pos) => {
     const c = acronymConcept(w.surface);
-    out.push(c ? { term: c, surface: w.surface, viaAcronym: true } : { term: w.key, surface: w.surface, viaAcronym: false });
-  }
+    const folded = foldAccents(w.surface.toLowerCase());
+    out.push(c ? { term: c, surface: w.surface, folded, viaAcronym: true, pos } : { term: w.key, surface: w.surface, folded, viaAcronym: false, pos });
+  });
   for (const h of findForms(content.map((w) => w.key))) {
-    out.push({ term: h.form.concept, surface: content.slice(h.start, h.end).map((w) => w.surface).join(' '), viaAcronym: false });
+    const surface = content.slice(h.start, h.end).map((w) => w.surface).join(' ');
+    out.push({ term: h.form.concept, surface, folded: '', viaAcronym: false, pos: h.start });
   }
+  return out;
+}
+
+function sameWord(a: string, b: string): boolean {
+  if (a === b) return true;
+  const n = Math.min(a.length, b.length);
+  let k = 0;
+  while (k < n && a.charCodeAt(k) === b.charCodeAt(k)) k++;
+  return k >= SAME_WORD_PREFIX * Math.max(a.length, b.length);
+}
+
+/** Bullets and sentences of a field: where the words of one idea read together. */
+function passagesOf(content: Word[], norm: string): Word[][] {
+  const out: Word[][] = [];
+  let cur: Word[] = [];
+  let prevEnd = 0;
+  for (const w of content) {
+    const gap = norm.slice(prevEnd, w.start);
+    if (cur.length > 0 && /(^|\s)-\s|[;.:!?•]\s|\n/.test(gap)) { out.push(cur); cur = []; }
+    cur.push(w);
+    prevEnd = w.end;
+  }
+  if (cur.length > 0) out.push(cur);
   return out;
 }
 
@@ -180,34 +237,58 @@ function compile(targets: LinkTarget[]): Model {
   const hit = compiled.get(targets);
   if (hit) return hit;
   const cts: CompiledTarget[] = [];
+  const passages: Model['passages'] = [];
+  const passageTerms: Map<string, Posting>[] = [];
   const df = new Map<string, number>();
-  const postings = new Map<string, { target: number; w: number }[]>();
+  const postings = new Map<string, Posting[]>();
   const bigramPostings = new Map<string, { target: number; w: number }[]>();
   const trigrams = new Map<string, { target: number; field: number; pos: number }[]>();
+  const lead = new Map<string, number>();
   targets.forEach((t, ti) => {
     const raw: LinkTargetField[] = [...t.fields];
     for (const name of ['themes', 'parcours', 'motsCles'] as const) for (const v of t[name]) raw.push({ field: name, text: v });
     const fields: CompiledField[] = [];
-    const termMap = new Map<string, Seen>();
-    const bigramMap = new Map<string, Seen>();
+    const termMap = new Map<string, TermSeen>();
+    const bigramMap = new Map<string, { w: number; field: number; surface: string }>();
     for (const r of raw) {
-      const name = r.field;
-      const weight = FIELD_WEIGHTS[name] ?? 0.5;
-      const content = words(r.text).words.filter((w) => w.content);
+      const weight = FIELD_WEIGHTS[r.field] ?? 0.5;
+      const { norm, words: all } = words(r.text);
+      const content = all.filter((w) => w.content);
       const fi = fields.length;
-      const cf: CompiledField = { name, weight, content };
+      const cf: CompiledField = { name: r.field, weight, content };
       if (r.lineStart !== undefined) cf.lineStart = r.lineStart;
       if (r.lineEnd !== undefined) cf.lineEnd = r.lineEnd;
       fields.push(cf);
-      for (const x of termsOf(content)) {
-        const prev = termMap.get(x.term);
-        if (!prev || prev.w < weight) termMap.set(x.term, { w: weight, field: fi, surface: x.surface, viaAcronym: x.viaAcronym && (!prev || prev.viaAcronym) });
-        else if (prev && !x.viaAcronym) prev.viaAcronym = false;
+      for (const part of passagesOf(content, norm)) {
+        const pi = passages.length;
+        if (part[0] && !acronymConcept(part[0].surface)) lead.set(part[0].key, (lead.get(part[0].key) ?? 0) + 1);
+        passages.push({ target: ti, field: fi, w: weight });
+        const inPassage = new Map<string, Posting>();
+        passageTerms.push(inPassage);
+        for (const x of termsOf(part)) {
+          let p = inPassage.get(x.term);
+          if (!p) { p = { passage: pi, target: ti, w: weight, surfaces: [], acronym: false }; inPassage.set(x.term, p); }
+          if (x.folded && !p.surfaces.includes(x.folded)) p.surfaces.push(x.folded);
+          if (x.viaAcronym) p.acronym = true;
+          const prev = termMap.get(x.term);
+          if (!prev) termMap.set(x.term, { w: weight, field: fi, surface: x.surface, surfaces: x.folded ? [x.folded] : [], acronym: x.viaAcronym });
+          else {
+            if (prev.w < weight) { prev.w = weight; prev.field = fi; prev.surface = x.surface; }
+            if (x.folded && !prev.surfaces.includes(x.folded)) prev.surfaces.push(x.folded);
+            if (x.viaAcronym) prev.acronym = true;
+          }
+        }
+        for (const [term, p] of inPassage) {
+          df.set(term, (df.get(term) ?? 0) + 1);
+          let l = postings.get(term);
+          if (!l) { l = []; postings.set(term, l); }
+          l.push(p);
+        }
       }
       for (let i = 0; i + 1 < content.length; i++) {
         const b = `${content[i]!.key} ${content[i + 1]!.key}`;
         const prev = bigramMap.get(b);
-        if (!prev || prev.w < weight) bigramMap.set(b, { w: weight, field: fi, surface: `${content[i]!.surface} ${content[i + 1]!.surface}`, viaAcronym: false });
+        if (!prev || prev.w < weight) bigramMap.set(b, { w: weight, field: fi, surface: `${content[i]!.surface} ${content[i + 1]!.surface}` });
       }
       for (let i = 0; i + 2 < content.length; i++) {
         const g = `${content[i]!.key} ${content[i + 1]!.key} ${content[i + 2]!.key}`;
@@ -216,12 +297,6 @@ function compile(targets: LinkTarget[]): Model {
         l.push({ target: ti, field: fi, pos: i });
       }
     }
-    for (const [term, s] of termMap) {
-      df.set(term, (df.get(term) ?? 0) + 1);
-      let l = postings.get(term);
-      if (!l) { l = []; postings.set(term, l); }
-      l.push({ target: ti, w: s.w });
-    }
     for (const [b, s] of bigramMap) {
       let l = bigramPostings.get(b);
       if (!l) { l = []; bigramPostings.set(b, l); }
@@ -229,19 +304,24 @@ function compile(targets: LinkTarget[]): Model {
     }
     cts.push({ t, fields, terms: termMap, bigrams: bigramMap });
   });
-  // rarity among the plan's elements: a word every objective uses (« santé ») says little about which one
-  const n = targets.length;
+  // rarity among the plan's passages: a word most bullets use (« santé », « développer ») says little about which
+  // element takes an item up; a word the plan never writes weighs as one it writes once
+  const n = passages.length;
   const idf = new Map<string, number>();
-  for (const [term, d] of df) idf.set(term, Math.log((n + 1) / (d + 0.5)));
-  const model: Model = { targets: cts, idf, unseenIdf: Math.log((n + 1) / 0.5), postings, bigramPostings, trigrams };
+  for (const [term, d] of df) idf.set(term, Math.log((n + 1) / (d + 0.5)) * ((lead.get(term) ?? 0) >= LEAD_MIN || TERRITORY_WORDS.has(term) ? LEAD_FACTOR : 1));
+  const leadWords = new Set([...lead].filter(([, c]) => c >= LEAD_MIN).map(([k]) => k));
+  const model: Model = { targets: cts, passages, idf, unseenIdf: Math.log((n + 1) / 1.5), postings, passageTerms, bigramPostings, trigrams, leadWords,
+    isDefi: Uint8Array.from(targets, (t) => (t.kind === 'defi' ? 1 : 0)),
+    defiOf: Int32Array.from(targets, (t) => (t.kind === 'objective' ? targets.findIndex((d) => d.kind === 'defi' && d.code === t.defi) : -1)) };
   compiled.set(targets, model);
   return model;
 }
 
+interface ItemTerm { idf: number; surface: string; folded: string[]; viaAcronym: boolean; inMass: boolean }
+
 interface ItemView {
   content: Word[];
-  /** distinct terms with their idf and how the item writes them */
-  terms: Map<string, { idf: number; surface: string; viaAcronym: boolean }>;
+  terms: Map<string, ItemTerm>;
   bigrams: Map<string, { idf: number; surface: string }>;
   termMass: number;
   bigramMass: number;
@@ -249,13 +329,21 @@ interface ItemView {
 
 function viewItem(model: Model, text: string): ItemView {
   const content = words(text).words.filter((w) => w.content);
-  const terms = new Map<string, { idf: number; surface: string; viaAcronym: boolean }>();
+  const terms = new Map<string, ItemTerm>();
   let termMass = 0;
+  const opener = content[0] && INFINITIVE.test(content[0].surface.toLowerCase()) && !model.leadWords.has(content[0].key) ? content[0].key : null;
   for (const x of termsOf(content)) {
-    if (terms.has(x.term)) continue;
-    const idf = model.idf.get(x.term) ?? model.unseenIdf;
-    terms.set(x.term, { idf, surface: x.surface, viaAcronym: x.viaAcronym });
-    termMass += idf;
+    const prev = terms.get(x.term);
+    if (prev) {
+      if (x.folded && !prev.folded.includes(x.folded)) prev.folded.push(x.folded);
+      if (x.viaAcronym && !prev.viaAcronym) { prev.viaAcronym = true; prev.inMass = true; termMass += prev.idf; }
+      continue;
+    }
+    const idf = (model.idf.get(x.term) ?? model.unseenIdf) * (x.term === opener ? LEAD_FACTOR : 1);
+    // a concept the item only spells out is not counted in its mass: its words are; it adds where the plan writes the acronym
+    const inMass = !x.term.startsWith('@') || x.viaAcronym;
+    terms.set(x.term, { idf, surface: x.surface, folded: x.folded ? [x.folded] : [], viaAcronym: x.viaAcronym, inMass });
+    if (inMass) termMass += idf;
   }
   const bigrams = new Map<string, { idf: number; surface: string }>();
   let bigramMass = 0;
@@ -271,6 +359,17 @@ function viewItem(model: Model, text: string): ItemView {
   return { content, terms, bigrams, termMass, bigramMass };
 }
 
+/** Whether an item term and a posting (or a target's occurrences) are the same word, and how it matched. */
+function matchKind(term: string, x: ItemTerm, folded: string[], acronym: boolean): 'term' | 'lexicon' | null {
+  if (term.startsWith('@')) {
+    if (x.viaAcronym && acronym) return 'term';
+    if (x.viaAcronym || acronym) return 'lexicon';
+    return null; // both spell it out: their words match as words
+  }
+  for (const a of x.folded) for (const b of folded) if (sameWord(a, b)) return 'term';
+  return null;
+}
+
 interface Reuse { target: number; field: number; pos: number; itemPos: number; length: number }
 
 /** The longest passage of each element that reads the same as the item (≥ REUSE_MIN content words in a row). */
@@ -280,22 +379,22 @@ function reuses(model: Model, item: ItemView): Map<number, Reuse> {
   // runs along a diagonal (same offset between item and field positions) of consecutive shared trigrams
   const runs = new Map<string, Reuse>();
   for (let i = 0; i + 2 < c.length; i++) {
-    const g = `${c[i]!.key} ${c[i + 1]!.key} ${c[i + 2]!.key}`;
-    const hits = model.trigrams.get(g);
+    const hits = model.trigrams.get(`${c[i]!.key} ${c[i + 1]!.key} ${c[i + 2]!.key}`);
     if (!hits) continue;
     for (const h of hits) {
       const diag = `${h.target}:${h.field}:${h.pos - i}`;
-      const r = runs.get(diag);
+      let r = runs.get(diag);
       if (r && r.itemPos + r.length - 2 === i) r.length++;
-      else if (!r || r.itemPos + r.length - 2 < i) runs.set(diag, { target: h.target, field: h.field, pos: h.pos, itemPos: i, length: 3 });
-      const cur = runs.get(diag)!;
+      else { r = { target: h.target, field: h.field, pos: h.pos, itemPos: i, length: 3 }; runs.set(diag, r); }
       const b = best.get(h.target);
-      if (!b || cur.length > b.length) best.set(h.target, { ...cur });
+      if (!b || r.length > b.length) best.set(h.target, { ...r });
     }
   }
   for (const [k, r] of best) if (r.length < REUSE_MIN) best.delete(k);
   return best;
 }
+
+interface Scored { ti: number; score: number; best: number; bestPassage: number; cover: number; phrase: number; reuse: number }
 
 /**
  * Ranks the targets for each item. `top`: candidates kept per item (default 5); `planText`: the plan document's
@@ -306,83 +405,127 @@ export function suggestLinks(targets: LinkTarget[], items: { source: LinkSourceR
   const top = Math.max(1, opts.top ?? DEFAULT_TOP);
   const locator = opts.planText !== undefined ? new LineLocator(opts.planText) : null;
   const out: LinkSuggestion[] = [];
-  const termAcc = new Float64Array(targets.length);
+  const passAcc = new Float64Array(model.passages.length);
+  const coverAcc = new Float64Array(targets.length);
   const bigramAcc = new Float64Array(targets.length);
+  const termBest = new Float64Array(targets.length);
+  const bestOf = new Float64Array(targets.length);
+  const bestPassage = new Int32Array(targets.length);
+  const touched: number[] = [];
+  const termTargets: number[] = [];
+  const scores = new Float64Array(targets.length);
+  const fitted = new Uint8Array(targets.length);
+  const before = (x: number, y: number) => scores[x]! > scores[y]! || (scores[x] === scores[y] && targets[x]!.code < targets[y]!.code);
   for (const item of items) {
     const view = viewItem(model, item.text);
-    termAcc.fill(0);
+    for (const pi of touched) passAcc[pi] = 0;
+    touched.length = 0;
+    coverAcc.fill(0);
     bigramAcc.fill(0);
-    for (const [term, x] of view.terms) for (const p of model.postings.get(term) ?? []) termAcc[p.target]! += x.idf * p.w;
-    for (const [b, x] of view.bigrams) for (const p of model.bigramPostings.get(b) ?? []) bigramAcc[p.target]! += x.idf * p.w;
-    const reuse = reuses(model, view);
-    const itemContent = Math.max(view.content.length, 1);
-    const scored: { ti: number; score: number; parts: [number, number, number] }[] = [];
-    for (let ti = 0; ti < targets.length; ti++) {
-      const tp = view.termMass > 0 ? termAcc[ti]! / view.termMass : 0;
-      const pp = view.bigramMass > 0 ? bigramAcc[ti]! / view.bigramMass : 0;
-      const r = reuse.get(ti);
-      const rp = r ? Math.min(1, r.length / itemContent) : 0;
-      let score = W_TERMS * tp + W_PHRASES * pp + W_REUSE * rp;
-      if (score <= 0) continue;
-      if (targets[ti]!.kind === 'defi') score *= DEFI_FACTOR;
-      scored.push({ ti, score: Math.min(1, score), parts: [tp, pp, rp] });
+    bestOf.fill(0);
+    bestPassage.fill(-1);
+    for (const [term, x] of view.terms) {
+      const list = model.postings.get(term);
+      if (!list) continue;
+      termTargets.length = 0;
+      for (const p of list) {
+        if (matchKind(term, x, p.surfaces, p.acronym) === null) continue;
+        if (passAcc[p.passage] === 0) touched.push(p.passage);
+        passAcc[p.passage]! += x.idf;
+        if (termBest[p.target] === 0) termTargets.push(p.target);
+        if (p.w > termBest[p.target]!) termBest[p.target] = p.w;
+      }
+      for (const ti of termTargets) { coverAcc[ti]! += x.idf * termBest[ti]!; termBest[ti] = 0; }
     }
-    scored.sort((a, b) => b.score - a.score || cmp(targets[a.ti]!.code, targets[b.ti]!.code));
-    const candidates: LinkCandidate[] = scored.slice(0, top).map((s) => ({
-      target: targets[s.ti]!.code,
-      targetKind: targets[s.ti]!.kind,
-      score: round(s.score),
-      evidence: evidenceFor(model, view, s.ti, reuse.get(s.ti), s.score, locator),
-    }));
+    for (const [b, x] of view.bigrams) for (const p of model.bigramPostings.get(b) ?? []) bigramAcc[p.target]! += x.idf * p.w;
+    for (const pi of touched) {
+      const p = model.passages[pi]!;
+      const v = passAcc[pi]! * p.w;
+      if (v > bestOf[p.target]!) { bestOf[p.target] = v; bestPassage[p.target] = pi; }
+    }
+    const reuse = reuses(model, view);
+    const mass = view.termMass > 0 ? view.termMass : 1;
+    const itemContent = Math.max(view.content.length, 1);
+    for (let ti = 0; ti < targets.length; ti++) {
+      const r = reuse.get(ti);
+      let score = W_BEST * Math.min(1, bestOf[ti]! / mass) + W_COVER * Math.min(1, coverAcc[ti]! / mass)
+        + (view.bigramMass > 0 ? (W_PHRASES * bigramAcc[ti]!) / view.bigramMass : 0) + (r ? W_REUSE * Math.min(1, r.length / itemContent) : 0);
+      if (model.isDefi[ti]) score *= DEFI_FACTOR;
+      scores[ti] = Math.min(1, score);
+    }
+    // a défi stands for its objectives only where none of them fits (the issue's « défi when no objective fits »)
+    fitted.fill(0);
+    for (let ti = 0; ti < targets.length; ti++) if (model.defiOf[ti]! >= 0 && scores[ti]! >= LINK_THRESHOLD) fitted[model.defiOf[ti]!] = 1;
+    // the `top` best, kept sorted (score, then code) without sorting every target
+    const chosen: number[] = [];
+    for (let ti = 0; ti < targets.length; ti++) {
+      const sc = scores[ti]!;
+      if (sc <= 0 || (model.isDefi[ti] && fitted[ti])) continue;
+      if (chosen.length === top && !before(ti, chosen[top - 1]!)) continue;
+      let k = chosen.length < top ? chosen.length : top - 1;
+      chosen[k] = ti;
+      while (k > 0 && before(ti, chosen[k - 1]!)) { chosen[k] = chosen[k - 1]!; chosen[k - 1] = ti; k--; }
+    }
+    const candidates: LinkCandidate[] = chosen.map((ti) => {
+      const r = reuse.get(ti);
+      const sc: Scored = { ti, score: scores[ti]!, best: Math.min(1, bestOf[ti]! / mass), bestPassage: bestPassage[ti]!, cover: Math.min(1, coverAcc[ti]! / mass),
+        phrase: view.bigramMass > 0 ? bigramAcc[ti]! / view.bigramMass : 0, reuse: r ? Math.min(1, r.length / itemContent) : 0 };
+      return { target: targets[ti]!.code, targetKind: targets[ti]!.kind, score: round(sc.score), evidence: evidenceFor(model, view, sc, r, locator) };
+    });
     const best = candidates[0]?.score ?? 0;
     out.push({ source: item.source, candidates, nothingFits: best < LINK_THRESHOLD, threshold: LINK_THRESHOLD, model: LINK_MODEL.name, version: LINK_MODEL.version });
   }
   return out;
 }
 
-function evidenceFor(model: Model, view: ItemView, ti: number, reuse: Reuse | undefined, score: number, locator: LineLocator | null): LinkEvidence[] {
-  const ct = model.targets[ti]!;
+function evidenceFor(model: Model, view: ItemView, s: Scored, reuse: Reuse | undefined, locator: LineLocator | null): LinkEvidence[] {
+  const ct = model.targets[s.ti]!;
   const factor = ct.t.kind === 'defi' ? DEFI_FACTOR : 1;
-  const share = (x: number) => round((x * factor) / score);
+  const raw = s.score / factor;
+  const share = (x: number) => round(Math.min(1, x / raw));
+  const mass = view.termMass > 0 ? view.termMass : 1;
   const ev: LinkEvidence[] = [];
-  const lineOf = (fi: number, keys: string[]): number | undefined => {
+  const lineOf = (fi: number, keys: () => string[]): number | undefined => {
     const f = ct.fields[fi]!;
-    return locator?.find(ct.t, f, keys) ?? f.lineStart ?? (f.name === 'title' ? ct.t.lineStart : undefined);
+    return (locator ? locator.find(ct.t, f, keys()) : undefined) ?? f.lineStart ?? (f.name === 'title' ? ct.t.lineStart : undefined);
   };
   if (reuse) {
     const f = ct.fields[reuse.field]!;
     const run = f.content.slice(reuse.pos, reuse.pos + reuse.length);
-    const e: LinkEvidence = { kind: 'reuse', text: run.map((w) => w.surface).join(' '), field: f.name, weight: share(W_REUSE * Math.min(1, reuse.length / Math.max(view.content.length, 1))) };
-    const line = lineOf(reuse.field, run.map((w) => w.key));
+    const e: LinkEvidence = { kind: 'reuse', text: run.map((w) => w.surface).join(' '), field: f.name, weight: share(W_REUSE * s.reuse) };
+    const line = lineOf(reuse.field, () => run.map((w) => w.key));
     if (line !== undefined) e.line = line;
     ev.push(e);
   }
   if (view.bigramMass > 0) {
     for (const [b, x] of view.bigrams) {
-      const s = ct.bigrams.get(b);
-      if (!s) continue;
-      const f = ct.fields[s.field]!;
-      const e: LinkEvidence = { kind: 'phrase', text: s.surface, field: f.name, weight: share((W_PHRASES * x.idf * s.w) / view.bigramMass) };
-      const line = lineOf(s.field, b.split(' '));
+      const seen = ct.bigrams.get(b);
+      if (!seen) continue;
+      const e: LinkEvidence = { kind: 'phrase', text: seen.surface, field: ct.fields[seen.field]!.name, weight: share((W_PHRASES * x.idf * seen.w) / view.bigramMass) };
+      const line = lineOf(seen.field, () => b.split(' '));
       if (line !== undefined) e.line = line;
       ev.push(e);
     }
   }
-  if (view.termMass > 0) {
-    for (const [term, x] of view.terms) {
-      const s = ct.terms.get(term);
-      if (!s) continue;
-      const f = ct.fields[s.field]!;
-      const concept = term.startsWith('@');
-      const kind: LinkEvidence['kind'] = concept && !(x.viaAcronym && s.viaAcronym) ? 'lexicon' : FIELD_KIND.has(f.name) ? 'field' : 'term';
-      const text = kind === 'lexicon' ? `${s.surface} = ${x.surface}` : s.surface;
-      const e: LinkEvidence = { kind, text, field: f.name, weight: share((W_TERMS * x.idf * s.w) / view.termMass) };
-      if (!FIELD_KIND.has(f.name)) {
-        const line = lineOf(s.field, concept ? keysOf(s.surface) : [term]);
-        if (line !== undefined) e.line = line;
-      }
-      ev.push(e);
+  const bestField = s.bestPassage >= 0 ? model.passages[s.bestPassage]!.field : -1;
+  for (const [term, x] of view.terms) {
+    const seen = ct.terms.get(term);
+    if (!seen) continue;
+    const how = matchKind(term, x, seen.surfaces, seen.acronym);
+    if (how === null) continue;
+    const f = ct.fields[seen.field]!;
+    const bp = s.bestPassage >= 0 ? model.passageTerms[s.bestPassage]!.get(term) : undefined;
+    const inBest = bp !== undefined && matchKind(term, x, bp.surfaces, bp.acronym) !== null;
+    const bestW = inBest ? model.passages[s.bestPassage]!.w : 0;
+    const weight = share((W_COVER * x.idf * seen.w + W_BEST * x.idf * bestW) / mass);
+    const kind: LinkEvidence['kind'] = how === 'lexicon' ? 'lexicon' : FIELD_KIND.has(f.name) ? 'field' : 'term';
+    const fi = inBest ? bestField : seen.field;
+    const e: LinkEvidence = { kind, text: how === 'lexicon' ? `${seen.surface} = ${x.surface}` : seen.surface, field: ct.fields[fi]!.name, weight };
+    if (!FIELD_KIND.has(ct.fields[fi]!.name)) {
+      const line = lineOf(fi, () => (term.startsWith('@') ? keysOf(seen.surface) : [term]));
+      if (line !== undefined) e.line = line;
     }
+    ev.push(e);
   }
   ev.sort((a, b) => (b.weight ?? 0) - (a.weight ?? 0) || cmp(a.kind, b.kind) || cmp(a.text, b.text));
   return ev.slice(0, MAX_EVIDENCE);
@@ -397,17 +540,17 @@ class LineLocator {
 
   private keysOf(line: number): string[] {
     let k = this.keys.get(line);
-    if (!k) { k = words(this.lines[line - 1] ?? '').words.filter((w) => w.content).map((w) => w.key); this.keys.set(line, k); }
+    if (!k) { k = keysOf(this.lines[line - 1] ?? ''); this.keys.set(line, k); }
     return k;
   }
 
-  /** first line at or after `from` (within `to`) holding `seq` in a row (possibly across a line break) */
+  /** first line from `from` to `to` where `seq` reads in a row (possibly running onto the next line) */
   private search(seq: string[], from: number, to: number): number | undefined {
     if (seq.length === 0) return undefined;
     for (let l = from; l <= to && l <= this.lines.length; l++) {
-      const k = [...this.keysOf(l), ...this.keysOf(l + 1)];
-      const own = this.keysOf(l).length;
-      for (let i = 0; i < own; i++) {
+      const own = this.keysOf(l);
+      const k = seq.length > 1 ? [...own, ...this.keysOf(l + 1)] : own;
+      for (let i = 0; i < own.length; i++) {
         let ok = true;
         for (let j = 0; j < seq.length; j++) if (k[i + j] !== seq[j]) { ok = false; break; }
         if (ok) return l;
@@ -419,14 +562,14 @@ class LineLocator {
   find(t: LinkTarget, f: CompiledField, seq: string[]): number | undefined {
     if (t.lineStart === undefined) return undefined;
     const to = t.lineEnd ?? t.lineStart;
-    if (f.lineStart !== undefined && seq.length > 0) return this.search(seq, f.lineStart, f.lineEnd ?? f.lineStart) ?? f.lineStart;
-    const key = `${t.code}\u0000${f.name}\u0000${f.content[0]?.start ?? 0}`;
+    if (f.lineStart !== undefined) return this.search(seq, f.lineStart, f.lineEnd ?? f.lineStart) ?? f.lineStart;
+    const key = `${t.code}\u0000${f.name}`;
     let start = this.fieldStart.get(key);
     if (start === undefined) {
       start = this.search(f.content.slice(0, 3).map((w) => w.key), t.lineStart, to) ?? t.lineStart;
       this.fieldStart.set(key, start);
     }
-    return seq.length > 0 ? (this.search(seq, start, to) ?? start) : start;
+    return this.search(seq, start, to) ?? start;
   }
 }
 
