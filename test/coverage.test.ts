@@ -17,7 +17,8 @@ import { CLI_ACTOR, context } from '../src/usecases/context.ts';
 import { coverageReport } from '../src/usecases/coverage.ts';
 import { verifySynthesis } from '../src/synthesis/verify.ts';
 import { runCli } from './helpers/cli.ts';
-import { NOW, SLUG, TEXTS, coverageStore, storeLinks, testLinks, type CoverageFixture } from './helpers/coverage-fixture.ts';
+import { decideLink } from '../src/usecases/links.ts';
+import { NOW, SLUG, TEXTS, coverageStore, decideTestLinks, testLinks, type CoverageFixture } from './helpers/coverage-fixture.ts';
 import { testServer } from './helpers/server.ts';
 
 const fig = (doc: CoverageDocument, key: string) => {
@@ -108,7 +109,7 @@ describe('rapport de couverture depuis la base : cas d’usage, commande, route 
     dir = mkdtempSync(join(tmpdir(), 'fabrique-couverture-'));
     db = join(dir, 'fabrique.db');
     fx = await coverageStore(db);
-    await storeLinks(fx.store, testLinks(fx.planId, fx.ids));
+    await decideTestLinks(context(fx.store, CLI_ACTOR, () => NOW), fx.planId, fx.ids);
   });
   after(async () => {
     await fx.store.close();
@@ -123,15 +124,16 @@ describe('rapport de couverture depuis la base : cas d’usage, commande, route 
     assert.deepEqual(fig(document, 'all.taken_up').contributions, [fx.ids[0], fx.ids[1]]);
     assert.ok(!JSON.stringify(document).includes(fx.ids[5]!));
     // the idea's link rejected: its two contributions are no longer taken up, and the saved report no longer verifies
-    const idea = testLinks(fx.planId, fx.ids)[0]!;
-    await storeLinks(fx.store, [{ ...idea, status: 'rejected' }]);
+    const idea = { plan: fx.planId, source: { kind: 'idea' as const, id: 'g-install' }, target: 'E1D2O3' };
+    await decideLink(ctx, { ...idea, decision: 'reject' });
     const stale = await verifySynthesis(fx.store, document as never);
     assert.ok(stale.failures.some((f) => f.path.endsWith(' all.taken_up')), JSON.stringify(stale.failures));
     const again = (await coverageReport(ctx, { plan: fx.planId })).document;
     assert.equal(fig(again, 'all.taken_up').value, 0);
     assert.equal(fig(again, 'all.undecided').value, 2);
     assert.ok(!again.figures.some((f) => f.key === 'target.E1D2O3.ideas' && f.value > 0));
-    await storeLinks(fx.store, [idea]);
+    await decideLink(ctx, { ...idea, decision: 'confirm' });
+    assert.equal(fig((await coverageReport(ctx, { plan: fx.planId })).document, 'all.taken_up').value, 2);
   });
 
   test('fabrique coverage writes a verified JSON; fabrique verify accepts it and names an altered count', async () => {

@@ -6,7 +6,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { seedCoverage, storeLinks, testLinks } from '../helpers/coverage-fixture.ts';
+import { CLI_ACTOR, context } from '../../src/usecases/context.ts';
+import { decideTestLinks, seedCoverage } from '../helpers/coverage-fixture.ts';
 import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
 
 describe('le rapport de couverture dans le navigateur', { skip: SKIP, timeout: 300_000 }, () => {
@@ -17,7 +18,7 @@ describe('le rapport de couverture dans le navigateur', { skip: SKIP, timeout: 3
     prepare: async (store) => {
       const seeded = await seedCoverage(store);
       planId = seeded.planId;
-      await storeLinks(store, testLinks(seeded.planId, seeded.ids));
+      await decideTestLinks(context(store, CLI_ACTOR), seeded.planId, seeded.ids);
     },
   });
 

@@ -9,7 +9,8 @@ import { CNR_SANTE_THEMES } from '../../src/domain/theme.ts';
 import { writeLinkDecision } from '../../src/store/links.ts';
 import { moderateContribution } from '../../src/store/moderation.ts';
 import { Store } from '../../src/store/store.ts';
-import { CLI_ACTOR, context } from '../../src/usecases/context.ts';
+import { CLI_ACTOR, context, type UseCaseContext } from '../../src/usecases/context.ts';
+import { decideLink } from '../../src/usecases/links.ts';
 import { importPlan } from '../../src/usecases/plan.ts';
 import { buildParsed } from './synthesis-fixture.ts';
 
@@ -105,4 +106,20 @@ export async function storeLinks(store: Store, links: PlanLink[]): Promise<void>
       audit: () => ({ actor: 'analyste@test.invalid', action: 'link.decide', consultation: l.consultation, targetType: 'plan_link', targetId: l.id }),
     });
   }
+}
+
+/**
+ * The same decisions as testLinks, taken through the application (decideLink: audited, undoable), but for the plan
+ * item the scheme states itself (no use case writes a `stated` link: the store does, as an import would).
+ */
+export async function decideTestLinks(ctx: UseCaseContext, planId: string, ids: string[]): Promise<void> {
+  const plan = planId;
+  await decideLink(ctx, { plan, source: { kind: 'idea', id: 'g-install' }, target: 'E1D2O3', decision: 'confirm' });
+  await decideLink(ctx, { plan, source: { kind: 'contribution', id: ids[2]! }, target: 'E1D2O4', decision: 'confirm', kind: 'partly', note: 'les consultations de cardiologie seulement' });
+  await decideLink(ctx, { plan, source: { kind: 'contribution', id: ids[3]! }, decision: 'national', note: 'la prise en charge des transports relève de l’Assurance maladie' });
+  await decideLink(ctx, { plan, source: { kind: 'contribution', id: ids[5]! }, target: 'E1D2O3', decision: 'confirm' });
+  await decideLink(ctx, { plan, source: { kind: 'contribution', id: ids[1]! }, target: 'E1D2O4', decision: 'confirm' });
+  await decideLink(ctx, { plan, source: { kind: 'contribution', id: ids[1]! }, target: 'E1D2O4', decision: 'reject' });
+  await decideLink(ctx, { plan, source: { kind: 'planItem', id: '2' }, decision: 'not_taken_up', note: 'une loi ne relève pas du schéma' });
+  await storeLinks(ctx.store, testLinks(planId, ids).filter((l) => l.status === 'stated'));
 }
