@@ -121,7 +121,8 @@ export async function renderDocx(doc: SynthesisDocument, options: DocxOptions = 
   const small = (text: string, o: { bold?: boolean } = {}) => new TextRun({ text, size: 17, language: lang, ...o });
   body.push(new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: true, children: [run(ANNEX_TITLE)] }));
   body.push(new Paragraph({ children: [run(annexIntro(doc))] }));
-  body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Contributions de chaque idée')] }));
+  // a report without ideas (a coverage report of plan items only) has no such list
+  if (annex.ideas.length > 0) body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Contributions de chaque idée')] }));
   for (const list of annex.ideas) {
     body.push(new Paragraph({ keepNext: true, children: [run(list.title, { bold: true })] }));
     for (const it of list.ideas) {

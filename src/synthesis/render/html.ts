@@ -159,7 +159,7 @@ class HtmlWriter {
   appendix(doc: SynthesisDocument): void {
     const annex = buildAnnex(doc, this.idx);
     this.out.push(`<section class="appendix"><h2 id="annexe" class="page">${esc(ANNEX_TITLE)}</h2>`, `<p>${esc(annexIntro(doc))}</p>`);
-    this.out.push('<section><h3 id="annexe-idees">Contributions de chaque idée</h3>');
+    if (annex.ideas.length > 0) this.out.push('<section><h3 id="annexe-idees">Contributions de chaque idée</h3>');
     for (const list of annex.ideas) {
       this.out.push(`<h4>${esc(list.title)}</h4><ul class="annex-ideas">`);
       for (const it of list.ideas) {
@@ -167,7 +167,7 @@ class HtmlWriter {
       }
       this.out.push('</ul>');
     }
-    this.out.push('</section>');
+    if (annex.ideas.length > 0) this.out.push('</section>');
     this.out.push(`<section><h3 id="annexe-chiffres">Autres chiffres</h3><p>${esc(annexFiguresIntro(doc))}</p><ul class="annex-figures">`);
     // the rule in words on hover (the JSON keeps it, with the ids counted)
     for (const { f, anchor } of annex.figures) this.out.push(`<li id="${anchor}" title="${esc(describeRule(f.rule, this.idx))}">${esc(f.label)} : <strong>${esc(formatValue(f))}</strong></li>`);

@@ -79,7 +79,7 @@ export function renderMarkdown(doc: SynthesisDocument): string {
   out.push(`- [${md(ANNEX_TITLE)}](#annexe)`, '');
   for (const s of doc.sections) section(s);
   const annex = buildAnnex(doc, idx);
-  out.push('<a id="annexe"></a>', '', `## ${md(ANNEX_TITLE)}`, '', md(annexIntro(doc)), '', '### Contributions de chaque idée', '');
+  out.push('<a id="annexe"></a>', '', `## ${md(ANNEX_TITLE)}`, '', md(annexIntro(doc)), '', ...(annex.ideas.length > 0 ? ['### Contributions de chaque idée', ''] : []));
   for (const list of annex.ideas) {
     out.push(`**${md(list.title)}**`, '');
     for (const it of list.ideas) out.push(`${'  '.repeat(it.depth)}- <a id="${it.anchor}"></a>${it.depth === 0 ? `**${md(it.label)}**` : md(it.label)} (${formatValue(it.figure)}) : ${md(it.refs)}`);
