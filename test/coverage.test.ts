@@ -54,6 +54,9 @@ describe('rapport de couverture (liens donnés au modèle, sans la base des lien
     assert.equal(fig(doc, 'theme.2.national.share').value, 100);
     assert.deepEqual(fig(doc, 'items.not_taken_up').sources, ['2']);
     assert.deepEqual(fig(doc, 'items.undecided').sources, ['0']);
+    // decided one by one: the contributions that follow their idea are not among them
+    assert.deepEqual(fig(doc, 'direct.national').contributions, [c3]);
+    assert.deepEqual(fig(doc, 'direct.not_taken_up').contributions, []);
   });
 
   test('per objective: contributions, ideas and plan items behind it, with verbatim quotes', () => {

@@ -225,17 +225,17 @@ async function notTakenSection(b: CoverageBuilder, kind: 'not_taken_up' | 'natio
     blocks.push(q.length > 0 ? { type: 'quotes', key: `${kind}.idea.${id}`, quotes: q, intro: content } : { type: 'paragraph', content });
   }
   // contributions decided for themselves, grouped by reason (all of them: each was decided by a person)
-  const direct = await b.links(`direct.${kind}`, `Contributions publiées décidées une à une, ${OUTCOME_LABEL[kind]}`, { source: 'contribution', outcome: kind });
+  const direct = await b.links(`direct.${kind}`, `Contributions publiées décidées une à une, ${OUTCOME_LABEL[kind]}`, { source: 'contribution', outcome: kind, own: true });
+  if (b.value(direct) > 0) blocks.push({ type: 'paragraph', content: [{ figure: direct }, ' contribution(s) décidée(s) une à une, hors des idées ci-dessus :'] });
   const byReason = new Map<string, string[]>();
   for (const id of b.ids(direct)) {
-    if (!b.pl.ownLinks.has(`contribution:${id}`)) continue;
     const r = reason(notesOf(b.pl.ownLinks.get(`contribution:${id}`), kind));
     byReason.set(r, [...(byReason.get(r) ?? []), id]);
   }
   let n = 0;
   for (const [r, ids] of byReason) {
     const q = b.quotesOf(ids, undefined, ids.length);
-    if (q.length > 0) blocks.push({ type: 'quotes', key: `${kind}.direct.${++n}`, quotes: q, intro: [`Contributions décidées une à une — ${kind === 'national' ? 'motif' : 'raison'} : ${r}.`] });
+    if (q.length > 0) blocks.push({ type: 'quotes', key: `${kind}.direct.${++n}`, quotes: q, intro: [`${kind === 'national' ? 'Motif' : 'Raison'} : ${r}.`] });
   }
   for (const pos of p ? b.ids(p) : []) {
     const it = b.item(pos);

@@ -222,7 +222,8 @@ export function linkRuleSources(data: SynthesisData, pl: PlanLinkData, rule: Lin
     return data.all.filter((c) => isPublic(c)
       && (rule.theme === undefined || c.themes.some((t) => t.theme === rule.theme))
       && (!kinds || (c.kind !== undefined && kinds.has(c.kind)))
-      && matches(pl.effective.get(c.id))).map((c) => c.id);
+      && matches(rule.own ? pl.ownLinks.get(`contribution:${c.id}`) : pl.effective.get(c.id))
+      && (!rule.own || pl.ownLinks.has(`contribution:${c.id}`))).map((c) => c.id);
   }
   if (rule.source === 'idea') {
     return data.groups.filter((g) => (rule.theme === undefined || data.groupTheme.get(g.id) === rule.theme) && matches(pl.ownLinks.get(`idea:${g.id}`))).map((g) => g.id);

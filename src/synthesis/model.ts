@@ -80,6 +80,8 @@ export interface LinkRule {
   theme?: string;
   /** contributions of these kinds only */
   kinds?: ContributionKind[];
+  /** contributions: by their own decided links only (those decided one by one), not their idea groups' */
+  own?: boolean;
 }
 
 export interface VerifiedFigure extends SynthesisFigure {

@@ -101,6 +101,7 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
       const what = rule.source === 'contribution' ? 'Nombre de contributions publiées' : rule.source === 'idea' ? 'Nombre d’idées communes' : 'Nombre de propositions listées par le schéma';
       const parts: string[] = [];
       if (rule.kinds) parts.push(`type ${rule.kinds.map((k: ContributionKind) => KIND_LABELS[k] ?? k).join(' ou ')}`);
+      if (rule.own) parts.push('décidées une à une (hors de la décision prise pour leur idée commune)');
       if (rule.theme) parts.push(/^\d+$/.test(rule.theme) ? `thème ${rule.theme}` : 'ce thème local');
       if (rule.target) parts.push(`reliées à l’élément ${rule.target} du schéma${rule.outcome ? ` (${LINK_KIND_LABELS[rule.outcome as LinkKind]?.toLocaleLowerCase('fr-FR') ?? rule.outcome})` : ''}`);
       else if (rule.outcome === 'undecided') parts.push('sans lien décidé');
