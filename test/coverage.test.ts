@@ -8,12 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import { readStoredPlan } from '../src/store/plans.ts';
 import { buildCoverageFrom, type CoverageDocument } from '../src/synthesis/coverage.ts';
 import { loadSynthesisData, planLinkData, type SynthesisData } from '../src/synthesis/data.ts';
-import { renderHtml, renderMarkdown } from '../src/synthesis/index.ts';
+import { strFromU8, unzipSync } from 'fflate';
+import { renderHtml, renderMarkdown, renderUnverified } from '../src/synthesis/index.ts';
 import { verifyAgainst } from '../src/synthesis/verify.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_ACTOR, context } from '../src/usecases/context.ts';
+import { CLI_ACTOR, context, VISITOR } from '../src/usecases/context.ts';
 import { coverageReport } from '../src/usecases/coverage.ts';
 import { verifySynthesis } from '../src/synthesis/verify.ts';
 import { runCli } from './helpers/cli.ts';
@@ -88,6 +89,14 @@ describe('rapport de couverture (liens donnés au modèle, sans la base des lien
     assert.ok(!renderHtml(doc as never).includes('médecins remplaçants'));
   });
 
+  test('DOCX: the same report, its annex without the restitution’s wording', async () => {
+    const docx = (await renderUnverified(doc, 'docx')).bytes;
+    const xml = strFromU8(unzipSync(new Uint8Array(docx))['word/document.xml']!);
+    assert.match(xml, /Rapport de couverture/);
+    assert.match(xml, /format fabrique\.coverage/);
+    assert.ok(!xml.includes('médecins remplaçants'));
+  });
+
   test('verifies; one altered count fails and is named by its key', async () => {
     assert.deepEqual((await verifyAgainst(data, doc as never)).failures, []);
     const altered = structuredClone(doc);
@@ -137,6 +146,16 @@ describe('rapport de couverture depuis la base : cas d’usage, commande, route 
     assert.ok(!again.figures.some((f) => f.key === 'target.E1D2O3.ideas' && f.value > 0));
     await decideLink(ctx, { ...idea, decision: 'confirm' });
     assert.equal(fig((await coverageReport(ctx, { plan: fx.planId })).document, 'all.taken_up').value, 2);
+  });
+
+  test('a visitor sees no report of a draft consultation', async () => {
+    await fx.store.upsertConsultation({ ...(await fx.store.requireConsultation(SLUG)), status: 'draft' });
+    try {
+      await assert.rejects(coverageReport(context(fx.store, VISITOR, () => NOW), { plan: fx.planId }), (e: Error & { code?: string }) => e.code === 'not_found');
+      assert.equal((await coverageReport(context(fx.store, CLI_ACTOR, () => NOW), { plan: fx.planId })).verification.ok, true, 'the back office still does');
+    } finally {
+      await fx.store.upsertConsultation({ ...(await fx.store.requireConsultation(SLUG)), status: 'closed' });
+    }
   });
 
   test('fabrique coverage writes a verified JSON; fabrique verify accepts it and names an altered count', async () => {

@@ -6,7 +6,7 @@
  * (docs/format-coverage.md). Only decided links count and only what the public may see is printed.
  */
 import { isPublic, type Contribution, type ContributionKind } from '../domain/contribution.ts';
-import { type LinkKind, type PlanLink } from '../domain/links.ts';
+import { answersSource, type LinkKind, type PlanLink } from '../domain/links.ts';
 import type { StoredDefi, StoredObjective } from '../store/plans.ts';
 import type { Store } from '../store/store.ts';
 import { evaluateRule, loadSynthesisData, type PlanLinkData, type SynthesisData } from './data.ts';
@@ -154,7 +154,7 @@ function notesOf(links: readonly PlanLink[] | undefined, kind: LinkKind): string
 /** The plan's elements with at least one answering link: défis (when no objective fits) and objectives, in plan order. */
 function linkedTargets(pl: PlanLinkData): Set<string> {
   const out = new Set<string>();
-  for (const l of pl.links) if (l.target && (l.kind === 'taken_up' || l.kind === 'partly')) out.add(l.target);
+  for (const l of pl.links) if (answersSource(l)) out.add(l.target!);
   return out;
 }
 
@@ -172,7 +172,7 @@ async function targetSection(b: CoverageBuilder, el: StoredObjective | StoredDef
   head.push('.');
   if (b.value(cPartly) > 0) head.push(' Parmi les contributions, ', { figure: cPartly }, ' reprise(s) en partie seulement.');
   blocks.push({ type: 'paragraph', content: head });
-  const toTarget = (l: PlanLink) => l.target === code && (l.kind === 'taken_up' || l.kind === 'partly');
+  const toTarget = (l: PlanLink) => l.target === code && answersSource(l);
   // what a partial take-up leaves out, as the reviewers wrote it
   const left: string[] = [];
   for (const l of b.pl.links) if (toTarget(l) && l.kind === 'partly' && l.note?.trim()) left.push(`${sourceName(b, l)} : ${l.note.trim()}`);

@@ -9,7 +9,7 @@ import type { Consultation } from '../domain/consultation.ts';
 import { isPublic, type Contribution, type ModerationStatus } from '../domain/contribution.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import { isDecided, LINK_KINDS, type LinkKind, type PlanLink } from '../domain/links.ts';
+import { answersSource, isDecided, LINK_KINDS, type LinkKind, type PlanLink } from '../domain/links.ts';
 import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
@@ -210,7 +210,7 @@ export function outcomeOf(links: readonly PlanLink[] | undefined): LinkKind | un
 export function linkRuleSources(data: SynthesisData, pl: PlanLinkData, rule: LinkRule): string[] {
   const matches = (links: readonly PlanLink[] | undefined): boolean => {
     if (rule.target !== undefined) {
-      const to = (links ?? []).filter((l) => l.target === rule.target && (l.kind === 'taken_up' || l.kind === 'partly'));
+      const to = (links ?? []).filter((l) => l.target === rule.target && answersSource(l));
       if (to.length === 0) return false;
       return rule.outcome === undefined || outcomeOf(to) === rule.outcome;
     }
