@@ -280,3 +280,14 @@ storeTest('liens : une analyse qui réécrit les idées supprime ceux des idées
   const left = await listPlanLinks(store, { planId });
   assert.deepEqual(left.map((l) => [l.source.kind, l.source.id, l.consultation]), [['planItem', '1', null]], 'le plan reste, sans consultation, avec ses liens');
 });
+
+storeTest('decideLink : deux décisions identiques en même temps, une seule passe (l’autre : conflit), une seule ligne', async (store) => {
+  const { ids, planId } = await setup(store);
+  const ctx = context(store, ANALYST, NOW);
+  const source = { kind: 'contribution' as const, id: ids[1]! };
+  const results = await Promise.allSettled([0, 1].map(() => decideLink(ctx, { plan: planId, source, target: 'E1D2O2', decision: 'confirm' })));
+  assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+  const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+  assert.equal((refused.reason as UserError).code, 'conflict');
+  assert.equal((await listLinks(ctx, { plan: planId, source })).length, 1);
+});

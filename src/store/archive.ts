@@ -9,6 +9,7 @@ import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { recordAudit } from './audit.ts';
 import { consultationTerritoryLevel } from './indicators.ts';
+import { detachPlanItemLinks } from './links.ts';
 import { migrationProvider } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { searchTerms } from './search-terms.ts';
@@ -365,6 +366,8 @@ export async function importConsultationArchive(store: Store, bytes: Uint8Array,
     if (existing) {
       if (!opts.force) throw new StoreError('conflict', `La consultation « ${slug} » existe déjà dans cette base : ajoutez --force pour la remplacer par l’archive. Rien n’a été importé.`);
       // The cascades remove everything the consultation owns; its audit entries are replaced by the archive's.
+      // Its plan's own items keep their links (the plan stays, without consultation, as on a deletion).
+      await detachPlanItemLinks(trx, slug);
       await trx.deleteFrom('consultations').where('slug', '=', slug).execute();
       await trx.deleteFrom('audit_log').where('consultation', '=', slug).execute();
       replaced = true;

@@ -32,6 +32,13 @@ export interface PlanLinkFilter {
 const CHUNK = 100;
 /** Ids per IN list. */
 const IDS = 500;
+/**
+ * Between two batches of statements of a long write, the event loop gets a turn: better-sqlite3 is synchronous,
+ * and a transaction of 50 000 rows would otherwise freeze the server for its whole length (other queries wait for
+ * the connection meanwhile; they do not run inside this transaction).
+ */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+const BREATHE_EVERY = 10;
 
 const keyOf = (l: { source: LinkSourceRef; target: string | null }) => `${l.source.kind}\u0000${l.source.id}\u0000${l.target ?? ''}`;
 const sourceKey = (s: LinkSourceRef) => `${s.kind}\u0000${s.id}`;
@@ -144,12 +151,16 @@ export async function replaceSuggestedLinks(store: DatabaseHandle, w: Suggestion
   return store.db.transaction().execute(async (trx) => {
     await lockPlan(store, trx, w.planId);
     const byKind = new Map<string, string[]>();
-    for (const s of w.sources) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s.id]);
+    for (const s of w.sources) {
+      const list = byKind.get(s.kind);
+      if (list) list.push(s.id); else byKind.set(s.kind, [s.id]);
+    }
     const existing: { id: string; source_kind: string; source_id: string; target: string | null; status: string }[] = [];
     for (const [kind, ids] of byKind) {
       for (let i = 0; i < ids.length; i += IDS) {
         existing.push(...await trx.selectFrom('plan_links').select(['id', 'source_kind', 'source_id', 'target', 'status'])
           .where('plan_id', '=', w.planId).where('source_kind', '=', kind).where('source_id', 'in', ids.slice(i, i + IDS)).execute());
+        if ((i / IDS) % BREATHE_EVERY === BREATHE_EVERY - 1) await breathe();
       }
     }
     const decided = new Set<string>();
@@ -159,9 +170,21 @@ export async function replaceSuggestedLinks(store: DatabaseHandle, w: Suggestion
       const key = keyOf({ source: { kind: r.source_kind as LinkSourceKind, id: r.source_id }, target: r.target });
       if (r.status === 'suggested') { previousIds.set(key, r.id); stale.push(r.id); } else decided.add(key);
     }
-    for (let i = 0; i < stale.length; i += IDS) await trx.deleteFrom('plan_links').where('id', 'in', stale.slice(i, i + IDS)).execute();
+    for (let i = 0; i < stale.length; i += IDS) {
+      // a delete of 500 rows and their three index entries is the slowest statement here: a turn after each
+      await trx.deleteFrom('plan_links').where('id', 'in', stale.slice(i, i + IDS)).execute();
+      await breathe();
+    }
     const seen = new Set<string>();
-    const rows: PlanLinkRow[] = [];
+    let rows: PlanLinkRow[] = [];
+    let inserted = 0;
+    const flush = async () => {
+      if (rows.length === 0) return;
+      await trx.insertInto('plan_links').values(rows).execute();
+      inserted += rows.length;
+      rows = [];
+      if ((inserted / CHUNK) % BREATHE_EVERY === 0) await breathe();
+    };
     for (const l of w.links) {
       const key = keyOf(l);
       if (decided.has(key) || seen.has(key)) continue;
@@ -171,9 +194,10 @@ export async function replaceSuggestedLinks(store: DatabaseHandle, w: Suggestion
         target: l.target, kind: 'taken_up', status: 'suggested', score: l.score, evidence_json: JSON.stringify(l.evidence),
         model: l.model, model_version: l.modelVersion, note: null, decided_by: null, decided_at: null, created_at: w.at,
       });
+      if (rows.length === CHUNK) await flush();
     }
-    for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('plan_links').values(rows.slice(i, i + CHUNK)).execute();
-    const result = { inserted: rows.length, removed: stale.length, keptDecided: decided.size };
+    await flush();
+    const result = { inserted, removed: stale.length, keptDecided: decided.size };
     await recordAudit(trx, { ...w.audit, at: w.at, after: { ...(w.audit.after as object | undefined), ...result } });
     return result;
   });
@@ -273,13 +297,6 @@ export async function undoLinkChange(store: DatabaseHandle, u: {
     await recordAudit(trx, u.audit(before, after, link));
     return { outcome: 'undone' as const, link, before, after };
   });
-}
-
-/** Whether a link has a decision (on its source) that an undo would restore. */
-export async function hasUndoableDecision(store: DatabaseHandle, planId: string, linkId: string): Promise<boolean> {
-  const h = await store.db.selectFrom('plan_link_history').select('id').where('plan_id', '=', planId).where('link_id', '=', linkId)
-    .where('undone_at', 'is', null).limit(1).executeTakeFirst();
-  return h !== undefined;
 }
 
 /** JSON with sorted keys, to compare links read back from the database and from JSON. */

@@ -27,7 +27,7 @@ export const LINK_DECISIONS: readonly LinkDecision[] = ['confirm', 'reject', 'na
 /** Decided links: what a coverage report, a restitution or a public page may show. */
 const DECIDED: LinkStatus[] = ['confirmed', 'stated'];
 /** Items per call of the (synchronous) suggestion: between two, the event loop serves other requests. */
-const SUGGEST_CHUNK = 250;
+const SUGGEST_CHUNK = 100;
 /** Quoted texts of an idea group read with its label: what the group says, not only its few words of label. */
 const IDEA_QUOTES = 3;
 
@@ -41,8 +41,12 @@ function requireDecider(ctx: UseCaseContext): void {
 }
 
 /** The plan, or a French not_found (an id, or a département for its latest plan). */
-async function loadPlan(ctx: UseCaseContext, plan: string): Promise<StoredPlan> {
+async function loadPlan(ctx: UseCaseContext, plan: string, consultation?: string): Promise<StoredPlan> {
   if (typeof plan !== 'string' || plan.trim() === '') throw new UserError('invalid', 'Indiquez le schéma territorial de santé (identifiant du plan).', 'plan');
+  // a département names its latest plan: the one of the consultation asked for when there is one, else its latest
+  if (consultation !== undefined) {
+    try { return await getPlan(ctx, plan, { consultation }); } catch (e) { if (!(e instanceof UserError && e.code === 'not_found')) throw e; }
+  }
   return getPlan(ctx, plan);
 }
 
@@ -115,7 +119,7 @@ async function suggestionItems(ctx: UseCaseContext, plan: StoredPlan, consultati
  */
 export async function suggestPlanLinks(ctx: UseCaseContext, input: SuggestPlanLinksInput): Promise<LinkSuggestion[]> {
   requireDecider(ctx);
-  const plan = await loadPlan(ctx, input.plan);
+  const plan = await loadPlan(ctx, input.plan, input.consultation);
   const consultation = await linkedConsultation(ctx, plan, input.consultation);
   const asked = checkSourceKinds(input.sources);
   if (asked && consultation === null && asked.some((k) => k !== 'planItem')) {
@@ -186,7 +190,10 @@ export async function linkReview(ctx: UseCaseContext, input: { plan: string; kin
   const links = await listPlanLinks(ctx.store, { planId: plan.id, sourceKinds: kinds });
   const bySource = new Map<string, PlanLink[]>();
   const key = (s: LinkSourceRef) => `${s.kind}\u0000${s.id}`;
-  for (const l of links) bySource.set(key(l.source), [...(bySource.get(key(l.source)) ?? []), l]);
+  for (const l of links) {
+    const list = bySource.get(key(l.source));
+    if (list) list.push(l); else bySource.set(key(l.source), [l]);
+  }
   const sources: LinkReviewSource[] = [];
   const push = (source: LinkSourceRef, text: string, extra: { label?: string; theme?: string } = {}) => {
     const own = bySource.get(key(source)) ?? [];
@@ -366,7 +373,7 @@ export interface DecidedLinksInput { plan?: string; consultation?: string; publi
 export async function decidedLinks(ctx: UseCaseContext, input: DecidedLinksInput): Promise<PlanLink[]> {
   if (!input.publicOnly) requireDecider(ctx);
   if (input.plan === undefined && input.consultation === undefined) throw new UserError('invalid', 'Indiquez un schéma ou une consultation.', 'plan');
-  const planId = input.plan !== undefined ? (await loadPlan(ctx, input.plan)).id : undefined;
+  const planId = input.plan !== undefined ? (await loadPlan(ctx, input.plan, input.consultation)).id : undefined;
   if (input.consultation !== undefined) await requireConsultation(ctx, input.consultation);
   const links = await listPlanLinks(ctx.store, {
     ...(planId !== undefined ? { planId } : {}), ...(input.consultation !== undefined ? { consultation: input.consultation } : {}), statuses: DECIDED,

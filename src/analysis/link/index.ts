@@ -1,7 +1,7 @@
 /**
  * Link suggestion (issue 14): for each proposal, common idea or plan item, the plan's objectives (and défis)
  * ranked by what they share with it, each candidate with the evidence of why. Lexical and explained: shared
- * stems weighted by their rarity among the plan's elements, shared two-word phrases, the health-system lexicon
+ * stems weighted by their rarity among the plan's passages (bullets, sentences), shared two-word phrases, the health-system lexicon
  * (an acronym matches its spelled-out forms), the element's thèmes / parcours / mots clés, and the plan's reuse
  * of the item's wording (a run of shared words). Pure, deterministic, synchronous; no I/O. See docs/linking.md.
  */
@@ -18,7 +18,8 @@ export const LINK_MODEL = { name: 'fabrique-link-lexical', version: '1' } as con
 
 /**
  * A best score under this says « nothing fits ». Chosen on the development set (the Lozère CNR items of
- * ../shared/eval, see docs/linking.md): the value that best separates its linked items from its NOT_TAKEN_UP ones.
+ * ../shared/eval, bench/quality/links.ts, docs/linking.md): the cut that flags the most of its NOT_TAKEN_UP items
+ * while wrongly flagging at most 20 % of its linked ones.
  */
 export const LINK_THRESHOLD = 0.148;
 
@@ -112,8 +113,9 @@ function lines(src: { lineStart?: number; lineEnd?: number }): { lineStart?: num
 
 /**
  * How much a match in each field says that the element takes the item up: what the element does (its title,
- * objective, « en pratique », enjeux) weighs most; what it observes (constats, figures) and the wording it shares
- * with its siblings (the défi's title repeated on each objective, the catalogue's) least.
+ * objective, « en pratique », enjeux) weighs most; what it observes or expects (constats, résultats attendus) less;
+ * the wording it shares with its siblings (the défi's title repeated on each objective, the catalogue's) and its
+ * figures least. Set before measuring; constats raised from 0.4 to 0.6 on the development set (docs/linking.md).
  */
 const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
   title: 1, objectif: 0.9, enPratique: 0.9, enjeux: 0.8, resultatsAttendus: 0.6, paroleCitoyen: 0.5, constats: 0.6,
@@ -133,13 +135,14 @@ const REUSE_MIN = 3;
 const DEFI_FACTOR = 0.95;
 /**
  * Two words of one Snowball stem count as the same word only when they share most of their letters (the
- * stemmer folds « communication » into « commun », « activité » into « actif »): common prefix ≥ this share of
+ * stemmer folds « communication » into « commun », « activité » with « active »): common prefix ≥ this share of
  * the longer word.
  */
 const SAME_WORD_PREFIX = 0.6;
 /**
- * Lead verbs say that something is to be done, not what: a word that opens at least LEAD_MIN bullets of the plan,
- * and the infinitive an item opens with (« Étoffer », « Repenser »), weigh LEAD_FACTOR of their rarity.
+ * Lead verbs say that something is to be done, not what: the first content word of at least LEAD_MIN passages of
+ * the plan (articles skipped, so also the first noun of a bullet), and the infinitive an item opens with
+ * (« Étoffer », « Repenser »), weigh LEAD_FACTOR of their rarity.
  */
 const LEAD_MIN = 2;
 const LEAD_FACTOR = 0.25;
@@ -158,20 +161,23 @@ interface CompiledField {
   lineEnd?: number;
   /** content words in order */
   content: Word[];
+  /** the normalised text the words' offsets point into */
+  norm: string;
 }
-
-/** Where a term reads in a target: its best field, how it is written there, whether as the acronym. */
-interface TermSeen { w: number; field: number; surface: string; surfaces: string[]; acronym: boolean }
 
 interface CompiledTarget {
   t: LinkTarget;
   fields: CompiledField[];
-  terms: Map<string, TermSeen>;
+  /** the target's postings by term (the evidence says in which field and how the plan writes the word) */
+  postings: Map<string, Posting[]>;
   bigrams: Map<string, { w: number; field: number; surface: string }>;
 }
 
-/** A term in one passage (a bullet or sentence of a field). */
-interface Posting { passage: number; target: number; w: number; surfaces: string[]; acronym: boolean }
+/**
+ * A term in one passage (a bullet or sentence of a field): how the passage writes it (accent-folded lower case for
+ * the same-word check, and as written), whether as the acronym.
+ */
+interface Posting { passage: number; target: number; w: number; surfaces: string[]; shown: string[]; acronym: boolean }
 
 interface Model {
   targets: CompiledTarget[];
@@ -248,14 +254,14 @@ function compile(targets: LinkTarget[]): Model {
     const raw: LinkTargetField[] = [...t.fields];
     for (const name of ['themes', 'parcours', 'motsCles'] as const) for (const v of t[name]) raw.push({ field: name, text: v });
     const fields: CompiledField[] = [];
-    const termMap = new Map<string, TermSeen>();
+    const targetPostings = new Map<string, Posting[]>();
     const bigramMap = new Map<string, { w: number; field: number; surface: string }>();
     for (const r of raw) {
       const weight = FIELD_WEIGHTS[r.field] ?? 0.5;
       const { norm, words: all } = words(r.text);
       const content = all.filter((w) => w.content);
       const fi = fields.length;
-      const cf: CompiledField = { name: r.field, weight, content };
+      const cf: CompiledField = { name: r.field, weight, content, norm };
       if (r.lineStart !== undefined) cf.lineStart = r.lineStart;
       if (r.lineEnd !== undefined) cf.lineEnd = r.lineEnd;
       fields.push(cf);
@@ -267,22 +273,18 @@ function compile(targets: LinkTarget[]): Model {
         passageTerms.push(inPassage);
         for (const x of termsOf(part)) {
           let p = inPassage.get(x.term);
-          if (!p) { p = { passage: pi, target: ti, w: weight, surfaces: [], acronym: false }; inPassage.set(x.term, p); }
-          if (x.folded && !p.surfaces.includes(x.folded)) p.surfaces.push(x.folded);
+          if (!p) { p = { passage: pi, target: ti, w: weight, surfaces: [], shown: [], acronym: false }; inPassage.set(x.term, p); }
+          if (!p.surfaces.includes(x.folded) || (x.viaAcronym && !p.acronym)) { p.surfaces.push(x.folded); p.shown.push(x.surface); }
           if (x.viaAcronym) p.acronym = true;
-          const prev = termMap.get(x.term);
-          if (!prev) termMap.set(x.term, { w: weight, field: fi, surface: x.surface, surfaces: x.folded ? [x.folded] : [], acronym: x.viaAcronym });
-          else {
-            if (prev.w < weight) { prev.w = weight; prev.field = fi; prev.surface = x.surface; }
-            if (x.folded && !prev.surfaces.includes(x.folded)) prev.surfaces.push(x.folded);
-            if (x.viaAcronym) prev.acronym = true;
-          }
         }
         for (const [term, p] of inPassage) {
           df.set(term, (df.get(term) ?? 0) + 1);
           let l = postings.get(term);
           if (!l) { l = []; postings.set(term, l); }
           l.push(p);
+          let tl = targetPostings.get(term);
+          if (!tl) { tl = []; targetPostings.set(term, tl); }
+          tl.push(p);
         }
       }
       for (let i = 0; i + 1 < content.length; i++) {
@@ -302,7 +304,7 @@ function compile(targets: LinkTarget[]): Model {
       if (!l) { l = []; bigramPostings.set(b, l); }
       l.push({ target: ti, w: s.w });
     }
-    cts.push({ t, fields, terms: termMap, bigrams: bigramMap });
+    cts.push({ t, fields, postings: targetPostings, bigrams: bigramMap });
   });
   // rarity among the plan's passages: a word most bullets use (« santé », « développer ») says little about which
   // element takes an item up; a word the plan never writes weighs as one it writes once
@@ -370,6 +372,16 @@ function matchKind(term: string, x: ItemTerm, folded: string[], acronym: boolean
   return null;
 }
 
+/** How the passage writes the item's word: the form the same-word check accepts (for a concept: the acronym if any). */
+function shownOf(term: string, x: ItemTerm, p: Posting): string {
+  if (term.startsWith('@')) {
+    const i = p.acronym && !x.viaAcronym ? p.shown.findIndex((_, k) => acronymConcept(p.shown[k]!) === term) : 0;
+    return p.shown[Math.max(0, i)] ?? '';
+  }
+  for (let k = 0; k < p.surfaces.length; k++) for (const a of x.folded) if (sameWord(a, p.surfaces[k]!)) return p.shown[k]!;
+  return p.shown[0] ?? '';
+}
+
 interface Reuse { target: number; field: number; pos: number; itemPos: number; length: number }
 
 /** The longest passage of each element that reads the same as the item (≥ REUSE_MIN content words in a row). */
@@ -399,6 +411,8 @@ interface Scored { ti: number; score: number; best: number; bestPassage: number;
 /**
  * Ranks the targets for each item. `top`: candidates kept per item (default 5); `planText`: the plan document's
  * text, to give the line where each piece of evidence reads (else the lines the parser kept for the field).
+ * The targets are compiled once per array (kept in a WeakMap): pass the same array for each chunk of items, and do
+ * not change it in place between calls. An item's result never depends on the other items.
  */
 export function suggestLinks(targets: LinkTarget[], items: { source: LinkSourceRef; text: string }[], opts: { top?: number; planText?: string } = {}): LinkSuggestion[] {
   const model = compile(targets);
@@ -492,7 +506,8 @@ function evidenceFor(model: Model, view: ItemView, s: Scored, reuse: Reuse | und
   if (reuse) {
     const f = ct.fields[reuse.field]!;
     const run = f.content.slice(reuse.pos, reuse.pos + reuse.length);
-    const e: LinkEvidence = { kind: 'reuse', text: run.map((w) => w.surface).join(' '), field: f.name, weight: share(W_REUSE * s.reuse) };
+    // the plan's words as written, articles included
+    const e: LinkEvidence = { kind: 'reuse', text: f.norm.slice(run[0]!.start, run[run.length - 1]!.end), field: f.name, weight: share(W_REUSE * s.reuse) };
     const line = lineOf(reuse.field, () => run.map((w) => w.key));
     if (line !== undefined) e.line = line;
     ev.push(e);
@@ -507,22 +522,26 @@ function evidenceFor(model: Model, view: ItemView, s: Scored, reuse: Reuse | und
       ev.push(e);
     }
   }
-  const bestField = s.bestPassage >= 0 ? model.passages[s.bestPassage]!.field : -1;
   for (const [term, x] of view.terms) {
-    const seen = ct.terms.get(term);
-    if (!seen) continue;
-    const how = matchKind(term, x, seen.surfaces, seen.acronym);
-    if (how === null) continue;
-    const f = ct.fields[seen.field]!;
-    const bp = s.bestPassage >= 0 ? model.passageTerms[s.bestPassage]!.get(term) : undefined;
-    const inBest = bp !== undefined && matchKind(term, x, bp.surfaces, bp.acronym) !== null;
+    // the heaviest passage of this target where the item's word reads (the same word, or the concept as matched)
+    let best: { p: Posting; how: 'term' | 'lexicon'; shown: string } | null = null;
+    let inBest = false;
+    for (const p of ct.postings.get(term) ?? []) {
+      const how = matchKind(term, x, p.surfaces, p.acronym);
+      if (how === null) continue;
+      if (p.passage === s.bestPassage) inBest = true;
+      if (!best || p.w > best.p.w) best = { p, how, shown: shownOf(term, x, p) };
+    }
+    if (!best) continue;
     const bestW = inBest ? model.passages[s.bestPassage]!.w : 0;
-    const weight = share((W_COVER * x.idf * seen.w + W_BEST * x.idf * bestW) / mass);
-    const kind: LinkEvidence['kind'] = how === 'lexicon' ? 'lexicon' : FIELD_KIND.has(f.name) ? 'field' : 'term';
-    const fi = inBest ? bestField : seen.field;
-    const e: LinkEvidence = { kind, text: how === 'lexicon' ? `${seen.surface} = ${x.surface}` : seen.surface, field: ct.fields[fi]!.name, weight };
-    if (!FIELD_KIND.has(ct.fields[fi]!.name)) {
-      const line = lineOf(fi, () => (term.startsWith('@') ? keysOf(seen.surface) : [term]));
+    const weight = share((W_COVER * x.idf * best.p.w + W_BEST * x.idf * bestW) / mass);
+    const fi = inBest ? model.passages[s.bestPassage]!.field : model.passages[best.p.passage]!.field;
+    const shown = inBest ? shownOf(term, x, model.passageTerms[s.bestPassage]!.get(term)!) : best.shown;
+    const name = ct.fields[fi]!.name;
+    const kind: LinkEvidence['kind'] = best.how === 'lexicon' ? 'lexicon' : FIELD_KIND.has(name) ? 'field' : 'term';
+    const e: LinkEvidence = { kind, text: kind === 'lexicon' ? `${shown} = ${x.surface}` : shown, field: name, weight };
+    if (!FIELD_KIND.has(name)) {
+      const line = lineOf(fi, () => keysOf(shown));
       if (line !== undefined) e.line = line;
     }
     ev.push(e);
