@@ -6,7 +6,7 @@
 import { UserError } from '../domain/errors.ts';
 import { buildCoverage, type CoverageDocument } from '../synthesis/coverage.ts';
 import {
-  renderUnverified, SynthesisVerificationError, verifySynthesis,
+  chromiumAvailable, renderUnverified, SynthesisVerificationError, verifySynthesis,
   type Rendered, type SynthesisDocument, type SynthesisFormat, type VerificationResult,
 } from '../synthesis/index.ts';
 import type { UseCaseContext } from './context.ts';
@@ -34,6 +34,9 @@ export interface CoverageReport {
  * consultation open to the public only; the report itself holds public contributions and public ideas only.
  */
 export async function coverageReport(ctx: UseCaseContext, input: CoverageReportInput): Promise<CoverageReport> {
+  if (input.format === 'pdf' && !chromiumAvailable()) {
+    throw new UserError('unavailable', 'Le PDF est produit avec Chromium, absent de ce serveur : téléchargez le HTML ou le DOCX.');
+  }
   const plan = await getPlan(ctx, input.plan, input.consultation ? { consultation: input.consultation } : {});
   const slug = input.consultation ?? plan.consultation;
   if (!slug) throw new UserError('invalid', `Le schéma « ${plan.title} » n’est rattaché à aucune consultation : indiquez laquelle (--consultation).`, 'consultation');

@@ -60,7 +60,7 @@ export async function coverageRoutes(api: FastifyInstance, ctx: AppContext): Pro
         consultation: z.string().max(64).optional().describe('par défaut : la consultation du schéma'),
         format: z.enum(SYNTHESIS_FORMATS).optional().describe('télécharger le document vérifié (json : le fichier fabrique.coverage que « fabrique verify » revérifie)'),
       }),
-      response: { 200: CoverageView, ...errors(400, 404, 409) },
+      response: { 200: CoverageView, ...errors(400, 404, 409, 503) },
     },
   }, async (req, reply) => {
     const { consultation, format } = req.query;
