@@ -19,8 +19,14 @@ import { coverageReport } from '../src/usecases/coverage.ts';
 import { verifySynthesis } from '../src/synthesis/verify.ts';
 import { runCli } from './helpers/cli.ts';
 import { decideLink } from '../src/usecases/links.ts';
+import { importPlan } from '../src/usecases/plan.ts';
+import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
+import { Store as StoreClass } from '../src/store/store.ts';
+import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 import { NOW, SLUG, TEXTS, coverageStore, decideTestLinks, testLinks, type CoverageFixture } from './helpers/coverage-fixture.ts';
 import { testServer } from './helpers/server.ts';
+
+const LOZERE = 'sts-lozere-2023-2028.md';
 
 const fig = (doc: CoverageDocument, key: string) => {
   const f = doc.figures.find((x) => x.key === key);
@@ -199,6 +205,47 @@ describe('rapport de couverture depuis la base : cas d’usage, commande, route 
       assert.equal(none.statusCode, 404);
     } finally {
       await server.app.close();
+    }
+  });
+});
+
+describe('rapport de couverture du schéma de la Lozère (corpus), ses 20 propositions du CNR décidées comme un lecteur attentif', { skip: corpusSkip(LOZERE, '../eval/sts-lozere-cnr-links.tsv') }, () => {
+  test('15 reprises, 5 non reprises, sous les objectifs du lecteur ; vérifié, puis un nombre modifié est nommé', async () => {
+    const store = await StoreClass.open({ sqlitePath: ':memory:' });
+    try {
+      await store.upsertConsultation({ slug: 'lozere-essai', title: 'Consultation de Lozère (essai)', territory: '48', status: 'closed', themes: [...CNR_SANTE_THEMES] });
+      const ctx = context(store, CLI_ACTOR, () => NOW);
+      const imported = await importPlan(ctx, { bytes: new Uint8Array(readFileSync(join(CORPUS_DIR, LOZERE))), fileName: LOZERE, consultation: 'lozere-essai' });
+      const plan = (await readStoredPlan(store, imported.planId))!;
+      // the reader's links of ../shared/eval (not the suggestions): decisions as a reviewer would take them
+      const rows = readFileSync(join(CORPUS_DIR, '..', 'eval', 'sts-lozere-cnr-links.tsv'), 'utf8').split('\n').filter((l) => /^\d+\t/.test(l)).map((l) => l.split('\t'));
+      assert.equal(rows.length, 20);
+      const expected = new Map<string, number>();
+      for (const [line, , link] of rows) {
+        const pos = plan.consultationItems.findIndex((c) => c.section === 'cnr' && c.source.lineStart === Number(line));
+        assert.ok(pos >= 0, `élément de la ligne ${line}`);
+        const source = { kind: 'planItem' as const, id: String(pos) };
+        if (link === 'NOT_TAKEN_UP') await decideLink(ctx, { plan: plan.id, source, decision: 'not_taken_up', note: 'aucun objectif du schéma ne le reprend' });
+        else {
+          await decideLink(ctx, { plan: plan.id, source, target: link!, decision: 'confirm' });
+          expected.set(link!, (expected.get(link!) ?? 0) + 1);
+        }
+      }
+      const { document } = await coverageReport(ctx, { plan: plan.id });
+      assert.equal(fig(document, 'items.total').value, 20);
+      assert.equal(fig(document, 'items.taken_up').value, 15);
+      assert.equal(fig(document, 'items.not_taken_up').value, 5);
+      assert.equal(fig(document, 'items.undecided').value, 0);
+      for (const [code, n] of expected) assert.equal(fig(document, `target.${code}.items`).value, n, code);
+      const md = renderMarkdown(document);
+      assert.equal((md.match(/— raison : aucun objectif du schéma ne le reprend/g) ?? []).length, 5);
+      const altered = structuredClone(document);
+      fig(altered, 'items.not_taken_up').value = 4;
+      fig(altered, 'items.not_taken_up').sources = fig(altered, 'items.not_taken_up').sources!.slice(1);
+      const r = await verifySynthesis(store, altered);
+      assert.deepEqual([...new Set(r.failures.map((f) => f.path.split(' ')[1]))], ['items.not_taken_up']);
+    } finally {
+      await store.close();
     }
   });
 });
