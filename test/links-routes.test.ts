@@ -36,6 +36,11 @@ describe('API de relecture des liens', () => {
   before(async () => {
     t = await testServer();
     planId = await seed(t.store);
+    const quoted = (await t.store.listContributions('liens')).find((c) => c.text === STORE_TEXTS[4])!.id;
+    await t.store.saveIdeaGroups('liens', [{
+      id: 'liens-g1', consultation: 'liens', parent: null, theme: '1', label: 'Maisons de santé', labelByHuman: true,
+      members: [{ contribution: quoted, provenance: { by: 'human', reviewer: 'analyste', at: '2026-12-01T10:00:00.000Z' } }], quotes: [quoted], lineage: [],
+    }]);
   });
   after(() => t?.close());
   const url = (rest = '') => `/api/admin/plans/${encodeURIComponent(planId)}/links${rest}`;
@@ -65,9 +70,13 @@ describe('API de relecture des liens', () => {
     assert.deepEqual(body.sources.map((s: { source: unknown }) => s.source), [0, 1, 2].map((i) => ({ kind: 'planItem', id: String(i) })));
     const item = body.sources[2];
     assert.equal(item.text, 'Créer des maisons de santé');
+    assert.equal(item.label, undefined, 'un élément du plan est son texte');
     assert.equal(item.candidates[0].target, 'E1D1O2');
     assert.ok(item.candidates.every((l: { status: string }, i: number, all: { score: number }[]) => l.status === 'suggested' && (i === 0 || all[i - 1]!.score >= all[i]!.score)));
     assert.ok(item.candidates[0].evidence.length > 0, 'le pourquoi du rang');
+    const ideas = (await c.get(url('?kind=idea'))).json().sources;
+    assert.deepEqual(ideas.map((s: { source: unknown; label: string; theme: string; text: string }) => [s.source, s.label, s.theme, s.text]),
+      [[{ kind: 'idea', id: 'liens-g1' }, 'Maisons de santé', '1', `Maisons de santé\n${STORE_TEXTS[4]}`]], 'l’idée telle que la suggestion l’a lue');
     const all = (await c.get(url())).json();
     assert.ok(all.sources.some((s: { source: { kind: string } }) => s.source.kind === 'contribution'), 'les propositions aussi');
 

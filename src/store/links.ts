@@ -41,7 +41,6 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 const BREATHE_EVERY = 10;
 
 const keyOf = (l: { source: LinkSourceRef; target: string | null }) => `${l.source.kind}\u0000${l.source.id}\u0000${l.target ?? ''}`;
-const sourceKey = (s: LinkSourceRef) => `${s.kind}\u0000${s.id}`;
 
 export function linkFromRow(r: PlanLinkRow): PlanLink {
   return {

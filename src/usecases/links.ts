@@ -8,6 +8,7 @@ import { linkTargets, LINK_MODEL, suggestLinks } from '../analysis/link/index.ts
 import { OTHERS_LABEL } from '../analysis/grouping/model.ts';
 import { isPublic, type Contribution } from '../domain/contribution.ts';
 import { UserError } from '../domain/errors.ts';
+import type { IdeaGroup } from '../domain/ideas.ts';
 import {
   LINK_NOTE_MAX, LINK_SOURCE_KINDS,
   type LinkDecision, type LinkSourceKind, type LinkSourceRef, type LinkStatus, type LinkSuggestion, type PlanLink,
@@ -80,6 +81,12 @@ function checkSourceKinds(kinds: readonly string[] | undefined): LinkSourceKind[
   return [...new Set(kinds)] as LinkSourceKind[];
 }
 
+/** What an idea says: its label, then its first quoted texts (a label alone is a few words). */
+function ideaText(g: Pick<IdeaGroup, 'label' | 'quotes'>, texts: ReadonlyMap<string, string>): string {
+  const quotes = g.quotes.slice(0, IDEA_QUOTES).map((id) => texts.get(id)).filter((t): t is string => t !== undefined);
+  return [g.label, ...quotes].join('\n');
+}
+
 export interface SuggestPlanLinksInput {
   plan: string;
   /** the consultation whose contributions and ideas are linked (default: the plan's) */
@@ -103,8 +110,7 @@ async function suggestionItems(ctx: UseCaseContext, plan: StoredPlan, consultati
       const text = new Map(contributions.map((c) => [c.id, c.text]));
       for (const g of await ctx.store.listIdeaGroups(consultation)) {
         if (g.label === OTHERS_LABEL) continue; // the catch-all group is no idea
-        const quotes = g.quotes.slice(0, IDEA_QUOTES).map((id) => text.get(id)).filter((t): t is string => t !== undefined);
-        items.push({ source: { kind: 'idea', id: g.id }, text: [g.label, ...quotes].join('\n') });
+        items.push({ source: { kind: 'idea', id: g.id }, text: ideaText(g, text) });
       }
     }
   }
@@ -200,16 +206,20 @@ export async function linkReview(ctx: UseCaseContext, input: { plan: string; kin
     sources.push({ source, text, ...extra, candidates: own.filter((l) => l.status === 'suggested'), decisions: own.filter((l) => l.status !== 'suggested') });
   };
   if (kinds.includes('planItem')) {
-    plan.consultationItems.forEach((it, i) => push({ kind: 'planItem', id: String(i) }, it.text, it.group ? { label: it.group } : {}));
+    // no label: the item is its text (its section and sub-theme heading are the plan's, GET /api/plans/:id)
+    plan.consultationItems.forEach((it, i) => push({ kind: 'planItem', id: String(i) }, it.text));
   }
   // the consultations the plan's contribution and idea links belong to (the plan's, or one named when suggesting)
   const consultations = [...new Set([plan.consultation, ...links.filter((l) => l.source.kind !== 'planItem').map((l) => l.consultation)]
     .filter((c): c is string => c !== null))];
   for (const consultation of consultations) {
     if (kinds.includes('idea')) {
-      for (const g of await ctx.store.listIdeaGroups(consultation)) {
-        if (g.label === OTHERS_LABEL && !bySource.has(key({ kind: 'idea', id: g.id }))) continue;
-        push({ kind: 'idea', id: g.id }, g.label, { label: g.label, ...(g.theme !== undefined ? { theme: g.theme } : {}) });
+      const groups = (await ctx.store.listIdeaGroups(consultation)).filter((g) => g.label !== OTHERS_LABEL || bySource.has(key({ kind: 'idea', id: g.id })));
+      // an idea reads as the suggestion read it: its label, then its first quoted texts
+      const quoted = new Map((await linkContributions(ctx.store, consultation, [...new Set(groups.flatMap((g) => g.quotes.slice(0, IDEA_QUOTES)))]))
+        .map((c) => [c.id, c.text]));
+      for (const g of groups) {
+        push({ kind: 'idea', id: g.id }, ideaText(g, quoted), { label: g.label, ...(g.theme !== undefined ? { theme: g.theme } : {}) });
       }
     }
     if (kinds.includes('contribution')) {
