@@ -154,6 +154,18 @@ describe('rapport de couverture depuis la base : cas d’usage, commande, route 
     assert.equal(fig((await coverageReport(ctx, { plan: fx.planId })).document, 'all.taken_up').value, 2);
   });
 
+  test('a contribution’s own rejection of its idea’s objective takes it out of that objective', async () => {
+    const ctx = context(fx.store, CLI_ACTOR, () => NOW);
+    const c0 = { plan: fx.planId, source: { kind: 'contribution' as const, id: fx.ids[0]! }, target: 'E1D2O3' };
+    await decideLink(ctx, { ...c0, decision: 'confirm' });
+    await decideLink(ctx, { ...c0, decision: 'reject' });
+    const doc = (await coverageReport(ctx, { plan: fx.planId })).document;
+    assert.deepEqual(fig(doc, 'target.E1D2O3.contributions').contributions, [fx.ids[1]]);
+    assert.deepEqual(fig(doc, 'all.undecided').contributions, [fx.ids[0]]);
+    await decideLink(ctx, { ...c0, decision: 'confirm' });
+    assert.deepEqual(fig((await coverageReport(ctx, { plan: fx.planId })).document, 'target.E1D2O3.contributions').contributions, [fx.ids[0], fx.ids[1]]);
+  });
+
   test('a visitor sees no report of a draft consultation', async () => {
     await fx.store.upsertConsultation({ ...(await fx.store.requireConsultation(SLUG)), status: 'draft' });
     try {

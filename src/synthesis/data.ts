@@ -59,7 +59,7 @@ export interface PlanLinkData {
   plan: StoredPlan;
   /** decided (confirmed or stated), of this consultation or of the plan's own items, source public */
   links: PlanLink[];
-  /** contribution id → the links that apply to it: its own, else its idea groups' */
+  /** contribution id → the links that apply to it: its own, else its idea groups' (less the targets it rejected itself) */
   effective: Map<string, PlanLink[]>;
   /** `${kind}:${id}` of a source (« idea:g1 », « planItem:3 », « contribution:… ») → its own decided links */
   ownLinks: Map<string, PlanLink[]>;
@@ -167,7 +167,8 @@ const key = (l: PlanLink) => `${l.source.kind}:${l.source.id}`;
 
 /**
  * Keeps the decided links the public may see (a public contribution of this consultation, a public idea group, an item
- * of the plan) and says which links apply to each contribution: its own when it has any, else its idea groups'.
+ * of the plan) and says which links apply to each contribution: its own when it has any, else its idea groups' but
+ * those to a target rejected for the contribution itself. `stored` may hold rejected links (only those are read of them).
  */
 export function planLinkData(data: SynthesisData, plan: StoredPlan, stored: readonly PlanLink[]): PlanLinkData {
   const slug = data.consultation.slug;
@@ -185,10 +186,17 @@ export function planLinkData(data: SynthesisData, plan: StoredPlan, stored: read
       inherited.set(id, list);
     }
   }
+  // a contribution's own rejection of a target is a decision for it too: its idea's link to that target does not apply
+  const rejected = new Map<string, Set<string>>();
+  for (const l of stored) {
+    if (l.status !== 'rejected' || l.planId !== plan.id || l.source.kind !== 'contribution' || l.target === null || !data.byId.has(l.source.id)) continue;
+    rejected.set(l.source.id, (rejected.get(l.source.id) ?? new Set()).add(l.target));
+  }
   const effective = new Map<string, PlanLink[]>();
   for (const c of data.all) {
     const own = ownLinks.get(`contribution:${c.id}`);
-    const list = own ?? inherited.get(c.id);
+    const no = rejected.get(c.id);
+    const list = own ?? inherited.get(c.id)?.filter((l) => !(no && l.target !== null && no.has(l.target)));
     if (list && list.length > 0) effective.set(c.id, list);
   }
   const linkedItems = new Set(links.filter((l) => l.source.kind === 'planItem').map((l) => Number(l.source.id)));
