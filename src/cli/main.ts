@@ -123,9 +123,15 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/synthesize.ts')).synthesizeCommand,
   },
   {
+    name: 'coverage',
+    summary: 'rapport de couverture d’un schéma : ce que la consultation y est devenu, par objectif et par thème, et ce qui n’est pas repris (liens décidés, chaque chiffre vérifié)',
+    usage: 'fabrique coverage --plan <identifiant|département> [--consultation <slug>] [--format md|html|json|pdf|docx] [--out <fichier>]',
+    load: async () => (await import('./commands/coverage.ts')).coverageCommand,
+  },
+  {
     name: 'verify',
-    summary: 'revérifie une synthèse JSON contre les données : chaque chiffre recalculé, chaque citation retrouvée mot pour mot',
-    usage: 'fabrique verify <synthese.json>',
+    summary: 'revérifie une synthèse ou un rapport de couverture JSON contre les données : chaque chiffre recalculé, chaque citation retrouvée mot pour mot',
+    usage: 'fabrique verify <synthese.json|couverture.json>',
     load: async () => (await import('./commands/synthesize.ts')).verifyCommand,
   },
   {

@@ -21,6 +21,7 @@ import { installRateLimits } from './rate-limit.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
 import { stopThemeTrainings } from './theme-training.ts';
 import { planRoutes } from './routes/plans.ts';
+import { coverageRoutes } from './routes/coverage.ts';
 import { linkRoutes } from './routes/links.ts';
 import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -211,6 +212,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await healthRoutes(api, ctx);
     await jobRoutes(api, ctx);
     await planRoutes(api, ctx);
+    await coverageRoutes(api, ctx);
     await linkRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));

@@ -274,3 +274,33 @@ export const PlanElementCorrection = z.object({
 export const PlanElementView = z.object({
   planId: z.string(), code: z.string(), kind: z.string(), parentCode: z.string().nullable(), values: z.record(z.string(), z.string().nullable()),
 });
+
+// ---- coverage report (issue 14): the verified document as the public page reads it ----
+/** Text, or a verified count shown as its value (the page links it to its label). */
+const CoverageInline = z.union([z.string(), z.object({ figure: z.string() })]);
+export interface CoverageIdeaView { label: string; figure: string; quotes: string[]; children: CoverageIdeaView[] }
+const CoverageIdea: z.ZodType<CoverageIdeaView> = z.lazy(() => z.object({ label: z.string(), figure: z.string(), quotes: z.array(z.string()), children: z.array(CoverageIdea) }));
+const CoverageBlock = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('paragraph'), content: z.array(CoverageInline) }),
+  z.object({ type: z.literal('note'), level: z.enum(['info', 'warning']), content: z.array(CoverageInline) }),
+  z.object({
+    type: z.literal('table'), caption: z.string(), columns: z.array(z.string()),
+    rows: z.array(z.object({ header: z.string(), total: z.boolean(), cells: z.array(z.union([z.object({ text: z.string() }), z.object({ figure: z.string() })])) })),
+  }),
+  z.object({ type: z.literal('ideas'), intro: z.array(CoverageInline), items: z.array(CoverageIdea) }),
+  z.object({ type: z.literal('quotes'), intro: z.array(CoverageInline), quotes: z.array(z.string()) }),
+]);
+export type CoverageBlockView = z.infer<typeof CoverageBlock>;
+export interface CoverageSectionView { key: string; level: number; title: string; blocks: CoverageBlockView[]; sections: CoverageSectionView[] }
+const CoverageSection: z.ZodType<CoverageSectionView> = z.lazy(() => z.object({
+  key: z.string(), level: z.number().int(), title: z.string(), blocks: z.array(CoverageBlock), sections: z.array(CoverageSection),
+}));
+export const CoverageView = z.object({
+  plan: z.object({ id: z.string(), title: z.string(), territory: z.string(), territoryName: z.string(), period: z.object({ start: z.number(), end: z.number() }).nullable() }),
+  consultation: z.object({ slug: z.string(), title: z.string() }),
+  title: z.string(), subtitle: z.string(), generatedAt: z.string(),
+  sections: z.array(CoverageSection).describe('le texte est déjà accordé aux nombres (« 1 contribution reprise »)'),
+  figures: z.record(z.string(), z.object({ value: z.number(), text: z.string().describe('la valeur telle qu’imprimée : « 66,7 % »'), label: z.string() })),
+  quotes: z.record(z.string(), z.object({ text: z.string(), excerpt: z.boolean(), source: z.string().describe('fichier et place de la contribution'), repeatedBy: z.number().int().nullable() })),
+  verification: z.object({ figures: z.number().int(), quotes: z.number().int() }).describe('chiffres recalculés et citations retrouvées à la construction'),
+});

@@ -9,16 +9,18 @@ import type { Consultation } from '../domain/consultation.ts';
 import { isPublic, type Contribution, type ModerationStatus } from '../domain/contribution.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
+import { answersSource, isDecided, LINK_KINDS, type LinkKind, type PlanLink } from '../domain/links.ts';
 import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
 import { publicMeeting } from '../privacy/public.ts';
 import { listPlanLinks } from '../store/links.ts';
 import { listNationalMarks } from '../store/national-marks.ts';
-import { readStoredPlan } from '../store/plans.ts';
+import { readStoredPlan, type StoredPlan } from '../store/plans.ts';
 import type { Store } from '../store/store.ts';
 import { elementTitles, linkedObjectives, type LinkedBySource, type PlanElementTitles } from './links.ts';
-import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule } from './model.ts';
+import { loadPlanLinks } from './plan-links.ts';
+import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule, type LinkRule } from './model.ts';
 
 export interface SynthesisData {
   consultation: Consultation;
@@ -55,6 +57,21 @@ export interface SynthesisData {
    */
   linked: LinkedBySource;
   humanSyntheses(documentId: string): Promise<HumanSynthesisItem[]>;
+  /** a plan and its decided links over this consultation, as the public may see them (coverage figures); loaded once */
+  planLinks(planId: string): Promise<PlanLinkData>;
+}
+
+/** A plan's decided links whose source the public may see, and what each source's outcome is (see LinkRule). */
+export interface PlanLinkData {
+  plan: StoredPlan;
+  /** decided (confirmed or stated), of this consultation or of the plan's own items, source public */
+  links: PlanLink[];
+  /** contribution id → the links that apply to it: its own, else its idea groups' (less the targets it rejected itself) */
+  effective: Map<string, PlanLink[]>;
+  /** `${kind}:${id}` of a source (« idea:g1 », « planItem:3 », « contribution:… ») → its own decided links */
+  ownLinks: Map<string, PlanLink[]>;
+  /** positions of the plan's items a coverage report counts: the CNR proposals, and any other item a decision links */
+  items: string[];
 }
 
 /**
@@ -136,15 +153,99 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
     }
   }
   const linked = await loadLinked(store, consultationSlug, { ideas: new Set(groupById.keys()), contributions: new Set(byId.keys()) });
-  return {
+  const planCache = new Map<string, Promise<PlanLinkData>>();
+  const data: SynthesisData = {
     consultation, consultationDept, all, byId, withheld, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
     groupMembers: (id) => groupMembers(id), deptOf, nationalMarked, linked,
+    planLinks: (planId) => {
+      let p = planCache.get(planId);
+      if (!p) { p = loadPlanLinks(store, planId).then((r) => planLinkData(data, r.plan, r.links)); planCache.set(planId, p); }
+      return p;
+    },
     humanSyntheses: (documentId) => {
       let p = synthCache.get(documentId);
       if (!p) { p = store.documentSyntheses(documentId); synthCache.set(documentId, p); }
       return p;
     },
   };
+  return data;
+}
+
+const key = (l: PlanLink) => `${l.source.kind}:${l.source.id}`;
+
+/**
+ * Keeps the decided links the public may see (a public contribution of this consultation, a public idea group, an item
+ * of the plan) and says which links apply to each contribution: its own when it has any, else its idea groups' but
+ * those to a target rejected for the contribution itself. `stored` may hold rejected links (only those are read of them).
+ */
+export function planLinkData(data: SynthesisData, plan: StoredPlan, stored: readonly PlanLink[]): PlanLinkData {
+  const slug = data.consultation.slug;
+  const links = stored.filter((l) => isDecided(l) && l.planId === plan.id && (
+    l.source.kind === 'planItem' ? /^\d+$/.test(l.source.id) && Number(l.source.id) < plan.consultationItems.length
+      : l.consultation === slug && (l.source.kind === 'contribution' ? data.byId.has(l.source.id) : data.groupById.has(l.source.id))));
+  const ownLinks = new Map<string, PlanLink[]>();
+  for (const l of links) ownLinks.set(key(l), [...(ownLinks.get(key(l)) ?? []), l]);
+  const inherited = new Map<string, PlanLink[]>();
+  for (const l of links) {
+    if (l.source.kind !== 'idea') continue;
+    for (const id of data.groupMembers(l.source.id)) {
+      const list = inherited.get(id) ?? [];
+      if (!list.includes(l)) list.push(l);
+      inherited.set(id, list);
+    }
+  }
+  // a contribution's own rejection of a target is a decision for it too: its idea's link to that target does not apply
+  const rejected = new Map<string, Set<string>>();
+  for (const l of stored) {
+    if (l.status !== 'rejected' || l.planId !== plan.id || l.source.kind !== 'contribution' || l.target === null || !data.byId.has(l.source.id)) continue;
+    rejected.set(l.source.id, (rejected.get(l.source.id) ?? new Set()).add(l.target));
+  }
+  const effective = new Map<string, PlanLink[]>();
+  for (const c of data.all) {
+    const own = ownLinks.get(`contribution:${c.id}`);
+    const no = rejected.get(c.id);
+    const list = own ?? inherited.get(c.id)?.filter((l) => !(no && l.target !== null && no.has(l.target)));
+    if (list && list.length > 0) effective.set(c.id, list);
+  }
+  const linkedItems = new Set(links.filter((l) => l.source.kind === 'planItem').map((l) => Number(l.source.id)));
+  const items = plan.consultationItems.flatMap((it, i) => (it.section === 'cnr' || linkedItems.has(i) ? [String(i)] : []));
+  return { plan, links, effective, ownLinks, items };
+}
+
+/** The best outcome among links: taken up, then partly, national, not taken up; undefined without any. */
+export function outcomeOf(links: readonly PlanLink[] | undefined): LinkKind | undefined {
+  let best: number | undefined;
+  for (const l of links ?? []) {
+    const r = LINK_KINDS.indexOf(l.kind);
+    if (r >= 0 && (best === undefined || r < best)) best = r;
+  }
+  return best === undefined ? undefined : LINK_KINDS[best];
+}
+
+/** Sources a link rule counts, in a stable order (contributions in arrival order, ideas as stored, items by position). */
+export function linkRuleSources(data: SynthesisData, pl: PlanLinkData, rule: LinkRule): string[] {
+  const matches = (links: readonly PlanLink[] | undefined): boolean => {
+    if (rule.target !== undefined) {
+      const to = (links ?? []).filter((l) => l.target === rule.target && answersSource(l));
+      if (to.length === 0) return false;
+      return rule.outcome === undefined || outcomeOf(to) === rule.outcome;
+    }
+    if (rule.outcome === undefined) return true;
+    return (outcomeOf(links) ?? 'undecided') === rule.outcome;
+  };
+  if (rule.source === 'contribution') {
+    const kinds = rule.kinds ? new Set<string>(rule.kinds) : undefined;
+    return data.all.filter((c) => isPublic(c)
+      && (rule.theme === undefined || c.themes.some((t) => t.theme === rule.theme))
+      && (!kinds || (c.kind !== undefined && kinds.has(c.kind)))
+      && matches(rule.own ? pl.ownLinks.get(`contribution:${c.id}`) : pl.effective.get(c.id))
+      && (!rule.own || pl.ownLinks.has(`contribution:${c.id}`))).map((c) => c.id);
+  }
+  if (rule.source === 'idea') {
+    return data.groups.filter((g) => (rule.theme === undefined || data.groupTheme.get(g.id) === rule.theme) && matches(pl.ownLinks.get(`idea:${g.id}`))).map((g) => g.id);
+  }
+  if (rule.theme !== undefined) return [];
+  return pl.items.filter((i) => matches(pl.ownLinks.get(`planItem:${i}`)));
 }
 
 /** The decided links of the consultation's public ideas and contributions, with the titles of the elements they name. */
@@ -258,6 +359,8 @@ export interface Evaluation {
   value: number | null;
   contributions: string[];
   meetings?: string[];
+  /** link rules over ideas or plan items: the ids counted */
+  sources?: string[];
   /** why the rule could not be evaluated */
   error?: string;
 }
@@ -320,6 +423,16 @@ export async function evaluateRule(data: SynthesisData, rule: FigureRule, valueO
       if (!g) return { value: null, contributions: [], error: `idée commune introuvable : ${rule.group}` };
       if (g.statedCount === undefined) return { value: null, contributions: [], error: `l’idée commune « ${g.label.slice(0, 60)} » n’a pas de nombre annoncé` };
       return { value: g.statedCount, contributions: [] };
+    }
+    case 'links': {
+      let pl: PlanLinkData;
+      try {
+        pl = await data.planLinks(rule.plan);
+      } catch (e) {
+        return { value: null, contributions: [], error: (e as Error).message };
+      }
+      const ids = linkRuleSources(data, pl, rule);
+      return rule.source === 'contribution' ? { value: ids.length, contributions: ids } : { value: ids.length, contributions: [], sources: ids };
     }
     case 'stated': {
       const roots = await data.humanSyntheses(rule.document);

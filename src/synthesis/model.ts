@@ -5,12 +5,15 @@
  * See docs/format-synthesis.md.
  */
 import type { ContributionKind } from '../domain/contribution.ts';
+import type { LinkKind, LinkSourceKind } from '../domain/links.ts';
 import type { College, MeetingKind } from '../domain/meeting.ts';
 import type { SourceRef } from '../domain/source.ts';
 import type { Synthesis, SynthesisFigure, SynthesisLevel, SynthesisQuote } from '../domain/synthesis.ts';
 
 export const SYNTHESIS_FORMAT = 'fabrique.synthesis';
 export const SYNTHESIS_FORMAT_VERSION = 1;
+/** A coverage report (issue 14): the same model, its link figures recomputed from a plan's decided links (docs/format-coverage.md). */
+export const COVERAGE_FORMAT = 'fabrique.coverage';
 
 /** Which contributions a count covers. Only public contributions (isPublic) are ever counted. */
 export interface ContributionQuery {
@@ -55,19 +58,45 @@ export type FigureRule =
   /** the count an idea group carries from the human synthesis it was imported from (IdeaGroup.statedCount) */
   | { op: 'groupStated'; group: string }
   /** minuend − subtrahend (e.g. imported − stated) */
-  | { op: 'difference'; minuend: string; subtrahend: string };
+  | { op: 'difference'; minuend: string; subtrahend: string }
+  /** number of sources of a plan's decided links (coverage report); `contributions` or `sources` lists them */
+  | LinkRule;
+
+/**
+ * What a coverage figure counts, over the decided links (confirmed or stated) of a plan whose source the public may see.
+ * A contribution's own decided links prevail; without any, it has those of the public idea groups it belongs to
+ * (sub-ideas included). Its outcome is the best kind among them (taken up, partly, national, not taken up).
+ */
+export interface LinkRule {
+  op: 'links';
+  plan: string;
+  /** what is counted: public contributions, public idea groups, or the plan's consultation items */
+  source: LinkSourceKind;
+  /** sources linked to this objective or défi (taken up or partly) */
+  target?: string;
+  /** the outcome (with `target`: the kind of the link to it); `undecided`: no decided link at all */
+  outcome?: LinkKind | 'undecided';
+  /** contributions: of this theme; ideas: whose theme is this one */
+  theme?: string;
+  /** contributions of these kinds only */
+  kinds?: ContributionKind[];
+  /** contributions: by their own decided links only (those decided one by one), not their idea groups' */
+  own?: boolean;
+}
 
 export interface VerifiedFigure extends SynthesisFigure {
   key: string;
   value: number;
   /** French label, for the list of sources */
   label: string;
-  unit: 'contributions' | 'reunions' | 'participants' | 'pourcent' | 'ecart';
+  unit: 'contributions' | 'reunions' | 'participants' | 'pourcent' | 'ecart' | 'idees' | 'elements';
   rule: FigureRule;
   /** ids of the contributions counted (empty for figures that do not count contributions) */
   contributions: string[];
   /** ids of the meetings counted or summed */
   meetings?: string[];
+  /** link figures over idea groups or plan items: the ids counted (idea ids, item positions) */
+  sources?: string[];
 }
 
 export interface VerifiedQuote extends SynthesisQuote {
@@ -213,7 +242,7 @@ export interface SynthesisBasis {
 }
 
 export interface SynthesisDocument {
-  format: typeof SYNTHESIS_FORMAT;
+  format: typeof SYNTHESIS_FORMAT | typeof COVERAGE_FORMAT;
   version: typeof SYNTHESIS_FORMAT_VERSION;
   /** `${consultation}:${level}:${territory}`, also the id in the store's syntheses table */
   id: string;

@@ -12,7 +12,7 @@ import type { Store } from '../store/store.ts';
 import { evaluateRule, loadSynthesisData, type Evaluation, type SynthesisData } from './data.ts';
 import { ideaGroupOfKey, objectivesForItem, ownContributions, sameObjective } from './links.ts';
 import {
-  SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, figuresOfBlock, quotesOfBlock,
+  COVERAGE_FORMAT, SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, figuresOfBlock, quotesOfBlock,
   type IdeaItem, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure,
 } from './model.ts';
 
@@ -84,13 +84,12 @@ function fmt(n: number | null | undefined): string {
 export async function verifySynthesis(store: Store, doc: SynthesisDocument, options: VerifyOptions = {}): Promise<VerificationResult> {
   const failures: VerificationFailure[] = [];
   const fail = (path: string, message: string) => failures.push({ path, message });
-  if (!doc || typeof doc !== 'object' || doc.format !== SYNTHESIS_FORMAT) {
-    fail('format', `ce n’est pas un document de synthèse Fabrique (format attendu : ${SYNTHESIS_FORMAT})`);
+  // a coverage report is the same model (its link figures read the plan's decided links)
+  if (!doc || typeof doc !== 'object' || (doc.format !== SYNTHESIS_FORMAT && doc.format !== COVERAGE_FORMAT)) {
+    fail('format', `ce n’est pas un document de synthèse Fabrique (format attendu : ${SYNTHESIS_FORMAT} ou ${COVERAGE_FORMAT})`);
     return { ok: false, failures, checked: { figures: 0, quotes: 0 } };
   }
   if (doc.version !== SYNTHESIS_FORMAT_VERSION) fail('version', `version ${String(doc.version)} inconnue (attendue : ${SYNTHESIS_FORMAT_VERSION})`);
-  const figures = Array.isArray(doc.figures) ? doc.figures : [];
-  const quotes = Array.isArray(doc.quotes) ? doc.quotes : [];
   let data: SynthesisData;
   try {
     data = await loadSynthesisData(store, doc.consultation);
@@ -98,6 +97,16 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
     fail('consultation', (e as Error).message);
     return { ok: false, failures, checked: { figures: 0, quotes: 0 } };
   }
+  const r = await verifyAgainst(data, doc, options);
+  return { ...r, ok: failures.length === 0 && r.ok, failures: [...failures, ...r.failures] };
+}
+
+/** The checks of verifySynthesis on data already loaded (the same data the builder used, in tests). */
+export async function verifyAgainst(data: SynthesisData, doc: SynthesisDocument, options: VerifyOptions = {}): Promise<VerificationResult> {
+  const failures: VerificationFailure[] = [];
+  const fail = (path: string, message: string) => failures.push({ path, message });
+  const figures = Array.isArray(doc.figures) ? doc.figures : [];
+  const quotes = Array.isArray(doc.quotes) ? doc.quotes : [];
 
   // ---- figures ----
   const byKey = new Map<string, { f: VerifiedFigure; i: number }>();
@@ -136,11 +145,16 @@ export async function verifySynthesis(store: Store, doc: SynthesisDocument, opti
     if (typeof f.value !== 'number' || f.value !== e.value) {
       fail(path, `${label.trim() || 'chiffre'} : le document indique ${fmt(f.value)}, les données donnent ${fmt(e.value)}`);
     }
-    if (f.rule.op === 'contributions') {
+    if (f.rule.op === 'contributions' || (f.rule.op === 'links' && !e.sources)) {
       const stored = Array.isArray(f.contributions) ? f.contributions : [];
       if (stored.length !== f.value) fail(path, `${label.trim()} : ${fmt(f.value)} annoncé(s) mais ${stored.length} contribution(s) listée(s)`);
       const d = diffIds(stored, e.contributions);
       if (d) fail(path, `${label.trim()} : ${d}`);
+    } else if (e.sources) {
+      const stored = Array.isArray(f.sources) ? f.sources : [];
+      if (stored.length !== f.value || [...stored].sort().join('\n') !== [...e.sources].sort().join('\n')) {
+        fail(path, `${label.trim()} : la liste des ${f.rule.op === 'links' && f.rule.source === 'idea' ? 'idées communes' : 'éléments'} comptés ne correspond plus aux données`);
+      }
     } else if (e.meetings) {
       const stored = f.meetings ?? [];
       const a = [...stored].sort().join('\n');

@@ -25,6 +25,7 @@ import { ReopenPage } from './pages/admin/ReopenPage.tsx';
 import { PlanAdminPage, PlanListAdminPage } from './pages/admin/PlanAdminPage.tsx';
 import { PlanPage } from './pages/public/PlanPage.tsx';
 import { PlanLinksPage } from './pages/admin/PlanLinksPage.tsx';
+import { CoveragePage } from './pages/public/CoveragePage.tsx';
 import type { Section } from './types.ts';
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -40,6 +41,7 @@ const ROUTES: Route[] = [
   ['/consultations/:slug/restitution', (p) => <RestitutionPage slug={p.slug!} />],
   ['/consultations/:slug/chiffres', (p) => <StatsPage slug={p.slug!} />],
   ['/schemas/:id', (p) => <PlanPage id={p.id!} />],
+  ['/schemas/:id/couverture', (p) => <CoveragePage id={p.id!} />],
   ['/connexion', () => <LoginPage />],
   ['/admin', () => <AdminHome />, 'consultations'],
   ['/admin/consultations/nouvelle', () => <ConsultationEditPage />, 'settings'],

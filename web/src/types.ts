@@ -72,6 +72,8 @@ export interface ImportedDocument {
 }
 /** GET /api/plans/:id: a schéma territorial de santé as stored (engagements → défis → objectifs, OQOS, data repère). */
 export type PlanDetail = z.infer<typeof Api.PlanDetail>;
+/** GET /api/plans/:id/coverage: the verified coverage report as the public page reads it. */
+export type CoverageView = z.infer<typeof Api.CoverageView>;
 export type PlanSummary = z.infer<typeof Api.PlanSummary>;
 export type PlanElementView = z.infer<typeof Api.PlanElementView>;
 /** « Ce que vous avez dit »: one idea, contribution or plan item a decided link ties to an objective or a défi (issue 14). */

@@ -1,10 +1,11 @@
 /** Helpers shared by the renderers: number formats, anchors, descriptions of rules and sources. */
 import { KIND_LABELS, type ContributionKind } from '../../domain/contribution.ts';
 import { territoryName } from '../../domain/geography.ts';
+import { LINK_KIND_LABELS, type LinkKind } from '../../domain/links.ts';
 import { COLLEGE_LABELS, type College } from '../../domain/meeting.ts';
 import type { SourceRef } from '../../domain/source.ts';
 import { agree, agreeInlines } from '../agree.ts';
-import { walkSections, type FigureRule, type IdeaItem, type Inline, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
+import { COVERAGE_FORMAT, walkSections, type FigureRule, type IdeaItem, type Inline, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
 
 export function formatValue(f: VerifiedFigure): string {
   if (f.unit === 'pourcent') return `${f.value.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} %`;
@@ -116,6 +117,17 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
       return `Nombre annoncé par le document source ${rule.document.slice(0, 12)}… (synthèse écrite par ses auteurs), repris pour comparaison.`;
     case 'groupStated':
       return `Nombre annoncé par la synthèse d’origine de cette idée commune, repris pour comparaison.`;
+    case 'links': {
+      const what = rule.source === 'contribution' ? 'Nombre de contributions publiées' : rule.source === 'idea' ? 'Nombre d’idées communes' : 'Nombre de propositions listées par le schéma';
+      const parts: string[] = [];
+      if (rule.kinds) parts.push(`type ${rule.kinds.map((k: ContributionKind) => KIND_LABELS[k] ?? k).join(' ou ')}`);
+      if (rule.own) parts.push('décidées une à une (hors de la décision prise pour leur idée commune)');
+      if (rule.theme) parts.push(/^\d+$/.test(rule.theme) ? `thème ${rule.theme}` : 'ce thème local');
+      if (rule.target) parts.push(`reliées à l’élément ${rule.target} du schéma${rule.outcome ? ` (${LINK_KIND_LABELS[rule.outcome as LinkKind]?.toLocaleLowerCase('fr-FR') ?? rule.outcome})` : ''}`);
+      else if (rule.outcome === 'undecided') parts.push('sans lien décidé');
+      else if (rule.outcome) parts.push(`dont le lien décidé le plus favorable est « ${LINK_KIND_LABELS[rule.outcome]} »`);
+      return `${what}${parts.length ? ' : ' + parts.join(', ') : ''}, d’après les liens confirmés ou indiqués par le document.`;
+    }
   }
 }
 
@@ -245,3 +257,18 @@ export const ANNEX_INTRO = 'Chaque chiffre du document est recalculé à partir 
   + 'de toutes leurs contributions ; les autres chiffres, de la règle qui les calcule. La version JSON de ce document (format fabrique.synthesis) '
   + 'garde, pour chaque chiffre, la liste des contributions comptées ; la commande « fabrique verify » la recalcule.';
 
+
+/** What the coverage report's annex says instead (its figures count the decided links of a plan). */
+const COVERAGE_ANNEX_INTRO = 'Chaque chiffre de ce rapport est recalculé à partir des liens décidés entre la concertation et le schéma (confirmés par une personne '
+  + 'ou indiqués par un document) et des contributions publiées ; chaque citation est vérifiée mot pour mot dans sa contribution et dans le document source. '
+  + 'La version JSON de ce rapport (format fabrique.coverage) garde, pour chaque chiffre, la liste de ce qu’il compte ; la commande « fabrique verify » la recalcule.';
+const COVERAGE_FIGURES_INTRO = 'Nombres de contributions publiées, d’idées communes ou de propositions listées par le schéma, selon leur libellé ; « part » : '
+  + 'pourcentage des propositions du thème, à une décimale. Une contribution suit la décision prise pour elle, sinon celle de son idée commune.';
+
+export function annexIntro(doc: Pick<SynthesisDocument, 'format'>): string {
+  return doc.format === COVERAGE_FORMAT ? COVERAGE_ANNEX_INTRO : ANNEX_INTRO;
+}
+
+export function annexFiguresIntro(doc: Pick<SynthesisDocument, 'format'>): string {
+  return doc.format === COVERAGE_FORMAT ? COVERAGE_FIGURES_INTRO : ANNEX_FIGURES_INTRO;
+}

@@ -10,7 +10,7 @@ import {
 } from 'docx';
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
 import { agree } from '../agree.ts';
-import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, LINKED_OBJECTIVES_LEAD, buildAnnex, formatValue, generatedLine, linkedObjectiveParts, quoteSource, repeatNote } from './common.ts';
+import { ANNEX_TITLE, annexFiguresIntro, annexIntro, DocIndex, LINKED_OBJECTIVES_LEAD, buildAnnex, formatValue, generatedLine, linkedObjectiveParts, quoteSource, repeatNote } from './common.ts';
 
 export interface DocxOptions {
   /** PNG of each chart block, by block key (from rasteriseSvg); charts without one get a note */
@@ -131,8 +131,9 @@ export async function renderDocx(doc: SynthesisDocument, options: DocxOptions = 
   const annex = buildAnnex(doc, idx);
   const small = (text: string, o: { bold?: boolean } = {}) => new TextRun({ text, size: 17, language: lang, ...o });
   body.push(new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: true, children: [run(ANNEX_TITLE)] }));
-  body.push(new Paragraph({ children: [run(ANNEX_INTRO)] }));
-  body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Contributions de chaque idée')] }));
+  body.push(new Paragraph({ children: [run(annexIntro(doc))] }));
+  // a report without ideas (a coverage report of plan items only) has no such list
+  if (annex.ideas.length > 0) body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Contributions de chaque idée')] }));
   for (const list of annex.ideas) {
     body.push(new Paragraph({ keepNext: true, children: [run(list.title, { bold: true })] }));
     for (const it of list.ideas) {
@@ -141,7 +142,7 @@ export async function renderDocx(doc: SynthesisDocument, options: DocxOptions = 
     }
   }
   body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run('Autres chiffres')] }));
-  body.push(new Paragraph({ children: [run(ANNEX_FIGURES_INTRO)] }));
+  body.push(new Paragraph({ children: [run(annexFiguresIntro(doc))] }));
   for (const { f, anchor } of annex.figures) {
     body.push(new Paragraph({ children: [new Bookmark({ id: bm(anchor), children: [small(`${f.label} : `)] }), small(formatValue(f), { bold: true })] }));
   }

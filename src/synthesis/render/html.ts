@@ -6,7 +6,7 @@
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
 import { agree } from '../agree.ts';
 import { chartSvg } from './charts.ts';
-import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, LINKED_OBJECTIVES_LEAD, buildAnnex, describeRule, formatValue, generatedLine, linkedObjectiveParts, quoteSource, repeatNote } from './common.ts';
+import { ANNEX_TITLE, annexFiguresIntro, annexIntro, DocIndex, LINKED_OBJECTIVES_LEAD, buildAnnex, describeRule, formatValue, generatedLine, linkedObjectiveParts, quoteSource, repeatNote } from './common.ts';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -166,8 +166,8 @@ class HtmlWriter {
 
   appendix(doc: SynthesisDocument): void {
     const annex = buildAnnex(doc, this.idx);
-    this.out.push(`<section class="appendix"><h2 id="annexe" class="page">${esc(ANNEX_TITLE)}</h2>`, `<p>${esc(ANNEX_INTRO)}</p>`);
-    this.out.push('<section><h3 id="annexe-idees">Contributions de chaque idée</h3>');
+    this.out.push(`<section class="appendix"><h2 id="annexe" class="page">${esc(ANNEX_TITLE)}</h2>`, `<p>${esc(annexIntro(doc))}</p>`);
+    if (annex.ideas.length > 0) this.out.push('<section><h3 id="annexe-idees">Contributions de chaque idée</h3>');
     for (const list of annex.ideas) {
       this.out.push(`<h4>${esc(list.title)}</h4><ul class="annex-ideas">`);
       for (const it of list.ideas) {
@@ -175,8 +175,8 @@ class HtmlWriter {
       }
       this.out.push('</ul>');
     }
-    this.out.push('</section>');
-    this.out.push(`<section><h3 id="annexe-chiffres">Autres chiffres</h3><p>${esc(ANNEX_FIGURES_INTRO)}</p><ul class="annex-figures">`);
+    if (annex.ideas.length > 0) this.out.push('</section>');
+    this.out.push(`<section><h3 id="annexe-chiffres">Autres chiffres</h3><p>${esc(annexFiguresIntro(doc))}</p><ul class="annex-figures">`);
     // the rule in words on hover (the JSON keeps it, with the ids counted)
     for (const { f, anchor } of annex.figures) this.out.push(`<li id="${anchor}" title="${esc(describeRule(f.rule, this.idx))}">${esc(f.label)} : <strong>${esc(formatValue(f))}</strong></li>`);
     this.out.push('</ul></section>');

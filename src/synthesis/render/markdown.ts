@@ -1,7 +1,7 @@
 /** Markdown rendering (CommonMark + pipe tables); anchors are HTML `<a id>` so links to sources work. */
 import type { Block, IdeaItem, Inline, Section, SynthesisDocument } from '../model.ts';
 import { agree } from '../agree.ts';
-import { ANNEX_FIGURES_INTRO, ANNEX_INTRO, ANNEX_TITLE, DocIndex, LINKED_OBJECTIVES_LEAD, buildAnnex, formatValue, generatedLine, linkedObjectiveParts, quoteSource, repeatNote } from './common.ts';
+import { ANNEX_TITLE, annexFiguresIntro, annexIntro, DocIndex, LINKED_OBJECTIVES_LEAD, buildAnnex, formatValue, generatedLine, linkedObjectiveParts, quoteSource, repeatNote } from './common.ts';
 
 function md(s: string): string {
   return s.replace(/([\\`*_[\]<>#|])/g, '\\$1').replace(/\n/g, ' ');
@@ -82,13 +82,13 @@ export function renderMarkdown(doc: SynthesisDocument): string {
   out.push(`- [${md(ANNEX_TITLE)}](#annexe)`, '');
   for (const s of doc.sections) section(s);
   const annex = buildAnnex(doc, idx);
-  out.push('<a id="annexe"></a>', '', `## ${md(ANNEX_TITLE)}`, '', md(ANNEX_INTRO), '', '### Contributions de chaque idée', '');
+  out.push('<a id="annexe"></a>', '', `## ${md(ANNEX_TITLE)}`, '', md(annexIntro(doc)), '', ...(annex.ideas.length > 0 ? ['### Contributions de chaque idée', ''] : []));
   for (const list of annex.ideas) {
     out.push(`**${md(list.title)}**`, '');
     for (const it of list.ideas) out.push(`${'  '.repeat(it.depth)}- <a id="${it.anchor}"></a>${it.depth === 0 ? `**${md(it.label)}**` : md(it.label)} (${formatValue(it.figure)}) : ${md(it.refs)}`);
     out.push('');
   }
-  out.push('### Autres chiffres', '', md(ANNEX_FIGURES_INTRO), '');
+  out.push('### Autres chiffres', '', md(annexFiguresIntro(doc)), '');
   for (const { f, anchor } of annex.figures) out.push(`- <a id="${anchor}"></a>${md(f.label)} : **${formatValue(f)}**`);
   out.push('', '### Documents sources', '');
   for (const src of annex.sources) out.push(`- ${md(src.file)} : ${agree(`${src.contributions.toLocaleString('fr-FR')} contribution(s) comptée(s) ou citée(s)`, src.contributions)}`);

@@ -183,6 +183,7 @@ export function PlanPage({ id }: { id: string }) {
       <p className="fr-text--sm">
         Texte repris du document « {p.fileName} » (importé le {formatDate(p.importedAt.slice(0, 10))}). Les codes (E1D4O6…) sont ceux du catalogue régional.
       </p>
+      {p.consultation ? <p><Link href={`/schemas/${encodeURIComponent(id)}/couverture`}>Ce que la consultation est devenue dans le schéma (rapport de couverture)</Link></p> : null}
       <nav aria-labelledby="sommaire-titre" className="fr-summary fr-mb-4w">
         <h2 id="sommaire-titre" className="fr-summary__title">Sommaire</h2>
         <ol className="fr-summary__list">
