@@ -138,6 +138,28 @@ describe('suggestLinks', () => {
     assert.deepEqual(suggestLinks(targets, []), []);
   });
 
+  test('a proposal the plan only observes (its constats) ranks the element, yet nothing fits: the plan does not act on it', () => {
+    const { suggestions: [s], fits: [fit] } = suggestLinksWithFit(targets, [item('7', 'Trop peu de lignes régulières desservent les bourgs.')], { planText: PLAN_TEXT });
+    assert.equal(s!.candidates[0]!.target, 'E1D1O1');
+    assert.ok(s!.candidates[0]!.score >= LINK_THRESHOLD, `ranked on its constats: ${s!.candidates[0]!.score}`);
+    assert.ok(fit! < FIT_THRESHOLD, `fit ${fit}`);
+    assert.equal(s!.nothingFits, true);
+    // the same words in an action field: it fits
+    const { suggestions: [t], fits: [fit2] } = suggestLinksWithFit(targets, [item('8', 'Créer une navette solidaire vers les cabinets de kinésithérapie.')]);
+    assert.ok(fit2! >= FIT_THRESHOLD, `fit ${fit2}`);
+    assert.equal(t!.nothingFits, false);
+  });
+
+  test('an equivalence of the health system: « délégation de tâches » meets the plan’s « IPA »', () => {
+    const [s] = suggestLinks(targets, [item('9', 'Faciliter la délégation de tâches.')], { planText: PLAN_TEXT });
+    const top = s!.candidates[0]!;
+    assert.equal(top.target, 'E1D1O2');
+    const lex = top.evidence.find((e) => e.kind === 'lexicon');
+    assert.ok(lex, JSON.stringify(top.evidence));
+    assert.match(lex.text, /^IPA = délégation tâches$/); // the item’s content words
+    assert.equal(lex.line, 9);
+  });
+
   test('a défi is proposed when only its enjeux fit, never when one of its objectives does', () => {
     const [s] = suggestLinks(targets, [item('4', 'Adapter le logement et repérer la fragilité pour éviter des hospitalisations.')]);
     assert.equal(s!.candidates[0]!.target, 'E1D2');
