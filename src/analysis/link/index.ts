@@ -3,7 +3,8 @@
  * ranked by what they share with it, each candidate with the evidence of why. Lexical and explained: shared
  * stems weighted by their rarity among the plan's passages (bullets, sentences), shared two-word phrases, the health-system lexicon
  * (an acronym matches its spelled-out forms), the element's thèmes / parcours / mots clés, and the plan's reuse
- * of the item's wording (a run of shared words). Pure, deterministic, synchronous; no I/O. See docs/linking.md.
+ * of the item's wording (a run of shared words). « Nothing fits » is decided on the plan's action fields only (does
+ * the plan act on it, not merely write its words). Pure, deterministic, synchronous; no I/O. See docs/linking.md.
  */
 import type { LinkCandidate, LinkEvidence, LinkSourceRef, LinkSuggestion } from '../../domain/links.ts';
 import type { ParsedPlan, PlanAction } from '../../ingest/plan/types.ts';
@@ -17,13 +18,17 @@ export { reusedPassages, type ReusedPassage } from './reuse.ts';
 export const LINK_MODEL = { name: 'fabrique-link-lexical', version: '2' } as const;
 
 /**
- * A best score under this says « nothing fits ». Chosen on the development set (the Lozère CNR items of
- * ../shared/eval, bench/quality/links.ts, docs/linking.md): the cut that flags the most of its NOT_TAKEN_UP items
+ * A ranking score under this says an objective does not fit: a défi is proposed only when none of its objectives
+ * reaches it (v1 also said « nothing fits » under it). Chosen on the development set (the Lozère CNR items of
+ * ../shared/eval, bench/quality/links.ts, docs/linking.md): the cut that flagged the most of its NOT_TAKEN_UP items
  * while wrongly flagging at most 20 % of its linked ones.
  */
 export const LINK_THRESHOLD = 0.148;
 
-/** « Nothing fits » when the item's fit (see ACTION_FIELDS below) is under this. */
+/**
+ * « Nothing fits » when the item's fit (how far the plan's action fields commit to it: ACTION_FIELDS below) is under
+ * this. Chosen on the development set by the same method (docs/linking.md).
+ */
 export const FIT_THRESHOLD = 0.0884;
 
 /** One text field of a plan element, with its lines in the plan document when the parser kept them. */
@@ -516,7 +521,6 @@ export function suggestLinksWithFit(targets: LinkTarget[], items: { source: Link
       for (const p of list) { bigramAcc[p.target]! += x.idf * p.w; bigramFitAcc[p.target]! += x.idf * p.fw; }
       if (x.idf > distinctive) { distinctive = x.idf; distinctiveActs = list.some((p) => p.act); }
     }
-
     for (const pi of touched) {
       const p = model.passages[pi]!;
       const v = passAcc[pi]! * p.w;
