@@ -8,6 +8,7 @@ import { readIdeaGroups, writeIdeaGroups, type Store } from './store.ts';
 import { appDb, type AppDb } from './accounts.ts';
 import { lockConsultation } from './analysis.ts';
 import { lastUndoable, recordAudit, type AuditEntry } from './audit.ts';
+import { canonicalJson } from '../domain/json.ts';
 
 export interface GroupChange<T> {
   /** the new list of the consultation's groups */
@@ -57,7 +58,7 @@ export async function undoGroupChange(store: Store, entry: { id: number; consult
     const trx = db;
     const current = await readIdeaGroups(trx, consultation);
     const byId = new Map(current.map((g) => [g.id, g]));
-    const norm = (g: IdeaGroup) => canonical({ ...g, members: [...g.members].sort((a, b) => a.contribution.localeCompare(b.contribution)) });
+    const norm = (g: IdeaGroup) => canonicalJson({ ...g, members: [...g.members].sort((a, b) => a.contribution.localeCompare(b.contribution)) });
     for (const g of after.groups) {
       const now = byId.get(g.id);
       if (!now || norm(now) !== norm(g)) return 'conflict' as const;
@@ -82,12 +83,3 @@ export function lastUndoableChange(store: Store, actor: string, actions: readonl
   return lastUndoable(appDb(store), actor, actions);
 }
 
-/** JSON with sorted keys (and without undefined values), to compare objects built in different orders. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}

@@ -19,6 +19,7 @@ import { StoreError } from './errors.ts';
 import { flagRestitutionsAfterLinkChange } from './stale-restitutions.ts';
 import type { PlanLinkRow } from './link-schema.ts';
 import type { Database, DatabaseHandle, Db } from './schema.ts';
+import { canonicalJson } from '../domain/json.ts';
 
 export interface PlanLinkFilter {
   planId?: string;
@@ -287,7 +288,7 @@ export async function undoLinkChange(store: DatabaseHandle, u: {
     for (const id of ids) {
       const now = current.get(id);
       const then = afterById.get(id);
-      if ((now === undefined) !== (then === undefined) || (now && then && canonical(now) !== canonical(then))) return { outcome: 'conflict' as const };
+      if ((now === undefined) !== (then === undefined) || (now && then && canonicalJson(now) !== canonicalJson(then))) return { outcome: 'conflict' as const };
     }
     const restore = new Map(before.map((l) => [l.id, l]));
     for (const id of ids) {
@@ -304,15 +305,6 @@ export async function undoLinkChange(store: DatabaseHandle, u: {
   });
 }
 
-/** JSON with sorted keys, to compare links read back from the database and from JSON. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
 
 /** The new link for a decision on a source and target that has none yet. */
 export function newLinkId(): string {

@@ -15,6 +15,7 @@ import {
   COVERAGE_FORMAT, SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, figuresOfBlock, quotesOfBlock,
   type IdeaItem, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure,
 } from './model.ts';
+import { canonicalJson } from '../domain/json.ts';
 
 export interface VerificationFailure {
   /** where in the document: "figures[3] theme.1.total", "quotes[0] q1", "sections[1].sections[0].blocks[2]" */
@@ -53,15 +54,9 @@ export function looseText(s: string): string {
   return s.normalize('NFC').replace(/[’‘`´]/g, "'").replace(/[«»“”„]/g, '"').replace(/[\u00AD\uE000-\uF8FF]/g, '').replace(/\s+/g, '');
 }
 
-function canonical(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-}
 
 function sameSource(a: SourceRef, b: SourceRef): boolean {
-  return canonical(a) === canonical(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 function diffIds(stored: string[], computed: string[]): string | undefined {
