@@ -259,9 +259,9 @@ export async function demoPlan(store: Store, slug: string, log: (line: string) =
 }
 
 /** The coverage report of the demo's plan, verified, written next to the restitution (Markdown, HTML, PDF with Chromium). */
-export async function writeDemoCoverage(store: Store, slug: string, planId: string, outDir: string): Promise<string[]> {
+export async function writeDemoCoverage(store: Store, slug: string, planId: string, outDir: string, opts: { pdf?: boolean } = {}): Promise<string[]> {
   const report = await coverageReport(context(store, CLI_ACTOR), { plan: planId, consultation: slug, format: 'md' });
-  const formats: SynthesisFormat[] = chromiumAvailable() ? ['html', 'pdf'] : ['html'];
+  const formats: SynthesisFormat[] = (opts.pdf ?? true) && chromiumAvailable() ? ['html', 'pdf'] : ['html'];
   const rendered = [report.rendered!];
   // verified once above: the other renderings are of the same document
   for (const f of formats) rendered.push(await renderUnverified(report.document as SynthesisDocument, f));
