@@ -74,6 +74,10 @@ describe('API de relecture des liens', () => {
     assert.equal(item.candidates[0].target, 'E1D1O2');
     assert.ok(item.candidates.every((l: { status: string }, i: number, all: { score: number }[]) => l.status === 'suggested' && (i === 0 || all[i - 1]!.score >= all[i]!.score)));
     assert.ok(item.candidates[0].evidence.length > 0, 'le pourquoi du rang');
+    // the model's « nothing fits » verdict survives storage: the same as the suggestion said, with its threshold
+    assert.ok(body.sources.every((s: { nothingFits?: boolean; threshold?: number; candidates: unknown[] }) =>
+      s.candidates.length === 0 || (typeof s.nothingFits === 'boolean' && typeof s.threshold === 'number')), 'verdict sur chaque source suggérée');
+    assert.equal(item.nothingFits, false, 'les maisons de santé : le plan les crée');
     const ideas = (await c.get(url('?kind=idea'))).json().sources;
     assert.deepEqual(ideas.map((s: { source: unknown; label: string; theme: string; text: string }) => [s.source, s.label, s.theme, s.text]),
       [[{ kind: 'idea', id: 'liens-g1' }, 'Maisons de santé', '1', `Maisons de santé\n${STORE_TEXTS[4]}`]], 'l’idée telle que la suggestion l’a lue');

@@ -53,7 +53,11 @@ export interface LinkCandidate {
   evidence: LinkEvidence[];
 }
 
-/** The suggestions for one source, best first; `nothingFits` when no candidate reaches the threshold. */
+/**
+ * The suggestions for one source, best first. `nothingFits` when the source's fit — how far the plan's action fields
+ * (titles, « L’objectif », « Les résultats attendus », « En pratique ») take it up — stays under `threshold`: the
+ * candidates may still read the same words, in a diagnosis rather than an action.
+ */
 export interface LinkSuggestion {
   source: LinkSourceRef;
   candidates: LinkCandidate[];
@@ -76,6 +80,8 @@ export interface PlanLink {
   status: LinkStatus;
   /** suggested links: the model's score and evidence (kept once decided, to show why it was proposed) */
   score: number | null;
+  /** suggested links: the source's fit when suggested (see LinkSuggestion); the review says « nothing fits » under the model's threshold */
+  sourceFit?: number;
   evidence: LinkEvidence[];
   model: string | null;
   modelVersion: string | null;

@@ -17,6 +17,8 @@ export interface PlanLinkRow {
   kind: string;
   status: string;
   score: number | null;
+  /** suggested rows: the source's fit when suggested (0021_link_fit); null otherwise */
+  source_fit: number | null;
   evidence_json: string;
   model: string | null;
   model_version: string | null;

@@ -49,6 +49,7 @@ export function linkFromRow(r: PlanLinkRow): PlanLink {
     source: { kind: r.source_kind as LinkSourceKind, id: r.source_id },
     target: r.target, kind: r.kind as LinkKind, status: r.status as LinkStatus,
     score: r.score === null ? null : Number(r.score),
+    ...(r.source_fit === null || r.source_fit === undefined ? {} : { sourceFit: Number(r.source_fit) }),
     evidence: JSON.parse(r.evidence_json) as LinkEvidence[],
     model: r.model, modelVersion: r.model_version, note: r.note,
     decidedBy: r.decided_by, decidedAt: r.decided_at, createdAt: r.created_at,
@@ -58,7 +59,7 @@ export function linkFromRow(r: PlanLinkRow): PlanLink {
 function rowOf(l: PlanLink): PlanLinkRow {
   return {
     id: l.id, plan_id: l.planId, consultation: l.consultation, source_kind: l.source.kind, source_id: l.source.id,
-    target: l.target, kind: l.kind, status: l.status, score: l.score, evidence_json: JSON.stringify(l.evidence),
+    target: l.target, kind: l.kind, status: l.status, score: l.score, source_fit: l.sourceFit ?? null, evidence_json: JSON.stringify(l.evidence),
     model: l.model, model_version: l.modelVersion, note: l.note, decided_by: l.decidedBy, decided_at: l.decidedAt, created_at: l.createdAt,
   };
 }
@@ -125,6 +126,8 @@ export interface SuggestedLinkInput {
   consultation: string | null;
   target: string;
   score: number;
+  /** the source's fit (see PlanLink.sourceFit) */
+  sourceFit?: number;
   evidence: LinkEvidence[];
   model: string;
   modelVersion: string;
@@ -191,7 +194,7 @@ export async function replaceSuggestedLinks(store: DatabaseHandle, w: Suggestion
       seen.add(key);
       rows.push({
         id: previousIds.get(key) ?? randomUUID(), plan_id: w.planId, consultation: l.consultation, source_kind: l.source.kind, source_id: l.source.id,
-        target: l.target, kind: 'taken_up', status: 'suggested', score: l.score, evidence_json: JSON.stringify(l.evidence),
+        target: l.target, kind: 'taken_up', status: 'suggested', score: l.score, source_fit: l.sourceFit ?? null, evidence_json: JSON.stringify(l.evidence),
         model: l.model, model_version: l.modelVersion, note: null, decided_by: null, decided_at: null, created_at: w.at,
       });
       if (rows.length === CHUNK) await flush();

@@ -558,6 +558,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('plan_link_history_source').on('plan_link_history').columns(['consultation', 'source_kind', 'source_id']).execute();
       },
     },
+    '0021_link_fit': {
+      // Link model 2 decides « nothing fits » on the source's fit (the plan's action fields), not on the candidates'
+      // scores: a suggested row keeps that fit so the review page can say so without ranking again.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('plan_links').addColumn('source_fit', 'double precision').execute();
+      },
+    },
   };
 }
 

@@ -4,7 +4,7 @@
  * back-office work (every contribution, published or not); what the public sees goes through `decidedLinks`
  * with `publicOnly`, under the publication rule.
  */
-import { linkTargets, LINK_MODEL, suggestLinks } from '../analysis/link/index.ts';
+import { FIT_THRESHOLD, linkTargets, LINK_MODEL, suggestLinksWithFit } from '../analysis/link/index.ts';
 import { OTHERS_LABEL } from '../analysis/grouping/model.ts';
 import { isPublic, type Contribution } from '../domain/contribution.ts';
 import { UserError } from '../domain/errors.ts';
@@ -135,14 +135,17 @@ export async function suggestPlanLinks(ctx: UseCaseContext, input: SuggestPlanLi
   const items = await suggestionItems(ctx, plan, consultation, kinds);
   const targets = linkTargets(plan);
   const suggestions: LinkSuggestion[] = [];
+  const fits: number[] = [];
   for (let i = 0; i < items.length; i += SUGGEST_CHUNK) {
     if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-    suggestions.push(...suggestLinks(targets, items.slice(i, i + SUGGEST_CHUNK), input.top !== undefined ? { top: input.top } : {}));
+    const run = suggestLinksWithFit(targets, items.slice(i, i + SUGGEST_CHUNK), input.top !== undefined ? { top: input.top } : {});
+    suggestions.push(...run.suggestions);
+    fits.push(...run.fits);
   }
   const at = ctx.now().toISOString();
-  const links: SuggestedLinkInput[] = suggestions.flatMap((s) => s.candidates.map((c) => ({
+  const links: SuggestedLinkInput[] = suggestions.flatMap((s, i) => s.candidates.map((c) => ({
     source: s.source, consultation: s.source.kind === 'planItem' ? plan.consultation : consultation,
-    target: c.target, score: c.score, evidence: c.evidence, model: s.model, modelVersion: s.version,
+    target: c.target, score: c.score, sourceFit: fits[i]!, evidence: c.evidence, model: s.model, modelVersion: s.version,
   })));
   const bySource = Object.fromEntries(kinds.map((k) => [k, items.filter((it) => it.source.kind === k).length]));
   await replaceSuggestedLinks(ctx.store, {
@@ -175,6 +178,9 @@ export interface LinkReviewSource {
   theme?: string;
   /** suggested links, best first */
   candidates: PlanLink[];
+  /** when the candidates carry the model's fit: whether nothing fits (the fit under `threshold`) */
+  nothingFits?: boolean;
+  threshold?: number;
   /** confirmed, rejected, stated, national and not taken up */
   decisions: PlanLink[];
 }
@@ -203,7 +209,11 @@ export async function linkReview(ctx: UseCaseContext, input: { plan: string; kin
   const sources: LinkReviewSource[] = [];
   const push = (source: LinkSourceRef, text: string, extra: { label?: string; theme?: string } = {}) => {
     const own = bySource.get(key(source)) ?? [];
-    sources.push({ source, text, ...extra, candidates: own.filter((l) => l.status === 'suggested'), decisions: own.filter((l) => l.status !== 'suggested') });
+    const candidates = own.filter((l) => l.status === 'suggested');
+    // « nothing fits » as the model said when it suggested (its fit is kept on the rows; older model versions kept none)
+    const fit = candidates.find((l) => l.sourceFit !== undefined && l.model === LINK_MODEL.name && l.modelVersion === LINK_MODEL.version)?.sourceFit;
+    const verdict = fit === undefined ? {} : { nothingFits: fit < FIT_THRESHOLD, threshold: FIT_THRESHOLD };
+    sources.push({ source, text, ...extra, ...verdict, candidates, decisions: own.filter((l) => l.status !== 'suggested') });
   };
   if (kinds.includes('planItem')) {
     // no label: the item is its text (its section and sub-theme heading are the plan's, GET /api/plans/:id)

@@ -3,7 +3,8 @@
  * ranked by what they share with it, each candidate with the evidence of why. Lexical and explained: shared
  * stems weighted by their rarity among the plan's passages (bullets, sentences), shared two-word phrases, the health-system lexicon
  * (an acronym matches its spelled-out forms), the element's thèmes / parcours / mots clés, and the plan's reuse
- * of the item's wording (a run of shared words). Pure, deterministic, synchronous; no I/O. See docs/linking.md.
+ * of the item's wording (a run of shared words). « Nothing fits » is decided on the plan's action fields only (does
+ * the plan act on it, not merely write its words). Pure, deterministic, synchronous; no I/O. See docs/linking.md.
  */
 import type { LinkCandidate, LinkEvidence, LinkSourceRef, LinkSuggestion } from '../../domain/links.ts';
 import type { ParsedPlan, PlanAction } from '../../ingest/plan/types.ts';
@@ -14,14 +15,21 @@ import { words, type Word } from './tokens.ts';
 
 export { reusedPassages, type ReusedPassage } from './reuse.ts';
 
-export const LINK_MODEL = { name: 'fabrique-link-lexical', version: '1' } as const;
+export const LINK_MODEL = { name: 'fabrique-link-lexical', version: '2' } as const;
 
 /**
- * A best score under this says « nothing fits ». Chosen on the development set (the Lozère CNR items of
- * ../shared/eval, bench/quality/links.ts, docs/linking.md): the cut that flags the most of its NOT_TAKEN_UP items
+ * A ranking score under this says an objective does not fit: a défi is proposed only when none of its objectives
+ * reaches it (v1 also said « nothing fits » under it). Chosen on the development set (the Lozère CNR items of
+ * ../shared/eval, bench/quality/links.ts, docs/linking.md): the cut that flagged the most of its NOT_TAKEN_UP items
  * while wrongly flagging at most 20 % of its linked ones.
  */
 export const LINK_THRESHOLD = 0.148;
+
+/**
+ * « Nothing fits » when the item's fit (how far the plan's action fields commit to it: ACTION_FIELDS below) is under
+ * this. Chosen on the development set by the same method (docs/linking.md).
+ */
+export const FIT_THRESHOLD = 0.0884;
 
 /** One text field of a plan element, with its lines in the plan document when the parser kept them. */
 export interface LinkTargetField {
@@ -149,6 +157,24 @@ const LEAD_FACTOR = 0.25;
 const INFINITIVE = /(er|ir|re)$/;
 /** Words by which a plan names its own territory: rare in its bullets, yet they say nothing of a topic. */
 const TERRITORY_WORDS: ReadonlySet<string> = new Set(['département', 'départements', 'départemental', 'départementale', 'départementaux', 'territoire', 'territoires', 'territorial', 'territoriale', 'territoriaux', 'local', 'locale', 'locaux', 'locales'].map((w) => stemKey(w)));
+/**
+ * « Nothing fits » asks whether the plan *commits* to the item, not whether it writes its words: the fit of an
+ * element is the same score read on its action fields only (what it does: its title, « L'objectif », « Les
+ * résultats attendus », « En pratique ») with their ranking weights; the diagnostic fields (enjeux, constats, défi
+ * à relever, chiffres-clés, parole de citoyen, objectif régional) and the sidebar count for nothing there.
+ */
+const ACTION_FIELDS: ReadonlySet<string> = new Set(['title', 'objectif', 'resultatsAttendus', 'enPratique']);
+/**
+ * An item whose distinctive phrase (its heaviest two-word phrase or lexicon concept the plan writes) reads only in
+ * the plan's diagnostic text is mentioned there, not taken up: its fit is × MENTIONED_FIT (set at one half a priori).
+ */
+const MENTIONED_FIT = 0.5;
+/**
+ * An item made only of words the plan writes everywhere (« développer une offre adaptée aux besoins ») names
+ * nothing the plan could be said to commit to: its fit is read against at least the weight of this many words
+ * the plan never writes (set a priori: two).
+ */
+const FIT_MIN_WORDS = 2;
 const DEFAULT_TOP = 5;
 const MAX_EVIDENCE = 12;
 
@@ -177,17 +203,17 @@ interface CompiledTarget {
  * A term in one passage (a bullet or sentence of a field): how the passage writes it (accent-folded lower case for
  * the same-word check, and as written), whether as the acronym.
  */
-interface Posting { passage: number; target: number; w: number; surfaces: string[]; shown: string[]; acronym: boolean }
+interface Posting { passage: number; target: number; w: number; fw: number; surfaces: string[]; shown: string[]; acronym: boolean }
 
 interface Model {
   targets: CompiledTarget[];
-  passages: { target: number; field: number; w: number }[];
+  passages: { target: number; field: number; w: number; fw: number }[];
   idf: Map<string, number>;
   unseenIdf: number;
   postings: Map<string, Posting[]>;
   /** each passage's postings by term (the evidence asks which terms the best passage holds) */
   passageTerms: Map<string, Posting>[];
-  bigramPostings: Map<string, { target: number; w: number }[]>;
+  bigramPostings: Map<string, { target: number; w: number; fw: number; act: boolean }[]>;
   /** three content stems in a row → where they read (target, field, position of the first) */
   trigrams: Map<string, { target: number; field: number; pos: number }[]>;
   /** per target: 1 for a défi; for an objective the index of its défi's target (-1 when absent) */
@@ -209,9 +235,15 @@ function termsOf(content: Word[]): TermOcc[] {
   });
   for (const h of findForms(content.map((w) => w.key))) {
     const surface = content.slice(h.start, h.end).map((w) => w.surface).join(' ');
-    out.push({ term: h.form.concept, surface, folded: '', viaAcronym: false, pos: h.start });
+    // a spelled-out form is known by its stems (marked `=`): two different forms of a concept match (see matchKind)
+    out.push({ term: h.form.concept, surface, folded: `=${h.form.stems.join(' ')}`, viaAcronym: false, pos: h.start });
   }
   return out;
+}
+
+function disjointForms(a: string, b: string): boolean {
+  const x = a.slice(1).split(' ');
+  return !b.slice(1).split(' ').some((w) => x.includes(w));
 }
 
 function sameWord(a: string, b: string): boolean {
@@ -247,7 +279,7 @@ function compile(targets: LinkTarget[]): Model {
   const passageTerms: Map<string, Posting>[] = [];
   const df = new Map<string, number>();
   const postings = new Map<string, Posting[]>();
-  const bigramPostings = new Map<string, { target: number; w: number }[]>();
+  const bigramPostings = new Map<string, { target: number; w: number; fw: number; act: boolean }[]>();
   const trigrams = new Map<string, { target: number; field: number; pos: number }[]>();
   const lead = new Map<string, number>();
   targets.forEach((t, ti) => {
@@ -256,8 +288,11 @@ function compile(targets: LinkTarget[]): Model {
     const fields: CompiledField[] = [];
     const targetPostings = new Map<string, Posting[]>();
     const bigramMap = new Map<string, { w: number; field: number; surface: string }>();
+    const bigramFit = new Map<string, number>();
+    const bigramAct = new Set<string>();
     for (const r of raw) {
       const weight = FIELD_WEIGHTS[r.field] ?? 0.5;
+      const fitWeight = ACTION_FIELDS.has(r.field) ? weight : 0;
       const { norm, words: all } = words(r.text);
       const content = all.filter((w) => w.content);
       const fi = fields.length;
@@ -268,12 +303,12 @@ function compile(targets: LinkTarget[]): Model {
       for (const part of passagesOf(content, norm)) {
         const pi = passages.length;
         if (part[0] && !acronymConcept(part[0].surface)) lead.set(part[0].key, (lead.get(part[0].key) ?? 0) + 1);
-        passages.push({ target: ti, field: fi, w: weight });
+        passages.push({ target: ti, field: fi, w: weight, fw: fitWeight });
         const inPassage = new Map<string, Posting>();
         passageTerms.push(inPassage);
         for (const x of termsOf(part)) {
           let p = inPassage.get(x.term);
-          if (!p) { p = { passage: pi, target: ti, w: weight, surfaces: [], shown: [], acronym: false }; inPassage.set(x.term, p); }
+          if (!p) { p = { passage: pi, target: ti, w: weight, fw: fitWeight, surfaces: [], shown: [], acronym: false }; inPassage.set(x.term, p); }
           if (!p.surfaces.includes(x.folded) || (x.viaAcronym && !p.acronym)) { p.surfaces.push(x.folded); p.shown.push(x.surface); }
           if (x.viaAcronym) p.acronym = true;
         }
@@ -291,6 +326,8 @@ function compile(targets: LinkTarget[]): Model {
         const b = `${content[i]!.key} ${content[i + 1]!.key}`;
         const prev = bigramMap.get(b);
         if (!prev || prev.w < weight) bigramMap.set(b, { w: weight, field: fi, surface: `${content[i]!.surface} ${content[i + 1]!.surface}` });
+        if ((bigramFit.get(b) ?? -1) < fitWeight) bigramFit.set(b, fitWeight);
+        if (ACTION_FIELDS.has(r.field)) bigramAct.add(b);
       }
       for (let i = 0; i + 2 < content.length; i++) {
         const g = `${content[i]!.key} ${content[i + 1]!.key} ${content[i + 2]!.key}`;
@@ -302,7 +339,7 @@ function compile(targets: LinkTarget[]): Model {
     for (const [b, s] of bigramMap) {
       let l = bigramPostings.get(b);
       if (!l) { l = []; bigramPostings.set(b, l); }
-      l.push({ target: ti, w: s.w });
+      l.push({ target: ti, w: s.w, fw: bigramFit.get(b) ?? 0, act: bigramAct.has(b) });
     }
     cts.push({ t, fields, postings: targetPostings, bigrams: bigramMap });
   });
@@ -366,7 +403,9 @@ function matchKind(term: string, x: ItemTerm, folded: string[], acronym: boolean
   if (term.startsWith('@')) {
     if (x.viaAcronym && acronym) return 'term';
     if (x.viaAcronym || acronym) return 'lexicon';
-    return null; // both spell it out: their words match as words
+    // both spell it out: forms sharing a word already match as words; forms sharing none meet through the lexicon
+    for (const a of x.folded) for (const b of folded) if (a.startsWith('=') && b.startsWith('=') && disjointForms(a, b)) return 'lexicon';
+    return null;
   }
   for (const a of x.folded) for (const b of folded) if (sameWord(a, b)) return 'term';
   return null;
@@ -385,7 +424,7 @@ function shownOf(term: string, x: ItemTerm, p: Posting): string {
 interface Reuse { target: number; field: number; pos: number; itemPos: number; length: number }
 
 /** The longest passage of each element that reads the same as the item (≥ REUSE_MIN content words in a row). */
-function reuses(model: Model, item: ItemView): Map<number, Reuse> {
+function reuses(model: Model, item: ItemView, actionOnly = false): Map<number, Reuse> {
   const best = new Map<number, Reuse>();
   const c = item.content;
   // runs along a diagonal (same offset between item and field positions) of consecutive shared trigrams
@@ -394,6 +433,7 @@ function reuses(model: Model, item: ItemView): Map<number, Reuse> {
     const hits = model.trigrams.get(`${c[i]!.key} ${c[i + 1]!.key} ${c[i + 2]!.key}`);
     if (!hits) continue;
     for (const h of hits) {
+      if (actionOnly && !ACTION_FIELDS.has(model.targets[h.target]!.fields[h.field]!.name)) continue;
       const diag = `${h.target}:${h.field}:${h.pos - i}`;
       let r = runs.get(diag);
       if (r && r.itemPos + r.length - 2 === i) r.length++;
@@ -415,6 +455,15 @@ interface Scored { ti: number; score: number; best: number; bestPassage: number;
  * not change it in place between calls. An item's result never depends on the other items.
  */
 export function suggestLinks(targets: LinkTarget[], items: { source: LinkSourceRef; text: string }[], opts: { top?: number; planText?: string } = {}): LinkSuggestion[] {
+  return suggestLinksWithFit(targets, items, opts).suggestions;
+}
+
+/**
+ * As suggestLinks, with each item's fit (0..1): how far the plan's action fields commit to it; `nothingFits` is
+ * fit < FIT_THRESHOLD. The bench reads the fits to choose the threshold.
+ */
+export function suggestLinksWithFit(targets: LinkTarget[], items: { source: LinkSourceRef; text: string }[], opts: { top?: number; planText?: string } = {}): { suggestions: LinkSuggestion[]; fits: number[] } {
+  const lastFits: number[] = [];
   const model = compile(targets);
   const top = Math.max(1, opts.top ?? DEFAULT_TOP);
   const locator = opts.planText !== undefined ? new LineLocator(opts.planText) : null;
@@ -423,6 +472,10 @@ export function suggestLinks(targets: LinkTarget[], items: { source: LinkSourceR
   const coverAcc = new Float64Array(targets.length);
   const bigramAcc = new Float64Array(targets.length);
   const termBest = new Float64Array(targets.length);
+  const termBestFit = new Float64Array(targets.length);
+  const coverFit = new Float64Array(targets.length);
+  const bigramFitAcc = new Float64Array(targets.length);
+  const bestFitOf = new Float64Array(targets.length);
   const bestOf = new Float64Array(targets.length);
   const bestPassage = new Int32Array(targets.length);
   const touched: number[] = [];
@@ -437,28 +490,49 @@ export function suggestLinks(targets: LinkTarget[], items: { source: LinkSourceR
     coverAcc.fill(0);
     bigramAcc.fill(0);
     bestOf.fill(0);
+    coverFit.fill(0);
+    bigramFitAcc.fill(0);
+    bestFitOf.fill(0);
     bestPassage.fill(-1);
+    // the item's distinctive phrase: its heaviest two-word phrase or lexicon concept (an acronym, a multi-word form)
+    // the plan writes; the item is only mentioned when no action field writes it
+    let distinctive = 0, distinctiveActs = true;
     for (const [term, x] of view.terms) {
       const list = model.postings.get(term);
       if (!list) continue;
       termTargets.length = 0;
+      let read = false, acts = false;
       for (const p of list) {
         if (matchKind(term, x, p.surfaces, p.acronym) === null) continue;
+        read = true;
+        if (p.fw > 0) acts = true; // an action field
         if (passAcc[p.passage] === 0) touched.push(p.passage);
         passAcc[p.passage]! += x.idf;
         if (termBest[p.target] === 0) termTargets.push(p.target);
         if (p.w > termBest[p.target]!) termBest[p.target] = p.w;
+        if (p.fw > termBestFit[p.target]!) termBestFit[p.target] = p.fw;
       }
-      for (const ti of termTargets) { coverAcc[ti]! += x.idf * termBest[ti]!; termBest[ti] = 0; }
+      for (const ti of termTargets) { coverAcc[ti]! += x.idf * termBest[ti]!; termBest[ti] = 0; coverFit[ti]! += x.idf * termBestFit[ti]!; termBestFit[ti] = 0; }
+      if (read && term.startsWith('@') && x.idf > distinctive) { distinctive = x.idf; distinctiveActs = acts; }
     }
-    for (const [b, x] of view.bigrams) for (const p of model.bigramPostings.get(b) ?? []) bigramAcc[p.target]! += x.idf * p.w;
+    for (const [b, x] of view.bigrams) {
+      const list = model.bigramPostings.get(b);
+      if (!list) continue;
+      for (const p of list) { bigramAcc[p.target]! += x.idf * p.w; bigramFitAcc[p.target]! += x.idf * p.fw; }
+      if (x.idf > distinctive) { distinctive = x.idf; distinctiveActs = list.some((p) => p.act); }
+    }
     for (const pi of touched) {
       const p = model.passages[pi]!;
       const v = passAcc[pi]! * p.w;
       if (v > bestOf[p.target]!) { bestOf[p.target] = v; bestPassage[p.target] = pi; }
+      const fv = passAcc[pi]! * p.fw;
+      if (fv > bestFitOf[p.target]!) bestFitOf[p.target] = fv;
     }
     const reuse = reuses(model, view);
+    const reuseAct = reuses(model, view, true);
+    let fit = 0;
     const mass = view.termMass > 0 ? view.termMass : 1;
+    const fitMass = Math.max(mass, FIT_MIN_WORDS * model.unseenIdf);
     const itemContent = Math.max(view.content.length, 1);
     for (let ti = 0; ti < targets.length; ti++) {
       const r = reuse.get(ti);
@@ -466,7 +540,12 @@ export function suggestLinks(targets: LinkTarget[], items: { source: LinkSourceR
         + (view.bigramMass > 0 ? (W_PHRASES * bigramAcc[ti]!) / view.bigramMass : 0) + (r ? W_REUSE * Math.min(1, r.length / itemContent) : 0);
       if (model.isDefi[ti]) score *= DEFI_FACTOR;
       scores[ti] = Math.min(1, score);
+      const ra = reuseAct.get(ti);
+      const f = W_BEST * Math.min(1, bestFitOf[ti]! / fitMass) + W_COVER * Math.min(1, coverFit[ti]! / fitMass)
+        + (view.bigramMass > 0 ? (W_PHRASES * bigramFitAcc[ti]!) / view.bigramMass : 0) + (ra ? W_REUSE * Math.min(1, ra.length / itemContent) : 0);
+      if (f > fit) fit = f;
     }
+    if (!distinctiveActs) fit *= MENTIONED_FIT;
     // a défi stands for its objectives only where none of them fits (the issue's « défi when no objective fits »)
     fitted.fill(0);
     for (let ti = 0; ti < targets.length; ti++) if (model.defiOf[ti]! >= 0 && scores[ti]! >= LINK_THRESHOLD) fitted[model.defiOf[ti]!] = 1;
@@ -486,10 +565,11 @@ export function suggestLinks(targets: LinkTarget[], items: { source: LinkSourceR
         phrase: view.bigramMass > 0 ? bigramAcc[ti]! / view.bigramMass : 0, reuse: r ? Math.min(1, r.length / itemContent) : 0 };
       return { target: targets[ti]!.code, targetKind: targets[ti]!.kind, score: round(sc.score), evidence: evidenceFor(model, view, sc, r, locator) };
     });
-    const best = candidates[0]?.score ?? 0;
-    out.push({ source: item.source, candidates, nothingFits: best < LINK_THRESHOLD, threshold: LINK_THRESHOLD, model: LINK_MODEL.name, version: LINK_MODEL.version });
+    fit = round(Math.min(1, fit));
+    lastFits.push(fit);
+    out.push({ source: item.source, candidates, nothingFits: fit < FIT_THRESHOLD, threshold: FIT_THRESHOLD, model: LINK_MODEL.name, version: LINK_MODEL.version });
   }
-  return out;
+  return { suggestions: out, fits: lastFits };
 }
 
 function evidenceFor(model: Model, view: ItemView, s: Scored, reuse: Reuse | undefined, locator: LineLocator | null): LinkEvidence[] {

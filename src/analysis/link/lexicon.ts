@@ -20,6 +20,7 @@ const EVERYDAY_FORMS: Readonly<Record<string, readonly string[]>> = {
   SAS: ['service d’accès aux soins'],
   SNP: ['soin non programmé'],
   PDSA: ['permanence des soins'],
+  MMG: ['maison médicale de garde'],
   HAD: ['hospitalisation au domicile'],
   EHPAD: ['maison de retraite'],
   CMP: ['centre médico psychologique'],
@@ -32,6 +33,25 @@ const EVERYDAY_FORMS: Readonly<Record<string, readonly string[]>> = {
  */
 const LOCAL_ACRONYMS: Readonly<Record<string, readonly string[]>> = {
   PASTEL: ['télémédecine', 'téléconsultation', 'téléexpertise'],
+};
+
+/**
+ * Equivalences of the health system that have no acronym of their own: the wordings by which plans and
+ * proposals name one thing (facts of the vocabulary a health analyst knows, not tuned on any text). Different
+ * forms of one set match (« médecine de ville » = « professionnels de santé libéraux »); an acronym listed is read
+ * as one of the forms (an MSP is a structure of exercice coordonné).
+ */
+const EQUIVALENCES: Readonly<Record<string, readonly string[]>> = {
+  // ambulatory care given outside hospitals by self-employed professionals
+  'soins-de-ville': ['médecine de ville', 'soins de ville', 'professionnels libéraux', 'professionnels de santé libéraux', 'médecins libéraux', 'exercice libéral'],
+  // the after-hours on-call of ambulatory care (PDSA): its duty rosters and its premises
+  'permanence-des-soins': ['permanence des soins', 'tours de garde', 'maison médicale de garde', 'gardes médicales'],
+  // the publics the PRAPS and the « aller vers » target
+  'publics-vulnerables': ['personnes vulnérables', 'publics vulnérables', 'personnes fragiles', 'publics fragiles', 'publics précaires', 'personnes précaires', 'personnes en situation de précarité', 'personnes démunies', 'publics éloignés du système de santé'],
+  // coordinated practice and its structures
+  'exercice-coordonne': ['exercice coordonné', 'exercice pluriprofessionnel', 'MSP', 'CPTS', 'ESP', 'maison de santé', 'équipe de soins primaires', 'communauté professionnelle territoriale de santé'],
+  // sharing of competences between professions: delegation, cooperation protocols, advanced practice
+  'partage-des-competences': ['délégation de tâches', 'transfert de tâches', 'protocoles de coopération', 'partage de compétences', 'transfert de compétences', 'pratique avancée', 'IPA'],
 };
 
 export interface ConceptForm {
@@ -56,6 +76,12 @@ function buildForms(): ConceptForm[] {
     for (const f of EVERYDAY_FORMS[a.acronym] ?? []) add(a.acronym, f);
   }
   for (const [acronym, forms] of Object.entries(LOCAL_ACRONYMS)) for (const f of forms) add(acronym, f);
+  for (const [name, forms] of Object.entries(EQUIVALENCES)) {
+    for (const text of forms) {
+      const stems = contentStems(text);
+      if (stems.length > 0) out.push({ concept: `@~${name}`, acronym: '', stems, text });
+    }
+  }
   return out;
 }
 
@@ -91,12 +117,14 @@ export function findForms(stems: readonly string[]): FormHit[] {
   for (let i = 0; i < stems.length; i++) {
     const cands = FORMS_BY_FIRST.get(stems[i] as string);
     if (!cands) continue;
+    const seen = new Set<string>(); // the longest form of each concept starting here
     for (const f of cands) {
+      if (seen.has(f.concept)) continue;
       const n = f.stems.length;
       if (i + n > stems.length) continue;
       let ok = true;
       for (let k = 1; k < n; k++) if (stems[i + k] !== f.stems[k]) { ok = false; break; }
-      if (ok) { out.push({ form: f, start: i, end: i + n }); break; }
+      if (ok) { out.push({ form: f, start: i, end: i + n }); seen.add(f.concept); }
     }
   }
   return out;

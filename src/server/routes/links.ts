@@ -33,6 +33,7 @@ const PlanLinkView = z.object({
   kind: z.enum(tuple<LinkKind>(LINK_KINDS)),
   status: z.enum(tuple<LinkStatus>(LINK_STATUSES)),
   score: z.number().nullable(),
+  sourceFit: z.number().optional().describe('suggestions : l’adéquation de la source aux champs d’action du plan (modèle 2)'),
   evidence: z.array(z.object({
     kind: z.enum(['term', 'phrase', 'lexicon', 'field', 'reuse']), text: z.string(),
     field: z.string().optional(), line: z.number().optional(), weight: z.number().optional(),
@@ -62,6 +63,8 @@ export async function linkRoutes(api: FastifyInstance, ctx: AppContext): Promise
           sources: z.array(z.object({
             source: LinkSource, text: z.string(), label: z.string().optional(), theme: z.string().optional(),
             candidates: z.array(PlanLinkView).describe('liens suggérés, du meilleur au moins bon'),
+            nothingFits: z.boolean().optional().describe('aucun objectif ne reprend la source dans ses champs d’action (adéquation sous le seuil du modèle)'),
+            threshold: z.number().optional(),
             decisions: z.array(PlanLinkView).describe('confirmés, écartés, indiqués par le document, niveau national, non repris'),
           })),
         }),
