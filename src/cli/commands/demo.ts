@@ -249,7 +249,7 @@ export async function demoPlan(store: Store, slug: string, log: (line: string) =
   }
   const bySource = (kind: LinkSourceRef['kind']) => suggestions.filter((s) => s.source.kind === kind);
   log(`Suggestions de liens (modèle lexical, seuil ${LINK_THRESHOLD}) : ${bySource('planItem').length} propositions du CNR, ${bySource('idea').length} idées communes, `
-    + `${bySource('contribution').length} propositions de la consultation ; ${suggestions.filter((s) => s.nothingFits).length} sans objectif au-dessus du seuil.`);
+    + `${bySource('contribution').length} propositions de la consultation ; « aucun objectif ne convient » pour ${suggestions.filter((s) => s.nothingFits).length} d’entre elles.`);
   log(`Décisions de démonstration (prises par « ${DEMO_ACTOR} », pas par un analyste : le meilleur objectif quand son score dépasse nettement le seuil, `
     + `et trois sources marquées non reprises ou nationales ; le reste attend la relecture au back-office) :`);
   const what = (d: DemoDecision) => d.decision === 'confirm' ? `→ ${d.target} (score ${d.score!.toFixed(2)})` : d.decision === 'national' ? '→ niveau national' : '→ non reprise';
