@@ -23,7 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'demo',
-    summary: 'charge la consultation de démonstration (slug « demo »), l’analyse et écrit sa synthèse de restitution',
+    summary: 'charge la consultation de démonstration (slug « demo ») et son schéma territorial de santé, l’analyse, prend quelques décisions de démonstration sur les liens et écrit sa synthèse de restitution et son rapport de couverture',
     usage: 'fabrique demo [--out dossier] [--serve [--port 3000]]',
     load: async () => (await import('./commands/demo.ts')).demoCommand,
   },

@@ -266,10 +266,14 @@ export async function buildCoverageFrom(data: SynthesisData, pl: PlanLinkData, o
   const ideasAll = await b.links('ideas.total', 'Idées communes publiées', { source: 'idea' });
   const ideasLinked = await b.links('ideas.taken_up', 'Idées communes reprises', { source: 'idea', outcome: 'taken_up' });
   const ideasPartly = await b.links('ideas.partly', 'Idées communes reprises en partie', { source: 'idea', outcome: 'partly' });
+  const ideasNational = await b.links('ideas.national', 'Idées communes relevant du niveau national', { source: 'idea', outcome: 'national' });
+  const ideasNotTaken = await b.links('ideas.not_taken_up', 'Idées communes non reprises', { source: 'idea', outcome: 'not_taken_up' });
   const ideasOpen = await b.links('ideas.undecided', 'Idées communes pas encore examinées', { source: 'idea', outcome: 'undecided' });
+  // every outcome is stated, so that the parts add up to the total (an idea marked national or not taken up included)
   const summaryBlocks: Block[] = [
     { type: 'paragraph', content: summary },
-    { type: 'paragraph', content: [{ figure: ideasAll }, ' idée(s) commune(s) : ', { figure: ideasLinked }, ' reprise(s), ', { figure: ideasPartly }, ' reprise(s) en partie, ', { figure: ideasOpen }, ' pas encore examinée(s).'] },
+    { type: 'paragraph', content: [{ figure: ideasAll }, ' idée(s) commune(s) : ', { figure: ideasLinked }, ' reprise(s), ', { figure: ideasPartly }, ' reprise(s) en partie, ',
+      { figure: ideasNational }, ' relevant du niveau national, ', { figure: ideasNotTaken }, ' non reprise(s) et ', { figure: ideasOpen }, ' pas encore examinée(s).'] },
   ];
   if (pl.items.length > 0) {
     const itemsAll = await b.links('items.total', 'Propositions listées par le schéma', { source: 'planItem' });

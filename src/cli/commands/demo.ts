@@ -1,7 +1,13 @@
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
-import { chromiumAvailable, type SynthesisFormat } from '../../synthesis/index.ts';
+import { chromiumAvailable, renderUnverified, type SynthesisDocument, type SynthesisFormat } from '../../synthesis/index.ts';
+import { LINK_THRESHOLD } from '../../analysis/link/index.ts';
+import type { LinkSourceRef, LinkSuggestion } from '../../domain/links.ts';
+import { OTHERS_LABEL } from '../../analysis/grouping/model.ts';
+import { getPlan, importPlan } from '../../usecases/plan.ts';
+import { decideLink, listLinks, suggestPlanLinks } from '../../usecases/links.ts';
+import { coverageReport } from '../../usecases/coverage.ts';
 import { loadConsultationFile } from '../../ingest/consultation-file.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { randomBytes } from 'node:crypto';
@@ -78,6 +84,10 @@ export const demoCommand: Command = {
       const figures = await analysisFigures(context(store, CLI_ACTOR), consultation.slug);
       console.log('\n' + await formatStats(store, figures.public, figures.withheld));
 
+      // the demo's schéma territorial de santé, linked to what the consultation said, before the restitution shows it
+      const plan = await demoPlan(store, consultation.slug);
+      const coverageFiles = await writeDemoCoverage(store, consultation.slug, plan.planId, outDir);
+
       // the demo's editorial texts and emblematic actions (invented): a restitution is published with no text left to write
       await applyEditorialFile(context(store, CLI_ACTOR), { consultation: consultation.slug }, join(DEMO_DIR, 'editorial.json'));
       const formats: SynthesisFormat[] = chromiumAvailable() ? ['html', 'pdf'] : ['html'];
@@ -85,12 +95,15 @@ export const demoCommand: Command = {
       console.log('\nSynthèse de restitution (chaque chiffre et chaque citation vérifiés) :');
       for (const f of written.files) console.log(`  ${f}`);
       if (!formats.includes('pdf')) console.log('  (PDF non produit : Chromium est absent ; « apt-get install chromium » pour l’obtenir)');
+      console.log('Rapport de couverture du schéma (chaque chiffre vérifié) :');
+      for (const f of coverageFiles) console.log(`  ${f}`);
       if (values.serve) {
         await publishSynthesis(context(store, { name: DEMO_ACTOR, role: 'cli' }), { consultation: consultation.slug, level: written.doc.level, territory: written.doc.territory });
         const account = await demoAccount(store);
         const server = await startServer({ port, host: '127.0.0.1', store });
         console.log(`\nDémo en ligne : ${server.url}  (API : ${server.url}api/docs)`);
         console.log(`Espace ARS : ${server.url}connexion — ${account.email} / ${account.password} (mot de passe renouvelé à chaque lancement)`);
+        printPlanUrls(server.url, plan.planId);
         console.log('Ctrl+C pour arrêter.');
         await new Promise<void>((resolve) => {
           const stop = () => { void server.close().then(resolve); };
@@ -103,8 +116,11 @@ export const demoCommand: Command = {
   npm run -s fabrique -- stats --consultation demo
   npm run -s fabrique -- export contributions --format jsonl --consultation demo > contributions.jsonl
   npm run -s fabrique -- synthesize --consultation demo --format docx --out ${join(outDir, 'restitution.docx')}
+  npm run -s fabrique -- coverage --plan ${plan.planId}
   npm run -s fabrique -- --help
-Fichiers importés : ${relative(process.cwd(), DEMO_DIR) || '.'}/`);
+Avec « npm run -s fabrique -- serve » (après « npm run build:web ») :`);
+      printPlanUrls('http://127.0.0.1:3000/', plan.planId);
+      console.log(`Fichiers importés : ${relative(process.cwd(), DEMO_DIR) || '.'}/`);
     } finally {
       await store.close();
     }
@@ -141,4 +157,127 @@ async function demoAccount(store: Store): Promise<{ email: string; password: str
   if (await findUserByEmail(store, DEMO_ACCOUNT_EMAIL)) await updateUser(store, DEMO_ACCOUNT_EMAIL, { passwordHash, role: 'admin' });
   else await createUser(store, { email: DEMO_ACCOUNT_EMAIL, role: 'admin', passwordHash });
   return { email: DEMO_ACCOUNT_EMAIL, password };
+}
+
+/** The demo's schéma territorial de santé (fictitious, written by the team), imported for the demo consultation. */
+export const DEMO_PLAN_FILE = 'sts-aveyron-demo.md';
+
+/**
+ * A suggestion the demo confirms must clear the model's threshold by this factor: the demo takes only decisions a
+ * reviewer would hardly dispute, and leaves the rest to review.
+ */
+export const DEMO_CLEAR_FACTOR = 1.25;
+
+/** The plan's CNR proposals the demo marks itself: the start of the item's text, and the decision. */
+const DEMO_MARKS: { starts: string; decision: 'national' | 'not_taken_up'; note: string }[] = [
+  { starts: 'Ouvrir un centre de santé départemental', decision: 'not_taken_up',
+    note: 'Un centre de santé départemental de médecins salariés relève d’une décision du Conseil départemental ; le schéma n’en prévoit pas.' },
+  { starts: 'Rembourser intégralement le trajet', decision: 'national',
+    note: 'Le remboursement des transports relève de l’Assurance maladie, au niveau national.' },
+];
+
+/** An idea the demo marks itself (by its label, as the analysis of the demo with seed 1 names it; absent, nothing is marked). */
+const DEMO_IDEA_MARKS: { label: string; decision: 'national' | 'not_taken_up'; note: string }[] = [
+  { label: 'Médecins salariés', decision: 'not_taken_up', note: DEMO_MARKS[0]!.note },
+];
+
+export interface DemoDecision {
+  source: LinkSourceRef;
+  label: string;
+  decision: 'confirm' | 'national' | 'not_taken_up';
+  target?: string;
+  score?: number;
+  note?: string;
+}
+
+/**
+ * The decisions the demo takes on its plan: the two CNR proposals and the idea it marks (not taken up, national), then the top
+ * candidate of every other CNR proposal and of each idea (top-level groups, largest first) when it clears the threshold clearly. Pure and
+ * deterministic (the suggestions are), so a second run plans the same decisions.
+ */
+export function demoDecisions(suggestions: readonly LinkSuggestion[], items: readonly { text: string }[], ideas: readonly { id: string; label: string; size: number }[]): DemoDecision[] {
+  const out: DemoDecision[] = [];
+  const best = new Map(suggestions.map((s) => [`${s.source.kind}\u0000${s.source.id}`, s.candidates[0]]));
+  const clear = (kind: LinkSourceRef['kind'], id: string) => {
+    const c = best.get(`${kind}\u0000${id}`);
+    return c && c.score >= DEMO_CLEAR_FACTOR * LINK_THRESHOLD ? c : undefined;
+  };
+  items.forEach((it, i) => {
+    const source: LinkSourceRef = { kind: 'planItem', id: String(i) };
+    const mark = DEMO_MARKS.find((m) => it.text.startsWith(m.starts));
+    if (mark) { out.push({ source, label: it.text, decision: mark.decision, note: mark.note }); return; }
+    const c = clear('planItem', source.id);
+    if (c) out.push({ source, label: it.text, decision: 'confirm', target: c.target, score: c.score });
+  });
+  const largest = [...ideas].sort((a, b) => b.size - a.size || (a.id < b.id ? -1 : 1));
+  for (const g of largest) {
+    const mark = DEMO_IDEA_MARKS.find((m) => m.label === g.label);
+    if (mark) { out.push({ source: { kind: 'idea', id: g.id }, label: g.label, decision: mark.decision, note: mark.note }); continue; }
+    const c = clear('idea', g.id);
+    if (c) out.push({ source: { kind: 'idea', id: g.id }, label: g.label, decision: 'confirm', target: c.target, score: c.score });
+  }
+  return out;
+}
+
+/**
+ * Imports the demo's plan for its consultation, suggests the links and takes the demo's decisions (audited under
+ * the demo's name). Again on the same database: the import is unchanged, the suggestions are recomputed (decided
+ * links kept) and a source already decided, by the demo or by someone in the back office, is left as it is.
+ */
+export async function demoPlan(store: Store, slug: string, log: (line: string) => void = (l) => console.log(l)): Promise<{ planId: string; taken: DemoDecision[]; kept: number }> {
+  const ctx = context(store, { name: DEMO_ACTOR, role: 'cli' });
+  const bytes = await readFile(join(DEMO_DIR, DEMO_PLAN_FILE));
+  const imported = await importPlan(ctx, { bytes, fileName: DEMO_PLAN_FILE, consultation: slug });
+  const k = imported.counts;
+  log(`\nSchéma territorial de santé de démonstration (${imported.territoryName}${imported.period ? ` ${imported.period.start}-${imported.period.end}` : ''}, ${DEMO_PLAN_FILE}) : `
+    + `${imported.outcome === 'unchanged' ? 'déjà importé' : 'importé'} — ${k.engagements} engagements, ${k.defis} défis, ${k.objectives} objectifs, `
+    + `${k.consultationItems} propositions du CNR, ${k.oqos} lignes OQOS (plan ${imported.planId}).`);
+  const suggestions = await suggestPlanLinks(ctx, { plan: imported.planId, consultation: slug });
+  const plan = imported.planId;
+  const stored = await getPlan(ctx, plan);
+  const all = await store.listIdeaGroups(slug);
+  const groups = all.filter((g) => g.parent === null && g.label !== OTHERS_LABEL);
+  const size = (id: string): number => all.filter((g) => g.id === id || g.parent === id).reduce((n, g) => n + g.members.length, 0);
+  const planned = demoDecisions(suggestions, stored.consultationItems, groups.map((g) => ({ id: g.id, label: g.label, size: size(g.id) })));
+  const decided = new Set((await listLinks(ctx, { plan, statuses: ['confirmed', 'rejected', 'stated'] })).map((l) => `${l.source.kind}\u0000${l.source.id}`));
+  const taken: DemoDecision[] = [];
+  let kept = 0;
+  for (const d of planned) {
+    if (decided.has(`${d.source.kind}\u0000${d.source.id}`)) { kept++; continue; }
+    await decideLink(ctx, { plan, source: d.source, decision: d.decision, ...(d.target ? { target: d.target } : {}), ...(d.note ? { note: d.note } : {}) });
+    taken.push(d);
+  }
+  const bySource = (kind: LinkSourceRef['kind']) => suggestions.filter((s) => s.source.kind === kind);
+  log(`Suggestions de liens (modèle lexical, seuil ${LINK_THRESHOLD}) : ${bySource('planItem').length} propositions du CNR, ${bySource('idea').length} idées communes, `
+    + `${bySource('contribution').length} propositions de la consultation ; « aucun objectif ne convient » pour ${suggestions.filter((s) => s.nothingFits).length} d’entre elles.`);
+  log(`Décisions de démonstration (prises par « ${DEMO_ACTOR} », pas par un analyste : le meilleur objectif quand son score dépasse nettement le seuil, `
+    + `et trois sources marquées non reprises ou nationales ; le reste attend la relecture au back-office) :`);
+  const what = (d: DemoDecision) => d.decision === 'confirm' ? `→ ${d.target} (score ${d.score!.toFixed(2)})` : d.decision === 'national' ? '→ niveau national' : '→ non reprise';
+  for (const d of taken) log(`  ${d.source.kind === 'planItem' ? 'proposition du CNR' : 'idée commune'} « ${d.label} » ${what(d)}`);
+  if (kept > 0) log(`  ${kept} source(s) déjà décidée(s) lors d’un lancement précédent ou au back-office : laissée(s) telle(s) quelle(s).`);
+  return { planId: plan, taken, kept };
+}
+
+/** The coverage report of the demo's plan, verified, written next to the restitution (Markdown, HTML, PDF with Chromium). */
+export async function writeDemoCoverage(store: Store, slug: string, planId: string, outDir: string, opts: { pdf?: boolean } = {}): Promise<string[]> {
+  const report = await coverageReport(context(store, CLI_ACTOR), { plan: planId, consultation: slug, format: 'md' });
+  const formats: SynthesisFormat[] = (opts.pdf ?? true) && chromiumAvailable() ? ['html', 'pdf'] : ['html'];
+  const rendered = [report.rendered!];
+  // verified once above: the other renderings are of the same document
+  for (const f of formats) rendered.push(await renderUnverified(report.document as SynthesisDocument, f));
+  await mkdir(outDir, { recursive: true });
+  const files: string[] = [];
+  for (const r of rendered) {
+    const file = join(outDir, `couverture.${r.extension}`);
+    await writeFile(file, r.bytes);
+    files.push(file);
+  }
+  return files;
+}
+
+function printPlanUrls(base: string, planId: string): void {
+  const id = encodeURIComponent(planId);
+  console.log(`Schéma territorial de santé (« Ce que vous avez dit » sous chaque objectif) : ${base}schemas/${id}`);
+  console.log(`Rapport de couverture : ${base}schemas/${id}/couverture`);
+  console.log(`Relecture des liens au back-office (compte ci-dessus) : ${base}admin/schemas/${id}/liens`);
 }
