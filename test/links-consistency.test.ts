@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
 import { readStoredPlan } from '../src/store/plans.ts';
+import { loadSynthesisData, queryContributions } from '../src/synthesis/data.ts';
 import { buildSynthesis, verifySynthesis, walkIdeas, walkSections, type IdeaItem, type SynthesisDocument } from '../src/synthesis/index.ts';
 import { CLI_ACTOR, context } from '../src/usecases/context.ts';
 import { coverageReport } from '../src/usecases/coverage.ts';
@@ -103,4 +104,16 @@ storeTest('links: the coverage report, the restitution and the public plan page 
   const said = await planSaid(ctx, (await readStoredPlan(store, planId))!);
   assert.deepEqual(said.get('E1D1O2')?.map((s) => [s.source.kind, s.source.id, s.count]), [['idea', 'g-msp', 2]]);
   assert.equal((said.get('E1D2O1') ?? []).length, 0);
+
+  // defect 8: a decided « niveau national » counts for the restitution's national section as an analyst's mark does
+  const nationalOf = async () => queryContributions(await loadSynthesisData(store, slug), { national: true }).map((x) => x.id);
+  assert.deepEqual(await nationalOf(), []);
+  await decide({ kind: 'contribution', id: d }, 'national', undefined, 'relève de l’Assurance maladie');
+  await decide({ kind: 'idea', id: 'g-garde' }, 'national', undefined, 'relève de la convention nationale');
+  assert.deepEqual((await nationalOf()).sort(), [d, e].sort(), 'own decision (d), and through an idea (e has no own decided link)');
+  const covN = (await coverageReport(ctx, { plan: planId, consultation: slug })).document;
+  assert.deepEqual([...covN.figures.find((f) => f.key === 'all.national')!.contributions].sort(), [d, e].sort(), 'coverage counts the same ones');
+  const restoN = await buildSynthesis(store, { consultation: slug, level: 'departement', now: NOW });
+  const vN = await verifySynthesis(store, restoN);
+  assert.ok(vN.ok, vN.failures.map((f) => f.message).join('\n'));
 });

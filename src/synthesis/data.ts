@@ -46,7 +46,8 @@ export interface SynthesisData {
   groupMembers(id: string): Set<string>;
   /**
    * contributions an analyst marked "relève du niveau national", directly or through an idea group (national_marks):
-   * a group's mark covers its members (sub-ideas included) filed under the group's theme
+   * a group's mark covers its members (sub-ideas included) filed under the group's theme; and those a decided
+   * « niveau national » link of a plan applies to (domain applicableLinks: own decision, else the idea's)
    */
   nationalMarked: Set<string>;
   /** département of a contribution: its own territory, else its meeting's, else the consultation's when it is a département */
@@ -155,7 +156,9 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
       for (const id of groupMembers(m.id)) if (theme === undefined || byId.get(id)?.themes.some((t) => t.theme === theme)) nationalMarked.add(id);
     }
   }
-  const linked = await loadLinked(store, consultationSlug, { ideas: new Set(groupById.keys()), contributions: new Set(byId.keys()) }, (id) => groupMembers(id));
+  const { linked, national } = await loadLinked(store, consultationSlug, { ideas: new Set(groupById.keys()), contributions: new Set(byId.keys()) }, (id) => groupMembers(id));
+  // a decided « niveau national » link counts as an analyst's national mark (the one rule says which contributions it applies to)
+  for (const id of national) nationalMarked.add(id);
   const planCache = new Map<string, Promise<PlanLinkData>>();
   const data: SynthesisData = {
     consultation, consultationDept, all, byId, withheld, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
@@ -233,16 +236,21 @@ export function linkRuleSources(data: SynthesisData, pl: PlanLinkData, rule: Lin
 }
 
 /** The decided links of the consultation's public ideas and contributions, with the titles of the elements they name. */
-async function loadLinked(store: Store, consultation: string, visible: Parameters<typeof linkedObjectives>[2], members: (idea: string) => Iterable<string>): Promise<LinkedBySource> {
+async function loadLinked(store: Store, consultation: string, visible: Parameters<typeof linkedObjectives>[2], members: (idea: string) => Iterable<string>): Promise<{ linked: LinkedBySource; national: Set<string> }> {
   // rejected ones too: a contribution's own rejection sets its idea's link to that target aside (applicableLinks)
   const links = await listPlanLinks(store, { consultation, statuses: ['confirmed', 'stated', 'rejected'], sourceKinds: ['idea', 'contribution'] });
-  if (!links.some(isDecided)) return { byIdea: new Map(), byContribution: new Map(), unknown: [] };
+  if (!links.some(isDecided)) return { linked: { byIdea: new Map(), byContribution: new Map(), unknown: [] }, national: new Set() };
+  // public contributions a decided « niveau national » link applies to (own, else through a public idea), any plan
+  const shown = links.filter((l) => (l.source.kind === 'idea' ? visible.ideas : visible.contributions).has(l.source.id));
+  const national = new Set<string>();
+  // its best outcome, as the coverage report counts it: a contribution also taken up somewhere is not « national »
+  for (const [id, list] of applicableLinks(shown, visible.contributions, members)) if (outcomeOf(list) === 'national') national.add(id);
   const plans = new Map<string, PlanElementTitles>();
   for (const id of new Set(links.map((l) => l.planId))) {
     const plan = await readStoredPlan(store, id);
     if (plan) plans.set(id, elementTitles(plan));
   }
-  return linkedObjectives(links, plans, visible, members);
+  return { linked: linkedObjectives(links, plans, visible, members), national };
 }
 
 /**
