@@ -220,8 +220,9 @@ async function notTakenSection(b: CoverageBuilder, kind: 'not_taken_up' | 'natio
   const reason = (notes: string[]) => (notes.length > 0 ? notes.join(' ; ') : 'raison non précisée');
   for (const id of b.ids(i)) {
     const g = b.idea(id)!;
-    const figure = await b.fig(`idea.${kind}.${id}`, `Contributions publiées de l’idée « ${g.label} »`, 'contributions', { op: 'contributions', where: { group: id } });
-    const q = b.quotesOf([...b.data.groupMembers(id)], g.label, 1);
+    // its public members whose outcome this is (the one rule: a member decided otherwise on its own is not counted here)
+    const figure = await b.links(`idea.${kind}.${id}`, `Contributions publiées de l’idée « ${g.label} » ${OUTCOME_LABEL[kind]}`, { source: 'contribution', outcome: kind, group: id });
+    const q = b.quotesOf(b.ids(figure), g.label, 1);
     const content: Inline[] = [`Idée commune « ${g.label} » (`, { figure }, ` contribution(s)) — ${kind === 'national' ? 'motif' : 'raison'} : ${reason(notesOf(b.pl.ownLinks.get(`idea:${id}`), kind))}.`];
     blocks.push(q.length > 0 ? { type: 'quotes', key: `${kind}.idea.${id}`, quotes: q, intro: content } : { type: 'paragraph', content });
   }
