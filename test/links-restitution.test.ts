@@ -206,12 +206,13 @@ describe('liens au schéma : de la décision à la restitution et à la page pub
     assert.match(changes.summary, /Liens au schéma territorial de santé modifiés/);
 
     const doc = await restitution();
-    assert.deepEqual(itemOf(doc, 'g:g-coord')?.objectives, [{ plan: planId, code: 'E1D1O1', title: 'Favoriser l’installation des médecins en zone rurale', kind: 'taken_up' }]);
+    // an idea's element is shown with the number of its public members the link applies to (the one rule, as coverage counts)
+    assert.deepEqual(itemOf(doc, 'g:g-coord')?.objectives, [{ plan: planId, code: 'E1D1O1', title: 'Favoriser l’installation des médecins en zone rurale', kind: 'taken_up', contributions: 2 }]);
     assert.deepEqual(itemOf(doc, 'g:g-internes')?.objectives?.map((o) => [o.code, o.kind]), [['E1D1O2', 'partly']]);
     const v = await verifySynthesis(store, doc);
     assert.ok(v.ok, v.failures.map((f) => f.message).join('\n'));
-    assert.match(renderHtml(doc), /Repris dans le schéma : <span class="plan-link"><span class="plan-code">E1D1O1<\/span> — Favoriser l’installation des médecins en zone rurale<\/span>/);
-    assert.match(renderMarkdown(doc), /- Repris dans le schéma : \*\*E1D1O2\*\* — Développer les maisons de santé pluriprofessionnelles \(en partie\)/);
+    assert.match(renderHtml(doc), /Repris dans le schéma : <span class="plan-link"><span class="plan-code">E1D1O1<\/span> — Favoriser l’installation des médecins en zone rurale \(2 contributions\)<\/span>/);
+    assert.match(renderMarkdown(doc), /- Repris dans le schéma : \*\*E1D1O2\*\* — Développer les maisons de santé pluriprofessionnelles \(1 contribution, en partie\)/);
 
     const page = await publicPlan();
     assert.deepEqual(page.objective('E1D1O1'), [{ source: { kind: 'idea', id: 'g-coord' }, text: 'Coordonner les soins de proximité', kind: 'taken_up', count: 2 }]);

@@ -122,3 +122,51 @@ export const LINK_STATUS_LABELS: Record<LinkStatus, string> = {
 
 /** Notes are short human text: a bound the API and the use case enforce. */
 export const LINK_NOTE_MAX = 1000;
+
+/**
+ * The one rule saying which decided links apply to each public contribution, shared by the coverage report, the
+ * restitution and the public plan page (so that one link means the same thing everywhere). Per plan: a contribution's
+ * own decided links when it has any; else its idea groups' (`groupMembers`: public members, sub-ideas included), less
+ * those to a target rejected for the contribution itself. `links` may hold any status: only decided links apply and
+ * only rejections of contributions are read of the others. The caller keeps the links the public may see.
+ * Returns contribution id → applying links (contributions with none are absent).
+ */
+export function applicableLinks(
+  links: readonly PlanLink[],
+  contributions: Iterable<string>,
+  groupMembers: (idea: string) => Iterable<string>,
+): Map<string, PlanLink[]> {
+  const own = new Map<string, PlanLink[]>();
+  const inherited = new Map<string, PlanLink[]>();
+  const rejected = new Set<string>();
+  const at = (plan: string, id: string) => `${plan}\u0000${id}`;
+  for (const l of links) {
+    if (l.source.kind === 'contribution') {
+      if (isDecided(l)) own.set(at(l.planId, l.source.id), [...(own.get(at(l.planId, l.source.id)) ?? []), l]);
+      else if (l.status === 'rejected' && l.target !== null) rejected.add(`${at(l.planId, l.source.id)}\u0000${l.target}`);
+    } else if (l.source.kind === 'idea' && isDecided(l)) {
+      for (const id of groupMembers(l.source.id)) {
+        const list = inherited.get(at(l.planId, id)) ?? [];
+        if (!list.includes(l)) list.push(l);
+        inherited.set(at(l.planId, id), list);
+      }
+    }
+  }
+  const plans = [...new Set(links.map((l) => l.planId))];
+  const out = new Map<string, PlanLink[]>();
+  for (const c of contributions) {
+    const list: PlanLink[] = [];
+    for (const p of plans) {
+      const mine = own.get(at(p, c));
+      if (mine) list.push(...mine);
+      else for (const l of inherited.get(at(p, c)) ?? []) if (l.target === null || !rejected.has(`${at(p, c)}\u0000${l.target}`)) list.push(l);
+    }
+    if (list.length > 0) out.set(c, list);
+  }
+  return out;
+}
+
+/** Whether one of `links` (applying to a source) says the plan takes it up in `target` of `plan`. */
+export function appliesTo(links: readonly PlanLink[] | undefined, plan: string, target: string): boolean {
+  return (links ?? []).some((l) => l.planId === plan && l.target === target && answersSource(l));
+}

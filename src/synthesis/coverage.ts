@@ -185,8 +185,9 @@ async function targetSection(b: CoverageBuilder, el: StoredObjective | StoredDef
     const g = b.idea(id)!;
     const partly = (b.pl.ownLinks.get(`idea:${id}`) ?? []).filter(toTarget).every((l) => l.kind === 'partly');
     const label = partly ? `${g.label} (reprise en partie)` : g.label;
-    const figure = await b.fig(`idea.${code}.${id}`, `Contributions publiées de l’idée « ${g.label} »`, 'contributions', { op: 'contributions', where: { group: id } });
-    const pool = [...b.data.groupMembers(id)].filter((x) => behind.has(x));
+    // its public members the link applies to (the one rule: a member's own decision prevails), as the plan page counts them
+    const figure = await b.links(`idea.${code}.${id}`, `${code} : contributions publiées de l’idée « ${g.label} » reliées`, { source: 'contribution', target: code, group: id });
+    const pool = b.ids(figure);
     items.push({ key: `g:${code}:${id}`, label, generatedLabel: label, figure, quotes: b.quotesOf(pool, g.label, 1), children: [] });
   }
   if (items.length > 0) blocks.push({ type: 'ideas', key: `ideas.${code}`, intro: ['Les idées communes reliées :'], items });
@@ -219,8 +220,9 @@ async function notTakenSection(b: CoverageBuilder, kind: 'not_taken_up' | 'natio
   const reason = (notes: string[]) => (notes.length > 0 ? notes.join(' ; ') : 'raison non précisée');
   for (const id of b.ids(i)) {
     const g = b.idea(id)!;
-    const figure = await b.fig(`idea.${kind}.${id}`, `Contributions publiées de l’idée « ${g.label} »`, 'contributions', { op: 'contributions', where: { group: id } });
-    const q = b.quotesOf([...b.data.groupMembers(id)], g.label, 1);
+    // its public members whose outcome this is (the one rule: a member decided otherwise on its own is not counted here)
+    const figure = await b.links(`idea.${kind}.${id}`, `Contributions publiées de l’idée « ${g.label} » ${OUTCOME_LABEL[kind]}`, { source: 'contribution', outcome: kind, group: id });
+    const q = b.quotesOf(b.ids(figure), g.label, 1);
     const content: Inline[] = [`Idée commune « ${g.label} » (`, { figure }, ` contribution(s)) — ${kind === 'national' ? 'motif' : 'raison'} : ${reason(notesOf(b.pl.ownLinks.get(`idea:${id}`), kind))}.`];
     blocks.push(q.length > 0 ? { type: 'quotes', key: `${kind}.idea.${id}`, quotes: q, intro: content } : { type: 'paragraph', content });
   }
@@ -267,13 +269,13 @@ export async function buildCoverageFrom(data: SynthesisData, pl: PlanLinkData, o
   const ideasLinked = await b.links('ideas.taken_up', 'Idées communes reprises', { source: 'idea', outcome: 'taken_up' });
   const ideasPartly = await b.links('ideas.partly', 'Idées communes reprises en partie', { source: 'idea', outcome: 'partly' });
   const ideasNational = await b.links('ideas.national', 'Idées communes relevant du niveau national', { source: 'idea', outcome: 'national' });
-  const ideasNotTaken = await b.links('ideas.not_taken_up', 'Idées communes non reprises', { source: 'idea', outcome: 'not_taken_up' });
+  const ideasNot = await b.links('ideas.not_taken_up', 'Idées communes non reprises', { source: 'idea', outcome: 'not_taken_up' });
   const ideasOpen = await b.links('ideas.undecided', 'Idées communes pas encore examinées', { source: 'idea', outcome: 'undecided' });
-  // every outcome is stated, so that the parts add up to the total (an idea marked national or not taken up included)
+  // every outcome printed, so the terms add up to the total (each idea has exactly one best outcome)
   const summaryBlocks: Block[] = [
     { type: 'paragraph', content: summary },
     { type: 'paragraph', content: [{ figure: ideasAll }, ' idée(s) commune(s) : ', { figure: ideasLinked }, ' reprise(s), ', { figure: ideasPartly }, ' reprise(s) en partie, ',
-      { figure: ideasNational }, ' relevant du niveau national, ', { figure: ideasNotTaken }, ' non reprise(s) et ', { figure: ideasOpen }, ' pas encore examinée(s).'] },
+      { figure: ideasNational }, ' relevant du niveau national, ', { figure: ideasNot }, ' non reprise(s) et ', { figure: ideasOpen }, ' pas encore examinée(s).'] },
   ];
   if (pl.items.length > 0) {
     const itemsAll = await b.links('items.total', 'Propositions listées par le schéma', { source: 'planItem' });

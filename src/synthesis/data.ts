@@ -9,7 +9,7 @@ import type { Consultation } from '../domain/consultation.ts';
 import { isPublic, type Contribution, type ModerationStatus } from '../domain/contribution.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import { answersSource, isDecided, LINK_KINDS, type LinkKind, type PlanLink } from '../domain/links.ts';
+import { answersSource, applicableLinks, isDecided, LINK_KINDS, type LinkKind, type PlanLink } from '../domain/links.ts';
 import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
@@ -46,7 +46,8 @@ export interface SynthesisData {
   groupMembers(id: string): Set<string>;
   /**
    * contributions an analyst marked "relève du niveau national", directly or through an idea group (national_marks):
-   * a group's mark covers its members (sub-ideas included) filed under the group's theme
+   * a group's mark covers its members (sub-ideas included) filed under the group's theme; and those a decided
+   * « niveau national » link of a plan applies to (domain applicableLinks: own decision, else the idea's)
    */
   nationalMarked: Set<string>;
   /** département of a contribution: its own territory, else its meeting's, else the consultation's when it is a département */
@@ -70,7 +71,10 @@ export interface PlanLinkData {
   effective: Map<string, PlanLink[]>;
   /** `${kind}:${id}` of a source (« idea:g1 », « planItem:3 », « contribution:… ») → its own decided links */
   ownLinks: Map<string, PlanLink[]>;
-  /** positions of the plan's items a coverage report counts: the CNR proposals, and any other item a decision links */
+  /**
+   * positions of the plan's items a coverage report counts: its CNR proposals only (« propositions issues de la
+   * concertation »); links from its enjeux and défis du CTS are left out of `links` too, so totals do not move as they are decided
+   */
   items: string[];
 }
 
@@ -152,7 +156,9 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
       for (const id of groupMembers(m.id)) if (theme === undefined || byId.get(id)?.themes.some((t) => t.theme === theme)) nationalMarked.add(id);
     }
   }
-  const linked = await loadLinked(store, consultationSlug, { ideas: new Set(groupById.keys()), contributions: new Set(byId.keys()) });
+  const { linked, national } = await loadLinked(store, consultationSlug, { ideas: new Set(groupById.keys()), contributions: new Set(byId.keys()) }, (id) => groupMembers(id));
+  // a decided « niveau national » link counts as an analyst's national mark (the one rule says which contributions it applies to)
+  for (const id of national) nationalMarked.add(id);
   const planCache = new Map<string, Promise<PlanLinkData>>();
   const data: SynthesisData = {
     consultation, consultationDept, all, byId, withheld, meetings, meetingById, groups, groupById, childrenOf, groupTheme,
@@ -181,34 +187,14 @@ const key = (l: PlanLink) => `${l.source.kind}:${l.source.id}`;
 export function planLinkData(data: SynthesisData, plan: StoredPlan, stored: readonly PlanLink[]): PlanLinkData {
   const slug = data.consultation.slug;
   const links = stored.filter((l) => isDecided(l) && l.planId === plan.id && (
-    l.source.kind === 'planItem' ? /^\d+$/.test(l.source.id) && Number(l.source.id) < plan.consultationItems.length
+    l.source.kind === 'planItem' ? /^(0|[1-9]\d*)$/.test(l.source.id) && plan.consultationItems[Number(l.source.id)]?.section === 'cnr'
       : l.consultation === slug && (l.source.kind === 'contribution' ? data.byId.has(l.source.id) : data.groupById.has(l.source.id))));
   const ownLinks = new Map<string, PlanLink[]>();
   for (const l of links) ownLinks.set(key(l), [...(ownLinks.get(key(l)) ?? []), l]);
-  const inherited = new Map<string, PlanLink[]>();
-  for (const l of links) {
-    if (l.source.kind !== 'idea') continue;
-    for (const id of data.groupMembers(l.source.id)) {
-      const list = inherited.get(id) ?? [];
-      if (!list.includes(l)) list.push(l);
-      inherited.set(id, list);
-    }
-  }
-  // a contribution's own rejection of a target is a decision for it too: its idea's link to that target does not apply
-  const rejected = new Map<string, Set<string>>();
-  for (const l of stored) {
-    if (l.status !== 'rejected' || l.planId !== plan.id || l.source.kind !== 'contribution' || l.target === null || !data.byId.has(l.source.id)) continue;
-    rejected.set(l.source.id, (rejected.get(l.source.id) ?? new Set()).add(l.target));
-  }
-  const effective = new Map<string, PlanLink[]>();
-  for (const c of data.all) {
-    const own = ownLinks.get(`contribution:${c.id}`);
-    const no = rejected.get(c.id);
-    const list = own ?? inherited.get(c.id)?.filter((l) => !(no && l.target !== null && no.has(l.target)));
-    if (list && list.length > 0) effective.set(c.id, list);
-  }
-  const linkedItems = new Set(links.filter((l) => l.source.kind === 'planItem').map((l) => Number(l.source.id)));
-  const items = plan.consultationItems.flatMap((it, i) => (it.section === 'cnr' || linkedItems.has(i) ? [String(i)] : []));
+  // the one rule (domain applicableLinks): own decided links, else the idea groups' less the targets rejected for it
+  const rejected = stored.filter((l) => l.status === 'rejected' && l.planId === plan.id && l.source.kind === 'contribution' && data.byId.has(l.source.id));
+  const effective = applicableLinks([...links, ...rejected], data.all.map((c) => c.id), (id) => data.groupMembers(id));
+  const items = plan.consultationItems.flatMap((it, i) => (it.section === 'cnr' ? [String(i)] : []));
   return { plan, links, effective, ownLinks, items };
 }
 
@@ -239,7 +225,8 @@ export function linkRuleSources(data: SynthesisData, pl: PlanLinkData, rule: Lin
       && (rule.theme === undefined || c.themes.some((t) => t.theme === rule.theme))
       && (!kinds || (c.kind !== undefined && kinds.has(c.kind)))
       && matches(rule.own ? pl.ownLinks.get(`contribution:${c.id}`) : pl.effective.get(c.id))
-      && (!rule.own || pl.ownLinks.has(`contribution:${c.id}`))).map((c) => c.id);
+      && (!rule.own || pl.ownLinks.has(`contribution:${c.id}`))
+      && (rule.group === undefined || data.groupMembers(rule.group).has(c.id))).map((c) => c.id);
   }
   if (rule.source === 'idea') {
     return data.groups.filter((g) => (rule.theme === undefined || data.groupTheme.get(g.id) === rule.theme) && matches(pl.ownLinks.get(`idea:${g.id}`))).map((g) => g.id);
@@ -249,15 +236,21 @@ export function linkRuleSources(data: SynthesisData, pl: PlanLinkData, rule: Lin
 }
 
 /** The decided links of the consultation's public ideas and contributions, with the titles of the elements they name. */
-async function loadLinked(store: Store, consultation: string, visible: Parameters<typeof linkedObjectives>[2]): Promise<LinkedBySource> {
-  const links = await listPlanLinks(store, { consultation, statuses: ['confirmed', 'stated'], sourceKinds: ['idea', 'contribution'] });
-  if (links.length === 0) return { byIdea: new Map(), byContribution: new Map(), unknown: [] };
+async function loadLinked(store: Store, consultation: string, visible: Parameters<typeof linkedObjectives>[2], members: (idea: string) => Iterable<string>): Promise<{ linked: LinkedBySource; national: Set<string> }> {
+  // rejected ones too: a contribution's own rejection sets its idea's link to that target aside (applicableLinks)
+  const links = await listPlanLinks(store, { consultation, statuses: ['confirmed', 'stated', 'rejected'], sourceKinds: ['idea', 'contribution'] });
+  if (!links.some(isDecided)) return { linked: { byIdea: new Map(), byContribution: new Map(), unknown: [] }, national: new Set() };
+  // public contributions a decided « niveau national » link applies to (own, else through a public idea), any plan
+  const shown = links.filter((l) => (l.source.kind === 'idea' ? visible.ideas : visible.contributions).has(l.source.id));
+  const national = new Set<string>();
+  // its best outcome, as the coverage report counts it: a contribution also taken up somewhere is not « national »
+  for (const [id, list] of applicableLinks(shown, visible.contributions, members)) if (outcomeOf(list) === 'national') national.add(id);
   const plans = new Map<string, PlanElementTitles>();
   for (const id of new Set(links.map((l) => l.planId))) {
     const plan = await readStoredPlan(store, id);
     if (plan) plans.set(id, elementTitles(plan));
   }
-  return linkedObjectives(links, plans, visible);
+  return { linked: linkedObjectives(links, plans, visible, members), national };
 }
 
 /**

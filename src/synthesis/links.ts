@@ -3,7 +3,7 @@
  * person, or stated by a document) that say the plan takes the source up, from public idea groups and public
  * contributions. The builder writes them under each idea, the verifier checks them again, the basis fingerprints them.
  */
-import { answersSource, isDecided, type PlanLink } from '../domain/links.ts';
+import { answersSource, applicableLinks, appliesTo, isDecided, type PlanLink } from '../domain/links.ts';
 import { walkIdeas, walkSections, type IdeaItem, type LinkedObjective, type Section } from './model.ts';
 
 /** The titles of a plan's elements by code (objectives and défis), as printed in the plan. */
@@ -32,7 +32,7 @@ const byPlanAndCode = (a: LinkedObjective, b: LinkedObjective) => a.plan.localeC
  * element its plan no longer has is reported in `unknown`. Plan items are no source of a restitution.
  */
 export function linkedObjectives(links: readonly PlanLink[], plans: ReadonlyMap<string, PlanElementTitles>,
-  visible: { ideas: ReadonlySet<string>; contributions: ReadonlySet<string> }): LinkedBySource {
+  visible: { ideas: ReadonlySet<string>; contributions: ReadonlySet<string> }, members?: (idea: string) => Iterable<string>): LinkedBySource {
   const maps = { idea: new Map<string, Map<string, LinkedObjective>>(), contribution: new Map<string, Map<string, LinkedObjective>>() };
   const unknown: PlanLink[] = [];
   for (const l of links) {
@@ -48,6 +48,21 @@ export function linkedObjectives(links: readonly PlanLink[], plans: ReadonlyMap<
     const seen = list.get(key);
     if (!seen || (seen.kind === 'partly' && kind === 'taken_up')) list.set(key, { plan: l.planId, code: l.target!, title, kind });
     map.set(l.source.id, list);
+  }
+  if (members) {
+    // the one rule (domain applicableLinks, as coverage and the plan page): an idea's element is shown with the number of its
+    // public members the link still applies to (a member's own decision prevails), and not at all when it applies to none
+    const shown = links.filter((l) => l.source.kind !== 'planItem' && (l.source.kind === 'idea' ? visible.ideas : visible.contributions).has(l.source.id));
+    const applying = applicableLinks(shown, visible.contributions, members);
+    for (const [idea, list] of maps.idea) {
+      const ids = [...new Set(members(idea))];
+      for (const [key, o] of list) {
+        const n = ids.filter((id) => appliesTo(applying.get(id), o.plan, o.code)).length;
+        if (n === 0) list.delete(key);
+        else list.set(key, { ...o, contributions: n });
+      }
+      if (list.size === 0) maps.idea.delete(idea);
+    }
   }
   const sorted = (m: Map<string, Map<string, LinkedObjective>>) => new Map([...m].map(([id, list]) => [id, [...list.values()].sort(byPlanAndCode)]));
   return { byIdea: sorted(maps.idea), byContribution: sorted(maps.contribution), unknown };

@@ -82,6 +82,8 @@ export interface LinkRule {
   kinds?: ContributionKind[];
   /** contributions: by their own decided links only (those decided one by one), not their idea groups' */
   own?: boolean;
+  /** contributions: public members of this idea group only (sub-ideas included) — with `target`, those the idea's link applies to */
+  group?: string;
 }
 
 export interface VerifiedFigure extends SynthesisFigure {

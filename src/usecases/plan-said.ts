@@ -5,7 +5,8 @@
  */
 import { isPublic, type Contribution } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import { answersSource, type LinkSourceRef, type PlanLink } from '../domain/links.ts';
+import { answersSource, applicableLinks, appliesTo, type LinkSourceRef, type PlanLink } from '../domain/links.ts';
+import { listPlanLinks } from '../store/links.ts';
 import type { StoredPlan } from '../store/plans.ts';
 import { publicGroups } from '../synthesis/data.ts';
 import type { UseCaseContext } from './context.ts';
@@ -27,6 +28,11 @@ export interface PublicSources {
   groups: Map<string, IdeaGroup>;
   /** public members of a group and of its sub-groups */
   members(id: string): number;
+  /**
+   * public members of a group (sub-groups included) to which its link to `target` of `plan` applies — the one rule
+   * (domain applicableLinks) the coverage report and the restitution count by; without it, every public member
+   */
+  applying?(id: string, plan: string, target: string): number;
 }
 
 const ORDER: Record<LinkSourceRef['kind'], number> = { idea: 0, contribution: 1, planItem: 2 };
@@ -52,7 +58,9 @@ export function saidByElement(links: readonly PlanLink[], plan: Pick<StoredPlan,
       const s = sources(l.consultation);
       if (l.source.kind === 'idea') {
         const g = s?.groups.get(l.source.id);
-        if (g && s) item = { source: { ...l.source }, text: g.label, kind, count: s.members(g.id) };
+        const n = g && s ? (s.applying ? s.applying(g.id, plan.id, l.target!) : s.members(g.id)) : 0;
+        // an idea whose link no longer applies to any public member (each decided otherwise) is not shown
+        if (g && n > 0) item = { source: { ...l.source }, text: g.label, kind, count: n };
       } else {
         const c = s?.contributions.get(l.source.id);
         if (c && isPublic(c)) item = { source: { ...l.source }, text: c.text, kind, count: null };
@@ -69,8 +77,11 @@ export function saidByElement(links: readonly PlanLink[], plan: Pick<StoredPlan,
   return out;
 }
 
-/** The public contributions and idea groups of a consultation. */
-export async function publicSources(ctx: UseCaseContext, consultation: string): Promise<PublicSources> {
+/**
+ * The public contributions and idea groups of a consultation; with `links` (decided and rejected, of one or more plans),
+ * what each idea's links apply to (see PublicSources.applying).
+ */
+export async function publicSources(ctx: UseCaseContext, consultation: string, links?: readonly PlanLink[]): Promise<PublicSources> {
   const contributions = new Map((await ctx.store.listContributions(consultation)).filter(isPublic).map((c) => [c.id, c]));
   const groups = new Map(publicGroups(await ctx.store.listIdeaGroups(consultation), contributions).map((g) => [g.id, g]));
   const children = new Map<string, IdeaGroup[]>();
@@ -84,16 +95,23 @@ export async function publicSources(ctx: UseCaseContext, consultation: string): 
     memo.set(id, set);
     return set;
   };
-  return { contributions, groups, members: (id) => below(id).size };
+  const members = (id: string) => below(id).size;
+  if (!links) return { contributions, groups, members };
+  const mine = links.filter((l) => l.consultation === consultation && (l.source.kind === 'idea' ? groups.has(l.source.id) : l.source.kind === 'contribution' && contributions.has(l.source.id)));
+  const applying = applicableLinks(mine, contributions.keys(), (id) => below(id));
+  return { contributions, groups, members, applying: (id, plan, target) => [...below(id)].filter((c) => appliesTo(applying.get(c), plan, target)).length };
 }
 
 /** « Ce que vous avez dit » for every element of a plan that something said is linked to (public sources only). */
 export async function planSaid(ctx: UseCaseContext, plan: Pick<StoredPlan, 'id' | 'consultationItems'>): Promise<Map<string, SaidItem[]>> {
   // decided links of sources the public may see (the links' own rule); checked again below, source by source, for their texts
-  const links = (await decidedLinks(ctx, { plan: plan.id, publicOnly: true })).filter(answersSource);
+  const decided = await decidedLinks(ctx, { plan: plan.id, publicOnly: true });
+  const links = decided.filter(answersSource);
+  // a contribution's own rejection of a target sets its idea's link to that target aside (the one rule)
+  const rejected = await listPlanLinks(ctx.store, { planId: plan.id, statuses: ['rejected'], sourceKinds: ['contribution'] });
   const loaded = new Map<string, PublicSources>();
   for (const slug of new Set(links.filter((l) => l.source.kind !== 'planItem' && l.consultation !== null).map((l) => l.consultation!))) {
-    loaded.set(slug, await publicSources(ctx, slug));
+    loaded.set(slug, await publicSources(ctx, slug, [...decided, ...rejected]));
   }
   return saidByElement(links, plan, (slug) => (slug === null ? undefined : loaded.get(slug)));
 }
