@@ -9,7 +9,7 @@ import type { Consultation } from '../domain/consultation.ts';
 import { isPublic, type Contribution, type ModerationStatus } from '../domain/contribution.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import { answersSource, isDecided, LINK_KINDS, type LinkKind, type PlanLink } from '../domain/links.ts';
+import { answersSource, isDecided, LINK_KINDS, planItemIndex, type LinkKind, type PlanLink } from '../domain/links.ts';
 import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
@@ -181,7 +181,7 @@ const key = (l: PlanLink) => `${l.source.kind}:${l.source.id}`;
 export function planLinkData(data: SynthesisData, plan: StoredPlan, stored: readonly PlanLink[]): PlanLinkData {
   const slug = data.consultation.slug;
   const links = stored.filter((l) => isDecided(l) && l.planId === plan.id && (
-    l.source.kind === 'planItem' ? /^\d+$/.test(l.source.id) && Number(l.source.id) < plan.consultationItems.length
+    l.source.kind === 'planItem' ? planItemIndex(l.source.id, plan.consultationItems.length) !== undefined
       : l.consultation === slug && (l.source.kind === 'contribution' ? data.byId.has(l.source.id) : data.groupById.has(l.source.id))));
   const ownLinks = new Map<string, PlanLink[]>();
   for (const l of links) ownLinks.set(key(l), [...(ownLinks.get(key(l)) ?? []), l]);
@@ -207,8 +207,9 @@ export function planLinkData(data: SynthesisData, plan: StoredPlan, stored: read
     const list = own ?? inherited.get(c.id)?.filter((l) => !(no && l.target !== null && no.has(l.target)));
     if (list && list.length > 0) effective.set(c.id, list);
   }
-  const linkedItems = new Set(links.filter((l) => l.source.kind === 'planItem').map((l) => Number(l.source.id)));
-  const items = plan.consultationItems.flatMap((it, i) => (it.section === 'cnr' || linkedItems.has(i) ? [String(i)] : []));
+  // canonical ids (planItemIndex above): the same string as the position written out
+  const linkedItems = new Set(links.filter((l) => l.source.kind === 'planItem').map((l) => l.source.id));
+  const items = plan.consultationItems.flatMap((it, i) => (it.section === 'cnr' || linkedItems.has(String(i)) ? [String(i)] : []));
   return { plan, links, effective, ownLinks, items };
 }
 
