@@ -108,12 +108,21 @@ export async function linkRoutes(api: FastifyInstance, ctx: AppContext): Promise
     });
   });
 
-  r.post('/admin/plans/:id/links/:link/undo', {
-    config: { roles: ROLES },
-    schema: {
-      tags, summary: 'Annule la dernière décision sur un lien : les liens de sa source reviennent exactement à leur état d’avant (audité)',
-      params: z.object({ id: z.string().min(1).max(200), link: z.string().min(1).max(100) }),
-      response: { 200: z.object({ link: PlanLinkView.nullable() }), ...errors(401, 403, 404, 409) },
-    },
-  }, async (req) => ({ link: await undoLinkDecision(requestContext(ctx, req), { plan: req.params.id, link: req.params.link }) }));
+  // undo takes no body: a client that sends « content-type: application/json » with an empty body is served too
+  // (the default JSON parser refuses an empty body); a non-empty body is parsed as everywhere else
+  await api.register(async (scope) => {
+    const json = scope.getDefaultJsonParser('error', 'error');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+      if (typeof body === 'string' && body.trim() === '') { done(null, undefined); return; }
+      json(req, body as string, done);
+    });
+    scope.withTypeProvider<ZodTypeProvider>().post('/admin/plans/:id/links/:link/undo', {
+      config: { roles: ROLES },
+      schema: {
+        tags, summary: 'Annule la dernière décision sur un lien : les liens de sa source reviennent exactement à leur état d’avant (audité)',
+        params: z.object({ id: z.string().min(1).max(200), link: z.string().min(1).max(100) }),
+        response: { 200: z.object({ link: PlanLinkView.nullable() }), ...errors(401, 403, 404, 409) },
+      },
+    }, async (req) => ({ link: await undoLinkDecision(requestContext(ctx, req), { plan: req.params.id, link: req.params.link }) }));
+  });
 }
