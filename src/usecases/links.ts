@@ -6,7 +6,7 @@
  */
 import { FIT_THRESHOLD, linkTargets, LINK_MODEL, suggestLinksWithFit } from '../analysis/link/index.ts';
 import { OTHERS_LABEL } from '../analysis/grouping/model.ts';
-import { isPublic, type Contribution } from '../domain/contribution.ts';
+import { isPublic, type Contribution, type ModerationStatus } from '../domain/contribution.ts';
 import { UserError } from '../domain/errors.ts';
 import { isInvisibleText, sanitizeText } from '../domain/text.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
@@ -115,13 +115,19 @@ export interface SuggestPlanLinksInput {
 }
 
 /** The texts a suggestion run reads, source by source. */
-async function suggestionItems(ctx: UseCaseContext, plan: StoredPlan, consultation: string | null, kinds: LinkSourceKind[]): Promise<{ source: LinkSourceRef; text: string }[]> {
+async function suggestionItems(ctx: UseCaseContext, plan: StoredPlan, consultation: string | null, kinds: LinkSourceKind[]): Promise<{ items: { source: LinkSourceRef; text: string }[]; cleared: LinkSourceRef[] }> {
   const items: { source: LinkSourceRef; text: string }[] = [];
+  // rejected by moderation: never public, so no suggestion (their earlier ones are cleared); a pending one may still be published
+  const cleared: LinkSourceRef[] = [];
   if (consultation !== null && (kinds.includes('contribution') || kinds.includes('idea'))) {
     const contributions = await linkContributions(ctx.store, consultation);
     if (kinds.includes('contribution')) {
       // proposals are what a plan may take up; a contribution nobody classified yet may be one
-      for (const c of contributions) if (c.kind === null || c.kind === 'proposition') items.push({ source: { kind: 'contribution', id: c.id }, text: c.text });
+      for (const c of contributions) {
+        if (c.kind !== null && c.kind !== 'proposition') continue;
+        if (c.moderationStatus === 'rejected') cleared.push({ kind: 'contribution', id: c.id });
+        else items.push({ source: { kind: 'contribution', id: c.id }, text: c.text });
+      }
     }
     if (kinds.includes('idea')) {
       const text = new Map(contributions.map((c) => [c.id, c.text]));
@@ -132,7 +138,7 @@ async function suggestionItems(ctx: UseCaseContext, plan: StoredPlan, consultati
     }
   }
   if (kinds.includes('planItem')) plan.consultationItems.forEach((it, i) => items.push({ source: { kind: 'planItem', id: String(i) }, text: it.text }));
-  return items;
+  return { items, cleared };
 }
 
 /**
@@ -149,7 +155,7 @@ export async function suggestPlanLinks(ctx: UseCaseContext, input: SuggestPlanLi
     throw new UserError('invalid', `Le schéma « ${plan.id} » n’est rattaché à aucune consultation : indiquez la consultation dont relier les contributions et les idées.`, 'consultation');
   }
   const kinds = asked ?? (consultation === null ? ['planItem'] : [...LINK_SOURCE_KINDS]);
-  const items = await suggestionItems(ctx, plan, consultation, kinds);
+  const { items, cleared } = await suggestionItems(ctx, plan, consultation, kinds);
   const targets = linkTargets(plan);
   const suggestions: LinkSuggestion[] = [];
   const fits: number[] = [];
@@ -166,7 +172,7 @@ export async function suggestPlanLinks(ctx: UseCaseContext, input: SuggestPlanLi
   })));
   const bySource = Object.fromEntries(kinds.map((k) => [k, items.filter((it) => it.source.kind === k).length]));
   await replaceSuggestedLinks(ctx.store, {
-    planId: plan.id, sources: items.map((it) => it.source), links, at,
+    planId: plan.id, sources: [...items.map((it) => it.source), ...cleared], links, at,
     // counts and the model only: no text of a contribution or of the plan in the journal
     audit: {
       actor: ctx.actor.name, action: 'links.suggest', consultation, targetType: 'plan', targetId: plan.id,
@@ -200,6 +206,8 @@ export interface LinkReviewSource {
   threshold?: number;
   /** confirmed, rejected, stated, national and not taken up */
   decisions: PlanLink[];
+  /** a contribution's moderation status: its decisions reach the public pages only once it is published */
+  moderation?: ModerationStatus;
 }
 
 export interface LinkReview {
@@ -224,7 +232,7 @@ export async function linkReview(ctx: UseCaseContext, input: { plan: string; kin
     if (list) list.push(l); else bySource.set(key(l.source), [l]);
   }
   const sources: LinkReviewSource[] = [];
-  const push = (source: LinkSourceRef, text: string, extra: { label?: string; theme?: string } = {}) => {
+  const push = (source: LinkSourceRef, text: string, extra: { label?: string; theme?: string; moderation?: ModerationStatus } = {}) => {
     const own = bySource.get(key(source)) ?? [];
     const candidates = own.filter((l) => l.status === 'suggested');
     // « nothing fits » as the model said when it suggested (its fit is kept on the rows; older model versions kept none)
@@ -252,7 +260,7 @@ export async function linkReview(ctx: UseCaseContext, input: { plan: string; kin
     if (kinds.includes('contribution')) {
       const ids = [...new Set(links.filter((l) => l.source.kind === 'contribution' && l.consultation === consultation).map((l) => l.source.id))];
       for (const c of await linkContributions(ctx.store, consultation, ids)) {
-        push({ kind: 'contribution', id: c.id }, c.text, c.theme !== null ? { theme: c.theme } : {});
+        push({ kind: 'contribution', id: c.id }, c.text, { ...(c.theme !== null ? { theme: c.theme } : {}), moderation: c.moderationStatus as ModerationStatus });
       }
     }
   }

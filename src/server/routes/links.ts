@@ -66,6 +66,8 @@ export async function linkRoutes(api: FastifyInstance, ctx: AppContext): Promise
             nothingFits: z.boolean().optional().describe('aucun objectif ne reprend la source dans ses champs d’action (adéquation sous le seuil du modèle)'),
             threshold: z.number().optional(),
             decisions: z.array(PlanLinkView).describe('confirmés, écartés, indiqués par le document, niveau national, non repris'),
+            moderation: z.enum(['pending', 'published', 'rejected']).optional()
+              .describe('contributions : leur statut de modération (une décision ne paraît publiquement qu’une fois la contribution publiée)'),
           })),
         }),
         ...errors(400, 401, 403, 404),
