@@ -138,6 +138,18 @@ describe('API de relecture des liens', () => {
     assert.equal((await c.post(url('/decisions'), { source: { kind: 'planItem', id: '9' }, target: 'E1D1O1', decision: 'confirm' })).statusCode, 404);
     assert.equal((await c.get(url('?kind=avis'))).statusCode, 400);
   });
+
+  test('rapport de couverture public : refusé pour une consultation à laquelle le schéma ne répond pas (409), caché pour un brouillon (404)', async () => {
+    await t.store.upsertConsultation({ slug: 'autre', title: 'Une autre consultation', territory: '46', status: 'open', themes: [] });
+    await t.store.upsertConsultation({ slug: 'brouillon', title: 'Un brouillon', territory: '46', status: 'draft', themes: [] });
+    const visitor = await Client.create(t.app, '10.40.0.5');
+    const cov = (q: string) => visitor.get(`/api/plans/${encodeURIComponent(planId)}/coverage${q}`);
+    const other = await cov('?consultation=autre&format=md');
+    assert.equal(other.statusCode, 409, other.body);
+    assert.match(other.json().error.message, /répond à la consultation « liens », pas à « autre »/);
+    assert.equal((await cov('?consultation=brouillon')).statusCode, 404, 'un visiteur n’apprend rien d’un brouillon');
+    assert.equal((await cov('')).statusCode, 200, 'la consultation du schéma, par défaut');
+  });
 });
 
 /** A small scheme written for this test (the Markdown rendering's marks, as in test/plan-parse.test.ts). */

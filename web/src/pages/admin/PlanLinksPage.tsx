@@ -73,7 +73,10 @@ const NOT_PUBLIC_YET = 'Cette contribution n’est pas publiée : la décision n
 
 /** « Lien confirmé : X reprend … » as the object of « Décision annulée : … » (one label, not two). */
 const undoneText = (what: string) => {
-  const s = what.replace(/ : /, ', ');
+  // the label's colon only: one inside a quoted title (« Objectif : … ») stays
+  const i = what.indexOf(' : ');
+  const q = what.indexOf('«');
+  const s = i >= 0 && (q < 0 || i < q) ? `${what.slice(0, i)}, ${what.slice(i + 3)}` : what;
   return s.charAt(0).toLowerCase() + s.slice(1);
 };
 
