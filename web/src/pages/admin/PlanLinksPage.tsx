@@ -73,10 +73,15 @@ const NOT_PUBLIC_YET = 'Cette contribution n’est pas publiée : la décision n
 
 /** « Lien confirmé : X reprend … » as the object of « Décision annulée : … » (one label, not two). */
 const undoneText = (what: string) => {
-  // the label's colon only: one inside a quoted title (« Objectif : … ») stays
-  const i = what.indexOf(' : ');
-  const q = what.indexOf('«');
-  const s = i >= 0 && (q < 0 || i < q) ? `${what.slice(0, i)}, ${what.slice(i + 3)}` : what;
+  // the label's colon only (the first outside « »): one inside a quoted title (« Objectif : … ») stays
+  let depth = 0;
+  let i = -1;
+  for (let k = 0; k < what.length && i < 0; k++) {
+    if (what[k] === '«') depth++;
+    else if (what[k] === '»') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && what.startsWith(' : ', k)) i = k;
+  }
+  const s = i >= 0 ? `${what.slice(0, i)}, ${what.slice(i + 3)}` : what;
   return s.charAt(0).toLowerCase() + s.slice(1);
 };
 
