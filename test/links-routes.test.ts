@@ -49,11 +49,13 @@ describe('API de relecture des liens', () => {
     const visitor = await Client.create(t.app, '10.40.0.1');
     assert.equal((await visitor.get(url())).statusCode, 401);
     assert.equal((await visitor.post(url('/suggest'), {})).statusCode, 401);
+    assert.equal((await visitor.post(url('/x/undo'), {})).statusCode, 401, 'la route d’annulation (enregistrée à part) est gardée aussi');
     const facilitator = await (await Client.create(t.app, '10.40.0.2')).login('facilitator');
     const refused = await facilitator.get(url());
     assert.equal(refused.statusCode, 403);
     assert.match(refused.json().error.message, /rôle/);
     assert.equal((await facilitator.post(url('/decisions'), { source: { kind: 'planItem', id: '0' }, target: 'E1D1O1', decision: 'confirm' })).statusCode, 403);
+    assert.equal((await facilitator.post(url('/x/undo'))).statusCode, 403);
     assert.equal((await t.store.db.selectFrom('plan_links').select('id').execute()).length, 0, 'rien d’écrit');
   });
 
@@ -123,7 +125,30 @@ describe('API de relecture des liens', () => {
     assert.equal((await c.get('/api/admin/plans/inconnu/links')).statusCode, 404);
     assert.equal((await c.post('/api/admin/plans/inconnu/links/suggest', {})).statusCode, 404);
     assert.equal((await c.post('/api/admin/plans/inconnu/links/x/undo', {})).statusCode, 404);
+    // undo takes no body: an empty one sent as JSON is no malformed JSON (the link is unknown: 404), a broken one is
+    const empty = await c.request({ method: 'POST', url: url('/inconnu/undo'), payload: '', headers: { 'content-type': 'application/json' } });
+    assert.equal(empty.statusCode, 404, empty.body);
+    assert.equal((await c.request({ method: 'POST', url: url('/inconnu/undo'), payload: '{', headers: { 'content-type': 'application/json' } })).statusCode, 400);
+    // a plan item's position is written one way only: « 01 », « +1 », « 1.0 », « 1e0 » are no other items (400)
+    for (const id of ['01', '+1', '1.0', '1e0', ' 1']) {
+      const r = await c.post(url('/decisions'), { source: { kind: 'planItem', id }, target: 'E1D1O1', decision: 'confirm' });
+      assert.equal(r.statusCode, 400, `${id} : ${r.body}`);
+      assert.match(r.json().error.message, /sans zéro initial/);
+    }
+    assert.equal((await c.post(url('/decisions'), { source: { kind: 'planItem', id: '9' }, target: 'E1D1O1', decision: 'confirm' })).statusCode, 404);
     assert.equal((await c.get(url('?kind=avis'))).statusCode, 400);
+  });
+
+  test('rapport de couverture public : refusé pour une consultation à laquelle le schéma ne répond pas (409), caché pour un brouillon (404)', async () => {
+    await t.store.upsertConsultation({ slug: 'autre', title: 'Une autre consultation', territory: '46', status: 'open', themes: [] });
+    await t.store.upsertConsultation({ slug: 'brouillon', title: 'Un brouillon', territory: '46', status: 'draft', themes: [] });
+    const visitor = await Client.create(t.app, '10.40.0.5');
+    const cov = (q: string) => visitor.get(`/api/plans/${encodeURIComponent(planId)}/coverage${q}`);
+    const other = await cov('?consultation=autre&format=md');
+    assert.equal(other.statusCode, 409, other.body);
+    assert.match(other.json().error.message, /répond à la consultation « liens », pas à « autre »/);
+    assert.equal((await cov('?consultation=brouillon')).statusCode, 404, 'un visiteur n’apprend rien d’un brouillon');
+    assert.equal((await cov('')).statusCode, 200, 'la consultation du schéma, par défaut');
   });
 });
 

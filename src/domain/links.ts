@@ -10,7 +10,7 @@ export const LINK_SOURCE_KINDS: readonly LinkSourceKind[] = ['contribution', 'id
 
 /**
  * A source: a contribution id, an idea group id, or for a plan item its position in the plan's
- * consultation items as a decimal string (« 0 », « 1 »…: the plan id is the link's).
+ * consultation items as a canonical decimal string (« 0 », « 1 »…, PLAN_ITEM_ID; the plan id is the link’s).
  */
 export interface LinkSourceRef {
   kind: LinkSourceKind;
@@ -169,4 +169,14 @@ export function applicableLinks(
 /** Whether one of `links` (applying to a source) says the plan takes it up in `target` of `plan`. */
 export function appliesTo(links: readonly PlanLink[] | undefined, plan: string, target: string): boolean {
   return (links ?? []).some((l) => l.planId === plan && l.target === target && answersSource(l));
+}
+
+/** A plan item's id is its position written the canonical way: « 0 », « 12 » — never « 01 », « +1 » or « 1.0 ». */
+export const PLAN_ITEM_ID = /^(0|[1-9][0-9]*)$/;
+
+/** The position a plan item id names among `count` items, or undefined (not canonical, or out of range). */
+export function planItemIndex(id: string, count: number): number | undefined {
+  if (!PLAN_ITEM_ID.test(id)) return undefined;
+  const i = Number(id);
+  return i < count ? i : undefined;
 }

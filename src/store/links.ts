@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import {
-  LINK_SOURCE_KINDS,
+  LINK_SOURCE_KINDS, planItemIndex,
   type LinkEvidence, type LinkKind, type LinkSourceKind, type LinkSourceRef, type LinkStatus, type PlanLink,
 } from '../domain/links.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
@@ -376,7 +376,9 @@ export async function carryLinkDecisions(trx: Transaction<Database>, decisions: 
   for (const l of ordered) {
     let source = l.source;
     if (source.kind === 'planItem') {
-      const text = plan.oldItems.get(l.planId)?.[Number(source.id)];
+      const old = plan.oldItems.get(l.planId) ?? [];
+      const idx = planItemIndex(source.id, old.length);
+      const text = idx === undefined ? undefined : old[idx];
       const at = text === undefined ? undefined : positions.get(text)?.[0];
       if (at === undefined) { dropped++; continue; }
       source = { kind: 'planItem', id: String(at) };

@@ -9,7 +9,7 @@ import type { Consultation } from '../domain/consultation.ts';
 import { isPublic, type Contribution, type ModerationStatus } from '../domain/contribution.ts';
 import { DEPARTEMENTS } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import { answersSource, applicableLinks, isDecided, LINK_KINDS, type LinkKind, type PlanLink } from '../domain/links.ts';
+import { answersSource, applicableLinks, isDecided, LINK_KINDS, planItemIndex, type LinkKind, type PlanLink } from '../domain/links.ts';
 import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
@@ -187,7 +187,7 @@ const key = (l: PlanLink) => `${l.source.kind}:${l.source.id}`;
 export function planLinkData(data: SynthesisData, plan: StoredPlan, stored: readonly PlanLink[]): PlanLinkData {
   const slug = data.consultation.slug;
   const links = stored.filter((l) => isDecided(l) && l.planId === plan.id && (
-    l.source.kind === 'planItem' ? /^(0|[1-9]\d*)$/.test(l.source.id) && plan.consultationItems[Number(l.source.id)]?.section === 'cnr'
+    l.source.kind === 'planItem' ? planItemIndex(l.source.id, plan.consultationItems.length) !== undefined && plan.consultationItems[Number(l.source.id)]?.section === 'cnr'
       : l.consultation === slug && (l.source.kind === 'contribution' ? data.byId.has(l.source.id) : data.groupById.has(l.source.id))));
   const ownLinks = new Map<string, PlanLink[]>();
   for (const l of links) ownLinks.set(key(l), [...(ownLinks.get(key(l)) ?? []), l]);

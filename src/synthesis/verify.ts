@@ -148,7 +148,7 @@ export async function verifyAgainst(data: SynthesisData, doc: SynthesisDocument,
     } else if (e.sources) {
       const stored = Array.isArray(f.sources) ? f.sources : [];
       if (stored.length !== f.value || [...stored].sort().join('\n') !== [...e.sources].sort().join('\n')) {
-        fail(path, `${label.trim()} : la liste des ${f.rule.op === 'links' && f.rule.source === 'idea' ? 'idées communes' : 'éléments'} comptés ne correspond plus aux données`);
+        fail(path, `${label.trim()} : la liste des ${f.rule.op === 'links' && f.rule.source === 'idea' ? 'idées communes comptées' : 'éléments comptés'} ne correspond plus aux données`);
       }
     } else if (e.meetings) {
       const stored = f.meetings ?? [];

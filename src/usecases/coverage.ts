@@ -11,6 +11,7 @@ import {
 } from '../synthesis/index.ts';
 import type { UseCaseContext } from './context.ts';
 import { visibleConsultation } from './contributions.ts';
+import { answeredConsultation } from './links.ts';
 import { getPlan } from './plan.ts';
 
 export interface CoverageReportInput {
@@ -38,10 +39,14 @@ export async function coverageReport(ctx: UseCaseContext, input: CoverageReportI
     throw new UserError('unavailable', 'Le PDF est produit avec Chromium, absent de ce serveur : téléchargez le HTML ou le DOCX.');
   }
   const plan = await getPlan(ctx, input.plan, input.consultation ? { consultation: input.consultation } : {});
-  const slug = input.consultation ?? plan.consultation;
-  if (!slug) throw new UserError('invalid', `Le schéma « ${plan.title} » n’est rattaché à aucune consultation : indiquez laquelle (--consultation).`, 'consultation');
-  if (ctx.actor.role === 'visitor') await visibleConsultation(ctx, slug);
-  else if (!await ctx.store.getConsultation(slug)) throw new UserError('not_found', `Consultation inconnue : « ${slug} »`, 'consultation');
+  if (input.consultation === undefined && !plan.consultation) {
+    throw new UserError('invalid', `Le schéma « ${plan.title} » n’est rattaché à aucune consultation : indiquez laquelle (--consultation).`, 'consultation');
+  }
+  const asked = input.consultation ?? plan.consultation!;
+  // a visitor learns nothing of a draft consultation, not even that the plan does not answer it
+  if (ctx.actor.role === 'visitor') await visibleConsultation(ctx, asked);
+  // the links' pairing rule: the plan's own consultation, or (plan without one) one its links were made for
+  const slug = (await answeredConsultation(ctx, plan, asked))!;
   const document = await buildCoverage(ctx.store, { consultation: slug, plan: plan.id, now: ctx.now() });
   const verification = await verifySynthesis(ctx.store, document as SynthesisDocument);
   if (!verification.ok) throw new SynthesisVerificationError(verification.failures);

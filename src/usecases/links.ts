@@ -6,11 +6,12 @@
  */
 import { FIT_THRESHOLD, linkTargets, LINK_MODEL, suggestLinksWithFit } from '../analysis/link/index.ts';
 import { OTHERS_LABEL } from '../analysis/grouping/model.ts';
-import { isPublic, type Contribution } from '../domain/contribution.ts';
+import { isPublic, type Contribution, type ModerationStatus } from '../domain/contribution.ts';
 import { UserError } from '../domain/errors.ts';
+import { isInvisibleText, sanitizeText } from '../domain/text.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
 import {
-  LINK_NOTE_MAX, LINK_SOURCE_KINDS,
+  LINK_NOTE_MAX, LINK_SOURCE_KINDS, PLAN_ITEM_ID,
   type LinkDecision, type LinkSourceKind, type LinkSourceRef, type LinkStatus, type LinkSuggestion, type PlanLink,
 } from '../domain/links.ts';
 import type { StoredPlan } from '../store/plans.ts';
@@ -61,14 +62,30 @@ function targetCodes(plan: StoredPlan): Map<string, 'objective' | 'defi'> {
   return out;
 }
 
-/** The consultation whose contributions and ideas a plan is linked to: the one asked, else the plan's own. */
-async function linkedConsultation(ctx: UseCaseContext, plan: StoredPlan, asked: string | undefined): Promise<string | null> {
+/**
+ * The consultation whose contributions and ideas a plan is linked to: the one asked, else the plan's own. A plan
+ * imported for a consultation answers that one only (conflict otherwise); a plan without one may be linked to any.
+ */
+export async function linkedConsultation(ctx: UseCaseContext, plan: StoredPlan, asked: string | undefined): Promise<string | null> {
   if (asked === undefined) return plan.consultation;
   const c = await requireConsultation(ctx, asked);
   if (plan.consultation !== null && plan.consultation !== c.slug) {
     throw new UserError('conflict', `Le schéma « ${plan.id} » répond à la consultation « ${plan.consultation} », pas à « ${c.slug} ».`, 'consultation');
   }
   return c.slug;
+}
+
+/**
+ * The consultation a plan's links (and its coverage report) are read for: the same pairing as `linkedConsultation`;
+ * a plan without a consultation answers only one named when its links were suggested or decided (one its links
+ * belong to), else there is nothing of that consultation in it to report (conflict).
+ */
+export async function answeredConsultation(ctx: UseCaseContext, plan: StoredPlan, asked: string | undefined): Promise<string | null> {
+  const slug = await linkedConsultation(ctx, plan, asked);
+  if (slug !== null && plan.consultation === null && (await listPlanLinks(ctx.store, { planId: plan.id, consultation: slug })).length === 0) {
+    throw new UserError('conflict', `Le schéma « ${plan.id} » n’est relié à aucune contribution ni idée de la consultation « ${slug} » : lancez d’abord la suggestion des liens pour cette consultation.`, 'consultation');
+  }
+  return slug;
 }
 
 function checkSourceKinds(kinds: readonly string[] | undefined): LinkSourceKind[] | undefined {
@@ -98,13 +115,19 @@ export interface SuggestPlanLinksInput {
 }
 
 /** The texts a suggestion run reads, source by source. */
-async function suggestionItems(ctx: UseCaseContext, plan: StoredPlan, consultation: string | null, kinds: LinkSourceKind[]): Promise<{ source: LinkSourceRef; text: string }[]> {
+async function suggestionItems(ctx: UseCaseContext, plan: StoredPlan, consultation: string | null, kinds: LinkSourceKind[]): Promise<{ items: { source: LinkSourceRef; text: string }[]; cleared: LinkSourceRef[] }> {
   const items: { source: LinkSourceRef; text: string }[] = [];
+  // rejected by moderation: never public, so no suggestion (their earlier ones are cleared); a pending one may still be published
+  const cleared: LinkSourceRef[] = [];
   if (consultation !== null && (kinds.includes('contribution') || kinds.includes('idea'))) {
     const contributions = await linkContributions(ctx.store, consultation);
     if (kinds.includes('contribution')) {
       // proposals are what a plan may take up; a contribution nobody classified yet may be one
-      for (const c of contributions) if (c.kind === null || c.kind === 'proposition') items.push({ source: { kind: 'contribution', id: c.id }, text: c.text });
+      for (const c of contributions) {
+        if (c.kind !== null && c.kind !== 'proposition') continue;
+        if (c.moderationStatus === 'rejected') cleared.push({ kind: 'contribution', id: c.id });
+        else items.push({ source: { kind: 'contribution', id: c.id }, text: c.text });
+      }
     }
     if (kinds.includes('idea')) {
       const text = new Map(contributions.map((c) => [c.id, c.text]));
@@ -115,7 +138,7 @@ async function suggestionItems(ctx: UseCaseContext, plan: StoredPlan, consultati
     }
   }
   if (kinds.includes('planItem')) plan.consultationItems.forEach((it, i) => items.push({ source: { kind: 'planItem', id: String(i) }, text: it.text }));
-  return items;
+  return { items, cleared };
 }
 
 /**
@@ -132,7 +155,7 @@ export async function suggestPlanLinks(ctx: UseCaseContext, input: SuggestPlanLi
     throw new UserError('invalid', `Le schéma « ${plan.id} » n’est rattaché à aucune consultation : indiquez la consultation dont relier les contributions et les idées.`, 'consultation');
   }
   const kinds = asked ?? (consultation === null ? ['planItem'] : [...LINK_SOURCE_KINDS]);
-  const items = await suggestionItems(ctx, plan, consultation, kinds);
+  const { items, cleared } = await suggestionItems(ctx, plan, consultation, kinds);
   const targets = linkTargets(plan);
   const suggestions: LinkSuggestion[] = [];
   const fits: number[] = [];
@@ -149,7 +172,7 @@ export async function suggestPlanLinks(ctx: UseCaseContext, input: SuggestPlanLi
   })));
   const bySource = Object.fromEntries(kinds.map((k) => [k, items.filter((it) => it.source.kind === k).length]));
   await replaceSuggestedLinks(ctx.store, {
-    planId: plan.id, sources: items.map((it) => it.source), links, at,
+    planId: plan.id, sources: [...items.map((it) => it.source), ...cleared], links, at,
     // counts and the model only: no text of a contribution or of the plan in the journal
     audit: {
       actor: ctx.actor.name, action: 'links.suggest', consultation, targetType: 'plan', targetId: plan.id,
@@ -183,6 +206,8 @@ export interface LinkReviewSource {
   threshold?: number;
   /** confirmed, rejected, stated, national and not taken up */
   decisions: PlanLink[];
+  /** a contribution's moderation status: its decisions reach the public pages only once it is published */
+  moderation?: ModerationStatus;
 }
 
 export interface LinkReview {
@@ -207,7 +232,7 @@ export async function linkReview(ctx: UseCaseContext, input: { plan: string; kin
     if (list) list.push(l); else bySource.set(key(l.source), [l]);
   }
   const sources: LinkReviewSource[] = [];
-  const push = (source: LinkSourceRef, text: string, extra: { label?: string; theme?: string } = {}) => {
+  const push = (source: LinkSourceRef, text: string, extra: { label?: string; theme?: string; moderation?: ModerationStatus } = {}) => {
     const own = bySource.get(key(source)) ?? [];
     const candidates = own.filter((l) => l.status === 'suggested');
     // « nothing fits » as the model said when it suggested (its fit is kept on the rows; older model versions kept none)
@@ -235,7 +260,7 @@ export async function linkReview(ctx: UseCaseContext, input: { plan: string; kin
     if (kinds.includes('contribution')) {
       const ids = [...new Set(links.filter((l) => l.source.kind === 'contribution' && l.consultation === consultation).map((l) => l.source.id))];
       for (const c of await linkContributions(ctx.store, consultation, ids)) {
-        push({ kind: 'contribution', id: c.id }, c.text, c.theme !== null ? { theme: c.theme } : {});
+        push({ kind: 'contribution', id: c.id }, c.text, { ...(c.theme !== null ? { theme: c.theme } : {}), moderation: c.moderationStatus as ModerationStatus });
       }
     }
   }
@@ -256,12 +281,20 @@ function auditView(links: readonly PlanLink[]) {
   return links.map((l) => ({ id: l.id, target: l.target, kind: l.kind, status: l.status, decidedBy: l.decidedBy, noteLength: l.note?.length ?? 0 }));
 }
 
-function cleanNote(note: string | null | undefined): string | null {
+// Beyond sanitizeText (C0 controls, lone surrogates): C1 controls, bidi embeddings/overrides/isolates and marks,
+// zero-width characters and the BOM — invisible in a note, yet they reorder or hide what a public report prints.
+const NOTE_INVISIBLE = /[\u0080-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+
+/**
+ * A note or reason as stored: cleaned (sanitizeText, then the invisible characters above), NFC, trimmed; null
+ * when nothing visible is left (so a required reason made of invisible characters only is refused).
+ */
+export function cleanNote(note: string | null | undefined): string | null {
   if (note === undefined || note === null) return null;
   if (typeof note !== 'string') throw new UserError('invalid', 'La note doit être un texte.', 'note');
-  const n = note.replace(/\r\n?/g, '\n').trim();
+  const n = sanitizeText(note).replace(NOTE_INVISIBLE, '').normalize('NFC').trim();
   if (n.length > LINK_NOTE_MAX) throw new UserError('invalid', `Note trop longue (${LINK_NOTE_MAX} caractères au plus).`, 'note');
-  return n === '' ? null : n;
+  return isInvisibleText(n) ? null : n;
 }
 
 /** The source exists, and belongs to the plan's consultation when it has one; returns the link's consultation. */
@@ -270,7 +303,10 @@ async function checkSource(ctx: UseCaseContext, plan: StoredPlan, source: LinkSo
     throw new UserError('invalid', `Source invalide : attendu { kind: ${LINK_SOURCE_KINDS.join(' | ')}, id }.`, 'source');
   }
   if (source.kind === 'planItem') {
-    if (!/^\d+$/.test(source.id) || Number(source.id) >= plan.consultationItems.length) {
+    if (!PLAN_ITEM_ID.test(source.id)) {
+      throw new UserError('invalid', `Position d’élément de consultation invalide : « ${source.id} » (un entier écrit sans zéro initial ni signe : 0, 1, 2…).`, 'source');
+    }
+    if (Number(source.id) >= plan.consultationItems.length) {
       throw new UserError('not_found', `Élément de consultation « ${source.id} » inconnu dans le schéma « ${plan.id} » (${plan.consultationItems.length} éléments, numérotés à partir de 0).`, 'source');
     }
     return plan.consultation;

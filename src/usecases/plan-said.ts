@@ -5,7 +5,7 @@
  */
 import { isPublic, type Contribution } from '../domain/contribution.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import { answersSource, applicableLinks, appliesTo, type LinkSourceRef, type PlanLink } from '../domain/links.ts';
+import { answersSource, applicableLinks, appliesTo, planItemIndex, type LinkSourceRef, type PlanLink } from '../domain/links.ts';
 import { listPlanLinks } from '../store/links.ts';
 import type { StoredPlan } from '../store/plans.ts';
 import { publicGroups } from '../synthesis/data.ts';
@@ -52,7 +52,8 @@ export function saidByElement(links: readonly PlanLink[], plan: Pick<StoredPlan,
     let item: SaidItem | undefined;
     const kind = l.kind as SaidItem['kind'];
     if (l.source.kind === 'planItem') {
-      const i = /^\d+$/.test(l.source.id) ? plan.consultationItems[Number(l.source.id)] : undefined;
+      const at = planItemIndex(l.source.id, plan.consultationItems.length);
+      const i = at !== undefined ? plan.consultationItems[at] : undefined;
       if (i) item = { source: { ...l.source }, text: i.text, kind, count: null };
     } else {
       const s = sources(l.consultation);

@@ -43,8 +43,8 @@ const dateFmt = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long'
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-  // French writes the first day of a month « 1er » (as the server's messages do)
-  return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d).replace(/^1 /, '1er ');
+  // French writes the first day of a month « 1ᵉʳ » (ordinal in superscript letters, as the typographic rules want)
+  return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d).replace(/^1 /, '1ᵉʳ ');
 }
 
 export function formatPeriod(start: string | null, end: string | null): string {

@@ -92,6 +92,8 @@ export interface PlanLinkSource {
   /** when the API says so: no candidate reaches the model's threshold (« aucun objectif ne convient ») */
   nothingFits?: boolean;
   threshold?: number;
+  /** contributions: their moderation status (a decision shows publicly once the contribution is published) */
+  moderation?: import('../../src/domain/contribution.ts').ModerationStatus;
 }
 /** GET /api/admin/plans/:id/links?kind=idea|contribution|planItem */
 export interface PlanLinksResponse {

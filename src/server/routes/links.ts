@@ -66,6 +66,8 @@ export async function linkRoutes(api: FastifyInstance, ctx: AppContext): Promise
             nothingFits: z.boolean().optional().describe('aucun objectif ne reprend la source dans ses champs d’action (adéquation sous le seuil du modèle)'),
             threshold: z.number().optional(),
             decisions: z.array(PlanLinkView).describe('confirmés, écartés, indiqués par le document, niveau national, non repris'),
+            moderation: z.enum(['pending', 'published', 'rejected']).optional()
+              .describe('contributions : leur statut de modération (une décision ne paraît publiquement qu’une fois la contribution publiée)'),
           })),
         }),
         ...errors(400, 401, 403, 404),
@@ -108,12 +110,21 @@ export async function linkRoutes(api: FastifyInstance, ctx: AppContext): Promise
     });
   });
 
-  r.post('/admin/plans/:id/links/:link/undo', {
-    config: { roles: ROLES },
-    schema: {
-      tags, summary: 'Annule la dernière décision sur un lien : les liens de sa source reviennent exactement à leur état d’avant (audité)',
-      params: z.object({ id: z.string().min(1).max(200), link: z.string().min(1).max(100) }),
-      response: { 200: z.object({ link: PlanLinkView.nullable() }), ...errors(401, 403, 404, 409) },
-    },
-  }, async (req) => ({ link: await undoLinkDecision(requestContext(ctx, req), { plan: req.params.id, link: req.params.link }) }));
+  // undo takes no body: a client that sends « content-type: application/json » with an empty body is served too
+  // (the default JSON parser refuses an empty body); a non-empty body is parsed as everywhere else
+  await api.register(async (scope) => {
+    const json = scope.getDefaultJsonParser('error', 'error');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+      if (typeof body === 'string' && body.trim() === '') { done(null, undefined); return; }
+      json(req, body as string, done);
+    });
+    scope.withTypeProvider<ZodTypeProvider>().post('/admin/plans/:id/links/:link/undo', {
+      config: { roles: ROLES },
+      schema: {
+        tags, summary: 'Annule la dernière décision sur un lien : les liens de sa source reviennent exactement à leur état d’avant (audité)',
+        params: z.object({ id: z.string().min(1).max(200), link: z.string().min(1).max(100) }),
+        response: { 200: z.object({ link: PlanLinkView.nullable() }), ...errors(401, 403, 404, 409) },
+      },
+    }, async (req) => ({ link: await undoLinkDecision(requestContext(ctx, req), { plan: req.params.id, link: req.params.link }) }));
+  });
 }

@@ -61,6 +61,42 @@ const PLAN_ITEM_SECTIONS: Record<PlanDetail['consultationItems'][number]['sectio
   enjeux: 'les enjeux', defis_cts: 'les défis du conseil territorial de santé', cnr: 'les propositions du CNR en santé',
 };
 
+/** A contribution's moderation status, as its badge says it (the decisions of a non-public one wait for its publication). */
+const MODERATION_BADGES: Record<NonNullable<PlanLinkSource['moderation']>, { label: string; severity: 'success' | 'warning' | 'error' }> = {
+  published: { label: 'publiée', severity: 'success' },
+  pending: { label: 'en attente', severity: 'warning' },
+  rejected: { label: 'rejetée', severity: 'error' },
+};
+const notPublic = (s: PlanLinkSource) => s.source.kind === 'contribution' && s.moderation !== undefined && s.moderation !== 'published';
+/** Said after a decision on a contribution that is not public (yet). */
+const NOT_PUBLIC_YET = 'Cette contribution n’est pas publiée : la décision ne paraîtra dans le rapport de couverture, la restitution et la page publique du schéma qu’une fois la contribution publiée.';
+
+/** « Lien confirmé : X reprend … » as the object of « Décision annulée : … » (one label, not two). */
+const undoneText = (what: string) => {
+  // the label's colon only (the first outside « »): one inside a quoted title (« Objectif : … ») stays
+  let depth = 0;
+  let i = -1;
+  for (let k = 0; k < what.length && i < 0; k++) {
+    if (what[k] === '«') depth++;
+    else if (what[k] === '»') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && what.startsWith(' : ', k)) i = k;
+  }
+  const s = i >= 0 ? `${what.slice(0, i)}, ${what.slice(i + 3)}` : what;
+  return s.charAt(0).toLowerCase() + s.slice(1);
+};
+
+/** Plan items by the section of the plan that lists them: « 20 propositions du CNR, 11 enjeux, 11 défis du CTS ». */
+const SECTION_COUNTS: readonly [PlanDetail['consultationItems'][number]['section'], string, string][] = [
+  ['cnr', 'proposition du CNR', 'propositions du CNR'], ['enjeux', 'enjeu', 'enjeux'], ['defis_cts', 'défi du CTS', 'défis du CTS'],
+];
+function sectionCounts(list: readonly PlanLinkSource[], items: PlanDetail['consultationItems']): string {
+  const parts = SECTION_COUNTS.map(([section, one, many]) => {
+    const n = list.filter((s) => items[Number(s.source.id)]?.section === section).length;
+    return n ? `${nf.format(n)} ${n > 1 ? many : one}` : '';
+  }).filter(Boolean);
+  return parts.length ? parts.join(', ') : `${nf.format(list.length)} élément${list.length > 1 ? 's' : ''}`;
+}
+
 type Mode = 'partly' | 'national' | 'not_taken_up' | 'other';
 interface Open { source: string; mode: Mode; target?: string }
 interface Target { code: string; kind: 'objective' | 'defi'; title: string }
@@ -196,7 +232,7 @@ export function PlanLinksPage({ id }: { id: string }) {
     try {
       const link = await decidePlanLink(id, { source: src.source, ...body });
       setHistory((h) => [...h, { link: link.id, what, source: src.source.id }]);
-      announce(`${what}. Touche u pour annuler.`);
+      announce(`${what}.${notPublic(src) ? ` ${NOT_PUBLIC_YET}` : ''} Touche u pour annuler.`);
       setOpen(null);
       // the decided candidate leaves the list: the focus goes to its source now, not to the page's body
       cards().find((el) => el.dataset.source === src.source.id)?.focus();
@@ -217,7 +253,7 @@ export function PlanLinksPage({ id }: { id: string }) {
       await undoPlanLink(id, link);
       // one step back: a link decided twice (confirmed, then rejected) keeps its earlier decision in the history
       setHistory((h) => { const i = h.map((x) => x.link).lastIndexOf(link); return i < 0 ? h : [...h.slice(0, i), ...h.slice(i + 1)]; });
-      announce(`Décision annulée : ${what}.`);
+      announce(`Décision annulée : ${undoneText(what)}.`);
       refocus.current = { source, index: Math.max(0, sources.findIndex((s) => s.source.id === source)) };
       list.reload();
     } catch (err) {
@@ -411,7 +447,11 @@ export function PlanLinksPage({ id }: { id: string }) {
       {list.data ? (
         <p role="status" className="fr-mb-2w">
           {only ? <>Une seule source affichée. <Link href={hrefFor({ source: null })}>Voir toutes les {kindInfo.label.toLowerCase()}</Link></>
-            : `${nf.format(sources.length)} ${sources.length > 1 ? kindInfo.label.toLowerCase() : kindInfo.one} (${SHOWS.find(([s]) => s === show)![1].toLowerCase()}${needle ? ', selon la recherche' : ''}) sur ${nf.format(all.length)}.`}
+            : kind === 'planItem' && plan.data
+              // the plan lists the CNR's proposals, and its own enjeux and défis du CTS: counted apart
+              ? (sources.length === all.length ? `${nf.format(all.length)} élément${all.length > 1 ? 's' : ''} listé${all.length > 1 ? 's' : ''} par le schéma : ${sectionCounts(all, plan.data.consultationItems)}.`
+                : `${sectionCounts(sources, plan.data.consultationItems)} (${SHOWS.find(([s]) => s === show)![1].toLowerCase()}${needle ? ', selon la recherche' : ''}) sur ${nf.format(all.length)} éléments listés par le schéma (${sectionCounts(all, plan.data.consultationItems)}).`)
+              : `${nf.format(sources.length)} ${sources.length > 1 ? kindInfo.label.toLowerCase() : kindInfo.one} (${SHOWS.find(([s]) => s === show)![1].toLowerCase()}${needle ? ', selon la recherche' : ''}) sur ${nf.format(all.length)}.`}
         </p>
       ) : null}
       {list.data && all.length === 0 ? <p>Aucune source de ce type pour ce schéma{kind === 'planItem' ? ' (le document ne liste pas de propositions issues de la consultation)' : kind === 'contribution' ? ' : une contribution paraît ici une fois les suggestions calculées' : ''}.</p> : null}
@@ -499,10 +539,18 @@ function SourceCard({ s, kindOne, targets, targetName, themeLabel, planItems, bu
     <li className={`link-source panel fr-p-3w fr-mb-3w${answered.length ? ' link-source--decided' : ''}`} tabIndex={-1} aria-labelledby={hid} data-source={s.source.id} aria-busy={busy || undefined}>
       <div className="link-source__head">
         <Badge small noIcon severity={answered.length ? 'success' : 'new'}>{state}</Badge>
+        {s.source.kind === 'contribution' && s.moderation ? (
+          <Badge small severity={MODERATION_BADGES[s.moderation].severity} className="fr-ml-1w"><span className="fr-sr-only">Modération : </span>{MODERATION_BADGES[s.moderation].label}</Badge>
+        ) : null}
         <span className="fr-text--xs link-source__ref">{s.source.kind === 'planItem' && /^\d+$/.test(s.source.id) ? `${kindOne} n° ${Number(s.source.id) + 1}` : `${kindOne} · réf. ${s.source.id}`}{where ? ` · ${where}` : ''}</span>
       </div>
       <h2 id={hid} className="fr-h6 fr-mb-1w">{title}</h2>
       {showText ? <p className="fr-text--sm link-source__text">{cut(s.text, 700)}</p> : null}
+      {notPublic(s) ? (
+        <p className="fr-text--sm fr-mb-2w link-source__unpublished">
+          {s.moderation === 'rejected' ? 'Contribution rejetée à la modération' : 'Contribution en attente de modération'} : les décisions prises ici ne paraîtront dans le rapport de couverture, la restitution et la page publique du schéma qu’une fois la contribution publiée.
+        </p>
+      ) : null}
 
       {s.decisions.length ? (
         <div className="link-decisions fr-mb-2w">
