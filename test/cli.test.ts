@@ -48,7 +48,7 @@ describe('fabrique CLI on the demo consultation', () => {
     assert.ok(existsSync(join(dir, 'demo-out', 'restitution.html')), 'the demo writes its restitution');
     const restitution = readFileSync(join(dir, 'demo-out', 'restitution.html'), 'utf8');
     assert.ok(!restitution.includes('Texte à rédiger'), 'the demo writes its editorial texts (demo/editorial.json)');
-    assert.match(restitution, /Indicateurs du territoire \(8\)/);
+    assert.match(restitution, /Indicateurs du territoire \(11\)/);
     assert.match(restitution, /Maison de santé itinérante du Lévézou/, 'and its emblematic actions');
     // its 2022 period is over: the demo reopens it for the citizen journey, as an administrator would, and says so
     assert.match(first.stdout, /La période de la consultation est passée \(fin : 9 décembre 2022\) : la démo la rouvre aux contributions jusqu’au .*« consultation\.reopen » au journal/);

@@ -41,7 +41,7 @@ test('the demo plan parses with the intended structure and no warning', async ()
   assert.equal(cnr.length, 12);
   assert.equal(new Set(cnr.map((i) => i.group)).size, 5);
   assert.equal(p.oqos.length, 3);
-  assert.equal(p.indicators.length, 7);
+  assert.equal(p.indicators.length, 3);
   assert.deepEqual(p.warnings, []);
 });
 
