@@ -565,6 +565,47 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('plan_links').addColumn('source_fit', 'double precision').execute();
       },
     },
+    '0023_followup_indicators': {
+      // Follow-up indicators of a plan (issue 15), not the territory's data repère (table `indicators`): a baseline,
+      // a target, measurements over time. They belong to their plan (cascade).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('followup_indicators')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('objective_code', 'text')
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('unit', 'text', (c) => c.notNull())
+          .addColumn('territory', 'text', (c) => c.notNull())
+          .addColumn('baseline_value', 'double precision', (c) => c.notNull())
+          .addColumn('baseline_date', 'text')
+          .addColumn('baseline_source', 'text', (c) => c.notNull())
+          .addColumn('baseline_source_json', 'text')
+          .addColumn('target_kind', 'text', (c) => c.notNull())
+          .addColumn('target_value', 'double precision')
+          .addColumn('target_min', 'double precision')
+          .addColumn('target_max', 'double precision')
+          .addColumn('target_direction', 'text')
+          .addColumn('due_date', 'text')
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('origin_key', 'text')
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        // one indicator per OQOS row of a plan: what makes their creation idempotent
+        await sql`CREATE UNIQUE INDEX followup_indicators_origin ON followup_indicators (plan_id, origin_key)`.execute(db);
+        await db.schema.createTable('followup_measurements')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('indicator_id', 'text', (c) => c.notNull().references('followup_indicators.id').onDelete('cascade'))
+          .addColumn('value', 'double precision', (c) => c.notNull())
+          .addColumn('date', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('entered_by', 'text', (c) => c.notNull())
+          .addColumn('entered_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('followup_measurements_indicator').on('followup_measurements').columns(['indicator_id', 'date']).execute();
+      },
+    },
   };
 }
 

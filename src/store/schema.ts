@@ -1,5 +1,6 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
 import type { LinkTables } from './link-schema.ts';
+import type { FollowupIndicatorTables } from './followup-indicator-schema.ts';
 import type { PlanTables } from './plan-schema.ts';
 
 /** Row types of the relational schema. JSON columns hold text in both SQLite and PostgreSQL. */
@@ -308,7 +309,7 @@ export interface IndicatorRow {
  * Every table of the schema, whatever migration created it: the one type of the store's Kysely instance
  * (`Store.db`), of its transactions and of every repository function.
  */
-export interface Database extends PlanTables, LinkTables {
+export interface Database extends PlanTables, LinkTables, FollowupIndicatorTables {
   consultations: ConsultationRow;
   territories: TerritoryRow;
   source_documents: SourceDocumentRow;
