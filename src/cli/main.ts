@@ -54,6 +54,15 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/plan.ts')).planCommand,
   },
   {
+    name: 'indicator',
+    summary: 'indicateurs de suivi du schéma territorial de santé : cibles OQOS suivies, indicateurs ajoutés, mesures et avancement',
+    usage: 'fabrique indicator oqos --plan <identifiant> [--json]   (un indicateur par ligne OQOS avec existant et cible ; sans doublon)\n'
+      + '       fabrique indicator add --plan <identifiant> --label <libellé> [--unit <unité>] [--objective <code>] --baseline <n> --baseline-source <source> [--baseline-date AAAA[-MM-JJ]] (--target <n> | --target-min <n> --target-max <n> | --direction hausse|baisse) [--due AAAA[-MM-JJ]] [--json]\n'
+      + '       fabrique indicator measure <id> --value <n> --date AAAA-MM-JJ [--source <source>] [--json]\n'
+      + '       fabrique indicator list --plan <identifiant> [--json]',
+    load: async () => (await import('./commands/indicator.ts')).indicatorCommand,
+  },
+  {
     name: 'link',
     summary: 'suggère les objectifs du schéma territorial de santé qui reprennent chaque proposition, idée ou élément de consultation du plan (JSON Lines)',
     usage: 'fabrique link --plan <identifiant> [--consultation <slug>] [--sources contribution,idea,planItem] [--top N] [--out liens.jsonl]   (enregistre les suggestions, garde les décisions)\n'
