@@ -219,7 +219,7 @@ corpusStoreTest('the Lot and Lozère OQOS rows become indicators (35 each), the 
   const udm = lotInds.filter((i) => /Unité de dialyse médicalisée/.test(i.label));
   assert.equal(udm.length, 1);
   assert.deepEqual([udm[0]!.baseline.value, udm[0]!.target, udm[0]!.dueDate], [2, { kind: 'value', value: 5 }, '2028']);
-  assert.ok(udm[0]!.baseline.sourceRef && udm[0]!.baseline.sourceRef.lineStart > 0);
+  assert.ok((udm[0]!.baseline.sourceRef?.lineStart ?? 0) > 0, 'the line of the OQOS row in the plan');
   await addMeasurement(ctx, { indicator: udm[0]!.id, value: 3, date: '2026-11-15', source: 'autorisation' });
   const p = (await listIndicators(ctx, { plan: lot.planId })).indicators.find((i) => i.id === udm[0]!.id)!.progress;
   assert.equal(p.label, '1 sur 3 implantations supplémentaires (33 %)');
