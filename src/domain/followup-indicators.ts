@@ -129,12 +129,13 @@ export function indicatorProgress(
   }
   // a range is aimed at its nearest bound; a value at itself
   const aim = t.kind === 'value' ? t.value : base < t.min ? t.min : base > t.max ? t.max : null;
-  if (aim === null || (t.kind === 'range' && m.value >= t.min && m.value <= t.max && base >= t.min && base <= t.max)) {
+  if (aim === null && t.kind === 'range') {
     // baseline already within the range: a maintenance target
-    const inside = t.kind === 'range' ? m.value >= t.min && m.value <= t.max : m.value === aim;
+    const inside = m.value >= t.min && m.value <= t.max;
     const status: ProgressStatus = inside ? 'atteint' : 'en_recul';
     return { status, latest, percent: inside ? 100 : 0, reached: null, needed: null, targetLabel: tLabel, label: `${inside ? 'cible maintenue' : 'hors de la cible'} : ${withUnit(m.value, ind.unit)} (cible ${tLabel})` };
   }
+  if (aim === null) throw new Error('unreachable: only a range has no aim');
   const needed = Math.abs(aim - base);
   if (needed === 0) {
     const kept = m.value === aim;

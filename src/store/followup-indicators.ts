@@ -86,15 +86,19 @@ export async function insertFollowupIndicators(store: DatabaseHandle, planId: st
   });
 }
 
-/** Adds one measurement with its audit entry, in one transaction; `check` runs inside it on the indicator read there. */
-export async function insertFollowupMeasurement(store: DatabaseHandle, m: IndicatorMeasurement, check: (ind: FollowupIndicator | undefined) => void, audit: NewAuditEntry): Promise<IndicatorMeasurement> {
+/**
+ * Adds one measurement with its audit entry, in one transaction; `check` runs inside it on the indicator read there,
+ * `audit` gets the consultation of the indicator's plan (the audit log is filtered by consultation).
+ */
+export async function insertFollowupMeasurement(store: DatabaseHandle, m: IndicatorMeasurement, check: (ind: FollowupIndicator | undefined) => void, audit: (consultation: string | null) => NewAuditEntry): Promise<IndicatorMeasurement> {
   return store.db.transaction().execute(async (trx) => {
     const r = await trx.selectFrom('followup_indicators').selectAll().where('id', '=', m.indicatorId).executeTakeFirst();
     check(r ? indicatorFromRow(r) : undefined);
+    const plan = await trx.selectFrom('plans').select('consultation').where('id', '=', r!.plan_id).executeTakeFirst();
     await trx.insertInto('followup_measurements').values({
       id: m.id, indicator_id: m.indicatorId, value: m.value, date: m.date, source: m.source, entered_by: m.enteredBy, entered_at: m.enteredAt,
     }).execute();
-    await recordAudit(trx, audit);
+    await recordAudit(trx, audit(plan?.consultation ?? null));
     return m;
   });
 }

@@ -12,7 +12,7 @@ import {
 import type { SourceRef } from '../domain/source.ts';
 import type { OqosValue } from '../ingest/plan/types.ts';
 import {
-  findFollowupIndicator, insertFollowupIndicators, insertFollowupMeasurement, listFollowupIndicators, listFollowupMeasurements,
+  insertFollowupIndicators, insertFollowupMeasurement, listFollowupIndicators, listFollowupMeasurements,
 } from '../store/followup-indicators.ts';
 import type { StoredOqosRow, StoredPlan } from '../store/plans.ts';
 import type { UseCaseContext } from './context.ts';
@@ -238,15 +238,12 @@ export async function addMeasurement(ctx: UseCaseContext, input: AddMeasurementI
   if (date > now.toISOString().slice(0, 10)) throw new UserError('invalid', `La date de la mesure (${date}) est dans le futur.`, 'date');
   const source = text(input.source, 'source', 'la source de la mesure', SOURCE_MAX, false) || 'saisie manuelle';
   const m: IndicatorMeasurement = { id: randomUUID(), indicatorId: id, value, date, source, enteredBy: ctx.actor.name, enteredAt: now.toISOString() };
-  let consultation: string | null = null;
-  const planOf = await findFollowupIndicator(ctx.store, id);
-  if (planOf) consultation = (await getPlan(ctx, planOf.planId)).consultation;
   return insertFollowupMeasurement(ctx.store, m, (ind) => {
     if (!ind) throw new UserError('not_found', `Indicateur de suivi inconnu : « ${id} ».`, 'indicator');
-  }, {
+  }, (consultation) => ({
     actor: ctx.actor.name, action: 'indicator.measure', consultation, targetType: 'followup_indicator', targetId: id,
     after: { measurement: m.id, value, date }, at: m.enteredAt,
-  });
+  }));
 }
 
 export interface IndicatorWithProgress extends FollowupIndicator {
