@@ -202,6 +202,27 @@ storeTest('manual indicator and measurements: French validation errors, a visito
   assert.ok(entries.every((a) => a.actor === ANALYST.name));
 });
 
+storeTest('a new file of the scheme replaces the plan: its indicators and measurements move with it, no duplicate', async (store) => {
+  const planId = await importSmall(store);
+  const ctx = context(store, ANALYST, NOW);
+  await oqosIndicators(ctx, { plan: planId });
+  const manual = await addIndicator(ctx, { plan: planId, label: 'Délai d’accès', unit: 'jours', objective: 'E1D1O2', baseline: { value: 30, source: 'constat' }, target: { value: 15 } });
+  const dialysis = (await listIndicators(ctx, { plan: planId })).indicators[0]!;
+  await addMeasurement(ctx, { indicator: dialysis.id, value: 3, date: '2026-06-30' });
+  // the newer file prints a new row first (positions shift) and drops objective E1D1O2
+  const newer = linkTestPlan('second');
+  newer.oqos = [row('Hémodialyse à domicile', int(1), int(2), 9), ...smallPlan().oqos];
+  const r = await importPlan(context(store, CLI_ACTOR, NOW), { bytes: new TextEncoder().encode('plan indicateurs v2'), fileName: 'sts-essai.md' }, async () => newer);
+  assert.deepEqual([r.outcome, r.replaced], ['replaced', [planId]]);
+  const moved = (await listIndicators(ctx, { plan: r.planId })).indicators;
+  assert.equal(moved.length, 4);
+  const d = moved.find((i) => i.id === dialysis.id)!;
+  assert.deepEqual([d.planId, d.progress.label], [r.planId, '1 sur 3 implantations supplémentaires (33 %)']);
+  assert.equal(moved.find((i) => i.id === manual.id)!.objectiveCode, null, 'an objective the new plan lacks is cleared');
+  const again = await oqosIndicators(ctx, { plan: r.planId });
+  assert.deepEqual([again.created, again.alreadyThere], [1, 3], 'only the new row is added');
+});
+
 corpusStoreTest('the Lot and Lozère OQOS rows become indicators (35 each), the others skipped by reason', async (store) => {
   const ctx = context(store, CLI_ACTOR, NOW);
   const lot = await importPlan(ctx, { bytes: files.get(LOT)!.bytes, fileName: LOT }, cached);

@@ -102,3 +102,41 @@ export async function insertFollowupMeasurement(store: DatabaseHandle, m: Indica
     return m;
   });
 }
+
+export interface FollowupCarry { indicators: FollowupIndicatorRow[]; measurements: FollowupMeasurementRow[] }
+
+/** The follow-up indicators and measurements of plans about to be replaced, read before they cascade away. */
+export async function readFollowupOf(db: Db, planIds: readonly string[]): Promise<FollowupCarry> {
+  if (planIds.length === 0) return { indicators: [], measurements: [] };
+  const indicators = await db.selectFrom('followup_indicators').selectAll().where('plan_id', 'in', [...planIds]).orderBy('plan_id').orderBy('position').execute();
+  const ids = indicators.map((i) => i.id);
+  const measurements: FollowupMeasurementRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    measurements.push(...await db.selectFrom('followup_measurements').selectAll().where('indicator_id', 'in', ids.slice(i, i + 500)).execute());
+  }
+  return { indicators, measurements };
+}
+
+/**
+ * A new file of the same scheme replaces its plan: the indicators and their measurements move to the new plan
+ * (measurements are entered by people, never to be lost with a re-import). An objective code the new plan no longer
+ * has is cleared. Two older plans following the same OQOS row: the first keeps it. Returns how many moved.
+ */
+export async function carryFollowupIndicators(db: Db, carry: FollowupCarry, plan: { id: string; codes: ReadonlySet<string> }): Promise<number> {
+  const keys = new Set<string>();
+  const kept = carry.indicators.filter((r) => {
+    if (r.origin_key === null) return true;
+    if (keys.has(r.origin_key)) return false;
+    keys.add(r.origin_key);
+    return true;
+  });
+  const ids = new Set(kept.map((r) => r.id));
+  for (let i = 0; i < kept.length; i += 50) {
+    await db.insertInto('followup_indicators').values(kept.slice(i, i + 50).map((r, j) => ({
+      ...r, plan_id: plan.id, position: i + j, objective_code: r.objective_code !== null && plan.codes.has(r.objective_code) ? r.objective_code : null,
+    }))).execute();
+  }
+  const ms = carry.measurements.filter((m) => ids.has(m.indicator_id));
+  for (let i = 0; i < ms.length; i += 100) await db.insertInto('followup_measurements').values(ms.slice(i, i + 100)).execute();
+  return kept.length;
+}

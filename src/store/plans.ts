@@ -13,6 +13,7 @@ import { carryLinkDecisions, planItemTexts, readDecisionsOf, renameLinkTarget } 
 import type { PlanElementRow, PlanRow } from './plan-schema.ts';
 import type { Database, DatabaseHandle, Db } from './schema.ts';
 import type { Transaction } from 'kysely';
+import { carryFollowupIndicators, readFollowupOf } from './followup-indicators.ts';
 
 /** What a plan import says it did. */
 export type PlanImportOutcome = 'imported' | 'replaced' | 'unchanged';
@@ -102,6 +103,7 @@ export async function savePlan(store: DatabaseHandle, input: SavePlanInput): Pro
     // the older plans' link decisions, read before they cascade away, are carried over below
     const decisions = await readDecisionsOf(trx, older);
     const oldItems = await planItemTexts(trx, decisions.some((l) => l.source.kind === 'planItem') ? older : []);
+    const followup = await readFollowupOf(trx, older);
     if (older.length) await trx.deleteFrom('plans').where('id', 'in', older).execute();
 
     await trx.insertInto('plans').values({
@@ -134,6 +136,7 @@ export async function savePlan(store: DatabaseHandle, input: SavePlanInput): Pro
     })));
     const codes = new Set(elements.filter((e) => e.kind !== 'engagement').map((e) => e.code));
     const links = await carryLinkDecisions(trx, decisions, { id: h.id, consultation: h.consultation, codes, items: parsed.consultationItems, oldItems });
+    await carryFollowupIndicators(trx, followup, { id: h.id, codes });
     await writePlanIndicators(trx, h.territory, input);
     await recordAudit(trx, { ...input.audit, after: { ...(input.audit.after as object | undefined), replaced: older, ...(decisions.length ? { links } : {}) } });
     return { outcome: older.length ? 'replaced' : 'imported', planId: h.id, replaced: older };

@@ -3,7 +3,7 @@
  * hand (a Chiffres-clés line, a constat…), measurements over time and the progress each shows. `fabrique indicator`
  * and, later, the back office and the public follow-up page call these functions.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { UserError } from '../domain/errors.ts';
 import {
   INDICATOR_DIRECTIONS, indicatorProgress, isIndicatorDate,
@@ -82,6 +82,19 @@ export function oqosLabel(row: Pick<StoredOqosRow, 'activity' | 'group' | 'modal
   return label.slice(0, LABEL_MAX);
 }
 
+/**
+ * What identifies an OQOS row across files of the same scheme: its printed labels (not its position, which a new
+ * version may shift), with an occurrence number for rows printed twice alike. A replacing plan keeps the indicators
+ * (savePlan carries them over) and a new run then adds only the rows it does not follow yet.
+ */
+export function oqosKey(row: Pick<StoredOqosRow, 'activity' | 'table' | 'zone' | 'group' | 'modalite' | 'mention' | 'regime'>, seen: Map<string, number>): string {
+  const norm = (s: string | null) => (s ?? '').normalize('NFC').replace(/[’']/g, '\'').replace(/\s+/g, ' ').trim().toLowerCase();
+  const base = [row.activity, row.table, row.zone, row.group, row.modalite, row.mention, row.regime].map(norm).join('|');
+  const n = (seen.get(base) ?? 0) + 1;
+  seen.set(base, n);
+  return `oqos:${createHash('sha256').update(base).digest('hex').slice(0, 16)}#${n}`;
+}
+
 export interface OqosIndicatorsResult {
   planId: string;
   /** OQOS rows read */
@@ -99,13 +112,14 @@ export async function oqosIndicators(ctx: UseCaseContext, input: { plan: string 
   const at = ctx.now().toISOString();
   const counts = new Map<OqosSkipReason, number>();
   const candidates: FollowupIndicator[] = [];
-  plan.oqos.forEach((row, i) => {
+  const seen = new Map<string, number>();
+  plan.oqos.forEach((row) => {
     const m = oqosMapping(row);
     if ('skip' in m) { counts.set(m.skip, (counts.get(m.skip) ?? 0) + 1); return; }
     const zone = row.zone ? `, zone ${row.zone}` : '';
+    const key = oqosKey(row, seen);
     candidates.push({
-      // the row's position in the stored plan: stable for that plan (a new file is a new plan)
-      id: `${plan.id}-oqos-${i + 1}`, planId: plan.id, objectiveCode: null,
+      id: `oqos-${createHash('sha256').update(`${plan.id}\u0000${key}`).digest('hex').slice(0, 16)}`, planId: plan.id, objectiveCode: null,
       label: oqosLabel(row), unit: OQOS_UNIT, territory: plan.territory,
       baseline: {
         // the tables print no date for their « existant » (a bilan before the plan): none is invented
@@ -113,7 +127,7 @@ export async function oqosIndicators(ctx: UseCaseContext, input: { plan: string 
         source: `OQOS, ${row.table.trim()}${zone} : « existant » ${row.existing!.raw}, « cible » ${row.target!.raw}`.slice(0, SOURCE_MAX),
         sourceRef: row.source,
       },
-      target: m.target, dueDate: dueOf(plan), origin: 'oqos', originKey: `oqos:${i + 1}`,
+      target: m.target, dueDate: dueOf(plan), origin: 'oqos', originKey: key,
       createdBy: ctx.actor.name, createdAt: at,
     });
   });
