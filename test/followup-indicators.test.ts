@@ -100,15 +100,16 @@ test('progress: maintenance, ranges and directions', () => {
   const m = (value: number) => [{ value, date: '2026-01-01', enteredAt: '2026-01-01T00:00:00Z' }];
   const keep = { baseline: base(1), target: { kind: 'value', value: 1 } as IndicatorTarget, unit: 'implantations' };
   assert.equal(indicatorProgress(keep, m(1)).status, 'atteint');
-  assert.equal(indicatorProgress(keep, m(0)).status, 'en_recul');
+  assert.equal(indicatorProgress(keep, m(0)).status, 'hors_cible');
   const range = { baseline: base(0), target: { kind: 'range', min: 0, max: 1 } as IndicatorTarget, unit: 'implantations' };
   assert.equal(targetLabel(range.target, range.unit), 'entre 0 et 1 implantations');
   assert.equal(indicatorProgress(range, m(1)).status, 'atteint');
-  assert.equal(indicatorProgress(range, m(2)).status, 'en_recul', 'above the range');
+  assert.equal(indicatorProgress(range, m(2)).status, 'hors_cible', 'above the range');
   const towards = { baseline: base(0), target: { kind: 'range', min: 2, max: 3 } as IndicatorTarget, unit: '' };
   const t = indicatorProgress(towards, m(1));
   assert.deepEqual([t.status, t.reached, t.needed, t.percent], ['en_progres', 1, 2, 50]);
   assert.equal(indicatorProgress(towards, m(3)).status, 'atteint');
+  assert.equal(indicatorProgress(towards, m(5)).status, 'hors_cible', 'passed beyond the range');
   const up = { baseline: base(80), target: { kind: 'direction', direction: 'hausse' } as IndicatorTarget, unit: '%' };
   assert.deepEqual([indicatorProgress(up, m(82)).status, indicatorProgress(up, m(80)).status, indicatorProgress(up, m(70)).status], ['en_progres', 'stable', 'en_recul']);
   assert.equal(indicatorProgress(up, m(82)).percent, null);

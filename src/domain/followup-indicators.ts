@@ -58,7 +58,8 @@ export interface IndicatorMeasurement {
   enteredAt: string;
 }
 
-export type ProgressStatus = 'sans_mesure' | 'atteint' | 'en_progres' | 'stable' | 'en_recul';
+/** `hors_cible`: a maintenance target left, or a range passed beyond its other bound */
+export type ProgressStatus = 'sans_mesure' | 'atteint' | 'en_progres' | 'stable' | 'en_recul' | 'hors_cible';
 
 export const PROGRESS_STATUS_LABELS: Record<ProgressStatus, string> = {
   sans_mesure: 'aucune mesure',
@@ -66,6 +67,7 @@ export const PROGRESS_STATUS_LABELS: Record<ProgressStatus, string> = {
   en_progres: 'en progrès',
   stable: 'sans évolution',
   en_recul: 'en recul',
+  hors_cible: 'hors de la cible',
 };
 
 export interface IndicatorProgress {
@@ -107,8 +109,9 @@ export function latestMeasurement<M extends Pick<IndicatorMeasurement, 'value' |
  * Progress of an indicator from its baseline towards its target.
  * - value target: `reached` = the units gained in the target's direction (never below 0 nor above what is needed),
  *   `needed` = |target − baseline|; a target equal to the baseline (an OQOS « maintien ») is reached while the
- *   measurement equals it, in recul otherwise;
- * - range target: reached inside [min, max]; otherwise progress towards the nearest bound;
+ *   measurement equals it, `hors_cible` otherwise;
+ * - range target: reached inside [min, max]; otherwise progress towards the nearest bound (beyond the other bound:
+ *   `hors_cible`); a baseline already inside is a maintenance (`hors_cible` once left);
  * - direction: the sign of latest − baseline; no percentage.
  */
 export function indicatorProgress(
@@ -132,21 +135,22 @@ export function indicatorProgress(
   if (aim === null && t.kind === 'range') {
     // baseline already within the range: a maintenance target
     const inside = m.value >= t.min && m.value <= t.max;
-    const status: ProgressStatus = inside ? 'atteint' : 'en_recul';
+    const status: ProgressStatus = inside ? 'atteint' : 'hors_cible';
     return { status, latest, percent: inside ? 100 : 0, reached: null, needed: null, targetLabel: tLabel, label: `${inside ? 'cible maintenue' : 'hors de la cible'} : ${withUnit(m.value, ind.unit)} (cible ${tLabel})` };
   }
   if (aim === null) throw new Error('unreachable: only a range has no aim');
   const needed = Math.abs(aim - base);
   if (needed === 0) {
     const kept = m.value === aim;
-    return { status: kept ? 'atteint' : 'en_recul', latest, percent: kept ? 100 : 0, reached: 0, needed: 0, targetLabel: tLabel, label: `${kept ? 'cible maintenue' : 'hors de la cible'} : ${withUnit(m.value, ind.unit)} (cible ${tLabel})` };
+    return { status: kept ? 'atteint' : 'hors_cible', latest, percent: kept ? 100 : 0, reached: 0, needed: 0, targetLabel: tLabel, label: `${kept ? 'cible maintenue' : 'hors de la cible'} : ${withUnit(m.value, ind.unit)} (cible ${tLabel})` };
   }
   const sign = aim > base ? 1 : -1;
   const gained = (m.value - base) * sign;
   const reached = Math.max(0, Math.min(needed, gained));
   const percent = Math.round((reached / needed) * 100);
-  const inRange = t.kind === 'range' && m.value >= t.min && m.value <= t.max;
-  const status: ProgressStatus = reached >= needed || inRange ? 'atteint' : gained > 0 ? 'en_progres' : gained < 0 ? 'en_recul' : 'stable';
+  // a range aimed at one bound and passed beyond the other is not reached
+  const beyond = t.kind === 'range' && (m.value < t.min || m.value > t.max) && reached >= needed;
+  const status: ProgressStatus = beyond ? 'hors_cible' : reached >= needed ? 'atteint' : gained > 0 ? 'en_progres' : gained < 0 ? 'en_recul' : 'stable';
   const what = sign > 0 ? 'supplémentaires' : 'en moins';
   const unit = ind.unit ? ` ${ind.unit}` : '';
   const label = `${fmt(reached)} sur ${fmt(needed)}${unit} ${what} (${percent} %)`;
