@@ -331,6 +331,7 @@ export async function updatePlanElement(store: DatabaseHandle, input: {
           await el().where('code', '=', a).set({ code: b }).execute();
           await el().where('parent_code', '=', a).set({ parent_code: b }).execute();
           await trx.updateTable('plan_actions').where('plan_id', '=', input.planId).where('objective_code', '=', a).set({ objective_code: b }).execute();
+          await trx.updateTable('followup_actions').where('plan_id', '=', input.planId).where('objective_code', '=', a).set({ objective_code: b }).execute();
           await renameLinkTarget(trx, input.planId, a, b);
         }
       }
