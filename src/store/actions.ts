@@ -135,6 +135,11 @@ export async function readAction(db: Db, id: string): Promise<FollowupAction | u
   return r ? fromRow(r) : undefined;
 }
 
+/** Whether an action has child actions (its progress is then computed); pass the transaction of the change. */
+export async function hasChildActions(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('followup_actions').select('id').where('parent_id', '=', id).limit(1).execute()).length > 0;
+}
+
 export async function findAction(store: DatabaseHandle, id: string): Promise<FollowupAction | undefined> {
   return readAction(store.db, id);
 }

@@ -11,7 +11,7 @@ import {
 import type { SourceRef } from '../domain/source.ts';
 import { sanitizeText } from '../domain/text.ts';
 import {
-  findAction, insertActions, listPlanActions, listTimeline, updateActionRow,
+  findAction, hasChildActions, insertActions, listPlanActions, listTimeline, updateActionRow,
   type ActionFields, type FollowupAction, type NewFollowupAction, type TimelineEntry,
 } from '../store/actions.ts';
 import type { StoredPlan } from '../store/plans.ts';
@@ -59,6 +59,7 @@ export function actionTitle(text: string): string {
 const importKey = (source: SourceRef, position: number) =>
   `${source.documentId}:${source.page ?? ''}:${source.lineStart ?? ''}-${source.lineEnd ?? ''}:${source.charStart ?? ''}:${position}`;
 
+/** An « En pratique » line found away from its heading: reported, imported only when asked (`includeDisplaced`). */
 export interface DisplacedAction { objective: string; placement: 'displaced' | 'orphan'; source: SourceRef; actionId: string | null }
 
 export interface ImportPlanActionsResult {
@@ -69,12 +70,19 @@ export interface ImportPlanActionsResult {
   existing: number;
   /** per objective code, the number of the plan's actions under it after the run */
   byObjective: Record<string, number>;
-  /** items found outside their objective's « En pratique » heading (docs/format-plan.md): kept on their objective, reported */
+  /**
+   * items found outside their objective's « En pratique » heading (docs/format-plan.md: after a sidebar, or
+   * action-like lines before the heading): reported for a person to check, not imported unless asked
+   */
   displaced: DisplacedAction[];
 }
 
-/** One « proposée » action per « En pratique » item of the stored plan, with its source span; idempotent. */
-export async function importPlanActions(ctx: UseCaseContext, input: { plan: string }): Promise<ImportPlanActionsResult> {
+/**
+ * One « proposée » action per « En pratique » item of the stored plan, with its source span; idempotent (a
+ * second run creates nothing). Lines the parser found away from their heading are reported, and imported too
+ * with `includeDisplaced` once a person has checked them.
+ */
+export async function importPlanActions(ctx: UseCaseContext, input: { plan: string; includeDisplaced?: boolean }): Promise<ImportPlanActionsResult> {
   requireManager(ctx);
   const plan = await loadPlan(ctx, input.plan);
   const items: (NewFollowupAction & { placement: string })[] = [];
@@ -87,8 +95,9 @@ export async function importPlanActions(ctx: UseCaseContext, input: { plan: stri
     });
   }
   const at = ctx.now().toISOString();
+  const wanted = input.includeDisplaced ? items : items.filter((i) => i.placement === 'heading');
   const { created, existing } = await insertActions(ctx.store, {
-    planId: plan.id, actions: items, actor: ctx.actor.name, at,
+    planId: plan.id, actions: wanted.map(({ placement: _, ...a }) => a), actor: ctx.actor.name, at,
     audit: (ids, kept) => ids.length === 0 ? null : {
       actor: ctx.actor.name, action: 'actions.import', consultation: plan.consultation, targetType: 'plan', targetId: plan.id,
       after: { created: ids.length, existing: kept }, at,
@@ -222,7 +231,7 @@ export async function updateAction(ctx: UseCaseContext, input: UpdateActionInput
   const at = ctx.now().toISOString();
   const { action, changes } = await updateActionRow(ctx.store, {
     id: current.id, actor: ctx.actor.name, at, comment,
-    decide: async (cur) => {
+    decide: async (cur, db) => {
       const patch: Partial<ActionFields> = {};
       if (input.title !== undefined) patch.title = cleanText(input.title, 'intitulé', { required: true, max: 500 })!;
       if (input.description !== undefined) patch.description = cleanText(input.description, 'description');
@@ -269,7 +278,7 @@ export async function updateAction(ctx: UseCaseContext, input: UpdateActionInput
         if (w === null || w <= 0) throw new UserError('invalid', 'Le poids d’une action est un nombre positif.', 'weight');
         patch.weight = w;
       }
-      const hasChildren = (await listPlanActions(ctx.store, cur.planId)).some((a) => a.parentId === cur.id);
+      const hasChildren = await hasChildActions(db, cur.id);
       if (input.progress !== undefined) {
         if (hasChildren) throw new UserError('conflict', 'L’avancement de cette action se calcule à partir de ses sous-actions.', 'progress');
         patch.progress = cleanNumber(input.progress, 'avancement', 0, 100);
