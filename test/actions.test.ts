@@ -169,6 +169,17 @@ corpusStoreTest('actions update: owner, « en cours » then « réalisée », a 
   await assert.rejects(updateAction(ctx, { action: first.id, dueDate: '2026-02-30' }), (e: unknown) => e instanceof UserError && e.code === 'invalid');
   await assert.rejects(updateAction(ctx, { action: first.id, dueDate: '2026-12-31' }), (e: unknown) => e instanceof UserError && e.code === 'invalid', 'échéance avant le début');
   await assert.rejects(updateAction(ctx, { action: 'inconnue' }), (e: unknown) => e instanceof UserError && e.code === 'not_found');
+
+  // a new version of the document replaces the plan: its follow-up is carried over, and a new import finds it
+  const bytes = new Uint8Array([...files.get(LOT)!.bytes, 0x0a]);
+  const replaced = await importPlan(context(store, CLI_ACTOR, NOW), { bytes, fileName: LOT }, cached);
+  assert.equal(replaced.outcome, 'replaced');
+  const carried = await getAction(ctx, first.id);
+  assert.equal(carried.action.planId, replaced.planId);
+  assert.equal(carried.action.status, 'realisee');
+  assert.equal(carried.timeline.length, 4);
+  assert.deepEqual([(await importPlanActions(ctx, { plan: replaced.planId })).created], [0]);
+  assert.equal((await listActions(ctx, { plan: replaced.planId })).actions.length, 93);
 });
 
 test('followup domain: transitions, labels, partners, weighted progress', () => {

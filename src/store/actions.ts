@@ -3,9 +3,10 @@
  * transaction with its timeline entries and its audit entry: a failure leaves nothing.
  */
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { ActionScope, ActionStatus } from '../domain/followup.ts';
 import type { SourceRef } from '../domain/source.ts';
-import type { FollowupActionRow } from './action-schema.ts';
+import type { FollowupActionRow, FollowupTimelineRow } from './action-schema.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
 import type { DatabaseHandle, Db } from './schema.ts';
 
@@ -122,6 +123,39 @@ export async function insertActions(store: DatabaseHandle, input: {
     if (audit) await recordAudit(trx, audit);
     return { created, existing };
   });
+}
+
+/** The follow-up of plans about to be replaced, read before their rows cascade away (savePlan). */
+export async function readFollowupOf(db: Db, planIds: string[]): Promise<{ actions: FollowupActionRow[]; timeline: Selectable<FollowupTimelineRow>[] }> {
+  if (planIds.length === 0) return { actions: [], timeline: [] };
+  return {
+    actions: await db.selectFrom('followup_actions').selectAll().where('plan_id', 'in', planIds).orderBy('created_at').orderBy('id').execute(),
+    timeline: await db.selectFrom('followup_timeline').selectAll().where('plan_id', 'in', planIds).orderBy('id').execute(),
+  };
+}
+
+/**
+ * Carries the follow-up of replaced plans to the plan that replaces them (same ids, same timeline): a new
+ * version of the document must not lose who owns what. Parents are written before their children.
+ */
+export async function carryFollowup(db: Db, saved: { actions: FollowupActionRow[]; timeline: Selectable<FollowupTimelineRow>[] }, planId: string): Promise<number> {
+  const done = new Set<string>();
+  let pending = saved.actions;
+  while (pending.length) {
+    const ready = pending.filter((a) => a.parent_id === null || done.has(a.parent_id) || !saved.actions.some((b) => b.id === a.parent_id));
+    if (ready.length === 0) break;
+    for (const a of ready) {
+      await db.insertInto('followup_actions').values({ ...a, plan_id: planId, parent_id: a.parent_id && done.has(a.parent_id) ? a.parent_id : null }).execute();
+      done.add(a.id);
+    }
+    pending = pending.filter((a) => !done.has(a.id));
+  }
+  for (const t of saved.timeline) {
+    if (!done.has(t.action_id)) continue;
+    const { id: _, ...row } = t;
+    await db.insertInto('followup_timeline').values({ ...row, plan_id: planId }).execute();
+  }
+  return done.size;
 }
 
 export async function listPlanActions(store: DatabaseHandle, planId: string): Promise<FollowupAction[]> {

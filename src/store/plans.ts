@@ -7,6 +7,7 @@
 import type { Indicator, PlanElementField } from '../domain/plan.ts';
 import type { ImportWarning, SourceRef } from '../domain/source.ts';
 import type { ConsultationItem, MissingFigure, OqosCell, OqosValue, ParsedPlan, PlanAction } from '../ingest/plan/types.ts';
+import { carryFollowup, readFollowupOf } from './actions.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
 import { replaceIndicatorsIn } from './indicators.ts';
 import { carryLinkDecisions, planItemTexts, readDecisionsOf, renameLinkTarget } from './links.ts';
@@ -102,6 +103,7 @@ export async function savePlan(store: DatabaseHandle, input: SavePlanInput): Pro
     // the older plans' link decisions, read before they cascade away, are carried over below
     const decisions = await readDecisionsOf(trx, older);
     const oldItems = await planItemTexts(trx, decisions.some((l) => l.source.kind === 'planItem') ? older : []);
+    const followup = await readFollowupOf(trx, older);
     if (older.length) await trx.deleteFrom('plans').where('id', 'in', older).execute();
 
     await trx.insertInto('plans').values({
@@ -134,6 +136,7 @@ export async function savePlan(store: DatabaseHandle, input: SavePlanInput): Pro
     })));
     const codes = new Set(elements.filter((e) => e.kind !== 'engagement').map((e) => e.code));
     const links = await carryLinkDecisions(trx, decisions, { id: h.id, consultation: h.consultation, codes, items: parsed.consultationItems, oldItems });
+    await carryFollowup(trx, followup, h.id);
     await writePlanIndicators(trx, h.territory, input);
     await recordAudit(trx, { ...input.audit, after: { ...(input.audit.after as object | undefined), replaced: older, ...(decisions.length ? { links } : {}) } });
     return { outcome: older.length ? 'replaced' : 'imported', planId: h.id, replaced: older };

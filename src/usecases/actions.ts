@@ -3,6 +3,7 @@
  * items as proposed actions, or entered by hand; updated with a dated timeline entry per change; their progress
  * rolled up to the objective and the plan (src/domain/followup.ts).
  */
+import { createHash } from 'node:crypto';
 import { UserError } from '../domain/errors.ts';
 import {
   ACTION_STATUS_LABELS, actionProgress, aggregateProgress, isActionScope, isIsoDate, mayTransition, parseActionStatus,
@@ -55,9 +56,17 @@ export function actionTitle(text: string): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), TITLE_MAX / 2)).trimEnd()}…`;
 }
 
-/** The import key of a plan action: its span in the plan's document, which no correction of a code moves. */
-const importKey = (source: SourceRef, position: number) =>
-  `${source.documentId}:${source.page ?? ''}:${source.lineStart ?? ''}-${source.lineEnd ?? ''}:${source.charStart ?? ''}:${position}`;
+/**
+ * The import key of a plan action: its text (spaces and case folded) and which occurrence of that text it is.
+ * Neither a correction of an objective's code nor a new version of the document (whose lines move; the actions
+ * are carried over to it) makes an unchanged item new.
+ */
+function importKey(text: string, seen: Map<string, number>): string {
+  const norm = text.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
+  const n = (seen.get(norm) ?? 0) + 1;
+  seen.set(norm, n);
+  return `${createHash('sha256').update(norm).digest('hex').slice(0, 32)}#${n}`;
+}
 
 /** An « En pratique » line found away from its heading: reported, imported only when asked (`includeDisplaced`). */
 export interface DisplacedAction { objective: string; placement: 'displaced' | 'orphan'; source: SourceRef; actionId: string | null }
@@ -86,11 +95,12 @@ export async function importPlanActions(ctx: UseCaseContext, input: { plan: stri
   requireManager(ctx);
   const plan = await loadPlan(ctx, input.plan);
   const items: (NewFollowupAction & { placement: string })[] = [];
+  const seen = new Map<string, number>();
   for (const o of objectivesOf(plan)) {
-    o.actions.forEach((a, i) => {
+    o.actions.forEach((a) => {
       items.push({
         objectiveCode: o.code, title: actionTitle(a.text), description: a.text, partners: suggestPartners(a.text),
-        scope: 'territorial', source: a.source, importKey: importKey(a.source, i), placement: a.placement,
+        scope: 'territorial', source: a.source, importKey: importKey(a.text, seen), placement: a.placement,
       });
     });
   }
