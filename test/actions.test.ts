@@ -4,9 +4,10 @@
  * idempotently; an update flow with its timeline and the objective's and plan's progress; who may update.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { UserError } from '../src/domain/errors.ts';
 import { actionProgress, aggregateProgress, mayTransition, parseActionStatus, suggestPartners, type ProgressNode } from '../src/domain/followup.ts';
 import { parsePlanBytes, type ParsedPlan } from '../src/ingest/plan/index.ts';
@@ -16,6 +17,7 @@ import type { Store } from '../src/store/index.ts';
 import { createAction, getAction, importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
 import { CLI_ACTOR, context, VISITOR, type Actor } from '../src/usecases/context.ts';
 import { importPlan, type ParsePlan } from '../src/usecases/plan.ts';
+import { runCli } from './helpers/cli.ts';
 import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 import { storeTest } from './helpers/stores.ts';
 
@@ -180,6 +182,31 @@ corpusStoreTest('actions update: owner, « en cours » then « réalisée », a 
   assert.equal(carried.timeline.length, 4);
   assert.deepEqual([(await importPlanActions(ctx, { plan: replaced.planId })).created], [0]);
   assert.equal((await listActions(ctx, { plan: replaced.planId })).actions.length, 93);
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'fabrique-actions-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('fabrique actions import | list --json | update', { skip }, async () => {
+  const env = { FABRIQUE_DB: join(dir, 'cli.sqlite') };
+  assert.equal((await runCli(['import', join(CORPUS_DIR, LOZERE), '--plan'], env)).code, 0);
+  const imp = await runCli(['actions', 'import', '--plan', '48'], env);
+  assert.equal(imp.code, 0, imp.stderr);
+  assert.match(imp.stdout, /37 action\(s\) proposée\(s\) créée\(s\), 0 déjà importée\(s\), sous 13 objectif\(s\)/);
+  assert.equal(imp.stdout.match(/non importée/g)?.length, 5);
+  const list = await runCli(['actions', 'list', '--plan', '48', '--json'], env);
+  const parsed = JSON.parse(list.stdout) as { actions: { id: string; status: string }[]; progress: number };
+  assert.equal(parsed.actions.length, 37);
+  const id = parsed.actions[0]!.id;
+  const up = await runCli(['actions', 'update', id, '--status', 'en cours', '--owner', 'CPTS', '--progress', '30'], env);
+  assert.equal(up.code, 0, up.stderr);
+  assert.match(up.stdout, /status.*modifié\(s\) — en cours, 30 %/);
+  const bad = await runCli(['actions', 'update', id, '--status', 'abandonnée'], env);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /motif de l’abandon/);
+  assert.equal((await runCli(['actions', 'update', id, '--progress', 'beaucoup'], env)).code, 2);
+  const after2 = JSON.parse((await runCli(['actions', 'list', '--plan', '48', '--json'], env)).stdout) as { progress: number };
+  assert.ok(after2.progress > parsed.progress);
 });
 
 test('followup domain: transitions, labels, partners, weighted progress', () => {
