@@ -5,15 +5,16 @@ import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
 
-/** A number option, or a usage error naming it; « -- » (or an empty value) clears the field. */
+/** A number option, or a usage error naming it; an empty value clears the field. */
 function numberOption(v: string | undefined, name: string): number | null | undefined {
   if (v === undefined) return undefined;
-  if (v === '' || v === '--') return null;
+  if (v.trim() === '') return null;
   const n = Number(v.replace(',', '.').replace(/\s*%$/, ''));
   if (!Number.isFinite(n)) throw new UsageError(`--${name} attend un nombre (reçu « ${v} »)`);
   return n;
 }
-const textOption = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : v === '--' ? null : v);
+// an empty value clears the field (the use case reads a blank text as null)
+const textOption = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : v.trim() === '' ? null : v);
 
 export const actionsCommand: Command = {
   name: 'actions',
