@@ -54,6 +54,15 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/plan.ts')).planCommand,
   },
   {
+    name: 'actions',
+    summary: 'actions de suivi du schéma territorial de santé : importe les « En pratique » comme actions proposées, les liste, les met à jour (format : docs/format-followup.md)',
+    usage: 'fabrique actions import --plan <identifiant|département> [--include-displaced] [--json]\n'
+      + '       fabrique actions list --plan <identifiant|département> [--objective <code>] [--json]\n'
+      + '       fabrique actions update <action> [--status proposée|engagée|en_cours|réalisée|abandonnée --reason <motif>] [--owner <organisation>] [--contact <personne>]\n'
+      + '                               [--progress 0-100] [--start AAAA-MM-JJ] [--due AAAA-MM-JJ] [--budget <euros>] [--partners CPTS,PMI] [--scope territorial|national] [--comment <texte public>] [--json]',
+    load: async () => (await import('./commands/actions.ts')).actionsCommand,
+  },
+  {
     name: 'indicator',
     summary: 'indicateurs de suivi du schéma territorial de santé : cibles OQOS suivies, indicateurs ajoutés, mesures et avancement',
     usage: 'fabrique indicator oqos --plan <identifiant> [--json]   (un indicateur par ligne OQOS avec existant et cible ; sans doublon)\n'

@@ -117,10 +117,11 @@ const TABLES: TableSpec[] = [
 // consultation only optionally: they are not part of a consultation's archive and are imported again from
 // their STS file (idempotent by its sha256); their data repère travel with the indicators table. The links of
 // issue 14 (plan_links, plan_link_history) belong to a plan (their foreign key): without it in the archive they
-// could not be imported; the link decisions are in the archived audit log (codes and ids, not the notes). The
-// follow-up indicators of issue 15 and their measurements belong to a plan the same way (its foreign key).
+// could not be imported; the link decisions are in the archived audit log (codes and ids, not the notes).
+// The follow-up actions of issue 15 and their timeline belong to a plan too (foreign key), for the same reason,
+// and so do the follow-up indicators and their measurements.
 export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'rate_limits', 'contribution_counts', 'search_scopes', 'jobs', 'job_files', 'kysely_migration', 'kysely_migration_lock',
-  'plan_catalogue', 'plans', 'plan_elements', 'plan_actions', 'plan_oqos', 'plan_items', 'plan_warnings', 'plan_links', 'plan_link_history',
+  'plan_catalogue', 'plans', 'plan_elements', 'plan_actions', 'plan_oqos', 'plan_items', 'plan_warnings', 'plan_links', 'plan_link_history', 'followup_actions', 'followup_timeline',
   'followup_indicators', 'followup_measurements'];
 export const ARCHIVED_TABLES = TABLES.map((t) => t.table);
 

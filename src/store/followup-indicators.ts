@@ -106,7 +106,7 @@ export async function insertFollowupMeasurement(store: DatabaseHandle, m: Indica
 export interface FollowupCarry { indicators: FollowupIndicatorRow[]; measurements: FollowupMeasurementRow[] }
 
 /** The follow-up indicators and measurements of plans about to be replaced, read before they cascade away. */
-export async function readFollowupOf(db: Db, planIds: readonly string[]): Promise<FollowupCarry> {
+export async function readFollowupIndicatorsOf(db: Db, planIds: readonly string[]): Promise<FollowupCarry> {
   if (planIds.length === 0) return { indicators: [], measurements: [] };
   const indicators = await db.selectFrom('followup_indicators').selectAll().where('plan_id', 'in', [...planIds]).orderBy('plan_id').orderBy('position').execute();
   const ids = indicators.map((i) => i.id);

@@ -565,6 +565,52 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('plan_links').addColumn('source_fit', 'double precision').execute();
       },
     },
+    '0022_actions': {
+      // Follow-up (issue 15): the actions that carry out a plan's objectives, and one timeline row per change.
+      // They belong to their plan (cascade) and name their objective by code (renamed with it, like plan_actions).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('followup_actions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('objective_code', 'text', (c) => c.notNull())
+          .addColumn('parent_id', 'text', (c) => c.references('followup_actions.id').onDelete('cascade'))
+          .addColumn('weight', 'double precision', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('description', 'text')
+          .addColumn('owner_organisation', 'text')
+          .addColumn('owner_contact', 'text')
+          .addColumn('partners_json', 'text', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('status_reason', 'text')
+          .addColumn('start_date', 'text')
+          .addColumn('due_date', 'text')
+          .addColumn('progress', 'double precision')
+          .addColumn('budget', 'double precision')
+          .addColumn('source_json', 'text')
+          .addColumn('import_key', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        // an imported plan action once per plan (NULL keys, hand-made actions, are distinct in both engines)
+        await db.schema.createIndex('followup_actions_import').on('followup_actions').columns(['plan_id', 'import_key']).unique().execute();
+        await db.schema.createIndex('followup_actions_objective').on('followup_actions').columns(['plan_id', 'objective_code']).execute();
+        const timeline = dialect === 'postgres'
+          ? db.schema.createTable('followup_timeline').addColumn('id', 'bigserial', (c) => c.primaryKey())
+          : db.schema.createTable('followup_timeline').addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+        await timeline
+          .addColumn('action_id', 'text', (c) => c.notNull().references('followup_actions.id').onDelete('cascade'))
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('changes_json', 'text', (c) => c.notNull())
+          .addColumn('comment', 'text')
+          .execute();
+        await db.schema.createIndex('followup_timeline_action').on('followup_timeline').columns(['action_id', 'id']).execute();
+      },
+    },
     '0023_followup_indicators': {
       // Follow-up indicators of a plan (issue 15), not the territory's data repère (table `indicators`): a baseline,
       // a target, measurements over time. They belong to their plan (cascade).

@@ -7,13 +7,14 @@
 import type { Indicator, PlanElementField } from '../domain/plan.ts';
 import type { ImportWarning, SourceRef } from '../domain/source.ts';
 import type { ConsultationItem, MissingFigure, OqosCell, OqosValue, ParsedPlan, PlanAction } from '../ingest/plan/types.ts';
+import { carryFollowup, readFollowupOf } from './actions.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
 import { replaceIndicatorsIn } from './indicators.ts';
 import { carryLinkDecisions, planItemTexts, readDecisionsOf, renameLinkTarget } from './links.ts';
 import type { PlanElementRow, PlanRow } from './plan-schema.ts';
 import type { Database, DatabaseHandle, Db } from './schema.ts';
 import type { Transaction } from 'kysely';
-import { carryFollowupIndicators, readFollowupOf } from './followup-indicators.ts';
+import { carryFollowupIndicators, readFollowupIndicatorsOf } from './followup-indicators.ts';
 
 /** What a plan import says it did. */
 export type PlanImportOutcome = 'imported' | 'replaced' | 'unchanged';
@@ -104,6 +105,7 @@ export async function savePlan(store: DatabaseHandle, input: SavePlanInput): Pro
     const decisions = await readDecisionsOf(trx, older);
     const oldItems = await planItemTexts(trx, decisions.some((l) => l.source.kind === 'planItem') ? older : []);
     const followup = await readFollowupOf(trx, older);
+    const indicatorCarry = await readFollowupIndicatorsOf(trx, older);
     if (older.length) await trx.deleteFrom('plans').where('id', 'in', older).execute();
 
     await trx.insertInto('plans').values({
@@ -136,7 +138,8 @@ export async function savePlan(store: DatabaseHandle, input: SavePlanInput): Pro
     })));
     const codes = new Set(elements.filter((e) => e.kind !== 'engagement').map((e) => e.code));
     const links = await carryLinkDecisions(trx, decisions, { id: h.id, consultation: h.consultation, codes, items: parsed.consultationItems, oldItems });
-    await carryFollowupIndicators(trx, followup, { id: h.id, codes });
+    await carryFollowup(trx, followup, h.id);
+    await carryFollowupIndicators(trx, indicatorCarry, { id: h.id, codes });
     await writePlanIndicators(trx, h.territory, input);
     await recordAudit(trx, { ...input.audit, after: { ...(input.audit.after as object | undefined), replaced: older, ...(decisions.length ? { links } : {}) } });
     return { outcome: older.length ? 'replaced' : 'imported', planId: h.id, replaced: older };
@@ -334,6 +337,8 @@ export async function updatePlanElement(store: DatabaseHandle, input: {
           await el().where('code', '=', a).set({ code: b }).execute();
           await el().where('parent_code', '=', a).set({ parent_code: b }).execute();
           await trx.updateTable('plan_actions').where('plan_id', '=', input.planId).where('objective_code', '=', a).set({ objective_code: b }).execute();
+          await trx.updateTable('followup_actions').where('plan_id', '=', input.planId).where('objective_code', '=', a).set({ objective_code: b }).execute();
+          await trx.updateTable('followup_indicators').where('plan_id', '=', input.planId).where('objective_code', '=', a).set({ objective_code: b }).execute();
           await renameLinkTarget(trx, input.planId, a, b);
         }
       }
