@@ -16,7 +16,7 @@ import { listAudit } from '../src/store/audit.ts';
 import type { Store } from '../src/store/index.ts';
 import { CLI_ACTOR, context, VISITOR } from '../src/usecases/context.ts';
 import { addIndicator, addMeasurement, listIndicators, oqosIndicators, oqosMapping } from '../src/usecases/followup-indicators.ts';
-import { importPlan, type ParsePlan } from '../src/usecases/plan.ts';
+import { correctPlanElement, importPlan, type ParsePlan } from '../src/usecases/plan.ts';
 import { runCli } from './helpers/cli.ts';
 import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 import { linkTestPlan } from './helpers/link-plan.ts';
@@ -222,6 +222,15 @@ storeTest('a new file of the scheme replaces the plan: its indicators and measur
   assert.equal(moved.find((i) => i.id === manual.id)!.objectiveCode, null, 'an objective the new plan lacks is cleared');
   const again = await oqosIndicators(ctx, { plan: r.planId });
   assert.deepEqual([again.created, again.alreadyThere], [1, 3], 'only the new row is added');
+});
+
+storeTest('an objective code corrected in the plan is corrected on its indicators', async (store) => {
+  const planId = await importSmall(store);
+  const ctx = context(store, ANALYST, NOW);
+  const ind = await addIndicator(ctx, { plan: planId, label: 'Installations', objective: 'E1D1O1', baseline: { value: 3, source: 'constat' }, target: { value: 6 } });
+  await correctPlanElement(ctx, { plan: planId, code: 'E1D1', field: 'code', value: 'E1D3' });
+  const after = (await listIndicators(ctx, { plan: planId })).indicators.find((i) => i.id === ind.id)!;
+  assert.equal(after.objectiveCode, 'E1D3O1');
 });
 
 corpusStoreTest('the Lot and Lozère OQOS rows become indicators (35 each), the others skipped by reason', async (store) => {
