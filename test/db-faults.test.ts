@@ -215,10 +215,21 @@ describe('disk full and read-only database in the CLI (point 11)', () => {
     assertOneLine(o, /^fabrique import : (Le disque de la base de données est plein|L’écriture sur le disque de la base de données a échoué)/);
     const store = await Store.open({ sqlitePath: db });
     try {
-      assert.equal((await store.tableCounts()).contributions, 0);
+      // nothing reached the consultation: what a large import wrote before the failure lies in its hidden staging
+      // consultation (how much depends on where the limit struck), which the next import of the document removes
+      assert.equal(await store.countContributions('essai'), 0);
       assert.equal((await store.listDocuments('essai')).length, 0);
     } finally {
       await store.close();
+    }
+    const again = await fabriqueProcess({ FABRIQUE_DB: db }, ['import', csv, '--consultation', 'essai'], '');
+    assert.equal(again.code, 0, again.stderr);
+    const after = await Store.open({ sqlitePath: db });
+    try {
+      assert.equal(await after.countContributions('essai'), 3000);
+      assert.equal((await after.tableCounts()).contributions, 3000, 'no staged row left behind');
+    } finally {
+      await after.close();
     }
   });
 
