@@ -4,21 +4,21 @@
  * idempotently; an update flow with its timeline and the objective's and plan's progress; who may update.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { UserError } from '../src/domain/errors.ts';
 import { actionProgress, aggregateProgress, mayTransition, parseActionStatus, suggestPartners, type ProgressNode } from '../src/domain/followup.ts';
-import { parsePlanBytes, type ParsedPlan } from '../src/ingest/plan/index.ts';
 import { listTimeline } from '../src/store/actions.ts';
 import { listAudit } from '../src/store/audit.ts';
 import type { Store } from '../src/store/index.ts';
 import { createAction, getAction, importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
 import { CLI_ACTOR, context, VISITOR, type Actor } from '../src/usecases/context.ts';
-import { importPlan, type ParsePlan } from '../src/usecases/plan.ts';
+import { importPlan } from '../src/usecases/plan.ts';
 import { runCli } from './helpers/cli.ts';
 import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
+import { corpusPlans } from './helpers/corpus-plans.ts';
 import { storeTest } from './helpers/stores.ts';
 
 const LOT = 'sts-lot-2023-2028.txt';
@@ -27,17 +27,7 @@ const skip = corpusSkip(LOT, LOZERE);
 const ANALYST: Actor = { name: 'analyste@example.org', role: 'analyst' };
 const FACILITATOR: Actor = { name: 'animatrice@example.org', role: 'facilitator' };
 
-const files = new Map<string, { bytes: Uint8Array; plan: ParsedPlan }>();
-before(async () => {
-  if (skip) return;
-  for (const name of [LOT, LOZERE]) {
-    const bytes = new Uint8Array(readFileSync(join(CORPUS_DIR, name)));
-    const plan = await parsePlanBytes(bytes, name);
-    assert.ok(plan, `${name} reconnu comme un schéma`);
-    files.set(name, { bytes, plan });
-  }
-});
-const cached: ParsePlan = async (_bytes, name) => structuredClone(files.get(name)!.plan);
+const { files, cached } = corpusPlans([LOT, LOZERE], skip);
 let tick = 0;
 const NOW = () => new Date(Date.UTC(2026, 11, 1, 10, 0, tick++));
 

@@ -4,21 +4,22 @@
  * shows the progress towards the target, every write is audited, French validation errors, a visitor cannot write.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { indicatorProgress, isIndicatorDate, targetLabel, type IndicatorTarget } from '../src/domain/followup-indicators.ts';
 import { UserError } from '../src/domain/errors.ts';
-import { parsePlanBytes, type ParsedPlan } from '../src/ingest/plan/index.ts';
+import type { ParsedPlan } from '../src/ingest/plan/index.ts';
 import type { OqosRow, OqosValue } from '../src/ingest/plan/types.ts';
 import { listAudit } from '../src/store/audit.ts';
 import type { Store } from '../src/store/index.ts';
 import { CLI_ACTOR, context, VISITOR } from '../src/usecases/context.ts';
 import { addIndicator, addMeasurement, listIndicators, oqosIndicators, oqosMapping } from '../src/usecases/followup-indicators.ts';
-import { correctPlanElement, importPlan, type ParsePlan } from '../src/usecases/plan.ts';
+import { correctPlanElement, importPlan } from '../src/usecases/plan.ts';
 import { runCli } from './helpers/cli.ts';
 import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
+import { corpusPlans } from './helpers/corpus-plans.ts';
 import { linkTestPlan } from './helpers/link-plan.ts';
 import { storeTest } from './helpers/stores.ts';
 
@@ -28,17 +29,7 @@ const skip = corpusSkip(LOT, LOZERE);
 const NOW = () => new Date('2026-12-01T10:00:00.000Z');
 const ANALYST = { name: 'analyste@ars.test', role: 'analyst' as const };
 
-const files = new Map<string, { bytes: Uint8Array; plan: ParsedPlan }>();
-before(async () => {
-  if (skip) return;
-  for (const name of [LOT, LOZERE]) {
-    const bytes = new Uint8Array(readFileSync(join(CORPUS_DIR, name)));
-    const plan = await parsePlanBytes(bytes, name);
-    assert.ok(plan, `${name} reconnu comme un schéma`);
-    files.set(name, { bytes, plan });
-  }
-});
-const cached: ParsePlan = async (_bytes, name) => structuredClone(files.get(name)!.plan);
+const { files, cached } = corpusPlans([LOT, LOZERE], skip);
 
 function corpusStoreTest(name: string, fn: (store: Store) => Promise<void>): void {
   if (skip) test(name, { skip }, () => {});

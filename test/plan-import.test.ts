@@ -5,12 +5,12 @@
  * territory's indicators, and `fabrique import` / `fabrique plan show` do the same from the command line.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { UserError } from '../src/domain/errors.ts';
-import { parsePlanBytes, type ParsedPlan } from '../src/ingest/plan/index.ts';
+import type { ParsedPlan } from '../src/ingest/plan/index.ts';
 import { listAudit } from '../src/store/audit.ts';
 import { deleteConsultation } from '../src/store/deletion.ts';
 import { listIndicators, saveIndicators } from '../src/store/indicators.ts';
@@ -20,6 +20,7 @@ import { CLI_ACTOR, context, VISITOR } from '../src/usecases/context.ts';
 import { getPlan, importPlan, listPlans, printedNumber, type ParsePlan } from '../src/usecases/plan.ts';
 import { runCli } from './helpers/cli.ts';
 import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
+import { corpusPlans } from './helpers/corpus-plans.ts';
 import { testServer } from './helpers/server.ts';
 import { storeTest } from './helpers/stores.ts';
 
@@ -27,19 +28,9 @@ const LOT = 'sts-lot-2023-2028.txt';
 const LOZERE = 'sts-lozere-2023-2028.md';
 const skip = corpusSkip(LOT, LOZERE);
 
-const files = new Map<string, { bytes: Uint8Array; plan: ParsedPlan }>();
-before(async () => {
-  if (skip) return;
-  for (const name of [LOT, LOZERE]) {
-    const bytes = new Uint8Array(readFileSync(join(CORPUS_DIR, name)));
-    const plan = await parsePlanBytes(bytes, name);
-    assert.ok(plan, `${name} reconnu comme un schéma`);
-    files.set(name, { bytes, plan });
-  }
-});
+const { files, cached } = corpusPlans([LOT, LOZERE], skip);
 const file = (name: string) => files.get(name)!;
 /** The plans parsed once: each import gets a copy (parsing both schemes again per test would cost seconds). */
-const cached: ParsePlan = async (_bytes, name) => structuredClone(file(name).plan);
 const NOW = () => new Date('2026-12-01T10:00:00.000Z');
 
 function corpusStoreTest(name: string, fn: (store: Store) => Promise<void>): void {
