@@ -220,7 +220,20 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   const dist = resolve(ctx.options.webDist);
   const hasWeb = existsSync(join(dist, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: dist, prefix: '/', wildcard: false, index: ['index.html'],
+      // the build writes .br and .gz beside each text file (web/vite.config.ts); sent when the browser accepts them
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        // files under assets/ carry a content hash in their name: a new build gives new names, so they never change
+        res.setHeader('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        // a shared cache must not hand the brotli file to a browser that asked for gzip
+        res.setHeader('vary', 'accept-encoding');
+      },
+    });
+  }
   app.setNotFoundHandler(async (req, reply) => {
     if (looksLikeApi(req.url)) {
       const allowed = routeMethods.allowed(req.url.split('?')[0]!);
