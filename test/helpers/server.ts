@@ -7,7 +7,7 @@ import { CNR_SANTE_THEMES } from '../../src/domain/theme.ts';
 import { Store } from '../../src/store/index.ts';
 
 export const PASSWORD = 'mot-de-passe-de-test-42';
-export const USERS: Record<Role, string> = { admin: 'admin@ars.test', analyst: 'analyste@ars.test', facilitator: 'animation@ars.test' };
+export const USERS: Record<Role, string> = { admin: 'admin@ars.test', analyst: 'analyste@ars.test', facilitator: 'animation@ars.test', owner: 'porteur@ars.test' };
 
 export interface TestServer { app: FastifyInstance; store: Store; close: () => Promise<void> }
 
