@@ -78,6 +78,7 @@ export class Client {
     return this.request({ method: 'POST', url, ...(payload !== undefined ? { payload: payload as InjectOptions['payload'] } : {}), ...(headers ? { headers } : {}) });
   }
   put(url: string, payload?: unknown) { return this.request({ method: 'PUT', url, payload: payload as InjectOptions['payload'] }); }
+  patch(url: string, payload?: unknown) { return this.request({ method: 'PATCH', url, payload: payload as InjectOptions['payload'] }); }
 }
 
 /** Polls a job (GET /api/admin/jobs/:id) until it is done or failed; returns its last view. */
