@@ -33,6 +33,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { synthesisRoutes } from './routes/synthesis.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { followupPublicRoutes } from './routes/followup-public.ts';
 import { openJobs, serverRunsJobs } from '../jobs/queue.ts';
 import { clearSuggestCache } from './suggest.ts';
 
@@ -216,6 +217,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await coverageRoutes(api, ctx);
     await linkRoutes(api, ctx);
     await followupRoutes(api, ctx);
+    await followupPublicRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });
