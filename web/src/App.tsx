@@ -26,6 +26,8 @@ import { PlanAdminPage, PlanListAdminPage } from './pages/admin/PlanAdminPage.ts
 import { PlanPage } from './pages/public/PlanPage.tsx';
 import { PlanLinksPage } from './pages/admin/PlanLinksPage.tsx';
 import { CoveragePage } from './pages/public/CoveragePage.tsx';
+import { FollowupMinePage, FollowupPage } from './pages/admin/FollowupPage.tsx';
+import { FollowupActionPage } from './pages/admin/FollowupActionPage.tsx';
 import type { Section } from './types.ts';
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -55,6 +57,9 @@ const ROUTES: Route[] = [
   ['/admin/schemas/:id', (p) => <PlanAdminPage id={p.id!} />, 'plans'],
   ['/admin/schemas/:id/liens', (p) => <PlanLinksPage id={p.id!} />, 'plans'],
   ['/admin/consultations/:slug/rouvrir', (p) => <ReopenPage slug={p.slug!} />, 'reopen'],
+  ['/admin/suivi', () => <FollowupMinePage />, 'followup'],
+  ['/admin/schemas/:id/suivi', (p) => <FollowupPage id={p.id!} />, 'followup'],
+  ['/admin/actions/:id', (p) => <FollowupActionPage id={p.id!} />, 'followup'],
 ];
 
 function Routes({ path }: { path: string }) {
