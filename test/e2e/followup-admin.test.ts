@@ -78,7 +78,8 @@ describe('suivi du schéma : tableau de bord et page d’une action', { skip: SK
       await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
       await page.waitForURL(/owner=CPTS/);
       await settled(page);
-      assert.match(await page.locator('#tdb-sans-porteur + p').innerText(), /sans objet/);
+      await page.locator('#tdb-sans-porteur + p').filter({ hasText: /sans objet/ }).waitFor();
+      assert.equal(await page.getByLabel('Organisation porteuse', { exact: true }).inputValue(), 'CPTS du Causse', 'le filtre appliqué reste affiché');
 
       await page.setViewportSize({ width: 375, height: 800 });
       await settled(page);

@@ -195,9 +195,9 @@ export function FollowupActionPage({ id }: { id: string }) {
               <Input label="Avancement (%)" hintText="De 0 à 100 ; une action réalisée compte 100 %." {...stateOf('progress')}
                 nativeInputProps={{ name: 'progress', type: 'number', min: 0, max: 100, step: 1, inputMode: 'numeric', value: form.progress, onChange: set('progress') }} />
               <div className="followup-form__dates">
-                <Input label="Début" hintText="Format : JJ/MM/AAAA" {...stateOf('startDate')}
+                <Input label="Début" {...stateOf('startDate')}
                   nativeInputProps={{ name: 'startDate', type: 'date', value: form.startDate, onChange: set('startDate') }} />
-                <Input label="Échéance" hintText="Format : JJ/MM/AAAA" {...stateOf('dueDate')}
+                <Input label="Échéance" {...stateOf('dueDate')}
                   nativeInputProps={{ name: 'dueDate', type: 'date', value: form.dueDate, onChange: set('dueDate') }} />
               </div>
               <Input label="Commentaire public (facultatif)" hintText="Affiché dans l’historique public de l’action, sans votre nom." textArea {...stateOf('comment')}

@@ -2,13 +2,23 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
-import { DataTable } from '../../components/DataTable.tsx';
+import { DataTable as BaseTable } from '../../components/DataTable.tsx';
 import { useApi } from '../../hooks.ts';
 import { useAuth } from '../../auth.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { formatDate, nf } from '../../labels.ts';
 import type { ActionList, ActionView } from '../../../../src/usecases/actions.ts';
 import type { DashboardAction, FollowupDashboard } from '../../../../src/usecases/followup-dashboard.ts';
+
+/** A table that scrolls in its own container on a narrow screen, with a visible cue (the region is named for screen readers). */
+function DataTable(props: Parameters<typeof BaseTable>[0]) {
+  return (
+    <>
+      <p className="table-cue fr-text--xs fr-mb-1v" aria-hidden="true">↔ Faites défiler le tableau horizontalement.</p>
+      <BaseTable {...props} />
+    </>
+  );
+}
 
 const actionHref = (id: string) => `/admin/actions/${encodeURIComponent(id)}`;
 const pct = (n: number | null) => (n === null ? '—' : `${nf.format(n)} %`);
@@ -77,7 +87,8 @@ function Dashboard({ id, path, query }: { id: string; path: string; query: strin
   return (
     <section aria-labelledby="tdb-titre" className="fr-mb-6w">
       <h2 id="tdb-titre">Tableau de bord du CTS</h2>
-      <Filters key={query} d={d} path={path} />
+      {/* remounted on the filters the data was computed for (not the address, which changes before the data) */}
+      <Filters key={JSON.stringify(d.filters)} d={d} path={path} />
       <p role="status" className="fr-text--sm">
         Au {formatDate(d.today)} : {nf.format(c.actions)} action(s) retenue(s) par les filtres. Une mesure est récente si elle date du {formatDate(d.recentSince)} ou après (12 mois).
       </p>
@@ -114,8 +125,7 @@ function Dashboard({ id, path, query }: { id: string; path: string; query: strin
 }
 
 /** The plan's actions under their objectives, with the progress of each and of the plan. */
-function ActionsByObjective({ id }: { id: string }) {
-  const res = useApi<ActionList>(`/admin/plans/${encodeURIComponent(id)}/actions`);
+function ActionsByObjective({ res }: { res: ReturnType<typeof useApi<ActionList>> }) {
   const l = res.data;
   if (res.loading && !l) return <Loading what="Chargement des actions" />;
   if (res.error) return <ErrorAlert message={res.error} />;
@@ -143,12 +153,14 @@ function ActionsByObjective({ id }: { id: string }) {
 export function FollowupPage({ id }: { id: string }) {
   const { user } = useAuth();
   const { path, query } = useLocation();
-  const title = 'Suivi du schéma';
+  const actions = useApi<ActionList>(`/admin/plans/${encodeURIComponent(id)}/actions`);
+  const plan = actions.data?.plan;
+  const title = plan ? `Suivi du schéma : ${plan.title}` : 'Suivi du schéma';
   return (
     <Page title={title} crumbs={[{ label: 'Back-office', href: '/admin' }, ...(user?.role === 'owner' ? [{ label: 'Mes actions', href: '/admin/suivi' }] : [{ label: 'Schémas territoriaux de santé', href: '/admin/schemas' }, { label: 'Schéma', href: `/admin/schemas/${encodeURIComponent(id)}` }])]}>
       {/* owners see their own actions; the dashboard is the teams' (the API refuses it to them) */}
       {user && user.role !== 'owner' ? <Dashboard id={id} path={path} query={query.toString()} /> : null}
-      <ActionsByObjective id={id} />
+      <ActionsByObjective res={actions} />
     </Page>
   );
 }
