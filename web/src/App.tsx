@@ -31,6 +31,9 @@ const PlanListAdminPage = lazy(() => import('./pages/admin/PlanAdminPage.tsx').t
 const PlanPage = lazy(() => import('./pages/public/PlanPage.tsx').then((m) => ({ default: m.PlanPage })));
 const PlanLinksPage = lazy(() => import('./pages/admin/PlanLinksPage.tsx').then((m) => ({ default: m.PlanLinksPage })));
 const CoveragePage = lazy(() => import('./pages/public/CoveragePage.tsx').then((m) => ({ default: m.CoveragePage })));
+const FollowupPage = lazy(() => import('./pages/admin/FollowupPage.tsx').then((m) => ({ default: m.FollowupPage })));
+const FollowupMinePage = lazy(() => import('./pages/admin/FollowupPage.tsx').then((m) => ({ default: m.FollowupMinePage })));
+const FollowupActionPage = lazy(() => import('./pages/admin/FollowupActionPage.tsx').then((m) => ({ default: m.FollowupActionPage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
 type Route = [pattern: string, render: (p: Record<string, string>) => ReactNode, admin?: Section];
@@ -59,6 +62,9 @@ const ROUTES: Route[] = [
   ['/admin/schemas/:id', (p) => <PlanAdminPage id={p.id!} />, 'plans'],
   ['/admin/schemas/:id/liens', (p) => <PlanLinksPage id={p.id!} />, 'plans'],
   ['/admin/consultations/:slug/rouvrir', (p) => <ReopenPage slug={p.slug!} />, 'reopen'],
+  ['/admin/suivi', () => <FollowupMinePage />, 'followup'],
+  ['/admin/schemas/:id/suivi', (p) => <FollowupPage id={p.id!} />, 'followup'],
+  ['/admin/actions/:id', (p) => <FollowupActionPage id={p.id!} />, 'followup'],
 ];
 
 function Routes({ path }: { path: string }) {
