@@ -160,7 +160,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   // ---- cover ----
   const period = plan.period ? `${plan.period.start}-${plan.period.end}` : 'non précisée';
   const consultation = plan.consultation ? data.consultation : undefined;
-  sections.push(section('presentation', 1, 'Présentation', [
+  sections.push(section('suivi.presentation', 1, 'Présentation', [
     { type: 'paragraph', content: [`Schéma : ${plan.title}.`] },
     { type: 'paragraph', content: [`Territoire : ${plan.territoryName} (${plan.territory}).`] },
     { type: 'paragraph', content: [`Période du schéma : ${period}.`] },
@@ -172,7 +172,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
 
   // ---- funnel ----
   const steps = await funnelFigures(book, P);
-  sections.push(section('parcours', 1, 'De la concertation aux actions', [
+  sections.push(section('suivi.parcours', 1, 'De la concertation aux actions', [
     { type: 'paragraph', content: ['Ce que la concertation a dit, ce que le schéma en a repris, et ce qui est fait :'] },
     { type: 'table', key: 'parcours.table', caption: 'Parcours des propositions', columns: ['Étape', 'Nombre'], rows: steps.map((s) => ({ header: FUNNEL_LABELS[s.key], cells: [{ figure: s.figure }] })) },
     { type: 'note', level: 'info', content: ['Contributions : publiées dans la consultation du schéma. Idées communes : celles du premier niveau de l’analyse, avec au moins une contribution publiée. '
@@ -209,7 +209,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   if (engagementRows.length > 0) progressBlocks.push({ type: 'table', key: 'avancement.engagements', caption: 'Avancement par engagement', columns: ['Engagement', 'Actions', 'Avancement'], rows: engagementRows });
   progressBlocks.push({ type: 'note', level: 'info', content: ['Avancement : moyenne des avancements des actions de premier niveau, pondérée par leur poids ; une action réalisée compte 100 %, une action à sous-actions la moyenne des siennes ; '
     + 'les actions abandonnées ne comptent pas. « — » : rien à mesurer.'] });
-  sections.push(section('avancement', 1, 'Avancement du schéma', progressBlocks, engagementSections));
+  sections.push(section('suivi.avancement', 1, 'Avancement du schéma', progressBlocks, engagementSections));
 
   // ---- actions by status ----
   const statusRows: TableRow[] = [];
@@ -218,7 +218,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
       cells: [{ figure: await book.count(`actions.status.${s}`, `Actions ${ACTION_STATUS_LABELS[s]}s`, 'actions', rule({ count: 'actions', status: s })) }] });
   }
   statusRows.push({ header: 'Total', cells: [{ figure: total }], total: true });
-  sections.push(section('statuts', 1, 'Actions par statut', [
+  sections.push(section('suivi.statuts', 1, 'Actions par statut', [
     { type: 'table', key: 'statuts.table', caption: 'Actions de suivi par statut', columns: ['Statut', 'Actions'], rows: statusRows },
   ]));
 
@@ -233,7 +233,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   attention.push({ type: 'paragraph', content: [{ figure: without }, ' objectif(s) sans action de suivi (hors actions abandonnées).'] });
   const titleOf = new Map(objectives.map((o) => [o.code, o.title]));
   for (const code of book.ids(without)) attention.push({ type: 'paragraph', content: [`– ${code} — ${titleOf.get(code) ?? ''}`] });
-  sections.push(section('attention', 1, 'Points d’attention', attention));
+  sections.push(section('suivi.attention', 1, 'Points d’attention', attention));
 
   // ---- indicators ----
   const count = await book.count('indicators', 'Indicateurs de suivi', 'elements', rule({ count: 'indicators' }));
@@ -265,7 +265,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
     indBlocks.push(...lines);
     indBlocks.push({ type: 'note', level: 'info', content: ['Progression : part du chemin parcouru de la valeur de départ vers la cible (une fourchette vise sa borne la plus proche). Les cibles OQOS reprennent les tableaux du schéma.'] });
   }
-  sections.push(section('indicateurs', 1, 'Indicateurs de suivi', indBlocks));
+  sections.push(section('suivi.indicateurs', 1, 'Indicateurs de suivi', indBlocks));
 
   // ---- what the consultation brought ----
   if (consultation) {
@@ -279,7 +279,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
     const partly = await link('concertation.partly', `${unit[0]!.toUpperCase()}${unit.slice(1)}s publiées reprises en partie`, 'partly');
     const sTaken = await book.count('concertation.taken_up.share', `Part des ${unit}s reprises`, 'pourcent', { op: 'share', numerator: taken, denominator: all });
     const sPartly = await book.count('concertation.partly.share', `Part des ${unit}s reprises en partie`, 'pourcent', { op: 'share', numerator: partly, denominator: all });
-    sections.push(section('concertation', 1, 'Ce que la concertation a apporté', [
+    sections.push(section('suivi.concertation', 1, 'Ce que la concertation a apporté', [
       { type: 'paragraph', content: [{ figure: all }, ` ${unit}(s) publiée(s) : `, { figure: taken }, ' reprise(s) par le schéma (', { figure: sTaken }, '), ', { figure: partly }, ' reprise(s) en partie (', { figure: sPartly }, ').'] },
       { type: 'paragraph', content: [{ figure: steps.find((s) => s.key === 'objectives')!.figure }, ' objectif(s) du schéma sont nourris par la concertation.'] },
       { type: 'note', level: 'info', content: ['Seuls comptent les liens confirmés par une personne ou indiqués par un document ; une contribution suit la décision prise pour elle, sinon celle de son idée commune ; reliée à plusieurs objectifs, elle compte une fois, au plus favorable (comme le rapport de couverture).'] },
