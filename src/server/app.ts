@@ -23,6 +23,7 @@ import { stopThemeTrainings } from './theme-training.ts';
 import { planRoutes } from './routes/plans.ts';
 import { coverageRoutes } from './routes/coverage.ts';
 import { linkRoutes } from './routes/links.ts';
+import { followupReportRoutes } from './routes/followup-report.ts';
 import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -214,6 +215,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await planRoutes(api, ctx);
     await coverageRoutes(api, ctx);
     await linkRoutes(api, ctx);
+    await followupReportRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });
