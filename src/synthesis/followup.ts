@@ -136,11 +136,11 @@ export function followupAsOf(now: Date, year: number | undefined): string {
 const section = (key: string, level: 1 | 2 | 3, title: string, blocks: Block[], sections: Section[] = []): Section =>
   ({ key, level, title, generatedTitle: title, blocks, sections });
 
-/** « E1D2O3 — title » of an action, with its owner organisation and due date when known (never the contact person). */
-function actionLine(a: FollowupData['actions'][number], extra: string[] = []): string {
-  const notes = [...(a.owner.organisation ? [`porteur : ${a.owner.organisation}`] : []), ...(a.dueDate ? [`échéance : ${frDate(a.dueDate)}`] : []), `statut : ${ACTION_STATUS_LABELS[a.status]}`, ...extra];
-  return `${a.objectiveCode} — ${a.title} (${notes.join(', ')})`;
+/** Rows of a list of actions: objective, title, owner organisation (never the contact person), due date, status. */
+function actionRows(actions: FollowupData['actions']): TableRow[] {
+  return actions.map((a) => ({ header: a.objectiveCode, cells: [{ text: a.title }, { text: a.owner.organisation ?? '—' }, { text: a.dueDate ? frDate(a.dueDate) : '—' }, { text: ACTION_STATUS_LABELS[a.status] }] }));
 }
+const ACTION_COLUMNS = ['Objectif', 'Action', 'Porteur', 'Échéance', 'Statut'];
 
 /** Builds the report from loaded data (pure but for the figures' evaluation on that data, the verifier's path). */
 export async function buildFollowupFrom(data: SynthesisData, options: FollowupOptions): Promise<FollowupDocument> {
@@ -226,13 +226,16 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   const late = await book.count('actions.late', `Actions en retard au ${asOf}`, 'actions', rule({ count: 'late', asOf }));
   const unowned = await book.count('actions.unowned', 'Actions sans porteur', 'actions', rule({ count: 'unowned' }));
   const attention: Block[] = [{ type: 'paragraph', content: [{ figure: late }, ` action(s) en retard au ${frDate(asOf)} (échéance passée, ni réalisée ni abandonnée).`] }];
-  for (const id of book.ids(late)) attention.push({ type: 'paragraph', content: [`– ${actionLine(byId.get(id)!)}`] });
+  const listed = (key: string) => book.ids(key).map((id) => byId.get(id)!);
+  if (book.value(late) > 0) attention.push({ type: 'table', key: 'attention.retard', caption: 'Actions en retard', columns: ACTION_COLUMNS, rows: actionRows(listed(late)) });
   attention.push({ type: 'paragraph', content: [{ figure: unowned }, ' action(s) sans organisation porteuse (hors actions abandonnées).'] });
-  for (const id of book.ids(unowned)) attention.push({ type: 'paragraph', content: [`– ${actionLine(byId.get(id)!)}`] });
+  if (book.value(unowned) > 0) attention.push({ type: 'table', key: 'attention.sans-porteur', caption: 'Actions sans porteur', columns: ACTION_COLUMNS, rows: actionRows(listed(unowned)) });
   const without = await book.count('objectives.without', 'Objectifs sans action', 'objectifs', rule({ count: 'objectivesWithoutAction' }));
   attention.push({ type: 'paragraph', content: [{ figure: without }, ' objectif(s) sans action de suivi (hors actions abandonnées).'] });
   const titleOf = new Map(objectives.map((o) => [o.code, o.title]));
-  for (const code of book.ids(without)) attention.push({ type: 'paragraph', content: [`– ${code} — ${titleOf.get(code) ?? ''}`] });
+  if (book.value(without) > 0) {
+    attention.push({ type: 'table', key: 'attention.objectifs', caption: 'Objectifs sans action', columns: ['Objectif', 'Intitulé'], rows: book.ids(without).map((code) => ({ header: code, cells: [{ text: titleOf.get(code) ?? '' }] })) });
+  }
   sections.push(section('suivi.attention', 1, 'Points d’attention', attention));
 
   // ---- indicators ----
