@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { Store as StoreClass } from '../src/store/store.ts';
+import { moderateContribution } from '../src/store/moderation.ts';
 import { chromiumAvailable } from '../src/synthesis/index.ts';
 import { oqosIndicators, listIndicators } from '../src/usecases/followup-indicators.ts';
 import { importPlan } from '../src/usecases/plan.ts';
@@ -71,6 +72,12 @@ storeTest('funnel: contributions → ideas → objectives → engaged → done f
   const after = await counts(store, planId);
   assert.equal(after.objectives, 1);
   assert.deepEqual([after.engaged, after.done], [1, 0]);
+  // another contribution linked to E1D2O4 (the constat whose link was only suggested): the objective and its done action are back
+  await decideLink(context(store, CLI_ACTOR, NOW), { plan: planId, source: { kind: 'contribution', id: ids[4]! }, target: 'E1D2O4', decision: 'confirm' });
+  assert.deepEqual(await counts(store, planId), { contributions: 5, ideas: 1, objectives: 2, engaged: 2, done: 1 });
+  // that contribution withdrawn from publication: its link counts for nothing, the objective leaves again
+  await moderateContribution(store, ids[4]!, { status: 'pending', by: 'moderatrice@test.invalid', action: 'moderation.unpublish' });
+  assert.deepEqual(await counts(store, planId), { contributions: 4, ideas: 1, objectives: 1, engaged: 1, done: 0 });
 });
 
 const fig = (doc: FollowupDocument, key: string) => {

@@ -5,6 +5,7 @@
  * Only public data is printed: public contributions and ideas, action titles and owner organisations (never a contact
  * person), indicators and their measurements.
  */
+import { parisDay } from '../domain/consultation.ts';
 import type { FollowupIndicator } from '../domain/followup-indicators.ts';
 import { ACTION_STATUSES, ACTION_STATUS_LABELS } from '../domain/followup.ts';
 import { PROGRESS_STATUS_LABELS, indicatorProgress, targetLabel } from '../domain/followup-indicators.ts';
@@ -125,9 +126,9 @@ const frDate = (iso: string) => {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).replace(/^1 /, '1er ');
 };
 
-/** The day a report of `year` is about: the year's last day once it is over, else today. */
+/** The day a report of `year` is about: the year's last day once it is over, else today (in France, where plans are followed). */
 export function followupAsOf(now: Date, year: number | undefined): string {
-  const today = now.toISOString().slice(0, 10);
+  const today = parisDay(now);
   if (year === undefined) return today;
   const end = `${year}-12-31`;
   return end < today ? end : today;
@@ -293,6 +294,9 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   for (const fig of book.figures) for (const id of fig.contributions) {
     const src = data.byId.get(id)?.source;
     if (src && !contributionSources[id]) contributionSources[id] = src;
+  }
+  if (options.year !== undefined && plan.period && (options.year < plan.period.start || options.year > plan.period.end)) {
+    notices.push(`L’année ${options.year} est hors de la période du schéma (${period}).`);
   }
   if (top.length === 0) notices.push('Aucune action de suivi n’est encore enregistrée pour ce schéma (« fabrique actions import »).');
   const year = options.year ?? null;

@@ -6,6 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
+import { parisDay } from '../domain/consultation.ts';
 import { UserError } from '../domain/errors.ts';
 import { ACTION_STATUS_LABELS, actionProgress, type ProgressNode } from '../domain/followup.ts';
 import { PROGRESS_STATUS_LABELS, indicatorProgress, type IndicatorTarget } from '../domain/followup-indicators.ts';
@@ -65,7 +66,7 @@ async function actionsTable(ctx: UseCaseContext, plan: StoredPlan, contact: bool
   const nodes: ProgressNode[] = actions.map((a) => ({ id: a.id, parentId: a.parentId, status: a.status, progress: a.progress, weight: a.weight }));
   const where = new Map<string, { engagement: string; title: string }>();
   for (const e of plan.engagements) for (const d of e.defis) for (const o of d.objectives) where.set(o.code, { engagement: e.code, title: o.title });
-  const today = ctx.now().toISOString().slice(0, 10);
+  const today = parisDay(ctx.now());
   const columns = ['Identifiant', 'Engagement', 'Objectif', 'Intitulé de l’objectif', 'Action parente', 'Intitulé', 'Description', 'Statut', 'Motif de l’abandon',
     'Porteur (organisation)', ...(contact ? ['Contact'] : []), 'Partenaires', 'Portée', 'Début', 'Échéance', 'Avancement saisi (%)', 'Avancement (%)', 'Poids',
     'Budget (€)', 'En retard', 'Source dans le schéma', 'Créée le', 'Mise à jour le'];
