@@ -153,7 +153,7 @@ describe('suivi public d’un schéma et de ses propositions', () => {
     const get = (url: string) => server.app.inject({ method: 'GET', url });
     const res = await get(`/api/plans/${encodeURIComponent(planId)}/followup`);
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual({ ...res.json(), generatedAt: null }, { ...JSON.parse(JSON.stringify(doc)), generatedAt: null }, 'the route sends the use case’s document, every field declared');
+    assert.deepEqual({ ...(res.json() as object), generatedAt: null }, { ...JSON.parse(JSON.stringify(doc)), generatedAt: null }, 'the route sends the use case’s document, every field declared');
     const file = await get(`/api/plans/${encodeURIComponent(planId)}/followup.json`);
     assert.equal(file.statusCode, 200);
     assert.match(String(file.headers['content-disposition']), /^attachment; filename="suivi-48-2026-12-\d\d\.json"$/);

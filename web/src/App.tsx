@@ -26,6 +26,9 @@ import { PlanAdminPage, PlanListAdminPage } from './pages/admin/PlanAdminPage.ts
 import { PlanPage } from './pages/public/PlanPage.tsx';
 import { PlanLinksPage } from './pages/admin/PlanLinksPage.tsx';
 import { CoveragePage } from './pages/public/CoveragePage.tsx';
+import { FollowupPage } from './pages/public/FollowupPage.tsx';
+import { ContributionPage } from './pages/public/ContributionPage.tsx';
+import { IdeaPage } from './pages/public/IdeaPage.tsx';
 import type { Section } from './types.ts';
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -42,6 +45,9 @@ const ROUTES: Route[] = [
   ['/consultations/:slug/chiffres', (p) => <StatsPage slug={p.slug!} />],
   ['/schemas/:id', (p) => <PlanPage id={p.id!} />],
   ['/schemas/:id/couverture', (p) => <CoveragePage id={p.id!} />],
+  ['/schemas/:id/suivi', (p) => <FollowupPage id={p.id!} />],
+  ['/contributions/:id', (p) => <ContributionPage id={p.id!} />],
+  ['/idees/:id', (p) => <IdeaPage id={p.id!} />],
   ['/connexion', () => <LoginPage />],
   ['/admin', () => <AdminHome />, 'consultations'],
   ['/admin/consultations/nouvelle', () => <ConsultationEditPage />, 'settings'],

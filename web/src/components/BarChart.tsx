@@ -1,12 +1,7 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
-import * as echarts from 'echarts/core';
-import { BarChart as EBar } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
 import { DataTable } from './DataTable.tsx';
+import { loadECharts } from './echarts-lazy.ts';
 import { nf } from '../labels.ts';
-
-echarts.use([EBar, GridComponent, TooltipComponent, SVGRenderer]);
 
 const compact = new Intl.NumberFormat('fr-FR', { notation: 'compact', maximumFractionDigits: 1 });
 
@@ -41,6 +36,11 @@ export function BarChart({ title, bars, unit = 'contributions', summary: givenSu
   useEffect(() => {
     const el = ref.current;
     if (!el || bars.length === 0) return;
+    // ECharts is loaded with the first chart of a page (a dynamic import): the pages without one do not carry it
+    let live = true;
+    let dispose = () => { live = false; };
+    void loadECharts().then(({ echarts }) => {
+    if (!live) return;
     const chart = echarts.init(el, undefined, { renderer: 'svg' });
     const rev = [...bars].reverse();
     chart.setOption({
@@ -65,10 +65,12 @@ export function BarChart({ title, bars, unit = 'contributions', summary: givenSu
     });
     const onResize = () => chart.resize();
     window.addEventListener('resize', onResize);
-    return () => {
+    dispose = () => {
       window.removeEventListener('resize', onResize);
       chart.dispose();
     };
+    });
+    return () => dispose();
   }, [bars]);
   const height = Math.max(120, bars.length * 34 + 40);
   return (

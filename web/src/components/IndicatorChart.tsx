@@ -1,0 +1,95 @@
+import { useEffect, useId, useRef } from 'react';
+import { DataTable } from './DataTable.tsx';
+import { loadECharts } from './echarts-lazy.ts';
+import { formatDate } from '../labels.ts';
+import type { FollowupIndicator } from '../types.ts';
+
+const num = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+
+/** A value with its unit, as printed everywhere on the page (« 3 implantations »). */
+export function withUnit(v: number, unit: string): string {
+  return unit ? `${num.format(v)} ${unit}` : num.format(v);
+}
+
+/** A date that may be a year only (« 2028 ») or a day (« 1ᵉʳ décembre 2026 »). */
+export function dayOrYear(d: string | null): string {
+  if (!d) return 'non datée';
+  return /^\d{4}$/.test(d) ? d : formatDate(d);
+}
+
+/** The target as a number on the chart's axis: a value, or a range's far bound; none for a direction. */
+function targetValue(i: FollowupIndicator): number | null {
+  if (i.target.kind === 'value') return i.target.value;
+  if (i.target.kind === 'range') return i.target.max;
+  return null;
+}
+
+/**
+ * One follow-up indicator: horizontal bars for the baseline, each measurement and the target (ECharts, loaded on
+ * demand), every value printed with its unit beside its bar; the same figures as a table after it (the alternative
+ * for screen readers, and what a phone reader reads when the bars are small), and the progress in words.
+ */
+export function IndicatorChart({ indicator: i, level = 4 }: { indicator: FollowupIndicator; level?: 3 | 4 | 5 }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const id = useId();
+  const target = targetValue(i);
+  const rows: { label: string; value: number; kind: 'baseline' | 'measure' | 'target' }[] = [
+    { label: `Départ${i.baseline.date ? ` (${dayOrYear(i.baseline.date)})` : ''}`, value: i.baseline.value, kind: 'baseline' },
+    ...i.measurements.map((m) => ({ label: `Mesure du ${dayOrYear(m.date)}`, value: m.value, kind: 'measure' as const })),
+    ...(target !== null ? [{ label: `Cible${i.dueDate ? ` (${dayOrYear(i.dueDate)})` : ''}`, value: target, kind: 'target' as const }] : []),
+  ];
+  const summary = `${i.label} : départ ${withUnit(i.baseline.value, i.unit)}, cible ${i.targetLabel}`
+    + `${i.progress.latest ? `, dernière mesure ${withUnit(i.progress.latest.value, i.unit)} le ${dayOrYear(i.progress.latest.date)}` : ', aucune mesure'} ; ${i.progress.label}.`;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let live = true;
+    let dispose = () => { live = false; };
+    void loadECharts().then(({ echarts }) => {
+      if (!live) return;
+      const chart = echarts.init(el, undefined, { renderer: 'svg' });
+      const rev = [...rows].reverse();
+      const color = { baseline: '#929292', measure: '#000091', target: '#18753c' };
+      chart.setOption({
+        animation: false,
+        aria: { enabled: false },
+        grid: { left: 4, right: 96, top: 4, bottom: 4, containLabel: true },
+        xAxis: { type: 'value', min: 0, axisLabel: { show: false }, splitLine: { show: false } },
+        yAxis: { type: 'category', data: rev.map((r) => r.label), axisLabel: { color: '#161616', fontSize: 12, width: 130, overflow: 'break' } },
+        series: [{
+          type: 'bar', barMaxWidth: 22,
+          data: rev.map((r) => ({ value: r.value, itemStyle: { color: color[r.kind] } })),
+          label: { show: true, position: 'right', color: '#161616', formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? withUnit(p.value, i.unit) : '') },
+        }],
+      });
+      const onResize = () => chart.resize();
+      window.addEventListener('resize', onResize);
+      dispose = () => {
+        window.removeEventListener('resize', onResize);
+        chart.dispose();
+      };
+    });
+    return () => dispose();
+  }, [i]);
+  const H = `h${level}` as const;
+  return (
+    <figure className="followup-indicator fr-mb-4w" aria-labelledby={`${id}-t`}>
+      <H id={`${id}-t`} className="fr-text--lg fr-mb-1w">{i.label}</H>
+      <p className="fr-text--sm fr-mb-1w">
+        <strong>{i.progress.label}</strong> — {i.progress.statusLabel}. Départ {withUnit(i.baseline.value, i.unit)}, cible {i.targetLabel}
+        {i.dueDate ? <> (échéance {dayOrYear(i.dueDate)})</> : null}.
+      </p>
+      <div ref={ref} role="img" aria-label={summary} className="followup-indicator__chart" style={{ width: '100%', height: rows.length * 36 + 12 }} />
+      <DataTable
+        className="table--wrap fr-mt-1w"
+        caption={`${i.label} (tableau de données)`}
+        headers={['Repère', 'Valeur', 'Source']}
+        rows={[
+          [`Départ${i.baseline.date ? ` (${dayOrYear(i.baseline.date)})` : ''}`, withUnit(i.baseline.value, i.unit), i.baseline.source],
+          ...i.measurements.map((m) => [`Mesure du ${dayOrYear(m.date)}`, withUnit(m.value, i.unit), m.source]),
+          [`Cible${i.dueDate ? ` (${dayOrYear(i.dueDate)})` : ''}`, i.targetLabel, '—'],
+        ]}
+      />
+    </figure>
+  );
+}
