@@ -469,6 +469,8 @@ export async function ideaFollowup(ctx: UseCaseContext, input: { id: string }): 
     const pl = await data.planLinks(plan.id);
     await followElements(ctx, data, plan, pl.ownLinks.get(`idea:${id}`) ?? [], cache, out);
   }
+  // on the idea's own page, its own decisions are not « through » it
+  for (const e of out.elements) if (e.throughIdea?.id === id) e.throughIdea = null;
   const parent = g.parent !== null && data.groupById.has(g.parent) ? ideaRef(data, g.parent) : null;
   const children = (data.childrenOf.get(id) ?? []).map((x) => ideaRef(data, x.id));
   return { idea: { ...ideaRef(data, id), parent, children }, consultation, examples, ...out };

@@ -17,6 +17,14 @@ export function dayOrYear(d: string | null): string {
   return /^\d{4}$/.test(d) ? d : formatDate(d);
 }
 
+const shortDay = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+/** « 15 nov. 2026 »: short enough for a bar's label on a phone (the table prints the full date). */
+function shortDate(d: string): string {
+  if (/^\d{4}$/.test(d)) return d;
+  const t = new Date(`${d.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(t.getTime()) ? d : shortDay.format(t).replace(/^1 /, '1ᵉʳ ');
+}
+
 /** The target as a number on the chart's axis: a value, or a range's far bound; none for a direction. */
 function targetValue(i: FollowupIndicator): number | null {
   if (i.target.kind === 'value') return i.target.value;
@@ -34,9 +42,9 @@ export function IndicatorChart({ indicator: i, level = 4 }: { indicator: Followu
   const id = useId();
   const target = targetValue(i);
   const rows: { label: string; value: number; kind: 'baseline' | 'measure' | 'target' }[] = [
-    { label: `Départ${i.baseline.date ? ` (${dayOrYear(i.baseline.date)})` : ''}`, value: i.baseline.value, kind: 'baseline' },
-    ...i.measurements.map((m) => ({ label: `Mesure du ${dayOrYear(m.date)}`, value: m.value, kind: 'measure' as const })),
-    ...(target !== null ? [{ label: `Cible${i.dueDate ? ` (${dayOrYear(i.dueDate)})` : ''}`, value: target, kind: 'target' as const }] : []),
+    { label: i.baseline.date ? `Départ, ${shortDate(i.baseline.date)}` : 'Départ', value: i.baseline.value, kind: 'baseline' },
+    ...i.measurements.map((m) => ({ label: shortDate(m.date), value: m.value, kind: 'measure' as const })),
+    ...(target !== null ? [{ label: i.dueDate ? `Cible, ${shortDate(i.dueDate)}` : 'Cible', value: target, kind: 'target' as const }] : []),
   ];
   const summary = `${i.label} : départ ${withUnit(i.baseline.value, i.unit)}, cible ${i.targetLabel}`
     + `${i.progress.latest ? `, dernière mesure ${withUnit(i.progress.latest.value, i.unit)} le ${dayOrYear(i.progress.latest.date)}` : ', aucune mesure'} ; ${i.progress.label}.`;
@@ -55,7 +63,7 @@ export function IndicatorChart({ indicator: i, level = 4 }: { indicator: Followu
         aria: { enabled: false },
         grid: { left: 4, right: 96, top: 4, bottom: 4, containLabel: true },
         xAxis: { type: 'value', min: 0, axisLabel: { show: false }, splitLine: { show: false } },
-        yAxis: { type: 'category', data: rev.map((r) => r.label), axisLabel: { color: '#161616', fontSize: 12, width: 130, overflow: 'break' } },
+        yAxis: { type: 'category', data: rev.map((r) => r.label), axisLabel: { color: '#161616', fontSize: 12 } },
         series: [{
           type: 'bar', barMaxWidth: 22,
           data: rev.map((r) => ({ value: r.value, itemStyle: { color: color[r.kind] } })),
@@ -80,14 +88,16 @@ export function IndicatorChart({ indicator: i, level = 4 }: { indicator: Followu
         {i.dueDate ? <> (échéance {dayOrYear(i.dueDate)})</> : null}.
       </p>
       <div ref={ref} role="img" aria-label={summary} className="followup-indicator__chart" style={{ width: '100%', height: rows.length * 36 + 12 }} />
+      {/* two columns, the source under each value: it stays readable at 375 px */}
       <DataTable
-        className="table--wrap fr-mt-1w"
-        caption={`${i.label} (tableau de données)`}
-        headers={['Repère', 'Valeur', 'Source']}
+        className="table--wrap followup-indicator__table fr-mt-1w"
+        caption={`${i.label} : départ, mesures et cible (tableau de données)`}
+        hideCaption
+        headers={['Repère', 'Valeur et source']}
         rows={[
-          [`Départ${i.baseline.date ? ` (${dayOrYear(i.baseline.date)})` : ''}`, withUnit(i.baseline.value, i.unit), i.baseline.source],
-          ...i.measurements.map((m) => [`Mesure du ${dayOrYear(m.date)}`, withUnit(m.value, i.unit), m.source]),
-          [`Cible${i.dueDate ? ` (${dayOrYear(i.dueDate)})` : ''}`, i.targetLabel, '—'],
+          [`Départ${i.baseline.date ? ` (${dayOrYear(i.baseline.date)})` : ''}`, <>{withUnit(i.baseline.value, i.unit)}<br /><span className="fr-text--xs">{i.baseline.source}</span></>],
+          ...i.measurements.map((m) => [`Mesure du ${dayOrYear(m.date)}`, <>{withUnit(m.value, i.unit)}<br /><span className="fr-text--xs">{m.source}</span></>]),
+          [`Cible${i.dueDate ? ` (échéance ${dayOrYear(i.dueDate)})` : ''}`, i.targetLabel],
         ]}
       />
     </figure>

@@ -26,7 +26,7 @@ export function FollowedElements({ elements, others, what }: { elements: Element
             <p className="fr-text--sm fr-mb-1w">
               <span className={`fr-badge fr-badge--sm fr-badge--no-icon ${e.outcome === 'taken_up' ? 'fr-badge--success' : 'fr-badge--info'}`}>{e.outcomeLabel}</span>{' '}
               dans le schéma territorial de santé de {e.plan.territoryName}
-              {e.throughIdea ? <> avec l’idée commune <Link href={`/idees/${encodeURIComponent(e.throughIdea.id)}`}>« {e.throughIdea.label} »</Link></> : null}.
+              {e.throughIdea ? <> avec l’idée commune <Link href={`/idees/${encodeURIComponent(e.throughIdea.id)}`}>« {e.throughIdea.label} »</Link></> : null}.
             </p>
             {e.note ? <p className="fr-text--sm">Ce qui reste de côté : {e.note}</p> : null}
             <ProgressBar value={e.progress} label={e.kind === 'objective' ? 'Avancement de l’objectif' : 'Avancement du défi'} />
@@ -56,7 +56,7 @@ export function ContributionPage({ id }: { id: string }) {
   const c = v.contribution;
   const meta = [c.kindLabel, c.meeting, c.date ? formatDate(c.date) : null].filter(Boolean).join(' · ');
   return (
-    <Page title={FOLLOWUP_TITLE} crumbs={crumbs} lead={<>Ce qu’est devenue cette contribution à la consultation « {v.consultation.title} ».</>}>
+    <Page title={FOLLOWUP_TITLE} crumbs={crumbs} lead={<>Ce qu’est devenue cette contribution à la consultation « {v.consultation.title} ».</>}>
       <blockquote className="followup-quote fr-p-2w fr-mb-2w">
         <p className="fr-mb-1w">«{'\u00a0'}{c.text}{'\u00a0'}»</p>
         {meta ? <p className="fr-text--xs fr-mb-0">{meta}</p> : null}

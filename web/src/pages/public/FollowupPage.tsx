@@ -198,8 +198,8 @@ function TakenUp({ t, plan }: { t: NonNullable<PublicFollowupView['takenUp']>; p
   return (
     <>
       {t.share !== null ? (
-        <p className="followup-share fr-mb-1w"><strong className="followup-share__value">{nf.format(t.share)} %</strong> des {unit[1]} de la consultation « {t.consultation.title} » sont reprises par le schéma, entièrement ou en partie.</p>
-      ) : <p>Aucune {unit[0]} dans la consultation « {t.consultation.title} ».</p>}
+        <p className="followup-share fr-mb-1w"><strong className="followup-share__value">{nf.format(t.share)} %</strong> des {unit[1]} de la consultation « {t.consultation.title} » sont reprises par le schéma, entièrement ou en partie.</p>
+      ) : <p>Aucune {unit[0]} dans la consultation « {t.consultation.title} ».</p>}
       <ul className="fr-text--sm">
         <li>{count(t.total, unit[0], unit[1])} au total</li>
         <li>{fem(t.counts.taken_up, 'reprise')}</li>

@@ -13,8 +13,8 @@ export function IdeaPage({ id }: { id: string }) {
   if (error || !v) return <Page title="Idée commune introuvable" crumbs={crumbs}><ErrorAlert title="Idée commune introuvable" message={error ?? 'Cette idée commune n’existe pas ou ne réunit aucune contribution publiée.'} /></Page>;
   const i = v.idea;
   return (
-    <Page title={FOLLOWUP_TITLE} crumbs={crumbs} lead={<>Ce qu’est devenue l’idée commune « {i.label} », exprimée dans {count(i.contributions, 'contribution publiée', 'contributions publiées')} de la consultation « {v.consultation.title} ».</>}>
-      {i.parent ? <p className="fr-text--sm">Elle fait partie de l’idée commune <Link href={`/idees/${encodeURIComponent(i.parent.id)}`}>« {i.parent.label} »</Link>.</p> : null}
+    <Page title={FOLLOWUP_TITLE} crumbs={crumbs} lead={<>Ce qu’est devenue l’idée commune « {i.label} », exprimée dans {count(i.contributions, 'contribution publiée', 'contributions publiées')} de la consultation « {v.consultation.title} ».</>}>
+      {i.parent ? <p className="fr-text--sm">Elle fait partie de l’idée commune <Link href={`/idees/${encodeURIComponent(i.parent.id)}`}>« {i.parent.label} »</Link>.</p> : null}
       {i.children.length ? (
         <section aria-labelledby="sous-idees">
           <h2 id="sous-idees" className="fr-h4">{i.children.length >= 2 ? 'Ses idées plus précises' : 'Son idée plus précise'}</h2>
