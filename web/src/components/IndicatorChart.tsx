@@ -6,9 +6,27 @@ import type { FollowupIndicator } from '../types.ts';
 
 const num = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 
-/** A value with its unit, as printed everywhere on the page (« 3 implantations »). */
+/**
+ * A value with its unit, as printed everywhere on the page (« 3 implantations »), agreed in number: French puts 0 and 1
+ * in the singular (« 1 implantation »). Only a one-word plural unit is agreed (« implantations »); « % » or
+ * « places pour 1 000 habitants » are printed as entered.
+ */
 export function withUnit(v: number, unit: string): string {
-  return unit ? `${num.format(v)} ${unit}` : num.format(v);
+  if (!unit) return num.format(v);
+  const u = Math.abs(v) < 2 && /^\p{L}+s$/u.test(unit) ? unit.slice(0, -1) : unit;
+  return `${num.format(v)} ${u}`;
+}
+
+/** The target in words, agreed with its value (the server's label is used for a direction). */
+export function targetText(i: FollowupIndicator): string {
+  if (i.target.kind === 'value') return withUnit(i.target.value, i.unit);
+  if (i.target.kind === 'range') return `entre ${num.format(i.target.min)} et ${withUnit(i.target.max, i.unit)}`;
+  return i.targetLabel;
+}
+
+/** A label as printed, without the list punctuation the document left at its end (« … ; »). */
+export function indicatorLabel(i: FollowupIndicator): string {
+  return i.label.replace(/\s*[;:,]\s*$/u, '');
 }
 
 /** A date that may be a year only (« 2028 ») or a day (« 1ᵉʳ décembre 2026 »). */
@@ -46,7 +64,7 @@ export function IndicatorChart({ indicator: i, level = 4 }: { indicator: Followu
     ...i.measurements.map((m) => ({ label: shortDate(m.date), value: m.value, kind: 'measure' as const })),
     ...(target !== null ? [{ label: i.dueDate ? `Cible, ${shortDate(i.dueDate)}` : 'Cible', value: target, kind: 'target' as const }] : []),
   ];
-  const summary = `${i.label} : départ ${withUnit(i.baseline.value, i.unit)}, cible ${i.targetLabel}`
+  const summary = `${indicatorLabel(i)} : départ ${withUnit(i.baseline.value, i.unit)}, cible ${targetText(i)}`
     + `${i.progress.latest ? `, dernière mesure ${withUnit(i.progress.latest.value, i.unit)} le ${dayOrYear(i.progress.latest.date)}` : ', aucune mesure'} ; ${i.progress.label}.`;
   useEffect(() => {
     const el = ref.current;
@@ -82,22 +100,22 @@ export function IndicatorChart({ indicator: i, level = 4 }: { indicator: Followu
   const H = `h${level}` as const;
   return (
     <figure className="followup-indicator fr-mb-4w" aria-labelledby={`${id}-t`}>
-      <H id={`${id}-t`} className="fr-text--lg fr-mb-1w">{i.label}</H>
+      <H id={`${id}-t`} className="fr-text--lg fr-mb-1w">{indicatorLabel(i)}</H>
       <p className="fr-text--sm fr-mb-1w">
-        <strong>{i.progress.label}</strong> — {i.progress.statusLabel}. Départ {withUnit(i.baseline.value, i.unit)}, cible {i.targetLabel}
+        <strong>{i.progress.label}</strong> — {i.progress.statusLabel}. Départ {withUnit(i.baseline.value, i.unit)}, cible {targetText(i)}
         {i.dueDate ? <> (échéance {dayOrYear(i.dueDate)})</> : null}.
       </p>
       <div ref={ref} role="img" aria-label={summary} className="followup-indicator__chart" style={{ width: '100%', height: rows.length * 36 + 12 }} />
       {/* two columns, the source under each value: it stays readable at 375 px */}
       <DataTable
         className="table--wrap followup-indicator__table fr-mt-1w"
-        caption={`${i.label} : départ, mesures et cible (tableau de données)`}
+        caption={`${indicatorLabel(i)} : départ, mesures et cible (tableau de données)`}
         hideCaption
         headers={['Repère', 'Valeur et source']}
         rows={[
           [`Départ${i.baseline.date ? ` (${dayOrYear(i.baseline.date)})` : ''}`, <>{withUnit(i.baseline.value, i.unit)}<br /><span className="fr-text--xs">{i.baseline.source}</span></>],
           ...i.measurements.map((m) => [`Mesure du ${dayOrYear(m.date)}`, <>{withUnit(m.value, i.unit)}<br /><span className="fr-text--xs">{m.source}</span></>]),
-          [`Cible${i.dueDate ? ` (échéance ${dayOrYear(i.dueDate)})` : ''}`, i.targetLabel],
+          [`Cible${i.dueDate ? ` (échéance ${dayOrYear(i.dueDate)})` : ''}`, targetText(i)],
         ]}
       />
     </figure>

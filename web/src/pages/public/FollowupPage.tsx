@@ -1,6 +1,6 @@
 import { type ReactNode } from 'react';
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
-import { IndicatorChart, dayOrYear, withUnit } from '../../components/IndicatorChart.tsx';
+import { IndicatorChart, dayOrYear, indicatorLabel, targetText, withUnit } from '../../components/IndicatorChart.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { formatDate, nf } from '../../labels.ts';
@@ -145,7 +145,7 @@ function UnmeasuredList({ items }: { items: FollowupIndicator[] }) {
     <ul className="followup-unmeasured fr-text--sm">
       {items.map((i) => (
         <li key={i.id} className="fr-mb-1w">
-          <strong>{i.label}</strong> : départ {withUnit(i.baseline.value, i.unit)}, cible {i.targetLabel}
+          <strong>{indicatorLabel(i)}</strong> : départ {withUnit(i.baseline.value, i.unit)}, cible {targetText(i)}
           {i.dueDate ? <> (échéance {dayOrYear(i.dueDate)})</> : null} — aucune mesure pour l’instant.
         </li>
       ))}
@@ -230,7 +230,7 @@ export function FollowupPage({ id }: { id: string }) {
     <Page
       title={`Le suivi du schéma — ${v.plan.territoryName}${period}`}
       crumbs={crumbs}
-      lead={<>Où en sont les actions du schéma territorial de santé, objectif par objectif, et ce que sont devenues les propositions de la consultation.</>}
+      lead={<>Où en sont les actions du schéma territorial de santé, objectif par objectif{v.takenUp ? ', et ce que sont devenues les propositions de la consultation' : ''}.</>}
     >
       <p className="fr-text--sm">
         État au {formatDate(v.generatedAt.slice(0, 10))}. L’avancement d’un objectif est la moyenne pondérée de celui de ses actions, les actions abandonnées mises à part.{' '}
