@@ -90,6 +90,13 @@ describe('suivi public d’un schéma et de ses propositions', () => {
     assert.deepEqual(doc.engagements[0]!.objectives.map((o) => o.contributions), [2, 1]);
   });
 
+  test('the funnel of package FIGURES: public contributions → ideas → linked objectives → actions engaged → done', () => {
+    assert.ok(doc.funnel);
+    // 5 public contributions (the withheld one left out), the idea, both objectives, the guichet en cours, none done
+    assert.deepEqual(doc.funnel.steps.map((s) => [s.key, s.count]), [['contributions', 5], ['ideas', 1], ['objectives', 2], ['engaged', 1], ['done', 0]]);
+    assert.ok(doc.funnel.steps.every((s) => s.label.length > 0));
+  });
+
   test('a contribution’s follow-up: its idea, the objective taken up through it, its actions and timeline', async () => {
     const f = await contributionFollowup(visitor(), { id: ids[0]! });
     assert.equal(f.contribution.text, TEXTS[0]!.text);
@@ -170,6 +177,7 @@ describe('suivi public d’un schéma et de ses propositions', () => {
       await assert.rejects(ideaFollowup(visitor(), { id: 'g-install' }), (e) => e instanceof UserError && e.code === 'not_found');
       const d = await publicFollowup(visitor(), { plan: planId });
       assert.equal(d.takenUp, null);
+      assert.equal(d.funnel, null);
       assert.deepEqual(d.engagements[0]!.objectives.map((o) => o.contributions), [null, null]);
     } finally {
       await store.upsertConsultation(c);

@@ -59,7 +59,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: 'fabrique actions import --plan <identifiant|département> [--include-displaced] [--json]\n'
       + '       fabrique actions list --plan <identifiant|département> [--objective <code>] [--json]\n'
       + '       fabrique actions update <action> [--status proposée|engagée|en_cours|réalisée|abandonnée --reason <motif>] [--owner <organisation>] [--contact <personne>]\n'
-      + '                               [--progress 0-100] [--start AAAA-MM-JJ] [--due AAAA-MM-JJ] [--budget <euros>] [--partners CPTS,PMI] [--scope territorial|national] [--comment <texte public>] [--json]',
+      + '                               [--progress 0-100] [--start AAAA-MM-JJ] [--due AAAA-MM-JJ] [--budget <euros>] [--partners CPTS,PMI] [--scope territorial|national] [--comment <texte public>] [--account <e-mail>,…] [--json]',
     load: async () => (await import('./commands/actions.ts')).actionsCommand,
   },
   {
@@ -167,7 +167,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'user',
     summary: 'gère les comptes de l’application web : ajout, mot de passe, liste, désactivation, suppression, affectation des animateurs, déblocage',
-    usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator [--admin] | user password --email <adresse> | user list'
+    usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator|owner [--admin] | user password --email <adresse> | user list'
       + ' | user disable|enable|delete|unlock --email <adresse> | user assign|unassign --email <adresse> --consultation <slug>'
       + '  (mot de passe : FABRIQUE_PASSWORD ou entrée standard ; au moins 12 caractères, pas un mot de passe courant)',
     load: async () => (await import('./commands/user.ts')).userCommand,

@@ -8,7 +8,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importPlanActions } from '../../src/usecases/actions.ts';
 import { CLI_ACTOR, context } from '../../src/usecases/context.ts';
+import { oqosIndicators } from '../../src/usecases/followup-indicators.ts';
+import { importPlan } from '../../src/usecases/plan.ts';
+import { CORPUS_DIR, corpusSkip } from '../helpers/corpus.ts';
 import { TEXTS, decideTestLinks, seedCoverage } from '../helpers/coverage-fixture.ts';
 import { CONTACT, OWNER, seedFollowup } from '../helpers/followup-fixture.ts';
 import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
@@ -38,6 +44,9 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
   let browser: Browser;
   let planId = '';
   let ids: string[] = [];
+  let lotPlan = '';
+  const LOT = 'sts-lot-2023-2028.txt';
+  const lotSkip = corpusSkip(LOT);
   fabriqueSuite((a, b) => { app = a; browser = b; }, {
     prepare: async (store) => {
       const seeded = await seedCoverage(store);
@@ -45,6 +54,13 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
       ids = seeded.ids;
       await decideTestLinks(context(store, CLI_ACTOR), seeded.planId, seeded.ids);
       await seedFollowup(store, planId);
+      if (!lotSkip) {
+        // the Lot's scheme of the corpus (read from ../shared, never copied): 91 proposed actions, its OQOS followed
+        const cli = context(store, CLI_ACTOR);
+        lotPlan = (await importPlan(cli, { bytes: new Uint8Array(readFileSync(join(CORPUS_DIR, LOT))), fileName: LOT })).planId;
+        await importPlanActions(cli, { plan: lotPlan });
+        await oqosIndicators(cli, { plan: lotPlan });
+      }
     },
   });
 
@@ -61,6 +77,9 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
       await page.getByRole('heading', { level: 1, name: /Le suivi du schéma — Lozère 2023-2028/ }).waitFor();
       await page.locator('.followup-indicator__chart svg').first().waitFor();
       assert.ok(scripts.some((u) => /echarts/.test(u)), 'ECharts chargé par la page du suivi');
+      // the other charts (BarChart) load it on demand too
+      await page.goto(`${app.baseUrl}/consultations/couverture-test/chiffres`);
+      await page.locator('.chart [role="img"] svg').first().waitFor();
     });
   });
 
@@ -70,7 +89,7 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
       await page.getByRole('heading', { level: 1, name: /Le suivi du schéma/ }).waitFor();
       await page.locator('.followup-indicator__chart svg').first().waitFor();
       // one timeline open, to see it on the screenshot
-      await page.locator('details.followup-timeline summary').first().click();
+      await page.locator('details.followup-history summary').first().click();
       const main = await page.locator('main').innerText();
       assert.match(main, /Avancement de l’ensemble du schéma\s*73,3 %/);
       assert.match(main, /Avancement de l’objectif\s*60 %/);
@@ -139,6 +158,22 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
       await page.getByRole('link', { name: 'Suivre cette contribution' }).first().click();
       await page.locator('blockquote.followup-quote').waitFor();
       assert.match(page.url(), /\/contributions\//);
+    });
+  });
+
+  test('the Lot’s scheme of the corpus: 91 actions under 19 objectives, its OQOS indicators; axe and 375 px', { skip: lotSkip }, async () => {
+    await inPage(browser, app.baseUrl, null, async (page) => {
+      await page.goto(`${app.baseUrl}/schemas/${encodeURIComponent(lotPlan)}/suivi`);
+      await page.getByRole('heading', { level: 1, name: /Le suivi du schéma — Lot/ }).waitFor();
+      await settled(page);
+      const main = await page.locator('main').innerText();
+      assert.match(main, /Avancement de l’ensemble du schéma\s*0 %/);
+      assert.match(main, /91 actions : 91 proposées\./);
+      assert.equal(await page.locator('article.followup-objective').count(), 19);
+      assert.match(main, /Indicateurs du schéma/);
+      assert.ok(!/\bproposee\b|\boqos\b/.test(main), 'aucun code interne à l’écran');
+      await headingsInOrder(page);
+      await bothWidths(page, 'suivi-lot');
     });
   });
 });

@@ -11,7 +11,7 @@ import { CLI_ACTOR as CLI } from '../../usecases/context.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
 
-const ROLE_LABELS: Record<Role, string> = { admin: 'administrateur', analyst: 'analyste ARS', facilitator: 'animateur de réunions' };
+const ROLE_LABELS: Record<Role, string> = { admin: 'administrateur', analyst: 'analyste ARS', facilitator: 'animateur de réunions', owner: 'porteur d’action du suivi' };
 
 /** The password: FABRIQUE_PASSWORD, else the first line of stdin (typed without echo on a terminal). Never a flag. */
 async function readPassword(): Promise<string> {
@@ -104,9 +104,9 @@ export const userCommand: Command = {
         }
         case 'add': {
           const role = (values.admin ? 'admin' : values.role) as Role | undefined;
-          if (!role) throw new UsageError('indiquez --role admin|analyst|facilitator (ou --admin)');
+          if (!role) throw new UsageError('indiquez --role admin|analyst|facilitator|owner (ou --admin)');
           if (values.admin && values.role && values.role !== 'admin') throw new UsageError('--admin et --role se contredisent');
-          if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`rôle inconnu : ${role} (admin, analyst ou facilitator)`);
+          if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`rôle inconnu : ${role} (admin, analyst, facilitator ou owner)`);
           const u = await createUser(store, { email, role, passwordHash: await checkedHash(email) });
           console.log(`Compte créé : ${u.email} — ${ROLE_LABELS[u.role]}.${u.role === 'facilitator' ? ' Affectez-le à ses consultations : fabrique user assign --email … --consultation …' : ''}`);
           return;

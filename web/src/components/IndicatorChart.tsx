@@ -1,6 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
 import { DataTable } from './DataTable.tsx';
-import { loadECharts } from './echarts-lazy.ts';
 import { formatDate } from '../labels.ts';
 import type { FollowupIndicator } from '../types.ts';
 
@@ -71,7 +70,8 @@ export function IndicatorChart({ indicator: i, level = 4 }: { indicator: Followu
     if (!el) return;
     let live = true;
     let dispose = () => { live = false; };
-    void loadECharts().then(({ echarts }) => {
+    // the charting library is loaded with the first chart shown (echarts-bar.ts, its own chunk)
+    void import('./echarts-bar.ts').then(({ echarts }) => {
       if (!live) return;
       const chart = echarts.init(el, undefined, { renderer: 'svg' });
       const rev = [...rows].reverse();

@@ -63,7 +63,7 @@ function fieldValue(field: string, v: unknown): string {
 export function Timeline({ entries }: { entries: FollowupAction['timeline'] }) {
   if (entries.length === 0) return null;
   return (
-    <details className="followup-timeline fr-mt-1w">
+    <details className="followup-history fr-mt-1w">
       <summary className="fr-text--sm">Historique ({count(entries.length, 'étape', 'étapes')})</summary>
       <ol className="fr-text--sm fr-mt-1w">
         {entries.map((e, k) => (
