@@ -34,6 +34,9 @@ const CoveragePage = lazy(() => import('./pages/public/CoveragePage.tsx').then((
 const FollowupPage = lazy(() => import('./pages/admin/FollowupPage.tsx').then((m) => ({ default: m.FollowupPage })));
 const FollowupMinePage = lazy(() => import('./pages/admin/FollowupPage.tsx').then((m) => ({ default: m.FollowupMinePage })));
 const FollowupActionPage = lazy(() => import('./pages/admin/FollowupActionPage.tsx').then((m) => ({ default: m.FollowupActionPage })));
+const PublicFollowupPage = lazy(() => import('./pages/public/FollowupPage.tsx').then((m) => ({ default: m.FollowupPage })));
+const ContributionPage = lazy(() => import('./pages/public/ContributionPage.tsx').then((m) => ({ default: m.ContributionPage })));
+const IdeaPage = lazy(() => import('./pages/public/IdeaPage.tsx').then((m) => ({ default: m.IdeaPage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
 type Route = [pattern: string, render: (p: Record<string, string>) => ReactNode, admin?: Section];
@@ -49,6 +52,9 @@ const ROUTES: Route[] = [
   ['/consultations/:slug/chiffres', (p) => <StatsPage slug={p.slug!} />],
   ['/schemas/:id', (p) => <PlanPage id={p.id!} />],
   ['/schemas/:id/couverture', (p) => <CoveragePage id={p.id!} />],
+  ['/schemas/:id/suivi', (p) => <PublicFollowupPage id={p.id!} />],
+  ['/contributions/:id', (p) => <ContributionPage id={p.id!} />],
+  ['/idees/:id', (p) => <IdeaPage id={p.id!} />],
   ['/connexion', () => <LoginPage />],
   ['/admin', () => <AdminHome />, 'consultations'],
   ['/admin/consultations/nouvelle', () => <ConsultationEditPage />, 'settings'],
