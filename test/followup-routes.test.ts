@@ -176,6 +176,21 @@ describe('API du suivi des actions (back-office)', () => {
     assert.equal(backwards.statusCode, 409);
   });
 
+  test('le tableau de bord par HTTP : filtres, erreurs en français', async () => {
+    const d = await analyst.get(plan('/followup/dashboard'));
+    assert.equal(d.statusCode, 200, d.body);
+    assert.deepEqual(d.json().objectivesWithoutAction.map((o: { code: string }) => o.code), ['E1D2O1', 'E1D2O2']);
+    const byOwner = (await analyst.get(plan(`/followup/dashboard?owner=${enc('cpts du causse')}&status=${enc('réalisée')}`))).json();
+    assert.deepEqual([byOwner.filters.owner, byOwner.filters.status, byOwner.counts.actions], ['cpts du causse', 'realisee', 1]);
+    const status = await analyst.get(plan('/followup/dashboard?status=termin%C3%A9e'));
+    assert.equal(status.statusCode, 400);
+    assert.match(status.json().error.message, /Statut inconnu « terminée »/);
+    const engagement = await analyst.get(plan('/followup/dashboard?engagement=E9'));
+    assert.equal(engagement.statusCode, 400);
+    assert.match(engagement.json().error.message, /pas d’engagement « E9 »/);
+    assert.equal((await analyst.get('/api/admin/plans/aucun/followup/dashboard')).statusCode, 404);
+  });
+
   test('une nouvelle version du schéma garde les comptes de ses actions', async () => {
     const r = await importPlan(context(t.store, CLI_ACTOR, NOW), { bytes: new TextEncoder().encode('plan du suivi, version 2'), fileName: 'sts-suivi.md', consultation: 'suivi' },
       async () => linkTestPlan('first'));
