@@ -13,14 +13,19 @@ import { answersSource, applicableLinks, isDecided, LINK_KINDS, planItemIndex, t
 import { COLLEGES, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
+import { UserError } from '../domain/errors.ts';
 import { publicMeeting } from '../privacy/public.ts';
+import { aggregateProgress, type ActionStatus, type ProgressNode } from '../domain/followup.ts';
+import { indicatorProgress, type FollowupIndicator, type IndicatorMeasurement } from '../domain/followup-indicators.ts';
+import { listPlanActions, type FollowupAction } from '../store/actions.ts';
+import { listFollowupIndicators, listFollowupMeasurements } from '../store/followup-indicators.ts';
 import { listPlanLinks } from '../store/links.ts';
 import { listNationalMarks } from '../store/national-marks.ts';
 import { readStoredPlan, type StoredPlan } from '../store/plans.ts';
 import type { Store } from '../store/store.ts';
 import { elementTitles, linkedObjectives, type LinkedBySource, type PlanElementTitles } from './links.ts';
 import { loadPlanLinks } from './plan-links.ts';
-import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule, type LinkRule } from './model.ts';
+import { NATIONAL_CATEGORY, type ContributionQuery, type FigureRule, type FollowupRule, type LinkRule } from './model.ts';
 
 export interface SynthesisData {
   consultation: Consultation;
@@ -60,6 +65,34 @@ export interface SynthesisData {
   humanSyntheses(documentId: string): Promise<HumanSynthesisItem[]>;
   /** a plan and its decided links over this consultation, as the public may see them (coverage figures); loaded once */
   planLinks(planId: string): Promise<PlanLinkData>;
+  /** a plan with its follow-up actions and indicators (follow-up figures); loaded once */
+  followup(planId: string): Promise<FollowupData>;
+}
+
+/** What follow-up figures read of a plan (issue 15): its tree, all its actions (sub-actions too), its indicators and their measurements. */
+export interface FollowupData {
+  plan: StoredPlan;
+  actions: FollowupAction[];
+  indicators: FollowupIndicator[];
+  /** indicator id → measurements, oldest first */
+  measurements: Map<string, IndicatorMeasurement[]>;
+}
+
+export async function loadFollowupData(store: Store, planId: string): Promise<FollowupData> {
+  const plan = await readStoredPlan(store, planId);
+  if (!plan) throw new UserError('not_found', `Schéma territorial de santé introuvable : « ${planId} ».`);
+  const indicators = await listFollowupIndicators(store, plan.id);
+  return { plan, actions: await listPlanActions(store, plan.id), indicators, measurements: await listFollowupMeasurements(store, indicators.map((i) => i.id)) };
+}
+
+/** A loader memoised per plan id. */
+function memoised<T>(load: (id: string) => Promise<T>): (id: string) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (id) => {
+    let p = cache.get(id);
+    if (!p) { p = load(id); cache.set(id, p); }
+    return p;
+  };
 }
 
 /** A plan's decided links whose source the public may see, and what each source's outcome is (see LinkRule). */
@@ -168,11 +201,29 @@ export async function loadSynthesisData(store: Store, consultationSlug: string):
       if (!p) { p = loadPlanLinks(store, planId).then((r) => planLinkData(data, r.plan, r.links)); planCache.set(planId, p); }
       return p;
     },
+    followup: memoised((planId) => loadFollowupData(store, planId)),
     humanSyntheses: (documentId) => {
       let p = synthCache.get(documentId);
       if (!p) { p = store.documentSyntheses(documentId); synthCache.set(documentId, p); }
       return p;
     },
+  };
+  return data;
+}
+
+/**
+ * Data of no consultation, for the follow-up report of a plan imported without one: its funnel's first steps are 0,
+ * its actions and indicators are read as for any plan.
+ */
+export function noConsultationData(store: Store): SynthesisData {
+  const consultation: Consultation = { slug: '', title: '', territory: '', status: 'closed', themes: [] };
+  const data: SynthesisData = {
+    consultation, consultationDept: undefined, all: [], byId: new Map(), withheld: new Map(), meetings: [], meetingById: new Map(),
+    groups: [], groupById: new Map(), childrenOf: new Map(), groupTheme: new Map(), groupMembers: () => new Set(), deptOf: () => undefined,
+    nationalMarked: new Set(), linked: { byIdea: new Map(), byContribution: new Map(), unknown: [] },
+    planLinks: memoised((planId) => loadPlanLinks(store, planId).then((r) => planLinkData(data, r.plan, r.links))),
+    followup: memoised((planId) => loadFollowupData(store, planId)),
+    humanSyntheses: async () => [],
   };
   return data;
 }
@@ -427,6 +478,8 @@ export async function evaluateRule(data: SynthesisData, rule: FigureRule, valueO
       const ids = linkRuleSources(data, pl, rule);
       return rule.source === 'contribution' ? { value: ids.length, contributions: ids } : { value: ids.length, contributions: [], sources: ids };
     }
+    case 'followup':
+      return evaluateFollowup(data, rule);
     case 'stated': {
       const roots = await data.humanSyntheses(rule.document);
       const item = itemAtPath(roots, rule.path);
@@ -438,3 +491,105 @@ export async function evaluateRule(data: SynthesisData, rule: FigureRule, valueO
 }
 
 export const COLLEGE_FIELDS = COLLEGES;
+
+/** Statuses of an engaged action (the funnel's « engagées » step). */
+export const ENGAGED_STATUSES: readonly ActionStatus[] = ['engagee', 'en_cours', 'realisee'];
+
+/** The plan's objectives in reading order, with their engagement's code. */
+export function planObjectives(plan: StoredPlan): { code: string; title: string; engagement: string }[] {
+  return plan.engagements.flatMap((e) => e.defis.flatMap((d) => d.objectives.map((o) => ({ code: o.code, title: o.title, engagement: e.code }))));
+}
+
+/**
+ * The plan's objectives a decided link applying to a public contribution of the consultation takes up (taken up or
+ * partly): the one rule of domain applicableLinks (a contribution's own decisions, else its public ideas'), so an
+ * idea's link no member keeps counts for nothing. In the plan's order.
+ */
+export async function linkedPlanObjectives(data: SynthesisData, plan: StoredPlan): Promise<string[]> {
+  if (plan.consultation === null || plan.consultation !== data.consultation.slug) return [];
+  const pl = await data.planLinks(plan.id);
+  const hit = new Set<string>();
+  for (const links of pl.effective.values()) for (const l of links) if (l.planId === plan.id && answersSource(l)) hit.add(l.target!);
+  return planObjectives(plan).map((o) => o.code).filter((c) => hit.has(c));
+}
+
+/** Top-level actions of a follow-up rule's scope (objective, engagement, status filters). */
+function scopedActions(f: FollowupData, rule: FollowupRule): FollowupAction[] {
+  const engagementOf = new Map(planObjectives(f.plan).map((o) => [o.code, o.engagement]));
+  return f.actions.filter((a) => a.parentId === null
+    && (rule.objective === undefined || a.objectiveCode === rule.objective)
+    && (rule.engagement === undefined || engagementOf.get(a.objectiveCode) === rule.engagement)
+    && (rule.status === undefined || a.status === rule.status));
+}
+
+/** Evaluates a follow-up rule (see FollowupRule) on the plan's stored actions, indicators and links. */
+export async function evaluateFollowup(data: SynthesisData, rule: FollowupRule): Promise<Evaluation> {
+  const none = (error: string): Evaluation => ({ value: null, contributions: [], error });
+  let f: FollowupData;
+  try {
+    f = await data.followup(rule.plan);
+  } catch (e) {
+    return none((e as Error).message);
+  }
+  const plan = f.plan;
+  const counted = (ids: string[]): Evaluation => ({ value: ids.length, contributions: [], sources: ids });
+  const funnel = ['contributions', 'ideas', 'objectives', 'engaged', 'done'].includes(rule.count);
+  // the funnel reads the plan's own consultation: a document built over another one does not verify
+  if (funnel && plan.consultation !== null && plan.consultation !== data.consultation.slug) {
+    return none(`le schéma ${plan.id} est rattaché à la consultation « ${plan.consultation} », le document à « ${data.consultation.slug || 'aucune'} »`);
+  }
+  switch (rule.count) {
+    case 'contributions': {
+      const ids = plan.consultation === null ? [] : data.all.filter(isPublic).map((c) => c.id);
+      return { value: ids.length, contributions: ids };
+    }
+    case 'ideas':
+      // publicGroups already dropped the ideas without any public member
+      return counted(plan.consultation === null ? [] : (data.childrenOf.get(null) ?? []).map((g) => g.id));
+    case 'objectives':
+      return counted(await linkedPlanObjectives(data, plan));
+    case 'engaged': case 'done': {
+      const objectives = new Set(await linkedPlanObjectives(data, plan));
+      const want = rule.count === 'done' ? ['realisee'] : ENGAGED_STATUSES;
+      return counted(f.actions.filter((a) => a.parentId === null && objectives.has(a.objectiveCode) && want.includes(a.status)).map((a) => a.id));
+    }
+    case 'actions':
+      return counted(scopedActions(f, rule).map((a) => a.id));
+    case 'late': {
+      if (rule.asOf === undefined) return none('date de référence absente (asOf)');
+      const asOf = rule.asOf;
+      return counted(scopedActions(f, rule).filter((a) => a.dueDate !== null && a.dueDate < asOf && a.status !== 'realisee' && a.status !== 'abandonnee').map((a) => a.id));
+    }
+    case 'unowned':
+      return counted(scopedActions(f, rule).filter((a) => !a.owner.organisation && a.status !== 'abandonnee').map((a) => a.id));
+    case 'objectivesWithoutAction': {
+      const busy = new Set(f.actions.filter((a) => a.parentId === null && a.status !== 'abandonnee').map((a) => a.objectiveCode));
+      return counted(planObjectives(plan).filter((o) => (rule.engagement === undefined || o.engagement === rule.engagement)
+        && (rule.objective === undefined || o.code === rule.objective) && !busy.has(o.code)).map((o) => o.code));
+    }
+    case 'progress': {
+      const nodes: ProgressNode[] = f.actions.map((a) => ({ id: a.id, parentId: a.parentId, status: a.status, progress: a.progress, weight: a.weight }));
+      const scope = new Set(scopedActions(f, rule).map((a) => a.id));
+      const p = aggregateProgress(nodes, (n) => scope.has(n.id));
+      return p === null ? none('aucune action à mesurer (aucune, ou toutes abandonnées)') : { value: p, contributions: [] };
+    }
+    case 'indicators':
+      return counted(f.indicators.filter((i) => rule.objective === undefined || i.objectiveCode === rule.objective).map((i) => i.id));
+    case 'indicator': {
+      const ind = f.indicators.find((i) => i.id === rule.indicator);
+      if (!ind) return none(`indicateur de suivi introuvable : ${rule.indicator ?? '(absent)'}`);
+      const t = ind.target;
+      const ms = (f.measurements.get(ind.id) ?? []).filter((m) => rule.asOf === undefined || m.date <= rule.asOf);
+      const p = indicatorProgress(ind, ms);
+      const v = rule.field === 'baseline' ? ind.baseline.value
+        : rule.field === 'target' ? (t.kind === 'value' ? t.value : null)
+          : rule.field === 'targetMin' ? (t.kind === 'range' ? t.min : null)
+            : rule.field === 'targetMax' ? (t.kind === 'range' ? t.max : null)
+              : rule.field === 'latest' ? p.latest?.value ?? null
+                : rule.field === 'percent' ? p.percent
+                  : rule.field === 'reached' ? p.reached
+                    : rule.field === 'needed' ? p.needed : null;
+      return v === null ? none(`« ${ind.label.slice(0, 60)} » : pas de valeur « ${rule.field ?? '(absent)'} »`) : { value: v, contributions: [] };
+    }
+  }
+}

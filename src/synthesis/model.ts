@@ -5,6 +5,7 @@
  * See docs/format-synthesis.md.
  */
 import type { ContributionKind } from '../domain/contribution.ts';
+import type { ActionStatus } from '../domain/followup.ts';
 import type { LinkKind, LinkSourceKind } from '../domain/links.ts';
 import type { College, MeetingKind } from '../domain/meeting.ts';
 import type { SourceRef } from '../domain/source.ts';
@@ -14,6 +15,8 @@ export const SYNTHESIS_FORMAT = 'fabrique.synthesis';
 export const SYNTHESIS_FORMAT_VERSION = 1;
 /** A coverage report (issue 14): the same model, its link figures recomputed from a plan's decided links (docs/format-coverage.md). */
 export const COVERAGE_FORMAT = 'fabrique.coverage';
+/** The annual follow-up report of a plan (issue 15): the same model, its follow-up figures recomputed from the plan's actions and indicators (docs/format-followup-report.md). */
+export const FOLLOWUP_FORMAT = 'fabrique.followup';
 
 /** Which contributions a count covers. Only public contributions (isPublic) are ever counted. */
 export interface ContributionQuery {
@@ -60,7 +63,51 @@ export type FigureRule =
   /** minuend − subtrahend (e.g. imported − stated) */
   | { op: 'difference'; minuend: string; subtrahend: string }
   /** number of sources of a plan's decided links (coverage report); `contributions` or `sources` lists them */
-  | LinkRule;
+  | LinkRule
+  /** a follow-up figure of a plan (funnel, actions, progress, indicators); see FollowupRule */
+  | FollowupRule;
+
+/**
+ * What a follow-up figure counts or reads (issue 15), from the plan's actions, indicators and decided links. The funnel's
+ * steps (`contributions` … `done`) are the ones followupFunnel shows. Actions are the top-level ones (sub-actions roll up
+ * into their action); `asOf` (YYYY-MM-DD) is the day the report is about (late actions, latest measurement).
+ */
+export interface FollowupRule {
+  op: 'followup';
+  plan: string;
+  count:
+    /** public contributions of the plan's consultation (`contributions` lists them) */
+    | 'contributions'
+    /** top-level common ideas of that consultation with at least one public member (`sources`: idea ids) */
+    | 'ideas'
+    /** objectives of the plan with at least one applicable decided link (taken up or partly) from a public contribution or idea (`sources`: codes) */
+    | 'objectives'
+    /** top-level actions of those objectives engagées, en cours or réalisées (`sources`: action ids) */
+    | 'engaged'
+    /** those réalisées */
+    | 'done'
+    /** top-level actions (filters: objective, engagement, status) */
+    | 'actions'
+    /** top-level actions whose due date is before `asOf`, neither réalisée nor abandonnée */
+    | 'late'
+    /** top-level actions without an owner organisation, not abandoned */
+    | 'unowned'
+    /** objectives with no top-level action but abandoned ones (`sources`: codes) */
+    | 'objectivesWithoutAction'
+    /** progress (%) of the plan, an engagement or an objective: domain aggregateProgress; no value without any action left */
+    | 'progress'
+    /** the plan's follow-up indicators (`sources`: ids) */
+    | 'indicators'
+    /** a number of one indicator (`indicator`, `field`) */
+    | 'indicator';
+  objective?: string;
+  /** engagement code (« E1 ») */
+  engagement?: string;
+  status?: ActionStatus;
+  indicator?: string;
+  field?: 'baseline' | 'latest' | 'target' | 'targetMin' | 'targetMax' | 'percent' | 'reached' | 'needed';
+  asOf?: string;
+}
 
 /**
  * What a coverage figure counts, over the decided links (confirmed or stated) of a plan whose source the public may see.
@@ -91,7 +138,7 @@ export interface VerifiedFigure extends SynthesisFigure {
   value: number;
   /** French label, for the list of sources */
   label: string;
-  unit: 'contributions' | 'reunions' | 'participants' | 'pourcent' | 'ecart' | 'idees' | 'elements';
+  unit: 'contributions' | 'reunions' | 'participants' | 'pourcent' | 'ecart' | 'idees' | 'elements' | 'actions' | 'objectifs' | 'valeur';
   rule: FigureRule;
   /** ids of the contributions counted (empty for figures that do not count contributions) */
   contributions: string[];
@@ -244,7 +291,7 @@ export interface SynthesisBasis {
 }
 
 export interface SynthesisDocument {
-  format: typeof SYNTHESIS_FORMAT | typeof COVERAGE_FORMAT;
+  format: typeof SYNTHESIS_FORMAT | typeof COVERAGE_FORMAT | typeof FOLLOWUP_FORMAT;
   version: typeof SYNTHESIS_FORMAT_VERSION;
   /** `${consultation}:${level}:${territory}`, also the id in the store's syntheses table */
   id: string;

@@ -9,10 +9,10 @@ import { pseudonymise } from '../privacy/pseudonymise.ts';
 import type { SourceRef } from '../domain/source.ts';
 import { UserError } from '../domain/errors.ts';
 import type { Store } from '../store/store.ts';
-import { evaluateRule, loadSynthesisData, type Evaluation, type SynthesisData } from './data.ts';
+import { evaluateRule, loadSynthesisData, noConsultationData, type Evaluation, type SynthesisData } from './data.ts';
 import { ideaGroupOfKey, objectivesForItem, ownContributions, sameObjective } from './links.ts';
 import {
-  COVERAGE_FORMAT, SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, figuresOfBlock, quotesOfBlock,
+  COVERAGE_FORMAT, FOLLOWUP_FORMAT, SYNTHESIS_FORMAT, SYNTHESIS_FORMAT_VERSION, figuresOfBlock, quotesOfBlock,
   type IdeaItem, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure,
 } from './model.ts';
 import { canonicalJson } from '../domain/json.ts';
@@ -79,15 +79,16 @@ function fmt(n: number | null | undefined): string {
 export async function verifySynthesis(store: Store, doc: SynthesisDocument, options: VerifyOptions = {}): Promise<VerificationResult> {
   const failures: VerificationFailure[] = [];
   const fail = (path: string, message: string) => failures.push({ path, message });
-  // a coverage report is the same model (its link figures read the plan's decided links)
-  if (!doc || typeof doc !== 'object' || (doc.format !== SYNTHESIS_FORMAT && doc.format !== COVERAGE_FORMAT)) {
-    fail('format', `ce n’est pas un document de synthèse Fabrique (format attendu : ${SYNTHESIS_FORMAT} ou ${COVERAGE_FORMAT})`);
+  // a coverage report and a follow-up report are the same model (their figures read the plan's links, actions and indicators)
+  if (!doc || typeof doc !== 'object' || (doc.format !== SYNTHESIS_FORMAT && doc.format !== COVERAGE_FORMAT && doc.format !== FOLLOWUP_FORMAT)) {
+    fail('format', `ce n’est pas un document de synthèse Fabrique (format attendu : ${SYNTHESIS_FORMAT}, ${COVERAGE_FORMAT} ou ${FOLLOWUP_FORMAT})`);
     return { ok: false, failures, checked: { figures: 0, quotes: 0 } };
   }
   if (doc.version !== SYNTHESIS_FORMAT_VERSION) fail('version', `version ${String(doc.version)} inconnue (attendue : ${SYNTHESIS_FORMAT_VERSION})`);
   let data: SynthesisData;
   try {
-    data = await loadSynthesisData(store, doc.consultation);
+    // the follow-up report of a plan imported without a consultation names none
+    data = doc.format === FOLLOWUP_FORMAT && !doc.consultation ? noConsultationData(store) : await loadSynthesisData(store, doc.consultation);
   } catch (e) {
     fail('consultation', (e as Error).message);
     return { ok: false, failures, checked: { figures: 0, quotes: 0 } };
@@ -140,7 +141,7 @@ export async function verifyAgainst(data: SynthesisData, doc: SynthesisDocument,
     if (typeof f.value !== 'number' || f.value !== e.value) {
       fail(path, `${label.trim() || 'chiffre'} : le document indique ${fmt(f.value)}, les données donnent ${fmt(e.value)}`);
     }
-    if (f.rule.op === 'contributions' || (f.rule.op === 'links' && !e.sources)) {
+    if (f.rule.op === 'contributions' || (f.rule.op === 'links' && !e.sources) || (f.rule.op === 'followup' && f.rule.count === 'contributions')) {
       const stored = Array.isArray(f.contributions) ? f.contributions : [];
       if (stored.length !== f.value) fail(path, `${label.trim()} : ${fmt(f.value)} annoncé(s) mais ${stored.length} contribution(s) listée(s)`);
       const d = diffIds(stored, e.contributions);

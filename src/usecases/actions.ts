@@ -156,7 +156,8 @@ export interface ActionList {
   progress: number | null;
 }
 
-const nodesOf = (actions: readonly FollowupAction[]): ProgressNode[] =>
+/** What the progress rules (src/domain/followup.ts) read of actions. */
+export const nodesOf = (actions: readonly FollowupAction[]): ProgressNode[] =>
   actions.map((a) => ({ id: a.id, parentId: a.parentId, status: a.status, progress: a.progress, weight: a.weight }));
 
 const emptyByStatus = (): Record<ActionStatus, number> => ({ proposee: 0, engagee: 0, en_cours: 0, realisee: 0, abandonnee: 0 });
@@ -166,21 +167,32 @@ export async function listActions(ctx: UseCaseContext, input: { plan: string; ob
   requireReader(ctx);
   const plan = await loadPlan(ctx, input.plan);
   const all = await listPlanActions(ctx.store, plan.id);
+  const head = { id: plan.id, title: plan.title, territory: plan.territory, consultation: plan.consultation };
+  const view = actionProgressView(plan, all, input.objective);
+  if (ctx.actor.role !== 'owner') return { plan: head, ...view };
+  // an owner sees the actions assigned to it (and their objectives), nothing else of the plan's follow-up
+  const visible = new Set(await actionsOfAccount(ctx.store, ctx.actor.name));
+  const actions = view.actions.filter((a) => visible.has(a.id));
+  return { plan: head, actions, objectives: view.objectives.filter((o) => actions.some((a) => a.objectiveCode === o.code)), progress: view.progress };
+}
+
+/**
+ * The progress of a plan's actions, per action and objective and for the plan (the one computation the back office
+ * list and the public follow-up share, src/usecases/followup-public.ts). Pure: the caller loads and filters.
+ */
+export function actionProgressView(plan: StoredPlan, all: readonly FollowupAction[], objective?: string): Omit<ActionList, 'plan'> {
   const nodes = nodesOf(all);
   const hasChildren = new Set(all.flatMap((a) => (a.parentId ? [a.parentId] : [])));
-  // an owner sees the actions assigned to it (and their objectives), nothing else of the plan's follow-up
-  const visible = ctx.actor.role === 'owner' ? new Set(await actionsOfAccount(ctx.store, ctx.actor.name)) : null;
-  const shown = (a: FollowupAction) => (!input.objective || a.objectiveCode === input.objective) && (!visible || visible.has(a.id));
-  const views: ActionView[] = all.filter(shown).map((a) => ({
+  const views: ActionView[] = all.filter((a) => !objective || a.objectiveCode === objective).map((a) => ({
     ...a, statusLabel: ACTION_STATUS_LABELS[a.status], effectiveProgress: actionProgress(a.id, nodes), progressComputed: hasChildren.has(a.id),
   }));
-  const objectives = objectivesOf(plan).filter((o) => (!input.objective || o.code === input.objective) && (!visible || views.some((v) => v.objectiveCode === o.code))).map((o) => {
+  const objectives = objectivesOf(plan).filter((o) => !objective || o.code === objective).map((o) => {
     const byStatus = emptyByStatus();
     const mine = all.filter((a) => a.objectiveCode === o.code);
     for (const a of mine) if (a.parentId === null) byStatus[a.status]++;
     return { code: o.code, title: o.title, actions: mine.filter((a) => a.parentId === null).length, progress: aggregateProgress(nodes, (n) => mine.some((a) => a.id === n.id)), byStatus };
   });
-  return { plan: { id: plan.id, title: plan.title, territory: plan.territory, consultation: plan.consultation }, actions: views, objectives, progress: aggregateProgress(nodes) };
+  return { actions: views, objectives, progress: aggregateProgress(nodes) };
 }
 
 /** An action, its timeline (oldest entry first), the accounts that manage it and whether the reader may change it. */

@@ -1,11 +1,12 @@
 /** Helpers shared by the renderers: number formats, anchors, descriptions of rules and sources. */
 import { KIND_LABELS, type ContributionKind } from '../../domain/contribution.ts';
 import { territoryName } from '../../domain/geography.ts';
+import { ACTION_STATUS_LABELS } from '../../domain/followup.ts';
 import { LINK_KIND_LABELS, type LinkKind } from '../../domain/links.ts';
 import { COLLEGE_LABELS, type College } from '../../domain/meeting.ts';
 import type { SourceRef } from '../../domain/source.ts';
 import { agree, agreeInlines } from '../agree.ts';
-import { COVERAGE_FORMAT, walkSections, type FigureRule, type IdeaItem, type Inline, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
+import { COVERAGE_FORMAT, FOLLOWUP_FORMAT, walkSections, type FigureRule, type IdeaItem, type Inline, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure, type VerifiedQuote } from '../model.ts';
 
 export function formatValue(f: VerifiedFigure): string {
   if (f.unit === 'pourcent') return `${f.value.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} %`;
@@ -128,8 +129,40 @@ export function describeRule(rule: FigureRule, idx: DocIndex): string {
       else if (rule.outcome) parts.push(`dont le lien décidé le plus favorable est « ${LINK_KIND_LABELS[rule.outcome]} »`);
       return `${what}${parts.length ? ' : ' + parts.join(', ') : ''}, d’après les liens confirmés ou indiqués par le document.`;
     }
+    case 'followup':
+      return describeFollowupRule(rule);
   }
 }
+
+/** A follow-up figure's rule in words (issue 15, docs/format-followup-report.md). */
+function describeFollowupRule(rule: Extract<FigureRule, { op: 'followup' }>): string {
+  const scope = [
+    ...(rule.engagement ? [`engagement ${rule.engagement}`] : []),
+    ...(rule.objective ? [`objectif ${rule.objective}`] : []),
+    ...(rule.status ? [`statut « ${ACTION_STATUS_LABELS[rule.status]} »`] : []),
+  ];
+  const s = scope.length ? ` (${scope.join(', ')})` : '';
+  const day = rule.asOf ? ` au ${rule.asOf}` : '';
+  switch (rule.count) {
+    case 'contributions': return 'Contributions publiées de la consultation du schéma.';
+    case 'ideas': return 'Idées communes (premier niveau) de l’analyse en cours ayant au moins une contribution publiée.';
+    case 'objectives': return 'Objectifs du schéma auxquels un lien décidé (repris ou repris en partie) rattache une contribution publiée ou une idée commune de la consultation.';
+    case 'engaged': return 'Actions (premier niveau) de ces objectifs engagées, en cours ou réalisées.';
+    case 'done': return 'Actions (premier niveau) de ces objectifs réalisées.';
+    case 'actions': return `Actions de suivi (premier niveau)${s}.`;
+    case 'late': return `Actions (premier niveau)${s} dont l’échéance est passée${day}, ni réalisées ni abandonnées.`;
+    case 'unowned': return `Actions (premier niveau)${s} sans organisation porteuse, hors actions abandonnées.`;
+    case 'objectivesWithoutAction': return `Objectifs${s} sans action de suivi (hors actions abandonnées).`;
+    case 'progress': return `Avancement moyen, pondéré, des actions${s} (hors actions abandonnées ; une action réalisée compte 100 %).`;
+    case 'indicators': return `Indicateurs de suivi du schéma${s}.`;
+    case 'indicator': return `Indicateur de suivi : ${FOLLOWUP_FIELD_LABELS[rule.field ?? 'baseline'] ?? rule.field}${rule.field === 'latest' || rule.field === 'percent' || rule.field === 'reached' ? day : ''}.`;
+  }
+}
+
+const FOLLOWUP_FIELD_LABELS: Record<string, string> = {
+  baseline: 'valeur de départ', latest: 'dernière mesure', target: 'valeur cible', targetMin: 'minimum de la cible', targetMax: 'maximum de la cible',
+  percent: 'part du chemin parcouru vers la cible (%)', reached: 'unités gagnées vers la cible', needed: 'unités à gagner pour atteindre la cible',
+};
 
 export function generatedLine(doc: SynthesisDocument): string {
   const d = new Date(doc.generatedAt);
@@ -265,10 +298,17 @@ const COVERAGE_ANNEX_INTRO = 'Chaque chiffre de ce rapport est recalculé à par
 const COVERAGE_FIGURES_INTRO = 'Nombres de contributions publiées, d’idées communes ou de propositions listées par le schéma, selon leur libellé ; « part » : '
   + 'pourcentage des propositions du thème, à une décimale. Une contribution suit la décision prise pour elle, sinon celle de son idée commune.';
 
+/** What the follow-up report's annex says (its figures read the plan's actions, indicators and decided links). */
+const FOLLOWUP_ANNEX_INTRO = 'Chaque chiffre de ce bilan est recalculé à partir des actions de suivi du schéma, de ses indicateurs et de leurs mesures, '
+  + 'des liens décidés entre la concertation et le schéma et des contributions publiées. La version JSON de ce bilan (format fabrique.followup) garde, '
+  + 'pour chaque chiffre, sa règle et la liste de ce qu’il compte ; la commande « fabrique verify » la recalcule.';
+const FOLLOWUP_FIGURES_INTRO = 'Nombres d’actions (premier niveau : les sous-actions comptent dans l’avancement de leur action), d’objectifs, d’idées communes '
+  + 'ou de contributions publiées, selon leur libellé ; avancement : moyenne pondérée, en pourcentage ; indicateurs : valeurs de départ, mesurées et cibles.';
+
 export function annexIntro(doc: Pick<SynthesisDocument, 'format'>): string {
-  return doc.format === COVERAGE_FORMAT ? COVERAGE_ANNEX_INTRO : ANNEX_INTRO;
+  return doc.format === COVERAGE_FORMAT ? COVERAGE_ANNEX_INTRO : doc.format === FOLLOWUP_FORMAT ? FOLLOWUP_ANNEX_INTRO : ANNEX_INTRO;
 }
 
 export function annexFiguresIntro(doc: Pick<SynthesisDocument, 'format'>): string {
-  return doc.format === COVERAGE_FORMAT ? COVERAGE_FIGURES_INTRO : ANNEX_FIGURES_INTRO;
+  return doc.format === COVERAGE_FORMAT ? COVERAGE_FIGURES_INTRO : doc.format === FOLLOWUP_FORMAT ? FOLLOWUP_FIGURES_INTRO : ANNEX_FIGURES_INTRO;
 }
