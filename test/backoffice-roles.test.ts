@@ -32,6 +32,8 @@ function requests(meeting: string): Record<Section, { method: string; url: strin
     plans: [{ method: 'PATCH', url: '/api/admin/plans/aucun/elements/E1', payload: { field: 'title', value: 'Titre corrigé' } }],
     // refused for a consultation that is open (409) once the role passes: the guard answers first
     reopen: [{ method: 'POST', url: '/api/admin/consultations/essai/reopen', payload: { until: '2099-12-31' } }],
+    // every role reaches the follow-up; the use case narrows owners and facilitators to their actions
+    followup: [{ method: 'GET', url: '/api/admin/followup/actions' }],
   };
 }
 
@@ -49,8 +51,9 @@ describe('espace ARS selon le rôle', () => {
 
   test('la table des rôles : l’administrateur a tout, l’animateur les réunions et comptes-rendus seulement', () => {
     assert.deepEqual(sectionsOf('admin'), [...BACK_OFFICE_SECTIONS]);
-    assert.deepEqual(sectionsOf('facilitator'), ['consultations', 'meetings', 'reports']);
-    assert.deepEqual(sectionsOf('analyst'), ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'plans']);
+    assert.deepEqual(sectionsOf('facilitator'), ['consultations', 'meetings', 'reports', 'followup']);
+    assert.deepEqual(sectionsOf('analyst'), ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'plans', 'followup']);
+    assert.deepEqual(sectionsOf('owner'), ['followup']);
   });
 
   for (const role of ROLES) {
@@ -88,6 +91,6 @@ describe('espace ARS selon le rôle', () => {
     const c = await Client.create(t.app, '10.20.2.1');
     const res = await c.post('/api/auth/login', { email: 'animation@ars.test', password: 'mot-de-passe-de-test-42' });
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(res.json().user.sections, ['consultations', 'meetings', 'reports']);
+    assert.deepEqual(res.json().user.sections, ['consultations', 'meetings', 'reports', 'followup']);
   });
 });

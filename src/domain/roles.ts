@@ -3,10 +3,12 @@
  * navigation both read, so that what a role is shown is exactly what the API lets it do.
  */
 
-export const ROLES = ['admin', 'analyst', 'facilitator'] as const;
+// owner (« Porteur d’action », issue 15): an account of an organisation that carries actions of a plan; it only
+// reaches the follow-up, and there only the actions assigned to it (src/usecases/actions.ts)
+export const ROLES = ['admin', 'analyst', 'facilitator', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const BACK_OFFICE_SECTIONS = ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'plans', 'reopen'] as const;
+export const BACK_OFFICE_SECTIONS = ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'plans', 'reopen', 'followup'] as const;
 export type Section = (typeof BACK_OFFICE_SECTIONS)[number];
 
 export const SECTION_LABELS: Record<Section, string> = {
@@ -20,6 +22,7 @@ export const SECTION_LABELS: Record<Section, string> = {
   synthesis: 'Synthèse',
   plans: 'Schémas territoriaux de santé',
   reopen: 'Réouverture des consultations closes',
+  followup: 'Suivi du schéma',
 };
 
 const TEAM = ['admin', 'analyst', 'facilitator'] as const;
@@ -38,6 +41,17 @@ export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   plans: ANALYSTS,
   // reopening a consultation past its end date overrides its published period: administrators only
   reopen: ['admin'],
+  // every role reaches the follow-up; what each may read and change there is decided by the use cases
+  // (owners and facilitators: the actions assigned to them; analysts and administrators: all)
+  followup: ['admin', 'analyst', 'facilitator', 'owner'],
+};
+
+/** Labels of the roles, shown in the back office and by `fabrique user`. */
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Administrateur',
+  analyst: 'Analyste',
+  facilitator: 'Animateur',
+  owner: 'Porteur d’action',
 };
 
 export function mayUse(role: Role, section: Section): boolean {

@@ -23,6 +23,7 @@ import { stopThemeTrainings } from './theme-training.ts';
 import { planRoutes } from './routes/plans.ts';
 import { coverageRoutes } from './routes/coverage.ts';
 import { linkRoutes } from './routes/links.ts';
+import { followupRoutes } from './routes/followup.ts';
 import { followupReportRoutes } from './routes/followup-report.ts';
 import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -33,6 +34,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { synthesisRoutes } from './routes/synthesis.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { followupPublicRoutes } from './routes/followup-public.ts';
 import { openJobs, serverRunsJobs } from '../jobs/queue.ts';
 import { clearSuggestCache } from './suggest.ts';
 
@@ -215,6 +217,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await planRoutes(api, ctx);
     await coverageRoutes(api, ctx);
     await linkRoutes(api, ctx);
+    await followupRoutes(api, ctx);
+    await followupPublicRoutes(api, ctx);
     await followupReportRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
@@ -222,7 +226,20 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   const dist = resolve(ctx.options.webDist);
   const hasWeb = existsSync(join(dist, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: dist, prefix: '/', wildcard: false, index: ['index.html'],
+      // the build writes .br and .gz beside each text file (web/vite.config.ts); sent when the browser accepts them
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        // files under assets/ carry a content hash in their name: a new build gives new names, so they never change
+        res.setHeader('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        // a shared cache must not hand the brotli file to a browser that asked for gzip
+        res.setHeader('vary', 'accept-encoding');
+      },
+    });
+  }
   app.setNotFoundHandler(async (req, reply) => {
     if (looksLikeApi(req.url)) {
       const allowed = routeMethods.allowed(req.url.split('?')[0]!);

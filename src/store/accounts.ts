@@ -132,10 +132,12 @@ export async function deleteUser(store: Store, email: string, actor: string): Pr
     const assigned = await trx.selectFrom('consultation_assignments').select('consultation').where('user_id', '=', r.id).execute();
     await trx.deleteFrom('sessions').where('user_id', '=', r.id).execute();
     await trx.deleteFrom('consultation_assignments').where('user_id', '=', r.id).execute();
+    // the actions it managed (derived data never outlives the account)
+    const managed = await trx.deleteFrom('action_accounts').where('user_id', '=', r.id).executeTakeFirst();
     await trx.deleteFrom('users').where('id', '=', r.id).execute();
     await recordAudit(trx, {
       actor, action: 'user.delete', targetType: 'user', targetId: r.email,
-      before: { email: r.email, role: r.role, createdAt: r.created_at, disabled: r.disabled === 1, consultations: assigned.map((a) => a.consultation) },
+      before: { email: r.email, role: r.role, createdAt: r.created_at, disabled: r.disabled === 1, consultations: assigned.map((a) => a.consultation), actions: Number(managed.numDeletedRows) },
     });
   });
 }

@@ -51,7 +51,16 @@ export interface FollowupTimelineRow {
   comment: string | null;
 }
 
+/** An account that manages an action (migration 0024_action_accounts): it may update it besides the analysts. */
+export interface ActionAccountRow {
+  action_id: string;
+  user_id: string;
+  assigned_at: string;
+  assigned_by: string;
+}
+
 export interface FollowupTables {
   followup_actions: FollowupActionRow;
   followup_timeline: FollowupTimelineRow;
+  action_accounts: ActionAccountRow;
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { ActionScope, ActionStatus } from '../domain/followup.ts';
 import type { SourceRef } from '../domain/source.ts';
-import type { FollowupActionRow, FollowupTimelineRow } from './action-schema.ts';
+import type { ActionAccountRow, FollowupActionRow, FollowupTimelineRow } from './action-schema.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
 import type { DatabaseHandle, Db } from './schema.ts';
 
@@ -126,11 +126,13 @@ export async function insertActions(store: DatabaseHandle, input: {
 }
 
 /** The follow-up of plans about to be replaced, read before their rows cascade away (savePlan). */
-export async function readFollowupOf(db: Db, planIds: string[]): Promise<{ actions: FollowupActionRow[]; timeline: Selectable<FollowupTimelineRow>[] }> {
-  if (planIds.length === 0) return { actions: [], timeline: [] };
+export async function readFollowupOf(db: Db, planIds: string[]): Promise<{ actions: FollowupActionRow[]; timeline: Selectable<FollowupTimelineRow>[]; accounts?: ActionAccountRow[] }> {
+  if (planIds.length === 0) return { actions: [], timeline: [], accounts: [] };
   return {
     actions: await db.selectFrom('followup_actions').selectAll().where('plan_id', 'in', planIds).orderBy('created_at').orderBy('id').execute(),
     timeline: await db.selectFrom('followup_timeline').selectAll().where('plan_id', 'in', planIds).orderBy('id').execute(),
+    accounts: await db.selectFrom('action_accounts').selectAll()
+      .where('action_id', 'in', db.selectFrom('followup_actions').select('id').where('plan_id', 'in', planIds)).execute(),
   };
 }
 
@@ -138,7 +140,7 @@ export async function readFollowupOf(db: Db, planIds: string[]): Promise<{ actio
  * Carries the follow-up of replaced plans to the plan that replaces them (same ids, same timeline): a new
  * version of the document must not lose who owns what. Parents are written before their children.
  */
-export async function carryFollowup(db: Db, saved: { actions: FollowupActionRow[]; timeline: Selectable<FollowupTimelineRow>[] }, planId: string): Promise<number> {
+export async function carryFollowup(db: Db, saved: { actions: FollowupActionRow[]; timeline: Selectable<FollowupTimelineRow>[]; accounts?: ActionAccountRow[] }, planId: string): Promise<number> {
   const done = new Set<string>();
   let pending = saved.actions;
   while (pending.length) {
@@ -155,6 +157,8 @@ export async function carryFollowup(db: Db, saved: { actions: FollowupActionRow[
     const { id: _, ...row } = t;
     await db.insertInto('followup_timeline').values({ ...row, plan_id: planId }).execute();
   }
+  // the accounts that manage them (migration 0024_action_accounts) follow the actions
+  for (const a of saved.accounts ?? []) if (done.has(a.action_id)) await db.insertInto('action_accounts').values(a).execute();
   return done.size;
 }
 

@@ -652,6 +652,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('followup_measurements_indicator').on('followup_measurements').columns(['indicator_id', 'date']).execute();
       },
     },
+    '0024_action_accounts': {
+      // Who manages a follow-up action (issue 15): the accounts (owners, facilitators) that may update it besides the
+      // analysts. Derived from both the action and the account: deleting either removes the row (cascade, and
+      // deleteUser deletes them explicitly as it does the consultation assignments).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('action_accounts')
+          .addColumn('action_id', 'text', (c) => c.notNull().references('followup_actions.id').onDelete('cascade'))
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('assigned_at', 'text', (c) => c.notNull())
+          .addColumn('assigned_by', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('action_accounts_pk', ['action_id', 'user_id'])
+          .execute();
+        await db.schema.createIndex('action_accounts_user').on('action_accounts').columns(['user_id', 'action_id']).execute();
+      },
+    },
   };
 }
 

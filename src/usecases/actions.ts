@@ -15,6 +15,7 @@ import {
   findAction, hasChildActions, insertActions, listPlanActions, listTimeline, updateActionRow,
   type ActionFields, type FollowupAction, type NewFollowupAction, type TimelineEntry,
 } from '../store/actions.ts';
+import { actionsOfAccount, listActionAccounts, managesAction, setActionAccounts, usersByEmail, type ActionAccount } from '../store/action-accounts.ts';
 import type { StoredPlan } from '../store/plans.ts';
 import type { UseCaseContext } from './context.ts';
 import { getPlan } from './plan.ts';
@@ -23,21 +24,34 @@ import { getPlan } from './plan.ts';
 const TITLE_MAX = 160;
 const TEXT_MAX = 5000;
 
-/** Who may import, create and update every action: analysts, administrators and the command line. */
+/** Who may import, create, assign and update every action: analysts, administrators and the command line. */
 function mayManage(ctx: UseCaseContext): boolean {
   return ctx.actor.role === 'admin' || ctx.actor.role === 'analyst' || ctx.actor.role === 'cli';
 }
 
-// TODO(issue 15, later parts): owners and facilitators may update the actions they own. That needs a link
-// from an account to an owner organisation (or to the CTS of a territory), which no table holds yet; until then
-// only analysts and administrators update.
+/**
+ * The rights of issue 15 (docs/format-followup.md, « Droits »): analysts and administrators manage every action;
+ * owners (« porteurs d’action ») and facilitators update the actions assigned to their account
+ * (action_accounts), nothing else; an owner reads only those. Visitors read nothing here.
+ */
 function requireManager(ctx: UseCaseContext): void {
-  if (!mayManage(ctx)) throw new UserError('forbidden', 'Seuls un analyste ou un administrateur peuvent modifier les actions de suivi du schéma territorial de santé.');
+  if (!mayManage(ctx)) throw new UserError('forbidden', 'Seuls un analyste ou un administrateur peuvent importer, créer ou affecter les actions de suivi du schéma territorial de santé.');
 }
 
-/** The back office reads the actions (the public follow-up page, with its own rules, comes later). */
+/** Owners and facilitators act on the actions assigned to them only. */
+const assignedOnly = (ctx: UseCaseContext) => ctx.actor.role === 'owner' || ctx.actor.role === 'facilitator';
+
+/** The back office reads the actions (the public follow-up page has its own rules). */
 function requireReader(ctx: UseCaseContext): void {
   if (ctx.actor.role === 'visitor') throw new UserError('forbidden', 'Les actions de suivi se consultent depuis l’espace d’administration.');
+}
+
+const NOT_ASSIGNED = 'Cette action ne vous est pas affectée : seuls ses porteurs et animateurs désignés, les analystes et les administrateurs peuvent la modifier.';
+
+async function requireUpdater(ctx: UseCaseContext, action: FollowupAction): Promise<void> {
+  if (mayManage(ctx)) return;
+  if (assignedOnly(ctx) && await managesAction(ctx.store, ctx.actor.name, action.id)) return;
+  throw new UserError('forbidden', NOT_ASSIGNED);
 }
 
 async function loadPlan(ctx: UseCaseContext, plan: unknown): Promise<StoredPlan> {
@@ -142,7 +156,8 @@ export interface ActionList {
   progress: number | null;
 }
 
-const nodesOf = (actions: readonly FollowupAction[]): ProgressNode[] =>
+/** What the progress rules (src/domain/followup.ts) read of actions. */
+export const nodesOf = (actions: readonly FollowupAction[]): ProgressNode[] =>
   actions.map((a) => ({ id: a.id, parentId: a.parentId, status: a.status, progress: a.progress, weight: a.weight }));
 
 const emptyByStatus = (): Record<ActionStatus, number> => ({ proposee: 0, engagee: 0, en_cours: 0, realisee: 0, abandonnee: 0 });
@@ -152,25 +167,89 @@ export async function listActions(ctx: UseCaseContext, input: { plan: string; ob
   requireReader(ctx);
   const plan = await loadPlan(ctx, input.plan);
   const all = await listPlanActions(ctx.store, plan.id);
+  const head = { id: plan.id, title: plan.title, territory: plan.territory, consultation: plan.consultation };
+  const view = actionProgressView(plan, all, input.objective);
+  if (ctx.actor.role !== 'owner') return { plan: head, ...view };
+  // an owner sees the actions assigned to it (and their objectives), nothing else of the plan's follow-up
+  const visible = new Set(await actionsOfAccount(ctx.store, ctx.actor.name));
+  const actions = view.actions.filter((a) => visible.has(a.id));
+  return { plan: head, actions, objectives: view.objectives.filter((o) => actions.some((a) => a.objectiveCode === o.code)), progress: view.progress };
+}
+
+/**
+ * The progress of a plan's actions, per action and objective and for the plan (the one computation the back office
+ * list and the public follow-up share, src/usecases/followup-public.ts). Pure: the caller loads and filters.
+ */
+export function actionProgressView(plan: StoredPlan, all: readonly FollowupAction[], objective?: string): Omit<ActionList, 'plan'> {
   const nodes = nodesOf(all);
   const hasChildren = new Set(all.flatMap((a) => (a.parentId ? [a.parentId] : [])));
-  const views: ActionView[] = all.filter((a) => !input.objective || a.objectiveCode === input.objective).map((a) => ({
+  const views: ActionView[] = all.filter((a) => !objective || a.objectiveCode === objective).map((a) => ({
     ...a, statusLabel: ACTION_STATUS_LABELS[a.status], effectiveProgress: actionProgress(a.id, nodes), progressComputed: hasChildren.has(a.id),
   }));
-  const objectives = objectivesOf(plan).filter((o) => !input.objective || o.code === input.objective).map((o) => {
+  const objectives = objectivesOf(plan).filter((o) => !objective || o.code === objective).map((o) => {
     const byStatus = emptyByStatus();
     const mine = all.filter((a) => a.objectiveCode === o.code);
     for (const a of mine) if (a.parentId === null) byStatus[a.status]++;
     return { code: o.code, title: o.title, actions: mine.filter((a) => a.parentId === null).length, progress: aggregateProgress(nodes, (n) => mine.some((a) => a.id === n.id)), byStatus };
   });
-  return { plan: { id: plan.id, title: plan.title, territory: plan.territory, consultation: plan.consultation }, actions: views, objectives, progress: aggregateProgress(nodes) };
+  return { actions: views, objectives, progress: aggregateProgress(nodes) };
 }
 
-/** An action and its timeline, oldest entry first. */
-export async function getAction(ctx: UseCaseContext, id: string): Promise<{ action: FollowupAction; timeline: TimelineEntry[] }> {
+/** An action, its timeline (oldest entry first), the accounts that manage it and whether the reader may change it. */
+export async function getAction(ctx: UseCaseContext, id: string): Promise<{ action: FollowupAction; timeline: TimelineEntry[]; accounts: ActionAccount[]; mayUpdate: boolean }> {
   requireReader(ctx);
   const action = await requireAction(ctx, id);
-  return { action, timeline: await listTimeline(ctx.store, { actionId: action.id }) };
+  const accounts = (await listActionAccounts(ctx.store, [action.id])).get(action.id) ?? [];
+  const mine = accounts.some((a) => a.email === ctx.actor.name);
+  if (ctx.actor.role === 'owner' && !mine) throw new UserError('forbidden', 'Cette action ne vous est pas affectée : vous ne voyez que les actions dont votre compte est porteur.');
+  return { action, timeline: await listTimeline(ctx.store, { actionId: action.id }), accounts, mayUpdate: mayManage(ctx) || (assignedOnly(ctx) && mine) };
+}
+
+/** The actions assigned to the signed-in account, with their plan (the home of an owner in the back office). */
+export async function myActions(ctx: UseCaseContext): Promise<{ actions: (ActionView & { plan: { id: string; title: string } })[] }> {
+  requireReader(ctx);
+  const ids = await actionsOfAccount(ctx.store, ctx.actor.name);
+  const found = (await Promise.all(ids.map((id) => findAction(ctx.store, id)))).filter((a): a is FollowupAction => a !== undefined);
+  const out: (ActionView & { plan: { id: string; title: string } })[] = [];
+  const lists = new Map<string, ActionList>();
+  for (const a of found) {
+    let list = lists.get(a.planId);
+    if (!list) { list = await listActions({ ...ctx, actor: { ...ctx.actor, role: 'owner' } }, { plan: a.planId }); lists.set(a.planId, list); }
+    const v = list.actions.find((x) => x.id === a.id);
+    if (v) out.push({ ...v, plan: { id: list.plan.id, title: list.plan.title } });
+  }
+  return { actions: out };
+}
+
+/**
+ * Sets the accounts that manage an action (owners, facilitators): they may then update it. Analysts and
+ * administrators only; the accounts must exist, be active and be owners or facilitators (the others manage every
+ * action already). Audited (e-mails of the accounts, as the account commands do).
+ */
+export async function assignActionAccounts(ctx: UseCaseContext, input: { action: string; accounts: string[] }): Promise<{ action: string; accounts: string[]; changed: boolean }> {
+  requireManager(ctx);
+  const action = await requireAction(ctx, input.action);
+  if (!Array.isArray(input.accounts)) throw new UserError('invalid', 'Les comptes sont une liste d’adresses électroniques.', 'accounts');
+  if (input.accounts.length > 50) throw new UserError('too_large', 'Au plus 50 comptes par action.', 'accounts');
+  const emails = [...new Set(input.accounts.map((e) => {
+    if (typeof e !== 'string' || e.trim() === '') throw new UserError('invalid', 'Une adresse électronique est vide.', 'accounts');
+    return e.trim().toLowerCase();
+  }))];
+  const users = await usersByEmail(ctx.store, emails);
+  for (const e of emails) {
+    const u = users.find((x) => x.email === e);
+    if (!u) throw new UserError('not_found', `Aucun compte « ${e} » : créez-le d’abord (fabrique user add --role owner).`, 'accounts');
+    if (u.disabled) throw new UserError('invalid', `Le compte « ${e} » est désactivé.`, 'accounts');
+    if (u.role !== 'owner' && u.role !== 'facilitator') {
+      throw new UserError('invalid', `Le compte « ${e} » est ${u.role === 'admin' ? 'administrateur' : 'analyste'} : il modifie déjà toutes les actions ; seuls les porteurs d’action et les animateurs sont affectés.`, 'accounts');
+    }
+  }
+  const at = ctx.now().toISOString();
+  const { before, after } = await setActionAccounts(ctx.store, {
+    actionId: action.id, userIds: users.map((u) => u.id), at, actor: ctx.actor.name,
+    audit: (b, a) => ({ actor: ctx.actor.name, action: 'action.accounts', targetType: 'followup_action', targetId: action.id, before: { accounts: b }, after: { accounts: a }, at }),
+  });
+  return { action: action.id, accounts: after, changed: JSON.stringify(before) !== JSON.stringify(after) };
 }
 
 async function requireAction(ctx: UseCaseContext, id: unknown): Promise<FollowupAction> {
@@ -202,13 +281,17 @@ export interface UpdateActionInput {
   comment?: string | null;
 }
 
+// Beyond sanitizeText: C1 controls, bidi embeddings/overrides/isolates, zero-width characters and the BOM (as
+// link notes): invisible, yet they would reorder what the public timeline and the report print.
+const INVISIBLE_MARKS = /[\u0080-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+
 function cleanText(v: unknown, field: string, opts: { required?: boolean; max?: number } = {}): string | null {
   if (v === null || v === undefined) {
     if (opts.required) throw new UserError('invalid', `Le champ « ${field} » est obligatoire.`, field);
     return null;
   }
   if (typeof v !== 'string') throw new UserError('invalid', `Le champ « ${field} » doit être un texte.`, field);
-  const t = sanitizeText(v).replace(/\s+/g, ' ').trim();
+  const t = sanitizeText(v).replace(INVISIBLE_MARKS, '').normalize('NFC').replace(/\s+/g, ' ').trim();
   if (t === '') {
     if (opts.required) throw new UserError('invalid', `Le champ « ${field} » est obligatoire.`, field);
     return null;
@@ -235,8 +318,11 @@ function cleanNumber(v: unknown, field: string, min: number, max: number): numbe
  * entry, in the same transaction. A réalisée action without children counts 100 %.
  */
 export async function updateAction(ctx: UseCaseContext, input: UpdateActionInput): Promise<{ action: FollowupAction; changed: string[] }> {
-  requireManager(ctx);
+  requireReader(ctx);
   const current = await requireAction(ctx, input.action);
+  await requireUpdater(ctx, current);
+  // an action's weight shapes its objective's and the plan's progress: the analysts' decision
+  if (input.weight !== undefined && !mayManage(ctx)) throw new UserError('forbidden', 'Le poids d’une action dans l’avancement est fixé par un analyste ou un administrateur.', 'weight');
   const comment = cleanText(input.comment, 'commentaire', { max: 2000 });
   const at = ctx.now().toISOString();
   const { action, changes } = await updateActionRow(ctx.store, {

@@ -7,7 +7,7 @@ import type { Store } from '../store/index.ts';
 export interface Actor {
   /** recorded in the audit trail: an account's e-mail, `visiteur` for the public form, `cli` for the command line */
   name: string;
-  role: 'admin' | 'analyst' | 'facilitator' | 'visitor' | 'cli';
+  role: 'admin' | 'analyst' | 'facilitator' | 'owner' | 'visitor' | 'cli';
   /** consultations a facilitator may act on (undefined: no restriction beyond the role) */
   scope?: readonly string[];
 }

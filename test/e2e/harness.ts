@@ -41,9 +41,8 @@ export function ensureWebBuilt(): void {
   const index = join(ROOT, 'web', 'dist', 'index.html');
   const sources = Math.max(newestMtime(join(ROOT, 'web', 'src')), statSync(join(ROOT, 'web', 'index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources && process.env.FABRIQUE_E2E_REBUILD !== '1') return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT, stdio: 'inherit',
-  });
+  // the package script: it also keeps only the DSFR icons the code uses, as the served build does
+  const r = spawnSync('npm', ['run', '-s', 'build:web', '--', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   assert.equal(r.status, 0, 'vite build a échoué');
 }
 

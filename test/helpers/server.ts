@@ -7,7 +7,7 @@ import { CNR_SANTE_THEMES } from '../../src/domain/theme.ts';
 import { Store } from '../../src/store/index.ts';
 
 export const PASSWORD = 'mot-de-passe-de-test-42';
-export const USERS: Record<Role, string> = { admin: 'admin@ars.test', analyst: 'analyste@ars.test', facilitator: 'animation@ars.test' };
+export const USERS: Record<Role, string> = { admin: 'admin@ars.test', analyst: 'analyste@ars.test', facilitator: 'animation@ars.test', owner: 'porteur@ars.test' };
 
 export interface TestServer { app: FastifyInstance; store: Store; close: () => Promise<void> }
 
@@ -78,6 +78,7 @@ export class Client {
     return this.request({ method: 'POST', url, ...(payload !== undefined ? { payload: payload as InjectOptions['payload'] } : {}), ...(headers ? { headers } : {}) });
   }
   put(url: string, payload?: unknown) { return this.request({ method: 'PUT', url, payload: payload as InjectOptions['payload'] }); }
+  patch(url: string, payload?: unknown) { return this.request({ method: 'PATCH', url, payload: payload as InjectOptions['payload'] }); }
 }
 
 /** Polls a job (GET /api/admin/jobs/:id) until it is done or failed; returns its last view. */

@@ -1,32 +1,36 @@
 import { Header } from '@codegouvfr/react-dsfr/Header';
 import { Footer } from '@codegouvfr/react-dsfr/Footer';
 import { SkipLinks } from '@codegouvfr/react-dsfr/SkipLinks';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { AuthProvider, useAuth } from './auth.tsx';
 import { match, navigate, useLocation } from './router.tsx';
 import { ROLE_LABELS } from './labels.ts';
 import { HomePage } from './pages/public/HomePage.tsx';
-import { ConsultationPage } from './pages/public/ConsultationPage.tsx';
-import { ContributePage, ThanksPage } from './pages/public/ContributePage.tsx';
-import { ContributionsPage } from './pages/public/ContributionsPage.tsx';
-import { RestitutionPage } from './pages/public/RestitutionPage.tsx';
-import { StatsPage } from './pages/public/StatsPage.tsx';
-import { LoginPage } from './pages/public/LoginPage.tsx';
 import { NotFoundPage } from './pages/public/NotFoundPage.tsx';
-import { AdminHome } from './pages/admin/AdminHome.tsx';
-import { ConsultationEditPage } from './pages/admin/ConsultationEditPage.tsx';
-import { ReportPage } from './pages/admin/ReportPage.tsx';
-import { ImportPage } from './pages/admin/ImportPage.tsx';
-import { ModerationPage } from './pages/admin/ModerationPage.tsx';
-import { AnalysisPage } from './pages/admin/AnalysisPage.tsx';
-import { SynthesisPage } from './pages/admin/SynthesisPage.tsx';
 import { RequireAuth } from './pages/admin/RequireAuth.tsx';
-import { ReopenPage } from './pages/admin/ReopenPage.tsx';
-import { PlanAdminPage, PlanListAdminPage } from './pages/admin/PlanAdminPage.tsx';
-import { PlanPage } from './pages/public/PlanPage.tsx';
-import { PlanLinksPage } from './pages/admin/PlanLinksPage.tsx';
-import { CoveragePage } from './pages/public/CoveragePage.tsx';
 import type { Section } from './types.ts';
+
+// every page but the home page is its own chunk: a citizen never downloads the back office (issue 16)
+const ConsultationPage = lazy(() => import('./pages/public/ConsultationPage.tsx').then((m) => ({ default: m.ConsultationPage })));
+const ContributePage = lazy(() => import('./pages/public/ContributePage.tsx').then((m) => ({ default: m.ContributePage })));
+const ThanksPage = lazy(() => import('./pages/public/ContributePage.tsx').then((m) => ({ default: m.ThanksPage })));
+const ContributionsPage = lazy(() => import('./pages/public/ContributionsPage.tsx').then((m) => ({ default: m.ContributionsPage })));
+const RestitutionPage = lazy(() => import('./pages/public/RestitutionPage.tsx').then((m) => ({ default: m.RestitutionPage })));
+const StatsPage = lazy(() => import('./pages/public/StatsPage.tsx').then((m) => ({ default: m.StatsPage })));
+const LoginPage = lazy(() => import('./pages/public/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
+const AdminHome = lazy(() => import('./pages/admin/AdminHome.tsx').then((m) => ({ default: m.AdminHome })));
+const ConsultationEditPage = lazy(() => import('./pages/admin/ConsultationEditPage.tsx').then((m) => ({ default: m.ConsultationEditPage })));
+const ReportPage = lazy(() => import('./pages/admin/ReportPage.tsx').then((m) => ({ default: m.ReportPage })));
+const ImportPage = lazy(() => import('./pages/admin/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
+const ModerationPage = lazy(() => import('./pages/admin/ModerationPage.tsx').then((m) => ({ default: m.ModerationPage })));
+const AnalysisPage = lazy(() => import('./pages/admin/AnalysisPage.tsx').then((m) => ({ default: m.AnalysisPage })));
+const SynthesisPage = lazy(() => import('./pages/admin/SynthesisPage.tsx').then((m) => ({ default: m.SynthesisPage })));
+const ReopenPage = lazy(() => import('./pages/admin/ReopenPage.tsx').then((m) => ({ default: m.ReopenPage })));
+const PlanAdminPage = lazy(() => import('./pages/admin/PlanAdminPage.tsx').then((m) => ({ default: m.PlanAdminPage })));
+const PlanListAdminPage = lazy(() => import('./pages/admin/PlanAdminPage.tsx').then((m) => ({ default: m.PlanListAdminPage })));
+const PlanPage = lazy(() => import('./pages/public/PlanPage.tsx').then((m) => ({ default: m.PlanPage })));
+const PlanLinksPage = lazy(() => import('./pages/admin/PlanLinksPage.tsx').then((m) => ({ default: m.PlanLinksPage })));
+const CoveragePage = lazy(() => import('./pages/public/CoveragePage.tsx').then((m) => ({ default: m.CoveragePage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
 type Route = [pattern: string, render: (p: Record<string, string>) => ReactNode, admin?: Section];
@@ -116,7 +120,9 @@ function Layout() {
         }
       />
       <main id="contenu" tabIndex={-1}>
-        <Routes path={path} />
+        <Suspense fallback={<p className="fr-container fr-my-4w" role="status">Chargement de la page…</p>}>
+          <Routes path={path} />
+        </Suspense>
       </main>
       <Footer
         id="pied-de-page"

@@ -26,6 +26,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: 'Administrateur',
   analyst: 'Analyste',
   facilitator: 'Animateur',
+  owner: 'Porteur d’action',
 };
 
 export function collegeLabel(c: string | null | undefined): string {

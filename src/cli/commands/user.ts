@@ -11,7 +11,7 @@ import { CLI_ACTOR as CLI } from '../../usecases/context.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
 
-const ROLE_LABELS: Record<Role, string> = { admin: 'administrateur', analyst: 'analyste ARS', facilitator: 'animateur de réunions' };
+const ROLE_LABELS: Record<Role, string> = { admin: 'administrateur', analyst: 'analyste ARS', facilitator: 'animateur de réunions', owner: 'porteur d’action du suivi' };
 
 /** The password: FABRIQUE_PASSWORD, else the first line of stdin (typed without echo on a terminal). Never a flag. */
 async function readPassword(): Promise<string> {

@@ -1,12 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
-import * as echarts from 'echarts/core';
-import { BarChart as EBar } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
 import { DataTable } from './DataTable.tsx';
 import { nf } from '../labels.ts';
-
-echarts.use([EBar, GridComponent, TooltipComponent, SVGRenderer]);
 
 const compact = new Intl.NumberFormat('fr-FR', { notation: 'compact', maximumFractionDigits: 1 });
 
@@ -41,34 +35,13 @@ export function BarChart({ title, bars, unit = 'contributions', summary: givenSu
   useEffect(() => {
     const el = ref.current;
     if (!el || bars.length === 0) return;
-    const chart = echarts.init(el, undefined, { renderer: 'svg' });
-    const rev = [...bars].reverse();
-    chart.setOption({
-      animation: false,
-      aria: { enabled: false },
-      grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'value', axisLabel: { color: '#3a3a3a', formatter: (v: number) => compact.format(v) } },
-      yAxis: {
-        type: 'category',
-        data: rev.map((b) => (b.label.length > 38 ? b.label.slice(0, 36) + '…' : b.label)),
-        axisLabel: { color: '#161616', fontSize: 12 },
-      },
-      series: [{
-        type: 'bar',
-        data: rev.map((b) => (b.value === null
-          ? { value: 0, label: { formatter: MISSING, color: '#3a3a3a', fontStyle: 'italic' } }
-          : b.value)),
-        itemStyle: { color: '#000091' },
-        label: { show: true, position: 'right', color: '#161616', formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? nf.format(p.value) : '') },
-      }],
+    // the charting library is loaded with the first chart shown (the table below is there meanwhile)
+    let dispose: (() => void) | null = null;
+    let cancelled = false;
+    void import('./echarts-bar.ts').then(({ echarts }) => {
+      if (!cancelled) dispose = drawBars(echarts, el, bars);
     });
-    const onResize = () => chart.resize();
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      chart.dispose();
-    };
+    return () => { cancelled = true; dispose?.(); };
   }, [bars]);
   const height = Math.max(120, bars.length * 34 + 40);
   return (
@@ -84,4 +57,36 @@ export function BarChart({ title, bars, unit = 'contributions', summary: givenSu
       {note ? <figcaption className="fr-text--sm fr-mt-1w fr-mb-0">{note}</figcaption> : null}
     </figure>
   );
+}
+
+/** Draws the bars into `el`; returns what removes the chart. */
+function drawBars(echarts: typeof import('./echarts-bar.ts').echarts, el: HTMLDivElement, bars: Bar[]): () => void {
+  const chart = echarts.init(el, undefined, { renderer: 'svg' });
+  const rev = [...bars].reverse();
+  chart.setOption({
+    animation: false,
+    aria: { enabled: false },
+    grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: { type: 'value', axisLabel: { color: '#3a3a3a', formatter: (v: number) => compact.format(v) } },
+    yAxis: {
+      type: 'category',
+      data: rev.map((b) => (b.label.length > 38 ? b.label.slice(0, 36) + '…' : b.label)),
+      axisLabel: { color: '#161616', fontSize: 12 },
+    },
+    series: [{
+      type: 'bar',
+      data: rev.map((b) => (b.value === null
+        ? { value: 0, label: { formatter: MISSING, color: '#3a3a3a', fontStyle: 'italic' } }
+        : b.value)),
+      itemStyle: { color: '#000091' },
+      label: { show: true, position: 'right', color: '#161616', formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? nf.format(p.value) : '') },
+    }],
+  });
+  const onResize = () => chart.resize();
+  window.addEventListener('resize', onResize);
+  return () => {
+    window.removeEventListener('resize', onResize);
+    chart.dispose();
+  };
 }
