@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { strFromU8, unzipSync } from 'fflate';
 import { Store as StoreClass } from '../src/store/store.ts';
 import { moderateContribution } from '../src/store/moderation.ts';
 import { chromiumAvailable } from '../src/synthesis/index.ts';
@@ -179,6 +180,9 @@ test('fabrique followup report writes every format asked, verified; fabrique ver
   assert.match(readFileSync(join(dir, 'bilan.html'), 'utf8'), /<h1>Bilan de suivi du schéma territorial de santé<\/h1>/);
   const doc = JSON.parse(readFileSync(join(dir, 'bilan.json'), 'utf8')) as FollowupDocument;
   assert.equal(doc.year, 2026);
+  const docx = strFromU8(unzipSync(new Uint8Array(readFileSync(join(dir, 'bilan.docx'))))['word/document.xml']!);
+  assert.match(docx, /Bilan de suivi du schéma territorial de santé/);
+  assert.match(docx, /Actions engagées sur ces objectifs/);
   if (!noPdf) {
     const pdf = await pdfPages(readFileSync(join(dir, 'bilan.pdf')));
     // the sections follow one another; the annex starts a page
