@@ -172,6 +172,16 @@ test('fabrique followup report writes every format asked, verified; fabrique ver
   assert.equal(funnel.code, 0, funnel.stderr);
   assert.deepEqual(JSON.parse(funnel.stdout).steps.map((s: { count: number }) => s.count), [5, 1, 2, 0, 0]);
 
+  const text = await runCli(['followup', 'funnel', '--plan', planId], { FABRIQUE_DB: db });
+  assert.match(text.stdout, /Objectifs du schéma nourris par la concertation\s+2/);
+  const xlsx = await runCli(['followup', 'export', '--plan', planId, '--what', 'actions', '--out', join(dir, 'actions.xlsx')], { FABRIQUE_DB: db });
+  assert.equal(xlsx.code, 0, xlsx.stderr);
+  assert.match(xlsx.stdout, /Export écrit : .*actions\.xlsx \(3 ligne\(s\)\)/);
+  assert.equal(readFileSync(join(dir, 'actions.xlsx')).subarray(0, 2).toString(), 'PK', 'un classeur XLSX (zip)');
+  const unknown = await runCli(['followup', 'export', '--plan', planId, '--what', 'contributions', '--out', join(dir, 'x.csv')], { FABRIQUE_DB: db });
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /Export inconnu « contributions »/);
+
   const formats = noPdf ? 'json,md,html,docx' : 'json,md,html,docx,pdf';
   const made = await runCli(['followup', 'report', '--plan', planId, '--year', '2026', '--format', formats, '--out', join(dir, 'bilan.json')], { FABRIQUE_DB: db });
   assert.equal(made.code, 0, made.stderr);
