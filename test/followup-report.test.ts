@@ -272,3 +272,13 @@ test('the Lot’s plan (corpus): its actions and OQOS indicators in a report tha
     await store.close();
   }
 });
+
+storeTest('funnel: the catch-all « Autres » group of the analysis is no common idea', async (store) => {
+  const { planId, ids } = await seedCoverage(store);
+  const [group] = await store.listIdeaGroups('couverture-test');
+  const prov = { by: 'human' as const, reviewer: 'test', at: '2026-11-30T00:00:00Z' };
+  await store.saveIdeaGroups('couverture-test', [group!, { id: 'g-autres', consultation: 'couverture-test', parent: null, theme: '2', label: 'Autres', labelByHuman: false,
+    members: [{ contribution: ids[4]!, provenance: prov }], quotes: [], lineage: [] }]);
+  assert.equal((await store.listIdeaGroups('couverture-test')).length, 2);
+  assert.equal((await counts(store, planId)).ideas, 1);
+});

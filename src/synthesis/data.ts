@@ -544,8 +544,8 @@ export async function evaluateFollowup(data: SynthesisData, rule: FollowupRule):
       return { value: ids.length, contributions: ids };
     }
     case 'ideas':
-      // publicGroups already dropped the ideas without any public member
-      return counted(plan.consultation === null ? [] : (data.childrenOf.get(null) ?? []).map((g) => g.id));
+      // publicGroups already dropped the ideas without any public member; the catch-all « Autres » is no idea (as links.ts says)
+      return counted(plan.consultation === null ? [] : (data.childrenOf.get(null) ?? []).filter((g) => g.label !== OTHERS_LABEL).map((g) => g.id));
     case 'objectives':
       return counted(await linkedPlanObjectives(data, plan));
     case 'engaged': case 'done': {
