@@ -24,7 +24,7 @@ import { importPlanActions, listActions, updateAction } from '../src/usecases/ac
 import { CLI_ACTOR, context, type Actor } from '../src/usecases/context.ts';
 import { followupFunnel, followupReport } from '../src/usecases/followup-report.ts';
 import { addIndicator, addMeasurement } from '../src/usecases/followup-indicators.ts';
-import { verifySynthesis, renderUnverified, renderMarkdown, type SynthesisDocument } from '../src/synthesis/index.ts';
+import { verifySynthesis, renderMarkdown, type SynthesisDocument } from '../src/synthesis/index.ts';
 import type { FollowupDocument } from '../src/synthesis/followup.ts';
 import { decideLink } from '../src/usecases/links.ts';
 import { decideTestLinks, seedCoverage } from './helpers/coverage-fixture.ts';
