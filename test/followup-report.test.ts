@@ -20,7 +20,7 @@ import { runCli } from './helpers/cli.ts';
 import { corpusSkip } from './helpers/corpus.ts';
 import { corpusPlans } from './helpers/corpus-plans.ts';
 import type { Store } from '../src/store/index.ts';
-import { importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
+import { createAction, importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
 import { CLI_ACTOR, context, type Actor } from '../src/usecases/context.ts';
 import { followupFunnel, followupReport } from '../src/usecases/followup-report.ts';
 import { addIndicator, addMeasurement } from '../src/usecases/followup-indicators.ts';
@@ -281,4 +281,40 @@ storeTest('funnel: the catch-all « Autres » group of the analysis is no common
     members: [{ contribution: ids[4]!, provenance: prov }], quotes: [], lineage: [] }]);
   assert.equal((await store.listIdeaGroups('couverture-test')).length, 2);
   assert.equal((await counts(store, planId)).ideas, 1);
+});
+
+storeTest('a past year’s report reads the actions as they stood on its 31 December (their timeline undone after it); both verify', async (store) => {
+  const { planId, ids } = await seedCoverage(store);
+  const at = (iso: string) => () => new Date(iso);
+  const cli2025 = context(store, CLI_ACTOR, at('2025-03-01T10:00:00Z'));
+  await decideTestLinks(cli2025, planId, ids);
+  await importPlanActions(cli2025, { plan: planId });
+  const actions = (await listActions(cli2025, { plan: planId })).actions;
+  const o4 = actions.find((a) => a.objectiveCode === 'E1D2O4')!;
+  const o3 = actions.filter((a) => a.objectiveCode === 'E1D2O3');
+  await updateAction(context(store, ANALYST, at('2025-06-01T10:00:00Z')), { action: o4.id, status: 'en_cours', owner: { organisation: 'Département' }, dueDate: '2025-09-30' });
+  const in2026 = context(store, ANALYST, at('2026-02-01T10:00:00Z'));
+  await updateAction(in2026, { action: o4.id, status: 'realisee' });
+  await updateAction(in2026, { action: o3[0]!.id, status: 'engagee', owner: { organisation: 'CPTS fictive' } });
+  await createAction(in2026, { plan: planId, objective: 'E1D2O3', title: 'Une action ajoutée en 2026' });
+  const now = context(store, ANALYST, at('2026-12-01T10:00:00Z'));
+
+  const y2025 = (await followupReport(now, { plan: planId, year: 2025 })).document;
+  assert.equal(y2025.asOf, '2025-12-31');
+  assert.equal(fig(y2025, 'actions.total').value, 3, 'l’action créée en 2026 n’existait pas');
+  assert.deepEqual(['proposee', 'engagee', 'en_cours', 'realisee'].map((s) => fig(y2025, `actions.status.${s}`).value), [2, 0, 1, 0]);
+  assert.deepEqual([fig(y2025, 'funnel.engaged').value, fig(y2025, 'funnel.done').value], [1, 0]);
+  assert.deepEqual(fig(y2025, 'actions.late').sources, [o4.id], 'en cours au 31 décembre 2025, échéance du 30 septembre passée');
+  assert.equal(fig(y2025, 'progress.E1D2O4').value, 0, 'pas encore réalisée : pas 100 %');
+  assert.equal(fig(y2025, 'actions.unowned').value, 2, 'le porteur de 2026 pas encore là');
+
+  const current = (await followupReport(now, { plan: planId })).document;
+  assert.equal(fig(current, 'actions.total').value, 4);
+  assert.deepEqual(['proposee', 'engagee', 'en_cours', 'realisee'].map((s) => fig(current, `actions.status.${s}`).value), [2, 1, 0, 1]);
+  assert.deepEqual([fig(current, 'funnel.engaged').value, fig(current, 'funnel.done').value], [2, 1]);
+  assert.equal(fig(current, 'actions.late').value, 0);
+  assert.equal(fig(current, 'progress.E1D2O4').value, 100);
+  for (const d of [y2025, current]) assert.ok((await verifySynthesis(store, asDoc(d))).ok);
+  // the funnel (no day of reference) is today's
+  assert.deepEqual(await counts(store, planId), { contributions: 5, ideas: 1, objectives: 2, engaged: 2, done: 1 });
 });
