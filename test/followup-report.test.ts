@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { strFromU8, unzipSync } from 'fflate';
 import { Store as StoreClass } from '../src/store/store.ts';
 import { moderateContribution } from '../src/store/moderation.ts';
 import { chromiumAvailable } from '../src/synthesis/index.ts';
@@ -19,11 +20,11 @@ import { runCli } from './helpers/cli.ts';
 import { corpusSkip } from './helpers/corpus.ts';
 import { corpusPlans } from './helpers/corpus-plans.ts';
 import type { Store } from '../src/store/index.ts';
-import { importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
+import { createAction, importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
 import { CLI_ACTOR, context, type Actor } from '../src/usecases/context.ts';
 import { followupFunnel, followupReport } from '../src/usecases/followup-report.ts';
 import { addIndicator, addMeasurement } from '../src/usecases/followup-indicators.ts';
-import { verifySynthesis, renderUnverified, renderMarkdown, type SynthesisDocument } from '../src/synthesis/index.ts';
+import { verifySynthesis, renderMarkdown, type SynthesisDocument } from '../src/synthesis/index.ts';
 import type { FollowupDocument } from '../src/synthesis/followup.ts';
 import { decideLink } from '../src/usecases/links.ts';
 import { decideTestLinks, seedCoverage } from './helpers/coverage-fixture.ts';
@@ -171,6 +172,16 @@ test('fabrique followup report writes every format asked, verified; fabrique ver
   assert.equal(funnel.code, 0, funnel.stderr);
   assert.deepEqual(JSON.parse(funnel.stdout).steps.map((s: { count: number }) => s.count), [5, 1, 2, 0, 0]);
 
+  const text = await runCli(['followup', 'funnel', '--plan', planId], { FABRIQUE_DB: db });
+  assert.match(text.stdout, /Objectifs du schéma nourris par la concertation\s+2/);
+  const xlsx = await runCli(['followup', 'export', '--plan', planId, '--what', 'actions', '--out', join(dir, 'actions.xlsx')], { FABRIQUE_DB: db });
+  assert.equal(xlsx.code, 0, xlsx.stderr);
+  assert.match(xlsx.stdout, /Export écrit : .*actions\.xlsx \(3 ligne\(s\)\)/);
+  assert.equal(readFileSync(join(dir, 'actions.xlsx')).subarray(0, 2).toString(), 'PK', 'un classeur XLSX (zip)');
+  const unknown = await runCli(['followup', 'export', '--plan', planId, '--what', 'contributions', '--out', join(dir, 'x.csv')], { FABRIQUE_DB: db });
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /Export inconnu « contributions »/);
+
   const formats = noPdf ? 'json,md,html,docx' : 'json,md,html,docx,pdf';
   const made = await runCli(['followup', 'report', '--plan', planId, '--year', '2026', '--format', formats, '--out', join(dir, 'bilan.json')], { FABRIQUE_DB: db });
   assert.equal(made.code, 0, made.stderr);
@@ -179,6 +190,9 @@ test('fabrique followup report writes every format asked, verified; fabrique ver
   assert.match(readFileSync(join(dir, 'bilan.html'), 'utf8'), /<h1>Bilan de suivi du schéma territorial de santé<\/h1>/);
   const doc = JSON.parse(readFileSync(join(dir, 'bilan.json'), 'utf8')) as FollowupDocument;
   assert.equal(doc.year, 2026);
+  const docx = strFromU8(unzipSync(new Uint8Array(readFileSync(join(dir, 'bilan.docx'))))['word/document.xml']!);
+  assert.match(docx, /Bilan de suivi du schéma territorial de santé/);
+  assert.match(docx, /Actions engagées sur ces objectifs/);
   if (!noPdf) {
     const pdf = await pdfPages(readFileSync(join(dir, 'bilan.pdf')));
     // the sections follow one another; the annex starts a page
@@ -257,4 +271,50 @@ test('the Lot’s plan (corpus): its actions and OQOS indicators in a report tha
   } finally {
     await store.close();
   }
+});
+
+storeTest('funnel: the catch-all « Autres » group of the analysis is no common idea', async (store) => {
+  const { planId, ids } = await seedCoverage(store);
+  const [group] = await store.listIdeaGroups('couverture-test');
+  const prov = { by: 'human' as const, reviewer: 'test', at: '2026-11-30T00:00:00Z' };
+  await store.saveIdeaGroups('couverture-test', [group!, { id: 'g-autres', consultation: 'couverture-test', parent: null, theme: '2', label: 'Autres', labelByHuman: false,
+    members: [{ contribution: ids[4]!, provenance: prov }], quotes: [], lineage: [] }]);
+  assert.equal((await store.listIdeaGroups('couverture-test')).length, 2);
+  assert.equal((await counts(store, planId)).ideas, 1);
+});
+
+storeTest('a past year’s report reads the actions as they stood on its 31 December (their timeline undone after it); both verify', async (store) => {
+  const { planId, ids } = await seedCoverage(store);
+  const at = (iso: string) => () => new Date(iso);
+  const cli2025 = context(store, CLI_ACTOR, at('2025-03-01T10:00:00Z'));
+  await decideTestLinks(cli2025, planId, ids);
+  await importPlanActions(cli2025, { plan: planId });
+  const actions = (await listActions(cli2025, { plan: planId })).actions;
+  const o4 = actions.find((a) => a.objectiveCode === 'E1D2O4')!;
+  const o3 = actions.filter((a) => a.objectiveCode === 'E1D2O3');
+  await updateAction(context(store, ANALYST, at('2025-06-01T10:00:00Z')), { action: o4.id, status: 'en_cours', owner: { organisation: 'Département' }, dueDate: '2025-09-30' });
+  const in2026 = context(store, ANALYST, at('2026-02-01T10:00:00Z'));
+  await updateAction(in2026, { action: o4.id, status: 'realisee' });
+  await updateAction(in2026, { action: o3[0]!.id, status: 'engagee', owner: { organisation: 'CPTS fictive' } });
+  await createAction(in2026, { plan: planId, objective: 'E1D2O3', title: 'Une action ajoutée en 2026' });
+  const now = context(store, ANALYST, at('2026-12-01T10:00:00Z'));
+
+  const y2025 = (await followupReport(now, { plan: planId, year: 2025 })).document;
+  assert.equal(y2025.asOf, '2025-12-31');
+  assert.equal(fig(y2025, 'actions.total').value, 3, 'l’action créée en 2026 n’existait pas');
+  assert.deepEqual(['proposee', 'engagee', 'en_cours', 'realisee'].map((s) => fig(y2025, `actions.status.${s}`).value), [2, 0, 1, 0]);
+  assert.deepEqual([fig(y2025, 'funnel.engaged').value, fig(y2025, 'funnel.done').value], [1, 0]);
+  assert.deepEqual(fig(y2025, 'actions.late').sources, [o4.id], 'en cours au 31 décembre 2025, échéance du 30 septembre passée');
+  assert.equal(fig(y2025, 'progress.E1D2O4').value, 0, 'pas encore réalisée : pas 100 %');
+  assert.equal(fig(y2025, 'actions.unowned').value, 2, 'le porteur de 2026 pas encore là');
+
+  const current = (await followupReport(now, { plan: planId })).document;
+  assert.equal(fig(current, 'actions.total').value, 4);
+  assert.deepEqual(['proposee', 'engagee', 'en_cours', 'realisee'].map((s) => fig(current, `actions.status.${s}`).value), [2, 1, 0, 1]);
+  assert.deepEqual([fig(current, 'funnel.engaged').value, fig(current, 'funnel.done').value], [2, 1]);
+  assert.equal(fig(current, 'actions.late').value, 0);
+  assert.equal(fig(current, 'progress.E1D2O4').value, 100);
+  for (const d of [y2025, current]) assert.ok((await verifySynthesis(store, asDoc(d))).ok);
+  // the funnel (no day of reference) is today's
+  assert.deepEqual(await counts(store, planId), { contributions: 5, ideas: 1, objectives: 2, engaged: 2, done: 1 });
 });

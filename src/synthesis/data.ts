@@ -17,7 +17,7 @@ import { UserError } from '../domain/errors.ts';
 import { publicMeeting } from '../privacy/public.ts';
 import { aggregateProgress, type ActionStatus, type ProgressNode } from '../domain/followup.ts';
 import { indicatorProgress, type FollowupIndicator, type IndicatorMeasurement } from '../domain/followup-indicators.ts';
-import { listPlanActions, type FollowupAction } from '../store/actions.ts';
+import { listPlanActions, listTimeline, type FollowupAction, type TimelineEntry } from '../store/actions.ts';
 import { listFollowupIndicators, listFollowupMeasurements } from '../store/followup-indicators.ts';
 import { listPlanLinks } from '../store/links.ts';
 import { listNationalMarks } from '../store/national-marks.ts';
@@ -76,13 +76,18 @@ export interface FollowupData {
   indicators: FollowupIndicator[];
   /** indicator id → measurements, oldest first */
   measurements: Map<string, IndicatorMeasurement[]>;
+  /** the actions' timeline, oldest entry first (to read an action as it stood on a past day) */
+  timeline: TimelineEntry[];
 }
 
 export async function loadFollowupData(store: Store, planId: string): Promise<FollowupData> {
   const plan = await readStoredPlan(store, planId);
   if (!plan) throw new UserError('not_found', `Schéma territorial de santé introuvable : « ${planId} ».`);
   const indicators = await listFollowupIndicators(store, plan.id);
-  return { plan, actions: await listPlanActions(store, plan.id), indicators, measurements: await listFollowupMeasurements(store, indicators.map((i) => i.id)) };
+  return {
+    plan, actions: await listPlanActions(store, plan.id), indicators, measurements: await listFollowupMeasurements(store, indicators.map((i) => i.id)),
+    timeline: await listTimeline(store, { planId: plan.id }),
+  };
 }
 
 /** A loader memoised per plan id. */
@@ -513,10 +518,36 @@ export async function linkedPlanObjectives(data: SynthesisData, plan: StoredPlan
   return planObjectives(plan).map((o) => o.code).filter((c) => hit.has(c));
 }
 
-/** Top-level actions of a follow-up rule's scope (objective, engagement, status filters). */
+const asOfCache = new WeakMap<FollowupData, Map<string, FollowupAction[]>>();
+
+/**
+ * The plan's actions as they stood at the end of `asOf` (YYYY-MM-DD, UTC): the timeline entries written after it are
+ * undone, newest first (each field back to its `before`), and actions created after it left out. Without `asOf`, today's.
+ */
+export function actionsAt(f: FollowupData, asOf: string | undefined): FollowupAction[] {
+  if (asOf === undefined) return f.actions;
+  let byDay = asOfCache.get(f);
+  if (!byDay) { byDay = new Map(); asOfCache.set(f, byDay); }
+  const cached = byDay.get(asOf);
+  if (cached) return cached;
+  const cutoff = `${asOf}T23:59:59.999Z`;
+  const state = new Map(f.actions.filter((a) => a.createdAt <= cutoff).map((a) => [a.id, structuredClone(a)]));
+  const later = f.timeline.filter((e) => e.at > cutoff).sort((a, b) => b.id - a.id);
+  for (const e of later) {
+    const a = state.get(e.actionId);
+    if (!a) continue;
+    if (e.kind === 'created') { state.delete(e.actionId); continue; }
+    for (const [k, change] of Object.entries(e.changes)) (a as unknown as Record<string, unknown>)[k] = change.before;
+  }
+  const out = f.actions.filter((a) => state.has(a.id)).map((a) => state.get(a.id)!);
+  byDay.set(asOf, out);
+  return out;
+}
+
+/** Top-level actions of a follow-up rule's scope (objective, engagement, status filters), as of the rule's day. */
 function scopedActions(f: FollowupData, rule: FollowupRule): FollowupAction[] {
   const engagementOf = new Map(planObjectives(f.plan).map((o) => [o.code, o.engagement]));
-  return f.actions.filter((a) => a.parentId === null
+  return actionsAt(f, rule.asOf).filter((a) => a.parentId === null
     && (rule.objective === undefined || a.objectiveCode === rule.objective)
     && (rule.engagement === undefined || engagementOf.get(a.objectiveCode) === rule.engagement)
     && (rule.status === undefined || a.status === rule.status));
@@ -544,14 +575,14 @@ export async function evaluateFollowup(data: SynthesisData, rule: FollowupRule):
       return { value: ids.length, contributions: ids };
     }
     case 'ideas':
-      // publicGroups already dropped the ideas without any public member
-      return counted(plan.consultation === null ? [] : (data.childrenOf.get(null) ?? []).map((g) => g.id));
+      // publicGroups already dropped the ideas without any public member; the catch-all « Autres » is no idea (as links.ts says)
+      return counted(plan.consultation === null ? [] : (data.childrenOf.get(null) ?? []).filter((g) => g.label !== OTHERS_LABEL).map((g) => g.id));
     case 'objectives':
       return counted(await linkedPlanObjectives(data, plan));
     case 'engaged': case 'done': {
       const objectives = new Set(await linkedPlanObjectives(data, plan));
       const want = rule.count === 'done' ? ['realisee'] : ENGAGED_STATUSES;
-      return counted(f.actions.filter((a) => a.parentId === null && objectives.has(a.objectiveCode) && want.includes(a.status)).map((a) => a.id));
+      return counted(actionsAt(f, rule.asOf).filter((a) => a.parentId === null && objectives.has(a.objectiveCode) && want.includes(a.status)).map((a) => a.id));
     }
     case 'actions':
       return counted(scopedActions(f, rule).map((a) => a.id));
@@ -563,12 +594,12 @@ export async function evaluateFollowup(data: SynthesisData, rule: FollowupRule):
     case 'unowned':
       return counted(scopedActions(f, rule).filter((a) => !a.owner.organisation && a.status !== 'abandonnee').map((a) => a.id));
     case 'objectivesWithoutAction': {
-      const busy = new Set(f.actions.filter((a) => a.parentId === null && a.status !== 'abandonnee').map((a) => a.objectiveCode));
+      const busy = new Set(actionsAt(f, rule.asOf).filter((a) => a.parentId === null && a.status !== 'abandonnee').map((a) => a.objectiveCode));
       return counted(planObjectives(plan).filter((o) => (rule.engagement === undefined || o.engagement === rule.engagement)
         && (rule.objective === undefined || o.code === rule.objective) && !busy.has(o.code)).map((o) => o.code));
     }
     case 'progress': {
-      const nodes: ProgressNode[] = f.actions.map((a) => ({ id: a.id, parentId: a.parentId, status: a.status, progress: a.progress, weight: a.weight }));
+      const nodes: ProgressNode[] = actionsAt(f, rule.asOf).map((a) => ({ id: a.id, parentId: a.parentId, status: a.status, progress: a.progress, weight: a.weight }));
       const scope = new Set(scopedActions(f, rule).map((a) => a.id));
       const p = aggregateProgress(nodes, (n) => scope.has(n.id));
       return p === null ? none('aucune action à mesurer (aucune, ou toutes abandonnées)') : { value: p, contributions: [] };

@@ -10,7 +10,7 @@ import type { FollowupIndicator } from '../domain/followup-indicators.ts';
 import { ACTION_STATUSES, ACTION_STATUS_LABELS } from '../domain/followup.ts';
 import { PROGRESS_STATUS_LABELS, indicatorProgress, targetLabel } from '../domain/followup-indicators.ts';
 import type { Store } from '../store/store.ts';
-import { evaluateRule, loadSynthesisData, noConsultationData, planObjectives, type FollowupData, type SynthesisData } from './data.ts';
+import { actionsAt, evaluateRule, loadSynthesisData, noConsultationData, planObjectives, type FollowupData, type SynthesisData } from './data.ts';
 import {
   FOLLOWUP_FORMAT, PROPOSAL_KINDS, SYNTHESIS_FORMAT_VERSION, emptyEditorial,
   type Block, type FigureRule, type FollowupRule, type Inline, type Section, type SynthesisDocument, type TableRow, type VerifiedFigure,
@@ -98,10 +98,12 @@ class FigureBook {
 const funnelKey = (k: FunnelStepKey) => `funnel.${k}`;
 
 /** The funnel's five figures, each a `followup` rule over the plan (the report prints the same ones). */
-async function funnelFigures(book: FigureBook, plan: string): Promise<{ key: FunnelStepKey; figure: string }[]> {
+async function funnelFigures(book: FigureBook, plan: string, asOf?: string): Promise<{ key: FunnelStepKey; figure: string }[]> {
   const out: { key: FunnelStepKey; figure: string }[] = [];
   for (const k of FUNNEL_STEPS) {
-    out.push({ key: k, figure: await book.count(funnelKey(k), FUNNEL_LABELS[k], FUNNEL_UNITS[k], { op: 'followup', plan, count: k }) });
+    // the actions' steps read the actions as they stood on the report's day; contributions, ideas and links are today's
+    const day = asOf !== undefined && (k === 'engaged' || k === 'done') ? { asOf } : {};
+    out.push({ key: k, figure: await book.count(funnelKey(k), FUNNEL_LABELS[k], FUNNEL_UNITS[k], { op: 'followup', plan, count: k, ...day }) });
   }
   return out;
 }
@@ -151,11 +153,13 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   const asOf = followupAsOf(now, options.year);
   const book = new FigureBook(data);
   const P = plan.id;
-  const rule = (r: Omit<FollowupRule, 'op' | 'plan'>): FollowupRule => ({ op: 'followup', plan: P, ...r });
+  // every action figure reads the actions as they stood at the end of the report's day (their timeline undone after it)
+  const rule = (r: Omit<FollowupRule, 'op' | 'plan'>): FollowupRule => ({ op: 'followup', plan: P, asOf, ...r });
   const notices: string[] = [];
   const sections: Section[] = [];
-  const top = f.actions.filter((a) => a.parentId === null);
-  const byId = new Map(f.actions.map((a) => [a.id, a]));
+  const actions = actionsAt(f, asOf);
+  const top = actions.filter((a) => a.parentId === null);
+  const byId = new Map(actions.map((a) => [a.id, a]));
   const objectives = planObjectives(plan);
 
   // ---- cover ----
@@ -167,12 +171,13 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
     { type: 'paragraph', content: [`Période du schéma : ${period}.`] },
     { type: 'paragraph', content: [options.year !== undefined ? `Bilan de l’année ${options.year}, arrêté au ${frDate(asOf)}.` : `Bilan arrêté au ${frDate(asOf)}.`] },
     { type: 'paragraph', content: [consultation ? `Consultation : « ${consultation.title} ».` : 'Ce schéma n’est rattaché à aucune consultation : la part de la concertation n’est pas calculée.'] },
-    { type: 'note', level: 'info', content: ['Les statuts des actions sont ceux du jour où le bilan est établi ; les retards et les dernières mesures des indicateurs sont lus à la date d’arrêté. '
+    { type: 'note', level: 'info', content: ['Les actions (statuts, avancement, porteurs, échéances) sont lues telles qu’elles étaient à la date d’arrêté, d’après leur journal ; les retards et les dernières mesures des indicateurs aussi ; '
+      + 'les contributions, les idées communes et les liens décidés sont ceux du jour où le bilan est établi. '
       + 'Seules figurent des informations publiques : l’organisation qui porte une action, jamais la personne à contacter.'] },
   ]));
 
   // ---- funnel ----
-  const steps = await funnelFigures(book, P);
+  const steps = await funnelFigures(book, P, asOf);
   sections.push(section('suivi.parcours', 1, 'De la concertation aux actions', [
     { type: 'paragraph', content: ['Ce que la concertation a dit, ce que le schéma en a repris, et ce qui est fait :'] },
     { type: 'table', key: 'parcours.table', caption: 'Parcours des propositions', columns: ['Étape', 'Nombre'], rows: steps.map((s) => ({ header: FUNNEL_LABELS[s.key], cells: [{ figure: s.figure }] })) },

@@ -145,7 +145,7 @@ function describeFollowupRule(rule: Extract<FigureRule, { op: 'followup' }>): st
   const day = rule.asOf ? ` au ${rule.asOf}` : '';
   switch (rule.count) {
     case 'contributions': return 'Contributions publiées de la consultation du schéma.';
-    case 'ideas': return 'Idées communes (premier niveau) de l’analyse en cours ayant au moins une contribution publiée.';
+    case 'ideas': return 'Idées communes (premier niveau) de l’analyse en cours ayant au moins une contribution publiée, hors du groupe « Autres ».';
     case 'objectives': return 'Objectifs du schéma auxquels un lien décidé (repris ou repris en partie) rattache une contribution publiée ou une idée commune de la consultation.';
     case 'engaged': return 'Actions (premier niveau) de ces objectifs engagées, en cours ou réalisées.';
     case 'done': return 'Actions (premier niveau) de ces objectifs réalisées.';
