@@ -10,9 +10,10 @@ import { UserError } from '../src/domain/errors.ts';
 import type { Store } from '../src/store/index.ts';
 import { CLI_ACTOR, context, VISITOR } from '../src/usecases/context.ts';
 import { contributionFollowup, ideaFollowup, publicFollowup, publicTimelineEntry, type PublicFollowup } from '../src/usecases/followup-public.ts';
-import { NOW, TEXTS, coverageStore, decideTestLinks } from './helpers/coverage-fixture.ts';
+import { NOW, TEXTS, coverageStore, decideTestLinks, seedCoverage } from './helpers/coverage-fixture.ts';
 import { CONTACT, PILOT, seedFollowup } from './helpers/followup-fixture.ts';
 import { Client, testServer, type TestServer } from './helpers/server.ts';
+import { storeTest } from './helpers/stores.ts';
 
 const WITHHELD = TEXTS[5]!.text;
 
@@ -236,4 +237,21 @@ describe('flow through the API (issue acceptance): an action gets an owner, goes
       await server.app.close();
     }
   });
+});
+
+storeTest('the public follow-up reads the same on SQLite and PostgreSQL', async (store) => {
+  const { planId, ids } = await seedCoverage(store);
+  await decideTestLinks(context(store, CLI_ACTOR, () => NOW), planId, ids);
+  await seedFollowup(store, planId);
+  const v = context(store, VISITOR, () => NOW);
+  const doc = await publicFollowup(v, { plan: planId });
+  assert.deepEqual(doc.engagements[0]!.objectives.map((o) => [o.code, o.progress, o.contributions]), [['E1D2O3', 60, 2], ['E1D2O4', 100, 1]]);
+  assert.equal(doc.progress, 73.3);
+  assert.equal(doc.takenUp!.share, 75);
+  assert.deepEqual(doc.indicators.map((i) => [i.baseline.value, i.measurements.map((m) => m.value), i.progress.reached]), [[2, [3], 1]]);
+  assert.ok(!JSON.stringify(doc).includes(CONTACT));
+  const c = await contributionFollowup(v, { id: ids[0]! });
+  assert.deepEqual(c.elements.map((e) => [e.code, e.throughIdea?.id, e.progress]), [['E1D2O3', 'g-install', 60]]);
+  await assert.rejects(contributionFollowup(v, { id: ids[5]! }), (e) => e instanceof UserError && e.code === 'not_found');
+  assert.equal((await ideaFollowup(v, { id: 'g-install' })).idea.contributions, 2);
 });
