@@ -117,6 +117,9 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
 
   test('/contributions/:id, from the contribution list: its idea, its objective and actions; a withheld contribution is not found', async () => {
     await inPage(browser, app.baseUrl, null, async (page) => {
+      await page.goto(`${app.baseUrl}/consultations/couverture-test`);
+      const toFollowup = page.getByRole('link', { name: /Que sont devenues vos propositions \? Le suivi du schéma/ });
+      assert.match(String(await toFollowup.getAttribute('href')), /^\/schemas\/.+\/suivi$/);
       await page.goto(`${app.baseUrl}/consultations/couverture-test/contributions`);
       await settled(page);
       const item = page.locator('li.contribution', { hasText: 'Installer un guichet unique' });
