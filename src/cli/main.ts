@@ -147,9 +147,17 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/coverage.ts')).coverageCommand,
   },
   {
+    name: 'followup',
+    summary: 'suivi du schéma territorial de santé : bilan annuel vérifié (« Bilan de suivi du schéma territorial de santé »), parcours des propositions jusqu’aux actions, exports tableur (formats : docs/format-followup-report.md, docs/format-followup-exports.md)',
+    usage: 'fabrique followup report --plan <identifiant|département> [--year AAAA] [--format html,pdf,docx,md,json] [--out <fichier>]   (plusieurs formats : un fichier par format, extension remplacée)\n'
+      + '       fabrique followup funnel --plan <identifiant|département> [--json]\n'
+      + '       fabrique followup export --plan <identifiant|département> --what actions|indicators|measurements [--format csv|xlsx] --out <fichier> [--contact]   (--contact : colonne de la personne à contacter, actions)',
+    load: async () => (await import('./commands/followup.ts')).followupCommand,
+  },
+  {
     name: 'verify',
-    summary: 'revérifie une synthèse ou un rapport de couverture JSON contre les données : chaque chiffre recalculé, chaque citation retrouvée mot pour mot',
-    usage: 'fabrique verify <synthese.json|couverture.json>',
+    summary: 'revérifie une synthèse, un rapport de couverture ou un bilan de suivi JSON contre les données : chaque chiffre recalculé, chaque citation retrouvée mot pour mot',
+    usage: 'fabrique verify <synthese.json|couverture.json|bilan-suivi.json>',
     load: async () => (await import('./commands/synthesize.ts')).verifyCommand,
   },
   {
