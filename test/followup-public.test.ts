@@ -10,9 +10,10 @@ import { UserError } from '../src/domain/errors.ts';
 import type { Store } from '../src/store/index.ts';
 import { CLI_ACTOR, context, VISITOR } from '../src/usecases/context.ts';
 import { contributionFollowup, ideaFollowup, publicFollowup, publicTimelineEntry, type PublicFollowup } from '../src/usecases/followup-public.ts';
-import { NOW, TEXTS, coverageStore, decideTestLinks } from './helpers/coverage-fixture.ts';
+import { NOW, TEXTS, coverageStore, decideTestLinks, seedCoverage } from './helpers/coverage-fixture.ts';
 import { CONTACT, PILOT, seedFollowup } from './helpers/followup-fixture.ts';
-import { testServer, type TestServer } from './helpers/server.ts';
+import { Client, testServer, type TestServer } from './helpers/server.ts';
+import { storeTest } from './helpers/stores.ts';
 
 const WITHHELD = TEXTS[5]!.text;
 
@@ -183,4 +184,74 @@ describe('suivi public d’un schéma et de ses propositions', () => {
       await store.upsertConsultation(c);
     }
   });
+});
+
+describe('flow through the API (issue acceptance): an action gets an owner, goes « en cours » then « réalisée »', () => {
+  test('the objective’s and the plan’s progress and the funnel follow; the contribution’s public page shows the action and its timeline; a visitor changes nothing (403)', async () => {
+    const fx = await coverageStore();
+    await decideTestLinks(context(fx.store, CLI_ACTOR, () => NOW), fx.planId, fx.ids);
+    const server = await testServer({}, fx.store);
+    try {
+      const analyst = await (await Client.create(server.app)).login('analyst');
+      const plan = encodeURIComponent(fx.planId);
+      assert.equal((await analyst.post(`/api/admin/plans/${plan}/actions/import`, {})).statusCode, 200);
+      const list = (await analyst.get(`/api/admin/plans/${plan}/actions`)).json() as { actions: { id: string; objectiveCode: string; title: string }[] };
+      const action = list.actions.find((a) => a.objectiveCode === 'E1D2O3' && /guichet/.test(a.title))!.id;
+      const read = async () => (await server.app.inject({ method: 'GET', url: `/api/plans/${plan}/followup` })).json() as PublicFollowup;
+      const o3 = (d: PublicFollowup) => d.engagements[0]!.objectives.find((o) => o.code === 'E1D2O3')!;
+      const step = (d: PublicFollowup, key: string) => d.funnel!.steps.find((s) => s.key === key)!.count;
+      const before = await read();
+      assert.deepEqual([o3(before).progress, before.progress, step(before, 'engaged'), step(before, 'done')], [0, 0, 0, 0]);
+
+      const visitor = await Client.create(server.app);
+      const refused = await visitor.patch(`/api/admin/actions/${encodeURIComponent(action)}`, { status: 'en_cours' });
+      assert.ok([401, 403].includes(refused.statusCode), `visiteur : ${refused.statusCode}`);
+      for (const [method, url] of [['POST', `/api/plans/${plan}/followup`], ['PATCH', `/api/plans/${plan}/followup`], ['DELETE', `/api/contributions/${encodeURIComponent(fx.ids[0]!)}/followup`]] as const) {
+        const r = await visitor.request({ method, url, payload: {} });
+        assert.ok([403, 404, 405].includes(r.statusCode), `${method} ${url} : ${r.statusCode}`);
+      }
+      assert.deepEqual(await read().then((d) => [o3(d).progress, step(d, 'engaged')]), [0, 0], 'rien n’a changé');
+
+      const owner = await analyst.patch(`/api/admin/actions/${encodeURIComponent(action)}`, { owner: { organisation: 'Maison départementale de l’autonomie', contact: CONTACT } });
+      assert.equal(owner.statusCode, 200, owner.body);
+      assert.equal((await analyst.patch(`/api/admin/actions/${encodeURIComponent(action)}`, { status: 'en_cours', progress: 50, comment: 'Premières permanences ouvertes.' })).statusCode, 200);
+      const during = await read();
+      // O3: the guichet at 50, the stages at 0 → 25; the plan: (50 + 0 + 0) / 3
+      assert.deepEqual([o3(during).progress, during.progress, step(during, 'engaged'), step(during, 'done')], [25, 16.7, 1, 0]);
+
+      assert.equal((await analyst.patch(`/api/admin/actions/${encodeURIComponent(action)}`, { status: 'realisee', comment: 'Le guichet est ouvert.' })).statusCode, 200);
+      const done = await read();
+      assert.deepEqual([o3(done).progress, done.progress, step(done, 'engaged'), step(done, 'done')], [50, 33.3, 1, 1]);
+
+      const page = await server.app.inject({ method: 'GET', url: `/api/contributions/${encodeURIComponent(fx.ids[0]!)}/followup` });
+      assert.equal(page.statusCode, 200);
+      const f = page.json() as Awaited<ReturnType<typeof contributionFollowup>>;
+      const shown = f.elements.find((e) => e.code === 'E1D2O3')!.actions.find((a) => a.id === action)!;
+      assert.equal(shown.status, 'realisee');
+      assert.equal(shown.progress, 100);
+      assert.equal(shown.owner, 'Maison départementale de l’autonomie');
+      assert.deepEqual(shown.timeline.map((t) => t.changes.map((c) => c.field).join(',')), ['status', 'owner', 'status,progress', 'status,progress']);
+      assert.deepEqual(shown.timeline.map((t) => t.comment), [null, null, 'Premières permanences ouvertes.', 'Le guichet est ouvert.']);
+      assert.ok(!page.body.includes(CONTACT) && !page.body.includes('analyste@ars.test'));
+    } finally {
+      await server.app.close();
+    }
+  });
+});
+
+storeTest('the public follow-up reads the same on SQLite and PostgreSQL', async (store) => {
+  const { planId, ids } = await seedCoverage(store);
+  await decideTestLinks(context(store, CLI_ACTOR, () => NOW), planId, ids);
+  await seedFollowup(store, planId);
+  const v = context(store, VISITOR, () => NOW);
+  const doc = await publicFollowup(v, { plan: planId });
+  assert.deepEqual(doc.engagements[0]!.objectives.map((o) => [o.code, o.progress, o.contributions]), [['E1D2O3', 60, 2], ['E1D2O4', 100, 1]]);
+  assert.equal(doc.progress, 73.3);
+  assert.equal(doc.takenUp!.share, 75);
+  assert.deepEqual(doc.indicators.map((i) => [i.baseline.value, i.measurements.map((m) => m.value), i.progress.reached]), [[2, [3], 1]]);
+  assert.ok(!JSON.stringify(doc).includes(CONTACT));
+  const c = await contributionFollowup(v, { id: ids[0]! });
+  assert.deepEqual(c.elements.map((e) => [e.code, e.throughIdea?.id, e.progress]), [['E1D2O3', 'g-install', 60]]);
+  await assert.rejects(contributionFollowup(v, { id: ids[5]! }), (e) => e instanceof UserError && e.code === 'not_found');
+  assert.equal((await ideaFollowup(v, { id: 'g-install' })).idea.contributions, 2);
 });

@@ -105,6 +105,7 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
       assert.match(main, /Départ 2 implantations, cible 5 implantations/);
       assert.match(main, /Mesure du 15 novembre 2026\s*3 implantations/);
       assert.match(main, /2 contributions publiées reprises dans cet objectif/);
+      assert.match(main, /5 contributions publiées\s*1 idée commune\s*2 objectifs du schéma nourris par la consultation\s*1 action de ces objectifs engagée, en cours ou réalisée\s*0 action réalisée/);
       for (const bad of [CONTACT, 'Une autre personne', 'pilote.suivi', TEXTS[5]!.text, 'en_cours', 'proposee', 'E1D2O3']) assert.ok(!main.includes(bad), `jamais à l’écran : ${bad}`);
       await headingsInOrder(page);
       assert.equal(await page.getByRole('progressbar').first().getAttribute('aria-valuetext'), '73,3 %');
@@ -116,6 +117,9 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
 
   test('/contributions/:id, from the contribution list: its idea, its objective and actions; a withheld contribution is not found', async () => {
     await inPage(browser, app.baseUrl, null, async (page) => {
+      await page.goto(`${app.baseUrl}/consultations/couverture-test`);
+      const toFollowup = page.getByRole('link', { name: /Que sont devenues vos propositions \? Le suivi du schéma/ });
+      assert.match(String(await toFollowup.getAttribute('href')), /^\/schemas\/.+\/suivi$/);
       await page.goto(`${app.baseUrl}/consultations/couverture-test/contributions`);
       await settled(page);
       const item = page.locator('li.contribution', { hasText: 'Installer un guichet unique' });

@@ -64,7 +64,8 @@ export function ConsultationPage({ slug }: { slug: string }) {
       {plan ? (
         <p>
           <Link href={`/schemas/${encodeURIComponent(plan.id)}`}>Le schéma territorial de santé — {plan.territoryName}{plan.period ? ` ${plan.period.start}-${plan.period.end}` : ''}</Link>{' '}
-          : le plan écrit à partir de cette consultation.
+          : le plan écrit à partir de cette consultation.{' '}
+          <Link href={`/schemas/${encodeURIComponent(plan.id)}/suivi`}>Que sont devenues vos propositions ? Le suivi du schéma</Link>
         </p>
       ) : null}
 

@@ -170,11 +170,12 @@ function Indicators({ items, level }: { items: FollowupIndicator[]; level: 3 | 4
   );
 }
 
+// the steps named here, agreed with their count (the server's labels are titles, in the plural)
 const FUNNEL_UNITS: Record<string, [string, string]> = {
   contributions: ['contribution publiée', 'contributions publiées'],
   ideas: ['idée commune', 'idées communes'],
-  objectives: ['objectif relié', 'objectifs reliés'],
-  engaged: ['action engagée', 'actions engagées'],
+  objectives: ['objectif du schéma nourri par la consultation', 'objectifs du schéma nourris par la consultation'],
+  engaged: ['action de ces objectifs engagée, en cours ou réalisée', 'actions de ces objectifs engagées, en cours ou réalisées'],
   done: ['action réalisée', 'actions réalisées'],
 };
 
@@ -184,7 +185,7 @@ function Funnel({ f }: { f: NonNullable<PublicFollowupView['funnel']> }) {
     <ol className="followup-funnel">
       {f.steps.map((s) => (
         <li key={s.key} className="fr-mb-1w">
-          <span className="followup-funnel__text"><strong>{nf.format(s.count)}</strong> {s.label || (FUNNEL_UNITS[s.key]?.[s.count >= 2 ? 1 : 0] ?? '')}</span>
+          <span className="followup-funnel__text"><strong>{nf.format(s.count)}</strong> {FUNNEL_UNITS[s.key]?.[s.count >= 2 ? 1 : 0] ?? s.label}</span>
           <span className="followup-funnel__bar" aria-hidden="true"><span style={{ width: `${(s.count / max) * 100}%` }} /></span>
         </li>
       ))}
