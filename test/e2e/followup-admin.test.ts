@@ -73,6 +73,15 @@ describe('suivi du schéma : tableau de bord et page d’une action', { skip: SK
       await screenshot(page, 'suivi-tableau-1280');
       await checkA11y(page, 'suivi-tableau-1280');
 
+      // an analyst enters a measurement of an indicator from the page: its progress follows
+      await page.getByRole('button', { name: 'Ajouter une mesure : Maisons de santé ouvertes' }).click();
+      const measure = page.getByRole('form', { name: 'Ajouter une mesure : Maisons de santé ouvertes' });
+      await measure.getByLabel(/^Valeur/).fill('3');
+      await measure.getByRole('button', { name: 'Enregistrer la mesure' }).click();
+      await page.getByText('Mesure enregistrée pour « Maisons de santé ouvertes ».').waitFor();
+      await page.locator('#indicateurs-titre ~ * tr', { hasText: 'Maisons de santé ouvertes' }).filter({ hasText: /1 sur 3/ }).first().waitFor();
+      await checkA11y(page, 'suivi-mesure-1280');
+
       // a filter on the owner organisation, applied from the form (kept in the address)
       await page.getByLabel('Organisation porteuse', { exact: true }).selectOption('CPTS du Causse');
       await page.getByRole('button', { name: 'Appliquer les filtres' }).click();

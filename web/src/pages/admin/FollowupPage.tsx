@@ -9,6 +9,7 @@ import { Link, navigate, useLocation } from '../../router.tsx';
 import { formatDate, nf } from '../../labels.ts';
 import type { ActionList, ActionView } from '../../../../src/usecases/actions.ts';
 import type { DashboardAction, FollowupDashboard } from '../../../../src/usecases/followup-dashboard.ts';
+import { ActionTools, IndicatorsPanel } from './FollowupManage.tsx';
 
 /** A table that scrolls in its own container on a narrow screen, with a visible cue (the region is named for screen readers). */
 function DataTable(props: Parameters<typeof BaseTable>[0]) {
@@ -156,11 +157,15 @@ export function FollowupPage({ id }: { id: string }) {
   const actions = useApi<ActionList>(`/admin/plans/${encodeURIComponent(id)}/actions`);
   const plan = actions.data?.plan;
   const title = plan ? `Suivi du schéma : ${plan.title}` : 'Suivi du schéma';
+  // imports, new actions, indicators and measurements: analysts and administrators (the API decides the same)
+  const manager = user?.role === 'analyst' || user?.role === 'admin';
   return (
     <Page title={title} crumbs={[{ label: 'Back-office', href: '/admin' }, ...(user?.role === 'owner' ? [{ label: 'Mes actions', href: '/admin/suivi' }] : [{ label: 'Schémas territoriaux de santé', href: '/admin/schemas' }, { label: 'Schéma', href: `/admin/schemas/${encodeURIComponent(id)}` }])]}>
       {/* owners see their own actions; the dashboard is the teams' (the API refuses it to them) */}
       {user && user.role !== 'owner' ? <Dashboard id={id} path={path} query={query.toString()} /> : null}
+      {manager && actions.data ? <ActionTools planId={id} list={actions.data} onChange={actions.reload} /> : null}
       <ActionsByObjective res={actions} />
+      {user && user.role !== 'owner' && actions.data ? <IndicatorsPanel planId={id} objectives={actions.data.objectives} canEdit={manager} /> : null}
     </Page>
   );
 }
