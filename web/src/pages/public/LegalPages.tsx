@@ -5,6 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { Link } from '../../router.tsx';
 import { useSite } from '../../site.ts';
 import { RGAA_STATUS_LABELS, isEmailContact, type PublicSite } from '../../../../src/domain/site.ts';
@@ -273,31 +274,21 @@ export function PersonalDataPage() {
             </p>
 
             <h2>Combien de temps</h2>
-            <div className="fr-table fr-table--no-caption">
-              <div className="fr-table__wrapper">
-                <div className="fr-table__container">
-                  <div className="fr-table__content">
-                    <table>
-                      <caption>Durées de conservation</caption>
-                      <thead>
-                        <tr><th scope="col">Donnée</th><th scope="col">Durée</th></tr>
-                      </thead>
-                      <tbody>
-                        <tr><th scope="row">Contribution (texte pseudonymisé, texte d’origine, thème, qualité, département, date)</th><td>tant que la consultation est conservée dans Fabrique, ou jusqu’à son effacement à votre demande ; aucune suppression automatique</td></tr>
-                        <tr><th scope="row">Texte d’une contribution rejetée ou supprimée, dans le journal d’audit</th><td>{plural(site.auditTextRetentionDays, 'jour', 'jours')}, puis retiré (la décision, sa date et son auteur restent)</td></tr>
-                        <tr><th scope="row">Autres entrées du journal d’audit</th><td>sans suppression automatique</td></tr>
-                        <tr><th scope="row">Compteur de requêtes et d’envois par adresse IP</th><td>une minute, puis effacé</td></tr>
-                        <tr><th scope="row">Blocage d’un compte après des échecs de connexion</th><td>{plural(site.loginLockMinutes, 'minute', 'minutes')}</td></tr>
-                        <tr><th scope="row">Session de l’espace ARS</th><td>{plural(site.sessionHours, 'heure', 'heures')}, ou jusqu’à la déconnexion</td></tr>
-                        <tr><th scope="row">Compte de l’espace ARS</th><td>jusqu’à sa suppression par un administrateur (le journal d’audit garde l’adresse électronique)</td></tr>
-                        <tr><th scope="row">Fichier importé</th><td>avec son document, jusqu’à la suppression du document ou de la consultation</td></tr>
-                        <tr><th scope="row">Journaux techniques du serveur, sauvegardes</th><td>selon la politique de l’exploitant</td></tr>
-                      </tbody>
-                    </table>
-                  </div>
-                </div>
-              </div>
-            </div>
+            <DataTable
+              caption="Durées de conservation"
+              headers={['Donnée', 'Durée']}
+              rows={[
+                ['Contribution (texte pseudonymisé, texte d’origine, thème, qualité, département, date)', 'tant que la consultation est conservée dans Fabrique, ou jusqu’à son effacement à votre demande ; aucune suppression automatique'],
+                ['Texte d’une contribution rejetée ou supprimée, dans le journal d’audit', `${plural(site.auditTextRetentionDays, 'jour', 'jours')}, puis retiré (la décision, sa date et son auteur restent)`],
+                ['Autres entrées du journal d’audit', 'sans suppression automatique'],
+                ['Compteur de requêtes et d’envois par adresse IP', 'une minute, puis effacé'],
+                ['Blocage d’un compte après des échecs de connexion', plural(site.loginLockMinutes, 'minute', 'minutes')],
+                ['Session de l’espace ARS', `${plural(site.sessionHours, 'heure', 'heures')}, ou jusqu’à la déconnexion`],
+                ['Compte de l’espace ARS', 'jusqu’à sa suppression par un administrateur (le journal d’audit garde l’adresse électronique)'],
+                ['Fichier importé', 'avec son document, jusqu’à la suppression du document ou de la consultation'],
+                ['Journaux techniques du serveur, sauvegardes', 'selon la politique de l’exploitant'],
+              ]}
+            />
 
             <h2>Vos droits</h2>
             <p>
@@ -340,34 +331,17 @@ export function CookiesPage() {
             d’audience, aucune publicité et aucun cookie d’un autre site : sa politique de sécurité interdit de charger un script ou
             de joindre un autre domaine. Ces cookies étant strictement nécessaires, ils ne demandent pas votre consentement.
           </p>
-          <div className="fr-table">
-            <div className="fr-table__wrapper">
-              <div className="fr-table__container">
-                <div className="fr-table__content">
-                  <table>
-                    <caption>Cookies déposés par le site</caption>
-                    <thead>
-                      <tr><th scope="col">Nom</th><th scope="col">Rôle</th><th scope="col">Quand</th><th scope="col">Durée</th></tr>
-                    </thead>
-                    <tbody>
-                      <tr>
-                        <th scope="row"><code>fabrique_csrf</code></th>
-                        <td>protège l’envoi des formulaires contre leur falsification depuis un autre site</td>
-                        <td>à la première demande envoyée par un formulaire (suggestion de thème pendant la saisie, contribution, connexion) ; remplacé par la session une fois connecté</td>
-                        <td>jusqu’à la fermeture du navigateur</td>
-                      </tr>
-                      <tr>
-                        <th scope="row"><code>fabrique_session</code></th>
-                        <td>garde la connexion à l’espace ARS (illisible par les scripts de la page)</td>
-                        <td>à la connexion d’un compte de l’espace ARS</td>
-                        <td>{plural(site.sessionHours, 'heure', 'heures')}, ou jusqu’à la déconnexion</td>
-                      </tr>
-                    </tbody>
-                  </table>
-                </div>
-              </div>
-            </div>
-          </div>
+          <DataTable
+            caption="Cookies déposés par le site"
+            headers={['Nom', 'Rôle', 'Quand', 'Durée']}
+            rows={[
+              [<code key="c">fabrique_csrf</code>, 'protège l’envoi des formulaires contre leur falsification depuis un autre site',
+                'à la première demande envoyée par un formulaire (suggestion de thème pendant la saisie, contribution, connexion) ; remplacé par la session une fois connecté',
+                'jusqu’à la fermeture du navigateur'],
+              [<code key="s">fabrique_session</code>, 'garde la connexion à l’espace ARS (illisible par les scripts de la page)',
+                'à la connexion d’un compte de l’espace ARS', `${plural(site.sessionHours, 'heure', 'heures')}, ou jusqu’à la déconnexion`],
+            ]}
+          />
           <h2>Stockage dans le navigateur</h2>
           <p>
             Dans l’espace ARS, la page de revue des liens avec le schéma mémorise dans votre navigateur si vous avez désactivé ses
