@@ -145,6 +145,8 @@ function Layout() {
         accessibilityLinkProps={{ href: '/accessibilite' }}
         termsLinkProps={{ href: '/mentions-legales' }}
         websiteMapLinkProps={{ href: '/plan-du-site' }}
+        // the software's licence, not a content licence the operator never chose (DSFR's default names Etalab 2.0)
+        license={<>Fabrique est un logiciel libre publié sous la licence publique de l’Union européenne (EUPL-1.2) : voir les <a href="/mentions-legales">mentions légales</a>.</>}
         bottomItems={[
           { text: 'Données personnelles', linkProps: { href: '/donnees-personnelles' } },
           { text: 'Gestion des cookies', linkProps: { href: '/gestion-des-cookies' } },

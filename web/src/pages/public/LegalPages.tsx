@@ -34,8 +34,8 @@ function Contact({ value }: { value: string | null }) {
 function LegalPage({ title, children }: { title: string; children: (site: PublicSite) => ReactNode }) {
   const { site, error } = useSite();
   return (
-    <Page title={title} crumbs={[{ label: 'Accueil', href: '/' }]}>
-      <div style={{ overflowWrap: 'anywhere' }}>
+    <Page title={title}>
+      <div style={{ overflowWrap: 'break-word' }}>
         {error ? <ErrorAlert message={error} /> : site ? children(site) : <Loading />}
       </div>
     </Page>
@@ -276,6 +276,7 @@ export function PersonalDataPage() {
             <h2>Combien de temps</h2>
             <DataTable
               caption="Durées de conservation"
+              className="fr-table--multiline"
               headers={['Donnée', 'Durée']}
               rows={[
                 ['Contribution (texte pseudonymisé, texte d’origine, thème, qualité, département, date)', 'tant que la consultation est conservée dans Fabrique, ou jusqu’à son effacement à votre demande ; aucune suppression automatique'],
@@ -331,17 +332,19 @@ export function CookiesPage() {
             d’audience, aucune publicité et aucun cookie d’un autre site : sa politique de sécurité interdit de charger un script ou
             de joindre un autre domaine. Ces cookies étant strictement nécessaires, ils ne demandent pas votre consentement.
           </p>
-          <DataTable
-            caption="Cookies déposés par le site"
-            headers={['Nom', 'Rôle', 'Quand', 'Durée']}
-            rows={[
-              [<code key="c">fabrique_csrf</code>, 'protège l’envoi des formulaires contre leur falsification depuis un autre site',
-                'à la première demande envoyée par un formulaire (suggestion de thème pendant la saisie, contribution, connexion) ; remplacé par la session une fois connecté',
-                'jusqu’à la fermeture du navigateur'],
-              [<code key="s">fabrique_session</code>, 'garde la connexion à l’espace ARS (illisible par les scripts de la page)',
-                'à la connexion d’un compte de l’espace ARS', `${plural(site.sessionHours, 'heure', 'heures')}, ou jusqu’à la déconnexion`],
-            ]}
-          />
+          <h2>Cookies déposés par le site</h2>
+          <h3><code>fabrique_csrf</code></h3>
+          <ul>
+            <li>Rôle : protège l’envoi des formulaires contre leur falsification depuis un autre site.</li>
+            <li>Déposé à la première demande envoyée par un formulaire (suggestion de thème pendant la saisie, contribution, connexion) ; une fois connecté à l’espace ARS, la session le remplace.</li>
+            <li>Durée : jusqu’à la fermeture du navigateur.</li>
+          </ul>
+          <h3><code>fabrique_session</code></h3>
+          <ul>
+            <li>Rôle : garde la connexion à l’espace ARS ; les scripts de la page ne peuvent pas le lire.</li>
+            <li>Déposé à la connexion d’un compte de l’espace ARS.</li>
+            <li>Durée : {plural(site.sessionHours, 'heure', 'heures')}, ou jusqu’à la déconnexion.</li>
+          </ul>
           <h2>Stockage dans le navigateur</h2>
           <p>
             Dans l’espace ARS, la page de revue des liens avec le schéma mémorise dans votre navigateur si vous avez désactivé ses

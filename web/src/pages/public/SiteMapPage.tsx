@@ -8,8 +8,8 @@ export function SiteMapPage() {
   const list = useApi<{ items: ConsultationSummary[] }>('/consultations');
   const plans = useApi<{ items: PlanSummary[] }>('/plans');
   return (
-    <Page title="Plan du site" crumbs={[{ label: 'Accueil', href: '/' }]}>
-      <div style={{ overflowWrap: 'anywhere' }}>
+    <Page title="Plan du site">
+      <div style={{ overflowWrap: 'break-word' }}>
         <ul>
           <li>
             <Link href="/">Accueil : les consultations</Link>
