@@ -92,9 +92,9 @@ export function AccessibilityPage() {
               <>
                 <p>Aucun audit RGAA n’a été réalisé. L’équipe qui développe Fabrique fait, à chaque modification du logiciel, les vérifications suivantes, qui ne remplacent pas un audit :</p>
                 <ul>
-                  <li>tests automatiques axe-core (règles WCAG 2.1, niveaux A et AA) des pages publiques et des pages de l’espace ARS, à 1&nbsp;280 et 375 pixels de large : aucune violation détectée ;</li>
+                  <li>tests automatiques axe-core (règles WCAG 2.1, niveaux A et AA) des pages publiques et des principales pages de l’espace ARS à 1&nbsp;280 pixels de large, et de certaines d’entre elles à 375 pixels (pages légales, plan du site, schéma territorial, rapport de couverture, quelques pages de l’espace ARS) : aucune violation détectée ;</li>
                   <li>parcours au seul clavier : dépôt d’une contribution, déplacement d’une contribution d’un groupe d’idées à un autre ;</li>
-                  <li>absence de défilement horizontal à 375 pixels sur les pages où il est contrôlé (pages légales, plan du site, rapport de couverture…).</li>
+                  <li>absence de défilement horizontal à 375 pixels sur les pages où il est contrôlé (pages légales, plan du site, rapport de couverture…) ; les autres pages ne sont pas encore contrôlées ainsi.</li>
                 </ul>
                 <p>Les tests automatiques ne détectent qu’une partie des défauts d’accessibilité.</p>
               </>
