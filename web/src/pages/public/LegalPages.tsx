@@ -51,7 +51,7 @@ function External({ href, children }: { href: string; children: ReactNode }) {
 /** Known failures, checked against the code and the measurements of issue 16; update them as the app changes. */
 const NON_CONFORMITIES: ReactNode[] = [
   <>La session de l’espace ARS se ferme 12 heures après la connexion, sans avertissement ni moyen de la prolonger (critère 13.1).</>,
-  <>Dans l’espace ARS, certains tableaux larges (réunions d’une consultation, file de modération…) obligent à défiler horizontalement, et une action peut se trouver hors de l’écran, même à 1&nbsp;280 pixels de large (critère 10.11).</>,
+  <>Dans l’espace ARS, certains tableaux larges (réunions d’une consultation, anomalies d’import…) obligent à défiler horizontalement, et une action peut se trouver hors de l’écran, même à 1&nbsp;280 pixels de large (critère 10.11).</>,
   <>Sur un écran de téléphone, certains graphiques de la page « En chiffres » et la carte schématique des départements sont difficiles à lire (libellés serrés, très petits). Chaque graphique est suivi de son tableau de données et la carte d’une liste de liens équivalente (critère 10.11).</>,
   <>Certains messages de l’espace ARS affichent un code interne (code d’une anomalie d’import, d’une action annulée) plutôt qu’une explication en français.</>,
 ];
