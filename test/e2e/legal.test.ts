@@ -3,7 +3,7 @@
  * 375 px and no horizontal scrolling on a phone; only the site's own cookies, no request to another site; an unknown
  * address answers 404 with the app's « Page introuvable ».
  */
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
@@ -77,6 +77,44 @@ describe('pages légales et plan du site', { skip: SKIP, timeout: 300_000 }, () 
       await page.getByRole('heading', { level: 1, name: 'Plan du site' }).waitFor();
       const known = await page.goto(`${app.baseUrl}/mentions-legales`);
       assert.equal(known?.status(), 200);
+    });
+  });
+});
+
+describe('pages légales réglées par l’exploitant', { skip: SKIP, timeout: 300_000 }, () => {
+  let app: Fabrique;
+  let browser: Browser;
+  const SITE = {
+    FABRIQUE_SITE_PUBLISHER: 'Agence régionale de santé d’essai', FABRIQUE_SITE_DIRECTOR: 'La directrice générale d’essai',
+    FABRIQUE_SITE_CONTACT: 'contact@ars.test', FABRIQUE_SITE_DPO: 'dpo@ars.test',
+    FABRIQUE_SITE_RGAA_AUDIT_DATE: '2026-03-01', FABRIQUE_SITE_RGAA_AUDIT_RATE: '64,5',
+  };
+  // the server reads the settings when it starts (fabriqueSuite's before), then the environment is put back
+  before(() => { Object.assign(process.env, SITE); });
+  fabriqueSuite((a, b) => { app = a; browser = b; });
+  before(() => { for (const k of Object.keys(SITE)) delete process.env[k]; });
+
+  test('éditeur, contacts, audit et état « partiellement conforme » dans les pages et le pied de page', async () => {
+    await inPage(browser, app.baseUrl, null, async (page) => {
+      await page.goto(`${app.baseUrl}/mentions-legales`);
+      await settled(page);
+      const notice = await page.locator('main').innerText();
+      assert.match(notice, /Agence régionale de santé d’essai/);
+      assert.match(notice, /La directrice générale d’essai/);
+      assert.match(notice, /non renseigné par l’exploitant/, 'l’hébergeur non réglé est dit tel');
+      assert.equal(await page.locator('main a[href="mailto:contact@ars.test"]').count(), 1);
+      await page.locator('#pied-de-page').getByRole('link', { name: 'Accessibilité : partiellement conforme' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Déclaration d’accessibilité' }).waitFor();
+      await settled(page);
+      const decl = await page.locator('main').innerText();
+      assert.match(decl, /Ce site est partiellement conforme/);
+      assert.match(decl, /réalisé le 1er mars 2026 révèle que 64,5 % des critères/);
+      assert.match(decl, /établie le 1er mars 2026/);
+      await checkA11y(page, 'legal-accessibilite-auditee-1280');
+      await page.locator('#pied-de-page').getByRole('link', { name: 'Données personnelles' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Données personnelles' }).waitFor();
+      await settled(page);
+      assert.match(await page.locator('main').innerText(), /Écrivez au délégué à la protection des données : dpo@ars\.test/);
     });
   });
 });
