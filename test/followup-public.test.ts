@@ -2,21 +2,18 @@
  * Public accountability (issue 15, item 3): the public follow-up of a plan, « Que sont devenues vos propositions ? »
  * for a contribution and an idea, through the use cases and the public routes. The small consultation and scheme of
  * the coverage tests (test/helpers/coverage-fixture.ts, written for the tests) with its link decisions, the plan's
- * « En pratique » items imported as actions, one moved to « en cours » by a named account with a contact person.
+ * « En pratique » items imported as actions and followed (test/helpers/followup-fixture.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { UserError } from '../src/domain/errors.ts';
 import type { Store } from '../src/store/index.ts';
-import { createAction, importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
-import { CLI_ACTOR, context, VISITOR, type Actor } from '../src/usecases/context.ts';
-import { addIndicator, addMeasurement } from '../src/usecases/followup-indicators.ts';
+import { CLI_ACTOR, context, VISITOR } from '../src/usecases/context.ts';
 import { contributionFollowup, ideaFollowup, publicFollowup, publicTimelineEntry, type PublicFollowup } from '../src/usecases/followup-public.ts';
 import { NOW, TEXTS, coverageStore, decideTestLinks } from './helpers/coverage-fixture.ts';
+import { CONTACT, PILOT, seedFollowup } from './helpers/followup-fixture.ts';
 import { testServer, type TestServer } from './helpers/server.ts';
 
-const PILOT: Actor = { name: 'pilote.suivi@ars.test', role: 'analyst' };
-const CONTACT = 'Camille Contactprivée';
 const WITHHELD = TEXTS[5]!.text;
 
 describe('suivi public d’un schéma et de ses propositions', () => {
@@ -33,22 +30,7 @@ describe('suivi public d’un schéma et de ses propositions', () => {
     ({ store, planId, ids } = fx);
     const cli = context(store, CLI_ACTOR, () => NOW);
     await decideTestLinks(cli, planId, ids);
-    const pilot = context(store, PILOT, () => NOW);
-    await importPlanActions(pilot, { plan: planId });
-    const listed = await listActions(pilot, { plan: planId });
-    guichet = listed.actions.find((a) => a.objectiveCode === 'E1D2O3' && /guichet/.test(a.title))!.id;
-    const stages = listed.actions.find((a) => a.objectiveCode === 'E1D2O3' && /stages/.test(a.title))!.id;
-    await updateAction(pilot, { action: guichet, owner: { organisation: 'Conseil départemental de la Lozère', contact: CONTACT }, status: 'engagee', startDate: '2026-01-15', dueDate: '2027-06-30' });
-    await updateAction(pilot, { action: guichet, status: 'en_cours', progress: 60, comment: 'Le guichet reçoit ses premiers rendez-vous.' });
-    // private fields only: no public entry
-    await updateAction(pilot, { action: guichet, owner: { contact: 'Une autre personne' }, weight: 2 });
-    await updateAction(pilot, { action: stages, status: 'abandonnee', reason: 'Remplacée par une action régionale.' });
-    const o4 = listed.actions.find((a) => a.objectiveCode === 'E1D2O4')!.id;
-    const child = await createAction(pilot, { plan: planId, objective: 'E1D2O4', parent: o4, title: 'Une journée de cardiologie par mois' });
-    await updateAction(pilot, { action: child.id, status: 'en_cours' });
-    await updateAction(pilot, { action: child.id, status: 'realisee' });
-    const ind = await addIndicator(pilot, { plan: planId, objective: 'E1D2O4', label: 'Unités de dialyse médicalisée', unit: 'implantations', baseline: { value: 2, source: 'OQOS, existant' }, target: { value: 5 } });
-    await addMeasurement(pilot, { indicator: ind.id, value: 3, date: '2026-11-15', source: 'autorisation de l’ARS' });
+    ({ guichet } = await seedFollowup(store, planId));
     server = await testServer({}, store);
     doc = await publicFollowup(visitor(), { plan: planId });
   });
@@ -108,6 +90,13 @@ describe('suivi public d’un schéma et de ses propositions', () => {
     assert.deepEqual(doc.engagements[0]!.objectives.map((o) => o.contributions), [2, 1]);
   });
 
+  test('the funnel of package FIGURES: public contributions → ideas → linked objectives → actions engaged → done', () => {
+    assert.ok(doc.funnel);
+    // 5 public contributions (the withheld one left out), the idea, both objectives, the guichet en cours, none done
+    assert.deepEqual(doc.funnel.steps.map((s) => [s.key, s.count]), [['contributions', 5], ['ideas', 1], ['objectives', 2], ['engaged', 1], ['done', 0]]);
+    assert.ok(doc.funnel.steps.every((s) => s.label.length > 0));
+  });
+
   test('a contribution’s follow-up: its idea, the objective taken up through it, its actions and timeline', async () => {
     const f = await contributionFollowup(visitor(), { id: ids[0]! });
     assert.equal(f.contribution.text, TEXTS[0]!.text);
@@ -134,7 +123,7 @@ describe('suivi public d’un schéma et de ses propositions', () => {
     assert.equal(f.idea.label, 'Faciliter l’installation des médecins');
     assert.equal(f.idea.contributions, 2);
     assert.deepEqual(f.examples.map((e) => e.id).sort(), [ids[0]!, ids[1]!].sort());
-    assert.deepEqual(f.elements.map((e) => [e.code, e.outcome]), [['E1D2O3', 'taken_up']]);
+    assert.deepEqual(f.elements.map((e) => [e.code, e.outcome, e.throughIdea]), [['E1D2O3', 'taken_up', null]]);
     assert.ok(!JSON.stringify(f).includes(WITHHELD));
   });
 
@@ -188,6 +177,7 @@ describe('suivi public d’un schéma et de ses propositions', () => {
       await assert.rejects(ideaFollowup(visitor(), { id: 'g-install' }), (e) => e instanceof UserError && e.code === 'not_found');
       const d = await publicFollowup(visitor(), { plan: planId });
       assert.equal(d.takenUp, null);
+      assert.equal(d.funnel, null);
       assert.deepEqual(d.engagements[0]!.objectives.map((o) => o.contributions), [null, null]);
     } finally {
       await store.upsertConsultation(c);

@@ -5,7 +5,19 @@
  * the store (an altered one fails, named).
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { Store as StoreClass } from '../src/store/store.ts';
+import { moderateContribution } from '../src/store/moderation.ts';
+import { chromiumAvailable } from '../src/synthesis/index.ts';
+import { oqosIndicators, listIndicators } from '../src/usecases/followup-indicators.ts';
+import { importPlan } from '../src/usecases/plan.ts';
+import { runCli } from './helpers/cli.ts';
+import { corpusSkip } from './helpers/corpus.ts';
+import { corpusPlans } from './helpers/corpus-plans.ts';
 import type { Store } from '../src/store/index.ts';
 import { importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
 import { CLI_ACTOR, context, type Actor } from '../src/usecases/context.ts';
@@ -60,6 +72,12 @@ storeTest('funnel: contributions → ideas → objectives → engaged → done f
   const after = await counts(store, planId);
   assert.equal(after.objectives, 1);
   assert.deepEqual([after.engaged, after.done], [1, 0]);
+  // another contribution linked to E1D2O4 (the constat whose link was only suggested): the objective and its done action are back
+  await decideLink(context(store, CLI_ACTOR, NOW), { plan: planId, source: { kind: 'contribution', id: ids[4]! }, target: 'E1D2O4', decision: 'confirm' });
+  assert.deepEqual(await counts(store, planId), { contributions: 5, ideas: 1, objectives: 2, engaged: 2, done: 1 });
+  // that contribution withdrawn from publication: its link counts for nothing, the objective leaves again
+  await moderateContribution(store, ids[4]!, { status: 'pending', by: 'moderatrice@test.invalid', action: 'moderation.unpublish' });
+  assert.deepEqual(await counts(store, planId), { contributions: 4, ideas: 1, objectives: 1, engaged: 1, done: 0 });
 });
 
 const fig = (doc: FollowupDocument, key: string) => {
@@ -122,4 +140,121 @@ storeTest('report: every figure verifies; an altered one fails, named; statuses,
   await updateAction(ctx, { action: o3[1]!.id, status: 'engagee' });
   const stale = await verifySynthesis(store, asDoc(doc));
   assert.deepEqual([...new Set(stale.failures.map((f) => f.path.split(' ')[1]))].sort(), ['actions.status.engagee', 'actions.status.proposee', 'funnel.engaged'].sort());
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'fabrique-followup-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const IN_CI = process.env.CI === 'true';
+const noPdf = !chromiumAvailable() && !IN_CI ? 'chromium absent : le PDF n’est pas produit' : false;
+
+async function pdfPages(bytes: Uint8Array): Promise<{ pages: number; text: string }> {
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false }).promise;
+  try {
+    let text = '';
+    for (let p = 1; p <= doc.numPages; p++) text += (await (await doc.getPage(p)).getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join(' ');
+    return { pages: doc.numPages, text };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+test('fabrique followup report writes every format asked, verified; fabrique verify names an altered figure; funnel --json', async () => {
+  const db = join(dir, 'cli.db');
+  const store = await StoreClass.open({ sqlitePath: db });
+  let planId: string;
+  try {
+    ({ planId } = await seeded(store));
+  } finally {
+    await store.close();
+  }
+  const funnel = await runCli(['followup', 'funnel', '--plan', planId, '--json'], { FABRIQUE_DB: db });
+  assert.equal(funnel.code, 0, funnel.stderr);
+  assert.deepEqual(JSON.parse(funnel.stdout).steps.map((s: { count: number }) => s.count), [5, 1, 2, 0, 0]);
+
+  const formats = noPdf ? 'json,md,html,docx' : 'json,md,html,docx,pdf';
+  const made = await runCli(['followup', 'report', '--plan', planId, '--year', '2026', '--format', formats, '--out', join(dir, 'bilan.json')], { FABRIQUE_DB: db });
+  assert.equal(made.code, 0, made.stderr);
+  for (const ext of formats.split(',')) assert.ok(existsSync(join(dir, `bilan.${ext}`)), `bilan.${ext} écrit`);
+  assert.match(readFileSync(join(dir, 'bilan.md'), 'utf8'), /^# Bilan de suivi du schéma territorial de santé/);
+  assert.match(readFileSync(join(dir, 'bilan.html'), 'utf8'), /<h1>Bilan de suivi du schéma territorial de santé<\/h1>/);
+  const doc = JSON.parse(readFileSync(join(dir, 'bilan.json'), 'utf8')) as FollowupDocument;
+  assert.equal(doc.year, 2026);
+  if (!noPdf) {
+    const pdf = await pdfPages(readFileSync(join(dir, 'bilan.pdf')));
+    // the sections follow one another; the annex starts a page
+    assert.ok(pdf.pages >= 2 && pdf.pages <= 5, `${pdf.pages} pages`);
+    assert.match(pdf.text, /Bilan de suivi/);
+  }
+
+  const ok = await runCli(['verify', join(dir, 'bilan.json')], { FABRIQUE_DB: db });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /Bilan de suivi vérifié : \d+ chiffres recalculés/);
+  fig(doc, 'actions.status.proposee').value += 1;
+  writeFileSync(join(dir, 'bilan-modifie.json'), JSON.stringify(doc));
+  const bad = await runCli(['verify', join(dir, 'bilan-modifie.json')], { FABRIQUE_DB: db });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /actions\.status\.proposee/);
+  assert.match(bad.stderr, /le document indique 4, les données donnent 3/);
+  assert.doesNotMatch(bad.stderr, /funnel\./, 'les autres chiffres vérifient');
+});
+
+test('a plan without a consultation: the funnel starts at 0, its report verifies all the same', async () => {
+  const store = await StoreClass.open({ sqlitePath: ':memory:' });
+  try {
+    const { PLAN_MD } = await import('./helpers/coverage-fixture.ts');
+    const ctx = context(store, CLI_ACTOR, NOW);
+    const { planId } = await importPlan(ctx, { bytes: new TextEncoder().encode(PLAN_MD), fileName: 'schema-sans-consultation.md' });
+    await importPlanActions(ctx, { plan: planId });
+    const f = await followupFunnel(ctx, { plan: planId });
+    assert.equal(f.consultation, null);
+    assert.deepEqual(f.steps.map((s) => s.count), [0, 0, 0, 0, 0]);
+    const r = await followupReport(ctx, { plan: planId });
+    assert.equal(r.document.consultation, '');
+    assert.ok(r.verification.ok);
+    assert.ok(!r.document.sections.some((s) => s.key === 'suivi.concertation'));
+    assert.ok((await verifySynthesis(store, asDoc(r.document))).ok);
+    await assert.rejects(followupReport(context(store, { name: 'visiteur', role: 'visitor' }, NOW), { plan: planId }), (e: Error & { code?: string }) => e.code === 'forbidden');
+    await assert.rejects(followupReport(ctx, { plan: planId, year: 2099 }), (e: Error & { code?: string }) => e.code === 'invalid');
+  } finally {
+    await store.close();
+  }
+});
+
+const LOT = 'sts-lot-2023-2028.txt';
+const skipLot = corpusSkip(LOT);
+const { files, cached } = corpusPlans([LOT], skipLot);
+
+test('the Lot’s plan (corpus): its actions and OQOS indicators in a report that verifies; a measurement moves one indicator’s figures', { skip: skipLot }, async () => {
+  const store = await StoreClass.open({ sqlitePath: ':memory:' });
+  try {
+    const ctx = context(store, CLI_ACTOR, NOW);
+    const { planId } = await importPlan(ctx, { bytes: files.get(LOT)!.bytes, fileName: LOT }, cached);
+    await importPlanActions(ctx, { plan: planId });
+    const oqos = await oqosIndicators(ctx, { plan: planId });
+    assert.ok(oqos.created > 0);
+    const inds = (await listIndicators(ctx, { plan: planId })).indicators;
+    // an OQOS value target above its baseline: one more site measured
+    const up = inds.find((i) => i.target.kind === 'value' && i.target.value > i.baseline.value)!;
+    assert.ok(up, 'une cible OQOS en hausse');
+    const before = await followupReport(ctx, { plan: planId, year: 2026 });
+    assert.equal(fig(before.document, 'actions.total').value, 91);
+    assert.equal(fig(before.document, 'indicators').value, inds.length);
+    assert.equal(before.document.figures.some((f) => f.key === `ind.${up.id}.latest`), false, 'pas encore de mesure');
+    await addMeasurement(ctx, { indicator: up.id, value: up.baseline.value + 1, date: '2026-09-15', source: 'autorisation fictive' });
+    const r = await followupReport(ctx, { plan: planId, year: 2026 });
+    assert.ok(r.verification.ok);
+    assert.equal(fig(r.document, `ind.${up.id}.latest`).value, up.baseline.value + 1);
+    assert.equal(fig(r.document, `ind.${up.id}.reached`).value, 1);
+    const needed = (up.target as { value: number }).value - up.baseline.value;
+    assert.equal(fig(r.document, `ind.${up.id}.percent`).value, Math.round(100 / needed));
+    // the 19 objectives all have actions; the funnel has no consultation
+    assert.equal(fig(r.document, 'objectives.without').value, 0);
+    assert.equal(fig(r.document, 'funnel.contributions').value, 0);
+    // the year before: the measurement of 2026 is not yet there, and nothing in 2025 is late by a 2026 date
+    const y2025 = await followupReport(ctx, { plan: planId, year: 2025 });
+    assert.equal(y2025.document.asOf, '2025-12-31');
+    assert.equal(y2025.document.figures.some((f) => f.key === `ind.${up.id}.latest`), false);
+  } finally {
+    await store.close();
+  }
 });

@@ -25,12 +25,13 @@ describe('API du suivi des actions (back-office)', () => {
   let owner: Client;
   let a: string; // the action assigned to the owner (E1D1O1)
   let b: string; // another action (E1D1O2)
+  let otherOwnerId: string;
   const plan = (rest = '') => `/api/admin/plans/${enc(planId)}${rest}`;
   const action = (id: string, rest = '') => `/api/admin/actions/${enc(id)}${rest}`;
 
   before(async () => {
     t = await testServer();
-    await createUser(t.store, { email: OTHER_OWNER, role: 'owner', passwordHash: await hashPassword(PASSWORD) });
+    otherOwnerId = (await createUser(t.store, { email: OTHER_OWNER, role: 'owner', passwordHash: await hashPassword(PASSWORD) })).id;
     await t.store.upsertConsultation({ slug: 'suivi', title: 'Consultation du suivi', territory: '46', status: 'open', themes: [] });
     const r = await importPlan(context(t.store, CLI_ACTOR, NOW), { bytes: new TextEncoder().encode('plan du suivi'), fileName: 'sts-suivi.md', consultation: 'suivi' },
       async () => linkTestPlan('first'));
@@ -175,11 +176,40 @@ describe('API du suivi des actions (back-office)', () => {
     assert.equal(backwards.statusCode, 409);
   });
 
+  test('le tableau de bord par HTTP : filtres, erreurs en français', async () => {
+    const d = await analyst.get(plan('/followup/dashboard'));
+    assert.equal(d.statusCode, 200, d.body);
+    assert.deepEqual(d.json().objectivesWithoutAction.map((o: { code: string }) => o.code), ['E1D2O1', 'E1D2O2']);
+    const byOwner = (await analyst.get(plan(`/followup/dashboard?owner=${enc('cpts du causse')}&status=${enc('réalisée')}`))).json();
+    assert.deepEqual([byOwner.filters.owner, byOwner.filters.status, byOwner.counts.actions], ['cpts du causse', 'realisee', 1]);
+    const status = await analyst.get(plan('/followup/dashboard?status=termin%C3%A9e'));
+    assert.equal(status.statusCode, 400);
+    assert.match(status.json().error.message, /Statut inconnu « terminée »/);
+    const engagement = await analyst.get(plan('/followup/dashboard?engagement=E9'));
+    assert.equal(engagement.statusCode, 400);
+    assert.match(engagement.json().error.message, /pas d’engagement « E9 »/);
+    assert.equal((await analyst.get('/api/admin/plans/aucun/followup/dashboard')).statusCode, 404);
+  });
+
+  test('une nouvelle version du schéma garde les comptes de ses actions', async () => {
+    const r = await importPlan(context(t.store, CLI_ACTOR, NOW), { bytes: new TextEncoder().encode('plan du suivi, version 2'), fileName: 'sts-suivi.md', consultation: 'suivi' },
+      async () => linkTestPlan('first'));
+    assert.equal(r.outcome, 'replaced');
+    const view = (await analyst.get(action(a))).json();
+    assert.equal(view.action.planId, r.planId);
+    assert.deepEqual(view.accounts.map((x: { email: string }) => x.email), [USERS.owner]);
+    assert.equal((await owner.patch(action(a), { comment: 'Toujours là après la nouvelle version.' })).statusCode, 200, 'le porteur garde la main');
+    planId = r.planId;
+  });
+
   test('un compte supprimé ne laisse aucune affectation', async () => {
     assert.equal((await analyst.put(action(b, '/accounts'), { accounts: [USERS.facilitator, OTHER_OWNER] })).statusCode, 200);
+    const before = await t.store.db.selectFrom('action_accounts').selectAll().execute();
+    assert.equal(before.filter((r) => r.user_id === otherOwnerId).length, 1);
     await deleteUser(t.store, OTHER_OWNER, 'test');
     const rows = await t.store.db.selectFrom('action_accounts').selectAll().execute();
-    assert.deepEqual(rows.map((r) => [r.action_id, r.user_id].length), [2, 2], 'le porteur et l’animateur restants');
+    assert.equal(rows.filter((r) => r.user_id === otherOwnerId).length, 0, 'plus aucune ligne du compte supprimé');
+    assert.deepEqual(rows.map((r) => r.action_id).sort(), [a, b].sort(), 'le porteur et l’animateur restants');
     const view = (await analyst.get(action(b))).json();
     assert.deepEqual(view.accounts.map((x: { email: string }) => x.email), [USERS.facilitator]);
   });

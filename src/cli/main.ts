@@ -59,7 +59,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: 'fabrique actions import --plan <identifiant|département> [--include-displaced] [--json]\n'
       + '       fabrique actions list --plan <identifiant|département> [--objective <code>] [--json]\n'
       + '       fabrique actions update <action> [--status proposée|engagée|en_cours|réalisée|abandonnée --reason <motif>] [--owner <organisation>] [--contact <personne>]\n'
-      + '                               [--progress 0-100] [--start AAAA-MM-JJ] [--due AAAA-MM-JJ] [--budget <euros>] [--partners CPTS,PMI] [--scope territorial|national] [--comment <texte public>] [--json]',
+      + '                               [--progress 0-100] [--start AAAA-MM-JJ] [--due AAAA-MM-JJ] [--budget <euros>] [--partners CPTS,PMI] [--scope territorial|national] [--comment <texte public>] [--account <e-mail>,…] [--json]',
     load: async () => (await import('./commands/actions.ts')).actionsCommand,
   },
   {
@@ -147,9 +147,17 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/coverage.ts')).coverageCommand,
   },
   {
+    name: 'followup',
+    summary: 'suivi du schéma territorial de santé : bilan annuel vérifié (« Bilan de suivi du schéma territorial de santé »), parcours des propositions jusqu’aux actions, exports tableur (formats : docs/format-followup-report.md, docs/format-followup-exports.md)',
+    usage: 'fabrique followup report --plan <identifiant|département> [--year AAAA] [--format html,pdf,docx,md,json] [--out <fichier>]   (plusieurs formats : un fichier par format, extension remplacée)\n'
+      + '       fabrique followup funnel --plan <identifiant|département> [--json]\n'
+      + '       fabrique followup export --plan <identifiant|département> --what actions|indicators|measurements [--format csv|xlsx] --out <fichier> [--contact]   (--contact : colonne de la personne à contacter, actions)',
+    load: async () => (await import('./commands/followup.ts')).followupCommand,
+  },
+  {
     name: 'verify',
-    summary: 'revérifie une synthèse ou un rapport de couverture JSON contre les données : chaque chiffre recalculé, chaque citation retrouvée mot pour mot',
-    usage: 'fabrique verify <synthese.json|couverture.json>',
+    summary: 'revérifie une synthèse, un rapport de couverture ou un bilan de suivi JSON contre les données : chaque chiffre recalculé, chaque citation retrouvée mot pour mot',
+    usage: 'fabrique verify <synthese.json|couverture.json|bilan-suivi.json>',
     load: async () => (await import('./commands/synthesize.ts')).verifyCommand,
   },
   {
@@ -167,7 +175,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'user',
     summary: 'gère les comptes de l’application web : ajout, mot de passe, liste, désactivation, suppression, affectation des animateurs, déblocage',
-    usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator [--admin] | user password --email <adresse> | user list'
+    usage: 'fabrique user add --email <adresse> --role admin|analyst|facilitator|owner [--admin] | user password --email <adresse> | user list'
       + ' | user disable|enable|delete|unlock --email <adresse> | user assign|unassign --email <adresse> --consultation <slug>'
       + '  (mot de passe : FABRIQUE_PASSWORD ou entrée standard ; au moins 12 caractères, pas un mot de passe courant)',
     load: async () => (await import('./commands/user.ts')).userCommand,

@@ -24,6 +24,7 @@ import { planRoutes } from './routes/plans.ts';
 import { coverageRoutes } from './routes/coverage.ts';
 import { linkRoutes } from './routes/links.ts';
 import { followupRoutes } from './routes/followup.ts';
+import { followupReportRoutes } from './routes/followup-report.ts';
 import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -220,6 +221,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await linkRoutes(api, ctx);
     await followupRoutes(api, ctx);
     await followupPublicRoutes(api, ctx);
+    await followupReportRoutes(api, ctx);
     await siteRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));

@@ -5,6 +5,7 @@
  * Only public data is printed: public contributions and ideas, action titles and owner organisations (never a contact
  * person), indicators and their measurements.
  */
+import { parisDay } from '../domain/consultation.ts';
 import type { FollowupIndicator } from '../domain/followup-indicators.ts';
 import { ACTION_STATUSES, ACTION_STATUS_LABELS } from '../domain/followup.ts';
 import { PROGRESS_STATUS_LABELS, indicatorProgress, targetLabel } from '../domain/followup-indicators.ts';
@@ -125,9 +126,9 @@ const frDate = (iso: string) => {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).replace(/^1 /, '1er ');
 };
 
-/** The day a report of `year` is about: the year's last day once it is over, else today. */
+/** The day a report of `year` is about: the year's last day once it is over, else today (in France, where plans are followed). */
 export function followupAsOf(now: Date, year: number | undefined): string {
-  const today = now.toISOString().slice(0, 10);
+  const today = parisDay(now);
   if (year === undefined) return today;
   const end = `${year}-12-31`;
   return end < today ? end : today;
@@ -136,11 +137,11 @@ export function followupAsOf(now: Date, year: number | undefined): string {
 const section = (key: string, level: 1 | 2 | 3, title: string, blocks: Block[], sections: Section[] = []): Section =>
   ({ key, level, title, generatedTitle: title, blocks, sections });
 
-/** « E1D2O3 — title » of an action, with its owner organisation and due date when known (never the contact person). */
-function actionLine(a: FollowupData['actions'][number], extra: string[] = []): string {
-  const notes = [...(a.owner.organisation ? [`porteur : ${a.owner.organisation}`] : []), ...(a.dueDate ? [`échéance : ${frDate(a.dueDate)}`] : []), `statut : ${ACTION_STATUS_LABELS[a.status]}`, ...extra];
-  return `${a.objectiveCode} — ${a.title} (${notes.join(', ')})`;
+/** Rows of a list of actions: objective, title, owner organisation (never the contact person), due date, status. */
+function actionRows(actions: FollowupData['actions']): TableRow[] {
+  return actions.map((a) => ({ header: a.objectiveCode, cells: [{ text: a.title }, { text: a.owner.organisation ?? '—' }, { text: a.dueDate ? frDate(a.dueDate) : '—' }, { text: ACTION_STATUS_LABELS[a.status] }] }));
 }
+const ACTION_COLUMNS = ['Objectif', 'Action', 'Porteur', 'Échéance', 'Statut'];
 
 /** Builds the report from loaded data (pure but for the figures' evaluation on that data, the verifier's path). */
 export async function buildFollowupFrom(data: SynthesisData, options: FollowupOptions): Promise<FollowupDocument> {
@@ -160,7 +161,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   // ---- cover ----
   const period = plan.period ? `${plan.period.start}-${plan.period.end}` : 'non précisée';
   const consultation = plan.consultation ? data.consultation : undefined;
-  sections.push(section('presentation', 1, 'Présentation', [
+  sections.push(section('suivi.presentation', 1, 'Présentation', [
     { type: 'paragraph', content: [`Schéma : ${plan.title}.`] },
     { type: 'paragraph', content: [`Territoire : ${plan.territoryName} (${plan.territory}).`] },
     { type: 'paragraph', content: [`Période du schéma : ${period}.`] },
@@ -172,7 +173,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
 
   // ---- funnel ----
   const steps = await funnelFigures(book, P);
-  sections.push(section('parcours', 1, 'De la concertation aux actions', [
+  sections.push(section('suivi.parcours', 1, 'De la concertation aux actions', [
     { type: 'paragraph', content: ['Ce que la concertation a dit, ce que le schéma en a repris, et ce qui est fait :'] },
     { type: 'table', key: 'parcours.table', caption: 'Parcours des propositions', columns: ['Étape', 'Nombre'], rows: steps.map((s) => ({ header: FUNNEL_LABELS[s.key], cells: [{ figure: s.figure }] })) },
     { type: 'note', level: 'info', content: ['Contributions : publiées dans la consultation du schéma. Idées communes : celles du premier niveau de l’analyse, avec au moins une contribution publiée. '
@@ -209,7 +210,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   if (engagementRows.length > 0) progressBlocks.push({ type: 'table', key: 'avancement.engagements', caption: 'Avancement par engagement', columns: ['Engagement', 'Actions', 'Avancement'], rows: engagementRows });
   progressBlocks.push({ type: 'note', level: 'info', content: ['Avancement : moyenne des avancements des actions de premier niveau, pondérée par leur poids ; une action réalisée compte 100 %, une action à sous-actions la moyenne des siennes ; '
     + 'les actions abandonnées ne comptent pas. « — » : rien à mesurer.'] });
-  sections.push(section('avancement', 1, 'Avancement du schéma', progressBlocks, engagementSections));
+  sections.push(section('suivi.avancement', 1, 'Avancement du schéma', progressBlocks, engagementSections));
 
   // ---- actions by status ----
   const statusRows: TableRow[] = [];
@@ -218,7 +219,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
       cells: [{ figure: await book.count(`actions.status.${s}`, `Actions ${ACTION_STATUS_LABELS[s]}s`, 'actions', rule({ count: 'actions', status: s })) }] });
   }
   statusRows.push({ header: 'Total', cells: [{ figure: total }], total: true });
-  sections.push(section('statuts', 1, 'Actions par statut', [
+  sections.push(section('suivi.statuts', 1, 'Actions par statut', [
     { type: 'table', key: 'statuts.table', caption: 'Actions de suivi par statut', columns: ['Statut', 'Actions'], rows: statusRows },
   ]));
 
@@ -226,14 +227,17 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   const late = await book.count('actions.late', `Actions en retard au ${asOf}`, 'actions', rule({ count: 'late', asOf }));
   const unowned = await book.count('actions.unowned', 'Actions sans porteur', 'actions', rule({ count: 'unowned' }));
   const attention: Block[] = [{ type: 'paragraph', content: [{ figure: late }, ` action(s) en retard au ${frDate(asOf)} (échéance passée, ni réalisée ni abandonnée).`] }];
-  for (const id of book.ids(late)) attention.push({ type: 'paragraph', content: [`– ${actionLine(byId.get(id)!)}`] });
+  const listed = (key: string) => book.ids(key).map((id) => byId.get(id)!);
+  if (book.value(late) > 0) attention.push({ type: 'table', key: 'attention.retard', caption: 'Actions en retard', columns: ACTION_COLUMNS, rows: actionRows(listed(late)) });
   attention.push({ type: 'paragraph', content: [{ figure: unowned }, ' action(s) sans organisation porteuse (hors actions abandonnées).'] });
-  for (const id of book.ids(unowned)) attention.push({ type: 'paragraph', content: [`– ${actionLine(byId.get(id)!)}`] });
+  if (book.value(unowned) > 0) attention.push({ type: 'table', key: 'attention.sans-porteur', caption: 'Actions sans porteur', columns: ACTION_COLUMNS, rows: actionRows(listed(unowned)) });
   const without = await book.count('objectives.without', 'Objectifs sans action', 'objectifs', rule({ count: 'objectivesWithoutAction' }));
   attention.push({ type: 'paragraph', content: [{ figure: without }, ' objectif(s) sans action de suivi (hors actions abandonnées).'] });
   const titleOf = new Map(objectives.map((o) => [o.code, o.title]));
-  for (const code of book.ids(without)) attention.push({ type: 'paragraph', content: [`– ${code} — ${titleOf.get(code) ?? ''}`] });
-  sections.push(section('attention', 1, 'Points d’attention', attention));
+  if (book.value(without) > 0) {
+    attention.push({ type: 'table', key: 'attention.objectifs', caption: 'Objectifs sans action', columns: ['Objectif', 'Intitulé'], rows: book.ids(without).map((code) => ({ header: code, cells: [{ text: titleOf.get(code) ?? '' }] })) });
+  }
+  sections.push(section('suivi.attention', 1, 'Points d’attention', attention));
 
   // ---- indicators ----
   const count = await book.count('indicators', 'Indicateurs de suivi', 'elements', rule({ count: 'indicators' }));
@@ -265,7 +269,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
     indBlocks.push(...lines);
     indBlocks.push({ type: 'note', level: 'info', content: ['Progression : part du chemin parcouru de la valeur de départ vers la cible (une fourchette vise sa borne la plus proche). Les cibles OQOS reprennent les tableaux du schéma.'] });
   }
-  sections.push(section('indicateurs', 1, 'Indicateurs de suivi', indBlocks));
+  sections.push(section('suivi.indicateurs', 1, 'Indicateurs de suivi', indBlocks));
 
   // ---- what the consultation brought ----
   if (consultation) {
@@ -279,7 +283,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
     const partly = await link('concertation.partly', `${unit[0]!.toUpperCase()}${unit.slice(1)}s publiées reprises en partie`, 'partly');
     const sTaken = await book.count('concertation.taken_up.share', `Part des ${unit}s reprises`, 'pourcent', { op: 'share', numerator: taken, denominator: all });
     const sPartly = await book.count('concertation.partly.share', `Part des ${unit}s reprises en partie`, 'pourcent', { op: 'share', numerator: partly, denominator: all });
-    sections.push(section('concertation', 1, 'Ce que la concertation a apporté', [
+    sections.push(section('suivi.concertation', 1, 'Ce que la concertation a apporté', [
       { type: 'paragraph', content: [{ figure: all }, ` ${unit}(s) publiée(s) : `, { figure: taken }, ' reprise(s) par le schéma (', { figure: sTaken }, '), ', { figure: partly }, ' reprise(s) en partie (', { figure: sPartly }, ').'] },
       { type: 'paragraph', content: [{ figure: steps.find((s) => s.key === 'objectives')!.figure }, ' objectif(s) du schéma sont nourris par la concertation.'] },
       { type: 'note', level: 'info', content: ['Seuls comptent les liens confirmés par une personne ou indiqués par un document ; une contribution suit la décision prise pour elle, sinon celle de son idée commune ; reliée à plusieurs objectifs, elle compte une fois, au plus favorable (comme le rapport de couverture).'] },
@@ -290,6 +294,9 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   for (const fig of book.figures) for (const id of fig.contributions) {
     const src = data.byId.get(id)?.source;
     if (src && !contributionSources[id]) contributionSources[id] = src;
+  }
+  if (options.year !== undefined && plan.period && (options.year < plan.period.start || options.year > plan.period.end)) {
+    notices.push(`L’année ${options.year} est hors de la période du schéma (${period}).`);
   }
   if (top.length === 0) notices.push('Aucune action de suivi n’est encore enregistrée pour ce schéma (« fabrique actions import »).');
   const year = options.year ?? null;

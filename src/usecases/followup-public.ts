@@ -22,6 +22,7 @@ import { actionProgressView, nodesOf, type ActionView } from './actions.ts';
 import type { UseCaseContext } from './context.ts';
 import { visibleConsultation } from './contributions.ts';
 import { listIndicators } from './followup-indicators.ts';
+import { followupFunnel, type FollowupFunnel } from './followup-report.ts';
 import { getPlan } from './plan.ts';
 
 export const FOLLOWUP_PUBLIC_FORMAT = 'fabrique.followup.public';
@@ -29,15 +30,6 @@ export const FOLLOWUP_PUBLIC_VERSION = 1;
 
 /** Longest id accepted from an address: ids are uuids or short slugs; anything longer is not one of ours. */
 const ID_MAX = 200;
-
-// ---------------------------------------------------------------------------------------------------------------
-// The funnel (package FIGURES, src/usecases/followup-report.ts): the contract's type, until it reaches main.
-
-export interface FollowupFunnel {
-  plan: string;
-  consultation: string | null;
-  steps: { key: 'contributions' | 'ideas' | 'objectives' | 'engaged' | 'done'; label: string; count: number }[];
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public views
@@ -131,6 +123,8 @@ export interface TakenUpShare {
   ideas: { total: number; counts: Record<LinkKind | 'undecided', number> };
 }
 
+export type { FollowupFunnel };
+
 export interface PublicFollowup {
   format: typeof FOLLOWUP_PUBLIC_FORMAT;
   version: typeof FOLLOWUP_PUBLIC_VERSION;
@@ -144,7 +138,7 @@ export interface PublicFollowup {
   indicators: PublicIndicator[];
   /** null when the plan answers no consultation the public may see */
   takenUp: TakenUpShare | null;
-  /** null until the follow-up funnel is available */
+  /** the consultation's funnel (src/usecases/followup-report.ts, the figures the follow-up report verifies); null without a public consultation */
   funnel: FollowupFunnel | null;
 }
 
@@ -267,11 +261,6 @@ function publicIndicator(i: Awaited<ReturnType<typeof listIndicators>>['indicato
   };
 }
 
-/** The funnel of package FIGURES when it is there (optional import keeps this file working before it lands). */
-async function funnelOf(_ctx: UseCaseContext, _plan: string): Promise<FollowupFunnel | null> {
-  return null;
-}
-
 /**
  * The public follow-up of a plan: per engagement and objective its progress and actions (status, progress, owner
  * organisation, partners, dates, public timeline), the indicators with their measurements, the share of the
@@ -307,7 +296,8 @@ export async function publicFollowup(ctx: UseCaseContext, input: { plan: string 
     statuses: ACTION_STATUSES.map((code) => ({ code, label: ACTION_STATUS_LABELS[code] })),
     progress: progress.plan.progress, byStatus: progress.plan.byStatus, engagements, indicators,
     takenUp: data ? await takenUpShare(data, plan.id) : null,
-    funnel: await funnelOf(ctx, plan.id),
+    // the funnel starts from the consultation's contributions: none without a consultation the public may see
+    funnel: consultation ? await followupFunnel(ctx, { plan: plan.id }) : null,
   };
 }
 
@@ -469,6 +459,8 @@ export async function ideaFollowup(ctx: UseCaseContext, input: { id: string }): 
     const pl = await data.planLinks(plan.id);
     await followElements(ctx, data, plan, pl.ownLinks.get(`idea:${id}`) ?? [], cache, out);
   }
+  // on the idea's own page, its own decisions are not « through » it
+  for (const e of out.elements) if (e.throughIdea?.id === id) e.throughIdea = null;
   const parent = g.parent !== null && data.groupById.has(g.parent) ? ideaRef(data, g.parent) : null;
   const children = (data.childrenOf.get(id) ?? []).map((x) => ideaRef(data, x.id));
   return { idea: { ...ideaRef(data, id), parent, children }, consultation, examples, ...out };

@@ -8,7 +8,7 @@ import type { SynthesisLevel } from '../domain/synthesis.ts';
 import { listNationalMarks, setNationalMark, type NationalMark, type NationalTarget } from '../store/national-marks.ts';
 import { listSynthesisRows, saveEditorialChange, saveGeneratedSynthesis, savePublication } from '../store/syntheses.ts';
 import {
-  buildSynthesis, chromiumAvailable, dataChangesSince, describeFailures, FORMAT_INFO, loadEditorial, loadSynthesis, placeholderProblems, publicationProblems,
+  buildSynthesis, chromiumAvailable, FOLLOWUP_FORMAT, dataChangesSince, describeFailures, FORMAT_INFO, loadEditorial, loadSynthesis, placeholderProblems, publicationProblems,
   PublicationRefusedError, reliedContributions, renderHtml, renderSynthesis, SynthesisVerificationError, synthesisId, verifySynthesis,
   type DataChanges, type EmblematicAction, type PublicationProblem, type Rendered, type SynthesisDocument, type SynthesisEditorial, type SynthesisFormat,
   type VerificationResult,
@@ -100,7 +100,9 @@ export async function verifySynthesisDocument(ctx: UseCaseContext, doc: unknown)
   if (!d || typeof d !== 'object' || !Array.isArray(d.figures) || !Array.isArray(d.quotes) || typeof d.consultation !== 'string') {
     throw new UserError('invalid', 'Ce n’est pas une synthèse Fabrique (format JSON de « fabrique synthesize --format json »).');
   }
-  if (!await ctx.store.getConsultation(d.consultation)) throw new UserError('not_found', `Consultation inconnue : « ${d.consultation} »`);
+  // a follow-up report of a plan without a consultation names none (its figures read the plan)
+  const planOnly = d.format === FOLLOWUP_FORMAT && d.consultation === '';
+  if (!planOnly && !await ctx.store.getConsultation(d.consultation)) throw new UserError('not_found', `Consultation inconnue : « ${d.consultation} »`);
   return verifySynthesis(ctx.store, d as SynthesisDocument);
 }
 

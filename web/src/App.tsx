@@ -32,6 +32,12 @@ const PlanListAdminPage = lazy(() => import('./pages/admin/PlanAdminPage.tsx').t
 const PlanPage = lazy(() => import('./pages/public/PlanPage.tsx').then((m) => ({ default: m.PlanPage })));
 const PlanLinksPage = lazy(() => import('./pages/admin/PlanLinksPage.tsx').then((m) => ({ default: m.PlanLinksPage })));
 const CoveragePage = lazy(() => import('./pages/public/CoveragePage.tsx').then((m) => ({ default: m.CoveragePage })));
+const FollowupPage = lazy(() => import('./pages/admin/FollowupPage.tsx').then((m) => ({ default: m.FollowupPage })));
+const FollowupMinePage = lazy(() => import('./pages/admin/FollowupPage.tsx').then((m) => ({ default: m.FollowupMinePage })));
+const FollowupActionPage = lazy(() => import('./pages/admin/FollowupActionPage.tsx').then((m) => ({ default: m.FollowupActionPage })));
+const PublicFollowupPage = lazy(() => import('./pages/public/FollowupPage.tsx').then((m) => ({ default: m.FollowupPage })));
+const ContributionPage = lazy(() => import('./pages/public/ContributionPage.tsx').then((m) => ({ default: m.ContributionPage })));
+const IdeaPage = lazy(() => import('./pages/public/IdeaPage.tsx').then((m) => ({ default: m.IdeaPage })));
 const AccessibilityPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.AccessibilityPage })));
 const LegalNoticePage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.LegalNoticePage })));
 const PersonalDataPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.PersonalDataPage })));
@@ -52,6 +58,9 @@ const ROUTES: Route[] = [
   ['/consultations/:slug/chiffres', (p) => <StatsPage slug={p.slug!} />],
   ['/schemas/:id', (p) => <PlanPage id={p.id!} />],
   ['/schemas/:id/couverture', (p) => <CoveragePage id={p.id!} />],
+  ['/schemas/:id/suivi', (p) => <PublicFollowupPage id={p.id!} />],
+  ['/contributions/:id', (p) => <ContributionPage id={p.id!} />],
+  ['/idees/:id', (p) => <IdeaPage id={p.id!} />],
   ['/connexion', () => <LoginPage />],
   ['/admin', () => <AdminHome />, 'consultations'],
   ['/admin/consultations/nouvelle', () => <ConsultationEditPage />, 'settings'],
@@ -65,6 +74,9 @@ const ROUTES: Route[] = [
   ['/admin/schemas/:id', (p) => <PlanAdminPage id={p.id!} />, 'plans'],
   ['/admin/schemas/:id/liens', (p) => <PlanLinksPage id={p.id!} />, 'plans'],
   ['/admin/consultations/:slug/rouvrir', (p) => <ReopenPage slug={p.slug!} />, 'reopen'],
+  ['/admin/suivi', () => <FollowupMinePage />, 'followup'],
+  ['/admin/schemas/:id/suivi', (p) => <FollowupPage id={p.id!} />, 'followup'],
+  ['/admin/actions/:id', (p) => <FollowupActionPage id={p.id!} />, 'followup'],
   // legal pages and site map (issue 16); every pattern here is also in src/domain/site.ts WEB_PAGE_ROUTES (real 404s)
   ['/accessibilite', () => <AccessibilityPage />],
   ['/mentions-legales', () => <LegalNoticePage />],

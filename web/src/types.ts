@@ -100,3 +100,10 @@ export interface PlanLinksResponse {
   plan: { id: string; title: string; territory: string; consultation: string | null };
   sources: PlanLinkSource[];
 }
+
+// ---- public follow-up (issue 15): GET /api/plans/:id/followup, /api/contributions/:id/followup, /api/ideas/:id/followup
+export type PublicFollowupView = z.infer<typeof import('../../src/server/routes/followup-public-schemas.ts').PublicFollowupView>;
+export type ContributionFollowupView = z.infer<typeof import('../../src/server/routes/followup-public-schemas.ts').ContributionFollowupView>;
+export type IdeaFollowupView = z.infer<typeof import('../../src/server/routes/followup-public-schemas.ts').IdeaFollowupView>;
+export type FollowupAction = PublicFollowupView['engagements'][number]['objectives'][number]['actions'][number];
+export type FollowupIndicator = PublicFollowupView['indicators'][number];

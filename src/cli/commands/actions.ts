@@ -1,6 +1,6 @@
 import { ACTION_STATUS_LABELS } from '../../domain/followup.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
-import { importPlanActions, listActions, updateAction, type UpdateActionInput } from '../../usecases/actions.ts';
+import { assignActionAccounts, importPlanActions, listActions, updateAction, type UpdateActionInput } from '../../usecases/actions.ts';
 import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
@@ -26,6 +26,7 @@ export const actionsCommand: Command = {
       status: { type: 'string' }, reason: { type: 'string' }, owner: { type: 'string' }, contact: { type: 'string' },
       progress: { type: 'string' }, start: { type: 'string' }, due: { type: 'string' }, budget: { type: 'string' },
       title: { type: 'string' }, scope: { type: 'string' }, partners: { type: 'string' }, weight: { type: 'string' }, comment: { type: 'string' },
+      account: { type: 'string' },
     });
     if (sub !== 'update' && !values.plan) throw new UsageError('indiquez le plan : --plan <identifiant|département>');
     if (sub !== 'update' && positionals.length) throw new UsageError(`argument inattendu : ${positionals[0]}`);
@@ -70,8 +71,15 @@ export const actionsCommand: Command = {
       if (values.scope !== undefined) input.scope = values.scope;
       if (values.partners !== undefined) input.partners = values.partners.split(',').map((p) => p.trim()).filter(Boolean);
       if (values.comment !== undefined) input.comment = values.comment;
-      const r = await updateAction(ctx, input);
-      if (values.json) { process.stdout.write(JSON.stringify(r, null, 2) + '\n'); return; }
+      // --account sets the accounts (porteurs d’action, animateurs) that may update the action: a comma-separated
+      // list of e-mails, which replaces the previous one; an empty value removes them all
+      const accounts = values.account === undefined ? undefined
+        : await assignActionAccounts(ctx, { action: input.action, accounts: values.account.split(',').map((e) => e.trim()).filter(Boolean) });
+      const onlyAccounts = accounts !== undefined && Object.keys(input).length === 1;
+      const r = onlyAccounts ? null : await updateAction(ctx, input);
+      if (values.json) { process.stdout.write(JSON.stringify({ ...(r ?? {}), ...(accounts ? { accounts: accounts.accounts } : {}) }, null, 2) + '\n'); return; }
+      if (accounts) console.log(`action ${accounts.action} : ${accounts.accounts.length ? `comptes ${accounts.accounts.join(', ')}` : 'aucun compte affecté'}${accounts.changed ? '' : ' (inchangé)'}`);
+      if (!r) return;
       console.log(r.changed.length ? `action ${r.action.id} : ${r.changed.join(', ')} modifié(s) — ${ACTION_STATUS_LABELS[r.action.status]}, ${r.action.progress ?? 0} %` : `action ${r.action.id} : rien à changer`);
     } finally {
       await store.close();

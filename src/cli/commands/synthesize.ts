@@ -3,7 +3,7 @@ import { dirname, extname, basename, join } from 'node:path';
 import { UserError } from '../../domain/errors.ts';
 import type { SynthesisLevel } from '../../domain/synthesis.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
-import { COVERAGE_FORMAT, chromiumAvailable, launchBrowser, renderUnverified, SYNTHESIS_FORMATS, type SynthesisDocument, type SynthesisFormat } from '../../synthesis/index.ts';
+import { COVERAGE_FORMAT, FOLLOWUP_FORMAT, chromiumAvailable, launchBrowser, renderUnverified, SYNTHESIS_FORMATS, type SynthesisDocument, type SynthesisFormat } from '../../synthesis/index.ts';
 import { CLI_ACTOR, context, type UseCaseContext } from '../../usecases/context.ts';
 import { editSynthesisEditorial, generateSynthesis, markNational, verifySynthesisDocument, type EditorialChange } from '../../usecases/syntheses.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
@@ -62,7 +62,8 @@ export const verifyCommand: Command = {
         if (e instanceof UserError && e.code === 'invalid') throw new UserError('invalid', `${path} : ${e.message}`);
         throw e;
       }
-      const what = (doc as { format?: unknown }).format === COVERAGE_FORMAT ? 'Rapport de couverture' : 'Synthèse';
+      const format = (doc as { format?: unknown }).format;
+      const what = format === COVERAGE_FORMAT ? 'Rapport de couverture' : format === FOLLOWUP_FORMAT ? 'Bilan de suivi' : 'Synthèse';
       if (result.ok) {
         console.log(`${what} vérifié${what === 'Synthèse' ? 'e' : ''} : ${result.checked.figures} chiffres recalculés et ${result.checked.quotes} citations retrouvées, aucun écart.`);
         return 0;

@@ -104,9 +104,9 @@ export const userCommand: Command = {
         }
         case 'add': {
           const role = (values.admin ? 'admin' : values.role) as Role | undefined;
-          if (!role) throw new UsageError('indiquez --role admin|analyst|facilitator (ou --admin)');
+          if (!role) throw new UsageError('indiquez --role admin|analyst|facilitator|owner (ou --admin)');
           if (values.admin && values.role && values.role !== 'admin') throw new UsageError('--admin et --role se contredisent');
-          if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`rôle inconnu : ${role} (admin, analyst ou facilitator)`);
+          if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`rôle inconnu : ${role} (admin, analyst, facilitator ou owner)`);
           const u = await createUser(store, { email, role, passwordHash: await checkedHash(email) });
           console.log(`Compte créé : ${u.email} — ${ROLE_LABELS[u.role]}.${u.role === 'facilitator' ? ' Affectez-le à ses consultations : fabrique user assign --email … --consultation …' : ''}`);
           return;

@@ -152,7 +152,8 @@ class HtmlWriter {
 
   section(s: Section): void {
     const h = `h${s.level + 1}`;
-    const page = s.level === 1 && !NO_PAGE_BREAK.has(s.key) ? ' class="page"' : '';
+    // a follow-up report's sections are short (« suivi.* »): they follow one another
+    const page = s.level === 1 && !NO_PAGE_BREAK.has(s.key) && !s.key.startsWith('suivi.') ? ' class="page"' : '';
     this.out.push(`<section><${h} id="${this.idx.sections.get(s)}"${page}>${esc(s.title)}</${h}>`);
     for (const b of s.blocks) this.block(b);
     for (const c of s.sections) this.section(c);

@@ -128,7 +128,7 @@ export function PlanAdminPage({ id }: { id: string }) {
       {p ? (
         <>
           <p>
-            <Link href={`/schemas/${encodeURIComponent(p.id)}`}>Page publique du schéma</Link> · <Link href={`/admin/schemas/${encodeURIComponent(p.id)}/liens`}>Relier aux objectifs ce que la consultation a dit</Link> · document « {p.fileName} », {elements.length} éléments.
+            <Link href={`/schemas/${encodeURIComponent(p.id)}`}>Page publique du schéma</Link> · <Link href={`/admin/schemas/${encodeURIComponent(p.id)}/liens`}>Relier aux objectifs ce que la consultation a dit</Link> · <Link href={`/admin/schemas/${encodeURIComponent(p.id)}/suivi`}>Suivi du schéma : actions et tableau de bord du CTS</Link> · document « {p.fileName} », {elements.length} éléments.
             Chaque correction est enregistrée au journal d’audit (avant, après, auteur, date).
           </p>
           <form onSubmit={submit} className="fr-mb-6w plan-correction" noValidate aria-labelledby="correction-titre">

@@ -15,6 +15,8 @@ export function RequireAuth({ children, section }: { children: ReactNode; sectio
   const { href } = useLocation();
   useEffect(() => {
     if (!loading && !user) navigate(`/connexion?suite=${encodeURIComponent(href)}`, { replace: true });
+    // an owner (« porteur d’action ») only has the follow-up: its home is the list of its actions
+    else if (user && href === '/admin' && user.sections.length === 1 && user.sections[0] === 'followup') navigate('/admin/suivi', { replace: true });
   }, [loading, user, href]);
   if (!user) return <div className="fr-container fr-my-4w"><Loading what="Vérification de la session" /></div>;
   if (section && !allows(user, section)) {

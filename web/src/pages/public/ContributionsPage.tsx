@@ -7,7 +7,7 @@ import { Tag } from '@codegouvfr/react-dsfr/Tag';
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { ConsultationNav } from './ConsultationPage.tsx';
 import { useApi } from '../../hooks.ts';
-import { navigate, useLocation } from '../../router.tsx';
+import { Link, navigate, useLocation } from '../../router.tsx';
 import { CHANNEL_LABELS, COLLEGES, COLLEGE_LABELS, CONTRIBUTION_KINDS, KIND_LABELS, collegeLabel, formatDate, kindLabel, nf } from '../../labels.ts';
 import type { ConsultationDetail, Page as PageOf, PublicContribution } from '../../types.ts';
 
@@ -106,6 +106,9 @@ export function ContributionsPage({ slug }: { slug: string }) {
               {collegeLabel(it.college)} · {CHANNEL_LABELS[it.channel] ?? it.channel}
               {it.meeting ? ` · ${meetingLabel(it.meeting)}` : ''}
               {it.date ? ` · ${formatDate(it.date)}` : ''}
+            </p>
+            <p className="fr-text--sm fr-mt-1w fr-mb-0">
+              <Link href={`/contributions/${encodeURIComponent(it.id)}`}>Que devient cette contribution ?</Link>
             </p>
           </li>
         ))}

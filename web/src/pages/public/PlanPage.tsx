@@ -112,9 +112,9 @@ function SaidBlock({ said, code, items, level, extra }: {
           {said.map((s) => (
             <li key={`${s.source.kind}:${s.source.id}`} className="fr-mb-1w">
               {s.source.kind === 'idea' ? (
-                <><span className="fr-sr-only">Idée commune : </span><strong>{s.text}</strong>{s.count !== null ? <> — {s.count} {s.count > 1 ? 'contributions' : 'contribution'}</> : null}</>
+                <><span className="fr-sr-only">Idée commune : </span><strong><Link href={`/idees/${encodeURIComponent(s.source.id)}`}>{s.text}</Link></strong>{s.count !== null ? <> — {s.count} {s.count > 1 ? 'contributions' : 'contribution'}</> : null}</>
               ) : s.source.kind === 'contribution' ? (
-                <><span className="fr-sr-only">Contribution : </span><span className="plan-said__quote">«{'\u00a0'}{s.text}{'\u00a0'}»</span></>
+                <><span className="fr-sr-only">Contribution : </span><span className="plan-said__quote">«{'\u00a0'}{s.text}{'\u00a0'}»</span> <Link href={`/contributions/${encodeURIComponent(s.source.id)}`} className="fr-text--sm">Que devient-elle ?</Link></>
               ) : (
                 <><span className="fr-text--xs plan-said__origin">{ITEM_KIND[items[Number(s.source.id)]?.section ?? 'cnr']} : </span>{s.text}</>
               )}
@@ -183,7 +183,10 @@ export function PlanPage({ id }: { id: string }) {
       <p className="fr-text--sm">
         Texte repris du document « {p.fileName} » (importé le {formatDate(p.importedAt.slice(0, 10))}). Les codes (E1D4O6…) sont ceux du catalogue régional.
       </p>
-      {p.consultation ? <p><Link href={`/schemas/${encodeURIComponent(id)}/couverture`}>Ce que la consultation est devenue dans le schéma (rapport de couverture)</Link></p> : null}
+      <ul className="plan-links">
+        <li><Link href={`/schemas/${encodeURIComponent(id)}/suivi`}>Le suivi du schéma : avancement des actions et indicateurs</Link></li>
+        {p.consultation ? <li><Link href={`/schemas/${encodeURIComponent(id)}/couverture`}>Ce que la consultation est devenue dans le schéma (rapport de couverture)</Link></li> : null}
+      </ul>
       <nav aria-labelledby="sommaire-titre" className="fr-summary fr-mb-4w">
         <h2 id="sommaire-titre" className="fr-summary__title">Sommaire</h2>
         <ol className="fr-summary__list">

@@ -38,6 +38,10 @@ export function SiteMapPage() {
                 {plans.data.items.map((p) => (
                   <li key={p.id}>
                     <Link href={`/schemas/${encodeURIComponent(p.id)}`}>Le schéma territorial de santé — {p.territoryName}{p.period ? ` ${p.period.start}-${p.period.end}` : ''}</Link>
+                    <ul>
+                      {p.consultation ? <li><Link href={`/schemas/${encodeURIComponent(p.id)}/couverture`}>Ce que la consultation est devenue dans le schéma</Link></li> : null}
+                      <li><Link href={`/schemas/${encodeURIComponent(p.id)}/suivi`}>Le suivi du schéma</Link></li>
+                    </ul>
                   </li>
                 ))}
               </ul>
