@@ -235,7 +235,7 @@ export function PersonalDataPage() {
               sociale, noms, identifiants (numéro de dossier, de patient…) et dates de naissance sont remplacés par [courriel],
               [téléphone], [NIR], [adresse], [nom], [identifiant], [date de naissance]. Le texte d’origine est gardé à part : seuls les
               comptes administrateur et analyste de l’espace ARS peuvent le lire, pour la modération. Seul le texte pseudonymisé et
-              publié après relecture est visible de tous, avec son thème, sa qualité, son département et sa date.
+              publié après relecture est visible de tous, avec son thème, sa nature, sa qualité, son département, sa réunion et sa date.
             </p>
             <h3>Ateliers, réunions et documents importés</h3>
             <p>
@@ -245,10 +245,15 @@ export function PersonalDataPage() {
             </p>
             <h3>Comptes de l’espace ARS</h3>
             <p>
-              Pour les agents et animateurs qui ont un compte : adresse électronique, rôle, consultations affectées, date de création,
+              Pour les personnes qui ont un compte (agents, animateurs, porteurs d’actions) : adresse électronique, rôle, consultations affectées, date de création,
               mot de passe (conservé sous la forme d’une empreinte, jamais en clair). La session est gardée par un cookie (voir
               la <Link href="/gestion-des-cookies">gestion des cookies</Link>) ; les échecs de connexion sont comptés par adresse IP et par
               compte pour bloquer les tentatives répétées.
+            </p>
+            <h3>Suivi du schéma territorial de santé</h3>
+            <p>
+              Pour chaque action du schéma, l’organisation qui la porte et, si elle est indiquée, la personne à contacter. Seule
+              l’organisation est publiée, jamais la personne à contacter ni le compte qui a fait une modification.
             </p>
             <h3>Journal d’audit</h3>
             <p>
