@@ -35,6 +35,8 @@ import { synthesisRoutes } from './routes/synthesis.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { followupPublicRoutes } from './routes/followup-public.ts';
+import { siteRoutes } from './routes/site.ts';
+import { isWebPagePath } from '../domain/site.ts';
 import { openJobs, serverRunsJobs } from '../jobs/queue.ts';
 import { clearSuggestCache } from './suggest.ts';
 
@@ -220,6 +222,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await followupRoutes(api, ctx);
     await followupPublicRoutes(api, ctx);
     await followupReportRoutes(api, ctx);
+    await siteRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });
@@ -254,7 +257,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     if (hasWeb) {
       // a missing asset is a 404; any other path is a route of the single-page application
       if (/\.[a-z0-9]{1,8}$/i.test(req.url.split('?')[0]!)) return reply.code(404).type('text/plain; charset=utf-8').send('Fichier introuvable.');
-      return reply.type('text/html; charset=utf-8').sendFile('index.html');
+      // a path no page of the web app matches gets the app (its « Page introuvable ») with a real 404
+      const page = isWebPagePath(req.url.split('?')[0]!);
+      return reply.code(page ? 200 : 404).type('text/html; charset=utf-8').sendFile('index.html');
     }
     return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fabrique</title></head>
 <body><h1>Fabrique</h1><p>L’application web n’est pas construite : lancez <code>npm run build:web</code> puis relancez le serveur.</p>

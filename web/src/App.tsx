@@ -9,6 +9,7 @@ import { HomePage } from './pages/public/HomePage.tsx';
 import { NotFoundPage } from './pages/public/NotFoundPage.tsx';
 import { RequireAuth } from './pages/admin/RequireAuth.tsx';
 import type { Section } from './types.ts';
+import { useSite } from './site.ts';
 
 // every page but the home page is its own chunk: a citizen never downloads the back office (issue 16)
 const ConsultationPage = lazy(() => import('./pages/public/ConsultationPage.tsx').then((m) => ({ default: m.ConsultationPage })));
@@ -37,6 +38,11 @@ const FollowupActionPage = lazy(() => import('./pages/admin/FollowupActionPage.t
 const PublicFollowupPage = lazy(() => import('./pages/public/FollowupPage.tsx').then((m) => ({ default: m.FollowupPage })));
 const ContributionPage = lazy(() => import('./pages/public/ContributionPage.tsx').then((m) => ({ default: m.ContributionPage })));
 const IdeaPage = lazy(() => import('./pages/public/IdeaPage.tsx').then((m) => ({ default: m.IdeaPage })));
+const AccessibilityPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.AccessibilityPage })));
+const LegalNoticePage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.LegalNoticePage })));
+const PersonalDataPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.PersonalDataPage })));
+const CookiesPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.CookiesPage })));
+const SiteMapPage = lazy(() => import('./pages/public/SiteMapPage.tsx').then((m) => ({ default: m.SiteMapPage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
 type Route = [pattern: string, render: (p: Record<string, string>) => ReactNode, admin?: Section];
@@ -71,6 +77,12 @@ const ROUTES: Route[] = [
   ['/admin/suivi', () => <FollowupMinePage />, 'followup'],
   ['/admin/schemas/:id/suivi', (p) => <FollowupPage id={p.id!} />, 'followup'],
   ['/admin/actions/:id', (p) => <FollowupActionPage id={p.id!} />, 'followup'],
+  // legal pages and site map (issue 16); every pattern here is also in src/domain/site.ts WEB_PAGE_ROUTES (real 404s)
+  ['/accessibilite', () => <AccessibilityPage />],
+  ['/mentions-legales', () => <LegalNoticePage />],
+  ['/donnees-personnelles', () => <PersonalDataPage />],
+  ['/gestion-des-cookies', () => <CookiesPage />],
+  ['/plan-du-site', () => <SiteMapPage />],
 ];
 
 function Routes({ path }: { path: string }) {
@@ -85,6 +97,7 @@ function Layout() {
   const { path } = useLocation();
   const { user, logout } = useAuth();
   const inAdmin = path.startsWith('/admin');
+  const { site } = useSite();
   return (
     <>
       <SkipLinks
@@ -138,10 +151,18 @@ function Layout() {
       </main>
       <Footer
         id="pied-de-page"
-        accessibility="partially compliant"
+        // the configured RGAA status (GET /api/site): « non conforme » until an audit is declared, and while loading
+        accessibility={site?.rgaaStatus === 'totalement-conforme' ? 'fully compliant' : site?.rgaaStatus === 'partiellement-conforme' ? 'partially compliant' : 'non compliant'}
         contentDescription="Fabrique est une plateforme libre qui outille la démocratie sanitaire territoriale : consultations, analyse des contributions et synthèses de restitution vérifiables."
         accessibilityLinkProps={{ href: '/accessibilite' }}
         termsLinkProps={{ href: '/mentions-legales' }}
+        websiteMapLinkProps={{ href: '/plan-du-site' }}
+        // the software's licence, not a content licence the operator never chose (DSFR's default names Etalab 2.0)
+        license={<>Fabrique est un logiciel libre publié sous la licence publique de l’Union européenne (EUPL-1.2) : voir les <a href="/mentions-legales">mentions légales</a>.</>}
+        bottomItems={[
+          { text: 'Données personnelles', linkProps: { href: '/donnees-personnelles' } },
+          { text: 'Gestion des cookies', linkProps: { href: '/gestion-des-cookies' } },
+        ]}
       />
     </>
   );
