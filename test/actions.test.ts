@@ -13,7 +13,7 @@ import { actionProgress, aggregateProgress, mayTransition, parseActionStatus, su
 import { listTimeline } from '../src/store/actions.ts';
 import { listAudit } from '../src/store/audit.ts';
 import type { Store } from '../src/store/index.ts';
-import { createAction, getAction, importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
+import { actionTitle, createAction, getAction, importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
 import { CLI_ACTOR, context, VISITOR, type Actor } from '../src/usecases/context.ts';
 import { importPlan } from '../src/usecases/plan.ts';
 import { runCli } from './helpers/cli.ts';
@@ -212,4 +212,13 @@ test('followup domain: transitions, labels, partners, weighted progress', () => 
   assert.equal(actionProgress('b', nodes), 100);
   assert.equal(aggregateProgress(nodes), 65);
   assert.equal(aggregateProgress(nodes, (x) => x.id === 'd'), null);
+});
+
+test('an imported action’s title drops the list punctuation of its « En pratique » item', () => {
+  assert.equal(actionTitle('Financer des sessions de formation pour les animateurs ;'), 'Financer des sessions de formation pour les animateurs');
+  assert.equal(actionTitle('Diffuser un annuaire des lieux d’écoute.'), 'Diffuser un annuaire des lieux d’écoute');
+  assert.equal(actionTitle('Organiser des réunions : une par canton.  Puis les évaluer.'), 'Organiser des réunions');
+  assert.equal(actionTitle('Former les médecins, les infirmières, etc.'), 'Former les médecins, les infirmières, etc.');
+  assert.equal(actionTitle('Ouvrir des lieux d’écoute…'), 'Ouvrir des lieux d’écoute…');
+  assert.equal(actionTitle(' ; '), ';', 'rien d’autre que la ponctuation : gardée plutôt qu’un titre vide');
 });
