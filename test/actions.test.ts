@@ -13,12 +13,13 @@ import { actionProgress, aggregateProgress, mayTransition, parseActionStatus, su
 import { listTimeline } from '../src/store/actions.ts';
 import { listAudit } from '../src/store/audit.ts';
 import type { Store } from '../src/store/index.ts';
-import { createAction, getAction, importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
+import { actionTitle, createAction, getAction, importPlanActions, listActions, updateAction } from '../src/usecases/actions.ts';
 import { CLI_ACTOR, context, VISITOR, type Actor } from '../src/usecases/context.ts';
 import { importPlan } from '../src/usecases/plan.ts';
 import { runCli } from './helpers/cli.ts';
 import { CORPUS_DIR, corpusSkip } from './helpers/corpus.ts';
 import { corpusPlans } from './helpers/corpus-plans.ts';
+import { linkTestPlan } from './helpers/link-plan.ts';
 import { storeTest } from './helpers/stores.ts';
 
 const LOT = 'sts-lot-2023-2028.txt';
@@ -212,4 +213,33 @@ test('followup domain: transitions, labels, partners, weighted progress', () => 
   assert.equal(actionProgress('b', nodes), 100);
   assert.equal(aggregateProgress(nodes), 65);
   assert.equal(aggregateProgress(nodes, (x) => x.id === 'd'), null);
+});
+
+test('an imported action’s title drops the list punctuation of its « En pratique » item', () => {
+  assert.equal(actionTitle('Financer des sessions de formation pour les animateurs ;'), 'Financer des sessions de formation pour les animateurs');
+  assert.equal(actionTitle('Diffuser un annuaire des lieux d’écoute.'), 'Diffuser un annuaire des lieux d’écoute');
+  assert.equal(actionTitle('Organiser des réunions : une par canton.  Puis les évaluer.'), 'Organiser des réunions');
+  assert.equal(actionTitle('Former les médecins, les infirmières, etc.'), 'Former les médecins, les infirmières, etc.');
+  assert.equal(actionTitle('Ouvrir des lieux d’écoute…'), 'Ouvrir des lieux d’écoute…');
+  assert.equal(actionTitle(' ; '), ';', 'rien d’autre que la ponctuation : gardée plutôt qu’un titre vide');
+});
+
+storeTest('two simultaneous updates of one action take turns: each timeline entry starts where the previous one ended, no transition skipped', async (store) => {
+  const ctx = context(store, ANALYST, NOW);
+  const r = await importPlan(ctx, { bytes: new TextEncoder().encode('plan des mises à jour simultanées'), fileName: 'sts-concurrence.md' }, async () => linkTestPlan('first'));
+  const a = await createAction(ctx, { plan: r.planId, objective: 'E1D1O1', title: 'Action disputée' });
+  await updateAction(ctx, { action: a.id, status: 'en_cours' });
+  // from « en cours » each change alone is allowed; one after the other, réalisée → engagée is not
+  const results = await Promise.allSettled([updateAction(ctx, { action: a.id, status: 'realisee' }), updateAction(ctx, { action: a.id, status: 'engagee' })]);
+  const timeline = await listTimeline(store, { actionId: a.id });
+  for (let i = 1; i < timeline.length; i++) {
+    const before = timeline[i]!.changes.status?.before, prev = timeline.slice(0, i).reverse().find((e) => e.changes.status)?.changes.status?.after;
+    if (before !== undefined) assert.equal(before, prev, `entrée ${i} : l’historique se suit`);
+  }
+  const done = results.filter((x) => x.status === 'fulfilled').length;
+  // whichever comes second starts from the first one's status (réalisée → engagée, engagée → réalisée): refused
+  assert.equal(done, 1, 'une seule des deux passe');
+  assert.ok(results.some((x) => x.status === 'rejected' && x.reason instanceof UserError && x.reason.code === 'conflict'));
+  const final = (await getAction(ctx, a.id)).action.status;
+  assert.equal(final, timeline.at(-1)!.changes.status!.after, 'le statut est celui de la dernière entrée');
 });

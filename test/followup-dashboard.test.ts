@@ -108,6 +108,17 @@ storeTest('tableau de bord du CTS : retards, sans porteur, indicateurs sans mesu
 const dir = mkdtempSync(join(tmpdir(), 'fabrique-suivi-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+storeTest('tableau de bord : le jour de référence est celui de la France, comme le bilan (une échéance d’hier est en retard à 0 h 30 à Paris)', async (store) => {
+  const plan = await seedPlan(store);
+  // 23:30 UTC on 1 December is 00:30 on 2 December in Paris
+  const ctx = context(store, ANALYST, () => new Date('2026-12-01T23:30:00.000Z'));
+  const a = await createAction(ctx, { plan, objective: 'E1D1O1', title: 'Échéance le 1er décembre' });
+  await updateAction(ctx, { action: a.id, status: 'engagee', owner: { organisation: 'CPTS du Causse' }, dueDate: '2026-12-01' });
+  const d = await followupDashboard(ctx, { plan });
+  assert.equal(d.today, '2026-12-02');
+  assert.deepEqual(d.late.map((x) => [x.id, x.daysLate]), [[a.id, 1]]);
+});
+
 test('fabrique actions update --account : affecte les comptes, remplace la liste, vide avec une valeur vide', async () => {
   const file = join(dir, 'cli.sqlite');
   const store = await Store.open({ sqlitePath: file });

@@ -73,6 +73,8 @@ describe('suivi public d’un schéma et de ses propositions', () => {
     assert.ok(!body.includes(WITHHELD) && !body.includes(ids[5]!), 'withheld contribution');
     assert.ok(!body.includes('"contact"') && !body.includes('"actor"') && !body.includes('enteredBy') && !body.includes('createdBy'));
     assert.equal(publicTimelineEntry({ id: 1, actionId: 'a', at: '2026-12-01T00:00:00Z', actor: 'x@y', kind: 'updated', changes: { weight: { before: 1, after: 2 } }, comment: null }), null);
+    // 23:30 UTC on 1 December is 2 December in France, the day the back office shows for the same entry
+    assert.equal(publicTimelineEntry({ id: 2, actionId: 'a', at: '2026-12-01T23:30:00.000Z', actor: 'x@y', kind: 'updated', changes: {}, comment: 'Réunion tenue' })!.date, '2026-12-02');
   });
 
   test('indicators with baseline, target, measurements and progress; the taken-up share from the decided public links', () => {

@@ -24,7 +24,8 @@ import { createAction, importPlanActions, listActions, updateAction } from '../s
 import { CLI_ACTOR, context, type Actor } from '../src/usecases/context.ts';
 import { followupFunnel, followupReport } from '../src/usecases/followup-report.ts';
 import { addIndicator, addMeasurement } from '../src/usecases/followup-indicators.ts';
-import { verifySynthesis, renderMarkdown, type SynthesisDocument } from '../src/synthesis/index.ts';
+import { followupDashboard } from '../src/usecases/followup-dashboard.ts';
+import { verifySynthesis, renderUnverified, renderMarkdown, type SynthesisDocument } from '../src/synthesis/index.ts';
 import type { FollowupDocument } from '../src/synthesis/followup.ts';
 import { decideLink } from '../src/usecases/links.ts';
 import { decideTestLinks, seedCoverage } from './helpers/coverage-fixture.ts';
@@ -141,6 +142,22 @@ storeTest('report: every figure verifies; an altered one fails, named; statuses,
   await updateAction(ctx, { action: o3[1]!.id, status: 'engagee' });
   const stale = await verifySynthesis(store, asDoc(doc));
   assert.deepEqual([...new Set(stale.failures.map((f) => f.path.split(' ')[1]))].sort(), ['actions.status.engagee', 'actions.status.proposee', 'funnel.engaged'].sort());
+});
+
+storeTest('report: « sans porteur » counts the actions still to carry out, as the CTS dashboard does; status labels in French plurals', async (store) => {
+  const { planId, actions } = await seeded(store);
+  const ctx = context(store, ANALYST, NOW);
+  const o4 = actions.find((a) => a.objectiveCode === 'E1D2O4')!;
+  await updateAction(ctx, { action: o4.id, status: 'en_cours' });
+  await updateAction(ctx, { action: o4.id, status: 'realisee' });
+  const doc = (await followupReport(ctx, { plan: planId })).document;
+  const dashboard = await followupDashboard(ctx, { plan: planId });
+  // a done action without an organisation is not a point of attention any more
+  assert.equal((fig(doc, 'actions.unowned').sources ?? []).includes(o4.id), false);
+  assert.deepEqual([...(fig(doc, 'actions.unowned').sources ?? [])].sort(), dashboard.withoutOwner.map((a) => a.id).sort(), 'le bilan et le tableau de bord disent le même nombre');
+  assert.equal(fig(doc, 'actions.status.en_cours').label, 'Actions en cours');
+  assert.equal(fig(doc, 'actions.status.realisee').label, 'Actions réalisées');
+  assert.match(fig(doc, 'actions.late').label, /^Actions en retard au 1er décembre 2026$/);
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'fabrique-followup-'));

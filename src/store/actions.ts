@@ -193,7 +193,11 @@ export async function updateActionRow(store: DatabaseHandle, input: {
   audit: (before: FollowupAction, after: FollowupAction, changes: TimelineEntry['changes']) => NewAuditEntry;
 }): Promise<{ action: FollowupAction; changes: TimelineEntry['changes'] }> {
   return store.db.transaction().execute(async (trx) => {
-    const current = await readAction(trx, input.id);
+    // the row is locked until the commit (PostgreSQL; a SQLite write transaction holds the database's lock): two
+    // simultaneous changes take turns, so each decides on the other's result and the timeline's « before » is true
+    const q = trx.selectFrom('followup_actions').selectAll().where('id', '=', input.id);
+    const row = await (store.dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+    const current = row ? fromRow(row) : undefined;
     if (!current) throw new Error(`follow-up action ${input.id} vanished`);
     const patch = await input.decide(current, trx);
     const changes: TimelineEntry['changes'] = {};

@@ -592,7 +592,8 @@ export async function evaluateFollowup(data: SynthesisData, rule: FollowupRule):
       return counted(scopedActions(f, rule).filter((a) => a.dueDate !== null && a.dueDate < asOf && a.status !== 'realisee' && a.status !== 'abandonnee').map((a) => a.id));
     }
     case 'unowned':
-      return counted(scopedActions(f, rule).filter((a) => !a.owner.organisation && a.status !== 'abandonnee').map((a) => a.id));
+      // actions still to carry out, as the CTS dashboard counts them: a done or abandoned one needs no owner any more
+      return counted(scopedActions(f, rule).filter((a) => !a.owner.organisation && a.status !== 'abandonnee' && a.status !== 'realisee').map((a) => a.id));
     case 'objectivesWithoutAction': {
       const busy = new Set(actionsAt(f, rule.asOf).filter((a) => a.parentId === null && a.status !== 'abandonnee').map((a) => a.objectiveCode));
       return counted(planObjectives(plan).filter((o) => (rule.engagement === undefined || o.engagement === rule.engagement)

@@ -139,6 +139,9 @@ export function followupAsOf(now: Date, year: number | undefined): string {
 const section = (key: string, level: 1 | 2 | 3, title: string, blocks: Block[], sections: Section[] = []): Section =>
   ({ key, level, title, generatedTitle: title, blocks, sections });
 
+
+/** « en cours » is its own plural; the other labels (proposée, engagée…) take an s. */
+const pluralStatus = (label: string) => (label.endsWith('s') ? label : `${label}s`);
 /** Rows of a list of actions: objective, title, owner organisation (never the contact person), due date, status. */
 function actionRows(actions: FollowupData['actions']): TableRow[] {
   return actions.map((a) => ({ header: a.objectiveCode, cells: [{ text: a.title }, { text: a.owner.organisation ?? '—' }, { text: a.dueDate ? frDate(a.dueDate) : '—' }, { text: ACTION_STATUS_LABELS[a.status] }] }));
@@ -221,7 +224,7 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   const statusRows: TableRow[] = [];
   for (const s of ACTION_STATUSES) {
     statusRows.push({ header: ACTION_STATUS_LABELS[s][0]!.toUpperCase() + ACTION_STATUS_LABELS[s].slice(1),
-      cells: [{ figure: await book.count(`actions.status.${s}`, `Actions ${ACTION_STATUS_LABELS[s]}s`, 'actions', rule({ count: 'actions', status: s })) }] });
+      cells: [{ figure: await book.count(`actions.status.${s}`, `Actions ${pluralStatus(ACTION_STATUS_LABELS[s])}`, 'actions', rule({ count: 'actions', status: s })) }] });
   }
   statusRows.push({ header: 'Total', cells: [{ figure: total }], total: true });
   sections.push(section('suivi.statuts', 1, 'Actions par statut', [
@@ -229,12 +232,12 @@ export async function buildFollowupFrom(data: SynthesisData, options: FollowupOp
   ]));
 
   // ---- attention points ----
-  const late = await book.count('actions.late', `Actions en retard au ${asOf}`, 'actions', rule({ count: 'late', asOf }));
+  const late = await book.count('actions.late', `Actions en retard au ${frDate(asOf)}`, 'actions', rule({ count: 'late', asOf }));
   const unowned = await book.count('actions.unowned', 'Actions sans porteur', 'actions', rule({ count: 'unowned' }));
   const attention: Block[] = [{ type: 'paragraph', content: [{ figure: late }, ` action(s) en retard au ${frDate(asOf)} (échéance passée, ni réalisée ni abandonnée).`] }];
   const listed = (key: string) => book.ids(key).map((id) => byId.get(id)!);
   if (book.value(late) > 0) attention.push({ type: 'table', key: 'attention.retard', caption: 'Actions en retard', columns: ACTION_COLUMNS, rows: actionRows(listed(late)) });
-  attention.push({ type: 'paragraph', content: [{ figure: unowned }, ' action(s) sans organisation porteuse (hors actions abandonnées).'] });
+  attention.push({ type: 'paragraph', content: [{ figure: unowned }, ' action(s) à mener sans organisation porteuse (proposées, engagées ou en cours).'] });
   if (book.value(unowned) > 0) attention.push({ type: 'table', key: 'attention.sans-porteur', caption: 'Actions sans porteur', columns: ACTION_COLUMNS, rows: actionRows(listed(unowned)) });
   const without = await book.count('objectives.without', 'Objectifs sans action', 'objectifs', rule({ count: 'objectivesWithoutAction' }));
   attention.push({ type: 'paragraph', content: [{ figure: without }, ' objectif(s) sans action de suivi (hors actions abandonnées).'] });

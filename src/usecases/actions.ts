@@ -64,7 +64,10 @@ const objectivesOf = (p: StoredPlan) => p.engagements.flatMap((e) => e.defis.fla
 /** A short title from an « En pratique » item: its first sentence, cut at a word when it is long. */
 export function actionTitle(text: string): string {
   const t = text.replace(/\s+/g, ' ').trim();
-  const sentence = t.split(/(?<=[.;:])\s/u)[0] ?? t;
+  // a title, not a list item: the document's trailing « ; » « , » « : » or final period are not kept
+  // (« … sportifs ; » read as a title on the public pages); an ellipsis or « etc. » stays
+  const first = t.split(/(?<=[.;:])\s/u)[0] ?? t;
+  const sentence = first.replace(/\s*[;:,]+$/u, '').replace(/(?<!\betc|\.)\.$/u, '') || first;
   if (sentence.length <= TITLE_MAX) return sentence;
   const cut = sentence.slice(0, TITLE_MAX);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), TITLE_MAX / 2)).trimEnd()}…`;

@@ -8,6 +8,7 @@
  * - objectives that take up consultation proposals (decided links « repris » or « repris en partie » from a
  *   contribution or a common idea) and have no action yet.
  */
+import { parisDay } from '../domain/consultation.ts';
 import { UserError } from '../domain/errors.ts';
 import { ACTION_STATUS_LABELS, parseActionStatus, type ActionStatus } from '../domain/followup.ts';
 import { answersSource } from '../domain/links.ts';
@@ -85,7 +86,8 @@ export async function followupDashboard(ctx: UseCaseContext, input: DashboardInp
   const actions = list.actions.filter((a) => inScope(a.objectiveCode));
   const filtered = actions.filter((a) => (!status || a.status === status) && (!owner || (a.owner.organisation !== null && norm(a.owner.organisation) === norm(owner))));
 
-  const today = ctx.now().toISOString().slice(0, 10);
+  // the day in France, as the follow-up report reads it (src/synthesis/followup.ts): both say the same « late » at 23:30 UTC
+  const today = parisDay(ctx.now());
   const view = (a: ActionView): DashboardAction => ({
     id: a.id, title: a.title, objectiveCode: a.objectiveCode, status: a.status, statusLabel: a.statusLabel,
     owner: a.owner.organisation, dueDate: a.dueDate, progress: a.effectiveProgress,

@@ -6,6 +6,7 @@
  * ideas, decided links; an action's owner organisation but never its contact person; timeline entries with their
  * date, public fields and public comment, never the account that made them.
  */
+import { parisDay } from '../domain/consultation.ts';
 import { isPublic, KIND_LABELS, type Contribution } from '../domain/contribution.ts';
 import { UserError } from '../domain/errors.ts';
 import { ACTION_STATUSES, ACTION_STATUS_LABELS, aggregateProgress, type ActionStatus } from '../domain/followup.ts';
@@ -143,7 +144,8 @@ export interface PublicFollowup {
 }
 
 const emptyByStatus = (): ByStatus => ({ proposee: 0, engagee: 0, en_cours: 0, realisee: 0, abandonnee: 0 });
-const day = (iso: string) => iso.slice(0, 10);
+// the day in France, as the back office prints the entry (« 2 décembre 2026 à 00:30 ») and the report reads it
+const day = (iso: string) => parisDay(new Date(iso));
 
 /** A timeline entry as the public sees it: public fields, owner as its organisation, never who. */
 export function publicTimelineEntry(e: TimelineEntry): PublicTimelineEntry | null {
