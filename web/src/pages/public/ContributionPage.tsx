@@ -25,7 +25,7 @@ export function FollowedElements({ elements, others, what }: { elements: Element
             <h3 id={`devenir-${k}`} className="fr-h5">{e.kind === 'objective' ? 'Objectif' : 'Défi'} : {e.title}</h3>
             <p className="fr-text--sm fr-mb-1w">
               <span className={`fr-badge fr-badge--sm fr-badge--no-icon ${e.outcome === 'taken_up' ? 'fr-badge--success' : 'fr-badge--info'}`}>{e.outcomeLabel}</span>{' '}
-              dans le schéma territorial de santé de {e.plan.territoryName}
+              dans le schéma territorial de santé ({e.plan.territoryName})
               {e.throughIdea ? <> avec l’idée commune <Link href={`/idees/${encodeURIComponent(e.throughIdea.id)}`}>« {e.throughIdea.label} »</Link></> : null}.
             </p>
             {e.note ? <p className="fr-text--sm">Ce qui reste de côté : {e.note}</p> : null}
