@@ -130,7 +130,7 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
       assert.match(main, /Installer un guichet unique pour aider les jeunes médecins/);
       assert.match(main, /Faciliter l’installation des médecins — 2 contributions/);
       assert.match(main, /Objectif : Accompagner l’installation des professionnels de santé/);
-      assert.match(main, /Repris\s+dans le schéma territorial de santé de Lozère avec l’idée commune «\s*Faciliter l’installation des médecins\s*»/i);
+      assert.match(main, /Repris\s+dans le schéma territorial de santé \(Lozère\) avec l’idée commune «\s*Faciliter l’installation des médecins\s*»/i);
       assert.match(main, /Un guichet départemental/);
       assert.ok(!main.includes(CONTACT) && !main.includes('pilote.suivi'));
       await headingsInOrder(page);
