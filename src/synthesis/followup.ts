@@ -11,6 +11,7 @@ import { ACTION_STATUSES, ACTION_STATUS_LABELS } from '../domain/followup.ts';
 import { PROGRESS_STATUS_LABELS, indicatorProgress, targetLabel } from '../domain/followup-indicators.ts';
 import type { Store } from '../store/store.ts';
 import { actionsAt, evaluateRule, loadSynthesisData, noConsultationData, planObjectives, type FollowupData, type SynthesisData } from './data.ts';
+import type { CoveragePlan } from './coverage.ts';
 import {
   FOLLOWUP_FORMAT, PROPOSAL_KINDS, SYNTHESIS_FORMAT_VERSION, emptyEditorial,
   type Block, type FigureRule, type FollowupRule, type Inline, type Section, type SynthesisDocument, type TableRow, type VerifiedFigure,
@@ -34,14 +35,8 @@ const FUNNEL_UNITS: Record<FunnelStepKey, VerifiedFigure['unit']> = {
   contributions: 'contributions', ideas: 'idees', objectives: 'objectifs', engaged: 'actions', done: 'actions',
 };
 
-/** The plan a follow-up report is about, as printed on its cover. */
-export interface FollowupPlan {
-  id: string;
-  title: string;
-  territory: string;
-  territoryName: string;
-  period: { start: number; end: number } | null;
-  fileName: string;
+/** The plan a follow-up report is about, as printed on its cover (a coverage report's, and its consultation). */
+export interface FollowupPlan extends CoveragePlan {
   consultation: string | null;
 }
 
