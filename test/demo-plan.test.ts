@@ -10,7 +10,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEMO_ACTOR, DEMO_DIR, DEMO_PLAN_FILE, demoPlan, writeDemoCoverage } from '../src/cli/commands/demo.ts';
+import { DEMO_ACTOR, DEMO_DIR, DEMO_PLAN_FILE, demoFollowup, demoPlan, writeDemoCoverage } from '../src/cli/commands/demo.ts';
+import { followupFunnel } from '../src/usecases/followup-report.ts';
+import { listActions } from '../src/usecases/actions.ts';
+import { listIndicators } from '../src/usecases/followup-indicators.ts';
 import { importPaths } from '../src/cli/commands/import.ts';
 import { loadConsultationFile } from '../src/ingest/consultation-file.ts';
 import { parsePlanBytes } from '../src/ingest/plan/index.ts';
@@ -89,6 +92,25 @@ test('the demo links its plan: decisions taken once, kept on a second run, cover
     assert.match(md, /Ce que le schéma ne reprend pas/);
     assert.match(md, /Ce qui relève du niveau national/);
     assert.match(md, /E3D2O4/);
+
+    // the follow-up: the « En pratique » items as actions, two of them moved on under objectives the consultation
+    // fed, so that the funnel and the public follow-up show something; a second run changes nothing
+    const logged: string[] = [];
+    await demoFollowup(store, first.planId, (l) => logged.push(l));
+    assert.match(logged.join('\n'), /26 actions proposées créées/);
+    const steps = async () => Object.fromEntries((await followupFunnel(ctx, { plan: first.planId })).steps.map((s) => [s.key, s.count]));
+    const funnel = await steps();
+    assert.equal(funnel.engaged, 2);
+    assert.equal(funnel.done, 1);
+    const actions = (await listActions(ctx, { plan: first.planId })).actions;
+    assert.equal(actions.length, 26);
+    assert.deepEqual(actions.map((a) => a.status).filter((s) => s !== 'proposee').sort(), ['en_cours', 'realisee']);
+    assert.ok(actions.every((a) => a.owner.contact === null), 'no contact person is invented');
+    const [indicator] = (await listIndicators(ctx, { plan: first.planId })).indicators;
+    assert.equal(indicator?.progress.label, '1 sur 3 maisons de santé supplémentaires (33 %)');
+    await demoFollowup(store, first.planId, () => {});
+    assert.deepEqual(await steps(), funnel);
+    assert.equal((await listIndicators(ctx, { plan: first.planId })).indicators.length, 1);
   } finally {
     await store.close();
     await rm(out, { recursive: true, force: true });

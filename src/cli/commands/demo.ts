@@ -6,8 +6,10 @@ import { LINK_THRESHOLD } from '../../analysis/link/index.ts';
 import type { LinkSourceRef, LinkSuggestion } from '../../domain/links.ts';
 import { OTHERS_LABEL } from '../../analysis/grouping/model.ts';
 import { getPlan, importPlan } from '../../usecases/plan.ts';
-import { decideLink, listLinks, suggestPlanLinks } from '../../usecases/links.ts';
+import { decideLink, decidedLinks, listLinks, suggestPlanLinks } from '../../usecases/links.ts';
 import { coverageReport } from '../../usecases/coverage.ts';
+import { importPlanActions, listActions, updateAction } from '../../usecases/actions.ts';
+import { addIndicator, addMeasurement, listIndicators, oqosIndicators } from '../../usecases/followup-indicators.ts';
 import { loadConsultationFile } from '../../ingest/consultation-file.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { randomBytes } from 'node:crypto';
@@ -86,6 +88,7 @@ export const demoCommand: Command = {
 
       // the demo's schéma territorial de santé, linked to what the consultation said, before the restitution shows it
       const plan = await demoPlan(store, consultation.slug);
+      await demoFollowup(store, plan.planId);
       const coverageFiles = await writeDemoCoverage(store, consultation.slug, plan.planId, outDir);
 
       // the demo's editorial texts and emblematic actions (invented): a restitution is published with no text left to write
@@ -258,6 +261,47 @@ export async function demoPlan(store: Store, slug: string, log: (line: string) =
   return { planId: plan, taken, kept };
 }
 
+/**
+ * The follow-up of the demo's plan: its « En pratique » items as proposed actions, its OQOS targets as indicators,
+ * and, the first time only, a few invented states (audited under the demo's name) so that the public follow-up
+ * and the CTS dashboard show something: an action under a linked objective under way, another done, one OQOS
+ * measurement. The owner organisations are fictional; no contact person is invented.
+ */
+export async function demoFollowup(store: Store, planId: string, log: (line: string) => void = (l) => console.log(l)): Promise<void> {
+  const ctx = context(store, { name: DEMO_ACTOR, role: 'cli' });
+  const imported = await importPlanActions(ctx, { plan: planId });
+  const oqos = await oqosIndicators(ctx, { plan: planId });
+  const n = (k: number, one: string, many: string) => `${k} ${k > 1 ? many : one}`;
+  log(`Suivi du schéma : ${n(imported.created, 'action proposée créée', 'actions proposées créées')} (${imported.existing} déjà là), `
+    + `${n(oqos.created, 'indicateur OQOS créé', 'indicateurs OQOS créés')} (${oqos.alreadyThere} déjà là).`);
+  if (imported.created === 0) return;
+  // objectives that take up what the consultation said (its ideas and contributions), as the funnel counts them
+  const linked = new Set((await decidedLinks(ctx, { plan: planId, publicOnly: true }))
+    .flatMap((l) => (l.target && l.source.kind !== 'planItem' && (l.kind === 'taken_up' || l.kind === 'partly') ? [l.target] : [])));
+  const actions = (await listActions(ctx, { plan: planId })).actions.filter((a) => a.parentId === null);
+  const underLinked = actions.filter((a) => linked.has(a.objectiveCode));
+  const [first, second] = underLinked.length >= 2 ? underLinked : actions;
+  if (first) {
+    await updateAction(ctx, { action: first.id, owner: { organisation: 'CPTS de démonstration du Nord-Aveyron' }, status: 'engagee', startDate: '2024-03-01', dueDate: '2026-06-30' });
+    await updateAction(ctx, { action: first.id, status: 'en_cours', progress: 40, comment: 'Démonstration : premières permanences organisées, la moitié des communes reste à couvrir.' });
+  }
+  if (second) {
+    await updateAction(ctx, { action: second.id, owner: { organisation: 'Conseil départemental (démonstration)' }, status: 'engagee', startDate: '2024-01-15', dueDate: '2025-12-31' });
+    await updateAction(ctx, { action: second.id, status: 'en_cours', progress: 80 });
+    await updateAction(ctx, { action: second.id, status: 'realisee', comment: 'Démonstration : action terminée.' });
+  }
+  let indicator = (await listIndicators(ctx, { plan: planId })).indicators.find((i) => i.target.kind === 'value' && i.target.value > i.baseline.value);
+  // a plan without an OQOS target to follow gets one indicator written by hand, as an analyst would
+  indicator ??= { ...await addIndicator(ctx, {
+    plan: planId, label: 'Maisons de santé pluriprofessionnelles en fonctionnement', unit: 'maisons de santé', objective: first?.objectiveCode ?? null,
+    baseline: { value: 4, date: '2023', source: 'Démonstration : chiffre inventé' }, target: { value: 7 },
+  }), measurements: [], progress: undefined as never };
+  if (indicator.target.kind === 'value') {
+    await addMeasurement(ctx, { indicator: indicator.id, value: indicator.baseline.value + 1, date: '2025-06-30', source: 'Démonstration : autorisation fictive' });
+  }
+  log(`Démonstration du suivi : ${n([first, second].filter(Boolean).length, 'action mise à jour', 'actions mises à jour')} (« en cours », « réalisée »), une mesure de l’indicateur « ${indicator.label} ».`);
+}
+
 /** The coverage report of the demo's plan, verified, written next to the restitution (Markdown, HTML, PDF with Chromium). */
 export async function writeDemoCoverage(store: Store, slug: string, planId: string, outDir: string, opts: { pdf?: boolean } = {}): Promise<string[]> {
   const report = await coverageReport(context(store, CLI_ACTOR), { plan: planId, consultation: slug, format: 'md' });
@@ -280,4 +324,6 @@ function printPlanUrls(base: string, planId: string): void {
   console.log(`Schéma territorial de santé (« Ce que vous avez dit » sous chaque objectif) : ${base}schemas/${id}`);
   console.log(`Rapport de couverture : ${base}schemas/${id}/couverture`);
   console.log(`Relecture des liens au back-office (compte ci-dessus) : ${base}admin/schemas/${id}/liens`);
+  console.log(`Suivi public du schéma (« Que sont devenues vos propositions ? ») : ${base}schemas/${id}/suivi`);
+  console.log(`Tableau de bord du CTS au back-office : ${base}admin/schemas/${id}/suivi`);
 }
