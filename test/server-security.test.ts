@@ -93,7 +93,7 @@ describe('sécurité de l’API', () => {
     assert.ok(!res.body.includes('<'), 'le JSON transporte les chevrons échappés (\\u003c)');
   });
 
-  test('limites de débit : connexion (5/min par compte, 10/min par adresse IP) et formulaire (10/min par IP)', async () => {
+  test('limites de débit : connexion (5/min par compte, 10/min par adresse IP) et formulaire (60/min par IP)', async () => {
     const c = await Client.create(t.app, '10.0.2.1');
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) codes.push((await c.post('/api/auth/login', { email: USERS.analyst, password: 'mauvais' })).statusCode);
@@ -108,8 +108,8 @@ describe('sécurité de l’API', () => {
 
     const v = await Client.create(t.app, '10.0.2.2');
     const form: number[] = [];
-    for (let i = 0; i < 11; i++) form.push((await v.post('/api/consultations/essai/contributions', { text: `Contribution numéro ${i}` })).statusCode);
-    assert.deepEqual(form, [...Array(10).fill(201), 429]);
+    for (let i = 0; i < 61; i++) form.push((await v.post('/api/consultations/essai/contributions', { text: `Contribution numéro ${i}` })).statusCode);
+    assert.deepEqual(form, [...Array(60).fill(201), 429]);
     const other = await Client.create(t.app, '10.0.2.3');
     assert.equal((await other.post('/api/consultations/essai/contributions', { text: 'Une autre personne' })).statusCode, 201);
   });

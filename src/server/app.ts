@@ -142,7 +142,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   const security: SecurityOptions = { secureCookies: o.secureCookies ?? 'auto', allowedOrigins: o.allowedOrigins ?? [] };
   const options: AppContext['options'] = {
-    formRateLimit: o.formRateLimit ?? 10,
+    // a workshop room shares one address: the honeypot stops robots, this only stops floods
+    formRateLimit: o.formRateLimit ?? 60,
     loginRateLimit: o.loginRateLimit ?? 10,
     loginAccountRateLimit: o.loginAccountRateLimit ?? 5,
     loginLockFailures: o.loginLockFailures ?? 10,

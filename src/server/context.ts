@@ -11,7 +11,7 @@ import type { SecurityOptions } from './security.ts';
 
 export interface AppOptions {
   store: Store;
-  /** public form: submissions per minute and IP (FABRIQUE_FORM_RATE_LIMIT, default 10) */
+  /** public form: submissions per minute and IP (FABRIQUE_FORM_RATE_LIMIT, default 60) */
   formRateLimit?: number;
   /** login attempts per minute from one address, all e-mails together (FABRIQUE_LOGIN_RATE_LIMIT, default 10) */
   loginRateLimit?: number;

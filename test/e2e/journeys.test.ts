@@ -96,6 +96,16 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       await screenshot(page, '06-merci');
       await checkA11y(page, '06-merci');
     });
+    // the form warns against health details and links the personal-data page; the thank-you address alone says nothing was sent
+    await as(null, async (page) => {
+      await page.goto(`${base}/consultations/${SLUG}/contribuer`);
+      await settled(page);
+      assert.match(await page.locator('#contribution-avertissement').innerText(), /Ne donnez pas d’informations sur votre santé/);
+      await page.getByRole('link', { name: 'Vos données personnelles et vos droits' }).waitFor();
+      await page.goto(`${base}/consultations/${SLUG}/contribuer/merci`);
+      await page.getByText('Aucune contribution envoyée depuis cette page').waitFor();
+      assert.equal(await page.getByRole('heading', { name: 'Merci pour votre contribution' }).count(), 0);
+    });
   });
 
   test('un animateur saisit le compte-rendu d’un atelier', async () => {

@@ -1,4 +1,5 @@
 /** Public routes: consultations, published contributions, the contribution form, restitutions. */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -101,11 +102,15 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
         theme: z.string().max(64).optional(),
         college: College.optional(),
         postcode: z.string().regex(/^\d{5}$/, 'code postal à 5 chiffres').optional(),
+        website: z.string().max(2000).optional().describe('piège à robots : un champ que le formulaire cache ; rempli, l’envoi est ignoré'),
       }),
       response: { 201: z.object({ id: z.string(), status: z.literal('pending') }), ...errors(400, 403, 404, 409, 429) },
     },
   }, async (req, reply) => {
-    const done = await submitContribution(requestContext(ctx, req), { consultation: req.params.slug, ...req.body },
+    const { website, ...input } = req.body;
+    // a robot filled the field people never see: answer as for anyone (it learns nothing) and keep nothing
+    if (website && website.trim() !== '') return reply.code(201).send({ id: randomUUID(), status: 'pending' as const });
+    const done = await submitContribution(requestContext(ctx, req), { consultation: req.params.slug, ...input },
       (consultation, item) => ctx.formQueue.add(consultation, item));
     return reply.code(201).send(done);
   });

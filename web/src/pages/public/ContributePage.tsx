@@ -7,7 +7,7 @@ import { Page, Loading, ErrorAlert, LiveRegion } from '../../components/Page.tsx
 import { ConsultationNav } from './ConsultationPage.tsx';
 import { useApi, useDebounced } from '../../hooks.ts';
 import { ApiError, errorMessage, post } from '../../api.ts';
-import { Link, navigate, useLocation } from '../../router.tsx';
+import { Link, navigate } from '../../router.tsx';
 import { COLLEGES, COLLEGE_LABELS } from '../../labels.ts';
 import type { ConsultationDetail } from '../../types.ts';
 import { isInvisibleText, sanitizeText, visibleLength } from '../../../../src/domain/text.ts';
@@ -23,6 +23,8 @@ export function ContributePage({ slug }: { slug: string }) {
   const [theme, setTheme] = useState('');
   const [college, setCollege] = useState('');
   const [postcode, setPostcode] = useState('');
+  // a field people never see nor reach: a robot that fills every field gives itself away (the server drops its post)
+  const [website, setWebsite] = useState('');
   const [suggestion, setSuggestion] = useState<Suggestion | null>(null);
   const [announce, setAnnounce] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -88,8 +90,11 @@ export function ContributePage({ slug }: { slug: string }) {
       if (theme) body.theme = theme;
       if (college) body.college = college;
       if (postcode.trim()) body.postcode = postcode.trim();
-      const r = await post<{ id: string; status: string }>(`/consultations/${encodeURIComponent(slug)}/contributions`, body);
-      navigate(`/consultations/${slug}/contribuer/merci?ref=${encodeURIComponent(r.id)}`);
+      if (website) body.website = website;
+      await post<{ id: string; status: string }>(`/consultations/${encodeURIComponent(slug)}/contributions`, body);
+      // the thank-you page says « reçue » only after a submission from this tab (not when its address is opened)
+      try { sessionStorage.setItem(sentKey(slug), '1'); } catch { /* storage refused: the page says it neutrally */ }
+      navigate(`/consultations/${slug}/contribuer/merci`);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'rate_limited') setSubmitError('Trop d’envois en peu de temps : réessayez dans une minute.');
       else setSubmitError(errorMessage(err));
@@ -105,6 +110,15 @@ export function ContributePage({ slug }: { slug: string }) {
         Votre contribution sera relue par l’équipe de l’agence régionale de santé avant publication. Les informations
         personnelles (noms, adresses, téléphones) sont masquées. Seul le texte est obligatoire.
       </p>
+      <div className="fr-callout fr-mb-4w" id="contribution-avertissement">
+        <p className="fr-callout__text fr-text--md">
+          Ne donnez pas d’informations sur votre santé ni sur celle d’une autre personne (maladie, traitement, handicap…),
+          ni de nom, d’adresse ou de numéro de téléphone : décrivez la situation sans que l’on puisse reconnaître
+          quelqu’un. Ce que vous écrivez, votre profil et le département de votre code postal servent à préparer le
+          schéma territorial de santé ; le code postal lui-même n’est pas conservé.{' '}
+          <Link href="/donnees-personnelles">Vos données personnelles et vos droits</Link>
+        </p>
+      </div>
       <ErrorAlert message={submitError} title="L’envoi a échoué" />
       <form onSubmit={submit} noValidate className="contribution-form" aria-describedby="obligatoire">
         <p id="obligatoire" className="fr-text--sm">Les champs marqués d’un astérisque (*) sont obligatoires.</p>
@@ -172,6 +186,10 @@ export function ContributePage({ slug }: { slug: string }) {
             onChange: (e) => setPostcode(e.target.value),
           }}
         />
+        <div className="contribution-piege" aria-hidden="true">
+          <label htmlFor="contribution-site">Ne remplissez pas ce champ</label>
+          <input id="contribution-site" name="website" type="text" tabIndex={-1} autoComplete="off" value={website} onChange={(e) => setWebsite(e.target.value)} />
+        </div>
         <Button type="submit" disabled={sending} iconId="fr-icon-send-plane-line" iconPosition="right">
           {sending ? 'Envoi en cours…' : 'Envoyer ma contribution'}
         </Button>
@@ -180,9 +198,21 @@ export function ContributePage({ slug }: { slug: string }) {
   );
 }
 
+const sentKey = (slug: string) => `fabrique:contribution-envoyee:${slug}`;
+
+function sentFromThisTab(slug: string): boolean {
+  try { return sessionStorage.getItem(sentKey(slug)) === '1'; } catch { return false; }
+}
+
 export function ThanksPage({ slug }: { slug: string }) {
-  const { query } = useLocation();
-  const ref = query.get('ref');
+  if (!sentFromThisTab(slug)) {
+    return (
+      <Page title="Contribuer" crumbs={[{ label: 'Consultations', href: '/' }, { label: 'Consultation', href: `/consultations/${slug}` }]}>
+        <Alert severity="info" title="Aucune contribution envoyée depuis cette page" description="Pour donner votre avis, écrivez votre contribution dans le formulaire de la consultation." />
+        <p className="fr-mt-3w"><Link href={`/consultations/${slug}/contribuer`}>Écrire une contribution</Link></p>
+      </Page>
+    );
+  }
   return (
     <Page title="Merci pour votre contribution" crumbs={[{ label: 'Consultations', href: '/' }, { label: 'Consultation', href: `/consultations/${slug}` }]}>
       <Alert
@@ -192,7 +222,6 @@ export function ThanksPage({ slug }: { slug: string }) {
           <>
             Elle est transmise à la modération : l’équipe de l’agence régionale de santé la relit, masque les
             informations personnelles éventuelles, puis la publie avec les autres contributions.
-            {ref ? <> Référence : <code>{ref}</code>.</> : null}
           </>
         }
       />
