@@ -75,6 +75,16 @@ export interface ProgressNode {
   weight: number;
 }
 
+/** The progress nodes of actions (what `actionProgress` and `aggregateProgress` read of them). */
+export function progressNodes(actions: readonly ProgressNode[]): ProgressNode[] {
+  return actions.map((a) => ({ id: a.id, parentId: a.parentId, status: a.status, progress: a.progress, weight: a.weight }));
+}
+
+/** A count per status, all at zero. */
+export function emptyStatusCounts(): Record<ActionStatus, number> {
+  return { proposee: 0, engagee: 0, en_cours: 0, realisee: 0, abandonnee: 0 };
+}
+
 /**
  * Effective progress of an action: the weighted mean of its children's when it has any (abandoned children
  * left out), else the entered value; a réalisée action counts 100, an unentered one 0.

@@ -15,7 +15,7 @@ import type { HumanSynthesisItem } from '../domain/synthesis.ts';
 import { isDepartementCode } from '../domain/territory.ts';
 import { UserError } from '../domain/errors.ts';
 import { publicMeeting } from '../privacy/public.ts';
-import { aggregateProgress, type ActionStatus, type ProgressNode } from '../domain/followup.ts';
+import { aggregateProgress, progressNodes, type ActionStatus } from '../domain/followup.ts';
 import { indicatorProgress, type FollowupIndicator, type IndicatorMeasurement } from '../domain/followup-indicators.ts';
 import { listPlanActions, listTimeline, type FollowupAction, type TimelineEntry } from '../store/actions.ts';
 import { listFollowupIndicators, listFollowupMeasurements } from '../store/followup-indicators.ts';
@@ -600,7 +600,7 @@ export async function evaluateFollowup(data: SynthesisData, rule: FollowupRule):
         && (rule.objective === undefined || o.code === rule.objective) && !busy.has(o.code)).map((o) => o.code));
     }
     case 'progress': {
-      const nodes: ProgressNode[] = actionsAt(f, rule.asOf).map((a) => ({ id: a.id, parentId: a.parentId, status: a.status, progress: a.progress, weight: a.weight }));
+      const nodes = progressNodes(actionsAt(f, rule.asOf));
       const scope = new Set(scopedActions(f, rule).map((a) => a.id));
       const p = aggregateProgress(nodes, (n) => scope.has(n.id));
       return p === null ? none('aucune action à mesurer (aucune, ou toutes abandonnées)') : { value: p, contributions: [] };

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { UserError } from '../domain/errors.ts';
 import {
   ACTION_STATUS_LABELS, actionProgress, aggregateProgress, isActionScope, isIsoDate, mayTransition, parseActionStatus,
-  suggestPartners, type ActionScope, type ActionStatus, type ProgressNode,
+  emptyStatusCounts, progressNodes, suggestPartners, type ActionScope, type ActionStatus,
 } from '../domain/followup.ts';
 import type { SourceRef } from '../domain/source.ts';
 import { sanitizeText } from '../domain/text.ts';
@@ -160,10 +160,6 @@ export interface ActionList {
 }
 
 /** What the progress rules (src/domain/followup.ts) read of actions. */
-export const nodesOf = (actions: readonly FollowupAction[]): ProgressNode[] =>
-  actions.map((a) => ({ id: a.id, parentId: a.parentId, status: a.status, progress: a.progress, weight: a.weight }));
-
-const emptyByStatus = (): Record<ActionStatus, number> => ({ proposee: 0, engagee: 0, en_cours: 0, realisee: 0, abandonnee: 0 });
 
 /** A plan's actions with their effective progress, and the progress of each objective and of the plan. */
 export async function listActions(ctx: UseCaseContext, input: { plan: string; objective?: string }): Promise<ActionList> {
@@ -184,13 +180,13 @@ export async function listActions(ctx: UseCaseContext, input: { plan: string; ob
  * list and the public follow-up share, src/usecases/followup-public.ts). Pure: the caller loads and filters.
  */
 export function actionProgressView(plan: StoredPlan, all: readonly FollowupAction[], objective?: string): Omit<ActionList, 'plan'> {
-  const nodes = nodesOf(all);
+  const nodes = progressNodes(all);
   const hasChildren = new Set(all.flatMap((a) => (a.parentId ? [a.parentId] : [])));
   const views: ActionView[] = all.filter((a) => !objective || a.objectiveCode === objective).map((a) => ({
     ...a, statusLabel: ACTION_STATUS_LABELS[a.status], effectiveProgress: actionProgress(a.id, nodes), progressComputed: hasChildren.has(a.id),
   }));
   const objectives = objectivesOf(plan).filter((o) => !objective || o.code === objective).map((o) => {
-    const byStatus = emptyByStatus();
+    const byStatus = emptyStatusCounts();
     const mine = all.filter((a) => a.objectiveCode === o.code);
     for (const a of mine) if (a.parentId === null) byStatus[a.status]++;
     return { code: o.code, title: o.title, actions: mine.filter((a) => a.parentId === null).length, progress: aggregateProgress(nodes, (n) => mine.some((a) => a.id === n.id)), byStatus };

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { parisDay } from '../domain/consultation.ts';
 import { UserError } from '../domain/errors.ts';
-import { ACTION_STATUS_LABELS, actionProgress, type ProgressNode } from '../domain/followup.ts';
+import { ACTION_STATUS_LABELS, actionProgress, progressNodes } from '../domain/followup.ts';
 import { PROGRESS_STATUS_LABELS, indicatorProgress, type IndicatorTarget } from '../domain/followup-indicators.ts';
 import { listPlanActions } from '../store/actions.ts';
 import { listFollowupIndicators, listFollowupMeasurements } from '../store/followup-indicators.ts';
@@ -63,7 +63,7 @@ function sourceText(s: { file?: string; lineStart?: number; lineEnd?: number } |
 
 async function actionsTable(ctx: UseCaseContext, plan: StoredPlan, contact: boolean): Promise<Table> {
   const actions = await listPlanActions(ctx.store, plan.id);
-  const nodes: ProgressNode[] = actions.map((a) => ({ id: a.id, parentId: a.parentId, status: a.status, progress: a.progress, weight: a.weight }));
+  const nodes = progressNodes(actions);
   const where = new Map<string, { engagement: string; title: string }>();
   for (const e of plan.engagements) for (const d of e.defis) for (const o of d.objectives) where.set(o.code, { engagement: e.code, title: o.title });
   const today = parisDay(ctx.now());

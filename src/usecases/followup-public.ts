@@ -9,7 +9,7 @@
 import { parisDay } from '../domain/consultation.ts';
 import { isPublic, KIND_LABELS, type Contribution } from '../domain/contribution.ts';
 import { UserError } from '../domain/errors.ts';
-import { ACTION_STATUSES, ACTION_STATUS_LABELS, aggregateProgress, type ActionStatus } from '../domain/followup.ts';
+import { ACTION_STATUSES, ACTION_STATUS_LABELS, aggregateProgress, emptyStatusCounts, progressNodes, type ActionStatus } from '../domain/followup.ts';
 import { PROGRESS_STATUS_LABELS, type IndicatorTarget, type ProgressStatus } from '../domain/followup-indicators.ts';
 import { answersSource, LINK_KIND_LABELS, type LinkKind, type PlanLink } from '../domain/links.ts';
 import { pseudonymise } from '../privacy/pseudonymise.ts';
@@ -19,7 +19,7 @@ import { listPlanLinks } from '../store/links.ts';
 import type { StoredPlan } from '../store/plans.ts';
 import { evaluateRule, loadSynthesisData, type SynthesisData } from '../synthesis/data.ts';
 import { PROPOSAL_KINDS, type LinkRule } from '../synthesis/model.ts';
-import { actionProgressView, nodesOf, type ActionView } from './actions.ts';
+import { actionProgressView, type ActionView } from './actions.ts';
 import type { UseCaseContext } from './context.ts';
 import { visibleConsultation } from './contributions.ts';
 import { listIndicators } from './followup-indicators.ts';
@@ -143,7 +143,6 @@ export interface PublicFollowup {
   funnel: FollowupFunnel | null;
 }
 
-const emptyByStatus = (): ByStatus => ({ proposee: 0, engagee: 0, en_cours: 0, realisee: 0, abandonnee: 0 });
 // the day in France, as the back office prints the entry (« 2 décembre 2026 à 00:30 ») and the report reads it
 const day = (iso: string) => parisDay(new Date(iso));
 
@@ -208,18 +207,18 @@ async function planProgress(ctx: UseCaseContext, plan: StoredPlan): Promise<Plan
   const all = await listPlanActions(ctx.store, plan.id);
   const timeline = await listTimeline(ctx.store, { planId: plan.id });
   const view = actionProgressView(plan, all);
-  const nodes = nodesOf(all);
+  const nodes = progressNodes(all);
   const views = new Map(view.actions.map((a) => [a.id, a]));
   const publicActions = new Map<string, PublicAction[]>();
   for (const a of view.actions) publicActions.set(a.objectiveCode, [...(publicActions.get(a.objectiveCode) ?? []), publicAction(a, timeline)]);
   const of = (codes: ReadonlySet<string>) => {
     const mine = new Set(all.filter((a: FollowupAction) => codes.has(a.objectiveCode)).map((a) => a.id));
-    const byStatus = emptyByStatus();
+    const byStatus = emptyStatusCounts();
     for (const a of all) if (a.parentId === null && mine.has(a.id)) byStatus[a.status]++;
     return { progress: aggregateProgress(nodes, (n) => mine.has(n.id)), byStatus };
   };
   const objectiveProgress = new Map(view.objectives.map((o) => [o.code, { progress: o.progress, byStatus: { ...o.byStatus } }]));
-  const byStatus = emptyByStatus();
+  const byStatus = emptyStatusCounts();
   for (const a of all) if (a.parentId === null) byStatus[a.status]++;
   return { views, publicActions, objectiveProgress, of, plan: { progress: view.progress, byStatus } };
 }
@@ -280,7 +279,7 @@ export async function publicFollowup(ctx: UseCaseContext, input: { plan: string 
     const objectives: PublicObjective[] = [];
     for (const d of e.defis) {
       for (const o of d.objectives) {
-        const p = progress.objectiveProgress.get(o.code) ?? { progress: null, byStatus: emptyByStatus() };
+        const p = progress.objectiveProgress.get(o.code) ?? { progress: null, byStatus: emptyStatusCounts() };
         objectives.push({
           code: o.code, title: o.title, defi: { code: d.code, title: d.title }, progress: p.progress, byStatus: p.byStatus,
           actions: progress.publicActions.get(o.code) ?? [], indicators: indicators.filter((i) => i.objective === o.code).map((i) => i.id),
@@ -391,7 +390,7 @@ async function followElements(ctx: UseCaseContext, data: SynthesisData, plan: St
         }
         const o = d.objectives.find((x) => x.code === code);
         if (o) {
-          const p = progress.objectiveProgress.get(o.code) ?? { progress: null, byStatus: emptyByStatus() };
+          const p = progress.objectiveProgress.get(o.code) ?? { progress: null, byStatus: emptyStatusCounts() };
           el = { plan: header, code, kind: 'objective', title: o.title, outcome: l.kind as 'taken_up' | 'partly', outcomeLabel: LINK_KIND_LABELS[l.kind], note: l.kind === 'partly' ? l.note : null,
             throughIdea: through, progress: p.progress, byStatus: p.byStatus, actions: progress.publicActions.get(o.code) ?? [] };
         }
