@@ -57,6 +57,11 @@ export function formatPeriod(start: string | null, end: string | null): string {
 
 export const nf = new Intl.NumberFormat('fr-FR');
 
+/** « 1 action », « 3 actions » (French plural agreement; 0 is singular). */
+export function count(n: number, one: string, many: string): string {
+  return `${nf.format(n)} ${n >= 2 ? many : one}`;
+}
+
 /** Short college names for table headers (the full name is in the header's title). */
 export const COLLEGE_SHORT: Record<string, string> = {
   elus: 'Élus',

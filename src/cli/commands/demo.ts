@@ -10,6 +10,7 @@ import { decideLink, decidedLinks, listLinks, suggestPlanLinks } from '../../use
 import { coverageReport } from '../../usecases/coverage.ts';
 import { importPlanActions, listActions, updateAction } from '../../usecases/actions.ts';
 import { addIndicator, addMeasurement, listIndicators, oqosIndicators } from '../../usecases/followup-indicators.ts';
+import type { FollowupIndicator } from '../../domain/followup-indicators.ts';
 import { loadConsultationFile } from '../../ingest/consultation-file.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { randomBytes } from 'node:crypto';
@@ -290,15 +291,13 @@ export async function demoFollowup(store: Store, planId: string, log: (line: str
     await updateAction(ctx, { action: second.id, status: 'en_cours', progress: 80 });
     await updateAction(ctx, { action: second.id, status: 'realisee', comment: 'Démonstration : action terminée.' });
   }
-  let indicator = (await listIndicators(ctx, { plan: planId })).indicators.find((i) => i.target.kind === 'value' && i.target.value > i.baseline.value);
+  const rising = (i: FollowupIndicator) => i.target.kind === 'value' && i.target.value > i.baseline.value;
   // a plan without an OQOS target to follow gets one indicator written by hand, as an analyst would
-  indicator ??= { ...await addIndicator(ctx, {
+  const indicator: FollowupIndicator = (await listIndicators(ctx, { plan: planId })).indicators.find(rising) ?? await addIndicator(ctx, {
     plan: planId, label: 'Maisons de santé pluriprofessionnelles en fonctionnement', unit: 'maisons de santé', objective: first?.objectiveCode ?? null,
     baseline: { value: 4, date: '2023', source: 'Démonstration : chiffre inventé' }, target: { value: 7 },
-  }), measurements: [], progress: undefined as never };
-  if (indicator.target.kind === 'value') {
-    await addMeasurement(ctx, { indicator: indicator.id, value: indicator.baseline.value + 1, date: '2025-06-30', source: 'Démonstration : autorisation fictive' });
-  }
+  });
+  await addMeasurement(ctx, { indicator: indicator.id, value: indicator.baseline.value + 1, date: '2025-06-30', source: 'Démonstration : autorisation fictive' });
   log(`Démonstration du suivi : ${n([first, second].filter(Boolean).length, 'action mise à jour', 'actions mises à jour')} (« en cours », « réalisée »), une mesure de l’indicateur « ${indicator.label} ».`);
 }
 

@@ -12,15 +12,13 @@ import { errorMessage, post } from '../../api.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert, Loading } from '../../components/Page.tsx';
 import { useApi } from '../../hooks.ts';
-import { formatDate, nf } from '../../labels.ts';
+import { count, formatDate, nf } from '../../labels.ts';
 import { navigate } from '../../router.tsx';
 import type { ActionList, ImportPlanActionsResult } from '../../../../src/usecases/actions.ts';
 import type { IndicatorWithProgress, OqosIndicatorsResult } from '../../../../src/usecases/followup-indicators.ts';
 
 const planPath = (id: string) => `/admin/plans/${encodeURIComponent(id)}`;
 const today = () => new Date().toISOString().slice(0, 10);
-/** « 1 action créée », « 3 actions créées » */
-const count = (n: number, one: string, many: string) => `${nf.format(n)} ${n > 1 ? many : one}`;
 
 function Outcome({ ok, error }: { ok: string | null; error: string | null }) {
   return (

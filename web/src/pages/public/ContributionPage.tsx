@@ -1,9 +1,9 @@
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
-import { formatDate } from '../../labels.ts';
+import { count, formatDate } from '../../labels.ts';
 import type { ContributionFollowupView } from '../../types.ts';
-import { ActionsByStatus, ProgressBar, count, statusSummary } from './FollowupPage.tsx';
+import { ActionsByStatus, ProgressBar, statusSummary } from './FollowupPage.tsx';
 
 type Element = ContributionFollowupView['elements'][number];
 type Other = ContributionFollowupView['others'][number];

@@ -3,7 +3,7 @@ import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { IndicatorChart, dayOrYear, indicatorLabel, targetText, withUnit } from '../../components/IndicatorChart.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
-import { formatDate, nf } from '../../labels.ts';
+import { count, formatDate, nf } from '../../labels.ts';
 import type { FollowupAction, FollowupIndicator, PublicFollowupView } from '../../types.ts';
 
 type Status = FollowupAction['status'];
@@ -16,11 +16,6 @@ const STATUS_TITLE: Record<Status, string> = { proposee: 'Proposées', engagee: 
 const STATUS_BADGE: Record<Status, string> = {
   proposee: 'fr-badge--info', engagee: 'fr-badge--new', en_cours: 'fr-badge--new', realisee: 'fr-badge--success', abandonnee: 'fr-badge--warning',
 };
-
-/** « 1 action », « 3 actions » (French plural agreement; 0 is singular). */
-export function count(n: number, one: string, many: string): string {
-  return `${nf.format(n)} ${n >= 2 ? many : one}`;
-}
 
 /** A progress bar with its number printed beside it; « pas encore d’action » rather than 0 % when there is nothing to measure. */
 export function ProgressBar({ value, label }: { value: number | null; label: string }) {

@@ -1,9 +1,9 @@
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
+import { count } from '../../labels.ts';
 import type { IdeaFollowupView } from '../../types.ts';
 import { FOLLOWUP_TITLE, FollowedElements } from './ContributionPage.tsx';
-import { count } from './FollowupPage.tsx';
 
 /** « Que sont devenues vos propositions ? » for one common idea: its contributions, the objectives that take it up and their actions. */
 export function IdeaPage({ id }: { id: string }) {
