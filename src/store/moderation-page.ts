@@ -34,8 +34,8 @@ export const SEARCH_RESULTS_CAP = 1000;
  * counters when the filter allows it (see countContributions); the page's positions are found on the index
  * (consultation, moderation_status, seq) before its rows are read, so a deep page skips index entries only.
  */
-export async function pageContributions(store: Store, consultation: string, f: ContributionPageFilter, offset: number, limit: number):
-  Promise<{ items: ContributionPageItem[]; total: number }> {
+export async function pageContributions(store: Store, consultation: string, f: ContributionPageFilter, offset: number, limit: number,
+  order: 'newest' | 'oldest' = 'newest'): Promise<{ items: ContributionPageItem[]; total: number }> {
   let rows;
   let total: number;
   if (f.ids) {
@@ -46,12 +46,14 @@ export async function pageContributions(store: Store, consultation: string, f: C
     rows = all.slice(offset, offset + limit);
   } else {
     total = await store.countContributions(consultation, f);
-    const start = await deepStart(store, consultation, f, offset);
+    const direction = order === 'oldest' ? 'asc' : 'desc';
+    // the arrival-order buckets help newest first only (the deep pages of the default order)
+    const start = order === 'oldest' ? { skipped: 0 } : await deepStart(store, consultation, f, offset);
     let page = store.filteredContributions(consultation, f).select('contributions.seq')
-      .orderBy('contributions.seq', 'desc').offset(offset - start.skipped).limit(limit);
+      .orderBy('contributions.seq', direction).offset(offset - start.skipped).limit(limit);
     if (start.belowSeq !== undefined) page = page.where('contributions.seq', '<', start.belowSeq);
     rows = offset >= total ? [] : await store.db.selectFrom('contributions').select([...COLUMNS])
-      .where('contributions.seq', 'in', page).orderBy('contributions.seq', 'desc').execute();
+      .where('contributions.seq', 'in', page).orderBy('contributions.seq', direction).execute();
   }
   return { total, items: await withThemes(store, rows) };
 }
@@ -87,9 +89,11 @@ export const SEARCH_RANKED_WINDOW = 1000;
  * SEARCH_RANKED_WINDOW most recent matches (BM25, search-rank.ts, on SQLite; ts_rank on PostgreSQL). Then only
  * the page's rows are read.
  */
-export async function pageSearch(store: Store, consultation: string, query: string, f: ContributionFilter, offset: number, limit: number):
-  Promise<{ items: ContributionPageItem[]; total: number }> {
-  const ranked = await searchMatches(store, consultation, query, f);
+export async function pageSearch(store: Store, consultation: string, query: string, f: ContributionFilter, offset: number, limit: number,
+  order: 'relevance' | 'newest' | 'oldest' = 'relevance'): Promise<{ items: ContributionPageItem[]; total: number }> {
+  const matches = await searchMatches(store, consultation, query, f);
+  // the same matches (the most relevant SEARCH_RESULTS_CAP) in arrival order when asked
+  const ranked = order === 'relevance' ? matches : [...matches].sort((a, b) => order === 'newest' ? b - a : a - b);
   const seqs = ranked.slice(offset, offset + limit);
   const position = new Map(seqs.map((seq, i) => [seq, i]));
   // the rows are read through the filter again: what is shown obeys the row itself, whatever the index holds

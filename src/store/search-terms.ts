@@ -29,3 +29,16 @@ export function pgTsQuery(query: string): string | undefined {
   return q || undefined;
 }
 
+
+/**
+ * Where a text's words match a query's terms, by the same pipeline as the index (folded, stemmed): « installer »
+ * marks « installation », « medecin » marks « Médecins ». Ranges [start, end) in UTF-16 units, in order.
+ */
+export function matchedSpans(text: string, terms: ReadonlySet<string>): [number, number][] {
+  const out: [number, number][] = [];
+  if (terms.size === 0) return out;
+  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+    if (searchTerms(m[0]).some((t) => terms.has(t))) out.push([m.index, m.index + m[0].length]);
+  }
+  return out;
+}

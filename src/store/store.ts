@@ -107,9 +107,19 @@ export interface ContributionFilter {
   documentId?: string;
   /** restrict to these ids */
   ids?: string[];
+  /** dated on or after this day (YYYY-MM-DD); contributions without a date are left out */
+  from?: string;
+  /** dated on or before this day (YYYY-MM-DD, the whole day); contributions without a date are left out */
+  to?: string;
 }
 
 export type { ConsultationStats };
+
+/** The day after a YYYY-MM-DD day, as YYYY-MM-DD. */
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? day : new Date(d.getTime() + 86_400_000).toISOString().slice(0, 10);
+}
 
 
 /** The persistence layer: one API over SQLite (embedded default) and PostgreSQL. */
@@ -705,6 +715,9 @@ export class Store {
     if (f.channel) q = q.where('contributions.channel', '=', f.channel);
     if (f.moderation) q = q.where('contributions.moderation_status', '=', f.moderation);
     if (f.documentId) q = q.where('contributions.document_id', '=', f.documentId);
+    // dates are ISO text (a day, or a day and a time): compared as text, the day after `to` excluded
+    if (f.from) q = q.where('contributions.date', '>=', f.from);
+    if (f.to) q = q.where('contributions.date', '<', nextDay(f.to));
     if (f.theme) {
       const theme = f.theme;
       q = q.where((eb) => eb.exists(eb.selectFrom('contribution_themes').select('theme')

@@ -9,10 +9,10 @@ import { consultationLevel } from '../../domain/territory.ts';
 import { publicMeeting } from '../../privacy/public.ts';
 import { listIndicators } from '../../store/indicators.ts';
 import { latestPublishedSynthesis, withdrawnRestitution } from '../../store/moderation.ts';
-import { pageContributions, pageSearch } from '../../store/moderation-page.ts';
 import { PUBLIC_FILTER } from '../../store/store.ts';
 import { VISITOR } from '../../usecases/context.ts';
 import { consultationFigures, publicFigures } from '../../usecases/stats.ts';
+import { CONTRIBUTION_SORTS, publicContributionsPage } from '../../usecases/search.ts';
 import { submitContribution, visibleConsultation as visible } from '../../usecases/contributions.ts';
 import type { AppContext } from '../context.ts';
 import { UserError } from '../../domain/errors.ts';
@@ -77,16 +77,17 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
       querystring: PageQuery.extend({
         q: z.string().max(200).optional(), theme: z.string().max(64).optional(), kind: Kind.optional(),
         meeting: z.string().max(300).optional(), college: College.optional(),
+        du: z.string().max(32).optional().describe('datées de ce jour ou après (AAAA-MM-JJ) ; les contributions sans date sont écartées'),
+        au: z.string().max(32).optional().describe('datées de ce jour ou avant (AAAA-MM-JJ) ; les contributions sans date sont écartées'),
+        sort: z.enum(CONTRIBUTION_SORTS).optional()
+          .describe('recentes (les dernières arrivées d’abord), anciennes, pertinence (avec q) ; par défaut pertinence avec q, recentes sans'),
       }),
       response: { 200: Page(PublicContribution), ...errors(400, 404) },
     },
   }, async (req) => {
-    const c = await visibleConsultation(ctx, req.params.slug);
-    const { q, theme, kind, meeting, college, page, pageSize } = req.query;
-    const filter = { ...PUBLIC_FILTER, ...(theme ? { theme } : {}), ...(kind ? { kind } : {}), ...(meeting ? { meeting } : {}), ...(college ? { college } : {}) };
-    const res = q && q.trim()
-      ? await pageSearch(store, c.slug, q, filter, (page - 1) * pageSize, pageSize)
-      : await pageContributions(store, c.slug, filter, (page - 1) * pageSize, pageSize);
+    const { page, pageSize, ...rest } = req.query;
+    const input = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && v !== ''));
+    const res = await publicContributionsPage(requestContext(ctx, req), { consultation: req.params.slug, ...input, page, pageSize });
     return { items: res.items.map(publicContribution), total: res.total, page, pageSize };
   });
 
