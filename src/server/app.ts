@@ -38,6 +38,9 @@ import { followupPublicRoutes } from './routes/followup-public.ts';
 import { siteRoutes } from './routes/site.ts';
 import { searchRoutes } from './routes/search.ts';
 import { isWebPagePath } from '../domain/site.ts';
+import { pageItemOfPath } from '../domain/page-items.ts';
+import { publicItemExists } from '../usecases/search.ts';
+import { requestContext } from './use-case-context.ts';
 import { openJobs, serverRunsJobs } from '../jobs/queue.ts';
 import { clearSuggestCache } from './suggest.ts';
 
@@ -260,9 +263,17 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     if (hasWeb) {
       // a missing asset is a 404; any other path is a route of the single-page application
       if (/\.[a-z0-9]{1,8}$/i.test(req.url.split('?')[0]!)) return reply.code(404).type('text/plain; charset=utf-8').send('Fichier introuvable.');
-      // a path no page of the web app matches gets the app (its « Page introuvable ») with a real 404
-      const page = isWebPagePath(req.url.split('?')[0]!);
-      return reply.code(page ? 200 : 404).type('text/html; charset=utf-8').sendFile('index.html');
+      // a path no page of the web app matches gets the app (its « Page introuvable ») with a real 404, and so does
+      // the page of a consultation, plan, contribution or idea that does not exist or is not public
+      const path = req.url.split('?')[0]!;
+      let found = isWebPagePath(path);
+      const item = found ? pageItemOfPath(path) : null;
+      let status = 200;
+      if (item) {
+        // a database that does not answer: the app, which says so on its own reads, with a 503
+        try { found = await publicItemExists(requestContext(ctx, req), item); } catch { status = 503; }
+      }
+      return reply.code(found ? status : 404).type('text/html; charset=utf-8').sendFile('index.html');
     }
     return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fabrique</title></head>
 <body><h1>Fabrique</h1><p>L’application web n’est pas construite : lancez <code>npm run build:web</code> puis relancez le serveur.</p>

@@ -205,7 +205,7 @@ export async function correctPlanElement(ctx: UseCaseContext, input: CorrectPlan
 /** Names compared without accents, case or the article (« la Lozère »). */
 const folded = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/^(la |le |les |l')/, '').replace(/[^a-z0-9]+/g, ' ').trim();
 
-function departementOf(name: string): string | undefined {
+export function departementOf(name: string): string | undefined {
   const f = folded(name);
   if (!f) return undefined;
   return Object.entries(DEPARTEMENTS).find(([, [n]]) => folded(n) === f)?.[0];

@@ -5,17 +5,22 @@
  * one public filter (PUBLIC_FILTER, the public list's own search), ideas as the restitution shows them.
  */
 import type { Consultation } from '../domain/consultation.ts';
+import { isPublic, type ModerationStatus } from '../domain/contribution.ts';
+import { DEPARTEMENTS } from '../domain/geography.ts';
+import type { PageItem } from '../domain/page-items.ts';
 import { UserError } from '../domain/errors.ts';
 import { pseudonymise } from '../privacy/pseudonymise.ts';
 import { latestPublishedSynthesis } from '../store/moderation.ts';
 import { pageContributions, pageSearch, type ContributionPageItem } from '../store/moderation-page.ts';
 import { rankCandidates } from '../store/search-rank.ts';
 import { matchedSpans, searchTerms } from '../store/search-terms.ts';
-import { lastAuditId, planElementTexts, searchPublicContributions } from '../store/site-search.ts';
+import { groupConsultation } from '../store/analysis.ts';
+import { contributionState, ideaHasPublicMember, lastAuditId, planElementTexts, planExists, searchPublicContributions } from '../store/site-search.ts';
 import { PUBLIC_FILTER, type ContributionFilter, type Store } from '../store/store.ts';
 import { loadSynthesisData } from '../synthesis/data.ts';
 import type { UseCaseContext } from './context.ts';
 import { visibleConsultation } from './contributions.ts';
+import { departementOf } from './plan.ts';
 
 // ---- site-wide search ----
 
@@ -226,4 +231,36 @@ export async function publicContributionsPage(ctx: UseCaseContext, input: Public
     ? await pageSearch(ctx.store, c.slug, q, filter, offset, input.pageSize, sort === 'pertinence' ? 'relevance' : order)
     : await pageContributions(ctx.store, c.slug, filter, offset, input.pageSize, order);
   return { consultation: c, ...res };
+}
+
+// ---- the items of public pages (real 404s) ----
+
+/**
+ * Whether the item a public page shows exists and is public, by the rules of the page's own reads, in one or two
+ * lookups on primary keys: a visible consultation (not a draft); a plan by its id or, as the plan page accepts,
+ * a département's code or name; a contribution the publication rule makes public in a visible consultation (one
+ * that is not public answers as one that does not exist); an idea of a visible consultation with a public member.
+ */
+export async function publicItemExists(ctx: UseCaseContext, item: PageItem): Promise<boolean> {
+  const visible = async (slug: string) => {
+    try { await visibleConsultation(ctx, slug); return true; } catch (e) { if (e instanceof UserError && e.code === 'not_found') return false; throw e; }
+  };
+  const key = item.id.trim();
+  if (!key || key.length > 300) return false;
+  switch (item.kind) {
+    case 'consultation': return visible(key);
+    case 'plan': {
+      if (await planExists(ctx.store, { id: key })) return true;
+      const territory = DEPARTEMENTS[key] ? key : departementOf(key);
+      return territory !== undefined && planExists(ctx.store, { territory });
+    }
+    case 'contribution': {
+      const c = await contributionState(ctx.store, key);
+      return c !== undefined && isPublic({ moderation: { status: c.status as ModerationStatus } }) && visible(c.consultation);
+    }
+    case 'idea': {
+      const slug = await groupConsultation(ctx.store, key);
+      return slug !== undefined && await visible(slug) && ideaHasPublicMember(ctx.store, key, slug);
+    }
+  }
 }
