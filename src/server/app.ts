@@ -41,6 +41,8 @@ import { isWebPagePath } from '../domain/site.ts';
 import { pageItemOfPath } from '../domain/page-items.ts';
 import { publicItemExists } from '../usecases/search.ts';
 import { requestContext } from './use-case-context.ts';
+import { mailSettingsFromEnv } from '../domain/engagement.ts';
+import { engagementRoutes } from './routes/engagement.ts';
 import { openJobs, serverRunsJobs } from '../jobs/queue.ts';
 import { clearSuggestCache } from './suggest.ts';
 
@@ -91,6 +93,8 @@ export function optionsFromEnv(): Omit<AppOptions, 'store'> {
     ...(origins?.length ? { allowedOrigins: origins } : {}),
     ...(Object.keys(parse).length ? { parse } : {}),
     ...(hops ? { trustProxy: hops } : {}),
+    // validated here: a wrong value stops `fabrique serve` with a message naming the variable
+    mail: mailSettingsFromEnv(process.env),
   };
 }
 
@@ -163,6 +167,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const ctx: AppContext = {
     store: o.store,
     options,
+    mail: o.mail ?? null,
     security,
     formQueue: new FormQueue(o.store),
     parsePool: new ParsePool(o.parse),
@@ -229,6 +234,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await followupReportRoutes(api, ctx);
     await siteRoutes(api, ctx);
     await searchRoutes(api, ctx);
+    await engagementRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });

@@ -2,6 +2,7 @@
  * What the application and its routes share: the options of buildApp and the per-app context handed to
  * every route plugin. Apart from app.ts so that routes need not import the module that registers them.
  */
+import type { MailSettings } from '../domain/engagement.ts';
 import type { ParsePool, ParsePoolOptions } from '../ingest/parse-pool.ts';
 import type { JobService } from '../jobs/queue.ts';
 import type { Store } from '../store/store.ts';
@@ -42,11 +43,15 @@ export interface AppOptions {
   logger?: boolean;
   /** run queued jobs (analysis…) in this process; default: yes on SQLite, FABRIQUE_SERVE_JOBS on PostgreSQL */
   runJobs?: boolean;
+  /** sending of the outbox by SMTP (FABRIQUE_SMTP_URL, FABRIQUE_MAIL_FROM, FABRIQUE_PUBLIC_URL); null or absent: nothing is ever sent */
+  mail?: MailSettings | null;
 }
 
 export interface AppContext {
   store: Store;
-  options: Required<Omit<AppOptions, 'store' | 'logger' | 'trustProxy' | 'parse' | 'runJobs'>>;
+  options: Required<Omit<AppOptions, 'store' | 'logger' | 'trustProxy' | 'parse' | 'runJobs' | 'mail'>>;
+  /** the sending settings, or null: messages then stay in the outbox */
+  mail: MailSettings | null;
   security: SecurityOptions;
   formQueue: FormQueue;
   /** parses uploaded files off the event loop */

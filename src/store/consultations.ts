@@ -2,12 +2,14 @@
  * Repository of the consultation aggregate: the consultation, its territories, its meetings and its territory's
  * indicators. Each write is one transaction that carries its audit entries.
  */
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Consultation } from '../domain/consultation.ts';
 import type { Meeting } from '../domain/meeting.ts';
 import type { Indicator } from '../domain/plan.ts';
 import type { ScopeLevel, Territory } from '../domain/territory.ts';
 import { recordAudit, type NewAuditEntry } from './audit.ts';
+import { enqueueNewsIn } from './engagement.ts';
 import { StoreError } from './errors.ts';
 import { replaceIndicatorsIn } from './indicators.ts';
 import type { Database } from './schema.ts';
@@ -25,6 +27,8 @@ export interface ConsultationWrite {
   audit: NewAuditEntry[];
   /** refuse (conflict) when the slug is taken, checked inside the transaction */
   mustBeNew?: boolean;
+  /** the consultation opened or closed: one message to each of its subscribers, in the same transaction */
+  news?: 'opened' | 'closed';
 }
 
 /** Creates or updates a consultation with everything it declares, in one transaction; returns whether it was created. */
@@ -40,6 +44,7 @@ export async function saveConsultation(store: Store, w: ConsultationWrite): Prom
     }
     if (w.indicators) await replaceIndicatorsIn(trx, w.indicators.territory, w.indicators.level, w.indicators.items);
     for (const e of w.audit) await recordAudit(trx, e);
+    if (w.news) await enqueueNewsIn(trx, w.consultation.slug, w.news, w.audit[0]?.at ?? new Date().toISOString(), randomUUID);
     return created;
   });
 }
@@ -119,5 +124,6 @@ export async function reopenConsultation(store: Store, slug: string, until: stri
   await store.db.transaction().execute(async (trx) => {
     await trx.updateTable('consultations').set({ status: 'open', reopened_until: until }).where('slug', '=', slug).execute();
     await recordAudit(trx, audit);
+    await enqueueNewsIn(trx, slug, 'opened', audit.at ?? new Date().toISOString(), randomUUID);
   });
 }

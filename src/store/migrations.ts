@@ -667,6 +667,57 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('action_accounts_user').on('action_accounts').columns(['user_id', 'action_id']).execute();
       },
     },
+    '0026_engagement': {
+      // Issue 16 (point 5): « signaler un contenu » on published contributions, and subscriptions to a consultation's
+      // news with their one-time tokens (hashes only) and an outbox of messages. Reports go with their contribution,
+      // tokens and messages with their subscription, subscriptions with their consultation (cascade).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('content_reports')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('contribution_id', 'text', (c) => c.notNull().references('contributions.id').onDelete('cascade'))
+          .addColumn('consultation', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('details', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('content_reports_consultation').on('content_reports').columns(['consultation', 'contribution_id']).execute();
+        await db.schema.createIndex('content_reports_contribution').on('content_reports').columns(['contribution_id']).execute();
+        await db.schema.createTable('mail_subscriptions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('email_hash', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('confirmed_at', 'text')
+          .execute();
+        await db.schema.createIndex('mail_subscriptions_address').on('mail_subscriptions').columns(['consultation', 'email_hash']).unique().execute();
+        await db.schema.createIndex('mail_subscriptions_hash').on('mail_subscriptions').columns(['email_hash']).execute();
+        await db.schema.createTable('mail_tokens')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('subscription_id', 'text', (c) => c.notNull().references('mail_subscriptions.id').onDelete('cascade'))
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('mail_tokens_subscription').on('mail_tokens').columns(['subscription_id']).execute();
+        await db.schema.createTable('mail_outbox')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('subscription_id', 'text', (c) => c.notNull().references('mail_subscriptions.id').onDelete('cascade'))
+          .addColumn('consultation', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('to_masked', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('claimed_at', 'text')
+          .addColumn('sent_at', 'text')
+          .execute();
+        await db.schema.createIndex('mail_outbox_status').on('mail_outbox').columns(['status', 'created_at']).execute();
+        await db.schema.createIndex('mail_outbox_subscription').on('mail_outbox').columns(['subscription_id']).execute();
+      },
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { Generated, Kysely, Transaction } from 'kysely';
 import type { FollowupTables } from './action-schema.ts';
 import type { LinkTables } from './link-schema.ts';
 import type { FollowupIndicatorTables } from './followup-indicator-schema.ts';
+import type { EngagementTables } from './engagement-schema.ts';
 import type { PlanTables } from './plan-schema.ts';
 
 /** Row types of the relational schema. JSON columns hold text in both SQLite and PostgreSQL. */
@@ -310,7 +311,7 @@ export interface IndicatorRow {
  * Every table of the schema, whatever migration created it: the one type of the store's Kysely instance
  * (`Store.db`), of its transactions and of every repository function.
  */
-export interface Database extends PlanTables, LinkTables, FollowupTables, FollowupIndicatorTables {
+export interface Database extends PlanTables, LinkTables, FollowupTables, FollowupIndicatorTables, EngagementTables {
   consultations: ConsultationRow;
   territories: TerritoryRow;
   source_documents: SourceDocumentRow;

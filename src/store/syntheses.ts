@@ -3,10 +3,12 @@
  * (`model_json`) and the human-written parts (`editorial_json`); `published_syntheses` the restitution served to
  * the public. Documents are stored as given (JSON); their shape is the synthesis module's.
  */
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import { appDb } from './accounts.ts';
 import { recordAudit } from './audit.ts';
+import { enqueueNewsIn } from './engagement.ts';
 import type { Store } from './store.ts';
 
 export interface SynthesisKey { id: string; consultation: string; level: string; territory: string }
@@ -100,8 +102,10 @@ export async function saveEditorialChange(store: Store, target: SynthesisKey, ch
  * and the contributions it relies on, which flag it stale when they change), with its audit entry
  * (`synthesis.publish`), in one transaction.
  */
-export async function savePublication(store: Store, doc: StoredSynthesis, p: { html: string; contributions: string[]; after: unknown }, audit: Audit): Promise<void> {
+export async function savePublication(store: Store, doc: StoredSynthesis, p: { html: string; contributions: string[]; after: unknown; notifySubscribers?: boolean }, audit: Audit): Promise<void> {
   await appDb(store).transaction().execute(async (trx) => {
+    // the consultation's subscribers are told in the same transaction (one message each in the outbox)
+    if (p.notifySubscribers) await enqueueNewsIn(trx as unknown as Transaction<Database>, doc.consultation, 'restitution', audit.at, randomUUID);
     await writeSynthesisIn(trx as unknown as Transaction<Database>, doc);
     const relied = { contributions_json: JSON.stringify(p.contributions), stale_since: null, stale_reason: null };
     await trx.insertInto('published_syntheses').values({

@@ -121,8 +121,12 @@ export async function updateConsultation(ctx: UseCaseContext, input: UpdateConsu
   if (effectiveStatus(before, now) === 'closed' && acceptsContributions(c, now) && ctx.actor.role !== 'admin' && ctx.actor.role !== 'cli') {
     throw new UserError('forbidden', 'Cette consultation est close : seul un administrateur peut la rouvrir aux contributions (« Rouvrir », avec une nouvelle date de fin).');
   }
+  // subscribers hear of an opening (or reopening) and of a closing decided here; a period that ends by itself is not an event
+  const was = effectiveStatus(before, now);
+  const is = effectiveStatus(c, now);
+  const news = is === 'open' && was !== 'open' ? 'opened' as const : was === 'open' && is === 'closed' ? 'closed' as const : undefined;
   await saveConsultation(ctx.store, {
-    consultation: c, territories: [],
+    consultation: c, territories: [], ...(news ? { news } : {}),
     audit: [{ actor: ctx.actor.name, action: 'consultation.update', consultation: c.slug, targetType: 'consultation', targetId: c.slug, at: ctx.now().toISOString(), before, after: c }],
   });
   return c;

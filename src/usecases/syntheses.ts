@@ -88,7 +88,7 @@ export async function publishSynthesis(ctx: UseCaseContext, input: SynthesisTarg
   progress({ step: 'publish', label: 'Publication de la restitution', done: 0, total: 1 });
   const publishedAt = ctx.now().toISOString();
   await savePublication(ctx.store, doc, {
-    html: renderHtml(doc), contributions: reliedContributions(doc), after: { generatedAt: doc.generatedAt, figures: doc.figures.length, quotes: doc.quotes.length },
+    html: renderHtml(doc), contributions: reliedContributions(doc), notifySubscribers: true, after: { generatedAt: doc.generatedAt, figures: doc.figures.length, quotes: doc.quotes.length },
   }, { actor: ctx.actor.name, at: publishedAt });
   progress({ step: 'publish', label: 'Publication de la restitution', done: 1, total: 1 });
   return { id: doc.id, publishedAt, doc };
