@@ -36,6 +36,7 @@ import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { followupPublicRoutes } from './routes/followup-public.ts';
 import { siteRoutes } from './routes/site.ts';
+import { openDataRoutes } from './routes/open-data.ts';
 import { isWebPagePath } from '../domain/site.ts';
 import { openJobs, serverRunsJobs } from '../jobs/queue.ts';
 import { clearSuggestCache } from './suggest.ts';
@@ -224,6 +225,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await followupPublicRoutes(api, ctx);
     await followupReportRoutes(api, ctx);
     await siteRoutes(api, ctx);
+    await openDataRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });
