@@ -74,7 +74,7 @@ export function words(sentence: string): string[] {
 }
 
 // capitals in a row (ARS, CTS, EHPAD, PMI…), optionally with digits; roman numerals of one letter are not sigles
-const SIGLE = /\b(?:\p{Lu}[\p{Lu}\d]{1,9}|\p{Lu}(?:\.\p{Lu}){1,5}\.?)(?![\p{L}\d])/gu;
+const SIGLE = /(?<![\p{L}\d])(?:\p{Lu}[\p{Lu}\d]{1,9}|\p{Lu}(?:\.\p{Lu}){1,5}\.?)(?![\p{L}\d])/gu;
 const ROMAN = /^[IVXLCDM]+$/;
 // abbreviations with a dot that a reader has to know
 const ABBREVIATIONS = /(?<![\p{L}])(etc\.|ex\.|cf\.|c\.-à-d\.|c-à-d|p\. ?ex\.|env\.|n°|nº|qqn|qqch|av\. J\.-C\.|M\.(?= \p{Lu})|Mme(?= \p{Lu})|Dr\.?(?= \p{Lu}))/gu;
@@ -83,9 +83,9 @@ const PERCENT = /\d+(?:[,.]\d+)?\s?%|\bpour\s?cents?\b|\bpourcentages?\b/giu;
 const LARGE_NUMBER = /\b\d{1,3}(?:[\s\u00A0\u202F]\d{3})+\b|\b\d{4,}\b|\b\d+(?:,\d+)?\s(?:millions?|milliards?)\b/gu;
 const YEAR = /^(1[89]|20)\d{2}$/;
 // être conjugated, then a past participle, then « par »: the agent named after the verb
-const PASSIVE = /\b(?:est|sont|était|étaient|sera|seront|serait|seraient|été|soit|soient|fut|furent)\s+(?:\p{L}+\s+)?\p{L}+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ites|ert|erte|erts|ertes)\s+par\b/giu;
+const PASSIVE = /(?<![\p{L}])(?:est|sont|était|étaient|sera|seront|serait|seraient|été|soit|soient|fut|furent)\s+(?:\p{L}+\s+)?\p{L}+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ites|ert|erte|erts|ertes)\s+par(?![\p{L}])/giu;
 // ne / n’ … pas, plus, jamais, rien, aucun, personne, guère, ni
-const NEGATIVE = /\b(?:ne|n['’])\s*(?:\p{L}+['’]?\s*){0,3}?\b(?:pas|plus|jamais|rien|aucun|aucune|personne|guère|ni)\b|\bnon\s+(?:plus|pas)\b/giu;
+const NEGATIVE = /(?<![\p{L}])(?:ne|n['’])\s*(?:\p{L}+['’]?\s*){0,3}?(?<![\p{L}])(?:pas|plus|jamais|rien|aucun|aucune|personne|guère|ni)(?![\p{L}])|(?<![\p{L}])non\s+(?:plus|pas)(?![\p{L}])/giu;
 
 /** Sigles explained in the text: followed or preceded by a parenthesis (« ARS (agence…) », « agence… (ARS) »). */
 function explainedSigles(all: string): Set<string> {
