@@ -37,6 +37,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { followupPublicRoutes } from './routes/followup-public.ts';
 import { siteRoutes } from './routes/site.ts';
 import { searchRoutes } from './routes/search.ts';
+import { openDataRoutes } from './routes/open-data.ts';
 import { isWebPagePath } from '../domain/site.ts';
 import { pageItemOfPath } from '../domain/page-items.ts';
 import { publicItemExists } from '../usecases/search.ts';
@@ -235,6 +236,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await siteRoutes(api, ctx);
     await searchRoutes(api, ctx);
     await engagementRoutes(api, ctx);
+    await openDataRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });

@@ -105,6 +105,7 @@ const TABLES: TableSpec[] = [
   { table: 'national_marks', rows: byConsultation('national_marks', ['target_type', 'target_id']) },
   { table: 'syntheses', globalId: 'id', rows: byConsultation('syntheses', ['generated_at', 'id']) },
   { table: 'published_syntheses', globalId: 'id', rows: byConsultation('published_syntheses', ['published_at', 'id']) },
+  { table: 'easy_read_summaries', rows: byConsultation('easy_read_summaries', []) },
   { table: 'analysis_models', rows: byConsultation('analysis_models', ['created_at', 'purpose', 'version']) },
   { table: 'audit_log', generated: ['id'], rows: byConsultation('audit_log', ['id']) },
 ];

@@ -718,6 +718,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('mail_outbox_subscription').on('mail_outbox').columns(['subscription_id']).execute();
       },
     },
+    '0028_easy_read': {
+      // The easy-to-read summary (FALC) of a consultation's restitution (issue 16): written in the back office, a
+      // title and short sections; the published version is a copy taken when an analyst publishes it, so the draft
+      // can change without touching what the public reads. Written by staff, about the consultation: it goes with it
+      // (cascade) and is archived with it.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('easy_read_summaries')
+          .addColumn('consultation', 'text', (c) => c.primaryKey().references('consultations.slug').onDelete('cascade'))
+          .addColumn('draft_json', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('updated_by', 'text', (c) => c.notNull())
+          .addColumn('published_json', 'text')
+          .addColumn('published_at', 'text')
+          .addColumn('published_by', 'text')
+          .execute();
+      },
+    },
   };
 }
 

@@ -284,6 +284,19 @@ export interface PublishedSynthesisRow {
 }
 
 /** Migration 0013: a contribution or an idea group an analyst marked as relevant to the national level. */
+/** Migration 0028_easy_read: the easy-to-read summary (FALC) of a consultation's restitution, draft and published copy. */
+export interface EasyReadSummaryRow {
+  consultation: string;
+  /** `{ title, sections: [{ heading, text }] }` */
+  draft_json: string;
+  updated_at: string;
+  updated_by: string;
+  /** the copy the public reads (null: never published, or withdrawn) */
+  published_json: string | null;
+  published_at: string | null;
+  published_by: string | null;
+}
+
 export interface NationalMarkRow {
   consultation: string;
   target_type: 'contribution' | 'group';
@@ -335,6 +348,7 @@ export interface Database extends PlanTables, LinkTables, FollowupTables, Follow
   published_syntheses: PublishedSynthesisRow;
   indicators: IndicatorRow;
   national_marks: NationalMarkRow;
+  easy_read_summaries: EasyReadSummaryRow;
   meeting_reports: MeetingReportRow;
 }
 

@@ -11,7 +11,7 @@ export {
 export { renderHtml } from './render/html.ts';
 export { renderMarkdown } from './render/markdown.ts';
 export { renderDocx } from './render/docx.ts';
-export { renderPdf } from './render/pdf.ts';
+export { htmlToPdf, renderPdf } from './render/pdf.ts';
 export { chromiumAvailable, launchBrowser, CHROMIUM_PATH } from './render/browser.ts';
 export { placeholderProblems, describeFailures, publicationProblems, PublicationRefusedError, type PublicationProblem } from './publication.ts';
 export { dataChangesSince, type DataChanges } from './basis.ts';

@@ -28,6 +28,7 @@ import { analyzeConsultation } from '../../usecases/analysis.ts';
 import { publishSynthesis } from '../../usecases/syntheses.ts';
 import { analysisFigures } from '../../usecases/stats.ts';
 import { applyEditorialFile, writeSynthesis } from './synthesize.ts';
+import { easyReadEditor, publishEasyRead, saveEasyRead } from '../../usecases/easy-read.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
 
@@ -51,6 +52,22 @@ export const DEMO_OUT_DIR = 'out/demo';
 
 /** The named actor that publishes the demo's documents and restitution (recorded on them and in the audit log). */
 export const DEMO_ACTOR = 'fabrique demo';
+
+/**
+ * The demo's easy-to-read summary of its restitution (demo/facile.json, written by the team to the easy-to-read rules):
+ * saved as the draft, and published once the restitution is (`publish`), in the demo's name. Run again, it changes
+ * nothing already there.
+ */
+export async function demoEasyRead(store: Store, slug: string, options: { publish: boolean }): Promise<void> {
+  const ctx = context(store, { name: DEMO_ACTOR, role: 'cli' });
+  const text = JSON.parse(await readFile(join(DEMO_DIR, 'facile.json'), 'utf8')) as { title: string; sections: { heading: string; text: string }[] };
+  let view = await easyReadEditor(ctx, slug);
+  if (!view.draft) view = await saveEasyRead(ctx, slug, text);
+  if (options.publish && view.restitutionPublished && !view.published) {
+    await publishEasyRead(ctx, slug);
+    console.log(`Résumé facile à lire publié : /consultations/${slug}/facile`);
+  }
+}
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -101,8 +118,10 @@ export const demoCommand: Command = {
       if (!formats.includes('pdf')) console.log('  (PDF non produit : Chromium est absent ; « apt-get install chromium » pour l’obtenir)');
       console.log('Rapport de couverture du schéma (chaque chiffre vérifié) :');
       for (const f of coverageFiles) console.log(`  ${f}`);
+      await demoEasyRead(store, consultation.slug, { publish: false });
       if (values.serve) {
         await publishSynthesis(context(store, { name: DEMO_ACTOR, role: 'cli' }), { consultation: consultation.slug, level: written.doc.level, territory: written.doc.territory });
+        await demoEasyRead(store, consultation.slug, { publish: true });
         const account = await demoAccount(store);
         const server = await startServer({ port, host: '127.0.0.1', store });
         console.log(`\nDémo en ligne : ${server.url}  (API : ${server.url}api/docs)`);

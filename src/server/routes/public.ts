@@ -8,11 +8,11 @@ import { DEPARTEMENTS, REGIONS, territoryName } from '../../domain/geography.ts'
 import { consultationLevel } from '../../domain/territory.ts';
 import { publicMeeting } from '../../privacy/public.ts';
 import { listIndicators } from '../../store/indicators.ts';
-import { latestPublishedSynthesis, withdrawnRestitution } from '../../store/moderation.ts';
 import { PUBLIC_FILTER } from '../../store/store.ts';
 import { VISITOR } from '../../usecases/context.ts';
 import { consultationFigures, publicFigures } from '../../usecases/stats.ts';
 import { CONTRIBUTION_SORTS, publicContributionsPage } from '../../usecases/search.ts';
+import { publishedRestitution } from '../../usecases/restitution-public.ts';
 import { submitContribution, visibleConsultation as visible } from '../../usecases/contributions.ts';
 import type { AppContext } from '../context.ts';
 import { UserError } from '../../domain/errors.ts';
@@ -132,15 +132,7 @@ export async function publicRoutes(api: FastifyInstance, ctx: AppContext): Promi
     config: { access: 'public' },
     schema: { tags, summary: 'Dernière synthèse de restitution publiée (HTML)', params: SlugParams, produces: ['text/html'] },
   }, async (req, reply) => {
-    const c = await visibleConsultation(ctx, req.params.slug);
-    const pub = await latestPublishedSynthesis(store, c.slug);
-    if (!pub) {
-      const withdrawn = await withdrawnRestitution(store, c.slug);
-      throw new UserError('not_found', withdrawn
-        ? `La restitution publiée le ${frenchDay(withdrawn.publishedAt)} a été retirée le ${frenchDay(withdrawn.withdrawnAt)} : une contribution `
-          + 'qu’elle comptait ou citait a été retirée ou modifiée. Elle sera publiée de nouveau après sa mise à jour et sa vérification.'
-        : 'Aucune synthèse de restitution n’est encore publiée pour cette consultation.');
-    }
+    const pub = await publishedRestitution(requestContext(ctx, req), req.params.slug);
     return reply.type('text/html; charset=utf-8')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:")
       .header('x-frame-options', 'SAMEORIGIN')

@@ -5,7 +5,11 @@ import { withBrowser } from './browser.ts';
 import { esc, renderHtml } from './html.ts';
 
 export async function renderPdf(doc: SynthesisDocument, browser?: Browser): Promise<Buffer> {
-  const html = renderHtml(doc, { forPrint: true });
+  return htmlToPdf(renderHtml(doc, { forPrint: true }), `${doc.title} — ${doc.territoryName}`, browser);
+}
+
+/** A rendered HTML document (e.g. the published restitution as stored) printed to PDF, `header` on every page. */
+export async function htmlToPdf(html: string, header: string, browser?: Browser): Promise<Buffer> {
   return withBrowser(browser, async (b) => {
     const page = await b.newPage();
     try {
@@ -17,7 +21,7 @@ export async function renderPdf(doc: SynthesisDocument, browser?: Browser): Prom
         tagged: true,
         outline: true,
         displayHeaderFooter: true,
-        headerTemplate: `<div style="font-size:8px;width:100%;padding:0 16mm;color:#444;font-family:Arial,sans-serif;">${esc(`${doc.title} — ${doc.territoryName}`)}</div>`,
+        headerTemplate: `<div style="font-size:8px;width:100%;padding:0 16mm;color:#444;font-family:Arial,sans-serif;">${esc(header)}</div>`,
         footerTemplate: '<div style="font-size:9px;width:100%;text-align:center;color:#444;font-family:Arial,sans-serif;">Page <span class="pageNumber"></span> sur <span class="totalPages"></span></div>',
         margin: { top: '18mm', bottom: '20mm', left: '16mm', right: '16mm' },
       });
