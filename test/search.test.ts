@@ -26,7 +26,7 @@ async function publishRestitution(store: Store) {
 }
 
 interface Hit { kind: string; id: string; href: string; title: { text: string; marks: [number, number][] }; excerpt: { text: string; marks: [number, number][] } | null }
-interface Result { counts: Record<string, number>; total: number; page: number; pageSize: number; items: Hit[]; kind: string | null }
+interface Result { counts: Record<'consultation' | 'plan' | 'idea' | 'contribution', number>; total: number; page: number; pageSize: number; items: Hit[]; kind: string | null }
 
 const marked = (m: { text: string; marks: [number, number][] }) => m.marks.map(([a, b]) => m.text.slice(a, b));
 

@@ -107,3 +107,6 @@ export type ContributionFollowupView = z.infer<typeof import('../../src/server/r
 export type IdeaFollowupView = z.infer<typeof import('../../src/server/routes/followup-public-schemas.ts').IdeaFollowupView>;
 export type FollowupAction = PublicFollowupView['engagements'][number]['objectives'][number]['actions'][number];
 export type FollowupIndicator = PublicFollowupView['indicators'][number];
+/** GET /api/search: the site-wide search (issue 16). */
+export type SiteSearchResult = z.infer<typeof import('../../src/server/routes/search-schemas.ts').SiteSearchResult>;
+export type SearchHit = z.infer<typeof import('../../src/server/routes/search-schemas.ts').SearchHit>;

@@ -3,35 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SEARCH_KINDS, SEARCH_QUERY_MAX, siteSearch } from '../../usecases/search.ts';
+import { SiteSearchResult } from './search-schemas.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../schemas.ts';
 import { requestContext } from '../use-case-context.ts';
-
-const Marked = z.object({
-  text: z.string(),
-  marks: z.array(z.tuple([z.number().int(), z.number().int()])).describe('mots qui répondent à la recherche : [début, fin) en unités UTF-16'),
-});
-
-export const SearchHit = z.object({
-  kind: z.enum(SEARCH_KINDS),
-  id: z.string(),
-  href: z.string().describe('la page publique du résultat'),
-  title: Marked,
-  excerpt: Marked.nullable().describe('un passage autour du premier mot trouvé'),
-  context: z.string().nullable().describe('le schéma d’un défi ou d’un objectif, la consultation d’une idée commune'),
-  date: z.string().nullable().describe('date d’une contribution'),
-  contributions: z.number().int().nullable().describe('contributions publiées d’une idée commune'),
-});
-
-export const SiteSearchResult = z.object({
-  query: z.string(),
-  kind: z.enum(SEARCH_KINDS).nullable(),
-  counts: z.object({ consultation: z.number().int(), plan: z.number().int(), idea: z.number().int(), contribution: z.number().int() }),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  items: z.array(SearchHit),
-});
 
 export async function searchRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = api.withTypeProvider<ZodTypeProvider>();
