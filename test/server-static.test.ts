@@ -49,6 +49,14 @@ test('the page itself is revalidated on every visit, so a new build is seen at o
   }
 });
 
+test('a revalidated page (304) keeps the page’s policy: no API policy replaces it in the browser’s cache', async () => {
+  const first = await server.app.inject({ url: '/' });
+  assert.match(String(first.headers['content-security-policy']), /script-src 'self'/);
+  const again = await server.app.inject({ url: '/', headers: { 'if-none-match': String(first.headers.etag) } });
+  assert.equal(again.statusCode, 304);
+  assert.equal(again.headers['content-security-policy'], undefined);
+});
+
 test('a missing asset is a 404, not the page', async () => {
   const res = await server.app.inject({ url: '/assets/absent-XyZ.js' });
   assert.equal(res.statusCode, 404);

@@ -202,8 +202,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   installSecurity(app, o.store, security);
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
-    // a route that serves other HTML (restitution, API docs) sets its own, stricter policy
-    if (!reply.hasHeader('content-security-policy')) {
+    // a route that serves other HTML (restitution, API docs) sets its own, stricter policy. A 304 carries none: it
+    // has no content type to choose by, and a browser replaces the cached page's headers with the 304's (the API's
+    // policy on a revalidated page blocked its scripts: a blank page on reload)
+    if (!reply.hasHeader('content-security-policy') && reply.statusCode !== 304) {
       reply.header('content-security-policy', String(reply.getHeader('content-type') ?? '').startsWith('text/html') ? WEB_APP_CSP : API_CSP);
     }
     // browsers ignore HSTS over http; sent over https only (behind a proxy: FABRIQUE_TRUST_PROXY)

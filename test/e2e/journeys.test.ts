@@ -56,7 +56,7 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       await screenshot(page, '03b-contributions-recherche');
       await visit(page, `${base}/consultations/${SLUG}/chiffres`, '04-chiffres');
       assert.ok((await page.locator('figure.chart table').count()) >= 3, 'chaque graphique a son tableau');
-      await page.locator('figure.chart svg').first().waitFor();
+      await page.locator('figure.chart .bar__fill').first().waitFor();
       // the territory's indicators (data repère): a département value, and a missing one said as such
       const indicators = page.getByRole('region', { name: 'Indicateurs du territoire' });
       const population = indicators.getByRole('table', { name: /^Population \(2021\)/ });

@@ -86,6 +86,7 @@ export function ConsultationPage({ slug }: { slug: string }) {
       ) : (
         <>
           <DataTable
+            className="table--wrap"
             caption="Réunions : lieu, date et participants par collège"
             headers={['Réunion et lieu', 'Date', ...COLLEGES.map((k) => COLLEGE_SHORT[k]), 'Total']}
             rows={c.meetings.map((m) => [

@@ -1,10 +1,8 @@
 import { BarChart, MISSING, type Bar } from '../../components/BarChart.tsx';
 import { Loading, ErrorAlert } from '../../components/Page.tsx';
 import { useApi } from '../../hooks.ts';
-import { nf } from '../../labels.ts';
+import { withUnit } from '../../components/IndicatorChart.tsx';
 import type { TerritoryIndicators as Indicators } from '../../types.ts';
-
-const show = (v: number | null) => (v === null ? MISSING : nf.format(v));
 
 /**
  * "Indicateurs du territoire": the consultation territory's indicators (data repère), one chart per
@@ -25,8 +23,24 @@ export function TerritoryIndicators({ slug }: { slug: string }) {
 }
 
 /**
+ * Whether the figures of one indicator can be drawn as bars on one scale across territories of different sizes: a
+ * rate, a share, a density or an average (« % », « pour 100 000 habitants », « par km² », « années »…) compares a
+ * département with France; a count (« habitants ») does not: 279 600 drawn beside 67,6 millions is a bar too short to
+ * see. A unit that says neither is drawn only if the figures are of one order of magnitude (at most five times apart).
+ */
+export function comparableAcrossTerritories(unit: string | null, values: (number | null)[]): boolean {
+  if (unit && /%|‰|\bpour\b|\bpar\b|\/|\bann[ée]es?\b|\bans\b|\bjours?\b|\bmois\b|\bratio\b|\btaux\b|\bindice\b/iu.test(unit)) return true;
+  const known = values.filter((v): v is number => v !== null && v > 0);
+  if (known.length < 2) return true;
+  return Math.max(...known) / Math.min(...known) <= 5;
+}
+
+const pctOf = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+
+/**
  * The charts of a territory's indicators (one per indicator, territory vs région vs France, each followed by its
- * table and source): the consultation's « En chiffres » page and the plan's data repère share them.
+ * table and source): the consultation's « En chiffres » page and the plan's data repère share them. Rates are drawn
+ * as bars on the indicator's own scale; counts are printed as numbers, with the territory's share of France.
  */
 export function IndicatorCharts({ data: d, intro = 'Données repères du diagnostic territorial' }: { data: Indicators; intro?: string }) {
   const region = d.territory.level === 'departement' ? d.territory.region : null;
@@ -40,7 +54,8 @@ export function IndicatorCharts({ data: d, intro = 'Données repères du diagnos
           <p>
             {intro} : {d.territory.name}
             {region ? `, comparé à la région ${region.name} et à la France` : ', comparé à la France'}.
-            Une valeur absente de la source est indiquée « {MISSING} ».
+            Les taux et les parts sont dessinés en barres, chaque indicateur sur sa propre échelle ; les effectifs
+            (une population…) sont donnés en chiffres. Une valeur absente de la source est indiquée « {MISSING} ».
           </p>
           <div className="fr-grid-row fr-grid-row--gutters">
             {d.items.map((i) => {
@@ -52,15 +67,19 @@ export function IndicatorCharts({ data: d, intro = 'Données repères du diagnos
               const unit = i.unit ? ` (${i.unit})` : '';
               // a plan's data repère print no reference year: none is shown rather than a made-up one
               const year = i.year !== null ? ` (${i.year})` : '';
-              const summary = `${i.label}${i.year !== null ? `, ${i.year}` : ''}${unit} : ${bars.map((b) => `${b.label} ${show(b.value)}`).join(' ; ')}. Détail dans le tableau qui suit.`;
+              const drawBars = comparableAcrossTerritories(i.unit, bars.map((b) => b.value));
+              const france = i.franceValue;
+              // a count: what share of France it is (« 0,4 % de la France »), the comparison a bar could not show
+              const share = (v: number) => (!drawBars && france && france > 0 && v < france ? ` (${pctOf.format((v / france) * 100)} % de la France)` : '');
               return (
                 <div key={`${i.id}-${i.year}`} className="fr-col-12 fr-col-lg-6">
                   <BarChart
                     title={`${i.label}${year}`}
                     bars={bars}
-                    summary={summary}
+                    drawBars={drawBars}
+                    format={(v) => `${withUnit(v, i.unit ?? '')}${share(v)}`}
                     headers={['Territoire', `Valeur${unit}`]}
-                    note={<>Source : {i.source ?? 'non précisée'}{i.unit ? ` — unité : ${i.unit}` : ''}.</>}
+                    note={<>Source : {i.source ?? 'non précisée'}{i.unit ? ` — unité : ${i.unit}` : ''}.{drawBars ? null : ' Effectifs de tailles trop différentes pour une même échelle : ils sont donnés en chiffres.'}</>}
                   />
                 </div>
               );
