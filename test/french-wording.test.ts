@@ -98,3 +98,26 @@ test('no « (s) » or « (e) » mark in a string of web/src or src', () => {
   const found = files.flatMap((f) => marksIn(f, readFileSync(f, 'utf8')).map((m) => `${relative(ROOT, f)}:${m.line}  ${m.text}`));
   assert.deepEqual(found, [], `write the count with count()/plural(), or a wording without a count:\n${found.join('\n')}`);
 });
+
+test('every action the analysis page can undo is named in French, never by its audit code', async () => {
+  const { UNDOABLE } = await import('../src/usecases/analysis.ts');
+  const { UNDONE_MESSAGES, undoneMessage } = await import('../src/domain/ideas.ts');
+  for (const a of UNDOABLE) {
+    assert.ok(UNDONE_MESSAGES[a], `${a} sans phrase`);
+    assert.ok(!undoneMessage(a).includes(a) && /^\p{Lu}.*\.$/u.test(undoneMessage(a)), undoneMessage(a));
+  }
+  assert.equal(undoneMessage('autre.action'), 'La dernière action est annulée.');
+});
+
+test('the territories of a restitution are offered by name, within the consultation’s territory', async () => {
+  const { synthesisTerritories, DEPARTEMENTS } = await import('../src/domain/geography.ts');
+  assert.deepEqual(synthesisTerritories({ code: '12', level: 'departement' }, 'departement'), [{ code: '12', name: 'Aveyron' }]);
+  assert.deepEqual(synthesisTerritories({ code: '12', level: 'departement' }, 'region'), [{ code: '76', name: 'Occitanie' }]);
+  const occitanie = synthesisTerritories({ code: '76', level: 'region' }, 'departement');
+  assert.equal(occitanie.length, 13);
+  assert.ok(occitanie.every((t) => DEPARTEMENTS[t.code]?.[1] === '76' && t.name === DEPARTEMENTS[t.code]?.[0]));
+  assert.deepEqual(occitanie.map((t) => t.name), [...occitanie.map((t) => t.name)].sort((a, b) => a.localeCompare(b, 'fr')));
+  // « 75 » is Paris or the Nouvelle-Aquitaine: the level says which
+  assert.deepEqual(synthesisTerritories({ code: '75', level: 'region' }, 'region'), [{ code: '75', name: 'Nouvelle-Aquitaine' }]);
+  assert.deepEqual(synthesisTerritories({ code: '75', level: 'departement' }, 'region'), [{ code: '11', name: 'Île-de-France' }]);
+});
