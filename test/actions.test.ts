@@ -183,7 +183,7 @@ test('fabrique actions import | list --json | update', { skip }, async () => {
   assert.equal((await runCli(['import', join(CORPUS_DIR, LOZERE), '--plan'], env)).code, 0);
   const imp = await runCli(['actions', 'import', '--plan', '48'], env);
   assert.equal(imp.code, 0, imp.stderr);
-  assert.match(imp.stdout, /37 action\(s\) proposée\(s\) créée\(s\), 0 déjà importée\(s\), sous 13 objectif\(s\)/);
+  assert.match(imp.stdout, /37 actions proposées créées, 0 déjà importée, sous 13 objectifs/);
   assert.equal(imp.stdout.match(/non importée/g)?.length, 5);
   const list = await runCli(['actions', 'list', '--plan', '48', '--json'], env);
   const parsed = JSON.parse(list.stdout) as { actions: { id: string; status: string }[]; progress: number };
@@ -191,7 +191,7 @@ test('fabrique actions import | list --json | update', { skip }, async () => {
   const id = parsed.actions[0]!.id;
   const up = await runCli(['actions', 'update', id, '--status', 'en cours', '--owner', 'CPTS', '--progress', '30'], env);
   assert.equal(up.code, 0, up.stderr);
-  assert.match(up.stdout, /status.*modifié\(s\) — en cours, 30 %/);
+  assert.match(up.stdout, /status.*modifiés? — en cours, 30 %/);
   const bad = await runCli(['actions', 'update', id, '--status', 'abandonnée'], env);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /motif de l’abandon/);

@@ -360,7 +360,7 @@ describe('suppression par l’API et par la ligne de commande', () => {
     assert.notDeepEqual((await analyst.get('/api/consultations/essai/stats')).json(), stats0);
     cli = await runCli(['delete', 'document', wrong, '--yes'], { FABRIQUE_DB: path });
     assert.equal(cli.code, 0, cli.stderr);
-    assert.match(cli.stdout, /Document « mauvais\.csv » supprimé de « essai » : 3 contribution\(s\)/);
+    assert.match(cli.stdout, /Document « mauvais\.csv » supprimé de « essai » : 3 contributions, 1 document/);
     assert.deepEqual((await analyst.get('/api/consultations/essai/stats')).json(), viaApi, 'la ligne de commande donne le même résultat');
 
     // erasure: API and CLI

@@ -257,8 +257,8 @@ test('fabrique indicator oqos / add / measure / list', { skip }, async () => {
   assert.equal((await runCli(['import', join(CORPUS_DIR, LOT), '--plan'], env)).code, 0);
   const oqos = await runCli(['indicator', 'oqos', '--plan', 'Lot'], env);
   assert.equal(oqos.code, 0, oqos.stderr);
-  assert.match(oqos.stdout, /35 indicateur\(s\) créé\(s\) depuis les OQOS/);
-  assert.match(oqos.stdout, /116 ligne\(s\) écartée\(s\)/);
+  assert.match(oqos.stdout, /35 indicateurs créés depuis les OQOS/);
+  assert.match(oqos.stdout, /116 lignes écartées/);
   const list = JSON.parse((await runCli(['indicator', 'list', '--plan', 'Lot', '--json'], env)).stdout) as { planId: string; indicators: { id: string; label: string }[] };
   const udm = list.indicators.find((i) => /Unité de dialyse médicalisée/.test(i.label))!;
   const measured = await runCli(['indicator', 'measure', udm.id, '--value', '3', '--date', '2026-01-10'], env);

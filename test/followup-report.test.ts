@@ -193,7 +193,7 @@ test('fabrique followup report writes every format asked, verified; fabrique ver
   assert.match(text.stdout, /Objectifs du schéma nourris par la concertation\s+2/);
   const xlsx = await runCli(['followup', 'export', '--plan', planId, '--what', 'actions', '--out', join(dir, 'actions.xlsx')], { FABRIQUE_DB: db });
   assert.equal(xlsx.code, 0, xlsx.stderr);
-  assert.match(xlsx.stdout, /Export écrit : .*actions\.xlsx \(3 ligne\(s\)\)/);
+  assert.match(xlsx.stdout, /Export écrit : .*actions\.xlsx \(3 lignes\)/);
   assert.equal(readFileSync(join(dir, 'actions.xlsx')).subarray(0, 2).toString(), 'PK', 'un classeur XLSX (zip)');
   const unknown = await runCli(['followup', 'export', '--plan', planId, '--what', 'contributions', '--out', join(dir, 'x.csv')], { FABRIQUE_DB: db });
   assert.notEqual(unknown.code, 0);

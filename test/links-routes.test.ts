@@ -181,7 +181,7 @@ describe('fabrique link', () => {
     const out = join(dir, 'liens.jsonl');
     const r = await runCli(['link', '--consultation', 'liens', '--plan', planId, '--out', out], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /source\(s\)/);
+    assert.match(r.stderr, /\d+ sources? :/);
     const got = lines(readFileSync(out, 'utf8'));
     assert.deepEqual(got.filter((l) => l.source.kind === 'planItem').map((l) => l.source.id), ['0', '1', '2']);
     assert.equal(got.filter((l) => l.source.kind === 'contribution').length, 3, 'les trois propositions');

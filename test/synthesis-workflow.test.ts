@@ -58,7 +58,7 @@ describe('flux de la synthèse (consultation fictive du Lot)', () => {
     ]);
     assert.match(refused.problems[0]!.message, /^texte à rédiger — situation du territoire/);
     for (const p of refused.problems) assert.doesNotMatch(`${p.section} ${p.message}`, INTERNAL);
-    assert.match(refused.message, /3 point\(s\) à corriger/);
+    assert.match(refused.message, /3 points à corriger/);
     // the optional texts (constats of each theme) do not hold it back
     assert.ok(!refused.problems.some((p) => p.path?.endsWith('.constats')));
     assert.equal((await store.db.selectFrom('published_syntheses').selectAll().execute()).length, 0, 'rien n’est publié');

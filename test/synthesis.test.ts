@@ -180,7 +180,7 @@ describe('synthèse départementale (consultation fictive)', () => {
       const r = await verifySynthesis(s2, d);
       assert.equal(r.ok, false);
       assert.ok(r.failures.some((f) => f.path.includes(quoted.id) && f.message.includes(quoted.contribution)), JSON.stringify(r.failures));
-      await assert.rejects(renderSynthesis(s2, d, 'html'), (e: unknown) => e instanceof SynthesisVerificationError && e.message.includes(quoted.contribution));
+      await assert.rejects(renderSynthesis(s2, d, 'html'), (e: unknown) => e instanceof SynthesisVerificationError && e.failures.some((f) => f.message.includes(quoted.contribution)) && !e.message.includes(quoted.contribution));
       // a contribution moved to another theme changes counts: both theme figures are named
       await s2.db.updateTable('contribution_themes').set({ theme: '3' }).where('contribution_id', '=', quoted.contribution).execute();
       const r2 = await verifySynthesis(s2, d);

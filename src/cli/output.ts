@@ -1,18 +1,21 @@
 import type { ImportWarning } from '../domain/source.ts';
 import type { ProgressEvent, ProgressReporter } from '../usecases/progress.ts';
+import { plural } from '../text/french.ts';
+
+const LEVELS: Record<string, string> = { info: 'info', warning: 'attention', error: 'erreur' };
 
 /** Prints an import's anomaly report compactly: the first few of each code, then a count. */
 export function printWarnings(warnings: ImportWarning[], perCode = 3): void {
   if (warnings.length === 0) return;
   const byCode = new Map<string, ImportWarning[]>();
   for (const w of warnings) byCode.set(w.code, [...(byCode.get(w.code) ?? []), w]);
-  console.log(`  ${warnings.length} anomalie(s) signalée(s) :`);
-  for (const [code, list] of byCode) {
+  console.log(`  ${plural(warnings.length, 'anomalie signalée', 'anomalies signalées')} :`);
+  for (const list of byCode.values()) {
     for (const w of list.slice(0, perCode)) {
       const where = w.source?.row ? ` (ligne ${w.source.row})` : w.source?.lineStart ? ` (l. ${w.source.lineStart})` : '';
-      console.log(`    - [${w.level}] ${w.message}${where}`);
+      console.log(`    - [${LEVELS[w.level] ?? w.level}] ${w.message}${where}`);
     }
-    if (list.length > perCode) console.log(`    … et ${list.length - perCode} autre(s) « ${code} »`);
+    if (list.length > perCode) console.log(`    … et ${plural(list.length - perCode, 'autre du même genre', 'autres du même genre')}`);
   }
 }
 

@@ -44,3 +44,15 @@ export function territoryName(code: string, level?: 'departement' | 'region'): s
   if (level === 'region') return REGIONS[code] ?? code;
   return DEPARTEMENTS[code]?.[0] ?? (level === 'departement' ? code : REGIONS[code] ?? code);
 }
+
+/**
+ * The territories a restitution of a consultation can be written for, by name: at the département level its
+ * département, or the départements of its région; at the région level its région. In name order.
+ */
+export function synthesisTerritories(consultation: { code: string; level: 'departement' | 'region' }, level: 'departement' | 'region'): { code: string; name: string }[] {
+  const region = consultation.level === 'region' ? consultation.code : DEPARTEMENTS[consultation.code]?.[1];
+  if (level === 'region') return region && REGIONS[region] ? [{ code: region, name: REGIONS[region] }] : [];
+  if (consultation.level === 'departement') return DEPARTEMENTS[consultation.code] ? [{ code: consultation.code, name: DEPARTEMENTS[consultation.code]![0] }] : [];
+  return Object.entries(DEPARTEMENTS).filter(([, [, r]]) => r === consultation.code).map(([code, [name]]) => ({ code, name }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+}

@@ -28,3 +28,21 @@ export interface IdeaGroup {
   /** for human syntheses imported from documents: the count as stated in the document */
   statedCount?: number;
 }
+
+/**
+ * What the analysis page says once « Annuler la dernière action » has undone one of the audited edits
+ * (`UNDOABLE` in src/usecases/analysis.ts; test/french-wording.test.ts checks each has its sentence).
+ */
+export const UNDONE_MESSAGES: Readonly<Record<string, string>> = {
+  'groups.rename': 'Le changement d’intitulé du groupe est annulé.',
+  'groups.merge': 'La fusion des groupes est annulée.',
+  'groups.split': 'La séparation du groupe est annulée.',
+  'groups.move': 'Le déplacement de la contribution est annulé.',
+  'themes.accept': 'L’acceptation du thème proposé est annulée.',
+  'themes.reject': 'Le refus du thème proposé est annulé.',
+};
+
+/** The sentence for an undone action (a general one for an action this version does not name). */
+export function undoneMessage(action: string): string {
+  return UNDONE_MESSAGES[action] ?? 'La dernière action est annulée.';
+}

@@ -8,6 +8,7 @@ import { SCOPE_LEVELS } from '../domain/territory.ts';
 import type { Indicator } from '../domain/plan.ts';
 import { CNR_SANTE_THEMES, type Theme } from '../domain/theme.ts';
 import { ImportError } from './types.ts';
+import { plural } from '../text/french.ts';
 
 const isoDate = z.string().refine((s) => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
@@ -96,7 +97,7 @@ export function parseConsultationFile(data: unknown, label = 'consultation.json'
   const r = consultationFileSchema.safeParse(data, { error: z.locales.fr().localeError });
   if (!r.success) {
     const [first, ...rest] = r.error.issues;
-    const more = rest.length ? ` (et ${rest.length} autre(s) erreur(s))` : '';
+    const more = rest.length ? ` (et ${plural(rest.length, 'autre erreur', 'autres erreurs')})` : '';
     throw new ImportError(`Fichier de consultation « ${label} » invalide : ${formatJsonPath(first?.path ?? [])} — ${first?.message ?? 'contenu invalide'}${more}.`, 'consultation.invalid');
   }
   const c = r.data.consultation;

@@ -70,7 +70,7 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
   // before UserError, which it is: its body also lists the failures
   // the list of what to fix, section by section, for the web app to show as a list (codes and paths for tools)
   if (err instanceof PublicationRefusedError) return reply.code(409).send({ ...errorBody('publication_refused', err.message), problems: err.problems });
-  if (err instanceof SynthesisVerificationError) return reply.code(409).send({ ...errorBody('verification_failed', err.message), failures: err.failures });
+  if (err instanceof SynthesisVerificationError) return reply.code(409).send({ ...errorBody('verification_failed', err.message), problems: err.problems, failures: err.failures });
   if (err instanceof UserError) {
     return reply.code(USER_ERROR_STATUS[err.code]).send(errorBody(USER_ERROR_BODY_CODE[err.code] ?? err.code, err.message, userErrorField(err, req)));
   }

@@ -9,6 +9,7 @@ import { accountLockedUntil, clearLoginFailures, recordLoginFailure, type Lockou
 import type { Store } from '../store/store.ts';
 import { HttpError } from './errors.ts';
 import type { RateLimitRule } from './rate-limit.ts';
+import { plural } from '../text/french.ts';
 
 export interface LoginThrottleOptions {
   /** attempts per minute from one address, all e-mails together */
@@ -18,7 +19,7 @@ export interface LoginThrottleOptions {
   lockout: LockoutPolicy;
 }
 
-const ATTEMPTS = 'Trop de tentatives de connexion : réessayez dans {s} seconde(s).';
+const ATTEMPTS = 'Trop de tentatives de connexion : réessayez dans {s}.';
 
 const emailOf = (req: FastifyRequest): string | undefined => {
   const email = (req.body as { email?: unknown } | undefined)?.email;
@@ -39,7 +40,7 @@ export function loginRateLimits(o: LoginThrottleOptions): RateLimitRule[] {
 function lockedError(until: number, now: number): HttpError {
   const minutes = Math.max(1, Math.ceil((until - now) / 60_000));
   return new HttpError(429, 'account_locked',
-    `Trop de tentatives de connexion échouées : la connexion à ce compte est bloquée pendant ${minutes} minute(s). `
+    `Trop de tentatives de connexion échouées : la connexion à ce compte est bloquée pendant ${plural(minutes, 'minute', 'minutes')}. `
     + 'Réessayez plus tard ou demandez à un administrateur de la débloquer.');
 }
 

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hitRateLimit } from '../store/rate-limits.ts';
 import type { Store } from '../store/store.ts';
 import { HttpError } from './errors.ts';
+import { plural } from '../text/french.ts';
 
 export interface RateLimitRule {
   /** requests allowed per window */
@@ -21,7 +22,7 @@ export interface RateLimitRule {
   groupId: string;
   /** what is counted; default the client's address. Return undefined to skip this rule. */
   key?: (req: FastifyRequest) => string | undefined;
-  /** the French message of the 429; `{s}` is replaced by the seconds to wait */
+  /** the French message of the 429; `{s}` is replaced by the wait (« 1 seconde », « 30 secondes ») */
   message?: string;
   /** when the counter cannot be written (database busy or away), let the request through */
   failOpen?: boolean;
@@ -34,7 +35,7 @@ declare module 'fastify' {
   }
 }
 
-export const DEFAULT_MESSAGE = 'Trop de requêtes en peu de temps depuis votre adresse : réessayez dans {s} seconde(s).';
+export const DEFAULT_MESSAGE = 'Trop de requêtes en peu de temps depuis votre adresse : réessayez dans {s}.';
 
 /** The counted form of an address: IPv4 as is, IPv6 by its /64 network (one subscriber), IPv4-mapped IPv6 as IPv4. */
 export function addressKey(ip: string): string {
@@ -70,7 +71,7 @@ async function apply(store: Store, req: FastifyRequest, rule: RateLimitRule, rep
   if (hits <= rule.max) return;
   const seconds = Math.max(1, Math.ceil((expiresAt - now) / 1000));
   reply.header('retry-after', seconds);
-  throw new HttpError(429, 'rate_limited', (rule.message ?? DEFAULT_MESSAGE).replace('{s}', String(seconds)));
+  throw new HttpError(429, 'rate_limited', (rule.message ?? DEFAULT_MESSAGE).replace('{s}', plural(seconds, 'seconde', 'secondes')));
 }
 
 /** Installs the limiter: route limits from `config.rateLimit`, the read limit on other public GETs (and unknown API addresses). */

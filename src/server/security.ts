@@ -126,7 +126,7 @@ async function checkRole(store: Store, req: FastifyRequest, roles: readonly Role
   // an unknown meeting has no consultation: the handler answers its 404 (nothing to read or change)
   if (scope === 'meeting' && consultation === undefined) return;
   if (!consultation || !(await isAssigned(store, user.id, consultation))) {
-    throw new HttpError(403, 'forbidden', 'Vous n’êtes pas affecté(e) à cette consultation : demandez à un administrateur de vous y affecter.');
+    throw new HttpError(403, 'forbidden', 'Votre compte n’est pas affecté à cette consultation : demandez à un administrateur de vous y affecter.');
   }
 }
 

@@ -4,6 +4,7 @@ import { auditTextRetentionDays, purgeAuditTexts } from '../store/audit.ts';
 import { Store, configFromEnv } from '../store/index.ts';
 import { startMailSender } from '../jobs/mail-sender.ts';
 import { buildApp, optionsFromEnv, type AppOptions } from './app.ts';
+import { plural } from '../text/french.ts';
 
 export interface StartOptions extends Partial<Omit<AppOptions, 'store'>> {
   port?: number;
@@ -26,7 +27,7 @@ export function scheduleAuditPurge(store: Store, days: number, log: (msg: string
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
     running = purgeAuditTexts(store, { days })
-      .then((n) => { if (n > 0) log(`journal d’audit : ${n} entrée(s) sans texte après ${days} jours`); })
+      .then((n) => { if (n > 0) log(`journal d’audit : ${plural(n, 'entrée', 'entrées')} sans texte après ${days} jours`); })
       .catch((e: Error) => log(`journal d’audit : purge des textes impossible (${e.name}), nouvel essai dans 24 h`));
   };
   run();

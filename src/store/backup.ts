@@ -13,6 +13,7 @@ import SQLite from 'better-sqlite3';
 import { migrationProvider } from './migrations.ts';
 import { StoreError } from './errors.ts';
 import { Store } from './store.ts';
+import { plural } from '../text/french.ts';
 
 /** Exit code of `fabrique backup` / `fabrique restore` on PostgreSQL: nothing done, use pg_dump / pg_restore. */
 export const POSTGRES_EXIT_CODE = 3;
@@ -167,7 +168,7 @@ function verifyDatabaseFile(path: string, opts: { readonly?: boolean; selfContai
       throw new StoreError('invalid', `${path} est une base SQLite mais pas une base Fabrique (table des migrations absente).`);
     }
     const fk = db.pragma('foreign_key_check') as unknown[];
-    if (fk.length > 0) throw new StoreError('invalid', `La base ${path} a ${fk.length} référence(s) cassée(s) entre tables.`);
+    if (fk.length > 0) throw new StoreError('invalid', `La base ${path} a ${plural(fk.length, 'référence cassée', 'références cassées')} entre tables.`);
     const migrations = (db.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as { name: string }[]).map((r) => r.name);
     const counts: Record<string, number> = {};
     for (const t of tables) {

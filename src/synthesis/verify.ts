@@ -16,13 +16,11 @@ import {
   type IdeaItem, type LinkedObjective, type Section, type SynthesisDocument, type VerifiedFigure,
 } from './model.ts';
 import { canonicalJson } from '../domain/json.ts';
+import { plural, pluralForm } from '../text/french.ts';
 
-export interface VerificationFailure {
-  /** where in the document: "figures[3] theme.1.total", "quotes[0] q1", "sections[1].sections[0].blocks[2]" */
-  path: string;
-  /** French message for users */
-  message: string;
-}
+import { describeFailures, type VerificationFailure } from './failures.ts';
+
+export type { VerificationFailure } from './failures.ts';
 
 export interface VerificationResult {
   ok: boolean;
@@ -39,13 +37,21 @@ export interface VerifyOptions {
   documentText?: (documentId: string) => string | undefined | Promise<string | undefined>;
 }
 
-/** A document that does not verify: a conflict between what it says and the data (nothing is saved or written). */
+/**
+ * A document that does not verify: a conflict between what it says and the data (nothing is saved or written).
+ * The message says where and what in French (`problems`, as the publication gate lists them); the verifier's own
+ * failures, with their paths and ids, stay in `failures` for tools.
+ */
 export class SynthesisVerificationError extends UserError {
-  constructor(readonly failures: VerificationFailure[]) {
-    super('conflict', `La synthèse ne peut pas être publiée : ${failures.length} vérification(s) en échec.\n` +
-      failures.slice(0, 50).map((f) => `  – ${f.path} : ${f.message}`).join('\n') +
-      (failures.length > 50 ? `\n  … et ${failures.length - 50} autre(s).` : ''));
+  readonly problems: { section: string; message: string }[];
+  constructor(readonly failures: VerificationFailure[], doc?: SynthesisDocument) {
+    const problems = doc ? describeFailures(doc, failures) : failures.map(() => ({ section: 'Document', message: 'Un chiffre ou une citation ne correspond plus aux données.' }));
+    super('conflict', `Le document ne peut pas être produit : ${plural(failures.length, 'vérification', 'vérifications')} en échec. `
+      + 'Régénérez-le pour reprendre les données actuelles.\n'
+      + problems.slice(0, 50).map((p) => `  – ${p.section} : ${p.message}`).join('\n')
+      + (failures.length > 50 ? `\n  … et ${plural(failures.length - 50, 'autre', 'autres')}.` : ''));
     this.name = 'SynthesisVerificationError';
+    this.problems = problems.map((p) => ({ section: p.section, message: p.message }));
   }
 }
 
@@ -66,8 +72,8 @@ function diffIds(stored: string[], computed: string[]): string | undefined {
   const extra = stored.filter((x) => !c.has(x));
   if (missing.length === 0 && extra.length === 0 && s.size === stored.length) return undefined;
   const parts: string[] = [];
-  if (missing.length) parts.push(`${missing.length} contribution(s) comptée(s) par les données mais absente(s) du document (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`);
-  if (extra.length) parts.push(`${extra.length} contribution(s) listée(s) par le document mais qui ne correspondent plus (${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', …' : ''})`);
+  if (missing.length) parts.push(`${plural(missing.length, 'contribution comptée par les données mais absente', 'contributions comptées par les données mais absentes')} du document (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`);
+  if (extra.length) parts.push(`${plural(extra.length, 'contribution listée par le document mais qui ne correspond plus', 'contributions listées par le document mais qui ne correspondent plus')} (${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', …' : ''})`);
   if (s.size !== stored.length) parts.push('identifiants en double');
   return parts.join(' ; ');
 }
@@ -143,7 +149,7 @@ export async function verifyAgainst(data: SynthesisData, doc: SynthesisDocument,
     }
     if (f.rule.op === 'contributions' || (f.rule.op === 'links' && !e.sources) || (f.rule.op === 'followup' && f.rule.count === 'contributions')) {
       const stored = Array.isArray(f.contributions) ? f.contributions : [];
-      if (stored.length !== f.value) fail(path, `${label.trim()} : ${fmt(f.value)} annoncé(s) mais ${stored.length} contribution(s) listée(s)`);
+      if (stored.length !== f.value) fail(path, `${label.trim()} : ${fmt(f.value)} ${pluralForm(f.value, 'annoncé', 'annoncés')} mais ${plural(stored.length, 'contribution listée', 'contributions listées')}`);
       const d = diffIds(stored, e.contributions);
       if (d) fail(path, `${label.trim()} : ${d}`);
     } else if (e.sources) {
@@ -182,7 +188,7 @@ export async function verifyAgainst(data: SynthesisData, doc: SynthesisDocument,
       const inner = counted(it.figure);
       if (!inner) continue;
       const extra = [...inner].filter((id) => !outer.has(id)).length;
-      if (extra > 0) fail(path, `« ${it.label.slice(0, 80)} » compte ${fmt(extra)} contribution(s) que ${outerLabel} ne compte pas : son nombre ne dit pas ce qu’annonce la rubrique`);
+      if (extra > 0) fail(path, `« ${it.label.slice(0, 80)} » compte ${fmt(extra)} ${pluralForm(extra, 'contribution', 'contributions')} que ${outerLabel} ne compte pas : son nombre ne dit pas ce qu’annonce la rubrique`);
       checkIdeas(it.children ?? [], inner, `l’idée « ${it.label.slice(0, 60)} »`, path);
     }
   };
@@ -254,8 +260,8 @@ export async function verifyAgainst(data: SynthesisData, doc: SynthesisDocument,
       // « texte repris par N contributions »: N is the number of listed contributions, each still public
       const ids = Array.isArray(q.repeatedBy) ? q.repeatedBy : [];
       const gone = ids.filter((id) => !data.byId.has(id));
-      if (ids.length < 2 || new Set(ids).size !== ids.length || !ids.includes(c.id)) fail(path, `la liste des contributions qui reprennent ce texte est incohérente (${ids.length} identifiant(s))`);
-      else if (gone.length > 0) fail(path, `le texte est dit repris par ${ids.length} contributions, mais ${missing(gone[0]!)}${gone.length > 1 ? ` (et ${gone.length - 1} autre(s))` : ''}`);
+      if (ids.length < 2 || new Set(ids).size !== ids.length || !ids.includes(c.id)) fail(path, `la liste des contributions qui reprennent ce texte est incohérente (${plural(ids.length, 'identifiant', 'identifiants')})`);
+      else if (gone.length > 0) fail(path, `le texte est dit repris par ${ids.length} contributions, mais ${missing(gone[0]!)}${gone.length > 1 ? ` (et ${plural(gone.length - 1, 'autre', 'autres')})` : ''}`);
     }
     const loose = looseText(q.text);
     if (c.rawText !== undefined && !looseText(c.rawText).includes(loose)) {
@@ -287,6 +293,6 @@ export async function verifyAgainst(data: SynthesisData, doc: SynthesisDocument,
 /** Throws a SynthesisVerificationError naming every failure when the document does not verify. */
 export async function assertVerified(store: Store, doc: SynthesisDocument, options: VerifyOptions = {}): Promise<VerificationResult> {
   const r = await verifySynthesis(store, doc, options);
-  if (!r.ok) throw new SynthesisVerificationError(r.failures);
+  if (!r.ok) throw new SynthesisVerificationError(r.failures, doc);
   return r;
 }

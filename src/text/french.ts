@@ -154,3 +154,15 @@ export function stemKey(token: string): string {
   keyMemo.set(token, s);
   return s;
 }
+
+// -- number agreement -------------------------------------------------------------------------------
+
+/** French agreement: 0 and 1 (anything below 2) take the singular. */
+export function pluralForm(n: number, one: string, many: string): string {
+  return Math.abs(n) >= 2 ? many : one;
+}
+
+/** « 0 réunion », « 1 réunion », « 29 réunions », « 1 234 contributions » (the number written in French). */
+export function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('fr-FR')} ${pluralForm(n, one, many)}`;
+}

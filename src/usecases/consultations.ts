@@ -68,7 +68,7 @@ export interface CreateConsultationInput {
 /** Creates a consultation on a resolved territory, with its territory rows and its audit entry, in one transaction. */
 export async function createConsultation(ctx: UseCaseContext, input: CreateConsultationInput): Promise<{ consultation: Consultation; scope: Scope }> {
   // load: nothing beyond the slug check, done again inside the transaction
-  if (!isValidSlug(input.slug)) throw new UserError('invalid', `Identifiant invalide : « ${input.slug} » (minuscules, chiffres et tirets, 1 à 64 caractères)`, 'slug');
+  if (!isValidSlug(input.slug)) throw new UserError('invalid', `Adresse de page invalide : « ${input.slug} ». Utilisez des lettres minuscules sans accents, des chiffres et des tirets (1 à 64 caractères), par exemple « aveyron-2026 ».`, 'slug');
   if (await ctx.store.getConsultation(input.slug)) throw new UserError('conflict', `La consultation « ${input.slug} » existe déjà.`, 'slug');
   // compute
   const title = input.title.trim();

@@ -49,7 +49,7 @@ export async function coverageReport(ctx: UseCaseContext, input: CoverageReportI
   const slug = (await answeredConsultation(ctx, plan, asked))!;
   const document = await buildCoverage(ctx.store, { consultation: slug, plan: plan.id, now: ctx.now() });
   const verification = await verifySynthesis(ctx.store, document as SynthesisDocument);
-  if (!verification.ok) throw new SynthesisVerificationError(verification.failures);
+  if (!verification.ok) throw new SynthesisVerificationError(verification.failures, document as SynthesisDocument);
   const rendered = input.format ? await renderUnverified(document as SynthesisDocument, input.format) : undefined;
   return { document, verification, ...(rendered ? { rendered } : {}) };
 }

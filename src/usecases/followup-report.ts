@@ -74,7 +74,7 @@ export async function followupReport(ctx: UseCaseContext, input: FollowupReportI
   const data = await followupData(ctx.store, plan);
   const document = await buildFollowupFrom(data, { plan: plan.id, now, ...(input.year !== undefined ? { year: input.year } : {}) });
   const verification = await verifySynthesis(ctx.store, document as unknown as SynthesisDocument);
-  if (!verification.ok) throw new SynthesisVerificationError(verification.failures);
+  if (!verification.ok) throw new SynthesisVerificationError(verification.failures, document as unknown as SynthesisDocument);
   const rendered = input.format ? await renderUnverified(document as unknown as SynthesisDocument, input.format) : undefined;
   return { document, verification, ...(rendered ? { rendered } : {}) };
 }

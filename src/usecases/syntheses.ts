@@ -62,7 +62,7 @@ export async function generateSynthesis(ctx: UseCaseContext, input: GenerateSynt
   progress({ step: 'verify', label: 'Vérification de chaque chiffre et de chaque citation', done: 0, total: 1 });
   const verification = await verifySynthesis(ctx.store, doc);
   progress({ step: 'verify', label: 'Vérification de chaque chiffre et de chaque citation', done: 1, total: 1 });
-  if (input.requireVerified && !verification.ok) throw new SynthesisVerificationError(verification.failures);
+  if (input.requireVerified && !verification.ok) throw new SynthesisVerificationError(verification.failures, doc);
   progress({ step: 'save', label: 'Enregistrement de la synthèse', done: 0, total: 1 });
   await saveGeneratedSynthesis(ctx.store, doc, {
     actor: ctx.actor.name, at: ctx.now().toISOString(),

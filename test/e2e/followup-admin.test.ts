@@ -68,7 +68,7 @@ describe('suivi du schéma : tableau de bord et page d’une action', { skip: SK
       await page.getByRole('link', { name: /Suivi du schéma/ }).click();
       await page.getByRole('heading', { level: 2, name: 'Tableau de bord du CTS' }).waitFor();
       await settled(page);
-      assert.match(await page.locator('.followup-counts').innerText(), /1\s+action\(s\) en retard[\s\S]*1\s+action\(s\) sans porteur[\s\S]*1\s+indicateur\(s\) sans mesure récente/);
+      assert.match(await page.locator('.followup-counts').innerText(), /1\s+action en retard[\s\S]*1\s+action sans porteur[\s\S]*1\s+indicateur sans mesure récente/);
       await page.getByRole('link', { name: 'Ouvrir une maison de santé pluriprofessionnelle au nord du département' }).first().waitFor();
       await screenshot(page, 'suivi-tableau-1280');
       await checkA11y(page, 'suivi-tableau-1280');

@@ -57,9 +57,14 @@ export function formatPeriod(start: string | null, end: string | null): string {
 
 export const nf = new Intl.NumberFormat('fr-FR');
 
+/** The word agreed with a count, without the count: « action » for 0 and 1, « actions » from 2 on. */
+export function pluralWord(n: number, one: string, many: string): string {
+  return Math.abs(n) >= 2 ? many : one;
+}
+
 /** « 1 action », « 3 actions » (French plural agreement; 0 is singular). */
 export function count(n: number, one: string, many: string): string {
-  return `${nf.format(n)} ${n >= 2 ? many : one}`;
+  return `${nf.format(n)} ${pluralWord(n, one, many)}`;
 }
 
 /** Short college names for table headers (the full name is in the header's title). */

@@ -4,6 +4,7 @@ import { assignActionAccounts, importPlanActions, listActions, updateAction, typ
 import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
+import { plural } from '../../text/french.ts';
 
 /** A number option, or a usage error naming it; an empty value clears the field. */
 function numberOption(v: string | undefined, name: string): number | null | undefined {
@@ -37,7 +38,7 @@ export const actionsCommand: Command = {
       if (sub === 'import') {
         const r = await importPlanActions(ctx, { plan: values.plan!, includeDisplaced: values['include-displaced'] === true });
         if (values.json) { process.stdout.write(JSON.stringify(r, null, 2) + '\n'); return; }
-        console.log(`plan ${r.plan} : ${r.created} action(s) proposée(s) créée(s), ${r.existing} déjà importée(s), sous ${Object.keys(r.byObjective).length} objectif(s)`);
+        console.log(`plan ${r.plan} : ${plural(r.created, 'action proposée créée', 'actions proposées créées')}, ${plural(r.existing, 'déjà importée', 'déjà importées')}, sous ${plural(Object.keys(r.byObjective).length, 'objectif', 'objectifs')}`);
         for (const d of r.displaced) {
           const where = d.source.lineStart ? `ligne ${d.source.lineStart}` : d.source.page ? `page ${d.source.page}` : '';
           console.log(`  ${d.placement === 'orphan' ? 'hors rubrique' : 'déplacée'} : ${d.objective}, ${where}${d.actionId ? ` (action ${d.actionId})` : ' — non importée (--include-displaced après vérification)'}`);
@@ -80,7 +81,7 @@ export const actionsCommand: Command = {
       if (values.json) { process.stdout.write(JSON.stringify({ ...(r ?? {}), ...(accounts ? { accounts: accounts.accounts } : {}) }, null, 2) + '\n'); return; }
       if (accounts) console.log(`action ${accounts.action} : ${accounts.accounts.length ? `comptes ${accounts.accounts.join(', ')}` : 'aucun compte affecté'}${accounts.changed ? '' : ' (inchangé)'}`);
       if (!r) return;
-      console.log(r.changed.length ? `action ${r.action.id} : ${r.changed.join(', ')} modifié(s) — ${ACTION_STATUS_LABELS[r.action.status]}, ${r.action.progress ?? 0} %` : `action ${r.action.id} : rien à changer`);
+      console.log(r.changed.length ? `action ${r.action.id} : ${r.changed.join(', ')} ${r.changed.length >= 2 ? 'modifiés' : 'modifié'} — ${ACTION_STATUS_LABELS[r.action.status]}, ${r.action.progress ?? 0} %` : `action ${r.action.id} : rien à changer`);
     } finally {
       await store.close();
     }

@@ -5,6 +5,7 @@ import type { AnalysisSummary } from '../../usecases/analysis.ts';
 import { CLI_ACTOR } from '../../usecases/context.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { terminalProgress } from '../output.ts';
+import { plural } from '../../text/french.ts';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -49,12 +50,12 @@ export function printAnalysis(s: AnalysisSummary): void {
   const g = s.grouping;
   console.log(`  idées communes : ${g.groups} groupes et ${g.subIdeas} sous-idées pour ${g.grouped} contributions` +
     (g.keptHumanDecisions ? ` (${g.keptHumanDecisions} décisions humaines conservées)` : ''));
-  console.log(`  doublons : ${g.duplicates} ensemble(s) de textes identiques ou presque` +
-    (g.campaigns.length ? ` ; ${g.campaigns.length} campagne(s) de copier-coller (${campaignSizes(g.campaigns)}), regroupées avec leur texte type` : ''));
+  console.log(`  doublons : ${plural(g.duplicates, 'ensemble', 'ensembles')} de textes identiques ou presque` +
+    (g.campaigns.length ? ` ; ${plural(g.campaigns.length, 'campagne', 'campagnes')} de copier-coller (${campaignSizes(g.campaigns)}), regroupées avec leur texte type` : ''));
   if (g.nonAnswers) {
     const names = { empty: 'vides', nothing: '« RAS » ou « rien »', 'no-opinion': 'sans avis', filler: '« oui », « non », « idem »…', context: 'présentations (« Originaire de… »)' } as const;
     const parts = Object.entries(g.nonAnswerReasons).map(([k, n]) => `${n} ${names[k as keyof typeof names]}`);
-    console.log(`  non-réponses : ${g.nonAnswers} contribution(s) mises de côté, comptées mais non regroupées (${parts.join(', ')})`);
+    console.log(`  non-réponses : ${plural(g.nonAnswers, 'contribution mise de côté, comptée mais non regroupée', 'contributions mises de côté, comptées mais non regroupées')} (${parts.join(', ')})`);
   }
 }
 

@@ -2,6 +2,7 @@ import { runClassify } from '../../analysis/classify/jsonl.ts';
 import { runDuplicates } from '../../analysis/duplicates/index.ts';
 import { runGroup } from '../../analysis/grouping/index.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
+import { plural } from '../../text/french.ts';
 
 export const classifyCommand: Command = {
   name: 'classify',
@@ -54,7 +55,7 @@ export const duplicatesCommand: Command = {
       inPath: requireOption(values.in, 'in'), ...(values.out ? { outPath: values.out } : {}),
       ...(threshold !== undefined ? { threshold } : {}), ...(campaignMin !== undefined ? { campaignMinSize: campaignMin } : {}),
     });
-    console.error(`${r.stats.items} textes : ${r.duplicates.length} ensemble(s) de doublons, ${r.campaigns.length} campagne(s)`);
+    console.error(`${r.stats.items} textes : ${plural(r.duplicates.length, 'ensemble', 'ensembles')} de doublons, ${plural(r.campaigns.length, 'campagne', 'campagnes')}`);
   },
 };
 

@@ -9,6 +9,7 @@ import { Store, configFromEnv } from '../../store/index.ts';
 import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { deleteConsultation, deleteContribution, deleteDocument } from '../../usecases/deletion.ts';
 import { parseCommandArgs, UsageError, type Command } from '../args.ts';
+import { plural } from '../../text/french.ts';
 
 const KINDS = ['contribution', 'document', 'consultation'] as const;
 
@@ -25,13 +26,16 @@ async function confirmed(question: string, yes: boolean): Promise<boolean> {
 
 /** One French line of what went, for the counts that are not zero. */
 export function describeCounts(c: DeletionCounts): string {
-  const parts: [number, string][] = [
-    [c.contributions, 'contribution(s)'], [c.meetings, 'réunion(s)'], [c.documents, 'document(s)'], [c.sourceFiles, 'fichier(s) d’origine'],
-    [c.ideaGroupsRemoved, 'idée(s) commune(s) vidée(s) retirée(s)'], [c.ideaGroupsChanged, 'idée(s) commune(s) sans cette citation'],
-    [c.draftsRewritten, 'brouillon(s) de synthèse réécrit(s)'], [c.restitutionsStale, 'restitution(s) publiée(s) retirée(s) du site (à republier)'],
-    [c.restitutionsRewritten, 'restitution(s) publiée(s) réécrite(s)'], [c.auditEntriesRewritten, 'entrée(s) du journal sans le texte'], [c.jobsRewritten, 'tâche(s) sans le texte'],
+  const parts: [number, string, string][] = [
+    [c.contributions, 'contribution', 'contributions'], [c.meetings, 'réunion', 'réunions'], [c.documents, 'document', 'documents'],
+    [c.sourceFiles, 'fichier d’origine', 'fichiers d’origine'],
+    [c.ideaGroupsRemoved, 'idée commune vidée retirée', 'idées communes vidées retirées'], [c.ideaGroupsChanged, 'idée commune sans cette citation', 'idées communes sans cette citation'],
+    [c.draftsRewritten, 'brouillon de synthèse réécrit', 'brouillons de synthèse réécrits'],
+    [c.restitutionsStale, 'restitution publiée retirée du site (à republier)', 'restitutions publiées retirées du site (à republier)'],
+    [c.restitutionsRewritten, 'restitution publiée réécrite', 'restitutions publiées réécrites'],
+    [c.auditEntriesRewritten, 'entrée du journal sans le texte', 'entrées du journal sans le texte'], [c.jobsRewritten, 'tâche sans le texte', 'tâches sans le texte'],
   ];
-  return parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(', ') || 'rien d’autre';
+  return parts.filter(([n]) => n > 0).map(([n, one, many]) => plural(n, one, many)).join(', ') || 'rien d’autre';
 }
 
 function command(name: 'delete' | 'erase'): Command {

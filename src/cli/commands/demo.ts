@@ -29,6 +29,7 @@ import { publishSynthesis } from '../../usecases/syntheses.ts';
 import { analysisFigures } from '../../usecases/stats.ts';
 import { applyEditorialFile, writeSynthesis } from './synthesize.ts';
 import { easyReadEditor, publishEasyRead, saveEasyRead } from '../../usecases/easy-read.ts';
+import { plural } from '../../text/french.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
 
@@ -277,7 +278,7 @@ export async function demoPlan(store: Store, slug: string, log: (line: string) =
     + `et trois sources marquées non reprises ou nationales ; le reste attend la relecture au back-office) :`);
   const what = (d: DemoDecision) => d.decision === 'confirm' ? `→ ${d.target} (score ${d.score!.toFixed(2)})` : d.decision === 'national' ? '→ niveau national' : '→ non reprise';
   for (const d of taken) log(`  ${d.source.kind === 'planItem' ? 'proposition du CNR' : 'idée commune'} « ${d.label} » ${what(d)}`);
-  if (kept > 0) log(`  ${kept} source(s) déjà décidée(s) lors d’un lancement précédent ou au back-office : laissée(s) telle(s) quelle(s).`);
+  if (kept > 0) log(`  ${plural(kept, 'source déjà décidée', 'sources déjà décidées')} lors d’un lancement précédent ou au back-office : ${kept >= 2 ? 'laissées telles quelles' : 'laissée telle quelle'}.`);
   return { planId: plan, taken, kept };
 }
 

@@ -7,6 +7,7 @@ import { followupExport } from '../../usecases/followup-export.ts';
 import { followupFunnel, followupReport } from '../../usecases/followup-report.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
+import { plural } from '../../text/french.ts';
 
 /** « bilan.pdf » with format html → « bilan.html »: one --out names every format asked. */
 function outFor(out: string, format: SynthesisFormat, several: boolean): string {
@@ -46,7 +47,7 @@ export const followupCommand: Command = {
         const r = await followupExport(ctx, { plan, what, format, contact: values.contact === true });
         await mkdir(dirname(out), { recursive: true });
         await writeFile(out, r.bytes);
-        console.log(`Export écrit : ${out} (${r.rows} ligne(s)${values.contact ? ', avec la colonne « Contact »' : ''})`);
+        console.log(`Export écrit : ${out} (${plural(r.rows, 'ligne', 'lignes')}${values.contact ? ', avec la colonne « Contact »' : ''})`);
         return;
       }
       const formats = (values.format ?? 'md').split(',').map((s) => s.trim()).filter(Boolean) as SynthesisFormat[];

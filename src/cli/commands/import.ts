@@ -8,7 +8,7 @@ import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { importFiles, restoreArchive } from '../../usecases/imports.ts';
 import { parseCommandArgs, parseMapOption, requireOption, UsageError, type Command } from '../args.ts';
 import { printWarnings } from '../output.ts';
-import { agree } from '../../synthesis/agree.ts';
+import { plural } from '../../text/french.ts';
 
 export const importCommand: Command = {
   name: 'import',
@@ -102,11 +102,11 @@ async function importPlanPaths(paths: string[], opts: { consultation?: string; p
       const c = r.counts;
       const target = r.consultation ? `consultation « ${r.consultation} »` : 'sans consultation';
       const what = r.outcome === 'unchanged' ? 'déjà importé, rien de nouveau'
-        : `${r.outcome === 'replaced' ? 'importé, remplace la version précédente' : 'importé'} : ${counted(c.engagements, 'engagement(s)')}, ${counted(c.defis, 'défi(s)')}, `
-          + `${counted(c.objectives, 'objectif(s) opérationnel(s)')}, ${counted(c.actions, 'action(s)')} « En pratique », ${counted(c.oqos, 'ligne(s)')} OQOS, `
-          + `${counted(c.indicators, 'indicateur(s)')} (data repère), ${counted(c.consultationItems, 'élément(s)')} de consultation, ${counted(c.missingFigures, 'figure(s) perdue(s)')}`;
+        : `${r.outcome === 'replaced' ? 'importé, remplace la version précédente' : 'importé'} : ${plural(c.engagements, 'engagement', 'engagements')}, ${plural(c.defis, 'défi', 'défis')}, `
+          + `${plural(c.objectives, 'objectif opérationnel', 'objectifs opérationnels')}, ${plural(c.actions, 'action', 'actions')} « En pratique », ${plural(c.oqos, 'ligne', 'lignes')} OQOS, `
+          + `${plural(c.indicators, 'indicateur', 'indicateurs')} (data repère), ${plural(c.consultationItems, 'élément', 'éléments')} de consultation, ${plural(c.missingFigures, 'figure perdue', 'figures perdues')}`;
       console.log(`• ${r.fileName} [${r.parser}] — schéma territorial de santé ${r.territoryName} (${r.territory}${r.period ? `, ${r.period.start}-${r.period.end}` : ''}), ${target} — ${what}`);
-      console.log(`  plan ${r.planId} ; ${counted(c.warnings, 'avertissement(s)')}${r.outcome === 'unchanged' ? '' : ' (fabrique parse <fichier> pour les lire)'}`);
+      console.log(`  plan ${r.planId} ; ${plural(c.warnings, 'avertissement', 'avertissements')}${r.outcome === 'unchanged' ? '' : ' (fabrique parse <fichier> pour les lire)'}`);
     }
   } finally {
     await store.close();
@@ -150,13 +150,11 @@ async function importArchives(archives: { path: string; bytes: Uint8Array }[], o
 }
 
 /** « 1 réunion », « 3 réunions » */
-const counted = (n: number, words: string) => `${n} ${agree(words, n)}`;
-
 export function printImportResult(r: ImportResult): void {
   const what = r.outcome === 'unchanged'
     ? 'déjà importé, rien de nouveau'
-    : `${r.outcome === 'replaced' ? 'réimporté (nouvelle lecture : version du lecteur ou options)' : 'importé'} : ${counted(r.contributions, 'contribution(s)')}` +
-      (r.meetings ? `, ${counted(r.meetings, 'réunion(s)')}` : '') + (r.syntheses ? `, ${counted(r.syntheses, 'élément(s) de synthèse')}` : '');
+    : `${r.outcome === 'replaced' ? 'réimporté (nouvelle lecture : version du lecteur ou options)' : 'importé'} : ${plural(r.contributions, 'contribution', 'contributions')}` +
+      (r.meetings ? `, ${plural(r.meetings, 'réunion', 'réunions')}` : '') + (r.syntheses ? `, ${plural(r.syntheses, 'élément de synthèse', 'éléments de synthèse')}` : '');
   const gate = r.publication ? `publié en bloc par ${r.publication.by}` : 'contributions en attente de modération';
   console.log(`• ${r.fileName} [${r.parser}] — ${what} (${gate})`);
   if (r.outcome !== 'unchanged') printWarnings(r.warnings);

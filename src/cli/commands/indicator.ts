@@ -4,6 +4,7 @@ import { addIndicator, addMeasurement, listIndicators, oqosIndicators, type AddI
 import { targetLabel } from '../../domain/followup-indicators.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
+import { plural } from '../../text/french.ts';
 
 /** « 12,5 » or « 12.5 »; anything else is NaN, which the use case refuses in French. */
 function number(s: string | undefined): number | undefined {
@@ -33,9 +34,9 @@ export const indicatorCommand: Command = {
       if (sub === 'oqos') {
         const r = await oqosIndicators(ctx, { plan: requireOption(values.plan, 'plan') });
         if (values.json) return void out(r);
-        console.log(`${r.created} indicateur(s) créé(s) depuis les OQOS du plan ${r.planId}${r.alreadyThere ? `, ${r.alreadyThere} déjà présent(s)` : ''} (${r.rows} lignes lues).`);
+        console.log(`${plural(r.created, 'indicateur créé', 'indicateurs créés')} depuis les OQOS du plan ${r.planId}${r.alreadyThere ? `, ${plural(r.alreadyThere, 'déjà présent', 'déjà présents')}` : ''} (${plural(r.rows, 'ligne lue', 'lignes lues')}).`);
         if (r.skipped.total) {
-          console.log(`${r.skipped.total} ligne(s) écartée(s) :`);
+          console.log(`${plural(r.skipped.total, 'ligne écartée', 'lignes écartées')} :`);
           for (const s of r.skipped.reasons) console.log(`  ${s.count} — ${s.label}`);
         }
         return;

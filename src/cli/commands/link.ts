@@ -13,6 +13,7 @@ import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { suggestPlanLinks } from '../../usecases/links.ts';
 import { getPlan } from '../../usecases/plan.ts';
 import { CliError, parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
+import { plural } from '../../text/french.ts';
 
 /** Longest free text read from --in: a proposal, not a document. */
 const MAX_TEXT = 20_000;
@@ -64,7 +65,7 @@ function write(lines: string[], out: string | undefined): void {
 
 function summary(suggestions: LinkSuggestion[], out: string | undefined): string {
   const none = suggestions.filter((s) => s.nothingFits).length;
-  return `${suggestions.length} source(s) : ${suggestions.length - none} avec au moins un objectif au-dessus du seuil, ${none} sans objectif qui convienne${out ? ` — écrit dans ${out}` : ''}`;
+  return `${plural(suggestions.length, 'source', 'sources')} : ${suggestions.length - none} avec au moins un objectif au-dessus du seuil, ${none} sans objectif qui convienne${out ? ` — écrit dans ${out}` : ''}`;
 }
 
 const isFile = (p: string) => existsSync(p) && statSync(p).isFile();

@@ -3,6 +3,7 @@ import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { getPlan, listPlans } from '../../usecases/plan.ts';
 import { parseCommandArgs, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
+import { plural } from '../../text/french.ts';
 
 export const planCommand: Command = {
   name: 'plan',
@@ -32,7 +33,7 @@ export const planCommand: Command = {
           console.log(`  ${d.code}  ${d.title}`);
           for (const o of d.objectives) {
             const local = o.catalogueTitle !== null && o.catalogueTitle !== o.title ? ' (intitulé local)' : '';
-            console.log(`    ${o.code}  ${o.title}${local} — ${o.actions.length} action(s)`);
+            console.log(`    ${o.code}  ${o.title}${local} — ${plural(o.actions.length, 'action', 'actions')}`);
           }
         }
       }

@@ -5,6 +5,7 @@ import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { analysisFigures, type WithheldFigures } from '../../usecases/stats.ts';
 import { parseCommandArgs, requireOption, type Command } from '../args.ts';
 import { table } from '../output.ts';
+import { plural } from '../../text/french.ts';
 
 export const statsCommand: Command = {
   name: 'stats',
@@ -41,7 +42,7 @@ export async function formatStats(store: Store, s: ConsultationFigures, withheld
   const lines = [
     `Consultation « ${c.title} » (${c.slug}) — ${territoryName(c.territory, c.territoryLevel)}`,
     `${s.contributions} contributions publiques (publiées par la modération ou avec leur document source), ${s.meetings} réunions, ${s.documents} documents importés`,
-    ...(s.participants === null ? [] : [`${s.participants} participants aux réunions (totaux indiqués par ${s.meetingsWithParticipants} réunion(s) sur ${s.meetings})`]),
+    ...(s.participants === null ? [] : [`${s.participants} participants aux réunions (totaux indiqués par ${plural(s.meetingsWithParticipants, 'réunion', 'réunions')} sur ${s.meetings})`]),
     block('Par thème', { ...s.byTheme, ...(s.withoutTheme ? { '(sans thème)': s.withoutTheme } : {}) },
       (k) => themeLabels.get(k) ?? k),
     block('Par nature', s.byKind, (k) => KIND_LABELS[k as ContributionKind] ?? k),
@@ -53,7 +54,7 @@ export async function formatStats(store: Store, s: ConsultationFigures, withheld
     lines.push('\n(une contribution peut relever de plusieurs thèmes : la somme par thème dépasse le total)');
   }
   if (withheld) {
-    const parts = [`${withheld.pending} à modérer`, `${withheld.rejected} rejetée(s)`, ...(withheld.other ? [`${withheld.other} d’un autre statut`] : [])];
+    const parts = [`${withheld.pending} à modérer`, `${plural(withheld.rejected, 'rejetée', 'rejetées')}`, ...(withheld.other ? [`${withheld.other} d’un autre statut`] : [])];
     lines.push(`\nHors chiffres publics (non comptées ci-dessus) : ${parts.join(', ')}`);
   }
   return lines.join('\n');

@@ -8,6 +8,7 @@ import { CLI_ACTOR, context, type UseCaseContext } from '../../usecases/context.
 import { editSynthesisEditorial, generateSynthesis, markNational, verifySynthesisDocument, type EditorialChange } from '../../usecases/syntheses.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { terminalProgress } from '../output.ts';
+import { plural } from '../../text/french.ts';
 
 export const synthesizeCommand: Command = {
   name: 'synthesize',
@@ -68,7 +69,7 @@ export const verifyCommand: Command = {
         console.log(`${what} vérifié${what === 'Synthèse' ? 'e' : ''} : ${result.checked.figures} chiffres recalculés et ${result.checked.quotes} citations retrouvées, aucun écart.`);
         return 0;
       }
-      console.error(`${what} NON conforme : ${result.failures.length} écart(s).`);
+      console.error(`${what} NON conforme : ${plural(result.failures.length, 'écart', 'écarts')}.`);
       for (const f of result.failures) console.error(`  – ${f.path} : ${f.message}`);
       return 1;
     } finally {

@@ -95,10 +95,10 @@ export const userCommand: Command = {
           const slug = requireOption(values.consultation, 'consultation');
           if (action === 'assign') {
             const outcome = await assignConsultation(store, email, slug, CLI_ACTOR);
-            console.log(outcome === 'assigned' ? `${normaliseEmail(email)} est affecté(e) à la consultation « ${slug} ».` : `${normaliseEmail(email)} était déjà affecté(e) à « ${slug} ».`);
+            console.log(outcome === 'assigned' ? `Le compte ${normaliseEmail(email)} est affecté à la consultation « ${slug} ».` : `Le compte ${normaliseEmail(email)} était déjà affecté à « ${slug} ».`);
           } else {
             const outcome = await unassignConsultation(store, email, slug, CLI_ACTOR);
-            console.log(outcome === 'unassigned' ? `${normaliseEmail(email)} n’est plus affecté(e) à « ${slug} ».` : `${normaliseEmail(email)} n’était pas affecté(e) à « ${slug} ».`);
+            console.log(outcome === 'unassigned' ? `Le compte ${normaliseEmail(email)} n’est plus affecté à « ${slug} ».` : `Le compte ${normaliseEmail(email)} n’était pas affecté à « ${slug} ».`);
           }
           return;
         }

@@ -19,7 +19,7 @@ import {
   buildVocabulary, cleanItem, cleanLine, collapseLetterSpacing, isCountOnly, isRunningHeader, splitTrailingCount,
   stripStrayQuote, startsWithBulletGlyph, type Vocabulary,
 } from '../clean.ts';
-import { parseFrenchDate } from '../../text/french.ts';
+import { parseFrenchDate, plural } from '../../text/french.ts';
 import type { ReadDocument, TextLine } from '../readers/types.ts';
 import { matchTheme } from '../tabular/values.ts';
 import { ImportError, type ParsedDocument } from '../types.ts';
@@ -420,7 +420,7 @@ class Parser {
       else this.warn('warning', 'meeting.date_unreadable', `Date illisible pour « ${title} » (${ref}) : « ${jour} ».`, jourLine);
     }
     const missing = [place ? null : 'Lieu', jour ? null : 'Jour', time ? null : 'Horaires'].filter((x) => x !== null);
-    if (missing.length > 0) this.warn('warning', 'meeting.field_missing', `Champ(s) absent(s) pour « ${title} » (${ref}) : ${missing.join(', ')}.`, s.start);
+    if (missing.length > 0) this.warn('warning', 'meeting.field_missing', `${missing.length >= 2 ? 'Champs absents' : 'Champ absent'} pour « ${title} » (${ref}) : ${missing.join(', ')}.`, s.start);
     for (const [key, lines] of Object.entries(texts) as [keyof typeof texts, number[]][]) {
       const text = this.paragraphs(lines);
       if (text) meeting[key] = text;
@@ -803,10 +803,10 @@ class Parser {
       const d = this.depts.find((x) => x.code === code);
       if (!d) {
         this.warn('warning', 'workshops.report_missing',
-          `${st.count} atelier(s) annoncé(s) pour ${code} – ${st.name} sans compte-rendu dans cette copie.`, st.line);
+          `${plural(st.count, 'atelier annoncé', 'ateliers annoncés')} pour ${code} – ${st.name} sans compte rendu dans cette copie.`, st.line);
       } else if (d.meetings !== st.count) {
         this.warn('warning', 'workshops.count_mismatch',
-          `${st.count} atelier(s) annoncé(s) pour ${code} – ${st.name}, ${d.meetings} compte(s)-rendu(s) dans cette copie.`, st.line);
+          `${plural(st.count, 'atelier annoncé', 'ateliers annoncés')} pour ${code} – ${st.name}, ${plural(d.meetings, 'compte rendu', 'comptes rendus')} dans cette copie.`, st.line);
       }
     }
   }

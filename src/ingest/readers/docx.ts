@@ -3,6 +3,7 @@ import type { ImportWarning } from '../../domain/source.ts';
 import { ImportError } from '../types.ts';
 import { linesToDocument, type ReadDocument } from './types.ts';
 import { checkOfficeArchive, isZip } from './zip-guard.ts';
+import { plural } from '../../text/french.ts';
 
 type OutLine = { text: string; heading?: number; listLevel?: number };
 
@@ -28,7 +29,7 @@ export async function readDocx(bytes: Uint8Array, fileName: string): Promise<Rea
     html = result.value;
     const errors = result.messages.filter((m) => m.type === 'error');
     if (errors.length > 0) {
-      warnings.push({ level: 'warning', code: 'docx.conversion', message: `Conversion du document Word : ${errors.length} erreur(s) signalée(s).` });
+      warnings.push({ level: 'warning', code: 'docx.conversion', message: `Conversion du document Word : ${plural(errors.length, 'erreur signalée', 'erreurs signalées')}.` });
     }
   } catch (e) {
     const detail = e instanceof Error ? ` (${e.message})` : '';

@@ -1,5 +1,6 @@
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { ImportWarning } from '../../domain/source.ts';
+import { plural } from '../../text/french.ts';
 import { ImportError } from '../types.ts';
 import { linesToDocument, type ReadDocument } from './types.ts';
 
@@ -79,12 +80,12 @@ export async function readPdf(bytes: Uint8Array, fileName: string, opts: ReadPdf
     }
     if (emptyPages.length > 0) {
       warnings.push({ level: 'warning', code: 'pdf.pages_without_text',
-        message: `${emptyPages.length} page(s) sans texte (scannées ou images) : ${summarise(emptyPages)}.` });
+        message: `${plural(emptyPages.length, 'page', 'pages')} sans texte (scannées ou images) : ${summarise(emptyPages)}.` });
     }
     const dropped = dropRunningLines(pages);
     if (dropped.count > 0) {
       warnings.push({ level: 'info', code: 'pdf.running_headers_removed',
-        message: `${dropped.count} ligne(s) d’en-tête ou de pied de page répétées retirées (${dropped.kinds} motif(s)).` });
+        message: `${plural(dropped.count, 'ligne d’en-tête ou de pied de page répétée retirée', 'lignes d’en-tête ou de pied de page répétées retirées')} (${plural(dropped.kinds, 'motif', 'motifs')}).` });
     }
     const out: { text: string; page: number; x?: number; y?: number }[] = [];
     for (const lines of pages) {

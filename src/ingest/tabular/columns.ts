@@ -1,5 +1,6 @@
 import { ImportError } from '../types.ts';
 import { containsWords, normalizeKey } from './normalize.ts';
+import { plural } from '../../text/french.ts';
 
 /** What a column can hold. */
 export const ROLES = ['text', 'title', 'theme', 'date', 'college', 'territory', 'author', 'kind', 'channel'] as const;
@@ -119,5 +120,5 @@ export function applyMap(plan: ColumnPlan, headers: string[], map: Record<string
 export function listHeaders(headers: string[], max = 12): string {
   const shown = headers.filter((h) => h.trim() !== '').slice(0, max).map((h) => `« ${h.trim()} »`);
   const more = headers.filter((h) => h.trim() !== '').length - shown.length;
-  return shown.join(', ') + (more > 0 ? ` et ${more} autre(s)` : '') || '(aucune)';
+  return shown.join(', ') + (more > 0 ? ` et ${plural(more, 'autre', 'autres')}` : '') || '(aucune)';
 }

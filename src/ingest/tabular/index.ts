@@ -10,6 +10,7 @@ import { cleanText, normalizeKey, stripHtml } from './normalize.ts';
 import { readTable, type TableRow } from './read.ts';
 import { themeColumn } from './themes.ts';
 import { matchChannel, matchCollege, matchKind, parseDate, parseTerritory } from './values.ts';
+import { plural } from '../../text/french.ts';
 
 export { readTable, cellToString, excelDateToIso, MEDIA_CSV, MEDIA_XLSX } from './read.ts';
 export type { Table, TableRow } from './read.ts';
@@ -371,12 +372,12 @@ export async function parseTabular(bytes: Uint8Array, fileName: string, opts: Ta
   if (emptyRows.length) {
     warnings.push({
       level: 'warning', code: 'tabular.empty_text',
-      message: `${emptyRows.length} ligne(s) sans texte ignorée(s) : ${emptyRows.slice(0, 20).join(', ')}${emptyRows.length > 20 ? '…' : ''}.`,
+      message: `${plural(emptyRows.length, 'ligne sans texte ignorée', 'lignes sans texte ignorées')} : ${emptyRows.slice(0, 20).join(', ')}${emptyRows.length > 20 ? '…' : ''}.`,
       source: { ...baseSource, row: emptyRows[0]! },
     });
   }
   if (htmlStripped) {
-    warnings.push({ level: 'info', code: 'tabular.html_stripped', message: `Balises HTML retirées de ${htmlStripped} texte(s) (texte d’origine conservé).`, source: { ...baseSource } });
+    warnings.push({ level: 'info', code: 'tabular.html_stripped', message: `Balises HTML retirées de ${plural(htmlStripped, 'texte', 'textes')} (texte d’origine conservé).`, source: { ...baseSource } });
   }
   if (flavour !== 'tabular') {
     warnings.push({ level: 'info', code: 'tabular.flavour', message: `Format reconnu : export ${flavour === 'tabular-polis' ? 'Polis (comments.csv)' : 'Decidim (propositions)'}.`, source: { ...baseSource } });

@@ -99,7 +99,7 @@ export async function adminRoutes(api: FastifyInstance, ctx: AppContext): Promis
     schema: {
       tags, summary: 'Crée une consultation (brouillon par défaut, invisible du public ; la même opération que « fabrique consultation create »)',
       body: z.object({
-        slug: z.string().refine(isValidSlug, 'identifiant : minuscules, chiffres et tirets (1 à 64 caractères)'),
+        slug: z.string().refine(isValidSlug, 'adresse de la page : lettres minuscules sans accents, chiffres et tirets (1 à 64 caractères)'),
         title: z.string().trim().min(1).max(300), territory: z.string().min(2).max(3),
         level: ScopeLevel.optional().describe('« region » ou « departement » : les codes se recouvrent (75 : Paris ou Nouvelle-Aquitaine, 76 : Seine-Maritime ou Occitanie) ; sans niveau, le département quand le code en est un'),
         periodStart: IsoDate.optional(), periodEnd: IsoDate.optional(), status: ConsultationStatus.optional().describe('défaut : draft'),

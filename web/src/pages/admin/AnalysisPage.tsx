@@ -8,6 +8,7 @@ import { useAnnouncer, useApi } from '../../hooks.ts';
 import { errorMessage, post } from '../../api.ts';
 import { Link, useLocation, navigate } from '../../router.tsx';
 import { collegeLabel, kindLabel, nf } from '../../labels.ts';
+import { undoneMessage } from '../../../../src/domain/ideas.ts';
 import { followJob, JobProgress } from '../../components/JobProgress.tsx';
 import type { ConsultationDetail, GroupMember, GroupsResponse, IdeaGroupView, JobView, PlanSummary, Stats } from '../../types.ts';
 
@@ -144,7 +145,7 @@ export function AnalysisPage({ slug }: { slug: string }) {
               </li>
               <li>
                 <Button priority="secondary" iconId="fr-icon-arrow-go-back-line" disabled={busy !== null}
-                  onClick={() => void run('undo', () => post<{ undone: { action: string } }>('/admin/undo'), (r) => `Action annulée : ${r.undone.action}.`)}>
+                  onClick={() => void run('undo', () => post<{ undone: { action: string } }>('/admin/undo'), (r) => undoneMessage(r.undone.action))}>
                   Annuler la dernière action
                 </Button>
               </li>

@@ -93,8 +93,11 @@ export function ConsultationEditPage({ slug }: { slug?: string }) {
             </div>
             <div className="fr-col-12 fr-col-md-4">
               <Input
-                label="Identifiant (slug) *"
-                hintText="Lettres minuscules, chiffres et tirets"
+                label="Adresse de la page *"
+                hintText={<>
+                  {slug ? 'Elle ne change plus une fois la consultation créée.' : 'Lettres minuscules sans accents, chiffres et tirets, par exemple « aveyron-2026 ».'}
+                  {' '}La page publique : <span style={{ overflowWrap: 'anywhere' }}>{`${window.location.origin}/consultations/${form.slug.trim() || '…'}`}</span>
+                </>}
                 disabled={Boolean(slug)}
                 nativeInputProps={{ name: 'slug', required: true, pattern: '[a-z0-9][a-z0-9-]*[a-z0-9]', value: form.slug, onChange: (e) => set('slug', e.target.value) }}
               />

@@ -6,7 +6,7 @@ import { DataTable as BaseTable } from '../../components/DataTable.tsx';
 import { useApi } from '../../hooks.ts';
 import { useAuth } from '../../auth.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
-import { formatDate, nf } from '../../labels.ts';
+import { count, formatDate, nf, pluralWord } from '../../labels.ts';
 import type { ActionList, ActionView } from '../../../../src/usecases/actions.ts';
 import type { DashboardAction, FollowupDashboard } from '../../../../src/usecases/followup-dashboard.ts';
 import { ActionTools, IndicatorsPanel } from './FollowupManage.tsx';
@@ -91,14 +91,14 @@ function Dashboard({ id, path, query }: { id: string; path: string; query: strin
       {/* remounted on the filters the data was computed for (not the address, which changes before the data) */}
       <Filters key={JSON.stringify(d.filters)} d={d} path={path} />
       <p role="status" className="fr-text--sm">
-        Au {formatDate(d.today)} : {nf.format(c.actions)} action(s) retenue(s) par les filtres. Une mesure est récente si elle date du {formatDate(d.recentSince)} ou après (12 mois).
+        Au {formatDate(d.today)} : {count(c.actions, 'action retenue', 'actions retenues')} par les filtres. Une mesure est récente si elle date du {formatDate(d.recentSince)} ou après (12 mois).
       </p>
       <ul className="followup-counts">
-        <li><a href="#tdb-retard"><strong>{nf.format(c.late)}</strong> action(s) en retard</a></li>
-        <li><a href="#tdb-sans-porteur"><strong>{nf.format(c.withoutOwner)}</strong> action(s) sans porteur</a></li>
-        <li><a href="#tdb-indicateurs"><strong>{nf.format(c.staleIndicators)}</strong> indicateur(s) sans mesure récente</a></li>
-        <li><a href="#tdb-objectifs"><strong>{nf.format(c.objectivesWithoutAction)}</strong> objectif(s) sans action</a></li>
-        <li><a href="#tdb-reprises"><strong>{nf.format(c.takenUpWithoutAction)}</strong> objectif(s) reprenant des propositions, sans action</a></li>
+        <li><a href="#tdb-retard"><strong>{nf.format(c.late)}</strong> {pluralWord(c.late, 'action', 'actions')} en retard</a></li>
+        <li><a href="#tdb-sans-porteur"><strong>{nf.format(c.withoutOwner)}</strong> {pluralWord(c.withoutOwner, 'action', 'actions')} sans porteur</a></li>
+        <li><a href="#tdb-indicateurs"><strong>{nf.format(c.staleIndicators)}</strong> {pluralWord(c.staleIndicators, 'indicateur', 'indicateurs')} sans mesure récente</a></li>
+        <li><a href="#tdb-objectifs"><strong>{nf.format(c.objectivesWithoutAction)}</strong> {pluralWord(c.objectivesWithoutAction, 'objectif', 'objectifs')} sans action</a></li>
+        <li><a href="#tdb-reprises"><strong>{nf.format(c.takenUpWithoutAction)}</strong> {pluralWord(c.takenUpWithoutAction, 'objectif', 'objectifs')} reprenant des propositions, sans action</a></li>
       </ul>
 
       <h3 id="tdb-retard" tabIndex={-1}>Actions en retard ({nf.format(c.late)})</h3>
@@ -134,7 +134,7 @@ function ActionsByObjective({ res }: { res: ReturnType<typeof useApi<ActionList>
   return (
     <section aria-labelledby="actions-titre">
       <h2 id="actions-titre">Actions par objectif</h2>
-      <p>Avancement du schéma : <strong>{pct(l.progress)}</strong> (moyenne pondérée des actions, abandonnées exclues). {nf.format(l.actions.length)} action(s).</p>
+      <p>Avancement du schéma : <strong>{pct(l.progress)}</strong> (moyenne pondérée des actions, abandonnées exclues). {count(l.actions.length, 'action', 'actions')}.</p>
       {l.actions.length === 0 ? <p>Aucune action. Un analyste les importe du schéma (« En pratique ») : <code>fabrique actions import --plan {l.plan.id}</code>.</p> : null}
       {l.objectives.filter((o) => o.actions > 0 || l.actions.some((a) => a.objectiveCode === o.code)).map((o) => {
         const mine = l.actions.filter((a) => a.objectiveCode === o.code);

@@ -10,6 +10,7 @@ import { useAnnouncer, useApi } from '../../hooks.ts';
 import { ApiError, errorMessage, get, post, put, type ApiProblem } from '../../api.ts';
 import { Link } from '../../router.tsx';
 import { nf } from '../../labels.ts';
+import { synthesisTerritories } from '../../../../src/domain/geography.ts';
 import { followJob, JobProgress } from '../../components/JobProgress.tsx';
 import type { ConsultationDetail, JobView, Verification } from '../../types.ts';
 
@@ -91,10 +92,13 @@ export function SynthesisPage({ slug }: { slug: string }) {
   const [newAction, setNewAction] = useState<EmblematicAction>(NO_ACTION);
   const [msg, announce] = useAnnouncer();
 
+  // the territories this level can be written for, by name (a région's consultation: each of its départements)
+  const territories = cons.data ? synthesisTerritories(cons.data.territory, level) : [];
   useEffect(() => {
-    if (cons.data && !territory) setTerritory(cons.data.territory.code);
+    if (cons.data && !territories.some((t) => t.code === territory)) setTerritory(territories[0]?.code ?? '');
     if (cons.data && !actionTheme && cons.data.themes[0]) setActionTheme(cons.data.themes[0].code);
-  }, [cons.data, territory, actionTheme]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cons.data, level, territory, actionTheme]);
 
   const params = new URLSearchParams({ level, ...(territory ? { territory } : {}) });
   const scope = { level, ...(territory ? { territory } : {}) };
@@ -205,7 +209,9 @@ export function SynthesisPage({ slug }: { slug: string }) {
             </Select>
           </div>
           <div className="fr-col-12 fr-col-md-4">
-            <Input label="Territoire (code INSEE)" nativeInputProps={{ value: territory, onChange: (e) => setTerritory(e.target.value.trim()) }} />
+            <Select label="Territoire" nativeSelectProps={{ value: territory, onChange: (e) => setTerritory(e.target.value) }}>
+              {territories.map((t) => <option key={t.code} value={t.code}>{level === 'departement' ? `${t.name} (${t.code})` : t.name}</option>)}
+            </Select>
           </div>
           <div className="fr-col-12 fr-col-md-4">
             <Button onClick={() => void generate()} disabled={busy !== null} iconId="fr-icon-file-text-line">

@@ -15,7 +15,7 @@ type OqosValue = NonNullable<OqosRow['existing']>;
 /** Headers of the OQOS value columns (the parser's column names). */
 const COLUMN_LABELS: Record<string, string> = {
   existant: 'Existant au 01/06/2023',
-  cible: 'Cible(s)',
+  cible: 'Cible',
   'existant:HC': 'Existant, hospitalisation complète (HC)',
   'existant:HTP': 'Existant, hospitalisation à temps partiel (HTP)',
   'existant:implantations': 'Existant : implantations',
