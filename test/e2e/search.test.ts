@@ -91,7 +91,7 @@ describe('recherche, tri, dates et pages', { skip: SKIP, timeout: 300_000 }, () 
       await page.locator('nav.fr-pagination').getByRole('link', { name: /Page suivante/ }).click();
       await page.waitForURL(/page=2/);
       await settled(page);
-      await page.waitForFunction('document.activeElement?.classList.contains("list-status")');
+      await page.waitForFunction(() => (globalThis as unknown as { document: { activeElement: { classList: { contains: (c: string) => boolean } } | null } }).document.activeElement?.classList.contains('list-status'));
       const top = (await page.evaluate('document.querySelector(".list-status").getBoundingClientRect().top')) as number;
       assert.ok(top >= 0 && top < 300, `le nombre de résultats est en vue (${top})`);
       assert.match(await page.locator('.list-status').innerText(), /page 2 sur/);
@@ -100,7 +100,7 @@ describe('recherche, tri, dates et pages', { skip: SKIP, timeout: 300_000 }, () 
       await page.goBack();
       await page.waitForURL((u) => !u.search.includes('page=2'));
       await settled(page);
-      await page.waitForFunction(`Math.abs(window.scrollY - ${bottom}) < 60`, undefined, { timeout: 5000 });
+      await page.waitForFunction((b) => Math.abs((globalThis as unknown as { scrollY: number }).scrollY - b) < 60, bottom, { timeout: 5000 });
       assert.equal(await page.locator('.contribution').first().innerText(), before);
       // a shared link with the dates the wrong way round: a French message from the server
       await page.goto(`${app.baseUrl}/consultations/demo/contributions?du=2022-11-15&au=2022-10-05`);

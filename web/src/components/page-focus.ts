@@ -8,9 +8,12 @@ import { lastNavigation } from '../router.tsx';
  */
 export function usePageFocus(target: RefObject<HTMLElement | null>, key: string, ready: boolean): void {
   const done = useRef<string | null>(null);
+  const loading = useRef<string | null>(null);
   const first = useRef(true);
   useEffect(() => {
-    if (!ready || done.current === key) return;
+    // the list of this key has been loading: until then `ready` may still speak of the previous one
+    if (!ready) { loading.current = key; return; }
+    if (loading.current !== key || done.current === key) return;
     const wasFirst = first.current;
     first.current = false;
     done.current = key;
