@@ -42,6 +42,7 @@ const AccessibilityPage = lazy(() => import('./pages/public/LegalPages.tsx').the
 const LegalNoticePage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.LegalNoticePage })));
 const PersonalDataPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.PersonalDataPage })));
 const CookiesPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.CookiesPage })));
+const SearchPage = lazy(() => import('./pages/public/SearchPage.tsx').then((m) => ({ default: m.SearchPage })));
 const SiteMapPage = lazy(() => import('./pages/public/SiteMapPage.tsx').then((m) => ({ default: m.SiteMapPage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -83,6 +84,7 @@ const ROUTES: Route[] = [
   ['/donnees-personnelles', () => <PersonalDataPage />],
   ['/gestion-des-cookies', () => <CookiesPage />],
   ['/plan-du-site', () => <SiteMapPage />],
+  ['/recherche', () => <SearchPage />],
 ];
 
 function Routes({ path }: { path: string }) {
@@ -113,6 +115,16 @@ function Layout() {
         serviceTagline="La démocratie sanitaire dans les territoires"
         homeLinkProps={{ href: '/', title: 'Accueil – Fabrique' }}
         disableDisplay
+        // site-wide search (issue 16): Enter or the button opens « /recherche?q=… »
+        onSearchButtonClick={(text) => {
+          if (!text.trim()) return;
+          // on a phone the field is in a modal: closed once the search is sent
+          (window as { dsfr?: (el: Element | null) => { modal?: { conceal: () => void } } }).dsfr?.(document.getElementById('fr-header-search-modal'))?.modal?.conceal();
+          navigate(`/recherche?${new URLSearchParams({ q: text.trim() })}`);
+        }}
+        renderSearchInput={({ className, id, type }) => (
+          <input className={className} id={id} name="q" type={type} placeholder="Rechercher dans le site" autoComplete="off" />
+        )}
         quickAccessItems={
           user
             ? [

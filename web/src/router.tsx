@@ -9,9 +9,19 @@ function notify(): void {
   for (const l of listeners) l();
 }
 
-if (typeof window !== 'undefined') window.addEventListener('popstate', () => { focusPending = true; notify(); });
+if (typeof window !== 'undefined') window.addEventListener('popstate', () => { focusPending = true; lastMove = 'back'; notify(); });
 
 let focusPending = false;
+let lastMove: 'link' | 'back' | 'load' = 'load';
+
+/**
+ * How the current address was reached: a link (navigate), the browser's back or forward buttons, or the page's
+ * load; with the scroll position the page had when it was left (kept in the history entry by navigate).
+ */
+export function lastNavigation(): { move: 'link' | 'back' | 'load'; scrollY: number | undefined } {
+  const y = (history.state as { scrollY?: unknown } | null)?.scrollY;
+  return { move: lastMove, scrollY: typeof y === 'number' ? y : undefined };
+}
 
 /** True once after a client-side navigation: the new page then moves focus to its heading. */
 export function takeFocusRequest(): boolean {
@@ -21,6 +31,9 @@ export function takeFocusRequest(): boolean {
 }
 
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  // the position of the page left, for the back button (lastNavigation)
+  if (!opts.replace) history.replaceState({ ...(history.state as object | null), scrollY: window.scrollY }, '');
+  lastMove = 'link';
   const newPath = new URL(to, location.href).pathname;
   if (newPath !== location.pathname) {
     focusPending = !opts.replace;

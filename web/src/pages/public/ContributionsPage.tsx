@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -8,15 +8,21 @@ import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { ConsultationNav } from './ConsultationPage.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
-import { CHANNEL_LABELS, COLLEGES, COLLEGE_LABELS, CONTRIBUTION_KINDS, KIND_LABELS, collegeLabel, formatDate, kindLabel, nf } from '../../labels.ts';
-import type { ConsultationDetail, Page as PageOf, PublicContribution } from '../../types.ts';
+import { CHANNEL_LABELS, COLLEGES, COLLEGE_LABELS, CONTRIBUTION_KINDS, KIND_LABELS, collegeLabel, count, formatDate, kindLabel } from '../../labels.ts';
+import { usePageFocus } from '../../components/page-focus.ts';
+import type { ConsultationDetail, Page as PageOf, PublicContribution, Stats } from '../../types.ts';
 
-const FILTERS = ['q', 'theme', 'kind', 'meeting', 'college'] as const;
+// every filter and the sort live in the address: back, forward and shared links give the same list
+const FILTERS = ['q', 'theme', 'kind', 'meeting', 'college', 'du', 'au', 'tri'] as const;
+const SORTS: Record<string, string> = { recentes: 'Les plus récentes d’abord', anciennes: 'Les plus anciennes d’abord', pertinence: 'Les plus pertinentes d’abord' };
 const PAGE_SIZE = 20;
 
 export function ContributionsPage({ slug }: { slug: string }) {
   const { path, query } = useLocation();
   const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
+  // the public figures: a meeting is offered only with published contributions, with their number
+  const stats = useApi<Stats>(`/consultations/${encodeURIComponent(slug)}/stats`);
+  const status = useRef<HTMLParagraphElement>(null);
   const [form, setForm] = useState<Record<string, string>>({});
   const qs = new URLSearchParams();
   for (const f of FILTERS) {
@@ -30,6 +36,10 @@ export function ContributionsPage({ slug }: { slug: string }) {
     setForm(Object.fromEntries(FILTERS.map((f) => [f, q.get(f) ?? ''])));
   }, [filterKey]);
   const apiQs = new URLSearchParams(qs);
+  apiQs.delete('tri');
+  const tri = qs.get('tri');
+  // relevance needs words to search: without them, the default order
+  if (tri && SORTS[tri] && (tri !== 'pertinence' || qs.get('q'))) apiQs.set('sort', tri);
   apiQs.set('page', String(page));
   apiQs.set('pageSize', String(PAGE_SIZE));
   const res = useApi<PageOf<PublicContribution>>(`/consultations/${encodeURIComponent(slug)}/contributions?${apiQs}`);
@@ -37,10 +47,15 @@ export function ContributionsPage({ slug }: { slug: string }) {
   const themeLabel = (code: string) => c?.themes.find((t) => t.code === code)?.label ?? code;
   const meetingLabel = (id: string) => c?.meetings.find((m) => m.id === id)?.title ?? id;
 
+  usePageFocus(status, `${filterKey}|${page}`, !res.loading);
+  const byMeeting = stats.data?.byMeeting ?? {};
+  const meetings = (c?.meetings ?? []).filter((m) => (byMeeting[m.id] ?? 0) > 0 || m.id === form.meeting);
+
   function apply(e: FormEvent) {
     e.preventDefault();
     const next = new URLSearchParams();
     for (const f of FILTERS) if (form[f]?.trim()) next.set(f, form[f]!.trim());
+    if (next.get('tri') === 'pertinence' && !next.get('q')) next.delete('tri');
     navigate(`${path}${next.size ? `?${next}` : ''}`);
   }
   const set = (k: string) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
@@ -71,7 +86,7 @@ export function ContributionsPage({ slug }: { slug: string }) {
           <div className="fr-col-12 fr-col-md-4">
             <Select label="Réunion" nativeSelectProps={{ name: 'meeting', value: form.meeting ?? '', onChange: set('meeting') }}>
               <option value="">Toutes</option>
-              {c?.meetings.map((m) => <option key={m.id} value={m.id}>{m.title}</option>)}
+              {meetings.map((m) => <option key={m.id} value={m.id}>{m.title} ({count(byMeeting[m.id] ?? 0, 'contribution', 'contributions')})</option>)}
             </Select>
           </div>
           <div className="fr-col-12 fr-col-md-4">
@@ -80,6 +95,18 @@ export function ContributionsPage({ slug }: { slug: string }) {
               {COLLEGES.map((k) => <option key={k} value={k}>{COLLEGE_LABELS[k]}</option>)}
             </Select>
           </div>
+          <div className="fr-col-12 fr-col-md-4">
+            <Input label="Du" hintText="Datées de ce jour ou après" nativeInputProps={{ type: 'date', name: 'du', value: form.du ?? '', onChange: set('du'), max: form.au || undefined }} />
+          </div>
+          <div className="fr-col-12 fr-col-md-4">
+            <Input label="Au" hintText="Datées de ce jour ou avant" nativeInputProps={{ type: 'date', name: 'au', value: form.au ?? '', onChange: set('au'), min: form.du || undefined }} />
+          </div>
+          <div className="fr-col-12 fr-col-md-4">
+            <Select label="Ordre" hint={form.q?.trim() ? undefined : 'La pertinence suppose une recherche'} nativeSelectProps={{ name: 'tri', value: form.tri || (form.q?.trim() ? 'pertinence' : 'recentes'), onChange: set('tri') }}>
+              {Object.entries(SORTS).map(([k, label]) => <option key={k} value={k} disabled={k === 'pertinence' && !form.q?.trim()}>{label}</option>)}
+            </Select>
+          </div>
+          {form.du || form.au ? <p className="fr-col-12 fr-text--xs fr-mb-0">Avec une date, les contributions sans date (comptes-rendus d’ateliers non datés) sont écartées.</p> : null}
         </div>
         <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm fr-mt-2w">
           <li><Button type="submit" iconId="fr-icon-search-line">Rechercher</Button></li>
@@ -90,8 +117,8 @@ export function ContributionsPage({ slug }: { slug: string }) {
       </form>
 
       <ErrorAlert message={res.error} />
-      <p role="status" aria-live="polite" className="fr-text--lg">
-        {res.loading ? 'Recherche en cours…' : `${nf.format(total)} contribution${total > 1 ? 's' : ''} trouvée${total > 1 ? 's' : ''}${pages > 1 ? ` — page ${page} sur ${pages}` : ''}`}
+      <p ref={status} tabIndex={-1} role="status" aria-live="polite" className="fr-text--lg list-status">
+        {res.loading ? 'Recherche en cours…' : `${count(total, 'contribution trouvée', 'contributions trouvées')}${pages > 1 ? ` — page ${page} sur ${pages}` : ''}`}
       </p>
       {res.loading && !res.data ? <Loading /> : null}
       <ul className="contribution-list">

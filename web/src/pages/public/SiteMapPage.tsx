@@ -51,6 +51,7 @@ export function SiteMapPage() {
             <Link href="/connexion">Espace ARS : connexion</Link>
             <ul><li><Link href="/admin">Back-office (comptes de l’espace ARS)</Link></li></ul>
           </li>
+          <li><Link href="/recherche">Rechercher dans le site</Link></li>
           <li><Link href="/accessibilite">Accessibilité</Link></li>
           <li><Link href="/mentions-legales">Mentions légales</Link></li>
           <li><Link href="/donnees-personnelles">Données personnelles</Link></li>
