@@ -20,6 +20,8 @@ export interface MapDepartement {
   name: string;
   /** SVG path data in the map's viewBox, or null when no outline ships (overseas départements) */
   path: string | null;
+  /** the centre of its outline's box, where the drawing writes its name: [x, y] in the viewBox, or null */
+  labelAt: [number, number] | null;
   meetings: number;
   /** published contributions that name this département; null when fewer than the threshold */
   contributions: number | null;
@@ -82,6 +84,7 @@ export async function consultationMap(ctx: UseCaseContext, slug: string): Promis
 
   const departements: MapDepartement[] = codes.map((code) => ({
     code, name: territoryName(code, 'departement'), path: outlines.get(code)?.path ?? null,
+    labelAt: centre(outlines.get(code)?.bbox),
     meetings: meetings.filter((m) => m.departement === code).length,
     contributions: publishableCount(byDepartement.find((r) => r.departement === code)?.count ?? 0),
   }));
@@ -104,4 +107,8 @@ export async function consultationMap(ctx: UseCaseContext, slug: string): Promis
     contributions: { ...areas, threshold: MAP_AREA_THRESHOLD, total, withPostcode: byPostcode.reduce((s, r) => s + r.count, 0) },
     attributions: MAP_ATTRIBUTIONS.map((a) => ({ ...a })),
   };
+}
+
+function centre(b: readonly [number, number, number, number] | undefined): [number, number] | null {
+  return b ? [Math.round((b[0] + b[2]) / 2 * 10) / 10, Math.round((b[1] + b[3]) / 2 * 10) / 10] : null;
 }

@@ -42,6 +42,8 @@ const AccessibilityPage = lazy(() => import('./pages/public/LegalPages.tsx').the
 const LegalNoticePage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.LegalNoticePage })));
 const PersonalDataPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.PersonalDataPage })));
 const CookiesPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.CookiesPage })));
+const AgendaPage = lazy(() => import('./pages/public/AgendaPage.tsx').then((m) => ({ default: m.AgendaPage })));
+const MapPage = lazy(() => import('./pages/public/MapPage.tsx').then((m) => ({ default: m.MapPage })));
 const SiteMapPage = lazy(() => import('./pages/public/SiteMapPage.tsx').then((m) => ({ default: m.SiteMapPage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -83,6 +85,9 @@ const ROUTES: Route[] = [
   ['/donnees-personnelles', () => <PersonalDataPage />],
   ['/gestion-des-cookies', () => <CookiesPage />],
   ['/plan-du-site', () => <SiteMapPage />],
+  // agenda and map (issue 16, point 5)
+  ['/agenda', () => <AgendaPage />],
+  ['/consultations/:slug/carte', (p) => <MapPage slug={p.slug!} />],
 ];
 
 function Routes({ path }: { path: string }) {
@@ -133,7 +138,10 @@ function Layout() {
           <nav id="navigation-principale" className="fr-nav" role="navigation" aria-label="Menu principal">
             <ul className="fr-nav__list">
               <li className="fr-nav__item">
-                <NavLink href="/" current={!inAdmin && path !== '/connexion'}>Consultations</NavLink>
+                <NavLink href="/" current={!inAdmin && path !== '/connexion' && path !== '/agenda'}>Consultations</NavLink>
+              </li>
+              <li className="fr-nav__item">
+                <NavLink href="/agenda" current={path === '/agenda'}>Agenda</NavLink>
               </li>
               {user ? (
                 <li className="fr-nav__item">

@@ -107,3 +107,8 @@ export type ContributionFollowupView = z.infer<typeof import('../../src/server/r
 export type IdeaFollowupView = z.infer<typeof import('../../src/server/routes/followup-public-schemas.ts').IdeaFollowupView>;
 export type FollowupAction = PublicFollowupView['engagements'][number]['objectives'][number]['actions'][number];
 export type FollowupIndicator = PublicFollowupView['indicators'][number];
+
+/** GET /api/agenda and GET /api/consultations/:slug/carte (issue 16, point 5; docs/format-map.md). */
+export type AgendaView = z.infer<typeof import('../../src/server/routes/agenda-map-schemas.ts').AgendaResponse>;
+export type AgendaItem = AgendaView['upcoming'][number];
+export type MapView = z.infer<typeof import('../../src/server/routes/agenda-map-schemas.ts').MapResponse>;
