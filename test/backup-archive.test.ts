@@ -62,7 +62,7 @@ async function populate(store: Store, slug: string): Promise<void> {
     moderation: { status: 'pending' }, source: { documentId: 'formulaire', file: 'formulaire' },
   });
   await addContributionsWithOriginals(store, slug, [
-    { contribution: form(1, 'Je suis [prénom] et j’attends six mois un rendez-vous'), original: 'Je suis Maëlle et j’attends six mois un rendez-vous', masked: [{ kind: 'prénom', start: 8, end: 16, original: 'Maëlle' }] },
+    { contribution: form(1, 'Je suis [prénom] et j’attends six mois un rendez-vous'), original: 'Je suis Maëlle et j’attends six mois un rendez-vous', masked: [{ kind: 'prénom', start: 8, end: 16, original: 'Maëlle' }], postcode: '12000' },
     { contribution: form(2, 'Plus de pharmacies de garde le dimanche') },
   ], { actor: 'public', action: 'contribution.submit' });
   await moderateContribution(store, `${slug}:form:1`, { status: 'published', by: 'analyste@ars.test', action: 'contribution.moderate' });
@@ -112,6 +112,7 @@ async function consultationRows(store: Store, slug: string, opts: { crossDialect
     contributions: `SELECT * FROM contributions WHERE consultation = $1`,
     contribution_themes: `SELECT * FROM contribution_themes WHERE contribution_id IN (SELECT id FROM contributions WHERE consultation = $1)`,
     contribution_private: `SELECT * FROM contribution_private WHERE contribution_id IN (SELECT id FROM contributions WHERE consultation = $1)`,
+    contribution_areas: `SELECT * FROM contribution_areas WHERE contribution_id IN (SELECT id FROM contributions WHERE consultation = $1)`,
     idea_groups: `SELECT * FROM idea_groups WHERE consultation = $1`,
     idea_members: `SELECT * FROM idea_members WHERE group_id IN (SELECT id FROM idea_groups WHERE consultation = $1)`,
     syntheses: `SELECT * FROM syntheses WHERE consultation = $1`,
@@ -172,6 +173,7 @@ storeTest('consultation archive → import into a fresh database: every row of e
   assert.ok(isConsultationArchive(zip));
   const expected = await consultationRows(source, 'essai');
   assert.equal(expected.contribution_private!.length, 1);
+  assert.equal(expected.contribution_areas!.length, 1, 'the postcode typed on the form travels with its contribution');
   assert.ok(expected.audit_log!.length >= 5);
   await eachTarget(async (target) => {
     const result = await importConsultationArchive(target, zip);

@@ -47,6 +47,8 @@ export const WEB_PAGE_ROUTES = [
   '/gestion-des-cookies',
   '/plan-du-site',
   '/recherche',
+  '/agenda',
+  '/consultations/:slug/carte',
 ] as const;
 
 /** Whether a page path (no query string) is one the web app renders, by the same rule as web/src/router.tsx `match`. */

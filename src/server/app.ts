@@ -35,6 +35,7 @@ import { synthesisRoutes } from './routes/synthesis.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { followupPublicRoutes } from './routes/followup-public.ts';
+import { agendaMapRoutes, calendarRoutes } from './routes/agenda-map.ts';
 import { siteRoutes } from './routes/site.ts';
 import { searchRoutes } from './routes/search.ts';
 import { openDataRoutes } from './routes/open-data.ts';
@@ -239,9 +240,13 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await searchRoutes(api, ctx);
     await engagementRoutes(api, ctx);
     await openDataRoutes(api, ctx);
+    await agendaMapRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });
+
+  // the calendar files sit beside the pages (/agenda.ics), not under /api
+  await calendarRoutes(app, ctx);
 
   const dist = resolve(ctx.options.webDist);
   const hasWeb = existsSync(join(dist, 'index.html'));

@@ -95,6 +95,8 @@ const TABLES: TableSpec[] = [
   { table: 'contributions', globalId: 'id', generated: ['seq', 'search_terms', 'search_vector', 'theme_count'], rows: byConsultation('contributions', ['seq']) },
   { table: 'contribution_themes', rows: ofContributions('contribution_themes', ['contribution_id', 'theme']) },
   { table: 'contribution_private', rows: ofContributions('contribution_private', ['contribution_id']) },
+  // the postcode typed on the form (issue 16, the map): personal data, like contribution_private
+  { table: 'contribution_areas', rows: ofContributions('contribution_areas', ['contribution_id']) },
   { table: 'idea_groups', globalId: 'id', rows: byConsultation('idea_groups', ['position', 'id']) },
   {
     table: 'idea_members',
@@ -132,6 +134,7 @@ export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignmen
 export const ARCHIVED_TABLES = TABLES.map((t) => t.table);
 
 const PERSONAL_DATA_NOTE = 'tables/contribution_private.json holds the original, unmasked texts of pseudonymised contributions, '
+  + 'tables/contribution_areas.json the postcodes typed on the public form, '
   + 'and the source files may name people: this archive contains personal health data (GDPR art. 9). Store and send it as such.';
 
 function appVersion(): string {
@@ -341,6 +344,7 @@ const REFERENCES: { table: string; column: string; target: string; nullable?: bo
   { table: 'contributions', column: 'meeting', target: 'meetings', nullable: true },
   { table: 'contribution_themes', column: 'contribution_id', target: 'contributions' },
   { table: 'contribution_private', column: 'contribution_id', target: 'contributions' },
+  { table: 'contribution_areas', column: 'contribution_id', target: 'contributions' },
   { table: 'idea_groups', column: 'parent', target: 'idea_groups', nullable: true },
   { table: 'idea_members', column: 'group_id', target: 'idea_groups' },
   { table: 'idea_members', column: 'contribution_id', target: 'contributions' },

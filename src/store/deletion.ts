@@ -11,6 +11,7 @@
  *
  * Table by table (src/store/schema.ts), on erasure of a contribution:
  *   contributions (row deleted) → contribution_themes, contribution_private, idea_members (cascade);
+ *   contribution_areas (the postcode typed on the form: deleted explicitly before the row, and by cascade);
  *   national_marks (on it, and on the groups removed); plan_links and plan_link_history (its links, and the
  *   links of the groups removed); meeting_reports (its id out of the submitted list, its
  *   words out of a draft);
@@ -181,6 +182,10 @@ async function removeContributionsIn(store: Store, trx: Transaction<Database>, c
     counts.draftsRewritten++;
   }
 
+  // the postcodes typed on the form (personal data): explicitly, whatever the foreign keys of the connection
+  for (let i = 0; i < ids.length; i += 500) {
+    await trx.deleteFrom('contribution_areas').where('contribution_id', 'in', ids.slice(i, i + 500)).execute();
+  }
   // the rows; cascades remove themes, originals and group memberships, triggers the counters and search entries
   for (let i = 0; i < ids.length; i += 500) {
     const r = await trx.deleteFrom('contributions').where('consultation', '=', consultation).where('id', 'in', ids.slice(i, i + 500)).executeTakeFirst();
@@ -374,6 +379,7 @@ export async function deleteConsultation(store: Store, slug: string, who: Who): 
     counts.ideaGroupsRemoved = await count('idea_groups');
     counts.draftsRewritten = await count('syntheses');
     counts.restitutionsStale = await count('published_syntheses');
+    await trx.deleteFrom('contribution_areas').where('consultation', '=', slug).execute();
     // contributions first, explicitly: the search index trigger needs the consultation's scope while they go
     for (;;) {
       const r = await trx.deleteFrom('contributions')

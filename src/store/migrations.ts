@@ -735,6 +735,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0025_contribution_area': {
+      // Where a contribution from the public form comes from, finer than its département (issue 16, the map): the
+      // postcode as typed, nothing else (no commune chosen for it, no address). Personal data, derived from the
+      // contribution: it goes with it (cascade, and src/store/deletion.ts deletes it explicitly). Only counts of
+      // published contributions per area of at least 5 ever leave (src/usecases/map.ts).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('contribution_areas')
+          .addColumn('contribution_id', 'text', (c) => c.primaryKey().references('contributions.id').onDelete('cascade'))
+          .addColumn('consultation', 'text', (c) => c.notNull().references('consultations.slug').onDelete('cascade'))
+          .addColumn('postcode', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('contribution_areas_consultation').on('contribution_areas').columns(['consultation', 'postcode']).execute();
+      },
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import { StoreError } from './errors.ts';
 import { searchTerms } from './search-terms.ts';
 import { appDb, type AppDb } from './accounts.ts';
 import { recordAudit } from './audit.ts';
+import { insertContributionAreas } from './contribution-areas.ts';
 import { flagStaleRestitutions } from './stale-restitutions.ts';
 
 export interface MaskedSpanJson { kind: string; start: number; end: number; original: string }
@@ -22,6 +23,8 @@ export interface NewPrivateContribution {
   /** the text as written, before pseudonymisation (kept only when it differs from the public text) */
   original?: string;
   masked?: MaskedSpanJson[];
+  /** the postcode typed on the public form (table contribution_areas, personal data: only counts leave) */
+  postcode?: string;
 }
 
 /**
@@ -33,6 +36,8 @@ export async function addContributionsWithOriginals(store: Store, consultation: 
   audit?: { actor: string; action: string }, also?: (db: AppDb) => Promise<void>): Promise<void> {
   await store.addContributions(consultation, items, async (trx, stored) => {
     const db = trx;
+    const areas = items.filter((i) => i.postcode !== undefined).map((i) => ({ contributionId: i.contribution.id, postcode: i.postcode! }));
+    if (areas.length) await insertContributionAreas(db, consultation, areas);
     if (also) await also(db);
     if (audit) {
       const at = new Date().toISOString();

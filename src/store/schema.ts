@@ -268,6 +268,13 @@ export interface ContributionPrivateRow {
   masked_json: string;
 }
 
+/** Migration 0025_contribution_area: the postcode typed on the public form (personal data, goes with its contribution). */
+export interface ContributionAreaRow {
+  contribution_id: string;
+  consultation: string;
+  postcode: string;
+}
+
 export interface PublishedSynthesisRow {
   id: string;
   consultation: string;
@@ -345,6 +352,7 @@ export interface Database extends PlanTables, LinkTables, FollowupTables, Follow
   sessions: SessionRow;
   audit_log: AuditRow;
   contribution_private: ContributionPrivateRow;
+  contribution_areas: ContributionAreaRow;
   published_syntheses: PublishedSynthesisRow;
   indicators: IndicatorRow;
   national_marks: NationalMarkRow;

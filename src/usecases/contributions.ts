@@ -16,6 +16,7 @@ import {
 } from '../store/moderation.ts';
 import { acceptsContributions, closedMessage, type Consultation } from '../domain/consultation.ts';
 import type { UseCaseContext } from './context.ts';
+import { communeIndex } from './geography-data.ts';
 import { requireConsultation } from './consultations.ts';
 
 export const FORM_SOURCE = { documentId: 'formulaire', file: 'formulaire en ligne' } as const;
@@ -34,7 +35,10 @@ export interface SubmitContributionInput {
   text: string;
   theme?: string;
   college?: College;
-  /** 5 digits: only its département is kept */
+  /**
+   * 5 digits: its département is kept on the contribution, and the postcode itself apart (table
+   * contribution_areas) when it is a known French postcode, for the map's counts per commune (k ≥ 5)
+   */
   postcode?: string;
 }
 
@@ -64,7 +68,11 @@ export async function submitContribution(ctx: UseCaseContext, input: SubmitContr
     ...(input.college ? { authorCollege: input.college } : {}),
     ...(territory && (isDepartementCode(territory) || DEPARTEMENTS[territory]) ? { territory } : {}),
   };
-  const item: NewPrivateContribution = { contribution, ...(p.masked.length ? { original: clean, masked: p.masked } : {}) };
+  // the postcode, finer than the département, only when it is one (the map counts by it; nothing else is kept)
+  const postcode = input.postcode && (await communeIndex()).byPostcode.has(input.postcode) ? input.postcode : undefined;
+  const item: NewPrivateContribution = {
+    contribution, ...(p.masked.length ? { original: clean, masked: p.masked } : {}), ...(postcode ? { postcode } : {}),
+  };
   if (write) await write(c.slug, item);
   else await addContributionsWithOriginals(ctx.store, c.slug, [item], { actor: ctx.actor.name, ...AUDITED_SUBMISSION });
   return { id, status: 'pending' };

@@ -43,6 +43,8 @@ const LegalNoticePage = lazy(() => import('./pages/public/LegalPages.tsx').then(
 const PersonalDataPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.PersonalDataPage })));
 const CookiesPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.CookiesPage })));
 const SearchPage = lazy(() => import('./pages/public/SearchPage.tsx').then((m) => ({ default: m.SearchPage })));
+const AgendaPage = lazy(() => import('./pages/public/AgendaPage.tsx').then((m) => ({ default: m.AgendaPage })));
+const MapPage = lazy(() => import('./pages/public/MapPage.tsx').then((m) => ({ default: m.MapPage })));
 const SiteMapPage = lazy(() => import('./pages/public/SiteMapPage.tsx').then((m) => ({ default: m.SiteMapPage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -85,6 +87,9 @@ const ROUTES: Route[] = [
   ['/gestion-des-cookies', () => <CookiesPage />],
   ['/plan-du-site', () => <SiteMapPage />],
   ['/recherche', () => <SearchPage />],
+  // agenda and map (issue 16, point 5)
+  ['/agenda', () => <AgendaPage />],
+  ['/consultations/:slug/carte', (p) => <MapPage slug={p.slug!} />],
 ];
 
 function Routes({ path }: { path: string }) {
@@ -145,7 +150,10 @@ function Layout() {
           <nav id="navigation-principale" className="fr-nav" role="navigation" aria-label="Menu principal">
             <ul className="fr-nav__list">
               <li className="fr-nav__item">
-                <NavLink href="/" current={!inAdmin && path !== '/connexion'}>Consultations</NavLink>
+                <NavLink href="/" current={!inAdmin && path !== '/connexion' && path !== '/agenda'}>Consultations</NavLink>
+              </li>
+              <li className="fr-nav__item">
+                <NavLink href="/agenda" current={path === '/agenda'}>Agenda</NavLink>
               </li>
               {user ? (
                 <li className="fr-nav__item">

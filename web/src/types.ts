@@ -110,3 +110,8 @@ export type FollowupIndicator = PublicFollowupView['indicators'][number];
 /** GET /api/search: the site-wide search (issue 16). */
 export type SiteSearchResult = z.infer<typeof import('../../src/server/routes/search-schemas.ts').SiteSearchResult>;
 export type SearchHit = z.infer<typeof import('../../src/server/routes/search-schemas.ts').SearchHit>;
+
+/** GET /api/agenda and GET /api/consultations/:slug/carte (issue 16, point 5; docs/format-map.md). */
+export type AgendaView = z.infer<typeof import('../../src/server/routes/agenda-map-schemas.ts').AgendaResponse>;
+export type AgendaItem = AgendaView['upcoming'][number];
+export type MapView = z.infer<typeof import('../../src/server/routes/agenda-map-schemas.ts').MapResponse>;

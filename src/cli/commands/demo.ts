@@ -24,6 +24,7 @@ import { CLI_ACTOR, context } from '../../usecases/context.ts';
 import { loadConsultation, reopenConsultation } from '../../usecases/consultations.ts';
 import { effectiveStatus, frenchDay, parisDay } from '../../domain/consultation.ts';
 import { formatStats } from './stats.ts';
+import { demoAgendaAndMap } from './demo-map.ts';
 import { analyzeConsultation } from '../../usecases/analysis.ts';
 import { publishSynthesis } from '../../usecases/syntheses.ts';
 import { analysisFigures } from '../../usecases/stats.ts';
@@ -98,6 +99,8 @@ export const demoCommand: Command = {
         ...await importPaths(store, consultation.slug, others, { publishBy: DEMO_ACTOR }),
       ];
       for (const r of results) printImportResult(r);
+      // upcoming meetings for the agenda and form contributions with a postcode for the map (analysed with the rest)
+      await demoAgendaAndMap(store, consultation.slug, { name: DEMO_ACTOR, role: 'cli' });
 
       console.log('');
       printAnalysis(await analyzeConsultation(context(store, CLI_ACTOR), { consultation: consultation.slug, seed: 1 }));

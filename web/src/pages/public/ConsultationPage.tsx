@@ -4,7 +4,8 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { COLLEGES, COLLEGE_SHORT, MEETING_KIND_LABELS, STATUS_LABELS, formatDate, formatPeriod, nf } from '../../labels.ts';
-import type { ConsultationDetail, Meeting, PlanSummary } from '../../types.ts';
+import type { AgendaView, ConsultationDetail, Meeting, PlanSummary } from '../../types.ts';
+import { AgendaList, icsHref } from '../../components/AgendaList.tsx';
 
 const NC = 'non communiqué';
 
@@ -24,6 +25,7 @@ export function ConsultationNav({ slug, current, open }: { slug: string; current
     ...(open ? ([['/contribuer', 'Contribuer']] as [string, string][]) : []),
     ['/contributions', 'Contributions publiées'],
     ['/chiffres', 'En chiffres'],
+    ['/carte', 'Carte'],
     ['/restitution', 'Restitution'],
   ];
   return (
@@ -49,6 +51,7 @@ export function ConsultationPage({ slug }: { slug: string }) {
   const { data: c, error, loading } = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
   const plans = useApi<{ items: PlanSummary[] }>(`/plans?consultation=${encodeURIComponent(slug)}`);
   const plan = plans.data?.items[0];
+  const agenda = useApi<AgendaView>(`/agenda?consultation=${encodeURIComponent(slug)}`);
   if (loading && !c) return <Page title="Consultation"><Loading /></Page>;
   if (error || !c) return <Page title="Consultation introuvable"><ErrorAlert message={error ?? 'Consultation introuvable.'} /></Page>;
   return (
@@ -79,6 +82,24 @@ export function ConsultationPage({ slug }: { slug: string }) {
           </li>
         ))}
       </ol>
+
+      <h2>Prochaines réunions</h2>
+      {agenda.data ? (
+        agenda.data.upcoming.length ? (
+          <>
+            <AgendaList items={agenda.data.upcoming} showConsultation={false} />
+            <p>
+              <a className="fr-btn fr-btn--secondary fr-icon-calendar-line fr-btn--icon-left" href={icsHref(slug)} download>
+                Ajouter les réunions de la consultation à mon agenda
+              </a>
+            </p>
+          </>
+        ) : <p>Aucune réunion à venir n’est annoncée pour le moment.</p>
+      ) : null}
+      <p>
+        <Link href="/agenda">L’agenda de toutes les consultations</Link>{' — '}
+        <Link href={`/consultations/${encodeURIComponent(slug)}/carte`}>La carte des réunions et des contributions</Link>
+      </p>
 
       <h2>Réunions et participants</h2>
       {c.meetings.length === 0 ? (

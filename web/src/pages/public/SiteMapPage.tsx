@@ -24,6 +24,7 @@ export function SiteMapPage() {
                       {c.acceptsContributions ? <li><Link href={`/consultations/${c.slug}/contribuer`}>Contribuer</Link></li> : null}
                       <li><Link href={`/consultations/${c.slug}/contributions`}>Contributions publiées</Link></li>
                       <li><Link href={`/consultations/${c.slug}/chiffres`}>En chiffres</Link></li>
+                      <li><Link href={`/consultations/${c.slug}/carte`}>Carte des réunions et des contributions</Link></li>
                       <li><Link href={`/consultations/${c.slug}/restitution`}>Restitution</Link></li>
                     </ul>
                   </li>
@@ -31,6 +32,7 @@ export function SiteMapPage() {
               </ul>
             ) : null}
           </li>
+          <li><Link href="/agenda">Agenda des réunions</Link></li>
           {plans.data?.items.length ? (
             <li>
               Les schémas territoriaux de santé
