@@ -16,10 +16,13 @@ import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
 import { startMailSender } from '../src/jobs/mail-sender.ts';
 import type { Store } from '../src/store/index.ts';
 import { context, VISITOR, type Actor } from '../src/usecases/context.ts';
-import { confirmSubscription, purgeSubscriptions, requestSubscription } from '../src/usecases/engagement.ts';
+import { updateConsultation } from '../src/usecases/consultations.ts';
+import { deleteContribution } from '../src/usecases/deletion.ts';
+import { confirmSubscription, purgeSubscriptions, reportContribution, reportQueue, requestSubscription } from '../src/usecases/engagement.ts';
 import { importFiles } from '../src/usecases/imports.ts';
 import { editSynthesisEditorial, generateSynthesis, publishSynthesis, synthesisDraft } from '../src/usecases/syntheses.ts';
 import { Client, testServer, type TestServer } from './helpers/server.ts';
+import { storeTest } from './helpers/stores.ts';
 
 const ANALYST: Actor = { name: 'analyste@test.invalid', role: 'analyst' };
 const DETAILS = 'Le texte cite le prénom de ma voisine, zorglubette, merci de le retirer';
@@ -320,5 +323,40 @@ describe('réglages d’envoi et messages', () => {
       assert.ok(m.html.includes('Se désabonner') && m.html.includes('Santé &lt;Aveyron&gt;'), kind);
     }
     assert.equal(maskEmailsIn('550 5.1.1 <camille.essai@exemple.fr>: Recipient address rejected'), '550 5.1.1 <c•••@exemple.fr>: Recipient address rejected');
+  });
+});
+
+describe('les mêmes règles sur chaque base', () => {
+  let smtp: Awaited<ReturnType<typeof smtpPeer>>;
+  before(async () => { smtp = await smtpPeer(); });
+  after(() => smtp.close());
+
+  storeTest('reports, subscriptions, outbox, links and purge', async (store) => {
+    await store.upsertTerritory({ code: '12', name: 'Aveyron', level: 'departement' });
+    await store.upsertConsultation({ slug: 'essai', title: 'Consultation d’essai', territory: '12', status: 'open', periodStart: '2026-01-01', periodEnd: '2099-12-31', themes: CNR_SANTE_THEMES.map((x) => ({ ...x, keywords: [...x.keywords] })) });
+    const [id] = await seed(store);
+    const visitor = context(store, VISITOR);
+    await reportContribution(visitor, { id: id!, reason: 'abusive', details: DETAILS });
+    await reportContribution(visitor, { id: id!, reason: 'abusive' });
+    const queue = await reportQueue(context(store, ANALYST), { consultation: 'essai' });
+    assert.deepEqual(queue.map((q) => [q.contributionId, q.count, q.reasons]), [[id, 2, { abusive: 2 }]]);
+
+    await requestSubscription(visitor, { consultation: 'essai', email: 'base@exemple.fr' });
+    const settings = { smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: 'ne-pas-repondre@ars.test', publicUrl: 'https://x.fr' };
+    const sender = startMailSender(store, settings, { intervalMs: 3_600_000 });
+    try {
+      const before_ = smtp.messages.length;
+      assert.deepEqual(await sender.runNow(), { sent: 1, failed: 0 });
+      const confirm = tokenOf(decoded(smtp.messages[before_]!.raw), 'confirmer')!;
+      await confirmSubscription(visitor, { token: confirm });
+      // closing the consultation by hand tells the subscriber
+      await updateConsultation(context(store, { name: 'admin@ars.test', role: 'admin' }), { slug: 'essai', status: 'closed' });
+      assert.deepEqual(await sender.runNow(), { sent: 1, failed: 0 });
+      assert.match(decoded(smtp.messages[before_ + 1]!.raw), /ne reçoit plus de contributions/);
+    } finally { await sender.stop(); }
+    await deleteContribution(context(store, { name: 'admin@ars.test', role: 'admin' }), { id: id!, mode: 'erase' });
+    assert.equal((await store.db.selectFrom('content_reports').selectAll().execute()).length, 0);
+    const purged = await purgeSubscriptions(context(store, VISITOR, () => new Date(Date.now() + 400 * 86_400_000)));
+    assert.equal(purged.messages, 2);
   });
 });
