@@ -46,6 +46,9 @@ export const WEB_PAGE_ROUTES = [
   '/donnees-personnelles',
   '/gestion-des-cookies',
   '/plan-du-site',
+  '/abonnement/confirmer',
+  '/abonnement/desabonner',
+  '/admin/messages',
 ] as const;
 
 /** Whether a page path (no query string) is one the web app renders, by the same rule as web/src/router.tsx `match`. */

@@ -42,6 +42,8 @@ const AccessibilityPage = lazy(() => import('./pages/public/LegalPages.tsx').the
 const LegalNoticePage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.LegalNoticePage })));
 const PersonalDataPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.PersonalDataPage })));
 const CookiesPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.CookiesPage })));
+const SubscriptionLinkPage = lazy(() => import('./pages/public/Engagement.tsx').then((m) => ({ default: m.SubscriptionLinkPage })));
+const OutboxPage = lazy(() => import('./pages/admin/OutboxPage.tsx').then((m) => ({ default: m.OutboxPage })));
 const SiteMapPage = lazy(() => import('./pages/public/SiteMapPage.tsx').then((m) => ({ default: m.SiteMapPage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -83,6 +85,10 @@ const ROUTES: Route[] = [
   ['/donnees-personnelles', () => <PersonalDataPage />],
   ['/gestion-des-cookies', () => <CookiesPage />],
   ['/plan-du-site', () => <SiteMapPage />],
+  // the one-time links of the subscribers' messages, and the outbox (issue 16, point 5)
+  ['/abonnement/confirmer', () => <SubscriptionLinkPage purpose="confirm" />],
+  ['/abonnement/desabonner', () => <SubscriptionLinkPage purpose="unsubscribe" />],
+  ['/admin/messages', () => <OutboxPage />, 'outbox'],
 ];
 
 function Routes({ path }: { path: string }) {

@@ -5,6 +5,7 @@ import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { COLLEGES, COLLEGE_SHORT, MEETING_KIND_LABELS, STATUS_LABELS, formatDate, formatPeriod, nf } from '../../labels.ts';
 import type { ConsultationDetail, Meeting, PlanSummary } from '../../types.ts';
+import { SubscribeForm } from './Engagement.tsx';
 
 const NC = 'non communiqué';
 
@@ -98,6 +99,7 @@ export function ConsultationPage({ slug }: { slug: string }) {
           <p className="fr-text--sm">« non communiqué » : le compte-rendu ne donne pas ce nombre (ce n’est pas zéro).</p>
         </>
       )}
+      <SubscribeForm slug={c.slug} />
     </Page>
   );
 }
