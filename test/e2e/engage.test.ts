@@ -7,9 +7,10 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
-import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
+import { SCREENSHOTS, SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
 
 // a real SMTP peer, and the sending settings the server reads at start (it starts after this module is loaded)
 const received: string[] = [];
@@ -33,13 +34,16 @@ async function noHorizontalScroll(page: Page, what: string): Promise<void> {
   assert.ok(overflow <= 1, `${what} : pas de défilement horizontal à 375 px (${overflow} px)`);
 }
 
-async function atBothWidths(page: Page, name: string): Promise<void> {
+/** Both widths: axe, full-page shots, and a shot of `part` alone (what is looked at; full pages are long). */
+async function atBothWidths(page: Page, name: string, part?: Locator): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
   await screenshot(page, `${name}-1280`);
+  await part?.screenshot({ path: join(SCREENSHOTS, `${name}-1280-partie.png`) });
   await checkA11y(page, `${name}-1280`);
   await page.setViewportSize({ width: 375, height: 800 });
   await noHorizontalScroll(page, name);
   await screenshot(page, `${name}-375`);
+  await part?.screenshot({ path: join(SCREENSHOTS, `${name}-375-partie.png`) });
   await checkA11y(page, `${name}-375`);
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -71,7 +75,7 @@ describe('signaler un contenu et s’abonner', { skip: SKIP, timeout: 300_000 },
       await page.keyboard.press('ArrowDown');
       const checked = first.getByRole('radio', { name: /injurieuse/ });
       assert.ok(await checked.isChecked(), 'the second reason chosen with the arrow key');
-      await atBothWidths(page, 'engage-signaler-formulaire');
+      await atBothWidths(page, 'engage-signaler-formulaire', first);
       await checked.focus();
       await page.keyboard.press('Tab');
       await page.keyboard.type('Ce passage vise une personne du village.');
@@ -79,7 +83,7 @@ describe('signaler un contenu et s’abonner', { skip: SKIP, timeout: 300_000 },
       await page.keyboard.press('Enter');
       await first.getByText(/Merci : votre signalement est transmis/).waitFor();
       assert.equal(await page.evaluate('document.activeElement?.textContent?.includes("Merci")'), true, 'the focus goes to the confirmation');
-      await atBothWidths(page, 'engage-signaler-merci');
+      await atBothWidths(page, 'engage-signaler-merci', first);
       // the moderator will find this one
       (globalThis as { reportedText?: string }).reportedText = text;
     });
@@ -99,7 +103,7 @@ describe('signaler un contenu et s’abonner', { skip: SKIP, timeout: 300_000 },
       await page.keyboard.type('habitante.essai@exemple.fr');
       await page.keyboard.press('Enter');
       await page.getByText(/un message vous est envoyé pour confirmer votre adresse/).waitFor();
-      await atBothWidths(page, 'engage-abonnement');
+      await atBothWidths(page, 'engage-abonnement', page.locator('section.subscribe'));
       // the sender runs every 15 s
       const deadline = Date.now() + 40_000;
       while (!received.some((m) => decoded(m).includes('/abonnement/confirmer?jeton=')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
@@ -134,7 +138,7 @@ describe('signaler un contenu et s’abonner', { skip: SKIP, timeout: 300_000 },
       // the reports come before the queue's filters
       const order = await page.evaluate('(() => { const s = document.querySelector("section.reported"); const f = document.querySelector("form[role=search]"); return !!(s && f && (s.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING)); })()');
       assert.equal(order, true);
-      await atBothWidths(page, 'engage-moderation');
+      await atBothWidths(page, 'engage-moderation', section);
       await section.getByRole('button', { name: 'Garder (écarter les signalements)' }).click();
       await section.waitFor({ state: 'detached' });
     });
@@ -146,7 +150,7 @@ describe('signaler un contenu et s’abonner', { skip: SKIP, timeout: 300_000 },
       assert.match(main, /1 adresse abonnée/);
       assert.match(main, /Envoyé\s+Confirmation de l’abonnement à h•••@exemple\.fr/i);
       assert.ok(!main.includes('habitante.essai@exemple.fr'), 'the address is masked');
-      await atBothWidths(page, 'engage-messages');
+      await atBothWidths(page, 'engage-messages', page.locator('main'));
     });
   });
 });

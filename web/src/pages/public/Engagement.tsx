@@ -11,6 +11,7 @@ import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
 import { Page, ErrorAlert } from '../../components/Page.tsx';
 import { errorMessage, post } from '../../api.ts';
 import { Link, useLocation } from '../../router.tsx';
+import { nf } from '../../labels.ts';
 import { REPORT_DETAILS_MAX, REPORT_REASON_LABELS, REPORT_REASONS, type ReportReason } from '../../../../src/domain/engagement.ts';
 
 /** The trap for robots of the public forms: a field people never see nor reach. */
@@ -85,7 +86,7 @@ export function ReportContribution({ id }: { id: string }) {
             </div>
             <Input
               label="Précisions (facultatif)"
-              hintText={`Au plus ${REPORT_DETAILS_MAX} caractères, jamais publiés. Ne donnez pas d’informations sur votre santé ni sur celle d’une autre personne, ni de nom, d’adresse ou de numéro de téléphone.`}
+              hintText={`Au plus ${nf.format(REPORT_DETAILS_MAX)} caractères, jamais publiés. Ne donnez pas d’informations sur votre santé ni sur celle d’une autre personne, ni de nom, d’adresse ou de numéro de téléphone.`}
               textArea
               nativeTextAreaProps={{ name: 'details', rows: 3, maxLength: REPORT_DETAILS_MAX, value: details, onChange: (e) => setDetails(e.target.value) }}
             />
