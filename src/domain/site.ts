@@ -49,6 +49,9 @@ export const WEB_PAGE_ROUTES = [
   '/recherche',
   '/agenda',
   '/consultations/:slug/carte',
+  '/abonnement/confirmer',
+  '/abonnement/desabonner',
+  '/admin/messages',
 ] as const;
 
 /** Whether a page path (no query string) is one the web app renders, by the same rule as web/src/router.tsx `match`. */

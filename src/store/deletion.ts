@@ -10,7 +10,8 @@
  *   and the stored source file of its document (the bytes hold the text; the document stays, without them).
  *
  * Table by table (src/store/schema.ts), on erasure of a contribution:
- *   contributions (row deleted) → contribution_themes, contribution_private, idea_members (cascade);
+ *   contributions (row deleted) → contribution_themes, contribution_private, idea_members, content_reports (cascade:
+ *   the visitors' reports of it, their own words included);
  *   contribution_areas (the postcode typed on the form: deleted explicitly before the row, and by cascade);
  *   national_marks (on it, and on the groups removed); plan_links and plan_link_history (its links, and the
  *   links of the groups removed); meeting_reports (its id out of the submitted list, its
@@ -21,6 +22,7 @@
  *   quotes of it lose their text); published_syntheses (flagged stale, so no longer served, and the quoted
  *   text replaced in the HTML); audit_log and jobs (text replaced); source_files (the document's bytes
  *   deleted). meetings and source_documents keep their own texts, with any verbatim copy replaced.
+ *   On deletion of a consultation, its mail_subscriptions go too, with their mail_tokens and mail_outbox (cascade).
  *   Unchanged: consultations, territories, indicators, users, sessions, consultation_assignments,
  *   rate_limits, search_scopes, job_files (transient upload bytes, deleted when their job ends).
  *   analysis_models: kept on deletion; on erasure the consultation's are deleted (their word statistics may
@@ -185,6 +187,10 @@ async function removeContributionsIn(store: Store, trx: Transaction<Database>, c
   // the postcodes typed on the form (personal data): explicitly, whatever the foreign keys of the connection
   for (let i = 0; i < ids.length; i += 500) {
     await trx.deleteFrom('contribution_areas').where('contribution_id', 'in', ids.slice(i, i + 500)).execute();
+  }
+  // the visitors' reports of them (their own words too), explicitly: the foreign key's cascade would do it as well
+  for (let i = 0; i < ids.length; i += 500) {
+    await trx.deleteFrom('content_reports').where('contribution_id', 'in', ids.slice(i, i + 500)).execute();
   }
   // the rows; cascades remove themes, originals and group memberships, triggers the counters and search entries
   for (let i = 0; i < ids.length; i += 500) {
@@ -392,6 +398,8 @@ export async function deleteConsultation(store: Store, slug: string, who: Who): 
     counts.sourceFiles = Number(files.numDeletedRows);
     // the plan's own consultation items keep their links (the plan stays, without consultation)
     await detachPlanItemLinks(trx, slug);
+    // the subscribers' addresses with their links and messages (the cascade would do it as well)
+    await trx.deleteFrom('mail_subscriptions').where('consultation', '=', slug).execute();
     // the rest cascades from the consultation: meetings, documents, groups, drafts, restitutions, models, assignments, plan links
     await trx.deleteFrom('consultations').where('slug', '=', slug).execute();
     await trx.deleteFrom('contribution_counts').where('consultation', '=', slug).execute();

@@ -45,6 +45,8 @@ const CookiesPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) 
 const SearchPage = lazy(() => import('./pages/public/SearchPage.tsx').then((m) => ({ default: m.SearchPage })));
 const AgendaPage = lazy(() => import('./pages/public/AgendaPage.tsx').then((m) => ({ default: m.AgendaPage })));
 const MapPage = lazy(() => import('./pages/public/MapPage.tsx').then((m) => ({ default: m.MapPage })));
+const SubscriptionLinkPage = lazy(() => import('./pages/public/Engagement.tsx').then((m) => ({ default: m.SubscriptionLinkPage })));
+const OutboxPage = lazy(() => import('./pages/admin/OutboxPage.tsx').then((m) => ({ default: m.OutboxPage })));
 const SiteMapPage = lazy(() => import('./pages/public/SiteMapPage.tsx').then((m) => ({ default: m.SiteMapPage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -90,6 +92,10 @@ const ROUTES: Route[] = [
   // agenda and map (issue 16, point 5)
   ['/agenda', () => <AgendaPage />],
   ['/consultations/:slug/carte', (p) => <MapPage slug={p.slug!} />],
+  // the one-time links of the subscribers' messages, and the outbox (issue 16, point 5)
+  ['/abonnement/confirmer', () => <SubscriptionLinkPage purpose="confirm" />],
+  ['/abonnement/desabonner', () => <SubscriptionLinkPage purpose="unsubscribe" />],
+  ['/admin/messages', () => <OutboxPage />, 'outbox'],
 ];
 
 function Routes({ path }: { path: string }) {

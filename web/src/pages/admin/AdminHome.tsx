@@ -25,6 +25,9 @@ export function AdminHome() {
       {allows(user, 'plans') ? (
         <p><Link href="/admin/schemas">{SECTION_LABELS.plans} : relire et corriger</Link></p>
       ) : null}
+      {allows(user, 'outbox') ? (
+        <p><Link href="/admin/messages">{SECTION_LABELS.outbox} : abonnements et état de chaque message</Link></p>
+      ) : null}
       {allows(user, 'followup') && user?.role !== 'admin' && user?.role !== 'analyst' ? (
         <p><Link href="/admin/suivi">{SECTION_LABELS.followup} : les actions qui vous sont affectées</Link></p>
       ) : null}

@@ -15,6 +15,8 @@ import { CHANNEL_LABELS, collegeLabel, formatDate, kindLabel, nf } from '../../l
 import { MODERATION_PAGE_SIZES, REJECTION_REASONS, excerptTitle, rejectionReason } from '../../../../src/domain/moderation.ts';
 import type { ConsultationDetail, Masked, MaskKind, Meeting, ModerationItem, Page as PageOf } from '../../types.ts';
 import { ContributionDeletion } from '../../components/ContributionDeletion.tsx';
+import { REPORT_REASON_SHORT, type ReportReason } from '../../../../src/domain/engagement.ts';
+import { count } from '../../labels.ts';
 
 type Status = 'pending' | 'published' | 'rejected';
 type Action = 'publish' | 'reject' | 'pseudonymise';
@@ -246,6 +248,7 @@ export function ModerationPage({ slug }: { slug: string }) {
     <Page title={`Modération : ${c?.title ?? slug}`} crumbs={adminCrumbs(slug, c?.title)}>
       <AdminNav slug={slug} current="/moderation" />
       <LiveRegion message={msg} id="moderation-annonce" />
+      <ReportedSection slug={slug} announce={announce} onChanged={() => list.reload()} />
 
       <form onSubmit={applyFilters} className="filters fr-p-3w fr-mb-3w" role="search" aria-label="Filtrer la file de modération">
         <div className="fr-grid-row fr-grid-row--gutters">
@@ -466,5 +469,65 @@ function ModerationCard({ item, themeLabel, meeting, act, onRemoved, selected, o
         </form>
       ) : null}
     </li>
+  );
+}
+
+interface ReportedView {
+  items: { contribution: ModerationItem; count: number; reasons: { reason: ReportReason; count: number }[]; details: { text: string; at: string }[]; firstAt: string; lastAt: string }[];
+}
+
+/** Published contributions reported by visitors, first on the page: keep (reports dismissed) or unpublish (rejected). */
+function ReportedSection({ slug, announce, onChanged }: { slug: string; announce: (m: string) => void; onChanged: () => void }) {
+  const res = useApi<ReportedView>(`/admin/consultations/${encodeURIComponent(slug)}/reports`);
+  const [rejecting, setRejecting] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const items = res.data?.items ?? [];
+  async function settle(id: string, decision: 'keep' | 'unpublish', reason?: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      await post(`/admin/consultations/${encodeURIComponent(slug)}/reports/${encodeURIComponent(id)}`, { decision, ...(reason ? { reason } : {}) });
+      announce(decision === 'keep' ? 'Contribution gardée : signalements écartés.' : 'Contribution retirée de la publication.');
+      setRejecting(null);
+      res.reload();
+      if (decision === 'unpublish') onChanged();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  if (res.error) return <ErrorAlert message={res.error} title="Signalements indisponibles" />;
+  if (!res.data || items.length === 0) return null;
+  return (
+    <section aria-labelledby="signalements" className="reported fr-p-3w fr-mb-4w">
+      <h2 id="signalements" className="fr-h4">Contributions signalées par des visiteurs ({nf.format(items.length)})</h2>
+      <p className="fr-text--sm">Les plus signalées d’abord. Les précisions des visiteurs ne sont jamais publiées.</p>
+      <ErrorAlert message={error ?? undefined} title="La décision n’a pas été enregistrée" />
+      <ul className="reported-list">
+        {items.map((it) => (
+          <li key={it.contribution.id} className="reported-item fr-p-2w fr-mb-2w">
+            <p className="fr-mb-1w"><strong>{count(it.count, 'signalement', 'signalements')}</strong> — {it.reasons.map((r) => `${REPORT_REASON_SHORT[r.reason]} (${nf.format(r.count)})`).join(', ')}</p>
+            <blockquote className="fr-mb-1w"><p className="fr-mb-0">{it.contribution.text}</p></blockquote>
+            {it.details.length ? (
+              <ul className="fr-text--sm">
+                {it.details.map((d, k) => <li key={k}>« {d.text} » ({formatDate(d.at)})</li>)}
+              </ul>
+            ) : null}
+            <p className="fr-text--xs">Dernier signalement le {formatDate(it.lastAt)}.</p>
+            {rejecting === it.contribution.id ? (
+              <ReasonForm idPrefix={`signalement-${it.contribution.id}`} submitLabel="Retirer de la publication" busy={busy}
+                onSubmit={(reason) => { void settle(it.contribution.id, 'unpublish', reason); }} onCancel={() => setRejecting(null)} />
+            ) : (
+              <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+                <li><Button type="button" size="small" priority="secondary" disabled={busy} onClick={() => { void settle(it.contribution.id, 'keep'); }}>Garder (écarter les signalements)</Button></li>
+                <li><Button type="button" size="small" disabled={busy} onClick={() => setRejecting(it.contribution.id)}>Retirer de la publication…</Button></li>
+              </ul>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -6,6 +6,7 @@ import { Link } from '../../router.tsx';
 import { COLLEGES, COLLEGE_SHORT, MEETING_KIND_LABELS, STATUS_LABELS, formatDate, formatPeriod, nf } from '../../labels.ts';
 import type { AgendaView, ConsultationDetail, Meeting, PlanSummary } from '../../types.ts';
 import { AgendaList, icsHref } from '../../components/AgendaList.tsx';
+import { SubscribeForm } from './Engagement.tsx';
 
 const NC = 'non communiqué';
 
@@ -120,6 +121,7 @@ export function ConsultationPage({ slug }: { slug: string }) {
           <p className="fr-text--sm">« non communiqué » : le compte-rendu ne donne pas ce nombre (ce n’est pas zéro).</p>
         </>
       )}
+      <SubscribeForm slug={c.slug} />
     </Page>
   );
 }

@@ -3,6 +3,7 @@ import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { count, formatDate } from '../../labels.ts';
 import type { ContributionFollowupView } from '../../types.ts';
+import { ReportContribution } from './Engagement.tsx';
 import { ActionsByStatus, ProgressBar, statusSummary } from './FollowupPage.tsx';
 
 type Element = ContributionFollowupView['elements'][number];
@@ -61,6 +62,7 @@ export function ContributionPage({ id }: { id: string }) {
         <p className="fr-mb-1w">«{'\u00a0'}{c.text}{'\u00a0'}»</p>
         {meta ? <p className="fr-text--xs fr-mb-0">{meta}</p> : null}
       </blockquote>
+      <ReportContribution id={id} />
       {v.ideas.length ? (
         <section aria-labelledby="idees">
           <h2 id="idees" className="fr-h4">{v.ideas.length >= 2 ? 'Ses idées communes' : 'Son idée commune'}</h2>

@@ -6,6 +6,7 @@ import { Pagination } from '@codegouvfr/react-dsfr/Pagination';
 import { Tag } from '@codegouvfr/react-dsfr/Tag';
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { ConsultationNav } from './ConsultationPage.tsx';
+import { ReportContribution } from './Engagement.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { CHANNEL_LABELS, COLLEGES, COLLEGE_LABELS, CONTRIBUTION_KINDS, KIND_LABELS, collegeLabel, count, formatDate, kindLabel } from '../../labels.ts';
@@ -137,6 +138,7 @@ export function ContributionsPage({ slug }: { slug: string }) {
             <p className="fr-text--sm fr-mt-1w fr-mb-0">
               <Link href={`/contributions/${encodeURIComponent(it.id)}`}>Que devient cette contribution ?</Link>
             </p>
+            <ReportContribution id={it.id} />
           </li>
         ))}
       </ul>
