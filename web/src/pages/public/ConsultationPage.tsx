@@ -5,6 +5,7 @@ import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { COLLEGES, COLLEGE_SHORT, MEETING_KIND_LABELS, STATUS_LABELS, formatDate, formatPeriod, nf } from '../../labels.ts';
 import type { ConsultationDetail, Meeting, PlanSummary } from '../../types.ts';
+import { formatMeetingTime } from '../../../../src/domain/meeting.ts';
 
 const NC = 'non communiqué';
 
@@ -14,7 +15,7 @@ function count(v: number | null): string {
 
 export function meetingDate(m: Meeting): string {
   const d = m.date ? formatDate(m.date) : m.dateText ?? 'date non communiquée';
-  return m.time ? `${d}, ${m.time}` : d;
+  return m.time ? `${d}, ${formatMeetingTime(m.time)}` : d;
 }
 
 /** Sub-navigation shared by the public pages of a consultation. */
