@@ -74,3 +74,38 @@ export interface Meeting {
   perspectives?: string;
   source?: import('./source.ts').SourceRef;
 }
+
+// ---- meeting times as printed → French typography ----
+
+const NBSP = '\u00a0';
+/** « 19H », « 18h00 », « 20h30 », « 9 h 30 », « 14:30 » (hours and minutes checked by the caller). */
+const CLOCK = String.raw`(\d{1,2})\s*[hH:]\s*(\d{2})?`;
+const ONE = new RegExp(String.raw`^(?:de\s+|à\s+)?${CLOCK}$`, 'iu');
+// « 19H-22H », « 18h00 à 20h30 », « 17H00 / 20H30 », « de 9h à 12h », « 14h30 - 17h », « 10h–12h »
+const RANGE = new RegExp(String.raw`^(?:de\s+)?${CLOCK}\s*(?:-|–|—|à|a|/|au)\s*${CLOCK}$`, 'iu');
+
+function clock(h: string | undefined, m: string | undefined): string | undefined {
+  const hours = Number(h);
+  const minutes = m === undefined ? 0 : Number(m);
+  if (!Number.isInteger(hours) || hours > 24 || minutes > 59 || (hours === 24 && minutes > 0)) return undefined;
+  return minutes === 0 ? `${hours}${NBSP}h` : `${hours}${NBSP}h${NBSP}${String(minutes).padStart(2, '0')}`;
+}
+
+/**
+ * A meeting's time as printed (« 19H-22H », « 18h00 à 20h30 », « 17H00 / 20H30 », « de 9h à 12h ») written the
+ * French way: « 19 h – 22 h », « 18 h – 20 h 30 » (non-breaking spaces, an en dash between start and end, « 00 »
+ * minutes left out). A text it cannot read is returned as printed (trimmed): nothing is invented.
+ */
+export function formatMeetingTime(printed: string): string {
+  const t = printed.trim().replace(/\s+/g, ' ');
+  const r = RANGE.exec(t);
+  if (r) {
+    const from = clock(r[1], r[2]);
+    const to = clock(r[3], r[4]);
+    if (from && to) return `${from} – ${to}`;
+    return t;
+  }
+  const one = ONE.exec(t);
+  if (one) return clock(one[1], one[2]) ?? t;
+  return t;
+}

@@ -51,7 +51,6 @@ const IMPORT_ERROR_STATUS: Record<string, [number, string]> = {
   'import.busy': [503, 'unavailable'],
 };
 
-const CONTEXT_LABEL: Record<string, string> = { body: 'corps', querystring: 'paramètre', params: 'chemin', headers: 'en-tête' };
 
 /** Fastify error handler: every error becomes the JSON error shape with the right status. */
 export function handleError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -60,12 +59,13 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
     const context = err.validationContext ?? 'body';
     const instancePath = issue?.instancePath?.replace(/^\//, '').replace(/\//g, '.');
     const field = [context, ...(instancePath ? [instancePath] : [])].join('.');
-    const detail = issue?.message ?? 'valeur invalide';
-    return reply.code(400).send(errorBody('validation', `Champ « ${field} » invalide (${CONTEXT_LABEL[context] ?? context}) : ${detail}`, field));
+    const detail = (issue?.message ?? 'valeur invalide').replace(/[.\s]+$/, '');
+    // the field's path stays in `field`, for the form that shows the message next to it, and for tools
+    return reply.code(400).send(errorBody('validation', `Saisie refusée : ${detail}. Corrigez-la, puis renvoyez le formulaire.`, field));
   }
   if (isResponseSerializationError(err)) {
     req.log.error({ err }, 'réponse non conforme au schéma');
-    return reply.code(500).send(errorBody('internal', 'Erreur interne : la réponse ne respecte pas le contrat de l’API.'));
+    return reply.code(500).send(errorBody('internal', 'Erreur interne : le serveur a produit une réponse incorrecte, l’incident est consigné. Réessayez plus tard ; si le problème persiste, prévenez l’administrateur du site.'));
   }
   // before UserError, which it is: its body also lists the failures
   // the list of what to fix, section by section, for the web app to show as a list (codes and paths for tools)
@@ -86,14 +86,14 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return reply.code(400).send(errorBody('validation', 'Le corps de la requête n’est pas un JSON valide.', 'body'));
+      return reply.code(400).send(errorBody('validation', 'La demande envoyée est illisible (JSON invalide) : rechargez la page, puis réessayez.', 'body'));
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return reply.code(413).send(errorBody('too_large', 'Le corps de la requête dépasse la taille autorisée.'));
+      return reply.code(413).send(errorBody('too_large', STATUS_MESSAGE[413]!));
     case 'FST_REQ_FILE_TOO_LARGE':
       return reply.code(413).send(errorBody('too_large', err.message));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return reply.code(415).send(errorBody('unsupported_type', 'Type de contenu non pris en charge pour cette adresse.'));
+      return reply.code(415).send(errorBody('unsupported_type', STATUS_MESSAGE[415]!));
     default:
   }
   if (status === 429) return reply.code(429).send(errorBody('rate_limited', err.message));
@@ -103,18 +103,18 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
     return reply.code(status).send(errorBody(err.code?.toLowerCase() ?? 'invalid', err.message));
   }
   req.log.error({ err }, 'erreur inattendue');
-  return reply.code(500).send(errorBody('internal', 'Erreur interne du serveur. L’incident est consigné dans le journal.'));
+  return reply.code(500).send(errorBody('internal', 'Erreur interne du serveur : l’opération n’a pas abouti et l’incident est consigné. Réessayez dans quelques minutes ; si le problème persiste, prévenez l’administrateur du site.'));
 }
 
 const STATUS_CODE: Record<number, string> = { 400: 'invalid', 404: 'not_found', 405: 'method_not_allowed', 413: 'too_large', 414: 'too_large', 415: 'unsupported_type', 431: 'too_large' };
 const STATUS_MESSAGE: Record<number, string> = {
-  400: 'Requête invalide : elle ne peut pas être lue.',
-  404: 'Adresse inconnue.',
-  405: 'Méthode non prise en charge pour cette adresse.',
-  413: 'Le corps de la requête dépasse la taille autorisée.',
-  414: 'L’adresse demandée est trop longue.',
-  415: 'Type de contenu non pris en charge pour cette adresse.',
-  431: 'Les en-têtes de la requête sont trop volumineux.',
+  400: 'La demande ne peut pas être lue : rechargez la page, puis réessayez.',
+  404: 'Cette adresse n’existe pas : vérifiez-la, ou repartez de la page d’accueil.',
+  405: 'Cette adresse ne prend pas en charge cette méthode : rechargez la page, puis réessayez.',
+  413: 'Le contenu envoyé dépasse la taille autorisée : envoyez un fichier ou un texte plus petit.',
+  414: 'L’adresse demandée est trop longue : vérifiez-la, puis réessayez.',
+  415: 'Ce type de contenu n’est pas pris en charge à cette adresse : rechargez la page, puis réessayez.',
+  431: 'Les en-têtes de la demande sont trop volumineux : effacez les cookies de ce site, puis réessayez.',
 };
 
 /**
@@ -123,7 +123,7 @@ const STATUS_MESSAGE: Record<number, string> = {
  */
 export function handleFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
-  const message = err.code === 'FST_ERR_BAD_URL' ? 'Adresse invalide : elle contient un encodage (%…) incorrect.' : STATUS_MESSAGE[status] ?? STATUS_MESSAGE[400]!;
+  const message = err.code === 'FST_ERR_BAD_URL' ? 'Adresse invalide : elle contient un encodage (%…) incorrect. Vérifiez-la, puis réessayez.' : STATUS_MESSAGE[status] ?? STATUS_MESSAGE[400]!;
   void reply.code(status).send(errorBody(status === 404 ? 'not_found' : 'invalid', message));
 }
 

@@ -7,7 +7,7 @@
 import { CONTRIBUTION_KINDS, isPublic, KIND_LABELS, type Contribution, type ContributionKind } from '../domain/contribution.ts';
 import { DEPARTEMENTS, REGIONS, territoryName } from '../domain/geography.ts';
 import type { IdeaGroup } from '../domain/ideas.ts';
-import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS, participantsSum, type Meeting } from '../domain/meeting.ts';
+import { COLLEGES, COLLEGE_LABELS, MEETING_KIND_LABELS, formatMeetingTime, participantsSum, type Meeting } from '../domain/meeting.ts';
 import type { SynthesisLevel } from '../domain/synthesis.ts';
 import type { Theme } from '../domain/theme.ts';
 import { UserError } from '../domain/errors.ts';
@@ -473,7 +473,7 @@ async function meetingBlocks(b: Builder, meetings: Meeting[], keyBase: string): 
   const rows: TableRow[] = [];
   for (const m of meetings) {
     const n = await b.count(`meeting.${m.id}.contributions`, `${m.title} : contributions`, { meeting: m.id });
-    rows.push({ header: m.title, cells: [{ text: m.place ?? 'non communiqué' }, { text: formatMeetingDate(m) + (m.time ? ` (${m.time})` : '') },
+    rows.push({ header: m.title, cells: [{ text: m.place ?? 'non communiqué' }, { text: formatMeetingDate(m) + (m.time ? ` (${formatMeetingTime(m.time)})` : '') },
       { text: MEETING_KIND_LABELS[m.kind] ?? m.kind }, { figure: n }] });
   }
   blocks.push({ type: 'table', key: `${keyBase}.reunions`, caption: 'Réunions de co-construction', columns: ['Réunion', 'Lieu', 'Date', 'Type', 'Contributions'], rows });

@@ -10,6 +10,44 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What the person reads when the server gave no message of its own (a proxy's page, a cut connection): what
+ * happened and what to do, for each status (test/error-messages.test.ts).
+ */
+export function statusMessage(status: number): string {
+  if (status === 0) {
+    return typeof navigator !== 'undefined' && navigator.onLine === false
+      ? 'Vous semblez hors connexion : vérifiez votre accès à Internet, puis réessayez.'
+      : 'Le serveur ne répond pas : vérifiez votre connexion à Internet, puis réessayez dans quelques instants.';
+  }
+  switch (status) {
+    case 400: return 'La demande n’a pas pu être lue : vérifiez ce que vous avez saisi, puis réessayez.';
+    case 401: return 'Connexion requise : connectez-vous, puis réessayez.';
+    case 403: return 'Action non autorisée pour votre rôle : demandez à un administrateur si vous en avez besoin.';
+    case 404: return 'Ce que vous cherchez n’existe pas ou plus : vérifiez l’adresse, ou repartez de la page d’accueil.';
+    case 405: case 415: return 'Cette demande n’est pas prise en charge : rechargez la page, puis réessayez.';
+    case 409: return 'La demande est en conflit avec une modification récente : rechargez la page pour voir l’état actuel, puis réessayez.';
+    case 413: return 'Le fichier ou le texte envoyé est trop volumineux : envoyez-en un plus petit.';
+    case 422: return 'Le contenu envoyé est trop complexe pour être traité : découpez-le en plusieurs parties.';
+    case 429: return 'Trop de demandes en peu de temps : patientez une minute, puis réessayez.';
+    case 502: case 503: case 504: return 'Le service est momentanément indisponible : réessayez dans quelques minutes.';
+    case 507: return 'Le serveur manque de place pour enregistrer : prévenez l’administrateur du site.';
+    default:
+      return status >= 500
+        ? 'Erreur du serveur : l’opération n’a pas abouti. Réessayez dans quelques minutes ; si le problème persiste, prévenez l’administrateur du site.'
+        : 'La demande n’a pas abouti : rechargez la page, puis réessayez.';
+  }
+}
+
+/** `fetch` with a French error when the network fails (the browser's own is « Failed to fetch »). */
+async function send(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    throw new ApiError(0, 'network', statusMessage(0));
+  }
+}
+
 let csrfToken: string | undefined;
 
 /**
@@ -22,7 +60,8 @@ export function forgetCsrf(): void {
 
 async function csrf(refresh = false): Promise<string> {
   if (csrfToken && !refresh) return csrfToken;
-  const res = await fetch('/api/csrf', { credentials: 'same-origin' });
+  const res = await send('/api/csrf', { credentials: 'same-origin' });
+  if (!res.ok) throw await toError(res);
   const body = (await res.json()) as { token: string };
   csrfToken = body.token;
   return csrfToken;
@@ -30,7 +69,7 @@ async function csrf(refresh = false): Promise<string> {
 
 async function toError(res: Response): Promise<ApiError> {
   let code = `http_${res.status}`;
-  let message = `Erreur ${res.status}`;
+  let message = '';
   let problems: ApiProblem[] = [];
   let field: string | undefined;
   try {
@@ -42,9 +81,7 @@ async function toError(res: Response): Promise<ApiError> {
   } catch {
     /* not JSON */
   }
-  if (res.status === 401 && message.startsWith('Erreur')) message = 'Connexion requise.';
-  if (res.status === 403 && message.startsWith('Erreur')) message = 'Action non autorisée pour votre rôle.';
-  return new ApiError(res.status, code, message, problems, field);
+  return new ApiError(res.status, code, message || statusMessage(res.status), problems, field);
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
@@ -58,7 +95,7 @@ export async function request<T>(method: string, path: string, body?: unknown, r
       init.body = JSON.stringify(body);
     }
   }
-  const res = await fetch(`/api${path}`, init);
+  const res = await send(`/api${path}`, init);
   if (!res.ok) {
     const err = await toError(res);
     if (!retried && method !== 'GET' && res.status === 403 && /csrf/i.test(err.code)) {
@@ -105,10 +142,10 @@ export async function upload<T>(path: string, file: File, onProgress: (fraction:
         resolve({ status: xhr.status, body: body as T });
       } else {
         const e = (body as { error?: { code?: string; message?: string; field?: string } })?.error;
-        reject(new ApiError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? `Erreur ${xhr.status}`, [], e?.field));
+        reject(new ApiError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? statusMessage(xhr.status), [], e?.field));
       }
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'Le serveur ne répond pas.'));
+    xhr.onerror = () => reject(new ApiError(0, 'network', statusMessage(0)));
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) if (v) form.append(k, v);
     form.append('file', file, file.name);
@@ -118,6 +155,8 @@ export async function upload<T>(path: string, file: File, onProgress: (fraction:
 
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.message;
+  // a failed fetch or an unreadable answer: the browser's message is English and says nothing to do
+  if (e instanceof TypeError || e instanceof SyntaxError) return statusMessage(0);
   if (e instanceof Error) return e.message;
   return String(e);
 }

@@ -48,6 +48,21 @@ export function formatDate(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d).replace(/^1 /, '1ᵉʳ ');
 }
 
+const dateTimeParts = new Intl.DateTimeFormat('fr-FR', {
+  day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Paris',
+});
+
+/** « 2 décembre 2026 à 6 h 10 » (the time in France, written the French way), « 1ᵉʳ mars 2027 à 14 h ». */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = Object.fromEntries(dateTimeParts.formatToParts(d).map((x) => [x.type, x.value]));
+  const day = p.day === '1' ? '1ᵉʳ' : p.day;
+  const minutes = p.minute === '00' ? '' : `\u00a0${p.minute}`;
+  return `${day} ${p.month} ${p.year} à ${Number(p.hour)}\u00a0h${minutes}`;
+}
+
 export function formatPeriod(start: string | null, end: string | null): string {
   if (start && end) return `du ${formatDate(start)} au ${formatDate(end)}`;
   if (start) return `à partir du ${formatDate(start)}`;

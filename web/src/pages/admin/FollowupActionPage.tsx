@@ -8,7 +8,7 @@ import { ApiError, errorMessage, patch, put } from '../../api.ts';
 import { useAnnouncer, useApi } from '../../hooks.ts';
 import { useAuth } from '../../auth.tsx';
 import { Link } from '../../router.tsx';
-import { formatDate, nf } from '../../labels.ts';
+import { formatDate, formatDateTime, nf } from '../../labels.ts';
 import { ACTION_STATUS_LABELS, ACTION_STATUSES, mayTransition, type ActionStatus } from '../../../../src/domain/followup.ts';
 import type { FollowupAction, TimelineEntry } from '../../../../src/store/actions.ts';
 import type { ActionAccount } from '../../../../src/store/action-accounts.ts';
@@ -35,7 +35,7 @@ function show(field: string, v: unknown): string {
   return String(v);
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
+const when = (iso: string) => formatDateTime(iso);
 
 interface Form { status: ActionStatus; reason: string; organisation: string; contact: string; progress: string; startDate: string; dueDate: string; comment: string }
 

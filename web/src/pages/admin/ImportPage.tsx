@@ -10,7 +10,7 @@ import { AdminNav, adminCrumbs } from './AdminNav.tsx';
 import { useApi } from '../../hooks.ts';
 import { ApiError, del, errorMessage, upload } from '../../api.ts';
 import { useConfirmDialog } from '../../components/ConfirmDialog.tsx';
-import { nf } from '../../labels.ts';
+import { formatDateTime, nf } from '../../labels.ts';
 import { followJob, JobProgress } from '../../components/JobProgress.tsx';
 import type { ConsultationDetail, ImportedDocument, ImportResult, ImportWarning, JobView } from '../../types.ts';
 
@@ -60,7 +60,7 @@ export function ImportPage({ slug }: { slug: string }) {
     dialog.ask({
       title: `Supprimer « ${d.fileName} » ?`,
       body: <>
-        <p>Le document importé le {new Date(d.importedAt).toLocaleString('fr-FR')} sera supprimé avec {d.meetings > 0 ? <>ses {nf.format(d.meetings)} réunion{d.meetings > 1 ? 's' : ''} et </> : null}
+        <p>Le document importé le {formatDateTime(d.importedAt)} sera supprimé avec {d.meetings > 0 ? <>ses {nf.format(d.meetings)} réunion{d.meetings > 1 ? 's' : ''} et </> : null}
           ses {nf.format(d.contributions)} contribution{d.contributions > 1 ? 's' : ''}, ainsi que tout ce qui en dérive (idées communes, citations).</p>
         <p>Les chiffres de la consultation reviendront à ce qu’ils étaient avant l’import ; les restitutions publiées qui comptaient ces contributions ne seront plus affichées jusqu’à leur republication. Cette action est définitive et inscrite au journal.</p>
       </>,
@@ -197,7 +197,7 @@ export function ImportPage({ slug }: { slug: string }) {
             headers={['Fichier', 'Importé le', 'Contributions', 'Réunions', 'Publication', 'Action']}
             rows={documents.data.items.map((d) => [
               d.fileName,
-              new Date(d.importedAt).toLocaleString('fr-FR'),
+              formatDateTime(d.importedAt),
               nf.format(d.contributions),
               nf.format(d.meetings),
               d.publishedBy ? `en bloc par ${d.publishedBy}` : 'modération une à une',

@@ -9,7 +9,7 @@ import { AdminNav, adminCrumbs } from './AdminNav.tsx';
 import { useAnnouncer, useApi } from '../../hooks.ts';
 import { ApiError, errorMessage, get, post, put, type ApiProblem } from '../../api.ts';
 import { Link } from '../../router.tsx';
-import { nf } from '../../labels.ts';
+import { formatDateTime, nf } from '../../labels.ts';
 import { synthesisTerritories } from '../../../../src/domain/geography.ts';
 import { followJob, JobProgress } from '../../components/JobProgress.tsx';
 import type { ConsultationDetail, JobView, Verification } from '../../types.ts';
@@ -219,7 +219,7 @@ export function SynthesisPage({ slug }: { slug: string }) {
             </Button>
           </div>
         </div>
-        {doc ? <p className="fr-text--sm fr-mt-2w fr-mb-0">Brouillon généré le {new Date(doc.generatedAt).toLocaleString('fr-FR')}.</p> : null}
+        {doc ? <p className="fr-text--sm fr-mt-2w fr-mb-0">Brouillon généré le {formatDateTime(doc.generatedAt)}.</p> : null}
       </section>
       {generationJob && generationJob.state !== 'done' ? <JobProgress job={generationJob} title="Génération de la synthèse" /> : null}
       <ErrorAlert message={error} title="Action impossible" />
@@ -364,7 +364,7 @@ export function SynthesisPage({ slug }: { slug: string }) {
         ) : null}
         {published ? (
           <Alert severity="success" className="fr-mt-3w" title="Restitution publiée"
-            description={<>Publiée le {new Date(published).toLocaleString('fr-FR')}. <Link href={`/consultations/${slug}/restitution`}>Voir la page publique</Link></>} />
+            description={<>Publiée le {formatDateTime(published)}. <Link href={`/consultations/${slug}/restitution`}>Voir la page publique</Link></>} />
         ) : null}
       </section>
     </Page>

@@ -7,6 +7,7 @@ import { COLLEGES, COLLEGE_SHORT, MEETING_KIND_LABELS, STATUS_LABELS, formatDate
 import type { AgendaView, ConsultationDetail, Meeting, PlanSummary } from '../../types.ts';
 import { AgendaList, icsHref } from '../../components/AgendaList.tsx';
 import { SubscribeForm } from './Engagement.tsx';
+import { formatMeetingTime } from '../../../../src/domain/meeting.ts';
 
 const NC = 'non communiqué';
 
@@ -16,7 +17,7 @@ function count(v: number | null): string {
 
 export function meetingDate(m: Meeting): string {
   const d = m.date ? formatDate(m.date) : m.dateText ?? 'date non communiquée';
-  return m.time ? `${d}, ${m.time}` : d;
+  return m.time ? `${d}, ${formatMeetingTime(m.time)}` : d;
 }
 
 /** Sub-navigation shared by the public pages of a consultation. */

@@ -8,15 +8,14 @@ import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { Link } from '../../router.tsx';
 import { useSite } from '../../site.ts';
+import { formatDate } from '../../labels.ts';
 import { RGAA_STATUS_LABELS, isEmailContact, type PublicSite } from '../../../../src/domain/site.ts';
 
 const NOT_SET = 'non renseigné par l’exploitant';
 
 /** « 1er décembre 2026 » from YYYY-MM-DD. */
 function frenchDate(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  const text = d.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  return d.getUTCDate() === 1 ? text.replace(/^1 /, '1er ') : text;
+  return formatDate(day);
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
