@@ -34,6 +34,7 @@ function requests(meeting: string): Record<Section, { method: string; url: strin
     reopen: [{ method: 'POST', url: '/api/admin/consultations/essai/reopen', payload: { until: '2099-12-31' } }],
     // every role reaches the follow-up; the use case narrows owners and facilitators to their actions
     followup: [{ method: 'GET', url: '/api/admin/followup/actions' }],
+    accounts: [{ method: 'GET', url: '/api/admin/accounts' }],
   };
 }
 

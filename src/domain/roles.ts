@@ -8,7 +8,7 @@
 export const ROLES = ['admin', 'analyst', 'facilitator', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const BACK_OFFICE_SECTIONS = ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'plans', 'reopen', 'followup'] as const;
+export const BACK_OFFICE_SECTIONS = ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'plans', 'reopen', 'followup', 'accounts'] as const;
 export type Section = (typeof BACK_OFFICE_SECTIONS)[number];
 
 export const SECTION_LABELS: Record<Section, string> = {
@@ -23,6 +23,7 @@ export const SECTION_LABELS: Record<Section, string> = {
   plans: 'Schémas territoriaux de santé',
   reopen: 'Réouverture des consultations closes',
   followup: 'Suivi du schéma',
+  accounts: 'Comptes',
 };
 
 const TEAM = ['admin', 'analyst', 'facilitator'] as const;
@@ -44,6 +45,8 @@ export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   // every role reaches the follow-up; what each may read and change there is decided by the use cases
   // (owners and facilitators: the actions assigned to them; analysts and administrators: all)
   followup: ['admin', 'analyst', 'facilitator', 'owner'],
+  // creating, disabling, deleting accounts, their one-time password links and the facilitators' consultations
+  accounts: ['admin'],
 };
 
 /** Labels of the roles, shown in the back office and by `fabrique user`. */

@@ -28,6 +28,8 @@ import { followupReportRoutes } from './routes/followup-report.ts';
 import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { SET_PASSWORD_PATH } from '../usecases/accounts.ts';
 import { importRoutes } from './routes/imports.ts';
 import { deletionRoutes } from './routes/deletion.ts';
 import { groupRoutes } from './routes/groups.ts';
@@ -122,9 +124,21 @@ export function trustedHops(hops: number | undefined): false | ((address: string
   return n === 0 ? false : (_address, hop) => hop < n;
 }
 
+const NOT_INDEXED_PAGES: readonly string[] = [SET_PASSWORD_PATH];
+
+/** What the request log says of a request: Fastify's default fields, with any `token` parameter of the address hidden. */
+export function loggedRequest(req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  return { method: req.method, url: redactTokens(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
+export function redactTokens(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[masqué]');
+}
+
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: o.logger ?? false,
+    // the one-time password links carry their token in the page's query string: never in a log line
+    logger: o.logger ? { serializers: { req: loggedRequest } } : false,
     // a number of hops, never `true`: trusting every hop would let a client choose its address by
     // writing X-Forwarded-For itself. Hop 0 is the socket's peer (as Fastify's own numeric form).
     trustProxy: trustedHops(o.trustProxy),
@@ -211,6 +225,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await publicRoutes(api, ctx);
     await authRoutes(api, ctx);
     await adminRoutes(api, ctx);
+    await accountRoutes(api, ctx);
     await importRoutes(api, ctx);
     await deletionRoutes(api, ctx);
     await groupRoutes(api, ctx);
@@ -260,6 +275,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       if (/\.[a-z0-9]{1,8}$/i.test(req.url.split('?')[0]!)) return reply.code(404).type('text/plain; charset=utf-8').send('Fichier introuvable.');
       // a path no page of the web app matches gets the app (its « Page introuvable ») with a real 404
       const page = isWebPagePath(req.url.split('?')[0]!);
+      // the page of a one-time password link is nobody's to find
+      if (NOT_INDEXED_PAGES.includes(req.url.split('?')[0]!.replace(/\/+$/, ''))) reply.header('x-robots-tag', 'noindex, nofollow');
       return reply.code(page ? 200 : 404).type('text/html; charset=utf-8').sendFile('index.html');
     }
     return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fabrique</title></head>
