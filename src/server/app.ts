@@ -270,13 +270,13 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       return reply.code(404).send(errorBody('not_found', `Adresse inconnue : ${req.method} ${req.url.split('?')[0]}`));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send(errorBody('not_found', 'Adresse inconnue.'));
+    // the page of a one-time password link is nobody's to find
+    if (NOT_INDEXED_PAGES.includes(req.url.split('?')[0]!.replace(/\/+$/, ''))) reply.header('x-robots-tag', 'noindex, nofollow');
     if (hasWeb) {
       // a missing asset is a 404; any other path is a route of the single-page application
       if (/\.[a-z0-9]{1,8}$/i.test(req.url.split('?')[0]!)) return reply.code(404).type('text/plain; charset=utf-8').send('Fichier introuvable.');
       // a path no page of the web app matches gets the app (its « Page introuvable ») with a real 404
       const page = isWebPagePath(req.url.split('?')[0]!);
-      // the page of a one-time password link is nobody's to find
-      if (NOT_INDEXED_PAGES.includes(req.url.split('?')[0]!.replace(/\/+$/, ''))) reply.header('x-robots-tag', 'noindex, nofollow');
       return reply.code(page ? 200 : 404).type('text/html; charset=utf-8').sendFile('index.html');
     }
     return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fabrique</title></head>
