@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -41,6 +41,9 @@ function LinkToPass({ email, link, onClose }: { email: string; link: OneTimeLink
   const url = `${window.location.origin}${link.path}`;
   const [copied, setCopied] = useState('');
   const field = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  // a keyboard or screen-reader user lands on the link as soon as it is shown
+  useEffect(() => { box.current?.focus(); }, [link]);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(url);
@@ -51,7 +54,7 @@ function LinkToPass({ email, link, onClose }: { email: string; link: OneTimeLink
     }
   };
   return (
-    <div className="fr-mb-4w" id="lien-a-transmettre" tabIndex={-1}>
+    <div className="fr-mb-4w" id="lien-a-transmettre" tabIndex={-1} ref={box}>
       <Alert
         severity="success"
         title={`Lien à transmettre à ${email}`}
@@ -87,7 +90,6 @@ export function AccountsPage() {
 
   const showLink = (e: string, link: OneTimeLink) => {
     setGiven({ email: e, link });
-    setTimeout(() => document.getElementById('lien-a-transmettre')?.focus(), 0);
   };
   async function act(what: () => Promise<unknown>, done: string) {
     setError(undefined);
