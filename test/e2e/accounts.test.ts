@@ -93,7 +93,7 @@ describe('comptes et accueil du back-office dans le navigateur', { skip: SKIP, t
       await page.getByLabel('Nouveau mot de passe').fill('motdepasse123');
       await page.getByLabel('Le même mot de passe, à nouveau').fill('motdepasse123');
       await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
-      await page.getByText(/Mot de passe refusé/).first().waitFor();
+      await page.getByText('Enregistrement impossible').waitFor();
       await atBothWidths(page, 'nouveau-mot-de-passe');
       await page.getByLabel('Nouveau mot de passe').fill(NEW_PASSWORD);
       await page.getByLabel('Le même mot de passe, à nouveau').fill(NEW_PASSWORD);

@@ -128,6 +128,7 @@ export function AdminHome() {
         <DataTable
           className="table--wrap"
           caption="Consultations"
+          hideCaption
           headers={['Consultation', 'Territoire', 'État', 'Réunions', 'Contributions publiées', 'Actions']}
           rows={list.data.items.map((c) => [
             <Link href={`/admin/consultations/${c.slug}`}>{c.title}</Link>,

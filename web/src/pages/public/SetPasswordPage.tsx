@@ -80,7 +80,7 @@ export function SetPasswordPage() {
               <p>
                 Compte : <strong>{link.email}</strong>. Ce lien ne sert qu’une fois ; il est valable jusqu’au {dateTime.format(new Date(link.expiresAt))}.
               </p>
-              <ErrorAlert message={error} title="Mot de passe refusé" />
+              <ErrorAlert message={error} title="Enregistrement impossible" />
               <form onSubmit={submit}>
                 {/* lets password managers file the new password under the right account */}
                 <input type="email" name="username" autoComplete="username" value={link.email} readOnly hidden />
