@@ -302,3 +302,27 @@ describe(`accueil du back-office : à faire et brouillons selon le rôle [${db}]
   });
 });
 }
+
+test('la ligne de commande : user link donne un lien à usage unique ; le dernier administrateur reste', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { runCli } = await import('./helpers/cli.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'fabrique-comptes-'));
+  const db = join(dir, 'f.sqlite');
+  try {
+    let r = await runCli(['user', 'add', '--email', 'seul.admin@ars.test', '--admin'], { FABRIQUE_DB: db, FABRIQUE_PASSWORD: NEW_PASSWORD });
+    assert.equal(r.code, 0, r.stderr);
+    r = await runCli(['user', 'link', '--email', 'seul.admin@ars.test'], { FABRIQUE_DB: db, FABRIQUE_SITE_URL: 'https://fabrique.exemple.fr/' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /valable 24 heures/);
+    assert.match(r.stdout, /^https:\/\/fabrique\.exemple\.fr\/connexion\/nouveau-mot-de-passe\?token=[A-Za-z0-9_-]{43}$/m);
+    r = await runCli(['user', 'disable', '--email', 'seul.admin@ars.test'], { FABRIQUE_DB: db });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr + r.stdout, /dernier compte administrateur/);
+    r = await runCli(['user', 'delete', '--email', 'seul.admin@ars.test'], { FABRIQUE_DB: db });
+    assert.notEqual(r.code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
