@@ -36,6 +36,7 @@ function requests(meeting: string): Record<Section, { method: string; url: strin
     followup: [{ method: 'GET', url: '/api/admin/followup/actions' }],
     // the subscribers' messages and the erasure of an address: administrators only
     outbox: [{ method: 'GET', url: '/api/admin/outbox' }, { method: 'POST', url: '/api/admin/subscribers/erase', payload: { email: 'personne@exemple.fr' } }],
+    accounts: [{ method: 'GET', url: '/api/admin/accounts' }],
   };
 }
 

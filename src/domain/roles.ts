@@ -8,7 +8,7 @@
 export const ROLES = ['admin', 'analyst', 'facilitator', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const BACK_OFFICE_SECTIONS = ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'plans', 'reopen', 'followup', 'outbox'] as const;
+export const BACK_OFFICE_SECTIONS = ['consultations', 'meetings', 'reports', 'settings', 'import', 'moderation', 'analysis', 'synthesis', 'plans', 'reopen', 'followup', 'outbox', 'accounts'] as const;
 export type Section = (typeof BACK_OFFICE_SECTIONS)[number];
 
 export const SECTION_LABELS: Record<Section, string> = {
@@ -24,6 +24,7 @@ export const SECTION_LABELS: Record<Section, string> = {
   reopen: 'Réouverture des consultations closes',
   followup: 'Suivi du schéma',
   outbox: 'Messages aux abonnés',
+  accounts: 'Comptes',
 };
 
 const TEAM = ['admin', 'analyst', 'facilitator'] as const;
@@ -47,6 +48,8 @@ export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   followup: ['admin', 'analyst', 'facilitator', 'owner'],
   // the subscribers' addresses (masked) and the messages sent to them: administrators only
   outbox: ['admin'],
+  // creating, disabling, deleting accounts, their one-time password links and the facilitators' consultations
+  accounts: ['admin'],
 };
 
 /** Labels of the roles, shown in the back office and by `fabrique user`. */

@@ -28,6 +28,8 @@ import { followupReportRoutes } from './routes/followup-report.ts';
 import { publicRoutes } from './routes/public.ts';
 import { authRoutes } from './routes/auth.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { SET_PASSWORD_PATH } from '../usecases/accounts.ts';
 import { importRoutes } from './routes/imports.ts';
 import { deletionRoutes } from './routes/deletion.ts';
 import { groupRoutes } from './routes/groups.ts';
@@ -132,9 +134,21 @@ export function trustedHops(hops: number | undefined): false | ((address: string
   return n === 0 ? false : (_address, hop) => hop < n;
 }
 
+const NOT_INDEXED_PAGES: readonly string[] = [SET_PASSWORD_PATH];
+
+/** What the request log says of a request: Fastify's default fields, with any `token` parameter of the address hidden. */
+export function loggedRequest(req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  return { method: req.method, url: redactTokens(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
+export function redactTokens(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[masqué]');
+}
+
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: o.logger ?? false,
+    // the one-time password links carry their token in the page's query string: never in a log line
+    logger: o.logger ? { serializers: { req: loggedRequest } } : false,
     // a number of hops, never `true`: trusting every hop would let a client choose its address by
     // writing X-Forwarded-For itself. Hop 0 is the socket's peer (as Fastify's own numeric form).
     trustProxy: trustedHops(o.trustProxy),
@@ -224,6 +238,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await publicRoutes(api, ctx);
     await authRoutes(api, ctx);
     await adminRoutes(api, ctx);
+    await accountRoutes(api, ctx);
     await importRoutes(api, ctx);
     await deletionRoutes(api, ctx);
     await groupRoutes(api, ctx);
@@ -275,6 +290,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       return reply.code(404).send(errorBody('not_found', `Adresse inconnue : ${req.method} ${req.url.split('?')[0]}`));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send(errorBody('not_found', 'Adresse inconnue.'));
+    // the page of a one-time password link is nobody's to find
+    if (NOT_INDEXED_PAGES.includes(req.url.split('?')[0]!.replace(/\/+$/, ''))) reply.header('x-robots-tag', 'noindex, nofollow');
     if (hasWeb) {
       // a missing asset is a 404; any other path is a route of the single-page application
       if (/\.[a-z0-9]{1,8}$/i.test(req.url.split('?')[0]!)) return reply.code(404).type('text/plain; charset=utf-8').send('Fichier introuvable.');

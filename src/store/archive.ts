@@ -123,14 +123,15 @@ const TABLES: TableSpec[] = [
 // could not be imported; the link decisions are in the archived audit log (codes and ids, not the notes).
 // The follow-up actions of issue 15 and their timeline belong to a plan too (foreign key), for the same reason,
 // and so do the follow-up indicators and their measurements. action_accounts ties an action to an account: like
-// consultation_assignments it belongs to the instance's accounts, which are never archived.
+// consultation_assignments it belongs to the instance's accounts, which are never archived; so do the one-time
+// password links (password_resets).
 // Issue 16: content_reports are a moderation signal from anonymous visitors about the published texts of this
 // instance, settled here (kept or unpublished, audited: the decision travels in the archived audit log, the
 // visitors' own words do not); mail_subscriptions, mail_tokens and mail_outbox hold e-mail addresses given to this
 // site for its own messages: they never leave it in an archive (another instance has no consent to write to them).
 export const NOT_ARCHIVED_TABLES = ['users', 'sessions', 'consultation_assignments', 'rate_limits', 'contribution_counts', 'search_scopes', 'jobs', 'job_files', 'kysely_migration', 'kysely_migration_lock',
   'plan_catalogue', 'plans', 'plan_elements', 'plan_actions', 'plan_oqos', 'plan_items', 'plan_warnings', 'plan_links', 'plan_link_history', 'followup_actions', 'followup_timeline',
-  'followup_indicators', 'followup_measurements', 'action_accounts', 'content_reports', 'mail_subscriptions', 'mail_tokens', 'mail_outbox'];
+  'followup_indicators', 'followup_measurements', 'action_accounts', 'content_reports', 'mail_subscriptions', 'mail_tokens', 'mail_outbox', 'password_resets'];
 export const ARCHIVED_TABLES = TABLES.map((t) => t.table);
 
 const PERSONAL_DATA_NOTE = 'tables/contribution_private.json holds the original, unmasked texts of pseudonymised contributions, '

@@ -749,6 +749,25 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('contribution_areas_consultation').on('contribution_areas').columns(['consultation', 'postcode']).execute();
       },
     },
+    '0027_password_reset': {
+      // Account management from the back office (issue 16): the one-time links an administrator passes on so that a
+      // person sets their own password (a new account, or a reset), valid 24 hours, stored as the SHA-256 of the
+      // token (never the token); and when each account last signed in. A link belongs to its account (cascade, and
+      // deleteUser deletes them explicitly).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('password_resets')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+        await db.schema.createIndex('password_resets_user').on('password_resets').column('user_id').execute();
+        await db.schema.alterTable('users').addColumn('last_sign_in_at', 'text').execute();
+      },
+    },
   };
 }
 

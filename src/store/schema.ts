@@ -239,6 +239,20 @@ export interface UserRow {
   password_hash: string;
   created_at: string;
   disabled: number;
+  /** migration 0027: when the account last opened a session (null: never, or before 0027) */
+  last_sign_in_at: string | null;
+}
+
+/** Migration 0027_password_reset: a one-time link to set an account's password, stored hashed. */
+export interface PasswordResetRow {
+  token_hash: string;
+  user_id: string;
+  /** 'invite' (new account) | 'reset' */
+  purpose: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface SessionRow {
@@ -358,6 +372,7 @@ export interface Database extends PlanTables, LinkTables, FollowupTables, Follow
   national_marks: NationalMarkRow;
   easy_read_summaries: EasyReadSummaryRow;
   meeting_reports: MeetingReportRow;
+  password_resets: PasswordResetRow;
 }
 
 /** The database or a transaction on it: what repository functions that may run inside a transaction take. */

@@ -28,7 +28,7 @@ export function storeTest(name: string, fn: (store: Store) => Promise<void>): vo
  * failed with « schema … / relation t_….audit_log does not exist » (cause not found yet, not reproduced alone):
  * a new schema is tried, at most twice more, for that error only; every other error fails the test.
  */
-async function openFreshSchema(url: string): Promise<{ store: Store; schema: string }> {
+export async function openFreshSchema(url: string): Promise<{ store: Store; schema: string }> {
   for (let attempt = 0; ; attempt++) {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     try {

@@ -19,6 +19,8 @@ const ContributionsPage = lazy(() => import('./pages/public/ContributionsPage.ts
 const RestitutionPage = lazy(() => import('./pages/public/RestitutionPage.tsx').then((m) => ({ default: m.RestitutionPage })));
 const StatsPage = lazy(() => import('./pages/public/StatsPage.tsx').then((m) => ({ default: m.StatsPage })));
 const LoginPage = lazy(() => import('./pages/public/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
+const SetPasswordPage = lazy(() => import('./pages/public/SetPasswordPage.tsx').then((m) => ({ default: m.SetPasswordPage })));
+const AccountsPage = lazy(() => import('./pages/admin/AccountsPage.tsx').then((m) => ({ default: m.AccountsPage })));
 const AdminHome = lazy(() => import('./pages/admin/AdminHome.tsx').then((m) => ({ default: m.AdminHome })));
 const ConsultationEditPage = lazy(() => import('./pages/admin/ConsultationEditPage.tsx').then((m) => ({ default: m.ConsultationEditPage })));
 const ReportPage = lazy(() => import('./pages/admin/ReportPage.tsx').then((m) => ({ default: m.ReportPage })));
@@ -67,6 +69,7 @@ const ROUTES: Route[] = [
   ['/contributions/:id', (p) => <ContributionPage id={p.id!} />],
   ['/idees/:id', (p) => <IdeaPage id={p.id!} />],
   ['/connexion', () => <LoginPage />],
+  ['/connexion/nouveau-mot-de-passe', () => <SetPasswordPage />],
   ['/admin', () => <AdminHome />, 'consultations'],
   ['/admin/consultations/nouvelle', () => <ConsultationEditPage />, 'settings'],
   ['/admin/consultations/:slug', (p) => <ConsultationEditPage slug={p.slug!} />, 'meetings'],
@@ -82,6 +85,7 @@ const ROUTES: Route[] = [
   ['/admin/suivi', () => <FollowupMinePage />, 'followup'],
   ['/admin/schemas/:id/suivi', (p) => <FollowupPage id={p.id!} />, 'followup'],
   ['/admin/actions/:id', (p) => <FollowupActionPage id={p.id!} />, 'followup'],
+  ['/admin/comptes', () => <AccountsPage />, 'accounts'],
   // legal pages and site map (issue 16); every pattern here is also in src/domain/site.ts WEB_PAGE_ROUTES (real 404s)
   ['/accessibilite', () => <AccessibilityPage />],
   ['/mentions-legales', () => <LegalNoticePage />],

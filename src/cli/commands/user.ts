@@ -1,13 +1,12 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { hashPassword, passwordProblem } from '../../server/password.ts';
-import {
-  assignConsultation, assignedConsultations, createUser, deleteUser, listUsers, normaliseEmail, ROLES, setUserDisabled, unassignConsultation, updateUser, type Role,
-} from '../../store/accounts.ts';
+import { assignedConsultations, createUser, listUsers, normaliseEmail, ROLES, updateUser, type Role } from '../../store/accounts.ts';
 import { Store, configFromEnv } from '../../store/index.ts';
 import { unlockAccount } from '../../store/rate-limits.ts';
 import { UserError } from '../../domain/errors.ts';
-import { CLI_ACTOR as CLI } from '../../usecases/context.ts';
+import { assignAccount, deleteAccount, resetPassword, setAccountDisabled, unassignAccount, LINK_HOURS } from '../../usecases/accounts.ts';
+import { CLI_ACTOR as CLI, context } from '../../usecases/context.ts';
 import { parseCommandArgs, requireOption, UsageError, type Command } from '../args.ts';
 import { table } from '../output.ts';
 
@@ -42,7 +41,7 @@ async function checkedHash(email: string): Promise<string> {
 /** Who the audit log names for changes made from the command line. */
 const CLI_ACTOR = CLI.name;
 
-const ACTIONS = ['add', 'password', 'list', 'disable', 'enable', 'delete', 'assign', 'unassign', 'unlock'] as const;
+const ACTIONS = ['add', 'password', 'link', 'list', 'disable', 'enable', 'delete', 'assign', 'unassign', 'unlock'] as const;
 
 export const userCommand: Command = {
   name: 'user',
@@ -64,10 +63,21 @@ export const userCommand: Command = {
         return;
       }
       const email = requireOption(values.email, 'email');
+      // the same use cases as the administrators' page (src/usecases/accounts.ts)
+      const ctx = context(store, CLI);
       switch (action) {
         case 'password': {
           const u = await updateUser(store, email, { passwordHash: await checkedHash(email) });
           console.log(`Mot de passe de ${u.email} changé ; ses sessions ouvertes sont fermées.`);
+          return;
+        }
+        case 'link': {
+          // a one-time link (valid LINK_HOURS) to pass on: its holder sets their own password in the web app
+          const { user, link } = await resetPassword(ctx, { email });
+          const base = (process.env.FABRIQUE_SITE_URL ?? '').replace(/\/+$/, '');
+          console.log(`Lien à usage unique pour ${user.email}, valable ${LINK_HOURS} heures (jusqu’au ${link.expiresAt.slice(0, 16).replace('T', ' à ')} UTC) :`);
+          console.log(`${base}${link.path}`);
+          if (!base) console.log('(à préfixer par l’adresse du site, ou définissez FABRIQUE_SITE_URL)');
           return;
         }
         case 'unlock': {
@@ -76,17 +86,17 @@ export const userCommand: Command = {
           return;
         }
         case 'disable': {
-          const u = await setUserDisabled(store, email, true, CLI_ACTOR);
+          const u = await setAccountDisabled(ctx, { email, disabled: true });
           console.log(`Compte ${u.email} désactivé : il ne peut plus se connecter et ses sessions sont fermées.`);
           return;
         }
         case 'enable': {
-          const u = await setUserDisabled(store, email, false, CLI_ACTOR);
+          const u = await setAccountDisabled(ctx, { email, disabled: false });
           console.log(`Compte ${u.email} réactivé.`);
           return;
         }
         case 'delete': {
-          await deleteUser(store, email, CLI_ACTOR);
+          await deleteAccount(ctx, { email });
           console.log(`Compte ${normaliseEmail(email)} supprimé avec ses sessions ; le journal d’audit garde son adresse.`);
           return;
         }
@@ -94,10 +104,10 @@ export const userCommand: Command = {
         case 'unassign': {
           const slug = requireOption(values.consultation, 'consultation');
           if (action === 'assign') {
-            const outcome = await assignConsultation(store, email, slug, CLI_ACTOR);
+            const outcome = await assignAccount(ctx, { email, consultation: slug });
             console.log(outcome === 'assigned' ? `Le compte ${normaliseEmail(email)} est affecté à la consultation « ${slug} ».` : `Le compte ${normaliseEmail(email)} était déjà affecté à « ${slug} ».`);
           } else {
-            const outcome = await unassignConsultation(store, email, slug, CLI_ACTOR);
+            const outcome = await unassignAccount(ctx, { email, consultation: slug });
             console.log(outcome === 'unassigned' ? `Le compte ${normaliseEmail(email)} n’est plus affecté à « ${slug} ».` : `Le compte ${normaliseEmail(email)} n’était pas affecté à « ${slug} ».`);
           }
           return;

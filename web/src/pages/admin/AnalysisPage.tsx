@@ -21,7 +21,7 @@ const cut = (s: string, n = 280) => (s.length > n ? `${s.slice(0, n - 1)}…` : 
 
 export function AnalysisPage({ slug }: { slug: string }) {
   const { path, query } = useLocation();
-  const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
+  const cons = useApi<ConsultationDetail>(`/admin/consultations/${encodeURIComponent(slug)}`);
   const firstTheme = cons.data?.themes[0]?.code ?? '';
   const theme = query.get('theme') ?? firstTheme;
   const groups = useApi<GroupsResponse>(cons.data ? `/admin/consultations/${encodeURIComponent(slug)}/groups${theme ? `?theme=${encodeURIComponent(theme)}` : ''}` : null);

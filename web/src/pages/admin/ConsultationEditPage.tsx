@@ -31,7 +31,7 @@ const EMPTY: Form = {
 export function ConsultationEditPage({ slug }: { slug?: string }) {
   const { user } = useAuth();
   const analyst = can(user, 'analyst');
-  const existing = useApi<ConsultationDetail>(slug ? `/consultations/${encodeURIComponent(slug)}` : null);
+  const existing = useApi<ConsultationDetail>(slug ? `/admin/consultations/${encodeURIComponent(slug)}` : null); // drafts included
   const [form, setForm] = useState<Form>(EMPTY);
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState<string>();

@@ -39,7 +39,7 @@ const PARSER_LABELS: Record<string, string> = {
 const count = (n: number, word: string) => `${nf.format(n)} ${word}${n >= 2 ? 's' : ''}`;
 
 export function ImportPage({ slug }: { slug: string }) {
-  const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
+  const cons = useApi<ConsultationDetail>(`/admin/consultations/${encodeURIComponent(slug)}`);
   const fileRef = useRef<HTMLInputElement>(null);
   const [map, setMap] = useState('');
   const [sheet, setSheet] = useState('');

@@ -77,7 +77,7 @@ function ProblemList({ problems }: { problems: ApiProblem[] }) {
 }
 
 export function SynthesisPage({ slug }: { slug: string }) {
-  const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
+  const cons = useApi<ConsultationDetail>(`/admin/consultations/${encodeURIComponent(slug)}`);
   const [level, setLevel] = useState<'departement' | 'region'>('departement');
   const [territory, setTerritory] = useState('');
   const [result, setResult] = useState<GenerationResult | null>(null);
