@@ -42,6 +42,8 @@ const AccessibilityPage = lazy(() => import('./pages/public/LegalPages.tsx').the
 const LegalNoticePage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.LegalNoticePage })));
 const PersonalDataPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.PersonalDataPage })));
 const CookiesPage = lazy(() => import('./pages/public/LegalPages.tsx').then((m) => ({ default: m.CookiesPage })));
+const OpenDataPage = lazy(() => import('./pages/public/OpenDataPage.tsx').then((m) => ({ default: m.OpenDataPage })));
+const EasyReadPage = lazy(() => import('./pages/public/EasyReadPage.tsx').then((m) => ({ default: m.EasyReadPage })));
 const SiteMapPage = lazy(() => import('./pages/public/SiteMapPage.tsx').then((m) => ({ default: m.SiteMapPage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -56,6 +58,8 @@ const ROUTES: Route[] = [
   ['/consultations/:slug/contributions', (p) => <ContributionsPage slug={p.slug!} />],
   ['/consultations/:slug/restitution', (p) => <RestitutionPage slug={p.slug!} />],
   ['/consultations/:slug/chiffres', (p) => <StatsPage slug={p.slug!} />],
+  ['/consultations/:slug/facile', (p) => <EasyReadPage slug={p.slug!} />],
+  ['/donnees', () => <OpenDataPage />],
   ['/schemas/:id', (p) => <PlanPage id={p.id!} />],
   ['/schemas/:id/couverture', (p) => <CoveragePage id={p.id!} />],
   ['/schemas/:id/suivi', (p) => <PublicFollowupPage id={p.id!} />],

@@ -107,3 +107,8 @@ export type ContributionFollowupView = z.infer<typeof import('../../src/server/r
 export type IdeaFollowupView = z.infer<typeof import('../../src/server/routes/followup-public-schemas.ts').IdeaFollowupView>;
 export type FollowupAction = PublicFollowupView['engagements'][number]['objectives'][number]['actions'][number];
 export type FollowupIndicator = PublicFollowupView['indicators'][number];
+
+/** The easy-to-read summary (FALC) of a restitution: its editor view and its public page (src/server/routes/open-data.ts). */
+export type EasyReadEditorView = z.infer<typeof import('../../src/server/routes/open-data-schemas.ts').EasyReadEditorView>;
+export type PublicEasyRead = z.infer<typeof import('../../src/server/routes/open-data-schemas.ts').PublicEasyRead>;
+export type EasyReadWarning = EasyReadEditorView['warnings'][number];

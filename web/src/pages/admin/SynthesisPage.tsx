@@ -12,6 +12,7 @@ import { Link } from '../../router.tsx';
 import { nf } from '../../labels.ts';
 import { followJob, JobProgress } from '../../components/JobProgress.tsx';
 import type { ConsultationDetail, JobView, Verification } from '../../types.ts';
+import { EasyReadEditor } from './EasyReadEditor.tsx';
 
 interface IdeaItem { key: string; label: string; figure: string; quotes: string[]; children: IdeaItem[]; residual?: boolean }
 interface Block { type: string; key?: string; text?: string; placeholder?: string; optional?: boolean; items?: IdeaItem[] }
@@ -361,6 +362,8 @@ export function SynthesisPage({ slug }: { slug: string }) {
             description={<>Publiée le {new Date(published).toLocaleString('fr-FR')}. <Link href={`/consultations/${slug}/restitution`}>Voir la page publique</Link></>} />
         ) : null}
       </section>
+
+      <EasyReadEditor slug={slug} />
     </Page>
   );
 }

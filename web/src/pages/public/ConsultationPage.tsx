@@ -4,7 +4,8 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { COLLEGES, COLLEGE_SHORT, MEETING_KIND_LABELS, STATUS_LABELS, formatDate, formatPeriod, nf } from '../../labels.ts';
-import type { ConsultationDetail, Meeting, PlanSummary } from '../../types.ts';
+import { DataDownloads } from '../../components/DataDownloads.tsx';
+import type { ConsultationDetail, Meeting, PlanSummary, PublicEasyRead } from '../../types.ts';
 
 const NC = 'non communiqué';
 
@@ -49,6 +50,7 @@ export function ConsultationPage({ slug }: { slug: string }) {
   const { data: c, error, loading } = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
   const plans = useApi<{ items: PlanSummary[] }>(`/plans?consultation=${encodeURIComponent(slug)}`);
   const plan = plans.data?.items[0];
+  const easy = useApi<PublicEasyRead>(`/consultations/${encodeURIComponent(slug)}/facile`);
   if (loading && !c) return <Page title="Consultation"><Loading /></Page>;
   if (error || !c) return <Page title="Consultation introuvable"><ErrorAlert message={error ?? 'Consultation introuvable.'} /></Page>;
   return (
@@ -67,6 +69,10 @@ export function ConsultationPage({ slug }: { slug: string }) {
           : le plan écrit à partir de cette consultation.{' '}
           <Link href={`/schemas/${encodeURIComponent(plan.id)}/suivi`}>Que sont devenues vos propositions ? Le suivi du schéma</Link>
         </p>
+      ) : null}
+
+      {easy.data ? (
+        <p><Link href={`/consultations/${slug}/facile`}>Ce que vous avez dit, en version facile à lire</Link></p>
       ) : null}
 
       <h2>Thèmes</h2>
@@ -98,6 +104,8 @@ export function ConsultationPage({ slug }: { slug: string }) {
           <p className="fr-text--sm">« non communiqué » : le compte-rendu ne donne pas ce nombre (ce n’est pas zéro).</p>
         </>
       )}
+
+      <DataDownloads slug={c.slug} title={c.title} contributions={c.counts.contributions} />
     </Page>
   );
 }

@@ -25,6 +25,7 @@ export function SiteMapPage() {
                       <li><Link href={`/consultations/${c.slug}/contributions`}>Contributions publiées</Link></li>
                       <li><Link href={`/consultations/${c.slug}/chiffres`}>En chiffres</Link></li>
                       <li><Link href={`/consultations/${c.slug}/restitution`}>Restitution</Link></li>
+                      <li><Link href={`/consultations/${c.slug}/facile`}>Restitution en version facile à lire</Link></li>
                     </ul>
                   </li>
                 ))}
@@ -51,6 +52,7 @@ export function SiteMapPage() {
             <Link href="/connexion">Espace ARS : connexion</Link>
             <ul><li><Link href="/admin">Back-office (comptes de l’espace ARS)</Link></li></ul>
           </li>
+          <li><Link href="/donnees">Données ouvertes : les contributions publiées et les chiffres à télécharger</Link></li>
           <li><Link href="/accessibilite">Accessibilité</Link></li>
           <li><Link href="/mentions-legales">Mentions légales</Link></li>
           <li><Link href="/donnees-personnelles">Données personnelles</Link></li>
