@@ -26,10 +26,10 @@ export function OpenDataPage() {
       {list.loading && !list.data ? <Loading what="Chargement des consultations" /> : null}
       {list.data && list.data.items.length === 0 ? <p>Aucune consultation publique pour l’instant.</p> : null}
       {list.data?.items.map((c) => (
-        <div key={c.slug} className="fr-mb-4w">
-          <p className="fr-mb-1w"><Link href={`/consultations/${c.slug}`}><strong>{c.title}</strong></Link> — {c.territory.name}</p>
-          <DataDownloads slug={c.slug} title={c.title} contributions={c.counts.contributions} headingLevel="h3" />
-        </div>
+        <section key={c.slug} className="fr-mb-4w" aria-labelledby={`donnees-${c.slug}`}>
+          <h3 id={`donnees-${c.slug}`} className="fr-h5"><Link href={`/consultations/${c.slug}`}>{c.title}</Link> — {c.territory.name}</h3>
+          <DataDownloads slug={c.slug} title={c.title} contributions={c.counts.contributions} compact />
+        </section>
       ))}
     </Page>
   );
