@@ -9,10 +9,10 @@ export function DataDownloads({ slug, title, contributions, compact = false }: {
   const base = `/api/consultations/${encodeURIComponent(slug)}/donnees`;
   const rows = count(contributions, 'contribution publiée', 'contributions publiées');
   const files = [
-    { href: `${base}/contributions.csv`, label: `Contributions publiées — ${title} (tableur)`, details: `CSV séparé par des points-virgules – ${rows}` },
+    { href: `${base}/contributions.csv`, label: `Contributions publiées — ${title} (tableur)`, details: `CSV – ${rows}` },
     { href: `${base}/contributions.json`, label: `Contributions publiées — ${title} (JSON)`, details: `JSON – ${rows}` },
-    { href: `${base}/figures.csv`, label: `Chiffres publics — ${title} (tableur)`, details: 'CSV séparé par des points-virgules – par thème, nature, réunion, collège et canal' },
-    { href: `${base}/figures.json`, label: `Chiffres publics — ${title} (JSON)`, details: 'JSON – par thème, nature, réunion, collège et canal' },
+    { href: `${base}/figures.csv`, label: `Chiffres publics — ${title} (tableur)`, details: 'CSV – thèmes, natures, réunions, canaux' },
+    { href: `${base}/figures.json`, label: `Chiffres publics — ${title} (JSON)`, details: 'JSON – thèmes, natures, réunions, canaux' },
   ];
   const grid = (
     <div className="fr-grid-row fr-grid-row--gutters">
