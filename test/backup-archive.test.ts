@@ -2,6 +2,7 @@
  * Backup → restore and consultation archive → import round trips, compared row by row; a tampered
  * archive is refused and writes nothing (issue 9, point 10).
  */
+import { saveEasyReadDraft, setEasyReadPublication } from '../src/store/easy-read.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -85,6 +86,10 @@ async function populate(store: Store, slug: string): Promise<void> {
     generated_at: '2026-03-01T00:00:00.000Z', model_json: 'null', editorial_json: JSON.stringify({ introduction: 'Texte éditorial fictif' }) }).execute();
   await savePublishedSynthesis(store, { id: `${slug}:departement:12`, consultation: slug, level: 'departement', territory: '12', html: '<p>Restitution fictive</p>', by: 'admin@ars.test' },
     { before: null, after: { published: true } });
+  // the easy-to-read summary (migration 0028), saved and published
+  await saveEasyReadDraft(store, slug, { title: 'Ce que vous avez dit', sections: [{ heading: 'Les médecins', text: 'Vous voulez un médecin près de chez vous.' }] },
+    { actor: 'analyste@ars.test', at: '2026-03-01T10:00:00.000Z' });
+  await setEasyReadPublication(store, slug, true, { actor: 'analyste@ars.test', at: '2026-03-01T11:00:00.000Z' });
   await recordAudit(appDb(store), { actor: 'analyste@ars.test', action: 'document.import', consultation: slug, targetType: 'document', targetId: documentId, after: { fileName: 'essai.txt' } });
   // a draft workshop report (texts as typed) and a reopening past the end date (migration 0016)
   const [meeting] = await store.listMeetings(slug);
@@ -118,6 +123,7 @@ async function consultationRows(store: Store, slug: string, opts: { crossDialect
     syntheses: `SELECT * FROM syntheses WHERE consultation = $1`,
     published_syntheses: `SELECT * FROM published_syntheses WHERE consultation = $1`,
     national_marks: `SELECT * FROM national_marks WHERE consultation = $1`,
+    easy_read_summaries: `SELECT * FROM easy_read_summaries WHERE consultation = $1`,
     analysis_models: `SELECT * FROM analysis_models WHERE consultation = $1`,
     audit_log: `SELECT * FROM audit_log WHERE consultation = $1 AND action <> 'consultation.archive_import'`,
   };

@@ -20,6 +20,8 @@ export const WEB_PAGE_ROUTES = [
   '/consultations/:slug/contributions',
   '/consultations/:slug/restitution',
   '/consultations/:slug/chiffres',
+  '/consultations/:slug/facile',
+  '/donnees',
   '/schemas/:id',
   '/schemas/:id/couverture',
   '/schemas/:id/suivi',

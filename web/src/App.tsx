@@ -49,6 +49,8 @@ const AgendaPage = lazy(() => import('./pages/public/AgendaPage.tsx').then((m) =
 const MapPage = lazy(() => import('./pages/public/MapPage.tsx').then((m) => ({ default: m.MapPage })));
 const SubscriptionLinkPage = lazy(() => import('./pages/public/Engagement.tsx').then((m) => ({ default: m.SubscriptionLinkPage })));
 const OutboxPage = lazy(() => import('./pages/admin/OutboxPage.tsx').then((m) => ({ default: m.OutboxPage })));
+const OpenDataPage = lazy(() => import('./pages/public/OpenDataPage.tsx').then((m) => ({ default: m.OpenDataPage })));
+const EasyReadPage = lazy(() => import('./pages/public/EasyReadPage.tsx').then((m) => ({ default: m.EasyReadPage })));
 const SiteMapPage = lazy(() => import('./pages/public/SiteMapPage.tsx').then((m) => ({ default: m.SiteMapPage })));
 
 // admin: a back-office page, for signed-in users whose role may use this section (GET /api/auth/me)
@@ -63,6 +65,8 @@ const ROUTES: Route[] = [
   ['/consultations/:slug/contributions', (p) => <ContributionsPage slug={p.slug!} />],
   ['/consultations/:slug/restitution', (p) => <RestitutionPage slug={p.slug!} />],
   ['/consultations/:slug/chiffres', (p) => <StatsPage slug={p.slug!} />],
+  ['/consultations/:slug/facile', (p) => <EasyReadPage slug={p.slug!} />],
+  ['/donnees', () => <OpenDataPage />],
   ['/schemas/:id', (p) => <PlanPage id={p.id!} />],
   ['/schemas/:id/couverture', (p) => <CoveragePage id={p.id!} />],
   ['/schemas/:id/suivi', (p) => <PublicFollowupPage id={p.id!} />],

@@ -115,3 +115,8 @@ export type SearchHit = z.infer<typeof import('../../src/server/routes/search-sc
 export type AgendaView = z.infer<typeof import('../../src/server/routes/agenda-map-schemas.ts').AgendaResponse>;
 export type AgendaItem = AgendaView['upcoming'][number];
 export type MapView = z.infer<typeof import('../../src/server/routes/agenda-map-schemas.ts').MapResponse>;
+
+/** The easy-to-read summary (FALC) of a restitution: its editor view and its public page (src/server/routes/open-data.ts). */
+export type EasyReadEditorView = z.infer<typeof import('../../src/server/routes/open-data-schemas.ts').EasyReadEditorView>;
+export type PublicEasyRead = z.infer<typeof import('../../src/server/routes/open-data-schemas.ts').PublicEasyRead>;
+export type EasyReadWarning = EasyReadEditorView['warnings'][number];

@@ -7,7 +7,6 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { EASY_READ_LIMITS } from '../../domain/easy-read.ts';
 import { checkEasyReadDraft, easyReadEditor, publicEasyRead, publishEasyRead, saveEasyRead, withdrawEasyRead } from '../../usecases/easy-read.ts';
 import {
   contributionsCsv, contributionsJson, figuresCsv, figuresJson, OPEN_DATA_LICENCE, openDataContributions, openDataFigures, openDataFileName,
@@ -17,24 +16,7 @@ import type { AppContext } from '../context.ts';
 import { errors, SlugParams } from '../schemas.ts';
 import { requestContext } from '../use-case-context.ts';
 import { ANALYST } from './admin.ts';
-
-const EasyReadSummary = z.object({ title: z.string(), sections: z.array(z.object({ heading: z.string(), text: z.string() })) });
-const EasyReadInput = z.object({
-  title: z.string().max(EASY_READ_LIMITS.title * 2),
-  sections: z.array(z.object({ heading: z.string().max(EASY_READ_LIMITS.heading * 2), text: z.string().max(EASY_READ_LIMITS.text * 2) })).max(EASY_READ_LIMITS.sections * 2),
-});
-const Warning = z.object({
-  rule: z.string(), excerpt: z.string(), message: z.string(),
-  where: z.object({ part: z.enum(['title', 'heading', 'text']), section: z.number().optional() }),
-});
-export const EasyReadEditorView = z.object({
-  draft: EasyReadSummary.nullable(), updatedAt: z.string().nullable(), updatedBy: z.string().nullable(),
-  published: EasyReadSummary.nullable(), publishedAt: z.string().nullable(), publishedBy: z.string().nullable(),
-  unpublishedChanges: z.boolean(), warnings: z.array(Warning), restitutionPublished: z.boolean(),
-});
-export const PublicEasyRead = z.object({
-  consultation: z.object({ slug: z.string(), title: z.string() }), summary: EasyReadSummary, publishedAt: z.string(),
-});
+import { EasyReadEditorView, EasyReadInput, PublicEasyRead, Warning } from './open-data-schemas.ts';
 
 const LICENCE_LINK = `<${OPEN_DATA_LICENCE.url}>; rel="license"`;
 

@@ -13,6 +13,7 @@ import { formatDateTime, nf } from '../../labels.ts';
 import { synthesisTerritories } from '../../../../src/domain/geography.ts';
 import { followJob, JobProgress } from '../../components/JobProgress.tsx';
 import type { ConsultationDetail, JobView, Verification } from '../../types.ts';
+import { EasyReadEditor } from './EasyReadEditor.tsx';
 
 interface IdeaItem { key: string; label: string; figure: string; quotes: string[]; children: IdeaItem[]; residual?: boolean }
 interface Block { type: string; key?: string; text?: string; placeholder?: string; optional?: boolean; items?: IdeaItem[] }
@@ -367,6 +368,8 @@ export function SynthesisPage({ slug }: { slug: string }) {
             description={<>Publiée le {formatDateTime(published)}. <Link href={`/consultations/${slug}/restitution`}>Voir la page publique</Link></>} />
         ) : null}
       </section>
+
+      <EasyReadEditor slug={slug} />
     </Page>
   );
 }

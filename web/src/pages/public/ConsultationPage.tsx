@@ -4,10 +4,11 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { useApi } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { COLLEGES, COLLEGE_SHORT, MEETING_KIND_LABELS, STATUS_LABELS, formatDate, formatPeriod, nf } from '../../labels.ts';
-import type { AgendaView, ConsultationDetail, Meeting, PlanSummary } from '../../types.ts';
+import type { AgendaView, ConsultationDetail, Meeting, PlanSummary, PublicEasyRead } from '../../types.ts';
 import { AgendaList, icsHref } from '../../components/AgendaList.tsx';
 import { SubscribeForm } from './Engagement.tsx';
 import { formatMeetingTime } from '../../../../src/domain/meeting.ts';
+import { DataDownloads } from '../../components/DataDownloads.tsx';
 
 const NC = 'non communiqué';
 
@@ -54,6 +55,7 @@ export function ConsultationPage({ slug }: { slug: string }) {
   const plans = useApi<{ items: PlanSummary[] }>(`/plans?consultation=${encodeURIComponent(slug)}`);
   const plan = plans.data?.items[0];
   const agenda = useApi<AgendaView>(`/agenda?consultation=${encodeURIComponent(slug)}`);
+  const easy = useApi<PublicEasyRead>(`/consultations/${encodeURIComponent(slug)}/facile`);
   if (loading && !c) return <Page title="Consultation"><Loading /></Page>;
   if (error || !c) return <Page title="Consultation introuvable"><ErrorAlert message={error ?? 'Consultation introuvable.'} /></Page>;
   return (
@@ -72,6 +74,10 @@ export function ConsultationPage({ slug }: { slug: string }) {
           : le plan écrit à partir de cette consultation.{' '}
           <Link href={`/schemas/${encodeURIComponent(plan.id)}/suivi`}>Que sont devenues vos propositions ? Le suivi du schéma</Link>
         </p>
+      ) : null}
+
+      {easy.data ? (
+        <p><Link href={`/consultations/${slug}/facile`}>Ce que vous avez dit, en version facile à lire</Link></p>
       ) : null}
 
       <h2>Thèmes</h2>
@@ -123,6 +129,8 @@ export function ConsultationPage({ slug }: { slug: string }) {
         </>
       )}
       <SubscribeForm slug={c.slug} />
+
+      <DataDownloads slug={c.slug} title={c.title} contributions={c.counts.contributions} />
     </Page>
   );
 }

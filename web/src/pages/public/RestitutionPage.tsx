@@ -1,9 +1,35 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Download } from '@codegouvfr/react-dsfr/Download';
+import { Link } from '../../router.tsx';
 import { Page, Loading } from '../../components/Page.tsx';
 import { ConsultationNav } from './ConsultationPage.tsx';
 import { useApi } from '../../hooks.ts';
-import type { ConsultationDetail } from '../../types.ts';
+import type { ConsultationDetail, PublicEasyRead } from '../../types.ts';
+
+/** A size in French: « 412 ko », « 1,3 Mo ». */
+function fileSize(bytes: number): string {
+  if (bytes < 1000 * 1000) return `${Math.max(1, Math.round(bytes / 1000))} ko`;
+  return `${(bytes / 1e6).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+}
+
+/** The published restitution as a PDF: its size asked first (HEAD), no link when the server cannot print it. */
+function PdfDownload({ slug, title }: { slug: string; title: string }) {
+  const href = `/api/consultations/${encodeURIComponent(slug)}/restitution.pdf`;
+  const [size, setSize] = useState<number | null | 'none'>(null);
+  useEffect(() => {
+    let live = true;
+    fetch(href, { method: 'HEAD' })
+      .then((r) => { if (live) setSize(r.ok ? Number(r.headers.get('content-length') ?? 0) : 'none'); })
+      .catch(() => live && setSize('none'));
+    return () => { live = false; };
+  }, [href]);
+  if (size === 'none') return null;
+  return (
+    <Download label={`Télécharger la restitution — ${title}`} details={size === null ? 'PDF – taille en cours de calcul' : `PDF – ${fileSize(size)}`}
+      linkProps={{ href, download: true }} />
+  );
+}
 
 export function RestitutionPage({ slug }: { slug: string }) {
   const cons = useApi<ConsultationDetail>(`/consultations/${encodeURIComponent(slug)}`);
@@ -12,6 +38,7 @@ export function RestitutionPage({ slug }: { slug: string }) {
   // why there is none: never published yet, or withdrawn for an update (the API says which, in French)
   const [why, setWhy] = useState<string | null>(null);
   const frame = useRef<HTMLIFrameElement>(null);
+  const easy = useApi<PublicEasyRead>(`/consultations/${encodeURIComponent(slug)}/facile`);
   useEffect(() => {
     let live = true;
     fetch(url, { method: 'GET', headers: { accept: 'text/html' } })
@@ -48,6 +75,10 @@ export function RestitutionPage({ slug }: { slug: string }) {
               Ouvrir la restitution seule (nouvel onglet)
             </a>
           </p>
+          <PdfDownload slug={slug} title={c?.title ?? slug} />
+          {easy.data ? (
+            <p><Link href={`/consultations/${slug}/facile`}>Lire le résumé en version facile à lire</Link></p>
+          ) : null}
           <iframe ref={frame} src={url} title="Synthèse de restitution publiée" className="restitution-frame" onLoad={fit} />
         </>
       ) : null}

@@ -26,6 +26,7 @@ export function SiteMapPage() {
                       <li><Link href={`/consultations/${c.slug}/chiffres`}>En chiffres</Link></li>
                       <li><Link href={`/consultations/${c.slug}/carte`}>Carte des réunions et des contributions</Link></li>
                       <li><Link href={`/consultations/${c.slug}/restitution`}>Restitution</Link></li>
+                      <li><Link href={`/consultations/${c.slug}/facile`}>Restitution en version facile à lire</Link></li>
                     </ul>
                   </li>
                 ))}
@@ -54,6 +55,7 @@ export function SiteMapPage() {
             <ul><li><Link href="/admin">Back-office (comptes de l’espace ARS)</Link></li></ul>
           </li>
           <li><Link href="/recherche">Rechercher dans le site</Link></li>
+          <li><Link href="/donnees">Données ouvertes : les contributions publiées et les chiffres à télécharger</Link></li>
           <li><Link href="/accessibilite">Accessibilité</Link></li>
           <li><Link href="/mentions-legales">Mentions légales</Link></li>
           <li><Link href="/donnees-personnelles">Données personnelles</Link></li>
