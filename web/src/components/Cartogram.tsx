@@ -33,11 +33,12 @@ export function Cartogram({ items, caption }: { items: CartogramItem[]; caption:
   const summary = items.length
     ? `Carte schématique des départements de France : ${items.length} département${items.length > 1 ? 's ont' : ' a'} au moins une consultation : ${names}.`
     : 'Carte schématique des départements de France : aucune consultation publiée.';
-  const w = 20 * CELL;
-  const h = 18.2 * CELL;
+  // the grid's cells run from column 1 to 18 and row 1 to 17: the drawing is cut to them, so its labels stay large
+  const w = 18 * CELL;
+  const h = 17.1 * CELL;
   return (
     <figure className="cartogram fr-mb-4w">
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={summary} className="cartogram__svg" focusable="false">
+      <svg viewBox={`${CELL} ${CELL} ${w} ${h}`} role="img" aria-label={summary} className="cartogram__svg" focusable="false">
         {Object.entries(GRID).map(([code, [x, y]]) => {
           const a = active.get(code);
           return (
@@ -45,7 +46,7 @@ export function Cartogram({ items, caption }: { items: CartogramItem[]; caption:
               <rect width={CELL - 3} height={CELL - 3} rx={3} className={a ? 'tile tile--on' : 'tile'}>
                 <title>{`${DEPARTEMENTS[code]?.[0] ?? code}${a ? ` : ${a.count} consultation${a.count > 1 ? 's' : ''}` : ''}`}</title>
               </rect>
-              <text x={(CELL - 3) / 2} y={(CELL - 3) / 2 + 4} textAnchor="middle" className={a ? 'tile-label tile-label--on' : 'tile-label'}>
+              <text x={(CELL - 3) / 2} y={(CELL - 3) / 2} textAnchor="middle" dominantBaseline="central" className={a ? 'tile-label tile-label--on' : 'tile-label'}>
                 {code}
               </text>
             </g>

@@ -43,10 +43,14 @@ export function DataTable({ caption, headers, rows, hideCaption = false, classNa
                           {c}
                         </th>
                       ) : (
-                        <td key={j} role={cards ? 'cell' : undefined}>
-                          {cards && headers[j] !== undefined && headers[j] !== '' ? <span className="data-table__label" aria-hidden="true">{headers[j]}</span> : null}
-                          {c}
-                        </td>
+                        cards && headers[j] !== undefined && headers[j] !== '' ? (
+                          <td key={j} role="cell" className="data-table__cell">
+                            <span className="data-table__label" aria-hidden="true">{headers[j]}</span>
+                            <div className="data-table__value">{c}</div>
+                          </td>
+                        ) : (
+                          <td key={j} role={cards ? 'cell' : undefined}>{c}</td>
+                        )
                       ),
                     )}
                   </tr>

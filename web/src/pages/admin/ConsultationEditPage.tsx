@@ -79,11 +79,14 @@ export function ConsultationEditPage({ slug }: { slug?: string }) {
   if (slug && existing.loading && !existing.data) return <Page title="Consultation"><Loading /></Page>;
   if (slug && existing.error) return <Page title="Consultation" crumbs={adminCrumbs()}><ErrorAlert message={existing.error} /></Page>;
   const title = slug ? `Consultation : ${existing.data?.title ?? slug}` : 'Nouvelle consultation';
+  const meetings = slug && existing.data ? <Meetings slug={slug} meetings={existing.data.meetings} reload={existing.reload} /> : null;
   return (
     <Page title={title} crumbs={adminCrumbs()}>
       {slug ? <AdminNav slug={slug} current="" /> : null}
       <ErrorAlert message={error} title="Enregistrement impossible" />
       {saved ? <Alert severity="success" small description={saved} className="fr-mb-3w" /> : null}
+      {/* a facilitator comes for the meetings and their reports: they come first, above the settings they cannot change */}
+      {analyst ? null : meetings}
       <form onSubmit={save} aria-labelledby="params-titre">
         <h2 id="params-titre">Paramètres</h2>
         <fieldset className="fr-fieldset" disabled={!analyst}>
@@ -168,7 +171,7 @@ export function ConsultationEditPage({ slug }: { slug?: string }) {
           <p className="fr-text--sm">Seuls les analystes modifient les paramètres de la consultation.</p>
         )}
       </form>
-      {slug && existing.data ? <Meetings slug={slug} meetings={existing.data.meetings} reload={existing.reload} /> : null}
+      {analyst ? meetings : null}
       {slug && existing.data && user?.role === 'admin' ? <DeleteConsultation slug={slug} title={existing.data.title} /> : null}
     </Page>
   );

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
-import { DataTable as BaseTable } from '../../components/DataTable.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { useApi } from '../../hooks.ts';
 import { useAuth } from '../../auth.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
@@ -10,16 +10,6 @@ import { count, formatDate, nf, pluralWord } from '../../labels.ts';
 import type { ActionList, ActionView } from '../../../../src/usecases/actions.ts';
 import type { DashboardAction, FollowupDashboard } from '../../../../src/usecases/followup-dashboard.ts';
 import { ActionTools, IndicatorsPanel } from './FollowupManage.tsx';
-
-/** A table that scrolls in its own container on a narrow screen, with a visible cue (the region is named for screen readers). */
-function DataTable(props: Parameters<typeof BaseTable>[0]) {
-  return (
-    <>
-      <p className="table-cue fr-text--xs fr-mb-1v" aria-hidden="true">↔ Faites défiler le tableau horizontalement.</p>
-      <BaseTable {...props} />
-    </>
-  );
-}
 
 const actionHref = (id: string) => `/admin/actions/${encodeURIComponent(id)}`;
 const pct = (n: number | null) => (n === null ? '—' : `${nf.format(n)} %`);

@@ -57,23 +57,10 @@ function BlockView({ v, b }: { v: CoverageView; b: Block }): ReactNode {
     case 'note': return <div className={`fr-callout fr-mb-3w${b.level === 'warning' ? ' fr-callout--orange-terre-battue' : ''}`}><p className="fr-callout__text fr-text--sm"><Inlines v={v} xs={b.content} /></p></div>;
     case 'table': {
       const cell = (c: (typeof b.rows)[number]['cells'][number]) => ('figure' in c ? <Figure v={v} k={c.figure} /> : c.text);
-      // a table on wide screens; on a phone, each row as a short list (seven columns do not fit 375 px)
+      // a table; on a phone, a card a row (DataTable), each figure under its column's name
       return (
-        <>
-          <div className="coverage-wide">
-            <DataTable className="table--wrap coverage-table" caption={b.caption} headers={b.columns}
-              rows={b.rows.map((r) => [r.total ? <strong>{r.header}</strong> : r.header, ...r.cells.map(cell)])} />
-          </div>
-          <div className="coverage-narrow fr-mb-3w">
-            <p className="fr-text--bold fr-mb-1w">{b.caption}</p>
-            {b.rows.map((r, i) => (
-              <div key={i} className="coverage-row fr-p-1w fr-mb-1w">
-                <p className="fr-text--bold fr-text--sm fr-mb-0">{r.header}</p>
-                <ul className="fr-text--sm fr-mb-0">{r.cells.map((c, j) => <li key={j}>{b.columns[j + 1]} : {cell(c)}</li>)}</ul>
-              </div>
-            ))}
-          </div>
-        </>
+        <DataTable className="table--wrap coverage-table" caption={b.caption} headers={b.columns}
+          rows={b.rows.map((r) => [r.total ? <strong>{r.header}</strong> : r.header, ...r.cells.map(cell)])} />
       );
     }
     case 'ideas': return <>{b.intro.length ? <p className="fr-mb-1w"><Inlines v={v} xs={b.intro} /></p> : null}<IdeaList v={v} items={b.items} /></>;
