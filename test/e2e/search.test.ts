@@ -7,7 +7,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
+import { join } from 'node:path';
+import { SCREENSHOTS, SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
 
 async function noHorizontalScroll(page: Page, what: string): Promise<void> {
   const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
@@ -56,6 +57,7 @@ describe('recherche, tri, dates et pages', { skip: SKIP, timeout: 300_000 }, () 
       await settled(page);
       await noHorizontalScroll(page, 'recherche');
       await screenshot(page, 'recherche-375');
+      await page.screenshot({ path: join(SCREENSHOTS, 'recherche-375-haut.png') });
       await checkA11y(page, 'recherche-375');
       await page.locator('main .search-result a').first().click();
       await page.waitForURL(/\/contributions\//);
@@ -82,6 +84,7 @@ describe('recherche, tri, dates et pages', { skip: SKIP, timeout: 300_000 }, () 
       const first = await page.locator('.contribution__meta').first().innerText();
       assert.match(first, /octobre 2022/, first);
       await screenshot(page, 'contributions-filtres-1280');
+      await page.screenshot({ path: join(SCREENSHOTS, 'contributions-filtres-1280-haut.png') });
       await checkA11y(page, 'contributions-filtres-1280');
       // « Page suivante » from the bottom of the list: the count gets the focus and comes into view
       const before = await page.locator('.contribution').first().innerText();
@@ -111,6 +114,7 @@ describe('recherche, tri, dates et pages', { skip: SKIP, timeout: 300_000 }, () 
       await settled(page);
       await noHorizontalScroll(page, 'contributions');
       await screenshot(page, 'contributions-filtres-375');
+      await page.screenshot({ path: join(SCREENSHOTS, 'contributions-filtres-375-haut.png') });
       await checkA11y(page, 'contributions-filtres-375');
     });
   });
