@@ -59,7 +59,22 @@ describe('recherche, tri, dates et pages', { skip: SKIP, timeout: 300_000 }, () 
       await screenshot(page, 'recherche-375');
       await page.screenshot({ path: join(SCREENSHOTS, 'recherche-375-haut.png') });
       await checkA11y(page, 'recherche-375');
-      await page.locator('main .search-result a').first().click();
+      // on a phone the header's field is behind its « Rechercher » button, by keyboard too; the modal closes on sending
+      await page.locator('#fr-header-search-button').focus();
+      await page.keyboard.press('Enter');
+      await page.locator('#fr-header-search-input').waitFor({ state: 'visible' });
+      // the field keeps the words of the last search
+      assert.equal(await page.locator('#fr-header-search-input').inputValue(), 'médecin traitant');
+      await page.locator('#fr-header-search-input').focus();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('urgences');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Recherche : urgences' }).waitFor();
+      assert.match(page.url(), /\/recherche\?q=urgences$/);
+      await page.locator('#fr-header-search-input').waitFor({ state: 'hidden' });
+      await settled(page);
+      await noHorizontalScroll(page, 'recherche urgences');
+      await page.locator('#resultats-contribution + ul .search-result a').first().click();
       await page.waitForURL(/\/contributions\//);
       await page.getByRole('heading', { level: 1 }).waitFor();
     });
