@@ -4,6 +4,7 @@
  * sort and date filters. Only what the public may see is ever found. On SQLite and, when available, PostgreSQL.
  */
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { CNR_SANTE_THEMES } from '../src/domain/theme.ts';
 import type { Store } from '../src/store/index.ts';
@@ -133,3 +134,9 @@ storeTest('la liste publique des contributions : tri, dates du / au, erreurs en 
   }
   assert.equal((await get(`/api/consultations/${SLUG}/contributions?sort=hasard`)).statusCode, 400);
 }));
+
+test('les sortes de résultats : la même liste dans le cas d’usage et dans le contrat de l’API', async () => {
+  const { SEARCH_KINDS } = await import('../src/usecases/search.ts');
+  const { SearchKindSchema } = await import('../src/server/routes/search-schemas.ts');
+  assert.deepEqual([...SEARCH_KINDS], SearchKindSchema.options);
+});

@@ -48,7 +48,7 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       assert.ok((await table.locator('tbody tr').count()) >= 3, 'tableau des réunions');
       await visit(page, `${base}/consultations/${SLUG}/contributions`, '03-contributions');
       await page.getByLabel('Recherche plein texte').fill('médecin');
-      await page.getByRole('button', { name: 'Rechercher' }).click();
+      await page.locator('main').getByRole('button', { name: 'Rechercher' }).click();
       await page.waitForURL(/q=m%C3%A9decin|q=médecin/);
       await settled(page);
       const status = await page.locator('p[role=status]').first().innerText();

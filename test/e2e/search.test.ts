@@ -7,7 +7,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
+import { join } from 'node:path';
+import { SCREENSHOTS, SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
 
 async function noHorizontalScroll(page: Page, what: string): Promise<void> {
   const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
@@ -56,8 +57,24 @@ describe('recherche, tri, dates et pages', { skip: SKIP, timeout: 300_000 }, () 
       await settled(page);
       await noHorizontalScroll(page, 'recherche');
       await screenshot(page, 'recherche-375');
+      await page.screenshot({ path: join(SCREENSHOTS, 'recherche-375-haut.png') });
       await checkA11y(page, 'recherche-375');
-      await page.locator('main .search-result a').first().click();
+      // on a phone the header's field is behind its « Rechercher » button, by keyboard too; the modal closes on sending
+      await page.locator('#fr-header-search-button').focus();
+      await page.keyboard.press('Enter');
+      await page.locator('#fr-header-search-input').waitFor({ state: 'visible' });
+      // the field keeps the words of the last search
+      assert.equal(await page.locator('#fr-header-search-input').inputValue(), 'médecin traitant');
+      await page.locator('#fr-header-search-input').focus();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('urgences');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Recherche : urgences' }).waitFor();
+      assert.match(page.url(), /\/recherche\?q=urgences$/);
+      await page.locator('#fr-header-search-input').waitFor({ state: 'hidden' });
+      await settled(page);
+      await noHorizontalScroll(page, 'recherche urgences');
+      await page.locator('#resultats-contribution + ul .search-result a').first().click();
       await page.waitForURL(/\/contributions\//);
       await page.getByRole('heading', { level: 1 }).waitFor();
     });
@@ -82,6 +99,7 @@ describe('recherche, tri, dates et pages', { skip: SKIP, timeout: 300_000 }, () 
       const first = await page.locator('.contribution__meta').first().innerText();
       assert.match(first, /octobre 2022/, first);
       await screenshot(page, 'contributions-filtres-1280');
+      await page.screenshot({ path: join(SCREENSHOTS, 'contributions-filtres-1280-haut.png') });
       await checkA11y(page, 'contributions-filtres-1280');
       // « Page suivante » from the bottom of the list: the count gets the focus and comes into view
       const before = await page.locator('.contribution').first().innerText();
@@ -111,6 +129,7 @@ describe('recherche, tri, dates et pages', { skip: SKIP, timeout: 300_000 }, () 
       await settled(page);
       await noHorizontalScroll(page, 'contributions');
       await screenshot(page, 'contributions-filtres-375');
+      await page.screenshot({ path: join(SCREENSHOTS, 'contributions-filtres-375-haut.png') });
       await checkA11y(page, 'contributions-filtres-375');
     });
   });

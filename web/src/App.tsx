@@ -137,9 +137,11 @@ function Layout() {
         // site-wide search (issue 16): Enter or the button opens « /recherche?q=… »
         onSearchButtonClick={(text) => {
           if (!text.trim()) return;
-          // on a phone the field is in a modal: closed once the search is sent
-          (window as { dsfr?: (el: Element | null) => { modal?: { conceal: () => void } } }).dsfr?.(document.getElementById('fr-header-search-modal'))?.modal?.conceal();
           navigate(`/recherche?${new URLSearchParams({ q: text.trim() })}`);
+          // on a phone the field is in a modal: closed once the search is sent
+          try {
+            (window as { dsfr?: (el: Element | null) => { modal?: { conceal: () => void } } }).dsfr?.(document.getElementById('fr-header-search-modal'))?.modal?.conceal();
+          } catch { /* no modal on a wide screen */ }
         }}
         renderSearchInput={({ className, id, type }) => (
           <input className={className} id={id} name="q" type={type} placeholder="Rechercher dans le site" autoComplete="off" />
