@@ -73,7 +73,7 @@ describe('fabrique CLI on the demo consultation', () => {
       assert.equal(o.consultation, 'demo');
       assert.equal(typeof o.text, 'string');
       // the few the demo sends through the public form, with a postcode, for the map (src/cli/commands/demo-map.ts)
-      if (o.channel === 'formulaire') { assert.equal(o.source.documentId, 'formulaire'); continue; }
+      if (o.source.documentId === 'formulaire') { assert.equal(o.channel, 'formulaire', line); continue; }
       assert.match(o.source.documentId, /^[0-9a-f]{64}$/);
       assert.equal(typeof o.source.file, 'string');
       // a row of the CSV/XLSX files, or lines of a workshop report (demo/ateliers/*.pdf)

@@ -11,10 +11,11 @@ import { communeOfPlace, publishableAreas, type Commune } from '../src/domain/co
 import { emptyParticipants, type Meeting } from '../src/domain/meeting.ts';
 import { contributionArea } from '../src/store/contribution-areas.ts';
 import { context } from '../src/usecases/context.ts';
-import { moderateContributions } from '../src/usecases/contributions.ts';
+import { moderateContributions, submitContribution } from '../src/usecases/contributions.ts';
 import { deleteContribution } from '../src/usecases/deletion.ts';
 import { communeIndex } from '../src/usecases/geography-data.ts';
 import { Client, testServer } from './helpers/server.ts';
+import { storeTest } from './helpers/stores.ts';
 
 test('clock times are read from the time as printed; anything else is no time', () => {
   const hm = (t: string) => { const h = parseMeetingHours(t); return h && [h.start.hour, h.start.minute, h.end?.hour ?? null, h.end?.minute ?? null]; };
@@ -204,4 +205,23 @@ test('GET /api/consultations/:slug/carte answers the map; a draft or unknown con
     assert.equal(res.json().consultation.territoryName, 'Aveyron');
     assert.equal((await t.app.inject('/api/consultations/brouillon/carte')).statusCode, 404);
   } finally { await t.close(); }
+});
+
+storeTest('the map’s counts by postcode and the erasure of a postcode, on each database', async (store) => {
+  await store.upsertTerritory({ code: '76', name: 'Occitanie', level: 'region' });
+  await store.upsertTerritory({ code: '12', name: 'Aveyron', level: 'departement', parent: '76' });
+  await store.upsertConsultation({ slug: 'carte', title: 'Carte', territory: '12', status: 'open', periodStart: '2026-01-01', periodEnd: '2099-12-31', themes: [] });
+  const ctx = context(store, { name: 'test', role: 'admin' }, () => NOW);
+  const ids: string[] = [];
+  for (const [postcode, n] of [['12000', 5], ['12100', 1]] as const) {
+    for (let i = 0; i < n; i++) ids.push((await submitContribution(ctx, { consultation: 'carte', text: `Avis ${postcode} ${i} sur les soins`, postcode })).id);
+  }
+  await moderateContributions(ctx, { ids, action: 'publish' });
+  const { consultationMap } = await import('../src/usecases/map.ts');
+  const map = await consultationMap(ctx, 'carte');
+  assert.deepEqual(map.contributions.areas.map((a) => [a.postcode, a.count]), [['12000', 5]]);
+  assert.equal(map.contributions.others, null);
+  await deleteContribution(ctx, { id: ids[0]!, mode: 'erase' });
+  assert.equal(await contributionArea(store, ids[0]!), null);
+  assert.deepEqual((await consultationMap(ctx, 'carte')).contributions.areas, []);
 });

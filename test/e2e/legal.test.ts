@@ -12,7 +12,7 @@ import { SCREENSHOTS, SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settle
 const PAGES: { link: RegExp; h1: string; name: string; expect: RegExp[] }[] = [
   { link: /^Accessibilité : non conforme$/, h1: 'Déclaration d’accessibilité', name: 'accessibilite', expect: [/Ce site est non conforme/, /Voies de recours/, /Libre réponse 71120/, /axe-core/, /13\.1/] },
   { link: /^Mentions légales$/, h1: 'Mentions légales', name: 'mentions-legales', expect: [/Éditeur/, /non renseigné par l’exploitant/, /EUPL-1\.2/] },
-  { link: /^Données personnelles$/, h1: 'Données personnelles', name: 'donnees-personnelles', expect: [/Le code postal n’est pas conservé/, /90 jours/, /12 heures/, /CNIL/, /mission d’intérêt public/] },
+  { link: /^Données personnelles$/, h1: 'Données personnelles', name: 'donnees-personnelles', expect: [/le code postal lui-même est gardé à part, jamais publié/, /à partir de 5 contributions/, /90 jours/, /12 heures/, /CNIL/, /mission d’intérêt public/] },
   { link: /^Gestion des cookies$/, h1: 'Gestion des cookies', name: 'gestion-des-cookies', expect: [/fabrique_csrf/, /fabrique_session/, /aucun outil de mesure\s+d’audience/] },
   { link: /^Plan du site$/, h1: 'Plan du site', name: 'plan-du-site', expect: [/Contributions publiées/, /Espace ARS : connexion/, /Gestion des cookies/] },
 ];

@@ -15,8 +15,8 @@ import { moderateContributions, submitContribution } from '../../usecases/contri
 /** Upcoming meetings: days after the run, title, kind, place, time as a poster prints it. */
 const UPCOMING = [
   { days: 9, title: 'Atelier de restitution à Rodez', kind: 'atelier', place: 'Rodez, salle des fêtes de Bourran', time: '18h30-20h30' },
-  { days: 23, title: 'Atelier santé des aînés à Espalion', kind: 'atelier', place: 'Espalion, salle de la Bouquerie', time: '14H-17H' },
-  { days: 41, title: 'Réunion départementale de suivi', kind: 'reunion_departementale', place: 'Millau, centre de congrès', time: 'après-midi' },
+  { days: 16, title: 'Atelier santé des aînés à Espalion', kind: 'atelier', place: 'Espalion, salle de la Bouquerie', time: '14H-17H' },
+  { days: 37, title: 'Réunion départementale de suivi', kind: 'reunion_departementale', place: 'Millau, centre de congrès', time: 'après-midi' },
 ] as const;
 
 /** Postcode → texts: Rodez and Millau above the threshold of 5, three smaller areas merged into « autres communes ». */

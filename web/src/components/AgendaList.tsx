@@ -9,9 +9,15 @@ export function icsHref(consultation?: string, meeting?: string): string {
   return `/consultations/${encodeURIComponent(consultation)}/agenda.ics${meeting ? `?reunion=${encodeURIComponent(meeting)}` : ''}`;
 }
 
+/** « 09:00 » → « 9 h », « 18:30 » → « 18 h 30 » */
+function clock(hhmm: string): string {
+  const [h, m] = hhmm.split(':');
+  return `${Number(h)} h${m === '00' ? '' : ` ${m}`}`;
+}
+
 function when(m: AgendaItem): string {
   const day = m.date ? formatDate(m.date) : m.dateText ?? 'date non communiquée';
-  if (m.start) return `${day}, de ${m.start.replace(':', ' h ')}${m.end ? ` à ${m.end.replace(':', ' h ')}` : ''}`;
+  if (m.start) return m.end ? `${day}, de ${clock(m.start)} à ${clock(m.end)}` : `${day}, à ${clock(m.start)}`;
   return m.time ? `${day}, ${m.time}` : day;
 }
 

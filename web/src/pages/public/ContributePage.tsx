@@ -114,8 +114,9 @@ export function ContributePage({ slug }: { slug: string }) {
         <p className="fr-callout__text fr-text--md">
           Ne donnez pas d’informations sur votre santé ni sur celle d’une autre personne (maladie, traitement, handicap…),
           ni de nom, d’adresse ou de numéro de téléphone : décrivez la situation sans que l’on puisse reconnaître
-          quelqu’un. Ce que vous écrivez, votre profil et le département de votre code postal servent à préparer le
-          schéma territorial de santé ; le code postal lui-même n’est pas conservé.{' '}
+          quelqu’un. Ce que vous écrivez, votre profil et votre code postal servent à préparer le schéma territorial de
+          santé ; le code postal n’est jamais publié avec votre contribution, seulement compté sur la carte avec au moins
+          4 autres.{' '}
           <Link href="/donnees-personnelles">Vos données personnelles et vos droits</Link>
         </p>
       </div>

@@ -216,7 +216,7 @@ export function PersonalDataPage() {
             <h3>Quand vous déposez une contribution</h3>
             <ul>
               <li>Le texte de votre contribution (seul champ obligatoire). Aucun nom, aucune adresse électronique, aucun compte ne vous est demandé.</li>
-              <li>Le thème, votre qualité (« Vous êtes ») et votre code postal, si vous les donnez. Le code postal n’est pas conservé : seul le département qu’il désigne est enregistré.</li>
+              <li>Le thème, votre qualité (« Vous êtes ») et votre code postal, si vous les donnez. Le département du code postal est enregistré avec la contribution ; le code postal lui-même est gardé à part, jamais publié avec elle : il ne sert qu’à compter les contributions publiées par commune sur la carte de la consultation, où un secteur n’est nommé qu’à partir de 5 contributions (les plus petits sont réunis). Il est effacé avec la contribution.</li>
               <li>La date de l’envoi.</li>
               <li>
                 Votre adresse IP est comptée, pendant une minute, pour limiter le nombre de requêtes et d’envois depuis une même
