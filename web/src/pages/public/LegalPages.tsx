@@ -10,6 +10,7 @@ import { Link } from '../../router.tsx';
 import { useSite } from '../../site.ts';
 import { formatDate } from '../../labels.ts';
 import { RGAA_STATUS_LABELS, isEmailContact, type PublicSite } from '../../../../src/domain/site.ts';
+import { OUTBOX_RETENTION_DAYS, PENDING_SUBSCRIPTION_DAYS } from '../../../../src/domain/engagement.ts';
 
 const NOT_SET = 'non renseigné par l’exploitant';
 
@@ -236,6 +237,22 @@ export function PersonalDataPage() {
               comptes administrateur et analyste de l’espace ARS peuvent le lire, pour la modération. Seul le texte pseudonymisé et
               publié après relecture est visible de tous, avec son thème, sa nature, sa qualité, son département, sa réunion et sa date.
             </p>
+            <h3>Quand vous signalez une contribution</h3>
+            <p>
+              La raison choisie dans la liste, les précisions si vous en écrivez, et la date ; aucun compte ni adresse ne vous est
+              demandé. Le signalement est lu par l’équipe de modération seulement, jamais publié ; il est supprimé dès qu’elle a décidé
+              (contribution gardée ou retirée), et avec la contribution si elle est effacée. Le journal d’audit garde la raison et la
+              décision, jamais vos précisions.
+            </p>
+            <h3>Quand vous vous abonnez aux nouvelles d’une consultation</h3>
+            <p>
+              Votre adresse électronique, la consultation choisie, les dates de la demande et de la confirmation. Elle sert
+              uniquement à vous écrire quand la consultation s’ouvre ou se clôt et quand sa restitution est publiée. Rien n’est
+              envoyé avant que vous ayez confirmé par le lien du premier message ; sans confirmation sous {PENDING_SUBSCRIPTION_DAYS} jours,
+              l’adresse est effacée. Chaque message contient un lien pour vous désabonner, qui efface l’adresse aussitôt, avec ses
+              messages. Les liens sont à usage unique ; le site n’en garde qu’une empreinte. L’espace ARS ne montre l’adresse que
+              masquée (première lettre et domaine), le journal d’audit aussi.
+            </p>
             <h3>Ateliers, réunions et documents importés</h3>
             <p>
               Les contributions recueillies en réunion (comptes-rendus saisis par les animateurs) ou importées d’un fichier (tableur,
@@ -287,6 +304,9 @@ export function PersonalDataPage() {
                 ['Texte d’une contribution rejetée ou supprimée, dans le journal d’audit', `${plural(site.auditTextRetentionDays, 'jour', 'jours')}, puis retiré (la décision, sa date et son auteur restent)`],
                 ['Autres entrées du journal d’audit', 'sans suppression automatique'],
                 ['Compteur de requêtes et d’envois par adresse IP', 'une minute, puis effacé'],
+                ['Signalement d’une contribution (raison, précisions)', 'jusqu’à la décision de l’équipe de modération, puis supprimé'],
+                ['Adresse abonnée aux nouvelles d’une consultation', `jusqu’au désabonnement ou à l’effacement à votre demande ; ${PENDING_SUBSCRIPTION_DAYS} jours si elle n’est jamais confirmée`],
+                ['Message envoyé à une adresse abonnée (état de l’envoi, adresse masquée)', `${OUTBOX_RETENTION_DAYS} jours, ou jusqu’au désabonnement`],
                 ['Blocage d’un compte après des échecs de connexion', plural(site.loginLockMinutes, 'minute', 'minutes')],
                 ['Session de l’espace ARS', `${plural(site.sessionHours, 'heure', 'heures')}, ou jusqu’à la déconnexion`],
                 ['Compte de l’espace ARS', 'jusqu’à sa suppression par un administrateur (le journal d’audit garde l’adresse électronique)'],
