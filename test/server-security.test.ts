@@ -32,7 +32,8 @@ describe('sécurité de l’API', () => {
     // it (the use case refuses the others with 403: test/followup-routes.test.ts); here the ids match nothing (404)
     const FOLLOWUP_FOR_FACILITATORS = new Set(['GET /api/admin/plans/essai/actions', 'GET /api/admin/followup/actions', 'GET /api/admin/actions/essai',
       'PATCH /api/admin/actions/essai', 'GET /api/admin/plans/essai/followup/dashboard', 'GET /api/admin/plans/essai/indicators']);
-    const allowed = new Set(['GET /api/admin/consultations', 'GET /api/admin/consultations/essai', 'POST /api/admin/consultations/essai/meetings', 'PUT /api/admin/meetings/essai', 'GET /api/admin/meetings/essai/report', 'POST /api/admin/meetings/essai/report']);
+    // the back-office home (issue 16): every role has one, narrowed to what the role may use
+    const allowed = new Set(['GET /api/admin/home', 'GET /api/admin/consultations', 'GET /api/admin/consultations/essai', 'POST /api/admin/consultations/essai/meetings', 'PUT /api/admin/meetings/essai', 'GET /api/admin/meetings/essai/report', 'POST /api/admin/meetings/essai/report']);
     for (const r of routes) {
       const res = await facilitator.request({ method: r.method, url: r.url, ...(r.method === 'GET' ? {} : { payload: {} }) });
       if (allowed.has(`${r.method} ${r.url}`)) assert.notEqual(res.statusCode, 403, `${r.method} ${r.url}`);
