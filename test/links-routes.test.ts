@@ -112,7 +112,8 @@ describe('API de relecture des liens', () => {
     const c = await (await Client.create(t.app, '10.40.0.4')).login('admin');
     const bad = await c.post(url('/decisions'), { source: { kind: 'planItem', id: '0' }, decision: 'avis' });
     assert.equal(bad.statusCode, 400);
-    assert.match(bad.json().error.message, /decision/);
+    assert.match(bad.json().error.field, /decision/);
+    assert.match(bad.json().error.message, /^Saisie refusée/);
     const partly = await c.post(url('/decisions'), { source: { kind: 'planItem', id: '0' }, target: 'E1D1O1', decision: 'confirm', kind: 'partly' });
     assert.equal(partly.statusCode, 400);
     assert.match(partly.json().error.message, /ce qui n’est pas repris/);

@@ -84,7 +84,7 @@ test('GET /api/agenda lists upcoming meetings by date, past and undated apart, o
 test('the iCalendar files are valid RFC 5545, read back by another library, with stable UIDs and Paris times', async () => {
   const t = await server();
   try {
-    const res = await t.app.inject('/consultations/essai/agenda.ics');
+    const res = await t.app.inject('/api/consultations/essai/agenda.ics');
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/calendar; charset=utf-8/);
     const text = res.body;
@@ -107,18 +107,18 @@ test('the iCalendar files are valid RFC 5545, read back by another library, with
     const millau = byUid.get('reunion-millau.essai@fabrique')!;
     assert.equal(millau.datetype, 'date', 'a time that is no clock time gives an all-day event');
     assert.match(String(millau.description), /Horaire annoncé : après-midi/);
-    const again = await t.app.inject('/consultations/essai/agenda.ics');
+    const again = await t.app.inject('/api/consultations/essai/agenda.ics');
     assert.deepEqual([...again.body.matchAll(/UID:(.*)\r\n/g)].map((m) => m[1]), [...text.matchAll(/UID:(.*)\r\n/g)].map((m) => m[1]), 'the same UIDs each time');
     assert.match(text.replace(/\r\n[ \t]/g, ''), /X-WR-CALDESC:.*1 réunion sans date complète n’y figure pas/, 'folded lines unfold to the description');
 
-    const single = await t.app.inject('/consultations/essai/agenda.ics?reunion=rodez');
+    const single = await t.app.inject('/api/consultations/essai/agenda.ics?reunion=rodez');
     assert.equal(single.statusCode, 200);
     const one = Object.values(ical.sync.parseICS(single.body)).filter((e) => e?.type === 'VEVENT');
     assert.deepEqual(one.map((e) => (e as ical.VEvent).uid), ['reunion-rodez.essai@fabrique']);
-    assert.equal((await t.app.inject('/consultations/essai/agenda.ics?reunion=inconnue')).statusCode, 404);
-    assert.equal((await t.app.inject('/consultations/brouillon/agenda.ics')).statusCode, 404);
+    assert.equal((await t.app.inject('/api/consultations/essai/agenda.ics?reunion=inconnue')).statusCode, 404);
+    assert.equal((await t.app.inject('/api/consultations/brouillon/agenda.ics')).statusCode, 404);
 
-    const all = await t.app.inject('/agenda.ics');
+    const all = await t.app.inject('/api/agenda.ics');
     assert.equal(all.statusCode, 200);
     assert.ok(all.body.includes('UID:reunion-rodez.essai@fabrique'));
     assert.ok(!all.body.includes('brouillon'));

@@ -256,12 +256,11 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await engagementRoutes(api, ctx);
     await openDataRoutes(api, ctx);
     await agendaMapRoutes(api, ctx);
+    // the calendar files: /api/agenda.ics and /api/consultations/:slug/agenda.ics
+    await calendarRoutes(api, ctx);
     api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     api.get('/docs', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_PAGE));
   }, { prefix: '/api' });
-
-  // the calendar files sit beside the pages (/agenda.ics), not under /api
-  await calendarRoutes(app, ctx);
 
   const dist = resolve(ctx.options.webDist);
   const hasWeb = existsSync(join(dist, 'index.html'));

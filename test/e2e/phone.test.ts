@@ -69,6 +69,17 @@ const PAGES: PhonePage[] = [
   { route: '/admin/suivi', who: 'admin', name: 'admin-suivi-mien' },
   { route: '/admin/schemas/:id/suivi', who: 'admin', path: (d) => `/admin/schemas/${enc(d.plan)}/suivi`, name: 'admin-suivi' },
   { route: '/admin/actions/:id', who: 'admin', path: (d) => `/admin/actions/${enc(d.action)}`, name: 'admin-action' },
+  // pages of the other parts of issue 16: search, agenda and map, subscriptions, open data, easy-to-read, accounts
+  { route: '/recherche', who: null, path: () => '/recherche?q=m%C3%A9decin', name: 'recherche' },
+  { route: '/agenda', who: null, name: 'agenda' },
+  { route: '/consultations/:slug/carte', who: null, name: 'carte' },
+  { route: '/consultations/:slug/facile', who: null, name: 'facile' },
+  { route: '/donnees', who: null, name: 'donnees' },
+  { route: '/abonnement/confirmer', who: null, path: () => '/abonnement/confirmer?jeton=inconnu', name: 'abonnement-confirmer' },
+  { route: '/abonnement/desabonner', who: null, path: () => '/abonnement/desabonner?jeton=inconnu', name: 'abonnement-desabonner' },
+  { route: '/connexion/nouveau-mot-de-passe', who: null, path: () => '/connexion/nouveau-mot-de-passe?token=inconnu', name: 'nouveau-mot-de-passe' },
+  { route: '/admin/comptes', who: 'admin', name: 'admin-comptes' },
+  { route: '/admin/messages', who: 'admin', name: 'admin-messages' },
 ];
 
 const WIDTHS = [{ width: 375, height: 800 }, { width: 1280, height: 900 }] as const;

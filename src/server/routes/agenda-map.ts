@@ -1,7 +1,7 @@
 /**
  * The agenda of meetings and the map of a consultation (issue 16, point 5):
  * - `GET /api/agenda[?consultation=slug]`, `GET /api/consultations/:slug/carte` (JSON, docs/format-map.md);
- * - `GET /agenda.ics`, `GET /consultations/:slug/agenda.ics[?reunion=id]`: iCalendar files (src/server/ics.ts),
+ * - `GET /api/agenda.ics`, `GET /api/consultations/:slug/agenda.ics[?reunion=id]`: iCalendar files (src/server/ics.ts),
  *   registered at the root, beside the pages, so a calendar application subscribes to a plain address.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -36,7 +36,7 @@ export async function agendaMapRoutes(api: FastifyInstance, ctx: AppContext): Pr
   }, async (req) => consultationMap(requestContext(ctx, req), req.params.slug));
 }
 
-/** The calendar files, at the root of the site. */
+/** The calendar files (under /api like every route, so the access table and the read limit cover them). */
 export async function calendarRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/agenda.ics', {

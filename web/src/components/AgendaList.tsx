@@ -5,8 +5,8 @@ import type { AgendaItem } from '../types.ts';
 
 /** The calendar file of one meeting, or of a consultation's agenda, or of every consultation. */
 export function icsHref(consultation?: string, meeting?: string): string {
-  if (!consultation) return '/agenda.ics';
-  return `/consultations/${encodeURIComponent(consultation)}/agenda.ics${meeting ? `?reunion=${encodeURIComponent(meeting)}` : ''}`;
+  if (!consultation) return '/api/agenda.ics';
+  return `/api/consultations/${encodeURIComponent(consultation)}/agenda.ics${meeting ? `?reunion=${encodeURIComponent(meeting)}` : ''}`;
 }
 
 /** « 09:00 » → « 9 h », « 18:30 » → « 18 h 30 » */

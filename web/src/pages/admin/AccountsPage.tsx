@@ -8,7 +8,7 @@ import { useConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { useApi, useAnnouncer } from '../../hooks.ts';
 import { useAuth } from '../../auth.tsx';
 import { del, errorMessage, post } from '../../api.ts';
-import { ROLE_LABELS, count, formatDate } from '../../labels.ts';
+import { ROLE_LABELS, count, formatDate, formatDateTime } from '../../labels.ts';
 import type { Role } from '../../types.ts';
 
 // GET /api/admin/accounts (src/usecases/accounts.ts)
@@ -27,8 +27,7 @@ const ROLE_HINTS: Record<Role, string> = {
   owner: 'les actions du suivi qui lui sont affectées',
 };
 
-const dateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
-const when = (iso: string) => dateTime.format(new Date(iso)).replace(/^1 /, '1ᵉʳ ');
+const when = (iso: string) => formatDateTime(iso);
 
 function state(a: Account): string {
   if (a.disabled) return 'Désactivé';

@@ -9,7 +9,7 @@ import { Page, Loading, ErrorAlert, LiveRegion } from '../../components/Page.tsx
 import { errorMessage, post } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { Link, useLocation } from '../../router.tsx';
-import { count, formatDate, nf } from '../../labels.ts';
+import { count, formatDateTime, nf } from '../../labels.ts';
 import { MESSAGE_KIND_LABELS, OUTBOX_STATUS_LABELS, OUTBOX_RETENTION_DAYS, PENDING_SUBSCRIPTION_DAYS, type MessageKind, type OutboxStatus } from '../../../../src/domain/engagement.ts';
 import { adminCrumbs } from './AdminNav.tsx';
 
@@ -23,7 +23,7 @@ interface OutboxView {
 
 const PAGE_SIZE = 20;
 const SEVERITY: Record<OutboxStatus, 'info' | 'success' | 'error' | 'new'> = { pending: 'info', sending: 'new', sent: 'success', failed: 'error' };
-const time = (iso: string) => `${formatDate(iso)} à ${new Date(iso).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' })}`;
+const time = (iso: string) => formatDateTime(iso);
 
 export function OutboxPage() {
   const { path, query } = useLocation();

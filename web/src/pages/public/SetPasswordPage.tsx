@@ -5,8 +5,8 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Page, Loading, ErrorAlert } from '../../components/Page.tsx';
 import { errorMessage, forgetCsrf, post } from '../../api.ts';
 import { Link, useLocation } from '../../router.tsx';
+import { formatDateTime } from '../../labels.ts';
 
-const dateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
 
 /** Keeps search engines off the page while it is shown (the server also sends X-Robots-Tag). */
 function useNoIndex() {
@@ -78,7 +78,7 @@ export function SetPasswordPage() {
           ) : (
             <>
               <p>
-                Compte : <strong>{link.email}</strong>. Ce lien ne sert qu’une fois ; il est valable jusqu’au {dateTime.format(new Date(link.expiresAt))}.
+                Compte : <strong>{link.email}</strong>. Ce lien ne sert qu’une fois ; il est valable jusqu’au {formatDateTime(link.expiresAt)}.
               </p>
               <ErrorAlert message={error} title="Enregistrement impossible" />
               <form onSubmit={submit}>
