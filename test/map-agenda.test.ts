@@ -178,7 +178,9 @@ test('the map counts published contributions by postcode with k ≥ 5; the postc
     assert.equal(map.contributions.others, null, '3 contributions of smaller areas: merged and not shown');
     assert.equal(map.contributions.merged, true);
     assert.equal(map.contributions.total, 10);
-    assert.equal(map.contributions.withPostcode, 9);
+    // 6 counted by sector; the 3 of smaller sectors are not added in anywhere they could be subtracted from
+    assert.equal(map.contributions.withPostcode, 6);
+    assert.equal(map.contributions.othersAreas, 0);
     assert.deepEqual(map.departements.map((d) => [d.code, d.contributions, d.meetings]), [['12', 9, 4]], '99999 names no département');
     assert.ok(map.departements[0]!.path?.startsWith('m '), 'the département’s outline');
     assert.ok(map.viewBox && map.context.length > 3, 'neighbours drawn for context');

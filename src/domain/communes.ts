@@ -91,7 +91,10 @@ export function publishableAreas(counts: readonly { postcode: string; count: num
     }
   }
   areas.sort((a, b) => b.count - a.count || a.postcode.localeCompare(b.postcode));
-  return { threshold, areas, others: others >= threshold ? others : null, othersAreas, merged: others > 0 };
+  // below the threshold the merged total is hidden, and so is anything it could be recomputed from (how many sectors
+  // it merges; the sum of the counts, in the use case): a count that moves by one is a contribution's sector
+  const shown = others >= threshold;
+  return { threshold, areas, others: shown ? others : null, othersAreas: shown ? othersAreas : 0, merged: others > 0 };
 }
 
 /** A count of contributions as the map may show it: itself from the threshold on, null (« moins de 5 ») below. */

@@ -40,7 +40,8 @@ const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'jui
 
 /** "2022-12-09" → "9 décembre 2022" ("1er" for the first day), as the pages print dates. */
 export function frenchDay(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  // a date-time (a publication's timestamp) is read as its day
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(iso);
   if (!m) return iso;
   const day = Number(m[3]);
   return `${day === 1 ? '1er' : day} ${MONTH_NAMES[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;

@@ -142,7 +142,12 @@ export function loggedRequest(req: { method: string; url: string; host?: string;
 }
 
 export function redactTokens(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[masqué]');
+  // the password links use ?token=, the subscribers' links ?jeton=; a name written with %-escapes is read as such
+  return url.replace(/([?&;])([^=&#]*)=([^&#]*)/g, (all, sep: string, name: string) => {
+    let decoded = name;
+    try { decoded = decodeURIComponent(name); } catch { /* left as written */ }
+    return /^(token|jeton)$/i.test(decoded.trim()) ? `${sep}${name}=[masqué]` : all;
+  });
 }
 
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {

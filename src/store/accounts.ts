@@ -129,7 +129,11 @@ export async function setUserDisabled(store: Store, email: string, disabled: boo
     const r = await requireUserRow(trx, email);
     if (disabled) await guardLastAdmin(trx, r, 'désactiver');
     await trx.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', r.id).execute();
-    if (disabled) await trx.deleteFrom('sessions').where('user_id', '=', r.id).execute();
+    if (disabled) {
+      await trx.deleteFrom('sessions').where('user_id', '=', r.id).execute();
+      // a link given before the account was disabled must not outlive the decision (re-enabling does not revive it)
+      await trx.deleteFrom('password_resets').where('user_id', '=', r.id).execute();
+    }
     await recordAudit(trx, {
       actor, action: disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: r.email,
       before: { disabled: r.disabled === 1 }, after: { disabled },

@@ -5,6 +5,7 @@
  */
 import { checkEasyRead, normaliseEasyRead, type EasyReadSummary, type EasyReadWarning } from '../domain/easy-read.ts';
 import { UserError } from '../domain/errors.ts';
+import { pseudonymise } from '../privacy/pseudonymise.ts';
 import { getEasyRead, saveEasyReadDraft, setEasyReadPublication } from '../store/easy-read.ts';
 import { latestPublishedSynthesis } from '../store/moderation.ts';
 import type { UseCaseContext } from './context.ts';
@@ -77,5 +78,12 @@ export async function publicEasyRead(ctx: UseCaseContext, slug: string): Promise
   const c = await visibleConsultation(ctx, slug);
   const s = await getEasyRead(ctx.store, c.slug);
   if (!s?.published || !s.publishedAt) throw new UserError('not_found', 'Le résumé facile à lire de cette consultation n’est pas encore publié.');
-  return { consultation: { slug: c.slug, title: c.title }, summary: s.published, publishedAt: s.publishedAt };
+  // it summarises the restitution: withdrawn with it (a contribution it relied on was withdrawn or changed)
+  if (!(await latestPublishedSynthesis(ctx.store, c.slug))) {
+    throw new UserError('not_found', 'Le résumé facile à lire est retiré avec la restitution, le temps de sa mise à jour.');
+  }
+  // staff write it, but the one publication rule holds: names, phone numbers and addresses are masked on the way out
+  const mask = (t: string) => pseudonymise(t).text;
+  const summary: EasyReadSummary = { title: mask(s.published.title), sections: s.published.sections.map((x) => ({ ...x, heading: mask(x.heading), text: mask(x.text) })) };
+  return { consultation: { slug: c.slug, title: c.title }, summary, publishedAt: s.publishedAt };
 }

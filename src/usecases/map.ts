@@ -104,7 +104,7 @@ export async function consultationMap(ctx: UseCaseContext, slug: string): Promis
   return {
     consultation: { slug: c.slug, title: c.title, territory: c.territory, territoryName: territoryName(c.territory, level), level },
     viewBox, departements, context, meetings,
-    contributions: { ...areas, threshold: MAP_AREA_THRESHOLD, total, withPostcode: byPostcode.reduce((s, r) => s + r.count, 0) },
+    contributions: { ...areas, threshold: MAP_AREA_THRESHOLD, total, withPostcode: areas.areas.reduce((s, a) => s + a.count, 0) + (areas.others ?? 0) },
     attributions: MAP_ATTRIBUTIONS.map((a) => ({ ...a })),
   };
 }

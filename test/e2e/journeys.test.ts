@@ -160,7 +160,7 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       assert.ok(await card.locator('mark.masked').count() >= 1, 'le passage masqué est montré');
       await screenshot(page, '14-moderation');
       await checkA11y(page, '14-moderation');
-      await card.getByRole('button', { name: 'Publier' }).click();
+      await card.getByRole('button', { name: 'Publier', exact: true }).click();
       await page.locator('[aria-live=polite]', { hasText: 'Contribution publiée.' }).waitFor();
 
       // analysis review: merge two groups, move a contribution by drag and drop
@@ -223,7 +223,7 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       await perspectives.fill('');
       await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
       await page.getByText('Avant de publier (1)').waitFor({ timeout: 60_000 });
-      await page.getByRole('button', { name: 'Publier' }).click();
+      await page.getByRole('button', { name: 'Publier', exact: true }).click();
       const refused = page.getByRole('alert').filter({ hasText: 'Publication refusée' });
       await refused.waitFor({ timeout: 120_000 });
       assert.match(await refused.innerText(), /III – Perspectives : texte à rédiger/);
@@ -232,7 +232,7 @@ describe('parcours de bout en bout', { skip: SKIP, timeout: 600_000 }, () => {
       await perspectives.fill('Texte rédigé pour le test de bout en bout.');
       await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
       await page.getByText('Rien ne s’oppose à la publication.').waitFor({ timeout: 60_000 });
-      await page.getByRole('button', { name: 'Publier' }).click();
+      await page.getByRole('button', { name: 'Publier', exact: true }).click();
       await page.getByText('Restitution publiée', { exact: true }).waitFor({ timeout: 120_000 });
     });
   });

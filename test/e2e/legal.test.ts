@@ -108,8 +108,8 @@ describe('pages légales réglées par l’exploitant', { skip: SKIP, timeout: 3
       await settled(page);
       const decl = await page.locator('main').innerText();
       assert.match(decl, /Ce site est partiellement conforme/);
-      assert.match(decl, /réalisé le 1er mars 2026 révèle que 64,5 % des critères/);
-      assert.match(decl, /établie le 1er mars 2026/);
+      assert.match(decl, /réalisé le 1(?:er|ᵉʳ) mars 2026 révèle que 64,5 % des critères/);
+      assert.match(decl, /établie le 1(?:er|ᵉʳ) mars 2026/);
       await checkA11y(page, 'legal-accessibilite-auditee-1280');
       await page.locator('#pied-de-page').getByRole('link', { name: 'Données personnelles' }).click();
       await page.getByRole('heading', { level: 1, name: 'Données personnelles' }).waitFor();

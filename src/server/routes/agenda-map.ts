@@ -15,8 +15,9 @@ import { errors, SlugParams } from '../schemas.ts';
 import { AgendaResponse, MapResponse } from './agenda-map-schemas.ts';
 import { requestContext } from '../use-case-context.ts';
 
-function baseUrl(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}`;
+/** The site's address in calendar links: the configured public address when there is one, never a client's Host then. */
+function baseUrl(req: FastifyRequest, ctx: AppContext): string {
+  return ctx.mail?.publicUrl ?? `${req.protocol}://${req.host}`;
 }
 
 export async function agendaMapRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -45,7 +46,7 @@ export async function calendarRoutes(app: FastifyInstance, ctx: AppContext): Pro
   }, async (req, reply) => {
     const use = requestContext(ctx, req);
     const agenda = await meetingAgenda(use);
-    const body = agendaCalendar(agenda, { name: 'Réunions des consultations', baseUrl: baseUrl(req), now: use.now() });
+    const body = agendaCalendar(agenda, { name: 'Réunions des consultations', baseUrl: baseUrl(req, ctx), now: use.now() });
     return reply.type('text/calendar; charset=utf-8').header('content-disposition', 'attachment; filename="agenda.ics"').header('cache-control', 'no-cache').send(body);
   });
   r.get('/consultations/:slug/agenda.ics', {
@@ -60,7 +61,7 @@ export async function calendarRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const one = req.query.reunion ? [...agenda.upcoming, ...agenda.past, ...agenda.undated][0] : undefined;
     const name = one ? `${one.kindLabel} : ${one.title}` : `Réunions — ${agenda.consultation!.title}`;
     const file = one ? `reunion-${req.params.slug}.ics` : `agenda-${req.params.slug}.ics`;
-    const body = agendaCalendar(agenda, { name, baseUrl: baseUrl(req), now: use.now() });
+    const body = agendaCalendar(agenda, { name, baseUrl: baseUrl(req, ctx), now: use.now() });
     return reply.type('text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="${file.replace(/[^A-Za-z0-9._-]/g, '_')}"`).header('cache-control', 'no-cache').send(body);
   });
 }

@@ -87,6 +87,7 @@ export function MapPage({ slug }: { slug: string }) {
       <h2>Réunions par commune</h2>
       {map.meetings.length === 0 ? <p>Aucune réunion déclarée.</p> : (
         <DataTable
+          className="table--wrap"
           caption="Réunions par commune : la commune reconnue dans le lieu annoncé"
           headers={['Commune', 'Réunion', 'Date', 'Lieu annoncé']}
           rows={map.meetings.map((m) => [
@@ -108,17 +109,18 @@ export function MapPage({ slug }: { slug: string }) {
         </p>
       </div>
       <p>
-        {count(c.total, 'contribution publiée', 'contributions publiées')} au total, dont {nf.format(c.withPostcode)} avec un
-        code postal{withoutPostcode > 0 ? ` ; ${count(withoutPostcode, 'autre vient', 'autres viennent')} des ateliers, des documents importés ou de personnes qui n’ont pas indiqué de code postal` : ''}.
+        {count(c.total, 'contribution publiée', 'contributions publiées')} au total, dont {nf.format(c.withPostcode)} comptées
+        ci-dessous par secteur postal{withoutPostcode > 0 ? ` ; ${count(withoutPostcode, 'autre vient', 'autres viennent')} des ateliers, des documents importés, de personnes qui n’ont pas indiqué de code postal ou de secteurs trop petits pour être comptés` : ''}.
       </p>
-      {c.withPostcode === 0 ? <p>Aucune contribution publiée n’indique de code postal pour le moment.</p> : (
+      {c.withPostcode === 0 && !c.merged ? <p>Aucune contribution publiée n’indique de code postal pour le moment.</p> : (
         <DataTable
+          className="table--wrap"
           caption={`Contributions publiées par secteur postal (au moins ${k})`}
           headers={['Communes du secteur', 'Code postal', 'Contributions publiées']}
           rows={[
             ...c.areas.map((a) => [a.communes.join(', '), a.postcode, nf.format(a.count)]),
             ...(c.merged ? [[
-              `Autres communes (${count(c.othersAreas, 'secteur', 'secteurs')} de moins de ${k})`, '—',
+              c.othersAreas > 0 ? `Autres communes (${count(c.othersAreas, 'secteur', 'secteurs')} de moins de ${k})` : `Autres communes (secteurs de moins de ${k})`, '—',
               c.others === null ? `moins de ${k}` : nf.format(c.others),
             ]] : []),
           ]}
