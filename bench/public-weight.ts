@@ -99,7 +99,7 @@ const server = await startServer({ store, host: '127.0.0.1', port: 0, readRateLi
 const base = server.url.replace(/\/$/, '');
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
 
-console.log(`Profil : ${PROFILE.downloadThroughput * 8 / 1e6} Mbit/s, ${PROFILE.latency} ms aller-retour, processeur ${PROFILE.cpu}× plus lent ; cache vide ; médiane de ${runs} passage(s), fenêtre de 375 px.`);
+console.log(`Profil : ${PROFILE.downloadThroughput * 8 / 1e6} Mbit/s, ${PROFILE.latency} ms aller-retour, processeur ${PROFILE.cpu}× plus lent ; cache vide ; médiane de ${runs === 1 ? "1 passage" : `${runs} passages`}, fenêtre de 375 px.`);
 console.log('page | transféré | requêtes | 1er affichage | sans compression (référence) | 1er affichage réf. | rapport octets | rapport affichage');
 let measured = 0;
 let failed = false;
