@@ -1,6 +1,7 @@
 /**
  * Keyboard only: fill and send the contribution form with Tab / typing / Enter, and move a
- * contribution between idea groups with the "Déplacer" button, arrow keys and Enter.
+ * contribution between idea groups with the "Déplacer" button, arrow keys and Enter; on a phone, reach the
+ * restitution's PDF, the document and its easy-to-read summary.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,5 +110,57 @@ describe('au clavier seulement', { skip: SKIP, timeout: 300_000 }, () => {
     assert.ok(items.find((g) => g.id === to)?.members.includes(moved), 'la contribution a rejoint le groupe choisi au clavier');
     assert.ok(!items.find((g) => g.id === from)?.members.includes(moved), 'et a quitté son groupe');
     await ctx.close();
+  });
+});
+
+describe('la restitution au clavier, sur un téléphone', { skip: SKIP, timeout: 300_000 }, () => {
+  let app: Fabrique;
+  let browser: Browser;
+
+  before(async () => {
+    // setup (not part of the keyboard check): the demo's restitution and its easy-to-read summary published, as `npm start` does
+    app = await startFabrique({
+      prepare: async (store) => {
+        const { context } = await import('../../src/usecases/context.ts');
+        const { publishSynthesis } = await import('../../src/usecases/syntheses.ts');
+        const { demoEasyRead, DEMO_ACTOR } = await import('../../src/cli/commands/demo.ts');
+        await publishSynthesis(context(store, { name: DEMO_ACTOR, role: 'cli' }), { consultation: SLUG });
+        await demoEasyRead(store, SLUG, { publish: true });
+      },
+    });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  test('Tab jusqu’au PDF (Entrée le télécharge), au document lui-même, puis au résumé facile à lire (Entrée l’ouvre)', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    try {
+      await page.setViewportSize({ width: 375, height: 800 });
+      await page.goto(`${app.baseUrl}/consultations/${SLUG}/restitution`);
+      await page.getByRole('heading', { level: 1, name: /^Restitution/ }).waitFor();
+      await settled(page);
+      await tabTo(page, (f) => f.tag === 'a' && f.text.startsWith('Télécharger la restitution'), 'lien du PDF');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+      assert.match(download.suggestedFilename(), /^restitution-demo\.pdf$/);
+      await tabTo(page, (f) => f.tag === 'a' && /version facile à lire/.test(f.text), 'lien du résumé facile à lire', 10);
+      // the document itself comes next in the tab order: its own links are reached inside the frame
+      await page.keyboard.press('Tab');
+      assert.equal((await focused(page)).tag, 'iframe', 'le document de la restitution est le suivant dans l’ordre du clavier');
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/consultations\/demo\/facile$/);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await settled(page);
+      const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+      assert.ok(overflow <= 1, `pas de défilement horizontal à 375 px (${overflow} px)`);
+      await screenshot(page, 'clavier-facile-375');
+    } finally {
+      await ctx.close();
+    }
   });
 });
