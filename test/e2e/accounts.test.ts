@@ -7,25 +7,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
+import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique, noHorizontalScroll, atBothWidths } from './harness.ts';
 
-async function noHorizontalScroll(page: Page, what: string): Promise<void> {
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-  assert.ok(overflow <= 1, `${what} : pas de défilement horizontal à 375 px (${overflow} px)`);
-}
 
-async function atBothWidths(page: Page, name: string): Promise<void> {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await settled(page);
-  await screenshot(page, `${name}-1280`);
-  await checkA11y(page, `${name}-1280`);
-  await page.setViewportSize({ width: 375, height: 800 });
-  await settled(page);
-  await noHorizontalScroll(page, name);
-  await screenshot(page, `${name}-375`);
-  await checkA11y(page, `${name}-375`);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 const NEW_EMAIL = 'nouvelle.animatrice@ars.test';
 const NEW_PASSWORD = 'hirondelle cadran poivrier falaise';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
-import { SCREENSHOTS, SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
+import { SCREENSHOTS, SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique, noHorizontalScroll } from './harness.ts';
 
 // a real SMTP peer, and the sending settings the server reads at start (it starts after this module is loaded)
 const received: string[] = [];
@@ -29,10 +29,6 @@ if (!SKIP) {
   process.env.FABRIQUE_PUBLIC_URL = 'https://concertation.exemple.fr';
 }
 
-async function noHorizontalScroll(page: Page, what: string): Promise<void> {
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-  assert.ok(overflow <= 1, `${what} : pas de défilement horizontal à 375 px (${overflow} px)`);
-}
 
 /** Both widths: axe, full-page shots, and a shot of `part` alone (what is looked at; full pages are long). */
 async function atBothWidths(page: Page, name: string, part?: Locator): Promise<void> {

@@ -17,27 +17,13 @@ import { importPlan } from '../../src/usecases/plan.ts';
 import { CORPUS_DIR, corpusSkip } from '../helpers/corpus.ts';
 import { TEXTS, decideTestLinks, seedCoverage } from '../helpers/coverage-fixture.ts';
 import { CONTACT, OWNER, seedFollowup } from '../helpers/followup-fixture.ts';
-import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
+import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique, atBothWidths } from './harness.ts';
 
 async function headingsInOrder(page: Page): Promise<void> {
   const levels = (await page.evaluate('[...document.querySelectorAll("main h1, main h2, main h3, main h4, main h5, main h6")].map((h) => Number(h.tagName[1]))')) as number[];
   for (let i = 1; i < levels.length; i++) assert.ok(levels[i]! <= levels[i - 1]! + 1, `titre de niveau ${levels[i]} après ${levels[i - 1]} (n° ${i})`);
 }
 
-/** axe at 1280 px, then at 375 px with no horizontal scrolling of the page; a screenshot of each. */
-async function bothWidths(page: Page, name: string): Promise<void> {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await settled(page);
-  await screenshot(page, `${name}-1280`);
-  await checkA11y(page, `${name}-1280`);
-  await page.setViewportSize({ width: 375, height: 800 });
-  await settled(page);
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-  assert.ok(overflow <= 1, `${name} : pas de défilement horizontal de la page à 375 px (${overflow} px)`);
-  await screenshot(page, `${name}-375`);
-  await checkA11y(page, `${name}-375`);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 }, () => {
   let app: Fabrique;
@@ -111,7 +97,7 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
       assert.equal(await page.getByRole('progressbar').first().getAttribute('aria-valuetext'), '73,3 %');
       const download = page.getByRole('link', { name: /Télécharger le suivi en données ouvertes/ });
       assert.match(String(await download.getAttribute('href')), /\/api\/plans\/.+\/followup\.json$/);
-      await bothWidths(page, 'suivi');
+      await atBothWidths(page, 'suivi');
     });
   });
 
@@ -134,7 +120,7 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
       assert.match(main, /Un guichet départemental/);
       assert.ok(!main.includes(CONTACT) && !main.includes('pilote.suivi'));
       await headingsInOrder(page);
-      await bothWidths(page, 'contribution');
+      await atBothWidths(page, 'contribution');
       // a national decision, with its reason
       await page.goto(`${app.baseUrl}/contributions/${encodeURIComponent(ids[3]!)}`);
       await page.getByText('Relève du niveau national').waitFor();
@@ -158,7 +144,7 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
       assert.match(main, /Objectif : Accompagner l’installation des professionnels de santé/);
       assert.ok(!main.includes(TEXTS[5]!.text), 'la contribution retenue en modération n’apparaît pas');
       await headingsInOrder(page);
-      await bothWidths(page, 'idee');
+      await atBothWidths(page, 'idee');
       await page.getByRole('link', { name: 'Suivre cette contribution' }).first().click();
       await page.locator('blockquote.followup-quote').waitFor();
       assert.match(page.url(), /\/contributions\//);
@@ -177,7 +163,7 @@ describe('le suivi public dans le navigateur', { skip: SKIP, timeout: 300_000 },
       assert.match(main, /Indicateurs du schéma/);
       assert.ok(!/\bproposee\b|\boqos\b/.test(main), 'aucun code interne à l’écran');
       await headingsInOrder(page);
-      await bothWidths(page, 'suivi-lot');
+      await atBothWidths(page, 'suivi-lot');
     });
   });
 });

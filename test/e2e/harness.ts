@@ -183,3 +183,32 @@ export function fabriqueSuite(set: (app: Fabrique, browser: Browser) => void, op
     await app?.close();
   });
 }
+
+/** The page does not scroll sideways (at 375 px, where the suites call it); one pixel of rounding allowed. */
+export async function noHorizontalScroll(page: Page, what: string): Promise<void> {
+  const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+  assert.ok(overflow <= 1, `${what} : pas de défilement horizontal à 375 px (${overflow} px)`);
+}
+
+/** At 1280 then 375 px: screenshots and axe at both, no sideways scroll at 375; back to 1280 px. */
+export async function atBothWidths(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await settled(page);
+  await screenshot(page, `${name}-1280`);
+  await checkA11y(page, `${name}-1280`);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await settled(page);
+  await noHorizontalScroll(page, name);
+  await screenshot(page, `${name}-375`);
+  await checkA11y(page, `${name}-375`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** `prepare` of the suites that need the demo's restitution and its easy-to-read summary published, as `fabrique demo --serve` does. */
+export async function publishDemoRestitution(store: import('../../src/store/index.ts').Store): Promise<void> {
+  const { context } = await import('../../src/usecases/context.ts');
+  const { publishSynthesis } = await import('../../src/usecases/syntheses.ts');
+  const { demoEasyRead, DEMO_ACTOR } = await import('../../src/cli/commands/demo.ts');
+  await publishSynthesis(context(store, { name: DEMO_ACTOR, role: 'cli' }), { consultation: 'demo' });
+  await demoEasyRead(store, 'demo', { publish: true });
+}

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { SKIP, USERS, launchBrowser, newContext, screenshot, settled, startFabrique, type Fabrique } from './harness.ts';
+import { SKIP, USERS, launchBrowser, newContext, screenshot, settled, startFabrique, type Fabrique, publishDemoRestitution } from './harness.ts';
 
 const SLUG = 'demo';
 
@@ -120,13 +120,7 @@ describe('la restitution au clavier, sur un téléphone', { skip: SKIP, timeout:
   before(async () => {
     // setup (not part of the keyboard check): the demo's restitution and its easy-to-read summary published, as `npm start` does
     app = await startFabrique({
-      prepare: async (store) => {
-        const { context } = await import('../../src/usecases/context.ts');
-        const { publishSynthesis } = await import('../../src/usecases/syntheses.ts');
-        const { demoEasyRead, DEMO_ACTOR } = await import('../../src/cli/commands/demo.ts');
-        await publishSynthesis(context(store, { name: DEMO_ACTOR, role: 'cli' }), { consultation: SLUG });
-        await demoEasyRead(store, SLUG, { publish: true });
-      },
+      prepare: publishDemoRestitution,
     });
     browser = await launchBrowser();
   });

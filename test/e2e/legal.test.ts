@@ -7,7 +7,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { SCREENSHOTS, SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
+import { SCREENSHOTS, SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique, noHorizontalScroll } from './harness.ts';
 
 const PAGES: { link: RegExp; h1: string; name: string; expect: RegExp[] }[] = [
   { link: /^Accessibilité : non conforme$/, h1: 'Déclaration d’accessibilité', name: 'accessibilite', expect: [/Ce site est non conforme/, /Voies de recours/, /Libre réponse 71120/, /axe-core/, /13\.1/] },
@@ -17,10 +17,6 @@ const PAGES: { link: RegExp; h1: string; name: string; expect: RegExp[] }[] = [
   { link: /^Plan du site$/, h1: 'Plan du site', name: 'plan-du-site', expect: [/Contributions publiées/, /Espace ARS : connexion/, /Gestion des cookies/] },
 ];
 
-async function noHorizontalScroll(page: Page, what: string): Promise<void> {
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-  assert.ok(overflow <= 1, `${what} : pas de défilement horizontal à 375 px (${overflow} px)`);
-}
 
 describe('pages légales et plan du site', { skip: SKIP, timeout: 300_000 }, () => {
   let app: Fabrique;

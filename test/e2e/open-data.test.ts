@@ -8,35 +8,16 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
-import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
+import { SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique, atBothWidths, publishDemoRestitution } from './harness.ts';
 import type { Browser } from 'playwright-core';
 
-async function bothWidths(page: Page, name: string): Promise<void> {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await settled(page);
-  await screenshot(page, `${name}-1280`);
-  await checkA11y(page, `${name}-1280`);
-  await page.setViewportSize({ width: 375, height: 800 });
-  await settled(page);
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-  assert.ok(overflow <= 1, `${name} : pas de défilement horizontal à 375 px (${overflow} px)`);
-  await screenshot(page, `${name}-375`);
-  await checkA11y(page, `${name}-375`);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 describe('données ouvertes, restitution en PDF, version facile à lire', { skip: SKIP, timeout: 600_000 }, () => {
   let app: Fabrique;
   let browser: Browser;
   fabriqueSuite((a, b) => { app = a; browser = b; }, {
     // the demo's restitution and its easy-to-read summary published, as `fabrique demo --serve` does
-    prepare: async (store) => {
-      const { context } = await import('../../src/usecases/context.ts');
-      const { publishSynthesis } = await import('../../src/usecases/syntheses.ts');
-      const { demoEasyRead, DEMO_ACTOR } = await import('../../src/cli/commands/demo.ts');
-      await publishSynthesis(context(store, { name: DEMO_ACTOR, role: 'cli' }), { consultation: 'demo' });
-      await demoEasyRead(store, 'demo', { publish: true });
-    },
+    prepare: publishDemoRestitution,
   });
 
   test('les téléchargements depuis la page de la consultation et le catalogue /donnees', async () => {
@@ -54,7 +35,7 @@ describe('données ouvertes, restitution en PDF, version facile à lire', { skip
       const stats = await (await fetch(`${app.baseUrl}/api/consultations/demo/stats`)).json() as { contributions: number };
       assert.equal(rows.length, stats.contributions, 'as many rows as « En chiffres »');
       assert.match(await page.locator('main').innerText(), /version facile à lire/);
-      await bothWidths(page, 'donnees-consultation');
+      await atBothWidths(page, 'donnees-consultation');
 
       await page.goto(`${app.baseUrl}/plan-du-site`);
       await settled(page);
@@ -63,7 +44,7 @@ describe('données ouvertes, restitution en PDF, version facile à lire', { skip
       assert.match(await page.locator('main').innerText(), /points-virgules/);
       const [fig] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Chiffres publics .*\(JSON\)/ }).first().click()]);
       assert.equal(fig.suggestedFilename(), 'demo-chiffres.json');
-      await bothWidths(page, 'donnees-catalogue');
+      await atBothWidths(page, 'donnees-catalogue');
     });
   });
 
@@ -76,11 +57,11 @@ describe('données ouvertes, restitution en PDF, version facile à lire', { skip
       assert.match(await details.innerText(), /^PDF – \d/);
       const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Télécharger la restitution/ }).click()]);
       assert.equal(pdf.suggestedFilename(), 'restitution-demo.pdf');
-      await bothWidths(page, 'restitution-pdf');
+      await atBothWidths(page, 'restitution-pdf');
       await page.getByRole('link', { name: 'Lire le résumé en version facile à lire' }).click();
       await page.getByRole('heading', { level: 1, name: 'La santé en Aveyron : ce que vous avez dit' }).waitFor();
       assert.match(await page.locator('main').innerText(), /Trouver un médecin/);
-      await bothWidths(page, 'facile');
+      await atBothWidths(page, 'facile');
     });
   });
 
@@ -98,7 +79,7 @@ describe('données ouvertes, restitution en PDF, version facile à lire', { skip
       const text = await warning.innerText();
       assert.match(text, /Phrase longue/);
       assert.match(text, /« CTS » n’est pas expliqué/);
-      await bothWidths(page, 'facile-editeur');
+      await atBothWidths(page, 'facile-editeur');
     });
   });
 });

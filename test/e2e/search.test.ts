@@ -8,12 +8,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { SCREENSHOTS, SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique } from './harness.ts';
+import { SCREENSHOTS, SKIP, checkA11y, fabriqueSuite, inPage, screenshot, settled, type Fabrique, noHorizontalScroll } from './harness.ts';
 
-async function noHorizontalScroll(page: Page, what: string): Promise<void> {
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-  assert.ok(overflow <= 1, `${what} : pas de défilement horizontal à 375 px (${overflow} px)`);
-}
 
 describe('recherche, tri, dates et pages', { skip: SKIP, timeout: 300_000 }, () => {
   let app: Fabrique;
