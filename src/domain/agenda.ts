@@ -47,10 +47,9 @@ export function clockText(t: ClockTime): string {
   return `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 }
 
-/** One meeting in the agenda, with its consultation. */
-export interface AgendaMeeting {
+/** A meeting as the public lists show it (the agenda, the map). */
+export interface ListedMeeting {
   id: string;
-  consultation: { slug: string; title: string };
   title: string;
   kind: MeetingKind;
   kindLabel: string;
@@ -61,6 +60,11 @@ export interface AgendaMeeting {
   dateText: string | null;
   /** as printed */
   time: string | null;
+}
+
+/** One meeting in the agenda, with its consultation. */
+export interface AgendaMeeting extends ListedMeeting {
+  consultation: { slug: string; title: string };
   /** read from `time`: « 19:00 », or null (then an all-day event in a calendar) */
   start: string | null;
   end: string | null;

@@ -7,7 +7,8 @@
  */
 import { communeOfPlace, MAP_AREA_THRESHOLD, publishableAreas, publishableCount, type ContributionAreas } from '../domain/communes.ts';
 import { DEPARTEMENTS, territoryName } from '../domain/geography.ts';
-import { MEETING_KIND_LABELS, type MeetingKind } from '../domain/meeting.ts';
+import { MEETING_KIND_LABELS } from '../domain/meeting.ts';
+import type { ListedMeeting } from '../domain/agenda.ts';
 import { consultationLevel } from '../domain/territory.ts';
 import { publicMeeting } from '../privacy/public.ts';
 import { publicCountsByDepartement, publicCountsByPostcode } from '../store/contribution-areas.ts';
@@ -27,15 +28,7 @@ export interface MapDepartement {
   contributions: number | null;
 }
 
-export interface MapMeeting {
-  id: string;
-  title: string;
-  kind: MeetingKind;
-  kindLabel: string;
-  place: string | null;
-  date: string | null;
-  dateText: string | null;
-  time: string | null;
+export interface MapMeeting extends ListedMeeting {
   departement: string | null;
   /** the commune its place names, or null (no place, or none recognised) */
   commune: { code: string; name: string } | null;
